@@ -1,0 +1,516 @@
+/* SPDX-License-Identifier: MIT */
+/* This file contains the C emitter: it turns each group's IR (state update,
+ * threshold, reset, pathway code, initial values) into one C function per
+ * block, shaped like Brian2's templates: hoisted constants, a loop over the
+ * indices that loads variables into locals, runs the statements, and writes
+ * back only what was written.  Every user statement is preceded by a
+ * '#line N "model.snn"' directive so compiler errors point at the model. */
+#include "emit.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sema.h"
+
+extern const char snn_abi_text[];      /* runtime/abi.h, embedded at build time */
+
+typedef struct Emit {
+    Model  *M;
+    Diag   *D;
+    Arena  *A;
+    Buf    *out;
+    Group  *g;
+    int     rand_site;         /* call-site counter for rand()/randn() */
+    const char *idx;           /* C name of the loop index for rand() */
+} Emit;
+
+/* Names used by a block: which variables it reads and writes. */
+typedef struct Uses {
+    PVec consts;               /* Sym* SYM_CONST */
+    PVec vars;                 /* Sym* SYM_VAR (views for _pre/_post) */
+    PVec subexprs;             /* Sym* SYM_SUBEXPR used (transitively) */
+    PVec written;              /* Sym* SYM_VAR assigned */
+    bool uses_i, uses_j, uses_N, uses_t;
+} Uses;
+
+static bool same_var(const Sym *a, const Sym *b)
+{
+    const Sym *ba = a->base ? a->base : a, *bb = b->base ? b->base : b;
+    return ba == bb && a->side == b->side;
+}
+
+static void add_unique(Arena *A, PVec *v, Sym *s)
+{
+    for (int k = 0; k < v->n; k++)
+        if (same_var(v->v[k], s)) return;
+    pvec_push(A, v, s);
+}
+
+static void collect(Emit *E, Uses *u, const Node *n)
+{
+    if (!n) return;
+    if (n->kind == N_NAME && n->sym) {
+        Sym *s = n->sym;
+        switch (s->kind) {
+        case SYM_CONST: add_unique(E->A, &u->consts, s); break;
+        case SYM_VAR: add_unique(E->A, &u->vars, s); break;
+        case SYM_SUBEXPR: {
+            bool have = false;
+            for (int k = 0; k < u->subexprs.n; k++) have |= u->subexprs.v[k] == s;
+            if (!have) {
+                collect(E, u, s->expr);
+                pvec_push(E->A, &u->subexprs, s);
+            }
+            break;
+        }
+        case SYM_BUILTIN:
+            if (s->builtin == B_I) u->uses_i = true;
+            if (s->builtin == B_J) u->uses_j = true;
+            if (s->builtin == B_N) u->uses_N = true;
+            if (s->builtin == B_T) u->uses_t = true;
+            break;
+        }
+    }
+    if (n->kind == N_CALL && n->sym && n->sym->kind == SYM_USERFUNC) {
+        /* user function bodies only see their parameters and constants */
+        collect(E, u, n->sym->expr);
+    }
+    collect(E, u, n->a);
+    collect(E, u, n->b);
+    for (int k = 0; k < n->nargs; k++) collect(E, u, n->args[k]);
+}
+
+static void collect_stmt(Emit *E, Uses *u, const Stmt *st)
+{
+    collect(E, u, st->expr);
+    if (st->sym && st->sym->kind == SYM_VAR) {
+        add_unique(E->A, &u->vars, st->sym);
+        add_unique(E->A, &u->written, st->sym);
+    }
+    if (st->guard) add_unique(E->A, &u->vars, st->guard);
+}
+
+/* The C local holding a variable: v, v_pre, v_post. */
+static const char *var_local(Emit *E, const Sym *s)
+{
+    const char *name = s->base ? s->base->name : s->name;
+    if (s->side == 1) return arena_printf(E->A, "%s_pre", name);
+    if (s->side == 2) return arena_printf(E->A, "%s_post", name);
+    return name;
+}
+
+/* ====================================================================
+ * Expressions
+ * ==================================================================== */
+
+/* Fold a subtree of numbers and unit names (never model constants, which stay
+ * changeable at run time) to one double, with the same IEEE operations the
+ * generated code would do. */
+static bool fold_literal(const Node *n, double *out)
+{
+    if (n->kind == N_NAME && n->sym && n->sym->kind == SYM_CONST) return false;
+    if (n->kind == N_CALL && n->sym && n->sym->kind == SYM_FUNC &&
+        (n->sym->builtin == FN_RAND || n->sym->builtin == FN_RANDN))
+        return false;
+    if (n->a && !fold_literal(n->a, out)) return false;
+    if (n->b && !fold_literal(n->b, out)) return false;
+    for (int k = 0; k < n->nargs; k++)
+        if (!fold_literal(n->args[k], out)) return false;
+    if (!sema_const_value(n, out)) return false;
+    return !isnan(*out);
+}
+
+static void put_double(Buf *b, double v)
+{
+    if (isinf(v)) {
+        buf_puts(b, v > 0 ? "(1.0/0.0)" : "(-1.0/0.0)");
+        return;
+    }
+    char tmp[40];
+    snprintf(tmp, sizeof tmp, "%.17g", v);
+    if (!strpbrk(tmp, ".en")) strcat(tmp, ".0");
+    if (v < 0 || (v == 0 && signbit(v))) buf_printf(b, "(%s)", tmp);
+    else buf_puts(b, tmp);
+}
+
+static void expr(Emit *E, const Node *n);
+
+static const char *const c_func[FN_COUNT] = {
+    [FN_EXP] = "exp", [FN_LOG] = "log", [FN_LOG10] = "log10", [FN_SQRT] = "sqrt", [FN_SIN] = "sin",
+    [FN_COS] = "cos", [FN_TAN] = "tan", [FN_SINH] = "sinh", [FN_COSH] = "cosh", [FN_TANH] = "tanh",
+    [FN_ARCSIN] = "asin", [FN_ARCCOS] = "acos", [FN_ARCTAN] = "atan", [FN_ABS] = "fabs",
+    [FN_SIGN] = "_snn_sign", [FN_FLOOR] = "floor", [FN_CEIL] = "ceil", [FN_CLIP] = "_snn_clip",
+    [FN_INT] = "_snn_int",
+};
+
+static void call(Emit *E, const Node *n)
+{
+    Buf *b = E->out;
+    if (n->sym->kind == SYM_USERFUNC) buf_printf(b, "uf_%s(", n->sym->name);
+    else if (n->sym->builtin == FN_RAND || n->sym->builtin == FN_RANDN) {
+        buf_printf(b, "%s(a->seed, a->stream, a->step, %s, %d)",
+                   n->sym->builtin == FN_RAND ? "snn_rand_uniform" : "snn_rand_normal", E->idx, E->rand_site++);
+        return;
+    } else buf_printf(b, "%s(", c_func[n->sym->builtin]);
+    for (int k = 0; k < n->nargs; k++) {
+        if (k) buf_puts(b, ", ");
+        expr(E, n->args[k]);
+    }
+    buf_puts(b, ")");
+}
+
+static void expr(Emit *E, const Node *n)
+{
+    Buf *b = E->out;
+    double v;
+    if (n->kind != N_NUM && fold_literal(n, &v)) {
+        put_double(b, v);
+        return;
+    }
+    switch (n->kind) {
+    case N_NUM:
+        put_double(b, n->num);
+        return;
+    case N_NAME: {
+        Sym *s = n->sym;
+        switch (s->kind) {
+        case SYM_CONST: buf_printf(b, "k_%s", s->name); return;
+        case SYM_UNIT: put_double(b, s->value); return;
+        case SYM_VAR: buf_puts(b, var_local(E, s)); return;
+        case SYM_SUBEXPR: buf_printf(b, "%s", var_local(E, s)); return;
+        case SYM_TEMP: case SYM_PARAM: buf_puts(b, s->name); return;
+        case SYM_BUILTIN:
+            switch (s->builtin) {
+            case B_T: buf_puts(b, "t"); return;
+            case B_DT: buf_puts(b, "dt"); return;
+            case B_I: buf_puts(b, "((double)_i)"); return;
+            case B_J: buf_puts(b, "((double)_j)"); return;
+            case B_N: buf_puts(b, "((double)_N)"); return;
+            case B_N_PRE: buf_puts(b, "((double)a->n_pre)"); return;
+            case B_N_POST: buf_puts(b, "((double)a->n_post)"); return;
+            }
+            break;
+        }
+        buf_printf(b, "/* ? %s */0", s->name);
+        return;
+    }
+    case N_NEG: buf_puts(b, "(-"); expr(E, n->a); buf_puts(b, ")"); return;
+    case N_NOT: buf_puts(b, "(!"); expr(E, n->a); buf_puts(b, ")"); return;
+    case N_AND: case N_OR:
+        buf_puts(b, "(");
+        expr(E, n->a);
+        buf_puts(b, n->kind == N_AND ? " && " : " || ");
+        expr(E, n->b);
+        buf_puts(b, ")");
+        return;
+    case N_CALL: call(E, n); return;
+    case N_CMP: case N_BIN: {
+        const char *op = NULL;
+        switch (n->op) {
+        case OP_POW: buf_puts(b, "pow("); expr(E, n->a); buf_puts(b, ", "); expr(E, n->b); buf_puts(b, ")"); return;
+        case '%': buf_puts(b, "_snn_mod("); expr(E, n->a); buf_puts(b, ", "); expr(E, n->b); buf_puts(b, ")"); return;
+        case OP_FLOORDIV: buf_puts(b, "floor("); expr(E, n->a); buf_puts(b, " / "); expr(E, n->b); buf_puts(b, ")"); return;
+        case OP_LE: op = " <= "; break;
+        case OP_GE: op = " >= "; break;
+        case OP_EQ: op = " == "; break;
+        case OP_NE: op = " != "; break;
+        case '+': op = " + "; break;
+        case '-': op = " - "; break;
+        case '*': op = " * "; break;
+        case '/': op = " / "; break;
+        case '<': op = " < "; break;
+        case '>': op = " > "; break;
+        }
+        buf_puts(b, "(");
+        expr(E, n->a);
+        buf_puts(b, op);
+        expr(E, n->b);
+        buf_puts(b, ")");
+        return;
+    }
+    }
+    buf_puts(b, "0");
+}
+
+/* ====================================================================
+ * Blocks
+ * ==================================================================== */
+
+static void line_directive(Emit *E, Span sp)
+{
+    if (sp.start < 0 || !E->D->src || sp.end == 0) return;
+    int line, col;
+    source_linecol(E->D->src, sp.start, &line, &col);
+    buf_printf(E->out, "#line %d \"%s\"\n", line, E->D->src->name);
+}
+
+static void stmt(Emit *E, const Stmt *st, const char *indent)
+{
+    Buf *b = E->out;
+    line_directive(E, st->span);
+    buf_puts(b, indent);
+    if (st->guard) buf_printf(b, "if (%s) ", var_local(E, st->guard));
+    const char *name = st->sym->kind == SYM_VAR ? var_local(E, st->sym) : st->sym->name;
+    if (st->op == ':') buf_printf(b, "const double %s = ", name);
+    else if (st->op == '=') buf_printf(b, "%s = ", name);
+    else buf_printf(b, "%s %c= ", name, st->op);
+    if (st->sym->kind == SYM_VAR && st->sym->type != TY_FLOAT && st->op == '=') {
+        /* integer and boolean variables: Brian2 truncates / tests != 0 */
+        buf_puts(b, st->sym->type == TY_BOOL ? "(double)((" : "_snn_int(");
+        expr(E, st->expr);
+        buf_puts(b, st->sym->type == TY_BOOL ? ") != 0);\n" : ");\n");
+        return;
+    }
+    expr(E, st->expr);
+    buf_puts(b, ";\n");
+}
+
+/* Declarations at the top of a function: time, sizes, constants, arrays. */
+static void prologue(Emit *E, Uses *u, const char *arr_of_side[3])
+{
+    Buf *b = E->out;
+    buf_puts(b, "    const double t = a->t, dt = a->dt;\n    const snn_i32 _N = a->n;\n"
+                "    (void)t; (void)dt; (void)_N;\n");
+    for (int k = 0; k < u->consts.n; k++) {
+        Sym *c = u->consts.v[k];
+        buf_printf(b, "    const double k_%s = a->k[%d];\n", c->name, c->const_index);
+    }
+    for (int k = 0; k < u->vars.n; k++) {
+        Sym *s = u->vars.v[k];
+        const Sym *base = s->base ? s->base : s;
+        buf_printf(b, "    double *const _p_%s = %s[%d];\n", var_local(E, s), arr_of_side[s->side], base->var_index);
+    }
+}
+
+/* Load variables at the loop's index into locals. */
+static void loads(Emit *E, Uses *u, const char *idx_of_side[3], const char *indent)
+{
+    for (int k = 0; k < u->vars.n; k++) {
+        Sym *s = u->vars.v[k];
+        const char *l = var_local(E, s);
+        buf_printf(E->out, "%sdouble %s = _p_%s[%s];\n", indent, l, l, idx_of_side[s->side]);
+    }
+    for (int k = 0; k < u->subexprs.n; k++) {
+        Sym *s = u->subexprs.v[k];
+        line_directive(E, s->expr->span);
+        buf_printf(E->out, "%sconst double %s = ", indent, s->name);
+        expr(E, s->expr);
+        buf_puts(E->out, ";\n");
+    }
+    for (int k = 0; k < u->vars.n; k++)
+        buf_printf(E->out, "%s(void)%s;\n", indent, var_local(E, u->vars.v[k]));
+}
+
+static void stores(Emit *E, Uses *u, const char *idx_of_side[3], const char *indent)
+{
+    for (int k = 0; k < u->written.n; k++) {
+        Sym *s = u->written.v[k];
+        const char *l = var_local(E, s);
+        buf_printf(E->out, "%s_p_%s[%s] = %s;\n", indent, l, idx_of_side[s->side], l);
+    }
+}
+
+static const char *own_arrays[3] = { "a->v", "a->pre", "a->post" };
+static const char *neuron_idx[3] = { "_idx", "_idx", "_idx" };
+static const char *syn_idx[3] = { "_s", "_i", "_j" };
+
+static void fn_begin(Emit *E, const char *name)
+{
+    buf_printf(E->out, "\nsnn_i32 %s(const snn_args *a)\n{\n", name);
+    E->rand_site = 0;
+}
+
+/* Refractoriness bookkeeping at the start of the state update (Brian2's
+ * _get_refractory_code). */
+static void refractory_code(Emit *E, Group *g)
+{
+    Buf *b = E->out;
+    if (g->refractory_kind == REF_TIME) {
+        line_directive(E, g->refractory->span);
+        buf_puts(b, "        not_refractory = (double)(snn_timestep(t - lastspike, dt) >= snn_timestep(");
+        expr(E, g->refractory);
+        buf_puts(b, ", dt));\n");
+    } else if (g->refractory_kind == REF_COND) {
+        line_directive(E, g->refractory->span);
+        buf_puts(b, "        not_refractory = (double)(not_refractory || !(");
+        expr(E, g->refractory);
+        buf_puts(b, "));\n");
+    }
+}
+
+static void emit_update(Emit *E, Group *g)
+{
+    Uses u = { 0 };
+    for (int k = 0; k < g->update.n; k++) collect_stmt(E, &u, g->update.v[k]);
+    if (g->refractory_kind != REF_NONE) {
+        collect(E, &u, g->refractory);
+        add_unique(E->A, &u.vars, g->lastspike);
+        add_unique(E->A, &u.vars, g->not_refractory);
+        add_unique(E->A, &u.written, g->not_refractory);
+    }
+    fn_begin(E, emit_fn_name(E->A, g, "update"));
+    prologue(E, &u, own_arrays);
+    E->idx = "_idx";
+    buf_puts(E->out, "    for (snn_i32 _idx = 0; _idx < _N; _idx++) {\n        const snn_i32 _i = _idx; (void)_i;\n");
+    loads(E, &u, neuron_idx, "        ");
+    refractory_code(E, g);
+    for (int k = 0; k < g->update.n; k++) stmt(E, g->update.v[k], "        ");
+    stores(E, &u, neuron_idx, "        ");
+    buf_puts(E->out, "    }\n    return 0;\n}\n");
+}
+
+static void emit_threshold(Emit *E, Group *g)
+{
+    Uses u = { 0 };
+    collect(E, &u, g->threshold);
+    bool ref = g->refractory_kind != REF_NONE;
+    if (ref) {
+        add_unique(E->A, &u.vars, g->not_refractory);
+        add_unique(E->A, &u.vars, g->lastspike);
+    }
+    fn_begin(E, emit_fn_name(E->A, g, "thresh"));
+    prologue(E, &u, own_arrays);
+    E->idx = "_idx";
+    Buf *b = E->out;
+    buf_puts(b, "    snn_i32 _n = 0;\n    for (snn_i32 _idx = 0; _idx < _N; _idx++) {\n"
+                "        const snn_i32 _i = _idx; (void)_i;\n");
+    loads(E, &u, neuron_idx, "        ");
+    line_directive(E, g->threshold->span);
+    buf_puts(b, "        if ((");
+    expr(E, g->threshold);
+    buf_puts(b, ref ? ") && not_refractory) {\n" : ")) {\n");
+    buf_puts(b, "            a->out[_n++] = _idx;\n");
+    if (ref) buf_puts(b, "            _p_not_refractory[_idx] = 0.0;\n            _p_lastspike[_idx] = t;\n");
+    buf_puts(b, "        }\n    }\n    return _n;\n}\n");
+}
+
+/* Statements run for a list of indices: reset (neurons), on_pre / on_post
+ * (synapse ids). */
+static void emit_event_block(Emit *E, Group *g, StmtList *sl, const char *kind)
+{
+    Uses u = { 0 };
+    for (int k = 0; k < sl->n; k++) collect_stmt(E, &u, sl->v[k]);
+    fn_begin(E, emit_fn_name(E->A, g, kind));
+    bool syn = g->kind == G_SYNAPSES;
+    prologue(E, &u, own_arrays);
+    Buf *b = E->out;
+    buf_puts(b, "    for (snn_i32 _k = 0; _k < a->nidx; _k++) {\n");
+    if (syn) {
+        buf_puts(b, "        const snn_i32 _s = a->idx[_k];\n"
+                    "        const snn_i32 _i = a->syn_pre[_s], _j = a->syn_post[_s];\n"
+                    "        (void)_i; (void)_j;\n");
+        E->idx = "_s";
+    } else {
+        buf_puts(b, "        const snn_i32 _idx = a->idx[_k], _i = _idx; (void)_i;\n");
+        E->idx = "_idx";
+    }
+    const char **idx = syn ? syn_idx : neuron_idx;
+    loads(E, &u, idx, "        ");
+    for (int k = 0; k < sl->n; k++) stmt(E, sl->v[k], "        ");
+    stores(E, &u, idx, "        ");
+    buf_puts(b, "    }\n    return 0;\n}\n");
+}
+
+/* Initial values, in the order written, for every index of the group. */
+static void emit_init(Emit *E, Group *g)
+{
+    Uses u = { 0 };
+    for (int k = 0; k < g->ninits; k++) {
+        collect(E, &u, g->inits[k].expr);
+        add_unique(E->A, &u.vars, g->inits[k].var);
+        add_unique(E->A, &u.written, g->inits[k].var);
+    }
+    fn_begin(E, emit_fn_name(E->A, g, "init"));
+    Buf *b = E->out;
+    for (int k = 0; k < g->ninits; k++) {
+        InitVal *iv = &g->inits[k];
+        if (!iv->list) continue;
+        buf_printf(b, "    static const double _list%d[%d] = {", k, iv->nlist);
+        for (int m = 0; m < iv->nlist; m++) {
+            if (m) buf_puts(b, ", ");
+            put_double(b, iv->list[m]);
+        }
+        buf_puts(b, "};\n");
+    }
+    bool syn = g->kind == G_SYNAPSES;
+    prologue(E, &u, own_arrays);
+    E->idx = syn ? "_s" : "_idx";
+    if (syn)
+        buf_puts(b, "    for (snn_i32 _s = 0; _s < _N; _s++) {\n"
+                    "        const snn_i32 _i = a->syn_pre[_s], _j = a->syn_post[_s]; (void)_i; (void)_j;\n");
+    else
+        buf_puts(b, "    for (snn_i32 _idx = 0; _idx < _N; _idx++) {\n        const snn_i32 _i = _idx; (void)_i;\n");
+    const char **idx = syn ? syn_idx : neuron_idx;
+    loads(E, &u, idx, "        ");
+    for (int k = 0; k < g->ninits; k++) {
+        InitVal *iv = &g->inits[k];
+        const char *l = var_local(E, iv->var);
+        line_directive(E, iv->span);
+        if (iv->list) {
+            if (syn) buf_printf(b, "        if (_s < %d) %s = _list%d[_s];\n", iv->nlist, l, k);
+            else buf_printf(b, "        %s = _list%d[_idx];\n", l, k);
+        } else {
+            buf_printf(b, "        %s = ", l);
+            expr(E, iv->expr);
+            buf_puts(b, ";\n");
+        }
+    }
+    stores(E, &u, idx, "        ");
+    buf_puts(b, "    }\n    return 0;\n}\n");
+}
+
+const char *emit_fn_name(Arena *A, const Group *g, const char *kind)
+{
+    return arena_printf(A, "snn_%s_%s", g->name, kind);
+}
+
+/* Helpers every generated unit has, and the math prototypes (generated code
+ * is compiled without the C library's headers). */
+static const char prelude[] =
+    "double exp(double); double log(double); double log10(double); double sqrt(double);\n"
+    "double sin(double); double cos(double); double tan(double); double sinh(double);\n"
+    "double cosh(double); double tanh(double); double asin(double); double acos(double);\n"
+    "double atan(double); double fabs(double); double floor(double); double ceil(double);\n"
+    "double pow(double, double); double fmod(double, double);\n"
+    "static double _snn_sign(double x) { return (double)((x > 0) - (x < 0)); }\n"
+    "static double _snn_clip(double x, double lo, double hi) { return x < lo ? lo : x > hi ? hi : x; }\n"
+    "static double _snn_int(double x) { return (double)(snn_i64)x; }\n"
+    "static double _snn_mod(double x, double y) { double r = fmod(x, y); return (r != 0 && ((r < 0) != (y < 0))) ? r + y : r; }\n";
+
+static void emit_userfunc(Emit *E, Sym *f)
+{
+    Buf *b = E->out;
+    buf_printf(b, "static double uf_%s(", f->name);
+    for (int k = 0; k < f->nparams; k++) buf_printf(b, "%sdouble %s", k ? ", " : "", f->params[k]->name);
+    if (!f->nparams) buf_puts(b, "void");
+    buf_puts(b, ")\n{\n");
+    line_directive(E, f->expr->span);
+    buf_puts(b, "    return ");
+    E->idx = "0";
+    expr(E, f->expr);
+    buf_puts(b, ";\n}\n");
+}
+
+const char *emit_model(Model *M, Diag *D)
+{
+    Buf out;
+    buf_init(&out, M->arena);
+    Emit E0 = { .M = M, .D = D, .A = M->arena, .out = &out }, *E = &E0;
+    buf_printf(&out, "/* Generated by snnc from %s. */\n", D->src ? D->src->name : "a model");
+    buf_puts(&out, snn_abi_text);
+    buf_puts(&out, prelude);
+    for (int k = 0; k < M->nuserfuncs; k++) emit_userfunc(E, M->userfuncs[k]);
+    for (int k = 0; k < M->ngroups; k++) {
+        Group *g = M->groups[k];
+        E->g = g;
+        buf_printf(&out, "\n/* ---- %s %s ---- */\n", g->kind == G_NEURONS ? "neurons" : "synapses", g->name);
+        if (g->update.n || g->refractory_kind != REF_NONE) emit_update(E, g);
+        if (g->threshold) emit_threshold(E, g);
+        if (g->reset.n) emit_event_block(E, g, &g->reset, "reset");
+        if (g->on_pre.n) emit_event_block(E, g, &g->on_pre, "on_pre");
+        if (g->on_post.n) emit_event_block(E, g, &g->on_post, "on_post");
+        if (g->ninits) emit_init(E, g);
+    }
+    return out.p;
+}

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+/* This file declares the checked model that sema builds from the syntax tree:
+ * symbols (constants, units, variables, built-ins, functions), groups of
+ * neurons and synapses, monitors and runs.  The integrator turns each group's
+ * equations into IR statement lists held here, and the emitter turns those into
+ * C. */
+#ifndef SNN_MODEL_H
+#define SNN_MODEL_H
+
+#include "ast.h"
+
+enum SymKind {
+    SYM_CONST,     /* named constant; value in SI, index into the constant table */
+    SYM_UNIT,      /* unit name (mV): a constant with a scale */
+    SYM_VAR,       /* stored per-neuron / per-synapse variable */
+    SYM_SUBEXPR,   /* subexpression of an equations block (not stored) */
+    SYM_BUILTIN,   /* t, dt, i, j, N, ... */
+    SYM_FUNC,      /* built-in function (exp, rand, ...) */
+    SYM_USERFUNC,  /* function defined in the model file */
+    SYM_TEMP,      /* ':=' temporary or integrator temporary (_v, __k_1_v) */
+    SYM_PARAM,     /* parameter of a user function */
+};
+
+/* Built-in functions.  ORDER: keep the table in functions.c in step. */
+enum Fn {
+    FN_EXP, FN_LOG, FN_LOG10, FN_SQRT, FN_SIN, FN_COS, FN_TAN, FN_SINH, FN_COSH,
+    FN_TANH, FN_ARCSIN, FN_ARCCOS, FN_ARCTAN, FN_ABS, FN_SIGN, FN_FLOOR, FN_CEIL,
+    FN_CLIP, FN_INT, FN_RAND, FN_RANDN, FN_COUNT
+};
+
+/* Built-in variables. */
+enum Builtin { B_T, B_DT, B_I, B_J, B_N, B_N_PRE, B_N_POST, B_XI };
+
+/* Variable flags (from Brian2's equation flags). */
+enum {
+    VF_UNLESS_REFRACTORY = 1 << 0,
+    VF_CONSTANT          = 1 << 1,
+    VF_SHARED            = 1 << 2,
+    VF_CONSTANT_OVER_DT  = 1 << 3,
+    VF_EVENT_DRIVEN      = 1 << 4,
+    VF_CLOCK_DRIVEN      = 1 << 5,
+    VF_SUMMED            = 1 << 6,
+    VF_LINKED            = 1 << 7,
+};
+
+/* What kind of stored variable. */
+enum { VR_STATE, VR_PARAM, VR_LASTSPIKE, VR_NOTREF, VR_LASTUPDATE, VR_DELAY };
+
+typedef struct Group Group;
+
+struct Sym {
+    int         kind;           /* SymKind */
+    const char *name;
+    Span        span;           /* where it was defined (0,0 for built-ins) */
+    Dim         dim;
+    uint8_t     type;           /* TY_* */
+    double      value;          /* SYM_CONST, SYM_UNIT: SI value */
+    int         const_index;    /* SYM_CONST: slot in the constant table */
+    Group      *owner;          /* SYM_VAR, SYM_SUBEXPR */
+    int         var_index;      /* SYM_VAR: column of the owner's arrays */
+    int         role;           /* SYM_VAR: VR_* */
+    int         flags;          /* VF_* */
+    Node       *expr;           /* SYM_SUBEXPR definition, ODE right-hand side,
+                                   SYM_USERFUNC body */
+    int         builtin;        /* SYM_BUILTIN: Builtin; SYM_FUNC: function id */
+    int         side;           /* access from synapse code: 0 own, 1 _pre, 2 _post */
+    Sym        *base;           /* v_post -> v of the target group */
+    Sym       **params;         /* SYM_USERFUNC */
+    int         nparams;
+    Node       *unit_expr;      /* declared unit, for messages */
+};
+
+/* IR: a list of statements to run per index, split by Brian2's rules into a
+ * scalar part (once per call) and a vector part (per neuron / synapse). */
+typedef struct Block {
+    Stmt **v;
+    int    n, cap;
+} Block;
+
+enum { G_NEURONS, G_SYNAPSES };
+enum { REF_NONE, REF_TIME, REF_COND };
+
+typedef struct InitVal {
+    Sym  *var;
+    Node *expr;             /* scalar / expression (evaluated per index) */
+    double *list;           /* per-index list values (SI), or NULL */
+    int    nlist;
+    Span   span;
+} InitVal;
+
+typedef struct Connect {
+    Span    span;
+    int    *i, *j;          /* explicit index lists (same length) */
+    int     n;
+} Connect;
+
+struct Group {
+    int         kind;           /* G_NEURONS / G_SYNAPSES */
+    const char *name;
+    Span        span;
+    int64_t     N;              /* neurons; synapses: set at run time */
+    int         index;          /* position in Model.groups */
+    Sym       **vars;           /* stored variables, var_index order */
+    int         nvars;
+    Sym       **subexprs;       /* in dependency order */
+    int         nsubexprs;
+    Sym       **odes;           /* state variables with a differential equation */
+    int         nodes;
+    Equation  **eqs;
+    int         neqs;
+    const char *method;         /* as written, or NULL for Brian2's default */
+    Span        method_span;
+    const char *method_used;    /* what the integrator chose */
+    Node       *threshold;
+    Node       *refractory;
+    int         refractory_kind;/* REF_* */
+    Sym        *lastspike, *not_refractory;
+    StmtList    reset;
+    InitVal    *inits;
+    int         ninits;
+    /* synapses */
+    Group      *src, *tgt;
+    StmtList    on_pre, on_post;
+    Node       *delay;          /* homogeneous pathway delay */
+    Connect    *connects;
+    int         nconnects;
+    /* lowered blocks (IR) */
+    Block       update;         /* state update */
+};
+
+enum { MON_SPIKE, MON_STATE };
+
+typedef struct Monitor {
+    int         kind;
+    const char *name;
+    Span        span;
+    Group      *group;
+    Sym       **vars;           /* MON_STATE: recorded variables */
+    int         nvars;
+    int        *record;         /* indices, or NULL for all */
+    int         nrecord;
+    bool        record_all;
+} Monitor;
+
+typedef struct Model {
+    Arena      *arena;
+    double      dt;             /* seconds */
+    Span        dt_span;
+    Sym       **consts;         /* constant table, const_index order */
+    int         nconsts;
+    Group     **groups;
+    int         ngroups;
+    Monitor   **monitors;
+    int         nmonitors;
+    double     *runs;           /* durations in seconds */
+    int         nruns;
+    Sym       **userfuncs;
+    int         nuserfuncs;
+    Sym        *funcs[FN_COUNT];    /* lazily made by model_func */
+    Sym        *builtins[B_XI + 1]; /* lazily made by model_builtin */
+} Model;
+
+/* The shared symbol of a built-in function / variable (never NULL). */
+Sym *model_func(Model *M, int fn);
+const char *model_func_name(int fn);
+Sym *model_builtin(Model *M, int b);
+/* A fresh temporary (SYM_TEMP) for IR code, float-typed with dimension d. */
+Sym *model_temp(Model *M, const char *name, Dim d);
+
+void block_push(Arena *A, Block *b, Stmt *s);
+
+#endif

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* This file declares the parser entry point and the state shared by the
+ * flex scanner and the bison grammar. */
+#ifndef SNN_PARSE_H
+#define SNN_PARSE_H
+
+#include "ast.h"
+#include "diag.h"
+
+typedef struct SnnParse {
+    Arena   *A;
+    Diag    *D;
+    Source  *src;
+    Program *prog;
+    int      depth;         /* ( and [ nesting: newlines inside are spaces */
+    int      last;          /* last token returned, for newline suppression */
+    int      pos;           /* byte offset of the scanner in src */
+    PVec     decls;         /* top-level declarations so far */
+} SnnParse;
+
+/* Parse src into a Program; syntax errors go to D.  Returns NULL when the
+ * parse failed (D->nerr > 0). */
+Program *parse_program(Arena *A, Diag *D, Source *src);
+
+#endif

@@ -1,0 +1,450 @@
+/* SPDX-License-Identifier: MIT */
+/* This file contains the .snn grammar: top-level declarations (constants,
+ * functions, groups, monitors, run), the items inside a group block, Brian2
+ * equation lines, statements and expressions.  Actions only build the tree
+ * (ast_* constructors); meaning is checked in sema.c. */
+%define api.pure full
+%define api.prefix {snn_yy}
+%define api.location.type {Span}
+%define parse.error detailed
+%define parse.lac full
+%locations
+%param {void *scanner}
+%parse-param {SnnParse *P}
+%expect 0
+
+%code requires {
+#include "ast.h"
+#include "parse.h"
+typedef struct Line Line;
+}
+
+%code provides {
+#define YYSTYPE SNN_YYSTYPE
+#define YYLTYPE SNN_YYLTYPE
+int snn_yylex(SNN_YYSTYPE *lval, Span *lloc, void *scanner);
+}
+
+%code {
+#include <stdlib.h>
+#include <string.h>
+
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                                        \
+    do {                                                                   \
+        if (N) { (Cur).start = YYRHSLOC(Rhs, 1).start;                     \
+                 (Cur).end = YYRHSLOC(Rhs, N).end; }                       \
+        else   { (Cur).start = (Cur).end = YYRHSLOC(Rhs, 0).end; }         \
+    } while (0)
+
+static void snn_yyerror(Span *loc, void *scanner, SnnParse *P, const char *msg);
+static Node *num_node(SnnParse *P, Ident text, Span s);
+static Item *new_item(SnnParse *P, int kind, Ident key, Span s);
+static Decl *new_decl(SnnParse *P, int kind, Span s);
+static Ident *flag_text(SnnParse *P, Span s);
+static void items_finish(SnnParse *P, PVec *v, Item ***out, int *n);
+static Item *lines_item(SnnParse *P, Ident key, PVec *lines, Span s);
+static Item *seq_item(SnnParse *P, Ident key, PVec *seq, Span s);
+static void args_finish(SnnParse *P, PVec *v, Arg **out, int *n);
+#define A (P->A)
+}
+
+%union {
+    Ident     id;
+    Node     *node;
+    Stmt     *stmt;
+    Equation *eq;
+    Item     *item;
+    Decl     *decl;
+    Arg      *arg;
+    PVec      vec;
+    int       op;
+}
+
+%token <id> IDENT "identifier" KEY "name followed by ':'" BLOCKKEY "name followed by '{'"
+%token <id> FNAME "name followed by '('" NUMBER "number" STRING "string"
+%token <id> NEWLINE "end of line" BADCHAR "invalid character"
+%token <id> POW "**" FLOORDIV "//" LE "<=" GE ">=" EQ "==" NE "!="
+%token <id> PLUSEQ "+=" MINUSEQ "-=" TIMESEQ "*=" DIVEQ "/=" DEFEQ ":=" ARROW "->"
+%token <id> AND "and" OR "or" NOT "not" RUN "run"
+%token <id> '(' ')' '[' ']' '{' '}' ',' ';' ':' '=' '+' '-' '*' '/' '%' '<' '>' '.'
+
+%type <node> expr unit uterm signed_num opt_init_value
+%type <vec> exprs opt_exprs items lines seq flags opt_flags args opt_args params
+%type <decl> decl
+%type <item> item
+%type <eq> line
+%type <stmt> stmt
+%type <arg> arg
+%type <op> assignop
+%type <id> flag
+
+%left OR
+%left AND
+%precedence NOT
+%nonassoc '<' '>' LE GE EQ NE
+%left '+' '-'
+%left '*' '/' '%' FLOORDIV
+%precedence UMINUS
+%right POW
+
+%%
+
+/* program -> decl (sep decl)* ; errors resync at the end of a line */
+program
+    : decls
+    ;
+
+decls
+    : %empty
+    | decls sep
+    | decls decl                { pvec_push(A, &P->decls, $2); }
+    | decls error sep           { yyerrok; }
+    ;
+
+sep : NEWLINE | ';' ;
+
+/* constants, functions, run, objects: neurons G[N] {...}, synapses S(A -> B) {...}, monitors */
+decl
+    : IDENT '=' expr            { $$ = new_decl(P, D_CONST, @$); $$->name = $1; $$->name_span = @1; $$->expr = $3; }
+    | FNAME '(' params ')' '=' expr
+                                { $$ = new_decl(P, D_FUNC, @$); $$->name = $1; $$->name_span = @1; $$->expr = $6;
+                                  $$->params = (Ident *)$3.v; $$->nparams = $3.n; }
+    | RUN expr                  { $$ = new_decl(P, D_RUN, @$); $$->keyword = $1; $$->expr = $2; }
+    | IDENT IDENT '[' expr ']' '{' items '}'
+                                { $$ = new_decl(P, D_NEURONS, @$); $$->keyword = $1; $$->name = $2; $$->name_span = @2;
+                                  $$->expr = $4; items_finish(P, &$7, &$$->items, &$$->nitems); }
+    | IDENT FNAME '(' IDENT ARROW IDENT ')' '{' items '}'
+                                { $$ = new_decl(P, D_SYNAPSES, @$); $$->keyword = $1; $$->name = $2; $$->name_span = @2;
+                                  $$->src = $4; $$->src_span = @4; $$->tgt = $6; $$->tgt_span = @6;
+                                  items_finish(P, &$9, &$$->items, &$$->nitems); }
+    | IDENT FNAME '(' opt_args ')'
+                                { $$ = new_decl(P, D_MONITOR, @$); $$->keyword = $1; $$->name = $2; $$->name_span = @2;
+                                  args_finish(P, &$4, &$$->args, &$$->nargs); }
+    ;
+
+params
+    : IDENT                     { $$ = (PVec){0}; Ident *x = arena_alloc(A, sizeof *x); *x = $1; pvec_push(A, &$$, x); }
+    | params ',' IDENT          { $$ = $1; Ident *x = arena_alloc(A, sizeof *x); *x = $3; pvec_push(A, &$$, x); }
+    ;
+
+/* items of a group: key: value, key { lines }, connect(args) */
+items
+    : %empty                    { $$ = (PVec){0}; }
+    | items NEWLINE             { $$ = $1; }
+    | items item                { $$ = $1; pvec_push(A, &$$, $2); }
+    | items error NEWLINE       { $$ = $1; yyerrok; }
+    ;
+
+item
+    : KEY ':' seq               { $$ = seq_item(P, $1, &$3, @$); }
+    | BLOCKKEY '{' lines '}'    { $$ = lines_item(P, $1, &$3, @$); }
+    | FNAME '(' opt_args ')'    { $$ = new_item(P, I_CALL, $1, @$); args_finish(P, &$3, &$$->args, &$$->nargs); }
+    ;
+
+/* key: a; b; c -- each element an expression or a statement */
+seq
+    : expr                      { $$ = (PVec){0}; Stmt *s = arena_alloc(A, sizeof *s); s->expr = $1; s->span = @1; pvec_push(A, &$$, s); }
+    | stmt                      { $$ = (PVec){0}; pvec_push(A, &$$, $1); }
+    | seq ';' stmt              { $$ = $1; pvec_push(A, &$$, $3); }
+    | seq ';'                   { $$ = $1; }
+    ;
+
+/* lines of a { } block: equations or statements */
+lines
+    : %empty                    { $$ = (PVec){0}; }
+    | lines sep                 { $$ = $1; }
+    | lines line                { $$ = $1; pvec_push(A, &$$, $2); }
+    | lines error sep           { $$ = $1; yyerrok; }
+    ;
+
+line
+    : IDENT '/' IDENT '=' expr ':' unit opt_flags
+                                { $$ = arena_alloc(A, sizeof *$$); $$->kind = EQ_DIFF; $$->span = @$;
+                                  $$->var.z = $1.z + 1; $$->var.n = $1.n - 1; $$->var_span = @1;
+                                  $$->expr = $5; $$->unit = $7; $$->unit_span = @7;
+                                  $$->flags = (Ident *)$8.v; $$->nflags = $8.n;
+                                  if ($1.n < 2 || $1.z[0] != 'd' || !ident_eq($3, "dt"))
+                                      diag_error(P->D, span_join(@1, @3), "a differential equation starts 'dX/dt', not '%.*s/%.*s'",
+                                                 (int)$1.n, $1.z, (int)$3.n, $3.z); }
+    | IDENT assignop expr ':' unit opt_flags
+                                { $$ = arena_alloc(A, sizeof *$$); $$->kind = EQ_SUBEXPR; $$->span = @$;
+                                  if ($2 != '=') diag_error(P->D, @2, "a subexpression is written 'name = expr : unit'");
+                                  $$->var = $1; $$->var_span = @1; $$->expr = $3; $$->unit = $5; $$->unit_span = @5;
+                                  $$->flags = (Ident *)$6.v; $$->nflags = $6.n; }
+    | KEY ':' unit opt_flags    { $$ = arena_alloc(A, sizeof *$$); $$->kind = EQ_PARAM; $$->span = @$;
+                                  $$->var = $1; $$->var_span = @1; $$->unit = $3; $$->unit_span = @3;
+                                  $$->flags = (Ident *)$4.v; $$->nflags = $4.n; }
+    | stmt                      { $$ = arena_alloc(A, sizeof *$$); $$->kind = EQ_STMT; $$->span = @$; $$->stmt = $1; }
+    ;
+
+stmt
+    : IDENT assignop expr       { $$ = arena_alloc(A, sizeof *$$); $$->span = @$; $$->var = $1; $$->var_span = @1;
+                                  $$->op = $2; $$->expr = $3; }
+    | IDENT assignop '[' exprs ']' opt_init_value
+                                { $$ = arena_alloc(A, sizeof *$$); $$->span = @$; $$->var = $1; $$->var_span = @1; $$->op = $2;
+                                  Node *l = arena_alloc(A, sizeof *l); l->kind = N_LIST; l->span = span_join(@3, @5);
+                                  l->args = (Node **)$4.v; l->nargs = $4.n;
+                                  $$->expr = $6 ? ast_bin(A, '*', l, $6, span_join(@3, @6)) : l; }
+    ;
+
+opt_init_value
+    : %empty                    { $$ = NULL; }
+    | '*' uterm                 { $$ = $2; }
+    ;
+
+assignop
+    : '='                       { $$ = '='; }
+    | PLUSEQ                    { $$ = '+'; }
+    | MINUSEQ                   { $$ = '-'; }
+    | TIMESEQ                   { $$ = '*'; }
+    | DIVEQ                     { $$ = '/'; }
+    | DEFEQ                     { $$ = ':'; }
+    ;
+
+/* units after ':' in equations: products and quotients of names and powers */
+unit
+    : uterm                     { $$ = $1; }
+    | unit '*' uterm            { $$ = ast_bin(A, '*', $1, $3, @$); }
+    | unit '/' uterm            { $$ = ast_bin(A, '/', $1, $3, @$); }
+    ;
+
+uterm
+    : IDENT                     { $$ = ast_name(A, $1, @$); }
+    | NUMBER                    { $$ = num_node(P, $1, @$); }
+    | uterm POW signed_num      { $$ = ast_bin(A, OP_POW, $1, $3, @$); }
+    | '(' unit ')'              { $$ = $2; $$->span = @$; }
+    ;
+
+signed_num
+    : NUMBER                    { $$ = num_node(P, $1, @$); }
+    | '-' NUMBER                { $$ = num_node(P, $2, @$); $$->num = -$$->num; }
+    | '(' signed_num ')'        { $$ = $2; }
+    | '(' signed_num '/' signed_num ')'
+                                { $$ = ast_bin(A, '/', $2, $4, @$); }
+    ;
+
+opt_flags
+    : %empty                    { $$ = (PVec){0}; }
+    | '(' flags ')'             { $$ = $2; }
+    ;
+
+flags
+    : flag                      { $$ = (PVec){0}; pvec_push(A, &$$, flag_text(P, @1)); }
+    | flags ',' flag            { $$ = $1; pvec_push(A, &$$, flag_text(P, @3)); }
+    ;
+
+flag
+    : IDENT                     { $$ = $1; }
+    | flag IDENT                { $$ = $1; }
+    | flag '-' IDENT            { $$ = $1; }
+    ;
+
+/* named and positional arguments of objects and connect() */
+opt_args
+    : %empty                    { $$ = (PVec){0}; }
+    | args                      { $$ = $1; }
+    ;
+
+args
+    : arg                       { $$ = (PVec){0}; pvec_push(A, &$$, $1); }
+    | args ',' arg              { $$ = $1; pvec_push(A, &$$, $3); }
+    ;
+
+arg
+    : expr                      { $$ = arena_alloc(A, sizeof *$$); $$->span = @$; $$->value = $1; }
+    | IDENT '=' expr            { $$ = arena_alloc(A, sizeof *$$); $$->span = @$; $$->name = $1; $$->value = $3; }
+    | IDENT '=' '[' opt_exprs ']'
+                                { $$ = arena_alloc(A, sizeof *$$); $$->span = @$; $$->name = $1;
+                                  Node *l = arena_alloc(A, sizeof *l); l->kind = N_LIST; l->span = span_join(@3, @5);
+                                  l->args = (Node **)$4.v; l->nargs = $4.n; $$->value = l; }
+    ;
+
+opt_exprs
+    : %empty                    { $$ = (PVec){0}; }
+    | exprs                     { $$ = $1; }
+    ;
+
+exprs
+    : expr                      { $$ = (PVec){0}; pvec_push(A, &$$, $1); }
+    | exprs ',' expr            { $$ = $1; pvec_push(A, &$$, $3); }
+    ;
+
+/* expressions: Python's precedence, as Brian2 parses them */
+expr
+    : NUMBER                    { $$ = num_node(P, $1, @$); }
+    | IDENT                     { $$ = ast_name(A, $1, @$); }
+    | KEY                       { $$ = ast_name(A, $1, @$); }
+    | STRING                    { $$ = ast_name(A, $1, @$); $$->kind = N_STR;
+                                  $$->name.z++; $$->name.n -= 2; }
+    | IDENT '.' IDENT           { $$ = ast_name(A, $1, @$); $$->b = ast_name(A, $3, @3); }
+    | FNAME '(' opt_exprs ')'   { $$ = ast_call(A, $1, (Node **)$3.v, $3.n, @$); }
+    | '(' expr ')'              { $$ = $2; }
+    | expr '+' expr             { $$ = ast_bin(A, '+', $1, $3, @$); }
+    | expr '-' expr             { $$ = ast_bin(A, '-', $1, $3, @$); }
+    | expr '*' expr             { $$ = ast_bin(A, '*', $1, $3, @$); }
+    | expr '/' expr             { $$ = ast_bin(A, '/', $1, $3, @$); }
+    | expr '%' expr             { $$ = ast_bin(A, '%', $1, $3, @$); }
+    | expr FLOORDIV expr        { $$ = ast_bin(A, OP_FLOORDIV, $1, $3, @$); }
+    | expr POW expr             { $$ = ast_bin(A, OP_POW, $1, $3, @$); }
+    | '-' expr %prec UMINUS     { $$ = ast_unary(A, N_NEG, $2, @$); }
+    | '+' expr %prec UMINUS     { $$ = $2; }
+    | expr '<' expr             { $$ = ast_bin(A, '<', $1, $3, @$); }
+    | expr '>' expr             { $$ = ast_bin(A, '>', $1, $3, @$); }
+    | expr LE expr              { $$ = ast_bin(A, OP_LE, $1, $3, @$); }
+    | expr GE expr              { $$ = ast_bin(A, OP_GE, $1, $3, @$); }
+    | expr EQ expr              { $$ = ast_bin(A, OP_EQ, $1, $3, @$); }
+    | expr NE expr              { $$ = ast_bin(A, OP_NE, $1, $3, @$); }
+    | expr AND expr             { $$ = ast_bin(A, 0, $1, $3, @$); $$->kind = N_AND; }
+    | expr OR expr              { $$ = ast_bin(A, 0, $1, $3, @$); $$->kind = N_OR; }
+    | NOT expr                  { $$ = ast_unary(A, N_NOT, $2, @$); }
+    ;
+
+%%
+
+#include "lexer.h"
+
+static void snn_yyerror(Span *loc, void *scanner, SnnParse *P, const char *msg)
+{
+    (void)scanner;
+    const char *m = msg;
+    if (!strncmp(m, "syntax error, ", 14)) m += 14;
+    diag_error(P->D, *loc, "%s", m);
+}
+
+static Node *num_node(SnnParse *P, Ident text, Span s)
+{
+    char buf[64];
+    size_t n = text.n < sizeof buf - 1 ? text.n : sizeof buf - 1;
+    memcpy(buf, text.z, n);
+    buf[n] = 0;
+    bool is_int = strcspn(buf, ".eE") == n;
+    return ast_num(A, strtod(buf, NULL), is_int, s);
+}
+
+static Item *new_item(SnnParse *P, int kind, Ident key, Span s)
+{
+    Item *it = arena_alloc(A, sizeof *it);
+    it->kind = kind;
+    it->key = key;
+    it->span = s;
+    return it;
+}
+
+static Decl *new_decl(SnnParse *P, int kind, Span s)
+{
+    Decl *d = arena_alloc(A, sizeof *d);
+    d->kind = kind;
+    d->span = s;
+    return d;
+}
+
+/* The flag's source text with runs of blanks collapsed ("unless refractory",
+ * "event-driven"). */
+static Ident *flag_text(SnnParse *P, Span s)
+{
+    const char *z = P->src->text + s.start;
+    int n = s.end - s.start;
+    char *out = arena_alloc(A, (size_t)n + 1);
+    int k = 0;
+    for (int m = 0; m < n; m++) {
+        char c = z[m];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            if (k && out[k - 1] != ' ') out[k++] = ' ';
+        } else if (c == '-' && k && out[k - 1] == ' ') {
+            out[k - 1] = '-';
+        } else {
+            out[k++] = c;
+        }
+    }
+    while (k && out[k - 1] == ' ') k--;
+    out[k] = 0;
+    Ident *id = arena_alloc(A, sizeof *id);
+    id->z = out;
+    id->n = (uint32_t)k;
+    return id;
+}
+
+static void items_finish(SnnParse *P, PVec *v, Item ***out, int *n)
+{
+    (void)P;
+    *out = (Item **)v->v;
+    *n = v->n;
+}
+
+static void args_finish(SnnParse *P, PVec *v, Arg **out, int *n)
+{
+    Arg *a = arena_alloc(A, sizeof *a * (size_t)(v->n ? v->n : 1));
+    for (int k = 0; k < v->n; k++) a[k] = *(Arg *)v->v[k];
+    *out = a;
+    *n = v->n;
+}
+
+/* key { lines }: equations for 'model', statements otherwise (sema checks). */
+static Item *lines_item(SnnParse *P, Ident key, PVec *lines, Span s)
+{
+    Item *it = new_item(P, ident_eq(key, "model") ? I_MODEL : I_STMTS, key, s);
+    if (it->kind == I_MODEL) {
+        it->eqs = (Equation **)lines->v;
+        it->neqs = lines->n;
+        for (int k = 0; k < lines->n; k++) {
+            Equation *e = lines->v[k];
+            if (e->kind == EQ_STMT)
+                diag_error(P->D, e->span, "expected an equation ('dv/dt = ... : unit', 'x = ... : unit' or "
+                           "'x : unit') in 'model { }', found a statement");
+        }
+        return it;
+    }
+    PVec st = {0};
+    for (int k = 0; k < lines->n; k++) {
+        Equation *e = lines->v[k];
+        if (e->kind == EQ_STMT) pvec_push(A, &st, e->stmt);
+        else diag_error(P->D, e->span, "an equation ('%s') belongs in a 'model { }' block, not in '%.*s { }'",
+                        e->kind == EQ_PARAM ? "name : unit" : "... : unit", (int)key.n, key.z);
+    }
+    it->stmts.v = (Stmt **)st.v;
+    it->stmts.n = st.n;
+    return it;
+}
+
+/* key: a; b -- a single expression is an I_EXPR item, otherwise statements. */
+static Item *seq_item(SnnParse *P, Ident key, PVec *seq, Span s)
+{
+    Stmt *first = seq->v[0];
+    if (seq->n == 1 && first->var.n == 0) {
+        Item *it = new_item(P, I_EXPR, key, s);
+        it->expr = first->expr;
+        return it;
+    }
+    Item *it = new_item(P, I_STMTS, key, s);
+    for (int k = 0; k < seq->n; k++) {
+        Stmt *st = seq->v[k];
+        if (st->var.n == 0)
+            diag_error(P->D, st->span, "expected a statement such as 'v = expr' in '%.*s:'", (int)key.n, key.z);
+    }
+    it->stmts.v = (Stmt **)seq->v;
+    it->stmts.n = seq->n;
+    return it;
+}
+
+#undef A
+Program *parse_program(Arena *Ar, Diag *D, Source *src)
+{
+    SnnParse P0 = {0}, *Pp = &P0;
+    Pp->A = Ar;
+    Pp->D = D;
+    Pp->src = src;
+    Pp->prog = arena_alloc(Ar, sizeof *Pp->prog);
+    yyscan_t sc;
+    if (snn_yylex_init_extra(Pp, &sc)) {
+        diag_error_nospan(D, "cannot start the scanner");
+        return NULL;
+    }
+    YY_BUFFER_STATE b = snn_yy_scan_bytes(src->text, src->len, sc);
+    int rc = snn_yyparse(sc, Pp);
+    snn_yy_delete_buffer(b, sc);
+    snn_yylex_destroy(sc);
+    Pp->prog->decls = (Decl **)Pp->decls.v;
+    Pp->prog->ndecls = Pp->decls.n;
+    if (rc || D->nerr) return NULL;
+    return Pp->prog;
+}

@@ -1,0 +1,1426 @@
+/* SPDX-License-Identifier: MIT */
+/* This file contains the semantic pass: it resolves every name of a parsed
+ * model (constants, units, group variables, _pre/_post references, built-ins,
+ * functions), checks physical dimensions as Brian2 does, validates equation
+ * flags and identifiers, evaluates constants, and builds the Model that the
+ * integrator and the emitter work on. */
+#include "sema.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Sema {
+    Arena *A;
+    Diag  *D;
+    Model *M;
+    PVec   consts;              /* Sym*, SYM_CONST */
+    PVec   groups;              /* Group* */
+    PVec   monitors;            /* Monitor* */
+    PVec   runs;                /* double* */
+    PVec   funcs;               /* Sym*, SYM_USERFUNC */
+} Sema;
+
+/* Where an expression is being checked, and what its names may mean. */
+typedef struct Scope {
+    Sema       *S;
+    Group      *g;              /* owner group, or NULL at top level */
+    bool        ode;            /* xi allowed (right-hand side of an ODE) */
+    PVec        temps;          /* ':=' temporaries of a statement block */
+    Sym       **params;         /* user function parameters */
+    int         nparams;
+} Scope;
+
+/* Constants that are not units: Brian2's pi, e, inf, True, False. */
+static const struct { const char *name; double value; int type; } named_numbers[] = {
+    { "pi", 3.141592653589793, TY_FLOAT }, { "e", 2.718281828459045, TY_FLOAT },
+    { "inf", INFINITY, TY_FLOAT }, { "True", 1, TY_BOOL }, { "False", 0, TY_BOOL },
+};
+
+static const char *const reserved_names[] = {
+    "t", "dt", "i", "j", "N", "N_pre", "N_post", "xi", "not_refractory", "lastspike",
+    "refractory", "refractory_until", "lastupdate", "delay", "t_in_timesteps",
+    "and", "or", "not", "run",
+};
+
+static Sym *new_sym(Sema *S, int kind, Ident name, Span span)
+{
+    Sym *s = arena_alloc(S->A, sizeof *s);
+    s->kind = kind;
+    s->name = ident_dup(S->A, name);
+    s->span = span;
+    return s;
+}
+
+static const char *dimstr(Sema *S, Dim d)
+{
+    char buf[128];
+    return arena_strdup(S->A, dim_name(d, buf, sizeof buf));
+}
+
+/* The source text of a span, for messages ("v + I"). */
+static const char *spantext(Sema *S, Span sp)
+{
+    const Source *src = S->D->src;
+    if (sp.start < 0 || sp.end > src->len || sp.end < sp.start) return "?";
+    int n = sp.end - sp.start;
+    if (n > 60) return arena_printf(S->A, "%.57s...", src->text + sp.start);
+    return arena_strndup(S->A, src->text + sp.start, (size_t)n);
+}
+
+/* ====================================================================
+ * Name resolution
+ * ==================================================================== */
+
+static Sym *group_lookup(Group *g, const char *name, size_t n)
+{
+    if (!g) return NULL;
+    for (int k = 0; k < g->nvars; k++)
+        if (strlen(g->vars[k]->name) == n && !memcmp(g->vars[k]->name, name, n)) return g->vars[k];
+    for (int k = 0; k < g->nsubexprs; k++)
+        if (strlen(g->subexprs[k]->name) == n && !memcmp(g->subexprs[k]->name, name, n))
+            return g->subexprs[k];
+    return NULL;
+}
+
+/* A view of a neuron variable from synapse code: side 1 = _pre, 2 = _post. */
+static Sym *side_view(Sema *S, Sym *base, int side)
+{
+    Sym *v = arena_alloc(S->A, sizeof *v);
+    *v = *base;
+    v->side = side;
+    v->base = base;
+    return v;
+}
+
+static Sym *const_lookup(Sema *S, const char *name, size_t n)
+{
+    for (int k = S->consts.n - 1; k >= 0; k--) {
+        Sym *c = S->consts.v[k];
+        if (strlen(c->name) == n && !memcmp(c->name, name, n)) return c;
+    }
+    return NULL;
+}
+
+static Sym *unit_sym(Sema *S, const char *name, size_t n)
+{
+    for (size_t k = 0; k < sizeof named_numbers / sizeof *named_numbers; k++)
+        if (strlen(named_numbers[k].name) == n && !memcmp(named_numbers[k].name, name, n)) {
+            Sym *s = arena_alloc(S->A, sizeof *s);
+            s->kind = SYM_UNIT;
+            s->name = named_numbers[k].name;
+            s->value = named_numbers[k].value;
+            s->type = (uint8_t)named_numbers[k].type;
+            return s;
+        }
+    const UnitDef *u = units_lookup(name, n);
+    if (!u) return NULL;
+    Sym *s = arena_alloc(S->A, sizeof *s);
+    s->kind = SYM_UNIT;
+    s->name = u->name;
+    s->value = u->scale;
+    s->dim = u->dim;
+    return s;
+}
+
+static bool ends_with(const char *z, size_t n, const char *suf)
+{
+    size_t m = strlen(suf);
+    return n > m && !memcmp(z + n - m, suf, m);
+}
+
+/* Every name visible in a scope, for "did you mean" suggestions. */
+static void suggest_names(Scope *sc, PVec *out)
+{
+    Sema *S = sc->S;
+    for (int k = 0; k < sc->temps.n; k++) pvec_push(S->A, out, (void *)((Sym *)sc->temps.v[k])->name);
+    Group *gs[3] = { sc->g, sc->g ? sc->g->src : NULL, sc->g ? sc->g->tgt : NULL };
+    const char *suffix[3] = { "", "_pre", "_post" };
+    for (int m = 0; m < 3; m++) {
+        Group *g = gs[m];
+        if (!g) continue;
+        for (int k = 0; k < g->nvars; k++)
+            pvec_push(S->A, out, arena_printf(S->A, "%s%s", g->vars[k]->name, suffix[m]));
+        for (int k = 0; k < g->nsubexprs; k++)
+            pvec_push(S->A, out, arena_printf(S->A, "%s%s", g->subexprs[k]->name, suffix[m]));
+    }
+    for (int k = 0; k < S->consts.n; k++) pvec_push(S->A, out, (void *)((Sym *)S->consts.v[k])->name);
+    static const char *const common[] = { "t", "dt", "i", "N", "mV", "ms", "nS", "pF", "nA", "pA",
+                                          "volt", "amp", "siemens", "farad", "second", "Hz", "ohm" };
+    for (size_t k = 0; k < sizeof common / sizeof *common; k++) pvec_push(S->A, out, (void *)common[k]);
+}
+
+/* Resolve a name used in an expression; NULL (with an error) if unknown. */
+static Sym *resolve(Scope *sc, Ident id, Span sp)
+{
+    Sema *S = sc->S;
+    Group *g = sc->g;
+    for (int k = sc->temps.n - 1; k >= 0; k--) {
+        Sym *t = sc->temps.v[k];
+        if (ident_eq(id, t->name)) return t;
+    }
+    for (int k = 0; k < sc->nparams; k++)
+        if (ident_eq(id, sc->params[k]->name)) return sc->params[k];
+    Sym *s = group_lookup(g, id.z, id.n);
+    if (s) return s;
+    if (g && g->kind == G_SYNAPSES) {
+        if (ends_with(id.z, id.n, "_pre") && (s = group_lookup(g->src, id.z, id.n - 4)))
+            return side_view(S, s, 1);
+        if (ends_with(id.z, id.n, "_post") && (s = group_lookup(g->tgt, id.z, id.n - 5)))
+            return side_view(S, s, 2);
+        if ((s = group_lookup(g->tgt, id.z, id.n))) return side_view(S, s, 2);
+    }
+    if (ident_eq(id, "t")) return model_builtin(S->M, B_T);
+    if (ident_eq(id, "dt")) return model_builtin(S->M, B_DT);
+    if (g) {
+        if (ident_eq(id, "i")) return model_builtin(S->M, B_I);
+        if (ident_eq(id, "N")) return model_builtin(S->M, B_N);
+        if (g->kind == G_SYNAPSES) {
+            if (ident_eq(id, "j")) return model_builtin(S->M, B_J);
+            if (ident_eq(id, "N_pre")) return model_builtin(S->M, B_N_PRE);
+            if (ident_eq(id, "N_post")) return model_builtin(S->M, B_N_POST);
+        }
+        if (ident_eq(id, "xi") || (id.n > 3 && !memcmp(id.z, "xi_", 3))) {
+            if (!sc->ode) {
+                diag_error(S->D, sp, "noise '%.*s' may only appear in a differential equation",
+                           (int)id.n, id.z);
+                return NULL;
+            }
+            Sym *x = side_view(S, model_builtin(S->M, B_XI), 0);
+            x->name = ident_dup(S->A, id);
+            x->base = model_builtin(S->M, B_XI);
+            return x;
+        }
+    }
+    if ((s = const_lookup(S, id.z, id.n))) return s;
+    if ((s = unit_sym(S, id.z, id.n))) return s;
+    PVec cands = { 0 };
+    suggest_names(sc, &cands);
+    const char *name = ident_dup(S->A, id);
+    const char *sug = diag_suggest(name, (const char *const *)cands.v, cands.n);
+    if (ident_eq(id, "i") || ident_eq(id, "N"))
+        diag_error(S->D, sp, "'%s' is only defined inside a group", name);
+    else if (ident_eq(id, "lastspike") || ident_eq(id, "not_refractory"))
+        diag_error(S->D, sp, "'%s' exists only in a group with 'refractory:'", name);
+    else if (sug)
+        diag_error(S->D, sp, "unknown name '%s'; did you mean '%s'?", name, sug);
+    else
+        diag_error(S->D, sp, "unknown name '%s'", name);
+    return NULL;
+}
+
+/* ====================================================================
+ * Expressions: dimensions and types
+ * ==================================================================== */
+
+static bool check_expr(Scope *sc, Node *n);
+
+bool sema_const_value(const Node *n, double *out)
+{
+    double a, b;
+    switch (n->kind) {
+    case N_NUM: *out = n->num; return true;
+    case N_NAME:
+        if (!n->sym || (n->sym->kind != SYM_CONST && n->sym->kind != SYM_UNIT)) return false;
+        *out = n->sym->value;
+        return true;
+    case N_NEG:
+        if (!sema_const_value(n->a, &a)) return false;
+        *out = -a;
+        return true;
+    case N_BIN:
+        if (!sema_const_value(n->a, &a) || !sema_const_value(n->b, &b)) return false;
+        switch (n->op) {
+        case '+': *out = a + b; return true;
+        case '-': *out = a - b; return true;
+        case '*': *out = a * b; return true;
+        case '/': *out = a / b; return true;
+        case '%': *out = a - floor(a / b) * b; return true;
+        case OP_FLOORDIV: *out = floor(a / b); return true;
+        case OP_POW: *out = pow(a, b); return true;
+        }
+        return false;
+    case N_CALL: {
+        if (!n->sym || n->sym->kind != SYM_FUNC || n->nargs != 1) return false;
+        if (!sema_const_value(n->args[0], &a)) return false;
+        switch (n->sym->builtin) {
+        case FN_EXP: *out = exp(a); return true;
+        case FN_LOG: *out = log(a); return true;
+        case FN_LOG10: *out = log10(a); return true;
+        case FN_SQRT: *out = sqrt(a); return true;
+        case FN_ABS: *out = fabs(a); return true;
+        }
+        return false;
+    }
+    }
+    return false;
+}
+
+/* Dimensionless argument check for a function call. */
+static bool need_none(Scope *sc, Node *call, Node *arg)
+{
+    if (dim_is_none(arg->dim)) return true;
+    diag_error(sc->S->D, arg->span, "function '%s' needs a dimensionless argument, but '%s' has unit %s",
+               call->sym->name, spantext(sc->S, arg->span), dimstr(sc->S, arg->dim));
+    return false;
+}
+
+static const signed char fn_arity[FN_COUNT] = {
+    [FN_EXP] = 1, [FN_LOG] = 1, [FN_LOG10] = 1, [FN_SQRT] = 1, [FN_SIN] = 1, [FN_COS] = 1,
+    [FN_TAN] = 1, [FN_SINH] = 1, [FN_COSH] = 1, [FN_TANH] = 1, [FN_ARCSIN] = 1, [FN_ARCCOS] = 1,
+    [FN_ARCTAN] = 1, [FN_ABS] = 1, [FN_SIGN] = 1, [FN_FLOOR] = 1, [FN_CEIL] = 1, [FN_CLIP] = 3,
+    [FN_INT] = 1, [FN_RAND] = 0, [FN_RANDN] = 0,
+};
+
+static Sym *userfunc_lookup(Sema *S, Ident id)
+{
+    for (int k = 0; k < S->funcs.n; k++)
+        if (ident_eq(id, ((Sym *)S->funcs.v[k])->name)) return S->funcs.v[k];
+    return NULL;
+}
+
+static bool check_call(Scope *sc, Node *n)
+{
+    Sema *S = sc->S;
+    int fn = -1;
+    for (int k = 0; k < FN_COUNT; k++)
+        if (ident_eq(n->name, model_func_name(k))) fn = k;
+    Sym *uf = fn < 0 ? userfunc_lookup(S, n->name) : NULL;
+    if (fn < 0 && !uf) {
+        const char *names[FN_COUNT + 64];
+        int nn = 0;
+        for (int k = 0; k < FN_COUNT; k++) names[nn++] = model_func_name(k);
+        for (int k = 0; k < S->funcs.n && nn < FN_COUNT + 64; k++) names[nn++] = ((Sym *)S->funcs.v[k])->name;
+        const char *name = ident_dup(S->A, n->name);
+        const char *sug = diag_suggest(name, names, nn);
+        if (sug) diag_error(S->D, n->span, "unknown function '%s'; did you mean '%s'?", name, sug);
+        else diag_error(S->D, n->span, "unknown function '%s'", name);
+        return false;
+    }
+    bool ok = true;
+    for (int k = 0; k < n->nargs; k++) ok &= check_expr(sc, n->args[k]);
+    int want = uf ? uf->nparams : fn_arity[fn];
+    if (n->nargs != want) {
+        diag_error(S->D, n->span, "function '%.*s' takes %d argument%s, %d given", (int)n->name.n,
+                   n->name.z, want, want == 1 ? "" : "s", n->nargs);
+        return false;
+    }
+    if (!ok) return false;
+    if (uf) {
+        n->sym = uf;
+        for (int k = 0; k < n->nargs; k++)
+            if (!dim_eq(n->args[k]->dim, uf->params[k]->dim)) {
+                diag_error(S->D, n->args[k]->span, "argument %d of '%s' must have unit %s, but '%s' has %s",
+                           k + 1, uf->name, dimstr(S, uf->params[k]->dim), spantext(S, n->args[k]->span),
+                           dimstr(S, n->args[k]->dim));
+                return false;
+            }
+        n->dim = uf->dim;
+        n->type = uf->type;
+        return true;
+    }
+    n->sym = model_func(S->M, fn);
+    n->type = TY_FLOAT;
+    switch (fn) {
+    case FN_SQRT:
+        if (!dim_pow(n->args[0]->dim, 1, 2, &n->dim)) {
+            diag_error(S->D, n->span, "sqrt of unit %s has no whole unit", dimstr(S, n->args[0]->dim));
+            return false;
+        }
+        return true;
+    case FN_ABS: case FN_FLOOR: case FN_CEIL:
+        n->dim = n->args[0]->dim;
+        n->type = n->args[0]->type == TY_INT ? TY_INT : TY_FLOAT;
+        return true;
+    case FN_SIGN:
+        n->dim = DIM_NONE;
+        return true;
+    case FN_CLIP:
+        for (int k = 1; k < 3; k++)
+            if (!dim_eq(n->args[k]->dim, n->args[0]->dim)) {
+                diag_error(S->D, n->args[k]->span, "clip bounds must have the unit of '%s' (%s), but '%s' has %s",
+                           spantext(S, n->args[0]->span), dimstr(S, n->args[0]->dim),
+                           spantext(S, n->args[k]->span), dimstr(S, n->args[k]->dim));
+                return false;
+            }
+        n->dim = n->args[0]->dim;
+        return true;
+    case FN_INT:
+        if (!need_none(sc, n, n->args[0])) return false;
+        n->type = TY_INT;
+        return true;
+    case FN_RAND: case FN_RANDN:
+        n->dim = DIM_NONE;
+        return true;
+    default:
+        n->dim = DIM_NONE;
+        return need_none(sc, n, n->args[0]);
+    }
+}
+
+static bool same_dims(Scope *sc, Node *n)
+{
+    if (dim_eq(n->a->dim, n->b->dim)) return true;
+    Sema *S = sc->S;
+    diag_error(S->D, n->span, "dimension mismatch in '%s': %s vs %s ('%s' is %s, '%s' is %s)",
+               spantext(S, n->span), dimstr(S, n->a->dim), dimstr(S, n->b->dim),
+               spantext(S, n->a->span), dimstr(S, n->a->dim), spantext(S, n->b->span),
+               dimstr(S, n->b->dim));
+    return false;
+}
+
+static int arith_type(Node *n)
+{
+    return n->a->type != TY_FLOAT && n->b->type != TY_FLOAT ? TY_INT : TY_FLOAT;
+}
+
+/* Check an expression tree: resolve names, compute dimension and type. */
+static bool check_expr(Scope *sc, Node *n)
+{
+    Sema *S = sc->S;
+    n->checked = true;
+    switch (n->kind) {
+    case N_NUM:
+        n->dim = DIM_NONE;
+        n->type = n->is_int ? TY_INT : TY_FLOAT;
+        return true;
+    case N_STR:
+        diag_error(S->D, n->span, "a string is not allowed here");
+        return false;
+    case N_LIST:
+        diag_error(S->D, n->span, "a list [...] is only allowed as an initial value");
+        return false;
+    case N_NAME: {
+        if (n->b) {
+            diag_error(S->D, n->span, "'%s' (group.variable) is only allowed in monitors",
+                       spantext(S, n->span));
+            return false;
+        }
+        Sym *s = resolve(sc, n->name, n->span);
+        if (!s) return false;
+        n->sym = s;
+        n->dim = s->dim;
+        n->type = s->type;
+        return true;
+    }
+    case N_CALL:
+        return check_call(sc, n);
+    case N_NEG:
+        if (!check_expr(sc, n->a)) return false;
+        n->dim = n->a->dim;
+        n->type = n->a->type == TY_BOOL ? TY_INT : n->a->type;
+        return true;
+    case N_NOT:
+        if (!check_expr(sc, n->a)) return false;
+        n->dim = DIM_NONE;
+        n->type = TY_BOOL;
+        if (n->a->type != TY_BOOL) {
+            diag_error(S->D, n->a->span, "'not' needs a condition, but '%s' is a number",
+                       spantext(S, n->a->span));
+            return false;
+        }
+        return true;
+    case N_AND: case N_OR: {
+        bool ok = check_expr(sc, n->a);
+        ok &= check_expr(sc, n->b);
+        if (!ok) return false;
+        n->dim = DIM_NONE;
+        n->type = TY_BOOL;
+        for (Node *x = n->a; x; x = x == n->a ? n->b : NULL)
+            if (x->type != TY_BOOL) {
+                diag_error(S->D, x->span, "'%s' needs conditions on both sides, but '%s' is a number",
+                           n->kind == N_AND ? "and" : "or", spantext(S, x->span));
+                return false;
+            }
+        return true;
+    }
+    case N_CMP: {
+        bool ok = check_expr(sc, n->a);
+        ok &= check_expr(sc, n->b);
+        if (!ok || !same_dims(sc, n)) return false;
+        n->dim = DIM_NONE;
+        n->type = TY_BOOL;
+        return true;
+    }
+    case N_BIN: {
+        bool ok = check_expr(sc, n->a);
+        ok &= check_expr(sc, n->b);
+        if (!ok) return false;
+        switch (n->op) {
+        case '+': case '-': case '%':
+            if (!same_dims(sc, n)) return false;
+            n->dim = n->a->dim;
+            n->type = (uint8_t)arith_type(n);
+            return true;
+        case '*':
+            n->dim = dim_mul(n->a->dim, n->b->dim);
+            n->type = (uint8_t)arith_type(n);
+            return true;
+        case '/':
+            n->dim = dim_div(n->a->dim, n->b->dim);
+            n->type = TY_FLOAT;
+            return true;
+        case OP_FLOORDIV:
+            if (!same_dims(sc, n)) return false;
+            n->dim = DIM_NONE;
+            n->type = (uint8_t)arith_type(n);
+            return true;
+        case OP_POW: {
+            if (!dim_is_none(n->b->dim)) {
+                diag_error(S->D, n->b->span, "the exponent '%s' must be dimensionless, but has unit %s",
+                           spantext(S, n->b->span), dimstr(S, n->b->dim));
+                return false;
+            }
+            n->type = TY_FLOAT;
+            if (dim_is_none(n->a->dim)) {
+                n->dim = DIM_NONE;
+                return true;
+            }
+            double p;
+            if (!sema_const_value(n->b, &p)) {
+                diag_error(S->D, n->b->span, "'%s' has unit %s, so its exponent must be a constant number, "
+                           "not '%s'", spantext(S, n->a->span), dimstr(S, n->a->dim),
+                           spantext(S, n->b->span));
+                return false;
+            }
+            for (int q = 1; q <= DIM_DEN; q++) {
+                double pq = p * q;
+                if (fabs(pq - nearbyint(pq)) < 1e-9 && dim_pow(n->a->dim, (int)nearbyint(pq), q, &n->dim))
+                    return true;
+            }
+            diag_error(S->D, n->span, "cannot raise unit %s to the power %g", dimstr(S, n->a->dim), p);
+            return false;
+        }
+        }
+        return false;
+    }
+    }
+    return false;
+}
+
+/* Check expr and require dimension want; what names the place ("threshold"). */
+static bool check_dim(Scope *sc, Node *n, Dim want, const char *what)
+{
+    if (!check_expr(sc, n)) return false;
+    if (dim_eq(n->dim, want)) return true;
+    Sema *S = sc->S;
+    diag_error(S->D, n->span, "%s must have unit %s, but '%s' has unit %s", what, dimstr(S, want),
+               spantext(S, n->span), dimstr(S, n->dim));
+    return false;
+}
+
+static bool check_cond(Scope *sc, Node *n, const char *what)
+{
+    if (!check_expr(sc, n)) return false;
+    if (n->type == TY_BOOL) return true;
+    diag_error(sc->S->D, n->span, "%s must be a condition such as 'v > -50*mV', but '%s' is a %s", what,
+               spantext(sc->S, n->span), dim_is_none(n->dim) ? "number" : "quantity");
+    return false;
+}
+
+/* ====================================================================
+ * Units after ':' in equations
+ * ==================================================================== */
+
+/* Evaluate a unit expression to a dimension; type set for boolean/integer. */
+static bool eval_unit(Sema *S, Node *n, Dim *out, uint8_t *type)
+{
+    switch (n->kind) {
+    case N_NUM:
+        if (n->num != 1) {
+            diag_error(S->D, n->span, "a unit must be a unit name or 1 (dimensionless), not '%s'",
+                       spantext(S, n->span));
+            return false;
+        }
+        *out = DIM_NONE;
+        return true;
+    case N_NAME: {
+        if (ident_eq(n->name, "boolean") || ident_eq(n->name, "bool")) {
+            *out = DIM_NONE;
+            *type = TY_BOOL;
+            return true;
+        }
+        if (ident_eq(n->name, "integer")) {
+            *out = DIM_NONE;
+            *type = TY_INT;
+            return true;
+        }
+        const UnitDef *u = units_lookup(n->name.z, n->name.n);
+        if (!u) {
+            size_t cnt;
+            const UnitDef *tab = units_table(&cnt);
+            const char **names = arena_alloc(S->A, sizeof *names * cnt);
+            for (size_t k = 0; k < cnt; k++) names[k] = tab[k].name;
+            const char *name = ident_dup(S->A, n->name);
+            const char *sug = diag_suggest(name, names, (int)cnt);
+            if (sug) diag_error(S->D, n->span, "unknown unit '%s'; did you mean '%s'?", name, sug);
+            else diag_error(S->D, n->span, "unknown unit '%s' (expected a unit such as volt, amp, siemens, "
+                            "second, 1, boolean or integer)", name);
+            return false;
+        }
+        *out = u->dim;
+        return true;
+    }
+    case N_BIN: {
+        Dim a, b;
+        uint8_t t = TY_FLOAT;
+        if (!eval_unit(S, n->a, &a, &t)) return false;
+        if (n->op == OP_POW) {
+            double p;
+            if (!sema_const_value(n->b, &p)) return false;
+            for (int q = 1; q <= DIM_DEN; q++)
+                if (fabs(p * q - nearbyint(p * q)) < 1e-9 && dim_pow(a, (int)nearbyint(p * q), q, out))
+                    return true;
+            diag_error(S->D, n->span, "cannot raise a unit to the power %g", p);
+            return false;
+        }
+        if (!eval_unit(S, n->b, &b, &t)) return false;
+        *out = n->op == '*' ? dim_mul(a, b) : dim_div(a, b);
+        return true;
+    }
+    }
+    diag_error(S->D, n->span, "this is not a unit");
+    return false;
+}
+
+/* ====================================================================
+ * Constants and functions
+ * ==================================================================== */
+
+static bool check_identifier(Sema *S, Ident id, Span sp, const char *what)
+{
+    if (id.n && id.z[0] == '_') {
+        diag_error(S->D, sp, "%s '%.*s' may not start with an underscore", what, (int)id.n, id.z);
+        return false;
+    }
+    for (size_t k = 0; k < sizeof reserved_names / sizeof *reserved_names; k++)
+        if (ident_eq(id, reserved_names[k])) {
+            diag_error(S->D, sp, "'%.*s' is a reserved name and cannot be used as a %s", (int)id.n, id.z, what);
+            return false;
+        }
+    if (id.n > 3 && !memcmp(id.z, "xi_", 3)) {
+        diag_error(S->D, sp, "'%.*s' is reserved for noise terms", (int)id.n, id.z);
+        return false;
+    }
+    if (units_lookup(id.z, id.n)) {
+        diag_error(S->D, sp, "'%.*s' is a unit name and cannot be used as a %s", (int)id.n, id.z, what);
+        return false;
+    }
+    for (int k = 0; k < FN_COUNT; k++)
+        if (ident_eq(id, model_func_name(k))) {
+            diag_error(S->D, sp, "'%.*s' is a built-in function and cannot be used as a %s", (int)id.n, id.z,
+                       what);
+            return false;
+        }
+    return true;
+}
+
+/* Report a name defined twice at top level. */
+static bool top_unique(Sema *S, Ident id, Span sp)
+{
+    Span prev = { -1, -1 };
+    if (const_lookup(S, id.z, id.n)) prev = const_lookup(S, id.z, id.n)->span;
+    for (int k = 0; k < S->groups.n && prev.start < 0; k++)
+        if (ident_eq(id, ((Group *)S->groups.v[k])->name)) prev = ((Group *)S->groups.v[k])->span;
+    for (int k = 0; k < S->monitors.n && prev.start < 0; k++)
+        if (ident_eq(id, ((Monitor *)S->monitors.v[k])->name)) prev = ((Monitor *)S->monitors.v[k])->span;
+    if (userfunc_lookup(S, id)) prev = userfunc_lookup(S, id)->span;
+    if (prev.start < 0) return true;
+    int line, col;
+    source_linecol(S->D->src, prev.start, &line, &col);
+    diag_error(S->D, sp, "'%.*s' is already defined (at line %d)", (int)id.n, id.z, line);
+    return false;
+}
+
+static void decl_const(Sema *S, Decl *d)
+{
+    Scope sc = { .S = S };
+    if (ident_eq(d->name, "dt")) {
+        if (!check_dim(&sc, d->expr, DIM_SECOND, "dt")) return;
+        double v;
+        if (!sema_const_value(d->expr, &v) || !(v > 0)) {
+            diag_error(S->D, d->expr->span, "dt must be a positive constant duration");
+            return;
+        }
+        S->M->dt = v;
+        S->M->dt_span = d->span;
+        return;
+    }
+    if (!check_identifier(S, d->name, d->name_span, "constant name") || !top_unique(S, d->name, d->name_span))
+        return;
+    if (!check_expr(&sc, d->expr)) return;
+    double v;
+    if (!sema_const_value(d->expr, &v)) {
+        diag_error(S->D, d->expr->span, "a constant must be computed from numbers, units and other constants");
+        return;
+    }
+    Sym *c = new_sym(S, SYM_CONST, d->name, d->name_span);
+    c->value = v;
+    c->dim = d->expr->dim;
+    c->type = d->expr->type == TY_BOOL ? TY_BOOL : TY_FLOAT;
+    c->const_index = S->consts.n;
+    c->unit_expr = d->expr;
+    pvec_push(S->A, &S->consts, c);
+}
+
+/* Apply a --set override; its errors go to its own diagnostics. */
+static void apply_override(Sema *S, const Override *ov)
+{
+    Diag *saved = S->D;
+    S->D = ov->D;
+    Decl *d = ov->decl;
+    Sym *c = const_lookup(S, d->name.z, d->name.n);
+    Scope sc = { .S = S };
+    double v;
+    if (ident_eq(d->name, "dt")) {
+        if (check_dim(&sc, d->expr, DIM_SECOND, "dt") && sema_const_value(d->expr, &v) && v > 0)
+            S->M->dt = v;
+    } else if (!c) {
+        PVec cands = { 0 };
+        for (int k = 0; k < S->consts.n; k++) pvec_push(S->A, &cands, (void *)((Sym *)S->consts.v[k])->name);
+        const char *name = ident_dup(S->A, d->name);
+        const char *sug = diag_suggest(name, (const char *const *)cands.v, cands.n);
+        if (sug) diag_error(S->D, d->name_span, "the model has no constant '%s'; did you mean '%s'?", name, sug);
+        else diag_error(S->D, d->name_span, "the model has no constant '%s'", name);
+    } else if (check_expr(&sc, d->expr)) {
+        if (!dim_eq(d->expr->dim, c->dim))
+            diag_error(S->D, d->expr->span, "'%s' has unit %s in the model, but the new value '%s' has unit %s",
+                       c->name, dimstr(S, c->dim), spantext(S, d->expr->span), dimstr(S, d->expr->dim));
+        else if (!sema_const_value(d->expr, &v))
+            diag_error(S->D, d->expr->span, "the new value must be computed from numbers, units and constants");
+        else
+            c->value = v;
+    }
+    S->D = saved;
+}
+
+static void decl_func(Sema *S, Decl *d)
+{
+    if (!check_identifier(S, d->name, d->name_span, "function name") || !top_unique(S, d->name, d->name_span))
+        return;
+    Sym *f = new_sym(S, SYM_USERFUNC, d->name, d->name_span);
+    f->nparams = d->nparams;
+    f->params = arena_alloc(S->A, sizeof *f->params * (size_t)(d->nparams + 1));
+    for (int k = 0; k < d->nparams; k++) {
+        f->params[k] = new_sym(S, SYM_PARAM, d->params[k], d->span);
+        f->params[k]->dim = DIM_NONE;
+    }
+    Scope sc = { .S = S, .params = f->params, .nparams = f->nparams };
+    if (!check_expr(&sc, d->expr)) return;
+    f->expr = d->expr;
+    f->dim = d->expr->dim;
+    f->type = d->expr->type;
+    pvec_push(S->A, &S->funcs, f);
+}
+
+/* ====================================================================
+ * Groups
+ * ==================================================================== */
+
+static Group *find_group(Sema *S, Ident id)
+{
+    for (int k = 0; k < S->groups.n; k++)
+        if (ident_eq(id, ((Group *)S->groups.v[k])->name)) return S->groups.v[k];
+    return NULL;
+}
+
+static Group *group_ref(Sema *S, Ident id, Span sp, int kind)
+{
+    Group *g = find_group(S, id);
+    if (g && g->kind == kind) return g;
+    PVec cands = { 0 };
+    for (int k = 0; k < S->groups.n; k++)
+        if (((Group *)S->groups.v[k])->kind == kind) pvec_push(S->A, &cands, (void *)((Group *)S->groups.v[k])->name);
+    const char *name = ident_dup(S->A, id);
+    const char *sug = diag_suggest(name, (const char *const *)cands.v, cands.n);
+    if (g) diag_error(S->D, sp, "'%s' is not a neuron group", name);
+    else if (sug) diag_error(S->D, sp, "unknown group '%s'; did you mean '%s'?", name, sug);
+    else diag_error(S->D, sp, "unknown group '%s' (define it with 'neurons %s[N] { ... }' before use)", name, name);
+    return NULL;
+}
+
+static void add_var(Sema *S, Group *g, Sym *v)
+{
+    v->owner = g;
+    v->var_index = g->nvars;
+    Sym **nv = arena_alloc(S->A, sizeof *nv * (size_t)(g->nvars + 1));
+    if (g->nvars) memcpy(nv, g->vars, sizeof *nv * (size_t)g->nvars);
+    nv[g->nvars++] = v;
+    g->vars = nv;
+}
+
+static void add_to(Sema *S, Sym ***arr, int *n, Sym *s)
+{
+    Sym **nv = arena_alloc(S->A, sizeof *nv * (size_t)(*n + 1));
+    if (*n) memcpy(nv, *arr, sizeof *nv * (size_t)*n);
+    nv[(*n)++] = s;
+    *arr = nv;
+}
+
+static int parse_flag(Sema *S, Group *g, Equation *e, int k)
+{
+    static const struct { const char *name; int bit; int kinds; int owners; } table[] = {
+        /* kinds: bit 0 diff, 1 subexpr, 2 param; owners: bit 0 neurons, 1 synapses */
+        { "unless refractory", VF_UNLESS_REFRACTORY, 1, 1 },
+        { "constant", VF_CONSTANT, 4, 3 },
+        { "shared", VF_SHARED, 6, 3 },
+        { "linked", VF_LINKED, 4, 1 },
+        { "constant over dt", VF_CONSTANT_OVER_DT, 2, 3 },
+        { "event-driven", VF_EVENT_DRIVEN, 1, 2 },
+        { "clock-driven", VF_CLOCK_DRIVEN, 1, 2 },
+        { "summed", VF_SUMMED, 2, 2 },
+    };
+    Ident f = e->flags[k];
+    static const char *const kindname[] = { "a differential equation", "a subexpression", "a parameter" };
+    for (size_t m = 0; m < sizeof table / sizeof *table; m++) {
+        if (!ident_eq(f, table[m].name)) continue;
+        int owner = g->kind == G_NEURONS ? 1 : 2;
+        if (!(table[m].kinds & (1 << e->kind)) || !(table[m].owners & owner)) {
+            diag_error(S->D, e->span, "flag '%s' is not allowed on %s of %s", table[m].name, kindname[e->kind],
+                       g->kind == G_NEURONS ? "a neuron group" : "synapses");
+            return 0;
+        }
+        return table[m].bit;
+    }
+    diag_error(S->D, e->span, "unknown flag '%.*s' (known: unless refractory, constant, shared, "
+               "constant over dt, event-driven, clock-driven, summed)", (int)f.n, f.z);
+    return 0;
+}
+
+/* Declare the variables of a model { } block (pass 1: names and units). */
+static void declare_equations(Sema *S, Group *g, Item *it)
+{
+    for (int k = 0; k < it->neqs; k++) {
+        Equation *e = it->eqs[k];
+        if (e->kind == EQ_STMT) continue;
+        if (!check_identifier(S, e->var, e->var_span, "variable name")) continue;
+        if (g->kind == G_NEURONS && (ends_with(e->var.z, e->var.n, "_pre") || ends_with(e->var.z, e->var.n, "_post"))) {
+            diag_error(S->D, e->var_span, "a neuron variable may not end in _pre or _post");
+            continue;
+        }
+        if (group_lookup(g, e->var.z, e->var.n)) {
+            Sym *prev = group_lookup(g, e->var.z, e->var.n);
+            int line, col;
+            source_linecol(S->D->src, prev->span.start, &line, &col);
+            diag_error(S->D, e->var_span, "'%.*s' is already defined in %s (at line %d)", (int)e->var.n,
+                       e->var.z, g->name, line);
+            continue;
+        }
+        Sym *v = new_sym(S, e->kind == EQ_SUBEXPR ? SYM_SUBEXPR : SYM_VAR, e->var, e->var_span);
+        uint8_t type = TY_FLOAT;
+        if (!eval_unit(S, e->unit, &v->dim, &type)) continue;
+        v->type = type;
+        v->unit_expr = e->unit;
+        for (int f = 0; f < e->nflags; f++) v->flags |= parse_flag(S, g, e, f);
+        v->role = e->kind == EQ_DIFF ? VR_STATE : VR_PARAM;
+        v->expr = e->expr;
+        if (e->kind == EQ_SUBEXPR) {
+            v->owner = g;
+            add_to(S, &g->subexprs, &g->nsubexprs, v);
+        } else {
+            add_var(S, g, v);
+            if (e->kind == EQ_DIFF) add_to(S, &g->odes, &g->nodes, v);
+        }
+    }
+}
+
+static bool depends_on_subexpr(Node *n, Sym *s)
+{
+    if (!n) return false;
+    if (n->kind == N_NAME && n->sym && n->sym->kind == SYM_SUBEXPR) {
+        if (n->sym == s) return true;
+        if (n->sym->expr && depends_on_subexpr(n->sym->expr, s)) return true;
+    }
+    if (depends_on_subexpr(n->a, s) || depends_on_subexpr(n->b, s)) return true;
+    for (int k = 0; k < n->nargs; k++)
+        if (depends_on_subexpr(n->args[k], s)) return true;
+    return false;
+}
+
+/* Order subexpressions so each comes after the ones it uses; report cycles. */
+static void sort_subexprs(Sema *S, Group *g)
+{
+    int n = g->nsubexprs;
+    Sym **out = arena_alloc(S->A, sizeof *out * (size_t)(n + 1));
+    bool *done = arena_alloc(S->A, (size_t)n + 1);
+    int m = 0;
+    while (m < n) {
+        bool progress = false;
+        for (int k = 0; k < n; k++) {
+            if (done[k]) continue;
+            bool ready = true;
+            for (int q = 0; q < n && ready; q++)
+                if (!done[q] && q != k && g->subexprs[k]->expr &&
+                    depends_on_subexpr(g->subexprs[k]->expr, g->subexprs[q]))
+                    ready = false;
+            if (ready && depends_on_subexpr(g->subexprs[k]->expr, g->subexprs[k])) ready = false;
+            if (ready) {
+                out[m++] = g->subexprs[k];
+                done[k] = true;
+                progress = true;
+            }
+        }
+        if (!progress) {
+            for (int k = 0; k < n; k++)
+                if (!done[k]) {
+                    diag_error(S->D, g->subexprs[k]->span, "subexpression '%s' depends on itself (a cycle of "
+                               "subexpressions)", g->subexprs[k]->name);
+                    return;
+                }
+        }
+    }
+    g->subexprs = out;
+}
+
+/* Check the right-hand sides of the equations (pass 2). */
+static void check_equations(Sema *S, Group *g, Item *it)
+{
+    for (int k = 0; k < it->neqs; k++) {
+        Equation *e = it->eqs[k];
+        if (e->kind != EQ_DIFF && e->kind != EQ_SUBEXPR) continue;
+        Sym *v = group_lookup(g, e->var.z, e->var.n);
+        if (!v || v->expr != e->expr) continue;
+        Scope sc = { .S = S, .g = g, .ode = e->kind == EQ_DIFF };
+        if (!check_expr(&sc, e->expr)) continue;
+        Dim want = e->kind == EQ_DIFF ? dim_div(v->dim, DIM_SECOND) : v->dim;
+        if (!dim_eq(e->expr->dim, want)) {
+            if (e->kind == EQ_DIFF)
+                diag_error(S->D, e->expr->span, "the right-hand side of 'd%s/dt' must have unit %s (the unit of "
+                           "%s per second), but '%s' has unit %s", v->name, dimstr(S, want), v->name,
+                           spantext(S, e->expr->span), dimstr(S, e->expr->dim));
+            else
+                diag_error(S->D, e->expr->span, "subexpression '%s' is declared as %s, but '%s' has unit %s",
+                           v->name, dimstr(S, want), spantext(S, e->expr->span), dimstr(S, e->expr->dim));
+        }
+    }
+    sort_subexprs(S, g);
+}
+
+/* Check one statement list (reset, on_pre, init): assignments to stored
+ * variables with matching units; ':=' declares a temporary. */
+static void check_stmts(Sema *S, Group *g, StmtList *sl, const char *what, bool init)
+{
+    Scope sc = { .S = S, .g = g };
+    for (int k = 0; k < sl->n; k++) {
+        Stmt *st = sl->v[k];
+        if (st->op == ':') {
+            if (!check_expr(&sc, st->expr)) continue;
+            Sym *t = new_sym(S, SYM_TEMP, st->var, st->var_span);
+            t->dim = st->expr->dim;
+            t->type = st->expr->type;
+            st->sym = t;
+            pvec_push(S->A, &sc.temps, t);
+            continue;
+        }
+        Sym *v = resolve(&sc, st->var, st->var_span);
+        if (!v) continue;
+        if (v->kind == SYM_SUBEXPR) {
+            diag_error(S->D, st->var_span, "cannot assign to subexpression '%s' (it is computed from its "
+                       "equation)", v->name);
+            continue;
+        }
+        if (v->kind != SYM_VAR) {
+            diag_error(S->D, st->var_span, "cannot assign to '%s': it is not a variable of %s", v->name,
+                       g->name);
+            continue;
+        }
+        if ((v->flags & VF_CONSTANT) && !init) {
+            diag_error(S->D, st->var_span, "'%s' is flagged (constant) and cannot be changed in %s", v->name,
+                       what);
+            continue;
+        }
+        st->sym = v;
+        Node *ex = st->expr;
+        if (init && ex->kind == N_BIN && ex->a->kind == N_LIST) ex = ex->a;
+        if (init && ex->kind == N_LIST) {
+            /* [a, b, c]*unit: every element is checked with the unit applied */
+            Node *unit = st->expr != ex ? st->expr->b : NULL;
+            Dim ud = DIM_NONE;
+            double scale = 1;
+            if (unit) {
+                if (!check_expr(&sc, unit)) continue;
+                ud = unit->dim;
+                if (!sema_const_value(unit, &scale)) {
+                    diag_error(S->D, unit->span, "the unit after a list must be a constant");
+                    continue;
+                }
+            }
+            bool ok = true;
+            for (int m = 0; m < ex->nargs && ok; m++) {
+                ok = check_expr(&sc, ex->args[m]);
+                if (!ok) break;
+                Dim d = dim_mul(ex->args[m]->dim, ud);
+                if (!dim_eq(d, v->dim)) {
+                    diag_error(S->D, ex->args[m]->span, "'%s' has unit %s, but this value has unit %s", v->name,
+                               dimstr(S, v->dim), dimstr(S, d));
+                    ok = false;
+                }
+            }
+            continue;
+        }
+        if (!check_expr(&sc, st->expr)) continue;
+        Dim want = v->dim;
+        if (st->op == '*' || st->op == '/') want = DIM_NONE;
+        if (!dim_eq(st->expr->dim, want)) {
+            if (st->op == '*' || st->op == '/')
+                diag_error(S->D, st->expr->span, "'%s %c= ...' needs a dimensionless factor, but '%s' has unit %s",
+                           v->name, st->op, spantext(S, st->expr->span), dimstr(S, st->expr->dim));
+            else
+                diag_error(S->D, st->span, "dimension mismatch in '%s': '%s' has unit %s, but '%s' has unit %s",
+                           spantext(S, st->span), spantext(S, st->var_span), dimstr(S, v->dim),
+                           spantext(S, st->expr->span), dimstr(S, st->expr->dim));
+        }
+    }
+}
+
+/* Add lastspike and not_refractory (as Brian2 does) when refractory is set. */
+static void add_refractory_vars(Sema *S, Group *g)
+{
+    Sym *ls = new_sym(S, SYM_VAR, ident_cstr("lastspike"), g->span);
+    ls->dim = DIM_SECOND;
+    ls->role = VR_LASTSPIKE;
+    add_var(S, g, ls);
+    Sym *nr = new_sym(S, SYM_VAR, ident_cstr("not_refractory"), g->span);
+    nr->type = TY_BOOL;
+    nr->role = VR_NOTREF;
+    add_var(S, g, nr);
+    g->lastspike = ls;
+    g->not_refractory = nr;
+}
+
+static Item *find_item(Decl *d, const char *key, Item *after)
+{
+    bool seen = after == NULL;
+    for (int k = 0; k < d->nitems; k++) {
+        if (!seen) { seen = d->items[k] == after; continue; }
+        if (ident_eq(d->items[k]->key, key)) return d->items[k];
+    }
+    return NULL;
+}
+
+static const char *const neuron_keys[] = { "model", "threshold", "reset", "refractory", "method", "init" };
+static const char *const synapse_keys[] = { "model", "on_pre", "on_post", "connect", "delay", "method", "init" };
+
+/* Unknown or repeated items of a group block. */
+static void check_item_keys(Sema *S, Decl *d, const char *const *keys, int nkeys)
+{
+    for (int k = 0; k < d->nitems; k++) {
+        Item *it = d->items[k];
+        bool known = false;
+        for (int m = 0; m < nkeys; m++) known |= ident_eq(it->key, keys[m]);
+        const char *key = ident_dup(S->A, it->key);
+        if (!known) {
+            const char *sug = diag_suggest(key, keys, nkeys);
+            if (sug) diag_error(S->D, it->span, "unknown item '%s' in %s; did you mean '%s'?", key,
+                                ident_dup(S->A, d->keyword), sug);
+            else diag_error(S->D, it->span, "unknown item '%s' in %s", key, ident_dup(S->A, d->keyword));
+            continue;
+        }
+        if (!ident_eq(it->key, "connect"))
+            for (int m = 0; m < k; m++)
+                if (ident_same(d->items[m]->key, it->key)) {
+                    diag_error(S->D, it->span, "'%s' is given twice", key);
+                    break;
+                }
+        int want = ident_eq(it->key, "model") ? I_MODEL :
+                   ident_eq(it->key, "init") ? I_STMTS :
+                   ident_eq(it->key, "connect") ? I_CALL :
+                   (ident_eq(it->key, "reset") || ident_eq(it->key, "on_pre") || ident_eq(it->key, "on_post")) ?
+                   I_STMTS : I_EXPR;
+        if (it->kind != want && !(want == I_STMTS && it->kind == I_EXPR && !ident_eq(it->key, "init"))) {
+            static const char *const forms[] = { "model { equations }", "%s: expression", "%s: statements",
+                                                 "", "%s { statements }", "%s(...)" };
+            diag_error(S->D, it->span, "'%s' is written as '%s'", key, arena_printf(S->A, forms[want], key));
+        }
+    }
+}
+
+/* Initial values: v = expr or v = [a, b, c]*unit. */
+static void group_inits(Sema *S, Group *g, Item *it)
+{
+    check_stmts(S, g, &it->stmts, "init", true);
+    for (int k = 0; k < it->stmts.n; k++) {
+        Stmt *st = it->stmts.v[k];
+        if (!st->sym || st->sym->kind != SYM_VAR) continue;
+        if (st->op != '=') {
+            diag_error(S->D, st->span, "initial values are given with '=', not '%c='", st->op);
+            continue;
+        }
+        InitVal *iv = arena_alloc(S->A, sizeof *iv);
+        iv->var = st->sym;
+        iv->span = st->span;
+        Node *ex = st->expr;
+        Node *list = ex->kind == N_LIST ? ex : (ex->kind == N_BIN && ex->a->kind == N_LIST) ? ex->a : NULL;
+        if (list) {
+            double scale = 1;
+            if (list != ex) sema_const_value(ex->b, &scale);
+            if (g->kind == G_NEURONS && list->nargs != g->N && g->N > 0) {
+                diag_error(S->D, list->span, "%s has %lld neurons, but the list has %d values", g->name,
+                           (long long)g->N, list->nargs);
+                continue;
+            }
+            iv->list = arena_alloc(S->A, sizeof(double) * (size_t)(list->nargs + 1));
+            iv->nlist = list->nargs;
+            for (int m = 0; m < list->nargs; m++) {
+                double x;
+                if (!sema_const_value(list->args[m], &x)) {
+                    diag_error(S->D, list->args[m]->span, "list values must be constants");
+                    break;
+                }
+                iv->list[m] = x * scale;
+            }
+        } else {
+            iv->expr = ex;
+        }
+        InitVal *nv = arena_alloc(S->A, sizeof *nv * (size_t)(g->ninits + 1));
+        if (g->ninits) memcpy(nv, g->inits, sizeof *nv * (size_t)g->ninits);
+        nv[g->ninits++] = *iv;
+        g->inits = nv;
+    }
+}
+
+static void group_method(Sema *S, Group *g, Item *it)
+{
+    static const char *const methods[] = { "euler", "rk2", "rk4", "heun", "milstein", "exponential_euler",
+                                           "exact", "linear", "independent" };
+    if (it->expr->kind != N_NAME) {
+        diag_error(S->D, it->expr->span, "method must be a name such as euler, rk4 or exact");
+        return;
+    }
+    const char *m = ident_dup(S->A, it->expr->name);
+    for (size_t k = 0; k < sizeof methods / sizeof *methods; k++)
+        if (!strcmp(m, methods[k])) {
+            g->method = !strcmp(m, "linear") || !strcmp(m, "independent") ? "exact" : m;
+            g->method_span = it->expr->span;
+            return;
+        }
+    const char *sug = diag_suggest(m, methods, 7);
+    if (sug) diag_error(S->D, it->expr->span, "unknown integration method '%s'; did you mean '%s'?", m, sug);
+    else diag_error(S->D, it->expr->span, "unknown integration method '%s' (known: euler, rk2, rk4, heun, "
+                    "milstein, exponential_euler, exact)", m);
+}
+
+static Group *new_group(Sema *S, Decl *d, int kind)
+{
+    Group *g = arena_alloc(S->A, sizeof *g);
+    g->kind = kind;
+    g->name = ident_dup(S->A, d->name);
+    g->span = d->name_span;
+    g->index = S->groups.n;
+    return g;
+}
+
+static void decl_neurons(Sema *S, Decl *d)
+{
+    if (!ident_eq(d->keyword, "neurons")) {
+        diag_error(S->D, d->span, "'%.*s NAME[N] { ... }' is not known; a neuron group is written "
+                   "'neurons NAME[N] { ... }'", (int)d->keyword.n, d->keyword.z);
+        return;
+    }
+    if (!check_identifier(S, d->name, d->name_span, "group name") || !top_unique(S, d->name, d->name_span)) return;
+    Group *g = new_group(S, d, G_NEURONS);
+    Scope sc = { .S = S };
+    double n;
+    if (!check_expr(&sc, d->expr)) return;
+    if (!dim_is_none(d->expr->dim) || !sema_const_value(d->expr, &n) || n != floor(n) || n < 1 || n > 2e9) {
+        diag_error(S->D, d->expr->span, "the size of a group must be a positive whole number, not '%s'",
+                   spantext(S, d->expr->span));
+        return;
+    }
+    g->N = (int64_t)n;
+    check_item_keys(S, d, neuron_keys, 6);
+    Item *model = find_item(d, "model", NULL);
+    Item *ref = find_item(d, "refractory", NULL);
+    if (model && model->kind == I_MODEL) declare_equations(S, g, model);
+    if (ref && ref->kind == I_EXPR) add_refractory_vars(S, g);
+    pvec_push(S->A, &S->groups, g);
+    if (model && model->kind == I_MODEL) check_equations(S, g, model);
+    for (int k = 0; k < g->nvars; k++)
+        if ((g->vars[k]->flags & VF_UNLESS_REFRACTORY) && !ref)
+            diag_error(S->D, g->vars[k]->span, "'%s' is flagged (unless refractory), but %s has no 'refractory:'",
+                       g->vars[k]->name, g->name);
+    Item *it;
+    if ((it = find_item(d, "threshold", NULL)) && it->kind == I_EXPR) {
+        Scope ts = { .S = S, .g = g };
+        if (check_cond(&ts, it->expr, "the threshold")) g->threshold = it->expr;
+    }
+    if ((it = find_item(d, "reset", NULL)) && it->kind == I_STMTS) {
+        check_stmts(S, g, &it->stmts, "reset", false);
+        g->reset = it->stmts;
+        if (!g->threshold && !S->D->nerr)
+            diag_error(S->D, it->span, "%s has a reset but no threshold", g->name);
+    }
+    if (ref && ref->kind == I_EXPR) {
+        Scope rs = { .S = S, .g = g };
+        if (check_expr(&rs, ref->expr)) {
+            if (ref->expr->type == TY_BOOL) g->refractory_kind = REF_COND;
+            else if (dim_eq(ref->expr->dim, DIM_SECOND)) g->refractory_kind = REF_TIME;
+            else diag_error(S->D, ref->expr->span, "refractory must be a duration (5*ms) or a condition "
+                            "(v > -20*mV), but '%s' has unit %s", spantext(S, ref->expr->span),
+                            dimstr(S, ref->expr->dim));
+            g->refractory = ref->expr;
+        }
+        if (!g->threshold)
+            diag_error(S->D, ref->span, "%s has 'refractory:' but no threshold", g->name);
+    }
+    if ((it = find_item(d, "method", NULL)) && it->kind == I_EXPR) group_method(S, g, it);
+    if ((it = find_item(d, "init", NULL)) && it->kind == I_STMTS) group_inits(S, g, it);
+}
+
+/* connect(i=..., j=...): explicit index lists (scalars or lists). */
+static void synapse_connect(Sema *S, Group *g, Item *it)
+{
+    Node *in = NULL, *jn = NULL;
+    for (int k = 0; k < it->nargs; k++) {
+        Arg *a = &it->args[k];
+        if (ident_eq(a->name, "i")) in = a->value;
+        else if (ident_eq(a->name, "j")) jn = a->value;
+        else {
+            diag_error(S->D, a->span, "connect() takes i= and j= index lists here");
+            return;
+        }
+    }
+    if (!in || !jn) {
+        diag_error(S->D, it->span, "connect() needs both i= and j=, e.g. connect(i=0, j=2)");
+        return;
+    }
+    Node *lists[2] = { in, jn };
+    int *idx[2] = { NULL, NULL };
+    int cnt[2] = { 0, 0 };
+    Group *ends[2] = { g->src, g->tgt };
+    for (int m = 0; m < 2; m++) {
+        Node *l = lists[m];
+        int n = l->kind == N_LIST ? l->nargs : 1;
+        idx[m] = arena_alloc(S->A, sizeof(int) * (size_t)(n + 1));
+        cnt[m] = n;
+        for (int k = 0; k < n; k++) {
+            Node *e = l->kind == N_LIST ? l->args[k] : l;
+            Scope sc = { .S = S };
+            double v;
+            if (!check_expr(&sc, e)) return;
+            if (!sema_const_value(e, &v) || v != floor(v) || !dim_is_none(e->dim)) {
+                diag_error(S->D, e->span, "a neuron index must be a whole number, not '%s'", spantext(S, e->span));
+                return;
+            }
+            if (v < 0 || v >= (double)ends[m]->N) {
+                diag_error(S->D, e->span, "index %g is out of range for %s, which has %lld neurons (0 to %lld)", v,
+                           ends[m]->name, (long long)ends[m]->N, (long long)ends[m]->N - 1);
+                return;
+            }
+            idx[m][k] = (int)v;
+        }
+    }
+    int n = cnt[0] > cnt[1] ? cnt[0] : cnt[1];
+    if (cnt[0] != cnt[1] && cnt[0] != 1 && cnt[1] != 1) {
+        diag_error(S->D, it->span, "i has %d values but j has %d; they must have the same length", cnt[0], cnt[1]);
+        return;
+    }
+    Connect c = { .span = it->span, .n = n };
+    c.i = arena_alloc(S->A, sizeof(int) * (size_t)n);
+    c.j = arena_alloc(S->A, sizeof(int) * (size_t)n);
+    for (int k = 0; k < n; k++) {
+        c.i[k] = idx[0][cnt[0] == 1 ? 0 : k];
+        c.j[k] = idx[1][cnt[1] == 1 ? 0 : k];
+    }
+    Connect *nv = arena_alloc(S->A, sizeof *nv * (size_t)(g->nconnects + 1));
+    if (g->nconnects) memcpy(nv, g->connects, sizeof *nv * (size_t)g->nconnects);
+    nv[g->nconnects++] = c;
+    g->connects = nv;
+}
+
+static void decl_synapses(Sema *S, Decl *d)
+{
+    if (!ident_eq(d->keyword, "synapses")) {
+        diag_error(S->D, d->span, "'%.*s NAME(A -> B) { ... }' is not known; synapses are written "
+                   "'synapses NAME(A -> B) { ... }'", (int)d->keyword.n, d->keyword.z);
+        return;
+    }
+    if (!check_identifier(S, d->name, d->name_span, "synapses name") || !top_unique(S, d->name, d->name_span)) return;
+    Group *g = new_group(S, d, G_SYNAPSES);
+    g->src = group_ref(S, d->src, d->src_span, G_NEURONS);
+    g->tgt = group_ref(S, d->tgt, d->tgt_span, G_NEURONS);
+    if (!g->src || !g->tgt) return;
+    check_item_keys(S, d, synapse_keys, 7);
+    Item *model = find_item(d, "model", NULL);
+    if (model && model->kind == I_MODEL) declare_equations(S, g, model);
+    pvec_push(S->A, &S->groups, g);
+    if (model && model->kind == I_MODEL) check_equations(S, g, model);
+    Item *it;
+    if ((it = find_item(d, "on_pre", NULL))) {
+        check_stmts(S, g, &it->stmts, "on_pre", false);
+        g->on_pre = it->stmts;
+    }
+    if ((it = find_item(d, "on_post", NULL))) {
+        check_stmts(S, g, &it->stmts, "on_post", false);
+        g->on_post = it->stmts;
+    }
+    if ((it = find_item(d, "delay", NULL)) && it->kind == I_EXPR) {
+        Scope sc = { .S = S };
+        double v;
+        if (check_dim(&sc, it->expr, DIM_SECOND, "the delay")) {
+            if (!sema_const_value(it->expr, &v) || v < 0)
+                diag_error(S->D, it->expr->span, "the delay must be a constant duration >= 0");
+            else g->delay = it->expr;
+        }
+    }
+    if ((it = find_item(d, "method", NULL)) && it->kind == I_EXPR) group_method(S, g, it);
+    if ((it = find_item(d, "init", NULL)) && it->kind == I_STMTS) group_inits(S, g, it);
+    for (it = find_item(d, "connect", NULL); it; it = find_item(d, "connect", it))
+        if (it->kind == I_CALL) synapse_connect(S, g, it);
+}
+
+/* ====================================================================
+ * Monitors and runs
+ * ==================================================================== */
+
+static Monitor *new_monitor(Sema *S, Decl *d, int kind)
+{
+    Monitor *m = arena_alloc(S->A, sizeof *m);
+    m->kind = kind;
+    m->name = ident_dup(S->A, d->name);
+    m->span = d->name_span;
+    return m;
+}
+
+static void decl_monitor(Sema *S, Decl *d)
+{
+    bool spike = ident_eq(d->keyword, "spikemonitor"), state = ident_eq(d->keyword, "statemonitor");
+    if (!spike && !state) {
+        static const char *const kinds[] = { "spikemonitor", "statemonitor" };
+        const char *kw = ident_dup(S->A, d->keyword);
+        const char *sug = diag_suggest(kw, kinds, 2);
+        if (sug) diag_error(S->D, d->span, "unknown declaration '%s'; did you mean '%s'?", kw, sug);
+        else diag_error(S->D, d->span, "unknown declaration '%s' (expected neurons, synapses, spikemonitor, "
+                        "statemonitor, run, or 'name = value')", kw);
+        return;
+    }
+    if (!check_identifier(S, d->name, d->name_span, "monitor name") || !top_unique(S, d->name, d->name_span)) return;
+    Monitor *m = new_monitor(S, d, spike ? MON_SPIKE : MON_STATE);
+    m->record_all = true;
+    for (int k = 0; k < d->nargs; k++) {
+        Arg *a = &d->args[k];
+        if (a->name.n == 0) {
+            Node *v = a->value;
+            if (v->kind != N_NAME) {
+                diag_error(S->D, a->span, "expected a group%s here", state ? " variable such as G.v" : " name");
+                return;
+            }
+            Group *g = find_group(S, v->name);
+            if (!g) {
+                group_ref(S, v->name, v->span, G_NEURONS);
+                return;
+            }
+            if (m->group && m->group != g) {
+                diag_error(S->D, a->span, "a monitor records one group; %s is not %s", g->name, m->group->name);
+                return;
+            }
+            m->group = g;
+            if (spike) {
+                if (v->b) diag_error(S->D, a->span, "a spike monitor takes a group, not a variable");
+                if (g->kind != G_NEURONS) diag_error(S->D, a->span, "%s has no spikes to record", g->name);
+                continue;
+            }
+            if (!v->b) {
+                diag_error(S->D, a->span, "name the variable to record, e.g. %s.v", g->name);
+                return;
+            }
+            Sym *var = group_lookup(g, v->b->name.z, v->b->name.n);
+            if (!var) {
+                Scope sc = { .S = S, .g = g };
+                resolve(&sc, v->b->name, v->b->span);
+                return;
+            }
+            add_to(S, &m->vars, &m->nvars, var);
+        } else if (ident_eq(a->name, "record") && state) {
+            Node *v = a->value;
+            if (v->kind == N_NAME && (ident_eq(v->name, "all") || ident_eq(v->name, "True"))) continue;
+            m->record_all = false;
+            int n = v->kind == N_LIST ? v->nargs : 1;
+            m->record = arena_alloc(S->A, sizeof(int) * (size_t)(n + 1));
+            for (int q = 0; q < n; q++) {
+                Node *e = v->kind == N_LIST ? v->args[q] : v;
+                Scope sc = { .S = S };
+                double x;
+                if (!check_expr(&sc, e) || !sema_const_value(e, &x) || x != floor(x) || x < 0) {
+                    diag_error(S->D, e->span, "record= takes all or a list of neuron indices");
+                    return;
+                }
+                if (m->group && x >= (double)m->group->N) {
+                    diag_error(S->D, e->span, "index %g is out of range for %s (%lld neurons)", x, m->group->name,
+                               (long long)m->group->N);
+                    return;
+                }
+                m->record[m->nrecord++] = (int)x;
+            }
+        } else {
+            diag_error(S->D, a->span, "unknown argument '%.*s' for %s", (int)a->name.n, a->name.z,
+                       ident_dup(S->A, d->keyword));
+            return;
+        }
+    }
+    if (!m->group) {
+        diag_error(S->D, d->span, "%s needs a group to record, e.g. %s %s(G%s)", m->name,
+                   ident_dup(S->A, d->keyword), m->name, state ? ".v" : "");
+        return;
+    }
+    if (state && m->nvars == 0) {
+        diag_error(S->D, d->span, "%s records no variable", m->name);
+        return;
+    }
+    pvec_push(S->A, &S->monitors, m);
+}
+
+static void decl_run(Sema *S, Decl *d)
+{
+    Scope sc = { .S = S };
+    double v;
+    if (!check_dim(&sc, d->expr, DIM_SECOND, "the run duration")) return;
+    if (!sema_const_value(d->expr, &v) || !(v >= 0) || isinf(v)) {
+        diag_error(S->D, d->expr->span, "the run duration must be a constant time >= 0");
+        return;
+    }
+    double *p = arena_alloc(S->A, sizeof *p);
+    *p = v;
+    pvec_push(S->A, &S->runs, p);
+}
+
+Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int nov)
+{
+    Sema S0 = { .A = A, .D = D }, *S = &S0;
+    Model *M = arena_alloc(A, sizeof *M);
+    M->arena = A;
+    M->dt = 1e-4;
+    S->M = M;
+    int k = 0;
+    /* constants and functions first, in order, then overrides, then the rest */
+    for (; k < prog->ndecls; k++) {
+        Decl *d = prog->decls[k];
+        if (d->kind == D_CONST) decl_const(S, d);
+        else if (d->kind == D_FUNC) decl_func(S, d);
+    }
+    for (int m = 0; m < nov; m++) apply_override(S, &ov[m]);
+    for (k = 0; k < prog->ndecls; k++) {
+        Decl *d = prog->decls[k];
+        switch (d->kind) {
+        case D_NEURONS: decl_neurons(S, d); break;
+        case D_SYNAPSES: decl_synapses(S, d); break;
+        case D_MONITOR: decl_monitor(S, d); break;
+        case D_RUN: decl_run(S, d); break;
+        }
+    }
+    M->consts = (Sym **)S->consts.v;
+    M->nconsts = S->consts.n;
+    M->groups = (Group **)S->groups.v;
+    M->ngroups = S->groups.n;
+    M->monitors = (Monitor **)S->monitors.v;
+    M->nmonitors = S->monitors.n;
+    M->userfuncs = (Sym **)S->funcs.v;
+    M->nuserfuncs = S->funcs.n;
+    M->nruns = S->runs.n;
+    M->runs = arena_alloc(A, sizeof(double) * (size_t)(S->runs.n + 1));
+    for (int m = 0; m < S->runs.n; m++) M->runs[m] = *(double *)S->runs.v[m];
+    bool override_err = false;
+    for (int m = 0; m < nov; m++) override_err |= ov[m].D->nerr > 0;
+    return D->nerr || override_err ? NULL : M;
+}

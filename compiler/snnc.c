@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: MIT */
+/* This file contains the snnc command: a thin client of snn.h that runs,
+ * checks or emits a .snn model, and plots a run's outputs. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "snn.h"
+#include "plot.h"
+
+static const char usage[] =
+    "usage: snnc run FILE [-o DIR] [--set NAME=VALUE]... [--seed N] [--plot] [-v] [--timing]\n"
+    "       snnc check FILE [--set NAME=VALUE]...\n"
+    "       snnc emit FILE [--set NAME=VALUE]...\n"
+    "       snnc plot DIR\n"
+    "       snnc --help | --version\n"
+    "\n"
+    "  run     check the model, compile it in memory, simulate every 'run' statement\n"
+    "          and write each monitor to DIR/<name>.csv (DIR defaults to 'out')\n"
+    "  check   parse and check the model (names, units, equations); run nothing\n"
+    "  emit    print the C code generated for the model\n"
+    "  plot    draw DIR's monitors (raster, traces, rates) to PNG and SVG\n"
+    "\n"
+    "  -o DIR             output directory\n"
+    "  --set NAME=VALUE   override a constant of the model, e.g. --set w_gi=0.5*nS\n"
+    "                     (the unit must match the model's)\n"
+    "  --seed N           seed of rand() and randn() (default 0)\n"
+    "  --plot             after 'run', also plot the outputs\n"
+    "  -v                 say which integration method each group uses\n"
+    "  --timing           print where the time went (parse, emit, JIT, simulation)\n";
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void print_error(void *ud, const char *text)
+{
+    (void)ud;
+    fputs(text, stderr);
+}
+
+static int fail_usage(const char *msg, const char *arg)
+{
+    fprintf(stderr, "snnc: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
+    fprintf(stderr, "Try 'snnc --help'.\n");
+    return 2;
+}
+
+static int do_plot(const char *dir)
+{
+    char msg[2048];
+    int rc = plot_dir(dir, NULL, PLOT_PNG | PLOT_SVG, msg, sizeof msg);
+    if (msg[0]) fprintf(rc ? stderr : stdout, "%s%s", msg, msg[strlen(msg) - 1] == '\n' ? "" : "\n");
+    return rc ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    double t_start = now();
+    if (argc < 2) return fail_usage("missing command", NULL);
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("snnc %s\n", snn_version());
+        return 0;
+    }
+    if (strcmp(cmd, "run") && strcmp(cmd, "check") && strcmp(cmd, "emit") && strcmp(cmd, "plot"))
+        return fail_usage("unknown command", cmd);
+    const char *file = NULL, *outdir = "out";
+    int verbose = 0, timing = 0, plot = 0;
+    unsigned long long seed = 0;
+    const char **sets = calloc((size_t)argc, sizeof *sets);
+    int nsets = 0;
+    if (!sets) return 1;
+    for (int k = 2; k < argc; k++) {
+        const char *a = argv[k];
+        if (!strcmp(a, "-o") || !strcmp(a, "--set") || !strcmp(a, "--seed")) {
+            if (k + 1 >= argc) {
+                free(sets);
+                return fail_usage("missing value after", a);
+            }
+            const char *v = argv[++k];
+            if (!strcmp(a, "-o")) outdir = v;
+            else if (!strcmp(a, "--set")) sets[nsets++] = v;
+            else {
+                char *end;
+                errno = 0;
+                seed = strtoull(v, &end, 10);
+                if (errno || *end || !*v) {
+                    free(sets);
+                    return fail_usage("--seed needs a whole number, not", v);
+                }
+            }
+        } else if (!strncmp(a, "--set=", 6)) sets[nsets++] = a + 6;
+        else if (!strncmp(a, "-o", 2) && a[2]) outdir = a + 2;
+        else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) verbose = 1;
+        else if (!strcmp(a, "--timing")) timing = 1;
+        else if (!strcmp(a, "--plot")) plot = 1;
+        else if (a[0] == '-' && a[1]) {
+            free(sets);
+            return fail_usage("unknown option", a);
+        } else if (!file) file = a;
+        else {
+            free(sets);
+            return fail_usage("more than one file given:", a);
+        }
+    }
+    if (!file) {
+        free(sets);
+        return fail_usage(!strcmp(cmd, "plot") ? "missing output directory" : "missing model file", NULL);
+    }
+    if (!strcmp(cmd, "plot")) {
+        free(sets);
+        return do_plot(file);
+    }
+
+    snn_ctx *ctx = snn_new();
+    if (!ctx) {
+        free(sets);
+        fputs("snnc: out of memory\n", stderr);
+        return 1;
+    }
+    snn_set_error_cb(ctx, print_error, NULL);
+    int rc = SNN_OK;
+    for (int k = 0; k < nsets && !rc; k++) rc = snn_set_override(ctx, sets[k]);
+    free(sets);
+    if (!rc) rc = snn_set_seed(ctx, seed);
+    if (!rc) rc = snn_load_file(ctx, file);
+    if (!rc && verbose) fputs(snn_methods(ctx), stderr);
+    if (!rc && !strcmp(cmd, "emit")) {
+        fputs(snn_generated_code(ctx), stdout);
+    } else if (!rc && !strcmp(cmd, "check")) {
+        printf("%s: ok\n", file);
+    } else if (!rc) {
+        rc = snn_build(ctx);
+        double t_first = now();
+        if (!rc) rc = snn_run_script(ctx);
+        if (!rc) rc = snn_write_outputs(ctx, outdir);
+        if (!rc) {
+            printf("%s: simulated %.6g s\n", file, snn_time(ctx));
+            fputs(snn_summary(ctx), stdout);
+            printf("outputs: %s/\n", outdir);
+            if (plot) rc = do_plot(outdir) ? SNN_EIO : SNN_OK;
+        }
+        if (timing) {
+            double p, e, j, s;
+            snn_timings(ctx, &p, &e, &j, &s);
+            fprintf(stderr, "timing: parse+check %.3f ms, emit %.3f ms, jit %.3f ms, "
+                    "start to first step %.3f ms, simulation %.3f ms\n",
+                    p * 1e3, e * 1e3, j * 1e3, (t_first - t_start) * 1e3, s * 1e3);
+        }
+    }
+    snn_free(ctx);
+    return rc ? 1 : 0;
+}

@@ -1,0 +1,1056 @@
+/* SPDX-License-Identifier: MIT */
+/* This file contains the symbolic layer used by the integrator: simplifying
+ * builders that keep dimensions and types right, substitution and expansion
+ * of subexpressions, differentiation, the linearity and "constant over dt"
+ * tests, a double-precision evaluator with Brian2's semantics and a printer.
+ * See symbolic.h for the conventions. */
+#include "symbolic.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------------ */
+/* Small helpers                                                            */
+/* ------------------------------------------------------------------------ */
+
+static bool span_empty(Span s) { return s.end <= s.start; }
+
+/* Span covering both operands, ignoring the empty spans of generated nodes. */
+static Span span2(const Node *a, const Node *b)
+{
+    Span none = { 0, 0 };
+    if (!a || span_empty(a->span)) return b ? b->span : none;
+    if (!b || span_empty(b->span)) return a->span;
+    return span_join(a->span, b->span);
+}
+
+static Node *mk(Model *M, int kind, Span s)
+{
+    Node *n = arena_alloc(M->arena, sizeof *n);
+    n->kind = (uint16_t)kind;
+    n->span = s;
+    n->checked = true;
+    return n;
+}
+
+static bool is_num(const Node *n) { return n && n->kind == N_NUM; }
+
+bool sym_is_num(const Node *n, double v) { return is_num(n) && n->num == v; }
+
+static bool is_zero(const Node *n) { return sym_is_num(n, 0.0); }
+
+/* Dimensionless 1 and -1 (a dimensioned 1 must stay, it carries a unit). */
+static bool is_one(const Node *n) { return sym_is_num(n, 1.0) && dim_is_none(n->dim); }
+static bool is_mone(const Node *n) { return sym_is_num(n, -1.0) && dim_is_none(n->dim); }
+
+/* A folded value is acceptable if it is finite and not -0.0. */
+static bool foldable(double r) { return isfinite(r) && !(r == 0.0 && signbit(r)); }
+
+static int arith_type(const Node *a, const Node *b)
+{
+    return (a->type == TY_FLOAT || b->type == TY_FLOAT) ? TY_FLOAT : TY_INT;
+}
+
+/* Twelfths of a numeric exponent, if it is a whole number of them. */
+static bool exponent_twelfths(const Node *b, int *p)
+{
+    double v;
+    if (!sym_eval(b, NULL, NULL, &v)) return false;
+    double t = v * DIM_DEN;
+    double r = nearbyint(t);
+    if (fabs(t - r) > 1e-9 || fabs(r) > 30000) return false;
+    *p = (int)r;
+    return true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Builders                                                                 */
+/* ------------------------------------------------------------------------ */
+
+Node *sym_num(Model *M, double v, Dim d)
+{
+    Span none = { 0, 0 };
+    Node *n = mk(M, N_NUM, none);
+    n->num = v;
+    n->dim = d;
+    n->type = TY_FLOAT;
+    return n;
+}
+
+Node *sym_name(Model *M, Sym *s)
+{
+    Span none = { 0, 0 };
+    Node *n = mk(M, N_NAME, none);
+    n->name = ident_cstr(s->name);
+    n->sym = s;
+    n->dim = s->dim;
+    n->type = s->type;
+    return n;
+}
+
+/* A raw binary node without simplification. */
+static Node *raw_bin(Model *M, int op, Node *a, Node *b, Dim d, int type)
+{
+    Node *n = mk(M, N_BIN, span2(a, b));
+    n->op = (int16_t)op;
+    n->a = a;
+    n->b = b;
+    n->dim = d;
+    n->type = (uint8_t)type;
+    return n;
+}
+
+static bool is_bin(const Node *n, int op) { return n && n->kind == N_BIN && n->op == op; }
+
+Node *sym_neg(Model *M, Node *a)
+{
+    if (is_num(a)) {
+        if (a->num == 0) return a;
+        Node *r = sym_num(M, -a->num, a->dim);
+        r->type = a->type;
+        r->span = a->span;
+        return r;
+    }
+    if (a->kind == N_NEG) return a->a;
+    if (is_bin(a, '-')) return raw_bin(M, '-', a->b, a->a, a->dim, a->type);
+    Node *n = mk(M, N_NEG, a->span);
+    n->a = a;
+    n->dim = a->dim;
+    n->type = a->type == TY_BOOL ? TY_INT : a->type;
+    return n;
+}
+
+Node *sym_add(Model *M, Node *a, Node *b)
+{
+    if (is_zero(a)) return b;
+    if (is_zero(b)) return a;
+    if (is_num(a) && is_num(b) && foldable(a->num + b->num)) {
+        Node *r = sym_num(M, a->num + b->num, a->dim);
+        r->type = (uint8_t)arith_type(a, b);
+        return r;
+    }
+    if (b->kind == N_NEG) return sym_sub(M, a, b->a);
+    if (a->kind == N_NEG) return sym_sub(M, b, a->a);
+    if (is_num(b) && b->num < 0) return sym_sub(M, a, sym_neg(M, b));
+    return raw_bin(M, '+', a, b, a->dim, arith_type(a, b));
+}
+
+Node *sym_sub(Model *M, Node *a, Node *b)
+{
+    if (is_zero(b)) return a;
+    if (is_zero(a)) return sym_neg(M, b);
+    if (is_num(a) && is_num(b) && foldable(a->num - b->num)) {
+        Node *r = sym_num(M, a->num - b->num, a->dim);
+        r->type = (uint8_t)arith_type(a, b);
+        return r;
+    }
+    if (b->kind == N_NEG) return sym_add(M, a, b->a);
+    if (is_num(b) && b->num < 0) return sym_add(M, a, sym_neg(M, b));
+    return raw_bin(M, '-', a, b, a->dim, arith_type(a, b));
+}
+
+Node *sym_mul(Model *M, Node *a, Node *b)
+{
+    if (is_one(a)) return b;
+    if (is_one(b)) return a;
+    if (is_num(a) && is_num(b) && foldable(a->num * b->num)) {
+        Node *r = sym_num(M, a->num * b->num, dim_mul(a->dim, b->dim));
+        r->type = (uint8_t)arith_type(a, b);
+        return r;
+    }
+    if (is_mone(a)) return sym_neg(M, b);
+    if (is_mone(b)) return sym_neg(M, a);
+    if (a->kind == N_NEG) return sym_neg(M, sym_mul(M, a->a, b));
+    if (b->kind == N_NEG) return sym_neg(M, sym_mul(M, a, b->a));
+    if (is_num(a) && a->num < 0) return sym_neg(M, sym_mul(M, sym_neg(M, a), b));
+    if (is_num(b) && b->num < 0) return sym_neg(M, sym_mul(M, a, sym_neg(M, b)));
+    /* (p/q)*r -> p*r/q and r*(p/q) -> r*p/q, the form SymPy prints. */
+    if (is_bin(a, '/') && !is_bin(b, '/')) {
+        if (is_one(a->a)) return sym_div(M, b, a->b);
+        return sym_div(M, sym_mul(M, a->a, b), a->b);
+    }
+    if (is_bin(b, '/') && !is_bin(a, '/')) {
+        if (is_one(b->a)) return sym_div(M, a, b->b);
+        return sym_div(M, sym_mul(M, a, b->a), b->b);
+    }
+    return raw_bin(M, '*', a, b, dim_mul(a->dim, b->dim), arith_type(a, b));
+}
+
+Node *sym_div(Model *M, Node *a, Node *b)
+{
+    if (is_one(b) && a->type == TY_FLOAT) return a;
+    if (is_num(a) && is_num(b) && b->num != 0 && foldable(a->num / b->num))
+        return sym_num(M, a->num / b->num, dim_div(a->dim, b->dim));
+    if (is_mone(b) && a->type == TY_FLOAT) return sym_neg(M, a);
+    if (a->kind == N_NEG && b->kind == N_NEG) return sym_div(M, a->a, b->a);
+    if (a->kind == N_NEG) return sym_neg(M, sym_div(M, a->a, b));
+    if (b->kind == N_NEG) return sym_neg(M, sym_div(M, a, b->a));
+    if (is_num(b) && b->num < 0) return sym_neg(M, sym_div(M, a, sym_neg(M, b)));
+    if (is_num(a) && a->num < 0) return sym_neg(M, sym_div(M, sym_neg(M, a), b));
+    /* (p/q)/(r/q) -> p/r */
+    if (is_bin(a, '/') && is_bin(b, '/') && sym_equal(a->b, b->b)) return sym_div(M, a->a, b->a);
+    /* a/(1/q) -> a*q */
+    if (is_bin(b, '/') && is_one(b->a)) return sym_mul(M, a, b->b);
+    /* (p/q)/r -> p/(q*r) */
+    if (is_bin(a, '/') && !is_bin(b, '/')) return sym_div(M, a->a, sym_mul(M, a->b, b));
+    return raw_bin(M, '/', a, b, dim_div(a->dim, b->dim), TY_FLOAT);
+}
+
+Node *sym_pow(Model *M, Node *a, Node *b)
+{
+    if (sym_is_num(b, 1)) return a;
+    if (is_zero(b)) return sym_num(M, 1, DIM_NONE);
+    Dim d = DIM_NONE;
+    if (!dim_is_none(a->dim)) {
+        int p;
+        if (exponent_twelfths(b, &p)) dim_pow(a->dim, p, DIM_DEN, &d);
+    }
+    if (is_num(a) && is_num(b)) {
+        double r = pow(a->num, b->num);
+        if (foldable(r)) return sym_num(M, r, d);
+    }
+    return raw_bin(M, OP_POW, a, b, d, TY_FLOAT);
+}
+
+/* Dimension and type of a call of a built-in function. */
+static void call_dim_type(int fn, Node **args, int nargs, Dim *d, int *type)
+{
+    *d = DIM_NONE;
+    *type = TY_FLOAT;
+    switch (fn) {
+    case FN_SQRT:
+        if (nargs > 0 && !dim_pow(args[0]->dim, 1, 2, d)) *d = DIM_NONE;
+        break;
+    case FN_ABS: case FN_FLOOR: case FN_CEIL: case FN_CLIP:
+        if (nargs > 0) {
+            *d = args[0]->dim;
+            if (fn == FN_ABS || fn == FN_CLIP) *type = args[0]->type == TY_FLOAT ? TY_FLOAT : TY_INT;
+        }
+        break;
+    case FN_INT:
+        if (nargs > 0) *d = args[0]->dim;
+        *type = TY_INT;
+        break;
+    default:
+        break;
+    }
+}
+
+static double eval_fn(int fn, const double *x, int nargs, bool *ok);
+
+Node *sym_call(Model *M, int fn, Node **args, int nargs)
+{
+    bool allnum = fn != FN_RAND && fn != FN_RANDN;
+    for (int k = 0; k < nargs; k++)
+        if (!is_num(args[k])) allnum = false;
+    Dim d;
+    int type;
+    call_dim_type(fn, args, nargs, &d, &type);
+    if (allnum) {
+        double x[3] = { 0, 0, 0 };
+        for (int k = 0; k < nargs && k < 3; k++) x[k] = args[k]->num;
+        bool ok = true;
+        double r = eval_fn(fn, x, nargs, &ok);
+        if (ok && foldable(r)) {
+            Node *n = sym_num(M, r, d);
+            n->type = (uint8_t)type;
+            return n;
+        }
+    }
+    Span s = nargs ? args[0]->span : (Span){ 0, 0 };
+    for (int k = 1; k < nargs; k++) s = span2(&(Node){ .span = s }, args[k]);
+    Node *n = mk(M, N_CALL, s);
+    n->name = ident_cstr(model_func_name(fn));
+    n->sym = model_func(M, fn);
+    n->nargs = nargs;
+    n->args = arena_alloc(M->arena, sizeof *n->args * (size_t)(nargs ? nargs : 1));
+    for (int k = 0; k < nargs; k++) n->args[k] = args[k];
+    n->dim = d;
+    n->type = (uint8_t)type;
+    return n;
+}
+
+Node *sym_call1(Model *M, int fn, Node *a) { return sym_call(M, fn, &a, 1); }
+
+Node *sym_bin(Model *M, int op, Node *a, Node *b)
+{
+    switch (op) {
+    case '+': return sym_add(M, a, b);
+    case '-': return sym_sub(M, a, b);
+    case '*': return sym_mul(M, a, b);
+    case '/': return sym_div(M, a, b);
+    case OP_POW: return sym_pow(M, a, b);
+    case '%':
+        return raw_bin(M, '%', a, b, a->dim, arith_type(a, b));
+    case OP_FLOORDIV:
+        return raw_bin(M, OP_FLOORDIV, a, b, dim_div(a->dim, b->dim), arith_type(a, b));
+    default: {
+        Node *n = mk(M, N_CMP, span2(a, b));
+        n->op = (int16_t)op;
+        n->a = a;
+        n->b = b;
+        n->dim = DIM_NONE;
+        n->type = TY_BOOL;
+        return n;
+    }
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Queries                                                                  */
+/* ------------------------------------------------------------------------ */
+
+bool sym_equal(const Node *a, const Node *b)
+{
+    if (a == b) return true;
+    if (!a || !b || a->kind != b->kind) return false;
+    switch (a->kind) {
+    case N_NUM:
+        return a->num == b->num && signbit(a->num) == signbit(b->num) && dim_eq(a->dim, b->dim);
+    case N_NAME:
+        if (a->sym || b->sym) return a->sym == b->sym;
+        return ident_same(a->name, b->name);
+    case N_STR:
+        return ident_same(a->name, b->name);
+    default:
+        break;
+    }
+    if (a->op != b->op || a->nargs != b->nargs) return false;
+    if (a->kind == N_CALL && a->sym != b->sym) return false;
+    if (!sym_equal(a->a, b->a) || !sym_equal(a->b, b->b)) return false;
+    for (int k = 0; k < a->nargs; k++)
+        if (!sym_equal(a->args[k], b->args[k])) return false;
+    return true;
+}
+
+/* Is s a subexpression whose definition is looked through? */
+static bool transparent_subexpr(const Sym *s)
+{
+    return s && s->kind == SYM_SUBEXPR && s->expr && !(s->flags & VF_CONSTANT_OVER_DT);
+}
+
+static bool depends_any(const Node *e, Sym *const *syms, int n, int depth)
+{
+    if (!e || depth > 200) return false;
+    switch (e->kind) {
+    case N_NUM: case N_STR:
+        return false;
+    case N_NAME:
+        for (int k = 0; k < n; k++)
+            if (e->sym == syms[k]) return true;
+        if (transparent_subexpr(e->sym)) return depends_any(e->sym->expr, syms, n, depth + 1);
+        return false;
+    case N_CALL:
+        for (int k = 0; k < e->nargs; k++)
+            if (depends_any(e->args[k], syms, n, depth + 1)) return true;
+        if (e->sym && e->sym->kind == SYM_USERFUNC && e->sym->expr)
+            return depends_any(e->sym->expr, syms, n, depth + 1);
+        return false;
+    default:
+        if (depends_any(e->a, syms, n, depth + 1) || depends_any(e->b, syms, n, depth + 1)) return true;
+        for (int k = 0; k < e->nargs; k++)
+            if (depends_any(e->args[k], syms, n, depth + 1)) return true;
+        return false;
+    }
+}
+
+bool sym_depends_on(const Node *e, const Sym *s)
+{
+    Sym *one = (Sym *)s;
+    return depends_any(e, &one, 1, 0);
+}
+
+bool sym_depends_on_any(const Node *e, Sym *const *syms, int n) { return depends_any(e, syms, n, 0); }
+
+static bool const_dt(Model *M, const Node *e, Sym *const *states, int n, const char **why, int depth)
+{
+    if (!e || depth > 200) return true;
+    switch (e->kind) {
+    case N_NUM: case N_STR:
+        return true;
+    case N_NAME: {
+        const Sym *s = e->sym;
+        if (!s) return true;
+        if (s->kind == SYM_BUILTIN && s->builtin == B_T) {
+            if (why) *why = "it depends on the time t";
+            return false;
+        }
+        if (s->kind == SYM_BUILTIN && s->builtin == B_XI) {
+            if (why) *why = arena_printf(M->arena, "it contains the noise term %s", s->name);
+            return false;
+        }
+        for (int k = 0; k < n; k++)
+            if (s == states[k]) {
+                if (why) *why = arena_printf(M->arena, "it depends on the state variable %s", s->name);
+                return false;
+            }
+        if (transparent_subexpr(s)) return const_dt(M, s->expr, states, n, why, depth + 1);
+        return true;
+    }
+    case N_CALL:
+        if (e->sym && e->sym->kind == SYM_FUNC &&
+            (e->sym->builtin == FN_RAND || e->sym->builtin == FN_RANDN)) {
+            if (why) *why = arena_printf(M->arena, "it calls %s()", e->sym->name);
+            return false;
+        }
+        for (int k = 0; k < e->nargs; k++)
+            if (!const_dt(M, e->args[k], states, n, why, depth + 1)) return false;
+        if (e->sym && e->sym->kind == SYM_USERFUNC)
+            return const_dt(M, e->sym->expr, states, n, why, depth + 1);
+        return true;
+    default:
+        if (!const_dt(M, e->a, states, n, why, depth + 1)) return false;
+        if (!const_dt(M, e->b, states, n, why, depth + 1)) return false;
+        for (int k = 0; k < e->nargs; k++)
+            if (!const_dt(M, e->args[k], states, n, why, depth + 1)) return false;
+        return true;
+    }
+}
+
+bool sym_constant_over_dt(Model *M, const Node *e, Sym *const *states, int n, const char **why)
+{
+    return const_dt(M, e, states, n, why, 0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Rewriting                                                                */
+/* ------------------------------------------------------------------------ */
+
+/* A tree map: leaf() may replace a name or a call (return NULL to keep it);
+ * with force, every node is rebuilt through the simplifying builders. */
+typedef struct Mapper {
+    Model *M;
+    Node *(*leaf)(struct Mapper *m, const Node *n);
+    Sym *const *from;
+    Node *const *to;
+    int n;
+    bool fold_consts;
+    bool force;
+    int depth;
+} Mapper;
+
+static Node *map(Mapper *m, const Node *e);
+
+/* Rebuild a node with new children, through the builders where possible. */
+static Node *rebuild(Mapper *m, const Node *e, Node *a, Node *b, Node **args)
+{
+    Model *M = m->M;
+    switch (e->kind) {
+    case N_BIN:
+        return sym_bin(M, e->op, a, b);
+    case N_CMP: {
+        Node *n = sym_bin(M, e->op, a, b);
+        n->span = e->span;
+        return n;
+    }
+    case N_NEG:
+        return sym_neg(M, a);
+    default: {
+        if (e->kind == N_CALL && e->sym && e->sym->kind == SYM_FUNC) {
+            Node *n = sym_call(M, e->sym->builtin, args, e->nargs);
+            if (n->kind == N_CALL) n->span = e->span;
+            return n;
+        }
+        /* user function calls, not/and/or: same node, new children */
+        Node *n = arena_alloc(M->arena, sizeof *n);
+        *n = *e;
+        n->a = a;
+        n->b = b;
+        if (e->nargs) {
+            n->args = arena_alloc(M->arena, sizeof *n->args * (size_t)e->nargs);
+            for (int k = 0; k < e->nargs; k++) n->args[k] = args[k];
+        }
+        return n;
+    }
+    }
+}
+
+static Node *map(Mapper *m, const Node *e)
+{
+    if (!e) return NULL;
+    if (e->kind == N_NAME || e->kind == N_CALL) {
+        Node *r = m->leaf ? m->leaf(m, e) : NULL;
+        if (r) return r;
+    }
+    if (e->kind == N_NAME || e->kind == N_NUM || e->kind == N_STR || e->kind == N_LIST)
+        return (Node *)e;
+    m->depth++;
+    Node *a = map(m, e->a);
+    Node *b = map(m, e->b);
+    Node **args = NULL;
+    bool changed = m->force || a != e->a || b != e->b;
+    if (e->nargs) {
+        args = arena_alloc(m->M->arena, sizeof *args * (size_t)e->nargs);
+        for (int k = 0; k < e->nargs; k++) {
+            args[k] = map(m, e->args[k]);
+            if (args[k] != e->args[k]) changed = true;
+        }
+    }
+    m->depth--;
+    if (!changed) return (Node *)e;
+    return rebuild(m, e, a, b, args);
+}
+
+static Node *subst_leaf(Mapper *m, const Node *n)
+{
+    if (n->kind != N_NAME) return NULL;
+    for (int k = 0; k < m->n; k++)
+        if (n->sym == m->from[k]) return m->to[k];
+    return NULL;
+}
+
+Node *sym_subst(Model *M, const Node *e, Sym *const *from, Node *const *to, int n)
+{
+    Mapper m = { .M = M, .leaf = subst_leaf, .from = from, .to = to, .n = n };
+    return map(&m, e);
+}
+
+/* Inline a call of a user function: its body with the parameters replaced
+ * by the (already expanded) arguments. */
+static Node *inline_userfunc(Model *M, const Node *call, Node **args)
+{
+    const Sym *f = call->sym;
+    int n = f->nparams < call->nargs ? f->nparams : call->nargs;
+    Mapper m = { .M = M, .leaf = subst_leaf, .from = f->params, .to = args, .n = n, .force = true };
+    return map(&m, f->expr);
+}
+
+static Node *expand_leaf(Mapper *m, const Node *n)
+{
+    if (m->depth > 200) return NULL;
+    if (n->kind == N_NAME) {
+        if (transparent_subexpr(n->sym)) {
+            m->depth++;
+            Node *r = map(m, n->sym->expr);
+            m->depth--;
+            return r;
+        }
+        return NULL;
+    }
+    if (n->sym && n->sym->kind == SYM_USERFUNC && n->sym->expr) {
+        Node **args = arena_alloc(m->M->arena, sizeof *args * (size_t)(n->nargs ? n->nargs : 1));
+        m->depth++;
+        for (int k = 0; k < n->nargs; k++) args[k] = map(m, n->args[k]);
+        Node *body = inline_userfunc(m->M, n, args);
+        Node *r = map(m, body);
+        m->depth--;
+        return r;
+    }
+    return NULL;
+}
+
+Node *sym_expand(Model *M, const Node *e)
+{
+    Mapper m = { .M = M, .leaf = expand_leaf };
+    return map(&m, e);
+}
+
+static Node *fold_leaf(Mapper *m, const Node *n)
+{
+    if (n->kind != N_NAME || !m->fold_consts || !n->sym) return NULL;
+    if (n->sym->kind == SYM_CONST || n->sym->kind == SYM_UNIT) {
+        Node *r = sym_num(m->M, n->sym->value, n->sym->dim);
+        r->span = n->span;
+        return r;
+    }
+    return NULL;
+}
+
+Node *sym_simplify(Model *M, const Node *e, bool fold_consts)
+{
+    Mapper m = { .M = M, .leaf = fold_leaf, .fold_consts = fold_consts, .force = true };
+    return map(&m, e);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Differentiation                                                          */
+/* ------------------------------------------------------------------------ */
+
+typedef struct Diff {
+    Model *M;
+    Sym   *x;
+    bool   ok;
+    int    depth;
+} Diff;
+
+static Node *one(Model *M) { return sym_num(M, 1, DIM_NONE); }
+static Node *num(Model *M, double v) { return sym_num(M, v, DIM_NONE); }
+
+/* NULL-aware sum and difference (NULL is a structural zero). */
+static Node *zadd(Model *M, Node *a, Node *b) { return !a ? b : !b ? a : sym_add(M, a, b); }
+static Node *zsub(Model *M, Node *a, Node *b) { return !b ? a : !a ? sym_neg(M, b) : sym_sub(M, a, b); }
+
+/* Derivative of e; NULL means zero; sets D->ok = false on failure. */
+static Node *d(Diff *D, const Node *e)
+{
+    Model *M = D->M;
+    if (!D->ok || !e) return NULL;
+    if (!sym_depends_on(e, D->x)) return NULL;
+    if (++D->depth > 200) { D->ok = false; return NULL; }
+    Node *r = NULL;
+    Node *a = e->a, *b = e->b;
+    switch (e->kind) {
+    case N_NAME:
+        if (e->sym == D->x) r = one(M);
+        else if (transparent_subexpr(e->sym)) r = d(D, e->sym->expr);
+        break;
+    case N_NEG: {
+        Node *da = d(D, a);
+        r = da ? sym_neg(M, da) : NULL;
+        break;
+    }
+    case N_BIN: {
+        Node *da = d(D, a), *db = d(D, b);
+        switch (e->op) {
+        case '+': r = zadd(M, da, db); break;
+        case '-': r = zsub(M, da, db); break;
+        case '*':
+            r = zadd(M, da ? sym_mul(M, da, b) : NULL, db ? sym_mul(M, a, db) : NULL);
+            break;
+        case '/':
+            if (!db) r = da ? sym_div(M, da, b) : NULL;
+            else
+                r = zsub(M, da ? sym_div(M, da, b) : NULL,
+                         sym_div(M, sym_mul(M, a, db), sym_pow(M, b, num(M, 2))));
+            break;
+        case OP_POW:
+            if (!db) {
+                /* c*a**(c-1)*da */
+                Node *c1 = sym_sub(M, b, one(M));
+                r = sym_mul(M, sym_mul(M, b, sym_pow(M, a, c1)), da);
+            } else if (!da) {
+                r = sym_mul(M, sym_mul(M, (Node *)e, sym_call1(M, FN_LOG, a)), db);
+            } else {
+                Node *t = sym_add(M, sym_mul(M, db, sym_call1(M, FN_LOG, a)),
+                                  sym_div(M, sym_mul(M, b, da), a));
+                r = sym_mul(M, (Node *)e, t);
+            }
+            break;
+        default:
+            D->ok = false;
+        }
+        break;
+    }
+    case N_CALL: {
+        if (e->sym && e->sym->kind == SYM_USERFUNC) {
+            r = d(D, sym_expand(M, e));
+            break;
+        }
+        if (!e->sym || e->sym->kind != SYM_FUNC || e->nargs < 1) { D->ok = false; break; }
+        Node *x = e->args[0];
+        Node *dx = d(D, x);
+        if (!D->ok) break;
+        Node *f = NULL;     /* derivative of the function at x */
+        switch (e->sym->builtin) {
+        case FN_EXP: f = (Node *)e; break;
+        case FN_LOG: f = sym_div(M, one(M), x); break;
+        case FN_LOG10: f = sym_div(M, one(M), sym_mul(M, x, num(M, log(10.0)))); break;
+        case FN_SQRT: f = sym_div(M, one(M), sym_mul(M, num(M, 2), (Node *)e)); break;
+        case FN_SIN: f = sym_call1(M, FN_COS, x); break;
+        case FN_COS: f = sym_neg(M, sym_call1(M, FN_SIN, x)); break;
+        case FN_TAN: f = sym_div(M, one(M), sym_pow(M, sym_call1(M, FN_COS, x), num(M, 2))); break;
+        case FN_SINH: f = sym_call1(M, FN_COSH, x); break;
+        case FN_COSH: f = sym_call1(M, FN_SINH, x); break;
+        case FN_TANH: f = sym_sub(M, one(M), sym_pow(M, (Node *)e, num(M, 2))); break;
+        case FN_ARCSIN:
+            f = sym_div(M, one(M), sym_call1(M, FN_SQRT, sym_sub(M, one(M), sym_pow(M, x, num(M, 2)))));
+            break;
+        case FN_ARCCOS:
+            f = sym_neg(M, sym_div(M, one(M),
+                                   sym_call1(M, FN_SQRT, sym_sub(M, one(M), sym_pow(M, x, num(M, 2))))));
+            break;
+        case FN_ARCTAN: f = sym_div(M, one(M), sym_add(M, one(M), sym_pow(M, x, num(M, 2)))); break;
+        case FN_ABS: f = sym_call1(M, FN_SIGN, x); break;
+        default: D->ok = false; break;
+        }
+        if (D->ok && dx) r = sym_mul(M, f, dx);
+        break;
+    }
+    default:
+        D->ok = false;
+    }
+    D->depth--;
+    return r;
+}
+
+Node *sym_diff(Model *M, const Node *e, Sym *x)
+{
+    Diff D = { M, x, true, 0 };
+    Node *r = d(&D, e);
+    if (!D.ok) return NULL;
+    if (!r) return sym_num(M, 0, dim_div(e->dim, x->dim));
+    return r;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Linearity                                                                */
+/* ------------------------------------------------------------------------ */
+
+typedef struct Lin {
+    Model       *M;
+    Sym *const  *vars;
+    int          n;
+    const Node  *bad;
+    int          depth;
+} Lin;
+
+/* Decompose e into coef[k] (NULL = 0) and *rest (NULL = 0). */
+static bool lin(Lin *L, const Node *e, Node **coef, Node **rest)
+{
+    Model *M = L->M;
+    for (int k = 0; k < L->n; k++) coef[k] = NULL;
+    *rest = NULL;
+    if (!sym_depends_on_any(e, L->vars, L->n)) {
+        *rest = is_zero(e) ? NULL : (Node *)e;
+        return true;
+    }
+    if (++L->depth > 200) { L->bad = e; return false; }
+    bool ok = true;
+    Node **ca = arena_alloc(M->arena, sizeof *ca * (size_t)(2 * L->n + 1));
+    Node **cb = ca + L->n;
+    Node *ra, *rb;
+    switch (e->kind) {
+    case N_NAME:
+        for (int k = 0; k < L->n; k++)
+            if (e->sym == L->vars[k]) {
+                coef[k] = sym_num(M, 1, DIM_NONE);
+                L->depth--;
+                return true;
+            }
+        if (transparent_subexpr(e->sym)) ok = lin(L, e->sym->expr, coef, rest);
+        else { L->bad = e; ok = false; }
+        break;
+    case N_NEG:
+        if ((ok = lin(L, e->a, ca, &ra))) {
+            for (int k = 0; k < L->n; k++) coef[k] = ca[k] ? sym_neg(M, ca[k]) : NULL;
+            *rest = ra ? sym_neg(M, ra) : NULL;
+        }
+        break;
+    case N_BIN:
+        if (e->op == '+' || e->op == '-') {
+            if (!lin(L, e->a, ca, &ra) || !lin(L, e->b, cb, &rb)) { ok = false; break; }
+            for (int k = 0; k < L->n; k++)
+                coef[k] = e->op == '+' ? zadd(M, ca[k], cb[k]) : zsub(M, ca[k], cb[k]);
+            *rest = e->op == '+' ? zadd(M, ra, rb) : zsub(M, ra, rb);
+        } else if (e->op == '*') {
+            bool da = sym_depends_on_any(e->a, L->vars, L->n);
+            bool db = sym_depends_on_any(e->b, L->vars, L->n);
+            if (da && db) { L->bad = e; ok = false; break; }
+            if (da) {
+                if (!lin(L, e->a, ca, &ra)) { ok = false; break; }
+                for (int k = 0; k < L->n; k++) coef[k] = ca[k] ? sym_mul(M, ca[k], e->b) : NULL;
+                *rest = ra ? sym_mul(M, ra, e->b) : NULL;
+            } else {
+                if (!lin(L, e->b, cb, &rb)) { ok = false; break; }
+                for (int k = 0; k < L->n; k++) coef[k] = cb[k] ? sym_mul(M, e->a, cb[k]) : NULL;
+                *rest = rb ? sym_mul(M, e->a, rb) : NULL;
+            }
+        } else if (e->op == '/') {
+            if (sym_depends_on_any(e->b, L->vars, L->n)) { L->bad = e; ok = false; break; }
+            if (!lin(L, e->a, ca, &ra)) { ok = false; break; }
+            for (int k = 0; k < L->n; k++) coef[k] = ca[k] ? sym_div(M, ca[k], e->b) : NULL;
+            *rest = ra ? sym_div(M, ra, e->b) : NULL;
+        } else {
+            L->bad = e;
+            ok = false;
+        }
+        break;
+    case N_CALL:
+        if (e->sym && e->sym->kind == SYM_USERFUNC) ok = lin(L, sym_expand(M, e), coef, rest);
+        else { L->bad = e; ok = false; }
+        break;
+    default:
+        L->bad = e;
+        ok = false;
+    }
+    L->depth--;
+    return ok;
+}
+
+bool sym_linear(Model *M, const Node *e, Sym *const *vars, int n, Node **coef, Node **rest,
+                const Node **bad)
+{
+    Lin L = { M, vars, n, NULL, 0 };
+    Node *r;
+    Node **c = arena_alloc(M->arena, sizeof *c * (size_t)(n ? n : 1));
+    if (!lin(&L, e, c, &r)) {
+        if (bad) *bad = L.bad;
+        return false;
+    }
+    for (int k = 0; k < n; k++)
+        coef[k] = c[k] ? c[k] : sym_num(M, 0, dim_div(e->dim, vars[k]->dim));
+    *rest = r ? r : sym_num(M, 0, e->dim);
+    if (bad) *bad = NULL;
+    return true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Evaluation                                                               */
+/* ------------------------------------------------------------------------ */
+
+/* Brian2's built-in functions on doubles (rand/randn are not handled here). */
+static double eval_fn(int fn, const double *x, int nargs, bool *ok)
+{
+    double a = nargs > 0 ? x[0] : 0;
+    switch (fn) {
+    case FN_EXP: return exp(a);
+    case FN_LOG: return log(a);
+    case FN_LOG10: return log10(a);
+    case FN_SQRT: return sqrt(a);
+    case FN_SIN: return sin(a);
+    case FN_COS: return cos(a);
+    case FN_TAN: return tan(a);
+    case FN_SINH: return sinh(a);
+    case FN_COSH: return cosh(a);
+    case FN_TANH: return tanh(a);
+    case FN_ARCSIN: return asin(a);
+    case FN_ARCCOS: return acos(a);
+    case FN_ARCTAN: return atan(a);
+    case FN_ABS: return fabs(a);
+    case FN_SIGN: return (double)((a > 0) - (a < 0));
+    case FN_FLOOR: return floor(a);
+    case FN_CEIL: return ceil(a);
+    case FN_CLIP:
+        if (nargs < 3) { *ok = false; return 0; }
+        return a < x[1] ? x[1] : a > x[2] ? x[2] : a;
+    case FN_INT: return isfinite(a) ? trunc(a) : a;
+    default:
+        *ok = false;
+        return 0;
+    }
+}
+
+/* Python's float modulo: the result has the sign of the divisor. */
+static double py_mod(double a, double b)
+{
+    double r = fmod(a, b);
+    if (r != 0 && ((r < 0) != (b < 0))) r += b;
+    return r;
+}
+
+/* Parameter bindings while evaluating a user function's body. */
+typedef struct Bind {
+    SymLookup    outer;
+    void        *octx;
+    Sym *const  *params;
+    const double *vals;
+    int          n;
+} Bind;
+
+static bool bind_lookup(void *ctx, const Node *n, double *out)
+{
+    Bind *b = ctx;
+    if (n->kind == N_NAME)
+        for (int k = 0; k < b->n; k++)
+            if (n->sym == b->params[k]) {
+                *out = b->vals[k];
+                return true;
+            }
+    return b->outer ? b->outer(b->octx, n, out) : false;
+}
+
+static bool eval(const Node *e, SymLookup lookup, void *ctx, double *out, int depth)
+{
+    double a, b;
+    if (!e || depth > 400) return false;
+    switch (e->kind) {
+    case N_NUM:
+        *out = e->num;
+        return true;
+    case N_NAME:
+        if (e->sym && (e->sym->kind == SYM_CONST || e->sym->kind == SYM_UNIT)) {
+            *out = e->sym->value;
+            return true;
+        }
+        if (lookup && lookup(ctx, e, out)) return true;
+        if (e->sym && e->sym->kind == SYM_SUBEXPR && e->sym->expr)
+            return eval(e->sym->expr, lookup, ctx, out, depth + 1);
+        return false;
+    case N_NEG:
+        if (!eval(e->a, lookup, ctx, &a, depth + 1)) return false;
+        *out = -a;
+        return true;
+    case N_NOT:
+        if (!eval(e->a, lookup, ctx, &a, depth + 1)) return false;
+        *out = a == 0;
+        return true;
+    case N_AND: case N_OR:
+        if (!eval(e->a, lookup, ctx, &a, depth + 1)) return false;
+        if (e->kind == N_AND && a == 0) { *out = 0; return true; }
+        if (e->kind == N_OR && a != 0) { *out = 1; return true; }
+        if (!eval(e->b, lookup, ctx, &b, depth + 1)) return false;
+        *out = b != 0;
+        return true;
+    case N_BIN: case N_CMP:
+        if (!eval(e->a, lookup, ctx, &a, depth + 1) || !eval(e->b, lookup, ctx, &b, depth + 1))
+            return false;
+        switch (e->op) {
+        case '+': *out = a + b; break;
+        case '-': *out = a - b; break;
+        case '*': *out = a * b; break;
+        case '/': *out = a / b; break;
+        case '%': *out = py_mod(a, b); break;
+        case OP_FLOORDIV: *out = floor(a / b); break;
+        case OP_POW: *out = pow(a, b); break;
+        case '<': *out = a < b; break;
+        case '>': *out = a > b; break;
+        case OP_LE: *out = a <= b; break;
+        case OP_GE: *out = a >= b; break;
+        case OP_EQ: *out = a == b; break;
+        case OP_NE: *out = a != b; break;
+        default: return false;
+        }
+        return true;
+    case N_CALL: {
+        if (!e->sym) return false;
+        double x[8];
+        int n = e->nargs < 8 ? e->nargs : 8;
+        if (e->sym->kind == SYM_FUNC && (e->sym->builtin == FN_RAND || e->sym->builtin == FN_RANDN))
+            return lookup ? lookup(ctx, e, out) : false;
+        for (int k = 0; k < n; k++)
+            if (!eval(e->args[k], lookup, ctx, &x[k], depth + 1)) return false;
+        if (e->sym->kind == SYM_FUNC) {
+            bool ok = true;
+            *out = eval_fn(e->sym->builtin, x, n, &ok);
+            return ok;
+        }
+        if (e->sym->kind == SYM_USERFUNC && e->sym->expr) {
+            Bind bd = { lookup, ctx, e->sym->params, x, n < e->sym->nparams ? n : e->sym->nparams };
+            return eval(e->sym->expr, bind_lookup, &bd, out, depth + 1);
+        }
+        return lookup ? lookup(ctx, e, out) : false;
+    }
+    default:
+        return false;
+    }
+}
+
+bool sym_eval(const Node *e, SymLookup lookup, void *ctx, double *out)
+{
+    return eval(e, lookup, ctx, out, 0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Printing                                                                 */
+/* ------------------------------------------------------------------------ */
+
+enum { P_OR = 1, P_AND, P_NOT, P_CMP, P_ADD, P_MUL, P_UNARY, P_POW, P_ATOM };
+
+static int prec(const Node *e)
+{
+    switch (e->kind) {
+    case N_OR: return P_OR;
+    case N_AND: return P_AND;
+    case N_NOT: return P_NOT;
+    case N_CMP: return P_CMP;
+    case N_NEG: return P_UNARY;
+    case N_NUM: return e->num < 0 ? P_UNARY : P_ATOM;
+    case N_BIN:
+        switch (e->op) {
+        case '+': case '-': return P_ADD;
+        case OP_POW: return P_POW;
+        default: return P_MUL;
+        }
+    default: return P_ATOM;
+    }
+}
+
+static const char *op_text(int op)
+{
+    switch (op) {
+    case OP_POW: return "**";
+    case OP_FLOORDIV: return "//";
+    case OP_LE: return "<=";
+    case OP_GE: return ">=";
+    case OP_EQ: return "==";
+    case OP_NE: return "!=";
+    case '+': return "+";
+    case '-': return "-";
+    case '*': return "*";
+    case '/': return "/";
+    case '%': return "%";
+    case '<': return "<";
+    case '>': return ">";
+    default: return "?";
+    }
+}
+
+static void put(Buf *b, const Node *e, int depth);
+
+static void put_paren(Buf *b, const Node *e, bool paren, int depth)
+{
+    if (paren) buf_puts(b, "(");
+    put(b, e, depth);
+    if (paren) buf_puts(b, ")");
+}
+
+static void put(Buf *b, const Node *e, int depth)
+{
+    if (!e) { buf_puts(b, "?"); return; }
+    if (depth > 400) { buf_puts(b, "..."); return; }
+    int p = prec(e);
+    switch (e->kind) {
+    case N_NUM: {
+        char t[40];
+        snprintf(t, sizeof t, "%.15g", e->num);
+        if (strtod(t, NULL) != e->num) snprintf(t, sizeof t, "%.17g", e->num);
+        buf_puts(b, t);
+        break;
+    }
+    case N_NAME:
+        if (e->sym && e->sym->name) buf_puts(b, e->sym->name);
+        else buf_put(b, e->name.z, e->name.n);
+        break;
+    case N_STR:
+        buf_printf(b, "'%.*s'", (int)e->name.n, e->name.z);
+        break;
+    case N_NEG:
+        buf_puts(b, "-");
+        put_paren(b, e->a, prec(e->a) < P_POW, depth + 1);
+        break;
+    case N_NOT:
+        buf_puts(b, "not ");
+        put_paren(b, e->a, prec(e->a) < P_NOT, depth + 1);
+        break;
+    case N_AND: case N_OR:
+        put_paren(b, e->a, prec(e->a) < p, depth + 1);
+        buf_puts(b, e->kind == N_AND ? " and " : " or ");
+        put_paren(b, e->b, prec(e->b) <= p, depth + 1);
+        break;
+    case N_BIN: case N_CMP:
+        if (e->op == OP_POW) {
+            put_paren(b, e->a, prec(e->a) <= p, depth + 1);
+            buf_puts(b, "**");
+            put_paren(b, e->b, prec(e->b) < P_UNARY, depth + 1);
+        } else {
+            put_paren(b, e->a, prec(e->a) < p, depth + 1);
+            buf_printf(b, " %s ", op_text(e->op));
+            put_paren(b, e->b, prec(e->b) <= p, depth + 1);
+        }
+        break;
+    case N_CALL: case N_LIST:
+        if (e->kind == N_CALL) {
+            if (e->sym && e->sym->name) buf_puts(b, e->sym->name);
+            else buf_put(b, e->name.z, e->name.n);
+        }
+        buf_puts(b, e->kind == N_CALL ? "(" : "[");
+        for (int k = 0; k < e->nargs; k++) {
+            if (k) buf_puts(b, ", ");
+            put(b, e->args[k], depth + 1);
+        }
+        buf_puts(b, e->kind == N_CALL ? ")" : "]");
+        break;
+    default:
+        buf_puts(b, "?");
+    }
+}
+
+const char *sym_str(Arena *A, const Node *e)
+{
+    Buf b;
+    buf_init(&b, A);
+    put(&b, e, 0);
+    return b.p;
+}

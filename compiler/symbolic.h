@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/* This file declares a small symbolic layer over the annotated expression
+ * trees of ast.h: builders that simplify as they go and keep every node's
+ * dimension and type right, substitution, differentiation, linearity and
+ * "constant over dt" tests, a numeric evaluator and a printer.  It is what the
+ * integrator uses to turn differential equations into update statements.
+ *
+ * Conventions: every function builds new nodes in M->arena and never changes
+ * the nodes it is given; results may share unchanged subtrees with their
+ * inputs (take an ast_copy before handing a tree to a pass that mutates).
+ * Simplifications are exact in IEEE arithmetic or purely structural: numbers
+ * are folded only when the result is finite and not -0.0, x*1, x/1, x+0, x-0,
+ * --x and x**1 are dropped, 0*x is folded only when x is a finite number. */
+#ifndef SNN_SYMBOLIC_H
+#define SNN_SYMBOLIC_H
+
+#include "model.h"
+
+/* ---- builders (all set dim and type) ---- */
+
+/* A float literal with SI value v and dimension d. */
+Node *sym_num(Model *M, double v, Dim d);
+/* A reference to a symbol (dim and type from the symbol). */
+Node *sym_name(Model *M, Sym *s);
+/* a op b for op one of + - * / ** %, OP_FLOORDIV (arithmetic, simplified);
+ * comparison operators build an N_CMP. */
+Node *sym_bin(Model *M, int op, Node *a, Node *b);
+Node *sym_add(Model *M, Node *a, Node *b);
+Node *sym_sub(Model *M, Node *a, Node *b);
+Node *sym_mul(Model *M, Node *a, Node *b);
+Node *sym_div(Model *M, Node *a, Node *b);
+Node *sym_pow(Model *M, Node *a, Node *b);
+Node *sym_neg(Model *M, Node *a);
+/* A call of a built-in function (enum Fn) on nargs arguments. */
+Node *sym_call(Model *M, int fn, Node **args, int nargs);
+Node *sym_call1(Model *M, int fn, Node *a);
+
+/* ---- queries ---- */
+
+/* Is n the number literal v (0, 1, ...)? */
+bool sym_is_num(const Node *n, double v);
+/* Structural equality (same shape, operators, numbers and symbols). */
+bool sym_equal(const Node *a, const Node *b);
+/* Does e refer to s, directly or through the definitions of subexpressions
+ * (except "constant over dt" ones, which are values fixed during a step) and
+ * the bodies of user functions? */
+bool sym_depends_on(const Node *e, const Sym *s);
+/* Does e depend on any of syms[0..n)? */
+bool sym_depends_on_any(const Node *e, Sym *const *syms, int n);
+/* Is e constant over one time step: no t, no rand()/randn(), no xi, and
+ * none of the state variables states[0..n) (looking through subexpressions
+ * as sym_depends_on does)?  If not and why is given, *why gets a short
+ * reason ("it depends on t"). */
+bool sym_constant_over_dt(Model *M, const Node *e, Sym *const *states, int n,
+                          const char **why);
+
+/* ---- rewriting ---- */
+
+/* Replace every reference to from[k] by to[k] (k < n), rebuilding with the
+ * simplifying builders. */
+Node *sym_subst(Model *M, const Node *e, Sym *const *from, Node *const *to, int n);
+/* Replace references to subexpressions (recursively) by their definitions,
+ * except "constant over dt" ones, and inline calls of user functions. */
+Node *sym_expand(Model *M, const Node *e);
+/* Rebuild e with the simplifying builders; with fold_consts, named
+ * constants and unit names are replaced by their values first. */
+Node *sym_simplify(Model *M, const Node *e, bool fold_consts);
+/* Derivative of e with respect to x, or NULL if e is not differentiable
+ * symbolically (comparisons, floor, % ... of something depending on x). */
+Node *sym_diff(Model *M, const Node *e, Sym *x);
+
+/* Split e as sum_k coef[k]*vars[k] + rest, with every coefficient and the
+ * rest free of all vars.  Zero parts come back as literal 0 of the right
+ * dimension (test with sym_is_num(n, 0)).  Returns false if e is not linear
+ * in the vars; then *bad (if given) is the smallest subterm that breaks the
+ * linearity (v*ge, v**2, exp(v)). */
+bool sym_linear(Model *M, const Node *e, Sym *const *vars, int n, Node **coef,
+                Node **rest, const Node **bad);
+
+/* ---- numbers and text ---- */
+
+/* Value lookup for sym_eval: called for names that are not constants or
+ * units (and for rand()/randn() calls, with the call node); returns false if
+ * the value is unknown. */
+typedef bool (*SymLookup)(void *ctx, const Node *n, double *out);
+/* Evaluate e in double precision with Brian2's semantics (true division,
+ * Python % and //, int() truncates).  Returns false if some name has no
+ * value (lookup may be NULL: then only constants evaluate). */
+bool sym_eval(const Node *e, SymLookup lookup, void *ctx, double *out);
+/* Python-style text of e with minimal parentheses, for messages and tests. */
+const char *sym_str(Arena *A, const Node *e);
+
+#endif

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* This file defines the interface between the runtime and the C code that
+ * snnc generates for each model: the argument block every generated function
+ * receives, and the runtime helpers generated code may call.  The emitter
+ * pastes this file's text at the top of every generated translation unit, so
+ * it must stay plain C with no includes. */
+#ifndef SNN_ABI_H
+#define SNN_ABI_H
+
+typedef signed int snn_i32;
+typedef signed long long snn_i64;
+typedef unsigned long long snn_u64;
+
+/* One call of a generated block function.  Fields a block does not use are
+ * left zero. */
+typedef struct snn_args {
+    double *const *v;       /* owner's variable arrays, in var_index order */
+    double *const *pre;     /* synapses: source group's arrays */
+    double *const *post;    /* synapses: target group's arrays */
+    const double *k;        /* model constants, in const_index order */
+    snn_i32 n;              /* owner size (neurons or synapses) */
+    snn_i32 n_pre, n_post;  /* synapses: sizes of source and target */
+    snn_i64 step;           /* current time step */
+    double t, dt;           /* t = step * dt */
+    const snn_i32 *idx;     /* reset: spiking neurons; pathways: synapse ids */
+    snn_i32 nidx;
+    snn_i32 *out;           /* threshold: indices of neurons that spike */
+    const snn_i32 *syn_pre; /* synapse -> source neuron */
+    const snn_i32 *syn_post;/* synapse -> target neuron */
+    snn_u64 seed;           /* random numbers: run seed */
+    snn_u64 stream;         /* random numbers: which object */
+} snn_args;
+
+typedef snn_i32 (*snn_block_fn)(const snn_args *a);
+
+/* Random numbers for generated code: uniform in [0,1) and standard normal,
+ * keyed by (seed, stream) and counted by (step, index, call site), so they do
+ * not depend on evaluation order. */
+double snn_rand_uniform(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site);
+double snn_rand_normal(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site);
+/* Brian2's timestep(): round a time to a whole number of steps. */
+snn_i64 snn_timestep(double t, double dt);
+
+#endif

@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: MIT */
+/* This file contains the runtime network and its time step, in Brian2's
+ * default schedule: start (state monitors record), groups (state updates),
+ * thresholds (spikes, spike monitors), synapses (pathways: push spikes into
+ * the delay queue, then run due on_pre, then on_post), resets.  Objects within
+ * a slot run in name order, as Brian2 sorts them. */
+#include "net.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool i32vec_push(I32Vec *a, int32_t x)
+{
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 64;
+        int32_t *v = realloc(a->v, cap * sizeof *v);
+        if (!v) return false;
+        a->v = v;
+        a->cap = cap;
+    }
+    a->v[a->n++] = x;
+    return true;
+}
+
+bool i64vec_push(I64Vec *a, int64_t x)
+{
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 64;
+        int64_t *v = realloc(a->v, cap * sizeof *v);
+        if (!v) return false;
+        a->v = v;
+        a->cap = cap;
+    }
+    a->v[a->n++] = x;
+    return true;
+}
+
+bool f64vec_reserve(F64Vec *a, size_t more)
+{
+    if (a->n + more <= a->cap) return true;
+    size_t cap = a->cap ? a->cap : 256;
+    while (cap < a->n + more) cap *= 2;
+    double *v = realloc(a->v, cap * sizeof *v);
+    if (!v) return false;
+    a->v = v;
+    a->cap = cap;
+    return true;
+}
+
+Net *net_new(double dt, uint64_t seed)
+{
+    Net *net = calloc(1, sizeof *net);
+    if (!net) return NULL;
+    net->dt = dt;
+    net->seed = seed;
+    return net;
+}
+
+static void group_free(RtGroup *g)
+{
+    for (int k = 0; k < g->nvars; k++) {
+        free(g->arr ? g->arr[k] : NULL);
+        free(g->varnames[k]);
+    }
+    free(g->arr);
+    free(g->varnames);
+    free(g->init_values);
+    free(g->name);
+    free(g->spikes);
+    free(g->pre.v);
+    free(g->post.v);
+    free(g->pre_start);
+    free(g->pre_syn);
+    free(g->post_start);
+    free(g->post_syn);
+    if (g->queue)
+        for (int k = 0; k <= g->delay_steps; k++) free(g->queue[k].v);
+    free(g->queue);
+    free(g->scratch.v);
+    free(g);
+}
+
+static void monitor_free(RtMonitor *m)
+{
+    free(m->name);
+    free(m->idx.v);
+    free(m->steps.v);
+    free(m->vars);
+    if (m->varnames)
+        for (int k = 0; k < m->nvars; k++) free(m->varnames[k]);
+    free(m->varnames);
+    free(m->rec);
+    free(m->rec_steps.v);
+    free(m->data.v);
+    free(m);
+}
+
+void net_free(Net *net)
+{
+    if (!net) return;
+    for (int k = 0; k < net->ngroups; k++) group_free(net->groups[k]);
+    for (int k = 0; k < net->nmonitors; k++) monitor_free(net->monitors[k]);
+    for (int k = 0; k < net->nconsts; k++) free(net->const_names ? net->const_names[k] : NULL);
+    free(net->const_names);
+    free(net->consts);
+    free(net->groups);
+    free(net->monitors);
+    free(net);
+}
+
+static char *dupstr(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p) memcpy(p, s, n);
+    return p;
+}
+
+/* Allocate and fill the state arrays of g with their default values. */
+static bool alloc_arrays(RtGroup *g)
+{
+    size_t n = g->n > 0 ? (size_t)g->n : 1;
+    g->arr = calloc((size_t)g->nvars + 1, sizeof *g->arr);
+    if (!g->arr) return false;
+    for (int k = 0; k < g->nvars; k++) {
+        g->arr[k] = malloc(n * sizeof(double));
+        if (!g->arr[k]) return false;
+        for (size_t m = 0; m < n; m++) g->arr[k][m] = g->init_values[k];
+    }
+    return true;
+}
+
+RtGroup *net_add_group(Net *net, const char *name, int kind, int64_t n, int nvars, char **varnames,
+                       const double *init_values)
+{
+    RtGroup *g = calloc(1, sizeof *g);
+    RtGroup **gs = realloc(net->groups, sizeof *gs * (size_t)(net->ngroups + 1));
+    if (!g || !gs) {
+        free(g);
+        return NULL;
+    }
+    net->groups = gs;
+    net->groups[net->ngroups++] = g;
+    g->name = dupstr(name);
+    g->kind = kind;
+    g->n = n;
+    g->nvars = nvars;
+    g->stream = (uint64_t)net->ngroups;
+    g->varnames = calloc((size_t)nvars + 1, sizeof *g->varnames);
+    g->init_values = calloc((size_t)nvars + 1, sizeof *g->init_values);
+    if (!g->name || !g->varnames || !g->init_values) return NULL;
+    for (int k = 0; k < nvars; k++) {
+        g->varnames[k] = dupstr(varnames[k]);
+        g->init_values[k] = init_values ? init_values[k] : 0;
+    }
+    if (kind == RG_NEURONS) {
+        g->spikes = malloc(sizeof(int32_t) * (size_t)(n > 0 ? n : 1));
+        if (!g->spikes || !alloc_arrays(g)) return NULL;
+    }
+    return g;
+}
+
+/* Counting sort of synapse ids by one endpoint: start[] has n+1 entries. */
+static bool build_csr(const I32Vec *end, int64_t nneur, int32_t **start_out, int32_t **syn_out)
+{
+    int32_t *start = calloc((size_t)nneur + 1, sizeof *start);
+    int32_t *syn = malloc(sizeof *syn * (end->n ? end->n : 1));
+    if (!start || !syn) {
+        free(start);
+        free(syn);
+        return false;
+    }
+    for (size_t s = 0; s < end->n; s++) start[end->v[s] + 1]++;
+    for (int64_t k = 0; k < nneur; k++) start[k + 1] += start[k];
+    int32_t *fill = malloc(sizeof *fill * (size_t)(nneur + 1));
+    if (!fill) {
+        free(start);
+        free(syn);
+        return false;
+    }
+    memcpy(fill, start, sizeof *fill * (size_t)(nneur + 1));
+    for (size_t s = 0; s < end->n; s++) syn[fill[end->v[s]]++] = (int32_t)s;
+    free(fill);
+    *start_out = start;
+    *syn_out = syn;
+    return true;
+}
+
+bool net_finish_synapses(RtGroup *s)
+{
+    s->n = (int64_t)s->pre.n;
+    if (!alloc_arrays(s)) return false;
+    if (!build_csr(&s->pre, s->src->n, &s->pre_start, &s->pre_syn)) return false;
+    if (!build_csr(&s->post, s->tgt->n, &s->post_start, &s->post_syn)) return false;
+    s->queue = calloc((size_t)s->delay_steps + 1, sizeof *s->queue);
+    return s->queue != NULL;
+}
+
+RtMonitor *net_add_monitor(Net *net, const char *name, int kind, RtGroup *g)
+{
+    RtMonitor *m = calloc(1, sizeof *m);
+    RtMonitor **ms = realloc(net->monitors, sizeof *ms * (size_t)(net->nmonitors + 1));
+    if (!m || !ms) {
+        free(m);
+        return NULL;
+    }
+    net->monitors = ms;
+    net->monitors[net->nmonitors++] = m;
+    m->name = dupstr(name);
+    m->kind = kind;
+    m->group = g;
+    return m;
+}
+
+RtGroup *net_find_group(Net *net, const char *name)
+{
+    for (int k = 0; k < net->ngroups; k++)
+        if (!strcmp(net->groups[k]->name, name)) return net->groups[k];
+    return NULL;
+}
+
+RtMonitor *net_find_monitor(Net *net, const char *name)
+{
+    for (int k = 0; k < net->nmonitors; k++)
+        if (!strcmp(net->monitors[k]->name, name)) return net->monitors[k];
+    return NULL;
+}
+
+/* The argument block for one call on group g. */
+static snn_args args_for(Net *net, RtGroup *g)
+{
+    snn_args a;
+    memset(&a, 0, sizeof a);
+    a.v = g->arr;
+    a.k = net->consts;
+    a.n = (snn_i32)g->n;
+    a.step = net->step;
+    a.dt = net->dt;
+    a.t = (double)net->step * net->dt;
+    a.seed = net->seed;
+    a.stream = g->stream;
+    if (g->kind == RG_SYNAPSES) {
+        a.pre = g->src->arr;
+        a.post = g->tgt->arr;
+        a.n_pre = (snn_i32)g->src->n;
+        a.n_post = (snn_i32)g->tgt->n;
+        a.syn_pre = g->pre.v;
+        a.syn_post = g->post.v;
+    }
+    return a;
+}
+
+int net_init(Net *net)
+{
+    for (int k = 0; k < net->ngroups; k++) {
+        RtGroup *g = net->groups[k];
+        if (!g->init) continue;
+        snn_args a = args_for(net, g);
+        g->init(&a);
+    }
+    return 0;
+}
+
+static void record_state(Net *net, RtMonitor *m)
+{
+    RtGroup *g = m->group;
+    size_t need = (size_t)m->nvars * (size_t)m->nrec;
+    if (!f64vec_reserve(&m->data, need) || !i64vec_push(&m->rec_steps, net->step)) return;
+    double *out = m->data.v + m->data.n;
+    for (int r = 0; r < m->nrec; r++)
+        for (int v = 0; v < m->nvars; v++) *out++ = g->arr[m->vars[v]][m->rec[r]];
+    m->data.n += need;
+}
+
+/* Expand spiking neurons into the ids of their synapses (CSR by source or
+ * target) and run the pathway code on them. */
+static void deliver(Net *net, RtGroup *s, const int32_t *neurons, size_t nn, const int32_t *start,
+                    const int32_t *syn, snn_block_fn fn)
+{
+    s->scratch.n = 0;
+    for (size_t k = 0; k < nn; k++)
+        for (int32_t q = start[neurons[k]]; q < start[neurons[k] + 1]; q++) i32vec_push(&s->scratch, syn[q]);
+    if (!s->scratch.n) return;
+    snn_args a = args_for(net, s);
+    a.idx = s->scratch.v;
+    a.nidx = (snn_i32)s->scratch.n;
+    fn(&a);
+}
+
+/* The synapses slot for one Synapses object's on_pre pathway: push this
+ * step's source spikes into the ring at offset delay, then deliver the slot
+ * that is due now (Brian2: queue.push, then peek). */
+static void pathway_pre(Net *net, RtGroup *s)
+{
+    int size = s->delay_steps + 1;
+    I32Vec *slot = &s->queue[(s->queue_pos + s->delay_steps) % size];
+    for (int32_t k = 0; k < s->src->nspikes; k++) i32vec_push(slot, s->src->spikes[k]);
+    I32Vec *due = &s->queue[s->queue_pos];
+    if (due->n) deliver(net, s, due->v, due->n, s->pre_start, s->pre_syn, s->on_pre);
+    due->n = 0;
+    s->queue_pos = (s->queue_pos + 1) % size;
+}
+
+int net_run(Net *net, int64_t nsteps)
+{
+    int64_t end = net->step + nsteps;
+    for (; net->step < end; net->step++) {
+        /* start: state monitors see the values before the update */
+        for (int k = 0; k < net->nmonitors; k++)
+            if (net->monitors[k]->kind == RM_STATE) record_state(net, net->monitors[k]);
+        /* groups */
+        for (int k = 0; k < net->ngroups; k++) {
+            RtGroup *g = net->groups[k];
+            if (g->update && g->n > 0) {
+                snn_args a = args_for(net, g);
+                g->update(&a);
+            }
+        }
+        /* thresholds, then spike monitors */
+        for (int k = 0; k < net->ngroups; k++) {
+            RtGroup *g = net->groups[k];
+            if (g->kind != RG_NEURONS) continue;
+            g->nspikes = 0;
+            if (g->thresh) {
+                snn_args a = args_for(net, g);
+                a.out = g->spikes;
+                g->nspikes = g->thresh(&a);
+            }
+        }
+        for (int k = 0; k < net->nmonitors; k++) {
+            RtMonitor *m = net->monitors[k];
+            if (m->kind != RM_SPIKE) continue;
+            for (int32_t q = 0; q < m->group->nspikes; q++) {
+                i32vec_push(&m->idx, m->group->spikes[q]);
+                i64vec_push(&m->steps, net->step);
+            }
+        }
+        /* synapses: on_pre pathways (order -1), then on_post (order +1) */
+        for (int k = 0; k < net->ngroups; k++) {
+            RtGroup *s = net->groups[k];
+            if (s->kind == RG_SYNAPSES && s->on_pre && s->n > 0) pathway_pre(net, s);
+        }
+        for (int k = 0; k < net->ngroups; k++) {
+            RtGroup *s = net->groups[k];
+            if (s->kind == RG_SYNAPSES && s->on_post && s->n > 0 && s->tgt->nspikes)
+                deliver(net, s, s->tgt->spikes, (size_t)s->tgt->nspikes, s->post_start, s->post_syn, s->on_post);
+        }
+        /* resets */
+        for (int k = 0; k < net->ngroups; k++) {
+            RtGroup *g = net->groups[k];
+            if (g->kind == RG_NEURONS && g->reset && g->nspikes) {
+                snn_args a = args_for(net, g);
+                a.idx = g->spikes;
+                a.nidx = g->nspikes;
+                g->reset(&a);
+            }
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/* This file declares the runtime network: neuron groups and synapses with
+ * their state arrays (struct of arrays, doubles in SI units), spike queues,
+ * monitors, and the schedule that runs one time step as Brian2 does. */
+#ifndef SNN_NET_H
+#define SNN_NET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#include "abi.h"
+
+/* Growable arrays. */
+typedef struct I32Vec { int32_t *v; size_t n, cap; } I32Vec;
+typedef struct I64Vec { int64_t *v; size_t n, cap; } I64Vec;
+typedef struct F64Vec { double *v; size_t n, cap; } F64Vec;
+bool i32vec_push(I32Vec *a, int32_t x);
+bool i64vec_push(I64Vec *a, int64_t x);
+bool f64vec_reserve(F64Vec *a, size_t more);
+
+enum { RG_NEURONS, RG_SYNAPSES };
+
+typedef struct RtGroup RtGroup;
+struct RtGroup {
+    char        *name;
+    int          kind;           /* RG_* */
+    int64_t      n;              /* neurons, or synapses once connected */
+    int          nvars;
+    char       **varnames;
+    double     **arr;            /* arr[var][index] */
+    double      *init_values;    /* default value per var (lastspike: -1e4 s) */
+    snn_block_fn update, thresh, reset, init, on_pre, on_post;
+    uint64_t     stream;         /* random-number stream of this object */
+    /* spikes of the current step (neurons) */
+    int32_t     *spikes;
+    int32_t      nspikes;
+    /* synapses */
+    RtGroup     *src, *tgt;
+    I32Vec       pre, post;      /* synapse -> source / target neuron */
+    int32_t     *pre_start;      /* CSR by source: synapses of neuron i are */
+    int32_t     *pre_syn;        /*   pre_syn[pre_start[i] .. pre_start[i+1]) */
+    int32_t     *post_start, *post_syn;   /* the same by target */
+    int          delay_steps;    /* homogeneous on_pre delay */
+    I32Vec      *queue;          /* ring of delay_steps+1 spike lists */
+    int          queue_pos;
+    I32Vec       scratch;        /* synapse ids of one delivery */
+};
+
+enum { RM_SPIKE, RM_STATE };
+
+typedef struct RtMonitor {
+    char        *name;
+    int          kind;           /* RM_* */
+    RtGroup     *group;
+    /* spike */
+    I32Vec       idx;
+    I64Vec       steps;
+    /* state */
+    int          nvars;
+    int         *vars;           /* var indices in group */
+    char       **varnames;
+    int          nrec;
+    int32_t     *rec;            /* recorded indices */
+    I64Vec       rec_steps;
+    F64Vec       data;           /* per step: nvars * nrec values */
+} RtMonitor;
+
+typedef struct Net {
+    double       dt;
+    int64_t      step;
+    double      *consts;
+    int          nconsts;
+    char       **const_names;
+    RtGroup    **groups;         /* neuron groups and synapses, by name */
+    int          ngroups;
+    RtMonitor  **monitors;
+    int          nmonitors;
+    uint64_t     seed;
+} Net;
+
+Net     *net_new(double dt, uint64_t seed);
+void     net_free(Net *net);
+RtGroup *net_add_group(Net *net, const char *name, int kind, int64_t n, int nvars, char **varnames,
+                       const double *init_values);
+/* Allocate the variable arrays of a synapse object once its synapses are
+ * known, and build the CSR indices.  Returns false on out of memory. */
+bool     net_finish_synapses(RtGroup *s);
+RtMonitor *net_add_monitor(Net *net, const char *name, int kind, RtGroup *g);
+/* Run init functions (in group order).  Call once after everything is added. */
+int      net_init(Net *net);
+/* Advance nsteps steps. */
+int      net_run(Net *net, int64_t nsteps);
+RtGroup *net_find_group(Net *net, const char *name);
+RtMonitor *net_find_monitor(Net *net, const char *name);
+
+#endif
