@@ -676,9 +676,10 @@ static bool triangular_expm(Sys *S, LinSys *L, const int *p, Node **F)
                                      : NULL;
             for (int k = i + 1; k < i + d; k++) {
                 int c = p[k];
-                if (F[a * n + c] && MX(L, c, b)) num_ = zadd(M, num_, sym_mul(M, F[a * n + c], MX(L, c, b)));
-                if (MX(L, a, c) && F[c * n + b]) {
-                    Node *t = sym_mul(M, MX(L, a, c), F[c * n + b]);
+                /* from F*Mx = Mx*F: + Mx_ac*F_cb - F_ac*Mx_cb */
+                if (MX(L, a, c) && F[c * n + b]) num_ = zadd(M, num_, sym_mul(M, MX(L, a, c), F[c * n + b]));
+                if (F[a * n + c] && MX(L, c, b)) {
+                    Node *t = sym_mul(M, F[a * n + c], MX(L, c, b));
                     num_ = num_ ? sym_sub(M, num_, t) : sym_neg(M, t);
                 }
             }
@@ -719,23 +720,27 @@ static bool triangular_expm(Sys *S, LinSys *L, const int *p, Node **F)
     return true;
 }
 
-/* Symbolic route: X_new = F*X + (F*b - b) with b the fixed point. */
+/* Symbolic route: X_new = F*X + (F*b - b) with Mx*b = Bv, as Brian2. */
 static bool exact_triangular(Sys *S, LinSys *L, const int *p, Node **res)
 {
     Model *M = S->M;
     int n = S->n;
     Node **F = arena_alloc(M->arena, sizeof *F * (size_t)(n * n));
     if (!triangular_expm(S, L, p, F)) return false;
-    /* fixed point, back substitution from the last variable of the order */
+    /* b solves Mx*b = Bv (Brian2's; the fixed point is -b), by back
+     * substitution from the last variable of the order */
     Node **b = arena_alloc(M->arena, sizeof *b * (size_t)n);
     for (int k = n - 1; k >= 0; k--) {
         int i = p[k];
         Node *s = L->Bv[i];
         for (int m = k + 1; m < n; m++) {
             int j = p[m];
-            if (MX(L, i, j) && b[j]) s = zadd(M, s, sym_mul(M, MX(L, i, j), b[j]));
+            if (MX(L, i, j) && b[j]) {
+                Node *t = sym_mul(M, MX(L, i, j), b[j]);
+                s = s ? sym_sub(M, s, t) : sym_neg(M, t);
+            }
         }
-        b[i] = s ? sym_neg(M, sym_div(M, s, MX(L, i, i))) : NULL;
+        b[i] = s ? sym_div(M, s, MX(L, i, i)) : NULL;
     }
     for (int i = 0; i < n; i++) {
         Node *r = NULL, *c = NULL;
@@ -751,7 +756,7 @@ static bool exact_triangular(Sys *S, LinSys *L, const int *p, Node **res)
 }
 
 /* Numeric route for coupled systems whose matrix folds to numbers:
- * X_new = F*X + K*B with F = exp(Mx*dt), K = -(F - I)*Mx^-1. */
+ * X_new = F*X + K*B with F = exp(Mx*dt), K = (F - I)*Mx^-1. */
 static bool exact_numeric(Sys *S, LinSys *L, Node **res)
 {
     Model *M = S->M;
@@ -780,7 +785,7 @@ static bool exact_numeric(Sys *S, LinSys *L, Node **res)
     for (int i = 0; i < n; i++)
         for (int j = 0; j < n; j++) {
             double s = 0;
-            for (int k = 0; k < n; k++) s -= (F[i * n + k] - (i == k)) * Inv[k * n + j];
+            for (int k = 0; k < n; k++) s += (F[i * n + k] - (i == k)) * Inv[k * n + j];
             K[i * n + j] = s;
         }
     for (int i = 0; i < n; i++) {

@@ -16,6 +16,8 @@ typedef struct SnnParse {
     int      last;          /* last token returned, for newline suppression */
     int      pos;           /* byte offset of the scanner in src */
     PVec     decls;         /* top-level declarations so far */
+    int      braces[64];    /* offsets of the open '{' (for messages) */
+    int      nbraces;
 } SnnParse;
 
 /* Parse src into a Program; syntax errors go to D.  Returns NULL when the

@@ -6,7 +6,7 @@
 %define api.pure full
 %define api.prefix {snn_yy}
 %define api.location.type {Span}
-%define parse.error detailed
+%define parse.error custom
 %define parse.lac full
 %locations
 %param {void *scanner}
@@ -302,6 +302,46 @@ expr
 %%
 
 #include "lexer.h"
+
+/* Syntax errors: say what was found and, in words, what was expected:
+ * "an expression", "':' and the unit of the equation (e.g. ': volt')", or
+ * up to four tokens; an unclosed '{' at end of file names where it opened. */
+static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, SnnParse *P)
+{
+    (void)scanner;
+    yysymbol_kind_t exp[YYNTOKENS];
+    int n = yypcontext_expected_tokens(ctx, exp, YYNTOKENS);
+    yysymbol_kind_t got = yypcontext_token(ctx);
+    Span loc = *yypcontext_location(ctx);
+    bool want_expr = false, want_colon = false;
+    for (int k = 0; k < n; k++) {
+        want_expr |= exp[k] == YYSYMBOL_NUMBER;
+        want_colon |= !strcmp(yysymbol_name(exp[k]), "':'");
+    }
+    Buf b;
+    buf_init(&b, A);
+    if (got == YYSYMBOL_YYEOF && P->nbraces > 0) {
+        int line, col;
+        source_linecol(P->src, P->braces[P->nbraces - 1], &line, &col);
+        buf_printf(&b, "unexpected end of file: missing '}' to close the '{' at line %d", line);
+    } else if (got == YYSYMBOL_BADCHAR) {
+        unsigned char c = (unsigned char)P->src->text[loc.start];
+        if (c >= 32 && c < 127) buf_printf(&b, "invalid character '%c'", c);
+        else buf_printf(&b, "invalid byte 0x%02x (snnc models are plain ASCII text)", c);
+    } else {
+        buf_printf(&b, "unexpected %s", got == YYSYMBOL_YYEMPTY ? "input" : yysymbol_name(got));
+        if (want_colon && !want_expr && n > 4)
+            buf_puts(&b, ", expected ':' and the unit of the equation (e.g. ': volt')");
+        else if (want_expr && n > 4)
+            buf_puts(&b, ", expected an expression");
+        else if (n > 0 && n <= 4) {
+            for (int k = 0; k < n; k++)
+                buf_printf(&b, "%s%s", k == 0 ? ", expected " : k == n - 1 ? " or " : ", ", yysymbol_name(exp[k]));
+        }
+    }
+    diag_error(P->D, loc, "%s", b.p);
+    return 0;
+}
 
 static void snn_yyerror(Span *loc, void *scanner, SnnParse *P, const char *msg)
 {

@@ -57,6 +57,7 @@ typedef struct Ctx {
     size_t      wlen;
 } Ctx;
 
+/* Appends a "warning: ..." line to the warnings. */
 static void warn(Ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void warn(Ctx *c, const char *fmt, ...)
 {
@@ -71,6 +72,7 @@ static void warn(Ctx *c, const char *fmt, ...)
     c->wlen += strlen(c->warn + c->wlen);
 }
 
+/* Records the error message; returns -1 so callers can `return fail(...)`. */
 static int fail(Ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(Ctx *c, const char *fmt, ...)
 {
@@ -216,6 +218,7 @@ static int csv_next(Ctx *ctx, Csv *c, double *row)
 
 enum Kind { K_UNKNOWN, K_SPIKES, K_STATE, K_RATE };
 
+/* Tells the monitor kind from the header line alone. */
 static enum Kind classify(const Csv *c)
 {
     if (c->ncols == 2 && !strcmp(c->names[0], "i") && !strcmp(c->names[1], "t")) return K_SPIKES;
@@ -333,6 +336,10 @@ static void axis_range(Axis *a, double lo, double hi, double pad)
     }
 }
 
+/* Where display value v falls in the shown range (0 = lo, 1 = hi). */
+static double frac(const Axis *a, double v) { return (v - a->lo) / (a->hi - a->lo); }
+
+/* The k-th tick, with -0 and rounding noise near zero snapped to 0. */
 static double tick_value(const Axis *a, long k)
 {
     double v = (double)(a->first + k) * a->step;
@@ -342,7 +349,7 @@ static double tick_value(const Axis *a, long k)
 /* Formats a tick value with the axis' decimals and a real minus sign. */
 static void fmt_tick(const Axis *a, double v, char *buf, size_t n)
 {
-    char tmp[64];
+    char tmp[48];
     snprintf(tmp, sizeof tmp, "%.*f", a->decimals, v);
     bool zero = strspn(tmp, "-0.") == strlen(tmp);
     if (tmp[0] == '-' && !zero) snprintf(buf, n, "\u2212%s", tmp + 1);
@@ -353,16 +360,12 @@ static void fmt_tick(const Axis *a, double v, char *buf, size_t n)
 
 typedef struct Rect { double x, y, w, h; } Rect;
 
-typedef struct Layout {
-    int  w, h, np;
-    Rect panel[PLOT_MAX_PANELS];
-} Layout;
+typedef struct Layout { int w, h, np; Rect panel[PLOT_MAX_PANELS]; } Layout;
 
-static const double palette[10][3] = {
-    {0.122, 0.467, 0.706}, {1.000, 0.498, 0.055}, {0.173, 0.627, 0.173},
-    {0.839, 0.153, 0.157}, {0.580, 0.404, 0.741}, {0.549, 0.337, 0.294},
-    {0.890, 0.467, 0.761}, {0.498, 0.498, 0.498}, {0.737, 0.741, 0.133},
-    {0.090, 0.745, 0.812},
+static const double palette[10][3] = {    /* matplotlib's tab10 */
+    {.122, .467, .706}, {1, .498, .055}, {.173, .627, .173}, {.839, .153, .157},
+    {.580, .404, .741}, {.549, .337, .294}, {.890, .467, .761}, {.498, .498, .498},
+    {.737, .741, .133}, {.090, .745, .812},
 };
 
 static void font(cairo_t *cr, double size, bool bold)
@@ -393,14 +396,11 @@ static void text_at(cairo_t *cr, double x, double y, double ha, double va, const
     cairo_show_text(cr, s);
 }
 
-static double map_x(const Rect *r, const Axis *a, double v)
+/* Display value v to pixel coordinates inside panel r. */
+static double map_x(const Rect *r, const Axis *x, double v) { return r->x + r->w * frac(x, v); }
+static double map_y(const Rect *r, const Axis *y, double v)
 {
-    return r->x + (v - a->lo) / (a->hi - a->lo) * r->w;
-}
-
-static double map_y(const Rect *r, const Axis *a, double v)
-{
-    return r->y + r->h - (v - a->lo) / (a->hi - a->lo) * r->h;
+    return r->y + r->h * (1 - frac(y, v));
 }
 
 /* Widest tick label of a, in the tick font. */
@@ -589,6 +589,7 @@ static void draw_density(cairo_t *cr, const Raster *R, const Rect *r, const doub
     cairo_surface_destroy(img);
 }
 
+/* DrawFn of a spike raster (fig is a Raster). */
 static void draw_raster(cairo_t *cr, const void *fig)
 {
     static const double col[3] = {0.10, 0.23, 0.50};
@@ -638,6 +639,8 @@ static void raster_density(Raster *R)
     for (R->qref = 1; R->qref < 64 && (acc += hist[(int)R->qref]) < occ * 0.98; R->qref++) {}
 }
 
+/* Plots a spike monitor: pass 1 validates the rows and finds the time and
+ * index ranges, pass 2 counts the spikes per cell of the plot's grid. */
 static int plot_spikes(Ctx *c, const char *name, Csv *csv)
 {
     double row[2], tmin = INFINITY, tmax = -INFINITY, imax = -1;
@@ -680,10 +683,9 @@ static int plot_spikes(Ctx *c, const char *name, Csv *csv)
     rc = n ? csv_rewind(c, csv) : 0;
     while (n && rc == 0 && (rc = csv_next(c, csv, row)) == 1) {
         rc = 0;
-        double fx = (row[1] / R.x.scale - R.x.lo) / (R.x.hi - R.x.lo) * R.pw;
+        double fx = frac(&R.x, row[1] / R.x.scale) * R.pw;
         long px = fx < 0 ? 0 : fx >= R.pw ? R.pw - 1 : (long)fx;
-        long ry = R.ticks ? (long)row[0]
-                          : (long)floor((row[0] - R.y.lo) / (R.y.hi - R.y.lo) * r->h);
+        long ry = R.ticks ? (long)row[0] : (long)floor(frac(&R.y, row[0]) * r->h);
         if (ry >= 0 && ry < R.nrows && R.count[ry * R.pw + px] < UINT16_MAX)
             R.count[ry * R.pw + px]++;
     }
@@ -762,6 +764,8 @@ static int series_flush(Series *s)
     return 0;
 }
 
+/* Adds sample number seq, (x, y), falling in bucket b: a new bucket flushes
+ * the previous one, otherwise first/min/max/last are updated. */
 static int series_add(Series *s, long b, long seq, double x, double y)
 {
     if (s->cnt && b != s->b && series_flush(s) < 0) return -1;
@@ -807,6 +811,8 @@ static void legend_place(const Lines *F, const Panel *p, const Rect *r, double w
     }
 }
 
+/* Draws the legend of panel p: one entry per drawn column (at most
+ * LEGEND_MAX, then "+N more"), in the least crowded corner. */
 static void draw_legend(cairo_t *cr, const Lines *F, const Panel *p, const Rect *r)
 {
     char more[64];
@@ -819,7 +825,7 @@ static void draw_legend(cairo_t *cr, const Lines *F, const Panel *p, const Rect 
     double lh = fe.ascent + fe.descent + 3, tw = 0;
     for (int i = 0; i < shown; i++) tw = fmax(tw, text_width(cr, p->s[i].name));
     if (rows > shown) tw = fmax(tw, text_width(cr, more));
-    double w = 8 + 22 + 6 + tw + 8, h = rows * lh + 8, x, y;
+    double w = 8 + 22 + 6 + tw + 8, h = rows * lh + 8, x = 0, y = 0;
     legend_place(F, p, r, w, h, &x, &y);
     cairo_rectangle(cr, x + 0.5, y + 0.5, w, h);
     cairo_set_source_rgba(cr, 1, 1, 1, 0.88);
@@ -842,6 +848,7 @@ static void draw_legend(cairo_t *cr, const Lines *F, const Panel *p, const Rect 
     }
 }
 
+/* DrawFn of state and rate monitors (fig is a Lines): stacked panels. */
 static void draw_lines(cairo_t *cr, const void *fig)
 {
     const Lines *F = fig;
@@ -953,7 +960,7 @@ static int scan(Ctx *c, Lines *F, Csv *csv, double *row, int pass, double pw)
     while ((rc = csv_next(c, csv, row)) == 1) {
         double t = row[0];
         if (!isfinite(t)) continue;
-        long b = pass ? (long)floor((t / F->x.scale - F->x.lo) / (F->x.hi - F->x.lo) * pw) : 0;
+        long b = pass ? (long)floor(frac(&F->x, t / F->x.scale) * pw) : 0;
         F->tmin = fmin(F->tmin, t);
         F->tmax = fmax(F->tmax, t);
         F->nrows += !pass;
@@ -974,6 +981,9 @@ static int scan(Ctx *c, Lines *F, Csv *csv, double *row, int pass, double pw)
     return rc;
 }
 
+/* Plots a state or population rate monitor: panels and columns from the
+ * header, ranges from pass 0, then units, ticks and layout, then the reduced
+ * series from pass 1. */
 static int plot_lines(Ctx *c, const char *name, Csv *csv, enum Kind kind)
 {
     Lines *F = calloc(1, sizeof *F);
@@ -1021,6 +1031,7 @@ int plot_figure_height(int npanels)
     return MARGIN_TOP + MARGIN_BOTTOM + npanels * PANEL_H_MULTI + (npanels - 1) * PANEL_GAP;
 }
 
+/* scandir filter: names ending in ".csv". */
 static int is_csv(const struct dirent *e)
 {
     size_t len = strlen(e->d_name);

@@ -1026,7 +1026,7 @@ static void put(Buf *b, const Node *e, int depth)
             put_paren(b, e->b, prec(e->b) < P_UNARY, depth + 1);
         } else {
             put_paren(b, e->a, prec(e->a) < p, depth + 1);
-            buf_printf(b, " %s ", op_text(e->op));
+            buf_printf(b, p == P_MUL ? "%s" : " %s ", op_text(e->op));
             put_paren(b, e->b, prec(e->b) <= p, depth + 1);
         }
         break;

@@ -6,6 +6,7 @@
  * file:line, nothing to plot, unwritable output). */
 #define _POSIX_C_SOURCE 200809L
 #include "plot.h"
+#include "test-common.h"         /* SNN_TEST_MAIN only: this test needs no helpers */
 
 #include <cairo.h>
 #include <check.h>
@@ -387,11 +388,4 @@ static Suite *plot_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(plot_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+SNN_TEST_MAIN(plot_suite)
