@@ -420,6 +420,25 @@ START_TEST(test_sym_linear)
     ck_assert_str_eq(sym_str(&A, ex), "2*v + El");
     sub->flags |= VF_CONSTANT_OVER_DT;
     ck_assert(!sym_depends_on(nm(sub), v));
+    /* user functions are inlined: sq(a) = a*a */
+    Sym *f = mksym(SYM_USERFUNC, "sq", NONE), *pa = mksym(SYM_PARAM, "a", NONE);
+    f->params = arena_alloc(&A, sizeof *f->params);
+    f->params[0] = pa;
+    f->nparams = 1;
+    f->expr = bn('*', nm(pa), nm(pa));
+    Node **args = arena_alloc(&A, sizeof *args);
+    args[0] = bn('/', nm(v), nm(El));
+    Node *call = ast_call(&A, ident_cstr("sq"), args, 1, (Span){ 0, 0 });
+    call->sym = f;
+    ck_assert(sym_depends_on(call, v));
+    Node *inl = sym_expand(&M, call);
+    ck_assert_str_eq(sym_str(&A, inl), "v/El*(v/El)");
+    check_dims(inl, "inlined");
+    double val;
+    Env env = { 0 };
+    set(&env, v, 0.035);
+    ck_assert(sym_eval(call, lookup, &env, &val));
+    ck_assert_double_eq_tol(val, 0.25, 1e-15);
 }
 END_TEST
 
@@ -590,9 +609,9 @@ END_TEST
 /* A triangular chain of three with a constant input (Parlett's sum term):
  * v' = (s - v)/tm, s' = (r - s + c)/ts, r' = -r/tr.  Reference: the
  * augmented matrix exponential over the whole time. */
-START_TEST(test_exact_chain3)
+static void chain3(double tm, double ts, double tr)
 {
-    double tm = 0.02, ts = 0.005, tr = 0.002, c = 0.4;
+    double c = 0.4;
     Sym *v = state("v", NONE), *s = state("s", NONE), *r = state("r", NONE);
     Sym *ctm = cnst("tm", tm, SECOND), *cts = cnst("ts", ts, SECOND), *ctr = cnst("tr", tr, SECOND);
     Sym *cc = cnst("c", c, NONE);
@@ -624,8 +643,43 @@ START_TEST(test_exact_chain3)
         double rel = fabs(get(&env, vars[i]) - want) / fabs(want);
         if (rel > worst) worst = rel;
     }
-    printf("exact 3-chain: max relative error %.2e\n", worst);
+    printf("exact 3-chain (tau %g, %g, %g ms): max relative error %.2e\n", tm * 1e3, ts * 1e3,
+           tr * 1e3, worst);
     ck_assert_double_le(worst, 1e-11);
+}
+
+START_TEST(test_exact_chain3)
+{
+    chain3(0.02, 0.005, 0.002);     /* distinct: Parlett */
+    chain3(0.005, 0.005, 0.005);    /* all equal: exp(l*dt)*(I + N*dt + (N*dt)^2/2) */
+    chain3(0.005, 0.005, 0.002);    /* two equal: numeric route */
+}
+END_TEST
+
+/* Event-driven: exact over the elapsed time t - lastupdate. */
+START_TEST(test_event_driven)
+{
+    Sym *x = state("apre", NONE), *tau = cnst("taupre", 0.02, SECOND);
+    Sym *last = mksym(SYM_VAR, "lastupdate", SECOND);
+    x->expr = bn('/', ng(nm(x)), nm(tau));
+    x->flags = VF_EVENT_DRIVEN;
+    Node *elapsed = bn('-', nm(model_builtin(&M, B_T)), nm(last));
+    Block out = { 0 };
+    ck_assert_msg(integrate_event_driven(&M, &x, 1, elapsed, &out, &D), "%s", errors());
+    Group g = { 0 };
+    g.update = out;
+    check_block_dims(&g);
+    printf("event-driven:\n%s", listing(&g));
+    Env env = { 0 };
+    env.t = 0.013;
+    set(&env, last, 0.004);
+    set(&env, x, 0.5);
+    step(&g, &env);
+    ck_assert_double_eq_tol(get(&env, x), 0.5 * exp(-0.009 / 0.02), 1e-16);
+    /* integrate_group leaves event-driven equations alone */
+    Group *gg = group(&x, 1, NULL);
+    ck_assert(integrate_group(&M, gg, &D));
+    ck_assert_int_eq(gg->update.n, 0);
 }
 END_TEST
 
@@ -997,6 +1051,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_exact_alpha);
     tcase_add_test(tc, test_exact_chain3);
     tcase_add_test(tc, test_exact_rotation);
+    tcase_add_test(tc, test_event_driven);
     tcase_add_test(tc, test_exact_numeric_input);
     tcase_add_test(tc, test_exponential_euler);
     tcase_add_test(tc, test_noise_euler);
