@@ -105,6 +105,7 @@ void net_free(Net *net)
     free(net->consts);
     free(net->groups);
     free(net->monitors);
+    free(net->ops);
     free(net);
 }
 
@@ -301,13 +302,34 @@ static void pathway_pre(Net *net, RtGroup *s)
     s->queue_pos = (s->queue_pos + 1) % size;
 }
 
+bool net_add_op(Net *net, int slot, int64_t every, net_op_fn fn, void *ud)
+{
+    if (slot < 0 || slot >= SLOT_COUNT || every < 1 || !fn) return false;
+    NetOp *v = realloc(net->ops, sizeof *v * (size_t)(net->nops + 1));
+    if (!v) return false;
+    net->ops = v;
+    net->ops[net->nops++] = (NetOp){ slot, every, fn, ud };
+    return true;
+}
+
+/* Run the user operations of a slot that are due at this step. */
+static void run_ops(Net *net, int slot)
+{
+    for (int k = 0; k < net->nops; k++) {
+        NetOp *op = &net->ops[k];
+        if (op->slot == slot && net->step % op->every == 0 && op->fn(op->ud, net)) net->stop = true;
+    }
+}
+
 int net_run(Net *net, int64_t nsteps)
 {
     int64_t end = net->step + nsteps;
-    for (; net->step < end; net->step++) {
+    net->stop = false;
+    for (; net->step < end && !net->stop; net->step++) {
         /* start: state monitors see the values before the update */
         for (int k = 0; k < net->nmonitors; k++)
             if (net->monitors[k]->kind == RM_STATE) record_state(net, net->monitors[k]);
+        if (net->nops) run_ops(net, SLOT_START);
         /* groups */
         for (int k = 0; k < net->ngroups; k++) {
             RtGroup *g = net->groups[k];
@@ -316,6 +338,7 @@ int net_run(Net *net, int64_t nsteps)
                 g->update(&a);
             }
         }
+        if (net->nops) run_ops(net, SLOT_GROUPS);
         /* thresholds, then spike monitors */
         for (int k = 0; k < net->ngroups; k++) {
             RtGroup *g = net->groups[k];
@@ -335,6 +358,7 @@ int net_run(Net *net, int64_t nsteps)
                 i64vec_push(&m->steps, net->step);
             }
         }
+        if (net->nops) run_ops(net, SLOT_THRESHOLDS);
         /* synapses: on_pre pathways (order -1), then on_post (order +1) */
         for (int k = 0; k < net->ngroups; k++) {
             RtGroup *s = net->groups[k];
@@ -345,6 +369,7 @@ int net_run(Net *net, int64_t nsteps)
             if (s->kind == RG_SYNAPSES && s->on_post && s->n > 0 && s->tgt->nspikes)
                 deliver(net, s, s->tgt->spikes, (size_t)s->tgt->nspikes, s->post_start, s->post_syn, s->on_post);
         }
+        if (net->nops) run_ops(net, SLOT_SYNAPSES);
         /* resets */
         for (int k = 0; k < net->ngroups; k++) {
             RtGroup *g = net->groups[k];
@@ -354,6 +379,10 @@ int net_run(Net *net, int64_t nsteps)
                 a.nidx = g->nspikes;
                 g->reset(&a);
             }
+        }
+        if (net->nops) {
+            run_ops(net, SLOT_RESETS);
+            run_ops(net, SLOT_END);
         }
     }
     return 0;

@@ -66,7 +66,21 @@ typedef struct RtMonitor {
     F64Vec       data;           /* per step: nvars * nrec values */
 } RtMonitor;
 
-typedef struct Net {
+/* Schedule slots of one time step (Brian2's default schedule). */
+enum { SLOT_START, SLOT_GROUPS, SLOT_THRESHOLDS, SLOT_SYNAPSES, SLOT_RESETS, SLOT_END, SLOT_COUNT };
+
+typedef struct Net Net;
+/* A user operation run in a slot every `every` steps (Brian2's
+ * network_operation); return non-zero to stop the run after this step. */
+typedef int (*net_op_fn)(void *ud, Net *net);
+typedef struct NetOp {
+    int       slot;
+    int64_t   every;
+    net_op_fn fn;
+    void     *ud;
+} NetOp;
+
+struct Net {
     double       dt;
     int64_t      step;
     double      *consts;
@@ -77,7 +91,10 @@ typedef struct Net {
     RtMonitor  **monitors;
     int          nmonitors;
     uint64_t     seed;
-} Net;
+    NetOp       *ops;
+    int          nops;
+    bool         stop;           /* set by an operation: end the run */
+};
 
 Net     *net_new(double dt, uint64_t seed);
 void     net_free(Net *net);
@@ -92,6 +109,8 @@ int      net_init(Net *net);
 /* Advance nsteps steps. */
 int      net_run(Net *net, int64_t nsteps);
 RtGroup *net_find_group(Net *net, const char *name);
+/* Add an operation; false on out of memory or a bad slot/period. */
+bool     net_add_op(Net *net, int slot, int64_t every, net_op_fn fn, void *ud);
 RtMonitor *net_find_monitor(Net *net, const char *name);
 
 #endif
