@@ -117,25 +117,45 @@ static const char *var_list(Sys *S, const Node *e)
 /* Preparation: substitute subexpressions, split off the noise              */
 /* ------------------------------------------------------------------------ */
 
-static void collect_xi(Sys *S, const Node *e, Sym ***v, int *n, int *cap)
+/* Gather the noise symbols of e: the distinct pointers in all[] (with
+ * *nall of them), the distinct names (first pointer of each name) in
+ * S->xi.  Sema may make one symbol per occurrence of xi; the same name is
+ * the same random variable, as in Brian2. */
+static void collect_xi(Sys *S, const Node *e, Sym ***all, int *nall, int *cap)
 {
     if (!e) return;
     if (e->kind == N_NAME && e->sym && e->sym->kind == SYM_BUILTIN && e->sym->builtin == B_XI) {
-        for (int k = 0; k < *n; k++)
-            if ((*v)[k] == e->sym) return;
-        if (*n == *cap) {
+        for (int k = 0; k < *nall; k++)
+            if ((*all)[k] == e->sym) return;
+        if (*nall == *cap) {
             int c = *cap ? *cap * 2 : 4;
             Sym **nv = arena_alloc(S->M->arena, sizeof *nv * (size_t)c);
-            if (*n) memcpy(nv, *v, sizeof *nv * (size_t)*n);
-            *v = nv;
+            if (*nall) memcpy(nv, *all, sizeof *nv * (size_t)*nall);
+            *all = nv;
             *cap = c;
         }
-        (*v)[(*n)++] = e->sym;
+        (*all)[(*nall)++] = e->sym;
+        for (int k = 0; k < S->nxi; k++)
+            if (strcmp(S->xi[k]->name, e->sym->name) == 0) return;
+        Sym **nx = arena_alloc(S->M->arena, sizeof *nx * (size_t)(S->nxi + 1));
+        if (S->nxi) memcpy(nx, S->xi, sizeof *nx * (size_t)S->nxi);
+        nx[S->nxi++] = e->sym;
+        S->xi = nx;
         return;
     }
-    collect_xi(S, e->a, v, n, cap);
-    collect_xi(S, e->b, v, n, cap);
-    for (int k = 0; k < e->nargs; k++) collect_xi(S, e->args[k], v, n, cap);
+    collect_xi(S, e->a, all, nall, cap);
+    collect_xi(S, e->b, all, nall, cap);
+    for (int k = 0; k < e->nargs; k++) collect_xi(S, e->args[k], all, nall, cap);
+}
+
+/* Replace every noise symbol by the first symbol of the same name. */
+static Node *unify_xi(Sys *S, Node *e, Sym **all, int nall)
+{
+    Node **to = arena_alloc(S->M->arena, sizeof *to * (size_t)(nall + 1));
+    for (int k = 0; k < nall; k++)
+        for (int m = 0; m < S->nxi; m++)
+            if (strcmp(S->xi[m]->name, all[k]->name) == 0) to[k] = sym_name(S->M, S->xi[m]);
+    return sym_subst(S->M, e, all, to, nall);
 }
 
 /* Fill rhs, f and the noise factors; false (with a message) if a noise term
@@ -149,13 +169,16 @@ static bool prepare(Sys *S, Model *M, Sym *const *vars, int n, Diag *D)
     S->rhs = arena_alloc(A, sizeof *S->rhs * (size_t)(n ? n : 1));
     S->f = arena_alloc(A, sizeof *S->f * (size_t)(n ? n : 1));
     S->dtn = sym_name(M, model_builtin(M, B_DT));
-    int cap = 0;
+    int cap = 0, nall = 0;
+    Sym **all = NULL;
     for (int i = 0; i < n; i++) {
         S->x[i] = vars[i];
         S->rhs[i] = vars[i]->expr ? sym_expand(M, vars[i]->expr)
                                   : sym_num(M, 0, dim_div(vars[i]->dim, DIM_SECOND));
-        collect_xi(S, S->rhs[i], &S->xi, &S->nxi, &cap);
+        collect_xi(S, S->rhs[i], &all, &nall, &cap);
     }
+    if (nall > S->nxi)
+        for (int i = 0; i < n; i++) S->rhs[i] = unify_xi(S, S->rhs[i], all, nall);
     S->gn = arena_alloc(A, sizeof *S->gn * (size_t)(n * S->nxi + 1));
     S->mult_var = -1;
     for (int i = 0; i < n; i++) {
@@ -476,14 +499,15 @@ static bool m_exponential_euler(Sys *S)
     if (!no_noise(S)) return false;
     Node **res = arena_alloc(M->arena, sizeof *res * (size_t)S->n);
     Sym **tmp = arena_alloc(M->arena, sizeof *tmp * (size_t)S->n);
-    Node *A, *B;
+    Node **As = arena_alloc(M->arena, sizeof *As * (size_t)S->n);
+    Node **Bs = arena_alloc(M->arena, sizeof *Bs * (size_t)S->n);
     const Node *bad;
     for (int i = 0; i < S->n; i++)
-        if (!sym_linear(M, S->f[i], &S->x[i], 1, &A, &B, &bad))
+        if (!sym_linear(M, S->f[i], &S->x[i], 1, &As[i], &Bs[i], &bad))
             return fail(S, S->x[i], "the right-hand side is not linear in %s (it contains %s)",
                         S->x[i]->name, sym_str(M->arena, bad));
     for (int i = 0; i < S->n; i++) {
-        sym_linear(M, S->f[i], &S->x[i], 1, &A, &B, &bad);
+        Node *A = As[i], *B = Bs[i];
         Node *x = name(S, S->x[i]);
         if (zero(A)) {
             res[i] = sym_add(M, x, sym_mul(M, dt(S), B));

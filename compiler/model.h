@@ -88,10 +88,24 @@ typedef struct InitVal {
     Span   span;
 } InitVal;
 
+/* One connect(...) of a Synapses object. */
+enum { CONN_LIST, CONN_ALL, CONN_JEXPR, CONN_PCONST };
 typedef struct Connect {
     Span    span;
-    int    *i, *j;          /* explicit index lists (same length) */
+    int     kind;           /* CONN_* */
+    int    *i, *j;          /* CONN_LIST: explicit index pairs */
     int     n;
+    Node   *cond;           /* condition on i, j (and _pre/_post variables) */
+    Node   *p;              /* probability (expression), NULL = 1 */
+    double  pconst;         /* CONN_PCONST: constant p, no condition */
+    Node   *nsyn;           /* synapses per pair (n=), NULL = 1 */
+    Node   *jexpr;          /* CONN_JEXPR: j as an expression of i (and k) */
+    Sym    *k;              /* generator variable ('k for k in range(...)') */
+    Node   *range[3];       /* generator range(start, stop, step) */
+    Node   *gen_if;         /* generator condition */
+    Node   *gen_p;          /* sample(..., p=...) */
+    bool    skip_if_invalid;
+    int     index;          /* position, for the function name */
 } Connect;
 
 struct Group {
@@ -124,6 +138,7 @@ struct Group {
     Node       *delay;          /* homogeneous pathway delay */
     Connect    *connects;
     int         nconnects;
+    const char *build_error;    /* set when building the network fails */
     /* lowered blocks (IR) */
     Block       update;         /* state update */
 };

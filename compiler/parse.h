@@ -16,6 +16,8 @@ typedef struct SnnParse {
     int      last;          /* last token returned, for newline suppression */
     int      pos;           /* byte offset of the scanner in src */
     PVec     decls;         /* top-level declarations so far */
+    int      start_token;   /* START_EXPR: parse one expression */
+    Node    *expr_result;
     int      braces[64];    /* offsets of the open '{' (for messages) */
     int      nbraces;
 } SnnParse;
@@ -23,5 +25,10 @@ typedef struct SnnParse {
 /* Parse src into a Program; syntax errors go to D.  Returns NULL when the
  * parse failed (D->nerr > 0). */
 Program *parse_program(Arena *A, Diag *D, Source *src);
+
+/* Parse one expression held in src->text[offset, offset+len) -- the inside
+ * of a string such as connect(condition='i != j') -- with spans pointing into
+ * src.  Returns NULL (with errors in D) if it is not one expression. */
+Node *parse_expression(Arena *A, Diag *D, Source *src, int offset, int len);
 
 #endif

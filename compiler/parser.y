@@ -65,7 +65,7 @@ static void args_finish(SnnParse *P, PVec *v, Arg **out, int *n);
 %token <id> NEWLINE "end of line" BADCHAR "invalid character"
 %token <id> POW "**" FLOORDIV "//" LE "<=" GE ">=" EQ "==" NE "!="
 %token <id> PLUSEQ "+=" MINUSEQ "-=" TIMESEQ "*=" DIVEQ "/=" DEFEQ ":=" ARROW "->"
-%token <id> AND "and" OR "or" NOT "not" RUN "run"
+%token <id> AND "and" OR "or" NOT "not" RUN "run" START_EXPR "start of expression"
 %token <id> '(' ')' '[' ']' '{' '}' ',' ';' ':' '=' '+' '-' '*' '/' '%' '<' '>' '.'
 
 %type <node> expr unit uterm signed_num opt_init_value
@@ -92,6 +92,7 @@ static void args_finish(SnnParse *P, PVec *v, Arg **out, int *n);
 /* program -> decl (sep decl)* ; errors resync at the end of a line */
 program
     : decls
+    | START_EXPR expr           { P->expr_result = $2; }
     ;
 
 decls
@@ -487,4 +488,24 @@ Program *parse_program(Arena *Ar, Diag *D, Source *src)
     Pp->prog->ndecls = Pp->decls.n;
     if (rc || D->nerr) return NULL;
     return Pp->prog;
+}
+
+Node *parse_expression(Arena *Ar, Diag *D, Source *src, int offset, int len)
+{
+    SnnParse P0 = {0}, *Pp = &P0;
+    P0.A = Ar;
+    P0.D = D;
+    P0.src = src;
+    P0.pos = offset;
+    P0.start_token = START_EXPR;
+    P0.prog = arena_alloc(Ar, sizeof *P0.prog);
+    yyscan_t sc;
+    if (snn_yylex_init_extra(Pp, &sc)) return NULL;
+    int nerr = D->nerr;
+    YY_BUFFER_STATE b = snn_yy_scan_bytes(src->text + offset, len, sc);
+    int rc = snn_yyparse(sc, Pp);
+    snn_yy_delete_buffer(b, sc);
+    snn_yylex_destroy(sc);
+    if (rc || D->nerr > nerr) return NULL;
+    return P0.expr_result;
 }

@@ -5,32 +5,13 @@
  * flags and identifiers, evaluates constants, and builds the Model that the
  * integrator and the emitter work on. */
 #include "sema.h"
+#include "sema_int.h"
+#include "parse.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct Sema {
-    Arena *A;
-    Diag  *D;
-    Model *M;
-    PVec   consts;              /* Sym*, SYM_CONST */
-    PVec   groups;              /* Group* */
-    PVec   monitors;            /* Monitor* */
-    PVec   runs;                /* double* */
-    PVec   funcs;               /* Sym*, SYM_USERFUNC */
-} Sema;
-
-/* Where an expression is being checked, and what its names may mean. */
-typedef struct Scope {
-    Sema       *S;
-    Group      *g;              /* owner group, or NULL at top level */
-    bool        ode;            /* xi allowed (right-hand side of an ODE) */
-    PVec        temps;          /* ':=' temporaries of a statement block */
-    Sym       **params;         /* user function parameters */
-    int         nparams;
-} Scope;
 
 /* Constants that are not units: Brian2's pi, e, inf, True, False. */
 static const struct { const char *name; double value; int type; } named_numbers[] = {
@@ -44,7 +25,7 @@ static const char *const reserved_names[] = {
     "and", "or", "not", "run",
 };
 
-static Sym *new_sym(Sema *S, int kind, Ident name, Span span)
+Sym *sema_new_sym(Sema *S, int kind, Ident name, Span span)
 {
     Sym *s = arena_alloc(S->A, sizeof *s);
     s->kind = kind;
@@ -53,14 +34,14 @@ static Sym *new_sym(Sema *S, int kind, Ident name, Span span)
     return s;
 }
 
-static const char *dimstr(Sema *S, Dim d)
+const char *sema_dimstr(Sema *S, Dim d)
 {
     char buf[128];
     return arena_strdup(S->A, dim_name(d, buf, sizeof buf));
 }
 
 /* The source text of a span, for messages ("v + I"). */
-static const char *spantext(Sema *S, Span sp)
+const char *sema_spantext(Sema *S, Span sp)
 {
     const Source *src = S->D->src;
     if (sp.start < 0 || sp.end > src->len || sp.end < sp.start) return "?";
@@ -73,7 +54,7 @@ static const char *spantext(Sema *S, Span sp)
  * Name resolution
  * ==================================================================== */
 
-static Sym *group_lookup(Group *g, const char *name, size_t n)
+Sym *sema_group_lookup(Group *g, const char *name, size_t n)
 {
     if (!g) return NULL;
     for (int k = 0; k < g->nvars; k++)
@@ -152,7 +133,7 @@ static void suggest_names(Scope *sc, PVec *out)
 }
 
 /* Resolve a name used in an expression; NULL (with an error) if unknown. */
-static Sym *resolve(Scope *sc, Ident id, Span sp)
+Sym *sema_resolve(Scope *sc, Ident id, Span sp)
 {
     Sema *S = sc->S;
     Group *g = sc->g;
@@ -162,14 +143,14 @@ static Sym *resolve(Scope *sc, Ident id, Span sp)
     }
     for (int k = 0; k < sc->nparams; k++)
         if (ident_eq(id, sc->params[k]->name)) return sc->params[k];
-    Sym *s = group_lookup(g, id.z, id.n);
+    Sym *s = sema_group_lookup(g, id.z, id.n);
     if (s) return s;
     if (g && g->kind == G_SYNAPSES) {
-        if (ends_with(id.z, id.n, "_pre") && (s = group_lookup(g->src, id.z, id.n - 4)))
+        if (ends_with(id.z, id.n, "_pre") && (s = sema_group_lookup(g->src, id.z, id.n - 4)))
             return side_view(S, s, 1);
-        if (ends_with(id.z, id.n, "_post") && (s = group_lookup(g->tgt, id.z, id.n - 5)))
+        if (ends_with(id.z, id.n, "_post") && (s = sema_group_lookup(g->tgt, id.z, id.n - 5)))
             return side_view(S, s, 2);
-        if ((s = group_lookup(g->tgt, id.z, id.n))) return side_view(S, s, 2);
+        if ((s = sema_group_lookup(g->tgt, id.z, id.n))) return side_view(S, s, 2);
     }
     if (ident_eq(id, "t")) return model_builtin(S->M, B_T);
     if (ident_eq(id, "dt")) return model_builtin(S->M, B_DT);
@@ -213,8 +194,6 @@ static Sym *resolve(Scope *sc, Ident id, Span sp)
 /* ====================================================================
  * Expressions: dimensions and types
  * ==================================================================== */
-
-static bool check_expr(Scope *sc, Node *n);
 
 bool sema_const_value(const Node *n, double *out)
 {
@@ -262,7 +241,7 @@ static bool need_none(Scope *sc, Node *call, Node *arg)
 {
     if (dim_is_none(arg->dim)) return true;
     diag_error(sc->S->D, arg->span, "function '%s' needs a dimensionless argument, but '%s' has unit %s",
-               call->sym->name, spantext(sc->S, arg->span), dimstr(sc->S, arg->dim));
+               call->sym->name, sema_spantext(sc->S, arg->span), sema_dimstr(sc->S, arg->dim));
     return false;
 }
 
@@ -299,7 +278,7 @@ static bool check_call(Scope *sc, Node *n)
         return false;
     }
     bool ok = true;
-    for (int k = 0; k < n->nargs; k++) ok &= check_expr(sc, n->args[k]);
+    for (int k = 0; k < n->nargs; k++) ok &= sema_check_expr(sc, n->args[k]);
     int want = uf ? uf->nparams : fn_arity[fn];
     if (n->nargs != want) {
         diag_error(S->D, n->span, "function '%.*s' takes %d argument%s, %d given", (int)n->name.n,
@@ -312,8 +291,8 @@ static bool check_call(Scope *sc, Node *n)
         for (int k = 0; k < n->nargs; k++)
             if (!dim_eq(n->args[k]->dim, uf->params[k]->dim)) {
                 diag_error(S->D, n->args[k]->span, "argument %d of '%s' must have unit %s, but '%s' has %s",
-                           k + 1, uf->name, dimstr(S, uf->params[k]->dim), spantext(S, n->args[k]->span),
-                           dimstr(S, n->args[k]->dim));
+                           k + 1, uf->name, sema_dimstr(S, uf->params[k]->dim), sema_spantext(S, n->args[k]->span),
+                           sema_dimstr(S, n->args[k]->dim));
                 return false;
             }
         n->dim = uf->dim;
@@ -325,7 +304,7 @@ static bool check_call(Scope *sc, Node *n)
     switch (fn) {
     case FN_SQRT:
         if (!dim_pow(n->args[0]->dim, 1, 2, &n->dim)) {
-            diag_error(S->D, n->span, "sqrt of unit %s has no whole unit", dimstr(S, n->args[0]->dim));
+            diag_error(S->D, n->span, "sqrt of unit %s has no whole unit", sema_dimstr(S, n->args[0]->dim));
             return false;
         }
         return true;
@@ -340,8 +319,8 @@ static bool check_call(Scope *sc, Node *n)
         for (int k = 1; k < 3; k++)
             if (!dim_eq(n->args[k]->dim, n->args[0]->dim)) {
                 diag_error(S->D, n->args[k]->span, "clip bounds must have the unit of '%s' (%s), but '%s' has %s",
-                           spantext(S, n->args[0]->span), dimstr(S, n->args[0]->dim),
-                           spantext(S, n->args[k]->span), dimstr(S, n->args[k]->dim));
+                           sema_spantext(S, n->args[0]->span), sema_dimstr(S, n->args[0]->dim),
+                           sema_spantext(S, n->args[k]->span), sema_dimstr(S, n->args[k]->dim));
                 return false;
             }
         n->dim = n->args[0]->dim;
@@ -364,9 +343,9 @@ static bool same_dims(Scope *sc, Node *n)
     if (dim_eq(n->a->dim, n->b->dim)) return true;
     Sema *S = sc->S;
     diag_error(S->D, n->span, "dimension mismatch in '%s': %s vs %s ('%s' is %s, '%s' is %s)",
-               spantext(S, n->span), dimstr(S, n->a->dim), dimstr(S, n->b->dim),
-               spantext(S, n->a->span), dimstr(S, n->a->dim), spantext(S, n->b->span),
-               dimstr(S, n->b->dim));
+               sema_spantext(S, n->span), sema_dimstr(S, n->a->dim), sema_dimstr(S, n->b->dim),
+               sema_spantext(S, n->a->span), sema_dimstr(S, n->a->dim), sema_spantext(S, n->b->span),
+               sema_dimstr(S, n->b->dim));
     return false;
 }
 
@@ -376,7 +355,7 @@ static int arith_type(Node *n)
 }
 
 /* Check an expression tree: resolve names, compute dimension and type. */
-static bool check_expr(Scope *sc, Node *n)
+bool sema_check_expr(Scope *sc, Node *n)
 {
     Sema *S = sc->S;
     n->checked = true;
@@ -385,19 +364,23 @@ static bool check_expr(Scope *sc, Node *n)
         n->dim = DIM_NONE;
         n->type = n->is_int ? TY_INT : TY_FLOAT;
         return true;
-    case N_STR:
-        diag_error(S->D, n->span, "a string is not allowed here");
-        return false;
+    case N_STR: {
+        /* a Brian2-style quoted expression: 'rand()*w_max' */
+        Node *e = parse_expression(S->A, S->D, S->D->src, n->span.start + 1, (int)n->name.n);
+        if (!e) return false;
+        *n = *e;
+        return sema_check_expr(sc, n);
+    }
     case N_LIST:
         diag_error(S->D, n->span, "a list [...] is only allowed as an initial value");
         return false;
     case N_NAME: {
         if (n->b) {
             diag_error(S->D, n->span, "'%s' (group.variable) is only allowed in monitors",
-                       spantext(S, n->span));
+                       sema_spantext(S, n->span));
             return false;
         }
-        Sym *s = resolve(sc, n->name, n->span);
+        Sym *s = sema_resolve(sc, n->name, n->span);
         if (!s) return false;
         n->sym = s;
         n->dim = s->dim;
@@ -407,45 +390,45 @@ static bool check_expr(Scope *sc, Node *n)
     case N_CALL:
         return check_call(sc, n);
     case N_NEG:
-        if (!check_expr(sc, n->a)) return false;
+        if (!sema_check_expr(sc, n->a)) return false;
         n->dim = n->a->dim;
         n->type = n->a->type == TY_BOOL ? TY_INT : n->a->type;
         return true;
     case N_NOT:
-        if (!check_expr(sc, n->a)) return false;
+        if (!sema_check_expr(sc, n->a)) return false;
         n->dim = DIM_NONE;
         n->type = TY_BOOL;
         if (n->a->type != TY_BOOL) {
             diag_error(S->D, n->a->span, "'not' needs a condition, but '%s' is a number",
-                       spantext(S, n->a->span));
+                       sema_spantext(S, n->a->span));
             return false;
         }
         return true;
     case N_AND: case N_OR: {
-        bool ok = check_expr(sc, n->a);
-        ok &= check_expr(sc, n->b);
+        bool ok = sema_check_expr(sc, n->a);
+        ok &= sema_check_expr(sc, n->b);
         if (!ok) return false;
         n->dim = DIM_NONE;
         n->type = TY_BOOL;
         for (Node *x = n->a; x; x = x == n->a ? n->b : NULL)
             if (x->type != TY_BOOL) {
                 diag_error(S->D, x->span, "'%s' needs conditions on both sides, but '%s' is a number",
-                           n->kind == N_AND ? "and" : "or", spantext(S, x->span));
+                           n->kind == N_AND ? "and" : "or", sema_spantext(S, x->span));
                 return false;
             }
         return true;
     }
     case N_CMP: {
-        bool ok = check_expr(sc, n->a);
-        ok &= check_expr(sc, n->b);
+        bool ok = sema_check_expr(sc, n->a);
+        ok &= sema_check_expr(sc, n->b);
         if (!ok || !same_dims(sc, n)) return false;
         n->dim = DIM_NONE;
         n->type = TY_BOOL;
         return true;
     }
     case N_BIN: {
-        bool ok = check_expr(sc, n->a);
-        ok &= check_expr(sc, n->b);
+        bool ok = sema_check_expr(sc, n->a);
+        ok &= sema_check_expr(sc, n->b);
         if (!ok) return false;
         switch (n->op) {
         case '+': case '-': case '%':
@@ -469,7 +452,7 @@ static bool check_expr(Scope *sc, Node *n)
         case OP_POW: {
             if (!dim_is_none(n->b->dim)) {
                 diag_error(S->D, n->b->span, "the exponent '%s' must be dimensionless, but has unit %s",
-                           spantext(S, n->b->span), dimstr(S, n->b->dim));
+                           sema_spantext(S, n->b->span), sema_dimstr(S, n->b->dim));
                 return false;
             }
             n->type = TY_FLOAT;
@@ -480,8 +463,8 @@ static bool check_expr(Scope *sc, Node *n)
             double p;
             if (!sema_const_value(n->b, &p)) {
                 diag_error(S->D, n->b->span, "'%s' has unit %s, so its exponent must be a constant number, "
-                           "not '%s'", spantext(S, n->a->span), dimstr(S, n->a->dim),
-                           spantext(S, n->b->span));
+                           "not '%s'", sema_spantext(S, n->a->span), sema_dimstr(S, n->a->dim),
+                           sema_spantext(S, n->b->span));
                 return false;
             }
             for (int q = 1; q <= DIM_DEN; q++) {
@@ -489,7 +472,7 @@ static bool check_expr(Scope *sc, Node *n)
                 if (fabs(pq - nearbyint(pq)) < 1e-9 && dim_pow(n->a->dim, (int)nearbyint(pq), q, &n->dim))
                     return true;
             }
-            diag_error(S->D, n->span, "cannot raise unit %s to the power %g", dimstr(S, n->a->dim), p);
+            diag_error(S->D, n->span, "cannot raise unit %s to the power %g", sema_dimstr(S, n->a->dim), p);
             return false;
         }
         }
@@ -500,22 +483,22 @@ static bool check_expr(Scope *sc, Node *n)
 }
 
 /* Check expr and require dimension want; what names the place ("threshold"). */
-static bool check_dim(Scope *sc, Node *n, Dim want, const char *what)
+bool sema_check_dim(Scope *sc, Node *n, Dim want, const char *what)
 {
-    if (!check_expr(sc, n)) return false;
+    if (!sema_check_expr(sc, n)) return false;
     if (dim_eq(n->dim, want)) return true;
     Sema *S = sc->S;
-    diag_error(S->D, n->span, "%s must have unit %s, but '%s' has unit %s", what, dimstr(S, want),
-               spantext(S, n->span), dimstr(S, n->dim));
+    diag_error(S->D, n->span, "%s must have unit %s, but '%s' has unit %s", what, sema_dimstr(S, want),
+               sema_spantext(S, n->span), sema_dimstr(S, n->dim));
     return false;
 }
 
-static bool check_cond(Scope *sc, Node *n, const char *what)
+bool sema_check_cond(Scope *sc, Node *n, const char *what)
 {
-    if (!check_expr(sc, n)) return false;
+    if (!sema_check_expr(sc, n)) return false;
     if (n->type == TY_BOOL) return true;
     diag_error(sc->S->D, n->span, "%s must be a condition such as 'v > -50*mV', but '%s' is a %s", what,
-               spantext(sc->S, n->span), dim_is_none(n->dim) ? "number" : "quantity");
+               sema_spantext(sc->S, n->span), dim_is_none(n->dim) ? "number" : "quantity");
     return false;
 }
 
@@ -530,7 +513,7 @@ static bool eval_unit(Sema *S, Node *n, Dim *out, uint8_t *type)
     case N_NUM:
         if (n->num != 1) {
             diag_error(S->D, n->span, "a unit must be a unit name or 1 (dimensionless), not '%s'",
-                       spantext(S, n->span));
+                       sema_spantext(S, n->span));
             return false;
         }
         *out = DIM_NONE;
@@ -588,7 +571,7 @@ static bool eval_unit(Sema *S, Node *n, Dim *out, uint8_t *type)
  * Constants and functions
  * ==================================================================== */
 
-static bool check_identifier(Sema *S, Ident id, Span sp, const char *what)
+bool sema_check_identifier(Sema *S, Ident id, Span sp, const char *what)
 {
     if (id.n && id.z[0] == '_') {
         diag_error(S->D, sp, "%s '%.*s' may not start with an underscore", what, (int)id.n, id.z);
@@ -617,7 +600,7 @@ static bool check_identifier(Sema *S, Ident id, Span sp, const char *what)
 }
 
 /* Report a name defined twice at top level. */
-static bool top_unique(Sema *S, Ident id, Span sp)
+bool sema_top_unique(Sema *S, Ident id, Span sp)
 {
     Span prev = { -1, -1 };
     if (const_lookup(S, id.z, id.n)) prev = const_lookup(S, id.z, id.n)->span;
@@ -637,7 +620,7 @@ static void decl_const(Sema *S, Decl *d)
 {
     Scope sc = { .S = S };
     if (ident_eq(d->name, "dt")) {
-        if (!check_dim(&sc, d->expr, DIM_SECOND, "dt")) return;
+        if (!sema_check_dim(&sc, d->expr, DIM_SECOND, "dt")) return;
         double v;
         if (!sema_const_value(d->expr, &v) || !(v > 0)) {
             diag_error(S->D, d->expr->span, "dt must be a positive constant duration");
@@ -647,15 +630,15 @@ static void decl_const(Sema *S, Decl *d)
         S->M->dt_span = d->span;
         return;
     }
-    if (!check_identifier(S, d->name, d->name_span, "constant name") || !top_unique(S, d->name, d->name_span))
+    if (!sema_check_identifier(S, d->name, d->name_span, "constant name") || !sema_top_unique(S, d->name, d->name_span))
         return;
-    if (!check_expr(&sc, d->expr)) return;
+    if (!sema_check_expr(&sc, d->expr)) return;
     double v;
     if (!sema_const_value(d->expr, &v)) {
         diag_error(S->D, d->expr->span, "a constant must be computed from numbers, units and other constants");
         return;
     }
-    Sym *c = new_sym(S, SYM_CONST, d->name, d->name_span);
+    Sym *c = sema_new_sym(S, SYM_CONST, d->name, d->name_span);
     c->value = v;
     c->dim = d->expr->dim;
     c->type = d->expr->type == TY_BOOL ? TY_BOOL : TY_FLOAT;
@@ -674,7 +657,7 @@ static void apply_override(Sema *S, const Override *ov)
     Scope sc = { .S = S };
     double v;
     if (ident_eq(d->name, "dt")) {
-        if (check_dim(&sc, d->expr, DIM_SECOND, "dt") && sema_const_value(d->expr, &v) && v > 0)
+        if (sema_check_dim(&sc, d->expr, DIM_SECOND, "dt") && sema_const_value(d->expr, &v) && v > 0)
             S->M->dt = v;
     } else if (!c) {
         PVec cands = { 0 };
@@ -683,10 +666,10 @@ static void apply_override(Sema *S, const Override *ov)
         const char *sug = diag_suggest(name, (const char *const *)cands.v, cands.n);
         if (sug) diag_error(S->D, d->name_span, "the model has no constant '%s'; did you mean '%s'?", name, sug);
         else diag_error(S->D, d->name_span, "the model has no constant '%s'", name);
-    } else if (check_expr(&sc, d->expr)) {
+    } else if (sema_check_expr(&sc, d->expr)) {
         if (!dim_eq(d->expr->dim, c->dim))
             diag_error(S->D, d->expr->span, "'%s' has unit %s in the model, but the new value '%s' has unit %s",
-                       c->name, dimstr(S, c->dim), spantext(S, d->expr->span), dimstr(S, d->expr->dim));
+                       c->name, sema_dimstr(S, c->dim), sema_spantext(S, d->expr->span), sema_dimstr(S, d->expr->dim));
         else if (!sema_const_value(d->expr, &v))
             diag_error(S->D, d->expr->span, "the new value must be computed from numbers, units and constants");
         else
@@ -697,17 +680,17 @@ static void apply_override(Sema *S, const Override *ov)
 
 static void decl_func(Sema *S, Decl *d)
 {
-    if (!check_identifier(S, d->name, d->name_span, "function name") || !top_unique(S, d->name, d->name_span))
+    if (!sema_check_identifier(S, d->name, d->name_span, "function name") || !sema_top_unique(S, d->name, d->name_span))
         return;
-    Sym *f = new_sym(S, SYM_USERFUNC, d->name, d->name_span);
+    Sym *f = sema_new_sym(S, SYM_USERFUNC, d->name, d->name_span);
     f->nparams = d->nparams;
     f->params = arena_alloc(S->A, sizeof *f->params * (size_t)(d->nparams + 1));
     for (int k = 0; k < d->nparams; k++) {
-        f->params[k] = new_sym(S, SYM_PARAM, d->params[k], d->span);
+        f->params[k] = sema_new_sym(S, SYM_PARAM, d->params[k], d->span);
         f->params[k]->dim = DIM_NONE;
     }
     Scope sc = { .S = S, .params = f->params, .nparams = f->nparams };
-    if (!check_expr(&sc, d->expr)) return;
+    if (!sema_check_expr(&sc, d->expr)) return;
     f->expr = d->expr;
     f->dim = d->expr->dim;
     f->type = d->expr->type;
@@ -718,16 +701,16 @@ static void decl_func(Sema *S, Decl *d)
  * Groups
  * ==================================================================== */
 
-static Group *find_group(Sema *S, Ident id)
+Group *sema_find_group(Sema *S, Ident id)
 {
     for (int k = 0; k < S->groups.n; k++)
         if (ident_eq(id, ((Group *)S->groups.v[k])->name)) return S->groups.v[k];
     return NULL;
 }
 
-static Group *group_ref(Sema *S, Ident id, Span sp, int kind)
+Group *sema_group_ref(Sema *S, Ident id, Span sp, int kind)
 {
-    Group *g = find_group(S, id);
+    Group *g = sema_find_group(S, id);
     if (g && g->kind == kind) return g;
     PVec cands = { 0 };
     for (int k = 0; k < S->groups.n; k++)
@@ -750,7 +733,7 @@ static void add_var(Sema *S, Group *g, Sym *v)
     g->vars = nv;
 }
 
-static void add_to(Sema *S, Sym ***arr, int *n, Sym *s)
+void sema_add_to(Sema *S, Sym ***arr, int *n, Sym *s)
 {
     Sym **nv = arena_alloc(S->A, sizeof *nv * (size_t)(*n + 1));
     if (*n) memcpy(nv, *arr, sizeof *nv * (size_t)*n);
@@ -794,20 +777,20 @@ static void declare_equations(Sema *S, Group *g, Item *it)
     for (int k = 0; k < it->neqs; k++) {
         Equation *e = it->eqs[k];
         if (e->kind == EQ_STMT) continue;
-        if (!check_identifier(S, e->var, e->var_span, "variable name")) continue;
+        if (!sema_check_identifier(S, e->var, e->var_span, "variable name")) continue;
         if (g->kind == G_NEURONS && (ends_with(e->var.z, e->var.n, "_pre") || ends_with(e->var.z, e->var.n, "_post"))) {
             diag_error(S->D, e->var_span, "a neuron variable may not end in _pre or _post");
             continue;
         }
-        if (group_lookup(g, e->var.z, e->var.n)) {
-            Sym *prev = group_lookup(g, e->var.z, e->var.n);
+        if (sema_group_lookup(g, e->var.z, e->var.n)) {
+            Sym *prev = sema_group_lookup(g, e->var.z, e->var.n);
             int line, col;
             source_linecol(S->D->src, prev->span.start, &line, &col);
             diag_error(S->D, e->var_span, "'%.*s' is already defined in %s (at line %d)", (int)e->var.n,
                        e->var.z, g->name, line);
             continue;
         }
-        Sym *v = new_sym(S, e->kind == EQ_SUBEXPR ? SYM_SUBEXPR : SYM_VAR, e->var, e->var_span);
+        Sym *v = sema_new_sym(S, e->kind == EQ_SUBEXPR ? SYM_SUBEXPR : SYM_VAR, e->var, e->var_span);
         uint8_t type = TY_FLOAT;
         if (!eval_unit(S, e->unit, &v->dim, &type)) continue;
         v->type = type;
@@ -817,10 +800,10 @@ static void declare_equations(Sema *S, Group *g, Item *it)
         v->expr = e->expr;
         if (e->kind == EQ_SUBEXPR) {
             v->owner = g;
-            add_to(S, &g->subexprs, &g->nsubexprs, v);
+            sema_add_to(S, &g->subexprs, &g->nsubexprs, v);
         } else {
             add_var(S, g, v);
-            if (e->kind == EQ_DIFF) add_to(S, &g->odes, &g->nodes, v);
+            if (e->kind == EQ_DIFF) sema_add_to(S, &g->odes, &g->nodes, v);
         }
     }
 }
@@ -879,19 +862,19 @@ static void check_equations(Sema *S, Group *g, Item *it)
     for (int k = 0; k < it->neqs; k++) {
         Equation *e = it->eqs[k];
         if (e->kind != EQ_DIFF && e->kind != EQ_SUBEXPR) continue;
-        Sym *v = group_lookup(g, e->var.z, e->var.n);
+        Sym *v = sema_group_lookup(g, e->var.z, e->var.n);
         if (!v || v->expr != e->expr) continue;
         Scope sc = { .S = S, .g = g, .ode = e->kind == EQ_DIFF };
-        if (!check_expr(&sc, e->expr)) continue;
+        if (!sema_check_expr(&sc, e->expr)) continue;
         Dim want = e->kind == EQ_DIFF ? dim_div(v->dim, DIM_SECOND) : v->dim;
         if (!dim_eq(e->expr->dim, want)) {
             if (e->kind == EQ_DIFF)
                 diag_error(S->D, e->expr->span, "the right-hand side of 'd%s/dt' must have unit %s (the unit of "
-                           "%s per second), but '%s' has unit %s", v->name, dimstr(S, want), v->name,
-                           spantext(S, e->expr->span), dimstr(S, e->expr->dim));
+                           "%s per second), but '%s' has unit %s", v->name, sema_dimstr(S, want), v->name,
+                           sema_spantext(S, e->expr->span), sema_dimstr(S, e->expr->dim));
             else
                 diag_error(S->D, e->expr->span, "subexpression '%s' is declared as %s, but '%s' has unit %s",
-                           v->name, dimstr(S, want), spantext(S, e->expr->span), dimstr(S, e->expr->dim));
+                           v->name, sema_dimstr(S, want), sema_spantext(S, e->expr->span), sema_dimstr(S, e->expr->dim));
         }
     }
     sort_subexprs(S, g);
@@ -905,15 +888,15 @@ static void check_stmts(Sema *S, Group *g, StmtList *sl, const char *what, bool 
     for (int k = 0; k < sl->n; k++) {
         Stmt *st = sl->v[k];
         if (st->op == ':') {
-            if (!check_expr(&sc, st->expr)) continue;
-            Sym *t = new_sym(S, SYM_TEMP, st->var, st->var_span);
+            if (!sema_check_expr(&sc, st->expr)) continue;
+            Sym *t = sema_new_sym(S, SYM_TEMP, st->var, st->var_span);
             t->dim = st->expr->dim;
             t->type = st->expr->type;
             st->sym = t;
             pvec_push(S->A, &sc.temps, t);
             continue;
         }
-        Sym *v = resolve(&sc, st->var, st->var_span);
+        Sym *v = sema_resolve(&sc, st->var, st->var_span);
         if (!v) continue;
         if (v->kind == SYM_SUBEXPR) {
             diag_error(S->D, st->var_span, "cannot assign to subexpression '%s' (it is computed from its "
@@ -939,7 +922,7 @@ static void check_stmts(Sema *S, Group *g, StmtList *sl, const char *what, bool 
             Dim ud = DIM_NONE;
             double scale = 1;
             if (unit) {
-                if (!check_expr(&sc, unit)) continue;
+                if (!sema_check_expr(&sc, unit)) continue;
                 ud = unit->dim;
                 if (!sema_const_value(unit, &scale)) {
                     diag_error(S->D, unit->span, "the unit after a list must be a constant");
@@ -948,28 +931,28 @@ static void check_stmts(Sema *S, Group *g, StmtList *sl, const char *what, bool 
             }
             bool ok = true;
             for (int m = 0; m < ex->nargs && ok; m++) {
-                ok = check_expr(&sc, ex->args[m]);
+                ok = sema_check_expr(&sc, ex->args[m]);
                 if (!ok) break;
                 Dim d = dim_mul(ex->args[m]->dim, ud);
                 if (!dim_eq(d, v->dim)) {
                     diag_error(S->D, ex->args[m]->span, "'%s' has unit %s, but this value has unit %s", v->name,
-                               dimstr(S, v->dim), dimstr(S, d));
+                               sema_dimstr(S, v->dim), sema_dimstr(S, d));
                     ok = false;
                 }
             }
             continue;
         }
-        if (!check_expr(&sc, st->expr)) continue;
+        if (!sema_check_expr(&sc, st->expr)) continue;
         Dim want = v->dim;
         if (st->op == '*' || st->op == '/') want = DIM_NONE;
         if (!dim_eq(st->expr->dim, want)) {
             if (st->op == '*' || st->op == '/')
                 diag_error(S->D, st->expr->span, "'%s %c= ...' needs a dimensionless factor, but '%s' has unit %s",
-                           v->name, st->op, spantext(S, st->expr->span), dimstr(S, st->expr->dim));
+                           v->name, st->op, sema_spantext(S, st->expr->span), sema_dimstr(S, st->expr->dim));
             else
                 diag_error(S->D, st->span, "dimension mismatch in '%s': '%s' has unit %s, but '%s' has unit %s",
-                           spantext(S, st->span), spantext(S, st->var_span), dimstr(S, v->dim),
-                           spantext(S, st->expr->span), dimstr(S, st->expr->dim));
+                           sema_spantext(S, st->span), sema_spantext(S, st->var_span), sema_dimstr(S, v->dim),
+                           sema_spantext(S, st->expr->span), sema_dimstr(S, st->expr->dim));
         }
     }
 }
@@ -977,11 +960,11 @@ static void check_stmts(Sema *S, Group *g, StmtList *sl, const char *what, bool 
 /* Add lastspike and not_refractory (as Brian2 does) when refractory is set. */
 static void add_refractory_vars(Sema *S, Group *g)
 {
-    Sym *ls = new_sym(S, SYM_VAR, ident_cstr("lastspike"), g->span);
+    Sym *ls = sema_new_sym(S, SYM_VAR, ident_cstr("lastspike"), g->span);
     ls->dim = DIM_SECOND;
     ls->role = VR_LASTSPIKE;
     add_var(S, g, ls);
-    Sym *nr = new_sym(S, SYM_VAR, ident_cstr("not_refractory"), g->span);
+    Sym *nr = sema_new_sym(S, SYM_VAR, ident_cstr("not_refractory"), g->span);
     nr->type = TY_BOOL;
     nr->role = VR_NOTREF;
     add_var(S, g, nr);
@@ -1118,14 +1101,14 @@ static void decl_neurons(Sema *S, Decl *d)
                    "'neurons NAME[N] { ... }'", (int)d->keyword.n, d->keyword.z);
         return;
     }
-    if (!check_identifier(S, d->name, d->name_span, "group name") || !top_unique(S, d->name, d->name_span)) return;
+    if (!sema_check_identifier(S, d->name, d->name_span, "group name") || !sema_top_unique(S, d->name, d->name_span)) return;
     Group *g = new_group(S, d, G_NEURONS);
     Scope sc = { .S = S };
     double n;
-    if (!check_expr(&sc, d->expr)) return;
+    if (!sema_check_expr(&sc, d->expr)) return;
     if (!dim_is_none(d->expr->dim) || !sema_const_value(d->expr, &n) || n != floor(n) || n < 1 || n > 2e9) {
         diag_error(S->D, d->expr->span, "the size of a group must be a positive whole number, not '%s'",
-                   spantext(S, d->expr->span));
+                   sema_spantext(S, d->expr->span));
         return;
     }
     g->N = (int64_t)n;
@@ -1143,7 +1126,7 @@ static void decl_neurons(Sema *S, Decl *d)
     Item *it;
     if ((it = find_item(d, "threshold", NULL)) && it->kind == I_EXPR) {
         Scope ts = { .S = S, .g = g };
-        if (check_cond(&ts, it->expr, "the threshold")) g->threshold = it->expr;
+        if (sema_check_cond(&ts, it->expr, "the threshold")) g->threshold = it->expr;
     }
     if ((it = find_item(d, "reset", NULL)) && it->kind == I_STMTS) {
         check_stmts(S, g, &it->stmts, "reset", false);
@@ -1153,12 +1136,12 @@ static void decl_neurons(Sema *S, Decl *d)
     }
     if (ref && ref->kind == I_EXPR) {
         Scope rs = { .S = S, .g = g };
-        if (check_expr(&rs, ref->expr)) {
+        if (sema_check_expr(&rs, ref->expr)) {
             if (ref->expr->type == TY_BOOL) g->refractory_kind = REF_COND;
             else if (dim_eq(ref->expr->dim, DIM_SECOND)) g->refractory_kind = REF_TIME;
             else diag_error(S->D, ref->expr->span, "refractory must be a duration (5*ms) or a condition "
-                            "(v > -20*mV), but '%s' has unit %s", spantext(S, ref->expr->span),
-                            dimstr(S, ref->expr->dim));
+                            "(v > -20*mV), but '%s' has unit %s", sema_spantext(S, ref->expr->span),
+                            sema_dimstr(S, ref->expr->dim));
             g->refractory = ref->expr;
         }
         if (!g->threshold)
@@ -1168,67 +1151,6 @@ static void decl_neurons(Sema *S, Decl *d)
     if ((it = find_item(d, "init", NULL)) && it->kind == I_STMTS) group_inits(S, g, it);
 }
 
-/* connect(i=..., j=...): explicit index lists (scalars or lists). */
-static void synapse_connect(Sema *S, Group *g, Item *it)
-{
-    Node *in = NULL, *jn = NULL;
-    for (int k = 0; k < it->nargs; k++) {
-        Arg *a = &it->args[k];
-        if (ident_eq(a->name, "i")) in = a->value;
-        else if (ident_eq(a->name, "j")) jn = a->value;
-        else {
-            diag_error(S->D, a->span, "connect() takes i= and j= index lists here");
-            return;
-        }
-    }
-    if (!in || !jn) {
-        diag_error(S->D, it->span, "connect() needs both i= and j=, e.g. connect(i=0, j=2)");
-        return;
-    }
-    Node *lists[2] = { in, jn };
-    int *idx[2] = { NULL, NULL };
-    int cnt[2] = { 0, 0 };
-    Group *ends[2] = { g->src, g->tgt };
-    for (int m = 0; m < 2; m++) {
-        Node *l = lists[m];
-        int n = l->kind == N_LIST ? l->nargs : 1;
-        idx[m] = arena_alloc(S->A, sizeof(int) * (size_t)(n + 1));
-        cnt[m] = n;
-        for (int k = 0; k < n; k++) {
-            Node *e = l->kind == N_LIST ? l->args[k] : l;
-            Scope sc = { .S = S };
-            double v;
-            if (!check_expr(&sc, e)) return;
-            if (!sema_const_value(e, &v) || v != floor(v) || !dim_is_none(e->dim)) {
-                diag_error(S->D, e->span, "a neuron index must be a whole number, not '%s'", spantext(S, e->span));
-                return;
-            }
-            if (v < 0 || v >= (double)ends[m]->N) {
-                diag_error(S->D, e->span, "index %g is out of range for %s, which has %lld neurons (0 to %lld)", v,
-                           ends[m]->name, (long long)ends[m]->N, (long long)ends[m]->N - 1);
-                return;
-            }
-            idx[m][k] = (int)v;
-        }
-    }
-    int n = cnt[0] > cnt[1] ? cnt[0] : cnt[1];
-    if (cnt[0] != cnt[1] && cnt[0] != 1 && cnt[1] != 1) {
-        diag_error(S->D, it->span, "i has %d values but j has %d; they must have the same length", cnt[0], cnt[1]);
-        return;
-    }
-    Connect c = { .span = it->span, .n = n };
-    c.i = arena_alloc(S->A, sizeof(int) * (size_t)n);
-    c.j = arena_alloc(S->A, sizeof(int) * (size_t)n);
-    for (int k = 0; k < n; k++) {
-        c.i[k] = idx[0][cnt[0] == 1 ? 0 : k];
-        c.j[k] = idx[1][cnt[1] == 1 ? 0 : k];
-    }
-    Connect *nv = arena_alloc(S->A, sizeof *nv * (size_t)(g->nconnects + 1));
-    if (g->nconnects) memcpy(nv, g->connects, sizeof *nv * (size_t)g->nconnects);
-    nv[g->nconnects++] = c;
-    g->connects = nv;
-}
-
 static void decl_synapses(Sema *S, Decl *d)
 {
     if (!ident_eq(d->keyword, "synapses")) {
@@ -1236,10 +1158,10 @@ static void decl_synapses(Sema *S, Decl *d)
                    "'synapses NAME(A -> B) { ... }'", (int)d->keyword.n, d->keyword.z);
         return;
     }
-    if (!check_identifier(S, d->name, d->name_span, "synapses name") || !top_unique(S, d->name, d->name_span)) return;
+    if (!sema_check_identifier(S, d->name, d->name_span, "synapses name") || !sema_top_unique(S, d->name, d->name_span)) return;
     Group *g = new_group(S, d, G_SYNAPSES);
-    g->src = group_ref(S, d->src, d->src_span, G_NEURONS);
-    g->tgt = group_ref(S, d->tgt, d->tgt_span, G_NEURONS);
+    g->src = sema_group_ref(S, d->src, d->src_span, G_NEURONS);
+    g->tgt = sema_group_ref(S, d->tgt, d->tgt_span, G_NEURONS);
     if (!g->src || !g->tgt) return;
     check_item_keys(S, d, synapse_keys, 7);
     Item *model = find_item(d, "model", NULL);
@@ -1258,7 +1180,7 @@ static void decl_synapses(Sema *S, Decl *d)
     if ((it = find_item(d, "delay", NULL)) && it->kind == I_EXPR) {
         Scope sc = { .S = S };
         double v;
-        if (check_dim(&sc, it->expr, DIM_SECOND, "the delay")) {
+        if (sema_check_dim(&sc, it->expr, DIM_SECOND, "the delay")) {
             if (!sema_const_value(it->expr, &v) || v < 0)
                 diag_error(S->D, it->expr->span, "the delay must be a constant duration >= 0");
             else g->delay = it->expr;
@@ -1267,122 +1189,7 @@ static void decl_synapses(Sema *S, Decl *d)
     if ((it = find_item(d, "method", NULL)) && it->kind == I_EXPR) group_method(S, g, it);
     if ((it = find_item(d, "init", NULL)) && it->kind == I_STMTS) group_inits(S, g, it);
     for (it = find_item(d, "connect", NULL); it; it = find_item(d, "connect", it))
-        if (it->kind == I_CALL) synapse_connect(S, g, it);
-}
-
-/* ====================================================================
- * Monitors and runs
- * ==================================================================== */
-
-static Monitor *new_monitor(Sema *S, Decl *d, int kind)
-{
-    Monitor *m = arena_alloc(S->A, sizeof *m);
-    m->kind = kind;
-    m->name = ident_dup(S->A, d->name);
-    m->span = d->name_span;
-    return m;
-}
-
-static void decl_monitor(Sema *S, Decl *d)
-{
-    bool spike = ident_eq(d->keyword, "spikemonitor"), state = ident_eq(d->keyword, "statemonitor");
-    if (!spike && !state) {
-        static const char *const kinds[] = { "spikemonitor", "statemonitor" };
-        const char *kw = ident_dup(S->A, d->keyword);
-        const char *sug = diag_suggest(kw, kinds, 2);
-        if (sug) diag_error(S->D, d->span, "unknown declaration '%s'; did you mean '%s'?", kw, sug);
-        else diag_error(S->D, d->span, "unknown declaration '%s' (expected neurons, synapses, spikemonitor, "
-                        "statemonitor, run, or 'name = value')", kw);
-        return;
-    }
-    if (!check_identifier(S, d->name, d->name_span, "monitor name") || !top_unique(S, d->name, d->name_span)) return;
-    Monitor *m = new_monitor(S, d, spike ? MON_SPIKE : MON_STATE);
-    m->record_all = true;
-    for (int k = 0; k < d->nargs; k++) {
-        Arg *a = &d->args[k];
-        if (a->name.n == 0) {
-            Node *v = a->value;
-            if (v->kind != N_NAME) {
-                diag_error(S->D, a->span, "expected a group%s here", state ? " variable such as G.v" : " name");
-                return;
-            }
-            Group *g = find_group(S, v->name);
-            if (!g) {
-                group_ref(S, v->name, v->span, G_NEURONS);
-                return;
-            }
-            if (m->group && m->group != g) {
-                diag_error(S->D, a->span, "a monitor records one group; %s is not %s", g->name, m->group->name);
-                return;
-            }
-            m->group = g;
-            if (spike) {
-                if (v->b) diag_error(S->D, a->span, "a spike monitor takes a group, not a variable");
-                if (g->kind != G_NEURONS) diag_error(S->D, a->span, "%s has no spikes to record", g->name);
-                continue;
-            }
-            if (!v->b) {
-                diag_error(S->D, a->span, "name the variable to record, e.g. %s.v", g->name);
-                return;
-            }
-            Sym *var = group_lookup(g, v->b->name.z, v->b->name.n);
-            if (!var) {
-                Scope sc = { .S = S, .g = g };
-                resolve(&sc, v->b->name, v->b->span);
-                return;
-            }
-            add_to(S, &m->vars, &m->nvars, var);
-        } else if (ident_eq(a->name, "record") && state) {
-            Node *v = a->value;
-            if (v->kind == N_NAME && (ident_eq(v->name, "all") || ident_eq(v->name, "True"))) continue;
-            m->record_all = false;
-            int n = v->kind == N_LIST ? v->nargs : 1;
-            m->record = arena_alloc(S->A, sizeof(int) * (size_t)(n + 1));
-            for (int q = 0; q < n; q++) {
-                Node *e = v->kind == N_LIST ? v->args[q] : v;
-                Scope sc = { .S = S };
-                double x;
-                if (!check_expr(&sc, e) || !sema_const_value(e, &x) || x != floor(x) || x < 0) {
-                    diag_error(S->D, e->span, "record= takes all or a list of neuron indices");
-                    return;
-                }
-                if (m->group && x >= (double)m->group->N) {
-                    diag_error(S->D, e->span, "index %g is out of range for %s (%lld neurons)", x, m->group->name,
-                               (long long)m->group->N);
-                    return;
-                }
-                m->record[m->nrecord++] = (int)x;
-            }
-        } else {
-            diag_error(S->D, a->span, "unknown argument '%.*s' for %s", (int)a->name.n, a->name.z,
-                       ident_dup(S->A, d->keyword));
-            return;
-        }
-    }
-    if (!m->group) {
-        diag_error(S->D, d->span, "%s needs a group to record, e.g. %s %s(G%s)", m->name,
-                   ident_dup(S->A, d->keyword), m->name, state ? ".v" : "");
-        return;
-    }
-    if (state && m->nvars == 0) {
-        diag_error(S->D, d->span, "%s records no variable", m->name);
-        return;
-    }
-    pvec_push(S->A, &S->monitors, m);
-}
-
-static void decl_run(Sema *S, Decl *d)
-{
-    Scope sc = { .S = S };
-    double v;
-    if (!check_dim(&sc, d->expr, DIM_SECOND, "the run duration")) return;
-    if (!sema_const_value(d->expr, &v) || !(v >= 0) || isinf(v)) {
-        diag_error(S->D, d->expr->span, "the run duration must be a constant time >= 0");
-        return;
-    }
-    double *p = arena_alloc(S->A, sizeof *p);
-    *p = v;
-    pvec_push(S->A, &S->runs, p);
+        if (it->kind == I_CALL) sema_synapse_connect(S, g, it);
 }
 
 Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int nov)
@@ -1405,8 +1212,8 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
         switch (d->kind) {
         case D_NEURONS: decl_neurons(S, d); break;
         case D_SYNAPSES: decl_synapses(S, d); break;
-        case D_MONITOR: decl_monitor(S, d); break;
-        case D_RUN: decl_run(S, d); break;
+        case D_MONITOR: sema_decl_monitor(S, d); break;
+        case D_RUN: sema_decl_run(S, d); break;
         }
     }
     M->consts = (Sym **)S->consts.v;

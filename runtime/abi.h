@@ -29,6 +29,8 @@ typedef struct snn_args {
     const snn_i32 *syn_post;/* synapse -> target neuron */
     snn_u64 seed;           /* random numbers: run seed */
     snn_u64 stream;         /* random numbers: which object */
+    void *ud;               /* connect: passed to push */
+    snn_i32 (*push)(void *ud, snn_i32 i, snn_i32 j);   /* connect: add a synapse */
 } snn_args;
 
 typedef snn_i32 (*snn_block_fn)(const snn_args *a);

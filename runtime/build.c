@@ -4,6 +4,8 @@
  * connectivity, monitors, constants, and the initial values. */
 #include "build.h"
 
+#include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +21,75 @@ static int cmp_group_name(const void *a, const void *b)
 static snn_block_fn block(Jit *jit, Arena *A, const Group *g, const char *kind)
 {
     return (snn_block_fn)jit_symbol(jit, emit_fn_name(A, g, kind));
+}
+
+/* push callback of generated connect code: one synapse i -> j. */
+static snn_i32 push_pair(void *ud, snn_i32 i, snn_i32 j)
+{
+    RtGroup *s = ud;
+    return !i32vec_push(&s->pre, i) || !i32vec_push(&s->post, j);
+}
+
+/* connect(p=P) with a constant P and no condition: for each source neuron,
+ * jump from target to target with geometric gaps, as Brian2's "sample"
+ * does, so the cost is proportional to the synapses made, not to N*N. */
+static int connect_pconst(Net *net, RtGroup *s, double p)
+{
+    if (p <= 0) return SNN_OK;
+    double lq = p < 1 ? log1p(-p) : 0;
+    for (int64_t i = 0; i < s->src->n; i++) {
+        int64_t j = -1;
+        for (snn_i32 draw = 0;; draw++) {
+            if (p >= 1) j++;
+            else {
+                double u = snn_rand_uniform(net->seed, s->stream, i, draw, 2000000);
+                j += 1 + (int64_t)floor(log1p(-u) / lq);
+            }
+            if (j >= s->tgt->n) break;
+            if (push_pair(s, (snn_i32)i, (snn_i32)j)) return SNN_ENOMEM;
+        }
+    }
+    return SNN_OK;
+}
+
+/* Make the synapses of every connect(...) of g, in order. */
+static int connect_all(Net *net, RtGroup *r, Group *g, Jit *jit, Arena *A)
+{
+    for (int c = 0; c < g->nconnects; c++) {
+        Connect *cn = &g->connects[c];
+        if (cn->kind == CONN_LIST) {
+            for (int q = 0; q < cn->n; q++)
+                if (push_pair(r, cn->i[q], cn->j[q])) return SNN_ENOMEM;
+        } else if (cn->kind == CONN_PCONST) {
+            int rc = connect_pconst(net, r, cn->pconst);
+            if (rc) return rc;
+        } else {
+            snn_block_fn fn = (snn_block_fn)jit_symbol(jit, arena_printf(A, "snn_%s_connect%d", g->name, cn->index));
+            if (!fn) return SNN_EJIT;
+            snn_args a;
+            memset(&a, 0, sizeof a);
+            a.pre = r->src->arr;
+            a.post = r->tgt->arr;
+            a.k = net->consts;
+            a.n_pre = (snn_i32)r->src->n;
+            a.n_post = (snn_i32)r->tgt->n;
+            a.dt = net->dt;
+            a.seed = net->seed;
+            a.stream = r->stream;
+            a.ud = r;
+            a.push = push_pair;
+            snn_i32 rc = fn(&a);
+            if (rc == -1) return SNN_ENOMEM;
+            if (rc < -1) {
+                g->build_error = arena_printf(A, "%s: connect(j=...) gives a target index outside 0..%lld for i = %d "
+                                           "(add skip_if_invalid=True to skip such pairs)", g->name,
+                                           (long long)r->tgt->n - 1, -rc - 1);
+                return SNN_ESEMA;
+            }
+        }
+        if (r->pre.n > INT32_MAX / 2) return SNN_ENOMEM;
+    }
+    return SNN_OK;
 }
 
 int build_network(Model *M, Jit *jit, Arena *A, uint64_t seed, Net **out)
@@ -61,10 +132,8 @@ int build_network(Model *M, Jit *jit, Arena *A, uint64_t seed, Net **out)
                 sema_const_value(g->delay, &d);
                 r->delay_steps = (int)snn_timestep(d, M->dt);
             }
-            for (int c = 0; c < g->nconnects; c++)
-                for (int q = 0; q < g->connects[c].n; q++)
-                    if (!i32vec_push(&r->pre, g->connects[c].i[q]) || !i32vec_push(&r->post, g->connects[c].j[q]))
-                        return SNN_ENOMEM;
+            int rc = connect_all(net, r, g, jit, A);
+            if (rc) return rc;
             if (!net_finish_synapses(r)) return SNN_ENOMEM;
         }
     }

@@ -96,6 +96,21 @@ char *output_summary(Net *net)
     char *s = malloc(cap);
     if (!s) return NULL;
     s[0] = 0;
+    for (int k = 0; k < net->ngroups; k++) {
+        RtGroup *g = net->groups[k];
+        if (g->kind != RG_SYNAPSES) continue;
+        char line[256];
+        int n = snprintf(line, sizeof line, "%s: %lld synapses %s -> %s\n", g->name, (long long)g->n,
+                         g->src->name, g->tgt->name);
+        if (len + (size_t)n + 1 > cap) {
+            cap = (len + (size_t)n + 1) * 2;
+            char *p = realloc(s, cap);
+            if (!p) return s;
+            s = p;
+        }
+        memcpy(s + len, line, (size_t)n + 1);
+        len += (size_t)n;
+    }
     for (int k = 0; k < net->nmonitors; k++) {
         RtMonitor *m = net->monitors[k];
         char line[512];

@@ -830,6 +830,27 @@ START_TEST(test_noise_euler)
     ck_assert_int_eq(env.nrandn, 1);
     double want = -0.06 + 1e-4 * (0.06 / 0.01) + 0.002 / sqrt(0.01) * sqrt(1e-4) * 0.7;
     ck_assert_double_eq_tol(get(&env, v), want, 1e-16);
+
+    /* two occurrences of xi with distinct symbols (as sema may make them)
+     * are one random variable: one randn per step */
+    Sym *w = state("w", VOLT);
+    Sym *xb = mksym(SYM_BUILTIN, "xi", model_builtin(&M, B_XI)->dim);
+    xb->builtin = B_XI;
+    w->expr = bn('+', bn('+', bn('/', ng(nm(w)), nm(tau)), bn('/', bn('*', nm(sig), xi_node()),
+                                                               call1(FN_SQRT, nm(tau)))),
+                 bn('/', bn('*', nm(sig), nm(xb)), call1(FN_SQRT, nm(tau))));
+    Group *g2 = group(&w, 1, "euler");
+    ck_assert_msg(integrate_group(&M, g2, &D), "%s", errors());
+    check_block_dims(g2);
+    Env e2 = { 0 };
+    e2.dt = 1e-4;
+    e2.randn[0] = 0.7;
+    e2.randn[1] = 100;
+    set(&e2, w, -0.06);
+    step(g2, &e2);
+    ck_assert_int_eq(e2.nrandn, 1);
+    want = -0.06 + 1e-4 * (0.06 / 0.01) + 2 * 0.002 / sqrt(0.01) * sqrt(1e-4) * 0.7;
+    ck_assert_double_eq_tol(get(&e2, w), want, 1e-16);
 }
 END_TEST
 

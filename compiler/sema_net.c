@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: MIT */
+/* This file contains the semantic checks of the network objects: synapse
+ * connection rules, monitors, and run statements. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sema_int.h"
+#include "parse.h"
+
+/* A constant whole number (index, count), or false with an error. */
+static bool const_int(Sema *S, Node *e, const char *what, double *out)
+{
+    Scope sc = { .S = S };
+    if (!sema_check_expr(&sc, e)) return false;
+    if (!sema_const_value(e, out) || *out != floor(*out) || !dim_is_none(e->dim)) {
+        diag_error(S->D, e->span, "%s must be a whole number, not '%s'", what, sema_spantext(S, e->span));
+        return false;
+    }
+    return true;
+}
+
+/* connect(i=[...], j=[...]): explicit pairs, scalars broadcast. */
+static bool connect_lists(Sema *S, Group *g, Connect *c, Node *in, Node *jn)
+{
+    Node *lists[2] = { in, jn };
+    int *idx[2] = { NULL, NULL };
+    int cnt[2] = { 0, 0 };
+    Group *ends[2] = { g->src, g->tgt };
+    for (int m = 0; m < 2; m++) {
+        Node *l = lists[m];
+        int n = l->kind == N_LIST ? l->nargs : 1;
+        idx[m] = arena_alloc(S->A, sizeof(int) * (size_t)(n + 1));
+        cnt[m] = n;
+        for (int k = 0; k < n; k++) {
+            Node *e = l->kind == N_LIST ? l->args[k] : l;
+            double v;
+            if (!const_int(S, e, "a neuron index", &v)) return false;
+            if (v < 0 || v >= (double)ends[m]->N) {
+                diag_error(S->D, e->span, "index %g is out of range for %s, which has %lld neurons (0 to %lld)", v,
+                           ends[m]->name, (long long)ends[m]->N, (long long)ends[m]->N - 1);
+                return false;
+            }
+            idx[m][k] = (int)v;
+        }
+    }
+    int n = cnt[0] > cnt[1] ? cnt[0] : cnt[1];
+    if (cnt[0] != cnt[1] && cnt[0] != 1 && cnt[1] != 1) {
+        diag_error(S->D, c->span, "i has %d values but j has %d; they must have the same length", cnt[0], cnt[1]);
+        return false;
+    }
+    c->kind = CONN_LIST;
+    c->n = n;
+    c->i = arena_alloc(S->A, sizeof(int) * (size_t)(n + 1));
+    c->j = arena_alloc(S->A, sizeof(int) * (size_t)(n + 1));
+    for (int k = 0; k < n; k++) {
+        c->i[k] = idx[0][cnt[0] == 1 ? 0 : k];
+        c->j[k] = idx[1][cnt[1] == 1 ? 0 : k];
+    }
+    return true;
+}
+
+/* Find " word " in a string slice at bracket depth 0; offset or -1. */
+static int find_word(const char *z, int n, const char *w)
+{
+    int depth = 0, wl = (int)strlen(w);
+    for (int k = 0; k + wl <= n; k++) {
+        char ch = z[k];
+        if (ch == '(' || ch == '[') depth++;
+        else if (ch == ')' || ch == ']') depth--;
+        else if (depth == 0 && !memcmp(z + k, w, (size_t)wl) && (k == 0 || z[k - 1] == ' ') &&
+                 (k + wl == n || z[k + wl] == ' ' || z[k + wl] == '('))
+            return k;
+    }
+    return -1;
+}
+
+static Node *sub_expr(Sema *S, int from, int to)
+{
+    while (from < to && S->D->src->text[from] == ' ') from++;
+    while (to > from && S->D->src->text[to - 1] == ' ') to--;
+    return parse_expression(S->A, S->D, S->D->src, from, to - from);
+}
+
+/* Brian2's generator syntax in a j string:
+ * 'EXPR for VAR in range(A[, B[, STEP]]) [if COND]' or
+ * 'EXPR for VAR in sample(A[, B[, STEP]], p=P) [if COND]'. */
+static bool connect_generator(Sema *S, Connect *c, Node *str, Scope *sc)
+{
+    const char *base = S->D->src->text;
+    int start = str->span.start + 1, n = (int)str->name.n;
+    const char *z = base + start;
+    int f = find_word(z, n, "for");
+    if (f < 0) return false;
+    int in = find_word(z + f, n - f, "in");
+    if (in < 0) goto bad;
+    in += f;
+    const char *after = z + in + 2;
+    while (*after == ' ') after++;
+    bool sample = !strncmp(after, "sample(", 7);
+    if (!sample && strncmp(after, "range(", 6)) goto bad;
+    int open = (int)(after - z) + (sample ? 6 : 5);
+    int depth = 0, close = -1;
+    for (int k = open; k < n; k++) {
+        if (z[k] == '(') depth++;
+        if (z[k] == ')' && --depth == 0) { close = k; break; }
+    }
+    if (close < 0) goto bad;
+    Ident var = { z + f + 3, 0 };
+    while (*var.z == ' ') var.z++;
+    while (var.z[var.n] && var.z[var.n] != ' ') var.n++;
+    Span vspan = { (int)(var.z - base), (int)(var.z - base) + (int)var.n };
+    c->k = sema_new_sym(S, SYM_TEMP, var, vspan);
+    c->k->type = TY_INT;
+    /* range / sample arguments, split at top-level commas */
+    int args[8], nargs = 0, a0 = open + 1;
+    depth = 0;
+    for (int k = open + 1; k <= close && nargs < 7; k++) {
+        if (z[k] == '(' || z[k] == '[') depth++;
+        else if ((z[k] == ')' || z[k] == ']') && depth > 0) depth--;
+        else if ((z[k] == ',' && depth == 0) || k == close) {
+            args[nargs++] = a0;
+            args[nargs] = k;
+            a0 = k + 1;
+        }
+    }
+    args[nargs] = close;
+    int nrange = 0;
+    for (int k = 0; k < nargs; k++) {
+        int from = args[k], to = k + 1 < nargs ? args[k + 1] - 1 : close;
+        while (z[from] == ' ') from++;
+        if (sample && !strncmp(z + from, "p=", 2)) {
+            c->gen_p = sub_expr(S, start + from + 2, start + to);
+            if (!c->gen_p || !sema_check_expr(sc, c->gen_p)) return true;
+            continue;
+        }
+        if (nrange == 3) goto bad;
+        c->range[nrange] = sub_expr(S, start + from, start + to);
+        if (!c->range[nrange] || !sema_check_expr(sc, c->range[nrange])) return true;
+        nrange++;
+    }
+    if (nrange == 1) {
+        c->range[1] = c->range[0];
+        c->range[0] = NULL;
+    }
+    if (nrange == 0 || (sample && !c->gen_p)) goto bad;
+    pvec_push(S->A, &sc->temps, c->k);
+    int iff = find_word(z + close + 1, n - close - 1, "if");
+    if (iff >= 0) {
+        c->gen_if = sub_expr(S, start + close + 1 + iff + 2, start + n);
+        if (c->gen_if) sema_check_cond(sc, c->gen_if, "the generator's condition");
+    }
+    c->jexpr = sub_expr(S, start, start + f);
+    if (c->jexpr) sema_check_expr(sc, c->jexpr);
+    sc->temps.n--;
+    return true;
+bad:
+    diag_error(S->D, str->span, "expected a generator such as 'k for k in range(i-3, i+4) if k != i' or "
+               "'k for k in sample(N_post, p=0.1)'");
+    return true;
+}
+
+/* connect(...): explicit lists, all to all, a condition, a probability (a
+ * constant or an expression of i, j and group variables), n synapses per
+ * pair, j as an expression of i, or Brian2's generator syntax. */
+void sema_synapse_connect(Sema *S, Group *g, Item *it)
+{
+    Node *in = NULL, *jn = NULL, *cond = NULL, *p = NULL, *nn = NULL;
+    bool skip = false;
+    for (int k = 0; k < it->nargs; k++) {
+        Arg *a = &it->args[k];
+        if (a->name.n == 0 && k == 0) cond = a->value;
+        else if (ident_eq(a->name, "i")) in = a->value;
+        else if (ident_eq(a->name, "j")) jn = a->value;
+        else if (ident_eq(a->name, "condition")) cond = a->value;
+        else if (ident_eq(a->name, "p")) p = a->value;
+        else if (ident_eq(a->name, "n")) nn = a->value;
+        else if (ident_eq(a->name, "skip_if_invalid")) {
+            skip = a->value->kind == N_NAME && ident_eq(a->value->name, "True");
+        } else {
+            diag_error(S->D, a->span, "connect() has no argument '%.*s' (known: i, j, condition, p, n, "
+                       "skip_if_invalid)", (int)a->name.n, a->name.z);
+            return;
+        }
+    }
+    Connect c = { .span = it->span, .kind = CONN_ALL, .skip_if_invalid = skip, .index = g->nconnects };
+    Scope sc = { .S = S, .g = g };
+    if (in && jn) {
+        if (cond || p || nn) {
+            diag_error(S->D, it->span, "connect(i=..., j=...) takes no condition, p or n");
+            return;
+        }
+        if (!connect_lists(S, g, &c, in, jn)) return;
+    } else if (in) {
+        diag_error(S->D, in->span, "connect(i=...) needs j=... too (or give j as an expression of i)");
+        return;
+    } else {
+        int nerr = S->D->nerr;
+        if (cond && sema_check_cond(&sc, cond, "the connection condition")) c.cond = cond;
+        if (p && sema_check_expr(&sc, p)) {
+            if (!dim_is_none(p->dim))
+                diag_error(S->D, p->span, "p must be a dimensionless probability, not %s", sema_dimstr(S, p->dim));
+            c.p = p;
+        }
+        if (nn && sema_check_expr(&sc, nn)) c.nsyn = nn;
+        if (jn) {
+            c.kind = CONN_JEXPR;
+            if (jn->kind == N_STR && connect_generator(S, &c, jn, &sc)) {
+                /* generator form parsed (errors reported) */
+            } else if (sema_check_expr(&sc, jn)) {
+                c.jexpr = jn;
+            }
+            if (c.cond) diag_error(S->D, cond->span, "give the condition inside the generator ('... if cond')");
+        } else if (!c.cond && c.p && !c.nsyn && sema_const_value(c.p, &c.pconst)) {
+            c.kind = CONN_PCONST;
+            if (c.pconst < 0 || c.pconst > 1)
+                diag_error(S->D, p->span, "p must be between 0 and 1, not %g", c.pconst);
+        }
+        if (S->D->nerr > nerr) return;
+    }
+    Connect *nv = arena_alloc(S->A, sizeof *nv * (size_t)(g->nconnects + 1));
+    if (g->nconnects) memcpy(nv, g->connects, sizeof *nv * (size_t)g->nconnects);
+    nv[g->nconnects++] = c;
+    g->connects = nv;
+}
+
+/* ====================================================================
+ * Monitors and runs
+ * ==================================================================== */
+
+Monitor *sema_new_monitor(Sema *S, Decl *d, int kind)
+{
+    Monitor *m = arena_alloc(S->A, sizeof *m);
+    m->kind = kind;
+    m->name = ident_dup(S->A, d->name);
+    m->span = d->name_span;
+    return m;
+}
+
+void sema_decl_monitor(Sema *S, Decl *d)
+{
+    bool spike = ident_eq(d->keyword, "spikemonitor"), state = ident_eq(d->keyword, "statemonitor");
+    if (!spike && !state) {
+        static const char *const kinds[] = { "spikemonitor", "statemonitor" };
+        const char *kw = ident_dup(S->A, d->keyword);
+        const char *sug = diag_suggest(kw, kinds, 2);
+        if (sug) diag_error(S->D, d->span, "unknown declaration '%s'; did you mean '%s'?", kw, sug);
+        else diag_error(S->D, d->span, "unknown declaration '%s' (expected neurons, synapses, spikemonitor, "
+                        "statemonitor, run, or 'name = value')", kw);
+        return;
+    }
+    if (!sema_check_identifier(S, d->name, d->name_span, "monitor name") || !sema_top_unique(S, d->name, d->name_span)) return;
+    Monitor *m = sema_new_monitor(S, d, spike ? MON_SPIKE : MON_STATE);
+    m->record_all = true;
+    for (int k = 0; k < d->nargs; k++) {
+        Arg *a = &d->args[k];
+        if (a->name.n == 0) {
+            Node *v = a->value;
+            if (v->kind != N_NAME) {
+                diag_error(S->D, a->span, "expected a group%s here", state ? " variable such as G.v" : " name");
+                return;
+            }
+            Group *g = sema_find_group(S, v->name);
+            if (!g) {
+                sema_group_ref(S, v->name, v->span, G_NEURONS);
+                return;
+            }
+            if (m->group && m->group != g) {
+                diag_error(S->D, a->span, "a monitor records one group; %s is not %s", g->name, m->group->name);
+                return;
+            }
+            m->group = g;
+            if (spike) {
+                if (v->b) diag_error(S->D, a->span, "a spike monitor takes a group, not a variable");
+                if (g->kind != G_NEURONS) diag_error(S->D, a->span, "%s has no spikes to record", g->name);
+                continue;
+            }
+            if (!v->b) {
+                diag_error(S->D, a->span, "name the variable to record, e.g. %s.v", g->name);
+                return;
+            }
+            Sym *var = sema_group_lookup(g, v->b->name.z, v->b->name.n);
+            if (!var) {
+                Scope sc = { .S = S, .g = g };
+                sema_resolve(&sc, v->b->name, v->b->span);
+                return;
+            }
+            sema_add_to(S, &m->vars, &m->nvars, var);
+        } else if (ident_eq(a->name, "record") && state) {
+            Node *v = a->value;
+            if (v->kind == N_NAME && (ident_eq(v->name, "all") || ident_eq(v->name, "True"))) continue;
+            m->record_all = false;
+            int n = v->kind == N_LIST ? v->nargs : 1;
+            m->record = arena_alloc(S->A, sizeof(int) * (size_t)(n + 1));
+            for (int q = 0; q < n; q++) {
+                Node *e = v->kind == N_LIST ? v->args[q] : v;
+                Scope sc = { .S = S };
+                double x;
+                if (!sema_check_expr(&sc, e) || !sema_const_value(e, &x) || x != floor(x) || x < 0) {
+                    diag_error(S->D, e->span, "record= takes all or a list of neuron indices");
+                    return;
+                }
+                if (m->group && x >= (double)m->group->N) {
+                    diag_error(S->D, e->span, "index %g is out of range for %s (%lld neurons)", x, m->group->name,
+                               (long long)m->group->N);
+                    return;
+                }
+                m->record[m->nrecord++] = (int)x;
+            }
+        } else {
+            diag_error(S->D, a->span, "unknown argument '%.*s' for %s", (int)a->name.n, a->name.z,
+                       ident_dup(S->A, d->keyword));
+            return;
+        }
+    }
+    if (!m->group) {
+        diag_error(S->D, d->span, "%s needs a group to record, e.g. %s %s(G%s)", m->name,
+                   ident_dup(S->A, d->keyword), m->name, state ? ".v" : "");
+        return;
+    }
+    if (state && m->nvars == 0) {
+        diag_error(S->D, d->span, "%s records no variable", m->name);
+        return;
+    }
+    pvec_push(S->A, &S->monitors, m);
+}
+
+void sema_decl_run(Sema *S, Decl *d)
+{
+    Scope sc = { .S = S };
+    double v;
+    if (!sema_check_dim(&sc, d->expr, DIM_SECOND, "the run duration")) return;
+    if (!sema_const_value(d->expr, &v) || !(v >= 0) || isinf(v)) {
+        diag_error(S->D, d->expr->span, "the run duration must be a constant time >= 0");
+        return;
+    }
+    double *p = arena_alloc(S->A, sizeof *p);
+    *p = v;
+    pvec_push(S->A, &S->runs, p);
+}
+
