@@ -41,6 +41,7 @@ static Node *num_node(SnnParse *P, Ident text, Span s);
 static Item *new_item(SnnParse *P, int kind, Ident key, Span s);
 static Decl *new_decl(SnnParse *P, int kind, Span s);
 static Ident *flag_text(SnnParse *P, Span s);
+static Ident *flags_array(SnnParse *P, PVec *v);
 static void items_finish(SnnParse *P, PVec *v, Item ***out, int *n);
 static Item *lines_item(SnnParse *P, Ident key, PVec *lines, Span s);
 static Item *seq_item(SnnParse *P, Ident key, PVec *seq, Span s);
@@ -109,7 +110,7 @@ decl
     : IDENT '=' expr            { $$ = new_decl(P, D_CONST, @$); $$->name = $1; $$->name_span = @1; $$->expr = $3; }
     | FNAME '(' params ')' '=' expr
                                 { $$ = new_decl(P, D_FUNC, @$); $$->name = $1; $$->name_span = @1; $$->expr = $6;
-                                  $$->params = (Ident *)$3.v; $$->nparams = $3.n; }
+                                  $$->params = flags_array(P, &$3); $$->nparams = $3.n; }
     | RUN expr                  { $$ = new_decl(P, D_RUN, @$); $$->keyword = $1; $$->expr = $2; }
     | IDENT IDENT '[' expr ']' '{' items '}'
                                 { $$ = new_decl(P, D_NEURONS, @$); $$->keyword = $1; $$->name = $2; $$->name_span = @2;
@@ -163,7 +164,7 @@ line
                                 { $$ = arena_alloc(A, sizeof *$$); $$->kind = EQ_DIFF; $$->span = @$;
                                   $$->var.z = $1.z + 1; $$->var.n = $1.n - 1; $$->var_span = @1;
                                   $$->expr = $5; $$->unit = $7; $$->unit_span = @7;
-                                  $$->flags = (Ident *)$8.v; $$->nflags = $8.n;
+                                  $$->flags = flags_array(P, &$8); $$->nflags = $8.n;
                                   if ($1.n < 2 || $1.z[0] != 'd' || !ident_eq($3, "dt"))
                                       diag_error(P->D, span_join(@1, @3), "a differential equation starts 'dX/dt', not '%.*s/%.*s'",
                                                  (int)$1.n, $1.z, (int)$3.n, $3.z); }
@@ -171,10 +172,10 @@ line
                                 { $$ = arena_alloc(A, sizeof *$$); $$->kind = EQ_SUBEXPR; $$->span = @$;
                                   if ($2 != '=') diag_error(P->D, @2, "a subexpression is written 'name = expr : unit'");
                                   $$->var = $1; $$->var_span = @1; $$->expr = $3; $$->unit = $5; $$->unit_span = @5;
-                                  $$->flags = (Ident *)$6.v; $$->nflags = $6.n; }
+                                  $$->flags = flags_array(P, &$6); $$->nflags = $6.n; }
     | KEY ':' unit opt_flags    { $$ = arena_alloc(A, sizeof *$$); $$->kind = EQ_PARAM; $$->span = @$;
                                   $$->var = $1; $$->var_span = @1; $$->unit = $3; $$->unit_span = @3;
-                                  $$->flags = (Ident *)$4.v; $$->nflags = $4.n; }
+                                  $$->flags = flags_array(P, &$4); $$->nflags = $4.n; }
     | stmt                      { $$ = arena_alloc(A, sizeof *$$); $$->kind = EQ_STMT; $$->span = @$; $$->stmt = $1; }
     ;
 
@@ -211,6 +212,7 @@ unit
 
 uterm
     : IDENT                     { $$ = ast_name(A, $1, @$); }
+    | FNAME                     { $$ = ast_name(A, $1, @$); }  /* volt (unless refractory) */
     | NUMBER                    { $$ = num_node(P, $1, @$); }
     | uterm POW signed_num      { $$ = ast_bin(A, OP_POW, $1, $3, @$); }
     | '(' unit ')'              { $$ = $2; $$->span = @$; }
@@ -403,6 +405,13 @@ static Ident *flag_text(SnnParse *P, Span s)
     id->z = out;
     id->n = (uint32_t)k;
     return id;
+}
+
+static Ident *flags_array(SnnParse *P, PVec *v)
+{
+    Ident *out = arena_alloc(A, sizeof *out * (size_t)(v->n + 1));
+    for (int k = 0; k < v->n; k++) out[k] = *(Ident *)v->v[k];
+    return out;
 }
 
 static void items_finish(SnnParse *P, PVec *v, Item ***out, int *n)
