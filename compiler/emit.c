@@ -353,12 +353,18 @@ static void emit_update(Emit *E, Group *g)
     }
     fn_begin(E, emit_fn_name(E->A, g, "update"));
     prologue(E, &u, own_arrays);
-    E->idx = "_idx";
-    buf_puts(E->out, "    for (snn_i32 _idx = 0; _idx < _N; _idx++) {\n        const snn_i32 _i = _idx; (void)_i;\n");
-    loads(E, &u, neuron_idx, "        ");
+    bool syn = g->kind == G_SYNAPSES;
+    const char **idx = syn ? syn_idx : neuron_idx;
+    E->idx = syn ? "_s" : "_idx";
+    if (syn)
+        buf_puts(E->out, "    for (snn_i32 _s = 0; _s < _N; _s++) {\n"
+                         "        const snn_i32 _i = a->syn_pre[_s], _j = a->syn_post[_s]; (void)_i; (void)_j;\n");
+    else
+        buf_puts(E->out, "    for (snn_i32 _idx = 0; _idx < _N; _idx++) {\n        const snn_i32 _i = _idx; (void)_i;\n");
+    loads(E, &u, idx, "        ");
     refractory_code(E, g);
     for (int k = 0; k < g->update.n; k++) stmt(E, g->update.v[k], "        ");
-    stores(E, &u, neuron_idx, "        ");
+    stores(E, &u, idx, "        ");
     buf_puts(E->out, "    }\n    return 0;\n}\n");
 }
 
@@ -460,6 +466,30 @@ static void emit_init(Emit *E, Group *g)
     }
     stores(E, &u, idx, "        ");
     buf_puts(b, "    }\n    return 0;\n}\n");
+}
+
+/* A (summed) variable: zero the target variable, then add the subexpression
+ * of every synapse to its target neuron (Brian2's summed_variable). */
+static void emit_summed(Emit *E, Group *g, int k)
+{
+    Sym *s = g->summed[k], *target = g->summed_target[k];
+    Uses u = { 0 };
+    collect(E, &u, s->expr);
+    add_unique(E->A, &u.vars, target);
+    fn_begin(E, arena_printf(E->A, "snn_%s_summed%d", g->name, k));
+    prologue(E, &u, own_arrays);
+    Buf *b = E->out;
+    const char *tl = var_local(E, target);
+    buf_printf(b, "    for (snn_i32 _n = 0; _n < a->%s; _n++) _p_%s[_n] = 0.0;\n", target->side == 1 ? "n_pre" : "n_post",
+               tl);
+    buf_puts(b, "    for (snn_i32 _s = 0; _s < _N; _s++) {\n"
+                "        const snn_i32 _i = a->syn_pre[_s], _j = a->syn_post[_s]; (void)_i; (void)_j;\n");
+    E->idx = "_s";
+    loads(E, &u, syn_idx, "        ");
+    line_directive(E, s->expr->span);
+    buf_printf(b, "        _p_%s[%s] += ", tl, target->side == 1 ? "_i" : "_j");
+    expr(E, s->expr);
+    buf_puts(b, ";\n    }\n    return 0;\n}\n");
 }
 
 /* Synapse creation for connect(condition=, p=, n=) and j expressions: call
@@ -586,6 +616,7 @@ const char *emit_model(Model *M, Diag *D)
         if (g->on_pre.n) emit_event_block(E, g, &g->on_pre, "on_pre");
         if (g->on_post.n) emit_event_block(E, g, &g->on_post, "on_post");
         if (g->ninits) emit_init(E, g);
+        for (int k = 0; k < g->nsummed; k++) emit_summed(E, g, k);
         for (int c = 0; c < g->nconnects; c++)
             if (g->connects[c].kind == CONN_ALL || g->connects[c].kind == CONN_JEXPR)
                 emit_connect(E, g, &g->connects[c]);

@@ -136,8 +136,18 @@ struct Group {
     Group      *src, *tgt;
     StmtList    on_pre, on_post;
     Node       *delay;          /* homogeneous pathway delay */
+    Sym        *delay_var;      /* heterogeneous: per-synapse 'delay' variable */
     Connect    *connects;
     int         nconnects;
+    /* spike generator: spikes given as (index, time) lists */
+    bool        generator;
+    int        *gen_idx;
+    double     *gen_t;          /* seconds */
+    int         ngen;
+    double      gen_period;     /* 0 = no repetition */
+    Sym       **summed;         /* synapses: (summed) subexpressions ... */
+    Sym       **summed_target;  /*   ... and the variables they set (views) */
+    int         nsummed;
     const char *build_error;    /* set when building the network fails */
     /* lowered blocks (IR) */
     Block       update;         /* state update */

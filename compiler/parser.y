@@ -69,7 +69,7 @@ static void args_finish(SnnParse *P, PVec *v, Arg **out, int *n);
 %token <id> AND "and" OR "or" NOT "not" RUN "run" START_EXPR "start of expression"
 %token <id> '(' ')' '[' ']' '{' '}' ',' ';' ':' '=' '+' '-' '*' '/' '%' '<' '>' '.'
 
-%type <node> expr unit uterm signed_num opt_init_value
+%type <node> expr unit uterm signed_num opt_init_value init_scale
 %type <vec> exprs opt_exprs items lines seq flags opt_flags args opt_args params
 %type <decl> decl
 %type <item> item
@@ -186,12 +186,29 @@ stmt
                                 { $$ = arena_alloc(A, sizeof *$$); $$->span = @$; $$->var = $1; $$->var_span = @1; $$->op = $2;
                                   Node *l = arena_alloc(A, sizeof *l); l->kind = N_LIST; l->span = span_join(@3, @5);
                                   l->args = (Node **)$4.v; l->nargs = $4.n;
-                                  $$->expr = $6 ? ast_bin(A, '*', l, $6, span_join(@3, @6)) : l; }
+                                  $$->expr = l;
+                                  if ($6) {
+                                      Node *x = $6;
+                                      while (x->a) { x->span.start = @3.start; x = x->a; }
+                                      x->span.start = @3.start;
+                                      x->a = l;
+                                      $$->expr = $6;
+                                  } }
     ;
 
+/* the unit after a list of initial values: [1, 2]*mV, [0.1, 0.2]/ms, [8, 4]*mV/ms */
 opt_init_value
     : %empty                    { $$ = NULL; }
-    | '*' uterm                 { $$ = $2; }
+    | init_scale                { $$ = $1; }
+    ;
+
+/* built with an empty leftmost operand, filled with the list by the stmt
+ * rule, so that [a, b]*mV/ms is ([a, b]*mV)/ms as in Python */
+init_scale
+    : '*' uterm                 { $$ = ast_bin(A, '*', NULL, $2, @$); }
+    | '/' uterm                 { $$ = ast_bin(A, '/', NULL, $2, @$); }
+    | init_scale '*' uterm      { $$ = ast_bin(A, '*', $1, $3, @$); }
+    | init_scale '/' uterm      { $$ = ast_bin(A, '/', $1, $3, @$); }
     ;
 
 assignop
@@ -256,10 +273,18 @@ args
 arg
     : expr                      { $$ = arena_alloc(A, sizeof *$$); $$->span = @$; $$->value = $1; }
     | IDENT '=' expr            { $$ = arena_alloc(A, sizeof *$$); $$->span = @$; $$->name = $1; $$->value = $3; }
-    | IDENT '=' '[' opt_exprs ']'
+    | IDENT '=' '[' opt_exprs ']' opt_init_value
                                 { $$ = arena_alloc(A, sizeof *$$); $$->span = @$; $$->name = $1;
                                   Node *l = arena_alloc(A, sizeof *l); l->kind = N_LIST; l->span = span_join(@3, @5);
-                                  l->args = (Node **)$4.v; l->nargs = $4.n; $$->value = l; }
+                                  l->args = (Node **)$4.v; l->nargs = $4.n;
+                                  $$->value = l;
+                                  if ($6) {
+                                      Node *x = $6;
+                                      while (x->a) { x->span.start = @3.start; x = x->a; }
+                                      x->span.start = @3.start;
+                                      x->a = l;
+                                      $$->value = $6;
+                                  } }
     ;
 
 opt_exprs

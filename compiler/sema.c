@@ -880,6 +880,32 @@ static void check_equations(Sema *S, Group *g, Item *it)
     sort_subexprs(S, g);
 }
 
+/* The list of an initial value '[a, b]*unit' (its leftmost operand), or NULL. */
+static Node *init_list(Node *e)
+{
+    while (e && e->kind == N_BIN && e->op != OP_POW) e = e->a;
+    return e && e->kind == N_LIST ? e : NULL;
+}
+
+/* Dimension and value of one list element x (dimension dx) with the units
+ * after the list applied in Python's order: ([a, b]*mV)/ms -> (a*mV)/ms. */
+static void list_element(const Node *e, const Node *list, Dim dx, double x, Dim *d, double *v)
+{
+    if (e == list) {
+        *d = dx;
+        *v = x;
+        return;
+    }
+    list_element(e->a, list, dx, x, d, v);
+    double u = 1;
+    sema_const_value(e->b, &u);
+    switch (e->op) {
+    case '*': *d = dim_mul(*d, e->b->dim); *v = *v * u; break;
+    case '/': *d = dim_div(*d, e->b->dim); *v = *v / u; break;
+    default: break;
+    }
+}
+
 /* Check one statement list (reset, on_pre, init): assignments to stored
  * variables with matching units; ':=' declares a temporary. */
 static void check_stmts(Sema *S, Group *g, StmtList *sl, const char *what, bool init)
@@ -914,28 +940,26 @@ static void check_stmts(Sema *S, Group *g, StmtList *sl, const char *what, bool 
             continue;
         }
         st->sym = v;
-        Node *ex = st->expr;
-        if (init && ex->kind == N_BIN && ex->a->kind == N_LIST) ex = ex->a;
-        if (init && ex->kind == N_LIST) {
+        Node *list = init ? init_list(st->expr) : NULL;
+        if (list) {
             /* [a, b, c]*unit: every element is checked with the unit applied */
-            Node *unit = st->expr != ex ? st->expr->b : NULL;
-            Dim ud = DIM_NONE;
-            double scale = 1;
-            if (unit) {
-                if (!sema_check_expr(&sc, unit)) continue;
-                ud = unit->dim;
-                if (!sema_const_value(unit, &scale)) {
-                    diag_error(S->D, unit->span, "the unit after a list must be a constant");
-                    continue;
+            bool ok = true;
+            for (Node *x = st->expr; x != list && ok; x = x->a) {
+                double scale;
+                ok = sema_check_expr(&sc, x->b);
+                if (ok && !sema_const_value(x->b, &scale)) {
+                    diag_error(S->D, x->b->span, "the unit after a list must be a constant");
+                    ok = false;
                 }
             }
-            bool ok = true;
-            for (int m = 0; m < ex->nargs && ok; m++) {
-                ok = sema_check_expr(&sc, ex->args[m]);
+            for (int m = 0; m < list->nargs && ok; m++) {
+                ok = sema_check_expr(&sc, list->args[m]);
                 if (!ok) break;
-                Dim d = dim_mul(ex->args[m]->dim, ud);
+                Dim d;
+                double val;
+                list_element(st->expr, list, list->args[m]->dim, 0, &d, &val);
                 if (!dim_eq(d, v->dim)) {
-                    diag_error(S->D, ex->args[m]->span, "'%s' has unit %s, but this value has unit %s", v->name,
+                    diag_error(S->D, list->args[m]->span, "'%s' has unit %s, but this value has unit %s", v->name,
                                sema_dimstr(S, v->dim), sema_dimstr(S, d));
                     ok = false;
                 }
@@ -1033,11 +1057,8 @@ static void group_inits(Sema *S, Group *g, Item *it)
         InitVal *iv = arena_alloc(S->A, sizeof *iv);
         iv->var = st->sym;
         iv->span = st->span;
-        Node *ex = st->expr;
-        Node *list = ex->kind == N_LIST ? ex : (ex->kind == N_BIN && ex->a->kind == N_LIST) ? ex->a : NULL;
+        Node *list = init_list(st->expr);
         if (list) {
-            double scale = 1;
-            if (list != ex) sema_const_value(ex->b, &scale);
             if (g->kind == G_NEURONS && list->nargs != g->N && g->N > 0) {
                 diag_error(S->D, list->span, "%s has %lld neurons, but the list has %d values", g->name,
                            (long long)g->N, list->nargs);
@@ -1047,14 +1068,15 @@ static void group_inits(Sema *S, Group *g, Item *it)
             iv->nlist = list->nargs;
             for (int m = 0; m < list->nargs; m++) {
                 double x;
+                Dim d;
                 if (!sema_const_value(list->args[m], &x)) {
                     diag_error(S->D, list->args[m]->span, "list values must be constants");
                     break;
                 }
-                iv->list[m] = x * scale;
+                list_element(st->expr, list, DIM_NONE, x, &d, &iv->list[m]);
             }
         } else {
-            iv->expr = ex;
+            iv->expr = st->expr;
         }
         InitVal *nv = arena_alloc(S->A, sizeof *nv * (size_t)(g->ninits + 1));
         if (g->ninits) memcpy(nv, g->inits, sizeof *nv * (size_t)g->ninits);
@@ -1151,6 +1173,33 @@ static void decl_neurons(Sema *S, Decl *d)
     if ((it = find_item(d, "init", NULL)) && it->kind == I_STMTS) group_inits(S, g, it);
 }
 
+/* delay: a constant gives every synapse the same delay (one spike queue per
+ * pathway); an expression of i, j, rand() or synapse variables gives each
+ * synapse its own, stored in a 'delay' variable set after connect(). */
+static void synapse_delay(Sema *S, Group *g, Node *e)
+{
+    Scope sc = { .S = S, .g = g };
+    double v;
+    if (!sema_check_dim(&sc, e, DIM_SECOND, "the delay")) return;
+    if (sema_const_value(e, &v)) {
+        if (v < 0) diag_error(S->D, e->span, "the delay must be >= 0, not %g s", v);
+        else g->delay = e;
+        return;
+    }
+    Sym *dv = sema_new_sym(S, SYM_VAR, ident_cstr("delay"), e->span);
+    dv->dim = DIM_SECOND;
+    dv->role = VR_DELAY;
+    add_var(S, g, dv);
+    g->delay_var = dv;
+    InitVal *nv = arena_alloc(S->A, sizeof *nv * (size_t)(g->ninits + 1));
+    if (g->ninits) memcpy(nv, g->inits, sizeof *nv * (size_t)g->ninits);
+    nv[g->ninits].var = dv;
+    nv[g->ninits].expr = e;
+    nv[g->ninits].span = e->span;
+    g->ninits++;
+    g->inits = nv;
+}
+
 static void decl_synapses(Sema *S, Decl *d)
 {
     if (!ident_eq(d->keyword, "synapses")) {
@@ -1177,17 +1226,9 @@ static void decl_synapses(Sema *S, Decl *d)
         check_stmts(S, g, &it->stmts, "on_post", false);
         g->on_post = it->stmts;
     }
-    if ((it = find_item(d, "delay", NULL)) && it->kind == I_EXPR) {
-        Scope sc = { .S = S };
-        double v;
-        if (sema_check_dim(&sc, it->expr, DIM_SECOND, "the delay")) {
-            if (!sema_const_value(it->expr, &v) || v < 0)
-                diag_error(S->D, it->expr->span, "the delay must be a constant duration >= 0");
-            else g->delay = it->expr;
-        }
-    }
     if ((it = find_item(d, "method", NULL)) && it->kind == I_EXPR) group_method(S, g, it);
     if ((it = find_item(d, "init", NULL)) && it->kind == I_STMTS) group_inits(S, g, it);
+    if ((it = find_item(d, "delay", NULL)) && it->kind == I_EXPR) synapse_delay(S, g, it->expr);
     for (it = find_item(d, "connect", NULL); it; it = find_item(d, "connect", it))
         if (it->kind == I_CALL) sema_synapse_connect(S, g, it);
 }

@@ -237,16 +237,201 @@ Monitor *sema_new_monitor(Sema *S, Decl *d, int kind)
     return m;
 }
 
+/* A list argument [a, b, c] or [a, b]*unit (any chain of * and / by
+ * constants) as SI values, with the elements' dimension. */
+static double *list_values(Sema *S, Node *v, int *n, Dim *dim)
+{
+    Node *chain[16];
+    int nchain = 0;
+    Node *list = v;
+    while (list->kind == N_BIN && (list->op == '*' || list->op == '/') && nchain < 16) {
+        chain[nchain++] = list;
+        list = list->a;
+    }
+    if (list->kind != N_LIST) {
+        diag_error(S->D, v->span, "expected a list such as [0, 1, 2] or [1, 2]*ms");
+        return NULL;
+    }
+    Scope sc = { .S = S };
+    double scale = 1;
+    Dim sd = DIM_NONE;
+    for (int k = nchain - 1; k >= 0; k--) {
+        double x;
+        if (!sema_check_expr(&sc, chain[k]->b) || !sema_const_value(chain[k]->b, &x)) {
+            diag_error(S->D, chain[k]->b->span, "the unit after a list must be a constant");
+            return NULL;
+        }
+        scale = chain[k]->op == '*' ? scale * x : scale / x;
+        sd = chain[k]->op == '*' ? dim_mul(sd, chain[k]->b->dim) : dim_div(sd, chain[k]->b->dim);
+    }
+    double *out = arena_alloc(S->A, sizeof *out * (size_t)(list->nargs + 1));
+    *dim = sd;
+    for (int k = 0; k < list->nargs; k++) {
+        double x;
+        if (!sema_check_expr(&sc, list->args[k]) || !sema_const_value(list->args[k], &x)) {
+            diag_error(S->D, list->args[k]->span, "list values must be constants");
+            return NULL;
+        }
+        *dim = dim_mul(list->args[k]->dim, sd);
+        out[k] = x * scale;
+    }
+    *n = list->nargs;
+    return out;
+}
+
+static Group *input_group(Sema *S, Decl *d, Node *size)
+{
+    if (!sema_check_identifier(S, d->name, d->name_span, "group name") || !sema_top_unique(S, d->name, d->name_span))
+        return NULL;
+    double n;
+    if (!size) {
+        diag_error(S->D, d->span, "give the number of neurons first, e.g. %.*s %.*s(100, ...)", (int)d->keyword.n,
+                   d->keyword.z, (int)d->name.n, d->name.z);
+        return NULL;
+    }
+    if (!const_int(S, size, "the number of neurons", &n)) return NULL;
+    if (n < 1 || n > 2e9) {
+        diag_error(S->D, size->span, "the number of neurons must be at least 1");
+        return NULL;
+    }
+    Group *g = arena_alloc(S->A, sizeof *g);
+    g->kind = G_NEURONS;
+    g->name = ident_dup(S->A, d->name);
+    g->span = d->name_span;
+    g->index = S->groups.n;
+    g->N = (int64_t)n;
+    return g;
+}
+
+/* spikegenerator NAME(N, indices=[...], times=[...]*ms, period=P) -- Brian2's
+ * SpikeGeneratorGroup: neuron indices[k] spikes at times[k] (in the step that
+ * contains it), repeated every period if one is given. */
+static void decl_spikegenerator(Sema *S, Decl *d)
+{
+    Node *size = NULL, *ind = NULL, *times = NULL, *period = NULL;
+    for (int k = 0; k < d->nargs; k++) {
+        Arg *a = &d->args[k];
+        if (!a->name.n && k == 0) size = a->value;
+        else if (ident_eq(a->name, "N")) size = a->value;
+        else if (ident_eq(a->name, "indices")) ind = a->value;
+        else if (ident_eq(a->name, "times")) times = a->value;
+        else if (ident_eq(a->name, "period")) period = a->value;
+        else {
+            diag_error(S->D, a->span, "spikegenerator takes N, indices=, times= and period=");
+            return;
+        }
+    }
+    Group *g = input_group(S, d, size);
+    if (!g) return;
+    if (!ind || !times) {
+        diag_error(S->D, d->span, "spikegenerator needs indices=[...] and times=[...]*ms");
+        return;
+    }
+    int ni, nt;
+    Dim di, dt;
+    double *iv = list_values(S, ind, &ni, &di), *tv = list_values(S, times, &nt, &dt);
+    if (!iv || !tv) return;
+    if (ni != nt) {
+        diag_error(S->D, times->span, "indices has %d values but times has %d", ni, nt);
+        return;
+    }
+    if (nt && !dim_eq(dt, DIM_SECOND)) {
+        diag_error(S->D, times->span, "times must be durations (e.g. [1, 2]*ms), not %s", sema_dimstr(S, dt));
+        return;
+    }
+    g->generator = true;
+    g->ngen = ni;
+    g->gen_idx = arena_alloc(S->A, sizeof(int) * (size_t)(ni + 1));
+    g->gen_t = tv;
+    for (int k = 0; k < ni; k++) {
+        if (iv[k] != floor(iv[k]) || iv[k] < 0 || iv[k] >= (double)g->N) {
+            diag_error(S->D, ind->span, "index %g is not a neuron of %s (0 to %lld)", iv[k], g->name, (long long)g->N - 1);
+            return;
+        }
+        if (tv[k] < 0) {
+            diag_error(S->D, times->span, "spike times must be >= 0");
+            return;
+        }
+        g->gen_idx[k] = (int)iv[k];
+    }
+    if (period) {
+        Scope sc = { .S = S };
+        if (!sema_check_dim(&sc, period, DIM_SECOND, "period") || !sema_const_value(period, &g->gen_period)) return;
+        for (int k = 0; k < nt; k++)
+            if (g->gen_period > 0 && tv[k] >= g->gen_period) {
+                diag_error(S->D, times->span, "spike times must be smaller than the period");
+                return;
+            }
+    }
+    pvec_push(S->A, &S->groups, g);
+}
+
+/* poissongroup NAME(N, rates=EXPR) -- Brian2's PoissonGroup: each neuron
+ * spikes in a step with probability rates*dt; rates may depend on i and t.
+ * It is an ordinary group whose threshold is 'rand() < rates*dt'. */
+static void decl_poissongroup(Sema *S, Decl *d)
+{
+    Node *size = NULL, *rates = NULL;
+    for (int k = 0; k < d->nargs; k++) {
+        Arg *a = &d->args[k];
+        if (!a->name.n && k == 0) size = a->value;
+        else if (ident_eq(a->name, "N")) size = a->value;
+        else if (ident_eq(a->name, "rates") || (!a->name.n && k == 1)) rates = a->value;
+        else {
+            diag_error(S->D, a->span, "poissongroup takes N and rates=");
+            return;
+        }
+    }
+    Group *g = input_group(S, d, size);
+    if (!g) return;
+    if (!rates) {
+        diag_error(S->D, d->span, "poissongroup needs rates=..., e.g. rates=15*Hz");
+        return;
+    }
+    Scope sc = { .S = S, .g = g };
+    Dim hz;
+    dim_pow(DIM_SECOND, -1, 1, &hz);
+    if (!sema_check_dim(&sc, rates, hz, "rates")) return;
+    Sym *r = sema_new_sym(S, SYM_SUBEXPR, ident_cstr("rates"), rates->span);
+    r->dim = hz;
+    r->expr = rates;
+    r->owner = g;
+    sema_add_to(S, &g->subexprs, &g->nsubexprs, r);
+    Arena *A = S->A;
+    Span sp = rates->span;
+    Node *rn = ast_name(A, ident_cstr("rates"), sp);
+    rn->sym = r;
+    rn->dim = hz;
+    Node *dtn = ast_name(A, ident_cstr("dt"), sp);
+    dtn->sym = model_builtin(S->M, B_DT);
+    dtn->dim = DIM_SECOND;
+    Node *p = ast_bin(A, '*', rn, dtn, sp);
+    Node *call = ast_call(A, ident_cstr("rand"), NULL, 0, sp);
+    call->sym = model_func(S->M, FN_RAND);
+    Node *cmp = ast_bin(A, '<', call, p, sp);
+    cmp->type = TY_BOOL;
+    g->threshold = cmp;
+    pvec_push(S->A, &S->groups, g);
+}
+
 void sema_decl_monitor(Sema *S, Decl *d)
 {
+    if (ident_eq(d->keyword, "spikegenerator")) {
+        decl_spikegenerator(S, d);
+        return;
+    }
+    if (ident_eq(d->keyword, "poissongroup")) {
+        decl_poissongroup(S, d);
+        return;
+    }
     bool spike = ident_eq(d->keyword, "spikemonitor"), state = ident_eq(d->keyword, "statemonitor");
     if (!spike && !state) {
-        static const char *const kinds[] = { "spikemonitor", "statemonitor" };
+        static const char *const kinds[] = { "spikemonitor", "statemonitor", "spikegenerator", "poissongroup" };
         const char *kw = ident_dup(S->A, d->keyword);
-        const char *sug = diag_suggest(kw, kinds, 2);
+        const char *sug = diag_suggest(kw, kinds, 4);
         if (sug) diag_error(S->D, d->span, "unknown declaration '%s'; did you mean '%s'?", kw, sug);
         else diag_error(S->D, d->span, "unknown declaration '%s' (expected neurons, synapses, spikemonitor, "
-                        "statemonitor, run, or 'name = value')", kw);
+                        "statemonitor, spikegenerator, poissongroup, run, or 'name = value')", kw);
         return;
     }
     if (!sema_check_identifier(S, d->name, d->name_span, "monitor name") || !sema_top_unique(S, d->name, d->name_span)) return;
@@ -300,7 +485,7 @@ void sema_decl_monitor(Sema *S, Decl *d)
                     diag_error(S->D, e->span, "record= takes all or a list of neuron indices");
                     return;
                 }
-                if (m->group && x >= (double)m->group->N) {
+                if (m->group && m->group->kind == G_NEURONS && x >= (double)m->group->N) {
                     diag_error(S->D, e->span, "index %g is out of range for %s (%lld neurons)", x, m->group->name,
                                (long long)m->group->N);
                     return;

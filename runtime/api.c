@@ -15,7 +15,7 @@
 
 #include "../compiler/diag.h"
 #include "../compiler/emit.h"
-#include "../compiler/integrate.h"
+#include "../compiler/lower.h"
 #include "../compiler/parse.h"
 #include "../compiler/sema.h"
 #include "jit.h"
@@ -257,9 +257,7 @@ static int load(snn_ctx *ctx, const char *src_text, size_t len, const char *name
     } else {
         Model *M = sema_program(A, D, prog, ov, ctx->noverrides);
         for (int k = 0; k < ctx->noverrides; k++) take_diags(ctx, ov[k].D);
-        if (M)
-            for (int k = 0; k < M->ngroups; k++)
-                if (M->groups[k]->nodes) integrate_group(M, M->groups[k], D);
+        if (M) lower_model(M, D);
         if (!M || D->nerr) {
             take_diags(ctx, D);
             rc = sema_code(D);

@@ -92,6 +92,38 @@ static int connect_all(Net *net, RtGroup *r, Group *g, Jit *jit, Arena *A)
     return SNN_OK;
 }
 
+static int cmp_gen(const void *a, const void *b)
+{
+    const int64_t *x = a, *y = b;
+    return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+/* Spike generator: times to steps as Brian2 does (timestep(t, dt)), sorted
+ * by step and then index. */
+static int make_generator(RtGroup *r, const Group *g, double dt)
+{
+    int64_t *pairs = malloc(sizeof *pairs * 2 * (size_t)(g->ngen + 1));
+    r->gen_step = malloc(sizeof *r->gen_step * (size_t)(g->ngen + 1));
+    r->gen_idx = malloc(sizeof *r->gen_idx * (size_t)(g->ngen + 1));
+    if (!pairs || !r->gen_step || !r->gen_idx) {
+        free(pairs);
+        return SNN_ENOMEM;
+    }
+    for (int k = 0; k < g->ngen; k++) {
+        pairs[2 * k] = snn_timestep(g->gen_t[k], dt);
+        pairs[2 * k + 1] = g->gen_idx[k];
+    }
+    qsort(pairs, (size_t)g->ngen, 2 * sizeof *pairs, cmp_gen);
+    for (int k = 0; k < g->ngen; k++) {
+        r->gen_step[k] = pairs[2 * k];
+        r->gen_idx[k] = (int32_t)pairs[2 * k + 1];
+    }
+    free(pairs);
+    r->ngen = (size_t)g->ngen;
+    r->gen_period = g->gen_period > 0 ? (int64_t)(g->gen_period / dt + 0.5) : 0;
+    return SNN_OK;
+}
+
 int build_network(Model *M, Jit *jit, Arena *A, uint64_t seed, Net **out)
 {
     Net *net = net_new(M->dt, seed);
@@ -124,13 +156,27 @@ int build_network(Model *M, Jit *jit, Arena *A, uint64_t seed, Net **out)
         r->on_pre = g->on_pre.n ? block(jit, A, g, "on_pre") : NULL;
         r->on_post = g->on_post.n ? block(jit, A, g, "on_post") : NULL;
         r->init = g->ninits ? block(jit, A, g, "init") : NULL;
+        if (g->generator) {
+            int rc = make_generator(r, g, M->dt);
+            if (rc) return rc;
+        }
+        if (g->nsummed) {
+            r->summed = calloc((size_t)g->nsummed, sizeof *r->summed);
+            if (!r->summed) return SNN_ENOMEM;
+            for (int q = 0; q < g->nsummed; q++) {
+                r->summed[q] = (snn_block_fn)jit_symbol(jit, arena_printf(A, "snn_%s_summed%d", g->name, q));
+                if (!r->summed[q]) return SNN_EJIT;
+            }
+            r->nsummed = g->nsummed;
+        }
         if (g->kind == G_SYNAPSES) {
             r->src = rt[g->src->index];
             r->tgt = rt[g->tgt->index];
+            r->delay_var = g->delay_var ? g->delay_var->var_index : -1;
             if (g->delay) {
                 double d;
                 sema_const_value(g->delay, &d);
-                r->delay_steps = (int)snn_timestep(d, M->dt);
+                r->delay_steps = (int)(d / M->dt + 0.5);
             }
             int rc = connect_all(net, r, g, jit, A);
             if (rc) return rc;
@@ -145,7 +191,7 @@ int build_network(Model *M, Jit *jit, Arena *A, uint64_t seed, Net **out)
             r->nvars = m->nvars;
             r->vars = calloc((size_t)m->nvars, sizeof *r->vars);
             r->varnames = calloc((size_t)m->nvars, sizeof *r->varnames);
-            int64_t n = m->record_all ? m->group->N : m->nrecord;
+            int64_t n = m->record_all ? r->group->n : m->nrecord;
             r->nrec = (int)n;
             r->rec = calloc((size_t)(n > 0 ? n : 1), sizeof *r->rec);
             if (!r->vars || !r->varnames || !r->rec) return SNN_ENOMEM;
@@ -153,10 +199,17 @@ int build_network(Model *M, Jit *jit, Arena *A, uint64_t seed, Net **out)
                 r->vars[v] = m->vars[v]->var_index;
                 r->varnames[v] = strdup(m->vars[v]->name);
             }
-            for (int64_t q = 0; q < n; q++) r->rec[q] = m->record_all ? (int32_t)q : m->record[q];
+            for (int64_t q = 0; q < n; q++) {
+                r->rec[q] = m->record_all ? (int32_t)q : m->record[q];
+                if (r->rec[q] >= r->group->n) {
+                    m->group->build_error = arena_printf(A, "%s records index %d, but %s has only %lld", m->name,
+                                                         r->rec[q], m->group->name, (long long)r->group->n);
+                    return SNN_ESEMA;
+                }
+            }
         }
     }
-    net_init(net);
+    if (net_init(net)) return SNN_ENOMEM;
     /* Brian2 runs the objects of one slot in name order */
     qsort(net->groups, (size_t)net->ngroups, sizeof *net->groups, cmp_group_name);
     return SNN_OK;

@@ -77,6 +77,10 @@ static void group_free(RtGroup *g)
         for (int k = 0; k <= g->delay_steps; k++) free(g->queue[k].v);
     free(g->queue);
     free(g->scratch.v);
+    free(g->summed);
+    free(g->gen_step);
+    free(g->syn_delay);
+    free(g->gen_idx);
     free(g);
 }
 
@@ -147,6 +151,7 @@ RtGroup *net_add_group(Net *net, const char *name, int kind, int64_t n, int nvar
     g->n = n;
     g->nvars = nvars;
     g->stream = (uint64_t)net->ngroups;
+    g->delay_var = -1;
     g->varnames = calloc((size_t)nvars + 1, sizeof *g->varnames);
     g->init_values = calloc((size_t)nvars + 1, sizeof *g->init_values);
     if (!g->name || !g->varnames || !g->init_values) return NULL;
@@ -251,13 +256,17 @@ static snn_args args_for(Net *net, RtGroup *g)
     return a;
 }
 
+static bool prepare_delays(Net *net, RtGroup *s);
+
 int net_init(Net *net)
 {
     for (int k = 0; k < net->ngroups; k++) {
         RtGroup *g = net->groups[k];
-        if (!g->init) continue;
-        snn_args a = args_for(net, g);
-        g->init(&a);
+        if (g->init) {
+            snn_args a = args_for(net, g);
+            g->init(&a);
+        }
+        if (g->kind == RG_SYNAPSES && !prepare_delays(net, g)) return -1;
     }
     return 0;
 }
@@ -294,12 +303,70 @@ static void deliver(Net *net, RtGroup *s, const int32_t *neurons, size_t nn, con
 static void pathway_pre(Net *net, RtGroup *s)
 {
     int size = s->delay_steps + 1;
-    I32Vec *slot = &s->queue[(s->queue_pos + s->delay_steps) % size];
-    for (int32_t k = 0; k < s->src->nspikes; k++) i32vec_push(slot, s->src->spikes[k]);
-    I32Vec *due = &s->queue[s->queue_pos];
-    if (due->n) deliver(net, s, due->v, due->n, s->pre_start, s->pre_syn, s->on_pre);
-    due->n = 0;
+    if (s->syn_delay) {
+        /* heterogeneous: each synapse id goes to the slot of its own delay */
+        for (int32_t k = 0; k < s->src->nspikes; k++) {
+            int32_t i = s->src->spikes[k];
+            for (int32_t q = s->pre_start[i]; q < s->pre_start[i + 1]; q++) {
+                int32_t syn = s->pre_syn[q];
+                i32vec_push(&s->queue[(s->queue_pos + s->syn_delay[syn]) % size], syn);
+            }
+        }
+        I32Vec *due = &s->queue[s->queue_pos];
+        if (due->n) {
+            snn_args a = args_for(net, s);
+            a.idx = due->v;
+            a.nidx = (snn_i32)due->n;
+            s->on_pre(&a);
+        }
+        due->n = 0;
+    } else {
+        I32Vec *slot = &s->queue[(s->queue_pos + s->delay_steps) % size];
+        for (int32_t k = 0; k < s->src->nspikes; k++) i32vec_push(slot, s->src->spikes[k]);
+        I32Vec *due = &s->queue[s->queue_pos];
+        if (due->n) deliver(net, s, due->v, due->n, s->pre_start, s->pre_syn, s->on_pre);
+        due->n = 0;
+    }
     s->queue_pos = (s->queue_pos + 1) % size;
+}
+
+/* Heterogeneous delays: convert the 'delay' variable to whole steps (Brian2:
+ * (int)(delay/dt + 0.5)) and size the ring for the largest. */
+static bool prepare_delays(Net *net, RtGroup *s)
+{
+    if (s->delay_var < 0 || s->syn_delay) return true;
+    s->syn_delay = malloc(sizeof *s->syn_delay * (size_t)(s->n > 0 ? s->n : 1));
+    if (!s->syn_delay) return false;
+    int maxd = 0;
+    for (int64_t k = 0; k < s->n; k++) {
+        double d = s->arr[s->delay_var][k];
+        int steps = d > 0 ? (int)(d / net->dt + 0.5) : 0;
+        s->syn_delay[k] = steps;
+        if (steps > maxd) maxd = steps;
+    }
+    for (int k = 0; k <= s->delay_steps; k++) free(s->queue[k].v);
+    free(s->queue);
+    s->delay_steps = maxd;
+    s->queue_pos = 0;
+    s->queue = calloc((size_t)maxd + 1, sizeof *s->queue);
+    return s->queue != NULL;
+}
+
+/* Spike generator: emit the spikes scheduled for this step. */
+static void generate(Net *net, RtGroup *g)
+{
+    if (g->gen_period > 0 && net->step >= g->gen_offset + g->gen_period) {
+        g->gen_offset += g->gen_period * ((net->step - g->gen_offset) / g->gen_period);
+        g->gen_pos = 0;
+    }
+    int64_t rel = net->step - g->gen_offset;
+    while (g->gen_pos < g->ngen && g->gen_step[g->gen_pos] < rel) g->gen_pos++;
+    int32_t n = 0;
+    while (g->gen_pos < g->ngen && g->gen_step[g->gen_pos] == rel) {
+        int32_t i = g->gen_idx[g->gen_pos++];
+        if (n == 0 || g->spikes[n - 1] != i) g->spikes[n++] = i;
+    }
+    g->nspikes = n;
 }
 
 bool net_add_op(Net *net, int slot, int64_t every, net_op_fn fn, void *ud)
@@ -330,7 +397,14 @@ int net_run(Net *net, int64_t nsteps)
         for (int k = 0; k < net->nmonitors; k++)
             if (net->monitors[k]->kind == RM_STATE) record_state(net, net->monitors[k]);
         if (net->nops) run_ops(net, SLOT_START);
-        /* groups */
+        /* groups: summed variables first (Brian2: order of the target - 1) */
+        for (int k = 0; k < net->ngroups; k++) {
+            RtGroup *g = net->groups[k];
+            for (int q = 0; q < g->nsummed; q++) {
+                snn_args a = args_for(net, g);
+                g->summed[q](&a);
+            }
+        }
         for (int k = 0; k < net->ngroups; k++) {
             RtGroup *g = net->groups[k];
             if (g->update && g->n > 0) {
@@ -344,6 +418,7 @@ int net_run(Net *net, int64_t nsteps)
             RtGroup *g = net->groups[k];
             if (g->kind != RG_NEURONS) continue;
             g->nspikes = 0;
+            if (g->gen_step) generate(net, g);
             if (g->thresh) {
                 snn_args a = args_for(net, g);
                 a.out = g->spikes;

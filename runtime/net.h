@@ -31,7 +31,16 @@ struct RtGroup {
     double     **arr;            /* arr[var][index] */
     double      *init_values;    /* default value per var (lastspike: -1e4 s) */
     snn_block_fn update, thresh, reset, init, on_pre, on_post;
+    snn_block_fn *summed;        /* synapses: (summed) variable updaters */
+    int          nsummed;
     uint64_t     stream;         /* random-number stream of this object */
+    /* spike generator: spikes sorted by (step, index), emitted in the
+     * thresholds slot; with a period they repeat every period_steps */
+    int64_t     *gen_step;
+    int32_t     *gen_idx;
+    size_t       ngen, gen_pos;
+    int64_t      gen_period;     /* steps; 0 = once */
+    int64_t      gen_offset;     /* start step of the current period */
     /* spikes of the current step (neurons) */
     int32_t     *spikes;
     int32_t      nspikes;
@@ -41,7 +50,9 @@ struct RtGroup {
     int32_t     *pre_start;      /* CSR by source: synapses of neuron i are */
     int32_t     *pre_syn;        /*   pre_syn[pre_start[i] .. pre_start[i+1]) */
     int32_t     *post_start, *post_syn;   /* the same by target */
-    int          delay_steps;    /* homogeneous on_pre delay */
+    int          delay_steps;    /* homogeneous on_pre delay; heterogeneous: the largest */
+    int32_t     *syn_delay;      /* heterogeneous: delay in steps per synapse, else NULL */
+    int          delay_var;      /* index of the 'delay' variable, or -1 */
     I32Vec      *queue;          /* ring of delay_steps+1 spike lists */
     int          queue_pos;
     I32Vec       scratch;        /* synapse ids of one delivery */

@@ -1,12 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /* snn.h -- the public interface of libsnn, the snnc spiking-network runtime.
  *
- * A context holds one network.  Load a .snn model (from a file or a string),
- * optionally override constants, then run: the model is checked, turned into
- * C, compiled in memory and simulated with Brian2's time-step semantics.
- * Every call returns SNN_OK (0) or an error code; snn_errmsg() and
- * snn_diag_*() tell what went wrong.  The library never exits, aborts or
- * prints unless asked to (snn_set_error_cb). */
+ * A context holds one network.  Its model is .snn text: loaded from files or
+ * strings, and added to in code with the same equation and statement strings
+ * a .snn file holds (snn_add_neurons, ...).  Every change is checked at once,
+ * with the diagnostics a .snn file gets.  The first run (or snn_build) turns
+ * the model into C, compiles it in memory and builds the network; later runs
+ * only simulate.  Values (variables, constants) change without recompiling;
+ * a change of the model recompiles in milliseconds and keeps the state of
+ * the objects that still exist, and the time.
+ *
+ * Every call that can fail returns SNN_OK (0) or an SNN_E* code; snn_errmsg()
+ * and snn_diag_*() tell what went wrong.  The library never exits, aborts or
+ * prints unless asked to (snn_set_error_cb).  Values are in SI units (volt,
+ * second, siemens, ...).  Contexts are independent; use each one from one
+ * thread at a time. */
 #ifndef SNN_H
 #define SNN_H
 
@@ -21,6 +29,7 @@ extern "C" {
 #define SNN_VERSION_MINOR 1
 #define SNN_VERSION_PATCH 0
 #define SNN_VERSION_STRING "0.1.0"
+#define SNN_VERSION_NUMBER (SNN_VERSION_MAJOR * 10000 + SNN_VERSION_MINOR * 100 + SNN_VERSION_PATCH)
 
 #if defined(__GNUC__)
 #define SNN_API __attribute__((visibility("default")))
@@ -29,17 +38,18 @@ extern "C" {
 #endif
 
 /* Status codes. */
-#define SNN_OK       0
-#define SNN_ESYNTAX  1   /* the model text does not parse */
-#define SNN_EUNITS   2   /* a dimension mismatch */
-#define SNN_ESEMA    3   /* any other error in the model */
-#define SNN_EJIT     4   /* generated code did not compile */
-#define SNN_ENOMEM   5   /* out of memory */
-#define SNN_EIO      6   /* a file could not be read or written */
-#define SNN_EMISUSE  7   /* calls in the wrong order or bad arguments */
+#define SNN_OK        0
+#define SNN_ESYNTAX   1  /* the model text does not parse */
+#define SNN_EUNITS    2  /* a dimension mismatch */
+#define SNN_ESEMA     3  /* any other error in the model */
+#define SNN_EJIT      4  /* generated code did not compile */
+#define SNN_ENOMEM    5  /* out of memory */
+#define SNN_EIO       6  /* a file could not be read or written, or is damaged */
+#define SNN_EMISUSE   7  /* calls in the wrong order or bad arguments */
 #define SNN_ENOTFOUND 8  /* no object or variable of that name */
 
 typedef struct snn_ctx snn_ctx;
+typedef struct snn_snapshot snn_snapshot;
 
 /* ---- lifecycle ------------------------------------------------------- */
 
@@ -52,57 +62,173 @@ SNN_API const char *snn_version(void);
 
 /* ---- loading models -------------------------------------------------- */
 
-/* Parse and check a model from a file.  MUST be called once, before any run. */
+/* Add the declarations of a .snn file to the model and check it all.  May be
+ * called more than once; on error the model is left as it was. */
 SNN_API int snn_load_file(snn_ctx *ctx, const char *path);
-/* Same from memory; chunkname names the source in diagnostics. */
+/* Same from memory; chunkname names the text in diagnostics. */
 SNN_API int snn_load_string(snn_ctx *ctx, const char *src, size_t len, const char *chunkname);
-/* Override a model constant before loading: "NAME=EXPR" (e.g. "w_gi=0.5*nS").
- * The dimension must match the model's.  MUST be called before snn_load_*. */
+/* Override a model constant: "NAME=EXPR" (e.g. "w_gi=0.5*nS"); the dimension
+ * must match.  Constants computed from it follow.  Any time; after the build
+ * the new value takes effect without recompiling. */
 SNN_API int snn_set_override(snn_ctx *ctx, const char *assignment);
-/* Seed for rand()/randn() (default 0).  MUST be called before snn_load_*. */
+/* Seed of rand()/randn() and random connections (default 0).  Before the
+ * build; later it changes the random numbers from the next step on. */
 SNN_API int snn_set_seed(snn_ctx *ctx, uint64_t seed);
+
+/* ---- building networks in code --------------------------------------- */
+/* Each call adds .snn text (see snn_model_source) and checks the model; on
+ * error it returns the code, the diagnostics name the call (e.g.
+ * "snn_add_neurons(G):3:12"), and the model is left as it was.  Strings are
+ * those of a .snn file (Brian2's); NULL or "" leaves an item out. */
+
+/* A constant: name = expr, e.g. ("tau", "10*ms"). */
+SNN_API int snn_add_const(snn_ctx *ctx, const char *name, const char *expr);
+/* A neuron group of n neurons: equations (one per line), threshold
+ * condition, reset statements, refractory period or condition, method. */
+SNN_API int snn_add_neurons(snn_ctx *ctx, const char *name, int64_t n, const char *equations,
+                            const char *threshold, const char *reset, const char *refractory,
+                            const char *method);
+/* Synapses from group source to group target: model equations, on_pre and
+ * on_post statements, connect arguments (e.g. "i=0, j=2", "p=0.1"). */
+SNN_API int snn_add_synapses(snn_ctx *ctx, const char *name, const char *source, const char *target,
+                             const char *model, const char *on_pre, const char *on_post, const char *connect);
+/* A monitor: kind "spikemonitor" or "statemonitor", args as in the file
+ * ("G", "G.v, G.w, record=[0, 2]"). */
+SNN_API int snn_add_monitor(snn_ctx *ctx, const char *kind, const char *name, const char *args);
+/* An input object written "kind name(args)" (the language's input kinds). */
+SNN_API int snn_add_input(snn_ctx *ctx, const char *kind, const char *name, const char *args);
+/* Set item key ("init", "delay", "method", "threshold", "model", "connect",
+ * ...) of a group or synapses added in code, replacing the old one; NULL
+ * removes it.  SNN_EMISUSE for objects that come from loaded text. */
+SNN_API int snn_set_item(snn_ctx *ctx, const char *object, const char *key, const char *text);
+/* Same, but add to the item: lines to a block (model, init, reset, on_pre,
+ * on_post), another connect(...); other keys are replaced. */
+SNN_API int snn_add_item(snn_ctx *ctx, const char *object, const char *key, const char *text);
+/* The whole model as .snn text (loaded chunks and added objects, in order);
+ * owned by the context, valid until the model changes. */
+SNN_API const char *snn_model_source(snn_ctx *ctx);
 
 /* ---- running --------------------------------------------------------- */
 
-/* Compile the loaded model and build the network (done by the first run if
- * not called).  Returns SNN_EJIT if the generated code does not compile. */
+/* Compile the model and build the network, or rebuild it after a change
+ * (keeping time, state of the objects that still exist, and recorded data).
+ * Done by the first run if not called.  Nothing to do if up to date. */
 SNN_API int snn_build(snn_ctx *ctx);
-/* Simulate for a duration in seconds (rounded to whole steps). */
+/* Simulate for a duration in seconds (rounded to whole steps, as Brian2).
+ * A callback that stops the run still gives SNN_OK. */
 SNN_API int snn_run(snn_ctx *ctx, double duration);
-/* Run every 'run' statement of the model file, in order. */
+/* Simulate nsteps time steps (>= 0). */
+SNN_API int snn_run_steps(snn_ctx *ctx, int64_t nsteps);
+/* Run every 'run' statement of the model, in order. */
 SNN_API int snn_run_script(snn_ctx *ctx);
-/* Current simulation time in seconds, and the step length. */
+/* Current simulation time in seconds (step * dt), and the step length. */
 SNN_API double snn_time(const snn_ctx *ctx);
 SNN_API double snn_dt(const snn_ctx *ctx);
 
-/* ---- reading results ------------------------------------------------- */
+/* ---- callbacks (Brian2's network_operation) -------------------------- */
+
+/* Schedule slots of one time step, in order. */
+#define SNN_SLOT_START      0  /* before the state update (state monitors record here) */
+#define SNN_SLOT_GROUPS     1  /* after the state updates */
+#define SNN_SLOT_THRESHOLDS 2  /* after thresholds and spike monitors */
+#define SNN_SLOT_SYNAPSES   3  /* after the synaptic pathways */
+#define SNN_SLOT_RESETS     4  /* after the resets */
+#define SNN_SLOT_END        5  /* end of the step */
+
+/* Called at its slot in every step that is a multiple of 'every'; it may
+ * read and write state and constants and add spikes.  Return non-zero to
+ * end the run after this step. */
+typedef int (*snn_callback)(snn_ctx *ctx, void *ud);
+/* Add a callback; kept across rebuilds.  Not from inside a callback. */
+SNN_API int snn_add_callback(snn_ctx *ctx, int slot, int64_t every, snn_callback fn, void *ud);
+/* Remove every callback.  Not from inside a callback. */
+SNN_API int snn_clear_callbacks(snn_ctx *ctx);
+
+/* ---- reading and writing state --------------------------------------- */
+/* These build the network first if needed.  Group means a neuron group or a
+ * synapses object (then one value per synapse). */
 
 /* Number of neurons (or synapses) of a group, or -1 if there is none. */
 SNN_API int64_t snn_group_size(snn_ctx *ctx, const char *group);
-/* Pointer to a variable's values (SI units, one double per neuron or
- * synapse), valid until the next run; NULL if unknown. */
+/* A variable's values, one double per neuron or synapse, to read or write in
+ * place; valid until the network is rebuilt or freed.  NULL if unknown. */
 SNN_API double *snn_var(snn_ctx *ctx, const char *group, const char *var, size_t *count);
-/* Spikes recorded by a spike monitor: neuron indices and time steps (the
- * spike time is step * dt).  The arrays stay owned by the context. */
+/* Copy a variable's values to out (n >= the group's size). */
+SNN_API int snn_get_var(snn_ctx *ctx, const char *group, const char *var, double *out, size_t n);
+/* Set a variable: n == 1 gives every element that value, n == size copies. */
+SNN_API int snn_set_var(snn_ctx *ctx, const char *group, const char *var, const double *values, size_t n);
+/* Name of variable k (0..) of a group, NULL past the end. */
+SNN_API const char *snn_var_name(snn_ctx *ctx, const char *group, int k);
+/* A constant's current value. */
+SNN_API int snn_get_const(snn_ctx *ctx, const char *name, double *value);
+/* Change a constant for the code that runs from now on, without
+ * recompiling; kept across rebuilds.  Constants computed from it keep their
+ * values (snn_set_override recomputes them). */
+SNN_API int snn_set_const(snn_ctx *ctx, const char *name, double value);
+/* Make neuron idx[k] of group spike at time times[k] (>= now; the step is
+ * Brian2's round-down of t/dt): recorded, delivered through synapses, reset
+ * and made refractory as a threshold crossing is. */
+SNN_API int snn_add_spikes(snn_ctx *ctx, const char *group, const int32_t *idx, const double *times, size_t n);
+/* Source and target neuron of every synapse of a synapses object. */
+SNN_API int snn_synapses(snn_ctx *ctx, const char *name, const int32_t **pre, const int32_t **post,
+                         size_t *count);
+
+/* ---- results --------------------------------------------------------- */
+/* Arrays stay owned by the context, valid until the next run or change. */
+
+/* Spikes of a spike monitor: neuron indices and steps (t = step * dt). */
 SNN_API int snn_spikes(snn_ctx *ctx, const char *monitor, const int32_t **idx, const int64_t **steps,
                        size_t *count);
+/* Recorded values of a state monitor: nsteps rows (steps[s] * dt), each of
+ * nidx recorded indices (idx) times nvars variables: variable v of index
+ * idx[r] at row s is values[(s * nidx + r) * nvars + v]. */
+SNN_API int snn_trace(snn_ctx *ctx, const char *monitor, const int64_t **steps, size_t *nsteps,
+                      const double **values, const int32_t **idx, int *nidx, int *nvars);
+/* Name of recorded variable k of a state monitor, NULL past the end. */
+SNN_API const char *snn_trace_var(snn_ctx *ctx, const char *monitor, int k);
+/* Forget everything monitors recorded (e.g. between runs of a sweep). */
+SNN_API int snn_clear_monitors(snn_ctx *ctx);
 /* Monitors of the model, by position (0..n-1); names stay owned. */
 SNN_API int snn_monitor_count(const snn_ctx *ctx);
 SNN_API const char *snn_monitor_name(const snn_ctx *ctx, int k);
-/* Write every monitor to DIR/<name>.csv (creating DIR).  Files are written
- * to a temporary name and renamed, so no half-written output is left. */
+/* Write every monitor to DIR/<name>.csv (creating DIR), as snnc does: files
+ * are written to a temporary name and renamed. */
 SNN_API int snn_write_outputs(snn_ctx *ctx, const char *dir);
-/* One-line summaries, e.g. "SM: 34 spikes (G: 20, 13, 1)", joined by
- * newlines; owned by the context. */
+/* One-line summaries, e.g. "SM: 34 spikes ...", joined by newlines; owned. */
 SNN_API const char *snn_summary(snn_ctx *ctx);
-/* The generated C code of the loaded model; owned by the context. */
+/* The generated C code of the model; owned by the context. */
 SNN_API const char *snn_generated_code(snn_ctx *ctx);
 /* Which integration method each group uses, one "G: euler" line per group. */
 SNN_API const char *snn_methods(snn_ctx *ctx);
 
+/* ---- snapshots ------------------------------------------------------- */
+/* A snapshot holds the whole state: time, seed, constants, every variable,
+ * the spikes of the current step, spike queues, what monitors recorded, and
+ * spikes added with snn_add_spikes.  Restoring it into a network with the
+ * same objects (the same context, or another one with the same model)
+ * continues bit for bit as the original.  Callbacks are not part of it.
+ * The file format is the machine's (same byte order and doubles). */
+
+/* Take a snapshot of the current state (builds the network if needed). */
+SNN_API int snn_snapshot_take(snn_ctx *ctx, snn_snapshot **out);
+/* Restore a snapshot; SNN_EMISUSE (state unchanged) if the network's objects
+ * differ from the snapshot's.  Not from inside a callback. */
+SNN_API int snn_snapshot_restore(snn_ctx *ctx, const snn_snapshot *snap);
+/* Free a snapshot; NULL is allowed. */
+SNN_API void snn_snapshot_free(snn_snapshot *snap);
+/* The snapshot as bytes (the file format), owned by the snapshot. */
+SNN_API const void *snn_snapshot_data(const snn_snapshot *snap, size_t *size);
+/* A snapshot from bytes made by snn_snapshot_data (copied); SNN_EIO if damaged. */
+SNN_API int snn_snapshot_from_data(const void *data, size_t size, snn_snapshot **out);
+/* Take a snapshot and write it to a file (via a temporary name). */
+SNN_API int snn_snapshot_save(snn_ctx *ctx, const char *path);
+/* Read a snapshot file and restore it. */
+SNN_API int snn_snapshot_load(snn_ctx *ctx, const char *path);
+
 /* ---- timing ---------------------------------------------------------- */
 
-/* Seconds spent parsing+checking, emitting, JIT-compiling, and simulating. */
+/* Seconds spent in the last check (parse, units, equations), the last emit
+ * and JIT compile, and simulating in total. */
 SNN_API void snn_timings(const snn_ctx *ctx, double *parse, double *emit, double *jit, double *sim);
 
 /* ---- errors ---------------------------------------------------------- */
@@ -110,7 +236,7 @@ SNN_API void snn_timings(const snn_ctx *ctx, double *parse, double *emit, double
 /* The last error as text: every diagnostic rendered (file:line:col, the
  * source line, a caret), or "" if none. */
 SNN_API const char *snn_errmsg(const snn_ctx *ctx);
-/* Structured diagnostics of the last failing call. */
+/* Structured diagnostics of the last failing call (errors and notes). */
 SNN_API int snn_diag_count(const snn_ctx *ctx);
 SNN_API int snn_diag_get(const snn_ctx *ctx, int k, const char **file, int *line, int *col, const char **msg);
 /* Called with each rendered diagnostic as it is reported (ud is passed

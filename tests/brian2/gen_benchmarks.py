@@ -3,7 +3,8 @@ COBA and COBAHH examples (4000 neurons, 1 s) and the final weight
 distribution of the STDP example (Song, Miller & Abbott 2000), seeds 1..6.
 
 Usage: /usr/bin/python3 tests/brian2/gen_benchmarks.py MODEL [SEEDS...] [--duration-stdp S]
-  MODEL in cuba, coba, cobahh, stdp. Results are merged into
+  MODEL in cuba, coba, cobahh, stdp (seeds default 1..6; STDP runs 100 s as
+  in the example). `gen_benchmarks.py summarize` only recomputes mean/std. Results are merged into
   tests/data/brian2/benchmarks.json (one entry per model).
 Code-generation target: cython (runtime); seed(k) is called right before each
 network is built (start_scope() first), as in the examples.
@@ -240,8 +241,29 @@ SOURCES = {
     'stdp': 'examples/synapses/STDP.py',
 }
 
+def summarize(entry):
+    """mean and sample std (ddof=1) over all seeds stored so far; timing
+    fields (*_s) and n_synapses are left out."""
+    per = list(entry['per_seed'].values())
+    keys = [x for x in per[0] if not x.endswith('_s') and x != 'n_synapses']
+    entry['mean'] = {x: float(np.mean([v[x] for v in per])) for x in keys}
+    entry['std'] = {x: float(np.std([v[x] for v in per], ddof=1)) if len(per) > 1 else 0.0
+                    for x in keys}
+    entry['seeds'] = sorted(int(s) for s in entry['per_seed'])
+    entry['note'] = ('run_s = wall time of run() (the first seed of a process includes '
+                     'Cython compilation); wall_s = build + run')
+
+
 if __name__ == '__main__':
     args = sys.argv[1:]
+    if args == ['summarize']:   # recompute mean/std of the stored results only
+        fn = os.path.join(OUT, 'benchmarks.json')
+        res = json.load(open(fn))
+        for e in res.values():
+            summarize(e)
+        with open(fn, 'w') as f:
+            json.dump(res, f, indent=1, sort_keys=True)
+        sys.exit(0)
     if '--duration-stdp' in args:
         p = args.index('--duration-stdp')
         STDP_DURATION = float(args[p + 1])*second
@@ -261,11 +283,7 @@ if __name__ == '__main__':
         r['wall_s'] = time.time() - t0
         entry['per_seed'][str(k)] = r
         print(name, k, r, flush=True)
-        # means over all seeds stored so far
-        keys = [x for x in r if not x.endswith('_s') and x not in ('n_synapses',)]
-        entry['mean'] = {x: float(np.mean([v[x] for v in entry['per_seed'].values()]))
-                         for x in keys}
-        entry['seeds'] = sorted(int(s) for s in entry['per_seed'])
+        summarize(entry)
         res[name] = entry
         with open(fn, 'w') as f:
             json.dump(res, f, indent=1, sort_keys=True)
