@@ -122,7 +122,7 @@ enum ItemKind {
     I_STMTS,        /* reset / on_pre / on_post: statements */
     I_NAME,         /* method: name */
     I_INIT,         /* init { var = expr ... } */
-    I_CALL,         /* connect(args) */
+    I_CALL,         /* connect(args), run_regularly(dt=...) { statements } */
 };
 
 typedef struct Item {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sema.h"
+#include "symbolic.h"
 
 extern const char snn_abi_text[];      /* runtime/abi.h, embedded at build time */
 
@@ -24,6 +25,10 @@ typedef struct Emit {
     int     rand_site;         /* call-site counter for rand()/randn() */
     const char *idx;           /* C name of the loop index for rand() */
     const char *step;          /* C expression of the step for rand() */
+    bool    hoist;             /* hoist loop invariants into _lio_N */
+    Buf    *saved;             /* the function's buffer while a loop body is built */
+    Buf     lio;               /* _lio_N declarations */
+    PVec    lio_text;          /* their expressions' text, to share equal ones */
 } Emit;
 
 /* Names used by a block: which variables it reads and writes. */
@@ -112,7 +117,7 @@ static bool fold_literal(const Node *n, double *out)
 {
     if (n->kind == N_NAME && n->sym && n->sym->kind == SYM_CONST) return false;
     if (n->kind == N_CALL && n->sym && n->sym->kind == SYM_FUNC &&
-        (n->sym->builtin == FN_RAND || n->sym->builtin == FN_RANDN))
+        FN_IS_RANDOM(n->sym->builtin))
         return false;
     if (n->a && !fold_literal(n->a, out)) return false;
     if (n->b && !fold_literal(n->b, out)) return false;
@@ -142,14 +147,21 @@ static const char *const c_func[FN_COUNT] = {
     [FN_COS] = "cos", [FN_TAN] = "tan", [FN_SINH] = "sinh", [FN_COSH] = "cosh", [FN_TANH] = "tanh",
     [FN_ARCSIN] = "asin", [FN_ARCCOS] = "acos", [FN_ARCTAN] = "atan", [FN_ABS] = "fabs",
     [FN_SIGN] = "_snn_sign", [FN_FLOOR] = "floor", [FN_CEIL] = "ceil", [FN_CLIP] = "_snn_clip",
-    [FN_INT] = "_snn_int",
+    [FN_INT] = "_snn_int", [FN_EXPREL] = "_snn_exprel",
 };
 
 static void call(Emit *E, const Node *n)
 {
     Buf *b = E->out;
-    if (n->sym->kind == SYM_USERFUNC) buf_printf(b, "uf_%s(", n->sym->name);
-    else if (n->sym->builtin == FN_RAND || n->sym->builtin == FN_RANDN) {
+    if (n->sym->kind == SYM_USERFUNC || n->sym->kind == SYM_TIMEDARRAY) buf_printf(b, "uf_%s(", n->sym->name);
+    else if (n->sym->builtin == FN_BINOMIAL) {
+        buf_printf(b, "snn_rand_binomial(a->seed, a->stream, %s, %s, %d, ", E->step, E->idx, E->rand_site++);
+        expr(E, n->args[0]);
+        buf_puts(b, ", ");
+        expr(E, n->args[1]);
+        buf_puts(b, ")");
+        return;
+    } else if (n->sym->builtin == FN_RAND || n->sym->builtin == FN_RANDN) {
         buf_printf(b, "%s(a->seed, a->stream, %s, %s, %d)",
                    n->sym->builtin == FN_RAND ? "snn_rand_uniform" : "snn_rand_normal", E->step, E->idx,
                    E->rand_site++);
@@ -162,12 +174,78 @@ static void call(Emit *E, const Node *n)
     buf_puts(b, ")");
 }
 
+/* Is n the same for every index of a loop (constants, units, t, dt, N and
+ * pure functions of them)? */
+static bool invariant(const Node *n)
+{
+    if (!n) return true;
+    if (n->kind == N_NAME) {
+        const Sym *s = n->sym;
+        if (!s) return false;
+        if (s->kind == SYM_CONST || s->kind == SYM_UNIT) return true;
+        return s->kind == SYM_BUILTIN && (s->builtin == B_T || s->builtin == B_DT || s->builtin == B_N ||
+                                          s->builtin == B_N_PRE || s->builtin == B_N_POST);
+    }
+    if (n->kind == N_CALL && (!n->sym || n->sym->kind != SYM_FUNC || n->sym->builtin == FN_RAND ||
+                              n->sym->builtin == FN_RANDN || n->sym->builtin == FN_BINOMIAL))
+        return false;
+    if (n->kind == N_LIST || n->kind == N_STR) return false;
+    if (!invariant(n->a) || !invariant(n->b)) return false;
+    for (int k = 0; k < n->nargs; k++)
+        if (!invariant(n->args[k])) return false;
+    return true;
+}
+
+/* Hoist an invariant subtree into a _lio_N local declared before the loop
+ * (Brian2's loop-invariant optimisation); equal subtrees share one. */
+static void hoisted(Emit *E, const Node *n)
+{
+    Buf tmp, *out = E->out;
+    buf_init(&tmp, E->A);
+    E->out = &tmp;
+    E->hoist = false;
+    expr(E, n);
+    E->hoist = true;
+    E->out = out;
+    int k = 0;
+    while (k < E->lio_text.n && strcmp(E->lio_text.v[k], tmp.p)) k++;
+    if (k == E->lio_text.n) {
+        pvec_push(E->A, &E->lio_text, tmp.p);
+        buf_printf(&E->lio, "    const double _lio_%d = %s;\n", k, tmp.p);
+    }
+    buf_printf(out, "_lio_%d", k);
+}
+
+/* Start a loop body: statements go to a side buffer so that the invariants
+ * found in them can be declared before the loop. */
+static void loop_begin(Emit *E)
+{
+    E->saved = E->out;
+    E->out = arena_alloc(E->A, sizeof *E->out);
+    buf_init(E->out, E->A);
+    buf_init(&E->lio, E->A);
+    E->lio_text.n = 0;
+    E->hoist = true;
+}
+
+static void loop_end(Emit *E)
+{
+    E->hoist = false;
+    buf_puts(E->saved, E->lio.p);
+    buf_puts(E->saved, E->out->p);
+    E->out = E->saved;
+}
+
 static void expr(Emit *E, const Node *n)
 {
     Buf *b = E->out;
     double v;
     if (n->kind != N_NUM && fold_literal(n, &v)) {
         put_double(b, v);
+        return;
+    }
+    if (E->hoist && n->kind != N_NUM && n->kind != N_NAME && invariant(n)) {
+        hoisted(E, n);
         return;
     }
     switch (n->kind) {
@@ -330,9 +408,24 @@ static void refractory_code(Emit *E, Group *g)
     Buf *b = E->out;
     if (g->refractory_kind == REF_TIME) {
         line_directive(E, g->refractory->span);
-        buf_puts(b, "        not_refractory = (double)(snn_timestep(t - lastspike, dt) >= snn_timestep(");
-        expr(E, g->refractory);
-        buf_puts(b, ", dt));\n");
+        if (invariant(g->refractory)) {
+            /* timestep(t - lastspike, dt) >= timestep(ref, dt) without a
+             * division per neuron: t - lastspike is a whole number of steps
+             * (to rounding), 1e-3*dt away from the threshold below */
+            buf_puts(&E->lio, "    const double _ref_t = (double)_snn_timestep(");
+            Buf *out = E->out;
+            E->out = &E->lio;
+            E->hoist = false;
+            expr(E, g->refractory);
+            E->hoist = true;
+            E->out = out;
+            buf_puts(&E->lio, ", dt) * dt - 1e-3 * dt;\n");
+            buf_puts(b, "        not_refractory = (double)(t - lastspike >= _ref_t);\n");
+        } else {
+            buf_puts(b, "        not_refractory = (double)(_snn_timestep(t - lastspike, dt) >= _snn_timestep(");
+            expr(E, g->refractory);
+            buf_puts(b, ", dt));\n");
+        }
     } else if (g->refractory_kind == REF_COND) {
         line_directive(E, g->refractory->span);
         buf_puts(b, "        not_refractory = (double)(not_refractory || !(");
@@ -353,6 +446,7 @@ static void emit_update(Emit *E, Group *g)
     }
     fn_begin(E, emit_fn_name(E->A, g, "update"));
     prologue(E, &u, own_arrays);
+    loop_begin(E);
     bool syn = g->kind == G_SYNAPSES;
     const char **idx = syn ? syn_idx : neuron_idx;
     E->idx = syn ? "_s" : "_idx";
@@ -366,6 +460,7 @@ static void emit_update(Emit *E, Group *g)
     for (int k = 0; k < g->update.n; k++) stmt(E, g->update.v[k], "        ");
     stores(E, &u, idx, "        ");
     buf_puts(E->out, "    }\n    return 0;\n}\n");
+    loop_end(E);
 }
 
 static void emit_threshold(Emit *E, Group *g)
@@ -379,6 +474,7 @@ static void emit_threshold(Emit *E, Group *g)
     }
     fn_begin(E, emit_fn_name(E->A, g, "thresh"));
     prologue(E, &u, own_arrays);
+    loop_begin(E);
     E->idx = "_idx";
     Buf *b = E->out;
     buf_puts(b, "    snn_i32 _n = 0;\n    for (snn_i32 _idx = 0; _idx < _N; _idx++) {\n"
@@ -391,6 +487,7 @@ static void emit_threshold(Emit *E, Group *g)
     buf_puts(b, "            a->out[_n++] = _idx;\n");
     if (ref) buf_puts(b, "            _p_not_refractory[_idx] = 0.0;\n            _p_lastspike[_idx] = t;\n");
     buf_puts(b, "        }\n    }\n    return _n;\n}\n");
+    loop_end(E);
 }
 
 /* Statements run for a list of indices: reset (neurons), on_pre / on_post
@@ -402,15 +499,20 @@ static void emit_event_block(Emit *E, Group *g, StmtList *sl, const char *kind)
     fn_begin(E, emit_fn_name(E->A, g, kind));
     bool syn = g->kind == G_SYNAPSES;
     prologue(E, &u, own_arrays);
+    loop_begin(E);
     Buf *b = E->out;
-    buf_puts(b, "    for (snn_i32 _k = 0; _k < a->nidx; _k++) {\n");
+    /* run_regularly blocks run for every index; events for a->idx */
+    bool all = !strncmp(kind, "extra", 5);
+    buf_puts(b, all ? "    for (snn_i32 _k = 0; _k < _N; _k++) {\n" : "    for (snn_i32 _k = 0; _k < a->nidx; _k++) {\n");
     if (syn) {
-        buf_puts(b, "        const snn_i32 _s = a->idx[_k];\n"
+        buf_puts(b, all ? "        const snn_i32 _s = _k;\n" : "        const snn_i32 _s = a->idx[_k];\n");
+        buf_puts(b, ""
                     "        const snn_i32 _i = a->syn_pre[_s], _j = a->syn_post[_s];\n"
                     "        (void)_i; (void)_j;\n");
         E->idx = "_s";
     } else {
-        buf_puts(b, "        const snn_i32 _idx = a->idx[_k], _i = _idx; (void)_i;\n");
+        buf_puts(b, all ? "        const snn_i32 _idx = _k, _i = _idx; (void)_i;\n"
+                        : "        const snn_i32 _idx = a->idx[_k], _i = _idx; (void)_i;\n");
         E->idx = "_idx";
     }
     const char **idx = syn ? syn_idx : neuron_idx;
@@ -418,6 +520,7 @@ static void emit_event_block(Emit *E, Group *g, StmtList *sl, const char *kind)
     for (int k = 0; k < sl->n; k++) stmt(E, sl->v[k], "        ");
     stores(E, &u, idx, "        ");
     buf_puts(b, "    }\n    return 0;\n}\n");
+    loop_end(E);
 }
 
 /* Initial values, in the order written, for every index of the group. */
@@ -478,6 +581,7 @@ static void emit_summed(Emit *E, Group *g, int k)
     add_unique(E->A, &u.vars, target);
     fn_begin(E, arena_printf(E->A, "snn_%s_summed%d", g->name, k));
     prologue(E, &u, own_arrays);
+    loop_begin(E);
     Buf *b = E->out;
     const char *tl = var_local(E, target);
     buf_printf(b, "    for (snn_i32 _n = 0; _n < a->%s; _n++) _p_%s[_n] = 0.0;\n", target->side == 1 ? "n_pre" : "n_post",
@@ -490,6 +594,23 @@ static void emit_summed(Emit *E, Group *g, int k)
     buf_printf(b, "        _p_%s[%s] += ", tl, target->side == 1 ? "_i" : "_j");
     expr(E, s->expr);
     buf_puts(b, ";\n    }\n    return 0;\n}\n");
+    loop_end(E);
+}
+
+/* Does a connection condition depend on the target (j or _post variables)? */
+static bool uses_target(const Node *n)
+{
+    if (!n) return false;
+    if (n->kind == N_NAME && n->sym) {
+        if (n->sym->kind == SYM_BUILTIN && n->sym->builtin == B_J) return true;
+        if (n->sym->kind == SYM_VAR && n->sym->side != 1) return true;
+        if (n->sym->kind == SYM_SUBEXPR) return true;
+    }
+    if (uses_target(n->a) || uses_target(n->b)) return true;
+    for (int k = 0; k < n->nargs; k++)
+        if (uses_target(n->args[k])) return true;
+    return n->kind == N_CALL && n->sym && n->sym->kind == SYM_FUNC &&
+           FN_IS_RANDOM(n->sym->builtin);
 }
 
 /* Synapse creation for connect(condition=, p=, n=) and j expressions: call
@@ -510,6 +631,14 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
     E->idx = "_j";
     E->step = "(snn_i64)_i";
     static const char *conn_idx[3] = { "_s", "_i", "_j" };
+    double pconst = 1;
+    bool jump = c->kind == CONN_ALL && !c->nsyn && (!c->p || sema_const_value(c->p, &pconst)) &&
+                !uses_target(c->cond) && pconst > 0;
+    if (c->kind == CONN_ALL && c->p && sema_const_value(c->p, &pconst) && pconst <= 0) {
+        buf_puts(b, "    return 0;\n}\n");
+        E->step = "a->step";
+        return;
+    }
     line_directive(E, c->span);
     buf_puts(b, "    for (snn_i32 _i = 0; _i < a->n_pre; _i++) {\n");
     if (c->kind == CONN_JEXPR) {
@@ -540,6 +669,30 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
         expr(E, c->jexpr);
         buf_printf(b, ");\n            if (_j < 0 || _j >= a->n_post) { %s }\n",
                    c->skip_if_invalid ? "continue;" : "return -1 - _i;");
+    } else if (jump) {
+        /* constant p and a condition on i only: skip from target to target
+         * with geometric gaps, so the cost follows the synapses made */
+        loads(E, &u, conn_idx, "        ");
+        if (c->cond) {
+            line_directive(E, c->cond->span);
+            buf_puts(b, "        if (!(");
+            expr(E, c->cond);
+            buf_puts(b, ")) continue;\n");
+        }
+        buf_puts(b, "        snn_i64 _jj = -1;\n"
+                    "        for (snn_i32 _d = 0;; _d++) {\n");
+        if (pconst >= 1) buf_puts(b, "            _jj++;\n");
+        else {
+            buf_puts(b, "            const double _u = snn_rand_uniform(a->seed, a->stream, (snn_i64)_i, _d, 2000000);\n"
+                        "            _jj += 1 + (snn_i64)floor(log1p(-_u) / ");
+            put_double(b, log1p(-pconst));
+            buf_puts(b, ");\n");
+        }
+        buf_puts(b, "            if (_jj >= a->n_post) break;\n"
+                    "            const snn_i32 _j = (snn_i32)_jj;\n"
+                    "            if (a->push(a->ud, _i, _j)) return -1;\n        }\n    }\n    return 0;\n}\n");
+        E->step = "a->step";
+        return;
     } else {
         buf_puts(b, "        for (snn_i32 _j = 0; _j < a->n_post; _j++) {\n");
     }
@@ -577,15 +730,48 @@ static const char prelude[] =
     "double sin(double); double cos(double); double tan(double); double sinh(double);\n"
     "double cosh(double); double tanh(double); double asin(double); double acos(double);\n"
     "double atan(double); double fabs(double); double floor(double); double ceil(double);\n"
-    "double pow(double, double); double fmod(double, double);\n"
+    "double pow(double, double); double fmod(double, double); double expm1(double); double log1p(double);\n"
+    "static double _snn_exprel(double x) { if (x > -1e-16 && x < 1e-16) return 1.0; if (x > 717) return 1.0/0.0; return expm1(x) / x; }\n"
+    "#define _snn_timestep(x, dt) ((snn_i64)(((x) + 1e-3 * (dt)) / (dt)))\n"
     "static double _snn_sign(double x) { return (double)((x > 0) - (x < 0)); }\n"
     "static double _snn_clip(double x, double lo, double hi) { return x < lo ? lo : x > hi ? hi : x; }\n"
     "static double _snn_int(double x) { return (double)(snn_i64)x; }\n"
     "static double _snn_mod(double x, double y) { double r = fmod(x, y); return (r != 0 && ((r < 0) != (y < 0))) ? r + y : r; }\n";
 
-static void emit_userfunc(Emit *E, Sym *f)
+/* A timedarray as a static table and Brian2's lookup: the index of time t
+ * is (int)((t/epsilon + 0.5)/K) with epsilon = dt/K, clipped to the table. */
+static void emit_timedarray(Emit *E, Sym *f)
 {
     Buf *b = E->out;
+    int n = f->rows * (f->cols ? f->cols : 1);
+    buf_printf(b, "static const double _ta_%s[%d] = {", f->name, n);
+    for (int k = 0; k < n; k++) {
+        buf_puts(b, k % 8 ? ", " : (k ? ",\n    " : "\n    "));
+        put_double(b, f->data[k]);
+    }
+    buf_puts(b, "\n};\n");
+    double r = 8.0 / E->M->dt * f->value;
+    int K = 1;
+    while (K < r) K *= 2;
+    buf_printf(b, "static double uf_%s(double t%s)\n{\n    const double epsilon = ", f->name, f->cols ? ", double _n" : "");
+    put_double(b, f->value);
+    buf_printf(b, " / %d;\n    int _k = (int)((t / epsilon + 0.5) / %d);\n"
+                  "    if (_k < 0) _k = 0;\n    if (_k >= %d) _k = %d;\n", K, K, f->rows, f->rows - 1);
+    if (f->cols) buf_printf(b, "    return _ta_%s[_k * %d + (int)_n];\n}\n", f->name, f->cols);
+    else buf_printf(b, "    return _ta_%s[_k];\n}\n", f->name);
+}
+
+static void emit_userfunc(Emit *E, Sym *f)
+{
+    if (f->kind == SYM_TIMEDARRAY) {
+        emit_timedarray(E, f);
+        return;
+    }
+    Buf *b = E->out;
+    if (sym_is_lib(f)) {
+        buf_puts(b, sym_lib_c_code(f->builtin));    /* expm1, exprel, ... */
+        return;
+    }
     buf_printf(b, "static double uf_%s(", f->name);
     for (int k = 0; k < f->nparams; k++) buf_printf(b, "%sdouble %s", k ? ", " : "", f->params[k]->name);
     if (!f->nparams) buf_puts(b, "void");
@@ -617,6 +803,8 @@ const char *emit_model(Model *M, Diag *D)
         if (g->on_post.n) emit_event_block(E, g, &g->on_post, "on_post");
         if (g->ninits) emit_init(E, g);
         for (int k = 0; k < g->nsummed; k++) emit_summed(E, g, k);
+        for (int k = 0; k < g->nextras; k++)
+            emit_event_block(E, g, &g->extras[k].stmts, arena_printf(E->A, "extra%d", k));
         for (int c = 0; c < g->nconnects; c++)
             if (g->connects[c].kind == CONN_ALL || g->connects[c].kind == CONN_JEXPR)
                 emit_connect(E, g, &g->connects[c]);

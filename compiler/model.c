@@ -9,7 +9,7 @@
 static const char *const fn_names[FN_COUNT] = {
     "exp", "log", "log10", "sqrt", "sin", "cos", "tan", "sinh", "cosh",
     "tanh", "arcsin", "arccos", "arctan", "abs", "sign", "floor", "ceil",
-    "clip", "int", "rand", "randn",
+    "clip", "int", "rand", "randn", "exprel", "_binomial",
 };
 
 const char *model_func_name(int fn) { return fn_names[fn]; }

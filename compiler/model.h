@@ -19,13 +19,14 @@ enum SymKind {
     SYM_USERFUNC,  /* function defined in the model file */
     SYM_TEMP,      /* ':=' temporary or integrator temporary (_v, __k_1_v) */
     SYM_PARAM,     /* parameter of a user function */
+    SYM_TIMEDARRAY,/* timedarray: values over time (and neurons), called as f(t) or f(t, i) */
 };
 
 /* Built-in functions.  ORDER: keep the table in functions.c in step. */
 enum Fn {
     FN_EXP, FN_LOG, FN_LOG10, FN_SQRT, FN_SIN, FN_COS, FN_TAN, FN_SINH, FN_COSH,
     FN_TANH, FN_ARCSIN, FN_ARCCOS, FN_ARCTAN, FN_ABS, FN_SIGN, FN_FLOOR, FN_CEIL,
-    FN_CLIP, FN_INT, FN_RAND, FN_RANDN, FN_COUNT
+    FN_CLIP, FN_INT, FN_RAND, FN_RANDN, FN_EXPREL, FN_BINOMIAL, FN_COUNT
 };
 
 /* Built-in variables. */
@@ -68,6 +69,8 @@ struct Sym {
     Sym       **params;         /* SYM_USERFUNC */
     int         nparams;
     Node       *unit_expr;      /* declared unit, for messages */
+    double     *data;           /* SYM_TIMEDARRAY: rows x cols values (SI) */
+    int         rows, cols;     /*   cols == 0: one value per time step */
 };
 
 /* IR: a list of statements to run per index, split by Brian2's rules into a
@@ -78,6 +81,19 @@ typedef struct Block {
 } Block;
 
 enum { G_NEURONS, G_SYNAPSES };
+
+/* Schedule slots (Brian2's default schedule), for blocks that choose one. */
+enum { SL_START, SL_GROUPS, SL_THRESHOLDS, SL_SYNAPSES, SL_RESETS, SL_END };
+
+/* A block of statements run for every index of a group in a slot every
+ * `every` seconds: run_regularly, or a Poisson input onto one variable. */
+typedef struct Extra {
+    int         slot;           /* 3*SL_X + 1 (X), + 0 (before_X), + 2 (after_X) */
+    int         order;
+    double      every;          /* seconds; 0 = every step */
+    StmtList    stmts;
+    Span        span;
+} Extra;
 enum { REF_NONE, REF_TIME, REF_COND };
 
 typedef struct InitVal {
@@ -145,6 +161,12 @@ struct Group {
     double     *gen_t;          /* seconds */
     int         ngen;
     double      gen_period;     /* 0 = no repetition */
+    int         order;          /* order: of all the group's objects */
+    bool        has_pre_order, has_post_order;
+    int         pre_order, post_order;   /* synapses: pathway orders (-1, +1) */
+    int         summed_slot;    /* synapses: when the summed variables run, or -1 */
+    struct Extra *extras;       /* run_regularly blocks and Poisson inputs */
+    int         nextras;
     Sym       **summed;         /* synapses: (summed) subexpressions ... */
     Sym       **summed_target;  /*   ... and the variables they set (views) */
     int         nsummed;
@@ -153,7 +175,7 @@ struct Group {
     Block       update;         /* state update */
 };
 
-enum { MON_SPIKE, MON_STATE };
+enum { MON_SPIKE, MON_STATE, MON_RATE };
 
 typedef struct Monitor {
     int         kind;
@@ -165,11 +187,17 @@ typedef struct Monitor {
     int        *record;         /* indices, or NULL for all */
     int         nrecord;
     bool        record_all;
+    double      rec_dt;         /* MON_STATE: recording period (0 = every step) */
+    int         when_slot;      /* -1: the default slot of the kind of monitor */
+    int         order;
+    bool        has_order;
 } Monitor;
 
 typedef struct Model {
     Arena      *arena;
     double      dt;             /* seconds */
+    uint64_t    seed;           /* 'seed = N' in the model (used without --seed) */
+    bool        has_seed;
     Span        dt_span;
     Sym       **consts;         /* constant table, const_index order */
     int         nconsts;
@@ -184,6 +212,10 @@ typedef struct Model {
     Sym        *funcs[FN_COUNT];    /* lazily made by model_func */
     Sym        *builtins[B_XI + 1]; /* lazily made by model_builtin */
 } Model;
+
+/* rand(), randn() and the binomial of Poisson inputs: a fresh number per
+ * call, never folded or hoisted. */
+#define FN_IS_RANDOM(f) ((f) == FN_RAND || (f) == FN_RANDN || (f) == FN_BINOMIAL)
 
 /* The shared symbol of a built-in function / variable (never NULL). */
 Sym *model_func(Model *M, int fn);

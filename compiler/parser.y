@@ -141,6 +141,9 @@ item
     : KEY ':' seq               { $$ = seq_item(P, $1, &$3, @$); }
     | BLOCKKEY '{' lines '}'    { $$ = lines_item(P, $1, &$3, @$); }
     | FNAME '(' opt_args ')'    { $$ = new_item(P, I_CALL, $1, @$); args_finish(P, &$3, &$$->args, &$$->nargs); }
+    | FNAME '(' opt_args ')' '{' lines '}'
+                                { Item *b = lines_item(P, $1, &$6, @$); $$ = b; b->kind = I_CALL;
+                                  args_finish(P, &$3, &$$->args, &$$->nargs); }
     ;
 
 /* key: a; b; c -- each element an expression or a statement */

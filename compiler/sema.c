@@ -7,6 +7,7 @@
 #include "sema.h"
 #include "sema_int.h"
 #include "parse.h"
+#include "symbolic.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -249,7 +250,7 @@ static const signed char fn_arity[FN_COUNT] = {
     [FN_EXP] = 1, [FN_LOG] = 1, [FN_LOG10] = 1, [FN_SQRT] = 1, [FN_SIN] = 1, [FN_COS] = 1,
     [FN_TAN] = 1, [FN_SINH] = 1, [FN_COSH] = 1, [FN_TANH] = 1, [FN_ARCSIN] = 1, [FN_ARCCOS] = 1,
     [FN_ARCTAN] = 1, [FN_ABS] = 1, [FN_SIGN] = 1, [FN_FLOOR] = 1, [FN_CEIL] = 1, [FN_CLIP] = 3,
-    [FN_INT] = 1, [FN_RAND] = 0, [FN_RANDN] = 0,
+    [FN_INT] = 1, [FN_RAND] = 0, [FN_RANDN] = 0, [FN_EXPREL] = 1, [FN_BINOMIAL] = 2,
 };
 
 static Sym *userfunc_lookup(Sema *S, Ident id)
@@ -259,6 +260,27 @@ static Sym *userfunc_lookup(Sema *S, Ident id)
     return NULL;
 }
 
+/* The symbol of a library function (symbolic.h), made on first use and kept
+ * with the user functions so that its C code is emitted once; NULL for
+ * LIB_NONE. */
+static Sym *lib_func(Sema *S, int lib)
+{
+    if (lib == LIB_NONE) return NULL;
+    Sym *f = sema_new_sym(S, SYM_USERFUNC, ident_cstr(sym_lib_name(lib)), (Span){ -1, -1 });
+    f->builtin = lib;
+    f->nparams = sym_lib_arity(lib);
+    f->params = arena_alloc(S->A, sizeof *f->params * (size_t)(f->nparams + 1));
+    static const char *const pnames[] = { "x", "dt" };
+    for (int k = 0; k < f->nparams; k++) {
+        f->params[k] = sema_new_sym(S, SYM_PARAM, ident_cstr(lib == LIB_TIMESTEP ? (k ? "dt" : "t") : pnames[k]),
+                                    f->span);
+        f->params[k]->dim = lib == LIB_TIMESTEP ? DIM_SECOND : DIM_NONE;
+    }
+    f->type = lib == LIB_TIMESTEP ? TY_INT : TY_FLOAT;
+    pvec_push(S->A, &S->funcs, f);
+    return f;
+}
+
 static bool check_call(Scope *sc, Node *n)
 {
     Sema *S = sc->S;
@@ -266,11 +288,14 @@ static bool check_call(Scope *sc, Node *n)
     for (int k = 0; k < FN_COUNT; k++)
         if (ident_eq(n->name, model_func_name(k))) fn = k;
     Sym *uf = fn < 0 ? userfunc_lookup(S, n->name) : NULL;
+    if (uf && uf->kind == SYM_TIMEDARRAY) return sema_check_timedarray_call(sc, n, uf);
+    if (fn < 0 && !uf) uf = lib_func(S, sym_lib_lookup(n->name.z, n->name.n));
     if (fn < 0 && !uf) {
-        const char *names[FN_COUNT + 64];
+        const char *names[FN_COUNT + LIB_COUNT + 64];
         int nn = 0;
         for (int k = 0; k < FN_COUNT; k++) names[nn++] = model_func_name(k);
-        for (int k = 0; k < S->funcs.n && nn < FN_COUNT + 64; k++) names[nn++] = ((Sym *)S->funcs.v[k])->name;
+        for (int k = 1; k < LIB_COUNT; k++) names[nn++] = sym_lib_name(k);
+        for (int k = 0; k < S->funcs.n && nn < FN_COUNT + LIB_COUNT + 64; k++) names[nn++] = ((Sym *)S->funcs.v[k])->name;
         const char *name = ident_dup(S->A, n->name);
         const char *sug = diag_suggest(name, names, nn);
         if (sug) diag_error(S->D, n->span, "unknown function '%s'; did you mean '%s'?", name, sug);
@@ -591,7 +616,7 @@ bool sema_check_identifier(Sema *S, Ident id, Span sp, const char *what)
         return false;
     }
     for (int k = 0; k < FN_COUNT; k++)
-        if (ident_eq(id, model_func_name(k))) {
+        if (ident_eq(id, model_func_name(k)) || (k < LIB_COUNT && k > 0 && ident_eq(id, sym_lib_name(k)))) {
             diag_error(S->D, sp, "'%.*s' is a built-in function and cannot be used as a %s", (int)id.n, id.z,
                        what);
             return false;
@@ -619,6 +644,17 @@ bool sema_top_unique(Sema *S, Ident id, Span sp)
 static void decl_const(Sema *S, Decl *d)
 {
     Scope sc = { .S = S };
+    if (ident_eq(d->name, "seed")) {
+        double v;
+        if (!sema_check_expr(&sc, d->expr)) return;
+        if (!sema_const_value(d->expr, &v) || v != floor(v) || v < 0 || v > 9e15 || !dim_is_none(d->expr->dim)) {
+            diag_error(S->D, d->expr->span, "seed must be a whole number >= 0");
+            return;
+        }
+        S->M->seed = (uint64_t)v;
+        S->M->has_seed = true;
+        return;
+    }
     if (ident_eq(d->name, "dt")) {
         if (!sema_check_dim(&sc, d->expr, DIM_SECOND, "dt")) return;
         double v;
@@ -908,6 +944,47 @@ static void list_element(const Node *e, const Node *list, Dim dx, double x, Dim 
 
 /* Check one statement list (reset, on_pre, init): assignments to stored
  * variables with matching units; ':=' declares a temporary. */
+/* Does an assignment to id name something that exists (a variable or
+ * subexpression of the group, of its source/target, a temporary, a constant,
+ * a unit or a built-in)?  If not, Brian2 makes it a new temporary. */
+static bool names_stored(Scope *sc, Ident id)
+{
+    Group *g = sc->g;
+    for (int k = 0; k < sc->temps.n; k++)
+        if (ident_eq(id, ((Sym *)sc->temps.v[k])->name)) return true;
+    if (sema_group_lookup(g, id.z, id.n)) return true;
+    if (g && g->kind == G_SYNAPSES) {
+        if (id.n > 4 && !memcmp(id.z + id.n - 4, "_pre", 4)) return true;
+        if (id.n > 5 && !memcmp(id.z + id.n - 5, "_post", 5)) return true;
+        if (sema_group_lookup(g->tgt, id.z, id.n)) return true;
+    }
+    for (int k = 0; k < sc->S->consts.n; k++)
+        if (ident_eq(id, ((Sym *)sc->S->consts.v[k])->name)) return true;
+    if (units_lookup(id.z, id.n)) return true;
+    for (size_t k = 0; k < sizeof reserved_names / sizeof *reserved_names; k++)
+        if (ident_eq(id, reserved_names[k])) return true;
+    return false;
+}
+
+static bool node_uses(const Node *n, Ident id)
+{
+    if (!n) return false;
+    if (n->kind == N_NAME && ident_same(n->name, id)) return true;
+    if (node_uses(n->a, id) || node_uses(n->b, id)) return true;
+    for (int k = 0; k < n->nargs; k++)
+        if (node_uses(n->args[k], id)) return true;
+    return false;
+}
+
+/* Is temporary t read by a statement after position from? */
+static bool temp_used(const StmtList *sl, int from, const Sym *t)
+{
+    Ident id = ident_cstr(t->name);
+    for (int k = from; k < sl->n; k++)
+        if (node_uses(sl->v[k]->expr, id)) return true;
+    return false;
+}
+
 static void check_stmts(Sema *S, Group *g, StmtList *sl, const char *what, bool init)
 {
     Scope sc = { .S = S, .g = g };
@@ -920,6 +997,24 @@ static void check_stmts(Sema *S, Group *g, StmtList *sl, const char *what, bool 
             t->type = st->expr->type;
             st->sym = t;
             pvec_push(S->A, &sc.temps, t);
+            continue;
+        }
+        if (st->op == '=' && !init && !names_stored(&sc, st->var)) {
+            /* Brian2: assigning to a new name makes a temporary ('r = u*x') */
+            if (!sema_check_expr(&sc, st->expr)) continue;
+            Sym *t = sema_new_sym(S, SYM_TEMP, st->var, st->var_span);
+            t->dim = st->expr->dim;
+            t->type = st->expr->type;
+            st->sym = t;
+            st->op = ':';
+            pvec_push(S->A, &sc.temps, t);
+            if (!temp_used(sl, k + 1, t)) {
+                /* never read: far more likely a misspelt variable */
+                st->op = '=';
+                st->sym = NULL;
+                sc.temps.n--;
+                sema_resolve(&sc, st->var, st->var_span);
+            }
             continue;
         }
         Sym *v = sema_resolve(&sc, st->var, st->var_span);
@@ -1006,8 +1101,10 @@ static Item *find_item(Decl *d, const char *key, Item *after)
     return NULL;
 }
 
-static const char *const neuron_keys[] = { "model", "threshold", "reset", "refractory", "method", "init" };
-static const char *const synapse_keys[] = { "model", "on_pre", "on_post", "connect", "delay", "method", "init" };
+static const char *const neuron_keys[] = { "model", "threshold", "reset", "refractory", "method", "init",
+                                            "run_regularly", "order" };
+static const char *const synapse_keys[] = { "model", "on_pre", "on_post", "connect", "delay", "method", "init",
+                                             "run_regularly", "order", "pre_order", "post_order", "summed_when" };
 
 /* Unknown or repeated items of a group block. */
 static void check_item_keys(Sema *S, Decl *d, const char *const *keys, int nkeys)
@@ -1024,7 +1121,7 @@ static void check_item_keys(Sema *S, Decl *d, const char *const *keys, int nkeys
             else diag_error(S->D, it->span, "unknown item '%s' in %s", key, ident_dup(S->A, d->keyword));
             continue;
         }
-        if (!ident_eq(it->key, "connect"))
+        if (!ident_eq(it->key, "connect") && !ident_eq(it->key, "run_regularly"))
             for (int m = 0; m < k; m++)
                 if (ident_same(d->items[m]->key, it->key)) {
                     diag_error(S->D, it->span, "'%s' is given twice", key);
@@ -1032,7 +1129,7 @@ static void check_item_keys(Sema *S, Decl *d, const char *const *keys, int nkeys
                 }
         int want = ident_eq(it->key, "model") ? I_MODEL :
                    ident_eq(it->key, "init") ? I_STMTS :
-                   ident_eq(it->key, "connect") ? I_CALL :
+                   (ident_eq(it->key, "connect") || ident_eq(it->key, "run_regularly")) ? I_CALL :
                    (ident_eq(it->key, "reset") || ident_eq(it->key, "on_pre") || ident_eq(it->key, "on_post")) ?
                    I_STMTS : I_EXPR;
         if (it->kind != want && !(want == I_STMTS && it->kind == I_EXPR && !ident_eq(it->key, "init"))) {
@@ -1043,9 +1140,60 @@ static void check_item_keys(Sema *S, Decl *d, const char *const *keys, int nkeys
     }
 }
 
+/* order: N (all of the group's objects), and for synapses pre_order: N,
+ * post_order: N and summed_when: SLOT -- the control over the schedule that
+ * Brian2 gives with obj.order / obj.when. */
+static void group_schedule(Sema *S, Group *g, Decl *d)
+{
+    Item *it;
+    g->summed_slot = -1;
+    if ((it = find_item(d, "order", NULL)) && it->kind == I_EXPR) sema_parse_order(S, it->expr, &g->order);
+    if ((it = find_item(d, "pre_order", NULL)) && it->kind == I_EXPR)
+        g->has_pre_order = sema_parse_order(S, it->expr, &g->pre_order);
+    if ((it = find_item(d, "post_order", NULL)) && it->kind == I_EXPR)
+        g->has_post_order = sema_parse_order(S, it->expr, &g->post_order);
+    if ((it = find_item(d, "summed_when", NULL)) && it->kind == I_EXPR) sema_parse_when(S, it->expr, &g->summed_slot);
+}
+
+/* run_regularly(dt=1*ms, when=start) { statements }: Brian2's
+ * run_regularly, run for every neuron (or synapse) of the group. */
+static void group_run_regularly(Sema *S, Group *g, Item *it)
+{
+    Extra x = { .slot = 3 * SL_START + 1, .span = it->span };
+    for (int k = 0; k < it->nargs; k++) {
+        Arg *a = &it->args[k];
+        if (ident_eq(a->name, "dt")) {
+            Scope sc = { .S = S };
+            if (!sema_check_dim(&sc, a->value, DIM_SECOND, "dt")) return;
+            if (!sema_const_value(a->value, &x.every) || !(x.every > 0)) {
+                diag_error(S->D, a->value->span, "dt must be a constant duration > 0");
+                return;
+            }
+        } else if (ident_eq(a->name, "when")) {
+            if (!sema_parse_when(S, a->value, &x.slot)) return;
+        } else if (ident_eq(a->name, "order")) {
+            if (!sema_parse_order(S, a->value, &x.order)) return;
+        } else {
+            diag_error(S->D, a->span, "run_regularly takes dt=, when= and order=");
+            return;
+        }
+    }
+    if (!it->stmts.n) {
+        diag_error(S->D, it->span, "run_regularly needs statements: run_regularly(dt=1*ms) { v += 1*mV }");
+        return;
+    }
+    check_stmts(S, g, &it->stmts, "run_regularly", false);
+    x.stmts = it->stmts;
+    Extra *nv = arena_alloc(S->A, sizeof *nv * (size_t)(g->nextras + 1));
+    if (g->nextras) memcpy(nv, g->extras, sizeof *nv * (size_t)g->nextras);
+    nv[g->nextras++] = x;
+    g->extras = nv;
+}
+
 /* Initial values: v = expr or v = [a, b, c]*unit. */
 static void group_inits(Sema *S, Group *g, Item *it)
 {
+    for (int k = 0; k < it->stmts.n; k++) sema_expand_column(S, it->stmts.v[k]);
     check_stmts(S, g, &it->stmts, "init", true);
     for (int k = 0; k < it->stmts.n; k++) {
         Stmt *st = it->stmts.v[k];
@@ -1134,7 +1282,7 @@ static void decl_neurons(Sema *S, Decl *d)
         return;
     }
     g->N = (int64_t)n;
-    check_item_keys(S, d, neuron_keys, 6);
+    check_item_keys(S, d, neuron_keys, 8);
     Item *model = find_item(d, "model", NULL);
     Item *ref = find_item(d, "refractory", NULL);
     if (model && model->kind == I_MODEL) declare_equations(S, g, model);
@@ -1171,6 +1319,9 @@ static void decl_neurons(Sema *S, Decl *d)
     }
     if ((it = find_item(d, "method", NULL)) && it->kind == I_EXPR) group_method(S, g, it);
     if ((it = find_item(d, "init", NULL)) && it->kind == I_STMTS) group_inits(S, g, it);
+    for (it = find_item(d, "run_regularly", NULL); it; it = find_item(d, "run_regularly", it))
+        if (it->kind == I_CALL) group_run_regularly(S, g, it);
+    group_schedule(S, g, d);
 }
 
 /* delay: a constant gives every synapse the same delay (one spike queue per
@@ -1212,7 +1363,7 @@ static void decl_synapses(Sema *S, Decl *d)
     g->src = sema_group_ref(S, d->src, d->src_span, G_NEURONS);
     g->tgt = sema_group_ref(S, d->tgt, d->tgt_span, G_NEURONS);
     if (!g->src || !g->tgt) return;
-    check_item_keys(S, d, synapse_keys, 7);
+    check_item_keys(S, d, synapse_keys, 12);
     Item *model = find_item(d, "model", NULL);
     if (model && model->kind == I_MODEL) declare_equations(S, g, model);
     pvec_push(S->A, &S->groups, g);
@@ -1228,6 +1379,9 @@ static void decl_synapses(Sema *S, Decl *d)
     }
     if ((it = find_item(d, "method", NULL)) && it->kind == I_EXPR) group_method(S, g, it);
     if ((it = find_item(d, "init", NULL)) && it->kind == I_STMTS) group_inits(S, g, it);
+    for (it = find_item(d, "run_regularly", NULL); it; it = find_item(d, "run_regularly", it))
+        if (it->kind == I_CALL) group_run_regularly(S, g, it);
+    group_schedule(S, g, d);
     if ((it = find_item(d, "delay", NULL)) && it->kind == I_EXPR) synapse_delay(S, g, it->expr);
     for (it = find_item(d, "connect", NULL); it; it = find_item(d, "connect", it))
         if (it->kind == I_CALL) sema_synapse_connect(S, g, it);
@@ -1246,6 +1400,7 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
         Decl *d = prog->decls[k];
         if (d->kind == D_CONST) decl_const(S, d);
         else if (d->kind == D_FUNC) decl_func(S, d);
+        else if (d->kind == D_MONITOR && ident_eq(d->keyword, "timedarray")) sema_decl_timedarray(S, d);
     }
     for (int m = 0; m < nov; m++) apply_override(S, &ov[m]);
     for (k = 0; k < prog->ndecls; k++) {
@@ -1253,7 +1408,9 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
         switch (d->kind) {
         case D_NEURONS: decl_neurons(S, d); break;
         case D_SYNAPSES: decl_synapses(S, d); break;
-        case D_MONITOR: sema_decl_monitor(S, d); break;
+        case D_MONITOR:
+            if (!ident_eq(d->keyword, "timedarray")) sema_decl_monitor(S, d);
+            break;
         case D_RUN: sema_decl_run(S, d); break;
         }
     }

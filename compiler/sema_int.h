@@ -43,6 +43,12 @@ Group *sema_group_ref(Sema *S, Ident id, Span sp, int kind);
 void sema_add_to(Sema *S, Sym ***arr, int *n, Sym *s);
 
 /* sema_net.c */
+bool sema_check_timedarray_call(Scope *sc, Node *n, Sym *ta);
+void sema_decl_timedarray(Sema *S, Decl *d);
+void sema_expand_column(Sema *S, Stmt *st);
+bool sema_parse_when(Sema *S, Node *v, int *slot);
+bool sema_parse_order(Sema *S, Node *v, int *order);
+double *sema_read_csv_column(Sema *S, const char *file, Span sp, const char *column, int *n);
 void sema_synapse_connect(Sema *S, Group *g, Item *it);
 void sema_decl_monitor(Sema *S, Decl *d);
 void sema_decl_run(Sema *S, Decl *d);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* This file contains the semantic checks of the network objects: synapse
  * connection rules, monitors, and run statements. */
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -308,29 +310,50 @@ static Group *input_group(Sema *S, Decl *d, Node *size)
  * contains it), repeated every period if one is given. */
 static void decl_spikegenerator(Sema *S, Decl *d)
 {
-    Node *size = NULL, *ind = NULL, *times = NULL, *period = NULL;
+    Node *size = NULL, *ind = NULL, *times = NULL, *period = NULL, *file = NULL, *unit = NULL;
     for (int k = 0; k < d->nargs; k++) {
         Arg *a = &d->args[k];
-        if (!a->name.n && k == 0) size = a->value;
+        if (ident_eq(a->name, "file")) file = a->value;
+        else if (ident_eq(a->name, "unit")) unit = a->value;
+        else if (!a->name.n && k == 0) size = a->value;
         else if (ident_eq(a->name, "N")) size = a->value;
         else if (ident_eq(a->name, "indices")) ind = a->value;
         else if (ident_eq(a->name, "times")) times = a->value;
         else if (ident_eq(a->name, "period")) period = a->value;
         else {
-            diag_error(S->D, a->span, "spikegenerator takes N, indices=, times= and period=");
+            diag_error(S->D, a->span, "spikegenerator takes N, indices= and times= (or file= with columns i,t "
+                       "and unit=), and period=");
             return;
         }
     }
     Group *g = input_group(S, d, size);
     if (!g) return;
-    if (!ind || !times) {
-        diag_error(S->D, d->span, "spikegenerator needs indices=[...] and times=[...]*ms");
-        return;
-    }
     int ni, nt;
     Dim di, dt;
-    double *iv = list_values(S, ind, &ni, &di), *tv = list_values(S, times, &nt, &dt);
-    if (!iv || !tv) return;
+    double *iv, *tv;
+    if (file && file->kind == N_STR) {
+        /* a CSV file with columns i and t (t in seconds, or in unit=) */
+        const char *fname = ident_dup(S->A, file->name);
+        iv = sema_read_csv_column(S, fname, file->span, "i", &ni);
+        tv = iv ? sema_read_csv_column(S, fname, file->span, "t", &nt) : NULL;
+        if (!iv || !tv) return;
+        double scale = 1;
+        Scope sc = { .S = S };
+        dt = DIM_SECOND;
+        if (unit) {
+            if (!sema_check_dim(&sc, unit, DIM_SECOND, "unit") || !sema_const_value(unit, &scale)) return;
+            for (int k = 0; k < nt; k++) tv[k] *= scale;
+        }
+        ind = times = file;
+    } else {
+        if (!ind || !times) {
+            diag_error(S->D, d->span, "spikegenerator needs indices=[...] and times=[...]*ms, or file='spikes.csv'");
+            return;
+        }
+        iv = list_values(S, ind, &ni, &di);
+        tv = list_values(S, times, &nt, &dt);
+        if (!iv || !tv) return;
+    }
     if (ni != nt) {
         diag_error(S->D, times->span, "indices has %d values but times has %d", ni, nt);
         return;
@@ -414,8 +437,303 @@ static void decl_poissongroup(Sema *S, Decl *d)
     pvec_push(S->A, &S->groups, g);
 }
 
+/* The directory part of the model's file name ("" for a bare name). */
+static const char *model_dir(Sema *S)
+{
+    const char *name = S->D->src->name, *slash = strrchr(name, '/');
+    return slash ? arena_strndup(S->A, name, (size_t)(slash - name + 1)) : "";
+}
+
+/* Read a CSV file (relative to the model's directory) into rows of numbers;
+ * a first line that is not numeric is the header.  NULL with an error. */
+static double *read_csv(Sema *S, const char *file, Span sp, int *rows, int *cols, char ***header)
+{
+    const char *path = file[0] == '/' ? file : arena_printf(S->A, "%s%s", model_dir(S), file);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        diag_error(S->D, sp, "cannot read '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1024, n = 0;
+    double *v = malloc(cap * sizeof *v);
+    char line[65536];
+    int ncols = -1, r = 0, lineno = 0;
+    *header = NULL;
+    while (v && fgets(line, sizeof line, f)) {
+        lineno++;
+        line[strcspn(line, "\r\n")] = 0;
+        if (!line[0]) continue;
+        int c = 0;
+        char *p = line, *end;
+        bool numeric = true;
+        char *fields[4096];
+        for (char *tok = strtok(p, ",;\t "); tok && c < 4096; tok = strtok(NULL, ",;\t ")) fields[c++] = tok;
+        for (int k = 0; k < c; k++) {
+            strtod(fields[k], &end);
+            if (*end || end == fields[k]) numeric = false;
+        }
+        if (!numeric && r == 0 && !*header) {
+            *header = arena_alloc(S->A, sizeof **header * (size_t)(c + 1));
+            for (int k = 0; k < c; k++) (*header)[k] = arena_strdup(S->A, fields[k]);
+            ncols = c;
+            continue;
+        }
+        if (!numeric || (ncols >= 0 && c != ncols)) {
+            diag_error(S->D, sp, "%s:%d: expected %d numbers separated by commas", path, lineno, ncols < 0 ? c : ncols);
+            free(v);
+            fclose(f);
+            return NULL;
+        }
+        ncols = c;
+        while (n + (size_t)c > cap) {
+            double *nv = realloc(v, (cap *= 2) * sizeof *v);
+            if (!nv) { free(v); v = NULL; break; }
+            v = nv;
+        }
+        for (int k = 0; v && k < c; k++) v[n++] = strtod(fields[k], NULL);
+        r++;
+    }
+    fclose(f);
+    if (!v || r == 0) {
+        if (v) diag_error(S->D, sp, "'%s' holds no numbers", path);
+        free(v);
+        return NULL;
+    }
+    double *out = arena_alloc(S->A, sizeof *out * n);
+    memcpy(out, v, sizeof *out * n);
+    free(v);
+    *rows = r;
+    *cols = ncols;
+    return out;
+}
+
+double *sema_read_csv_column(Sema *S, const char *file, Span sp, const char *column, int *n)
+{
+    int rows, cols;
+    char **header;
+    double *v = read_csv(S, file, sp, &rows, &cols, &header);
+    if (!v) return NULL;
+    int c = -1;
+    for (int k = 0; header && k < cols; k++)
+        if (!strcmp(header[k], column)) c = k;
+    if (c < 0 && cols == 1 && !header) c = 0;
+    if (c < 0) {
+        diag_error(S->D, sp, "'%s' has no column '%s'%s", file, column, header ? "" : " (it has no header line)");
+        return NULL;
+    }
+    double *out = arena_alloc(S->A, sizeof *out * (size_t)rows);
+    for (int r = 0; r < rows; r++) out[r] = v[(size_t)r * (size_t)cols + (size_t)c];
+    *n = rows;
+    return out;
+}
+
+/* when=: one of Brian2's schedule slots, start, groups, thresholds,
+ * synapses, resets, end, each also with before_ or after_. */
+bool sema_parse_when(Sema *S, Node *v, int *slot)
+{
+    static const char *const slots[] = { "start", "groups", "thresholds", "synapses", "resets", "end" };
+    if (v->kind == N_NAME || v->kind == N_STR) {
+        Ident w = v->name;
+        int sub = 1;
+        if (w.n > 7 && !memcmp(w.z, "before_", 7)) { sub = 0; w.z += 7; w.n -= 7; }
+        else if (w.n > 6 && !memcmp(w.z, "after_", 6)) { sub = 2; w.z += 6; w.n -= 6; }
+        for (int m = 0; m < 6; m++)
+            if (ident_eq(w, slots[m])) {
+                *slot = 3 * m + sub;
+                return true;
+            }
+    }
+    diag_error(S->D, v->span, "when= must be a slot of the schedule: start, groups, thresholds, synapses, resets "
+               "or end, optionally with before_ or after_ (e.g. after_groups)");
+    return false;
+}
+
+/* order=: a whole number; lower runs first within a slot. */
+bool sema_parse_order(Sema *S, Node *v, int *order)
+{
+    double x;
+    if (!const_int(S, v, "order", &x)) return false;
+    *order = (int)x;
+    return true;
+}
+
+/* In an initial value, column('file.csv', 'name') is the list of that CSV
+ * column's numbers (row k for index k): v = column('v0.csv', 'v')*mV. */
+void sema_expand_column(Sema *S, Stmt *st)
+{
+    Node **at = &st->expr;
+    while ((*at)->kind == N_BIN && ((*at)->op == '*' || (*at)->op == '/')) at = &(*at)->a;
+    Node *c = *at;
+    if (c->kind != N_CALL || !ident_eq(c->name, "column")) return;
+    if (c->nargs != 2 || c->args[0]->kind != N_STR || c->args[1]->kind != N_STR) {
+        diag_error(S->D, c->span, "write column('file.csv', 'name')");
+        return;
+    }
+    int n;
+    double *v = sema_read_csv_column(S, ident_dup(S->A, c->args[0]->name), c->args[0]->span,
+                                     ident_dup(S->A, c->args[1]->name), &n);
+    if (!v) {
+        /* replace with an empty list so no second error is reported */
+        c->kind = N_LIST;
+        c->nargs = 0;
+        return;
+    }
+    Node *l = arena_alloc(S->A, sizeof *l);
+    l->kind = N_LIST;
+    l->span = c->span;
+    l->nargs = n;
+    l->args = arena_alloc(S->A, sizeof *l->args * (size_t)n);
+    for (int k = 0; k < n; k++) l->args[k] = ast_num(S->A, v[k], false, c->span);
+    *at = l;
+}
+
+/* timedarray NAME(values=[...]*unit, dt=...) or NAME(file='x.csv', unit=nA,
+ * dt=...) -- Brian2's TimedArray: NAME(t) (one column) or NAME(t, i) (one
+ * column per neuron, rows are time steps of dt). */
+void sema_decl_timedarray(Sema *S, Decl *d)
+{
+    Node *values = NULL, *file = NULL, *unit = NULL, *dtn = NULL;
+    for (int k = 0; k < d->nargs; k++) {
+        Arg *a = &d->args[k];
+        if (ident_eq(a->name, "values") || (!a->name.n && k == 0)) values = a->value;
+        else if (ident_eq(a->name, "file")) file = a->value;
+        else if (ident_eq(a->name, "unit")) unit = a->value;
+        else if (ident_eq(a->name, "dt")) dtn = a->value;
+        else {
+            diag_error(S->D, a->span, "timedarray takes values=, or file= and unit=, and dt=");
+            return;
+        }
+    }
+    if (!sema_check_identifier(S, d->name, d->name_span, "timedarray name") || !sema_top_unique(S, d->name, d->name_span))
+        return;
+    Scope sc = { .S = S };
+    Sym *ta = sema_new_sym(S, SYM_TIMEDARRAY, d->name, d->name_span);
+    if (!dtn || !sema_check_dim(&sc, dtn, DIM_SECOND, "dt") || !sema_const_value(dtn, &ta->value) || !(ta->value > 0)) {
+        if (!dtn) diag_error(S->D, d->span, "timedarray needs dt=, the time between two values");
+        return;
+    }
+    if (values) {
+        int n;
+        ta->data = list_values(S, values, &n, &ta->dim);
+        if (!ta->data) return;
+        ta->rows = n;
+    } else if (file && file->kind == N_STR) {
+        char **header;
+        ta->data = read_csv(S, ident_dup(S->A, file->name), file->span, &ta->rows, &ta->cols, &header);
+        if (!ta->data) return;
+        double scale = 1;
+        if (unit && (!sema_check_expr(&sc, unit) || !sema_const_value(unit, &scale))) return;
+        if (unit) ta->dim = unit->dim;
+        for (int k = 0; k < ta->rows * ta->cols; k++) ta->data[k] *= scale;
+        if (ta->cols == 1) ta->cols = 0;
+    } else {
+        diag_error(S->D, d->span, "timedarray needs values=[...] or file='name.csv'");
+        return;
+    }
+    pvec_push(S->A, &S->funcs, ta);
+}
+
+bool sema_check_timedarray_call(Scope *sc, Node *n, Sym *ta)
+{
+    Sema *S = sc->S;
+    int want = ta->cols ? 2 : 1;
+    if (n->nargs != want) {
+        diag_error(S->D, n->span, "'%s' takes %s", ta->name, want == 2 ? "(t, i)" : "(t)");
+        return false;
+    }
+    for (int k = 0; k < n->nargs; k++)
+        if (!sema_check_expr(sc, n->args[k])) return false;
+    if (!dim_eq(n->args[0]->dim, DIM_SECOND)) {
+        diag_error(S->D, n->args[0]->span, "the first argument of '%s' is a time, not %s", ta->name,
+                   sema_dimstr(S, n->args[0]->dim));
+        return false;
+    }
+    if (want == 2 && !dim_is_none(n->args[1]->dim)) {
+        diag_error(S->D, n->args[1]->span, "the second argument of '%s' is a neuron index", ta->name);
+        return false;
+    }
+    n->sym = ta;
+    n->dim = ta->dim;
+    n->type = TY_FLOAT;
+    return true;
+}
+
+/* poissoninput NAME(G.var, N=..., rate=..., weight=...) -- Brian2's
+ * PoissonInput: in the synapses slot of every step, each neuron of G gets
+ * var += binomial(N, rate*dt) * weight, without N separate sources. */
+static void decl_poissoninput(Sema *S, Decl *d)
+{
+    Node *target = NULL, *nn = NULL, *rate = NULL, *weight = NULL;
+    for (int k = 0; k < d->nargs; k++) {
+        Arg *a = &d->args[k];
+        if (!a->name.n && k == 0) target = a->value;
+        else if (ident_eq(a->name, "N")) nn = a->value;
+        else if (ident_eq(a->name, "rate")) rate = a->value;
+        else if (ident_eq(a->name, "weight")) weight = a->value;
+        else {
+            diag_error(S->D, a->span, "poissoninput takes G.var, N=, rate= and weight=");
+            return;
+        }
+    }
+    if (!target || !nn || !rate || !weight || target->kind != N_NAME || !target->b) {
+        diag_error(S->D, d->span, "write poissoninput %.*s(G.v, N=1000, rate=1*Hz, weight=0.1*mV)", (int)d->name.n,
+                   d->name.z);
+        return;
+    }
+    if (!sema_check_identifier(S, d->name, d->name_span, "input name") || !sema_top_unique(S, d->name, d->name_span))
+        return;
+    Group *g = sema_group_ref(S, target->name, target->span, G_NEURONS);
+    if (!g) return;
+    Sym *var = sema_group_lookup(g, target->b->name.z, target->b->name.n);
+    if (!var || var->kind != SYM_VAR) {
+        Scope sc = { .S = S, .g = g };
+        if (!var) sema_resolve(&sc, target->b->name, target->b->span);
+        else diag_error(S->D, target->b->span, "'%s' is not a stored variable of %s", var->name, g->name);
+        return;
+    }
+    double n;
+    if (!const_int(S, nn, "N", &n) || n < 0) return;
+    Scope sc = { .S = S, .g = g };
+    Dim hz;
+    dim_pow(DIM_SECOND, -1, 1, &hz);
+    if (!sema_check_dim(&sc, rate, hz, "rate") || !sema_check_dim(&sc, weight, var->dim, "the weight")) return;
+    Arena *A = S->A;
+    Span sp = d->span;
+    Node *dtn = ast_name(A, ident_cstr("dt"), sp);
+    dtn->sym = model_builtin(S->M, B_DT);
+    dtn->dim = DIM_SECOND;
+    Node *p = ast_bin(A, '*', rate, dtn, sp);
+    p->dim = DIM_NONE;
+    Node **args = arena_alloc(A, sizeof *args * 2);
+    args[0] = nn;
+    args[1] = p;
+    Node *call = ast_call(A, ident_cstr("_binomial"), args, 2, sp);
+    call->sym = model_func(S->M, FN_BINOMIAL);
+    call->dim = DIM_NONE;
+    Node *inc = ast_bin(A, '*', call, weight, sp);
+    inc->dim = var->dim;
+    Stmt *st = arena_alloc(A, sizeof *st);
+    st->span = sp;
+    st->var = target->b->name;
+    st->op = '+';
+    st->sym = var;
+    st->expr = inc;
+    Extra x = { .slot = 3 * SL_SYNAPSES + 1, .span = sp };
+    x.stmts.v = arena_alloc(A, sizeof *x.stmts.v);
+    x.stmts.v[0] = st;
+    x.stmts.n = 1;
+    Extra *nv = arena_alloc(A, sizeof *nv * (size_t)(g->nextras + 1));
+    if (g->nextras) memcpy(nv, g->extras, sizeof *nv * (size_t)g->nextras);
+    nv[g->nextras++] = x;
+    g->extras = nv;
+}
+
 void sema_decl_monitor(Sema *S, Decl *d)
 {
+    if (ident_eq(d->keyword, "poissoninput")) {
+        decl_poissoninput(S, d);
+        return;
+    }
     if (ident_eq(d->keyword, "spikegenerator")) {
         decl_spikegenerator(S, d);
         return;
@@ -425,17 +743,21 @@ void sema_decl_monitor(Sema *S, Decl *d)
         return;
     }
     bool spike = ident_eq(d->keyword, "spikemonitor"), state = ident_eq(d->keyword, "statemonitor");
-    if (!spike && !state) {
-        static const char *const kinds[] = { "spikemonitor", "statemonitor", "spikegenerator", "poissongroup" };
+    bool rate = ident_eq(d->keyword, "ratemonitor");
+    if (!spike && !state && !rate) {
+        static const char *const kinds[] = { "spikemonitor", "statemonitor", "ratemonitor", "spikegenerator",
+                                             "poissongroup", "poissoninput" };
         const char *kw = ident_dup(S->A, d->keyword);
-        const char *sug = diag_suggest(kw, kinds, 4);
+        const char *sug = diag_suggest(kw, kinds, 6);
         if (sug) diag_error(S->D, d->span, "unknown declaration '%s'; did you mean '%s'?", kw, sug);
         else diag_error(S->D, d->span, "unknown declaration '%s' (expected neurons, synapses, spikemonitor, "
-                        "statemonitor, spikegenerator, poissongroup, run, or 'name = value')", kw);
+                        "statemonitor, ratemonitor, spikegenerator, poissongroup, poissoninput, run, or 'name = value')", kw);
         return;
     }
     if (!sema_check_identifier(S, d->name, d->name_span, "monitor name") || !sema_top_unique(S, d->name, d->name_span)) return;
-    Monitor *m = sema_new_monitor(S, d, spike ? MON_SPIKE : MON_STATE);
+    Monitor *m = sema_new_monitor(S, d, spike ? MON_SPIKE : rate ? MON_RATE : MON_STATE);
+    m->when_slot = -1;
+    spike |= rate;
     m->record_all = true;
     for (int k = 0; k < d->nargs; k++) {
         Arg *a = &d->args[k];
@@ -471,6 +793,18 @@ void sema_decl_monitor(Sema *S, Decl *d)
                 return;
             }
             sema_add_to(S, &m->vars, &m->nvars, var);
+        } else if (ident_eq(a->name, "when")) {
+            if (!sema_parse_when(S, a->value, &m->when_slot)) return;
+        } else if (ident_eq(a->name, "order")) {
+            if (!sema_parse_order(S, a->value, &m->order)) return;
+            m->has_order = true;
+        } else if (ident_eq(a->name, "dt") && state) {
+            Scope sc = { .S = S };
+            if (!sema_check_dim(&sc, a->value, DIM_SECOND, "the recording dt")) return;
+            if (!sema_const_value(a->value, &m->rec_dt) || !(m->rec_dt > 0)) {
+                diag_error(S->D, a->value->span, "the recording dt must be a constant duration > 0");
+                return;
+            }
         } else if (ident_eq(a->name, "record") && state) {
             Node *v = a->value;
             if (v->kind == N_NAME && (ident_eq(v->name, "all") || ident_eq(v->name, "True"))) continue;

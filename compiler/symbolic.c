@@ -66,6 +66,77 @@ static bool exponent_twelfths(const Node *b, int *p)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Library functions                                                        */
+/* ------------------------------------------------------------------------ */
+
+static const struct {
+    const char *name;
+    int         arity;
+    const char *c;
+} libs[LIB_COUNT] = {
+    [LIB_EXPM1] = { "expm1", 1,
+        "static double uf_expm1(double x)\n{\n"
+        "    double u = exp(x);\n"
+        "    if (u == 1.0) return x;\n"
+        "    if (u - 1.0 == -1.0) return -1.0;\n"
+        "    if (u == 1.0 / 0.0) return u;\n"
+        "    return (u - 1.0) * x / log(u);\n}\n" },
+    [LIB_LOG1P] = { "log1p", 1,
+        "static double uf_log1p(double x)\n{\n"
+        "    double u = 1.0 + x;\n"
+        "    if (u == 1.0) return x;\n"
+        "    if (u == 1.0 / 0.0) return u;\n"
+        "    return log(u) * x / (u - 1.0);\n}\n" },
+    /* Brian2's: 1 for |x| < 1e-16, inf above 717, else expm1(x)/x */
+    [LIB_EXPREL] = { "exprel", 1,
+        "static double uf_exprel(double x)\n{\n"
+        "    if (fabs(x) < 1e-16) return 1.0;\n"
+        "    if (x > 717) return 1.0 / 0.0;\n"
+        "    double u = exp(x), m;\n"
+        "    if (u == 1.0) m = x;\n"
+        "    else if (u - 1.0 == -1.0) m = -1.0;\n"
+        "    else m = (u - 1.0) * x / log(u);\n"
+        "    return m / x;\n}\n" },
+    [LIB_TIMESTEP] = { "timestep", 2,
+        "static double uf_timestep(double t, double dt)\n{\n"
+        "    return (double)snn_timestep(t, dt);\n}\n" },
+};
+
+int sym_lib_lookup(const char *name, size_t n)
+{
+    for (int k = 1; k < LIB_COUNT; k++)
+        if (strlen(libs[k].name) == n && !memcmp(libs[k].name, name, n)) return k;
+    return LIB_NONE;
+}
+
+const char *sym_lib_name(int lib) { return lib > 0 && lib < LIB_COUNT ? libs[lib].name : "?"; }
+int sym_lib_arity(int lib) { return lib > 0 && lib < LIB_COUNT ? libs[lib].arity : 0; }
+const char *sym_lib_c_code(int lib) { return lib > 0 && lib < LIB_COUNT ? libs[lib].c : ""; }
+
+bool sym_is_lib(const Sym *s)
+{
+    return s && s->kind == SYM_USERFUNC && !s->expr && s->builtin > 0 && s->builtin < LIB_COUNT;
+}
+
+/* The same functions on doubles, with the C library's expm1 and log1p. */
+static double eval_lib(int lib, const double *x, bool *ok)
+{
+    double a = x[0];
+    switch (lib) {
+    case LIB_EXPM1: return expm1(a);
+    case LIB_LOG1P: return log1p(a);
+    case LIB_EXPREL:
+        if (fabs(a) < 1e-16) return 1.0;
+        if (a > 717) return INFINITY;
+        return expm1(a) / a;
+    case LIB_TIMESTEP: return trunc((x[0] + 1e-3 * x[1]) / x[1]);
+    default:
+        *ok = false;
+        return 0;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
 /* Builders                                                                 */
 /* ------------------------------------------------------------------------ */
 
@@ -242,7 +313,7 @@ static double eval_fn(int fn, const double *x, int nargs, bool *ok);
 
 Node *sym_call(Model *M, int fn, Node **args, int nargs)
 {
-    bool allnum = fn != FN_RAND && fn != FN_RANDN;
+    bool allnum = !FN_IS_RANDOM(fn);
     for (int k = 0; k < nargs; k++)
         if (!is_num(args[k])) allnum = false;
     Dim d;
@@ -391,7 +462,7 @@ static bool const_dt(Model *M, const Node *e, Sym *const *states, int n, const c
     }
     case N_CALL:
         if (e->sym && e->sym->kind == SYM_FUNC &&
-            (e->sym->builtin == FN_RAND || e->sym->builtin == FN_RANDN)) {
+            FN_IS_RANDOM(e->sym->builtin)) {
             if (why) *why = arena_printf(M->arena, "it calls %s()", e->sym->name);
             return false;
         }
@@ -634,7 +705,22 @@ static Node *d(Diff *D, const Node *e)
         break;
     }
     case N_CALL: {
-        if (e->sym && e->sym->kind == SYM_USERFUNC) {
+        if (sym_is_lib(e->sym) && e->sym->builtin != LIB_TIMESTEP) {
+            Node *x = e->args[0];
+            Node *dx = d(D, x);
+            Node *f = NULL;
+            if (!D->ok || !dx) break;
+            switch (e->sym->builtin) {
+            case LIB_EXPM1: f = sym_call1(M, FN_EXP, x); break;
+            case LIB_LOG1P: f = sym_div(M, one(M), sym_add(M, one(M), x)); break;
+            default:    /* exprel'(x) = (exp(x)*(x - 1) + 1)/x**2 */
+                f = sym_div(M, sym_add(M, sym_mul(M, sym_call1(M, FN_EXP, x), sym_sub(M, x, one(M))), one(M)),
+                            sym_pow(M, x, num(M, 2)));
+            }
+            r = sym_mul(M, f, dx);
+            break;
+        }
+        if (e->sym && e->sym->kind == SYM_USERFUNC && e->sym->expr) {
             r = d(D, sym_expand(M, e));
             break;
         }
@@ -758,7 +844,7 @@ static bool lin(Lin *L, const Node *e, Node **coef, Node **rest)
         }
         break;
     case N_CALL:
-        if (e->sym && e->sym->kind == SYM_USERFUNC) ok = lin(L, sym_expand(M, e), coef, rest);
+        if (e->sym && e->sym->kind == SYM_USERFUNC && e->sym->expr) ok = lin(L, sym_expand(M, e), coef, rest);
         else { L->bad = e; ok = false; }
         break;
     default:
@@ -816,6 +902,7 @@ static double eval_fn(int fn, const double *x, int nargs, bool *ok)
         if (nargs < 3) { *ok = false; return 0; }
         return a < x[1] ? x[1] : a > x[2] ? x[2] : a;
     case FN_INT: return isfinite(a) ? trunc(a) : a;
+    case FN_EXPREL: return a > -1e-16 && a < 1e-16 ? 1.0 : a > 717 ? INFINITY : expm1(a) / a;
     default:
         *ok = false;
         return 0;
@@ -907,13 +994,18 @@ static bool eval(const Node *e, SymLookup lookup, void *ctx, double *out, int de
         if (!e->sym) return false;
         double x[8];
         int n = e->nargs < 8 ? e->nargs : 8;
-        if (e->sym->kind == SYM_FUNC && (e->sym->builtin == FN_RAND || e->sym->builtin == FN_RANDN))
+        if (e->sym->kind == SYM_FUNC && FN_IS_RANDOM(e->sym->builtin))
             return lookup ? lookup(ctx, e, out) : false;
         for (int k = 0; k < n; k++)
             if (!eval(e->args[k], lookup, ctx, &x[k], depth + 1)) return false;
         if (e->sym->kind == SYM_FUNC) {
             bool ok = true;
             *out = eval_fn(e->sym->builtin, x, n, &ok);
+            return ok;
+        }
+        if (sym_is_lib(e->sym)) {
+            bool ok = n >= sym_lib_arity(e->sym->builtin);
+            if (ok) *out = eval_lib(e->sym->builtin, x, &ok);
             return ok;
         }
         if (e->sym->kind == SYM_USERFUNC && e->sym->expr) {

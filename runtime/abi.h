@@ -40,6 +40,9 @@ typedef snn_i32 (*snn_block_fn)(const snn_args *a);
  * not depend on evaluation order. */
 double snn_rand_uniform(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site);
 double snn_rand_normal(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site);
+/* A binomial number of events out of n with probability p (Poisson inputs):
+ * exact inversion for small n*p, Brian2's normal approximation otherwise. */
+double snn_rand_binomial(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, double n, double p);
 /* Brian2's timestep(): round a time to a whole number of steps. */
 snn_i64 snn_timestep(double t, double dt);
 

@@ -126,7 +126,8 @@ static int make_generator(RtGroup *r, const Group *g, double dt)
 
 int build_network(Model *M, Jit *jit, Arena *A, uint64_t seed, Net **out)
 {
-    Net *net = net_new(M->dt, seed);
+    /* 'seed = N' in the model applies unless a seed was given (--seed) */
+    Net *net = net_new(M->dt, seed == 0 && M->has_seed ? M->seed : seed);
     if (!net) return SNN_ENOMEM;
     *out = net;
     net->nconsts = M->nconsts;
@@ -156,6 +157,27 @@ int build_network(Model *M, Jit *jit, Arena *A, uint64_t seed, Net **out)
         r->on_pre = g->on_pre.n ? block(jit, A, g, "on_pre") : NULL;
         r->on_post = g->on_post.n ? block(jit, A, g, "on_post") : NULL;
         r->init = g->ninits ? block(jit, A, g, "init") : NULL;
+        /* schedule: Brian2's defaults shifted by the group's order */
+        r->w_update.order = r->w_thresh.order = r->w_reset.order = g->order;
+        r->w_pre.order = g->has_pre_order ? g->pre_order : g->order - 1;
+        r->w_post.order = g->has_post_order ? g->post_order : g->order + 1;
+        if (g->kind == G_SYNAPSES) {
+            r->w_summed.order = g->tgt->order - 1;
+            if (g->summed_slot >= 0) r->w_summed.slot = g->summed_slot;
+        }
+        if (g->nextras) {
+            r->extras = calloc((size_t)g->nextras, sizeof *r->extras);
+            if (!r->extras) return SNN_ENOMEM;
+            for (int q = 0; q < g->nextras; q++) {
+                r->extras[q].when = (When){ g->extras[q].slot, g->extras[q].order };
+                r->extras[q].every = g->extras[q].every > 0 ? (int64_t)(g->extras[q].every / M->dt + 0.5) : 1;
+                if (r->extras[q].every < 1) r->extras[q].every = 1;
+                r->extras[q].fn = (snn_block_fn)jit_symbol(jit, arena_printf(A, "snn_%s_extra%d", g->name, q));
+                if (!r->extras[q].fn) return SNN_EJIT;
+            }
+            r->nextras = g->nextras;
+            net->has_extras = true;
+        }
         if (g->generator) {
             int rc = make_generator(r, g, M->dt);
             if (rc) return rc;
@@ -185,9 +207,14 @@ int build_network(Model *M, Jit *jit, Arena *A, uint64_t seed, Net **out)
     }
     for (int k = 0; k < M->nmonitors; k++) {
         Monitor *m = M->monitors[k];
-        RtMonitor *r = net_add_monitor(net, m->name, m->kind == MON_SPIKE ? RM_SPIKE : RM_STATE, rt[m->group->index]);
+        int kind = m->kind == MON_SPIKE ? RM_SPIKE : m->kind == MON_RATE ? RM_RATE : RM_STATE;
+        RtMonitor *r = net_add_monitor(net, m->name, kind, rt[m->group->index]);
         if (!r) return SNN_ENOMEM;
+        if (m->when_slot >= 0) r->when.slot = m->when_slot;
+        if (m->has_order) r->when.order = m->order;
         if (m->kind == MON_STATE) {
+            r->every = m->rec_dt > 0 ? (int64_t)(m->rec_dt / M->dt + 0.5) : 1;
+            if (r->every < 1) r->every = 1;
             r->nvars = m->nvars;
             r->vars = calloc((size_t)m->nvars, sizeof *r->vars);
             r->varnames = calloc((size_t)m->nvars, sizeof *r->varnames);

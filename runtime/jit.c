@@ -5,17 +5,23 @@
  * global state, so compiles are serialised with a mutex. */
 #include "jit.h"
 
+#include <dlfcn.h>
+#include <errno.h>
 #include <libtcc.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "abi.h"
 
 struct Jit {
-    TCCState *s;
+    TCCState *s;        /* libtcc code, or */
+    void     *so;       /* a shared object from the system compiler */
 };
 
 typedef struct ErrBuf {
@@ -40,8 +46,10 @@ static const struct { const char *name; const void *fn; } symbols[] = {
     { "tanh", (const void *)tanh }, { "asin", (const void *)asin }, { "acos", (const void *)acos },
     { "atan", (const void *)atan }, { "fabs", (const void *)fabs }, { "floor", (const void *)floor },
     { "ceil", (const void *)ceil }, { "pow", (const void *)pow }, { "fmod", (const void *)fmod },
+    { "expm1", (const void *)expm1 }, { "log1p", (const void *)log1p },
     { "snn_rand_uniform", (const void *)snn_rand_uniform },
     { "snn_rand_normal", (const void *)snn_rand_normal },
+    { "snn_rand_binomial", (const void *)snn_rand_binomial },
     { "snn_timestep", (const void *)snn_timestep },
     { "memset", (const void *)memset }, { "memcpy", (const void *)memcpy },
 };
@@ -86,14 +94,101 @@ Jit *jit_compile(const char *code, char *err, size_t errlen)
 
 void *jit_symbol(Jit *j, const char *name)
 {
-    return j ? tcc_get_symbol(j->s, name) : NULL;
+    if (!j) return NULL;
+    return j->so ? dlsym(j->so, name) : tcc_get_symbol(j->s, name);
 }
 
 void jit_free(Jit *j)
 {
     if (!j) return;
-    pthread_mutex_lock(&jit_lock);
-    tcc_delete(j->s);
-    pthread_mutex_unlock(&jit_lock);
+    if (j->so) {
+        dlclose(j->so);
+    } else {
+        pthread_mutex_lock(&jit_lock);
+        tcc_delete(j->s);
+        pthread_mutex_unlock(&jit_lock);
+    }
     free(j);
+}
+
+extern const char snn_rng_text[];   /* runtime/rng.c, embedded at build time */
+
+static const char native_flags[] = "-O3 -march=native -ffp-contract=off -fno-math-errno -fPIC -shared -w";
+
+/* FNV-1a, 64 bits. */
+static unsigned long long hash_text(const char *s, unsigned long long h)
+{
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static int write_file(const char *path, const char *a, const char *b)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) return -1;
+    fputs(a, f);
+    fputs(b, f);
+    return fclose(f);
+}
+
+/* Run cc on src to make so; its messages go to log. */
+static int run_cc(const char *src, const char *so, const char *log)
+{
+    const char *cc = getenv("CC");
+    char cmd[16384];
+    snprintf(cmd, sizeof cmd, "%s %s -o '%s' '%s' -lm > '%s' 2>&1", cc && *cc ? cc : "cc", native_flags, so, src, log);
+    int st = system(cmd);
+    return st == 0 ? 0 : -1;
+}
+
+Jit *jit_compile_native(const char *code, const char *cache_dir, char *err, size_t errlen)
+{
+    if (errlen) err[0] = 0;
+    if (!cache_dir || !*cache_dir) {
+        snprintf(err, errlen, "no cache directory for native code");
+        return NULL;
+    }
+    if (mkdir(cache_dir, 0700) && errno != EEXIST) {
+        snprintf(err, errlen, "cannot create '%s': %s", cache_dir, strerror(errno));
+        return NULL;
+    }
+    unsigned long long h = hash_text(code, hash_text(native_flags, hash_text(snn_rng_text, 14695981039346656037ull)));
+    char so[4096], tmp_so[4200], src[4200], log[4200];
+    snprintf(so, sizeof so, "%s/snn-%016llx.so", cache_dir, h);
+    if (access(so, R_OK)) {
+        long pid = (long)getpid();
+        snprintf(src, sizeof src, "%s/.snn-%016llx-%ld.c", cache_dir, h, pid);
+        snprintf(tmp_so, sizeof tmp_so, "%s/.snn-%016llx-%ld.so", cache_dir, h, pid);
+        snprintf(log, sizeof log, "%s/.snn-%016llx-%ld.log", cache_dir, h, pid);
+        /* the runtime's random numbers go into the object, so it needs no
+         * symbol from the program that loads it */
+        size_t n = strlen(snn_rng_text);
+        char *rng = malloc(n + 1);
+        if (!rng) {
+            snprintf(err, errlen, "out of memory");
+            return NULL;
+        }
+        memcpy(rng, snn_rng_text, n + 1);
+        char *inc = strstr(rng, "#include \"abi.h\"");
+        if (inc) memset(inc, ' ', strlen("#include \"abi.h\""));
+        int bad = write_file(src, code, rng);
+        free(rng);
+        if (bad || run_cc(src, tmp_so, log) || rename(tmp_so, so)) {
+            snprintf(err, errlen, "the system C compiler failed (see %s)", log);
+            remove(tmp_so);
+            remove(src);
+            return NULL;
+        }
+        remove(src);
+        remove(log);
+    }
+    Jit *j = calloc(1, sizeof *j);
+    if (!j) return NULL;
+    j->so = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+    if (!j->so) {
+        snprintf(err, errlen, "cannot load %s: %s", so, dlerror());
+        free(j);
+        return NULL;
+    }
+    return j;
 }

@@ -12,6 +12,12 @@ typedef struct Jit Jit;
  * compiler's messages (which name the model file and line, thanks to the
  * emitter's #line directives) into err. */
 Jit  *jit_compile(const char *code, char *err, size_t errlen);
+/* The optimising tier: compile the same code with the system C compiler
+ * (cc -O3 -march=native -ffp-contract=off, so results stay identical) into a
+ * shared object cached under cache_dir by the code's hash, and load it.
+ * Returns NULL with a message in err if no compiler is available or it fails;
+ * the caller then keeps the libtcc code. */
+Jit  *jit_compile_native(const char *code, const char *cache_dir, char *err, size_t errlen);
 /* Address of a function of the compiled code, or NULL. */
 void *jit_symbol(Jit *j, const char *name);
 void  jit_free(Jit *j);

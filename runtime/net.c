@@ -78,6 +78,7 @@ static void group_free(RtGroup *g)
     free(g->queue);
     free(g->scratch.v);
     free(g->summed);
+    free(g->extras);
     free(g->gen_step);
     free(g->syn_delay);
     free(g->gen_idx);
@@ -110,6 +111,7 @@ void net_free(Net *net)
     free(net->groups);
     free(net->monitors);
     free(net->ops);
+    free(net->sched);
     free(net);
 }
 
@@ -152,6 +154,13 @@ RtGroup *net_add_group(Net *net, const char *name, int kind, int64_t n, int nvar
     g->nvars = nvars;
     g->stream = (uint64_t)net->ngroups;
     g->delay_var = -1;
+    /* Brian2's default schedule */
+    g->w_update = WHEN(SLOT_GROUPS, 0);
+    g->w_summed = WHEN(SLOT_GROUPS, -1);
+    g->w_thresh = WHEN(SLOT_THRESHOLDS, 0);
+    g->w_pre = WHEN(SLOT_SYNAPSES, -1);
+    g->w_post = WHEN(SLOT_SYNAPSES, 1);
+    g->w_reset = WHEN(SLOT_RESETS, 0);
     g->varnames = calloc((size_t)nvars + 1, sizeof *g->varnames);
     g->init_values = calloc((size_t)nvars + 1, sizeof *g->init_values);
     if (!g->name || !g->varnames || !g->init_values) return NULL;
@@ -215,6 +224,7 @@ RtMonitor *net_add_monitor(Net *net, const char *name, int kind, RtGroup *g)
     m->name = dupstr(name);
     m->kind = kind;
     m->group = g;
+    m->when = kind == RM_STATE ? WHEN(SLOT_START, 0) : kind == RM_SPIKE ? WHEN(SLOT_THRESHOLDS, 1) : WHEN(SLOT_END, 0);
     return m;
 }
 
@@ -388,77 +398,143 @@ static void run_ops(Net *net, int slot)
     }
 }
 
+/* One scheduled object. */
+enum { OP_STATEMON, OP_SUMMED, OP_UPDATE, OP_THRESH, OP_SPIKEMON, OP_PRE, OP_POST, OP_RESET, OP_RATEMON, OP_EXTRA };
+typedef struct SchedOp {
+    When        when;
+    const char *name;       /* group or monitor name, for Brian2's tie-break */
+    int         kind;       /* OP_* */
+    RtGroup    *g;
+    RtMonitor  *m;
+    int         q;          /* summed / extra index */
+} SchedOp;
+
+static int cmp_op(const void *a, const void *b)
+{
+    const SchedOp *x = a, *y = b;
+    if (x->when.slot != y->when.slot) return x->when.slot < y->when.slot ? -1 : 1;
+    if (x->when.order != y->when.order) return x->when.order < y->when.order ? -1 : 1;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->kind > y->kind) - (x->kind < y->kind);
+}
+
+static bool add_sched(Net *net, int *cap, When w, const char *name, int kind, RtGroup *g, RtMonitor *m, int q)
+{
+    if (net->nsched == *cap) {
+        *cap = *cap ? *cap * 2 : 32;
+        SchedOp *v = realloc(net->sched, sizeof *v * (size_t)*cap);
+        if (!v) return false;
+        net->sched = v;
+    }
+    net->sched[net->nsched++] = (SchedOp){ w, name, kind, g, m, q };
+    return true;
+}
+
+/* Sort every object of the network into the order one step runs them. */
+static bool build_schedule(Net *net)
+{
+    int cap = 0;
+    net->nsched = 0;
+    bool ok = true;
+    for (int k = 0; k < net->ngroups; k++) {
+        RtGroup *g = net->groups[k];
+        for (int q = 0; q < g->nsummed; q++) ok &= add_sched(net, &cap, g->w_summed, g->name, OP_SUMMED, g, NULL, q);
+        if (g->update) ok &= add_sched(net, &cap, g->w_update, g->name, OP_UPDATE, g, NULL, 0);
+        if (g->kind == RG_NEURONS) ok &= add_sched(net, &cap, g->w_thresh, g->name, OP_THRESH, g, NULL, 0);
+        if (g->on_pre) ok &= add_sched(net, &cap, g->w_pre, g->name, OP_PRE, g, NULL, 0);
+        if (g->on_post) ok &= add_sched(net, &cap, g->w_post, g->name, OP_POST, g, NULL, 0);
+        if (g->reset) ok &= add_sched(net, &cap, g->w_reset, g->name, OP_RESET, g, NULL, 0);
+        for (int q = 0; q < g->nextras; q++)
+            ok &= add_sched(net, &cap, g->extras[q].when, g->name, OP_EXTRA, g, NULL, q);
+    }
+    for (int k = 0; k < net->nmonitors; k++) {
+        RtMonitor *m = net->monitors[k];
+        int kind = m->kind == RM_SPIKE ? OP_SPIKEMON : m->kind == RM_RATE ? OP_RATEMON : OP_STATEMON;
+        ok &= add_sched(net, &cap, m->when, m->name, kind, NULL, m, 0);
+    }
+    if (ok) qsort(net->sched, (size_t)net->nsched, sizeof *net->sched, cmp_op);
+    return ok;
+}
+
+/* Run one scheduled object for the current step. */
+static void run_op(Net *net, SchedOp *op)
+{
+    RtGroup *g = op->g;
+    RtMonitor *m = op->m;
+    snn_args a;
+    switch (op->kind) {
+    case OP_STATEMON:
+        if (m->every <= 1 || net->step % m->every == 0) record_state(net, m);
+        break;
+    case OP_SUMMED:
+        if (g->n <= 0) break;
+        a = args_for(net, g);
+        g->summed[op->q](&a);
+        break;
+    case OP_UPDATE:
+        if (g->n <= 0) break;
+        a = args_for(net, g);
+        g->update(&a);
+        break;
+    case OP_THRESH:
+        g->nspikes = 0;
+        if (g->gen_step) generate(net, g);
+        if (g->thresh) {
+            a = args_for(net, g);
+            a.out = g->spikes;
+            g->nspikes = g->thresh(&a);
+        }
+        break;
+    case OP_SPIKEMON:
+        for (int32_t q = 0; q < m->group->nspikes; q++) {
+            i32vec_push(&m->idx, m->group->spikes[q]);
+            i64vec_push(&m->steps, net->step);
+        }
+        break;
+    case OP_PRE:
+        if (g->n > 0) pathway_pre(net, g);
+        break;
+    case OP_POST:
+        if (g->n > 0 && g->tgt->nspikes)
+            deliver(net, g, g->tgt->spikes, (size_t)g->tgt->nspikes, g->post_start, g->post_syn, g->on_post);
+        break;
+    case OP_RESET:
+        if (!g->nspikes) break;
+        a = args_for(net, g);
+        a.idx = g->spikes;
+        a.nidx = g->nspikes;
+        g->reset(&a);
+        break;
+    case OP_RATEMON:
+        if (!f64vec_reserve(&m->data, 1) || !i64vec_push(&m->rec_steps, net->step)) break;
+        m->data.v[m->data.n++] = (double)m->group->nspikes / (double)m->group->n / net->dt;
+        break;
+    case OP_EXTRA: {
+        struct RtExtra *x = &g->extras[op->q];
+        if (g->n <= 0 || net->step % x->every) break;
+        a = args_for(net, g);
+        x->fn(&a);
+        break;
+    }
+    }
+}
+
 int net_run(Net *net, int64_t nsteps)
 {
+    if (!net->sched && !build_schedule(net)) return -1;
     int64_t end = net->step + nsteps;
     net->stop = false;
     for (; net->step < end && !net->stop; net->step++) {
-        /* start: state monitors see the values before the update */
-        for (int k = 0; k < net->nmonitors; k++)
-            if (net->monitors[k]->kind == RM_STATE) record_state(net, net->monitors[k]);
-        if (net->nops) run_ops(net, SLOT_START);
-        /* groups: summed variables first (Brian2: order of the target - 1) */
-        for (int k = 0; k < net->ngroups; k++) {
-            RtGroup *g = net->groups[k];
-            for (int q = 0; q < g->nsummed; q++) {
-                snn_args a = args_for(net, g);
-                g->summed[q](&a);
-            }
+        int base = 0;
+        for (int k = 0; k < net->nsched; k++) {
+            SchedOp *op = &net->sched[k];
+            /* user operations run after the objects of their slot */
+            for (; base < op->when.slot / 3; base++)
+                if (net->nops) run_ops(net, base);
+            run_op(net, op);
         }
-        for (int k = 0; k < net->ngroups; k++) {
-            RtGroup *g = net->groups[k];
-            if (g->update && g->n > 0) {
-                snn_args a = args_for(net, g);
-                g->update(&a);
-            }
-        }
-        if (net->nops) run_ops(net, SLOT_GROUPS);
-        /* thresholds, then spike monitors */
-        for (int k = 0; k < net->ngroups; k++) {
-            RtGroup *g = net->groups[k];
-            if (g->kind != RG_NEURONS) continue;
-            g->nspikes = 0;
-            if (g->gen_step) generate(net, g);
-            if (g->thresh) {
-                snn_args a = args_for(net, g);
-                a.out = g->spikes;
-                g->nspikes = g->thresh(&a);
-            }
-        }
-        for (int k = 0; k < net->nmonitors; k++) {
-            RtMonitor *m = net->monitors[k];
-            if (m->kind != RM_SPIKE) continue;
-            for (int32_t q = 0; q < m->group->nspikes; q++) {
-                i32vec_push(&m->idx, m->group->spikes[q]);
-                i64vec_push(&m->steps, net->step);
-            }
-        }
-        if (net->nops) run_ops(net, SLOT_THRESHOLDS);
-        /* synapses: on_pre pathways (order -1), then on_post (order +1) */
-        for (int k = 0; k < net->ngroups; k++) {
-            RtGroup *s = net->groups[k];
-            if (s->kind == RG_SYNAPSES && s->on_pre && s->n > 0) pathway_pre(net, s);
-        }
-        for (int k = 0; k < net->ngroups; k++) {
-            RtGroup *s = net->groups[k];
-            if (s->kind == RG_SYNAPSES && s->on_post && s->n > 0 && s->tgt->nspikes)
-                deliver(net, s, s->tgt->spikes, (size_t)s->tgt->nspikes, s->post_start, s->post_syn, s->on_post);
-        }
-        if (net->nops) run_ops(net, SLOT_SYNAPSES);
-        /* resets */
-        for (int k = 0; k < net->ngroups; k++) {
-            RtGroup *g = net->groups[k];
-            if (g->kind == RG_NEURONS && g->reset && g->nspikes) {
-                snn_args a = args_for(net, g);
-                a.idx = g->spikes;
-                a.nidx = g->nspikes;
-                g->reset(&a);
-            }
-        }
-        if (net->nops) {
-            run_ops(net, SLOT_RESETS);
-            run_ops(net, SLOT_END);
-        }
+        for (; base < SLOT_COUNT; base++)
+            if (net->nops) run_ops(net, base);
     }
     return 0;
 }

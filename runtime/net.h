@@ -21,6 +21,15 @@ bool f64vec_reserve(F64Vec *a, size_t more);
 
 enum { RG_NEURONS, RG_SYNAPSES };
 
+/* Where an object runs in a step: slot = 3*base + 0 (before_X), 1 (X) or 2
+ * (after_X), with base one of SLOT_START..SLOT_END; objects of one slot run
+ * by order, then by name, as Brian2 sorts them. */
+typedef struct When {
+    int slot;
+    int order;
+} When;
+#define WHEN(base, order) ((When){ 3 * (base) + 1, (order) })
+
 typedef struct RtGroup RtGroup;
 struct RtGroup {
     char        *name;
@@ -31,8 +40,11 @@ struct RtGroup {
     double     **arr;            /* arr[var][index] */
     double      *init_values;    /* default value per var (lastspike: -1e4 s) */
     snn_block_fn update, thresh, reset, init, on_pre, on_post;
+    struct RtExtra { When when; int64_t every; snn_block_fn fn; } *extras;   /* run_regularly */
+    int          nextras;
     snn_block_fn *summed;        /* synapses: (summed) variable updaters */
     int          nsummed;
+    When         w_update, w_thresh, w_reset, w_pre, w_post, w_summed;
     uint64_t     stream;         /* random-number stream of this object */
     /* spike generator: spikes sorted by (step, index), emitted in the
      * thresholds slot; with a period they repeat every period_steps */
@@ -58,7 +70,7 @@ struct RtGroup {
     I32Vec       scratch;        /* synapse ids of one delivery */
 };
 
-enum { RM_SPIKE, RM_STATE };
+enum { RM_SPIKE, RM_STATE, RM_RATE };
 
 typedef struct RtMonitor {
     char        *name;
@@ -74,7 +86,9 @@ typedef struct RtMonitor {
     int          nrec;
     int32_t     *rec;            /* recorded indices */
     I64Vec       rec_steps;
-    F64Vec       data;           /* per step: nvars * nrec values */
+    F64Vec       data;           /* per step: nvars * nrec values; rate: one */
+    int64_t      every;          /* state: record every this many steps */
+    When         when;
 } RtMonitor;
 
 /* Schedule slots of one time step (Brian2's default schedule). */
@@ -105,6 +119,9 @@ struct Net {
     NetOp       *ops;
     int          nops;
     bool         stop;           /* set by an operation: end the run */
+    bool         has_extras;     /* some group has run_regularly blocks */
+    struct SchedOp *sched;       /* the objects of one step, in order */
+    int          nsched;
 };
 
 Net     *net_new(double dt, uint64_t seed);

@@ -49,6 +49,13 @@ static void write_spikes(FILE *f, Net *net, RtMonitor *m)
         fprintf(f, "%d,%.17g\n", m->idx.v[k], (double)m->steps.v[k] * net->dt);
 }
 
+static void write_rate(FILE *f, Net *net, RtMonitor *m)
+{
+    fputs("t,rate\n", f);
+    for (size_t s = 0; s < m->rec_steps.n; s++)
+        fprintf(f, "%.17g,%.17g\n", (double)m->rec_steps.v[s] * net->dt, m->data.v[s]);
+}
+
 static void write_state(FILE *f, Net *net, RtMonitor *m)
 {
     fputs("t", f);
@@ -78,6 +85,7 @@ int output_write_all(Net *net, const char *dir, char *err, size_t errlen)
             return -1;
         }
         if (m->kind == RM_SPIKE) write_spikes(f, net, m);
+        else if (m->kind == RM_RATE) write_rate(f, net, m);
         else write_state(f, net, m);
         int bad = ferror(f);
         bad |= fclose(f);
@@ -129,6 +137,11 @@ char *output_summary(Net *net)
                 n += snprintf(line + n, sizeof line - (size_t)n, " (mean rate %.3g Hz)",
                               t > 0 ? (double)m->idx.n / (double)nn / t : 0.0);
             }
+        } else if (m->kind == RM_RATE) {
+            double sum = 0;
+            for (size_t q = 0; q < m->data.n; q++) sum += m->data.v[q];
+            n = snprintf(line, sizeof line, "%s: population rate of %s, mean %.3g Hz over %zu steps", m->name,
+                         m->group->name, m->data.n ? sum / (double)m->data.n : 0.0, m->data.n);
         } else {
             n = snprintf(line, sizeof line, "%s: %zu steps of %d variable(s) x %d neuron(s) from %s", m->name,
                          m->rec_steps.n, m->nvars, m->nrec, m->group->name);

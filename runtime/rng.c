@@ -35,6 +35,29 @@ double snn_rand_normal(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, 
     return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
 }
 
+double snn_rand_binomial(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, double n, double p)
+{
+    if (!(n > 0) || !(p > 0)) return 0;
+    if (p >= 1) return n;
+    double mean = n * p;
+    if (mean > 5 && n * (1 - p) > 5) {
+        /* Brian2's BinomialFunction with approximate=True */
+        double x = snn_rand_normal(seed, stream, step, idx, site) * sqrt(mean * (1 - p)) + mean;
+        x = floor(x + 0.5);
+        return x < 0 ? 0 : x > n ? n : x;
+    }
+    /* inversion: walk the cumulative distribution from k = 0 */
+    double u = snn_rand_uniform(seed, stream, step, idx, site), q = 1 - p;
+    double pk = pow(q, n), cum = pk;
+    double k = 0;
+    while (u > cum && k < n) {
+        pk *= (n - k) / (k + 1) * p / q;
+        k += 1;
+        cum += pk;
+    }
+    return k;
+}
+
 /* Brian2's timestep(t, dt) = int64((t + 1e-3*dt)/dt). */
 snn_i64 snn_timestep(double t, double dt)
 {

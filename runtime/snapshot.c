@@ -4,16 +4,18 @@
  * constants; per group every variable array, and for neuron groups the spikes
  * of the current step; per synapses object its connectivity (checked, not
  * restored), the on_pre spike queue and its position; per monitor what it
- * recorded; and the pending external spikes kept by the API.  Random numbers
+ * recorded; the position of spike generators; and the pending external
+ * spikes kept by the API.  Random numbers
  * are counter-based (seed, stream, step, index, site), so step and seed are
  * the random-number position.  Whoever adds state to net.h adds it here.
  *
  * Image: "SNNSNAP1", u32 byte-order mark, u32 version, u64 payload length,
  * payload, u64 FNV-1a checksum of the payload.  Payload: f64 dt, i64 step,
  * u64 seed; u32 nconsts {str name, f64 value}; u32 ngroups {str name, u32
- * kind, i64 n, u32 nvars {str name, f64[n]}, neurons: u32 nspikes, i32[];
- * synapses: u64 nsyn, i32[nsyn] pre, i32[nsyn] post, i32 delay_steps, i32
- * queue_pos, u32 nqueue {u64 len, i32[len]}}; u32 nmonitors {str name, u32
+ * kind, i64 n, u32 nvars {str name, f64[n]}, neurons: u32 nspikes, i32[],
+ * u64 ngen, i64 gen_pos, i64 gen_offset; synapses: u64 nsyn, i32[nsyn] pre,
+ * i32[nsyn] post, i32 delay_steps, u32 has_syn_delay, i32[nsyn] syn_delay if
+ * so, i32 queue_pos, u32 nqueue {u64 len, i32[len]}}; u32 nmonitors {str name, u32
  * kind, spike: u64 n, i32[n], i64[n]; state: u32 nvars {str}, u32 nrec,
  * i32[nrec], u64 nsteps, i64[nsteps], u64 nvalues, f64[nvalues]}; u32 ninj
  * {str group, u64 n, i32[n], i64[n]}.  Strings are u32 length + bytes.
@@ -155,11 +157,16 @@ static void encode_group(Out *o, const RtGroup *g)
     if (g->kind == RG_NEURONS) {
         put_u32(o, (uint32_t)g->nspikes);
         put(o, g->spikes, sizeof(int32_t) * (size_t)g->nspikes);
+        put_u64(o, (uint64_t)g->ngen);
+        put_i64(o, (int64_t)g->gen_pos);
+        put_i64(o, g->gen_offset);
     } else {
         put_u64(o, (uint64_t)g->pre.n);
         put(o, g->pre.v, sizeof(int32_t) * g->pre.n);
         put(o, g->post.v, sizeof(int32_t) * g->post.n);
         put_i32(o, g->delay_steps);
+        put_u32(o, g->syn_delay ? 1 : 0);
+        if (g->syn_delay) put(o, g->syn_delay, sizeof(int32_t) * g->pre.n);
         put_i32(o, g->queue_pos);
         uint32_t nq = g->queue ? (uint32_t)g->delay_steps + 1 : 0;
         put_u32(o, nq);
@@ -434,23 +441,36 @@ static void restore_group(Restore *R, In *in)
         uint32_t ns = get_u32(in);
         const void *sp = get_array(in, ns, sizeof(int32_t));
         if (in->bad) return;
+        uint64_t ngen = get_u64(in);
+        int64_t gen_pos = get_i64(in), gen_offset = get_i64(in);
+        if (in->bad) return;
         if (ok && ns > (uint64_t)n) in->bad = true;
+        if (ok && ngen != (uint64_t)g->ngen && R->mode == SNAP_EXACT)
+            mismatch(R, "the spike generator '%s' differs from the snapshot's", cname);
         if (ok && R->apply && !in->bad) {
             memcpy(g->spikes, sp, sizeof(int32_t) * ns);
             g->nspikes = (int32_t)ns;
+            if (ngen == (uint64_t)g->ngen && gen_pos >= 0 && (uint64_t)gen_pos <= ngen) {
+                g->gen_pos = (size_t)gen_pos;
+                g->gen_offset = gen_offset;
+            }
         }
     } else {
         uint64_t nsyn = get_u64(in);
         const void *pre = get_array(in, nsyn, sizeof(int32_t));
         const void *post = get_array(in, nsyn, sizeof(int32_t));
-        int32_t delay = get_i32(in), qpos = get_i32(in);
+        int32_t delay = get_i32(in);
+        uint32_t has_sd = get_u32(in);
+        const void *sd = has_sd ? get_array(in, nsyn, sizeof(int32_t)) : NULL;
+        int32_t qpos = get_i32(in);
         uint32_t nq = get_u32(in);
         if (in->bad) return;
         same_conn = ok && g->pre.n == nsyn && (!nsyn || (!memcmp(g->pre.v, pre, nsyn * sizeof(int32_t)) &&
                                                           !memcmp(g->post.v, post, nsyn * sizeof(int32_t))));
         if (ok && !same_conn && R->mode == SNAP_EXACT) mismatch(R, "the synapses of '%s' differ from the snapshot's", cname);
         bool same_queue = same_conn && g->queue && delay == g->delay_steps && nq == (uint32_t)g->delay_steps + 1 &&
-                          qpos >= 0 && qpos < (int32_t)nq;
+                          qpos >= 0 && qpos < (int32_t)nq && !has_sd == !g->syn_delay;
+        if (same_queue && R->apply && has_sd && nsyn) memcpy(g->syn_delay, sd, nsyn * sizeof(int32_t));
         if (same_conn && !same_queue && R->mode == SNAP_EXACT) mismatch(R, "the delay of '%s' differs from the snapshot's", cname);
         for (uint32_t q = 0; q < nq; q++) {
             uint64_t len = get_u64(in);

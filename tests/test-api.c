@@ -1,0 +1,667 @@
+/* SPDX-License-Identifier: MIT */
+/* This file contains the tests of the public API (snn.h): every function's
+ * success and error paths (NULL context, calls in the wrong order, bad
+ * overrides, unknown names), the error text, structured diagnostics and the
+ * error callback, two contexts in one process, and output writing that fails
+ * without leaving half-written files. */
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "snn.h"
+#include "test-common.h"
+
+/* Assertions that fail because of a known snnc bug (see the BUG comments);
+ * build with -DSNN_TEST_KNOWN_BUGS to run them. */
+#ifdef SNN_TEST_KNOWN_BUGS
+#define KNOWN_BUG(stmt) stmt
+#else
+#define KNOWN_BUG(stmt) ((void)0)
+#endif
+
+static const char *tutorial_path(void) { return test_path("../examples/tutorial.snn"); }
+
+static snn_ctx *loaded(const char *override)
+{
+    snn_ctx *ctx = snn_new();
+    ck_assert_ptr_nonnull(ctx);
+    if (override) ck_assert_int_eq(snn_set_override(ctx, override), SNN_OK);
+    int rc = snn_load_file(ctx, tutorial_path());
+    ck_assert_msg(rc == SNN_OK, "%s", snn_errmsg(ctx));
+    return ctx;
+}
+
+/* Spike counts per neuron of the tutorial's SM. */
+static void counts(snn_ctx *ctx, int out[3])
+{
+    const int32_t *idx;
+    const int64_t *steps;
+    size_t n;
+    ck_assert_int_eq(snn_spikes(ctx, "SM", &idx, &steps, &n), SNN_OK);
+    out[0] = out[1] = out[2] = 0;
+    for (size_t k = 0; k < n; k++) {
+        ck_assert(idx[k] >= 0 && idx[k] < 3);
+        out[idx[k]]++;
+    }
+}
+
+static char tmpdir[64];
+
+static void setup(void)
+{
+    strcpy(tmpdir, "/tmp/snn-api-test-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd)) { }
+}
+
+/* ------------------------------------------------------------------------ */
+/* NULL contexts and call order                                             */
+/* ------------------------------------------------------------------------ */
+
+START_TEST(null_context)
+{
+    snn_free(NULL);
+    ck_assert_str_eq(snn_version(), SNN_VERSION_STRING);
+    ck_assert_str_eq(snn_version(), "0.1.0");
+    ck_assert_int_eq(snn_load_file(NULL, "x.snn"), SNN_EMISUSE);
+    ck_assert_int_eq(snn_load_string(NULL, "x = 1", 5, "x"), SNN_EMISUSE);
+    ck_assert_int_eq(snn_set_override(NULL, "a=1"), SNN_EMISUSE);
+    ck_assert_int_eq(snn_set_seed(NULL, 1), SNN_EMISUSE);
+    ck_assert_int_eq(snn_build(NULL), SNN_EMISUSE);
+    ck_assert_int_eq(snn_run(NULL, 1), SNN_EMISUSE);
+    ck_assert_int_eq(snn_run_script(NULL), SNN_EMISUSE);
+    ck_assert_double_eq(snn_time(NULL), 0);
+    ck_assert_double_eq(snn_dt(NULL), 0);
+    ck_assert_int_eq(snn_group_size(NULL, "G"), -1);
+    ck_assert_ptr_null(snn_var(NULL, "G", "v", NULL));
+    ck_assert_int_eq(snn_spikes(NULL, "SM", NULL, NULL, NULL), SNN_EMISUSE);
+    ck_assert_int_eq(snn_monitor_count(NULL), 0);
+    ck_assert_ptr_null(snn_monitor_name(NULL, 0));
+    ck_assert_int_eq(snn_write_outputs(NULL, tmpdir), SNN_EMISUSE);
+    ck_assert_str_eq(snn_summary(NULL), "");
+    ck_assert_ptr_null(snn_generated_code(NULL));
+    ck_assert_str_eq(snn_methods(NULL), "");
+    ck_assert_str_eq(snn_errmsg(NULL), "no context");
+    ck_assert_int_eq(snn_diag_count(NULL), 0);
+    ck_assert_int_eq(snn_diag_get(NULL, 0, NULL, NULL, NULL, NULL), SNN_EMISUSE);
+    snn_set_error_cb(NULL, NULL, NULL);
+    double p = 1, e = 1, j = 1, s = 1;
+    snn_timings(NULL, &p, &e, &j, &s);
+    ck_assert(p == 0 && e == 0 && j == 0 && s == 0);
+    snn_timings(NULL, NULL, NULL, NULL, NULL);
+}
+END_TEST
+
+START_TEST(null_arguments)
+{
+    snn_ctx *ctx = snn_new();
+    ck_assert_int_eq(snn_load_file(ctx, NULL), SNN_EMISUSE);
+    ck_assert_int_eq(snn_load_string(ctx, NULL, 0, "x"), SNN_EMISUSE);
+    ck_assert_int_eq(snn_set_override(ctx, NULL), SNN_EMISUSE);
+    snn_free(ctx);
+    ctx = loaded(NULL);
+    ck_assert_int_eq(snn_group_size(ctx, NULL), -1);
+    ck_assert_ptr_null(snn_var(ctx, NULL, "v", NULL));
+    ck_assert_ptr_null(snn_var(ctx, "G", NULL, NULL));
+    ck_assert_int_eq(snn_spikes(ctx, NULL, NULL, NULL, NULL), SNN_EMISUSE);
+    ck_assert_int_eq(snn_write_outputs(ctx, NULL), SNN_EMISUSE);
+    /* NULL outputs are allowed */
+    ck_assert_int_eq(snn_spikes(ctx, "SM", NULL, NULL, NULL), SNN_OK);
+    snn_free(ctx);
+}
+END_TEST
+
+START_TEST(before_load)
+{
+    snn_ctx *ctx = snn_new();
+    ck_assert_str_eq(snn_errmsg(ctx), "");
+    ck_assert_int_eq(snn_build(ctx), SNN_EMISUSE);
+    ck_assert_ptr_nonnull(strstr(snn_errmsg(ctx), "no model is loaded"));
+    ck_assert_int_eq(snn_run(ctx, 0.01), SNN_EMISUSE);
+    ck_assert_int_eq(snn_run_script(ctx), SNN_EMISUSE);
+    ck_assert_int_eq(snn_spikes(ctx, "SM", NULL, NULL, NULL), SNN_EMISUSE);
+    char out[128];
+    snprintf(out, sizeof out, "%s/out", tmpdir);
+    ck_assert_int_eq(snn_write_outputs(ctx, out), SNN_EMISUSE);
+    ck_assert_int_eq(access(out, F_OK), -1);        /* nothing was created */
+    ck_assert_int_eq(snn_group_size(ctx, "G"), -1);
+    ck_assert_ptr_null(snn_var(ctx, "G", "v", NULL));
+    ck_assert_ptr_null(snn_generated_code(ctx));
+    ck_assert_int_eq(snn_monitor_count(ctx), 0);
+    ck_assert_ptr_null(snn_monitor_name(ctx, 0));
+    ck_assert_str_eq(snn_summary(ctx), "");
+    ck_assert_str_eq(snn_methods(ctx), "");
+    ck_assert_double_eq(snn_time(ctx), 0);
+    ck_assert_double_eq(snn_dt(ctx), 0);
+    /* messages end with a newline */
+    ck_assert_str_eq(snn_errmsg(ctx) + strlen(snn_errmsg(ctx)) - 1, "\n");
+    snn_free(ctx);
+}
+END_TEST
+
+START_TEST(load_twice)
+{
+    snn_ctx *ctx = loaded(NULL);
+    ck_assert_int_eq(snn_load_file(ctx, tutorial_path()), SNN_EMISUSE);
+    ck_assert_ptr_nonnull(strstr(snn_errmsg(ctx), "a model is already loaded"));
+    ck_assert_int_eq(snn_load_string(ctx, "x = 1\n", 6, "x"), SNN_EMISUSE);
+    /* the first model is still there and runs */
+    ck_assert_int_eq(snn_run_script(ctx), SNN_OK);
+    int c[3];
+    counts(ctx, c);
+    ck_assert(c[0] == 20 && c[1] == 13 && c[2] == 1);
+    snn_free(ctx);
+}
+END_TEST
+
+START_TEST(override_after_load)
+{
+    snn_ctx *ctx = loaded(NULL);
+    ck_assert_int_eq(snn_set_override(ctx, "w_gi=0.5*nS"), SNN_EMISUSE);
+    ck_assert_ptr_nonnull(strstr(snn_errmsg(ctx), "must be called before loading"));
+    ck_assert_int_eq(snn_run_script(ctx), SNN_OK);
+    int c[3];
+    counts(ctx, c);
+    ck_assert_int_eq(c[2], 1);              /* the override was not applied */
+    snn_free(ctx);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Loading errors                                                           */
+/* ------------------------------------------------------------------------ */
+
+START_TEST(missing_file)
+{
+    snn_ctx *ctx = snn_new();
+    char path[128];
+    snprintf(path, sizeof path, "%s/nope.snn", tmpdir);
+    ck_assert_int_eq(snn_load_file(ctx, path), SNN_EIO);
+    ck_assert_ptr_nonnull(strstr(snn_errmsg(ctx), path));
+    ck_assert_ptr_nonnull(strstr(snn_errmsg(ctx), "cannot open"));
+    /* a directory is not a model either */
+    ck_assert_int_ne(snn_load_file(ctx, tmpdir), SNN_OK);
+    snn_free(ctx);
+}
+END_TEST
+
+START_TEST(binary_file)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/bin.snn", tmpdir);
+    FILE *f = fopen(path, "wb");
+    fwrite("x = 1\n\0\0\1", 1, 9, f);
+    fclose(f);
+    snn_ctx *ctx = snn_new();
+    ck_assert_int_eq(snn_load_file(ctx, path), SNN_ESYNTAX);
+    ck_assert_ptr_nonnull(strstr(snn_errmsg(ctx), "not a text file"));
+    snn_free(ctx);
+}
+END_TEST
+
+START_TEST(error_codes)
+{
+    /* BUG: load picks SNN_EUNITS only when a message contains the word
+     * "unit", so the commonest dimension error, "dimension mismatch in
+     * '1*mV + 1*nA': volt vs amp", gives SNN_ESEMA although snn.h defines
+     * SNN_EUNITS as "a dimension mismatch".  The case is checked for
+     * SNN_ESEMA or SNN_EUNITS until that is fixed (exactly with
+     * -DSNN_TEST_KNOWN_BUGS). */
+    struct { const char *src; int code; } cases[] = {
+        { "x = 1 +\n", SNN_ESYNTAX },
+        { "x = 1*mV + 1*nA\n", -SNN_EUNITS },
+        { "x = y\n", SNN_ESEMA },
+        { "neurons G[2] {\n  model {\n    dv/dt = -v/(10*ms) : amp\n  }\n}\n", SNN_EUNITS },
+        { "spikemonitor SM(H)\n", SNN_ESEMA },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        snn_ctx *ctx = snn_new();
+        int rc = snn_load_string(ctx, cases[k].src, strlen(cases[k].src), NULL);
+        if (cases[k].code < 0) {
+            KNOWN_BUG(ck_assert_int_eq(rc, -cases[k].code));
+            ck_assert(rc == SNN_EUNITS || rc == SNN_ESEMA);
+        } else
+            ck_assert_msg(rc == cases[k].code, "case %zu: got %d, want %d: %s", k, rc, cases[k].code, snn_errmsg(ctx));
+        ck_assert_str_ne(snn_errmsg(ctx), "");
+        /* chunkname NULL names the source "model" */
+        ck_assert_msg(!strncmp(snn_errmsg(ctx), "model:", 6), "%s", snn_errmsg(ctx));
+        ck_assert_int_ge(snn_diag_count(ctx), 1);
+        /* a failed load leaves the context without a model */
+        ck_assert_int_eq(snn_run(ctx, 0.001), SNN_EMISUSE);
+        snn_free(ctx);
+    }
+}
+END_TEST
+
+/* Only len bytes are read: the buffer need not be NUL-terminated. */
+START_TEST(load_string_length)
+{
+    char buf[64];
+    memset(buf, '!', sizeof buf);
+    memcpy(buf, "dt = 0.05*ms\nx = 2", 18);
+    snn_ctx *ctx = snn_new();
+    ck_assert_int_eq(snn_load_string(ctx, buf, 18, "chunk"), SNN_OK);
+    ck_assert_double_eq(snn_dt(ctx), 0.05e-3);
+    ck_assert_int_eq(snn_monitor_count(ctx), 0);
+    ck_assert_int_eq(snn_run_script(ctx), SNN_OK);     /* no run statements */
+    ck_assert_double_eq(snn_time(ctx), 0);
+    snn_free(ctx);
+}
+END_TEST
+
+START_TEST(bad_overrides)
+{
+    struct { const char *ov; int code; const char *frag; } cases[] = {
+        { "w_gi=0.5*mV", SNN_EUNITS, "--set:1:6: error: 'w_gi' has unit siemens in the model, but the new value" },
+        { "w_gi=", SNN_ESYNTAX, "--set:1:" },
+        { "w_gi 0.5", SNN_ESYNTAX, "--set:1:" },
+        { "nope=1*nS", SNN_ESEMA, "--set:1:1: error: the model has no constant 'nope'" },
+        { "w_gx=1*nS", SNN_ESEMA, "did you mean 'w_g" },
+        { "run 5*ms", SNN_ESYNTAX, "expected NAME=VALUE" },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        snn_ctx *ctx = snn_new();
+        ck_assert_int_eq(snn_set_override(ctx, cases[k].ov), SNN_OK);      /* checked when loading */
+        int rc = snn_load_file(ctx, tutorial_path());
+        ck_assert_msg(rc == cases[k].code, "'%s': got %d, want %d: %s", cases[k].ov, rc, cases[k].code,
+                      snn_errmsg(ctx));
+        ck_assert_msg(strstr(snn_errmsg(ctx), cases[k].frag) != NULL, "'%s': %s", cases[k].ov, snn_errmsg(ctx));
+        const char *file;
+        ck_assert_int_ge(snn_diag_count(ctx), 1);
+        ck_assert_int_eq(snn_diag_get(ctx, 0, &file, NULL, NULL, NULL), SNN_OK);
+        ck_assert_str_eq(file, "--set");
+        ck_assert_int_eq(snn_run_script(ctx), SNN_EMISUSE);
+        snn_free(ctx);
+    }
+}
+END_TEST
+
+START_TEST(good_overrides)
+{
+    snn_ctx *ctx = loaded("w_gi=0.5*nS");
+    ck_assert_str_eq(snn_errmsg(ctx), "");
+    ck_assert_int_eq(snn_run_script(ctx), SNN_OK);
+    int c[3];
+    counts(ctx, c);
+    ck_assert(c[0] == 20 && c[1] == 13 && c[2] == 0);
+    snn_free(ctx);
+    /* several overrides, the last one wins; dt too */
+    ctx = snn_new();
+    ck_assert_int_eq(snn_set_override(ctx, "w_gi=5*nS"), SNN_OK);
+    ck_assert_int_eq(snn_set_override(ctx, "w_gi = 0.5 * nS"), SNN_OK);
+    ck_assert_int_eq(snn_set_override(ctx, "dt=0.05*ms"), SNN_OK);
+    ck_assert_int_eq(snn_load_file(ctx, tutorial_path()), SNN_OK);
+    ck_assert_double_eq(snn_dt(ctx), 0.05e-3);
+    ck_assert_int_eq(snn_run_script(ctx), SNN_OK);
+    ck_assert_double_eq_tol(snn_time(ctx), 0.1, 1e-12);
+    size_t n;
+    ck_assert_int_eq(snn_spikes(ctx, "SM", NULL, NULL, &n), SNN_OK);
+    ck_assert_uint_gt(n, 20);
+    snn_free(ctx);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Diagnostics and the error callback                                       */
+/* ------------------------------------------------------------------------ */
+
+static const char three_errors[] =
+    "a = 1*mV + 1*nA\n"
+    "b = c\n"
+    "neurons G[2] {\n"
+    "    model {\n"
+    "        dv/dt = -v/(10*ms) : volt\n"
+    "    }\n"
+    "    threshold: v > 1*nA\n"
+    "}\n";
+
+typedef struct CbLog {
+    int  n;
+    char text[4096];
+} CbLog;
+
+static void on_error(void *ud, const char *rendered)
+{
+    CbLog *log = ud;
+    log->n++;
+    strncat(log->text, rendered, sizeof log->text - strlen(log->text) - 1);
+}
+
+START_TEST(diagnostics)
+{
+    snn_ctx *ctx = snn_new();
+    CbLog log = { 0 };
+    snn_set_error_cb(ctx, on_error, &log);
+    int rc = snn_load_string(ctx, three_errors, strlen(three_errors), "three.snn");
+    ck_assert(rc == SNN_EUNITS || rc == SNN_ESEMA);
+    KNOWN_BUG(ck_assert_int_eq(rc, SNN_EUNITS));        /* see error_codes */
+    ck_assert_int_eq(snn_diag_count(ctx), 3);
+    const char *file, *msg;
+    int line, col;
+    ck_assert_int_eq(snn_diag_get(ctx, 0, &file, &line, &col, &msg), SNN_OK);
+    ck_assert_str_eq(file, "three.snn");
+    ck_assert_int_eq(line, 1);
+    ck_assert_int_eq(col, 5);
+    ck_assert_ptr_nonnull(strstr(msg, "dimension mismatch"));
+    ck_assert_int_eq(snn_diag_get(ctx, 1, &file, &line, &col, &msg), SNN_OK);
+    ck_assert_int_eq(line, 2);
+    ck_assert_int_eq(col, 5);
+    ck_assert_str_eq(msg, "unknown name 'c'");
+    ck_assert_int_eq(snn_diag_get(ctx, 2, NULL, &line, &col, NULL), SNN_OK);
+    ck_assert_int_eq(line, 7);
+    ck_assert_int_eq(col, 16);
+    ck_assert_int_eq(snn_diag_get(ctx, 3, &file, &line, &col, &msg), SNN_EMISUSE);
+    ck_assert_int_eq(snn_diag_get(ctx, -1, &file, &line, &col, &msg), SNN_EMISUSE);
+    /* the text is every rendered diagnostic, GCC style */
+    const char *err = snn_errmsg(ctx);
+    ck_assert(!strncmp(err, "three.snn:1:5: error: dimension mismatch", 40));
+    ck_assert_ptr_nonnull(strstr(err, "three.snn:2:5: error: unknown name 'c'\n    b = c\n        ^\n"));
+    ck_assert_ptr_nonnull(strstr(err, "three.snn:7:16: error: "));
+    /* the callback saw the same text, one call per diagnostic */
+    ck_assert_int_eq(log.n, 3);
+    ck_assert_str_eq(log.text, err);
+    snn_free(ctx);
+}
+END_TEST
+
+START_TEST(callback_for_api_errors)
+{
+    snn_ctx *ctx = snn_new();
+    CbLog log = { 0 };
+    snn_set_error_cb(ctx, on_error, &log);
+    ck_assert_int_eq(snn_run(ctx, 1), SNN_EMISUSE);
+    ck_assert_int_eq(log.n, 1);
+    ck_assert_ptr_nonnull(strstr(log.text, "no model is loaded"));
+    /* no callback once it is removed */
+    snn_set_error_cb(ctx, NULL, NULL);
+    ck_assert_int_eq(snn_run(ctx, 1), SNN_EMISUSE);
+    ck_assert_int_eq(log.n, 1);
+    snn_free(ctx);
+}
+END_TEST
+
+START_TEST(errmsg_after_success)
+{
+    snn_ctx *ctx = snn_new();
+    ck_assert_int_eq(snn_load_string(ctx, "x = \n", 5, "bad"), SNN_ESYNTAX);
+    ck_assert_str_ne(snn_errmsg(ctx), "");
+    snn_free(ctx);
+    ctx = loaded(NULL);
+    ck_assert_str_eq(snn_errmsg(ctx), "");
+    ck_assert_int_eq(snn_diag_count(ctx), 0);
+    ck_assert_int_eq(snn_run_script(ctx), SNN_OK);
+    ck_assert_str_eq(snn_errmsg(ctx), "");
+    /* a failed lookup sets an error... */
+    ck_assert_int_eq(snn_spikes(ctx, "nope", NULL, NULL, NULL), SNN_ENOTFOUND);
+    ck_assert_str_eq(snn_errmsg(ctx), "no spike monitor named 'nope'\n");
+    /* BUG: the error text is cleared only by loading and by the first build,
+     * so after a failed call (a) a later successful call still reports the
+     * old error and (b) the next failure is appended to it instead of
+     * replacing it; snn.h says snn_errmsg is "the last error" and
+     * snn_diag_* describe "the last failing call". */
+    ck_assert_int_eq(snn_spikes(ctx, "SM", NULL, NULL, NULL), SNN_OK);
+    KNOWN_BUG(ck_assert_str_eq(snn_errmsg(ctx), ""));
+    ck_assert_int_eq(snn_spikes(ctx, "M", NULL, NULL, NULL), SNN_ENOTFOUND);     /* a state monitor */
+    KNOWN_BUG(ck_assert_str_eq(snn_errmsg(ctx), "no spike monitor named 'M'\n"));
+    ck_assert_ptr_nonnull(strstr(snn_errmsg(ctx), "no spike monitor named 'M'\n"));
+    snn_free(ctx);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Running and reading results                                              */
+/* ------------------------------------------------------------------------ */
+
+START_TEST(run_and_read)
+{
+    snn_ctx *ctx = loaded(NULL);
+    ck_assert_double_eq(snn_dt(ctx), 1e-4);
+    ck_assert_int_eq(snn_monitor_count(ctx), 2);
+    ck_assert_str_eq(snn_monitor_name(ctx, 0), "SM");
+    ck_assert_str_eq(snn_monitor_name(ctx, 1), "M");
+    ck_assert_ptr_null(snn_monitor_name(ctx, 2));
+    ck_assert_ptr_null(snn_monitor_name(ctx, -1));
+    ck_assert_str_eq(snn_methods(ctx), "G: euler\n");
+    const char *code = snn_generated_code(ctx);
+    ck_assert_ptr_nonnull(code);
+    ck_assert_ptr_nonnull(strstr(code, "snn_G_update"));
+    ck_assert_int_eq(snn_build(ctx), SNN_OK);
+    ck_assert_int_eq(snn_build(ctx), SNN_OK);          /* idempotent */
+    ck_assert_int_eq(snn_group_size(ctx, "G"), 3);
+    ck_assert_int_eq(snn_group_size(ctx, "Se"), 1);
+    ck_assert_int_eq(snn_group_size(ctx, "nope"), -1);
+    size_t n = 0;
+    double *v = snn_var(ctx, "G", "v", &n);
+    ck_assert_ptr_nonnull(v);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_double_eq(v[0], -70 * 1e-3);              /* initial values are set by build */
+    double *I = snn_var(ctx, "G", "I", NULL);
+    ck_assert_double_eq(I[1], 0.5 * 1e-9);
+    ck_assert_ptr_null(snn_var(ctx, "G", "nope", &n));
+    ck_assert_ptr_null(snn_var(ctx, "nope", "v", &n));
+    ck_assert_int_eq(snn_run(ctx, -1), SNN_EMISUSE);
+    ck_assert_int_eq(snn_run(ctx, NAN), SNN_EMISUSE);
+    ck_assert_int_eq(snn_run(ctx, 0), SNN_OK);
+    ck_assert_double_eq(snn_time(ctx), 0);
+    ck_assert_int_eq(snn_run_script(ctx), SNN_OK);
+    ck_assert_double_eq_tol(snn_time(ctx), 0.1, 1e-12);
+    /* durations round to whole steps */
+    ck_assert_int_eq(snn_run(ctx, 0.26e-3), SNN_OK);
+    ck_assert_double_eq_tol(snn_time(ctx), 0.1003, 1e-12);
+    const int32_t *idx;
+    const int64_t *steps;
+    ck_assert_int_eq(snn_spikes(ctx, "SM", &idx, &steps, &n), SNN_OK);
+    ck_assert_uint_eq(n, 34);
+    for (size_t k = 1; k < n; k++) ck_assert_int_ge(steps[k], steps[k - 1]);
+    ck_assert_int_eq(snn_spikes(ctx, "M", &idx, &steps, &n), SNN_ENOTFOUND);
+    const char *sum = snn_summary(ctx);
+    ck_assert_msg(strstr(sum, "SM: 34 spikes from G (per neuron: 20 13 1)") != NULL, "%s", sum);
+    ck_assert_msg(strstr(sum, "M: 1003 steps of 1 variable(s) x 3 neuron(s) from G") != NULL, "%s", sum);
+    double tp = -1, te = -1, tj = -1, ts = -1;
+    snn_timings(ctx, &tp, &te, &tj, &ts);
+    ck_assert(tp > 0 && te > 0 && tj > 0 && ts > 0);
+    ck_assert(tp < 10 && te < 10 && tj < 10 && ts < 10);
+    snn_free(ctx);
+}
+END_TEST
+
+/* rand() depends on the seed only. */
+START_TEST(seeds)
+{
+    static const char model[] = "neurons G[5] {\n  model {\n    x : 1\n  }\n  init {\n    x = rand()\n  }\n}\n";
+    double first[5];
+    for (int r = 0; r < 3; r++) {
+        snn_ctx *ctx = snn_new();
+        ck_assert_int_eq(snn_set_seed(ctx, r == 2 ? 99 : 7), SNN_OK);
+        ck_assert_int_eq(snn_load_string(ctx, model, sizeof model - 1, "rand.snn"), SNN_OK);
+        double *x = snn_var(ctx, "G", "x", NULL);
+        ck_assert_ptr_nonnull(x);
+        for (int k = 0; k < 5; k++) ck_assert(x[k] >= 0 && x[k] < 1);
+        if (r == 0) memcpy(first, x, sizeof first);
+        else if (r == 1) ck_assert(!memcmp(first, x, sizeof first));
+        else ck_assert(memcmp(first, x, sizeof first) != 0);
+        ck_assert_double_ne(x[0], x[1]);
+        snn_free(ctx);
+    }
+}
+END_TEST
+
+/* Two contexts, same model, different overrides, interleaved runs. */
+START_TEST(two_contexts)
+{
+    snn_ctx *a = loaded(NULL), *b = loaded("w_gi=0.5*nS");
+    for (int r = 0; r < 4; r++) {
+        ck_assert_int_eq(snn_run(a, 0.025), SNN_OK);
+        ck_assert_int_eq(snn_run(b, 0.025), SNN_OK);
+    }
+    ck_assert_double_eq_tol(snn_time(a), 0.1, 1e-12);
+    ck_assert_double_eq_tol(snn_time(b), 0.1, 1e-12);
+    int ca[3], cb[3];
+    counts(a, ca);
+    counts(b, cb);
+    ck_assert(ca[0] == 20 && ca[1] == 13 && ca[2] == 1);
+    ck_assert(cb[0] == 20 && cb[1] == 13 && cb[2] == 0);
+    /* and each equals a context run alone */
+    snn_ctx *solo = loaded("w_gi=0.5*nS");
+    ck_assert_int_eq(snn_run_script(solo), SNN_OK);
+    size_t n1, n2;
+    double *v1 = snn_var(b, "G", "v", &n1), *v2 = snn_var(solo, "G", "v", &n2);
+    ck_assert_uint_eq(n1, n2);
+    ck_assert(!memcmp(v1, v2, n1 * sizeof *v1));
+    /* freeing one leaves the other intact */
+    snn_free(a);
+    ck_assert_int_eq(snn_run(b, 0.01), SNN_OK);
+    ck_assert_double_eq_tol(snn_time(b), 0.11, 1e-12);
+    snn_free(b);
+    snn_free(solo);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Writing outputs                                                          */
+/* ------------------------------------------------------------------------ */
+
+static int count_entries(const char *dir, int *tmpfiles)
+{
+    DIR *d = opendir(dir);
+    if (!d) return -1;
+    int n = 0;
+    *tmpfiles = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            n++;
+            if (strstr(e->d_name, "tmp")) (*tmpfiles)++;
+        }
+    closedir(d);
+    return n;
+}
+
+START_TEST(write_outputs)
+{
+    snn_ctx *ctx = loaded(NULL);
+    ck_assert_int_eq(snn_run_script(ctx), SNN_OK);
+    char dir[128];
+    snprintf(dir, sizeof dir, "%s/out/nested", tmpdir);
+    ck_assert_int_eq(snn_write_outputs(ctx, dir), SNN_OK);
+    int tmp;
+    ck_assert_int_eq(count_entries(dir, &tmp), 2);
+    ck_assert_int_eq(tmp, 0);
+    char path[256];
+    snprintf(path, sizeof path, "%s/SM.csv", dir);
+    char *sm = test_read_file(path, NULL);
+    ck_assert_ptr_nonnull(sm);
+    ck_assert(!strncmp(sm, "i,t\n", 4));
+    int lines = 0;
+    for (char *p = sm; *p; p++) lines += *p == '\n';
+    ck_assert_int_eq(lines, 35);
+    free(sm);
+    snn_free(ctx);
+}
+END_TEST
+
+START_TEST(write_outputs_fails)
+{
+    snn_ctx *ctx = loaded(NULL);
+    ck_assert_int_eq(snn_run_script(ctx), SNN_OK);
+    /* below a regular file: the directory cannot be made */
+    char file[128], dir[160];
+    snprintf(file, sizeof file, "%s/plain", tmpdir);
+    FILE *f = fopen(file, "w");
+    fclose(f);
+    snprintf(dir, sizeof dir, "%s/sub", file);
+    ck_assert_int_eq(snn_write_outputs(ctx, dir), SNN_EIO);
+    ck_assert_ptr_nonnull(strstr(snn_errmsg(ctx), "cannot create directory"));
+    ck_assert_int_eq(snn_write_outputs(ctx, file), SNN_EIO);
+    /* M.csv cannot be replaced (a directory has its name): the error names it
+     * and no temporary or partial file is left */
+    snprintf(dir, sizeof dir, "%s/out", tmpdir);
+    mkdir(dir, 0777);
+    char mdir[200];
+    snprintf(mdir, sizeof mdir, "%s/M.csv", dir);
+    mkdir(mdir, 0777);
+    ck_assert_int_eq(snn_write_outputs(ctx, dir), SNN_EIO);
+    ck_assert_ptr_nonnull(strstr(snn_errmsg(ctx), "M.csv"));
+    int tmp;
+    ck_assert_int_eq(count_entries(dir, &tmp), 2);        /* SM.csv (complete) and the M.csv directory */
+    ck_assert_int_eq(tmp, 0);
+    ck_assert_int_eq(count_entries(mdir, &tmp), 0);
+    /* a read-only directory, when permissions apply (not as root) */
+    if (geteuid() != 0) {
+        char ro[160];
+        snprintf(ro, sizeof ro, "%s/ro", tmpdir);
+        mkdir(ro, 0555);
+        ck_assert_int_eq(snn_write_outputs(ctx, ro), SNN_EIO);
+        ck_assert_int_eq(count_entries(ro, &tmp), 0);
+        chmod(ro, 0755);
+    }
+    snn_free(ctx);
+}
+END_TEST
+
+/* A model file name that must be escaped in the generated '#line'. */
+START_TEST(odd_chunk_name)
+{
+    snn_ctx *ctx = snn_new();
+    static const char model[] = "neurons G[1] {\n  model {\n    dv/dt = -v/(10*ms) : volt\n  }\n}\nrun 1*ms\n";
+    ck_assert_int_eq(snn_load_string(ctx, model, sizeof model - 1, "my \"model\".snn"), SNN_OK);
+    int rc = snn_run_script(ctx);
+    /* BUG: emit.c does not escape the file name in '#line N "..."', so this
+     * fails with SNN_EJIT ("the generated code did not compile (a bug in
+     * snnc ...)"). */
+    KNOWN_BUG(ck_assert_msg(rc == SNN_OK, "%s", snn_errmsg(ctx)));
+    if (rc != SNN_OK) ck_assert_int_eq(rc, SNN_EJIT);
+    snn_free(ctx);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("api");
+    TCase *tc = tcase_create("misuse");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, null_context);
+    tcase_add_test(tc, null_arguments);
+    tcase_add_test(tc, before_load);
+    tcase_add_test(tc, load_twice);
+    tcase_add_test(tc, override_after_load);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("load");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, missing_file);
+    tcase_add_test(tc, binary_file);
+    tcase_add_test(tc, error_codes);
+    tcase_add_test(tc, load_string_length);
+    tcase_add_test(tc, bad_overrides);
+    tcase_add_test(tc, good_overrides);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("errors");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, diagnostics);
+    tcase_add_test(tc, callback_for_api_errors);
+    tcase_add_test(tc, errmsg_after_success);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("run");
+    tcase_set_timeout(tc, 60);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, run_and_read);
+    tcase_add_test(tc, seeds);
+    tcase_add_test(tc, two_contexts);
+    tcase_add_test(tc, write_outputs);
+    tcase_add_test(tc, write_outputs_fails);
+    tcase_add_test(tc, odd_chunk_name);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+SNN_TEST_MAIN(make_suite)
