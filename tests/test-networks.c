@@ -4,7 +4,8 @@
  * and must give the same spikes (same neurons, same steps) and the same
  * traces within a relative tolerance of 1e-9 (of the column's largest value):
  * homogeneous and heterogeneous delays, a spike generator, on_post with
- * event-driven STDP traces, summed variables (gap junctions). */
+ * event-driven STDP traces, summed variables (gap junctions), timedarrays,
+ * run_regularly, rate monitors, a state monitor with its own dt at 'end'. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,8 @@ static const Case cases[] = {
       { { "mon", "spikegen_trace.csv" } } },
     { "on_post_stdp", { { "spk", "on_post_stdp_spikes.csv" }, { "prespk", "on_post_stdp_input_spikes.csv" } },
       { { "mon", "on_post_stdp_trace.csv" }, { "vmon", "on_post_stdp_v_trace.csv" } } },
+    { "inputs_sched", { { "SM", "inputs_sched_spikes.csv" } },
+      { { "M", "inputs_sched_trace.csv" }, { "R", "inputs_sched_rate.csv" } } },
 };
 
 static int cmp_pair(const void *a, const void *b)
