@@ -92,6 +92,40 @@ static int connect_all(Net *net, RtGroup *r, Group *g, Jit *jit, Arena *A)
     return SNN_OK;
 }
 
+/* Point a group's block functions at the code in jit; false if one is
+ * missing.  Used when building, and when the optimising tier's code
+ * replaces libtcc's between two steps. */
+static bool bind_blocks(RtGroup *r, const Group *g, Jit *jit, Arena *A)
+{
+    r->update = block(jit, A, g, "update");
+    r->thresh = g->threshold ? block(jit, A, g, "thresh") : NULL;
+    r->reset = g->reset.n ? block(jit, A, g, "reset") : NULL;
+    r->on_pre = g->on_pre.n ? block(jit, A, g, "on_pre") : NULL;
+    r->on_post = g->on_post.n ? block(jit, A, g, "on_post") : NULL;
+    r->init = g->ninits ? block(jit, A, g, "init") : NULL;
+    bool ok = (!g->threshold || r->thresh) && (!g->reset.n || r->reset) && (!g->on_pre.n || r->on_pre) &&
+              (!g->on_post.n || r->on_post) && (!g->ninits || r->init);
+    for (int q = 0; q < r->nextras; q++) {
+        r->extras[q].fn = (snn_block_fn)jit_symbol(jit, arena_printf(A, "snn_%s_extra%d", g->name, q));
+        ok &= r->extras[q].fn != NULL;
+    }
+    for (int q = 0; q < r->nsummed; q++) {
+        r->summed[q] = (snn_block_fn)jit_symbol(jit, arena_printf(A, "snn_%s_summed%d", g->name, q));
+        ok &= r->summed[q] != NULL;
+    }
+    return ok;
+}
+
+bool build_rebind(Net *net, Model *M, Jit *jit, Arena *A)
+{
+    bool ok = true;
+    for (int k = 0; k < M->ngroups; k++) {
+        RtGroup *r = net_find_group(net, M->groups[k]->name);
+        ok = ok && r && bind_blocks(r, M->groups[k], jit, A);
+    }
+    return ok;
+}
+
 static int cmp_gen(const void *a, const void *b)
 {
     const int64_t *x = a, *y = b;
@@ -151,12 +185,6 @@ int build_network(Model *M, Jit *jit, Arena *A, uint64_t seed, Net **out)
                                    g->kind == G_NEURONS ? g->N : 0, g->nvars, names, init);
         if (!r) return SNN_ENOMEM;
         rt[k] = r;
-        r->update = block(jit, A, g, "update");
-        r->thresh = g->threshold ? block(jit, A, g, "thresh") : NULL;
-        r->reset = g->reset.n ? block(jit, A, g, "reset") : NULL;
-        r->on_pre = g->on_pre.n ? block(jit, A, g, "on_pre") : NULL;
-        r->on_post = g->on_post.n ? block(jit, A, g, "on_post") : NULL;
-        r->init = g->ninits ? block(jit, A, g, "init") : NULL;
         /* schedule: Brian2's defaults shifted by the group's order */
         r->w_update.order = r->w_thresh.order = r->w_reset.order = g->order;
         r->w_pre.order = g->has_pre_order ? g->pre_order : g->order - 1;
@@ -172,8 +200,6 @@ int build_network(Model *M, Jit *jit, Arena *A, uint64_t seed, Net **out)
                 r->extras[q].when = (When){ g->extras[q].slot, g->extras[q].order };
                 r->extras[q].every = g->extras[q].every > 0 ? (int64_t)(g->extras[q].every / M->dt + 0.5) : 1;
                 if (r->extras[q].every < 1) r->extras[q].every = 1;
-                r->extras[q].fn = (snn_block_fn)jit_symbol(jit, arena_printf(A, "snn_%s_extra%d", g->name, q));
-                if (!r->extras[q].fn) return SNN_EJIT;
             }
             r->nextras = g->nextras;
             net->has_extras = true;
@@ -185,12 +211,9 @@ int build_network(Model *M, Jit *jit, Arena *A, uint64_t seed, Net **out)
         if (g->nsummed) {
             r->summed = calloc((size_t)g->nsummed, sizeof *r->summed);
             if (!r->summed) return SNN_ENOMEM;
-            for (int q = 0; q < g->nsummed; q++) {
-                r->summed[q] = (snn_block_fn)jit_symbol(jit, arena_printf(A, "snn_%s_summed%d", g->name, q));
-                if (!r->summed[q]) return SNN_EJIT;
-            }
             r->nsummed = g->nsummed;
         }
+        if (!bind_blocks(r, g, jit, A)) return SNN_EJIT;
         if (g->kind == G_SYNAPSES) {
             r->src = rt[g->src->index];
             r->tgt = rt[g->tgt->index];

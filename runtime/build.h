@@ -14,5 +14,9 @@
  * *out is the network (owned by the caller) and SNN_OK is returned; on
  * failure an SNN_E* code, and *out may hold a partial network to free. */
 int build_network(Model *M, Jit *jit, Arena *A, uint64_t seed, Net **out);
+/* Point every block function of net (built from M) at the code in jit;
+ * false if jit lacks a function (then some may point at jit, so jit must
+ * live as long as net either way). */
+bool build_rebind(Net *net, Model *M, Jit *jit, Arena *A);
 
 #endif

@@ -6,6 +6,7 @@
 #include "jit.h"
 
 #include <dlfcn.h>
+#include <spawn.h>
 #include <errno.h>
 #include <libtcc.h>
 #include <math.h>
@@ -111,6 +112,7 @@ void jit_free(Jit *j)
     free(j);
 }
 
+extern char **environ;
 extern const char snn_rng_text[];   /* runtime/rng.c, embedded at build time */
 
 static const char native_flags[] = "-O3 -march=native -ffp-contract=off -fno-math-errno -fPIC -shared -w";
@@ -131,17 +133,31 @@ static int write_file(const char *path, const char *a, const char *b)
     return fclose(f);
 }
 
-/* Run cc on src to make so; its messages go to log. */
-static int run_cc(const char *src, const char *so, const char *log)
+/* Run cc on src to make so; its messages go to log.  The child's pid is
+ * published in *child (when given) so that it can be stopped. */
+static int run_cc(const char *src, const char *so, const char *log, atomic_int *child)
 {
     const char *cc = getenv("CC");
     char cmd[16384];
-    snprintf(cmd, sizeof cmd, "%s %s -o '%s' '%s' -lm > '%s' 2>&1", cc && *cc ? cc : "cc", native_flags, so, src, log);
-    int st = system(cmd);
-    return st == 0 ? 0 : -1;
+    snprintf(cmd, sizeof cmd, "exec %s %s -o '%s' '%s' -lm > '%s' 2>&1", cc && *cc ? cc : "cc", native_flags, so, src,
+             log);
+    char *argv[] = { "sh", "-c", cmd, NULL };
+    pid_t pid;
+    if (posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ)) return -1;
+    if (child) atomic_store(child, (int)pid);
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR) return -1;
+    if (child) atomic_store(child, 0);
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
 Jit *jit_compile_native(const char *code, const char *cache_dir, char *err, size_t errlen)
+{
+    return jit_compile_native_pid(code, cache_dir, err, errlen, NULL);
+}
+
+Jit *jit_compile_native_pid(const char *code, const char *cache_dir, char *err, size_t errlen, atomic_int *child)
 {
     if (errlen) err[0] = 0;
     if (!cache_dir || !*cache_dir) {
@@ -173,7 +189,7 @@ Jit *jit_compile_native(const char *code, const char *cache_dir, char *err, size
         if (inc) memset(inc, ' ', strlen("#include \"abi.h\""));
         int bad = write_file(src, code, rng);
         free(rng);
-        if (bad || run_cc(src, tmp_so, log) || rename(tmp_so, so)) {
+        if (bad || run_cc(src, tmp_so, log, child) || rename(tmp_so, so)) {
             snprintf(err, errlen, "the system C compiler failed (see %s)", log);
             remove(tmp_so);
             remove(src);

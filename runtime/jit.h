@@ -4,6 +4,7 @@
 #ifndef SNN_JIT_H
 #define SNN_JIT_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 typedef struct Jit Jit;
@@ -18,6 +19,8 @@ Jit  *jit_compile(const char *code, char *err, size_t errlen);
  * Returns NULL with a message in err if no compiler is available or it fails;
  * the caller then keeps the libtcc code. */
 Jit  *jit_compile_native(const char *code, const char *cache_dir, char *err, size_t errlen);
+/* The same, publishing the compiler's pid in *child while it runs. */
+Jit  *jit_compile_native_pid(const char *code, const char *cache_dir, char *err, size_t errlen, atomic_int *child);
 /* Address of a function of the compiled code, or NULL. */
 void *jit_symbol(Jit *j, const char *name);
 void  jit_free(Jit *j);

@@ -120,6 +120,9 @@ struct Net {
     int          nops;
     bool         stop;           /* set by an operation: end the run */
     bool         has_extras;     /* some group has run_regularly blocks */
+    /* called before each step, e.g. to switch to optimised code */
+    void       (*between)(void *ud, Net *net);
+    void        *between_ud;
     struct SchedOp *sched;       /* the objects of one step, in order */
     int          nsched;
 };
