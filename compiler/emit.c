@@ -805,6 +805,8 @@ const char *emit_model(Model *M, Diag *D)
         for (int k = 0; k < g->nsummed; k++) emit_summed(E, g, k);
         for (int k = 0; k < g->nextras; k++)
             emit_event_block(E, g, &g->extras[k].stmts, arena_printf(E->A, "extra%d", k));
+        for (int k = 0; k < g->npaths; k++)
+            emit_event_block(E, g, &g->paths[k].stmts, arena_printf(E->A, "path_%s", g->paths[k].name));
         for (int c = 0; c < g->nconnects; c++)
             if (g->connects[c].kind == CONN_ALL || g->connects[c].kind == CONN_JEXPR)
                 emit_connect(E, g, &g->connects[c]);

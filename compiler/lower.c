@@ -69,6 +69,7 @@ static bool lower_event_driven(Model *M, Group *g, Diag *D)
     Stmt *tail = assign(M, last, t);
     if (g->on_pre.n) g->on_pre = wrap_pathway(M, &upd, g->on_pre, tail);
     if (g->on_post.n) g->on_post = wrap_pathway(M, &upd, g->on_post, tail);
+    for (int k = 0; k < g->npaths; k++) g->paths[k].stmts = wrap_pathway(M, &upd, g->paths[k].stmts, tail);
     return true;
 }
 

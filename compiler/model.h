@@ -85,6 +85,16 @@ enum { G_NEURONS, G_SYNAPSES };
 /* Schedule slots (Brian2's default schedule), for blocks that choose one. */
 enum { SL_START, SL_GROUPS, SL_THRESHOLDS, SL_SYNAPSES, SL_RESETS, SL_END };
 
+/* A further, named pathway of a Synapses object (on_pre(NAME) { ... }). */
+typedef struct Pathway {
+    const char *name;
+    bool        post;           /* triggered by target spikes */
+    double      delay;          /* seconds, the same for every synapse */
+    int         order;          /* in the synapses slot (default -1 / +1) */
+    StmtList    stmts;
+    Span        span;
+} Pathway;
+
 /* A block of statements run for every index of a group in a slot every
  * `every` seconds: run_regularly, or a Poisson input onto one variable. */
 typedef struct Extra {
@@ -165,6 +175,8 @@ struct Group {
     bool        has_pre_order, has_post_order;
     int         pre_order, post_order;   /* synapses: pathway orders (-1, +1) */
     int         summed_slot;    /* synapses: when the summed variables run, or -1 */
+    Pathway    *paths;          /* synapses: further named pathways */
+    int         npaths;
     struct Extra *extras;       /* run_regularly blocks and Poisson inputs */
     int         nextras;
     Sym       **summed;         /* synapses: (summed) subexpressions ... */

@@ -1121,6 +1121,8 @@ static void check_item_keys(Sema *S, Decl *d, const char *const *keys, int nkeys
             else diag_error(S->D, it->span, "unknown item '%s' in %s", key, ident_dup(S->A, d->keyword));
             continue;
         }
+        bool named_path = it->kind == I_CALL && (ident_eq(it->key, "on_pre") || ident_eq(it->key, "on_post"));
+        if (named_path) continue;
         if (!ident_eq(it->key, "connect") && !ident_eq(it->key, "run_regularly"))
             for (int m = 0; m < k; m++)
                 if (ident_same(d->items[m]->key, it->key)) {
@@ -1324,6 +1326,46 @@ static void decl_neurons(Sema *S, Decl *d)
     group_schedule(S, g, d);
 }
 
+/* on_pre(NAME, delay=..., order=...) { statements }: a further pathway, as
+ * Brian2's on_pre={'NAME': ...}; it has its own spike queue and delay. */
+static void synapse_pathway(Sema *S, Group *g, Item *it, bool post)
+{
+    Pathway p = { .span = it->span, .post = post, .order = post ? 1 : -1 };
+    for (int k = 0; k < it->nargs; k++) {
+        Arg *a = &it->args[k];
+        Scope sc = { .S = S };
+        if (!a->name.n && k == 0 && a->value->kind == N_NAME) {
+            p.name = ident_dup(S->A, a->value->name);
+        } else if (ident_eq(a->name, "delay")) {
+            if (!sema_check_dim(&sc, a->value, DIM_SECOND, "the delay")) return;
+            if (!sema_const_value(a->value, &p.delay) || p.delay < 0) {
+                diag_error(S->D, a->value->span, "the delay of a named pathway must be a constant >= 0");
+                return;
+            }
+        } else if (ident_eq(a->name, "order")) {
+            if (!sema_parse_order(S, a->value, &p.order)) return;
+        } else {
+            diag_error(S->D, a->span, "write %s(NAME, delay=..., order=...) { statements }", post ? "on_post" : "on_pre");
+            return;
+        }
+    }
+    if (!p.name) {
+        diag_error(S->D, it->span, "a named pathway needs a name: %s(NAME) { ... }", post ? "on_post" : "on_pre");
+        return;
+    }
+    for (int k = 0; k < g->npaths; k++)
+        if (!strcmp(g->paths[k].name, p.name)) {
+            diag_error(S->D, it->span, "%s already has a pathway '%s'", g->name, p.name);
+            return;
+        }
+    check_stmts(S, g, &it->stmts, post ? "on_post" : "on_pre", false);
+    p.stmts = it->stmts;
+    Pathway *nv = arena_alloc(S->A, sizeof *nv * (size_t)(g->npaths + 1));
+    if (g->npaths) memcpy(nv, g->paths, sizeof *nv * (size_t)g->npaths);
+    nv[g->npaths++] = p;
+    g->paths = nv;
+}
+
 /* delay: a constant gives every synapse the same delay (one spike queue per
  * pathway); an expression of i, j, rand() or synapse variables gives each
  * synapse its own, stored in a 'delay' variable set after connect(). */
@@ -1369,11 +1411,19 @@ static void decl_synapses(Sema *S, Decl *d)
     pvec_push(S->A, &S->groups, g);
     if (model && model->kind == I_MODEL) check_equations(S, g, model);
     Item *it;
-    if ((it = find_item(d, "on_pre", NULL))) {
+    for (it = find_item(d, "on_pre", NULL); it; it = find_item(d, "on_pre", it)) {
+        if (it->kind == I_CALL) {
+            synapse_pathway(S, g, it, false);
+            continue;
+        }
         check_stmts(S, g, &it->stmts, "on_pre", false);
         g->on_pre = it->stmts;
     }
-    if ((it = find_item(d, "on_post", NULL))) {
+    for (it = find_item(d, "on_post", NULL); it; it = find_item(d, "on_post", it)) {
+        if (it->kind == I_CALL) {
+            synapse_pathway(S, g, it, true);
+            continue;
+        }
         check_stmts(S, g, &it->stmts, "on_post", false);
         g->on_post = it->stmts;
     }

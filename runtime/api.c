@@ -106,6 +106,7 @@ struct snn_ctx {
     Compiled     cur;            /* the checked model (model NULL if none) */
     const char  *code;           /* generated C of cur (in its arena) */
     bool         dirty;          /* the model changed since the network was built */
+    bool         loaded;         /* a file or string was loaded */
     Jit         *jit;
     Net         *net;
     Callback   **cbs;
@@ -130,20 +131,19 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static void tune_malloc_once(void)
-{
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    /* libtcc allocates many small blocks; trimming and mmap thresholds that
-     * are too low make it several times slower */
-    void tune(void);
-    pthread_once(&once, tune);
-}
-
-void tune(void)
+/* libtcc allocates many small blocks; trimming and mmap thresholds that
+ * are too low make it several times slower */
+static void tune_malloc(void)
 {
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
     mallopt(M_TOP_PAD, 16 << 20);
     mallopt(M_MMAP_THRESHOLD, 64 << 20);
+}
+
+static void tune_malloc_once(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, tune_malloc);
 }
 
 static char *dup_n(const char *s, size_t n)
@@ -549,10 +549,9 @@ static ConstSet *find_set(snn_ctx *ctx, const char *name)
 }
 
 /* Check every chunk as one model.  On success the new model replaces the
- * old one; code_changed says whether the network must be rebuilt (else only
- * constant values changed, and they are copied into the network).  On error
- * the diagnostics are in ctx and the old model stays. */
-static int check(snn_ctx *ctx, bool code_changed)
+ * old one and the network is to be rebuilt; on error the diagnostics are in
+ * ctx and the old model stays. */
+static int check(snn_ctx *ctx)
 {
     if (!ctx->nchunks) return SNN_OK;
     double t0 = now();
@@ -626,12 +625,7 @@ static int check(snn_ctx *ctx, bool code_changed)
     compiled_free(&ctx->cur);
     ctx->cur = C;
     ctx->code = NULL;
-    if (code_changed || !ctx->net) ctx->dirty = true;
-    else
-        for (int k = 0; k < C.model->nconsts; k++) {
-            int at = net_const(ctx->net, C.model->consts[k]->name);
-            if (at >= 0) ctx->net->consts[at] = C.model->consts[k]->value;
-        }
+    ctx->dirty = true;
     return SNN_OK;
 }
 
@@ -649,13 +643,15 @@ static int add_chunk(snn_ctx *ctx, Chunk *c)
     }
     ctx->chunks = v;
     v[ctx->nchunks++] = *c;
-    int rc = check(ctx, true);
+    int rc = check(ctx);
     if (rc) chunk_free(&ctx->chunks[--ctx->nchunks]);
     return rc;
 }
 
 static int add_text(snn_ctx *ctx, const char *text, size_t len, const char *name)
 {
+    if (ctx->loaded)
+        return set_error(ctx, SNN_EMISUSE, "a model is already loaded in this context (add to it with snn_add_*)");
     Chunk c = { 0 };
     c.kind = CH_TEXT;
     c.text = dup_n(text, len);
@@ -665,7 +661,9 @@ static int add_text(snn_ctx *ctx, const char *text, size_t len, const char *name
         chunk_free(&c);
         return set_error(ctx, SNN_ENOMEM, "out of memory");
     }
-    return add_chunk(ctx, &c);
+    int rc = add_chunk(ctx, &c);
+    if (!rc) ctx->loaded = true;
+    return rc;
 }
 
 int snn_load_string(snn_ctx *ctx, const char *src, size_t len, const char *chunkname)
@@ -725,31 +723,16 @@ int snn_set_override(snn_ctx *ctx, const char *assignment)
     clear_error(ctx);
     if (!assignment) return set_error(ctx, SNN_EMISUSE, "snn_set_override: no assignment");
     if (not_running(ctx, "snn_set_override")) return SNN_EMISUSE;
+    if (ctx->loaded) return set_error(ctx, SNN_EMISUSE, "snn_set_override: must be called before loading");
     char **v = realloc(ctx->overrides, sizeof *v * (size_t)(ctx->noverrides + 1));
     if (!v) return set_error(ctx, SNN_ENOMEM, "out of memory");
     ctx->overrides = v;
     if (!(v[ctx->noverrides] = ctx_strdup(assignment))) return set_error(ctx, SNN_ENOMEM, "out of memory");
     ctx->noverrides++;
     if (!ctx->nchunks) return SNN_OK;       /* checked with the model */
-    int rc = check(ctx, false);
-    if (rc) {
-        free(ctx->overrides[--ctx->noverrides]);
-        return rc;
-    }
-    /* the override now decides the constant's value: forget snn_set_const's */
-    const char *b;
-    size_t n;
-    trimmed(assignment, &b, &n);
-    size_t nl = 0;
-    while (nl < n && (b[nl] == '_' || (b[nl] >= 'a' && b[nl] <= 'z') || (b[nl] >= 'A' && b[nl] <= 'Z') ||
-                      (nl && b[nl] >= '0' && b[nl] <= '9')))
-        nl++;
-    for (int k = 0; k < ctx->nsets; k++)
-        if (strlen(ctx->sets[k].name) == nl && !memcmp(ctx->sets[k].name, b, nl)) {
-            free(ctx->sets[k].name);
-            ctx->sets[k--] = ctx->sets[--ctx->nsets];
-        }
-    return SNN_OK;
+    int rc = check(ctx);
+    if (rc) free(ctx->overrides[--ctx->noverrides]);
+    return rc;
 }
 
 int snn_set_seed(snn_ctx *ctx, uint64_t seed)
@@ -966,7 +949,7 @@ static int change_item(snn_ctx *ctx, const char *fn, const char *object, const c
     }
     c->items = nc.items;
     c->nitems = nc.nitems;
-    rc = check(ctx, true);
+    rc = check(ctx);
     ApiItem *drop = rc ? c->items : old;
     int ndrop = rc ? c->nitems : nold;
     if (rc) {
@@ -1285,24 +1268,26 @@ static int inject_op(void *ud, Net *net)
     return 0;
 }
 
-static RtGroup *get_group(snn_ctx *ctx, const char *fn, const char *group)
+/* The group of that name in the (built) network: SNN_OK with *out set, or
+ * an error code with the message set. */
+static int get_group(snn_ctx *ctx, const char *fn, const char *group, RtGroup **out)
 {
-    if (!group) {
-        set_error(ctx, SNN_EMISUSE, "%s: no group name", fn);
-        return NULL;
-    }
-    if (ensure_built(ctx)) return NULL;
-    RtGroup *g = net_find_group(ctx->net, group);
-    if (!g) set_error(ctx, SNN_ENOTFOUND, "%s: no group or synapses named '%s'", fn, group);
-    return g;
+    *out = NULL;
+    if (!group) return set_error(ctx, SNN_EMISUSE, "%s: no group name", fn);
+    int rc = ensure_built(ctx);
+    if (rc) return rc;
+    *out = net_find_group(ctx->net, group);
+    if (!*out) return set_error(ctx, SNN_ENOTFOUND, "no group or synapses named '%s'", group);
+    return SNN_OK;
 }
 
 int snn_add_spikes(snn_ctx *ctx, const char *group, const int32_t *idx, const double *times, size_t n)
 {
     if (!ctx) return SNN_EMISUSE;
     clear_error(ctx);
-    RtGroup *g = get_group(ctx, "snn_add_spikes", group);
-    if (!g) return ctx->net ? SNN_ENOTFOUND : SNN_EMISUSE;
+    RtGroup *g;
+    int rc = get_group(ctx, "snn_add_spikes", group, &g);
+    if (rc) return rc;
     if (g->kind != RG_NEURONS) return set_error(ctx, SNN_EMISUSE, "snn_add_spikes: '%s' is not a neuron group", group);
     if (n && (!idx || !times)) return set_error(ctx, SNN_EMISUSE, "snn_add_spikes: no indices or times");
     int64_t first = ctx->net->step;
@@ -1330,22 +1315,22 @@ int64_t snn_group_size(snn_ctx *ctx, const char *group)
 {
     if (!ctx) return -1;
     clear_error(ctx);
-    RtGroup *g = get_group(ctx, "snn_group_size", group);
-    return g ? g->n : -1;
+    RtGroup *g;
+    return get_group(ctx, "snn_group_size", group, &g) ? -1 : g->n;
 }
 
 /* The array of group.var, or NULL with an error set. */
-static double *var_array(snn_ctx *ctx, const char *fn, const char *group, const char *var, RtGroup **gout)
+static int var_array(snn_ctx *ctx, const char *fn, const char *group, const char *var, RtGroup **gout,
+                     double **out)
 {
-    RtGroup *g = get_group(ctx, fn, group);
-    if (!g) return NULL;
-    int v = var ? find_var(g, var) : -1;
-    if (v < 0) {
-        set_error(ctx, SNN_ENOTFOUND, "%s: %s has no variable '%s'", fn, group, var ? var : "(null)");
-        return NULL;
-    }
-    *gout = g;
-    return g->arr[v];
+    *out = NULL;
+    int rc = get_group(ctx, fn, group, gout);
+    if (rc) return rc;
+    if (!var) return set_error(ctx, SNN_EMISUSE, "%s: no variable name", fn);
+    int v = find_var(*gout, var);
+    if (v < 0) return set_error(ctx, SNN_ENOTFOUND, "%s has no variable '%s'", group, var);
+    *out = (*gout)->arr[v];
+    return SNN_OK;
 }
 
 double *snn_var(snn_ctx *ctx, const char *group, const char *var, size_t *count)
@@ -1353,15 +1338,10 @@ double *snn_var(snn_ctx *ctx, const char *group, const char *var, size_t *count)
     if (!ctx) return NULL;
     clear_error(ctx);
     RtGroup *g;
-    double *p = var_array(ctx, "snn_var", group, var, &g);
-    if (p && count) *count = (size_t)g->n;
+    double *p;
+    if (var_array(ctx, "snn_var", group, var, &g, &p)) return NULL;
+    if (count) *count = (size_t)g->n;
     return p;
-}
-
-static int last_code(snn_ctx *ctx)
-{
-    return !ctx->net ? (ctx->cur.model ? SNN_ENOMEM : SNN_EMISUSE) : strstr(ctx->errmsg, ": no ") ? SNN_ENOTFOUND
-                                                                                                  : SNN_EMISUSE;
 }
 
 int snn_get_var(snn_ctx *ctx, const char *group, const char *var, double *out, size_t n)
@@ -1369,8 +1349,9 @@ int snn_get_var(snn_ctx *ctx, const char *group, const char *var, double *out, s
     if (!ctx) return SNN_EMISUSE;
     clear_error(ctx);
     RtGroup *g;
-    double *p = var_array(ctx, "snn_get_var", group, var, &g);
-    if (!p) return last_code(ctx);
+    double *p;
+    int rc = var_array(ctx, "snn_get_var", group, var, &g, &p);
+    if (rc) return rc;
     if (!out || n < (size_t)g->n)
         return set_error(ctx, SNN_EMISUSE, "snn_get_var: %s.%s has %lld values, the buffer %zu", group, var,
                          (long long)g->n, out ? n : 0);
@@ -1383,8 +1364,9 @@ int snn_set_var(snn_ctx *ctx, const char *group, const char *var, const double *
     if (!ctx) return SNN_EMISUSE;
     clear_error(ctx);
     RtGroup *g;
-    double *p = var_array(ctx, "snn_set_var", group, var, &g);
-    if (!p) return last_code(ctx);
+    double *p;
+    int rc = var_array(ctx, "snn_set_var", group, var, &g, &p);
+    if (rc) return rc;
     if (!values || (n != 1 && n != (size_t)g->n))
         return set_error(ctx, SNN_EMISUSE, "snn_set_var: %s.%s takes 1 or %lld values, not %zu", group, var,
                          (long long)g->n, values ? n : 0);
@@ -1399,8 +1381,8 @@ const char *snn_var_name(snn_ctx *ctx, const char *group, int k)
 {
     if (!ctx) return NULL;
     clear_error(ctx);
-    RtGroup *g = get_group(ctx, "snn_var_name", group);
-    return g && k >= 0 && k < g->nvars ? g->varnames[k] : NULL;
+    RtGroup *g;
+    return !get_group(ctx, "snn_var_name", group, &g) && k >= 0 && k < g->nvars ? g->varnames[k] : NULL;
 }
 
 int snn_get_const(snn_ctx *ctx, const char *name, double *value)
@@ -1451,8 +1433,9 @@ int snn_synapses(snn_ctx *ctx, const char *name, const int32_t **pre, const int3
 {
     if (!ctx) return SNN_EMISUSE;
     clear_error(ctx);
-    RtGroup *g = get_group(ctx, "snn_synapses", name);
-    if (!g) return last_code(ctx);
+    RtGroup *g;
+    int rc = get_group(ctx, "snn_synapses", name, &g);
+    if (rc) return rc;
     if (g->kind != RG_SYNAPSES) return set_error(ctx, SNN_EMISUSE, "snn_synapses: '%s' is a neuron group", name);
     if (pre) *pre = g->pre.v;
     if (post) *post = g->post.v;
@@ -1464,25 +1447,26 @@ int snn_synapses(snn_ctx *ctx, const char *name, const int32_t **pre, const int3
  * Results
  * ===================================================================== */
 
-static RtMonitor *get_monitor(snn_ctx *ctx, const char *fn, const char *name, int kind)
+static int get_monitor(snn_ctx *ctx, const char *fn, const char *name, int kind, RtMonitor **out)
 {
-    if (!name) {
-        set_error(ctx, SNN_EMISUSE, "%s: no monitor name", fn);
-        return NULL;
-    }
-    if (ensure_built(ctx)) return NULL;
+    *out = NULL;
+    if (!name) return set_error(ctx, SNN_EMISUSE, "%s: no monitor name", fn);
+    int rc = ensure_built(ctx);
+    if (rc) return rc;
     RtMonitor *m = net_find_monitor(ctx->net, name);
     if (!m || m->kind != kind)
-        set_error(ctx, SNN_ENOTFOUND, "%s: no %s monitor named '%s'", fn, kind == RM_SPIKE ? "spike" : "state", name);
-    return m && m->kind == kind ? m : NULL;
+        return set_error(ctx, SNN_ENOTFOUND, "no %s monitor named '%s'", kind == RM_SPIKE ? "spike" : "state", name);
+    *out = m;
+    return SNN_OK;
 }
 
 int snn_spikes(snn_ctx *ctx, const char *monitor, const int32_t **idx, const int64_t **steps, size_t *count)
 {
     if (!ctx) return SNN_EMISUSE;
     clear_error(ctx);
-    RtMonitor *m = get_monitor(ctx, "snn_spikes", monitor, RM_SPIKE);
-    if (!m) return last_code(ctx);
+    RtMonitor *m;
+    int rc = get_monitor(ctx, "snn_spikes", monitor, RM_SPIKE, &m);
+    if (rc) return rc;
     if (idx) *idx = m->idx.v;
     if (steps) *steps = m->steps.v;
     if (count) *count = m->idx.n;
@@ -1494,8 +1478,9 @@ int snn_trace(snn_ctx *ctx, const char *monitor, const int64_t **steps, size_t *
 {
     if (!ctx) return SNN_EMISUSE;
     clear_error(ctx);
-    RtMonitor *m = get_monitor(ctx, "snn_trace", monitor, RM_STATE);
-    if (!m) return last_code(ctx);
+    RtMonitor *m;
+    int rc = get_monitor(ctx, "snn_trace", monitor, RM_STATE, &m);
+    if (rc) return rc;
     if (steps) *steps = m->rec_steps.v;
     if (nsteps) *nsteps = m->rec_steps.n;
     if (values) *values = m->data.v;
@@ -1509,8 +1494,8 @@ const char *snn_trace_var(snn_ctx *ctx, const char *monitor, int k)
 {
     if (!ctx) return NULL;
     clear_error(ctx);
-    RtMonitor *m = get_monitor(ctx, "snn_trace_var", monitor, RM_STATE);
-    return m && k >= 0 && k < m->nvars ? m->varnames[k] : NULL;
+    RtMonitor *m;
+    return !get_monitor(ctx, "snn_trace_var", monitor, RM_STATE, &m) && k >= 0 && k < m->nvars ? m->varnames[k] : NULL;
 }
 
 int snn_clear_monitors(snn_ctx *ctx)
@@ -1574,7 +1559,7 @@ const char *snn_generated_code(snn_ctx *ctx)
 const char *snn_methods(snn_ctx *ctx)
 {
     if (!ctx || !ctx->cur.model) return "";
-    const char *out = "";
+    const char *volatile out = "";
     pthread_mutex_lock(&compile_lock);
     jmp_buf oom;
     snn_arena_oom_jmp = &oom;

@@ -113,6 +113,10 @@ static bool bind_blocks(RtGroup *r, const Group *g, Jit *jit, Arena *A)
         r->summed[q] = (snn_block_fn)jit_symbol(jit, arena_printf(A, "snn_%s_summed%d", g->name, q));
         ok &= r->summed[q] != NULL;
     }
+    for (int q = 0; q < r->npaths; q++) {
+        r->paths[q].fn = (snn_block_fn)jit_symbol(jit, arena_printf(A, "snn_%s_path_%s", g->name, g->paths[q].name));
+        ok &= r->paths[q].fn != NULL;
+    }
     return ok;
 }
 
@@ -203,6 +207,20 @@ int build_network(Model *M, Jit *jit, Arena *A, uint64_t seed, Net **out)
             }
             r->nextras = g->nextras;
             net->has_extras = true;
+        }
+        if (g->npaths) {
+            r->paths = calloc((size_t)g->npaths, sizeof *r->paths);
+            if (!r->paths) return SNN_ENOMEM;
+            r->npaths = g->npaths;
+            for (int q = 0; q < g->npaths; q++) {
+                struct RtPath *p = &r->paths[q];
+                p->name = strdup(g->paths[q].name);
+                p->post = g->paths[q].post;
+                p->delay_steps = (int)(g->paths[q].delay / M->dt + 0.5);
+                p->queue = calloc((size_t)p->delay_steps + 1, sizeof *p->queue);
+                p->when = (When){ 3 * SLOT_SYNAPSES + 1, g->paths[q].order };
+                if (!p->name || !p->queue) return SNN_ENOMEM;
+            }
         }
         if (g->generator) {
             int rc = make_generator(r, g, M->dt);

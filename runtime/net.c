@@ -79,6 +79,12 @@ static void group_free(RtGroup *g)
     free(g->scratch.v);
     free(g->summed);
     free(g->extras);
+    for (int k = 0; k < g->npaths; k++) {
+        for (int q = 0; g->paths[k].queue && q <= g->paths[k].delay_steps; q++) free(g->paths[k].queue[q].v);
+        free(g->paths[k].queue);
+        free(g->paths[k].name);
+    }
+    free(g->paths);
     free(g->gen_step);
     free(g->syn_delay);
     free(g->gen_idx);
@@ -340,6 +346,22 @@ static void pathway_pre(Net *net, RtGroup *s)
     s->queue_pos = (s->queue_pos + 1) % size;
 }
 
+/* A named pathway: the spikes of its trigger group go into its ring at
+ * offset delay; the slot due now is delivered through the CSR index. */
+static void pathway_named(Net *net, RtGroup *s, struct RtPath *p)
+{
+    RtGroup *trig = p->post ? s->tgt : s->src;
+    int size = p->delay_steps + 1;
+    I32Vec *slot = &p->queue[(p->queue_pos + p->delay_steps) % size];
+    for (int32_t k = 0; k < trig->nspikes; k++) i32vec_push(slot, trig->spikes[k]);
+    I32Vec *due = &p->queue[p->queue_pos];
+    if (due->n)
+        deliver(net, s, due->v, due->n, p->post ? s->post_start : s->pre_start, p->post ? s->post_syn : s->pre_syn,
+                p->fn);
+    due->n = 0;
+    p->queue_pos = (p->queue_pos + 1) % size;
+}
+
 /* Heterogeneous delays: convert the 'delay' variable to whole steps (Brian2:
  * (int)(delay/dt + 0.5)) and size the ring for the largest. */
 static bool prepare_delays(Net *net, RtGroup *s)
@@ -399,7 +421,8 @@ static void run_ops(Net *net, int slot)
 }
 
 /* One scheduled object. */
-enum { OP_STATEMON, OP_SUMMED, OP_UPDATE, OP_THRESH, OP_SPIKEMON, OP_PRE, OP_POST, OP_RESET, OP_RATEMON, OP_EXTRA };
+enum { OP_STATEMON, OP_SUMMED, OP_UPDATE, OP_THRESH, OP_SPIKEMON, OP_PRE, OP_POST, OP_RESET, OP_RATEMON, OP_EXTRA,
+       OP_PATH };
 typedef struct SchedOp {
     When        when;
     const char *name;       /* group or monitor name, for Brian2's tie-break */
@@ -446,6 +469,8 @@ static bool build_schedule(Net *net)
         if (g->reset) ok &= add_sched(net, &cap, g->w_reset, g->name, OP_RESET, g, NULL, 0);
         for (int q = 0; q < g->nextras; q++)
             ok &= add_sched(net, &cap, g->extras[q].when, g->name, OP_EXTRA, g, NULL, q);
+        for (int q = 0; q < g->npaths; q++)
+            ok &= add_sched(net, &cap, g->paths[q].when, g->paths[q].name, OP_PATH, g, NULL, q);
     }
     for (int k = 0; k < net->nmonitors; k++) {
         RtMonitor *m = net->monitors[k];
@@ -508,6 +533,9 @@ static void run_op(Net *net, SchedOp *op)
     case OP_RATEMON:
         if (!f64vec_reserve(&m->data, 1) || !i64vec_push(&m->rec_steps, net->step)) break;
         m->data.v[m->data.n++] = (double)m->group->nspikes / (double)m->group->n / net->dt;
+        break;
+    case OP_PATH:
+        if (g->n > 0) pathway_named(net, g, &g->paths[op->q]);
         break;
     case OP_EXTRA: {
         struct RtExtra *x = &g->extras[op->q];

@@ -41,6 +41,17 @@ struct RtGroup {
     double      *init_values;    /* default value per var (lastspike: -1e4 s) */
     snn_block_fn update, thresh, reset, init, on_pre, on_post;
     struct RtExtra { When when; int64_t every; snn_block_fn fn; } *extras;   /* run_regularly */
+    /* further named pathways, each with its own homogeneous-delay ring */
+    struct RtPath {
+        char        *name;
+        bool         post;
+        int          delay_steps;
+        I32Vec      *queue;
+        int          queue_pos;
+        When         when;
+        snn_block_fn fn;
+    } *paths;
+    int          npaths;
     int          nextras;
     snn_block_fn *summed;        /* synapses: (summed) variable updaters */
     int          nsummed;

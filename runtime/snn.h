@@ -62,14 +62,14 @@ SNN_API const char *snn_version(void);
 
 /* ---- loading models -------------------------------------------------- */
 
-/* Add the declarations of a .snn file to the model and check it all.  May be
- * called more than once; on error the model is left as it was. */
+/* Parse and check a model file.  At most once per context (objects may be
+ * added in code before and after); on error nothing is loaded. */
 SNN_API int snn_load_file(snn_ctx *ctx, const char *path);
-/* Same from memory; chunkname names the text in diagnostics. */
+/* Same from memory; chunkname names the text in diagnostics ("model" if NULL). */
 SNN_API int snn_load_string(snn_ctx *ctx, const char *src, size_t len, const char *chunkname);
 /* Override a model constant: "NAME=EXPR" (e.g. "w_gi=0.5*nS"); the dimension
- * must match.  Constants computed from it follow.  Any time; after the build
- * the new value takes effect without recompiling. */
+ * must match, constants computed from it follow.  MUST be called before
+ * snn_load_*; later, use snn_set_const. */
 SNN_API int snn_set_override(snn_ctx *ctx, const char *assignment);
 /* Seed of rand()/randn() and random connections (default 0).  Before the
  * build; later it changes the random numbers from the next step on. */
