@@ -195,6 +195,7 @@ typedef struct Monitor {
     Span        span;
     Group      *group;
     Sym       **vars;           /* MON_STATE: recorded variables */
+    const char **names;         /* their names in the output */
     int         nvars;
     int        *record;         /* indices, or NULL for all */
     int         nrecord;

@@ -728,6 +728,46 @@ static void decl_poissoninput(Sema *S, Decl *d)
     g->extras = nv;
 }
 
+/* A state monitor of a subexpression records a hidden variable that a
+ * block sets to the subexpression's value just before the monitor runs. */
+static void monitor_subexprs(Sema *S, Monitor *m)
+{
+    m->names = arena_alloc(S->A, sizeof *m->names * (size_t)(m->nvars + 1));
+    for (int k = 0; k < m->nvars; k++) {
+        Sym *s = m->vars[k];
+        m->names[k] = s->name;
+        if (s->kind != SYM_SUBEXPR) continue;
+        Group *g = m->group;
+        Sym *h = sema_new_sym(S, SYM_VAR, ident_cstr(arena_printf(S->A, "_mon_%s", s->name)), s->span);
+        h->dim = s->dim;
+        h->type = s->type;
+        h->role = VR_PARAM;
+        h->owner = g;
+        h->var_index = g->nvars;
+        sema_add_to(S, &g->vars, &g->nvars, h);
+        Node *n = ast_name(S->A, ident_cstr(s->name), s->span);
+        n->sym = s;
+        n->dim = s->dim;
+        n->type = s->type;
+        Stmt *st = arena_alloc(S->A, sizeof *st);
+        st->span = s->span;
+        st->var = ident_cstr(h->name);
+        st->op = '=';
+        st->sym = h;
+        st->expr = n;
+        Extra x = { .slot = m->when_slot >= 0 ? m->when_slot : 3 * SL_START + 1,
+                    .order = (m->has_order ? m->order : 0) - 1, .span = s->span };
+        x.stmts.v = arena_alloc(S->A, sizeof *x.stmts.v);
+        x.stmts.v[0] = st;
+        x.stmts.n = 1;
+        Extra *nv = arena_alloc(S->A, sizeof *nv * (size_t)(g->nextras + 1));
+        if (g->nextras) memcpy(nv, g->extras, sizeof *nv * (size_t)g->nextras);
+        nv[g->nextras++] = x;
+        g->extras = nv;
+        m->vars[k] = h;
+    }
+}
+
 void sema_decl_monitor(Sema *S, Decl *d)
 {
     if (ident_eq(d->keyword, "poissoninput")) {
@@ -841,6 +881,7 @@ void sema_decl_monitor(Sema *S, Decl *d)
         diag_error(S->D, d->span, "%s records no variable", m->name);
         return;
     }
+    monitor_subexprs(S, m);
     pvec_push(S->A, &S->monitors, m);
 }
 

@@ -265,7 +265,7 @@ int build_network(Model *M, Jit *jit, Arena *A, uint64_t seed, Net **out)
             if (!r->vars || !r->varnames || !r->rec) return SNN_ENOMEM;
             for (int v = 0; v < m->nvars; v++) {
                 r->vars[v] = m->vars[v]->var_index;
-                r->varnames[v] = strdup(m->vars[v]->name);
+                r->varnames[v] = strdup(m->names ? m->names[v] : m->vars[v]->name);
             }
             for (int64_t q = 0; q < n; q++) {
                 r->rec[q] = m->record_all ? (int32_t)q : m->record[q];
