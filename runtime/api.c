@@ -491,11 +491,13 @@ static bool assemble(snn_ctx *ctx, Str *s, size_t *starts)
     return !s->oom;
 }
 
-/* Which error code a failed check gets: units if any message is about them. */
+/* Which error code a failed check gets: units if any message is about units
+ * or dimensions. */
 static int sema_code(Diag *D)
 {
     for (int k = 0; k < D->n; k++)
-        if (D->v[k].severity == DIAG_ERROR && strstr(D->v[k].msg, "unit")) return SNN_EUNITS;
+        if (D->v[k].severity == DIAG_ERROR && (strstr(D->v[k].msg, "unit") || strstr(D->v[k].msg, "dimension")))
+            return SNN_EUNITS;
     return SNN_ESEMA;
 }
 
@@ -1232,11 +1234,15 @@ static void inject_group(Net *net, InjList *l, size_t due)
         if (ls >= 0) g->arr[ls][i] = (double)net->step * net->dt;
         if (nr >= 0) g->arr[nr][i] = 0.0;
     }
+    /* spike monitors of the thresholds slot have recorded this step's
+     * spikes: record the merged ones instead (later ones see them) */
     for (int k = 0; k < net->nmonitors; k++) {
         RtMonitor *m = net->monitors[k];
-        if (m->kind != RM_SPIKE || m->group != g || m->idx.n < (size_t)g->nspikes) continue;
-        m->idx.n -= (size_t)g->nspikes;
-        m->steps.n -= (size_t)g->nspikes;
+        if (m->kind != RM_SPIKE || m->group != g || m->when.slot / 3 != SLOT_THRESHOLDS) continue;
+        while (m->steps.n && m->steps.v[m->steps.n - 1] == net->step) {
+            m->steps.n--;
+            m->idx.n--;
+        }
         for (int32_t q = 0; q < n; q++) {
             i32vec_push(&m->idx, merged[q]);
             i64vec_push(&m->steps, net->step);

@@ -3,7 +3,8 @@
  * whole state, and its restoration.  The state of a Net is: step, seed,
  * constants; per group every variable array, and for neuron groups the spikes
  * of the current step; per synapses object its connectivity (checked, not
- * restored), the on_pre spike queue and its position; per monitor what it
+ * restored), the spike queues of on_pre and of named pathways and their
+ * positions, heterogeneous delays in steps; per monitor what it
  * recorded; the position of spike generators; and the pending external
  * spikes kept by the API.  Random numbers
  * are counter-based (seed, stream, step, index, site), so step and seed are
@@ -15,9 +16,11 @@
  * kind, i64 n, u32 nvars {str name, f64[n]}, neurons: u32 nspikes, i32[],
  * u64 ngen, i64 gen_pos, i64 gen_offset; synapses: u64 nsyn, i32[nsyn] pre,
  * i32[nsyn] post, i32 delay_steps, u32 has_syn_delay, i32[nsyn] syn_delay if
- * so, i32 queue_pos, u32 nqueue {u64 len, i32[len]}}; u32 nmonitors {str name, u32
- * kind, spike: u64 n, i32[n], i64[n]; state: u32 nvars {str}, u32 nrec,
- * i32[nrec], u64 nsteps, i64[nsteps], u64 nvalues, f64[nvalues]}; u32 ninj
+ * so, i32 queue_pos, u32 nqueue {u64 len, i32[len]}, u32 npaths {str name,
+ * i32 delay_steps, i32 queue_pos, u32 nqueue {u64 len, i32[len]}}}; u32
+ * nmonitors {str name, u32 kind, spike: u64 n, i32[n], i64[n]; state and
+ * rate: u32 nvars {str}, u32 nrec, i32[nrec], u64 nsteps, i64[nsteps], u64
+ * nvalues, f64[nvalues]}; u32 ninj
  * {str group, u64 n, i32[n], i64[n]}.  Strings are u32 length + bytes.
  * Numbers are in the machine's byte order. */
 #include "snapshot.h"
@@ -173,6 +176,19 @@ static void encode_group(Out *o, const RtGroup *g)
         for (uint32_t q = 0; q < nq; q++) {
             put_u64(o, (uint64_t)g->queue[q].n);
             put(o, g->queue[q].v, sizeof(int32_t) * g->queue[q].n);
+        }
+        put_u32(o, (uint32_t)g->npaths);
+        for (int p = 0; p < g->npaths; p++) {
+            const struct RtPath *path = &g->paths[p];
+            put_str(o, path->name);
+            put_i32(o, path->delay_steps);
+            put_i32(o, path->queue_pos);
+            uint32_t pq = path->queue ? (uint32_t)path->delay_steps + 1 : 0;
+            put_u32(o, pq);
+            for (uint32_t q = 0; q < pq; q++) {
+                put_u64(o, (uint64_t)path->queue[q].n);
+                put(o, path->queue[q].v, sizeof(int32_t) * path->queue[q].n);
+            }
         }
     }
 }
@@ -479,6 +495,29 @@ static void restore_group(Restore *R, In *in)
             if (same_queue && R->apply && !set_i32vec(&g->queue[q], v, (size_t)len)) R->oom = true;
         }
         if (same_queue && R->apply) g->queue_pos = qpos;
+        uint32_t npaths = get_u32(in);
+        if (ok && same_conn && npaths != (uint32_t)g->npaths && R->mode == SNAP_EXACT)
+            mismatch(R, "the pathways of '%s' differ from the snapshot's", cname);
+        for (uint32_t p = 0; p < npaths && !in->bad; p++) {
+            Str pname = get_str(in);
+            int32_t pdelay = get_i32(in), ppos = get_i32(in);
+            uint32_t pq = get_u32(in);
+            struct RtPath *path = NULL;
+            for (int q = 0; same_conn && q < g->npaths; q++)
+                if (str_eq(pname, g->paths[q].name)) path = &g->paths[q];
+            bool fits = path && path->queue && pdelay == path->delay_steps && pq == (uint32_t)pdelay + 1 &&
+                        ppos >= 0 && ppos < (int32_t)pq;
+            if (same_conn && !fits && R->mode == SNAP_EXACT)
+                mismatch(R, "the pathways of '%s' differ from the snapshot's", cname);
+            for (uint32_t q = 0; q < pq; q++) {
+                uint64_t len = get_u64(in);
+                const void *v = get_array(in, len, sizeof(int32_t));
+                if (in->bad) return;
+                if (fits && R->apply && !set_i32vec(&path->queue[q], v, (size_t)len)) R->oom = true;
+            }
+            if (fits && R->apply) path->queue_pos = ppos;
+        }
+        if (in->bad) return;
     }
     /* now the variables */
     size_t end = in->pos;
@@ -537,8 +576,8 @@ static void restore_monitor(Restore *R, In *in)
     const void *vals = get_array(in, nvals, sizeof(double));
     if (in->bad) return;
     ok = ok && m->nrec == (int)nrec && (!nrec || !memcmp(m->rec, rec, nrec * sizeof(int32_t))) &&
-         nvals == nsteps * nvars * nrec;
-    if (!ok && R->mode == SNAP_EXACT) mismatch(R, "the network has no state monitor '%s' as in the snapshot", cname);
+         nvals == (kind == RM_STATE ? nsteps * nvars * nrec : nsteps);
+    if (!ok && R->mode == SNAP_EXACT) mismatch(R, "the network has no monitor '%s' as in the snapshot", cname);
     if (ok && R->apply && (!set_i64vec(&m->rec_steps, steps, (size_t)nsteps) || !set_f64vec(&m->data, vals, (size_t)nvals)))
         R->oom = true;
 }

@@ -68,8 +68,7 @@ SNN_API int snn_load_file(snn_ctx *ctx, const char *path);
 /* Same from memory; chunkname names the text in diagnostics ("model" if NULL). */
 SNN_API int snn_load_string(snn_ctx *ctx, const char *src, size_t len, const char *chunkname);
 /* Override a model constant: "NAME=EXPR" (e.g. "w_gi=0.5*nS"); the dimension
- * must match, constants computed from it follow.  MUST be called before
- * snn_load_*; later, use snn_set_const. */
+ * must match.  MUST be called before snn_load_*; later, use snn_set_const. */
 SNN_API int snn_set_override(snn_ctx *ctx, const char *assignment);
 /* Seed of rand()/randn() and random connections (default 0).  Before the
  * build; later it changes the random numbers from the next step on. */
@@ -162,8 +161,8 @@ SNN_API const char *snn_var_name(snn_ctx *ctx, const char *group, int k);
 /* A constant's current value. */
 SNN_API int snn_get_const(snn_ctx *ctx, const char *name, double *value);
 /* Change a constant for the code that runs from now on, without
- * recompiling; kept across rebuilds.  Constants computed from it keep their
- * values (snn_set_override recomputes them). */
+ * recompiling; kept across rebuilds.  Before the build it also sets initial
+ * values and delays; what the build fixed (sizes, connections) stays. */
 SNN_API int snn_set_const(snn_ctx *ctx, const char *name, double value);
 /* Make neuron idx[k] of group spike at time times[k] (>= now; the step is
  * Brian2's round-down of t/dt): recorded, delivered through synapses, reset
@@ -205,8 +204,9 @@ SNN_API const char *snn_methods(snn_ctx *ctx);
 /* A snapshot holds the whole state: time, seed, constants, every variable,
  * the spikes of the current step, spike queues, what monitors recorded, and
  * spikes added with snn_add_spikes.  Restoring it into a network with the
- * same objects (the same context, or another one with the same model)
- * continues bit for bit as the original.  Callbacks are not part of it.
+ * same objects (the same context, or another one with the same model and
+ * seed: sizes, variables, synapses and delays must match) continues bit for
+ * bit as the original.  Callbacks are not part of it.
  * The file format is the machine's (same byte order and doubles). */
 
 /* Take a snapshot of the current state (builds the network if needed). */

@@ -146,7 +146,9 @@ START_TEST(unit_literals_folded)
 {
     tutorial();
     /* -40*mV and the list initial values become SI numbers */
-    ck_assert_ptr_nonnull(strstr(code, "(v > (-0.040000000000000001))"));
+    const char *th = strstr(code, "snn_i32 snn_G_thresh(");
+    ck_assert_ptr_nonnull(th);
+    ck_assert_ptr_nonnull(strstr(th, "(-0.040000000000000001)"));
     ck_assert_ptr_nonnull(strstr(code, "{6.9999999999999996e-10, 5.0000000000000003e-10, 0.0}"));
     ck_assert_ptr_null(strstr(code, "mV"));
     ck_assert_ptr_null(strstr(code, "nA"));
@@ -159,7 +161,8 @@ START_TEST(unit_literals_folded)
          "    reset: v = 0.5*mV*2; v += 1e3*uvolt\n"
          "}\n",
          "lit.snn");
-    ck_assert_ptr_nonnull(strstr(code, "(v > (k_vt + 0.0050000000000000001))"));
+    /* (the constant part may be hoisted out of the loop) */
+    ck_assert_ptr_nonnull(strstr(code, "(k_vt + 0.0050000000000000001)"));
     ck_assert_ptr_nonnull(strstr(code, "v = 0.001;"));
     ck_assert_ptr_nonnull(strstr(code, "v += 0.001;"));
     /* the state update has 2*mV and 10*ms folded too */

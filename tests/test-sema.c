@@ -585,7 +585,7 @@ START_TEST(monitor_errors)
     check_fails(MON("spikemonitor SM(G.v)\n"), 1, "a spike monitor takes a group, not a variable", 7, 17);
     check_fails(MON("statemonitor M(G.v, record=[0, 3])\n"), 1, "index 3 is out of range for G (3 neurons)", 7, 32);
     check_fails(MON("statemonitor M(G.v, record=[-1])\n"), 1, "record= takes all or a list of neuron indices", 7, 29);
-    check_fails(MON("statemonitor M(G.v, when=1)\n"), 1, "unknown argument 'when' for statemonitor", 7, 21);
+    check_fails(MON("statemonitor M(G.v, colour=1)\n"), 1, "unknown argument 'colour' for statemonitor", 7, 21);
     check_fails(MON("spikemonitor SM()\n"), 1, "SM needs a group to record", 7, 1);
     check_fails(MON("statemonitor M(record=all)\n"), 1, "M needs a group to record", 7, 1);
     check_fails(MON("spikemoniter SM(G)\n"), 1, "unknown declaration 'spikemoniter'; did you mean 'spikemonitor'?", 7,

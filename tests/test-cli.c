@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: MIT */
+/* This file contains the end-to-end tests of the snnc command (path in the
+ * SNNC environment variable): help and version, run with outputs and
+ * overrides, check, emit, plot, exit codes (0 ok, 1 model or I/O error,
+ * 2 usage), messages on stderr, and that a failed run creates nothing. */
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "snn.h"
+#include "test-common.h"
+
+static const char *snnc;
+static char tmpdir[64];
+static char *out_text, *err_text;
+
+static void setup(void)
+{
+    snnc = getenv("SNNC");
+    ck_assert_msg(snnc != NULL, "SNNC is not set (run through meson test)");
+    strcpy(tmpdir, "/tmp/snn-cli-test-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+    out_text = err_text = NULL;
+}
+
+static void teardown(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd)) { }
+    free(out_text);
+    free(err_text);
+}
+
+static const char *tutorial(void) { return test_path("../examples/tutorial.snn"); }
+
+/* Run "snnc ARGS" (args are shell words); stdout goes to out_text, stderr
+ * to err_text; returns the exit status. */
+static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int run(const char *fmt, ...)
+{
+    char args[2048], cmd[4096], errpath[128];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(errpath, sizeof errpath, "%s/.stderr", tmpdir);
+    snprintf(cmd, sizeof cmd, "('%s' %s 2>'%s')", snnc, args, errpath);
+    free(out_text);
+    free(err_text);
+    int status;
+    out_text = test_run(cmd, &status);
+    ck_assert_ptr_nonnull(out_text);
+    err_text = test_read_file(errpath, NULL);
+    ck_assert_ptr_nonnull(err_text);
+    unlink(errpath);
+    return status;
+}
+
+static const char *path_in(const char *rel)
+{
+    static char bufs[4][256];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(bufs[k], sizeof bufs[k], "%s/%s", tmpdir, rel);
+    return bufs[k];
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Lines of a file, and its first line (static). */
+static int file_lines(const char *path, char *first, size_t n)
+{
+    char *text = test_read_file(path, NULL);
+    ck_assert_msg(text != NULL, "cannot read %s", path);
+    int lines = 0;
+    for (char *p = text; *p; p++) lines += *p == '\n';
+    char *nl = strchr(text, '\n');
+    if (nl) *nl = 0;
+    snprintf(first, n, "%s", text);
+    free(text);
+    return lines;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+START_TEST(help_and_version)
+{
+    ck_assert_int_eq(run("--help"), 0);
+    ck_assert_ptr_nonnull(strstr(out_text, "usage: snnc run FILE"));
+    ck_assert_ptr_nonnull(strstr(out_text, "--set NAME=VALUE"));
+    ck_assert_str_eq(err_text, "");
+    ck_assert_int_eq(run("-h"), 0);
+    ck_assert_ptr_nonnull(strstr(out_text, "usage:"));
+    ck_assert_int_eq(run("--version"), 0);
+    ck_assert_str_eq(out_text, "snnc " SNN_VERSION_STRING "\n");
+}
+END_TEST
+
+START_TEST(usage_errors)
+{
+    ck_assert_int_eq(run("%s", ""), 2);
+    ck_assert_ptr_nonnull(strstr(err_text, "missing command"));
+    ck_assert_ptr_nonnull(strstr(err_text, "Try 'snnc --help'."));
+    ck_assert_str_eq(out_text, "");
+    ck_assert_int_eq(run("frobnicate x.snn"), 2);
+    ck_assert_ptr_nonnull(strstr(err_text, "unknown command frobnicate"));
+    ck_assert_int_eq(run("run '%s' --frob", tutorial()), 2);
+    ck_assert_ptr_nonnull(strstr(err_text, "unknown option --frob"));
+    ck_assert_int_eq(run("run '%s' -o", tutorial()), 2);
+    ck_assert_ptr_nonnull(strstr(err_text, "missing value after -o"));
+    ck_assert_int_eq(run("run '%s' --set", tutorial()), 2);
+    ck_assert_int_eq(run("run '%s' --seed abc", tutorial()), 2);
+    ck_assert_ptr_nonnull(strstr(err_text, "--seed needs a whole number"));
+    ck_assert_int_eq(run("run '%s' '%s'", tutorial(), tutorial()), 2);
+    ck_assert_ptr_nonnull(strstr(err_text, "more than one file"));
+    ck_assert_int_eq(run("run"), 2);
+    ck_assert_ptr_nonnull(strstr(err_text, "missing model file"));
+    ck_assert_int_eq(run("plot"), 2);
+    ck_assert_ptr_nonnull(strstr(err_text, "missing output directory"));
+    /* a usage error runs nothing */
+    ck_assert(!exists(path_in("out")));
+}
+END_TEST
+
+START_TEST(run_tutorial)
+{
+    const char *dir = path_in("res");
+    ck_assert_int_eq(run("run '%s' -o '%s'", tutorial(), dir), 0);
+    ck_assert_msg(strstr(out_text, "simulated 0.1 s") != NULL, "%s", out_text);
+    ck_assert_msg(strstr(out_text, "SM: 34 spikes from G (per neuron: 20 13 1)") != NULL, "%s", out_text);
+    ck_assert_msg(strstr(out_text, "outputs: ") != NULL, "%s", out_text);
+    ck_assert_str_eq(err_text, "");
+    char first[256], path[512];
+    snprintf(path, sizeof path, "%s/SM.csv", dir);
+    ck_assert_int_eq(file_lines(path, first, sizeof first), 34 + 1);
+    ck_assert_str_eq(first, "i,t");
+    snprintf(path, sizeof path, "%s/M.csv", dir);
+    ck_assert_int_eq(file_lines(path, first, sizeof first), 1000 + 1);
+    ck_assert_str_eq(first, "t,v_0,v_1,v_2");
+    /* only the monitors' files */
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) n += e->d_name[0] != '.';
+    closedir(d);
+    ck_assert_int_eq(n, 2);
+}
+END_TEST
+
+START_TEST(run_with_overrides)
+{
+    ck_assert_int_eq(run("run '%s' -o '%s' --set w_gi=0.5*nS", tutorial(), path_in("a")), 0);
+    ck_assert_msg(strstr(out_text, "(per neuron: 20 13 0)") != NULL, "%s", out_text);
+    /* --set=NAME=VALUE and -oDIR spellings, options before the file */
+    ck_assert_int_eq(run("run --set=w_gi=0.5*nS '-o%s' '%s'", path_in("b"), tutorial()), 0);
+    ck_assert_msg(strstr(out_text, "(per neuron: 20 13 0)") != NULL, "%s", out_text);
+    ck_assert(exists(path_in("b/SM.csv")));
+    /* the last --set of a name wins */
+    ck_assert_int_eq(run("run '%s' -o '%s' --set w_gi=0.5*nS --set w_gi=0*nS", tutorial(), path_in("c")), 0);
+    ck_assert_msg(strstr(out_text, "(per neuron: 20 13 1)") != NULL, "%s", out_text);
+}
+END_TEST
+
+START_TEST(bad_override)
+{
+    const char *dir = path_in("res");
+    ck_assert_int_eq(run("run '%s' -o '%s' --set w_gi=0.5*mV", tutorial(), dir), 1);
+    ck_assert_msg(strstr(err_text, "--set:1:6: error: 'w_gi' has unit siemens in the model") != NULL, "%s", err_text);
+    ck_assert_str_eq(out_text, "");
+    ck_assert(!exists(dir));
+    ck_assert_int_eq(run("run '%s' -o '%s' --set nothing=1", tutorial(), dir), 1);
+    ck_assert_msg(strstr(err_text, "--set:1:1: error: the model has no constant 'nothing'") != NULL, "%s", err_text);
+    ck_assert_int_eq(run("check '%s' --set 'w_gi=(0.5'", tutorial()), 1);
+    ck_assert_msg(strstr(err_text, "--set:1:") != NULL, "%s", err_text);
+    ck_assert(!exists(dir));
+}
+END_TEST
+
+START_TEST(missing_file)
+{
+    const char *model = path_in("absent.snn");
+    ck_assert_int_eq(run("run '%s' -o '%s'", model, path_in("res")), 1);
+    ck_assert_msg(strstr(err_text, model) != NULL, "%s", err_text);
+    ck_assert(!exists(path_in("res")));
+    ck_assert_int_eq(run("check '%s'", model), 1);
+    ck_assert_msg(strstr(err_text, model) != NULL, "%s", err_text);
+}
+END_TEST
+
+/* A model with errors: exit 1, GCC-style messages on stderr, nothing made. */
+START_TEST(model_errors)
+{
+    const char *model = path_in("bad.snn");
+    write_file(model, "tau = 10*ms\n"
+                      "neurons G[2] {\n"
+                      "    model {\n"
+                      "        dv/dt = -v/tau : amp\n"
+                      "    }\n"
+                      "    threshold: v > 1*mV\n"
+                      "}\n"
+                      "spikemonitor SM(G)\n"
+                      "run 10*ms\n");
+    const char *dir = path_in("res");
+    ck_assert_int_eq(run("run '%s' -o '%s'", model, dir), 1);
+    char want[512];
+    snprintf(want, sizeof want, "%s:6:16: error: ", model);
+    ck_assert_msg(strstr(err_text, want) != NULL, "%s", err_text);
+    /* the source line and a caret follow */
+    ck_assert_msg(strstr(err_text, "\n        threshold: v > 1*mV\n                   ^~~~~~~~\n") != NULL, "%s",
+                  err_text);
+    ck_assert_str_eq(out_text, "");
+    ck_assert(!exists(dir));
+    ck_assert(!exists(path_in("out")));
+    /* a syntax error */
+    write_file(model, "x = 1 +* 2\n");
+    ck_assert_int_eq(run("run '%s' -o '%s'", model, dir), 1);
+    snprintf(want, sizeof want, "%s:1:8: error: unexpected '*'", model);
+    ck_assert_msg(strstr(err_text, want) != NULL, "%s", err_text);
+    ck_assert(!exists(dir));
+    ck_assert_int_eq(run("check '%s'", model), 1);
+    ck_assert_int_eq(run("emit '%s'", model), 1);
+    ck_assert_str_eq(out_text, "");
+}
+END_TEST
+
+START_TEST(check_and_emit)
+{
+    ck_assert_int_eq(run("check '%s'", tutorial()), 0);
+    char want[512];
+    snprintf(want, sizeof want, "%s: ok\n", tutorial());
+    ck_assert_str_eq(out_text, want);
+    ck_assert_str_eq(err_text, "");
+    ck_assert_int_eq(run("emit '%s'", tutorial()), 0);
+    ck_assert_ptr_nonnull(strstr(out_text, "snn_i32 snn_G_update(const snn_args *a)"));
+    ck_assert_ptr_nonnull(strstr(out_text, "snn_Se_on_pre"));
+    snprintf(want, sizeof want, "#line 21 \"%s\"", tutorial());
+    ck_assert_ptr_nonnull(strstr(out_text, want));
+    /* overrides are checked by 'check' too */
+    ck_assert_int_eq(run("check '%s' --set w_gi=1*mV", tutorial()), 1);
+    ck_assert_ptr_nonnull(strstr(err_text, "--set:1:"));
+    /* -v names the integration method, --timing the phases */
+    ck_assert_int_eq(run("check '%s' -v", tutorial()), 0);
+    ck_assert_ptr_nonnull(strstr(err_text, "G: euler"));
+    ck_assert_int_eq(run("run '%s' -o '%s' --timing", tutorial(), path_in("t")), 0);
+    ck_assert_ptr_nonnull(strstr(err_text, "timing: parse+check"));
+}
+END_TEST
+
+/* Without -o the outputs go to ./out. */
+START_TEST(default_output_dir)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' run '%s'", tmpdir, snnc, tutorial());
+    int status;
+    char *text = test_run(cmd, &status);
+    ck_assert_msg(status == 0, "%s", text);
+    free(text);
+    ck_assert(exists(path_in("out/SM.csv")));
+    ck_assert(exists(path_in("out/M.csv")));
+}
+END_TEST
+
+START_TEST(seed_option)
+{
+    const char *model = path_in("noise.snn");
+    write_file(model, "neurons G[3] {\n  model {\n    x : 1\n  }\n  init {\n    x = rand()\n  }\n}\n"
+                      "statemonitor M(G.x)\nrun 0.2*ms\n");
+    char first[256];
+    ck_assert_int_eq(run("run '%s' -o '%s' --seed 1", model, path_in("s1")), 0);
+    ck_assert_int_eq(run("run '%s' -o '%s' --seed 1", model, path_in("s1b")), 0);
+    ck_assert_int_eq(run("run '%s' -o '%s' --seed 2", model, path_in("s2")), 0);
+    ck_assert_int_eq(file_lines(path_in("s1/M.csv"), first, sizeof first), 3);
+    char *t1 = test_read_file(path_in("s1/M.csv"), NULL), *t1b = test_read_file(path_in("s1b/M.csv"), NULL),
+         *t2 = test_read_file(path_in("s2/M.csv"), NULL);
+    ck_assert_str_eq(t1, t1b);
+    ck_assert_str_ne(t1, t2);
+    free(t1);
+    free(t1b);
+    free(t2);
+}
+END_TEST
+
+START_TEST(plot_after_run)
+{
+    const char *dir = path_in("res");
+    ck_assert_int_eq(run("run '%s' -o '%s'", tutorial(), dir), 0);
+    ck_assert_int_eq(run("plot '%s'", dir), 0);
+    ck_assert(exists(path_in("res/M.png")));
+    ck_assert(exists(path_in("res/M.svg")));
+    ck_assert(exists(path_in("res/SM.png")));
+    char *png = test_read_file(path_in("res/SM.png"), NULL);
+    ck_assert(!memcmp(png, "\x89PNG", 4));
+    free(png);
+    /* plotting a directory that does not exist fails */
+    ck_assert_int_eq(run("plot '%s'", path_in("nothing")), 1);
+    ck_assert_ptr_nonnull(strstr(err_text, "nothing"));
+    /* run --plot does both */
+    ck_assert_int_eq(run("run '%s' -o '%s' --plot", tutorial(), path_in("p")), 0);
+    ck_assert(exists(path_in("p/SM.png")));
+}
+END_TEST
+
+START_TEST(unwritable_output)
+{
+    write_file(path_in("file"), "x");
+    ck_assert_int_eq(run("run '%s' -o '%s'", tutorial(), path_in("file/sub")), 1);
+    ck_assert_msg(strstr(err_text, "cannot create directory") != NULL, "%s", err_text);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("cli");
+    TCase *tc = tcase_create("snnc");
+    tcase_set_timeout(tc, 60);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, help_and_version);
+    tcase_add_test(tc, usage_errors);
+    tcase_add_test(tc, run_tutorial);
+    tcase_add_test(tc, run_with_overrides);
+    tcase_add_test(tc, bad_override);
+    tcase_add_test(tc, missing_file);
+    tcase_add_test(tc, model_errors);
+    tcase_add_test(tc, check_and_emit);
+    tcase_add_test(tc, default_output_dir);
+    tcase_add_test(tc, seed_option);
+    tcase_add_test(tc, plot_after_run);
+    tcase_add_test(tc, unwritable_output);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+SNN_TEST_MAIN(make_suite)

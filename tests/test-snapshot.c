@@ -1,0 +1,399 @@
+/* SPDX-License-Identifier: MIT */
+/* This file contains the tests of snapshots (snn_snapshot_*): a network
+ * with everything that has state -- noise, Poisson and generator inputs,
+ * refractoriness, homogeneous and per-synapse delays with spikes in flight,
+ * plasticity, added spikes still to come, state, spike and rate monitors --
+ * is run 50 ms, snapshotted and run 50 ms more (A); restored and run the
+ * same 50 ms (B); and restored in a fresh context from bytes and from a file
+ * (C).  A, B and C must be equal byte for byte: spikes, every variable of
+ * every group, recorded traces.  Also: repeated restores, constants and seed
+ * in the snapshot, mismatching networks and damaged data. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "snn.h"
+#include "test-common.h"
+
+#define OK(call) ck_assert_msg((call) == SNN_OK, "%s: %s", #call, snn_errmsg(ctx))
+
+static const char rich[] =
+    "spikegenerator gen(5, indices=[0, 1, 2, 3, 4, 0, 2], times=[2, 4, 6, 8, 25, 27, 29]*ms, period=30*ms)\n"
+    "poissongroup P(40, rates=30*Hz)\n"
+    "neurons E[60] {\n"
+    "    model {\n"
+    "        dv/dt = (-v + ge*10*mV)/(10*ms) + 1.5*mV*xi/sqrt(10*ms) : volt (unless refractory)\n"
+    "        dge/dt = -ge/(5*ms) : 1\n"
+    "    }\n"
+    "    threshold: v > 8*mV\n"
+    "    reset: v = 0*mV\n"
+    "    refractory: 2*ms\n"
+    "    method: euler\n"
+    "    init { v = rand()*8*mV }\n"
+    "}\n"
+    "synapses PE(P -> E) {\n"
+    "    model { w : 1 }\n"
+    "    on_pre: ge += w\n"
+    "    delay: 1.5*ms\n"
+    "    connect(p=0.2)\n"
+    "    init { w = 0.3 + 0.2*rand() }\n"
+    "}\n"
+    "synapses EE(E -> E) {\n"
+    "    model {\n"
+    "        w : 1\n"
+    "        dApre/dt = -Apre/(20*ms) : 1 (event-driven)\n"
+    "    }\n"
+    "    on_pre {\n"
+    "        ge += w\n"
+    "        Apre += 0.01\n"
+    "    }\n"
+    "    on_post: w = clip(w + Apre, 0, 1)\n"
+    "    delay: (1 + j % 7)*0.5*ms\n"
+    "    connect('i != j', p=0.1)\n"
+    "    init { w = 0.1 }\n"
+    "}\n"
+    "synapses GE(gen -> E) { on_pre: ge += 2  connect(j='i*10') }\n"
+    "spikemonitor SE(E)\n"
+    "spikemonitor SG(gen)\n"
+    "statemonitor ME(E.v, E.ge, record=[0, 5])\n"
+    "statemonitor MW(EE.w, record=[0, 1, 2])\n"
+    "ratemonitor RE(E)\n";
+
+static snn_ctx *rich_ctx(void)
+{
+    snn_ctx *ctx = snn_new();
+    OK(snn_set_seed(ctx, 42));
+    OK(snn_load_string(ctx, rich, strlen(rich), "rich.snn"));
+    return ctx;
+}
+
+/* Everything a run leaves, as one byte string: time, every variable of every
+ * object, spikes, traces, rates. */
+typedef struct Blob { unsigned char *p; size_t n, cap; } Blob;
+
+static void put(Blob *b, const void *x, size_t n)
+{
+    if (b->n + n > b->cap) {
+        b->cap = (b->n + n) * 2;
+        b->p = realloc(b->p, b->cap);
+    }
+    memcpy(b->p + b->n, x, n);
+    b->n += n;
+}
+
+static Blob state_of(snn_ctx *ctx)
+{
+    Blob b = { 0 };
+    double t = snn_time(ctx);
+    put(&b, &t, sizeof t);
+    static const char *const groups[] = { "gen", "P", "E", "PE", "EE", "GE" };
+    for (int g = 0; g < 6; g++) {
+        const char *name;
+        for (int k = 0; (name = snn_var_name(ctx, groups[g], k)); k++) {
+            size_t n;
+            double *v = snn_var(ctx, groups[g], name, &n);
+            ck_assert_ptr_nonnull(v);
+            put(&b, name, strlen(name));
+            put(&b, v, n * sizeof *v);
+        }
+    }
+    static const char *const spikemons[] = { "SE", "SG" };
+    for (int m = 0; m < 2; m++) {
+        const int32_t *i;
+        const int64_t *s;
+        size_t n;
+        ck_assert_int_eq(snn_spikes(ctx, spikemons[m], &i, &s, &n), SNN_OK);
+        put(&b, &n, sizeof n);
+        put(&b, i, n * sizeof *i);
+        put(&b, s, n * sizeof *s);
+    }
+    static const char *const statemons[] = { "ME", "MW" };
+    for (int m = 0; m < 2; m++) {
+        const int64_t *st;
+        size_t ns;
+        const double *v;
+        int nidx, nvars;
+        ck_assert_int_eq(snn_trace(ctx, statemons[m], &st, &ns, &v, NULL, &nidx, &nvars), SNN_OK);
+        put(&b, &ns, sizeof ns);
+        put(&b, st, ns * sizeof *st);
+        put(&b, v, ns * (size_t)nidx * (size_t)nvars * sizeof *v);
+    }
+    return b;
+}
+
+static void same_blob(Blob a, Blob b, const char *what)
+{
+    ck_assert_msg(a.n == b.n, "%s: %zu bytes vs %zu", what, a.n, b.n);
+    size_t k = 0;
+    while (k < a.n && a.p[k] == b.p[k]) k++;
+    ck_assert_msg(k == a.n, "%s: first difference at byte %zu of %zu", what, k, a.n);
+}
+
+/* Add spikes to come at 70 ms and 90 ms (they are in the snapshot). */
+static void add_future_spikes(snn_ctx *ctx)
+{
+    int32_t idx[3] = { 3, 4, 3 };
+    double t[3] = { 0.07, 0.07, 0.09 };
+    OK(snn_add_spikes(ctx, "E", idx, t, 3));
+}
+
+START_TEST(roundtrip_bit_identical)
+{
+    snn_ctx *ctx = rich_ctx();
+    OK(snn_run(ctx, 0.05));
+    add_future_spikes(ctx);
+    snn_snapshot *snap;
+    OK(snn_snapshot_take(ctx, &snap));
+    char *dir = test_tmpdir();
+    char path[600];
+    snprintf(path, sizeof path, "%s/at50.snap", dir);
+    OK(snn_snapshot_save(ctx, path));
+    size_t size;
+    const void *data = snn_snapshot_data(snap, &size);
+    ck_assert_ptr_nonnull(data);
+    ck_assert_uint_gt(size, 1000);
+    OK(snn_run(ctx, 0.05));
+    Blob A = state_of(ctx);
+    size_t nspikes;
+    OK(snn_spikes(ctx, "SE", NULL, NULL, &nspikes));
+    ck_assert_uint_gt(nspikes, 50);            /* a busy network */
+
+    /* B: the same context, restored */
+    OK(snn_snapshot_restore(ctx, snap));
+    ck_assert_double_eq_tol(snn_time(ctx), 0.05, 1e-12);
+    OK(snn_run(ctx, 0.05));
+    Blob B = state_of(ctx);
+    same_blob(A, B, "restored in the same context");
+
+    /* C: a fresh context with the same model, from the bytes */
+    snn_ctx *fresh = rich_ctx();
+    snn_snapshot *copy;
+    ck_assert_int_eq(snn_snapshot_from_data(data, size, &copy), SNN_OK);
+    ck_assert_int_eq(snn_snapshot_restore(fresh, copy), SNN_OK);
+    ck_assert_int_eq(snn_run(fresh, 0.05), SNN_OK);
+    Blob C = state_of(fresh);
+    same_blob(A, C, "restored from bytes in a fresh context");
+    snn_free(fresh);
+    snn_snapshot_free(copy);
+
+    /* a fresh context with another seed made other random connections: the
+     * snapshot does not fit */
+    fresh = snn_new();
+    ck_assert_int_eq(snn_set_seed(fresh, 7), SNN_OK);
+    ck_assert_int_eq(snn_load_string(fresh, rich, strlen(rich), "rich.snn"), SNN_OK);
+    ck_assert_int_eq(snn_snapshot_load(fresh, path), SNN_EMISUSE);
+    ck_assert_msg(strstr(snn_errmsg(fresh), "'EE'") != NULL, "%s", snn_errmsg(fresh));
+    snn_free(fresh);
+
+    /* D: a fresh context, from the file */
+    fresh = rich_ctx();
+    ck_assert_int_eq(snn_snapshot_load(fresh, path), SNN_OK);
+    ck_assert_int_eq(snn_run(fresh, 0.05), SNN_OK);
+    Blob D = state_of(fresh);
+    same_blob(A, D, "restored from a file in a fresh context");
+    snn_free(fresh);
+
+    /* without the restore, the continuation differs (the test can see it) */
+    fresh = rich_ctx();
+    ck_assert_int_eq(snn_run(fresh, 0.05), SNN_OK);
+    Blob E = state_of(fresh);
+    ck_assert(E.n != A.n || memcmp(E.p, A.p, A.n));
+    free(E.p);
+    snn_free(fresh);
+
+    free(A.p);
+    free(B.p);
+    free(C.p);
+    free(D.p);
+    snn_snapshot_free(snap);
+    snn_free(ctx);
+    snprintf(path, sizeof path, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(path), 0);
+    free(dir);
+}
+END_TEST
+
+/* The spikes in flight matter: a snapshot taken while delayed spikes are
+ * queued and restored gives the same as running through. */
+START_TEST(one_run_equals_two_halves)
+{
+    snn_ctx *ctx = rich_ctx();
+    add_future_spikes(ctx);
+    OK(snn_run(ctx, 0.1));
+    Blob whole = state_of(ctx);
+    snn_free(ctx);
+    ctx = rich_ctx();
+    add_future_spikes(ctx);
+    OK(snn_run(ctx, 0.0503));
+    snn_snapshot *s;
+    OK(snn_snapshot_take(ctx, &s));
+    snn_free(ctx);
+    ctx = rich_ctx();
+    OK(snn_snapshot_restore(ctx, s));
+    OK(snn_run(ctx, 0.0497));
+    Blob halves = state_of(ctx);
+    same_blob(whole, halves, "two halves through a snapshot");
+    free(whole.p);
+    free(halves.p);
+    snn_snapshot_free(s);
+    snn_free(ctx);
+}
+END_TEST
+
+/* A sweep: restore the start, set a constant, run; each run is independent
+ * of the ones before. */
+START_TEST(restore_many_times)
+{
+    snn_ctx *ctx = snn_new();
+    OK(snn_load_file(ctx, test_path("../examples/tutorial.snn")));
+    snn_snapshot *start;
+    OK(snn_snapshot_take(ctx, &start));
+    size_t counts[3];
+    const double w[3] = { 0, 0.5e-9, 0 };
+    for (int k = 0; k < 3; k++) {
+        OK(snn_snapshot_restore(ctx, start));
+        ck_assert(snn_time(ctx) == 0);
+        OK(snn_set_const(ctx, "w_gi", w[k]));
+        OK(snn_run(ctx, 0.1));
+        OK(snn_spikes(ctx, "SM", NULL, NULL, &counts[k]));
+    }
+    ck_assert_uint_eq(counts[0], 34);
+    ck_assert_uint_eq(counts[1], 33);
+    ck_assert_uint_eq(counts[2], 34);
+    /* the snapshot holds the constants: restoring undoes snn_set_const */
+    OK(snn_set_const(ctx, "w_gi", 1e-9));
+    OK(snn_snapshot_restore(ctx, start));
+    double x;
+    OK(snn_get_const(ctx, "w_gi", &x));
+    ck_assert(x == 0);
+    snn_snapshot_free(start);
+    snn_free(ctx);
+}
+END_TEST
+
+/* A snapshot only fits a network with the same objects; a mismatch changes
+ * nothing. */
+START_TEST(mismatch)
+{
+    snn_ctx *ctx = snn_new();
+    OK(snn_load_file(ctx, test_path("../examples/tutorial.snn")));
+    OK(snn_run(ctx, 0.02));
+    snn_snapshot *s;
+    OK(snn_snapshot_take(ctx, &s));
+    /* another model */
+    snn_ctx *other = snn_new();
+    const char *m = "neurons G[4] { model { dv/dt = -v/(10*ms) : volt } }\n";
+    ck_assert_int_eq(snn_load_string(other, m, strlen(m), "other.snn"), SNN_OK);
+    ck_assert_int_eq(snn_run(other, 0.01), SNN_OK);
+    ck_assert_int_eq(snn_snapshot_restore(other, s), SNN_EMISUSE);
+    ck_assert_ptr_nonnull(strstr(snn_errmsg(other), "snapshot"));
+    ck_assert_double_eq_tol(snn_time(other), 0.01, 1e-12);
+    snn_free(other);
+    /* the same model plus a group added after the snapshot */
+    OK(snn_add_neurons(ctx, "H", 1, "dv/dt = -v/(10*ms) : volt", NULL, NULL, NULL, NULL));
+    OK(snn_run(ctx, 0.01));
+    ck_assert_int_eq(snn_snapshot_restore(ctx, s), SNN_EMISUSE);
+    ck_assert_double_eq_tol(snn_time(ctx), 0.03, 1e-12);
+    /* another dt */
+    other = snn_new();
+    const char *src = "dt = 0.05*ms\n";
+    char *tut = test_read_file(test_path("../examples/tutorial.snn"), NULL);
+    size_t n = strlen(src) + strlen(tut);
+    char *both = malloc(n + 1);
+    strcpy(both, src);
+    strcat(both, tut);
+    ck_assert_int_eq(snn_load_string(other, both, n, "dt.snn"), SNN_OK);
+    ck_assert_int_eq(snn_snapshot_restore(other, s), SNN_EMISUSE);
+    ck_assert_ptr_nonnull(strstr(snn_errmsg(other), "time step"));
+    free(both);
+    free(tut);
+    snn_free(other);
+    snn_snapshot_free(s);
+    snn_free(ctx);
+}
+END_TEST
+
+START_TEST(damaged_and_misuse)
+{
+    snn_ctx *ctx = snn_new();
+    snn_snapshot *s = NULL;
+    ck_assert_int_eq(snn_snapshot_take(ctx, &s), SNN_EMISUSE);      /* no model */
+    ck_assert_ptr_null(s);
+    OK(snn_load_file(ctx, test_path("../examples/tutorial.snn")));
+    OK(snn_run(ctx, 0.01));
+    OK(snn_snapshot_take(ctx, &s));
+    size_t size;
+    const unsigned char *p = snn_snapshot_data(s, &size);
+    unsigned char *bad = malloc(size);
+    snn_snapshot *t;
+    /* every kind of damage is found */
+    memcpy(bad, p, size);
+    bad[size / 2] ^= 0x40;
+    ck_assert_int_eq(snn_snapshot_from_data(bad, size, &t), SNN_EIO);
+    ck_assert_ptr_null(t);
+    ck_assert_int_eq(snn_snapshot_from_data(p, size - 1, &t), SNN_EIO);
+    ck_assert_int_eq(snn_snapshot_from_data(p, 10, &t), SNN_EIO);
+    memcpy(bad, p, size);
+    bad[0] = 'X';
+    ck_assert_int_eq(snn_snapshot_from_data(bad, size, &t), SNN_EIO);
+    memcpy(bad, p, size);
+    bad[12] = 9;                                   /* format version */
+    ck_assert_int_eq(snn_snapshot_from_data(bad, size, &t), SNN_EIO);
+    ck_assert_int_eq(snn_snapshot_from_data(NULL, size, &t), SNN_EMISUSE);
+    ck_assert_int_eq(snn_snapshot_from_data(p, size, NULL), SNN_EMISUSE);
+    /* files */
+    char *dir = test_tmpdir();
+    char path[600];
+    snprintf(path, sizeof path, "%s/s.snap", dir);
+    OK(snn_snapshot_save(ctx, path));
+    FILE *f = fopen(path, "r+b");
+    fseek(f, (long)size / 3, SEEK_SET);
+    fputc(0x55 ^ p[size / 3], f);
+    fclose(f);
+    ck_assert_int_eq(snn_snapshot_load(ctx, path), SNN_EIO);
+    ck_assert_ptr_nonnull(strstr(snn_errmsg(ctx), "damaged"));
+    ck_assert_int_eq(snn_snapshot_load(ctx, test_path("../examples/tutorial.snn")), SNN_EIO);
+    ck_assert_ptr_nonnull(strstr(snn_errmsg(ctx), "not an snnc snapshot"));
+    snprintf(path, sizeof path, "%s/missing.snap", dir);
+    ck_assert_int_eq(snn_snapshot_load(ctx, path), SNN_EIO);
+    snprintf(path, sizeof path, "%s/no/such/dir/s.snap", dir);
+    ck_assert_int_eq(snn_snapshot_save(ctx, path), SNN_EIO);
+    ck_assert_ptr_nonnull(strstr(snn_errmsg(ctx), "cannot write"));
+    /* NULL arguments */
+    ck_assert_int_eq(snn_snapshot_take(ctx, NULL), SNN_EMISUSE);
+    ck_assert_int_eq(snn_snapshot_take(NULL, &t), SNN_EMISUSE);
+    ck_assert_int_eq(snn_snapshot_restore(ctx, NULL), SNN_EMISUSE);
+    ck_assert_int_eq(snn_snapshot_restore(NULL, s), SNN_EMISUSE);
+    ck_assert_int_eq(snn_snapshot_save(ctx, NULL), SNN_EMISUSE);
+    ck_assert_int_eq(snn_snapshot_save(NULL, path), SNN_EMISUSE);
+    ck_assert_int_eq(snn_snapshot_load(ctx, NULL), SNN_EMISUSE);
+    ck_assert_int_eq(snn_snapshot_load(NULL, path), SNN_EMISUSE);
+    ck_assert_ptr_null(snn_snapshot_data(NULL, &size));
+    ck_assert_uint_eq(size, 0);
+    snn_snapshot_free(NULL);
+    /* the state is untouched by all of it */
+    ck_assert_double_eq_tol(snn_time(ctx), 0.01, 1e-12);
+    snprintf(path, sizeof path, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(path), 0);
+    free(dir);
+    free(bad);
+    snn_snapshot_free(s);
+    snn_free(ctx);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("snapshot");
+    TCase *tc = tcase_create("snapshot");
+    tcase_add_test(tc, roundtrip_bit_identical);
+    tcase_add_test(tc, one_run_equals_two_halves);
+    tcase_add_test(tc, restore_many_times);
+    tcase_add_test(tc, mismatch);
+    tcase_add_test(tc, damaged_and_misuse);
+    tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+SNN_TEST_MAIN(make_suite)
