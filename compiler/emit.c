@@ -322,7 +322,13 @@ static void line_directive(Emit *E, Span sp)
     if (sp.start < 0 || !E->D->src || sp.end == 0) return;
     int line, col;
     source_linecol(E->D->src, sp.start, &line, &col);
-    buf_printf(E->out, "#line %d \"%s\"\n", line, E->D->src->name);
+    buf_printf(E->out, "#line %d \"", line);
+    for (const char *p = E->D->src->name; *p; p++) {
+        /* a C string literal: escape quotes and backslashes, drop controls */
+        if (*p == '"' || *p == '\\') buf_put(E->out, "\\", 1);
+        if ((unsigned char)*p >= 32) buf_put(E->out, p, 1);
+    }
+    buf_puts(E->out, "\"\n");
 }
 
 static void stmt(Emit *E, const Stmt *st, const char *indent)
@@ -374,7 +380,7 @@ static void loads(Emit *E, Uses *u, const char *idx_of_side[3], const char *inde
     for (int k = 0; k < u->subexprs.n; k++) {
         Sym *s = u->subexprs.v[k];
         line_directive(E, s->expr->span);
-        buf_printf(E->out, "%sconst double %s = ", indent, s->name);
+        buf_printf(E->out, "%sdouble %s = ", indent, s->name);    /* refresh_subexprs may update it */
         expr(E, s->expr);
         buf_puts(E->out, ";\n");
     }
@@ -490,6 +496,43 @@ static void emit_threshold(Emit *E, Group *g)
     loop_end(E);
 }
 
+/* Before statement k of a block (reading expression e), recompute the
+ * subexpressions it reads whose variables an earlier statement wrote, as
+ * Brian2's make_statements does: in 'v = vr; w += a*s' with s = f(v), s
+ * sees the new v. */
+static void refresh_subexprs(Emit *E, Uses *u, const Node *e, PVec *written, const char *indent)
+{
+    if (!written->n || !u->subexprs.n) return;
+    Uses r = { 0 };
+    collect(E, &r, e);
+    for (int k = 0; k < u->subexprs.n; k++) {
+        Sym *s = u->subexprs.v[k];
+        bool reads = false, stale = false;
+        for (int m = 0; m < r.subexprs.n && !reads; m++) reads = same_var(r.subexprs.v[m], s);
+        if (!reads) continue;
+        Uses d = { 0 };
+        collect(E, &d, s->expr);
+        for (int m = 0; m < d.vars.n && !stale; m++)
+            for (int q = 0; q < written->n && !stale; q++) stale = same_var(d.vars.v[m], written->v[q]);
+        if (!stale) continue;
+        line_directive(E, s->expr->span);
+        buf_printf(E->out, "%s%s = ", indent, var_local(E, s));
+        expr(E, s->expr);
+        buf_puts(E->out, ";\n");
+    }
+}
+
+/* Statements of a block in order, with refresh_subexprs before each. */
+static void stmts_refreshing(Emit *E, Uses *u, StmtList *sl, const char *indent)
+{
+    PVec written = { 0 };
+    for (int k = 0; k < sl->n; k++) {
+        refresh_subexprs(E, u, sl->v[k]->expr, &written, indent);
+        stmt(E, sl->v[k], indent);
+        if (sl->v[k]->sym && sl->v[k]->sym->kind == SYM_VAR) add_unique(E->A, &written, sl->v[k]->sym);
+    }
+}
+
 /* Statements run for a list of indices: reset (neurons), on_pre / on_post
  * (synapse ids). */
 static void emit_event_block(Emit *E, Group *g, StmtList *sl, const char *kind)
@@ -517,7 +560,7 @@ static void emit_event_block(Emit *E, Group *g, StmtList *sl, const char *kind)
     }
     const char **idx = syn ? syn_idx : neuron_idx;
     loads(E, &u, idx, "        ");
-    for (int k = 0; k < sl->n; k++) stmt(E, sl->v[k], "        ");
+    stmts_refreshing(E, &u, sl, "        ");
     stores(E, &u, idx, "        ");
     buf_puts(b, "    }\n    return 0;\n}\n");
     loop_end(E);

@@ -420,7 +420,7 @@ static Ident *flag_text(SnnParse *P, Span s)
     for (int m = 0; m < n; m++) {
         char c = z[m];
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            if (k && out[k - 1] != ' ') out[k++] = ' ';
+            if (k && out[k - 1] != ' ' && out[k - 1] != '-') out[k++] = ' ';
         } else if (c == '-' && k && out[k - 1] == ' ') {
             out[k - 1] = '-';
         } else {

@@ -209,6 +209,25 @@ bool sema_const_value(const Node *n, double *out)
         if (!sema_const_value(n->a, &a)) return false;
         *out = -a;
         return true;
+    case N_NOT:
+        if (!sema_const_value(n->a, &a)) return false;
+        *out = !a;
+        return true;
+    case N_AND: case N_OR:
+        if (!sema_const_value(n->a, &a) || !sema_const_value(n->b, &b)) return false;
+        *out = n->kind == N_AND ? (a && b) : (a || b);
+        return true;
+    case N_CMP:
+        if (!sema_const_value(n->a, &a) || !sema_const_value(n->b, &b)) return false;
+        switch (n->op) {
+        case '<': *out = a < b; return true;
+        case '>': *out = a > b; return true;
+        case OP_LE: *out = a <= b; return true;
+        case OP_GE: *out = a >= b; return true;
+        case OP_EQ: *out = a == b; return true;
+        case OP_NE: *out = a != b; return true;
+        }
+        return false;
     case N_BIN:
         if (!sema_const_value(n->a, &a) || !sema_const_value(n->b, &b)) return false;
         switch (n->op) {

@@ -11,7 +11,8 @@
 #include "plot.h"
 
 static const char usage[] =
-    "usage: snnc run FILE [-o DIR] [--set NAME=VALUE]... [--seed N] [--plot] [-v] [--timing]\n"
+    "usage: snnc run FILE [-o DIR] [--set NAME=VALUE]... [--seed N] [--native=MODE] [--save-state]\n"
+    "                [--plot] [-v] [--timing]\n"
     "       snnc check FILE [--set NAME=VALUE]...\n"
     "       snnc emit FILE [--set NAME=VALUE]...\n"
     "       snnc plot DIR\n"
@@ -29,6 +30,10 @@ static const char usage[] =
     "  --seed N           seed of rand() and randn() (default 0)\n"
     "  --plot             after 'run', also plot the outputs\n"
     "  -v                 say which integration method each group uses\n"
+    "  --native=MODE      also compile the model with the system C compiler (same\n"
+    "                     results, faster loop): background (default: switch to it\n"
+    "                     when ready), wait (before the first step), or off\n"
+    "  --save-state       also write every group's final values to DIR/<name>.state.csv\n"
     "  --timing           print where the time went (parse, emit, JIT, simulation)\n";
 
 static double now(void)
@@ -75,7 +80,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") && strcmp(cmd, "check") && strcmp(cmd, "emit") && strcmp(cmd, "plot"))
         return fail_usage("unknown command", cmd);
     const char *file = NULL, *outdir = "out";
-    int verbose = 0, timing = 0, plot = 0;
+    int verbose = 0, timing = 0, plot = 0, save_state = 0, native = SNN_NATIVE_BACKGROUND;
     unsigned long long seed = 0;
     const char **sets = calloc((size_t)argc, sizeof *sets);
     int nsets = 0;
@@ -103,6 +108,14 @@ int main(int argc, char **argv)
         else if (!strncmp(a, "-o", 2) && a[2]) outdir = a + 2;
         else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) verbose = 1;
         else if (!strcmp(a, "--timing")) timing = 1;
+        else if (!strcmp(a, "--save-state")) save_state = 1;
+        else if (!strcmp(a, "--native") || !strcmp(a, "--native=background")) native = SNN_NATIVE_BACKGROUND;
+        else if (!strcmp(a, "--native=wait")) native = SNN_NATIVE_WAIT;
+        else if (!strcmp(a, "--native=off") || !strcmp(a, "--no-native")) native = SNN_NATIVE_OFF;
+        else if (!strncmp(a, "--native=", 9)) {
+            free(sets);
+            return fail_usage("--native takes background, wait or off, not", a + 9);
+        }
         else if (!strcmp(a, "--plot")) plot = 1;
         else if (a[0] == '-' && a[1]) {
             free(sets);
@@ -133,6 +146,7 @@ int main(int argc, char **argv)
     for (int k = 0; k < nsets && !rc; k++) rc = snn_set_override(ctx, sets[k]);
     free(sets);
     if (!rc) rc = snn_set_seed(ctx, seed);
+    if (!rc) rc = snn_set_native(ctx, native);
     if (!rc) rc = snn_load_file(ctx, file);
     if (!rc && verbose) fputs(snn_methods(ctx), stderr);
     if (!rc && !strcmp(cmd, "emit")) {
@@ -144,6 +158,7 @@ int main(int argc, char **argv)
         double t_first = now();
         if (!rc) rc = snn_run_script(ctx);
         if (!rc) rc = snn_write_outputs(ctx, outdir);
+        if (!rc && save_state) rc = snn_write_state(ctx, outdir);
         if (!rc) {
             printf("%s: simulated %.6g s\n", file, snn_time(ctx));
             fputs(snn_summary(ctx), stdout);

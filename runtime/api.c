@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +31,7 @@
 #include "build.h"
 #include "output.h"
 #include "snapshot.h"
+#include "tier.h"
 
 _Static_assert(SNN_SLOT_START == SLOT_START && SNN_SLOT_GROUPS == SLOT_GROUPS &&
                SNN_SLOT_THRESHOLDS == SLOT_THRESHOLDS && SNN_SLOT_SYNAPSES == SLOT_SYNAPSES &&
@@ -109,6 +111,8 @@ struct snn_ctx {
     bool         loaded;         /* a file or string was loaded */
     Jit         *jit;
     Net         *net;
+    int          native;         /* SNN_NATIVE_* */
+    Tier        *tier;           /* the optimising tier of net, if started */
     Callback   **cbs;
     int          ncbs;
     Injections   inj;            /* spikes added with snn_add_spikes */
@@ -261,6 +265,7 @@ void snn_free(snn_ctx *ctx)
 {
     if (!ctx) return;
     net_free(ctx->net);
+    tier_free(ctx->tier);
     jit_free(ctx->jit);
     for (int k = 0; k < ctx->nchunks; k++) chunk_free(&ctx->chunks[k]);
     free(ctx->chunks);
@@ -1008,6 +1013,51 @@ static bool add_inject_op(snn_ctx *ctx)
     return true;
 }
 
+/* Between two steps: switch to the optimised code once it is ready. */
+static void tier_between(void *ud, Net *net)
+{
+    snn_ctx *ctx = ud;
+    if (tier_poll(ctx->tier, net, ctx->cur.model, ctx->cur.arena)) net->between = NULL;
+}
+
+/* Where the optimised code is cached: $XDG_CACHE_HOME/snnc, ~/.cache/snnc,
+ * or a per-user folder in /tmp. */
+static char *cache_dir(void)
+{
+    char buf[4096];
+    const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    if (x && *x) snprintf(buf, sizeof buf, "%s/snnc", x);
+    else if (home && *home) {
+        snprintf(buf, sizeof buf, "%s/.cache", home);
+        mkdir(buf, 0700);
+        snprintf(buf, sizeof buf, "%s/.cache/snnc", home);
+    } else snprintf(buf, sizeof buf, "/tmp/snnc-cache-%ld", (long)getuid());
+    return ctx_strdup(buf);
+}
+
+/* Start the optimising tier for the network just built, if asked. */
+static void start_tier(snn_ctx *ctx)
+{
+    if (ctx->native == SNN_NATIVE_OFF || !ctx->net) return;
+    char *dir = cache_dir();
+    ctx->tier = dir ? tier_start(ctx->code, dir) : NULL;
+    free(dir);
+    if (!ctx->tier) return;
+    if (ctx->native == SNN_NATIVE_WAIT) tier_finish(ctx->tier, ctx->net, ctx->cur.model, ctx->cur.arena);
+    else {
+        ctx->net->between = tier_between;
+        ctx->net->between_ud = ctx;
+    }
+}
+
+int snn_set_native(snn_ctx *ctx, int mode)
+{
+    if (!ctx || mode < SNN_NATIVE_OFF || mode > SNN_NATIVE_WAIT) return SNN_EMISUSE;
+    clear_error(ctx);
+    ctx->native = mode;
+    return SNN_OK;
+}
+
 /* The message of a failed build_network. */
 static int build_failed(snn_ctx *ctx, int rc)
 {
@@ -1075,10 +1125,13 @@ static int ensure_built(snn_ctx *ctx)
         }
     }
     net_free(ctx->net);
+    tier_free(ctx->tier);
+    ctx->tier = NULL;
     jit_free(ctx->jit);
     ctx->net = net;
     ctx->jit = jit;
     ctx->dirty = false;
+    start_tier(ctx);
     ctx->inj_op = false;
     bool ok = !ctx->inj.n || add_inject_op(ctx);
     for (int k = 0; k < ctx->ncbs && ok; k++)
@@ -1536,6 +1589,17 @@ int snn_write_outputs(snn_ctx *ctx, const char *dir)
     if (rc) return rc;
     char err[1024];
     if (output_write_all(ctx->net, dir, err, sizeof err)) return set_error(ctx, SNN_EIO, "%s", err);
+    return SNN_OK;
+}
+
+int snn_write_state(snn_ctx *ctx, const char *dir)
+{
+    if (!ctx || !dir) return SNN_EMISUSE;
+    clear_error(ctx);
+    int rc = ensure_built(ctx);
+    if (rc) return rc;
+    char err[1024];
+    if (output_write_state(ctx->net, dir, err, sizeof err)) return set_error(ctx, SNN_EIO, "%s", err);
     return SNN_OK;
 }
 

@@ -7,6 +7,7 @@
 #include "output.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,54 @@ int output_write_all(Net *net, const char *dir, char *err, size_t errlen)
         if (m->kind == RM_SPIKE) write_spikes(f, net, m);
         else if (m->kind == RM_RATE) write_rate(f, net, m);
         else write_state(f, net, m);
+        int bad = ferror(f);
+        bad |= fclose(f);
+        if (bad || rename(tmp, path)) {
+            snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+            remove(tmp);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int output_write_state(Net *net, const char *dir, char *err, size_t errlen)
+{
+    if (make_dirs(dir, err, errlen)) return -1;
+    for (int k = 0; k < net->ngroups; k++) {
+        RtGroup *g = net->groups[k];
+        char path[4096], tmp[4200];
+        snprintf(path, sizeof path, "%s/%s.state.csv", dir, g->name);
+        snprintf(tmp, sizeof tmp, "%s/.%s.state.csv.tmp%ld", dir, g->name, (long)getpid());
+        FILE *f = fopen(tmp, "w");
+        if (!f) {
+            snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+            return -1;
+        }
+        bool syn = g->kind == RG_SYNAPSES, first = true;
+        if (syn) {
+            fputs("i,j", f);
+            first = false;
+        }
+        for (int v = 0; v < g->nvars; v++)
+            if (g->varnames[v][0] != '_') {
+                fprintf(f, "%s%s", first ? "" : ",", g->varnames[v]);
+                first = false;
+            }
+        fputs("\n", f);
+        for (int64_t n = 0; n < g->n; n++) {
+            first = true;
+            if (syn) {
+                fprintf(f, "%d,%d", g->pre.v[n], g->post.v[n]);
+                first = false;
+            }
+            for (int v = 0; v < g->nvars; v++)
+                if (g->varnames[v][0] != '_') {
+                    fprintf(f, "%s%.17g", first ? "" : ",", g->arr[v][n]);
+                    first = false;
+                }
+            fputs("\n", f);
+        }
         int bad = ferror(f);
         bad |= fclose(f);
         if (bad || rename(tmp, path)) {

@@ -109,6 +109,17 @@ SNN_API const char *snn_model_source(snn_ctx *ctx);
 
 /* ---- running --------------------------------------------------------- */
 
+/* The optimising tier: besides compiling in memory with libtcc, build the
+ * same code with the system C compiler (cc -O3 -march=native, results
+ * unchanged) and switch to it between two steps once ready (BACKGROUND), or
+ * before the first step (WAIT).  The code is cached by its hash in
+ * $XDG_CACHE_HOME/snnc or ~/.cache/snnc.  Default OFF; applies from the
+ * next build. */
+#define SNN_NATIVE_OFF        0
+#define SNN_NATIVE_BACKGROUND 1
+#define SNN_NATIVE_WAIT       2
+SNN_API int snn_set_native(snn_ctx *ctx, int mode);
+
 /* Compile the model and build the network, or rebuild it after a change
  * (keeping time, state of the objects that still exist, and recorded data).
  * Done by the first run if not called.  Nothing to do if up to date. */
@@ -193,6 +204,9 @@ SNN_API const char *snn_monitor_name(const snn_ctx *ctx, int k);
 /* Write every monitor to DIR/<name>.csv (creating DIR), as snnc does: files
  * are written to a temporary name and renamed. */
 SNN_API int snn_write_outputs(snn_ctx *ctx, const char *dir);
+/* Write every group's and synapses object's current variables to
+ * DIR/<name>.state.csv (synapses with their i and j), as Brian2's G.v[:]. */
+SNN_API int snn_write_state(snn_ctx *ctx, const char *dir);
 /* One-line summaries, e.g. "SM: 34 spikes ...", joined by newlines; owned. */
 SNN_API const char *snn_summary(snn_ctx *ctx);
 /* The generated C code of the model; owned by the context. */

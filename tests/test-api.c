@@ -15,14 +15,6 @@
 #include "snn.h"
 #include "test-common.h"
 
-/* Assertions that fail because of a known snnc bug (see the BUG comments);
- * build with -DSNN_TEST_KNOWN_BUGS to run them. */
-#ifdef SNN_TEST_KNOWN_BUGS
-#define KNOWN_BUG(stmt) stmt
-#else
-#define KNOWN_BUG(stmt) ((void)0)
-#endif
-
 static const char *tutorial_path(void) { return test_path("../examples/tutorial.snn"); }
 
 static snn_ctx *loaded(const char *override)
@@ -611,11 +603,8 @@ START_TEST(odd_chunk_name)
     static const char model[] = "neurons G[1] {\n  model {\n    dv/dt = -v/(10*ms) : volt\n  }\n}\nrun 1*ms\n";
     ck_assert_int_eq(snn_load_string(ctx, model, sizeof model - 1, "my \"model\".snn"), SNN_OK);
     int rc = snn_run_script(ctx);
-    /* BUG: emit.c does not escape the file name in '#line N "..."', so this
-     * fails with SNN_EJIT ("the generated code did not compile (a bug in
-     * snnc ...)"). */
-    KNOWN_BUG(ck_assert_msg(rc == SNN_OK, "%s", snn_errmsg(ctx)));
-    if (rc != SNN_OK) ck_assert_int_eq(rc, SNN_EJIT);
+    /* the name is escaped in the generated '#line N "..."' */
+    ck_assert_msg(rc == SNN_OK, "%s", snn_errmsg(ctx));
     snn_free(ctx);
 }
 END_TEST

@@ -331,13 +331,8 @@ START_TEST(line_directive_escaping)
     emit("neurons G[1] {\n    model {\n        dv/dt = -v/(10*ms) : volt\n    }\n}\n", "dir/we\"ird\\name.snn");
     char err[2048];
     Jit *j = jit_compile(code, err, sizeof err);
-    /* BUG: emit.c writes the file name into '#line N "..."' without escaping,
-     * so a model file whose name contains '"' gives C that does not compile
-     * (snnc run 'q"uote.snn' fails with "the generated code did not compile
-     * (a bug in snnc ...)"). */
-#ifdef SNN_TEST_KNOWN_BUGS
+    /* the file name is escaped in '#line N "..."' */
     ck_assert_msg(j != NULL, "%s", err);
-#endif
     jit_free(j);
 }
 END_TEST

@@ -16,14 +16,6 @@
 #include "parser.h"
 #include "test-common.h"
 
-/* Assertions that fail because of a known snnc bug (each one says which, in a
- * BUG comment); build with -DSNN_TEST_KNOWN_BUGS to run them. */
-#ifdef SNN_TEST_KNOWN_BUGS
-#define KNOWN_BUG(stmt) stmt
-#else
-#define KNOWN_BUG(stmt) ((void)0)
-#endif
-
 /* ------------------------------------------------------------------------ */
 /* Fixture: one arena per test                                              */
 /* ------------------------------------------------------------------------ */
@@ -449,11 +441,8 @@ START_TEST(parse_flags)
     ck_assert_str_eq(m->eqs[0]->flags[0].z, "event-driven");
     ck_assert_str_eq(m->eqs[1]->flags[0].z, "clock-driven");
     ck_assert_int_eq(m->eqs[2]->nflags, 1);
-    /* BUG (minor): flag_text joins a '-' to the word before it but keeps the
-     * blank after it, so '(event - driven)' becomes "event- driven", which
-     * sema then reports as an unknown flag.  Either both sides should be
-     * joined or the spelling rejected by the grammar. */
-    KNOWN_BUG(ck_assert_str_eq(m->eqs[2]->flags[0].z, "event-driven"));
+    /* blanks around a '-' are dropped: '(event - driven)' */
+    ck_assert_str_eq(m->eqs[2]->flags[0].z, "event-driven");
 }
 END_TEST
 

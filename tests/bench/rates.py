@@ -18,7 +18,7 @@ MODELS = {'cuba': ('cuba.snn', 'rate_hz'), 'coba': ('coba.snn', 'rate_hz'),
 
 def run(snnc, model, seed, out):
     p = subprocess.run([snnc, 'run', os.path.join(ROOT, 'examples', model), '-o', out, '--seed', str(seed),
-                        '--native=sync', '--save-state'], capture_output=True, text=True)
+                        '--native=wait', '--save-state'], capture_output=True, text=True)
     if p.returncode:
         sys.exit(p.stderr)
     return p.stdout
