@@ -597,17 +597,22 @@ static void emit_init(Emit *E, Group *g)
         buf_puts(b, "    for (snn_i32 _idx = 0; _idx < _N; _idx++) {\n        const snn_i32 _i = _idx; (void)_i;\n");
     const char **idx = syn ? syn_idx : neuron_idx;
     loads(E, &u, idx, "        ");
+    PVec written = { 0 };
     for (int k = 0; k < g->ninits; k++) {
         InitVal *iv = &g->inits[k];
         const char *l = var_local(E, iv->var);
+        if (iv->expr) refresh_subexprs(E, &u, iv->expr, &written, "        ");
+        add_unique(E->A, &written, iv->var);
         line_directive(E, iv->span);
         if (iv->list) {
             if (syn) buf_printf(b, "        if (_s < %d) %s = _list%d[_s];\n", iv->nlist, l, k);
             else buf_printf(b, "        %s = _list%d[_idx];\n", l, k);
         } else {
-            buf_printf(b, "        %s = ", l);
+            /* integer and boolean variables: truncate / test != 0, as stmt() */
+            int ty = iv->var->type;
+            buf_printf(b, "        %s = %s", l, ty == TY_BOOL ? "(double)((" : ty == TY_INT ? "_snn_int(" : "");
             expr(E, iv->expr);
-            buf_puts(b, ";\n");
+            buf_puts(b, ty == TY_BOOL ? ") != 0);\n" : ty == TY_INT ? ");\n" : ";\n");
         }
     }
     stores(E, &u, idx, "        ");

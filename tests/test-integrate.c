@@ -4,6 +4,8 @@
  * runs integrate_group and executes the produced statements with a small
  * interpreter, measuring convergence orders, comparing exact updates with
  * closed forms and checking the error paths and every node's dimension. */
+#include <stdarg.h>
+#include "test-common.h"
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -13,6 +15,18 @@
 #include "diag.h"
 #include "integrate.h"
 #include "symbolic.h"
+
+/* Figures for the log, as TAP comments ("# ..."), one per line. */
+static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void note(const char *fmt, ...)
+{
+    char buf[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) fprintf(stdout, "# %s\n", line);
+}
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -507,7 +521,7 @@ START_TEST(test_orders)
         double e1[3], e2[3];
         double p1 = decay_order(cases[k].m, cases[k].dt_decay, e1);
         double p2 = osc_order(cases[k].m, cases[k].dt_osc, e2);
-        printf("order %-6s decay %.3f (errors %.2e %.2e %.2e)  oscillator %.3f (errors %.2e %.2e %.2e)\n",
+        note("order %-6s decay %.3f (errors %.2e %.2e %.2e)  oscillator %.3f (errors %.2e %.2e %.2e)\n",
                cases[k].m, p1, e1[0], e1[1], e1[2], p2, e2[0], e2[1], e2[2]);
         ck_assert_double_eq_tol(p1, cases[k].expect, 0.1);
         ck_assert_double_eq_tol(p2, cases[k].expect, 0.15);
@@ -542,7 +556,7 @@ START_TEST(test_exact_lif)
     ck_assert_msg(integrate_group(&M, g, &D), "%s", errors());
     ck_assert_str_eq(g->method_used, "exact");
     check_block_dims(g);
-    printf("exact LIF:\n%s", listing(g));
+    note("exact LIF:\n%s", listing(g));
     Env env = { 0 };
     env.dt = 1e-4;
     set(&env, v, -0.065);
@@ -554,7 +568,7 @@ START_TEST(test_exact_lif)
         double rel = fabs(get(&env, v) - want) / fabs(want);
         if (rel > worst) worst = rel;
     }
-    printf("exact LIF: max relative error %.2e over 2000 steps\n", worst);
+    note("exact LIF: max relative error %.2e over 2000 steps\n", worst);
     ck_assert_double_le(worst, 1e-12);
 }
 END_TEST
@@ -574,7 +588,7 @@ static void biexp(bool per_neuron, bool equal)
     ck_assert_msg(integrate_group(&M, g, &D), "%s", errors());
     ck_assert_str_eq(g->method_used, "exact");
     check_block_dims(g);
-    printf("bi-exponential (%s%s):\n%s", per_neuron ? "per-neuron" : "constants",
+    note("bi-exponential (%s%s):\n%s", per_neuron ? "per-neuron" : "constants",
            equal ? ", equal taus" : "", listing(g));
     Env env = { 0 };
     env.dt = 1e-4;
@@ -595,7 +609,7 @@ static void biexp(bool per_neuron, bool equal)
         if (r1 > worst) worst = r1;
         if (r2 > worst) worst = r2;
     }
-    printf("  max relative error %.2e over 1000 steps\n", worst);
+    note("  max relative error %.2e over 1000 steps\n", worst);
     ck_assert_double_le(worst, 1e-12);
 }
 
@@ -643,7 +657,7 @@ static void chain3(double tm, double ts, double tr)
         double rel = fabs(get(&env, vars[i]) - want) / fabs(want);
         if (rel > worst) worst = rel;
     }
-    printf("exact 3-chain (tau %g, %g, %g ms): max relative error %.2e\n", tm * 1e3, ts * 1e3,
+    note("exact 3-chain (tau %g, %g, %g ms): max relative error %.2e\n", tm * 1e3, ts * 1e3,
            tr * 1e3, worst);
     ck_assert_double_le(worst, 1e-11);
 }
@@ -669,7 +683,7 @@ START_TEST(test_event_driven)
     Group g = { 0 };
     g.update = out;
     check_block_dims(&g);
-    printf("event-driven:\n%s", listing(&g));
+    note("event-driven:\n%s", listing(&g));
     Env env = { 0 };
     env.t = 0.013;
     set(&env, last, 0.004);
@@ -709,7 +723,7 @@ START_TEST(test_exact_rotation)
         double e = fmax(fabs(get(&env, x) - xe), fabs(get(&env, y) - ye)) / amp;
         if (e > worst) worst = e;
     }
-    printf("exact rotation (numeric expm): max error %.2e of the amplitude\n", worst);
+    note("exact rotation (numeric expm): max error %.2e of the amplitude\n", worst);
     ck_assert_double_le(worst, 1e-12);
 }
 END_TEST
@@ -741,7 +755,7 @@ START_TEST(test_exact_numeric_input)
     ck_assert(integrate_expm(3, Aug, E));
     double xe = E[0] * 0.01 + E[1] * -0.02 + E[2], ye = E[3] * 0.01 + E[4] * -0.02 + E[5];
     double err = fmax(fabs(get(&env, x) - xe) / fabs(xe), fabs(get(&env, y) - ye) / fabs(ye));
-    printf("exact coupled with input (numeric): relative error %.2e\n", err);
+    note("exact coupled with input (numeric): relative error %.2e\n", err);
     ck_assert_double_le(err, 1e-11);
 }
 END_TEST
@@ -766,7 +780,7 @@ START_TEST(test_exponential_euler)
     Group *g = group(&m, 1, "exponential_euler");
     ck_assert_msg(integrate_group(&M, g, &D), "%s", errors());
     check_block_dims(g);
-    printf("exponential_euler:\n%s", listing(g));
+    note("exponential_euler:\n%s", listing(g));
     ck_assert_ptr_nonnull(strstr(listing(g), "_BA_m := "));
     Env env = { 0 };
     env.dt = 1e-4;
@@ -781,7 +795,7 @@ START_TEST(test_exponential_euler)
         double rel = fabs(get(&env, m) - want) / want;
         if (rel > worst) worst = rel;
     }
-    printf("exponential_euler gate: max relative error %.2e\n", worst);
+    note("exponential_euler gate: max relative error %.2e\n", worst);
     ck_assert_double_le(worst, 1e-12);
 
     /* coupled: m depends on a state v that moves; one step by hand */
@@ -820,7 +834,7 @@ START_TEST(test_noise_euler)
     ck_assert_msg(integrate_group(&M, g, &D), "%s", errors());
     ck_assert_str_eq(g->method_used, "euler");
     check_block_dims(g);
-    printf("euler, additive noise:\n%s", listing(g));
+    note("euler, additive noise:\n%s", listing(g));
     ck_assert_str_eq(g->update.v[0]->sym->name, "xi");
     Env env = { 0 };
     env.dt = 1e-4;
@@ -874,7 +888,7 @@ START_TEST(test_noise_heun_milstein)
     ck_assert_msg(integrate_group(&M, g, &D), "%s", errors());
     ck_assert_str_eq(g->method_used, "heun");
     check_block_dims(g);
-    printf("heun, multiplicative noise:\n%s", listing(g));
+    note("heun, multiplicative noise:\n%s", listing(g));
     double dt = 1e-4, r = -1.3, v0 = 0.8, tau = 0.01, sv = 3.0;
     double dW = sqrt(dt) * r;
     Env env = { 0 };
@@ -889,7 +903,7 @@ START_TEST(test_noise_heun_milstein)
     Group *g2 = mult_noise("milstein", &v, &s);
     ck_assert_msg(integrate_group(&M, g2, &D), "%s", errors());
     check_block_dims(g2);
-    printf("milstein:\n%s", listing(g2));
+    note("milstein:\n%s", listing(g2));
     Env e2 = { 0 };
     e2.dt = dt;
     e2.randn[0] = r;
@@ -921,7 +935,7 @@ START_TEST(test_refractory_guard)
     g->not_refractory = nr;
     ck_assert_msg(integrate_group(&M, g, &D), "%s", errors());
     check_block_dims(g);
-    printf("rk2 with v (unless refractory) read by w:\n%s", listing(g));
+    note("rk2 with v (unless refractory) read by w:\n%s", listing(g));
     for (int k = 0; k < g->update.n; k++) {
         Stmt *st = g->update.v[k];
         ck_assert(st->guard == (st->sym == v ? nr : NULL));
@@ -965,7 +979,7 @@ START_TEST(test_errors)
     Sym *vars[2] = { v, ge };
     Group *g = group(vars, 2, "exact");
     ck_assert(!integrate_group(&M, g, &D));
-    printf("error: %s", D.v[D.n - 1].rendered);
+    note("error: %s", D.v[D.n - 1].rendered);
     ck_assert_msg(has_error("method 'exact' cannot integrate 'dv/dt': the right-hand side is not "
                             "linear in v and ge (it contains ge*(El - v))"), "%s", errors());
     ck_assert_int_eq(D.v[D.n - 1].span.start, 8);
@@ -985,7 +999,7 @@ START_TEST(test_errors)
     Sym *x, *s;
     Group *g4 = mult_noise("euler", &x, &s);
     ck_assert(!integrate_group(&M, g4, &D));
-    printf("error: %s", D.v[D.n - 1].rendered);
+    note("error: %s", D.v[D.n - 1].rendered);
     ck_assert_msg(has_error("use heun or milstein"), "%s", errors());
     /* stochastic with exact / rk4 */
     Group *g5 = mult_noise("exact", &x, &s);
@@ -1083,11 +1097,4 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+SNN_TEST_MAIN(suite)
