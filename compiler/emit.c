@@ -817,7 +817,7 @@ static void emit_userfunc(Emit *E, Sym *f)
     }
     Buf *b = E->out;
     if (sym_is_lib(f)) {
-        buf_puts(b, sym_lib_c_code(f->builtin));    /* expm1, exprel, ... */
+        buf_puts(b, sym_lib_c_code(f->builtin));    /* expm1, log1p, timestep */
         return;
     }
     buf_printf(b, "static double uf_%s(", f->name);

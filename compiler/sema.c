@@ -1465,13 +1465,23 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
     S->M = M;
     int k = 0;
     /* constants and functions first, in order, then overrides, then the rest */
+    /* an override replaces the constant where it is defined, so constants
+     * computed from it later see the new value (--set a=2*ms with b = 3*a) */
+    bool *applied = arena_alloc(A, (size_t)nov + 1);
     for (; k < prog->ndecls; k++) {
         Decl *d = prog->decls[k];
-        if (d->kind == D_CONST) decl_const(S, d);
-        else if (d->kind == D_FUNC) decl_func(S, d);
+        if (d->kind == D_CONST) {
+            decl_const(S, d);
+            for (int m = 0; m < nov; m++)
+                if (!applied[m] && ident_same(ov[m].decl->name, d->name)) {
+                    apply_override(S, &ov[m]);
+                    applied[m] = true;
+                }
+        } else if (d->kind == D_FUNC) decl_func(S, d);
         else if (d->kind == D_MONITOR && ident_eq(d->keyword, "timedarray")) sema_decl_timedarray(S, d);
     }
-    for (int m = 0; m < nov; m++) apply_override(S, &ov[m]);
+    for (int m = 0; m < nov; m++)
+        if (!applied[m]) apply_override(S, &ov[m]);
     for (k = 0; k < prog->ndecls; k++) {
         Decl *d = prog->decls[k];
         switch (d->kind) {

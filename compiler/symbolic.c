@@ -74,29 +74,10 @@ static const struct {
     int         arity;
     const char *c;
 } libs[LIB_COUNT] = {
-    [LIB_EXPM1] = { "expm1", 1,
-        "static double uf_expm1(double x)\n{\n"
-        "    double u = exp(x);\n"
-        "    if (u == 1.0) return x;\n"
-        "    if (u - 1.0 == -1.0) return -1.0;\n"
-        "    if (u == 1.0 / 0.0) return u;\n"
-        "    return (u - 1.0) * x / log(u);\n}\n" },
-    [LIB_LOG1P] = { "log1p", 1,
-        "static double uf_log1p(double x)\n{\n"
-        "    double u = 1.0 + x;\n"
-        "    if (u == 1.0) return x;\n"
-        "    if (u == 1.0 / 0.0) return u;\n"
-        "    return log(u) * x / (u - 1.0);\n}\n" },
-    /* Brian2's: 1 for |x| < 1e-16, inf above 717, else expm1(x)/x */
-    [LIB_EXPREL] = { "exprel", 1,
-        "static double uf_exprel(double x)\n{\n"
-        "    if (fabs(x) < 1e-16) return 1.0;\n"
-        "    if (x > 717) return 1.0 / 0.0;\n"
-        "    double u = exp(x), m;\n"
-        "    if (u == 1.0) m = x;\n"
-        "    else if (u - 1.0 == -1.0) m = -1.0;\n"
-        "    else m = (u - 1.0) * x / log(u);\n"
-        "    return m / x;\n}\n" },
+    /* the C library's, as numpy's (runtime/jit.c hands them to the code) */
+    [LIB_EXPM1] = { "expm1", 1, "static double uf_expm1(double x) { return expm1(x); }\n" },
+    [LIB_LOG1P] = { "log1p", 1, "static double uf_log1p(double x) { return log1p(x); }\n" },
+    /* Brian2's timestep(t, dt): the step of time t, int((t + 1e-3*dt)/dt) */
     [LIB_TIMESTEP] = { "timestep", 2,
         "static double uf_timestep(double t, double dt)\n{\n"
         "    return (double)snn_timestep(t, dt);\n}\n" },
@@ -125,10 +106,6 @@ static double eval_lib(int lib, const double *x, bool *ok)
     switch (lib) {
     case LIB_EXPM1: return expm1(a);
     case LIB_LOG1P: return log1p(a);
-    case LIB_EXPREL:
-        if (fabs(a) < 1e-16) return 1.0;
-        if (a > 717) return INFINITY;
-        return expm1(a) / a;
     case LIB_TIMESTEP: return trunc((x[0] + 1e-3 * x[1]) / x[1]);
     default:
         *ok = false;
@@ -712,10 +689,7 @@ static Node *d(Diff *D, const Node *e)
             if (!D->ok || !dx) break;
             switch (e->sym->builtin) {
             case LIB_EXPM1: f = sym_call1(M, FN_EXP, x); break;
-            case LIB_LOG1P: f = sym_div(M, one(M), sym_add(M, one(M), x)); break;
-            default:    /* exprel'(x) = (exp(x)*(x - 1) + 1)/x**2 */
-                f = sym_div(M, sym_add(M, sym_mul(M, sym_call1(M, FN_EXP, x), sym_sub(M, x, one(M))), one(M)),
-                            sym_pow(M, x, num(M, 2)));
+            default: f = sym_div(M, one(M), sym_add(M, one(M), x)); break;
             }
             r = sym_mul(M, f, dx);
             break;
@@ -749,6 +723,10 @@ static Node *d(Diff *D, const Node *e)
             break;
         case FN_ARCTAN: f = sym_div(M, one(M), sym_add(M, one(M), sym_pow(M, x, num(M, 2)))); break;
         case FN_ABS: f = sym_call1(M, FN_SIGN, x); break;
+        case FN_EXPREL:     /* (exp(x)*(x - 1) + 1)/x**2 */
+            f = sym_div(M, sym_add(M, sym_mul(M, sym_call1(M, FN_EXP, x), sym_sub(M, x, one(M))), one(M)),
+                        sym_pow(M, x, num(M, 2)));
+            break;
         default: D->ok = false; break;
         }
         if (D->ok && dx) r = sym_mul(M, f, dx);

@@ -17,13 +17,13 @@
 #include "model.h"
 
 /* ---- library functions ----
- * Brian2 functions that enum Fn (model.h) does not list: expm1, log1p,
- * exprel and timestep.  They are SYM_USERFUNC symbols without a body
+ * Brian2 functions that enum Fn (model.h) does not list: expm1, log1p and
+ * timestep.  They are SYM_USERFUNC symbols without a body
  * (expr NULL) whose builtin field is one of LIB_*; sema makes them on first
  * use (so they are emitted with the user functions), the symbolic layer
  * evaluates and differentiates them, and the emitter writes their C code
  * (sym_lib_c_code). */
-enum { LIB_NONE, LIB_EXPM1, LIB_LOG1P, LIB_EXPREL, LIB_TIMESTEP, LIB_COUNT };
+enum { LIB_NONE, LIB_EXPM1, LIB_LOG1P, LIB_TIMESTEP, LIB_COUNT };
 
 /* The LIB_* id of a library function name, or LIB_NONE. */
 int sym_lib_lookup(const char *name, size_t n);
@@ -32,8 +32,7 @@ const char *sym_lib_name(int lib);
 int sym_lib_arity(int lib);
 /* Is s a library function (a body-less SYM_USERFUNC)? */
 bool sym_is_lib(const Sym *s);
-/* The C definition of uf_NAME for generated code (no libm beyond the
- * prelude's functions; expm1 and log1p are computed with exp and log). */
+/* The C definition of uf_NAME for generated code. */
 const char *sym_lib_c_code(int lib);
 
 /* ---- builders (all set dim and type) ---- */
