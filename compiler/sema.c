@@ -845,16 +845,28 @@ static void declare_equations(Sema *S, Group *g, Item *it)
                        e->var.z, g->name, line);
             continue;
         }
-        Sym *v = sema_new_sym(S, e->kind == EQ_SUBEXPR ? SYM_SUBEXPR : SYM_VAR, e->var, e->var_span);
+        int flags = 0;
+        for (int f = 0; f < e->nflags; f++) flags |= parse_flag(S, g, e, f);
+        /* a "constant over dt" subexpression is stored, as in Brian2: a
+         * variable computed once per step (const_over_dt_block), that is
+         * also listed with the subexpressions */
+        bool stored = e->kind != EQ_SUBEXPR || (flags & VF_CONSTANT_OVER_DT);
+        Sym *v = sema_new_sym(S, stored ? SYM_VAR : SYM_SUBEXPR, e->var, e->var_span);
         uint8_t type = TY_FLOAT;
         if (!eval_unit(S, e->unit, &v->dim, &type)) continue;
+        if (e->kind == EQ_DIFF && type != TY_FLOAT) {
+            diag_error(S->D, e->unit_span, "a differential equation defines a floating-point variable, so "
+                       "'d%s/dt' cannot be '%s'", v->name, type == TY_BOOL ? "boolean" : "integer");
+            continue;
+        }
         v->type = type;
         v->unit_expr = e->unit;
-        for (int f = 0; f < e->nflags; f++) v->flags |= parse_flag(S, g, e, f);
+        v->flags = flags;
         v->role = e->kind == EQ_DIFF ? VR_STATE : VR_PARAM;
         v->expr = e->expr;
         if (e->kind == EQ_SUBEXPR) {
             v->owner = g;
+            if (stored) add_var(S, g, v);
             sema_add_to(S, &g->subexprs, &g->nsubexprs, v);
         } else {
             add_var(S, g, v);
@@ -863,10 +875,16 @@ static void declare_equations(Sema *S, Group *g, Item *it)
     }
 }
 
+/* A subexpression, or a stored "constant over dt" one. */
+static bool is_subexpr(const Sym *s)
+{
+    return s && (s->kind == SYM_SUBEXPR || (s->kind == SYM_VAR && (s->flags & VF_CONSTANT_OVER_DT) && s->expr));
+}
+
 static bool depends_on_subexpr(Node *n, Sym *s)
 {
     if (!n) return false;
-    if (n->kind == N_NAME && n->sym && n->sym->kind == SYM_SUBEXPR) {
+    if (n->kind == N_NAME && is_subexpr(n->sym)) {
         if (n->sym == s) return true;
         if (n->sym->expr && depends_on_subexpr(n->sym->expr, s)) return true;
     }
@@ -911,6 +929,67 @@ static void sort_subexprs(Sema *S, Group *g)
     g->subexprs = out;
 }
 
+/* A call of rand() or randn() in n (or in the user functions it calls). */
+static const Node *find_random(const Node *n, int depth)
+{
+    if (!n || depth > 100) return NULL;
+    if (n->kind == N_CALL && n->sym && n->sym->kind == SYM_FUNC &&
+        (n->sym->builtin == FN_RAND || n->sym->builtin == FN_RANDN))
+        return n;
+    if (n->kind == N_CALL && n->sym && n->sym->kind == SYM_USERFUNC && find_random(n->sym->expr, depth + 1)) return n;
+    const Node *r;
+    if ((r = find_random(n->a, depth + 1)) || (r = find_random(n->b, depth + 1))) return r;
+    for (int k = 0; k < n->nargs; k++)
+        if ((r = find_random(n->args[k], depth + 1))) return r;
+    return NULL;
+}
+
+/* A name in n whose value differs between the elements of g (a variable
+ * or subexpression that is not shared, or i), or NULL. */
+static const Node *find_nonshared(const Node *n)
+{
+    if (!n) return NULL;
+    if (n->kind == N_NAME && n->sym) {
+        const Sym *s = n->sym;
+        if ((s->kind == SYM_VAR || s->kind == SYM_SUBEXPR) && !(s->flags & VF_SHARED)) return n;
+        if (s->kind == SYM_BUILTIN && (s->builtin == B_I || s->builtin == B_J)) return n;
+    }
+    const Node *r;
+    if ((r = find_nonshared(n->a)) || (r = find_nonshared(n->b))) return r;
+    for (int k = 0; k < n->nargs; k++)
+        if ((r = find_nonshared(n->args[k]))) return r;
+    return NULL;
+}
+
+/* Brian2's SubexpressionUpdater: the "constant over dt" subexpressions of
+ * g, in dependency order, computed for every element in the slot before
+ * 'start' (so monitors, state updates, thresholds and resets of the step
+ * all see the same value, and rand() in them is drawn once per step). */
+static void const_over_dt_block(Sema *S, Group *g)
+{
+    PVec st = { 0 };
+    for (int k = 0; k < g->nsubexprs; k++) {
+        Sym *v = g->subexprs[k];
+        if (v->kind != SYM_VAR || !(v->flags & VF_CONSTANT_OVER_DT) || !v->expr) continue;
+        Stmt *a = arena_alloc(S->A, sizeof *a);
+        a->span = v->span;
+        a->var = ident_cstr(v->name);
+        a->var_span = v->span;
+        a->op = '=';
+        a->expr = v->expr;
+        a->sym = v;
+        pvec_push(S->A, &st, a);
+    }
+    if (!st.n || S->D->nerr) return;
+    Extra x = { .slot = 3 * SL_START + 0, .order = g->order, .span = g->span };
+    x.stmts.v = (Stmt **)st.v;
+    x.stmts.n = st.n;
+    Extra *nv = arena_alloc(S->A, sizeof *nv * (size_t)(g->nextras + 1));
+    if (g->nextras) memcpy(nv, g->extras, sizeof *nv * (size_t)g->nextras);
+    nv[g->nextras++] = x;
+    g->extras = nv;
+}
+
 /* Check the right-hand sides of the equations (pass 2). */
 static void check_equations(Sema *S, Group *g, Item *it)
 {
@@ -931,6 +1010,15 @@ static void check_equations(Sema *S, Group *g, Item *it)
                 diag_error(S->D, e->expr->span, "subexpression '%s' is declared as %s, but '%s' has unit %s",
                            v->name, sema_dimstr(S, want), sema_spantext(S, e->expr->span), sema_dimstr(S, e->expr->dim));
         }
+        const Node *r;
+        if (e->kind == EQ_SUBEXPR && !(v->flags & VF_CONSTANT_OVER_DT) && (r = find_random(e->expr, 0)))
+            diag_error(S->D, r->span, "subexpression '%s' calls %s, which would give a new value at every "
+                       "use; add the flag (constant over dt) to draw it once per time step", v->name,
+                       sema_spantext(S, r->span));
+        if (e->kind == EQ_SUBEXPR && (v->flags & VF_SHARED) && (r = find_nonshared(e->expr)))
+            diag_error(S->D, r->span, "shared subexpression '%s' refers to '%s', which is not shared (it differs "
+                       "between the %s of %s)", v->name, sema_spantext(S, r->span),
+                       g->kind == G_NEURONS ? "neurons" : "synapses", g->name);
     }
     sort_subexprs(S, g);
 }
@@ -1038,9 +1126,16 @@ static void check_stmts(Sema *S, Group *g, StmtList *sl, const char *what, bool 
         }
         Sym *v = sema_resolve(&sc, st->var, st->var_span);
         if (!v) continue;
-        if (v->kind == SYM_SUBEXPR) {
+        if (is_subexpr(v)) {
             diag_error(S->D, st->var_span, "cannot assign to subexpression '%s' (it is computed from its "
-                       "equation)", v->name);
+                       "equation; make it a parameter, '%s : %s', to set it)", v->name, v->name,
+                       v->unit_expr ? sema_spantext(S, v->unit_expr->span) : sema_dimstr(S, v->dim));
+            continue;
+        }
+        if (v->kind == SYM_VAR && (v->flags & VF_SHARED) && !init && strcmp(what, "run_regularly")) {
+            diag_error(S->D, st->var_span, "cannot write to the shared variable '%s' in %s, which runs for "
+                       "single %s; set it in init or run_regularly", v->name, what,
+                       g->kind == G_NEURONS ? "neurons" : "synapses");
             continue;
         }
         if (v->kind != SYM_VAR) {
@@ -1343,6 +1438,7 @@ static void decl_neurons(Sema *S, Decl *d)
     for (it = find_item(d, "run_regularly", NULL); it; it = find_item(d, "run_regularly", it))
         if (it->kind == I_CALL) group_run_regularly(S, g, it);
     group_schedule(S, g, d);
+    const_over_dt_block(S, g);
 }
 
 /* on_pre(NAME, delay=..., order=...) { statements }: a further pathway, as
@@ -1451,6 +1547,7 @@ static void decl_synapses(Sema *S, Decl *d)
     for (it = find_item(d, "run_regularly", NULL); it; it = find_item(d, "run_regularly", it))
         if (it->kind == I_CALL) group_run_regularly(S, g, it);
     group_schedule(S, g, d);
+    const_over_dt_block(S, g);
     if ((it = find_item(d, "delay", NULL)) && it->kind == I_EXPR) synapse_delay(S, g, it->expr);
     for (it = find_item(d, "connect", NULL); it; it = find_item(d, "connect", it))
         if (it->kind == I_CALL) sema_synapse_connect(S, g, it);

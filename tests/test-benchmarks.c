@@ -3,10 +3,13 @@
  * against Brian2 (tests/data/brian2/benchmarks*.json, made by
  * tests/brian2/gen_benchmarks.py and gen_short.py): mean firing rates of
  * CUBA and COBA (4000 neurons, 1 s) averaged over seeds 1..6 within 5% of
- * Brian2's average over its seeds 1..6; the shorter versions of COBAHH
- * (200 ms) and of the STDP example (10 s: the fractions of weights below 5%
- * and above 95% of gmax within 3 percentage points).  The full-length runs
- * are in tests/bench/rates.py. */
+ * Brian2's average over its seeds 1..6, and COBAHH the same way (with the
+ * optimising tier, which gives the same numbers faster); the STDP example
+ * for 10 s instead of 100 s (the fractions of weights below 5% and above 95%
+ * of gmax within 3 percentage points of Brian2's at 10 s).  The full-length
+ * STDP run is in tests/bench/rates.py.  A COBAHH of 200 ms is too short to
+ * compare: its rate is dominated by the seed-dependent onset (Brian2's
+ * seeds give 34.0 to 39.1 Hz). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,11 +22,13 @@
  * benchmarks_short.json). */
 #define BRIAN2_CUBA_HZ 5.6053333
 #define BRIAN2_COBA_HZ 3.9592917
+#define BRIAN2_COBAHH_HZ 36.817833
 
 static snn_ctx *load(const char *model, int seed)
 {
     snn_ctx *ctx = snn_new();
     ck_assert_int_eq(snn_set_seed(ctx, (uint64_t)seed), SNN_OK);
+    ck_assert_int_eq(snn_set_native(ctx, SNN_NATIVE_WAIT), SNN_OK);
     ck_assert_msg(snn_load_file(ctx, test_path(model)) == SNN_OK, "%s", snn_errmsg(ctx));
     return ctx;
 }
@@ -80,10 +85,9 @@ static double json_number(const char *rel, const char *section, const char *key)
     return v;
 }
 
-START_TEST(cobahh_short_rate)
+START_TEST(cobahh_rate)
 {
-    double brian2 = json_number("data/brian2/benchmarks_short.json", "\"cobahh_0.2s\"", "\"mean\"");
-    check_mean_rate("../examples/cobahh.snn", "s_mon", 0.2, brian2);
+    check_mean_rate("../examples/cobahh.snn", "s_mon", 0, BRIAN2_COBAHH_HZ);
 }
 END_TEST
 
@@ -122,7 +126,7 @@ static Suite *make_suite(void)
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, cuba_rate);
     tcase_add_test(tc, coba_rate);
-    tcase_add_test(tc, cobahh_short_rate);
+    tcase_add_test(tc, cobahh_rate);
     tcase_add_test(tc, stdp_short_weights);
     suite_add_tcase(s, tc);
     return s;
