@@ -331,7 +331,19 @@ static void line_directive(Emit *E, Span sp)
     buf_puts(E->out, "\"\n");
 }
 
+static void stmt_body(Emit *E, const Stmt *st, const char *indent);
+
+/* A statement; one setting a (shared) variable draws its random numbers as
+ * for element 0, so that every element gets the same value. */
 static void stmt(Emit *E, const Stmt *st, const char *indent)
+{
+    const char *idx = E->idx;
+    if (st->sym && st->sym->kind == SYM_VAR && (st->sym->flags & VF_SHARED)) E->idx = "0";
+    stmt_body(E, st, indent);
+    E->idx = idx;
+}
+
+static void stmt_body(Emit *E, const Stmt *st, const char *indent)
 {
     Buf *b = E->out;
     line_directive(E, st->span);
@@ -611,7 +623,9 @@ static void emit_init(Emit *E, Group *g)
             /* integer and boolean variables: truncate / test != 0, as stmt() */
             int ty = iv->var->type;
             buf_printf(b, "        %s = %s", l, ty == TY_BOOL ? "(double)((" : ty == TY_INT ? "_snn_int(" : "");
+            E->idx = iv->var->flags & VF_SHARED ? "0" : syn ? "_s" : "_idx";   /* one value, as stmt() */
             expr(E, iv->expr);
+            E->idx = syn ? "_s" : "_idx";
             buf_puts(b, ty == TY_BOOL ? ") != 0);\n" : ty == TY_INT ? ");\n" : ";\n");
         }
     }

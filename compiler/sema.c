@@ -1322,6 +1322,18 @@ static void group_inits(Sema *S, Group *g, Item *it)
         iv->var = st->sym;
         iv->span = st->span;
         Node *list = init_list(st->expr);
+        const Node *r;
+        if ((st->sym->flags & VF_SHARED) && list) {
+            diag_error(S->D, list->span, "'%s' is shared (one value for all of %s), so it takes one value, "
+                       "not a list", st->sym->name, g->name);
+            continue;
+        }
+        if ((st->sym->flags & VF_SHARED) && (r = find_nonshared(st->expr))) {
+            diag_error(S->D, r->span, "'%s' is shared (one value for all of %s), but '%s' differs between its "
+                       "%s", st->sym->name, g->name, sema_spantext(S, r->span),
+                       g->kind == G_NEURONS ? "neurons" : "synapses");
+            continue;
+        }
         if (list) {
             if (g->kind == G_NEURONS && list->nargs != g->N && g->N > 0) {
                 diag_error(S->D, list->span, "%s has %lld neurons, but the list has %d values", g->name,

@@ -168,7 +168,18 @@ Jit *jit_compile_native_pid(const char *code, const char *cache_dir, char *err, 
         snprintf(err, errlen, "cannot create '%s': %s", cache_dir, strerror(errno));
         return NULL;
     }
-    unsigned long long h = hash_text(code, hash_text(native_flags, hash_text(snn_rng_text, 14695981039346656037ull)));
+    /* -march=native: the processor is part of the key, so a cache shared
+     * between machines never hands one the other's instructions */
+    char cpu[4096] = "";
+    FILE *ci = fopen("/proc/cpuinfo", "r");
+    if (ci) {
+        char line[4096];
+        while (fgets(line, sizeof line, ci))
+            if (!strncmp(line, "flags", 5) || !strncmp(line, "model name", 10)) strncat(cpu, line, sizeof cpu - strlen(cpu) - 1);
+            else if (line[0] == '\n' && cpu[0]) break;
+        fclose(ci);
+    }
+    unsigned long long h = hash_text(code, hash_text(native_flags, hash_text(snn_rng_text, hash_text(cpu, 14695981039346656037ull))));
     char so[4096], tmp_so[4200], src[4200], log[4200];
     snprintf(so, sizeof so, "%s/snn-%016llx.so", cache_dir, h);
     if (access(so, R_OK)) {
