@@ -79,7 +79,7 @@ f = (sqrt(abs(u)) + exp(-u**2) + log(1 + u**2) + log10(2.5 + u) + cos(u) + tan(u
 q = clip(v, -2*mV, 3*mV) + abs(v)*0.5 + sqrt(a2) * 1*volt/metre + floor(v*100)/100 : volt
 a2 : metre**2
 """
-G = NeuronGroup(4, eqs, method='euler')
+G = NeuronGroup(4, eqs, threshold='v > 1*volt', method='euler')
 G.a2 = [1, 4, 9, 16]*mmetre**2
 mon = StateMonitor(G, ['v', 'f', 'q'], record=True)
 spk = SpikeMonitor(G)
