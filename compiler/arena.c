@@ -62,6 +62,13 @@ char *arena_strndup(Arena *a, const char *s, size_t n)
     return p;
 }
 
+void *arena_append(Arena *a, const void *arr, int n, size_t elem)
+{
+    void *p = arena_alloc(a, elem * (size_t)(n + 1));
+    if (n) memcpy(p, arr, elem * (size_t)n);
+    return p;
+}
+
 char *arena_strdup(Arena *a, const char *s) { return arena_strndup(a, s, strlen(s)); }
 
 char *arena_vprintf(Arena *a, const char *fmt, va_list ap)

@@ -20,6 +20,11 @@ void  arena_free(Arena *a);
  * inside the compiler, which the public API reports as SNN_ENOMEM). */
 void *arena_alloc(Arena *a, size_t n);
 char *arena_strndup(Arena *a, const char *s, size_t n);
+/* A copy of array arr (n elements of elem bytes) with room for one more;
+ * the usual way to append to the model's arena arrays:
+ *     g->extras = arena_append(A, g->extras, g->nextras, sizeof *g->extras);
+ *     g->extras[g->nextras++] = x; */
+void *arena_append(Arena *a, const void *arr, int n, size_t elem);
 char *arena_strdup(Arena *a, const char *s);
 char *arena_printf(Arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -220,10 +220,8 @@ void sema_synapse_connect(Sema *S, Group *g, Item *it)
         }
         if (S->D->nerr > nerr) return;
     }
-    Connect *nv = arena_alloc(S->A, sizeof *nv * (size_t)(g->nconnects + 1));
-    if (g->nconnects) memcpy(nv, g->connects, sizeof *nv * (size_t)g->nconnects);
-    nv[g->nconnects++] = c;
-    g->connects = nv;
+    g->connects = arena_append(S->A, g->connects, g->nconnects, sizeof *g->connects);
+    g->connects[g->nconnects++] = c;
 }
 
 /* ====================================================================
@@ -722,10 +720,8 @@ static void decl_poissoninput(Sema *S, Decl *d)
     x.stmts.v = arena_alloc(A, sizeof *x.stmts.v);
     x.stmts.v[0] = st;
     x.stmts.n = 1;
-    Extra *nv = arena_alloc(A, sizeof *nv * (size_t)(g->nextras + 1));
-    if (g->nextras) memcpy(nv, g->extras, sizeof *nv * (size_t)g->nextras);
-    nv[g->nextras++] = x;
-    g->extras = nv;
+    g->extras = arena_append(S->A, g->extras, g->nextras, sizeof *g->extras);
+    g->extras[g->nextras++] = x;
 }
 
 /* A state monitor of a subexpression records a hidden variable that a
@@ -760,10 +756,8 @@ static void monitor_subexprs(Sema *S, Monitor *m)
         x.stmts.v = arena_alloc(S->A, sizeof *x.stmts.v);
         x.stmts.v[0] = st;
         x.stmts.n = 1;
-        Extra *nv = arena_alloc(S->A, sizeof *nv * (size_t)(g->nextras + 1));
-        if (g->nextras) memcpy(nv, g->extras, sizeof *nv * (size_t)g->nextras);
-        nv[g->nextras++] = x;
-        g->extras = nv;
+        g->extras = arena_append(S->A, g->extras, g->nextras, sizeof *g->extras);
+        g->extras[g->nextras++] = x;
         m->vars[k] = h;
     }
 }

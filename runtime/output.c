@@ -72,77 +72,88 @@ static void write_state(FILE *f, Net *net, RtMonitor *m)
     }
 }
 
+/* Write DIR/NAME (a file) by calling write(f, net, obj) on a temporary
+ * file, renamed when complete, so an error never leaves half a file. */
+static int write_file(const char *dir, const char *name, void (*write)(FILE *, Net *, void *), Net *net, void *obj,
+                      char *err, size_t errlen)
+{
+    char path[4096], tmp[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(tmp, sizeof tmp, "%s/.%s.tmp%ld", dir, name, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    write(f, net, obj);
+    int bad = ferror(f);
+    bad |= fclose(f);
+    if (bad || rename(tmp, path)) {
+        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+        remove(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+static void write_monitor(FILE *f, Net *net, void *obj)
+{
+    RtMonitor *m = obj;
+    if (m->kind == RM_SPIKE) write_spikes(f, net, m);
+    else if (m->kind == RM_RATE) write_rate(f, net, m);
+    else write_state(f, net, m);
+}
+
 int output_write_all(Net *net, const char *dir, char *err, size_t errlen)
 {
     if (make_dirs(dir, err, errlen)) return -1;
     for (int k = 0; k < net->nmonitors; k++) {
-        RtMonitor *m = net->monitors[k];
-        char path[4096], tmp[4200];
-        snprintf(path, sizeof path, "%s/%s.csv", dir, m->name);
-        snprintf(tmp, sizeof tmp, "%s/.%s.csv.tmp%ld", dir, m->name, (long)getpid());
-        FILE *f = fopen(tmp, "w");
-        if (!f) {
-            snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
-            return -1;
-        }
-        if (m->kind == RM_SPIKE) write_spikes(f, net, m);
-        else if (m->kind == RM_RATE) write_rate(f, net, m);
-        else write_state(f, net, m);
-        int bad = ferror(f);
-        bad |= fclose(f);
-        if (bad || rename(tmp, path)) {
-            snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
-            remove(tmp);
-            return -1;
-        }
+        char name[1024];
+        snprintf(name, sizeof name, "%s.csv", net->monitors[k]->name);
+        if (write_file(dir, name, write_monitor, net, net->monitors[k], err, errlen)) return -1;
     }
     return 0;
+}
+
+/* One row per neuron or synapse, one column per variable (hidden ones, whose
+ * names start with '_', left out); synapses first get their i and j. */
+static void write_group_state(FILE *f, Net *net, void *obj)
+{
+    (void)net;
+    RtGroup *g = obj;
+    bool syn = g->kind == RG_SYNAPSES, first = true;
+    if (syn) {
+        fputs("i,j", f);
+        first = false;
+    }
+    for (int v = 0; v < g->nvars; v++)
+        if (g->varnames[v][0] != '_') {
+            fprintf(f, "%s%s", first ? "" : ",", g->varnames[v]);
+            first = false;
+        }
+    fputs("\n", f);
+    for (int64_t n = 0; n < g->n; n++) {
+        first = true;
+        if (syn) {
+            fprintf(f, "%d,%d", g->pre.v[n], g->post.v[n]);
+            first = false;
+        }
+        for (int v = 0; v < g->nvars; v++)
+            if (g->varnames[v][0] != '_') {
+                fprintf(f, "%s%.17g", first ? "" : ",", g->arr[v][n]);
+                first = false;
+            }
+        fputs("\n", f);
+    }
 }
 
 int output_write_state(Net *net, const char *dir, char *err, size_t errlen)
 {
     if (make_dirs(dir, err, errlen)) return -1;
     for (int k = 0; k < net->ngroups; k++) {
-        RtGroup *g = net->groups[k];
-        char path[4096], tmp[4200];
-        snprintf(path, sizeof path, "%s/%s.state.csv", dir, g->name);
-        snprintf(tmp, sizeof tmp, "%s/.%s.state.csv.tmp%ld", dir, g->name, (long)getpid());
-        FILE *f = fopen(tmp, "w");
-        if (!f) {
-            snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
-            return -1;
-        }
-        bool syn = g->kind == RG_SYNAPSES, first = true;
-        if (syn) {
-            fputs("i,j", f);
-            first = false;
-        }
-        for (int v = 0; v < g->nvars; v++)
-            if (g->varnames[v][0] != '_') {
-                fprintf(f, "%s%s", first ? "" : ",", g->varnames[v]);
-                first = false;
-            }
-        fputs("\n", f);
-        for (int64_t n = 0; n < g->n; n++) {
-            first = true;
-            if (syn) {
-                fprintf(f, "%d,%d", g->pre.v[n], g->post.v[n]);
-                first = false;
-            }
-            for (int v = 0; v < g->nvars; v++)
-                if (g->varnames[v][0] != '_') {
-                    fprintf(f, "%s%.17g", first ? "" : ",", g->arr[v][n]);
-                    first = false;
-                }
-            fputs("\n", f);
-        }
-        int bad = ferror(f);
-        bad |= fclose(f);
-        if (bad || rename(tmp, path)) {
-            snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
-            remove(tmp);
-            return -1;
-        }
+        char name[1024];
+        snprintf(name, sizeof name, "%s.state.csv", net->groups[k]->name);
+        if (write_file(dir, name, write_group_state, net, net->groups[k], err, errlen)) return -1;
     }
     return 0;
 }
