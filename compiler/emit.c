@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sema.h"
@@ -63,7 +64,7 @@ static void collect(Emit *E, Uses *u, const Node *n)
         case SYM_VAR: add_unique(E->A, &u->vars, s); break;
         case SYM_SUBEXPR: {
             bool have = false;
-            for (int k = 0; k < u->subexprs.n; k++) have |= u->subexprs.v[k] == s;
+            for (int k = 0; k < u->subexprs.n; k++) have |= same_var(u->subexprs.v[k], s);
             if (!have) {
                 collect(E, u, s->expr);
                 pvec_push(E->A, &u->subexprs, s);
@@ -392,7 +393,7 @@ static void loads(Emit *E, Uses *u, const char *idx_of_side[3], const char *inde
     for (int k = 0; k < u->subexprs.n; k++) {
         Sym *s = u->subexprs.v[k];
         line_directive(E, s->expr->span);
-        buf_printf(E->out, "%sdouble %s = ", indent, s->name);    /* refresh_subexprs may update it */
+        buf_printf(E->out, "%sdouble %s = ", indent, var_local(E, s));    /* refresh_subexprs may update it */
         expr(E, s->expr);
         buf_puts(E->out, ";\n");
     }
@@ -558,6 +559,10 @@ static void emit_event_block(Emit *E, Group *g, StmtList *sl, const char *kind)
     Buf *b = E->out;
     /* run_regularly blocks run for every index; events for a->idx */
     bool all = !strncmp(kind, "extra", 5);
+    /* extra block k draws from call sites of its own, so that its rand()
+     * (e.g. a '(constant over dt)' noise) is not the update's xi or the
+     * reset's rand() of the same step and index */
+    if (all) E->rand_site = 65536 * (1 + atoi(kind + 5));
     buf_puts(b, all ? "    for (snn_i32 _k = 0; _k < _N; _k++) {\n" : "    for (snn_i32 _k = 0; _k < a->nidx; _k++) {\n");
     if (syn) {
         buf_puts(b, all ? "        const snn_i32 _s = _k;\n" : "        const snn_i32 _s = a->idx[_k];\n");

@@ -942,6 +942,15 @@ static bool try_method(const Sys *base, const Method *m, Sys *out)
     return m->run(out);
 }
 
+/* Where to point at an equation: from 'dv' to the end of its right-hand
+ * side. */
+static Span eq_span(const Sym *var)
+{
+    Span sp = var->span;
+    if (var->expr && var->expr->span.end > sp.end) sp.end = var->expr->span.end;
+    return sp;
+}
+
 static void lower(char *dst, const char *src, size_t n)
 {
     size_t k = 0;
@@ -987,8 +996,9 @@ bool integrate_group(Model *M, Group *g, Diag *D)
     Sys S;
     if (chosen) {
         if (!try_method(&base, chosen, &S)) {
-            diag_error(D, S.fail_var->span, "method '%s' cannot integrate 'd%s/dt': %s", g->method,
-                       S.fail_var->name, S.fail_msg);
+            diag_error(D, eq_span(S.fail_var), "method '%s' cannot integrate 'd%s/dt': %s%s", g->method,
+                       S.fail_var->name, S.fail_msg,
+                       strstr(S.fail_msg, "use ") ? "" : "; use another method, e.g. 'method: euler' or 'rk4'");
             return false;
         }
     } else {
@@ -999,7 +1009,7 @@ bool integrate_group(Model *M, Group *g, Diag *D)
             ok = try_method(&base, chosen, &S);
         }
         if (!ok) {
-            diag_error(D, S.fail_var->span, "no integration method can integrate 'd%s/dt': %s",
+            diag_error(D, eq_span(S.fail_var), "no integration method can integrate 'd%s/dt': %s",
                        S.fail_var->name, S.fail_msg);
             return false;
         }
@@ -1017,7 +1027,7 @@ bool integrate_event_driven(Model *M, Sym *const *vars, int n, Node *elapsed, Bl
     base.dtn = elapsed;
     Sys S;
     if (!try_method(&base, find_method("exact"), &S)) {
-        diag_error(D, S.fail_var->span, "cannot integrate the event-driven equation 'd%s/dt': %s",
+        diag_error(D, eq_span(S.fail_var), "cannot integrate the event-driven equation 'd%s/dt': %s",
                    S.fail_var->name, S.fail_msg);
         return false;
     }

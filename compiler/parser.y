@@ -26,6 +26,7 @@ int snn_yylex(SNN_YYSTYPE *lval, Span *lloc, void *scanner);
 }
 
 %code {
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,7 +41,14 @@ static void snn_yyerror(Span *loc, void *scanner, SnnParse *P, const char *msg);
 static Node *num_node(SnnParse *P, Ident text, Span s);
 static Item *new_item(SnnParse *P, int kind, Ident key, Span s);
 static Decl *new_decl(SnnParse *P, int kind, Span s);
+/* A flag as the flags rule collects it: the text, then its place (an Ident*
+ * to the first member is what flags_array reads). */
+typedef struct FlagTok {
+    Ident id;
+    Span  span;
+} FlagTok;
 static Ident *flag_text(SnnParse *P, Span s);
+static Span *flag_spans(SnnParse *P, PVec *v);
 static Ident *flags_array(SnnParse *P, PVec *v);
 static void items_finish(SnnParse *P, PVec *v, Item ***out, int *n);
 static Item *lines_item(SnnParse *P, Ident key, PVec *lines, Span s);
@@ -75,7 +83,7 @@ static void args_finish(SnnParse *P, PVec *v, Arg **out, int *n);
 %type <item> item
 %type <eq> line
 %type <stmt> stmt
-%type <arg> arg
+%type <arg> arg param
 %type <op> assignop
 %type <id> flag
 
@@ -110,7 +118,10 @@ decl
     : IDENT '=' expr            { $$ = new_decl(P, D_CONST, @$); $$->name = $1; $$->name_span = @1; $$->expr = $3; }
     | FNAME '(' params ')' '=' expr
                                 { $$ = new_decl(P, D_FUNC, @$); $$->name = $1; $$->name_span = @1; $$->expr = $6;
-                                  $$->params = flags_array(P, &$3); $$->nparams = $3.n; }
+                                  args_finish(P, &$3, &$$->args, &$$->nargs);
+                                  $$->params = arena_alloc(A, sizeof *$$->params * (size_t)($3.n + 1));
+                                  for (int k = 0; k < $3.n; k++) $$->params[k] = $$->args[k].name;
+                                  $$->nparams = $3.n; }
     | RUN expr                  { $$ = new_decl(P, D_RUN, @$); $$->keyword = $1; $$->expr = $2; }
     | IDENT IDENT '[' expr ']' '{' items '}'
                                 { $$ = new_decl(P, D_NEURONS, @$); $$->keyword = $1; $$->name = $2; $$->name_span = @2;
@@ -124,9 +135,15 @@ decl
                                   args_finish(P, &$4, &$$->args, &$$->nargs); }
     ;
 
+/* parameters of a function: x (dimensionless) or v : volt (Arg: name, unit) */
 params
-    : IDENT                     { $$ = (PVec){0}; Ident *x = arena_alloc(A, sizeof *x); *x = $1; pvec_push(A, &$$, x); }
-    | params ',' IDENT          { $$ = $1; Ident *x = arena_alloc(A, sizeof *x); *x = $3; pvec_push(A, &$$, x); }
+    : param                     { $$ = (PVec){0}; pvec_push(A, &$$, $1); }
+    | params ',' param          { $$ = $1; pvec_push(A, &$$, $3); }
+    ;
+
+param
+    : IDENT                     { $$ = arena_alloc(A, sizeof *$$); $$->name = $1; $$->span = @$; }
+    | KEY ':' unit              { $$ = arena_alloc(A, sizeof *$$); $$->name = $1; $$->span = @$; $$->value = $3; }
     ;
 
 /* items of a group: key: value, key { lines }, connect(args) */
@@ -167,18 +184,21 @@ line
                                 { $$ = arena_alloc(A, sizeof *$$); $$->kind = EQ_DIFF; $$->span = @$;
                                   $$->var.z = $1.z + 1; $$->var.n = $1.n - 1; $$->var_span = @1;
                                   $$->expr = $5; $$->unit = $7; $$->unit_span = @7;
-                                  $$->flags = flags_array(P, &$8); $$->nflags = $8.n;
+                                  $$->flags = flags_array(P, &$8); $$->nflags = $8.n; $$->flag_spans = flag_spans(P, &$8);
                                   if ($1.n < 2 || $1.z[0] != 'd' || !ident_eq($3, "dt"))
                                       diag_error(P->D, span_join(@1, @3), "a differential equation starts 'dX/dt', not '%.*s/%.*s'",
                                                  (int)$1.n, $1.z, (int)$3.n, $3.z); }
     | IDENT assignop expr ':' unit opt_flags
                                 { $$ = arena_alloc(A, sizeof *$$); $$->kind = EQ_SUBEXPR; $$->span = @$;
-                                  if ($2 != '=') diag_error(P->D, @2, "a subexpression is written 'name = expr : unit'");
+                                  if ($2 != '=') diag_error(P->D, @2, "a subexpression is written 'name = expr : unit', not with '%s' "
+                                                              "(write '%.*s = ... : unit')", $2 == ':' ? ":=" :
+                                                              $2 == '+' ? "+=" : $2 == '-' ? "-=" : $2 == '*' ? "*=" : "/=",
+                                                              (int)$1.n, $1.z);
                                   $$->var = $1; $$->var_span = @1; $$->expr = $3; $$->unit = $5; $$->unit_span = @5;
-                                  $$->flags = flags_array(P, &$6); $$->nflags = $6.n; }
+                                  $$->flags = flags_array(P, &$6); $$->nflags = $6.n; $$->flag_spans = flag_spans(P, &$6); }
     | KEY ':' unit opt_flags    { $$ = arena_alloc(A, sizeof *$$); $$->kind = EQ_PARAM; $$->span = @$;
                                   $$->var = $1; $$->var_span = @1; $$->unit = $3; $$->unit_span = @3;
-                                  $$->flags = flags_array(P, &$4); $$->nflags = $4.n; }
+                                  $$->flags = flags_array(P, &$4); $$->nflags = $4.n; $$->flag_spans = flag_spans(P, &$4); }
     | stmt                      { $$ = arena_alloc(A, sizeof *$$); $$->kind = EQ_STMT; $$->span = @$; $$->stmt = $1; }
     ;
 
@@ -337,6 +357,38 @@ expr
 /* Syntax errors: say what was found and, in words, what was expected:
  * "an expression", "':' and the unit of the equation (e.g. ': volt')", or
  * up to four tokens; an unclosed '{' at end of file names where it opened. */
+/* The identifier just before offset off on the same line, or an empty
+ * Ident; *first tells whether it starts the line. */
+static Ident word_before(SnnParse *P, int off, bool *first)
+{
+    const char *t = P->src->text;
+    int e = off;
+    while (e > 0 && (t[e - 1] == ' ' || t[e - 1] == '\t')) e--;
+    int b = e;
+    while (b > 0 && (isalnum((unsigned char)t[b - 1]) || t[b - 1] == '_')) b--;
+    Ident id = { t + b, (uint32_t)(e - b) };
+    int k = b;
+    while (k > 0 && (t[k - 1] == ' ' || t[k - 1] == '\t')) k--;
+    *first = k == 0 || t[k - 1] == '\n';
+    return id;
+}
+
+/* The '(' or '[' left open before offset off (scanning back over balanced
+ * brackets and comments are ignored), or -1. */
+static int open_bracket(SnnParse *P, int off)
+{
+    const char *t = P->src->text;
+    int depth = 0;
+    for (int k = off - 1; k >= 0; k--) {
+        if (t[k] == ')' || t[k] == ']') depth++;
+        else if (t[k] == '(' || t[k] == '[') {
+            if (depth == 0) return k;
+            depth--;
+        } else if (t[k] == '{' || t[k] == '}') return -1;
+    }
+    return -1;
+}
+
 static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, SnnParse *P)
 {
     (void)scanner;
@@ -349,15 +401,48 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, SnnPars
         want_expr |= exp[k] == YYSYMBOL_NUMBER;
         want_colon |= !strcmp(yysymbol_name(exp[k]), "':'");
     }
+    bool want_close = false, want_eq = false;
+    for (int k = 0; k < n; k++) {
+        want_close |= !strcmp(yysymbol_name(exp[k]), "')'") || !strcmp(yysymbol_name(exp[k]), "']'");
+        want_eq |= !strcmp(yysymbol_name(exp[k]), "'='");
+    }
+    /* a '}' after an earlier error is almost always that error's echo
+     * (the declaration it closes was skipped) */
+    if (!strcmp(yysymbol_name(got), "'}'") && P->D->nerr > 0) return 0;
+    bool first;
+    Ident before = word_before(P, loc.start, &first);
+    int open = P->depth > 0 && want_close ? open_bracket(P, loc.start) : -1;
     Buf b;
     buf_init(&b, A);
-    if (got == YYSYMBOL_YYEOF && P->nbraces > 0) {
+    if (got == YYSYMBOL_BLOCKKEY && (ident_eq(before, "neurons") || ident_eq(before, "synapses"))) {
+        buf_printf(&b, "'%.*s %.*s' needs %s before '{': write %s", (int)before.n, before.z, (int)(loc.end - loc.start),
+                   P->src->text + loc.start, ident_eq(before, "neurons") ? "the number of neurons" :
+                   "the groups it connects", ident_eq(before, "neurons") ?
+                   arena_printf(A, "'neurons %.*s[N] { ... }'", (int)(loc.end - loc.start), P->src->text + loc.start) :
+                   arena_printf(A, "'synapses %.*s(A -> B) { ... }'", (int)(loc.end - loc.start), P->src->text + loc.start));
+    } else if (open >= 0 && got != YYSYMBOL_YYEOF) {
+        int line, col;
+        source_linecol(P->src, open, &line, &col);
+        int eline, ecol;
+        source_linecol(P->src, loc.start, &eline, &ecol);
+        buf_printf(&b, "unexpected %s: missing '%c' to close the '%c' at ", yysymbol_name(got),
+                   P->src->text[open] == '(' ? ')' : ']', P->src->text[open]);
+        if (line == eline) buf_printf(&b, "column %d", col);
+        else buf_printf(&b, "line %d, column %d", line, col);
+    } else if (want_eq && before.n && first && got != YYSYMBOL_YYEOF && strcmp(yysymbol_name(got), "'='") &&
+               !ident_eq(before, "run")) {
+        buf_printf(&b, "unexpected %s after '%.*s': a constant is written '%.*s = value'", yysymbol_name(got),
+                   (int)before.n, before.z, (int)before.n, before.z);
+    } else if (got == YYSYMBOL_YYEOF && P->nbraces > 0) {
         int line, col;
         source_linecol(P->src, P->braces[P->nbraces - 1], &line, &col);
         buf_printf(&b, "unexpected end of file: missing '}' to close the '{' at line %d", line);
     } else if (got == YYSYMBOL_BADCHAR) {
         unsigned char c = (unsigned char)P->src->text[loc.start];
+        unsigned char c2 = loc.start + 1 < P->src->len ? (unsigned char)P->src->text[loc.start + 1] : 0;
         if (c >= 32 && c < 127) buf_printf(&b, "invalid character '%c'", c);
+        else if ((c == 0xc2 && c2 == 0xb5) || (c == 0xce && c2 == 0xbc))
+            buf_puts(&b, "non-ASCII character '\xc2\xb5': write the micro prefix as 'u' (us, uF, umetre)");
         else buf_printf(&b, "invalid byte 0x%02x (snnc models are plain ASCII text)", c);
     } else {
         buf_printf(&b, "unexpected %s", got == YYSYMBOL_YYEMPTY ? "input" : yysymbol_name(got));
@@ -429,10 +514,19 @@ static Ident *flag_text(SnnParse *P, Span s)
     }
     while (k && out[k - 1] == ' ') k--;
     out[k] = 0;
-    Ident *id = arena_alloc(A, sizeof *id);
-    id->z = out;
-    id->n = (uint32_t)k;
-    return id;
+    FlagTok *ft = arena_alloc(A, sizeof *ft);
+    ft->id.z = out;
+    ft->id.n = (uint32_t)k;
+    ft->span = s;
+    return &ft->id;
+}
+
+/* Where each flag of flags_array() was written, for messages. */
+static Span *flag_spans(SnnParse *P, PVec *v)
+{
+    Span *out = arena_alloc(A, sizeof *out * (size_t)(v->n + 1));
+    for (int k = 0; k < v->n; k++) out[k] = ((FlagTok *)v->v[k])->span;
+    return out;
 }
 
 static Ident *flags_array(SnnParse *P, PVec *v)

@@ -26,6 +26,22 @@ static const char *const reserved_names[] = {
     "and", "or", "not", "run",
 };
 
+/* What a reserved name means, for messages (NULL: a keyword). */
+static const char *reserved_meaning(Ident id)
+{
+    static const struct { const char *name, *meaning; } m[] = {
+        { "t", "the current time" }, { "dt", "the time step" }, { "i", "the index of a neuron" },
+        { "j", "the index of a synapse's target" }, { "N", "the size of the group" },
+        { "N_pre", "the size of the source group" }, { "N_post", "the size of the target group" },
+        { "xi", "the noise term" }, { "not_refractory", "made by 'refractory:'" },
+        { "lastspike", "made by 'refractory:'" }, { "lastupdate", "made for event-driven synapses" },
+        { "delay", "a synapse's delay" }, { "refractory", "a group item" },
+    };
+    for (size_t k = 0; k < sizeof m / sizeof *m; k++)
+        if (ident_eq(id, m[k].name)) return m[k].meaning;
+    return NULL;
+}
+
 Sym *sema_new_sym(Sema *S, int kind, Ident name, Span span)
 {
     Sym *s = arena_alloc(S->A, sizeof *s);
@@ -33,6 +49,18 @@ Sym *sema_new_sym(Sema *S, int kind, Ident name, Span span)
     s->name = ident_dup(S->A, name);
     s->span = span;
     return s;
+}
+
+/* "volt", or "dimensionless" for numbers. */
+static const char *dimword(Sema *S, Dim d)
+{
+    return dim_is_none(d) ? "dimensionless" : sema_dimstr(S, d);
+}
+
+/* "has unit volt", or "is dimensionless". */
+static const char *hasunit(Sema *S, Dim d)
+{
+    return dim_is_none(d) ? "is dimensionless" : arena_printf(S->A, "has unit %s", sema_dimstr(S, d));
 }
 
 const char *sema_dimstr(Sema *S, Dim d)
@@ -66,14 +94,41 @@ Sym *sema_group_lookup(Group *g, const char *name, size_t n)
     return NULL;
 }
 
-/* A view of a neuron variable from synapse code: side 1 = _pre, 2 = _post. */
+static Node *view_expr(Sema *S, const Node *n, int side);
+
+/* A view of a neuron variable from synapse code: side 1 = _pre, 2 = _post.
+ * A subexpression's view reads the group's names through the same side
+ * (eps_pre with eps = (a - b)/k is (a_pre - b_pre)/k). */
 static Sym *side_view(Sema *S, Sym *base, int side)
 {
     Sym *v = arena_alloc(S->A, sizeof *v);
     *v = *base;
     v->side = side;
     v->base = base;
+    if (base->kind == SYM_SUBEXPR && base->expr && side) v->expr = view_expr(S, base->expr, side);
     return v;
+}
+
+/* A copy of a neuron group's expression as seen from side 1 (_pre) or 2
+ * (_post) of a synapse: its variables and subexpressions become views, and
+ * i and N name that side's neuron index and group size. */
+static Node *view_expr(Sema *S, const Node *n, int side)
+{
+    if (!n) return NULL;
+    Node *c = arena_alloc(S->A, sizeof *c);
+    *c = *n;
+    Sym *s = n->kind == N_NAME ? n->sym : NULL;
+    if (s && !s->side && (s->kind == SYM_VAR || s->kind == SYM_SUBEXPR)) c->sym = side_view(S, s, side);
+    else if (s && s->kind == SYM_BUILTIN && s->builtin == B_I && side == 2) c->sym = model_builtin(S->M, B_J);
+    else if (s && s->kind == SYM_BUILTIN && s->builtin == B_N)
+        c->sym = model_builtin(S->M, side == 1 ? B_N_PRE : B_N_POST);
+    c->a = view_expr(S, n->a, side);
+    c->b = view_expr(S, n->b, side);
+    if (n->nargs) {
+        c->args = arena_alloc(S->A, sizeof *c->args * (size_t)n->nargs);
+        for (int k = 0; k < n->nargs; k++) c->args[k] = view_expr(S, n->args[k], side);
+    }
+    return c;
 }
 
 static Sym *const_lookup(Sema *S, const char *name, size_t n)
@@ -183,12 +238,19 @@ Sym *sema_resolve(Scope *sc, Ident id, Span sp)
     const char *sug = diag_suggest(name, (const char *const *)cands.v, cands.n);
     if (ident_eq(id, "i") || ident_eq(id, "N"))
         diag_error(S->D, sp, "'%s' is only defined inside a group", name);
+    else if ((ident_eq(id, "lastspike") || ident_eq(id, "not_refractory")) && g && g->kind == G_NEURONS)
+        diag_error(S->D, sp, "'%s' exists only in a group with 'refractory:' (add e.g. 'refractory: 0*ms' "
+                   "to %s)", name, g->name);
     else if (ident_eq(id, "lastspike") || ident_eq(id, "not_refractory"))
-        diag_error(S->D, sp, "'%s' exists only in a group with 'refractory:'", name);
+        diag_error(S->D, sp, "'%s' exists only in a neuron group with 'refractory:'", name);
     else if (sug)
         diag_error(S->D, sp, "unknown name '%s'; did you mean '%s'?", name, sug);
+    else if (g)
+        diag_error(S->D, sp, "unknown name '%s' (not a variable of %s, a constant or a built-in; define it "
+                   "with '%s = ...' before %s or '%s : ...' in its model)", name, g->name, name, g->name, name);
     else
-        diag_error(S->D, sp, "unknown name '%s'", name);
+        diag_error(S->D, sp, "unknown name '%s' (not a constant or a built-in; define it with '%s = ...' "
+                   "before its use)", name, name);
     return NULL;
 }
 
@@ -317,8 +379,9 @@ static bool check_call(Scope *sc, Node *n)
         for (int k = 0; k < S->funcs.n && nn < FN_COUNT + LIB_COUNT + 64; k++) names[nn++] = ((Sym *)S->funcs.v[k])->name;
         const char *name = ident_dup(S->A, n->name);
         const char *sug = diag_suggest(name, names, nn);
-        if (sug) diag_error(S->D, n->span, "unknown function '%s'; did you mean '%s'?", name, sug);
-        else diag_error(S->D, n->span, "unknown function '%s'", name);
+        Span nsp = { n->span.start, n->span.start + (int)n->name.n };
+        if (sug) diag_error(S->D, nsp, "unknown function '%s'; did you mean '%s'?", name, sug);
+        else diag_error(S->D, nsp, "unknown function '%s' (define it before use: '%s(x) = ...')", name, name);
         return false;
     }
     bool ok = true;
@@ -332,13 +395,16 @@ static bool check_call(Scope *sc, Node *n)
     if (!ok) return false;
     if (uf) {
         n->sym = uf;
+        bool dims_ok = true;
         for (int k = 0; k < n->nargs; k++)
             if (!dim_eq(n->args[k]->dim, uf->params[k]->dim)) {
-                diag_error(S->D, n->args[k]->span, "argument %d of '%s' must have unit %s, but '%s' has %s",
+                dims_ok = false;
+                diag_error(S->D, n->args[k]->span, "argument %d of '%s' must have unit %s, but '%s' %s",
                            k + 1, uf->name, sema_dimstr(S, uf->params[k]->dim), sema_spantext(S, n->args[k]->span),
-                           sema_dimstr(S, n->args[k]->dim));
-                return false;
+                           hasunit(S, n->args[k]->dim));
+                continue;
             }
+        if (!dims_ok) return false;
         n->dim = uf->dim;
         n->type = uf->type;
         return true;
@@ -362,9 +428,9 @@ static bool check_call(Scope *sc, Node *n)
     case FN_CLIP:
         for (int k = 1; k < 3; k++)
             if (!dim_eq(n->args[k]->dim, n->args[0]->dim)) {
-                diag_error(S->D, n->args[k]->span, "clip bounds must have the unit of '%s' (%s), but '%s' has %s",
-                           sema_spantext(S, n->args[0]->span), sema_dimstr(S, n->args[0]->dim),
-                           sema_spantext(S, n->args[k]->span), sema_dimstr(S, n->args[k]->dim));
+                diag_error(S->D, n->args[k]->span, "the bounds of clip must have the unit of '%s' (%s), but '%s' %s",
+                           sema_spantext(S, n->args[0]->span), dimword(S, n->args[0]->dim),
+                           sema_spantext(S, n->args[k]->span), hasunit(S, n->args[k]->dim));
                 return false;
             }
         n->dim = n->args[0]->dim;
@@ -387,9 +453,9 @@ static bool same_dims(Scope *sc, Node *n)
     if (dim_eq(n->a->dim, n->b->dim)) return true;
     Sema *S = sc->S;
     diag_error(S->D, n->span, "dimension mismatch in '%s': %s vs %s ('%s' is %s, '%s' is %s)",
-               sema_spantext(S, n->span), sema_dimstr(S, n->a->dim), sema_dimstr(S, n->b->dim),
-               sema_spantext(S, n->a->span), sema_dimstr(S, n->a->dim), sema_spantext(S, n->b->span),
-               sema_dimstr(S, n->b->dim));
+               sema_spantext(S, n->span), dimword(S, n->a->dim), dimword(S, n->b->dim),
+               sema_spantext(S, n->a->span), dimword(S, n->a->dim), sema_spantext(S, n->b->span),
+               dimword(S, n->b->dim));
     return false;
 }
 
@@ -532,8 +598,8 @@ bool sema_check_dim(Scope *sc, Node *n, Dim want, const char *what)
     if (!sema_check_expr(sc, n)) return false;
     if (dim_eq(n->dim, want)) return true;
     Sema *S = sc->S;
-    diag_error(S->D, n->span, "%s must have unit %s, but '%s' has unit %s", what, sema_dimstr(S, want),
-               sema_spantext(S, n->span), sema_dimstr(S, n->dim));
+    diag_error(S->D, n->span, "%s must have unit %s, but '%s' %s", what, sema_dimstr(S, want),
+               sema_spantext(S, n->span), hasunit(S, n->dim));
     return false;
 }
 
@@ -623,7 +689,12 @@ bool sema_check_identifier(Sema *S, Ident id, Span sp, const char *what)
     }
     for (size_t k = 0; k < sizeof reserved_names / sizeof *reserved_names; k++)
         if (ident_eq(id, reserved_names[k])) {
-            diag_error(S->D, sp, "'%.*s' is a reserved name and cannot be used as a %s", (int)id.n, id.z, what);
+            const char *mean = reserved_meaning(id);
+            if (mean)
+                diag_error(S->D, sp, "'%.*s' is a reserved name and cannot be used as a %s (it is %s)", (int)id.n,
+                           id.z, what, mean);
+            else
+                diag_error(S->D, sp, "'%.*s' is a reserved name and cannot be used as a %s", (int)id.n, id.z, what);
             return false;
         }
     if (id.n > 3 && !memcmp(id.z, "xi_", 3)) {
@@ -723,8 +794,8 @@ static void apply_override(Sema *S, const Override *ov)
         else diag_error(S->D, d->name_span, "the model has no constant '%s'", name);
     } else if (sema_check_expr(&sc, d->expr)) {
         if (!dim_eq(d->expr->dim, c->dim))
-            diag_error(S->D, d->expr->span, "'%s' has unit %s in the model, but the new value '%s' has unit %s",
-                       c->name, sema_dimstr(S, c->dim), sema_spantext(S, d->expr->span), sema_dimstr(S, d->expr->dim));
+            diag_error(S->D, d->expr->span, "'%s' %s in the model, but the new value '%s' %s",
+                       c->name, hasunit(S, c->dim), sema_spantext(S, d->expr->span), hasunit(S, d->expr->dim));
         else if (!sema_const_value(d->expr, &v))
             diag_error(S->D, d->expr->span, "the new value must be computed from numbers, units and constants");
         else
@@ -741,8 +812,18 @@ static void decl_func(Sema *S, Decl *d)
     f->nparams = d->nparams;
     f->params = arena_alloc(S->A, sizeof *f->params * (size_t)(d->nparams + 1));
     for (int k = 0; k < d->nparams; k++) {
-        f->params[k] = sema_new_sym(S, SYM_PARAM, d->params[k], d->span);
+        Arg *a = d->args && k < d->nargs ? &d->args[k] : NULL;
+        f->params[k] = sema_new_sym(S, SYM_PARAM, d->params[k], a ? a->span : d->span);
         f->params[k]->dim = DIM_NONE;
+        uint8_t type = TY_FLOAT;
+        /* f(v : volt, x) = ...: a parameter with a unit, or dimensionless */
+        if (a && a->value && !eval_unit(S, a->value, &f->params[k]->dim, &type)) return;
+        for (int m = 0; m < k; m++)
+            if (ident_same(d->params[m], d->params[k])) {
+                diag_error(S->D, a ? a->span : d->span, "parameter '%.*s' of '%s' is given twice",
+                           (int)d->params[k].n, d->params[k].z, f->name);
+                return;
+            }
     }
     Scope sc = { .S = S, .params = f->params, .nparams = f->nparams };
     if (!sema_check_expr(&sc, d->expr)) return;
@@ -810,19 +891,35 @@ static int parse_flag(Sema *S, Group *g, Equation *e, int k)
         { "summed", VF_SUMMED, 2, 2 },
     };
     Ident f = e->flags[k];
+    Span fsp = e->flag_spans && e->flag_spans[k].end > e->flag_spans[k].start ? e->flag_spans[k] : e->span;
     static const char *const kindname[] = { "a differential equation", "a subexpression", "a parameter" };
+    int owner = g->kind == G_NEURONS ? 1 : 2;
+    /* the flags allowed here, for the messages */
+    Buf allowed;
+    buf_init(&allowed, S->A);
+    const char *names[16];
+    int nn = 0;
+    for (size_t m = 0; m < sizeof table / sizeof *table; m++) {
+        names[nn++] = table[m].name;
+        if ((table[m].kinds & (1 << e->kind)) && (table[m].owners & owner))
+            buf_printf(&allowed, "%s%s", allowed.len ? ", " : "", table[m].name);
+    }
+    const char *where = arena_printf(S->A, "%s of %s", kindname[e->kind],
+                                     g->kind == G_NEURONS ? "a neuron group" : "synapses");
+    const char *allow = allowed.len ? arena_printf(S->A, "allowed there: %s", allowed.p)
+                                                  : "it takes no flags";
     for (size_t m = 0; m < sizeof table / sizeof *table; m++) {
         if (!ident_eq(f, table[m].name)) continue;
-        int owner = g->kind == G_NEURONS ? 1 : 2;
         if (!(table[m].kinds & (1 << e->kind)) || !(table[m].owners & owner)) {
-            diag_error(S->D, e->span, "flag '%s' is not allowed on %s of %s", table[m].name, kindname[e->kind],
-                       g->kind == G_NEURONS ? "a neuron group" : "synapses");
+            diag_error(S->D, fsp, "flag '%s' is not allowed on %s (%s)", table[m].name, where, allow);
             return 0;
         }
         return table[m].bit;
     }
-    diag_error(S->D, e->span, "unknown flag '%.*s' (known: unless refractory, constant, shared, "
-               "constant over dt, event-driven, clock-driven, summed)", (int)f.n, f.z);
+    const char *name = ident_dup(S->A, f);
+    const char *sug = diag_suggest(name, names, nn);
+    if (sug) diag_error(S->D, fsp, "unknown flag '%s'; did you mean '%s'?", name, sug);
+    else diag_error(S->D, fsp, "unknown flag '%s' (on %s, %s)", name, where, allow);
     return 0;
 }
 
@@ -894,6 +991,56 @@ static bool depends_on_subexpr(Node *n, Sym *s)
     return false;
 }
 
+static bool uses_directly(const Node *n, const Sym *s)
+{
+    if (!n) return false;
+    if (n->kind == N_NAME && n->sym == s) return true;
+    if (uses_directly(n->a, s) || uses_directly(n->b, s)) return true;
+    for (int k = 0; k < n->nargs; k++)
+        if (uses_directly(n->args[k], s)) return true;
+    return false;
+}
+
+/* Name the cycle among the subexpressions not yet ordered: follow direct
+ * uses from the first one until a subexpression comes back. */
+static void report_cycle(Sema *S, Group *g, const bool *done)
+{
+    int n = g->nsubexprs, *path = arena_alloc(S->A, sizeof(int) * (size_t)(n + 1)), len = 0;
+    int c = 0;
+    while (c < n && done[c]) c++;
+    if (c == n) return;
+    for (;;) {
+        int seen = -1;
+        for (int m = 0; m < len; m++)
+            if (path[m] == c) seen = m;
+        if (seen >= 0) {
+            Sym *first = g->subexprs[path[seen]];
+            if (len - seen == 1) {
+                diag_error(S->D, first->span, "subexpression '%s' depends on itself (its definition uses '%s')",
+                           first->name, first->name);
+                return;
+            }
+            Buf b;
+            buf_init(&b, S->A);
+            for (int m = seen; m < len; m++) buf_printf(&b, "%s -> ", g->subexprs[path[m]]->name);
+            buf_puts(&b, first->name);
+            diag_error(S->D, first->span, "subexpression '%s' depends on itself through a cycle of subexpressions: %s",
+                       first->name, b.p);
+            return;
+        }
+        path[len++] = c;
+        int next = -1;
+        for (int q = 0; q < n && next < 0; q++)
+            if (!done[q] && g->subexprs[c]->expr && uses_directly(g->subexprs[c]->expr, g->subexprs[q])) next = q;
+        if (next < 0 || len > n) {
+            diag_error(S->D, g->subexprs[c]->span, "subexpression '%s' depends on itself (a cycle of "
+                       "subexpressions)", g->subexprs[c]->name);
+            return;
+        }
+        c = next;
+    }
+}
+
 /* Order subexpressions so each comes after the ones it uses; report cycles. */
 static void sort_subexprs(Sema *S, Group *g)
 {
@@ -918,12 +1065,8 @@ static void sort_subexprs(Sema *S, Group *g)
             }
         }
         if (!progress) {
-            for (int k = 0; k < n; k++)
-                if (!done[k]) {
-                    diag_error(S->D, g->subexprs[k]->span, "subexpression '%s' depends on itself (a cycle of "
-                               "subexpressions)", g->subexprs[k]->name);
-                    return;
-                }
+            report_cycle(S, g, done);
+            return;
         }
     }
     g->subexprs = out;
@@ -990,6 +1133,16 @@ static void const_over_dt_block(Sema *S, Group *g)
     g->extras = nv;
 }
 
+/* Is a unit after ':' written as a rate, 'X/second' (as if it were the
+ * unit of dX/dt)? */
+static bool rate_unit(Sema *S, Node *unit)
+{
+    Dim d;
+    uint8_t type = TY_FLOAT;
+    return unit && unit->kind == N_BIN && unit->op == '/' && eval_unit(S, unit->b, &d, &type) &&
+           dim_eq(d, DIM_SECOND);
+}
+
 /* Check the right-hand sides of the equations (pass 2). */
 static void check_equations(Sema *S, Group *g, Item *it)
 {
@@ -1004,11 +1157,15 @@ static void check_equations(Sema *S, Group *g, Item *it)
         if (!dim_eq(e->expr->dim, want)) {
             if (e->kind == EQ_DIFF)
                 diag_error(S->D, e->expr->span, "the right-hand side of 'd%s/dt' must have unit %s (the unit of "
-                           "%s per second), but '%s' has unit %s", v->name, sema_dimstr(S, want), v->name,
-                           sema_spantext(S, e->expr->span), sema_dimstr(S, e->expr->dim));
+                           "%s per second), but '%s' %s%s", v->name, sema_dimstr(S, want), v->name,
+                           sema_spantext(S, e->expr->span), hasunit(S, e->expr->dim),
+                           dim_eq(e->expr->dim, v->dim) && rate_unit(S, e->unit)
+                               ? arena_printf(S->A, "; the unit after ':' is the unit of %s itself, not of d%s/dt",
+                                              v->name, v->name)
+                               : "");
             else
-                diag_error(S->D, e->expr->span, "subexpression '%s' is declared as %s, but '%s' has unit %s",
-                           v->name, sema_dimstr(S, want), sema_spantext(S, e->expr->span), sema_dimstr(S, e->expr->dim));
+                diag_error(S->D, e->expr->span, "subexpression '%s' is declared as %s, but '%s' %s",
+                           v->name, dimword(S, want), sema_spantext(S, e->expr->span), hasunit(S, e->expr->dim));
         }
         const Node *r;
         if (e->kind == EQ_SUBEXPR && !(v->flags & VF_CONSTANT_OVER_DT) && (r = find_random(e->expr, 0)))
@@ -1144,8 +1301,8 @@ static void check_stmts(Sema *S, Group *g, StmtList *sl, const char *what, bool 
             continue;
         }
         if ((v->flags & VF_CONSTANT) && !init) {
-            diag_error(S->D, st->var_span, "'%s' is flagged (constant) and cannot be changed in %s", v->name,
-                       what);
+            diag_error(S->D, st->var_span, "'%s' is flagged (constant) and cannot be changed in %s (remove the "
+                       "flag if it should change)", v->name, what);
             continue;
         }
         st->sym = v;
@@ -1168,8 +1325,8 @@ static void check_stmts(Sema *S, Group *g, StmtList *sl, const char *what, bool 
                 double val;
                 list_element(st->expr, list, list->args[m]->dim, 0, &d, &val);
                 if (!dim_eq(d, v->dim)) {
-                    diag_error(S->D, list->args[m]->span, "'%s' has unit %s, but this value has unit %s", v->name,
-                               sema_dimstr(S, v->dim), sema_dimstr(S, d));
+                    diag_error(S->D, list->args[m]->span, "'%s' %s, but this value %s (with the unit after "
+                               "the list)", v->name, hasunit(S, v->dim), hasunit(S, d));
                     ok = false;
                 }
             }
@@ -1183,9 +1340,9 @@ static void check_stmts(Sema *S, Group *g, StmtList *sl, const char *what, bool 
                 diag_error(S->D, st->expr->span, "'%s %c= ...' needs a dimensionless factor, but '%s' has unit %s",
                            v->name, st->op, sema_spantext(S, st->expr->span), sema_dimstr(S, st->expr->dim));
             else
-                diag_error(S->D, st->span, "dimension mismatch in '%s': '%s' has unit %s, but '%s' has unit %s",
-                           sema_spantext(S, st->span), sema_spantext(S, st->var_span), sema_dimstr(S, v->dim),
-                           sema_spantext(S, st->expr->span), sema_dimstr(S, st->expr->dim));
+                diag_error(S->D, st->span, "dimension mismatch in '%s': '%s' %s, but '%s' %s",
+                           sema_spantext(S, st->span), sema_spantext(S, st->var_span), hasunit(S, v->dim),
+                           sema_spantext(S, st->expr->span), hasunit(S, st->expr->dim));
         }
     }
 }
@@ -1220,6 +1377,14 @@ static const char *const neuron_keys[] = { "model", "threshold", "reset", "refra
 static const char *const synapse_keys[] = { "model", "on_pre", "on_post", "connect", "delay", "method", "init",
                                              "run_regularly", "order", "pre_order", "post_order", "summed_when" };
 
+static const char *known_items(Sema *S, const char *const *keys, int nkeys)
+{
+    Buf b;
+    buf_init(&b, S->A);
+    for (int k = 0; k < nkeys; k++) buf_printf(&b, "%s%s", k ? ", " : "", keys[k]);
+    return b.p;
+}
+
 /* Unknown or repeated items of a group block. */
 static void check_item_keys(Sema *S, Decl *d, const char *const *keys, int nkeys)
 {
@@ -1230,9 +1395,11 @@ static void check_item_keys(Sema *S, Decl *d, const char *const *keys, int nkeys
         const char *key = ident_dup(S->A, it->key);
         if (!known) {
             const char *sug = diag_suggest(key, keys, nkeys);
-            if (sug) diag_error(S->D, it->span, "unknown item '%s' in %s; did you mean '%s'?", key,
+            Span ksp = { it->span.start, it->span.start + (int)it->key.n };
+            if (sug) diag_error(S->D, ksp, "unknown item '%s' in %s; did you mean '%s'?", key,
                                 ident_dup(S->A, d->keyword), sug);
-            else diag_error(S->D, it->span, "unknown item '%s' in %s", key, ident_dup(S->A, d->keyword));
+            else diag_error(S->D, ksp, "unknown item '%s' in %s (known: %s)", key, ident_dup(S->A, d->keyword),
+                            known_items(S, keys, nkeys));
             continue;
         }
         bool named_path = it->kind == I_CALL && (ident_eq(it->key, "on_pre") || ident_eq(it->key, "on_post"));
@@ -1300,10 +1467,8 @@ static void group_run_regularly(Sema *S, Group *g, Item *it)
     }
     check_stmts(S, g, &it->stmts, "run_regularly", false);
     x.stmts = it->stmts;
-    Extra *nv = arena_alloc(S->A, sizeof *nv * (size_t)(g->nextras + 1));
-    if (g->nextras) memcpy(nv, g->extras, sizeof *nv * (size_t)g->nextras);
-    nv[g->nextras++] = x;
-    g->extras = nv;
+    g->extras = arena_append(S->A, g->extras, g->nextras, sizeof *g->extras);
+    g->extras[g->nextras++] = x;
 }
 
 /* Initial values: v = expr or v = [a, b, c]*unit. */
@@ -1487,10 +1652,8 @@ static void synapse_pathway(Sema *S, Group *g, Item *it, bool post)
         }
     check_stmts(S, g, &it->stmts, post ? "on_post" : "on_pre", false);
     p.stmts = it->stmts;
-    Pathway *nv = arena_alloc(S->A, sizeof *nv * (size_t)(g->npaths + 1));
-    if (g->npaths) memcpy(nv, g->paths, sizeof *nv * (size_t)g->npaths);
-    nv[g->npaths++] = p;
-    g->paths = nv;
+    g->paths = arena_append(S->A, g->paths, g->npaths, sizeof *g->paths);
+    g->paths[g->npaths++] = p;
 }
 
 /* delay: a constant gives every synapse the same delay (one spike queue per

@@ -79,7 +79,7 @@ END_TEST
 
 START_TEST(catalogue_is_large)
 {
-    ck_assert_msg(ncases >= 10, "only %d golden cases", ncases);
+    ck_assert_msg(ncases >= 45, "only %d golden cases", ncases);
 }
 END_TEST
 

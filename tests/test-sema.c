@@ -403,13 +403,13 @@ START_TEST(flags_validated)
     ck_assert_int_eq(var(group(M, "S"), "w")->flags, VF_EVENT_DRIVEN);
 
     check_fails("neurons G[1] {\n  model {\n    dv/dt = -v/(10*ms) : volt (event-driven)\n  }\n}\n", 1,
-                "flag 'event-driven' is not allowed on a differential equation of a neuron group", 3, 5);
+                "flag 'event-driven' is not allowed on a differential equation of a neuron group", 3, 32);
     check_fails("neurons G[1] {\n  model {\n    dv/dt = -v/(10*ms) : volt (sticky)\n  }\n}\n", 1,
-                "unknown flag 'sticky'", 3, 5);
+                "unknown flag 'sticky'", 3, 32);
     check_fails("neurons G[1] {\n  model {\n    dv/dt = -v/(10*ms) : volt (unless refractory)\n  }\n}\n", 1,
                 "'v' is flagged (unless refractory), but G has no 'refractory:'", 3, 5);
     check_fails("neurons G[1] {\n  model {\n    c : volt (constant over dt)\n  }\n}\n", 1,
-                "flag 'constant over dt' is not allowed on a parameter", 3, 5);
+                "flag 'constant over dt' is not allowed on a parameter", 3, 15);
     check_fails("neurons G[1] {\n  model {\n    c : volt (constant)\n  }\n  threshold: c > 0*mV\n"
                 "  reset: c = 0*mV\n}\n",
                 1, "'c' is flagged (constant) and cannot be changed in reset", 6, 10);

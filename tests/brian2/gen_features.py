@@ -71,7 +71,7 @@ prefs.codegen.target = 'numpy'
 defaultclock.dt = 0.1*ms
 eqs = """
 dv/dt = (f*mV - v)/(5*ms) : volt
-u = 2*sin(2*pi*t/(20*ms)) + 0.3*i : 1
+u = 2*sin(2*pi*t/(20*ms) + 0.1) + 0.3*i : 1
 f = (sqrt(abs(u)) + exp(-u**2) + log(1 + u**2) + log10(2.5 + u) + cos(u) + tan(u/10)
      + sinh(u/4) + cosh(u/4) + tanh(u) + arcsin(u/5) + arccos(u/5) + arctan(u)
      + sign(u) + floor(u) + ceil(u) + clip(u, -1, 1) + int(u*3) + u % 0.7 + u // 0.3
