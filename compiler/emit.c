@@ -23,7 +23,10 @@ typedef struct Emit {
     Arena  *A;
     Buf    *out;
     Group  *g;
-    int     rand_site;         /* call-site counter for rand()/randn() */
+    int     rand_site;         /* call-site counter for rand()/randn(): it
+                                  runs over the whole model, so no two calls
+                                  (update's xi, reset's rand(), ...) draw the
+                                  same number for one step and index */
     const char *idx;           /* C name of the loop index for rand() */
     const char *step;          /* C expression of the step for rand() */
     bool    hoist;             /* hoist loop invariants into _lio_N */
@@ -417,7 +420,6 @@ static const char *syn_idx[3] = { "_s", "_i", "_j" };
 static void fn_begin(Emit *E, const char *name)
 {
     buf_printf(E->out, "\nsnn_i32 %s(const snn_args *a)\n{\n", name);
-    E->rand_site = 0;
 }
 
 /* Refractoriness bookkeeping at the start of the state update (Brian2's
@@ -559,10 +561,6 @@ static void emit_event_block(Emit *E, Group *g, StmtList *sl, const char *kind)
     Buf *b = E->out;
     /* run_regularly blocks run for every index; events for a->idx */
     bool all = !strncmp(kind, "extra", 5);
-    /* extra block k draws from call sites of its own, so that its rand()
-     * (e.g. a '(constant over dt)' noise) is not the update's xi or the
-     * reset's rand() of the same step and index */
-    if (all) E->rand_site = 65536 * (1 + atoi(kind + 5));
     buf_puts(b, all ? "    for (snn_i32 _k = 0; _k < _N; _k++) {\n" : "    for (snn_i32 _k = 0; _k < a->nidx; _k++) {\n");
     if (syn) {
         buf_puts(b, all ? "        const snn_i32 _s = _k;\n" : "        const snn_i32 _s = a->idx[_k];\n");
