@@ -159,14 +159,14 @@ static void call(Emit *E, const Node *n)
     Buf *b = E->out;
     if (n->sym->kind == SYM_USERFUNC || n->sym->kind == SYM_TIMEDARRAY) buf_printf(b, "uf_%s(", n->sym->name);
     else if (n->sym->builtin == FN_BINOMIAL) {
-        buf_printf(b, "snn_rand_binomial(a->seed, a->stream, %s, %s, %d, ", E->step, E->idx, E->rand_site++);
+        buf_printf(b, "snn_rand_binomial(_a->seed, _a->stream, %s, %s, %d, ", E->step, E->idx, E->rand_site++);
         expr(E, n->args[0]);
         buf_puts(b, ", ");
         expr(E, n->args[1]);
         buf_puts(b, ")");
         return;
     } else if (n->sym->builtin == FN_RAND || n->sym->builtin == FN_RANDN) {
-        buf_printf(b, "%s(a->seed, a->stream, %s, %s, %d)",
+        buf_printf(b, "%s(_a->seed, _a->stream, %s, %s, %d)",
                    n->sym->builtin == FN_RAND ? "snn_rand_uniform" : "snn_rand_normal", E->step, E->idx,
                    E->rand_site++);
         return;
@@ -271,8 +271,8 @@ static void expr(Emit *E, const Node *n)
             case B_I: buf_puts(b, "((double)_i)"); return;
             case B_J: buf_puts(b, "((double)_j)"); return;
             case B_N: buf_puts(b, "((double)_N)"); return;
-            case B_N_PRE: buf_puts(b, "((double)a->n_pre)"); return;
-            case B_N_POST: buf_puts(b, "((double)a->n_post)"); return;
+            case B_N_PRE: buf_puts(b, "((double)_a->n_pre)"); return;
+            case B_N_POST: buf_puts(b, "((double)_a->n_post)"); return;
             }
             break;
         }
@@ -372,11 +372,11 @@ static void stmt_body(Emit *E, const Stmt *st, const char *indent)
 static void prologue(Emit *E, Uses *u, const char *arr_of_side[3])
 {
     Buf *b = E->out;
-    buf_puts(b, "    const double t = a->t, dt = a->dt;\n    const snn_i32 _N = a->n;\n"
+    buf_puts(b, "    const double t = _a->t, dt = _a->dt;\n    const snn_i32 _N = _a->n;\n"
                 "    (void)t; (void)dt; (void)_N;\n");
     for (int k = 0; k < u->consts.n; k++) {
         Sym *c = u->consts.v[k];
-        buf_printf(b, "    const double k_%s = a->k[%d];\n", c->name, c->const_index);
+        buf_printf(b, "    const double k_%s = _a->k[%d];\n", c->name, c->const_index);
     }
     for (int k = 0; k < u->vars.n; k++) {
         Sym *s = u->vars.v[k];
@@ -413,13 +413,13 @@ static void stores(Emit *E, Uses *u, const char *idx_of_side[3], const char *ind
     }
 }
 
-static const char *own_arrays[3] = { "a->v", "a->pre", "a->post" };
+static const char *own_arrays[3] = { "_a->v", "_a->pre", "_a->post" };
 static const char *neuron_idx[3] = { "_idx", "_idx", "_idx" };
 static const char *syn_idx[3] = { "_s", "_i", "_j" };
 
 static void fn_begin(Emit *E, const char *name)
 {
-    buf_printf(E->out, "\nsnn_i32 %s(const snn_args *a)\n{\n", name);
+    buf_printf(E->out, "\nsnn_i32 %s(const snn_args *_a)\n{\n", name);
 }
 
 /* Refractoriness bookkeeping at the start of the state update (Brian2's
@@ -473,7 +473,7 @@ static void emit_update(Emit *E, Group *g)
     E->idx = syn ? "_s" : "_idx";
     if (syn)
         buf_puts(E->out, "    for (snn_i32 _s = 0; _s < _N; _s++) {\n"
-                         "        const snn_i32 _i = a->syn_pre[_s], _j = a->syn_post[_s]; (void)_i; (void)_j;\n");
+                         "        const snn_i32 _i = _a->syn_pre[_s], _j = _a->syn_post[_s]; (void)_i; (void)_j;\n");
     else
         buf_puts(E->out, "    for (snn_i32 _idx = 0; _idx < _N; _idx++) {\n        const snn_i32 _i = _idx; (void)_i;\n");
     loads(E, &u, idx, "        ");
@@ -505,7 +505,7 @@ static void emit_threshold(Emit *E, Group *g)
     buf_puts(b, "        if ((");
     expr(E, g->threshold);
     buf_puts(b, ref ? ") && not_refractory) {\n" : ")) {\n");
-    buf_puts(b, "            a->out[_n++] = _idx;\n");
+    buf_puts(b, "            _a->out[_n++] = _idx;\n");
     if (ref) buf_puts(b, "            _p_not_refractory[_idx] = 0.0;\n            _p_lastspike[_idx] = t;\n");
     buf_puts(b, "        }\n    }\n    return _n;\n}\n");
     loop_end(E);
@@ -561,16 +561,16 @@ static void emit_event_block(Emit *E, Group *g, StmtList *sl, const char *kind)
     Buf *b = E->out;
     /* run_regularly blocks run for every index; events for a->idx */
     bool all = !strncmp(kind, "extra", 5);
-    buf_puts(b, all ? "    for (snn_i32 _k = 0; _k < _N; _k++) {\n" : "    for (snn_i32 _k = 0; _k < a->nidx; _k++) {\n");
+    buf_puts(b, all ? "    for (snn_i32 _k = 0; _k < _N; _k++) {\n" : "    for (snn_i32 _k = 0; _k < _a->nidx; _k++) {\n");
     if (syn) {
-        buf_puts(b, all ? "        const snn_i32 _s = _k;\n" : "        const snn_i32 _s = a->idx[_k];\n");
+        buf_puts(b, all ? "        const snn_i32 _s = _k;\n" : "        const snn_i32 _s = _a->idx[_k];\n");
         buf_puts(b, ""
-                    "        const snn_i32 _i = a->syn_pre[_s], _j = a->syn_post[_s];\n"
+                    "        const snn_i32 _i = _a->syn_pre[_s], _j = _a->syn_post[_s];\n"
                     "        (void)_i; (void)_j;\n");
         E->idx = "_s";
     } else {
         buf_puts(b, all ? "        const snn_i32 _idx = _k, _i = _idx; (void)_i;\n"
-                        : "        const snn_i32 _idx = a->idx[_k], _i = _idx; (void)_i;\n");
+                        : "        const snn_i32 _idx = _a->idx[_k], _i = _idx; (void)_i;\n");
         E->idx = "_idx";
     }
     const char **idx = syn ? syn_idx : neuron_idx;
@@ -607,7 +607,7 @@ static void emit_init(Emit *E, Group *g)
     E->idx = syn ? "_s" : "_idx";
     if (syn)
         buf_puts(b, "    for (snn_i32 _s = 0; _s < _N; _s++) {\n"
-                    "        const snn_i32 _i = a->syn_pre[_s], _j = a->syn_post[_s]; (void)_i; (void)_j;\n");
+                    "        const snn_i32 _i = _a->syn_pre[_s], _j = _a->syn_post[_s]; (void)_i; (void)_j;\n");
     else
         buf_puts(b, "    for (snn_i32 _idx = 0; _idx < _N; _idx++) {\n        const snn_i32 _i = _idx; (void)_i;\n");
     const char **idx = syn ? syn_idx : neuron_idx;
@@ -649,10 +649,10 @@ static void emit_summed(Emit *E, Group *g, int k)
     loop_begin(E);
     Buf *b = E->out;
     const char *tl = var_local(E, target);
-    buf_printf(b, "    for (snn_i32 _n = 0; _n < a->%s; _n++) _p_%s[_n] = 0.0;\n", target->side == 1 ? "n_pre" : "n_post",
+    buf_printf(b, "    for (snn_i32 _n = 0; _n < _a->%s; _n++) _p_%s[_n] = 0.0;\n", target->side == 1 ? "n_pre" : "n_post",
                tl);
     buf_puts(b, "    for (snn_i32 _s = 0; _s < _N; _s++) {\n"
-                "        const snn_i32 _i = a->syn_pre[_s], _j = a->syn_post[_s]; (void)_i; (void)_j;\n");
+                "        const snn_i32 _i = _a->syn_pre[_s], _j = _a->syn_post[_s]; (void)_i; (void)_j;\n");
     E->idx = "_s";
     loads(E, &u, syn_idx, "        ");
     line_directive(E, s->expr->span);
@@ -701,11 +701,11 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
                 !uses_target(c->cond) && pconst > 0;
     if (c->kind == CONN_ALL && c->p && sema_const_value(c->p, &pconst) && pconst <= 0) {
         buf_puts(b, "    return 0;\n}\n");
-        E->step = "a->step";
+        E->step = "_a->step";
         return;
     }
     line_directive(E, c->span);
-    buf_puts(b, "    for (snn_i32 _i = 0; _i < a->n_pre; _i++) {\n");
+    buf_puts(b, "    for (snn_i32 _i = 0; _i < _a->n_pre; _i++) {\n");
     if (c->kind == CONN_JEXPR) {
         buf_puts(b, "        snn_i32 _j = 0;\n");
         if (c->k) {
@@ -718,7 +718,7 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
             buf_printf(b, ");\n        for (snn_i64 _k = _start; _stepk > 0 ? _k < _stop : _k > _stop; _k += _stepk) {\n"
                           "            const double %s = (double)_k;\n", c->k->name);
             if (c->gen_p) {
-                buf_puts(b, "            if (!(snn_rand_uniform(a->seed, a->stream, (snn_i64)_i, (snn_i32)_k, 1000001) < (");
+                buf_puts(b, "            if (!(snn_rand_uniform(_a->seed, _a->stream, (snn_i64)_i, (snn_i32)_k, 1000001) < (");
                 expr(E, c->gen_p);
                 buf_puts(b, "))) continue;\n");
             }
@@ -732,7 +732,7 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
         }
         buf_puts(b, "            _j = (snn_i32)(");
         expr(E, c->jexpr);
-        buf_printf(b, ");\n            if (_j < 0 || _j >= a->n_post) { %s }\n",
+        buf_printf(b, ");\n            if (_j < 0 || _j >= _a->n_post) { %s }\n",
                    c->skip_if_invalid ? "continue;" : "return -1 - _i;");
     } else if (jump) {
         /* constant p and a condition on i only: skip from target to target
@@ -748,18 +748,18 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
                     "        for (snn_i32 _d = 0;; _d++) {\n");
         if (pconst >= 1) buf_puts(b, "            _jj++;\n");
         else {
-            buf_puts(b, "            const double _u = snn_rand_uniform(a->seed, a->stream, (snn_i64)_i, _d, 2000000);\n"
+            buf_puts(b, "            const double _u = snn_rand_uniform(_a->seed, _a->stream, (snn_i64)_i, _d, 2000000);\n"
                         "            _jj += 1 + (snn_i64)floor(log1p(-_u) / ");
             put_double(b, log1p(-pconst));
             buf_puts(b, ");\n");
         }
-        buf_puts(b, "            if (_jj >= a->n_post) break;\n"
+        buf_puts(b, "            if (_jj >= _a->n_post) break;\n"
                     "            const snn_i32 _j = (snn_i32)_jj;\n"
-                    "            if (a->push(a->ud, _i, _j)) return -1;\n        }\n    }\n    return 0;\n}\n");
-        E->step = "a->step";
+                    "            if (_a->push(_a->ud, _i, _j)) return -1;\n        }\n    }\n    return 0;\n}\n");
+        E->step = "_a->step";
         return;
     } else {
-        buf_puts(b, "        for (snn_i32 _j = 0; _j < a->n_post; _j++) {\n");
+        buf_puts(b, "        for (snn_i32 _j = 0; _j < _a->n_post; _j++) {\n");
     }
     loads(E, &u, conn_idx, "            ");
     if (c->cond) {
@@ -770,7 +770,7 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
     }
     if (c->p) {
         line_directive(E, c->p->span);
-        buf_puts(b, "            if (!(snn_rand_uniform(a->seed, a->stream, (snn_i64)_i, _j, 1000000) < (");
+        buf_puts(b, "            if (!(snn_rand_uniform(_a->seed, _a->stream, (snn_i64)_i, _j, 1000000) < (");
         expr(E, c->p);
         buf_puts(b, "))) continue;\n");
     }
@@ -779,8 +779,8 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
         expr(E, c->nsyn);
         buf_puts(b, ");\n            for (snn_i32 _r = 0; _r < _n; _r++)\n    ");
     }
-    buf_puts(b, "            if (a->push(a->ud, _i, _j)) return -1;\n        }\n    }\n    return 0;\n}\n");
-    E->step = "a->step";
+    buf_puts(b, "            if (_a->push(_a->ud, _i, _j)) return -1;\n        }\n    }\n    return 0;\n}\n");
+    E->step = "_a->step";
 }
 
 const char *emit_fn_name(Arena *A, const Group *g, const char *kind)
@@ -852,7 +852,7 @@ const char *emit_model(Model *M, Diag *D)
 {
     Buf out;
     buf_init(&out, M->arena);
-    Emit E0 = { .M = M, .D = D, .A = M->arena, .out = &out, .step = "a->step" }, *E = &E0;
+    Emit E0 = { .M = M, .D = D, .A = M->arena, .out = &out, .step = "_a->step" }, *E = &E0;
     buf_printf(&out, "/* Generated by snnc from %s. */\n", D->src ? D->src->name : "a model");
     buf_puts(&out, snn_abi_text);
     buf_puts(&out, prelude);

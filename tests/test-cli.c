@@ -265,7 +265,7 @@ START_TEST(check_and_emit)
     ck_assert_str_eq(out_text, want);
     ck_assert_str_eq(err_text, "");
     ck_assert_int_eq(run("emit '%s'", tutorial()), 0);
-    ck_assert_ptr_nonnull(strstr(out_text, "snn_i32 snn_G_update(const snn_args *a)"));
+    ck_assert_ptr_nonnull(strstr(out_text, "snn_i32 snn_G_update(const snn_args *_a)"));
     ck_assert_ptr_nonnull(strstr(out_text, "snn_Se_on_pre"));
     snprintf(want, sizeof want, "#line 21 \"%s\"", tutorial());
     ck_assert_ptr_nonnull(strstr(out_text, want));

@@ -58,7 +58,7 @@ static int count(const char *hay, const char *needle)
 static bool has_fn(const char *name)
 {
     char sig[128];
-    snprintf(sig, sizeof sig, "snn_i32 %s(const snn_args *a)\n{", name);
+    snprintf(sig, sizeof sig, "snn_i32 %s(const snn_args *_a)\n{", name);
     return strstr(code, sig) != NULL;
 }
 
@@ -133,10 +133,10 @@ START_TEST(constants_from_table)
 {
     tutorial();
     /* w_ge is the 8th constant (index 7), c the first */
-    ck_assert_ptr_nonnull(strstr(code, "const double k_w_ge = a->k[7];"));
-    ck_assert_ptr_nonnull(strstr(code, "const double k_w_gi = a->k[8];"));
-    ck_assert_ptr_nonnull(strstr(code, "const double k_c = a->k[0];"));
-    ck_assert_ptr_nonnull(strstr(code, "const double k_vl = a->k[1];"));
+    ck_assert_ptr_nonnull(strstr(code, "const double k_w_ge = _a->k[7];"));
+    ck_assert_ptr_nonnull(strstr(code, "const double k_w_gi = _a->k[8];"));
+    ck_assert_ptr_nonnull(strstr(code, "const double k_c = _a->k[0];"));
+    ck_assert_ptr_nonnull(strstr(code, "const double k_vl = _a->k[1];"));
     /* constants are never folded into the code (they can be overridden) */
     ck_assert_ptr_null(strstr(code, "1.0000000000000001e-09"));     /* 1.0*nS */
 }
@@ -266,9 +266,9 @@ START_TEST(random_call_sites)
          "    }\n"
          "}\n",
          "rand.snn");
-    ck_assert_ptr_nonnull(strstr(code, "snn_rand_uniform(a->seed, a->stream, a->step, _idx, 0)"));
-    ck_assert_ptr_nonnull(strstr(code, "snn_rand_normal(a->seed, a->stream, a->step, _idx, 1)"));
-    ck_assert_ptr_nonnull(strstr(code, "snn_rand_uniform(a->seed, a->stream, a->step, _idx, 2)"));
+    ck_assert_ptr_nonnull(strstr(code, "snn_rand_uniform(_a->seed, _a->stream, _a->step, _idx, 0)"));
+    ck_assert_ptr_nonnull(strstr(code, "snn_rand_normal(_a->seed, _a->stream, _a->step, _idx, 1)"));
+    ck_assert_ptr_nonnull(strstr(code, "snn_rand_uniform(_a->seed, _a->stream, _a->step, _idx, 2)"));
     char err[1024];
     Jit *j = jit_compile(code, err, sizeof err);
     ck_assert_msg(j != NULL, "%s", err);

@@ -275,7 +275,7 @@ START_TEST(cli_check_and_emit)
         free(out);
         snprintf(cmd, sizeof cmd, "'%s' emit '%s/../models/%s.snn'", snnc, SNN_TEST_DIR, models[k]);
         out = test_run(cmd, &st);
-        ck_assert_msg(st == 0 && strstr(out, "_update(const snn_args *a)"), "%s: %s", cmd, out);
+        ck_assert_msg(st == 0 && strstr(out, "_update(const snn_args *_a)"), "%s: %s", cmd, out);
         free(out);
     }
 }
