@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* This file contains the semantic pass: it resolves every name of a parsed
- * model (constants, units, group variables, _pre/_post references, built-ins,
- * functions), checks physical dimensions as Brian2 does, validates equation
- * flags and identifiers, evaluates constants, and builds the Model that the
- * integrator and the emitter work on. */
+/* This file contains the semantic pass over declarations: constants and
+ * overrides, functions, neuron groups and synapses (equations, flags, units
+ * after ':', statements, items), and the Model that the integrator and the
+ * emitter work on.  Expressions are checked in sema_expr.c, connections,
+ * inputs and monitors in sema_net.c. */
 #include "sema.h"
 #include "sema_int.h"
 #include "parse.h"
@@ -13,12 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Constants that are not units: Brian2's pi, e, inf, True, False. */
-static const struct { const char *name; double value; int type; } named_numbers[] = {
-    { "pi", 3.141592653589793, TY_FLOAT }, { "e", 2.718281828459045, TY_FLOAT },
-    { "inf", INFINITY, TY_FLOAT }, { "True", 1, TY_BOOL }, { "False", 0, TY_BOOL },
-};
 
 static const char *const reserved_names[] = {
     "t", "dt", "i", "j", "N", "N_pre", "N_post", "xi", "not_refractory", "lastspike",
@@ -52,13 +46,13 @@ Sym *sema_new_sym(Sema *S, int kind, Ident name, Span span)
 }
 
 /* "volt", or "dimensionless" for numbers. */
-static const char *dimword(Sema *S, Dim d)
+const char *sema_dimword(Sema *S, Dim d)
 {
     return dim_is_none(d) ? "dimensionless" : sema_dimstr(S, d);
 }
 
 /* "has unit volt", or "is dimensionless". */
-static const char *hasunit(Sema *S, Dim d)
+const char *sema_hasunit(Sema *S, Dim d)
 {
     return dim_is_none(d) ? "is dimensionless" : arena_printf(S->A, "has unit %s", sema_dimstr(S, d));
 }
@@ -77,539 +71,6 @@ const char *sema_spantext(Sema *S, Span sp)
     int n = sp.end - sp.start;
     if (n > 60) return arena_printf(S->A, "%.57s...", src->text + sp.start);
     return arena_strndup(S->A, src->text + sp.start, (size_t)n);
-}
-
-/* ====================================================================
- * Name resolution
- * ==================================================================== */
-
-Sym *sema_group_lookup(Group *g, const char *name, size_t n)
-{
-    if (!g) return NULL;
-    for (int k = 0; k < g->nvars; k++)
-        if (strlen(g->vars[k]->name) == n && !memcmp(g->vars[k]->name, name, n)) return g->vars[k];
-    for (int k = 0; k < g->nsubexprs; k++)
-        if (strlen(g->subexprs[k]->name) == n && !memcmp(g->subexprs[k]->name, name, n))
-            return g->subexprs[k];
-    return NULL;
-}
-
-static Node *view_expr(Sema *S, const Node *n, int side);
-
-/* A view of a neuron variable from synapse code: side 1 = _pre, 2 = _post.
- * A subexpression's view reads the group's names through the same side
- * (eps_pre with eps = (a - b)/k is (a_pre - b_pre)/k). */
-static Sym *side_view(Sema *S, Sym *base, int side)
-{
-    Sym *v = arena_alloc(S->A, sizeof *v);
-    *v = *base;
-    v->side = side;
-    v->base = base;
-    if (base->kind == SYM_SUBEXPR && base->expr && side) v->expr = view_expr(S, base->expr, side);
-    return v;
-}
-
-/* A copy of a neuron group's expression as seen from side 1 (_pre) or 2
- * (_post) of a synapse: its variables and subexpressions become views, and
- * i and N name that side's neuron index and group size. */
-static Node *view_expr(Sema *S, const Node *n, int side)
-{
-    if (!n) return NULL;
-    Node *c = arena_alloc(S->A, sizeof *c);
-    *c = *n;
-    Sym *s = n->kind == N_NAME ? n->sym : NULL;
-    if (s && !s->side && (s->kind == SYM_VAR || s->kind == SYM_SUBEXPR)) c->sym = side_view(S, s, side);
-    else if (s && s->kind == SYM_BUILTIN && s->builtin == B_I && side == 2) c->sym = model_builtin(S->M, B_J);
-    else if (s && s->kind == SYM_BUILTIN && s->builtin == B_N)
-        c->sym = model_builtin(S->M, side == 1 ? B_N_PRE : B_N_POST);
-    c->a = view_expr(S, n->a, side);
-    c->b = view_expr(S, n->b, side);
-    if (n->nargs) {
-        c->args = arena_alloc(S->A, sizeof *c->args * (size_t)n->nargs);
-        for (int k = 0; k < n->nargs; k++) c->args[k] = view_expr(S, n->args[k], side);
-    }
-    return c;
-}
-
-static Sym *const_lookup(Sema *S, const char *name, size_t n)
-{
-    for (int k = S->consts.n - 1; k >= 0; k--) {
-        Sym *c = S->consts.v[k];
-        if (strlen(c->name) == n && !memcmp(c->name, name, n)) return c;
-    }
-    return NULL;
-}
-
-static Sym *unit_sym(Sema *S, const char *name, size_t n)
-{
-    for (size_t k = 0; k < sizeof named_numbers / sizeof *named_numbers; k++)
-        if (strlen(named_numbers[k].name) == n && !memcmp(named_numbers[k].name, name, n)) {
-            Sym *s = arena_alloc(S->A, sizeof *s);
-            s->kind = SYM_UNIT;
-            s->name = named_numbers[k].name;
-            s->value = named_numbers[k].value;
-            s->type = (uint8_t)named_numbers[k].type;
-            return s;
-        }
-    const UnitDef *u = units_lookup(name, n);
-    if (!u) return NULL;
-    Sym *s = arena_alloc(S->A, sizeof *s);
-    s->kind = SYM_UNIT;
-    s->name = u->name;
-    s->value = u->scale;
-    s->dim = u->dim;
-    return s;
-}
-
-static bool ends_with(const char *z, size_t n, const char *suf)
-{
-    size_t m = strlen(suf);
-    return n > m && !memcmp(z + n - m, suf, m);
-}
-
-/* Every name visible in a scope, for "did you mean" suggestions. */
-static void suggest_names(Scope *sc, PVec *out)
-{
-    Sema *S = sc->S;
-    for (int k = 0; k < sc->temps.n; k++) pvec_push(S->A, out, (void *)((Sym *)sc->temps.v[k])->name);
-    Group *gs[3] = { sc->g, sc->g ? sc->g->src : NULL, sc->g ? sc->g->tgt : NULL };
-    const char *suffix[3] = { "", "_pre", "_post" };
-    for (int m = 0; m < 3; m++) {
-        Group *g = gs[m];
-        if (!g) continue;
-        for (int k = 0; k < g->nvars; k++)
-            pvec_push(S->A, out, arena_printf(S->A, "%s%s", g->vars[k]->name, suffix[m]));
-        for (int k = 0; k < g->nsubexprs; k++)
-            pvec_push(S->A, out, arena_printf(S->A, "%s%s", g->subexprs[k]->name, suffix[m]));
-    }
-    for (int k = 0; k < S->consts.n; k++) pvec_push(S->A, out, (void *)((Sym *)S->consts.v[k])->name);
-    static const char *const common[] = { "t", "dt", "i", "N", "mV", "ms", "nS", "pF", "nA", "pA",
-                                          "volt", "amp", "siemens", "farad", "second", "Hz", "ohm" };
-    for (size_t k = 0; k < sizeof common / sizeof *common; k++) pvec_push(S->A, out, (void *)common[k]);
-}
-
-/* Resolve a name used in an expression; NULL (with an error) if unknown. */
-Sym *sema_resolve(Scope *sc, Ident id, Span sp)
-{
-    Sema *S = sc->S;
-    Group *g = sc->g;
-    for (int k = sc->temps.n - 1; k >= 0; k--) {
-        Sym *t = sc->temps.v[k];
-        if (ident_eq(id, t->name)) return t;
-    }
-    for (int k = 0; k < sc->nparams; k++)
-        if (ident_eq(id, sc->params[k]->name)) return sc->params[k];
-    Sym *s = sema_group_lookup(g, id.z, id.n);
-    if (s) return s;
-    if (g && g->kind == G_SYNAPSES) {
-        if (ends_with(id.z, id.n, "_pre") && (s = sema_group_lookup(g->src, id.z, id.n - 4)))
-            return side_view(S, s, 1);
-        if (ends_with(id.z, id.n, "_post") && (s = sema_group_lookup(g->tgt, id.z, id.n - 5)))
-            return side_view(S, s, 2);
-        if ((s = sema_group_lookup(g->tgt, id.z, id.n))) return side_view(S, s, 2);
-    }
-    if (ident_eq(id, "t")) return model_builtin(S->M, B_T);
-    if (ident_eq(id, "dt")) return model_builtin(S->M, B_DT);
-    if (g) {
-        if (ident_eq(id, "i")) return model_builtin(S->M, B_I);
-        if (ident_eq(id, "N")) return model_builtin(S->M, B_N);
-        if (g->kind == G_SYNAPSES) {
-            if (ident_eq(id, "j")) return model_builtin(S->M, B_J);
-            if (ident_eq(id, "N_pre")) return model_builtin(S->M, B_N_PRE);
-            if (ident_eq(id, "N_post")) return model_builtin(S->M, B_N_POST);
-        }
-        if (ident_eq(id, "xi") || (id.n > 3 && !memcmp(id.z, "xi_", 3))) {
-            if (!sc->ode) {
-                diag_error(S->D, sp, "noise '%.*s' may only appear in a differential equation",
-                           (int)id.n, id.z);
-                return NULL;
-            }
-            Sym *x = side_view(S, model_builtin(S->M, B_XI), 0);
-            x->name = ident_dup(S->A, id);
-            x->base = model_builtin(S->M, B_XI);
-            return x;
-        }
-    }
-    if ((s = const_lookup(S, id.z, id.n))) return s;
-    if ((s = unit_sym(S, id.z, id.n))) return s;
-    PVec cands = { 0 };
-    suggest_names(sc, &cands);
-    const char *name = ident_dup(S->A, id);
-    const char *sug = diag_suggest(name, (const char *const *)cands.v, cands.n);
-    if (ident_eq(id, "i") || ident_eq(id, "N"))
-        diag_error(S->D, sp, "'%s' is only defined inside a group", name);
-    else if ((ident_eq(id, "lastspike") || ident_eq(id, "not_refractory")) && g && g->kind == G_NEURONS)
-        diag_error(S->D, sp, "'%s' exists only in a group with 'refractory:' (add e.g. 'refractory: 0*ms' "
-                   "to %s)", name, g->name);
-    else if (ident_eq(id, "lastspike") || ident_eq(id, "not_refractory"))
-        diag_error(S->D, sp, "'%s' exists only in a neuron group with 'refractory:'", name);
-    else if (sug)
-        diag_error(S->D, sp, "unknown name '%s'; did you mean '%s'?", name, sug);
-    else if (g)
-        diag_error(S->D, sp, "unknown name '%s' (not a variable of %s, a constant or a built-in; define it "
-                   "with '%s = ...' before %s or '%s : ...' in its model)", name, g->name, name, g->name, name);
-    else
-        diag_error(S->D, sp, "unknown name '%s' (not a constant or a built-in; define it with '%s = ...' "
-                   "before its use)", name, name);
-    return NULL;
-}
-
-/* ====================================================================
- * Expressions: dimensions and types
- * ==================================================================== */
-
-bool sema_const_value(const Node *n, double *out)
-{
-    double a, b;
-    switch (n->kind) {
-    case N_NUM: *out = n->num; return true;
-    case N_NAME:
-        if (!n->sym || (n->sym->kind != SYM_CONST && n->sym->kind != SYM_UNIT)) return false;
-        *out = n->sym->value;
-        return true;
-    case N_NEG:
-        if (!sema_const_value(n->a, &a)) return false;
-        *out = -a;
-        return true;
-    case N_NOT:
-        if (!sema_const_value(n->a, &a)) return false;
-        *out = !a;
-        return true;
-    case N_AND: case N_OR:
-        if (!sema_const_value(n->a, &a) || !sema_const_value(n->b, &b)) return false;
-        *out = n->kind == N_AND ? (a && b) : (a || b);
-        return true;
-    case N_CMP:
-        if (!sema_const_value(n->a, &a) || !sema_const_value(n->b, &b)) return false;
-        switch (n->op) {
-        case '<': *out = a < b; return true;
-        case '>': *out = a > b; return true;
-        case OP_LE: *out = a <= b; return true;
-        case OP_GE: *out = a >= b; return true;
-        case OP_EQ: *out = a == b; return true;
-        case OP_NE: *out = a != b; return true;
-        }
-        return false;
-    case N_BIN:
-        if (!sema_const_value(n->a, &a) || !sema_const_value(n->b, &b)) return false;
-        switch (n->op) {
-        case '+': *out = a + b; return true;
-        case '-': *out = a - b; return true;
-        case '*': *out = a * b; return true;
-        case '/': *out = a / b; return true;
-        case '%': *out = a - floor(a / b) * b; return true;
-        case OP_FLOORDIV: *out = floor(a / b); return true;
-        case OP_POW: *out = pow(a, b); return true;
-        }
-        return false;
-    case N_CALL: {
-        if (!n->sym || n->sym->kind != SYM_FUNC || n->nargs != 1) return false;
-        if (!sema_const_value(n->args[0], &a)) return false;
-        switch (n->sym->builtin) {
-        case FN_EXP: *out = exp(a); return true;
-        case FN_LOG: *out = log(a); return true;
-        case FN_LOG10: *out = log10(a); return true;
-        case FN_SQRT: *out = sqrt(a); return true;
-        case FN_ABS: *out = fabs(a); return true;
-        }
-        return false;
-    }
-    }
-    return false;
-}
-
-/* Dimensionless argument check for a function call. */
-static bool need_none(Scope *sc, Node *call, Node *arg)
-{
-    if (dim_is_none(arg->dim)) return true;
-    diag_error(sc->S->D, arg->span, "function '%s' needs a dimensionless argument, but '%s' has unit %s",
-               call->sym->name, sema_spantext(sc->S, arg->span), sema_dimstr(sc->S, arg->dim));
-    return false;
-}
-
-static const signed char fn_arity[FN_COUNT] = {
-    [FN_EXP] = 1, [FN_LOG] = 1, [FN_LOG10] = 1, [FN_SQRT] = 1, [FN_SIN] = 1, [FN_COS] = 1,
-    [FN_TAN] = 1, [FN_SINH] = 1, [FN_COSH] = 1, [FN_TANH] = 1, [FN_ARCSIN] = 1, [FN_ARCCOS] = 1,
-    [FN_ARCTAN] = 1, [FN_ABS] = 1, [FN_SIGN] = 1, [FN_FLOOR] = 1, [FN_CEIL] = 1, [FN_CLIP] = 3,
-    [FN_INT] = 1, [FN_RAND] = 0, [FN_RANDN] = 0, [FN_EXPREL] = 1, [FN_BINOMIAL] = 2,
-};
-
-static Sym *userfunc_lookup(Sema *S, Ident id)
-{
-    for (int k = 0; k < S->funcs.n; k++)
-        if (ident_eq(id, ((Sym *)S->funcs.v[k])->name)) return S->funcs.v[k];
-    return NULL;
-}
-
-/* The symbol of a library function (symbolic.h), made on first use and kept
- * with the user functions so that its C code is emitted once; NULL for
- * LIB_NONE. */
-static Sym *lib_func(Sema *S, int lib)
-{
-    if (lib == LIB_NONE) return NULL;
-    Sym *f = sema_new_sym(S, SYM_USERFUNC, ident_cstr(sym_lib_name(lib)), (Span){ -1, -1 });
-    f->builtin = lib;
-    f->nparams = sym_lib_arity(lib);
-    f->params = arena_alloc(S->A, sizeof *f->params * (size_t)(f->nparams + 1));
-    static const char *const pnames[] = { "x", "dt" };
-    for (int k = 0; k < f->nparams; k++) {
-        f->params[k] = sema_new_sym(S, SYM_PARAM, ident_cstr(lib == LIB_TIMESTEP ? (k ? "dt" : "t") : pnames[k]),
-                                    f->span);
-        f->params[k]->dim = lib == LIB_TIMESTEP ? DIM_SECOND : DIM_NONE;
-    }
-    f->type = lib == LIB_TIMESTEP ? TY_INT : TY_FLOAT;
-    pvec_push(S->A, &S->funcs, f);
-    return f;
-}
-
-static bool check_call(Scope *sc, Node *n)
-{
-    Sema *S = sc->S;
-    int fn = -1;
-    for (int k = 0; k < FN_COUNT; k++)
-        if (ident_eq(n->name, model_func_name(k))) fn = k;
-    Sym *uf = fn < 0 ? userfunc_lookup(S, n->name) : NULL;
-    if (uf && uf->kind == SYM_TIMEDARRAY) return sema_check_timedarray_call(sc, n, uf);
-    if (fn < 0 && !uf) uf = lib_func(S, sym_lib_lookup(n->name.z, n->name.n));
-    if (fn < 0 && !uf) {
-        const char *names[FN_COUNT + LIB_COUNT + 64];
-        int nn = 0;
-        for (int k = 0; k < FN_COUNT; k++) names[nn++] = model_func_name(k);
-        for (int k = 1; k < LIB_COUNT; k++) names[nn++] = sym_lib_name(k);
-        for (int k = 0; k < S->funcs.n && nn < FN_COUNT + LIB_COUNT + 64; k++) names[nn++] = ((Sym *)S->funcs.v[k])->name;
-        const char *name = ident_dup(S->A, n->name);
-        const char *sug = diag_suggest(name, names, nn);
-        Span nsp = { n->span.start, n->span.start + (int)n->name.n };
-        if (sug) diag_error(S->D, nsp, "unknown function '%s'; did you mean '%s'?", name, sug);
-        else diag_error(S->D, nsp, "unknown function '%s' (define it before use: '%s(x) = ...')", name, name);
-        return false;
-    }
-    bool ok = true;
-    for (int k = 0; k < n->nargs; k++) ok &= sema_check_expr(sc, n->args[k]);
-    int want = uf ? uf->nparams : fn_arity[fn];
-    if (n->nargs != want) {
-        diag_error(S->D, n->span, "function '%.*s' takes %d argument%s, %d given", (int)n->name.n,
-                   n->name.z, want, want == 1 ? "" : "s", n->nargs);
-        return false;
-    }
-    if (!ok) return false;
-    if (uf) {
-        n->sym = uf;
-        bool dims_ok = true;
-        for (int k = 0; k < n->nargs; k++)
-            if (!dim_eq(n->args[k]->dim, uf->params[k]->dim)) {
-                dims_ok = false;
-                diag_error(S->D, n->args[k]->span, "argument %d of '%s' must have unit %s, but '%s' %s",
-                           k + 1, uf->name, sema_dimstr(S, uf->params[k]->dim), sema_spantext(S, n->args[k]->span),
-                           hasunit(S, n->args[k]->dim));
-                continue;
-            }
-        if (!dims_ok) return false;
-        n->dim = uf->dim;
-        n->type = uf->type;
-        return true;
-    }
-    n->sym = model_func(S->M, fn);
-    n->type = TY_FLOAT;
-    switch (fn) {
-    case FN_SQRT:
-        if (!dim_pow(n->args[0]->dim, 1, 2, &n->dim)) {
-            diag_error(S->D, n->span, "sqrt of unit %s has no whole unit", sema_dimstr(S, n->args[0]->dim));
-            return false;
-        }
-        return true;
-    case FN_ABS: case FN_FLOOR: case FN_CEIL:
-        n->dim = n->args[0]->dim;
-        n->type = n->args[0]->type == TY_INT ? TY_INT : TY_FLOAT;
-        return true;
-    case FN_SIGN:
-        n->dim = DIM_NONE;
-        return true;
-    case FN_CLIP:
-        for (int k = 1; k < 3; k++)
-            if (!dim_eq(n->args[k]->dim, n->args[0]->dim)) {
-                diag_error(S->D, n->args[k]->span, "the bounds of clip must have the unit of '%s' (%s), but '%s' %s",
-                           sema_spantext(S, n->args[0]->span), dimword(S, n->args[0]->dim),
-                           sema_spantext(S, n->args[k]->span), hasunit(S, n->args[k]->dim));
-                return false;
-            }
-        n->dim = n->args[0]->dim;
-        return true;
-    case FN_INT:
-        if (!need_none(sc, n, n->args[0])) return false;
-        n->type = TY_INT;
-        return true;
-    case FN_RAND: case FN_RANDN:
-        n->dim = DIM_NONE;
-        return true;
-    default:
-        n->dim = DIM_NONE;
-        return need_none(sc, n, n->args[0]);
-    }
-}
-
-static bool same_dims(Scope *sc, Node *n)
-{
-    if (dim_eq(n->a->dim, n->b->dim)) return true;
-    Sema *S = sc->S;
-    diag_error(S->D, n->span, "dimension mismatch in '%s': %s vs %s ('%s' is %s, '%s' is %s)",
-               sema_spantext(S, n->span), dimword(S, n->a->dim), dimword(S, n->b->dim),
-               sema_spantext(S, n->a->span), dimword(S, n->a->dim), sema_spantext(S, n->b->span),
-               dimword(S, n->b->dim));
-    return false;
-}
-
-static int arith_type(Node *n)
-{
-    return n->a->type != TY_FLOAT && n->b->type != TY_FLOAT ? TY_INT : TY_FLOAT;
-}
-
-/* Check an expression tree: resolve names, compute dimension and type. */
-bool sema_check_expr(Scope *sc, Node *n)
-{
-    Sema *S = sc->S;
-    n->checked = true;
-    switch (n->kind) {
-    case N_NUM:
-        n->dim = DIM_NONE;
-        n->type = n->is_int ? TY_INT : TY_FLOAT;
-        return true;
-    case N_STR: {
-        /* a Brian2-style quoted expression: 'rand()*w_max' */
-        Node *e = parse_expression(S->A, S->D, S->D->src, n->span.start + 1, (int)n->name.n);
-        if (!e) return false;
-        *n = *e;
-        return sema_check_expr(sc, n);
-    }
-    case N_LIST:
-        diag_error(S->D, n->span, "a list [...] is only allowed as an initial value");
-        return false;
-    case N_NAME: {
-        if (n->b) {
-            diag_error(S->D, n->span, "'%s' (group.variable) is only allowed in monitors",
-                       sema_spantext(S, n->span));
-            return false;
-        }
-        Sym *s = sema_resolve(sc, n->name, n->span);
-        if (!s) return false;
-        n->sym = s;
-        n->dim = s->dim;
-        n->type = s->type;
-        return true;
-    }
-    case N_CALL:
-        return check_call(sc, n);
-    case N_NEG:
-        if (!sema_check_expr(sc, n->a)) return false;
-        n->dim = n->a->dim;
-        n->type = n->a->type == TY_BOOL ? TY_INT : n->a->type;
-        return true;
-    case N_NOT:
-        if (!sema_check_expr(sc, n->a)) return false;
-        n->dim = DIM_NONE;
-        n->type = TY_BOOL;
-        if (n->a->type != TY_BOOL) {
-            diag_error(S->D, n->a->span, "'not' needs a condition, but '%s' is a number",
-                       sema_spantext(S, n->a->span));
-            return false;
-        }
-        return true;
-    case N_AND: case N_OR: {
-        bool ok = sema_check_expr(sc, n->a);
-        ok &= sema_check_expr(sc, n->b);
-        if (!ok) return false;
-        n->dim = DIM_NONE;
-        n->type = TY_BOOL;
-        for (Node *x = n->a; x; x = x == n->a ? n->b : NULL)
-            if (x->type != TY_BOOL) {
-                diag_error(S->D, x->span, "'%s' needs conditions on both sides, but '%s' is a number",
-                           n->kind == N_AND ? "and" : "or", sema_spantext(S, x->span));
-                return false;
-            }
-        return true;
-    }
-    case N_CMP: {
-        bool ok = sema_check_expr(sc, n->a);
-        ok &= sema_check_expr(sc, n->b);
-        if (!ok || !same_dims(sc, n)) return false;
-        n->dim = DIM_NONE;
-        n->type = TY_BOOL;
-        return true;
-    }
-    case N_BIN: {
-        bool ok = sema_check_expr(sc, n->a);
-        ok &= sema_check_expr(sc, n->b);
-        if (!ok) return false;
-        switch (n->op) {
-        case '+': case '-': case '%':
-            if (!same_dims(sc, n)) return false;
-            n->dim = n->a->dim;
-            n->type = (uint8_t)arith_type(n);
-            return true;
-        case '*':
-            n->dim = dim_mul(n->a->dim, n->b->dim);
-            n->type = (uint8_t)arith_type(n);
-            return true;
-        case '/':
-            n->dim = dim_div(n->a->dim, n->b->dim);
-            n->type = TY_FLOAT;
-            return true;
-        case OP_FLOORDIV:
-            if (!same_dims(sc, n)) return false;
-            n->dim = DIM_NONE;
-            n->type = (uint8_t)arith_type(n);
-            return true;
-        case OP_POW: {
-            if (!dim_is_none(n->b->dim)) {
-                diag_error(S->D, n->b->span, "the exponent '%s' must be dimensionless, but has unit %s",
-                           sema_spantext(S, n->b->span), sema_dimstr(S, n->b->dim));
-                return false;
-            }
-            n->type = TY_FLOAT;
-            if (dim_is_none(n->a->dim)) {
-                n->dim = DIM_NONE;
-                return true;
-            }
-            double p;
-            if (!sema_const_value(n->b, &p)) {
-                diag_error(S->D, n->b->span, "'%s' has unit %s, so its exponent must be a constant number, "
-                           "not '%s'", sema_spantext(S, n->a->span), sema_dimstr(S, n->a->dim),
-                           sema_spantext(S, n->b->span));
-                return false;
-            }
-            for (int q = 1; q <= DIM_DEN; q++) {
-                double pq = p * q;
-                if (fabs(pq - nearbyint(pq)) < 1e-9 && dim_pow(n->a->dim, (int)nearbyint(pq), q, &n->dim))
-                    return true;
-            }
-            diag_error(S->D, n->span, "cannot raise unit %s to the power %g", sema_dimstr(S, n->a->dim), p);
-            return false;
-        }
-        }
-        return false;
-    }
-    }
-    return false;
-}
-
-/* Check expr and require dimension want; what names the place ("threshold"). */
-bool sema_check_dim(Scope *sc, Node *n, Dim want, const char *what)
-{
-    if (!sema_check_expr(sc, n)) return false;
-    if (dim_eq(n->dim, want)) return true;
-    Sema *S = sc->S;
-    diag_error(S->D, n->span, "%s must have unit %s, but '%s' %s", what, sema_dimstr(S, want),
-               sema_spantext(S, n->span), hasunit(S, n->dim));
-    return false;
-}
-
-bool sema_check_cond(Scope *sc, Node *n, const char *what)
-{
-    if (!sema_check_expr(sc, n)) return false;
-    if (n->type == TY_BOOL) return true;
-    diag_error(sc->S->D, n->span, "%s must be a condition such as 'v > -50*mV', but '%s' is a %s", what,
-               sema_spantext(sc->S, n->span), dim_is_none(n->dim) ? "number" : "quantity");
-    return false;
 }
 
 /* ====================================================================
@@ -718,12 +179,12 @@ bool sema_check_identifier(Sema *S, Ident id, Span sp, const char *what)
 bool sema_top_unique(Sema *S, Ident id, Span sp)
 {
     Span prev = { -1, -1 };
-    if (const_lookup(S, id.z, id.n)) prev = const_lookup(S, id.z, id.n)->span;
+    if (sema_const_lookup(S, id.z, id.n)) prev = sema_const_lookup(S, id.z, id.n)->span;
     for (int k = 0; k < S->groups.n && prev.start < 0; k++)
         if (ident_eq(id, ((Group *)S->groups.v[k])->name)) prev = ((Group *)S->groups.v[k])->span;
     for (int k = 0; k < S->monitors.n && prev.start < 0; k++)
         if (ident_eq(id, ((Monitor *)S->monitors.v[k])->name)) prev = ((Monitor *)S->monitors.v[k])->span;
-    if (userfunc_lookup(S, id)) prev = userfunc_lookup(S, id)->span;
+    if (sema_userfunc_lookup(S, id)) prev = sema_userfunc_lookup(S, id)->span;
     if (prev.start < 0) return true;
     int line, col;
     source_linecol(S->D->src, prev.start, &line, &col);
@@ -779,7 +240,7 @@ static void apply_override(Sema *S, const Override *ov)
     Diag *saved = S->D;
     S->D = ov->D;
     Decl *d = ov->decl;
-    Sym *c = const_lookup(S, d->name.z, d->name.n);
+    Sym *c = sema_const_lookup(S, d->name.z, d->name.n);
     Scope sc = { .S = S };
     double v;
     if (ident_eq(d->name, "dt")) {
@@ -795,7 +256,7 @@ static void apply_override(Sema *S, const Override *ov)
     } else if (sema_check_expr(&sc, d->expr)) {
         if (!dim_eq(d->expr->dim, c->dim))
             diag_error(S->D, d->expr->span, "'%s' %s in the model, but the new value '%s' %s",
-                       c->name, hasunit(S, c->dim), sema_spantext(S, d->expr->span), hasunit(S, d->expr->dim));
+                       c->name, sema_hasunit(S, c->dim), sema_spantext(S, d->expr->span), sema_hasunit(S, d->expr->dim));
         else if (!sema_const_value(d->expr, &v))
             diag_error(S->D, d->expr->span, "the new value must be computed from numbers, units and constants");
         else
@@ -930,7 +391,7 @@ static void declare_equations(Sema *S, Group *g, Item *it)
         Equation *e = it->eqs[k];
         if (e->kind == EQ_STMT) continue;
         if (!sema_check_identifier(S, e->var, e->var_span, "variable name")) continue;
-        if (g->kind == G_NEURONS && (ends_with(e->var.z, e->var.n, "_pre") || ends_with(e->var.z, e->var.n, "_post"))) {
+        if (g->kind == G_NEURONS && (sema_ends_with(e->var.z, e->var.n, "_pre") || sema_ends_with(e->var.z, e->var.n, "_post"))) {
             diag_error(S->D, e->var_span, "a neuron variable may not end in _pre or _post");
             continue;
         }
@@ -1158,14 +619,14 @@ static void check_equations(Sema *S, Group *g, Item *it)
             if (e->kind == EQ_DIFF)
                 diag_error(S->D, e->expr->span, "the right-hand side of 'd%s/dt' must have unit %s (the unit of "
                            "%s per second), but '%s' %s%s", v->name, sema_dimstr(S, want), v->name,
-                           sema_spantext(S, e->expr->span), hasunit(S, e->expr->dim),
+                           sema_spantext(S, e->expr->span), sema_hasunit(S, e->expr->dim),
                            dim_eq(e->expr->dim, v->dim) && rate_unit(S, e->unit)
                                ? arena_printf(S->A, "; the unit after ':' is the unit of %s itself, not of d%s/dt",
                                               v->name, v->name)
                                : "");
             else
                 diag_error(S->D, e->expr->span, "subexpression '%s' is declared as %s, but '%s' %s",
-                           v->name, dimword(S, want), sema_spantext(S, e->expr->span), hasunit(S, e->expr->dim));
+                           v->name, sema_dimword(S, want), sema_spantext(S, e->expr->span), sema_hasunit(S, e->expr->dim));
         }
         const Node *r;
         if (e->kind == EQ_SUBEXPR && !(v->flags & VF_CONSTANT_OVER_DT) && (r = find_random(e->expr, 0)))
@@ -1326,7 +787,7 @@ static void check_stmts(Sema *S, Group *g, StmtList *sl, const char *what, bool 
                 list_element(st->expr, list, list->args[m]->dim, 0, &d, &val);
                 if (!dim_eq(d, v->dim)) {
                     diag_error(S->D, list->args[m]->span, "'%s' %s, but this value %s (with the unit after "
-                               "the list)", v->name, hasunit(S, v->dim), hasunit(S, d));
+                               "the list)", v->name, sema_hasunit(S, v->dim), sema_hasunit(S, d));
                     ok = false;
                 }
             }
@@ -1341,8 +802,8 @@ static void check_stmts(Sema *S, Group *g, StmtList *sl, const char *what, bool 
                            v->name, st->op, sema_spantext(S, st->expr->span), sema_dimstr(S, st->expr->dim));
             else
                 diag_error(S->D, st->span, "dimension mismatch in '%s': '%s' %s, but '%s' %s",
-                           sema_spantext(S, st->span), sema_spantext(S, st->var_span), hasunit(S, v->dim),
-                           sema_spantext(S, st->expr->span), hasunit(S, st->expr->dim));
+                           sema_spantext(S, st->span), sema_spantext(S, st->var_span), sema_hasunit(S, v->dim),
+                           sema_spantext(S, st->expr->span), sema_hasunit(S, st->expr->dim));
         }
     }
 }

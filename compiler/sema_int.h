@@ -42,6 +42,14 @@ Group *sema_find_group(Sema *S, Ident id);
 Group *sema_group_ref(Sema *S, Ident id, Span sp, int kind);
 void sema_add_to(Sema *S, Sym ***arr, int *n, Sym *s);
 
+const char *sema_dimword(Sema *S, Dim d);
+const char *sema_hasunit(Sema *S, Dim d);
+
+/* sema_expr.c */
+Sym *sema_const_lookup(Sema *S, const char *name, size_t n);
+Sym *sema_userfunc_lookup(Sema *S, Ident id);
+bool sema_ends_with(const char *z, size_t n, const char *suf);
+
 /* sema_net.c */
 bool sema_check_timedarray_call(Scope *sc, Node *n, Sym *ta);
 void sema_decl_timedarray(Sema *S, Decl *d);
