@@ -678,6 +678,14 @@ static bool uses_target(const Node *n)
            FN_IS_RANDOM(n->sym->builtin);
 }
 
+/* "if (!(PREFIX(e))) continue;" in a connect loop. */
+static void skip_unless(Emit *E, const char *prefix, const Node *e)
+{
+    buf_printf(E->out, "            if (!(%s(", prefix);
+    expr(E, e);
+    buf_puts(E->out, "))) continue;\n");
+}
+
 /* Synapse creation for connect(condition=, p=, n=) and j expressions: call
  * a->push(a->ud, i, j) for every synapse, in Brian2's order (by i, then j). */
 static void emit_connect(Emit *E, Group *g, Connect *c)
@@ -717,16 +725,9 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
             if (c->range[2]) expr(E, c->range[2]); else buf_puts(b, "1");
             buf_printf(b, ");\n        for (snn_i64 _k = _start; _stepk > 0 ? _k < _stop : _k > _stop; _k += _stepk) {\n"
                           "            const double %s = (double)_k;\n", c->k->name);
-            if (c->gen_p) {
-                buf_puts(b, "            if (!(snn_rand_uniform(_a->seed, _a->stream, (snn_i64)_i, (snn_i32)_k, 1000001) < (");
-                expr(E, c->gen_p);
-                buf_puts(b, "))) continue;\n");
-            }
-            if (c->gen_if) {
-                buf_puts(b, "            if (!(");
-                expr(E, c->gen_if);
-                buf_puts(b, ")) continue;\n");
-            }
+            if (c->gen_p) skip_unless(E, "snn_rand_uniform(_a->seed, _a->stream, (snn_i64)_i, (snn_i32)_k, 1000001) < ",
+                                      c->gen_p);
+            if (c->gen_if) skip_unless(E, "", c->gen_if);
         } else {
             buf_puts(b, "        {\n");
         }
@@ -764,15 +765,11 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
     loads(E, &u, conn_idx, "            ");
     if (c->cond) {
         line_directive(E, c->cond->span);
-        buf_puts(b, "            if (!(");
-        expr(E, c->cond);
-        buf_puts(b, ")) continue;\n");
+        skip_unless(E, "", c->cond);
     }
     if (c->p) {
         line_directive(E, c->p->span);
-        buf_puts(b, "            if (!(snn_rand_uniform(_a->seed, _a->stream, (snn_i64)_i, _j, 1000000) < (");
-        expr(E, c->p);
-        buf_puts(b, "))) continue;\n");
+        skip_unless(E, "snn_rand_uniform(_a->seed, _a->stream, (snn_i64)_i, _j, 1000000) < ", c->p);
     }
     if (c->nsyn) {
         buf_puts(b, "            const snn_i32 _n = (snn_i32)(");
