@@ -22,10 +22,8 @@ static Sym *add_group_var(Model *M, Group *g, const char *name, Dim dim, int rol
     s->role = role;
     s->owner = g;
     s->var_index = g->nvars;
-    Sym **nv = arena_alloc(M->arena, sizeof *nv * (size_t)(g->nvars + 1));
-    if (g->nvars) memcpy(nv, g->vars, sizeof *nv * (size_t)g->nvars);
-    nv[g->nvars++] = s;
-    g->vars = nv;
+    g->vars = arena_append(M->arena, g->vars, g->nvars, sizeof *g->vars);
+    g->vars[g->nvars++] = s;
     return s;
 }
 

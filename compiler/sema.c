@@ -324,18 +324,13 @@ static void add_var(Sema *S, Group *g, Sym *v)
 {
     v->owner = g;
     v->var_index = g->nvars;
-    Sym **nv = arena_alloc(S->A, sizeof *nv * (size_t)(g->nvars + 1));
-    if (g->nvars) memcpy(nv, g->vars, sizeof *nv * (size_t)g->nvars);
-    nv[g->nvars++] = v;
-    g->vars = nv;
+    sema_add_to(S, &g->vars, &g->nvars, v);
 }
 
 void sema_add_to(Sema *S, Sym ***arr, int *n, Sym *s)
 {
-    Sym **nv = arena_alloc(S->A, sizeof *nv * (size_t)(*n + 1));
-    if (*n) memcpy(nv, *arr, sizeof *nv * (size_t)*n);
-    nv[(*n)++] = s;
-    *arr = nv;
+    *arr = arena_append(S->A, *arr, *n, sizeof **arr);
+    (*arr)[(*n)++] = s;
 }
 
 static int parse_flag(Sema *S, Group *g, Equation *e, int k)
@@ -588,10 +583,8 @@ static void const_over_dt_block(Sema *S, Group *g)
     Extra x = { .slot = 3 * SL_START + 0, .order = g->order, .span = g->span };
     x.stmts.v = (Stmt **)st.v;
     x.stmts.n = st.n;
-    Extra *nv = arena_alloc(S->A, sizeof *nv * (size_t)(g->nextras + 1));
-    if (g->nextras) memcpy(nv, g->extras, sizeof *nv * (size_t)g->nextras);
-    nv[g->nextras++] = x;
-    g->extras = nv;
+    g->extras = arena_append(S->A, g->extras, g->nextras, sizeof *g->extras);
+    g->extras[g->nextras++] = x;
 }
 
 /* Is a unit after ':' written as a rate, 'X/second' (as if it were the
@@ -980,10 +973,8 @@ static void group_inits(Sema *S, Group *g, Item *it)
         } else {
             iv->expr = st->expr;
         }
-        InitVal *nv = arena_alloc(S->A, sizeof *nv * (size_t)(g->ninits + 1));
-        if (g->ninits) memcpy(nv, g->inits, sizeof *nv * (size_t)g->ninits);
-        nv[g->ninits++] = *iv;
-        g->inits = nv;
+        g->inits = arena_append(S->A, g->inits, g->ninits, sizeof *g->inits);
+        g->inits[g->ninits++] = *iv;
     }
 }
 
@@ -1135,13 +1126,8 @@ static void synapse_delay(Sema *S, Group *g, Node *e)
     dv->role = VR_DELAY;
     add_var(S, g, dv);
     g->delay_var = dv;
-    InitVal *nv = arena_alloc(S->A, sizeof *nv * (size_t)(g->ninits + 1));
-    if (g->ninits) memcpy(nv, g->inits, sizeof *nv * (size_t)g->ninits);
-    nv[g->ninits].var = dv;
-    nv[g->ninits].expr = e;
-    nv[g->ninits].span = e->span;
-    g->ninits++;
-    g->inits = nv;
+    g->inits = arena_append(S->A, g->inits, g->ninits, sizeof *g->inits);
+    g->inits[g->ninits++] = (InitVal){ .var = dv, .expr = e, .span = e->span };
 }
 
 static void decl_synapses(Sema *S, Decl *d)

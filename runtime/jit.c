@@ -152,12 +152,7 @@ static int run_cc(const char *src, const char *so, const char *log, atomic_int *
     return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
-Jit *jit_compile_native(const char *code, const char *cache_dir, char *err, size_t errlen)
-{
-    return jit_compile_native_pid(code, cache_dir, err, errlen, NULL);
-}
-
-Jit *jit_compile_native_pid(const char *code, const char *cache_dir, char *err, size_t errlen, atomic_int *child)
+Jit *jit_compile_native(const char *code, const char *cache_dir, char *err, size_t errlen, atomic_int *child)
 {
     if (errlen) err[0] = 0;
     if (!cache_dir || !*cache_dir) {

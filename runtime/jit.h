@@ -17,10 +17,9 @@ Jit  *jit_compile(const char *code, char *err, size_t errlen);
  * (cc -O3 -march=native -ffp-contract=off, so results stay identical) into a
  * shared object cached under cache_dir by the code's hash, and load it.
  * Returns NULL with a message in err if no compiler is available or it fails;
- * the caller then keeps the libtcc code. */
-Jit  *jit_compile_native(const char *code, const char *cache_dir, char *err, size_t errlen);
-/* The same, publishing the compiler's pid in *child while it runs. */
-Jit  *jit_compile_native_pid(const char *code, const char *cache_dir, char *err, size_t errlen, atomic_int *child);
+ * the caller then keeps the libtcc code.  While the compiler runs its pid
+ * is in *child (if not NULL), so that it can be stopped. */
+Jit  *jit_compile_native(const char *code, const char *cache_dir, char *err, size_t errlen, atomic_int *child);
 /* Address of a function of the compiled code, or NULL. */
 void *jit_symbol(Jit *j, const char *name);
 void  jit_free(Jit *j);

@@ -316,6 +316,21 @@ static void deliver(Net *net, RtGroup *s, const int32_t *neurons, size_t nn, con
 /* The synapses slot for one Synapses object's on_pre pathway: push this
  * step's source spikes into the ring at offset delay, then deliver the slot
  * that is due now (Brian2: queue.push, then peek). */
+/* One step of a homogeneous-delay pathway: the spikes of trig go into the
+ * ring at offset delay, then the slot due now is delivered through the CSR
+ * index (start, syn) and the ring advances (Brian2: push, then peek). */
+static void ring_step(Net *net, RtGroup *s, I32Vec *queue, int *pos, int delay, RtGroup *trig, const int32_t *start,
+                      const int32_t *syn, snn_block_fn fn)
+{
+    int size = delay + 1;
+    I32Vec *slot = &queue[(*pos + delay) % size];
+    for (int32_t k = 0; k < trig->nspikes; k++) i32vec_push(slot, trig->spikes[k]);
+    I32Vec *due = &queue[*pos];
+    if (due->n) deliver(net, s, due->v, due->n, start, syn, fn);
+    due->n = 0;
+    *pos = (*pos + 1) % size;
+}
+
 static void pathway_pre(Net *net, RtGroup *s)
 {
     int size = s->delay_steps + 1;
@@ -336,30 +351,17 @@ static void pathway_pre(Net *net, RtGroup *s)
             s->on_pre(&a);
         }
         due->n = 0;
+        s->queue_pos = (s->queue_pos + 1) % size;
     } else {
-        I32Vec *slot = &s->queue[(s->queue_pos + s->delay_steps) % size];
-        for (int32_t k = 0; k < s->src->nspikes; k++) i32vec_push(slot, s->src->spikes[k]);
-        I32Vec *due = &s->queue[s->queue_pos];
-        if (due->n) deliver(net, s, due->v, due->n, s->pre_start, s->pre_syn, s->on_pre);
-        due->n = 0;
+        ring_step(net, s, s->queue, &s->queue_pos, s->delay_steps, s->src, s->pre_start, s->pre_syn, s->on_pre);
     }
-    s->queue_pos = (s->queue_pos + 1) % size;
 }
 
-/* A named pathway: the spikes of its trigger group go into its ring at
- * offset delay; the slot due now is delivered through the CSR index. */
+/* A named pathway, with a ring of its own. */
 static void pathway_named(Net *net, RtGroup *s, struct RtPath *p)
 {
-    RtGroup *trig = p->post ? s->tgt : s->src;
-    int size = p->delay_steps + 1;
-    I32Vec *slot = &p->queue[(p->queue_pos + p->delay_steps) % size];
-    for (int32_t k = 0; k < trig->nspikes; k++) i32vec_push(slot, trig->spikes[k]);
-    I32Vec *due = &p->queue[p->queue_pos];
-    if (due->n)
-        deliver(net, s, due->v, due->n, p->post ? s->post_start : s->pre_start, p->post ? s->post_syn : s->pre_syn,
-                p->fn);
-    due->n = 0;
-    p->queue_pos = (p->queue_pos + 1) % size;
+    ring_step(net, s, p->queue, &p->queue_pos, p->delay_steps, p->post ? s->tgt : s->src,
+              p->post ? s->post_start : s->pre_start, p->post ? s->post_syn : s->pre_syn, p->fn);
 }
 
 /* Heterogeneous delays: convert the 'delay' variable to whole steps (Brian2:

@@ -34,7 +34,7 @@ struct Tier {
 static void *compile_thread(void *arg)
 {
     Tier *t = arg;
-    t->jit = jit_compile_native_pid(t->code, t->cache_dir, t->err, sizeof t->err, &t->child);
+    t->jit = jit_compile_native(t->code, t->cache_dir, t->err, sizeof t->err, &t->child);
     atomic_store(&t->state, t->jit ? T_DONE : T_FAILED);
     return NULL;
 }
