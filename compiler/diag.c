@@ -64,6 +64,19 @@ static void render_excerpt(Buf *b, const Source *s, Span sp, int line)
 
 void diag_verror(Diag *D, int severity, Span span, const char *fmt, va_list ap)
 {
+    diag_vmsg(D, severity, D->code, span, fmt, ap);
+}
+
+void diag_error_code(Diag *D, int code, Span span, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vmsg(D, DIAG_ERROR, code, span, fmt, ap);
+    va_end(ap);
+}
+
+void diag_vmsg(Diag *D, int severity, int code, Span span, const char *fmt, va_list ap)
+{
     if (severity == DIAG_ERROR) {
         if (D->nerr >= DIAG_MAX_ERRORS) {
             D->capped = true;
@@ -81,6 +94,7 @@ void diag_verror(Diag *D, int severity, Span span, const char *fmt, va_list ap)
     }
     DiagMsg *m = &D->v[D->n++];
     m->severity = severity;
+    m->code = code;
     m->span = span;
     m->msg = arena_vprintf(D->arena, fmt, ap);
     static const char *const sev[] = { "error", "note", "warning" };

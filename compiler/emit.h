@@ -9,8 +9,38 @@
 #include "model.h"
 #include "diag.h"
 
-/* The C text of the whole model (in the model's arena). */
-const char *emit_model(Model *M, Diag *D);
+/* The kinds of block function the emitter writes. */
+enum BlockKind {
+    BK_UPDATE, BK_THRESH, BK_RESET, BK_ON_PRE, BK_ON_POST, BK_INIT,
+    BK_SUMMED,   /* index: k-th summed variable of the group */
+    BK_EXTRA,    /* index: k-th run_regularly / Poisson input block */
+    BK_PATH,     /* index: k-th named pathway (Group.paths) */
+    BK_CONNECT,  /* index: Connect.index of a generated connect rule */
+    BK_COUNT
+};
+
+/* One function of the generated unit: which group and block it is for, and
+ * its C name (in the model's arena). */
+typedef struct BlockFn {
+    const Group *group;
+    int          kind;      /* BlockKind */
+    int          index;     /* see BlockKind; 0 for the one-per-group kinds */
+    const char  *name;
+} BlockFn;
+
+/* Every block function emitted for a model, in the order written.  The
+ * runtime binds functions from this table only; which blocks exist is
+ * decided here, once. */
+typedef struct BlockTable {
+    BlockFn *v;
+    int      n;
+} BlockTable;
+
+/* The C text of the whole model (in the model's arena); the functions it
+ * defines are appended to *blocks (which may be NULL). */
+const char *emit_model(Model *M, Diag *D, BlockTable *blocks);
+/* The entry of blocks for (group, kind, index), or NULL if none was emitted. */
+const BlockFn *block_find(const BlockTable *blocks, const Group *g, int kind, int index);
 /* Name of a group's block function, e.g. "snn_G_update". */
 const char *emit_fn_name(Arena *A, const Group *g, const char *kind);
 

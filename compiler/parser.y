@@ -606,15 +606,19 @@ Program *parse_program(Arena *Ar, Diag *D, Source *src)
     Pp->D = D;
     Pp->src = src;
     Pp->prog = arena_alloc(Ar, sizeof *Pp->prog);
+    int code = D->code;
+    D->code = DC_SYNTAX;
     yyscan_t sc;
     if (snn_yylex_init_extra(Pp, &sc)) {
         diag_error_nospan(D, "cannot start the scanner");
+        D->code = code;
         return NULL;
     }
     YY_BUFFER_STATE b = snn_yy_scan_bytes(src->text, src->len, sc);
     int rc = snn_yyparse(sc, Pp);
     snn_yy_delete_buffer(b, sc);
     snn_yylex_destroy(sc);
+    D->code = code;
     Pp->prog->decls = (Decl **)Pp->decls.v;
     Pp->prog->ndecls = Pp->decls.n;
     if (rc || D->nerr) return NULL;

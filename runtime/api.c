@@ -1090,7 +1090,7 @@ static int ensure_built(snn_ctx *ctx)
         return set_error(ctx, SNN_ENOMEM, "out of memory while compiling the model");
     }
     double t0 = now();
-    if (!ctx->code) ctx->code = emit_model(ctx->cur.model, ctx->cur.diag);
+    if (!ctx->code) ctx->code = emit_model(ctx->cur.model, ctx->cur.diag, NULL);
     double t1 = now();
     char err[4096];
     jit = jit_compile(ctx->code, err, sizeof err);
@@ -1620,7 +1620,7 @@ const char *snn_generated_code(snn_ctx *ctx)
     pthread_mutex_lock(&compile_lock);
     jmp_buf oom;
     snn_arena_oom_jmp = &oom;
-    if (!setjmp(oom)) ctx->code = emit_model(ctx->cur.model, ctx->cur.diag);
+    if (!setjmp(oom)) ctx->code = emit_model(ctx->cur.model, ctx->cur.diag, NULL);
     snn_arena_oom_jmp = NULL;
     pthread_mutex_unlock(&compile_lock);
     return ctx->code;
