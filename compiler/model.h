@@ -7,6 +7,7 @@
 #ifndef SNN_MODEL_H
 #define SNN_MODEL_H
 
+#include "abi.h"
 #include "ast.h"
 
 enum SymKind {
@@ -82,8 +83,6 @@ typedef struct Block {
 
 enum { G_NEURONS, G_SYNAPSES };
 
-/* Schedule slots (Brian2's default schedule), for blocks that choose one. */
-enum { SL_START, SL_GROUPS, SL_THRESHOLDS, SL_SYNAPSES, SL_RESETS, SL_END };
 
 /* A further, named pathway of a Synapses object (on_pre(NAME) { ... }). */
 typedef struct Pathway {
@@ -98,7 +97,7 @@ typedef struct Pathway {
 /* A block of statements run for every index of a group in a slot every
  * `every` seconds: run_regularly, or a Poisson input onto one variable. */
 typedef struct Extra {
-    int         slot;           /* 3*SL_X + 1 (X), + 0 (before_X), + 2 (after_X) */
+    int         slot;           /* SLOT_POS(SLOT_X, sub), abi.h */
     int         order;
     double      every;          /* seconds; 0 = every step */
     StmtList    stmts;

@@ -580,7 +580,7 @@ static void const_over_dt_block(Sema *S, Group *g)
         pvec_push(S->A, &st, a);
     }
     if (!st.n || S->D->nerr) return;
-    Extra x = { .slot = 3 * SL_START + 0, .order = g->order, .span = g->span };
+    Extra x = { .slot = SLOT_POS(SLOT_START, 0), .order = g->order, .span = g->span };
     x.stmts.v = (Stmt **)st.v;
     x.stmts.n = st.n;
     g->extras = arena_append(S->A, g->extras, g->nextras, sizeof *g->extras);
@@ -896,7 +896,7 @@ static void group_schedule(Sema *S, Group *g, Decl *d)
  * run_regularly, run for every neuron (or synapse) of the group. */
 static void group_run_regularly(Sema *S, Group *g, Item *it)
 {
-    Extra x = { .slot = 3 * SL_START + 1, .span = it->span };
+    Extra x = { .slot = SLOT_POS(SLOT_START, 1), .span = it->span };
     for (int k = 0; k < it->nargs; k++) {
         Arg *a = &it->args[k];
         if (ident_eq(a->name, "dt")) {

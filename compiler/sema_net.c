@@ -529,15 +529,15 @@ double *sema_read_csv_column(Sema *S, const char *file, Span sp, const char *col
  * synapses, resets, end, each also with before_ or after_. */
 bool sema_parse_when(Sema *S, Node *v, int *slot)
 {
-    static const char *const slots[] = { "start", "groups", "thresholds", "synapses", "resets", "end" };
+    static const char *const slots[SLOT_COUNT] = { "start", "groups", "thresholds", "synapses", "resets", "end" };
     if (v->kind == N_NAME || v->kind == N_STR) {
         Ident w = v->name;
         int sub = 1;
         if (w.n > 7 && !memcmp(w.z, "before_", 7)) { sub = 0; w.z += 7; w.n -= 7; }
         else if (w.n > 6 && !memcmp(w.z, "after_", 6)) { sub = 2; w.z += 6; w.n -= 6; }
-        for (int m = 0; m < 6; m++)
+        for (int m = 0; m < SLOT_COUNT; m++)
             if (ident_eq(w, slots[m])) {
-                *slot = 3 * m + sub;
+                *slot = SLOT_POS(m, sub);
                 return true;
             }
     }
@@ -716,7 +716,7 @@ static void decl_poissoninput(Sema *S, Decl *d)
     st->op = '+';
     st->sym = var;
     st->expr = inc;
-    Extra x = { .slot = 3 * SL_SYNAPSES + 1, .span = sp };
+    Extra x = { .slot = SLOT_POS(SLOT_SYNAPSES, 1), .span = sp };
     x.stmts.v = arena_alloc(A, sizeof *x.stmts.v);
     x.stmts.v[0] = st;
     x.stmts.n = 1;
@@ -751,7 +751,7 @@ static void monitor_subexprs(Sema *S, Monitor *m)
         st->op = '=';
         st->sym = h;
         st->expr = n;
-        Extra x = { .slot = m->when_slot >= 0 ? m->when_slot : 3 * SL_START + 1,
+        Extra x = { .slot = m->when_slot >= 0 ? m->when_slot : SLOT_POS(SLOT_START, 1),
                     .order = (m->has_order ? m->order : 0) - 1, .span = s->span };
         x.stmts.v = arena_alloc(S->A, sizeof *x.stmts.v);
         x.stmts.v[0] = st;

@@ -35,6 +35,14 @@ typedef struct snn_args {
 
 typedef snn_i32 (*snn_block_fn)(const snn_args *a);
 
+/* The slots of one time step (Brian2's default schedule), shared by the
+ * compiler, the runtime and snn.h (whose SNN_SLOT_* are their public names).
+ * An object's position in the schedule is SLOT_POS(slot, sub) with sub 0
+ * (before_X), 1 (X) or 2 (after_X). */
+enum { SLOT_START, SLOT_GROUPS, SLOT_THRESHOLDS, SLOT_SYNAPSES, SLOT_RESETS, SLOT_END, SLOT_COUNT };
+#define SLOT_POS(slot, sub) (3 * (slot) + (sub))
+#define SLOT_OF_POS(pos) ((pos) / 3)
+
 /* Random numbers for generated code: uniform in [0,1) and standard normal,
  * keyed by (seed, stream) and counted by (step, index, call site), so they do
  * not depend on evaluation order. */

@@ -36,7 +36,7 @@
 _Static_assert(SNN_SLOT_START == SLOT_START && SNN_SLOT_GROUPS == SLOT_GROUPS &&
                SNN_SLOT_THRESHOLDS == SLOT_THRESHOLDS && SNN_SLOT_SYNAPSES == SLOT_SYNAPSES &&
                SNN_SLOT_RESETS == SLOT_RESETS && SNN_SLOT_END == SLOT_END && SLOT_COUNT == 6,
-               "snn.h slots must match net.h");
+               "snn.h slots must match abi.h");
 
 extern jmp_buf *snn_arena_oom_jmp;
 
@@ -1291,7 +1291,7 @@ static void inject_group(Net *net, InjList *l, size_t due)
      * spikes: record the merged ones instead (later ones see them) */
     for (int k = 0; k < net->nmonitors; k++) {
         RtMonitor *m = net->monitors[k];
-        if (m->kind != RM_SPIKE || m->group != g || m->when.slot / 3 != SLOT_THRESHOLDS) continue;
+        if (m->kind != RM_SPIKE || m->group != g || SLOT_OF_POS(m->when.slot) != SLOT_THRESHOLDS) continue;
         while (m->steps.n && m->steps.v[m->steps.n - 1] == net->step) {
             m->steps.n--;
             m->idx.n--;

@@ -218,7 +218,7 @@ int build_network(Model *M, Jit *jit, Arena *A, uint64_t seed, Net **out)
                 p->post = g->paths[q].post;
                 p->delay_steps = (int)(g->paths[q].delay / M->dt + 0.5);
                 p->queue = calloc((size_t)p->delay_steps + 1, sizeof *p->queue);
-                p->when = (When){ 3 * SLOT_SYNAPSES + 1, g->paths[q].order };
+                p->when = WHEN(SLOT_SYNAPSES, g->paths[q].order);
                 if (!p->name || !p->queue) return SNN_ENOMEM;
             }
         }

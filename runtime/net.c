@@ -560,7 +560,7 @@ int net_run(Net *net, int64_t nsteps)
         for (int k = 0; k < net->nsched; k++) {
             SchedOp *op = &net->sched[k];
             /* user operations run after the objects of their slot */
-            for (; base < op->when.slot / 3; base++)
+            for (; base < SLOT_OF_POS(op->when.slot); base++)
                 if (net->nops) run_ops(net, base);
             run_op(net, op);
         }

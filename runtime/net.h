@@ -21,14 +21,14 @@ bool f64vec_reserve(F64Vec *a, size_t more);
 
 enum { RG_NEURONS, RG_SYNAPSES };
 
-/* Where an object runs in a step: slot = 3*base + 0 (before_X), 1 (X) or 2
- * (after_X), with base one of SLOT_START..SLOT_END; objects of one slot run
- * by order, then by name, as Brian2 sorts them. */
+/* Where an object runs in a step: slot = SLOT_POS(base, sub) (abi.h), with
+ * base one of SLOT_START..SLOT_END; objects of one slot run by order, then
+ * by name, as Brian2 sorts them. */
 typedef struct When {
     int slot;
     int order;
 } When;
-#define WHEN(base, order) ((When){ 3 * (base) + 1, (order) })
+#define WHEN(base, order) ((When){ SLOT_POS(base, 1), (order) })
 
 typedef struct RtGroup RtGroup;
 struct RtGroup {
@@ -102,8 +102,6 @@ typedef struct RtMonitor {
     When         when;
 } RtMonitor;
 
-/* Schedule slots of one time step (Brian2's default schedule). */
-enum { SLOT_START, SLOT_GROUPS, SLOT_THRESHOLDS, SLOT_SYNAPSES, SLOT_RESETS, SLOT_END, SLOT_COUNT };
 
 typedef struct Net Net;
 /* A user operation run in a slot every `every` steps (Brian2's
