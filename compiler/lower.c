@@ -99,7 +99,7 @@ static bool lower_summed(Model *M, Group *g, Diag *D)
         }
         if (!dim_eq(target->dim, s->dim)) {
             char a[64], b[64];
-            diag_error(D, s->span, "'%s' has unit %s but %s.%s has unit %s", s->name, dim_name(s->dim, a, sizeof a),
+            diag_error_code(D, DC_UNITS, s->span, "'%s' has unit %s but %s.%s has unit %s", s->name, dim_name(s->dim, a, sizeof a),
                        tg->name, target->name, dim_name(target->dim, b, sizeof b));
             return false;
         }

@@ -83,7 +83,7 @@ static bool eval_unit(Sema *S, Node *n, Dim *out, uint8_t *type)
     switch (n->kind) {
     case N_NUM:
         if (n->num != 1) {
-            diag_error(S->D, n->span, "a unit must be a unit name or 1 (dimensionless), not '%s'",
+            diag_error_code(S->D, DC_UNITS, n->span, "a unit must be a unit name or 1 (dimensionless), not '%s'",
                        sema_spantext(S, n->span));
             return false;
         }
@@ -108,8 +108,8 @@ static bool eval_unit(Sema *S, Node *n, Dim *out, uint8_t *type)
             for (size_t k = 0; k < cnt; k++) names[k] = tab[k].name;
             const char *name = ident_dup(S->A, n->name);
             const char *sug = diag_suggest(name, names, (int)cnt);
-            if (sug) diag_error(S->D, n->span, "unknown unit '%s'; did you mean '%s'?", name, sug);
-            else diag_error(S->D, n->span, "unknown unit '%s' (expected a unit such as volt, amp, siemens, "
+            if (sug) diag_error_code(S->D, DC_UNITS, n->span, "unknown unit '%s'; did you mean '%s'?", name, sug);
+            else diag_error_code(S->D, DC_UNITS, n->span, "unknown unit '%s' (expected a unit such as volt, amp, siemens, "
                             "second, 1, boolean or integer)", name);
             return false;
         }
@@ -126,7 +126,7 @@ static bool eval_unit(Sema *S, Node *n, Dim *out, uint8_t *type)
             for (int q = 1; q <= DIM_DEN; q++)
                 if (fabs(p * q - nearbyint(p * q)) < 1e-9 && dim_pow(a, (int)nearbyint(p * q), q, out))
                     return true;
-            diag_error(S->D, n->span, "cannot raise a unit to the power %g", p);
+            diag_error_code(S->D, DC_UNITS, n->span, "cannot raise a unit to the power %g", p);
             return false;
         }
         if (!eval_unit(S, n->b, &b, &t)) return false;
@@ -134,7 +134,7 @@ static bool eval_unit(Sema *S, Node *n, Dim *out, uint8_t *type)
         return true;
     }
     }
-    diag_error(S->D, n->span, "this is not a unit");
+    diag_error_code(S->D, DC_UNITS, n->span, "this is not a unit");
     return false;
 }
 
@@ -255,7 +255,7 @@ static void apply_override(Sema *S, const Override *ov)
         else diag_error(S->D, d->name_span, "the model has no constant '%s'", name);
     } else if (sema_check_expr(&sc, d->expr)) {
         if (!dim_eq(d->expr->dim, c->dim))
-            diag_error(S->D, d->expr->span, "'%s' %s in the model, but the new value '%s' %s",
+            diag_error_code(S->D, DC_UNITS, d->expr->span, "'%s' %s in the model, but the new value '%s' %s",
                        c->name, sema_hasunit(S, c->dim), sema_spantext(S, d->expr->span), sema_hasunit(S, d->expr->dim));
         else if (!sema_const_value(d->expr, &v))
             diag_error(S->D, d->expr->span, "the new value must be computed from numbers, units and constants");
@@ -610,7 +610,7 @@ static void check_equations(Sema *S, Group *g, Item *it)
         Dim want = e->kind == EQ_DIFF ? dim_div(v->dim, DIM_SECOND) : v->dim;
         if (!dim_eq(e->expr->dim, want)) {
             if (e->kind == EQ_DIFF)
-                diag_error(S->D, e->expr->span, "the right-hand side of 'd%s/dt' must have unit %s (the unit of "
+                diag_error_code(S->D, DC_UNITS, e->expr->span, "the right-hand side of 'd%s/dt' must have unit %s (the unit of "
                            "%s per second), but '%s' %s%s", v->name, sema_dimstr(S, want), v->name,
                            sema_spantext(S, e->expr->span), sema_hasunit(S, e->expr->dim),
                            dim_eq(e->expr->dim, v->dim) && rate_unit(S, e->unit)
@@ -618,7 +618,7 @@ static void check_equations(Sema *S, Group *g, Item *it)
                                               v->name, v->name)
                                : "");
             else
-                diag_error(S->D, e->expr->span, "subexpression '%s' is declared as %s, but '%s' %s",
+                diag_error_code(S->D, DC_UNITS, e->expr->span, "subexpression '%s' is declared as %s, but '%s' %s",
                            v->name, sema_dimword(S, want), sema_spantext(S, e->expr->span), sema_hasunit(S, e->expr->dim));
         }
         const Node *r;
@@ -779,7 +779,7 @@ static void check_stmts(Sema *S, Group *g, StmtList *sl, const char *what, bool 
                 double val;
                 list_element(st->expr, list, list->args[m]->dim, 0, &d, &val);
                 if (!dim_eq(d, v->dim)) {
-                    diag_error(S->D, list->args[m]->span, "'%s' %s, but this value %s (with the unit after "
+                    diag_error_code(S->D, DC_UNITS, list->args[m]->span, "'%s' %s, but this value %s (with the unit after "
                                "the list)", v->name, sema_hasunit(S, v->dim), sema_hasunit(S, d));
                     ok = false;
                 }
@@ -791,10 +791,10 @@ static void check_stmts(Sema *S, Group *g, StmtList *sl, const char *what, bool 
         if (st->op == '*' || st->op == '/') want = DIM_NONE;
         if (!dim_eq(st->expr->dim, want)) {
             if (st->op == '*' || st->op == '/')
-                diag_error(S->D, st->expr->span, "'%s %c= ...' needs a dimensionless factor, but '%s' has unit %s",
+                diag_error_code(S->D, DC_UNITS, st->expr->span, "'%s %c= ...' needs a dimensionless factor, but '%s' has unit %s",
                            v->name, st->op, sema_spantext(S, st->expr->span), sema_dimstr(S, st->expr->dim));
             else
-                diag_error(S->D, st->span, "dimension mismatch in '%s': '%s' %s, but '%s' %s",
+                diag_error_code(S->D, DC_UNITS, st->span, "dimension mismatch in '%s': '%s' %s, but '%s' %s",
                            sema_spantext(S, st->span), sema_spantext(S, st->var_span), sema_hasunit(S, v->dim),
                            sema_spantext(S, st->expr->span), sema_hasunit(S, st->expr->dim));
         }

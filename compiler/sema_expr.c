@@ -261,7 +261,7 @@ bool sema_const_value(const Node *n, double *out)
 static bool need_none(Scope *sc, Node *call, Node *arg)
 {
     if (dim_is_none(arg->dim)) return true;
-    diag_error(sc->S->D, arg->span, "function '%s' needs a dimensionless argument, but '%s' has unit %s",
+    diag_error_code(sc->S->D, DC_UNITS, arg->span, "function '%s' needs a dimensionless argument, but '%s' has unit %s",
                call->sym->name, sema_spantext(sc->S, arg->span), sema_dimstr(sc->S, arg->dim));
     return false;
 }
@@ -338,7 +338,7 @@ static bool check_call(Scope *sc, Node *n)
         for (int k = 0; k < n->nargs; k++)
             if (!dim_eq(n->args[k]->dim, uf->params[k]->dim)) {
                 dims_ok = false;
-                diag_error(S->D, n->args[k]->span, "argument %d of '%s' must have unit %s, but '%s' %s",
+                diag_error_code(S->D, DC_UNITS, n->args[k]->span, "argument %d of '%s' must have unit %s, but '%s' %s",
                            k + 1, uf->name, sema_dimstr(S, uf->params[k]->dim), sema_spantext(S, n->args[k]->span),
                            sema_hasunit(S, n->args[k]->dim));
                 continue;
@@ -353,7 +353,7 @@ static bool check_call(Scope *sc, Node *n)
     switch (fn) {
     case FN_SQRT:
         if (!dim_pow(n->args[0]->dim, 1, 2, &n->dim)) {
-            diag_error(S->D, n->span, "sqrt of unit %s has no whole unit", sema_dimstr(S, n->args[0]->dim));
+            diag_error_code(S->D, DC_UNITS, n->span, "sqrt of unit %s has no whole unit", sema_dimstr(S, n->args[0]->dim));
             return false;
         }
         return true;
@@ -367,7 +367,7 @@ static bool check_call(Scope *sc, Node *n)
     case FN_CLIP:
         for (int k = 1; k < 3; k++)
             if (!dim_eq(n->args[k]->dim, n->args[0]->dim)) {
-                diag_error(S->D, n->args[k]->span, "the bounds of clip must have the unit of '%s' (%s), but '%s' %s",
+                diag_error_code(S->D, DC_UNITS, n->args[k]->span, "the bounds of clip must have the unit of '%s' (%s), but '%s' %s",
                            sema_spantext(S, n->args[0]->span), sema_dimword(S, n->args[0]->dim),
                            sema_spantext(S, n->args[k]->span), sema_hasunit(S, n->args[k]->dim));
                 return false;
@@ -391,7 +391,7 @@ static bool same_dims(Scope *sc, Node *n)
 {
     if (dim_eq(n->a->dim, n->b->dim)) return true;
     Sema *S = sc->S;
-    diag_error(S->D, n->span, "dimension mismatch in '%s': %s vs %s ('%s' is %s, '%s' is %s)",
+    diag_error_code(S->D, DC_UNITS, n->span, "dimension mismatch in '%s': %s vs %s ('%s' is %s, '%s' is %s)",
                sema_spantext(S, n->span), sema_dimword(S, n->a->dim), sema_dimword(S, n->b->dim),
                sema_spantext(S, n->a->span), sema_dimword(S, n->a->dim), sema_spantext(S, n->b->span),
                sema_dimword(S, n->b->dim));
@@ -500,7 +500,7 @@ bool sema_check_expr(Scope *sc, Node *n)
             return true;
         case OP_POW: {
             if (!dim_is_none(n->b->dim)) {
-                diag_error(S->D, n->b->span, "the exponent '%s' must be dimensionless, but has unit %s",
+                diag_error_code(S->D, DC_UNITS, n->b->span, "the exponent '%s' must be dimensionless, but has unit %s",
                            sema_spantext(S, n->b->span), sema_dimstr(S, n->b->dim));
                 return false;
             }
@@ -511,7 +511,7 @@ bool sema_check_expr(Scope *sc, Node *n)
             }
             double p;
             if (!sema_const_value(n->b, &p)) {
-                diag_error(S->D, n->b->span, "'%s' has unit %s, so its exponent must be a constant number, "
+                diag_error_code(S->D, DC_UNITS, n->b->span, "'%s' has unit %s, so its exponent must be a constant number, "
                            "not '%s'", sema_spantext(S, n->a->span), sema_dimstr(S, n->a->dim),
                            sema_spantext(S, n->b->span));
                 return false;
@@ -521,7 +521,7 @@ bool sema_check_expr(Scope *sc, Node *n)
                 if (fabs(pq - nearbyint(pq)) < 1e-9 && dim_pow(n->a->dim, (int)nearbyint(pq), q, &n->dim))
                     return true;
             }
-            diag_error(S->D, n->span, "cannot raise unit %s to the power %g", sema_dimstr(S, n->a->dim), p);
+            diag_error_code(S->D, DC_UNITS, n->span, "cannot raise unit %s to the power %g", sema_dimstr(S, n->a->dim), p);
             return false;
         }
         }
@@ -537,7 +537,7 @@ bool sema_check_dim(Scope *sc, Node *n, Dim want, const char *what)
     if (!sema_check_expr(sc, n)) return false;
     if (dim_eq(n->dim, want)) return true;
     Sema *S = sc->S;
-    diag_error(S->D, n->span, "%s must have unit %s, but '%s' %s", what, sema_dimstr(S, want),
+    diag_error_code(S->D, DC_UNITS, n->span, "%s must have unit %s, but '%s' %s", what, sema_dimstr(S, want),
                sema_spantext(S, n->span), sema_hasunit(S, n->dim));
     return false;
 }

@@ -201,7 +201,7 @@ void sema_synapse_connect(Sema *S, Group *g, Item *it)
         if (cond && sema_check_cond(&sc, cond, "the connection condition")) c.cond = cond;
         if (p && sema_check_expr(&sc, p)) {
             if (!dim_is_none(p->dim))
-                diag_error(S->D, p->span, "p must be a dimensionless probability, not %s", sema_dimstr(S, p->dim));
+                diag_error_code(S->D, DC_UNITS, p->span, "p must be a dimensionless probability, not %s", sema_dimstr(S, p->dim));
             c.p = p;
         }
         if (nn && sema_check_expr(&sc, nn)) c.nsyn = nn;

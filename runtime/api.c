@@ -496,13 +496,12 @@ static bool assemble(snn_ctx *ctx, Str *s, size_t *starts)
     return !s->oom;
 }
 
-/* Which error code a failed check gets: units if any message is about units
- * or dimensions. */
+/* Which status code a failed check gets, from the codes its errors were
+ * raised with: units if any error is about dimensions. */
 static int sema_code(Diag *D)
 {
     for (int k = 0; k < D->n; k++)
-        if (D->v[k].severity == DIAG_ERROR && (strstr(D->v[k].msg, "unit") || strstr(D->v[k].msg, "dimension")))
-            return SNN_EUNITS;
+        if (D->v[k].severity == DIAG_ERROR && D->v[k].code == DC_UNITS) return SNN_EUNITS;
     return SNN_ESEMA;
 }
 
