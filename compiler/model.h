@@ -161,6 +161,7 @@ struct Group {
     Group      *src, *tgt;
     StmtList    on_pre, on_post;
     Node       *delay;          /* homogeneous pathway delay */
+    double      delay_s;        /* ... folded to seconds (compile_fold_delays) */
     Sym        *delay_var;      /* heterogeneous: per-synapse 'delay' variable */
     Connect    *connects;
     int         nconnects;
@@ -181,7 +182,6 @@ struct Group {
     Sym       **summed;         /* synapses: (summed) subexpressions ... */
     Sym       **summed_target;  /*   ... and the variables they set (views) */
     int         nsummed;
-    const char *build_error;    /* set when building the network fails */
     /* lowered blocks (IR) */
     Block       update;         /* state update */
 };

@@ -1,26 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /* This file contains the step from a checked, compiled model to a runtime
- * network: groups with their arrays and block functions, synapses with their
- * connectivity, monitors, constants, and the initial values. */
+ * network: groups with their arrays and block functions (bound by the names
+ * in the emitter's BlockTable), synapses with their connectivity, monitors,
+ * constants, and the initial values.  It reads the model and never
+ * allocates in its arena. */
 #include "build.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "snn.h"
-#include "../compiler/emit.h"
-#include "../compiler/sema.h"
 
 static int cmp_group_name(const void *a, const void *b)
 {
     return strcmp((*(RtGroup *const *)a)->name, (*(RtGroup *const *)b)->name);
-}
-
-static snn_block_fn block(Jit *jit, Arena *A, const Group *g, const char *kind)
-{
-    return (snn_block_fn)jit_symbol(jit, emit_fn_name(A, g, kind));
 }
 
 /* push callback of generated connect code: one synapse i -> j. */
@@ -52,8 +49,21 @@ static int connect_pconst(Net *net, RtGroup *s, double p)
     return SNN_OK;
 }
 
+/* Record a build error about the object at span. */
+static int build_fail(BuildError *err, Span span, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int build_fail(BuildError *err, Span span, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    err->span = span;
+    err->set = true;
+    return SNN_ESEMA;
+}
+
 /* Make the synapses of every connect(...) of g, in order. */
-static int connect_all(Net *net, RtGroup *r, Group *g, Jit *jit, Arena *A)
+static int connect_all(Net *net, RtGroup *r, const Group *g, const BlockTable *B, Jit *jit, BuildError *err)
 {
     for (int c = 0; c < g->nconnects; c++) {
         Connect *cn = &g->connects[c];
@@ -64,7 +74,8 @@ static int connect_all(Net *net, RtGroup *r, Group *g, Jit *jit, Arena *A)
             int rc = connect_pconst(net, r, cn->pconst);
             if (rc) return rc;
         } else {
-            snn_block_fn fn = (snn_block_fn)jit_symbol(jit, arena_printf(A, "snn_%s_connect%d", g->name, cn->index));
+            const BlockFn *b = block_find(B, g, BK_CONNECT, cn->index);
+            snn_block_fn fn = b ? (snn_block_fn)jit_symbol(jit, b->name) : NULL;
             if (!fn) return SNN_EJIT;
             snn_args a;
             memset(&a, 0, sizeof a);
@@ -80,52 +91,67 @@ static int connect_all(Net *net, RtGroup *r, Group *g, Jit *jit, Arena *A)
             a.push = push_pair;
             snn_i32 rc = fn(&a);
             if (rc == -1) return SNN_ENOMEM;
-            if (rc < -1) {
-                g->build_error = arena_printf(A, "%s: connect(j=...) gives a target index outside 0..%lld for i = %d "
-                                           "(add skip_if_invalid=True to skip such pairs)", g->name,
-                                           (long long)r->tgt->n - 1, -rc - 1);
-                return SNN_ESEMA;
-            }
+            if (rc < -1)
+                return build_fail(err, g->span, "%s: connect(j=...) gives a target index outside 0..%lld for i = %d "
+                                  "(add skip_if_invalid=True to skip such pairs)", g->name,
+                                  (long long)r->tgt->n - 1, -rc - 1);
         }
         if (r->pre.n > INT32_MAX / 2) return SNN_ENOMEM;
     }
     return SNN_OK;
 }
 
-/* Point a group's block functions at the code in jit; false if one is
- * missing.  Used when building, and when the optimising tier's code
- * replaces libtcc's between two steps. */
-static bool bind_blocks(RtGroup *r, const Group *g, Jit *jit, Arena *A)
+/* Point a group's block functions at the code in jit, for every function
+ * the emitter wrote for g (connect rules excepted: they run once, in
+ * connect_all); false if jit lacks one.  Used when building, and when the
+ * optimising tier's code replaces libtcc's between two steps. */
+static bool bind_blocks(RtGroup *r, const Group *g, const BlockTable *B, Jit *jit)
 {
-    r->update = block(jit, A, g, "update");
-    r->thresh = g->threshold ? block(jit, A, g, "thresh") : NULL;
-    r->reset = g->reset.n ? block(jit, A, g, "reset") : NULL;
-    r->on_pre = g->on_pre.n ? block(jit, A, g, "on_pre") : NULL;
-    r->on_post = g->on_post.n ? block(jit, A, g, "on_post") : NULL;
-    r->init = g->ninits ? block(jit, A, g, "init") : NULL;
-    bool ok = (!g->threshold || r->thresh) && (!g->reset.n || r->reset) && (!g->on_pre.n || r->on_pre) &&
-              (!g->on_post.n || r->on_post) && (!g->ninits || r->init);
-    for (int q = 0; q < r->nextras; q++) {
-        r->extras[q].fn = (snn_block_fn)jit_symbol(jit, arena_printf(A, "snn_%s_extra%d", g->name, q));
-        ok &= r->extras[q].fn != NULL;
+    r->update = r->thresh = r->reset = r->on_pre = r->on_post = r->init = NULL;
+    for (int q = 0; q < r->nextras; q++) r->extras[q].fn = NULL;
+    for (int q = 0; q < r->nsummed; q++) r->summed[q] = NULL;
+    for (int q = 0; q < r->npaths; q++) r->paths[q].fn = NULL;
+    bool ok = true;
+    for (int k = 0; k < B->n; k++) {
+        const BlockFn *b = &B->v[k];
+        if (b->group != g || b->kind == BK_CONNECT) continue;
+        snn_block_fn fn = (snn_block_fn)jit_symbol(jit, b->name);
+        ok &= fn != NULL;
+        switch (b->kind) {
+        case BK_UPDATE: r->update = fn; break;
+        case BK_THRESH: r->thresh = fn; break;
+        case BK_RESET: r->reset = fn; break;
+        case BK_ON_PRE: r->on_pre = fn; break;
+        case BK_ON_POST: r->on_post = fn; break;
+        case BK_INIT: r->init = fn; break;
+        case BK_SUMMED:
+            if (b->index < r->nsummed) r->summed[b->index] = fn;
+            else ok = false;
+            break;
+        case BK_EXTRA:
+            if (b->index < r->nextras) r->extras[b->index].fn = fn;
+            else ok = false;
+            break;
+        case BK_PATH:
+            if (b->index < r->npaths) r->paths[b->index].fn = fn;
+            else ok = false;
+            break;
+        default: ok = false; break;
+        }
     }
-    for (int q = 0; q < r->nsummed; q++) {
-        r->summed[q] = (snn_block_fn)jit_symbol(jit, arena_printf(A, "snn_%s_summed%d", g->name, q));
-        ok &= r->summed[q] != NULL;
-    }
-    for (int q = 0; q < r->npaths; q++) {
-        r->paths[q].fn = (snn_block_fn)jit_symbol(jit, arena_printf(A, "snn_%s_path_%s", g->name, g->paths[q].name));
-        ok &= r->paths[q].fn != NULL;
-    }
+    /* the runtime calls every extra, summed and pathway function it has */
+    for (int q = 0; q < r->nextras; q++) ok &= r->extras[q].fn != NULL;
+    for (int q = 0; q < r->nsummed; q++) ok &= r->summed[q] != NULL;
+    for (int q = 0; q < r->npaths; q++) ok &= r->paths[q].fn != NULL;
     return ok;
 }
 
-bool build_rebind(Net *net, Model *M, Jit *jit, Arena *A)
+bool build_rebind(Net *net, const Model *M, const BlockTable *B, Jit *jit)
 {
     bool ok = true;
     for (int k = 0; k < M->ngroups; k++) {
         RtGroup *r = net_find_group(net, M->groups[k]->name);
-        ok = ok && r && bind_blocks(r, M->groups[k], jit, A);
+        ok = ok && r && bind_blocks(r, M->groups[k], B, jit);
     }
     return ok;
 }
@@ -162,31 +188,25 @@ static int make_generator(RtGroup *r, const Group *g, double dt)
     return SNN_OK;
 }
 
-int build_network(Model *M, Jit *jit, Arena *A, uint64_t seed, Net **out)
+/* The groups of M, in model order in rt[], with their block functions and
+ * synapses. */
+static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit, RtGroup **rt, BuildError *err)
 {
-    /* 'seed = N' in the model applies unless a seed was given (--seed) */
-    Net *net = net_new(M->dt, seed == 0 && M->has_seed ? M->seed : seed);
-    if (!net) return SNN_ENOMEM;
-    *out = net;
-    net->nconsts = M->nconsts;
-    net->consts = calloc((size_t)M->nconsts + 1, sizeof *net->consts);
-    net->const_names = calloc((size_t)M->nconsts + 1, sizeof *net->const_names);
-    if (!net->consts || !net->const_names) return SNN_ENOMEM;
-    for (int k = 0; k < M->nconsts; k++) {
-        net->consts[k] = M->consts[k]->value;
-        net->const_names[k] = strdup(M->consts[k]->name);
-    }
-    RtGroup **rt = arena_alloc(A, sizeof *rt * (size_t)(M->ngroups + 1));
     for (int k = 0; k < M->ngroups; k++) {
-        Group *g = M->groups[k];
-        char **names = arena_alloc(A, sizeof *names * (size_t)(g->nvars + 1));
-        double *init = arena_alloc(A, sizeof *init * (size_t)(g->nvars + 1));
-        for (int v = 0; v < g->nvars; v++) {
-            names[v] = (char *)g->vars[v]->name;
-            init[v] = g->vars[v]->role == VR_LASTSPIKE ? -1e4 : g->vars[v]->role == VR_NOTREF ? 1.0 : 0.0;
+        const Group *g = M->groups[k];
+        char **names = calloc((size_t)g->nvars + 1, sizeof *names);
+        double *init = calloc((size_t)g->nvars + 1, sizeof *init);
+        RtGroup *r = NULL;
+        if (names && init) {
+            for (int v = 0; v < g->nvars; v++) {
+                names[v] = (char *)g->vars[v]->name;
+                init[v] = g->vars[v]->role == VR_LASTSPIKE ? -1e4 : g->vars[v]->role == VR_NOTREF ? 1.0 : 0.0;
+            }
+            r = net_add_group(net, g->name, g->kind == G_NEURONS ? RG_NEURONS : RG_SYNAPSES,
+                              g->kind == G_NEURONS ? g->N : 0, g->nvars, names, init);
         }
-        RtGroup *r = net_add_group(net, g->name, g->kind == G_NEURONS ? RG_NEURONS : RG_SYNAPSES,
-                                   g->kind == G_NEURONS ? g->N : 0, g->nvars, names, init);
+        free(names);
+        free(init);
         if (!r) return SNN_ENOMEM;
         rt[k] = r;
         /* schedule: Brian2's defaults shifted by the group's order */
@@ -231,23 +251,25 @@ int build_network(Model *M, Jit *jit, Arena *A, uint64_t seed, Net **out)
             if (!r->summed) return SNN_ENOMEM;
             r->nsummed = g->nsummed;
         }
-        if (!bind_blocks(r, g, jit, A)) return SNN_EJIT;
+        if (!bind_blocks(r, g, B, jit)) return SNN_EJIT;
         if (g->kind == G_SYNAPSES) {
             r->src = rt[g->src->index];
             r->tgt = rt[g->tgt->index];
             r->delay_var = g->delay_var ? g->delay_var->var_index : -1;
-            if (g->delay) {
-                double d;
-                sema_const_value(g->delay, &d);
-                r->delay_steps = (int)(d / M->dt + 0.5);
-            }
-            int rc = connect_all(net, r, g, jit, A);
+            if (g->delay) r->delay_steps = (int)(g->delay_s / M->dt + 0.5);
+            int rc = connect_all(net, r, g, B, jit, err);
             if (rc) return rc;
             if (!net_finish_synapses(r)) return SNN_ENOMEM;
         }
     }
+    return SNN_OK;
+}
+
+/* The monitors of M, recording the groups rt[] made for M's groups. */
+static int build_monitors(Net *net, const Model *M, RtGroup **rt, BuildError *err)
+{
     for (int k = 0; k < M->nmonitors; k++) {
-        Monitor *m = M->monitors[k];
+        const Monitor *m = M->monitors[k];
         int kind = m->kind == MON_SPIKE ? RM_SPIKE : m->kind == MON_RATE ? RM_RATE : RM_STATE;
         RtMonitor *r = net_add_monitor(net, m->name, kind, rt[m->group->index]);
         if (!r) return SNN_ENOMEM;
@@ -269,17 +291,39 @@ int build_network(Model *M, Jit *jit, Arena *A, uint64_t seed, Net **out)
             }
             for (int64_t q = 0; q < n; q++) {
                 r->rec[q] = m->record_all ? (int32_t)q : m->record[q];
-                if (r->rec[q] >= r->group->n) {
-                    m->group->build_error = arena_printf(A, "%s records index %d, but %s has only %lld", m->name,
-                                                         r->rec[q], m->group->name, (long long)r->group->n);
-                    return SNN_ESEMA;
-                }
+                if (r->rec[q] >= r->group->n)
+                    return build_fail(err, m->span, "%s records index %d, but %s has only %lld", m->name,
+                                      r->rec[q], m->group->name, (long long)r->group->n);
             }
         }
     }
+    return SNN_OK;
+}
+
+int build_network(const Model *M, const BlockTable *B, Jit *jit, uint64_t seed, Net **out, BuildError *err)
+{
+    err->set = false;
+    err->msg[0] = 0;
+    /* 'seed = N' in the model applies unless a seed was given (--seed) */
+    Net *net = net_new(M->dt, seed == 0 && M->has_seed ? M->seed : seed);
+    if (!net) return SNN_ENOMEM;
+    *out = net;
+    net->nconsts = M->nconsts;
+    net->consts = calloc((size_t)M->nconsts + 1, sizeof *net->consts);
+    net->const_names = calloc((size_t)M->nconsts + 1, sizeof *net->const_names);
+    if (!net->consts || !net->const_names) return SNN_ENOMEM;
+    for (int k = 0; k < M->nconsts; k++) {
+        net->consts[k] = M->consts[k]->value;
+        net->const_names[k] = strdup(M->consts[k]->name);
+    }
+    RtGroup **rt = calloc((size_t)M->ngroups + 1, sizeof *rt);
+    if (!rt) return SNN_ENOMEM;
+    int rc = build_groups(net, M, B, jit, rt, err);
+    if (!rc) rc = build_monitors(net, M, rt, err);
+    free(rt);
+    if (rc) return rc;
     if (net_init(net)) return SNN_ENOMEM;
     /* Brian2 runs the objects of one slot in name order */
     qsort(net->groups, (size_t)net->ngroups, sizeof *net->groups, cmp_group_name);
     return SNN_OK;
 }
-

@@ -4,19 +4,30 @@
 #ifndef SNN_BUILD_H
 #define SNN_BUILD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
-#include "../compiler/model.h"
+#include "emit.h"
+#include "model.h"
 #include "jit.h"
 #include "net.h"
 
-/* Build the network of model M whose code is compiled in jit.  On success
- * *out is the network (owned by the caller) and SNN_OK is returned; on
- * failure an SNN_E* code, and *out may hold a partial network to free. */
-int build_network(Model *M, Jit *jit, Arena *A, uint64_t seed, Net **out);
-/* Point every block function of net (built from M) at the code in jit;
- * false if jit lacks a function (then some may point at jit, so jit must
- * live as long as net either way). */
-bool build_rebind(Net *net, Model *M, Jit *jit, Arena *A);
+/* Why a model could not be built: a message about the object at span. */
+typedef struct BuildError {
+    bool set;
+    Span span;               /* of the group or monitor at fault */
+    char msg[512];
+} BuildError;
+
+/* Build the network of model M whose code (with the functions listed in B)
+ * is compiled in jit.  On success *out is the network (owned by the
+ * caller) and SNN_OK is returned; on failure an SNN_E* code (SNN_ESEMA with
+ * *err set when the model cannot be built as written), and *out may hold a
+ * partial network to free.  M is only read. */
+int build_network(const Model *M, const BlockTable *B, Jit *jit, uint64_t seed, Net **out, BuildError *err);
+/* Point every block function of net (built from M) at the code in jit, by
+ * the names in B; false if jit lacks a function (then some may point at
+ * jit, so jit must live as long as net either way).  Allocates nothing. */
+bool build_rebind(Net *net, const Model *M, const BlockTable *B, Jit *jit);
 
 #endif

@@ -35,68 +35,6 @@
 #define HEADER (8 + 4 + 4 + 8)
 
 /* {====================================================================
- * Pending external spikes
- * ===================================================================== */
-
-void injections_free(Injections *inj)
-{
-    for (int k = 0; k < inj->n; k++) {
-        free(inj->v[k].group);
-        free(inj->v[k].idx);
-        free(inj->v[k].step);
-    }
-    free(inj->v);
-    inj->v = NULL;
-    inj->n = 0;
-}
-
-static InjList *inj_list(Injections *inj, const char *group)
-{
-    for (int k = 0; k < inj->n; k++)
-        if (!strcmp(inj->v[k].group, group)) return &inj->v[k];
-    InjList *v = realloc(inj->v, sizeof *v * (size_t)(inj->n + 1));
-    if (!v) return NULL;
-    inj->v = v;
-    InjList *l = &v[inj->n];
-    memset(l, 0, sizeof *l);
-    size_t len = strlen(group) + 1;
-    l->group = malloc(len);
-    if (!l->group) return NULL;
-    memcpy(l->group, group, len);
-    inj->n++;
-    return l;
-}
-
-static bool inj_reserve(InjList *l, size_t n)
-{
-    if (n <= l->cap) return true;
-    size_t cap = l->cap ? l->cap : 16;
-    while (cap < n) cap *= 2;
-    int32_t *i = realloc(l->idx, cap * sizeof *i);
-    if (!i) return false;
-    l->idx = i;
-    int64_t *s = realloc(l->step, cap * sizeof *s);
-    if (!s) return false;
-    l->step = s;
-    l->cap = cap;
-    return true;
-}
-
-bool injections_add(Injections *inj, const char *group, int32_t idx, int64_t step)
-{
-    InjList *l = inj_list(inj, group);
-    if (!l || !inj_reserve(l, l->n + 1)) return false;
-    size_t at = l->n;
-    while (at > 0 && (l->step[at - 1] > step || (l->step[at - 1] == step && l->idx[at - 1] > idx))) at--;
-    memmove(l->idx + at + 1, l->idx + at, (l->n - at) * sizeof *l->idx);
-    memmove(l->step + at + 1, l->step + at, (l->n - at) * sizeof *l->step);
-    l->idx[at] = idx;
-    l->step[at] = step;
-    l->n++;
-    return true;
-}
-
-/* {====================================================================
  * Writing
  * ===================================================================== */
 
@@ -284,13 +222,6 @@ int snapshot_verify(const unsigned char *p, size_t size, char *err, size_t errle
         return -1;
     }
     return 0;
-}
-
-uint64_t snapshot_seed(const unsigned char *p)
-{
-    uint64_t seed;
-    memcpy(&seed, p + HEADER + 16, 8);
-    return seed;
 }
 
 /* {====================================================================

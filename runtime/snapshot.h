@@ -11,25 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "inject.h"
 #include "net.h"
-
-/* Spikes added from outside (snn_add_spikes) that have not happened yet, for
- * one neuron group, sorted by step. */
-typedef struct InjList {
-    char    *group;
-    int32_t *idx;
-    int64_t *step;
-    size_t   n, cap;
-} InjList;
-
-typedef struct Injections {
-    InjList *v;
-    int      n;
-} Injections;
-
-void injections_free(Injections *inj);
-/* Add spike (idx, step) to group's list, keeping it sorted; false on OOM. */
-bool injections_add(Injections *inj, const char *group, int32_t idx, int64_t step);
 
 /* Encode net's state and the pending spikes as a malloc'ed byte image;
  * NULL on out of memory. */
@@ -48,7 +31,5 @@ enum {
  * partly restored). */
 int snapshot_restore(Net *net, Injections *inj, const unsigned char *p, size_t size, int mode, char *err,
                      size_t errlen);
-/* The seed stored in a verified image. */
-uint64_t snapshot_seed(const unsigned char *p);
 
 #endif

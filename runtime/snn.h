@@ -119,6 +119,16 @@ SNN_API const char *snn_model_source(snn_ctx *ctx);
 #define SNN_NATIVE_BACKGROUND 1
 #define SNN_NATIVE_WAIT       2
 SNN_API int snn_set_native(snn_ctx *ctx, int mode);
+/* What became of the optimising tier of the built network.  A failure is
+ * also passed to the error callback as a "note: ..." line (the network then
+ * keeps running libtcc's code, with the same results).  *message (if not
+ * NULL) says why or since when; owned by the context. */
+#define SNN_NATIVE_PENDING    3   /* the system C compiler still runs */
+#define SNN_NATIVE_INSTALLED  4   /* the optimised code runs */
+#define SNN_NATIVE_FAILED     5   /* it could not be used; *message says why */
+/* Returns SNN_NATIVE_OFF (not asked for, or no network built yet),
+ * SNN_NATIVE_PENDING, SNN_NATIVE_INSTALLED or SNN_NATIVE_FAILED. */
+SNN_API int snn_native_status(snn_ctx *ctx, const char **message);
 
 /* Compile the model and build the network, or rebuild it after a change
  * (keeping time, state of the objects that still exist, and recorded data).

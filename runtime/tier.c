@@ -57,9 +57,11 @@ Tier *tier_start(const char *code, const char *cache_dir)
     return t;
 }
 
-static bool install(Tier *t, Net *net, Model *M, Arena *A)
+/* Switch net's block functions to the optimised code; on failure net keeps
+ * running the code it had (build_rebind leaves it consistent). */
+static bool install(Tier *t, Net *net, const Model *M, const BlockTable *B)
 {
-    if (!build_rebind(net, M, t->jit, A)) {
+    if (!build_rebind(net, M, B, t->jit)) {
         snprintf(t->err, sizeof t->err, "the optimised code lacks a block function");
         atomic_store(&t->state, T_FAILED);
         return false;
@@ -68,27 +70,33 @@ static bool install(Tier *t, Net *net, Model *M, Arena *A)
     return true;
 }
 
-bool tier_poll(Tier *t, Net *net, Model *M, Arena *A)
+bool tier_poll(Tier *t, Net *net, const Model *M, const BlockTable *B)
 {
     int st = atomic_load(&t->state);
-    if (st == T_DONE) return install(t, net, M, A);
+    if (st == T_DONE) return install(t, net, M, B);
     return st != T_RUNNING;
 }
 
-bool tier_finish(Tier *t, Net *net, Model *M, Arena *A)
+bool tier_finish(Tier *t, Net *net, const Model *M, const BlockTable *B)
 {
     if (t->started) {
         pthread_join(t->thread, NULL);
         t->started = false;
     }
     int st = atomic_load(&t->state);
-    if (st == T_DONE) return install(t, net, M, A);
+    if (st == T_DONE) return install(t, net, M, B);
     return st == T_INSTALLED;
+}
+
+int tier_status(const Tier *t)
+{
+    int st = atomic_load(&((Tier *)t)->state);
+    return st == T_INSTALLED ? TIER_INSTALLED : st == T_FAILED ? TIER_FAILED : TIER_PENDING;
 }
 
 const char *tier_error(const Tier *t)
 {
-    return atomic_load(&((Tier *)t)->state) == T_FAILED ? t->err : "";
+    return tier_status(t) == TIER_FAILED ? t->err : "";
 }
 
 void tier_free(Tier *t)

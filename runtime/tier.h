@@ -7,20 +7,29 @@
 
 #include <stdbool.h>
 
-#include "../compiler/model.h"
+#include "emit.h"
+#include "model.h"
 #include "jit.h"
 #include "net.h"
 
 typedef struct Tier Tier;
 
-/* Start compiling code (copied) into cache_dir.  With wait, compile now and
- * install before returning.  NULL when out of memory. */
+/* Where a tier is (tier_status). */
+enum { TIER_PENDING, TIER_INSTALLED, TIER_FAILED };
+
+/* Start compiling code (copied) into cache_dir in a background thread.
+ * NULL when out of memory. */
 Tier *tier_start(const char *code, const char *cache_dir);
-/* Install the optimised code in net if it is ready: called between steps
- * (net->between).  Returns false while the compiler still runs. */
-bool  tier_poll(Tier *t, Net *net, Model *M, Arena *A);
-/* Wait for the compiler and install (for synchronous use). */
-bool  tier_finish(Tier *t, Net *net, Model *M, Arena *A);
+/* Install the optimised code in net (built from M, whose functions B lists)
+ * if it is ready: called between steps (net->between).  Returns false while
+ * the compiler still runs, true once the tier is installed or has failed.
+ * Allocates nothing. */
+bool  tier_poll(Tier *t, Net *net, const Model *M, const BlockTable *B);
+/* Wait for the compiler and install (for synchronous use); true if the
+ * optimised code is installed. */
+bool  tier_finish(Tier *t, Net *net, const Model *M, const BlockTable *B);
+/* TIER_PENDING, TIER_INSTALLED or TIER_FAILED. */
+int   tier_status(const Tier *t);
 /* A message if the tier failed ("" otherwise). */
 const char *tier_error(const Tier *t);
 /* Stop the compiler if it still runs, and free everything (after the net

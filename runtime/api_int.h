@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/* This file declares the inside of the public API (snn.h): the context
+ * struct and the helpers that its files share -- ctx.c (context, errors,
+ * diagnostics), load.c (chunks, checking, objects added in code), run.c
+ * (building, the optimising tier, running, callbacks), inject.c (added
+ * spikes), state.c (variables, constants, results) and snapshot_api.c. */
+#ifndef SNN_API_INT_H
+#define SNN_API_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snn.h"
+#include "compile.h"
+#include "inject.h"
+#include "jit.h"
+#include "net.h"
+#include "tier.h"
+
+/* One item of an object added in code: "key: text", "key { text }" or
+ * "connect(text)". */
+typedef struct ApiItem {
+    char *key;
+    char *text;
+} ApiItem;
+
+enum { CH_TEXT, CH_OBJECT };
+
+/* A piece of the model source. */
+typedef struct Chunk {
+    int      kind;
+    char    *name;           /* names the chunk in diagnostics */
+    char    *text;           /* CH_TEXT: the text */
+    size_t   len;
+    char    *obj;            /* CH_OBJECT: object name */
+    char    *header;         /*   "neurons G[3]", "synapses S(A -> B)" */
+    ApiItem *items;
+    int      nitems;
+} Chunk;
+
+/* A diagnostic as snn_diag_get gives it. */
+typedef struct DiagCopy {
+    char *file;
+    int   line, col;
+    char *msg;
+} DiagCopy;
+
+/* A value given with snn_set_const, kept across checks. */
+typedef struct ConstSet {
+    char  *name;
+    double value;
+} ConstSet;
+
+/* A callback added with snn_add_callback. */
+typedef struct Callback {
+    snn_ctx     *ctx;
+    int          slot;
+    int64_t      every;
+    snn_callback fn;
+    void        *ud;
+} Callback;
+
+struct snn_ctx {
+    Chunk       *chunks;
+    int          nchunks;
+    char       **overrides;      /* "NAME=EXPR" */
+    int          noverrides;
+    ConstSet    *sets;           /* snn_set_const values, re-applied after checks */
+    int          nsets;
+    uint64_t     seed;
+    Compiled     cur;            /* the checked model and its code (model NULL if none) */
+    bool         dirty;          /* the model changed since the network was built */
+    bool         loaded;         /* a file or string was loaded */
+    Jit         *jit;
+    Net         *net;
+    int          native;         /* SNN_NATIVE_* mode */
+    Tier        *tier;           /* the optimising tier of net, if started */
+    char         native_msg[1100]; /* why the tier failed, or when it switched */
+    bool         native_failed;  /* the tier could not start */
+    Callback   **cbs;
+    int          ncbs;
+    Injections   inj;            /* spikes added with snn_add_spikes */
+    bool         inj_op;         /* the injection operation is registered */
+    bool         running;
+    int          cur_slot;       /* slot of the running callback */
+    char        *errmsg;
+    DiagCopy    *diags;
+    int          ndiags;
+    char        *summary;
+    snn_error_cb cb;
+    void        *cb_ud;
+    double       t_parse, t_emit, t_jit, t_sim;
+};
+
+/* A growable malloc'ed string; oom is set (and the text kept as it was)
+ * when an append fails. */
+typedef struct Str {
+    char  *p;
+    size_t n, cap;
+    bool   oom;
+} Str;
+
+/* ctx.c */
+double api_now(void);
+char  *api_strndup(const char *s, size_t n);
+char  *api_strdup(const char *s);          /* NULL stays NULL */
+void   api_str_put(Str *s, const char *x, size_t n);
+void   api_str_puts(Str *s, const char *x);
+void   api_str_printf(Str *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void   api_chunk_free(Chunk *c);
+/* Forget the last call's message and diagnostics. */
+void   api_clear_error(snn_ctx *ctx);
+/* Append text to the message and pass it to the error callback. */
+void   api_append_error(snn_ctx *ctx, const char *text);
+/* Append a formatted line to the message; returns code. */
+int    api_set_error(snn_ctx *ctx, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Pass a note to the error callback only (the call itself succeeded). */
+void   api_note(snn_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Copy D's messages into the context; when D is about the whole source of
+ * C (D->src == C->src), place them in their chunks. */
+void   api_take_diags(snn_ctx *ctx, const Diag *D, const Compiled *C);
+/* SNN_EMISUSE with a message if a callback is running (fn: the caller). */
+int    api_not_running(snn_ctx *ctx, const char *fn);
+
+/* load.c */
+/* Check every chunk as one model (see load.c). */
+int    api_check(snn_ctx *ctx);
+
+/* run.c */
+/* Build the network if there is none or the model changed. */
+int    api_ensure_built(snn_ctx *ctx);
+
+/* inject.c */
+/* Register the spike injection as the first operation of the network. */
+bool   api_add_inject_op(snn_ctx *ctx);
+
+/* state.c */
+Sym      *api_find_const(Model *M, const char *name);
+ConstSet *api_find_set(snn_ctx *ctx, const char *name);
+int       api_net_const(Net *net, const char *name);
+int       api_find_var(RtGroup *g, const char *name);
+/* The group of that name in the (built) network: SNN_OK with *out set, or
+ * an error code with the message set. */
+int       api_get_group(snn_ctx *ctx, const char *fn, const char *group, RtGroup **out);
+
+#endif

@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: MIT */
+/* This file contains building and running a context's network: JIT
+ * compiling the generated code, building the network from the model
+ * (runtime/build.c), carrying the state over on a rebuild, starting the
+ * optimising tier and reporting what became of it, running, and the
+ * callbacks run in schedule slots. */
+#include "api_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "snapshot.h"
+
+/* {====================================================================
+ * Building the network
+ * ===================================================================== */
+
+static int cb_op(void *ud, Net *net)
+{
+    (void)net;
+    Callback *c = ud;
+    c->ctx->cur_slot = c->slot;
+    return c->fn(c->ctx, c->ud);
+}
+
+/* Tell the error callback, once, why the optimised code is not used. */
+static void tier_failed(snn_ctx *ctx, const char *why)
+{
+    snprintf(ctx->native_msg, sizeof ctx->native_msg, "%s", why);
+    api_note(ctx, "note: the optimised code is not used, the network keeps running libtcc's code: %s", why);
+}
+
+/* Between two steps: switch to the optimised code once it is ready. */
+static void tier_between(void *ud, Net *net)
+{
+    snn_ctx *ctx = ud;
+    if (!tier_poll(ctx->tier, net, ctx->cur.model, &ctx->cur.blocks)) return;
+    net->between = NULL;
+    if (tier_status(ctx->tier) == TIER_INSTALLED)
+        snprintf(ctx->native_msg, sizeof ctx->native_msg, "the optimised code runs from step %lld",
+                 (long long)net->step);
+    else tier_failed(ctx, tier_error(ctx->tier));
+}
+
+/* Where the optimised code is cached: $XDG_CACHE_HOME/snnc, ~/.cache/snnc,
+ * or a per-user folder in /tmp. */
+static char *cache_dir(void)
+{
+    char buf[4096];
+    const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    if (x && *x) snprintf(buf, sizeof buf, "%s/snnc", x);
+    else if (home && *home) {
+        snprintf(buf, sizeof buf, "%s/.cache", home);
+        mkdir(buf, 0700);
+        snprintf(buf, sizeof buf, "%s/.cache/snnc", home);
+    } else snprintf(buf, sizeof buf, "/tmp/snnc-cache-%ld", (long)getuid());
+    return api_strdup(buf);
+}
+
+/* Start the optimising tier for the network just built, if asked. */
+static void start_tier(snn_ctx *ctx)
+{
+    ctx->native_failed = false;
+    ctx->native_msg[0] = 0;
+    if (ctx->native == SNN_NATIVE_OFF || !ctx->net) return;
+    char *dir = cache_dir();
+    ctx->tier = dir ? tier_start(ctx->cur.code, dir) : NULL;
+    free(dir);
+    if (!ctx->tier) {
+        ctx->native_failed = true;
+        tier_failed(ctx, "out of memory while starting the system C compiler");
+        return;
+    }
+    if (ctx->native == SNN_NATIVE_WAIT) {
+        if (tier_finish(ctx->tier, ctx->net, ctx->cur.model, &ctx->cur.blocks))
+            snprintf(ctx->native_msg, sizeof ctx->native_msg, "the optimised code runs from step %lld",
+                     (long long)ctx->net->step);
+        else tier_failed(ctx, tier_error(ctx->tier));
+    } else {
+        snprintf(ctx->native_msg, sizeof ctx->native_msg, "the system C compiler is still running");
+        ctx->net->between = tier_between;
+        ctx->net->between_ud = ctx;
+    }
+}
+
+int snn_set_native(snn_ctx *ctx, int mode)
+{
+    if (!ctx || mode < SNN_NATIVE_OFF || mode > SNN_NATIVE_WAIT) return SNN_EMISUSE;
+    api_clear_error(ctx);
+    ctx->native = mode;
+    return SNN_OK;
+}
+
+int snn_native_status(snn_ctx *ctx, const char **message)
+{
+    int st = SNN_NATIVE_OFF;
+    if (ctx && ctx->tier) {
+        int t = tier_status(ctx->tier);
+        st = t == TIER_INSTALLED ? SNN_NATIVE_INSTALLED : t == TIER_FAILED ? SNN_NATIVE_FAILED : SNN_NATIVE_PENDING;
+        if (t == TIER_FAILED && !ctx->native_msg[0])
+            snprintf(ctx->native_msg, sizeof ctx->native_msg, "%s", tier_error(ctx->tier));
+    } else if (ctx && ctx->native_failed) {
+        st = SNN_NATIVE_FAILED;
+    }
+    if (message) {
+        if (!ctx) *message = "no context";
+        else if (st == SNN_NATIVE_OFF)
+            *message = ctx->native == SNN_NATIVE_OFF ? "not asked for" : "no network is built yet";
+        else *message = ctx->native_msg;
+    }
+    return st;
+}
+
+/* The message of a failed build_network: a build error is placed at the
+ * object it is about, like a compile error. */
+static int build_failed(snn_ctx *ctx, int rc, const BuildError *err)
+{
+    if (err->set) {
+        const Diag *D = compile_add_error(&ctx->cur, DC_BUILD, err->span, err->msg);
+        if (!D) return api_set_error(ctx, SNN_ENOMEM, "out of memory while building the network");
+        api_take_diags(ctx, D, &ctx->cur);
+        return SNN_ESEMA;
+    }
+    if (rc == SNN_EJIT) return api_set_error(ctx, rc, "error: a function of the generated code is missing (a bug in snnc)");
+    return api_set_error(ctx, rc, "out of memory while building the network");
+}
+
+/* Carry the state of the old network over to a rebuilt one, by name. */
+static int carry_over(snn_ctx *ctx, Net *net)
+{
+    char err[4096];
+    size_t size;
+    unsigned char *img = snapshot_encode(ctx->net, NULL, &size);
+    int r = img ? snapshot_restore(net, NULL, img, size, SNAP_BY_NAME, err, sizeof err) : -2;
+    free(img);
+    if (!r) return SNN_OK;
+    return r == -2 ? api_set_error(ctx, SNN_ENOMEM, "out of memory while rebuilding the network")
+                   : api_set_error(ctx, SNN_EMISUSE, "cannot carry the state over: %s", err);
+}
+
+/* Build the network if there is none or the model changed; a rebuild keeps
+ * time and the state of what still matches. */
+int api_ensure_built(snn_ctx *ctx)
+{
+    if (ctx->net && !ctx->dirty) return SNN_OK;
+    if (!ctx->cur.model) return api_set_error(ctx, SNN_EMISUSE, "no model is loaded");
+    if (ctx->running) return api_set_error(ctx, SNN_EMISUSE, "the model changed during a run");
+    double t1 = api_now();
+    char err[4096];
+    Jit *jit = jit_compile(ctx->cur.code, err, sizeof err);
+    ctx->t_jit = api_now() - t1;
+    if (!jit)
+        return api_set_error(ctx, SNN_EJIT, "%serror: the generated code did not compile (a bug in snnc; "
+                             "please report it with the model)", err);
+    Net *net = NULL;
+    BuildError berr;
+    int rc = build_network(ctx->cur.model, &ctx->cur.blocks, jit, ctx->seed, &net, &berr);
+    if (rc) rc = build_failed(ctx, rc, &berr);
+    else if (ctx->net) rc = carry_over(ctx, net);
+    if (rc) {
+        net_free(net);
+        jit_free(jit);
+        return rc;
+    }
+    net_free(ctx->net);
+    tier_free(ctx->tier);
+    ctx->tier = NULL;
+    jit_free(ctx->jit);
+    ctx->net = net;
+    ctx->jit = jit;
+    ctx->dirty = false;
+    start_tier(ctx);
+    ctx->inj_op = false;
+    bool ok = !ctx->inj.n || api_add_inject_op(ctx);
+    for (int k = 0; k < ctx->ncbs && ok; k++)
+        ok = net_add_op(net, ctx->cbs[k]->slot, ctx->cbs[k]->every, cb_op, ctx->cbs[k]);
+    if (!ok) {
+        /* a network without its callbacks must not run */
+        net_free(ctx->net);
+        jit_free(ctx->jit);
+        ctx->net = NULL;
+        ctx->jit = NULL;
+        return api_set_error(ctx, SNN_ENOMEM, "out of memory while building the network");
+    }
+    return SNN_OK;
+}
+
+int snn_build(snn_ctx *ctx)
+{
+    if (!ctx) return SNN_EMISUSE;
+    api_clear_error(ctx);
+    return api_ensure_built(ctx);
+}
+
+/* {====================================================================
+ * Running
+ * ===================================================================== */
+
+int snn_run_steps(snn_ctx *ctx, int64_t nsteps)
+{
+    if (!ctx) return SNN_EMISUSE;
+    api_clear_error(ctx);
+    if (api_not_running(ctx, "snn_run")) return SNN_EMISUSE;
+    if (nsteps < 0) return api_set_error(ctx, SNN_EMISUSE, "snn_run: the number of steps must be >= 0");
+    int rc = api_ensure_built(ctx);
+    if (rc) return rc;
+    double t0 = api_now();
+    ctx->running = true;
+    rc = net_run(ctx->net, nsteps);
+    ctx->running = false;
+    ctx->t_sim += api_now() - t0;
+    return rc ? api_set_error(ctx, SNN_ENOMEM, "out of memory during the run") : SNN_OK;
+}
+
+int snn_run(snn_ctx *ctx, double duration)
+{
+    if (!ctx) return SNN_EMISUSE;
+    api_clear_error(ctx);
+    if (!(duration >= 0) || duration > 1e12)
+        return api_set_error(ctx, SNN_EMISUSE, "snn_run: the duration must be >= 0 seconds");
+    if (!ctx->cur.model) return api_set_error(ctx, SNN_EMISUSE, "no model is loaded");
+    /* Brian2: the number of steps of a run is round(duration/dt) */
+    return snn_run_steps(ctx, (int64_t)(duration / ctx->cur.model->dt + 0.5));
+}
+
+int snn_run_script(snn_ctx *ctx)
+{
+    if (!ctx) return SNN_EMISUSE;
+    api_clear_error(ctx);
+    if (!ctx->cur.model) return api_set_error(ctx, SNN_EMISUSE, "no model is loaded");
+    for (int k = 0; k < ctx->cur.model->nruns; k++) {
+        int rc = snn_run(ctx, ctx->cur.model->runs[k]);
+        if (rc) return rc;
+    }
+    return SNN_OK;
+}
+
+double snn_time(const snn_ctx *ctx)
+{
+    return ctx && ctx->net ? (double)ctx->net->step * ctx->net->dt : 0.0;
+}
+
+double snn_dt(const snn_ctx *ctx)
+{
+    return ctx && ctx->cur.model ? ctx->cur.model->dt : 0.0;
+}
+
+/* {====================================================================
+ * Callbacks and added spikes
+ * ===================================================================== */
+
+int snn_add_callback(snn_ctx *ctx, int slot, int64_t every, snn_callback fn, void *ud)
+{
+    if (!ctx) return SNN_EMISUSE;
+    api_clear_error(ctx);
+    if (api_not_running(ctx, "snn_add_callback")) return SNN_EMISUSE;
+    if (slot < SNN_SLOT_START || slot > SNN_SLOT_END || every < 1 || !fn)
+        return api_set_error(ctx, SNN_EMISUSE, "snn_add_callback: needs a slot SNN_SLOT_*, every >= 1 and a function");
+    Callback *c = malloc(sizeof *c);
+    Callback **v = realloc(ctx->cbs, sizeof *v * (size_t)(ctx->ncbs + 1));
+    if (v) ctx->cbs = v;
+    if (!c || !v) {
+        free(c);
+        return api_set_error(ctx, SNN_ENOMEM, "out of memory");
+    }
+    *c = (Callback){ ctx, slot, every, fn, ud };
+    if (ctx->net && !net_add_op(ctx->net, slot, every, cb_op, c)) {
+        free(c);
+        return api_set_error(ctx, SNN_ENOMEM, "out of memory");
+    }
+    ctx->cbs[ctx->ncbs++] = c;
+    return SNN_OK;
+}
+
+int snn_clear_callbacks(snn_ctx *ctx)
+{
+    if (!ctx) return SNN_EMISUSE;
+    api_clear_error(ctx);
+    if (api_not_running(ctx, "snn_clear_callbacks")) return SNN_EMISUSE;
+    if (ctx->net) {
+        int keep = 0;
+        for (int k = 0; k < ctx->net->nops; k++)
+            if (ctx->net->ops[k].fn != cb_op) ctx->net->ops[keep++] = ctx->net->ops[k];
+        ctx->net->nops = keep;
+    }
+    for (int k = 0; k < ctx->ncbs; k++) free(ctx->cbs[k]);
+    free(ctx->cbs);
+    ctx->cbs = NULL;
+    ctx->ncbs = 0;
+    return SNN_OK;
+}
+
