@@ -29,7 +29,8 @@ static const char usage[] =
     "                     (the unit must match the model's)\n"
     "  --seed N           seed of rand() and randn() (default 0)\n"
     "  --plot             after 'run', also plot the outputs\n"
-    "  -v                 say which integration method each group uses\n"
+    "  -v                 say which integration method each group uses, and\n"
+    "                     whether the optimised code took over (--native)\n"
     "  --native=MODE      also compile the model with the system C compiler (same\n"
     "                     results, faster loop): background (default: switch to it\n"
     "                     when ready), wait (before the first step), or off\n"
@@ -47,6 +48,20 @@ static void print_error(void *ud, const char *text)
 {
     (void)ud;
     fputs(text, stderr);
+}
+
+/* -v: whether and when the optimised code took over, or why not. */
+static void report_native(snn_ctx *ctx)
+{
+    const char *why;
+    switch (snn_native_status(ctx, &why)) {
+    case SNN_NATIVE_INSTALLED: fprintf(stderr, "native code: %s\n", why); break;
+    case SNN_NATIVE_PENDING:
+        fputs("native code: not used (the system C compiler had not finished when the run ended)\n", stderr);
+        break;
+    case SNN_NATIVE_FAILED: fprintf(stderr, "native code: not used: %s\n", why); break;
+    default: fprintf(stderr, "native code: off (%s)\n", why); break;
+    }
 }
 
 static int fail_usage(const char *msg, const char *arg)
@@ -165,6 +180,7 @@ int main(int argc, char **argv)
             printf("outputs: %s/\n", outdir);
             if (plot) rc = do_plot(outdir) ? SNN_EIO : SNN_OK;
         }
+        if (verbose) report_native(ctx);
         if (timing) {
             double p, e, j, s;
             snn_timings(ctx, &p, &e, &j, &s);

@@ -609,6 +609,80 @@ START_TEST(odd_chunk_name)
 }
 END_TEST
 
+/* The optimising tier's fate is reported: off unless asked for, and a
+ * failure (here: no cache directory can be made) is a note through the error
+ * callback and SNN_NATIVE_FAILED, while the run goes on with libtcc's code. */
+static void collect_note(void *ud, const char *text)
+{
+    char *buf = ud;
+    strncat(buf, text, 4095 - strlen(buf));
+}
+
+START_TEST(native_status)
+{
+    const char *why = NULL;
+    ck_assert_int_eq(snn_native_status(NULL, &why), SNN_NATIVE_OFF);
+    snn_ctx *ctx = loaded(NULL);
+    ck_assert_int_eq(snn_native_status(ctx, &why), SNN_NATIVE_OFF);
+    ck_assert_ptr_nonnull(why);
+    snn_free(ctx);
+
+    const char *old = getenv("XDG_CACHE_HOME");
+    char *saved = old ? strdup(old) : NULL;
+    setenv("XDG_CACHE_HOME", "/proc/snnc-no-such-dir", 1);
+    static char notes[4096];
+    notes[0] = 0;
+    ctx = snn_new();
+    snn_set_error_cb(ctx, collect_note, notes);
+    ck_assert_int_eq(snn_set_native(ctx, SNN_NATIVE_WAIT), SNN_OK);
+    ck_assert_int_eq(snn_load_file(ctx, tutorial_path()), SNN_OK);
+    ck_assert_int_eq(snn_build(ctx), SNN_OK);
+    ck_assert_int_eq(snn_native_status(ctx, &why), SNN_NATIVE_FAILED);
+    ck_assert_msg(strstr(why, "/proc/snnc-no-such-dir") != NULL, "%s", why);
+    ck_assert_msg(!strncmp(notes, "note: the optimised code is not used", 36), "%s", notes);
+    ck_assert_int_eq(snn_run(ctx, 0.01), SNN_OK);
+    snn_free(ctx);
+    if (saved) setenv("XDG_CACHE_HOME", saved, 1);
+    else unsetenv("XDG_CACHE_HOME");
+    free(saved);
+}
+END_TEST
+
+/* An error found while building the network points at the object, as a
+ * compile error does, and is a structured diagnostic. */
+START_TEST(build_error_located)
+{
+    static const char model[] =
+        "neurons G[2] {\n"
+        "    model {\n"
+        "        dv/dt = -v/(10*ms) : 1\n"
+        "    }\n"
+        "}\n"
+        "synapses S(G -> G) {\n"
+        "    model {\n"
+        "        w : 1\n"
+        "    }\n"
+        "    on_pre: v_post += w\n"
+        "    connect(i=[0], j=[1])\n"
+        "}\n"
+        "statemonitor M(S.w, record=[3])\n";
+    snn_ctx *ctx = snn_new();
+    ck_assert_int_eq(snn_load_string(ctx, model, strlen(model), "b.snn"), SNN_OK);
+    ck_assert_int_eq(snn_build(ctx), SNN_ESEMA);
+    ck_assert_str_eq(snn_errmsg(ctx), "b.snn:13:14: error: M records index 3, but S has only 1\n"
+                                      "    statemonitor M(S.w, record=[3])\n"
+                                      "                 ^\n");
+    ck_assert_int_eq(snn_diag_count(ctx), 1);
+    const char *file, *msg;
+    int line, col;
+    ck_assert_int_eq(snn_diag_get(ctx, 0, &file, &line, &col, &msg), SNN_OK);
+    ck_assert_str_eq(file, "b.snn");
+    ck_assert_int_eq(line, 13);
+    ck_assert_int_eq(col, 14);
+    snn_free(ctx);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("api");
@@ -644,6 +718,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, write_outputs);
     tcase_add_test(tc, write_outputs_fails);
     tcase_add_test(tc, odd_chunk_name);
+    tcase_add_test(tc, native_status);
+    tcase_add_test(tc, build_error_located);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -37,6 +37,12 @@ static snn_ctx *load(const char *model, int seed)
 static double rate_of(const char *model, const char *monitor, int seed, double duration, double n)
 {
     snn_ctx *ctx = load(model, seed);
+    ck_assert_msg(snn_build(ctx) == SNN_OK, "%s", snn_errmsg(ctx));
+    const char *why;
+    if (getenv("SNN_TEST_NO_NATIVE")) printf("# skipped: checking that %s runs the optimised code\n", model);
+    else
+        ck_assert_msg(snn_native_status(ctx, &why) == SNN_NATIVE_INSTALLED, "%s: the optimised code is not "
+                      "installed: %s", model, why);
     int rc = duration > 0 ? snn_run(ctx, duration) : snn_run_script(ctx);
     ck_assert_msg(rc == SNN_OK, "%s", snn_errmsg(ctx));
     size_t count;

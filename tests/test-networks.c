@@ -144,8 +144,8 @@ static void check_trace(const char *dir, const char *model, const Check *c)
 }
 
 /* Each case runs twice: with the libtcc code, and with the optimising tier
- * (the system compiler's code, installed before the first step), which must
- * give the same numbers. */
+ * (the system compiler's code, installed before the first step, which the
+ * test checks), which must give the same numbers. */
 #define NCASES ((int)(sizeof cases / sizeof *cases))
 
 START_TEST(network_case)
@@ -153,12 +153,22 @@ START_TEST(network_case)
     const Case *c = &cases[_i % NCASES];
     int native = _i >= NCASES;
     /* valgrind does not know every instruction of -march=native code */
-    if (native && getenv("SNN_TEST_NO_NATIVE")) return;
+    if (native && getenv("SNN_TEST_NO_NATIVE")) {
+        printf("# skipped: %s with the optimised code (SNN_TEST_NO_NATIVE is set)\n", c->model);
+        fflush(stdout);
+        return;
+    }
     char rel[256];
     snprintf(rel, sizeof rel, "networks/%s.snn", c->model);
     snn_ctx *ctx = snn_new();
     if (native) ck_assert_int_eq(snn_set_native(ctx, SNN_NATIVE_WAIT), SNN_OK);
     ck_assert_msg(snn_load_file(ctx, test_path(rel)) == SNN_OK, "%s", snn_errmsg(ctx));
+    if (native) {
+        const char *why;
+        ck_assert_msg(snn_build(ctx) == SNN_OK, "%s", snn_errmsg(ctx));
+        ck_assert_msg(snn_native_status(ctx, &why) == SNN_NATIVE_INSTALLED, "%s: the optimised code is not "
+                      "installed: %s", c->model, why);
+    }
     ck_assert_msg(snn_run_script(ctx) == SNN_OK, "%s", snn_errmsg(ctx));
     for (int k = 0; k < 2 && c->spikes[k].monitor; k++) check_spikes(ctx, c->model, &c->spikes[k]);
     char *dir = test_tmpdir();
