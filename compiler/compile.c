@@ -30,11 +30,21 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+int compile_code_status(int code)
+{
+    switch (code) {
+    case DC_SYNTAX: return SNN_ESYNTAX;
+    case DC_UNITS: return SNN_EUNITS;
+    case DC_NOMEM: return SNN_ENOMEM;
+    default: return SNN_ESEMA;    /* DC_SEMA, DC_BUILD */
+    }
+}
+
 int compile_status(const Diag *D)
 {
     for (int k = 0; k < D->n; k++)
-        if (D->v[k].severity == DIAG_ERROR && D->v[k].code == DC_UNITS) return SNN_EUNITS;
-    return SNN_ESEMA;
+        if (D->v[k].severity == DIAG_ERROR && D->v[k].code == DC_UNITS) return compile_code_status(DC_UNITS);
+    return compile_code_status(DC_SEMA);
 }
 
 /* Queue D's messages for the caller to report, in order. */

@@ -64,8 +64,11 @@ typedef struct Compiled {
 int compile_model(const CompileInput *in, Compiled *out);
 void compile_free(Compiled *c);
 
-/* The public status of a failed compile whose errors are in D (from the
- * codes they were raised with). */
+/* The public status (SNN_E*) of an error raised with DiagCode code. */
+int compile_code_status(int code);
+/* The public status of a failed check whose errors are in D: SNN_EUNITS if
+ * any error is about dimensions, else SNN_ESEMA (a parse failure is
+ * SNN_ESYNTAX before this is asked). */
 int compile_status(const Diag *D);
 
 /* Add an error about the compiled model found later (building the network:

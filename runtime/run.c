@@ -123,7 +123,7 @@ static int build_failed(snn_ctx *ctx, int rc, const BuildError *err)
         const Diag *D = compile_add_error(&ctx->cur, DC_BUILD, err->span, err->msg);
         if (!D) return api_set_error(ctx, SNN_ENOMEM, "out of memory while building the network");
         api_take_diags(ctx, D, &ctx->cur);
-        return SNN_ESEMA;
+        return compile_code_status(DC_BUILD);
     }
     if (rc == SNN_EJIT) return api_set_error(ctx, rc, "error: a function of the generated code is missing (a bug in snnc)");
     return api_set_error(ctx, rc, "out of memory while building the network");
