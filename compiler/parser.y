@@ -75,6 +75,7 @@ static void args_finish(SnnParse *P, PVec *v, Arg **out, int *n);
 %token <id> POW "**" FLOORDIV "//" LE "<=" GE ">=" EQ "==" NE "!="
 %token <id> PLUSEQ "+=" MINUSEQ "-=" TIMESEQ "*=" DIVEQ "/=" DEFEQ ":=" ARROW "->"
 %token <id> AND "and" OR "or" NOT "not" RUN "run" START_EXPR "start of expression"
+%token <id> QOPEN "opening quote" QCLOSE "closing quote"
 %token <id> '(' ')' '[' ']' '{' '}' ',' ';' ':' '=' '+' '-' '*' '/' '%' '<' '>' '.'
 
 %type <node> expr unit uterm signed_num opt_init_value init_scale
@@ -157,6 +158,8 @@ items
 item
     : KEY ':' seq               { $$ = seq_item(P, $1, &$3, @$); }
     | BLOCKKEY '{' lines '}'    { $$ = lines_item(P, $1, &$3, @$); }
+    | KEY ':' QOPEN lines QCLOSE
+                                { $$ = lines_item(P, $1, &$4, @$); }   /* reset: 'v = 0' */
     | FNAME '(' opt_args ')'    { $$ = new_item(P, I_CALL, $1, @$); args_finish(P, &$3, &$$->args, &$$->nargs); }
     | FNAME '(' opt_args ')' '{' lines '}'
                                 { Item *b = lines_item(P, $1, &$6, @$); $$ = b; b->kind = I_CALL;
@@ -435,7 +438,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, SnnPars
                    (int)before.n, before.z, (int)before.n, before.z);
     } else if (got == YYSYMBOL_YYEOF && P->nbraces > 0) {
         int line, col;
-        source_linecol(P->src, P->braces[P->nbraces - 1], &line, &col);
+        source_linecol(P->src, P->braces[(P->nbraces < 64 ? P->nbraces : 64) - 1], &line, &col);
         buf_printf(&b, "unexpected end of file: missing '}' to close the '{' at line %d", line);
     } else if (got == YYSYMBOL_BADCHAR) {
         unsigned char c = (unsigned char)P->src->text[loc.start];
@@ -606,6 +609,7 @@ Program *parse_program(Arena *Ar, Diag *D, Source *src)
     Pp->D = D;
     Pp->src = src;
     Pp->prog = arena_alloc(Ar, sizeof *Pp->prog);
+    Pp->end = src->len;
     int code = D->code;
     D->code = DC_SYNTAX;
     yyscan_t sc;
@@ -632,6 +636,7 @@ Node *parse_expression(Arena *Ar, Diag *D, Source *src, int offset, int len)
     P0.D = D;
     P0.src = src;
     P0.pos = offset;
+    P0.end = offset + len;
     P0.start_token = START_EXPR;
     P0.prog = arena_alloc(Ar, sizeof *P0.prog);
     yyscan_t sc;

@@ -45,6 +45,7 @@ static void lex(const char *text)
     P.A = &A;
     P.D = &D;
     P.src = SRC;
+    P.end = SRC->len;
     yyscan_t sc;
     ck_assert_int_eq(snn_yylex_init_extra(&P, &sc), 0);
     YY_BUFFER_STATE b = snn_yy_scan_bytes(SRC->text, SRC->len, sc);
