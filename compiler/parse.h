@@ -26,6 +26,7 @@ typedef struct SnnParse {
     int      quote;         /* inside a code string: its quote kind (1 ', 2 ", 3 ''', 4 """) */
     int      quote_start;   /*   where it opened */
     bool     quote_block;   /*   it is a block (QOPEN was given) */
+    bool     unclosed_reported; /* a missing '}' of a code block was reported */
 } SnnParse;
 
 /* Parse src into a Program; syntax errors go to D.  Returns NULL when the
