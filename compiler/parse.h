@@ -18,8 +18,15 @@ typedef struct SnnParse {
     PVec     decls;         /* top-level declarations so far */
     int      start_token;   /* START_EXPR: parse one expression */
     Node    *expr_result;
+    int      end;           /* byte offset where the scanned text ends */
     int      braces[64];    /* offsets of the open '{' (for messages) */
-    int      nbraces;
+    bool     brace_code[64];/* ... and whether each holds code (reset { }) */
+    int      nbraces;       /* open '{' (may exceed 64; the arrays keep the first 64) */
+    Ident    last_key;      /* the last KEY token (name before ':') */
+    int      quote;         /* inside a code string: its quote kind (1 ', 2 ", 3 ''', 4 """) */
+    int      quote_start;   /*   where it opened */
+    bool     quote_block;   /*   it is a block (QOPEN was given) */
+    bool     unclosed_reported; /* a missing '}' of a code block was reported */
 } SnnParse;
 
 /* Parse src into a Program; syntax errors go to D.  Returns NULL when the

@@ -40,6 +40,7 @@ int snn_yylex(SNN_YYSTYPE *lval, Span *lloc, void *scanner);
 static void snn_yyerror(Span *loc, void *scanner, SnnParse *P, const char *msg);
 static Node *num_node(SnnParse *P, Ident text, Span s);
 static Item *new_item(SnnParse *P, int kind, Ident key, Span s);
+static void python_object(SnnParse *P, Decl *d);
 static Decl *new_decl(SnnParse *P, int kind, Span s);
 /* A flag as the flags rule collects it: the text, then its place (an Ident*
  * to the first member is what flags_array reads). */
@@ -75,6 +76,7 @@ static void args_finish(SnnParse *P, PVec *v, Arg **out, int *n);
 %token <id> POW "**" FLOORDIV "//" LE "<=" GE ">=" EQ "==" NE "!="
 %token <id> PLUSEQ "+=" MINUSEQ "-=" TIMESEQ "*=" DIVEQ "/=" DEFEQ ":=" ARROW "->"
 %token <id> AND "and" OR "or" NOT "not" RUN "run" START_EXPR "start of expression"
+%token <id> QOPEN "opening quote" QCLOSE "closing quote"
 %token <id> '(' ')' '[' ']' '{' '}' ',' ';' ':' '=' '+' '-' '*' '/' '%' '<' '>' '.'
 
 %type <node> expr unit uterm signed_num opt_init_value init_scale
@@ -115,7 +117,8 @@ sep : NEWLINE | ';' ;
 
 /* constants, functions, run, objects: neurons G[N] {...}, synapses S(A -> B) {...}, monitors */
 decl
-    : IDENT '=' expr            { $$ = new_decl(P, D_CONST, @$); $$->name = $1; $$->name_span = @1; $$->expr = $3; }
+    : IDENT '=' expr            { $$ = new_decl(P, D_CONST, @$); $$->name = $1; $$->name_span = @1; $$->expr = $3;
+                                  python_object(P, $$); }
     | FNAME '(' params ')' '=' expr
                                 { $$ = new_decl(P, D_FUNC, @$); $$->name = $1; $$->name_span = @1; $$->expr = $6;
                                   args_finish(P, &$3, &$$->args, &$$->nargs);
@@ -157,6 +160,8 @@ items
 item
     : KEY ':' seq               { $$ = seq_item(P, $1, &$3, @$); }
     | BLOCKKEY '{' lines '}'    { $$ = lines_item(P, $1, &$3, @$); }
+    | KEY ':' QOPEN lines QCLOSE
+                                { $$ = lines_item(P, $1, &$4, @$); }   /* reset: 'v = 0' */
     | FNAME '(' opt_args ')'    { $$ = new_item(P, I_CALL, $1, @$); args_finish(P, &$3, &$$->args, &$$->nargs); }
     | FNAME '(' opt_args ')' '{' lines '}'
                                 { Item *b = lines_item(P, $1, &$6, @$); $$ = b; b->kind = I_CALL;
@@ -389,9 +394,129 @@ static int open_bracket(SnnParse *P, int off)
     return -1;
 }
 
+/* Brian2's classes, and how a .snn file says the same. */
+static const struct { const char *cls, *snn; } python_forms[] = {
+    { "NeuronGroup", "neurons G[N] { model { dv/dt = ... : volt }  threshold: ...  reset: ... }" },
+    { "Synapses", "synapses S(P -> Q) { model { w : 1 }  on_pre: v_post += w  connect(p=0.1) }" },
+    { "SpikeMonitor", "spikemonitor SM(G)" },
+    { "StateMonitor", "statemonitor M(G.v, record=[0, 1])" },
+    { "PopulationRateMonitor", "ratemonitor R(G)" },
+    { "PoissonGroup", "poissongroup P(100, rates=10*Hz)" },
+    { "SpikeGeneratorGroup", "spikegenerator inp(3, indices=[0, 2, 1], times=[1, 2, 5]*ms)" },
+    { "PoissonInput", "poissoninput PI(G.ge, N=1000, rate=1*Hz, weight=0.1*nS)" },
+    { "TimedArray", "timedarray I_ext(values=[0, 1, 0]*nA, dt=10*ms)" },
+    { "Network", "nothing: every object of the file is part of the network; 'run 100*ms' runs it" },
+};
+
+/* The .snn form of Brian2's class cls (an Ident), or NULL. */
+static const char *python_form(Ident cls)
+{
+    for (size_t k = 0; k < sizeof python_forms / sizeof *python_forms; k++)
+        if (ident_eq(cls, python_forms[k].cls)) return python_forms[k].snn;
+    return NULL;
+}
+
+static void python_message(SnnParse *P, Span at, Ident cls, const char *form)
+{
+    diag_error(P->D, at, "this is Python (Brian2's %.*s), not .snn; write it as '%s'", (int)cls.n, cls.z, form);
+}
+
+/* 'G = NeuronGroup(10)' pasted from a Brian2 script: say so in one message,
+ * with the .snn form, instead of an unknown function. */
+static void python_object(SnnParse *P, Decl *d)
+{
+    Node *e = d->expr;
+    const char *form = e && e->kind == N_CALL ? python_form(e->name) : NULL;
+    if (form) python_message(P, d->span, e->name, form);
+}
+
+/* A syntax error inside the arguments of 'X = Class(...)' (keyword
+ * arguments make a Brian2 call a syntax error): the span of the class name
+ * if Class is one of Brian2's, else an empty span. */
+static Span python_call_at(SnnParse *P, int off, Ident *cls)
+{
+    Span none = { -1, -1 };
+    int open = -1;
+    for (int o = open_bracket(P, off); o >= 0; o = open_bracket(P, o)) open = o;
+    if (open < 0) return none;
+    bool first;
+    *cls = word_before(P, open, &first);
+    if (!cls->n || !python_form(*cls)) return none;
+    int b = (int)(cls->z - P->src->text);
+    while (b > 0 && (P->src->text[b - 1] == ' ' || P->src->text[b - 1] == '\t')) b--;
+    if (b == 0 || P->src->text[b - 1] != '=') return none;
+    return (Span){ (int)(cls->z - P->src->text), (int)(cls->z - P->src->text) + (int)cls->n };
+}
+
+/* Whether the line of offset off starts with an item word followed by ':',
+ * '{' or '(' (blanks between allowed); *at is then the word's span. */
+static bool line_starts_with_item(SnnParse *P, int off, const char *word, Span *at)
+{
+    const char *t = P->src->text;
+    int b = off;
+    while (b > 0 && t[b - 1] != '\n') b--;
+    while (t[b] == ' ' || t[b] == '\t') b++;
+    int n = (int)strlen(word), e = b + n;
+    *at = (Span){ b, e };
+    if (strncmp(t + b, word, (size_t)n)) return false;
+    while (t[e] == ' ' || t[e] == '\t') e++;
+    return t[e] == ':' || t[e] == '{' || t[e] == '(';
+}
+
+/* Whether the line of offset off starts with word and a blank ('from
+ * brian2 import *'); *at is then the word's span. */
+static bool line_starts_with(SnnParse *P, int off, const char *word, Span *at)
+{
+    const char *t = P->src->text;
+    int b = off;
+    while (b > 0 && t[b - 1] != '\n') b--;
+    while (t[b] == ' ' || t[b] == '\t') b++;
+    int n = (int)strlen(word);
+    *at = (Span){ b, b + n };
+    return !strncmp(t + b, word, (size_t)n) && (t[b + n] == ' ' || t[b + n] == '\t');
+}
+
+/* An error on a line that begins with an object's item ('threshold:',
+ * 'reset {') while a code block ('model {') is still open: the block's '}'
+ * is missing.  Says so once, naming the block, and the errors that follow
+ * from it are not reported. */
+static bool unclosed_code_block(SnnParse *P, int off)
+{
+    static const char *const items[] = { "threshold", "reset", "refractory", "method", "init", "on_pre",
+                                         "on_post", "delay", "connect", "run_regularly", "order" };
+    int top = (P->nbraces < 64 ? P->nbraces : 64) - 1;
+    if (P->unclosed_reported || top < 1 || !P->brace_code[top]) return false;
+    Span word;
+    size_t k = 0;
+    while (k < sizeof items / sizeof *items && !line_starts_with_item(P, off, items[k], &word)) k++;
+    if (k == sizeof items / sizeof *items) return false;
+    int open = P->braces[top], from = open;
+    while (from > 0 && P->src->text[from - 1] != '\n') from--;
+    while (P->src->text[from] == ' ' || P->src->text[from] == '\t') from++;
+    int line, col;
+    source_linecol(P->src, open, &line, &col);
+    diag_error(P->D, word, "'%s' stands inside '%.*s{' (line %d): that block's '}' is missing before this line",
+               items[k], open - from, P->src->text + from, line);
+    P->unclosed_reported = true;
+    return true;
+}
+
 static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, SnnParse *P)
 {
     (void)scanner;
+    Span at = *yypcontext_location(ctx), word;
+    Ident cls;
+    if (line_starts_with(P, at.start, "from", &word) || line_starts_with(P, at.start, "import", &word)) {
+        diag_error(P->D, word, "this is a line of Python, not .snn: a model file needs no imports (Brian2's units "
+                   "and functions are built in); delete the line");
+        return 0;
+    }
+    if ((word = python_call_at(P, at.start, &cls)).start >= 0) {
+        python_message(P, word, cls, python_form(cls));
+        return 0;
+    }
+    if (unclosed_code_block(P, at.start)) return 0;
+    if (P->unclosed_reported) return 0;   /* what follows is its echo */
     yysymbol_kind_t exp[YYNTOKENS];
     int n = yypcontext_expected_tokens(ctx, exp, YYNTOKENS);
     yysymbol_kind_t got = yypcontext_token(ctx);
@@ -435,8 +560,13 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, SnnPars
                    (int)before.n, before.z, (int)before.n, before.z);
     } else if (got == YYSYMBOL_YYEOF && P->nbraces > 0) {
         int line, col;
-        source_linecol(P->src, P->braces[P->nbraces - 1], &line, &col);
-        buf_printf(&b, "unexpected end of file: missing '}' to close the '{' at line %d", line);
+        source_linecol(P->src, P->braces[(P->nbraces < 64 ? P->nbraces : 64) - 1], &line, &col);
+        int open = P->braces[(P->nbraces < 64 ? P->nbraces : 64) - 1], from = open;
+        while (from > 0 && P->src->text[from - 1] != '\n') from--;
+        while (P->src->text[from] == ' ' || P->src->text[from] == '\t') from++;
+        if (open - from > 40) from = open;
+        buf_printf(&b, "unexpected end of file: missing '}' to close '%.*s{' at line %d", open - from,
+                   P->src->text + from, line);
     } else if (got == YYSYMBOL_BADCHAR) {
         unsigned char c = (unsigned char)P->src->text[loc.start];
         unsigned char c2 = loc.start + 1 < P->src->len ? (unsigned char)P->src->text[loc.start + 1] : 0;
@@ -606,6 +736,7 @@ Program *parse_program(Arena *Ar, Diag *D, Source *src)
     Pp->D = D;
     Pp->src = src;
     Pp->prog = arena_alloc(Ar, sizeof *Pp->prog);
+    Pp->end = src->len;
     int code = D->code;
     D->code = DC_SYNTAX;
     yyscan_t sc;
@@ -632,6 +763,7 @@ Node *parse_expression(Arena *Ar, Diag *D, Source *src, int offset, int len)
     P0.D = D;
     P0.src = src;
     P0.pos = offset;
+    P0.end = offset + len;
     P0.start_token = START_EXPR;
     P0.prog = arena_alloc(Ar, sizeof *P0.prog);
     yyscan_t sc;

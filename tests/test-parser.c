@@ -45,6 +45,7 @@ static void lex(const char *text)
     P.A = &A;
     P.D = &D;
     P.src = SRC;
+    P.end = SRC->len;
     yyscan_t sc;
     ck_assert_int_eq(snn_yylex_init_extra(&P, &sc), 0);
     YY_BUFFER_STATE b = snn_yy_scan_bytes(SRC->text, SRC->len, sc);
@@ -625,7 +626,7 @@ START_TEST(syntax_error_positions)
     ck_assert_ptr_null(parse("x = 1\xc3\xa9\n"));
     first_error_at(1, 6, "invalid byte 0xc3");
     ck_assert_ptr_null(parse("neurons G[1] {\n  model {\n    v : volt\n  }\n"));
-    first_error_at(4, 4, "missing '}' to close the '{' at line 1");
+    first_error_at(4, 4, "missing '}' to close 'neurons G[1] {' at line 1");
     /* the rendered form: file:line:col: error:, the line, a caret */
     ck_assert_ptr_null(parse("x = 1\ny = 3 3\n"));
     ck_assert_str_eq(D.v[0].rendered, "t.snn:2:7: error: unexpected number\n    y = 3 3\n          ^\n");

@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""This file contains the defect tests: every tests/defects/NAME.expect says
+how to run one reproducer of a defect found in snnc (a model, a script) and
+what the right result is.  Prints TAP; a case whose defect is still open
+('status: open') is a TAP TODO, so it is run and reported but does not fail
+the suite, and passes as 'unexpected' once fixed (then mark it fixed).
+
+usage: check.py SNNC SNAPSHOT_TOOL DEFECTS_DIR [NAME...]
+
+Directives of a .expect file, one per line ('#' lines are comments):
+  model: FILE            the model (default NAME.snn)
+  cmd: run|check|emit    snnc's command (default run, with -o OUT --native=off)
+  args: ...              more arguments (split like a shell would)
+  setup: SHELL           a command run first in the work directory
+  script: FILE ARGS      instead of snnc: sh (or python3) FILE SNNC WORKDIR ARGS (exit 77: skipped)
+  ulimit-v: KB           address-space limit of the process
+  timeout: SECONDS       (default 60); running longer fails
+  exit: N | nonzero      the exit status wanted (default 0)
+  output-has: TEXT       stdout+stderr contains TEXT
+  output-lacks: TEXT     ... does not contain it
+  file: NAME             OUT/NAME has exactly the '| ' lines that follow
+  file-row: NAME K TEXT  line K (1-based) of OUT/NAME is TEXT
+  file-rows: NAME N      OUT/NAME has N lines
+  no-file: NAME          OUT/NAME does not exist
+  output-number: TEXT LO HI   the number after TEXT in the output is in [LO, HI]
+  tool: ARGS             instead of snnc: the snapshot tool (snapshot_tool.c) with ARGS
+  status: open|fixed     (default fixed)
+"""
+import os
+import resource
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+
+
+def parse(path):
+    case = {"checks": [], "status": "fixed", "exit": "0", "timeout": 60}
+    lines = open(path).read().split("\n")
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        k += 1
+        if not line.strip() or line.startswith("#"):
+            continue
+        key, _, val = line.partition(":")
+        key, val = key.strip(), val.strip()
+        if key == "file":
+            body = []
+            while k < len(lines) and lines[k].startswith("|"):
+                body.append(lines[k][2:] if lines[k].startswith("| ") else lines[k][1:])
+                k += 1
+            case["checks"].append(("file", val, body))
+        elif key in ("output-has", "output-lacks", "file-row", "file-rows", "no-file", "output-number"):
+            case["checks"].append((key, val, None))
+        elif key in ("model", "cmd", "args", "setup", "script", "tool", "ulimit-v", "exit", "status"):
+            case[key] = val
+        elif key == "timeout":
+            case["timeout"] = float(val)
+        else:
+            raise ValueError("%s: unknown directive '%s'" % (path, key))
+    return case
+
+
+def run_case(snnc, tool, src, name, case):
+    """Run one case; returns a list of failures (empty: passed)."""
+    work = tempfile.mkdtemp(prefix="snnc-defect-")
+    try:
+        for f in os.listdir(src):
+            p = os.path.join(src, f)
+            if os.path.isfile(p):
+                shutil.copy(p, work)
+        out = os.path.join(work, "out")
+        if "setup" in case:
+            subprocess.run(case["setup"], shell=True, cwd=work, check=True)
+        if "tool" in case:
+            argv = [tool] + shlex.split(case["tool"])
+        elif "script" in case:
+            words = shlex.split(case["script"])
+            runner = ["python3"] if words[0].endswith(".py") else ["sh"]
+            argv = runner + [words[0], snnc, os.path.join(work, "w")] + words[1:]
+        else:
+            model = case.get("model", name + ".snn")
+            cmd = case.get("cmd", "run")
+            argv = [snnc, cmd, model] + (["-o", out, "--native=off"] if cmd == "run" else [])
+            argv += shlex.split(case.get("args", ""))
+        limit = int(case["ulimit-v"]) * 1024 if "ulimit-v" in case else None
+
+        def pre():
+            if limit:
+                resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+        try:
+            p = subprocess.run(argv, cwd=work, capture_output=True, text=True, errors="replace",
+                               timeout=case["timeout"], preexec_fn=pre)
+        except subprocess.TimeoutExpired:
+            return ["still running after %g s" % case["timeout"]]
+        text = p.stdout + p.stderr
+        if "script" in case and p.returncode == 77:
+            return ["SKIP " + text.strip().split("\n")[-1]]
+        fails = []
+        want = case["exit"]
+        if want == "nonzero":
+            if p.returncode == 0:
+                fails.append("exit 0, wanted non-zero")
+        elif p.returncode != int(want):
+            fails.append("exit %d, wanted %s" % (p.returncode, want))
+        if p.returncode < 0:
+            fails.append("killed by signal %d" % -p.returncode)
+        for kind, val, body in case["checks"]:
+            if kind == "output-has" and val not in text:
+                fails.append("output lacks %r" % val)
+            elif kind == "output-lacks" and val in text:
+                fails.append("output has %r" % val)
+            elif kind == "output-number":
+                what, lo, hi = val.rsplit(None, 2)
+                at = text.find(what)
+                num = text[at + len(what):].split()[0] if at >= 0 and text[at + len(what):].split() else ""
+                try:
+                    ok = float(lo) <= float(num) <= float(hi)
+                except ValueError:
+                    ok = False
+                if not ok:
+                    fails.append("%r is followed by %r, wanted a number in [%s, %s]" % (what, num, lo, hi))
+            elif kind == "no-file" and os.path.exists(os.path.join(out, val)):
+                fails.append("%s exists" % val)
+            elif kind in ("file", "file-row", "file-rows"):
+                fname = val.split()[0]
+                path = os.path.join(out, fname)
+                if not os.path.exists(path):
+                    fails.append("no file %s" % fname)
+                    continue
+                rows = open(path, errors="replace").read().split("\n")
+                if rows and rows[-1] == "":
+                    rows.pop()
+                if kind == "file" and rows != body:
+                    fails.append("%s is %r, wanted %r" % (fname, rows[:6], body[:6]))
+                elif kind == "file-row":
+                    _, nth, want_row = val.split(None, 2)
+                    got = rows[int(nth) - 1] if len(rows) >= int(nth) else None
+                    if got != want_row:
+                        fails.append("%s line %s is %r, wanted %r" % (fname, nth, got, want_row))
+                elif kind == "file-rows" and len(rows) != int(val.split()[1]):
+                    fails.append("%s has %d lines, wanted %s" % (fname, len(rows), val.split()[1]))
+        if fails:
+            last = [l for l in text.strip().split("\n") if l.strip()][-3:]
+            fails.append("output ends: " + " | ".join(last))
+        return fails
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main():
+    snnc, tool, src = (os.path.abspath(a) for a in sys.argv[1:4])
+    sanitized = "asan" in subprocess.run(["ldd", snnc], capture_output=True, text=True).stdout
+    names = sys.argv[4:] or sorted(f[:-7] for f in os.listdir(src) if f.endswith(".expect"))
+    print("1..%d" % len(names))
+    for n, name in enumerate(names, 1):
+        case = parse(os.path.join(src, name + ".expect"))
+        if sanitized and "ulimit-v" in case:
+            print("ok %d - %s # SKIP an address-space limit and AddressSanitizer do not mix" % (n, name))
+            continue
+        fails = run_case(snnc, tool, src, name, case)
+        if fails and fails[0].startswith("SKIP "):
+            print("ok %d - %s # SKIP %s" % (n, name, fails[0][5:]))
+            continue
+        todo = " # TODO open defect" if case["status"] == "open" else ""
+        print("%s %d - %s%s" % ("not ok" if fails else "ok", n, name, todo))
+        for f in fails:
+            print("#   " + f)
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
