@@ -3,9 +3,10 @@
  * net.c driven by block functions written here in C (schedule order, CSR
  * indices of synapses, delayed delivery through the ring buffer, state and
  * spike monitors, user operations, heterogeneous delays, out of memory in
- * the run loop reported and leaving whole records), output.c (CSV format and atomic writes),
- * and rng.c (determinism and distribution of the counter-based random
- * numbers, Brian2's timestep rounding). */
+ * the run loop reported and leaving whole records), output.c (CSV format
+ * and atomic writes), rng.c (determinism and distribution of the
+ * counter-based random numbers, Brian2's timestep rounding), and hash.h
+ * (FNV-1a). */
 #include <dirent.h>
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "abi.h"
+#include "hash.h"
 #include "net.h"
 #include "output.h"
 #include "test-common.h"
@@ -878,6 +880,19 @@ START_TEST(timestep_rounding)
 }
 END_TEST
 
+/* The snapshot checksum and the native-code cache key are FNV-1a: pin it to
+ * the published test values, so stored images and caches stay valid. */
+START_TEST(fnv1a_values)
+{
+    ck_assert_uint_eq(snn_fnv1a(SNN_FNV1A_BASIS, "", 0), 0xcbf29ce484222325ull);
+    ck_assert_uint_eq(snn_fnv1a(SNN_FNV1A_BASIS, "a", 1), 0xaf63dc4c8601ec8cull);
+    ck_assert_uint_eq(snn_fnv1a(SNN_FNV1A_BASIS, "foobar", 6), 0x85944171f73967e8ull);
+    ck_assert_uint_eq(snn_fnv1a_str(SNN_FNV1A_BASIS, "foobar"), 0x85944171f73967e8ull);
+    /* hashing in parts continues the hash */
+    ck_assert_uint_eq(snn_fnv1a_str(snn_fnv1a_str(SNN_FNV1A_BASIS, "foo"), "bar"), 0x85944171f73967e8ull);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("runtime");
@@ -909,6 +924,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, rng_deterministic);
     tcase_add_test(tc, rng_distributions);
     tcase_add_test(tc, timestep_rounding);
+    tcase_add_test(tc, fnv1a_values);
     suite_add_tcase(s, tc);
     return s;
 }
