@@ -3,8 +3,9 @@
  * Brian2 2.5.1: five neuron models under models/ and three feature models
  * under tests/features/ are run through snn.h and compared with traces and
  * spikes made by the real Brian2 (numpy target; tests/data/brian2/<name>.md
- * gives each Brian2 script, tests/brian2/gen_*.py the generators).  Spikes must be the same neurons at the same steps; every
- * recorded value is compared step by step.
+ * gives each Brian2 script, tests/brian2/gen_*.py the generators).  Spikes
+ * must be the same neurons at the same steps; every recorded value is
+ * compared step by step.
  *
  * Tolerances.  snnc's integrators build their own expression trees, while
  * Brian2 prints SymPy's canonical form (it reorders sums and products, e.g.
