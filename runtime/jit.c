@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "abi.h"
+#include "hash.h"
 
 struct Jit {
     TCCState *s;        /* libtcc code, or */
@@ -117,13 +118,6 @@ extern const char snn_rng_text[];   /* runtime/rng.c, embedded at build time */
 
 static const char native_flags[] = "-O3 -march=native -ffp-contract=off -fno-math-errno -fPIC -shared -w";
 
-/* FNV-1a, 64 bits. */
-static unsigned long long hash_text(const char *s, unsigned long long h)
-{
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
 static int write_file(const char *path, const char *a, const char *b)
 {
     FILE *f = fopen(path, "w");
@@ -174,7 +168,11 @@ Jit *jit_compile_native(const char *code, const char *cache_dir, char *err, size
             else if (line[0] == '\n' && cpu[0]) break;
         fclose(ci);
     }
-    unsigned long long h = hash_text(code, hash_text(native_flags, hash_text(snn_rng_text, hash_text(cpu, 14695981039346656037ull))));
+    unsigned long long h = SNN_FNV1A_BASIS;
+    h = snn_fnv1a_str(h, cpu);
+    h = snn_fnv1a_str(h, snn_rng_text);
+    h = snn_fnv1a_str(h, native_flags);
+    h = snn_fnv1a_str(h, code);
     char so[4096], tmp_so[4200], src[4200], log[4200];
     snprintf(so, sizeof so, "%s/snn-%016llx.so", cache_dir, h);
     if (access(so, R_OK)) {

@@ -6,44 +6,73 @@
  * a slot run in name order, as Brian2 sorts them. */
 #include "net.h"
 
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* {====================================================================
+ * Growable arrays
+ * ===================================================================== */
+
+void *(*net_vec_realloc)(void *p, size_t size) = realloc;
+
+/* Grow an array of elem-byte elements, n used and *cap allocated, to room
+ * for more further ones: capacities double, starting from first.  Returns
+ * the moved array with *cap updated, or NULL on out of memory (then the old
+ * array and *cap are unchanged). */
+static void *vec_grow(void *v, size_t *cap, size_t n, size_t more, size_t elem, size_t first)
+{
+    if (more > SIZE_MAX / elem - n) return NULL;
+    size_t need = n + more, c = *cap ? *cap : first;
+    while (c < need) c = c <= SIZE_MAX / elem / 2 ? c * 2 : need;
+    void *p = net_vec_realloc(v, c * elem);
+    if (p) *cap = c;
+    return p;
+}
+
+bool i32vec_reserve(I32Vec *a, size_t more)
+{
+    if (more <= a->cap - a->n) return true;
+    int32_t *v = vec_grow(a->v, &a->cap, a->n, more, sizeof *v, 64);
+    return v ? (a->v = v, true) : false;
+}
+
+bool i64vec_reserve(I64Vec *a, size_t more)
+{
+    if (more <= a->cap - a->n) return true;
+    int64_t *v = vec_grow(a->v, &a->cap, a->n, more, sizeof *v, 64);
+    return v ? (a->v = v, true) : false;
+}
+
+bool f64vec_reserve(F64Vec *a, size_t more)
+{
+    if (more <= a->cap - a->n) return true;
+    double *v = vec_grow(a->v, &a->cap, a->n, more, sizeof *v, 256);
+    return v ? (a->v = v, true) : false;
+}
+
 bool i32vec_push(I32Vec *a, int32_t x)
 {
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 64;
-        int32_t *v = realloc(a->v, cap * sizeof *v);
-        if (!v) return false;
-        a->v = v;
-        a->cap = cap;
-    }
+    if (!i32vec_reserve(a, 1)) return false;
     a->v[a->n++] = x;
     return true;
 }
 
 bool i64vec_push(I64Vec *a, int64_t x)
 {
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 64;
-        int64_t *v = realloc(a->v, cap * sizeof *v);
-        if (!v) return false;
-        a->v = v;
-        a->cap = cap;
-    }
+    if (!i64vec_reserve(a, 1)) return false;
     a->v[a->n++] = x;
     return true;
 }
 
-bool f64vec_reserve(F64Vec *a, size_t more)
+/* Append n ids; on out of memory nothing is appended. */
+static bool i32vec_append(I32Vec *a, const int32_t *x, size_t n)
 {
-    if (a->n + more <= a->cap) return true;
-    size_t cap = a->cap ? a->cap : 256;
-    while (cap < a->n + more) cap *= 2;
-    double *v = realloc(a->v, cap * sizeof *v);
-    if (!v) return false;
-    a->v = v;
-    a->cap = cap;
+    if (!i32vec_reserve(a, n)) return false;
+    if (n) memcpy(a->v + a->n, x, n * sizeof *x);
+    a->n += n;
     return true;
 }
 
@@ -274,6 +303,18 @@ static snn_args args_for(Net *net, RtGroup *g)
 
 static bool prepare_delays(Net *net, RtGroup *s);
 
+/* Note in net->fail what could not get memory (a printf format and its
+ * arguments); returns false. */
+static bool fail(Net *net, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool fail(Net *net, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(net->fail, sizeof net->fail, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
 int net_init(Net *net)
 {
     for (int k = 0; k < net->ngroups; k++) {
@@ -282,86 +323,125 @@ int net_init(Net *net)
             snn_args a = args_for(net, g);
             g->init(&a);
         }
-        if (g->kind == RG_SYNAPSES && !prepare_delays(net, g)) return -1;
+        if (g->kind == RG_SYNAPSES && !prepare_delays(net, g)) {
+            fail(net, "the delays of %s", g->name);
+            return -1;
+        }
     }
     return 0;
 }
 
-static void record_state(Net *net, RtMonitor *m)
+/* Record the variables of a state monitor for this step.  Returns false on
+ * out of memory, with nothing recorded. */
+static bool record_state(Net *net, RtMonitor *m)
 {
     RtGroup *g = m->group;
     size_t need = (size_t)m->nvars * (size_t)m->nrec;
-    if (!f64vec_reserve(&m->data, need) || !i64vec_push(&m->rec_steps, net->step)) return;
+    if (!f64vec_reserve(&m->data, need) || !i64vec_push(&m->rec_steps, net->step)) return false;
     double *out = m->data.v + m->data.n;
     for (int r = 0; r < m->nrec; r++)
         for (int v = 0; v < m->nvars; v++) *out++ = g->arr[m->vars[v]][m->rec[r]];
     m->data.n += need;
+    return true;
 }
 
-/* Expand spiking neurons into the ids of their synapses (CSR by source or
- * target) and run the pathway code on them. */
-static void deliver(Net *net, RtGroup *s, const int32_t *neurons, size_t nn, const int32_t *start,
-                    const int32_t *syn, snn_block_fn fn)
+/* Record this step's rate of a rate monitor's group; false on out of memory,
+ * with nothing recorded. */
+static bool record_rate(Net *net, RtMonitor *m)
 {
-    s->scratch.n = 0;
-    for (size_t k = 0; k < nn; k++)
-        for (int32_t q = start[neurons[k]]; q < start[neurons[k] + 1]; q++) i32vec_push(&s->scratch, syn[q]);
-    if (!s->scratch.n) return;
+    if (!f64vec_reserve(&m->data, 1) || !i64vec_push(&m->rec_steps, net->step)) return false;
+    m->data.v[m->data.n++] = (double)m->group->nspikes / (double)m->group->n / net->dt;
+    return true;
+}
+
+bool net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
+{
+    if (!i32vec_reserve(&m->idx, n) || !i64vec_reserve(&m->steps, n)) return false;
+    for (size_t k = 0; k < n; k++) m->steps.v[m->steps.n++] = step;
+    return i32vec_append(&m->idx, idx, n);
+}
+
+/* Run a pathway's code on the synapse ids ids[0..n), if there are any. */
+static void run_pathway(Net *net, RtGroup *s, const int32_t *ids, size_t n, snn_block_fn fn)
+{
+    if (!n) return;
     snn_args a = args_for(net, s);
-    a.idx = s->scratch.v;
-    a.nidx = (snn_i32)s->scratch.n;
+    a.idx = ids;
+    a.nidx = (snn_i32)n;
     fn(&a);
 }
 
-/* The synapses slot for one Synapses object's on_pre pathway: push this
- * step's source spikes into the ring at offset delay, then deliver the slot
- * that is due now (Brian2: queue.push, then peek). */
-/* One step of a homogeneous-delay pathway: the spikes of trig go into the
- * ring at offset delay, then the slot due now is delivered through the CSR
- * index (start, syn) and the ring advances (Brian2: push, then peek). */
-static void ring_step(Net *net, RtGroup *s, I32Vec *queue, int *pos, int delay, RtGroup *trig, const int32_t *start,
-                      const int32_t *syn, snn_block_fn fn)
+/* Run the pathway code on the synapses of the spiking neurons, neuron by
+ * neuron in CSR order (index start, syn by source or target).  One neuron's
+ * synapses are a range of syn and go straight to the code; those of several
+ * are copied range by range into s->scratch.  Returns false on out of
+ * memory, with nothing delivered. */
+static bool deliver(Net *net, RtGroup *s, const int32_t *neurons, size_t nn, const int32_t *start,
+                    const int32_t *syn, snn_block_fn fn)
 {
-    int size = delay + 1;
-    I32Vec *slot = &queue[(*pos + delay) % size];
-    for (int32_t k = 0; k < trig->nspikes; k++) i32vec_push(slot, trig->spikes[k]);
-    I32Vec *due = &queue[*pos];
-    if (due->n) deliver(net, s, due->v, due->n, start, syn, fn);
-    due->n = 0;
-    *pos = (*pos + 1) % size;
+    if (nn == 1) {
+        int32_t first = start[neurons[0]];
+        run_pathway(net, s, syn + first, (size_t)(start[neurons[0] + 1] - first), fn);
+        return true;
+    }
+    size_t total = 0;
+    for (size_t k = 0; k < nn; k++) total += (size_t)(start[neurons[k] + 1] - start[neurons[k]]);
+    s->scratch.n = 0;
+    if (!i32vec_reserve(&s->scratch, total)) return false;
+    for (size_t k = 0; k < nn; k++) {
+        int32_t first = start[neurons[k]];
+        i32vec_append(&s->scratch, syn + first, (size_t)(start[neurons[k] + 1] - first));
+    }
+    run_pathway(net, s, s->scratch.v, s->scratch.n, fn);
+    return true;
 }
 
-static void pathway_pre(Net *net, RtGroup *s)
+/* Queue the synapses of the spiking neurons of trig, each in the ring slot of
+ * its own delay (heterogeneous delays); false on out of memory. */
+static bool queue_by_synapse(I32Vec *queue, int pos, int size, const int32_t *syn_delay, const RtGroup *trig,
+                             const int32_t *start, const int32_t *syn)
 {
-    int size = s->delay_steps + 1;
-    if (s->syn_delay) {
-        /* heterogeneous: each synapse id goes to the slot of its own delay */
-        for (int32_t k = 0; k < s->src->nspikes; k++) {
-            int32_t i = s->src->spikes[k];
-            for (int32_t q = s->pre_start[i]; q < s->pre_start[i + 1]; q++) {
-                int32_t syn = s->pre_syn[q];
-                i32vec_push(&s->queue[(s->queue_pos + s->syn_delay[syn]) % size], syn);
-            }
-        }
-        I32Vec *due = &s->queue[s->queue_pos];
-        if (due->n) {
-            snn_args a = args_for(net, s);
-            a.idx = due->v;
-            a.nidx = (snn_i32)due->n;
-            s->on_pre(&a);
-        }
-        due->n = 0;
-        s->queue_pos = (s->queue_pos + 1) % size;
-    } else {
-        ring_step(net, s, s->queue, &s->queue_pos, s->delay_steps, s->src, s->pre_start, s->pre_syn, s->on_pre);
+    for (int32_t k = 0; k < trig->nspikes; k++) {
+        int32_t i = trig->spikes[k];
+        for (int32_t q = start[i]; q < start[i + 1]; q++)
+            if (!i32vec_push(&queue[(pos + syn_delay[syn[q]]) % size], syn[q])) return false;
     }
+    return true;
+}
+
+/* One step of a pathway's ring of delay+1 spike lists (Brian2: queue.push,
+ * then peek): the spikes of trig are queued delay steps ahead, then the list
+ * due now is delivered and the ring advances.  With a homogeneous delay
+ * (syn_delay NULL) the ring holds neuron ids, expanded through the CSR index
+ * (start, syn) on delivery; with per-synapse delays in syn_delay it holds
+ * synapse ids, queued at their own delay.  Returns false on out of memory. */
+static bool ring_step(Net *net, RtGroup *s, I32Vec *queue, int *pos, int delay, const int32_t *syn_delay,
+                      RtGroup *trig, const int32_t *start, const int32_t *syn, snn_block_fn fn)
+{
+    int size = delay + 1;
+    bool ok = syn_delay ? queue_by_synapse(queue, *pos, size, syn_delay, trig, start, syn)
+                        : i32vec_append(&queue[(*pos + delay) % size], trig->spikes, (size_t)trig->nspikes);
+    if (!ok) return false;
+    I32Vec *due = &queue[*pos];
+    if (syn_delay) run_pathway(net, s, due->v, due->n, fn);
+    else if (due->n && !deliver(net, s, due->v, due->n, start, syn, fn)) return false;
+    due->n = 0;
+    *pos = (*pos + 1) % size;
+    return true;
+}
+
+/* The on_pre pathway of a Synapses object, with its delay ring. */
+static bool pathway_pre(Net *net, RtGroup *s)
+{
+    return ring_step(net, s, s->queue, &s->queue_pos, s->delay_steps, s->syn_delay, s->src, s->pre_start, s->pre_syn,
+                     s->on_pre);
 }
 
 /* A named pathway, with a ring of its own. */
-static void pathway_named(Net *net, RtGroup *s, struct RtPath *p)
+static bool pathway_named(Net *net, RtGroup *s, struct RtPath *p)
 {
-    ring_step(net, s, p->queue, &p->queue_pos, p->delay_steps, p->post ? s->tgt : s->src,
-              p->post ? s->post_start : s->pre_start, p->post ? s->post_syn : s->pre_syn, p->fn);
+    return ring_step(net, s, p->queue, &p->queue_pos, p->delay_steps, NULL, p->post ? s->tgt : s->src,
+                     p->post ? s->post_start : s->pre_start, p->post ? s->post_syn : s->pre_syn, p->fn);
 }
 
 /* Heterogeneous delays: convert the 'delay' variable to whole steps (Brian2:
@@ -483,15 +563,17 @@ static bool build_schedule(Net *net)
     return ok;
 }
 
-/* Run one scheduled object for the current step. */
-static void run_op(Net *net, SchedOp *op)
+/* Run one scheduled object for the current step.  Returns false on out of
+ * memory, with net->fail set. */
+static bool run_op(Net *net, SchedOp *op)
 {
     RtGroup *g = op->g;
     RtMonitor *m = op->m;
     snn_args a;
     switch (op->kind) {
     case OP_STATEMON:
-        if (m->every <= 1 || net->step % m->every == 0) record_state(net, m);
+        if ((m->every <= 1 || net->step % m->every == 0) && !record_state(net, m))
+            return fail(net, "state monitor %s", m->name);
         break;
     case OP_SUMMED:
         if (g->n <= 0) break;
@@ -513,17 +595,16 @@ static void run_op(Net *net, SchedOp *op)
         }
         break;
     case OP_SPIKEMON:
-        for (int32_t q = 0; q < m->group->nspikes; q++) {
-            i32vec_push(&m->idx, m->group->spikes[q]);
-            i64vec_push(&m->steps, net->step);
-        }
+        if (!net_record_spikes(m, m->group->spikes, (size_t)m->group->nspikes, net->step))
+            return fail(net, "spike monitor %s", m->name);
         break;
     case OP_PRE:
-        if (g->n > 0) pathway_pre(net, g);
+        if (g->n > 0 && !pathway_pre(net, g)) return fail(net, "spike delivery of %s", g->name);
         break;
     case OP_POST:
-        if (g->n > 0 && g->tgt->nspikes)
-            deliver(net, g, g->tgt->spikes, (size_t)g->tgt->nspikes, g->post_start, g->post_syn, g->on_post);
+        if (g->n > 0 && g->tgt->nspikes &&
+            !deliver(net, g, g->tgt->spikes, (size_t)g->tgt->nspikes, g->post_start, g->post_syn, g->on_post))
+            return fail(net, "on_post delivery of %s", g->name);
         break;
     case OP_RESET:
         if (!g->nspikes) break;
@@ -533,11 +614,11 @@ static void run_op(Net *net, SchedOp *op)
         g->reset(&a);
         break;
     case OP_RATEMON:
-        if (!f64vec_reserve(&m->data, 1) || !i64vec_push(&m->rec_steps, net->step)) break;
-        m->data.v[m->data.n++] = (double)m->group->nspikes / (double)m->group->n / net->dt;
+        if (!record_rate(net, m)) return fail(net, "rate monitor %s", m->name);
         break;
     case OP_PATH:
-        if (g->n > 0) pathway_named(net, g, &g->paths[op->q]);
+        if (g->n > 0 && !pathway_named(net, g, &g->paths[op->q]))
+            return fail(net, "spike delivery of %s (pathway %s)", g->name, op->name);
         break;
     case OP_EXTRA: {
         struct RtExtra *x = &g->extras[op->q];
@@ -547,11 +628,16 @@ static void run_op(Net *net, SchedOp *op)
         break;
     }
     }
+    return true;
 }
 
 int net_run(Net *net, int64_t nsteps)
 {
-    if (!net->sched && !build_schedule(net)) return -1;
+    net->fail[0] = 0;
+    if (!net->sched && !build_schedule(net)) {
+        fail(net, "the schedule");
+        return -1;
+    }
     int64_t end = net->step + nsteps;
     net->stop = false;
     for (; net->step < end && !net->stop; net->step++) {
@@ -562,7 +648,7 @@ int net_run(Net *net, int64_t nsteps)
             /* user operations run after the objects of their slot */
             for (; base < SLOT_OF_POS(op->when.slot); base++)
                 if (net->nops) run_ops(net, base);
-            run_op(net, op);
+            if (!run_op(net, op)) return -1;
         }
         for (; base < SLOT_COUNT; base++)
             if (net->nops) run_ops(net, base);

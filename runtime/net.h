@@ -11,13 +11,20 @@
 
 #include "abi.h"
 
-/* Growable arrays. */
+/* Growable arrays: v[0..n) used, cap allocated.  Push and reserve return
+ * false on out of memory, and then leave the array unchanged. */
 typedef struct I32Vec { int32_t *v; size_t n, cap; } I32Vec;
 typedef struct I64Vec { int64_t *v; size_t n, cap; } I64Vec;
 typedef struct F64Vec { double *v; size_t n, cap; } F64Vec;
 bool i32vec_push(I32Vec *a, int32_t x);
 bool i64vec_push(I64Vec *a, int64_t x);
+/* Make room for more further elements (cap >= n + more). */
+bool i32vec_reserve(I32Vec *a, size_t more);
+bool i64vec_reserve(I64Vec *a, size_t more);
 bool f64vec_reserve(F64Vec *a, size_t more);
+/* The allocator the arrays grow with: realloc.  Tests replace it to make
+ * growth fail; nothing else should change it. */
+extern void *(*net_vec_realloc)(void *p, size_t size);
 
 enum { RG_NEURONS, RG_SYNAPSES };
 
@@ -134,6 +141,7 @@ struct Net {
     void        *between_ud;
     struct SchedOp *sched;       /* the objects of one step, in order */
     int          nsched;
+    char         fail[128];      /* what net_run or net_init could not do, e.g. "spike delivery of S" */
 };
 
 Net     *net_new(double dt, uint64_t seed);
@@ -144,10 +152,19 @@ RtGroup *net_add_group(Net *net, const char *name, int kind, int64_t n, int nvar
  * known, and build the CSR indices.  Returns false on out of memory. */
 bool     net_finish_synapses(RtGroup *s);
 RtMonitor *net_add_monitor(Net *net, const char *name, int kind, RtGroup *g);
-/* Run init functions (in group order).  Call once after everything is added. */
+/* Run init functions (in group order).  Call once after everything is added.
+ * Returns 0, or -1 on out of memory with net->fail set. */
 int      net_init(Net *net);
-/* Advance nsteps steps. */
+/* Advance nsteps steps.  Returns 0, or -1 on out of memory: then net->fail
+ * names what failed ("spike delivery of S", "state monitor M", ...), the run
+ * has stopped inside step net->step (objects before the failed one have
+ * run), no spike was delivered by the failed object, and every monitor holds
+ * whole records only (spike monitors as many steps as indices; state and
+ * rate monitors nvars*nrec values, or one, per recorded step). */
 int      net_run(Net *net, int64_t nsteps);
+/* Append n spikes of one step to a spike monitor; false on out of memory,
+ * with nothing appended. */
+bool     net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step);
 RtGroup *net_find_group(Net *net, const char *name);
 /* Add an operation; false on out of memory or a bad slot/period. */
 bool     net_add_op(Net *net, int slot, int64_t every, net_op_fn fn, void *ud);

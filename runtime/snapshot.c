@@ -29,6 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
+
 #define MAGIC "SNNSNAP1"
 #define BOM 0x01020304u
 #define VERSION 1u
@@ -73,16 +75,6 @@ static void put_str(Out *o, const char *s)
     uint32_t n = (uint32_t)strlen(s);
     put_u32(o, n);
     put(o, s, n);
-}
-
-static uint64_t fnv1a(const unsigned char *p, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t k = 0; k < n; k++) {
-        h ^= p[k];
-        h *= 0x100000001b3ull;
-    }
-    return h;
 }
 
 static void encode_group(Out *o, const RtGroup *g)
@@ -184,7 +176,7 @@ unsigned char *snapshot_encode(const Net *net, const Injections *inj, size_t *si
     }
     uint64_t len = (uint64_t)(o.n - HEADER);
     memcpy(o.p + 16, &len, sizeof len);
-    put_u64(&o, fnv1a(o.p + HEADER, (size_t)len));
+    put_u64(&o, snn_fnv1a(SNN_FNV1A_BASIS, o.p + HEADER, (size_t)len));
     if (o.oom) {
         free(o.p);
         return NULL;
@@ -217,7 +209,7 @@ int snapshot_verify(const unsigned char *p, size_t size, char *err, size_t errle
         return -1;
     }
     memcpy(&sum, p + HEADER + len, 8);
-    if (sum != fnv1a(p + HEADER, (size_t)len)) {
+    if (sum != snn_fnv1a(SNN_FNV1A_BASIS, p + HEADER, (size_t)len)) {
         snprintf(err, errlen, "the snapshot is damaged (checksum mismatch)");
         return -1;
     }

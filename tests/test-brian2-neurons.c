@@ -3,8 +3,9 @@
  * Brian2 2.5.1: five neuron models under models/ and three feature models
  * under tests/features/ are run through snn.h and compared with traces and
  * spikes made by the real Brian2 (numpy target; tests/data/brian2/<name>.md
- * gives each Brian2 script, tests/brian2/gen_*.py the generators).  Spikes must be the same neurons at the same steps; every
- * recorded value is compared step by step.
+ * gives each Brian2 script, tests/brian2/gen_*.py the generators).  Spikes
+ * must be the same neurons at the same steps; every recorded value is
+ * compared step by step.
  *
  * Tolerances.  snnc's integrators build their own expression trees, while
  * Brian2 prints SymPy's canonical form (it reorders sums and products, e.g.
@@ -46,17 +47,6 @@ static snn_ctx *run_model(const char *rel)
     return ctx;
 }
 
-typedef struct Spike {
-    long neuron, step;
-} Spike;
-
-static int cmp_spike(const void *a, const void *b)
-{
-    const Spike *x = a, *y = b;
-    if (x->step != y->step) return x->step < y->step ? -1 : 1;
-    return (x->neuron > y->neuron) - (x->neuron < y->neuron);
-}
-
 /* Brian2's "i,step" file against the spike monitor SM, both sorted by
  * (step, neuron). */
 static void check_spikes(snn_ctx *ctx, const char *ref)
@@ -65,76 +55,8 @@ static void check_spikes(snn_ctx *ctx, const char *ref)
     const int64_t *steps;
     size_t n;
     ck_assert_int_eq(snn_spikes(ctx, "SM", &idx, &steps, &n), SNN_OK);
-    FILE *f = fopen(test_path(ref), "r");
-    ck_assert_msg(f != NULL, "cannot open %s", ref);
-    char line[256];
-    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
-    ck_assert_str_eq(line, "i,step\n");
-    size_t cap = 64, k = 0;
-    Spike *want = malloc(sizeof *want * cap);
-    long a, b;
-    while (fscanf(f, "%ld,%ld", &a, &b) == 2) {
-        if (k == cap) want = realloc(want, sizeof *want * (cap *= 2));
-        want[k++] = (Spike){ a, b };
-    }
-    fclose(f);
-    ck_assert_msg(k == n, "%s: Brian2 has %zu spikes, snnc %zu", ref, k, n);
-    Spike *got = malloc(sizeof *got * (n ? n : 1));
-    for (size_t q = 0; q < n; q++) {
-        got[q] = (Spike){ idx[q], (long)steps[q] };
-        ck_assert_msg(q == 0 || steps[q] >= steps[q - 1], "spikes are not in time order");
-    }
-    qsort(want, k, sizeof *want, cmp_spike);
-    qsort(got, n, sizeof *got, cmp_spike);
-    for (size_t q = 0; q < n; q++)
-        ck_assert_msg(want[q].neuron == got[q].neuron && want[q].step == got[q].step,
-                      "%s: spike %zu: Brian2 neuron %ld step %ld, snnc neuron %ld step %ld", ref, q,
-                      want[q].neuron, want[q].step, got[q].neuron, got[q].step);
-    free(want);
-    free(got);
+    test_check_recorded(ref, idx, steps, n, test_path(ref), "i,step");
 }
-
-/* A CSV of numbers with a header: columns split into names[] and rows. */
-typedef struct Table {
-    int     ncols, nrows;
-    char  **names;
-    double *v;          /* nrows * ncols */
-} Table;
-
-static void table_read(Table *t, const char *path)
-{
-    char *text = test_read_file(path, NULL);
-    ck_assert_msg(text != NULL, "cannot read %s", path);
-    memset(t, 0, sizeof *t);
-    char *save, *line = strtok_r(text, "\n", &save);
-    ck_assert_ptr_nonnull(line);
-    for (char *s2, *c = strtok_r(line, ",", &s2); c; c = strtok_r(NULL, ",", &s2)) {
-        t->names = realloc(t->names, sizeof *t->names * (size_t)(t->ncols + 1));
-        t->names[t->ncols++] = strdup(c);
-    }
-    size_t cap = 0;
-    while ((line = strtok_r(NULL, "\n", &save))) {
-        if ((size_t)(t->nrows + 1) * (size_t)t->ncols > cap) {
-            cap = cap ? cap * 2 : 4096;
-            t->v = realloc(t->v, sizeof *t->v * cap);
-        }
-        int c = 0;
-        for (char *s2, *x = strtok_r(line, ",", &s2); x && c < t->ncols; x = strtok_r(NULL, ",", &s2))
-            t->v[(size_t)t->nrows * (size_t)t->ncols + (size_t)c++] = strtod(x, NULL);
-        ck_assert_msg(c == t->ncols, "%s: row %d has %d values", path, t->nrows + 1, c);
-        t->nrows++;
-    }
-    free(text);
-}
-
-static void table_free(Table *t)
-{
-    for (int k = 0; k < t->ncols; k++) free(t->names[k]);
-    free(t->names);
-    free(t->v);
-}
-
-static double cell(const Table *t, int row, int col) { return t->v[(size_t)row * (size_t)t->ncols + (size_t)col]; }
 
 /* Compare the state monitor M (written to CSV) with Brian2's trace: same
  * steps, every Brian2 column present, values within the tolerance. */
@@ -144,36 +66,31 @@ static void check_trace(snn_ctx *ctx, const char *ref, int criterion)
     ck_assert_int_eq(snn_write_outputs(ctx, dir), SNN_OK);
     char path[600];
     snprintf(path, sizeof path, "%s/M.csv", dir);
-    Table got, want;
-    table_read(&got, path);
-    table_read(&want, test_path(ref));
+    TestTable got, want;
+    test_read_csv(&got, path);
+    test_read_csv(&want, test_path(ref));
     ck_assert_str_eq(got.names[0], "t");
     ck_assert_str_eq(want.names[0], "step");
-    ck_assert_int_eq(got.nrows, want.nrows);
+    ck_assert_uint_eq(got.nrows, want.nrows);
     double dt = snn_dt(ctx);
-    for (int r = 0; r < want.nrows; r++)
-        ck_assert_msg(fabs(cell(&got, r, 0) - cell(&want, r, 0) * dt) <= 1e-12,
-                      "%s: row %d is t = %g, Brian2's step %g", ref, r, cell(&got, r, 0), cell(&want, r, 0));
+    for (size_t r = 0; r < want.nrows; r++)
+        ck_assert_msg(fabs(test_cell(&got, r, 0) - test_cell(&want, r, 0) * dt) <= 1e-12,
+                      "%s: row %zu is t = %g, Brian2's step %g", ref, r, test_cell(&got, r, 0), test_cell(&want, r, 0));
     for (int c = 1; c < want.ncols; c++) {
-        int gc = -1;
-        for (int k = 1; k < got.ncols; k++)
-            if (!strcmp(got.names[k], want.names[c])) gc = k;
+        int gc = test_column(&got, want.names[c]);
         ck_assert_msg(gc > 0, "%s: snnc recorded no column %s", ref, want.names[c]);
         double scale = 0;
-        for (int r = 0; r < want.nrows; r++) scale = fmax(scale, fabs(cell(&want, r, c)));
-        for (int r = 0; r < want.nrows; r++) {
-            double a = cell(&got, r, gc), b = cell(&want, r, c);
+        for (size_t r = 0; r < want.nrows; r++) scale = fmax(scale, fabs(test_cell(&want, r, c)));
+        for (size_t r = 0; r < want.nrows; r++) {
+            double a = test_cell(&got, r, gc), b = test_cell(&want, r, c);
             double bound = criterion == SAME_ORDER ? 1e-9 * fmax(fabs(a), fabs(b)) : 1e-9 * scale;
             ck_assert_msg(fabs(a - b) <= bound, "%s: step %d %s: snnc %.17g, Brian2 %.17g (difference %.3g, "
-                          "allowed %.3g)", ref, (int)cell(&want, r, 0), want.names[c], a, b, fabs(a - b), bound);
+                          "allowed %.3g)", ref, (int)test_cell(&want, r, 0), want.names[c], a, b, fabs(a - b), bound);
         }
     }
-    table_free(&got);
-    table_free(&want);
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
-    free(dir);
+    test_table_free(&got);
+    test_table_free(&want);
+    test_remove_tmpdir(dir);
 }
 
 static void check_model(const char *model, const char *ref, int criterion, const char *method)

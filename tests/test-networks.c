@@ -38,109 +38,44 @@ static const Case cases[] = {
       { { "M", "inputs_sched_trace.csv" }, { "R", "inputs_sched_rate.csv" } } },
 };
 
-static int cmp_pair(const void *a, const void *b)
-{
-    const long *x = a, *y = b;
-    return x[1] != y[1] ? (x[1] < y[1] ? -1 : 1) : (x[0] > y[0]) - (x[0] < y[0]);
-}
-
+/* The spike monitor c->monitor against Brian2's "i,step" file. */
 static void check_spikes(snn_ctx *ctx, const char *model, const Check *c)
 {
     const int32_t *idx;
     const int64_t *steps;
     size_t n;
     ck_assert_msg(snn_spikes(ctx, c->monitor, &idx, &steps, &n) == SNN_OK, "%s: %s", model, snn_errmsg(ctx));
-    char rel[256];
+    char rel[256], what[256];
     snprintf(rel, sizeof rel, "data/brian2/%s", c->ref);
-    FILE *f = fopen(test_path(rel), "r");
-    ck_assert_msg(f != NULL, "missing %s", rel);
-    char line[256];
-    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
-    size_t cap = 64, k = 0;
-    long (*want)[2] = malloc(sizeof *want * cap);
-    long i, s;
-    while (fscanf(f, "%ld,%ld", &i, &s) == 2) {
-        if (k == cap) want = realloc(want, sizeof *want * (cap *= 2));
-        want[k][0] = i;
-        want[k][1] = s;
-        k++;
-    }
-    fclose(f);
-    ck_assert_msg(k == n, "%s/%s: Brian2 has %zu spikes, snnc %zu", model, c->monitor, k, n);
-    long (*got)[2] = malloc(sizeof *got * (n + 1));
-    for (size_t q = 0; q < n; q++) {
-        got[q][0] = idx[q];
-        got[q][1] = (long)steps[q];
-    }
-    qsort(want, k, sizeof *want, cmp_pair);
-    qsort(got, n, sizeof *got, cmp_pair);
-    for (size_t q = 0; q < n; q++)
-        ck_assert_msg(want[q][0] == got[q][0] && want[q][1] == got[q][1],
-                      "%s/%s spike %zu: Brian2 (%ld, step %ld), snnc (%ld, step %ld)", model, c->monitor, q,
-                      want[q][0], want[q][1], got[q][0], got[q][1]);
-    free(want);
-    free(got);
+    snprintf(what, sizeof what, "%s/%s", model, c->monitor);
+    test_check_recorded(what, idx, steps, n, test_path(rel), "i,step");
 }
 
-/* Split a CSV line in place into at most max fields. */
-static int split(char *line, char **f, int max)
-{
-    int n = 0;
-    line[strcspn(line, "\r\n")] = 0;
-    for (char *p = strtok(line, ","); p && n < max; p = strtok(NULL, ",")) f[n++] = p;
-    return n;
-}
-
-/* Read a whole CSV: header names and a row-major table of values. */
-static double *read_csv(const char *path, char names[][32], int *ncol, int *nrow)
-{
-    FILE *f = fopen(path, "r");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    char line[8192];
-    char *fld[64];
-    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
-    *ncol = split(line, fld, 64);
-    for (int k = 0; k < *ncol; k++) snprintf(names[k], 32, "%s", fld[k]);
-    size_t cap = 1024, n = 0;
-    double *v = malloc(sizeof *v * cap * (size_t)*ncol);
-    while (fgets(line, sizeof line, f)) {
-        ck_assert_int_eq(split(line, fld, 64), *ncol);
-        if (n == cap) v = realloc(v, sizeof *v * (cap *= 2) * (size_t)*ncol);
-        for (int k = 0; k < *ncol; k++) v[n * (size_t)*ncol + (size_t)k] = strtod(fld[k], NULL);
-        n++;
-    }
-    fclose(f);
-    *nrow = (int)n;
-    return v;
-}
-
+/* The state or rate monitor c->monitor, written to dir, against Brian2's
+ * trace: the same rows, every Brian2 column present, values within 1e-9 of
+ * the column's largest value. */
 static void check_trace(const char *dir, const char *model, const Check *c)
 {
     char path[512], rel[256];
     snprintf(path, sizeof path, "%s/%s.csv", dir, c->monitor);
     snprintf(rel, sizeof rel, "data/brian2/%s", c->ref);
-    char gn[64][32], wn[64][32];
-    int gc, gr, wc, wr;
-    double *got = read_csv(path, gn, &gc, &gr);
-    double *want = read_csv(test_path(rel), wn, &wc, &wr);
-    ck_assert_msg(gr == wr, "%s/%s: %d rows, Brian2 %d", model, c->monitor, gr, wr);
-    double worst = 0;
-    for (int k = 1; k < wc; k++) {
-        int m = -1;
-        for (int q = 1; q < gc; q++)
-            if (!strcmp(gn[q], wn[k])) m = q;
-        ck_assert_msg(m > 0, "%s/%s: snnc has no column %s", model, c->monitor, wn[k]);
+    TestTable got, want;
+    test_read_csv(&got, path);
+    test_read_csv(&want, test_path(rel));
+    ck_assert_msg(got.nrows == want.nrows, "%s/%s: %zu rows, Brian2 %zu", model, c->monitor, got.nrows, want.nrows);
+    for (int k = 1; k < want.ncols; k++) {
+        int m = test_column(&got, want.names[k]);
+        ck_assert_msg(m > 0, "%s/%s: snnc has no column %s", model, c->monitor, want.names[k]);
         double scale = 0;
-        for (int r = 0; r < wr; r++) scale = fmax(scale, fabs(want[r * wc + k]));
-        for (int r = 0; r < wr; r++) {
-            double d = fabs(got[r * gc + m] - want[r * wc + k]) / (scale > 0 ? scale : 1);
-            worst = fmax(worst, d);
-            ck_assert_msg(d <= 1e-9, "%s/%s %s step %d: snnc %.17g, Brian2 %.17g", model, c->monitor, wn[k], r,
-                          got[r * gc + m], want[r * wc + k]);
+        for (size_t r = 0; r < want.nrows; r++) scale = fmax(scale, fabs(test_cell(&want, r, k)));
+        for (size_t r = 0; r < want.nrows; r++) {
+            double d = fabs(test_cell(&got, r, m) - test_cell(&want, r, k)) / (scale > 0 ? scale : 1);
+            ck_assert_msg(d <= 1e-9, "%s/%s %s step %zu: snnc %.17g, Brian2 %.17g", model, c->monitor, want.names[k],
+                          r, test_cell(&got, r, m), test_cell(&want, r, k));
         }
     }
-    free(got);
-    free(want);
+    test_table_free(&got);
+    test_table_free(&want);
 }
 
 /* Each case runs twice: with the libtcc code, and with the optimising tier

@@ -2,9 +2,11 @@
 /* This file contains the unit tests of the runtime without the compiler:
  * net.c driven by block functions written here in C (schedule order, CSR
  * indices of synapses, delayed delivery through the ring buffer, state and
- * spike monitors, user operations), output.c (CSV format and atomic writes),
- * and rng.c (determinism and distribution of the counter-based random
- * numbers, Brian2's timestep rounding). */
+ * spike monitors, user operations, heterogeneous delays, out of memory in
+ * the run loop reported and leaving whole records), output.c (CSV format
+ * and atomic writes), rng.c (determinism and distribution of the
+ * counter-based random numbers, Brian2's timestep rounding), and hash.h
+ * (FNV-1a). */
 #include <dirent.h>
 #include <math.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "abi.h"
+#include "hash.h"
 #include "net.h"
 #include "output.h"
 #include "test-common.h"
@@ -227,18 +230,27 @@ START_TEST(csr_empty)
 }
 END_TEST
 
+/* A source A of 3 neurons whose neuron 0 spikes at step 1 and neurons 1 and
+ * 2 at step 4, and a silent target B of 2 neurons (in *target). */
+static RtGroup *scheduled_source(Net *net, RtGroup **target)
+{
+    RtGroup *a = net_add_group(net, "A", RG_NEURONS, 3, 1, names1, NULL);
+    *target = net_add_group(net, "B", RG_NEURONS, 2, 1, names1, NULL);
+    ck_assert(a && *target);
+    a->thresh = blk_thresh_sched;
+    a->arr[0][0] = 1;
+    a->arr[0][1] = 4;
+    a->arr[0][2] = 4;
+    return a;
+}
+
 /* Spikes of the source at steps given by its v reach on_pre exactly
  * delay_steps later, expanded to every synapse of the spiking neuron. */
 static void check_delay(int delay)
 {
     log_n = 0;
     Net *net = net_new(1e-4, 0);
-    RtGroup *a = net_add_group(net, "A", RG_NEURONS, 3, 1, names1, NULL);
-    RtGroup *b = net_add_group(net, "B", RG_NEURONS, 2, 1, names1, NULL);
-    a->thresh = blk_thresh_sched;
-    a->arr[0][0] = 1;       /* neuron 0 spikes at step 1 */
-    a->arr[0][1] = 4;       /* neuron 1 at step 4 */
-    a->arr[0][2] = 4;       /* neuron 2 at step 4 */
+    RtGroup *b, *a = scheduled_source(net, &b);
     const int pre[] = { 2, 0, 2, 1 }, post[] = { 0, 1, 1, 0 };
     RtGroup *s = make_synapses(net, a, b, pre, post, 4, delay);
     s->on_pre = blk_on_pre;
@@ -339,6 +351,289 @@ START_TEST(user_operations)
     ck_assert_int_eq(net_run(net, 100), 0);
     ck_assert_int_eq(net->step, 5);
     net_free(net);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Heterogeneous delays and out of memory in the run loop                   */
+/* ------------------------------------------------------------------------ */
+
+static char *wdname[] = { "w", "delay" };
+
+/* Synapses named name with per-synapse delays given in steps (the 'delay'
+ * variable, in seconds, is converted by net_init). */
+static RtGroup *delayed_synapses(Net *net, const char *name, RtGroup *src, RtGroup *tgt, const int *pre,
+                                 const int *post, const int *delay, int n)
+{
+    RtGroup *s = net_add_group(net, name, RG_SYNAPSES, 0, 2, wdname, NULL);
+    ck_assert_ptr_nonnull(s);
+    s->src = src;
+    s->tgt = tgt;
+    s->delay_var = 1;
+    for (int k = 0; k < n; k++) {
+        ck_assert(i32vec_push(&s->pre, pre[k]));
+        ck_assert(i32vec_push(&s->post, post[k]));
+    }
+    ck_assert(net_finish_synapses(s));
+    for (int k = 0; k < n; k++) s->arr[1][k] = delay[k] * net->dt;
+    return s;
+}
+
+/* The scheduled source's spikes reach on_pre of synapses name, 0..3 with
+ * delays of 0, 2, 1 and 1 steps. */
+static Net *hetero_net(const char *name)
+{
+    Net *net = net_new(1e-4, 0);
+    RtGroup *b, *a = scheduled_source(net, &b);
+    const int pre[] = { 2, 0, 2, 1 }, post[] = { 0, 1, 1, 0 }, delay[] = { 0, 2, 1, 1 };
+    RtGroup *s = delayed_synapses(net, name, a, b, pre, post, delay, 4);
+    s->on_pre = blk_on_pre;
+    ck_assert_int_eq(net_init(net), 0);
+    ck_assert_int_eq(s->delay_steps, 2);
+    return net;
+}
+
+/* Each synapse's spike arrives after its own delay; ids due in one step come
+ * in spike order, then CSR order. */
+START_TEST(heterogeneous_delays)
+{
+    Net *net = hetero_net("S");
+    ck_assert_int_eq(net_run(net, 10), 0);
+    /* step 1: neuron 0's synapse 1 (delay 2) arrives at 3; step 4: neuron 1's
+     * synapse 3 (delay 1), neuron 2's synapses 0 (delay 0) and 2 (delay 1) */
+    const int64_t want_step[] = { 3, 4, 5, 5 };
+    const int32_t want_syn[] = { 1, 0, 3, 2 };
+    ck_assert_int_eq(log_n, 4);
+    for (int k = 0; k < 4; k++) {
+        ck_assert_int_eq(log_v[k].step, want_step[k]);
+        ck_assert_int_eq(log_v[k].syn, want_syn[k]);
+    }
+    net_free(net);
+}
+END_TEST
+
+/* An allocator for the growable arrays that fails once alloc_budget
+ * allocations have been made. */
+static long alloc_budget;
+
+static void *budget_realloc(void *p, size_t size)
+{
+    if (alloc_budget <= 0) return NULL;
+    alloc_budget--;
+    return realloc(p, size);
+}
+
+static void oom_setup(void)
+{
+    log_n = 0;
+    net_vec_realloc = realloc;
+}
+
+static void oom_teardown(void) { net_vec_realloc = realloc; }
+
+/* From now on the run loop's arrays may grow budget more times. */
+static void limit_allocations(long budget)
+{
+    alloc_budget = budget;
+    net_vec_realloc = budget_realloc;
+}
+
+/* Every monitor holds whole records: as many steps as spike indices, and
+ * nvars*nrec values (rate: one) per recorded step. */
+static void check_monitors_whole(const Net *net)
+{
+    for (int k = 0; k < net->nmonitors; k++) {
+        const RtMonitor *m = net->monitors[k];
+        if (m->kind == RM_SPIKE)
+            ck_assert_msg(m->idx.n == m->steps.n, "%s: %zu indices, %zu steps", m->name, m->idx.n, m->steps.n);
+        else
+            ck_assert_msg(m->data.n == m->rec_steps.n * (m->kind == RM_RATE ? 1 : (size_t)(m->nvars * m->nrec)),
+                          "%s: %zu values for %zu steps", m->name, m->data.n, m->rec_steps.n);
+    }
+}
+
+/* A state monitor of var 0 of neurons 0 .. nrec-1 of g. */
+static RtMonitor *state_monitor(Net *net, const char *name, RtGroup *g, int nrec)
+{
+    RtMonitor *m = net_add_monitor(net, name, RM_STATE, g);
+    ck_assert_ptr_nonnull(m);
+    m->nvars = 1;
+    m->vars = calloc(1, sizeof *m->vars);
+    m->varnames = calloc(1, sizeof *m->varnames);
+    m->varnames[0] = strdup("v");
+    m->nrec = nrec;
+    m->rec = calloc((size_t)nrec, sizeof *m->rec);
+    for (int r = 0; r < nrec; r++) m->rec[r] = r;
+    return m;
+}
+
+START_TEST(oom_spike_monitor)
+{
+    /* the first spike (step 2) cannot be recorded: neither indices nor steps
+     * are, whichever of the two fails */
+    for (long budget = 0; budget < 2; budget++) {
+        Net *net = net_new(1e-3, 0);
+        RtGroup *g = counting_group(net, "G", 3);
+        RtMonitor *sm = net_add_monitor(net, "SM", RM_SPIKE, g);
+        ck_assert_int_eq(net_init(net), 0);
+        limit_allocations(budget);
+        ck_assert_int_eq(net_run(net, 12), -1);
+        net_vec_realloc = realloc;
+        ck_assert_str_eq(net->fail, "spike monitor SM");
+        ck_assert_int_eq(net->step, 2);
+        ck_assert_uint_eq(sm->idx.n, 0);
+        ck_assert_uint_eq(sm->steps.n, 0);
+        net_free(net);
+    }
+}
+END_TEST
+
+START_TEST(oom_state_monitor)
+{
+    Net *net = net_new(1e-3, 0);
+    RtGroup *g = counting_group(net, "G", 3);
+    RtMonitor *m = state_monitor(net, "M", g, 2);
+    ck_assert_int_eq(net_init(net), 0);
+    /* the values have room, their step has not: nothing is recorded */
+    limit_allocations(1);
+    ck_assert_int_eq(net_run(net, 5), -1);
+    ck_assert_str_eq(net->fail, "state monitor M");
+    ck_assert_int_eq(net->step, 0);
+    ck_assert_uint_eq(m->rec_steps.n, 0);
+    ck_assert_uint_eq(m->data.n, 0);
+    /* with memory the run goes on and a later run clears the failure */
+    net_vec_realloc = realloc;
+    ck_assert_int_eq(net_run(net, 10), 0);
+    ck_assert_str_eq(net->fail, "");
+    ck_assert_uint_eq(m->rec_steps.n, 10);
+    /* growth in the middle of a run: the steps fill 64 entries first */
+    limit_allocations(0);
+    ck_assert_int_eq(net_run(net, 100), -1);
+    ck_assert_str_eq(net->fail, "state monitor M");
+    ck_assert_int_eq(net->step, 64);
+    ck_assert_uint_eq(m->rec_steps.n, 64);
+    ck_assert_uint_eq(m->data.n, 128);
+    ck_assert_int_eq(m->rec_steps.v[63], 63);
+    net_free(net);
+}
+END_TEST
+
+/* A failed delivery delivers nothing, and the step fails. */
+START_TEST(oom_delivery)
+{
+    for (long budget = 0; budget < 2; budget++) {
+        log_n = 0;
+        Net *net = net_new(1e-4, 0);
+        RtGroup *b, *a = scheduled_source(net, &b);
+        const int pre[] = { 2, 0, 2, 1 }, post[] = { 0, 1, 1, 0 };
+        RtGroup *s = make_synapses(net, a, b, pre, post, 4, 0);
+        s->on_pre = blk_on_pre;
+        ck_assert_int_eq(net_init(net), 0);
+        limit_allocations(budget);
+        ck_assert_int_eq(net_run(net, 10), -1);
+        net_vec_realloc = realloc;
+        ck_assert_str_eq(net->fail, "spike delivery of S");
+        /* budget 0: the spike of step 1 cannot be queued; budget 1: it is
+         * delivered straight from the CSR range, but the three synapses of
+         * step 4 need room to be gathered */
+        ck_assert_int_eq(net->step, budget ? 4 : 1);
+        ck_assert_int_eq(log_n, budget ? 1 : 0);
+        net_free(net);
+    }
+    /* heterogeneous delays queue synapse ids, which need room as well */
+    log_n = 0;
+    Net *net = hetero_net("H");
+    limit_allocations(0);
+    ck_assert_int_eq(net_run(net, 10), -1);
+    ck_assert_str_eq(net->fail, "spike delivery of H");
+    ck_assert_int_eq(net->step, 1);
+    ck_assert_int_eq(log_n, 0);
+    net_free(net);
+}
+END_TEST
+
+/* A network with every object that grows arrays while it runs: spike, state
+ * and rate monitors, on_pre with a homogeneous delay and with heterogeneous
+ * delays, on_post, and a named pathway. */
+static Net *busy_net(void)
+{
+    Net *net = net_new(1e-4, 0);
+    RtGroup *g = counting_group(net, "G", 3);
+    RtGroup *b = net_add_group(net, "B", RG_NEURONS, 2, 1, names1, NULL);
+    b->thresh = blk_thresh_sched;       /* both target neurons spike at step 0 */
+    const int pre[] = { 2, 0, 2, 1 }, post[] = { 0, 1, 1, 0 }, delay[] = { 0, 2, 1, 1 };
+    RtGroup *s = make_synapses(net, g, b, pre, post, 4, 1);
+    s->on_pre = blk_on_pre;
+    s->on_post = blk_on_post;
+    s->paths = calloc(1, sizeof *s->paths);
+    s->npaths = 1;
+    s->paths[0].name = strdup("p");
+    s->paths[0].delay_steps = 2;
+    s->paths[0].queue = calloc(3, sizeof *s->paths[0].queue);
+    s->paths[0].when = WHEN(SLOT_SYNAPSES, 0);
+    s->paths[0].fn = blk_on_pre;
+    RtGroup *h = delayed_synapses(net, "H", g, b, pre, post, delay, 4);
+    h->on_pre = blk_on_pre;
+    net_add_monitor(net, "SM", RM_SPIKE, g);
+    state_monitor(net, "M", g, 3);
+    net_add_monitor(net, "R", RM_RATE, g);
+    ck_assert_int_eq(net_init(net), 0);
+    return net;
+}
+
+/* The first n bytes of a and b are equal (either may be NULL when n is 0). */
+static bool same_start(const void *a, const void *b, size_t n) { return n == 0 || !memcmp(a, b, n); }
+
+/* Let the k-th growth of an array fail, for every k up to a run that needs
+ * no more: each failure is reported and names its object, the monitors hold
+ * whole records that equal the start of a run with memory, and the pathway
+ * code ran exactly as in that run up to the failure. */
+START_TEST(oom_every_allocation)
+{
+    enum { STEPS = 40 };
+    Net *ref = busy_net();
+    ck_assert_int_eq(net_run(ref, STEPS), 0);
+    int ref_log = log_n;
+    ck_assert_int_gt(ref_log, 20);
+    static const char *const objects[] = { "spike monitor SM", "state monitor M", "rate monitor R",
+                                           "spike delivery of S", "spike delivery of H",
+                                           "on_post delivery of S", "spike delivery of S (pathway p)" };
+    enum { NOBJ = sizeof objects / sizeof *objects };
+    int seen[NOBJ] = { 0 };
+    long budget = 0;
+    for (;; budget++) {
+        ck_assert_int_lt(budget, 1000);
+        log_n = 0;
+        Net *net = busy_net();
+        limit_allocations(budget);
+        int rc = net_run(net, STEPS);
+        net_vec_realloc = realloc;
+        check_monitors_whole(net);
+        for (int k = 0; k < net->nmonitors; k++) {
+            const RtMonitor *m = net->monitors[k], *r = ref->monitors[k];
+            ck_assert(m->idx.n <= r->idx.n && m->rec_steps.n <= r->rec_steps.n);
+            ck_assert(same_start(m->idx.v, r->idx.v, m->idx.n * sizeof *m->idx.v));
+            ck_assert(same_start(m->steps.v, r->steps.v, m->steps.n * sizeof *m->steps.v));
+            ck_assert(same_start(m->rec_steps.v, r->rec_steps.v, m->rec_steps.n * sizeof *m->rec_steps.v));
+            ck_assert(same_start(m->data.v, r->data.v, m->data.n * sizeof *m->data.v));
+        }
+        ck_assert_int_le(log_n, ref_log);
+        if (rc == 0) {
+            ck_assert_str_eq(net->fail, "");
+            ck_assert_int_eq(log_n, ref_log);
+            net_free(net);
+            break;
+        }
+        ck_assert_int_eq(rc, -1);
+        int which = -1;
+        for (int k = 0; k < NOBJ; k++)
+            if (!strcmp(net->fail, objects[k])) which = k;
+        ck_assert_msg(which >= 0, "budget %ld: unexpected failure '%s'", budget, net->fail);
+        seen[which]++;
+        net_free(net);
+    }
+    for (int k = 0; k < NOBJ; k++) ck_assert_msg(seen[k] > 0, "no failure of %s", objects[k]);
+    net_free(ref);
 }
 END_TEST
 
@@ -583,6 +878,19 @@ START_TEST(timestep_rounding)
 }
 END_TEST
 
+/* The snapshot checksum and the native-code cache key are FNV-1a: pin it to
+ * the published test values, so stored images and caches stay valid. */
+START_TEST(fnv1a_values)
+{
+    ck_assert_uint_eq(snn_fnv1a(SNN_FNV1A_BASIS, "", 0), 0xcbf29ce484222325ull);
+    ck_assert_uint_eq(snn_fnv1a(SNN_FNV1A_BASIS, "a", 1), 0xaf63dc4c8601ec8cull);
+    ck_assert_uint_eq(snn_fnv1a(SNN_FNV1A_BASIS, "foobar", 6), 0x85944171f73967e8ull);
+    ck_assert_uint_eq(snn_fnv1a_str(SNN_FNV1A_BASIS, "foobar"), 0x85944171f73967e8ull);
+    /* hashing in parts continues the hash */
+    ck_assert_uint_eq(snn_fnv1a_str(snn_fnv1a_str(SNN_FNV1A_BASIS, "foo"), "bar"), 0x85944171f73967e8ull);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("runtime");
@@ -595,6 +903,14 @@ static Suite *make_suite(void)
     tcase_add_test(tc, delay_delivery);
     tcase_add_test(tc, on_post_pathway);
     tcase_add_test(tc, user_operations);
+    tcase_add_test(tc, heterogeneous_delays);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("oom");
+    tcase_add_checked_fixture(tc, oom_setup, oom_teardown);
+    tcase_add_test(tc, oom_spike_monitor);
+    tcase_add_test(tc, oom_state_monitor);
+    tcase_add_test(tc, oom_delivery);
+    tcase_add_test(tc, oom_every_allocation);
     suite_add_tcase(s, tc);
     tc = tcase_create("output");
     tcase_add_checked_fixture(tc, out_setup, out_teardown);
@@ -606,6 +922,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, rng_deterministic);
     tcase_add_test(tc, rng_distributions);
     tcase_add_test(tc, timestep_rounding);
+    tcase_add_test(tc, fnv1a_values);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -21,82 +21,32 @@
 
 #include "test-common.h"
 
-typedef struct Spike {
-    long step, i;
-} Spike;
-
-typedef struct Spikes {
-    Spike *v;
-    size_t n, cap;
-} Spikes;
-
-static void spikes_push(Spikes *s, long i, long step)
+/* snnc's spike monitor file (i,t in seconds) as (neuron, step). */
+static TestSpikes read_snnc_spikes(const char *dir, const char *monitor, double dt)
 {
-    if (s->n == s->cap) {
-        s->cap = s->cap ? 2 * s->cap : 256;
-        s->v = realloc(s->v, sizeof *s->v * s->cap);
-        ck_assert_ptr_nonnull(s->v);
-    }
-    s->v[s->n++] = (Spike){ step, i };
-}
-
-static int cmp_spike(const void *a, const void *b)
-{
-    const Spike *x = a, *y = b;
-    if (x->step != y->step) return x->step < y->step ? -1 : 1;
-    return (x->i > y->i) - (x->i < y->i);
-}
-
-/* snnc's spike monitor file (i,t in seconds) as (step, i), sorted. */
-static Spikes read_snnc_spikes(const char *dir, const char *monitor, double dt)
-{
-    char path[1024];
+    char path[2100];
     snprintf(path, sizeof path, "%s/%s.csv", dir, monitor);
-    FILE *f = fopen(path, "r");
-    ck_assert_msg(f != NULL, "snnc wrote no %s", path);
-    char line[256];
-    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
-    ck_assert_str_eq(line, "i,t\n");
-    Spikes s = { 0 };
-    long i;
-    double t;
-    while (fscanf(f, "%ld,%lf", &i, &t) == 2) spikes_push(&s, i, lround(t / dt));
-    fclose(f);
-    qsort(s.v, s.n, sizeof *s.v, cmp_spike);
-    return s;
+    return test_read_spikes(path, "i,t", dt);
 }
 
-/* Reference spikes under tests/data/seeds (i,step), sorted. */
-static Spikes read_ref_spikes(const char *name)
+/* Reference spikes under tests/data/seeds (i,step). */
+static TestSpikes read_ref_spikes(const char *name)
 {
     char rel[256];
     snprintf(rel, sizeof rel, "data/seeds/%s", name);
-    FILE *f = fopen(test_path(rel), "r");
-    ck_assert_msg(f != NULL, "missing %s", rel);
-    char line[256];
-    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
-    Spikes s = { 0 };
-    long i, step;
-    while (fscanf(f, "%ld,%ld", &i, &step) == 2) spikes_push(&s, i, step);
-    fclose(f);
-    qsort(s.v, s.n, sizeof *s.v, cmp_spike);
-    return s;
+    return test_read_spikes(test_path(rel), "i,step", 0);
 }
 
 /* The same neurons at the same steps, ignoring snnc's spikes from step
- * max_step on (-1: none ignored). */
-static void check_spikes(Spikes *got, Spikes *want, long max_step, const char *what)
+ * max_step on (-1: none ignored); frees both lists. */
+static void check_spikes(TestSpikes *got, TestSpikes *want, long max_step, const char *what)
 {
-    size_t n = got->n;
+    test_spikes_sort(got);
     if (max_step >= 0)
-        while (n > 0 && got->v[n - 1].step >= max_step) n--;
-    ck_assert_msg(n == want->n, "%s: the seed has %zu spikes, snnc %zu", what, want->n, n);
-    for (size_t k = 0; k < n; k++)
-        ck_assert_msg(got->v[k].step == want->v[k].step && got->v[k].i == want->v[k].i,
-                      "%s, spike %zu: seed (neuron %ld, step %ld), snnc (neuron %ld, step %ld)", what, k,
-                      want->v[k].i, want->v[k].step, got->v[k].i, got->v[k].step);
-    free(got->v);
-    free(want->v);
+        while (got->n > 0 && got->v[got->n - 1].step >= max_step) got->n--;
+    test_check_spikes(what, got, want);
+    test_spikes_free(got);
+    test_spikes_free(want);
 }
 
 /* Run "snnc run MODEL -o DIR ARGS..."; fails the test unless it succeeds. */
@@ -115,14 +65,6 @@ static void snnc_run(const char *model, const char *dir, const char *fmt, ...)
     char *out = test_run(cmd, &status);
     ck_assert_msg(status == 0, "%s failed (%d):\n%s", cmd, status, out ? out : "");
     free(out);
-}
-
-static void remove_dir(char *dir)
-{
-    char cmd[1100];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
-    free(dir);
 }
 
 static void copy_file(const char *from, const char *to)
@@ -160,12 +102,12 @@ static void put(Buf *b, const char *fmt, ...)
 static void print_spiketrain(Buf *b, const char *dir)
 {
     int m[3][10] = { { 0 } };
-    Spikes s = read_snnc_spikes(dir, "SM", 1e-3);
+    TestSpikes s = read_snnc_spikes(dir, "SM", 1e-3);
     for (size_t k = 0; k < s.n; k++) {
-        ck_assert(s.v[k].i >= 0 && s.v[k].i < 3 && s.v[k].step >= 0 && s.v[k].step < 10);
-        m[s.v[k].i][s.v[k].step] = 1;
+        ck_assert(s.v[k].neuron >= 0 && s.v[k].neuron < 3 && s.v[k].step >= 0 && s.v[k].step < 10);
+        m[s.v[k].neuron][s.v[k].step] = 1;
     }
-    free(s.v);
+    test_spikes_free(&s);
     for (int i = 0; i < 3; i++) {
         put(b, i == 0 ? "[[" : " [");
         for (int t = 0; t < 10; t++) put(b, t ? " %d" : "%d", m[i][t]);
@@ -224,7 +166,7 @@ START_TEST(srm_network)
     put(&b, "Spiketrain:\n");
     print_spiketrain(&b, dir);
     check_printed(&b, "srm_network.out");
-    remove_dir(dir);
+    test_remove_tmpdir(dir);
 }
 END_TEST
 
@@ -241,7 +183,7 @@ START_TEST(srm_stdp)
     put(&b, "Final weights:\n");
     print_weights(&b, dir);
     check_printed(&b, _i ? "srm_stdp_v05.out" : "srm_stdp.out");
-    remove_dir(dir);
+    test_remove_tmpdir(dir);
 }
 END_TEST
 
@@ -277,7 +219,7 @@ START_TEST(srm_random)
         char what[64], ref[64];
         snprintf(what, sizeof what, "SRM case %s", name);
         snprintf(ref, sizeof ref, "srm_case%s_spikes.csv", name);
-        Spikes got = read_snnc_spikes(out, "SM", 1e-3), want = read_ref_spikes(ref);
+        TestSpikes got = read_snnc_spikes(out, "SM", 1e-3), want = read_ref_spikes(ref);
         check_spikes(&got, &want, -1, what);
 
         char path[1100];
@@ -300,7 +242,7 @@ START_TEST(srm_random)
         ck_assert_int_eq(rows, n * n);
         fclose(g);
         fclose(w);
-        remove_dir(dir);
+        test_remove_tmpdir(dir);
         ncases++;
     }
     fclose(idx);
@@ -345,7 +287,7 @@ START_TEST(subexpr_views)
      * acc_2 = 1000*q_1 + q_2 + 1000*q_2 + q_2 */
     ck_assert_msg(strstr(text, "\n0.0001,0,3025,72094\n") != NULL, "M.csv:\n%s", text);
     free(text);
-    remove_dir(dir);
+    test_remove_tmpdir(dir);
 }
 END_TEST
 
@@ -357,12 +299,12 @@ START_TEST(lif_populations)
 {
     char *dir = test_tmpdir();
     snnc_run(test_path("../examples/seeds/lif_populations.snn"), dir, "");
-    Spikes got = read_snnc_spikes(dir, "SA", 1e-3), want = read_ref_spikes("lif_populations_spikes_a.csv");
+    TestSpikes got = read_snnc_spikes(dir, "SA", 1e-3), want = read_ref_spikes("lif_populations_spikes_a.csv");
     check_spikes(&got, &want, -1, "population A (50 neurons)");
     got = read_snnc_spikes(dir, "SB", 1e-3);
     want = read_ref_spikes("lif_populations_spikes_b.csv");
     check_spikes(&got, &want, -1, "population B (40 neurons)");
-    remove_dir(dir);
+    test_remove_tmpdir(dir);
 }
 END_TEST
 
@@ -374,19 +316,11 @@ START_TEST(coba_tutorial)
 {
     char *dir = test_tmpdir();
     snnc_run(test_path("../examples/tutorial.snn"), dir, _i ? "--set w_gi=0.5*nS" : "");
-    FILE *f = fopen(test_path(_i ? "data/tutorial/seed_spikes_wgi0p5.csv" : "data/tutorial/seed_spikes_wgi0.csv"), "r");
-    ck_assert_ptr_nonnull(f);
-    char line[256];
-    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
-    Spikes want = { 0 };
-    long i, step;
-    double tms;
-    while (fscanf(f, "%ld,%ld,%lf", &i, &step, &tms) == 3) spikes_push(&want, i, step);
-    fclose(f);
-    qsort(want.v, want.n, sizeof *want.v, cmp_spike);
-    Spikes got = read_snnc_spikes(dir, "SM", 1e-4);
+    const char *ref = _i ? "data/tutorial/seed_spikes_wgi0p5.csv" : "data/tutorial/seed_spikes_wgi0.csv";
+    TestSpikes want = test_read_spikes(test_path(ref), "neuron,step,t_ms", 0);
+    TestSpikes got = read_snnc_spikes(dir, "SM", 1e-4);
     check_spikes(&got, &want, -1, _i ? "tutorial, w_gi = 0.5 nS" : "tutorial, w_gi = 0");
-    remove_dir(dir);
+    test_remove_tmpdir(dir);
 }
 END_TEST
 
@@ -401,7 +335,7 @@ START_TEST(lif_two_layer)
     const double dt = 0.125e-3;
     /* layer 0 runs 4000 steps in the notebook; snnc's run is one step longer
      * for layer 1, whose input has 4001 entries */
-    Spikes got = read_snnc_spikes(dir, "SM0", dt), want = read_ref_spikes("lif_two_layer_spikes_0.csv");
+    TestSpikes got = read_snnc_spikes(dir, "SM0", dt), want = read_ref_spikes("lif_two_layer_spikes_0.csv");
     long count[200] = { 0 };
     for (size_t k = 0; k < got.n; k++)
         if (got.v[k].step < 199) count[got.v[k].step + 1]++;
@@ -430,7 +364,7 @@ START_TEST(lif_two_layer)
     }
     ck_assert_int_eq(n, 200);
     free(text);
-    remove_dir(dir);
+    test_remove_tmpdir(dir);
 }
 END_TEST
 

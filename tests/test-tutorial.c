@@ -23,84 +23,47 @@ static snn_ctx *run_tutorial(const char *override)
     return ctx;
 }
 
-static int cmp_spike(const void *a, const void *b)
-{
-    const long *x = a, *y = b;
-    return x[1] != y[1] ? (x[1] < y[1] ? -1 : 1) : (x[0] > y[0]) - (x[0] < y[0]);
-}
-
 /* Brian2's file lists spikes by neuron; snnc records them in time order.
- * Both are sorted by (step, neuron) and must be equal. */
+ * Sorted by (step, neuron), both must be equal. */
 static void check_spikes(snn_ctx *ctx, const char *ref)
 {
     const int32_t *idx;
     const int64_t *steps;
     size_t n;
     ck_assert_int_eq(snn_spikes(ctx, "SM", &idx, &steps, &n), SNN_OK);
-    FILE *f = fopen(test_path(ref), "r");
-    ck_assert_ptr_nonnull(f);
-    char line[256];
-    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));     /* header */
-    long want[256][2], got[256][2];
-    size_t k = 0;
-    int neuron;
-    long step;
-    double tms;
-    while (k < 256 && fscanf(f, "%d,%ld,%lf", &neuron, &step, &tms) == 3) {
-        want[k][0] = neuron;
-        want[k][1] = step;
-        k++;
-    }
-    fclose(f);
-    ck_assert_msg(k == n, "Brian2 has %zu spikes, snnc %zu", k, n);
-    for (size_t q = 0; q < n; q++) {
-        got[q][0] = idx[q];
-        got[q][1] = (long)steps[q];
-        ck_assert_msg(q == 0 || steps[q] >= steps[q - 1], "spikes are not in time order");
-    }
-    qsort(want, k, sizeof want[0], cmp_spike);
-    qsort(got, n, sizeof got[0], cmp_spike);
-    for (size_t q = 0; q < n; q++)
-        ck_assert_msg(want[q][0] == got[q][0] && want[q][1] == got[q][1],
-                      "spike %zu: Brian2 neuron %ld step %ld, snnc neuron %ld step %ld", q, want[q][0], want[q][1],
-                      got[q][0], got[q][1]);
+    test_check_recorded(ref, idx, steps, n, test_path(ref), "neuron,step,t_ms");
 }
 
-/* Compare the written M.csv with Brian2's 6-significant-digit trace. */
+/* Compare the written M.csv with Brian2's 6-significant-digit trace (in ms
+ * and mV), row by row. */
 static void check_trace(snn_ctx *ctx, const char *ref)
 {
     char *dir = test_tmpdir();
     ck_assert_int_eq(snn_write_outputs(ctx, dir), SNN_OK);
     char path[512];
     snprintf(path, sizeof path, "%s/M.csv", dir);
-    FILE *got = fopen(path, "r"), *want = fopen(test_path(ref), "r");
-    ck_assert_ptr_nonnull(got);
-    ck_assert_ptr_nonnull(want);
-    char a[512], b[512];
-    ck_assert_ptr_nonnull(fgets(a, sizeof a, got));
-    ck_assert_str_eq(a, "t,v_0,v_1,v_2\n");
-    ck_assert_ptr_nonnull(fgets(b, sizeof b, want));
-    int rows = 0;
-    while (fgets(b, sizeof b, want)) {
-        ck_assert_ptr_nonnull(fgets(a, sizeof a, got));
-        double t, v[3], tr, vr[3];
-        ck_assert_int_eq(sscanf(a, "%lf,%lf,%lf,%lf", &t, &v[0], &v[1], &v[2]), 4);
-        ck_assert_int_eq(sscanf(b, "%lf,%lf,%lf,%lf", &tr, &vr[0], &vr[1], &vr[2]), 4);
-        ck_assert_double_eq_tol(t * 1e3, tr, 1e-9);
+    TestTable got, want;
+    test_read_csv(&got, path);
+    test_read_csv(&want, test_path(ref));
+    static const char *const names[] = { "t", "v_0", "v_1", "v_2" };
+    ck_assert_int_eq(got.ncols, 4);
+    for (int k = 0; k < 4; k++) ck_assert_str_eq(got.names[k], names[k]);
+    ck_assert_int_eq(want.ncols, 4);
+    ck_assert_uint_eq(want.nrows, 1000);
+    ck_assert_uint_ge(got.nrows, want.nrows);
+    for (size_t r = 0; r < want.nrows; r++) {
+        double tr = test_cell(&want, r, 0);
+        ck_assert_double_eq_tol(test_cell(&got, r, 0) * 1e3, tr, 1e-9);
         for (int k = 0; k < 3; k++) {
             char s[64];
-            snprintf(s, sizeof s, "%.6g", v[k] * 1e3);
-            ck_assert_msg(atof(s) == vr[k], "t=%g ms v_%d: snnc %s mV, Brian2 %.6g mV", tr, k, s, vr[k]);
+            snprintf(s, sizeof s, "%.6g", test_cell(&got, r, 1 + k) * 1e3);
+            double vr = test_cell(&want, r, 1 + k);
+            ck_assert_msg(atof(s) == vr, "t=%g ms v_%d: snnc %s mV, Brian2 %.6g mV", tr, k, s, vr);
         }
-        rows++;
     }
-    ck_assert_int_eq(rows, 1000);
-    fclose(got);
-    fclose(want);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
-    free(dir);
+    test_table_free(&got);
+    test_table_free(&want);
+    test_remove_tmpdir(dir);
 }
 
 START_TEST(tutorial_wgi0)
