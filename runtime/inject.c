@@ -4,6 +4,7 @@
  * a group's spikes of the step, as its threshold would have. */
 #include "api_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,12 +77,12 @@ bool injections_add(Injections *inj, const char *group, int32_t idx, int64_t ste
 /* Merge the added spikes due now into a group's spikes of this step (sorted,
  * no duplicates), as its threshold would: lastspike, refractoriness, spike
  * monitors. */
-static void inject_group(Net *net, InjList *l, size_t due)
+static bool inject_group(Net *net, InjList *l, size_t due)
 {
     RtGroup *g = net_find_group(net, l->group);
-    if (!g || g->kind != RG_NEURONS || g->n <= 0) return;
+    if (!g || g->kind != RG_NEURONS || g->n <= 0) return true;
     int32_t *merged = malloc(sizeof *merged * ((size_t)g->nspikes + due));
-    if (!merged) return;
+    if (!merged) return false;
     int32_t n = 0, a = 0;
     size_t b = 0;
     while (a < g->nspikes || b < due) {
@@ -110,14 +111,15 @@ static void inject_group(Net *net, InjList *l, size_t due)
             m->steps.n--;
             m->idx.n--;
         }
-        for (int32_t q = 0; q < n; q++) {
-            i32vec_push(&m->idx, merged[q]);
-            i64vec_push(&m->steps, net->step);
+        if (!net_record_spikes(m, merged, (size_t)n, net->step)) {
+            free(merged);
+            return false;
         }
     }
     memcpy(g->spikes, merged, sizeof *merged * (size_t)n);
     g->nspikes = n;
     free(merged);
+    return true;
 }
 
 /* The injection operation: before the thresholds' spikes are used, add the
@@ -132,7 +134,10 @@ static int inject_op(void *ud, Net *net)
         while (old + due < l->n && l->step[old + due] == net->step) due++;
         if (due) {
             memmove(l->idx, l->idx + old, due * sizeof *l->idx);
-            inject_group(net, l, due);
+            if (!inject_group(net, l, due)) {
+                snprintf(net->fail, sizeof net->fail, "spike injection into %s", l->group);
+                return 1;
+            }
         }
         size_t used = old + due;
         if (!used) continue;

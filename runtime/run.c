@@ -210,10 +210,14 @@ int snn_run_steps(snn_ctx *ctx, int64_t nsteps)
     if (rc) return rc;
     double t0 = api_now();
     ctx->running = true;
+    ctx->net->fail[0] = 0;
     rc = net_run(ctx->net, nsteps);
     ctx->running = false;
     ctx->t_sim += api_now() - t0;
-    return rc ? api_set_error(ctx, SNN_ENOMEM, "out of memory during the run") : SNN_OK;
+    if (rc || ctx->net->fail[0])
+        return api_set_error(ctx, SNN_ENOMEM, "out of memory during the run (%s)",
+                             ctx->net->fail[0] ? ctx->net->fail : "the schedule");
+    return SNN_OK;
 }
 
 int snn_run(snn_ctx *ctx, double duration)
