@@ -166,12 +166,10 @@ bool sema_check_identifier(Sema *S, Ident id, Span sp, const char *what)
         diag_error(S->D, sp, "'%.*s' is a unit name and cannot be used as a %s", (int)id.n, id.z, what);
         return false;
     }
-    for (int k = 0; k < FN_COUNT; k++)
-        if (ident_eq(id, model_func_name(k)) || (k < LIB_COUNT && k > 0 && ident_eq(id, sym_lib_name(k)))) {
-            diag_error(S->D, sp, "'%.*s' is a built-in function and cannot be used as a %s", (int)id.n, id.z,
-                       what);
-            return false;
-        }
+    if (func_lookup(id.z, id.n) >= 0 || func_lib_lookup(id.z, id.n) != LIB_NONE) {
+        diag_error(S->D, sp, "'%.*s' is a built-in function and cannot be used as a %s", (int)id.n, id.z, what);
+        return false;
+    }
     return true;
 }
 

@@ -10,6 +10,7 @@
 
 #include "parse.h"
 #include "sema_int.h"
+#include "functions.h"
 #include "symbolic.h"
 
 /* Constants that are not units: Brian2's pi, e, inf, True, False. */
@@ -266,13 +267,6 @@ static bool need_none(Scope *sc, Node *call, Node *arg)
     return false;
 }
 
-static const signed char fn_arity[FN_COUNT] = {
-    [FN_EXP] = 1, [FN_LOG] = 1, [FN_LOG10] = 1, [FN_SQRT] = 1, [FN_SIN] = 1, [FN_COS] = 1,
-    [FN_TAN] = 1, [FN_SINH] = 1, [FN_COSH] = 1, [FN_TANH] = 1, [FN_ARCSIN] = 1, [FN_ARCCOS] = 1,
-    [FN_ARCTAN] = 1, [FN_ABS] = 1, [FN_SIGN] = 1, [FN_FLOOR] = 1, [FN_CEIL] = 1, [FN_CLIP] = 3,
-    [FN_INT] = 1, [FN_RAND] = 0, [FN_RANDN] = 0, [FN_EXPREL] = 1, [FN_BINOMIAL] = 2,
-};
-
 Sym *sema_userfunc_lookup(Sema *S, Ident id)
 {
     for (int k = 0; k < S->funcs.n; k++)
@@ -286,17 +280,17 @@ Sym *sema_userfunc_lookup(Sema *S, Ident id)
 static Sym *lib_func(Sema *S, int lib)
 {
     if (lib == LIB_NONE) return NULL;
-    Sym *f = sema_new_sym(S, SYM_USERFUNC, ident_cstr(sym_lib_name(lib)), (Span){ -1, -1 });
+    const FuncDef *def = func_lib_def(lib);
+    bool time = def->units == FU_TIME;
+    Sym *f = sema_new_sym(S, SYM_USERFUNC, ident_cstr(def->name), (Span){ -1, -1 });
     f->builtin = lib;
-    f->nparams = sym_lib_arity(lib);
+    f->nparams = def->arity;
     f->params = arena_alloc(S->A, sizeof *f->params * (size_t)(f->nparams + 1));
-    static const char *const pnames[] = { "x", "dt" };
     for (int k = 0; k < f->nparams; k++) {
-        f->params[k] = sema_new_sym(S, SYM_PARAM, ident_cstr(lib == LIB_TIMESTEP ? (k ? "dt" : "t") : pnames[k]),
-                                    f->span);
-        f->params[k]->dim = lib == LIB_TIMESTEP ? DIM_SECOND : DIM_NONE;
+        f->params[k] = sema_new_sym(S, SYM_PARAM, ident_cstr(def->params[k]), f->span);
+        f->params[k]->dim = time ? DIM_SECOND : DIM_NONE;
     }
-    f->type = lib == LIB_TIMESTEP ? TY_INT : TY_FLOAT;
+    f->type = time ? TY_INT : TY_FLOAT;
     pvec_push(S->A, &S->funcs, f);
     return f;
 }
@@ -304,18 +298,18 @@ static Sym *lib_func(Sema *S, int lib)
 static bool check_call(Scope *sc, Node *n)
 {
     Sema *S = sc->S;
-    int fn = -1;
-    for (int k = 0; k < FN_COUNT; k++)
-        if (ident_eq(n->name, model_func_name(k))) fn = k;
+    int fn = func_lookup(n->name.z, n->name.n);
     Sym *uf = fn < 0 ? sema_userfunc_lookup(S, n->name) : NULL;
     if (uf && uf->kind == SYM_TIMEDARRAY) return sema_check_timedarray_call(sc, n, uf);
     if (fn < 0 && !uf) uf = lib_func(S, sym_lib_lookup(n->name.z, n->name.n));
     if (fn < 0 && !uf) {
-        const char *names[FN_COUNT + LIB_COUNT + 64];
+        /* suggestions: the built-ins, the library and the user functions */
+        int cap = FN_COUNT + LIB_COUNT + S->funcs.n;
+        const char **names = arena_alloc(S->A, sizeof *names * (size_t)cap);
         int nn = 0;
         for (int k = 0; k < FN_COUNT; k++) names[nn++] = model_func_name(k);
         for (int k = 1; k < LIB_COUNT; k++) names[nn++] = sym_lib_name(k);
-        for (int k = 0; k < S->funcs.n && nn < FN_COUNT + LIB_COUNT + 64; k++) names[nn++] = ((Sym *)S->funcs.v[k])->name;
+        for (int k = 0; k < S->funcs.n; k++) names[nn++] = ((Sym *)S->funcs.v[k])->name;
         const char *name = ident_dup(S->A, n->name);
         const char *sug = diag_suggest(name, names, nn);
         Span nsp = { n->span.start, n->span.start + (int)n->name.n };
@@ -325,7 +319,7 @@ static bool check_call(Scope *sc, Node *n)
     }
     bool ok = true;
     for (int k = 0; k < n->nargs; k++) ok &= sema_check_expr(sc, n->args[k]);
-    int want = uf ? uf->nparams : fn_arity[fn];
+    int want = uf ? uf->nparams : func_def(fn)->arity;
     if (n->nargs != want) {
         diag_error(S->D, n->span, "function '%.*s' takes %d argument%s, %d given", (int)n->name.n,
                    n->name.z, want, want == 1 ? "" : "s", n->nargs);
@@ -350,21 +344,21 @@ static bool check_call(Scope *sc, Node *n)
     }
     n->sym = model_func(S->M, fn);
     n->type = TY_FLOAT;
-    switch (fn) {
-    case FN_SQRT:
+    switch (func_def(fn)->units) {
+    case FU_SQRT:
         if (!dim_pow(n->args[0]->dim, 1, 2, &n->dim)) {
             diag_error_code(S->D, DC_UNITS, n->span, "sqrt of unit %s has no whole unit", sema_dimstr(S, n->args[0]->dim));
             return false;
         }
         return true;
-    case FN_ABS: case FN_FLOOR: case FN_CEIL:
+    case FU_SAME:
         n->dim = n->args[0]->dim;
         n->type = n->args[0]->type == TY_INT ? TY_INT : TY_FLOAT;
         return true;
-    case FN_SIGN:
+    case FU_SIGN:
         n->dim = DIM_NONE;
         return true;
-    case FN_CLIP:
+    case FU_CLIP:
         for (int k = 1; k < 3; k++)
             if (!dim_eq(n->args[k]->dim, n->args[0]->dim)) {
                 diag_error_code(S->D, DC_UNITS, n->args[k]->span, "the bounds of clip must have the unit of '%s' (%s), but '%s' %s",
@@ -374,11 +368,11 @@ static bool check_call(Scope *sc, Node *n)
             }
         n->dim = n->args[0]->dim;
         return true;
-    case FN_INT:
+    case FU_INT:
         if (!need_none(sc, n, n->args[0])) return false;
         n->type = TY_INT;
         return true;
-    case FN_RAND: case FN_RANDN:
+    case FU_RANDOM:
         n->dim = DIM_NONE;
         return true;
     default:
