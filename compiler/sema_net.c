@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "sema_int.h"
 #include "parse.h"
 
@@ -447,25 +448,23 @@ static const char *model_dir(Sema *S)
 static double *read_csv(Sema *S, const char *file, Span sp, int *rows, int *cols, char ***header)
 {
     const char *path = file[0] == '/' ? file : arena_printf(S->A, "%s%s", model_dir(S), file);
-    FILE *f = fopen(path, "r");
-    if (!f) {
+    CsvReader f;
+    if (csv_reader_open(&f, path) < 0) {
         diag_error(S->D, sp, "cannot read '%s': %s", path, strerror(errno));
         return NULL;
     }
     size_t cap = 1024, n = 0;
     double *v = malloc(cap * sizeof *v);
-    char line[65536];
     int ncols = -1, r = 0, lineno = 0;
     *header = NULL;
-    while (v && fgets(line, sizeof line, f)) {
+    while (v && csv_reader_line(&f) > 0) {
         lineno++;
-        line[strcspn(line, "\r\n")] = 0;
-        if (!line[0]) continue;
-        int c = 0;
-        char *p = line, *end;
+        f.line[strcspn(f.line, "\r\n")] = 0;
+        if (!f.line[0]) continue;
+        int c = csv_reader_split(&f, f.line, ",;\t ", true);
+        if (c < 0) { free(v); v = NULL; break; }
+        char **fields = f.fields, *end;
         bool numeric = true;
-        char *fields[4096];
-        for (char *tok = strtok(p, ",;\t "); tok && c < 4096; tok = strtok(NULL, ",;\t ")) fields[c++] = tok;
         for (int k = 0; k < c; k++) {
             strtod(fields[k], &end);
             if (*end || end == fields[k]) numeric = false;
@@ -479,7 +478,7 @@ static double *read_csv(Sema *S, const char *file, Span sp, int *rows, int *cols
         if (!numeric || (ncols >= 0 && c != ncols)) {
             diag_error(S->D, sp, "%s:%d: expected %d numbers separated by commas", path, lineno, ncols < 0 ? c : ncols);
             free(v);
-            fclose(f);
+            csv_reader_close(&f);
             return NULL;
         }
         ncols = c;
@@ -491,7 +490,7 @@ static double *read_csv(Sema *S, const char *file, Span sp, int *rows, int *cols
         for (int k = 0; v && k < c; k++) v[n++] = strtod(fields[k], NULL);
         r++;
     }
-    fclose(f);
+    csv_reader_close(&f);
     if (!v || r == 0) {
         if (v) diag_error(S->D, sp, "'%s' holds no numbers", path);
         free(v);
