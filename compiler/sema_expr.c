@@ -2,7 +2,8 @@
 /* This file contains the checking of expressions: name resolution (group
  * variables, _pre/_post views, built-ins, constants, units, functions) and
  * the dimension and type rules of every operator and function, as Brian2's
- * parse_expression_dimensions has them. */
+ * parse_expression_dimensions has them (the functions' rules are in
+ * functions.c).  Of the sema files it calls only sema_util.c. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,17 +23,6 @@ static const struct { const char *name; double value; int type; } named_numbers[
 /* ====================================================================
  * Name resolution
  * ==================================================================== */
-
-Sym *sema_group_lookup(Group *g, const char *name, size_t n)
-{
-    if (!g) return NULL;
-    for (int k = 0; k < g->nvars; k++)
-        if (strlen(g->vars[k]->name) == n && !memcmp(g->vars[k]->name, name, n)) return g->vars[k];
-    for (int k = 0; k < g->nsubexprs; k++)
-        if (strlen(g->subexprs[k]->name) == n && !memcmp(g->subexprs[k]->name, name, n))
-            return g->subexprs[k];
-    return NULL;
-}
 
 static Node *view_expr(Sema *S, const Node *n, int side);
 
@@ -71,15 +61,6 @@ static Node *view_expr(Sema *S, const Node *n, int side)
     return c;
 }
 
-Sym *sema_const_lookup(Sema *S, const char *name, size_t n)
-{
-    for (int k = S->consts.n - 1; k >= 0; k--) {
-        Sym *c = S->consts.v[k];
-        if (strlen(c->name) == n && !memcmp(c->name, name, n)) return c;
-    }
-    return NULL;
-}
-
 static Sym *unit_sym(Sema *S, const char *name, size_t n)
 {
     for (size_t k = 0; k < sizeof named_numbers / sizeof *named_numbers; k++)
@@ -99,12 +80,6 @@ static Sym *unit_sym(Sema *S, const char *name, size_t n)
     s->value = u->scale;
     s->dim = u->dim;
     return s;
-}
-
-bool sema_ends_with(const char *z, size_t n, const char *suf)
-{
-    size_t m = strlen(suf);
-    return n > m && !memcmp(z + n - m, suf, m);
 }
 
 /* Every name visible in a scope, for "did you mean" suggestions. */
@@ -267,11 +242,30 @@ static bool need_none(Scope *sc, Node *call, Node *arg)
     return false;
 }
 
-Sym *sema_userfunc_lookup(Sema *S, Ident id)
+/* A call of a timedarray: ta(t) or ta(t, i). */
+bool sema_check_timedarray_call(Scope *sc, Node *n, Sym *ta)
 {
-    for (int k = 0; k < S->funcs.n; k++)
-        if (ident_eq(id, ((Sym *)S->funcs.v[k])->name)) return S->funcs.v[k];
-    return NULL;
+    Sema *S = sc->S;
+    int want = ta->cols ? 2 : 1;
+    if (n->nargs != want) {
+        diag_error(S->D, n->span, "'%s' takes %s", ta->name, want == 2 ? "(t, i)" : "(t)");
+        return false;
+    }
+    for (int k = 0; k < n->nargs; k++)
+        if (!sema_check_expr(sc, n->args[k])) return false;
+    if (!dim_eq(n->args[0]->dim, DIM_SECOND)) {
+        diag_error(S->D, n->args[0]->span, "the first argument of '%s' is a time, not %s", ta->name,
+                   sema_dimstr(S, n->args[0]->dim));
+        return false;
+    }
+    if (want == 2 && !dim_is_none(n->args[1]->dim)) {
+        diag_error(S->D, n->args[1]->span, "the second argument of '%s' is a neuron index", ta->name);
+        return false;
+    }
+    n->sym = ta;
+    n->dim = ta->dim;
+    n->type = TY_FLOAT;
+    return true;
 }
 
 /* The symbol of a library function (symbolic.h), made on first use and kept

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* This file contains the semantic checks of the network objects: synapse
- * connection rules, monitors, and run statements. */
+ * connection rules, inputs (spike generators, Poisson groups and inputs,
+ * timedarrays and column() files), monitors, and run statements.  It calls
+ * sema_expr.c and sema_util.c, never sema.c. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,6 +12,8 @@
 #include "csv.h"
 #include "sema_int.h"
 #include "parse.h"
+
+static double *read_csv_column(Sema *S, const char *file, Span sp, const char *column, int *n);
 
 /* A constant whole number (index, count), or false with an error. */
 static bool const_int(Sema *S, Node *e, const char *what, double *out)
@@ -229,7 +233,8 @@ void sema_synapse_connect(Sema *S, Group *g, Item *it)
  * Monitors and runs
  * ==================================================================== */
 
-Monitor *sema_new_monitor(Sema *S, Decl *d, int kind)
+/* A new monitor of the given MON_* kind named after declaration d. */
+static Monitor *new_monitor(Sema *S, Decl *d, int kind)
 {
     Monitor *m = arena_alloc(S->A, sizeof *m);
     m->kind = kind;
@@ -333,8 +338,8 @@ static void decl_spikegenerator(Sema *S, Decl *d)
     if (file && file->kind == N_STR) {
         /* a CSV file with columns i and t (t in seconds, or in unit=) */
         const char *fname = ident_dup(S->A, file->name);
-        iv = sema_read_csv_column(S, fname, file->span, "i", &ni);
-        tv = iv ? sema_read_csv_column(S, fname, file->span, "t", &nt) : NULL;
+        iv = read_csv_column(S, fname, file->span, "i", &ni);
+        tv = iv ? read_csv_column(S, fname, file->span, "t", &nt) : NULL;
         if (!iv || !tv) return;
         double scale = 1;
         Scope sc = { .S = S };
@@ -504,7 +509,9 @@ static double *read_csv(Sema *S, const char *file, Span sp, int *rows, int *cols
     return out;
 }
 
-double *sema_read_csv_column(Sema *S, const char *file, Span sp, const char *column, int *n)
+/* The numbers of one column of a CSV file, by header name (or the only
+ * column of a file without header); NULL with an error. */
+static double *read_csv_column(Sema *S, const char *file, Span sp, const char *column, int *n)
 {
     int rows, cols;
     char **header;
@@ -567,7 +574,7 @@ void sema_expand_column(Sema *S, Stmt *st)
         return;
     }
     int n;
-    double *v = sema_read_csv_column(S, ident_dup(S->A, c->args[0]->name), c->args[0]->span,
+    double *v = read_csv_column(S, ident_dup(S->A, c->args[0]->name), c->args[0]->span,
                                      ident_dup(S->A, c->args[1]->name), &n);
     if (!v) {
         /* replace with an empty list so no second error is reported */
@@ -628,31 +635,6 @@ void sema_decl_timedarray(Sema *S, Decl *d)
         return;
     }
     pvec_push(S->A, &S->funcs, ta);
-}
-
-bool sema_check_timedarray_call(Scope *sc, Node *n, Sym *ta)
-{
-    Sema *S = sc->S;
-    int want = ta->cols ? 2 : 1;
-    if (n->nargs != want) {
-        diag_error(S->D, n->span, "'%s' takes %s", ta->name, want == 2 ? "(t, i)" : "(t)");
-        return false;
-    }
-    for (int k = 0; k < n->nargs; k++)
-        if (!sema_check_expr(sc, n->args[k])) return false;
-    if (!dim_eq(n->args[0]->dim, DIM_SECOND)) {
-        diag_error(S->D, n->args[0]->span, "the first argument of '%s' is a time, not %s", ta->name,
-                   sema_dimstr(S, n->args[0]->dim));
-        return false;
-    }
-    if (want == 2 && !dim_is_none(n->args[1]->dim)) {
-        diag_error(S->D, n->args[1]->span, "the second argument of '%s' is a neuron index", ta->name);
-        return false;
-    }
-    n->sym = ta;
-    n->dim = ta->dim;
-    n->type = TY_FLOAT;
-    return true;
 }
 
 /* poissoninput NAME(G.var, N=..., rate=..., weight=...) -- Brian2's
@@ -788,7 +770,7 @@ void sema_decl_monitor(Sema *S, Decl *d)
         return;
     }
     if (!sema_check_identifier(S, d->name, d->name_span, "monitor name") || !sema_top_unique(S, d->name, d->name_span)) return;
-    Monitor *m = sema_new_monitor(S, d, spike ? MON_SPIKE : rate ? MON_RATE : MON_STATE);
+    Monitor *m = new_monitor(S, d, spike ? MON_SPIKE : rate ? MON_RATE : MON_STATE);
     m->when_slot = -1;
     spike |= rate;
     m->record_all = true;
