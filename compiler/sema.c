@@ -7,6 +7,7 @@
  * this file is the top of the pass and nothing in them calls back into it. */
 #include "sema.h"
 #include "sema_int.h"
+#include "integrate.h"
 #include "parse.h"
 #include "symbolic.h"
 
@@ -842,23 +843,18 @@ static void group_inits(Sema *S, Group *g, Item *it)
 
 static void group_method(Sema *S, Group *g, Item *it)
 {
-    static const char *const methods[] = { "euler", "rk2", "rk4", "heun", "milstein", "exponential_euler",
-                                           "exact", "linear", "independent" };
     if (it->expr->kind != N_NAME) {
         diag_error(S->D, it->expr->span, "method must be a name such as euler, rk4 or exact");
         return;
     }
     const char *m = ident_dup(S->A, it->expr->name);
-    for (size_t k = 0; k < sizeof methods / sizeof *methods; k++)
-        if (!strcmp(m, methods[k])) {
-            g->method = !strcmp(m, "linear") || !strcmp(m, "independent") ? "exact" : m;
-            g->method_span = it->expr->span;
-            return;
-        }
-    const char *sug = diag_suggest(m, methods, 7);
-    if (sug) diag_error(S->D, it->expr->span, "unknown integration method '%s'; did you mean '%s'?", m, sug);
-    else diag_error(S->D, it->expr->span, "unknown integration method '%s' (known: euler, rk2, rk4, heun, "
-                    "milstein, exponential_euler, exact)", m);
+    const char *known = integrate_method_name(m);
+    if (!known) {
+        integrate_unknown_method(S->D, it->expr->span, m);
+        return;
+    }
+    g->method = !strcmp(known, m) ? m : known;
+    g->method_span = it->expr->span;
 }
 
 static Group *new_group(Sema *S, Decl *d, int kind)
