@@ -1083,5 +1083,8 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
     for (int m = 0; m < S->runs.n; m++) M->runs[m] = *(double *)S->runs.v[m];
     bool override_err = false;
     for (int m = 0; m < nov; m++) override_err |= ov[m].D->nerr > 0;
+    /* the summed variables' targets are checked once the model is complete */
+    for (int m = 0; m < M->ngroups && !D->nerr && !override_err; m++)
+        if (M->groups[m]->kind == G_SYNAPSES) sema_check_summed(S, M->groups[m]);
     return D->nerr || override_err ? NULL : M;
 }

@@ -56,8 +56,6 @@ Group *sema_find_group(Sema *S, Ident id);
 /* The group named id that must be of the given G_* kind; NULL with an error
  * (and a suggestion) otherwise. */
 Group *sema_group_ref(Sema *S, Ident id, Span sp, int kind);
-/* Does z[0..n) end with suf, with something before it? */
-bool sema_ends_with(const char *z, size_t n, const char *suf);
 /* Appends s to the arena array *arr of *n symbols. */
 void sema_add_to(Sema *S, Sym ***arr, int *n, Sym *s);
 /* May id name a new what ("constant", "variable", ...)?  Not reserved, not
@@ -97,6 +95,9 @@ bool sema_parse_order(Sema *S, Node *v, int *order);
 /* The connect item it of synapses g (condition, p=, n=, i=/j= lists or
  * generator strings). */
 void sema_synapse_connect(Sema *S, Group *g, Item *it);
+/* The (summed) subexpressions of synapses g: each needs a parameter of the
+ * same unit in the target (or, for NAME_pre, the source) group. */
+void sema_check_summed(Sema *S, Group *g);
 /* Every group-like declaration sema_net.c handles: spikegenerator,
  * poissongroup, poissoninput, and the spike, state and rate monitors. */
 void sema_decl_monitor(Sema *S, Decl *d);

@@ -229,6 +229,40 @@ void sema_synapse_connect(Sema *S, Group *g, Item *it)
     g->connects[g->nconnects++] = c;
 }
 
+/* Igap_post = w*(v_pre - v_post) : amp (summed) sets the parameter Igap of
+ * the target group (or of the source, with _pre): it must exist, be a
+ * parameter and have the subexpression's unit.  Stops at the first error of
+ * the group. */
+void sema_check_summed(Sema *S, Group *g)
+{
+    for (int k = 0; k < g->nsubexprs; k++) {
+        Sym *s = g->subexprs[k];
+        if (!(s->flags & VF_SUMMED)) continue;
+        size_t n = strlen(s->name);
+        Group *tg = g->tgt;
+        if (sema_ends_with(s->name, n, "_post")) n -= 5;
+        else if (sema_ends_with(s->name, n, "_pre")) { n -= 4; tg = g->src; }
+        Sym *target = NULL;
+        for (int v = 0; v < tg->nvars; v++)
+            if (strlen(tg->vars[v]->name) == n && !strncmp(tg->vars[v]->name, s->name, n)) target = tg->vars[v];
+        if (!target) {
+            diag_error(S->D, s->span, "the summed variable '%s' needs a parameter '%.*s' in %s (e.g. '%.*s : amp')",
+                       s->name, (int)n, s->name, tg->name, (int)n, s->name);
+            return;
+        }
+        if (target->role != VR_PARAM) {
+            diag_error(S->D, s->span, "'%s' of %s is set by a (summed) variable, so it must be a parameter "
+                       "('%s : unit'), not a differential equation", target->name, tg->name, target->name);
+            return;
+        }
+        if (!dim_eq(target->dim, s->dim)) {
+            diag_error_code(S->D, DC_UNITS, s->span, "'%s' has unit %s but %s.%s has unit %s", s->name,
+                            sema_dimstr(S, s->dim), tg->name, target->name, sema_dimstr(S, target->dim));
+            return;
+        }
+    }
+}
+
 /* ====================================================================
  * Monitors and runs
  * ==================================================================== */
