@@ -885,7 +885,7 @@ static void decl_neurons(Sema *S, Decl *d)
         return;
     }
     g->N = (int64_t)n;
-    check_item_keys(S, d, neuron_keys, 8);
+    check_item_keys(S, d, neuron_keys, (int)(sizeof neuron_keys / sizeof *neuron_keys));
     Item *model = find_item(d, "model", NULL);
     Item *ref = find_item(d, "refractory", NULL);
     if (model && model->kind == I_MODEL) declare_equations(S, g, model);
@@ -1000,7 +1000,7 @@ static void decl_synapses(Sema *S, Decl *d)
     g->src = sema_group_ref(S, d->src, d->src_span, G_NEURONS);
     g->tgt = sema_group_ref(S, d->tgt, d->tgt_span, G_NEURONS);
     if (!g->src || !g->tgt) return;
-    check_item_keys(S, d, synapse_keys, 12);
+    check_item_keys(S, d, synapse_keys, (int)(sizeof synapse_keys / sizeof *synapse_keys));
     Item *model = find_item(d, "model", NULL);
     if (model && model->kind == I_MODEL) declare_equations(S, g, model);
     pvec_push(S->A, &S->groups, g);
