@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* This file declares what the semantic-pass files share: the pass state, the
  * scope of a name lookup, and the functions of each file.  The files call
- * downwards only: sema.c (program, constants, groups, statements) calls
- * sema_net.c (connections, inputs, monitors, runs), which calls sema_expr.c
- * (expressions), which calls sema_util.c (symbols, lookups, names). */
+ * downwards only: sema.c (program, constants, groups) calls sema_stmt.c
+ * (statement lists) and sema_net.c (connections, inputs, monitors, runs);
+ * both call sema_expr.c (expressions), which calls sema_util.c (symbols,
+ * lookups, names). */
 #ifndef SNN_SEMA_INT_H
 #define SNN_SEMA_INT_H
 
@@ -43,6 +44,9 @@ const char *sema_hasunit(Sema *S, Dim d);
 /* The source text of a span for messages, cut to 60 characters ("?" for a
  * span outside the source). */
 const char *sema_spantext(Sema *S, Span sp);
+/* Does s stand for an expression: a subexpression, or a (constant over dt)
+ * variable computed once per step? */
+bool sema_is_subexpr(const Sym *s);
 /* Is id a reserved name (t, dt, i, lastspike, and, ...)? */
 bool sema_is_reserved(Ident id);
 /* The variable or subexpression name[0..n) of group g (NULL-safe), or NULL. */
@@ -103,5 +107,19 @@ void sema_check_summed(Sema *S, Group *g);
 void sema_decl_monitor(Sema *S, Decl *d);
 /* run DURATION. */
 void sema_decl_run(Sema *S, Decl *d);
+
+/* ---- sema_stmt.c: statement lists ---- */
+
+/* Checks the statements sl of group g's block what ("reset", "on_pre",
+ * "init", ...): each assignment's target must be a stored, changeable
+ * variable of the right unit, ':=' makes a temporary; with init, list and
+ * column() values are allowed. */
+void sema_check_stmts(Sema *S, Group *g, StmtList *sl, const char *what, bool init);
+/* The list of an initial value '[a, b]*unit' (its leftmost operand), or NULL. */
+Node *sema_init_list(Node *e);
+/* Dimension *d and value *v of one element x (dimension dx) of the list of
+ * initial value e, with the units after the list applied in Python's order:
+ * ([a, b]*mV)/ms -> (a*mV)/ms. */
+void sema_list_element(const Node *e, const Node *list, Dim dx, double x, Dim *d, double *v);
 
 #endif

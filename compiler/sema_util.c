@@ -2,8 +2,7 @@
 /* This file contains the helpers every semantic-pass file uses: symbols,
  * dimension and source text for messages, lookups of constants, user
  * functions, groups and group variables, and the rules for new names.  It
- * calls no other sema file (the order is sema_util.c, sema_expr.c,
- * sema_net.c, sema.c, each calling only those before it). */
+ * calls no other sema file (see sema_int.h for the order of the files). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +80,11 @@ bool sema_is_reserved(Ident id)
     for (size_t k = 0; k < sizeof reserved_names / sizeof *reserved_names; k++)
         if (ident_eq(id, reserved_names[k])) return true;
     return false;
+}
+
+bool sema_is_subexpr(const Sym *s)
+{
+    return s && (s->kind == SYM_SUBEXPR || (s->kind == SYM_VAR && (s->flags & VF_CONSTANT_OVER_DT) && s->expr));
 }
 
 /* ====================================================================
