@@ -116,10 +116,10 @@ static Node *d_log1p(Model *M, const Node *e, Node *x) { (void)e; return sym_div
 
 /* ORDER: enum Fn in model.h. */
 static const FuncDef fn_defs[FN_COUNT] = {
-    [FN_EXP]      = { "exp", 1, FU_NONE, { 0 }, "exp", NULL, f_exp, d_exp },
-    [FN_LOG]      = { "log", 1, FU_NONE, { 0 }, "log", NULL, f_log, d_log },
-    [FN_LOG10]    = { "log10", 1, FU_NONE, { 0 }, "log10", NULL, f_log10, d_log10 },
-    [FN_SQRT]     = { "sqrt", 1, FU_SQRT, { 0 }, "sqrt", NULL, f_sqrt, d_sqrt },
+    [FN_EXP]      = { "exp", 1, FU_NONE, { 0 }, "exp", NULL, f_exp, d_exp, true },
+    [FN_LOG]      = { "log", 1, FU_NONE, { 0 }, "log", NULL, f_log, d_log, true },
+    [FN_LOG10]    = { "log10", 1, FU_NONE, { 0 }, "log10", NULL, f_log10, d_log10, true },
+    [FN_SQRT]     = { "sqrt", 1, FU_SQRT, { 0 }, "sqrt", NULL, f_sqrt, d_sqrt, true },
     [FN_SIN]      = { "sin", 1, FU_NONE, { 0 }, "sin", NULL, f_sin, d_sin },
     [FN_COS]      = { "cos", 1, FU_NONE, { 0 }, "cos", NULL, f_cos, d_cos },
     [FN_TAN]      = { "tan", 1, FU_NONE, { 0 }, "tan", NULL, f_tan, d_tan },
@@ -129,7 +129,7 @@ static const FuncDef fn_defs[FN_COUNT] = {
     [FN_ARCSIN]   = { "arcsin", 1, FU_NONE, { 0 }, "asin", NULL, f_asin, d_asin },
     [FN_ARCCOS]   = { "arccos", 1, FU_NONE, { 0 }, "acos", NULL, f_acos, d_acos },
     [FN_ARCTAN]   = { "arctan", 1, FU_NONE, { 0 }, "atan", NULL, f_atan, d_atan },
-    [FN_ABS]      = { "abs", 1, FU_SAME, { 0 }, "fabs", NULL, f_abs, d_abs },
+    [FN_ABS]      = { "abs", 1, FU_SAME, { 0 }, "fabs", NULL, f_abs, d_abs, true },
     [FN_SIGN]     = { "sign", 1, FU_SIGN, { 0 }, "_snn_sign", C_SIGN, f_sign, NULL },
     [FN_FLOOR]    = { "floor", 1, FU_SAME, { 0 }, "floor", NULL, f_floor, NULL },
     [FN_CEIL]     = { "ceil", 1, FU_SAME, { 0 }, "ceil", NULL, f_ceil, NULL },

@@ -45,6 +45,8 @@ typedef struct FuncDef {
     /* The derivative f'(x) of a call e of the function at x = e->args[0], or
      * NULL if it has none; built with the symbolic layer (symbolic.h). */
     Node     *(*deriv)(Model *M, const Node *e, Node *x);
+    bool        folds;          /* sema folds a call on constants to its value
+                                   (in units and constant expressions) */
 } FuncDef;
 
 /* The entry of built-in fn (enum Fn) / library function lib (LIB_*). */

@@ -219,15 +219,10 @@ bool sema_const_value(const Node *n, double *out)
         return false;
     case N_CALL: {
         if (!n->sym || n->sym->kind != SYM_FUNC || n->nargs != 1) return false;
-        if (!sema_const_value(n->args[0], &a)) return false;
-        switch (n->sym->builtin) {
-        case FN_EXP: *out = exp(a); return true;
-        case FN_LOG: *out = log(a); return true;
-        case FN_LOG10: *out = log10(a); return true;
-        case FN_SQRT: *out = sqrt(a); return true;
-        case FN_ABS: *out = fabs(a); return true;
-        }
-        return false;
+        const FuncDef *f = func_def(n->sym->builtin);
+        if (!f->folds || !sema_const_value(n->args[0], &a)) return false;
+        *out = f->eval(&a);
+        return true;
     }
     }
     return false;
