@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* This file contains the unit tests of the CSV line reader (csv.c): lines
  * longer than 64 KiB, more than 4096 fields, blank lines, quotes kept as
- * text, both splitting rules; and sema reading a wide timedarray file and a
- * long spikegenerator file through it. */
+ * text, both splitting rules; and sema reading data files through it: a
+ * timedarray wider than 4096 columns with lines over 64 KiB, and column()
+ * files with blank lines, quoted names and a short row. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,6 +165,54 @@ START_TEST(sema_wide_timedarray)
 }
 END_TEST
 
+/* Checks a group whose init takes v from column(path, 'v'); returns the
+ * model (NULL with the first message in *msg). */
+static Model *column_model(Arena *A, Diag *D, const char *path, const char **msg)
+{
+    char model[512];
+    snprintf(model, sizeof model,
+             "neurons G[3] {\n    model {\n        v : volt\n    }\n"
+             "    init { v = column('%s', 'v')*mV }\n}\nrun 1*ms\n", path);
+    Model *M = check_model(A, D, model);
+    *msg = D->n ? D->v[0].msg : "";
+    return M;
+}
+
+START_TEST(sema_column_files)
+{
+    Arena A;
+    Diag D;
+    const char *msg;
+    arena_init(&A);
+    /* blank lines are skipped, separators may be , ; tab or space */
+    char *path = write_tmp("col.csv", "i;v\n\n0 -70\n1,\t-65\r\n\n2,-60\n");
+    Model *M = column_model(&A, &D, path, &msg);
+    ck_assert_msg(M != NULL, "unexpected error: %s", msg);
+    ck_assert_int_eq(M->groups[0]->ninits, 1);
+    ck_assert_int_eq(M->groups[0]->inits[0].nlist, 3);
+    ck_assert_double_eq_tol(M->groups[0]->inits[0].list[1], -65e-3, 1e-15);
+    unlink(path);
+    free(path);
+    arena_free(&A);
+    /* quotes are part of a name, as they always were */
+    arena_init(&A);
+    path = write_tmp("col.csv", "\"v\"\n1\n2\n3\n");
+    ck_assert_ptr_null(column_model(&A, &D, path, &msg));
+    ck_assert_msg(strstr(msg, "has no column 'v'"), "%s", msg);
+    unlink(path);
+    free(path);
+    arena_free(&A);
+    /* a short row is reported with its line number */
+    arena_init(&A);
+    path = write_tmp("col.csv", "i,v\n0,1\n\n1\n");
+    ck_assert_ptr_null(column_model(&A, &D, path, &msg));
+    ck_assert_msg(strstr(msg, "col.csv:4: expected 2 numbers separated by commas"), "%s", msg);
+    unlink(path);
+    free(path);
+    arena_free(&A);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("csv");
@@ -175,6 +224,7 @@ static Suite *make_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("sema");
     tcase_add_test(tc, sema_wide_timedarray);
+    tcase_add_test(tc, sema_column_files);
     suite_add_tcase(s, tc);
     return s;
 }
