@@ -652,8 +652,7 @@ static Node *d(Diff *D, const Node *e)
         if (sym_is_lib(e->sym)) {
             f = func_lib_def(e->sym->builtin);
             if (f->deriv) {
-                /* the derivative of a library function is built only if the
-                 * argument's is not zero */
+                /* f'(x)*dx, zero (NULL) when dx is */
                 Node *x = e->args[0];
                 Node *dx = d(D, x);
                 if (!D->ok || !dx) break;
