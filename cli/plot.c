@@ -13,6 +13,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "plot.h"
 
+#include "csv.h"
+
 #include <cairo.h>
 #include <cairo-svg.h>
 #include <dirent.h>
@@ -95,10 +97,8 @@ static char *cat3(const char *a, const char *b, const char *c)
 /* ---- CSV reading --------------------------------------------------- */
 
 typedef struct Csv {
-    FILE       *f;
+    CsvReader   rd;         /* the file */
     const char *path;
-    char       *line;       /* getline buffer */
-    size_t      cap;
     long        lineno;     /* line last read; the header is line 1 */
     int         ncols;
     char      **names;      /* header fields, trimmed, pointing into hdr */
@@ -108,8 +108,7 @@ typedef struct Csv {
 
 static void csv_close(Csv *c)
 {
-    if (c->f) fclose(c->f);
-    free(c->line);
+    csv_reader_close(&c->rd);
     free(c->names);
     free(c->hdr);
     free(c->raw);
@@ -131,16 +130,12 @@ static int csv_open(Ctx *ctx, Csv *c, const char *path)
 {
     memset(c, 0, sizeof *c);
     c->path = path;
-    c->f = fopen(path, "r");
-    if (!c->f) return fail(ctx, "cannot open '%s': %s", path, strerror(errno));
-    errno = 0;
-    ssize_t n = getline(&c->line, &c->cap, c->f);
-    if (n < 0) {
-        if (ferror(c->f)) return fail(ctx, "cannot read '%s': %s", path, strerror(errno));
-        return 0;
-    }
+    if (csv_reader_open(&c->rd, path) < 0) return fail(ctx, "cannot open '%s': %s", path, strerror(errno));
+    int got = csv_reader_line(&c->rd);
+    if (got < 0) return fail(ctx, "cannot read '%s': %s", path, strerror(errno));
+    if (got == 0) return 0;
     c->lineno = 1;
-    char *h = c->line;
+    char *h = c->rd.line;
     if ((unsigned char)h[0] == 0xEF && (unsigned char)h[1] == 0xBB && (unsigned char)h[2] == 0xBF)
         h += 3;                                  /* UTF-8 byte order mark */
     c->hdr = strdup(h);
@@ -165,9 +160,9 @@ static int csv_open(Ctx *ctx, Csv *c, const char *path)
 /* Goes back to the first data line. */
 static int csv_rewind(Ctx *ctx, Csv *c)
 {
-    rewind(c->f);
+    csv_reader_rewind(&c->rd);
     c->lineno = 0;
-    if (getline(&c->line, &c->cap, c->f) < 0) return fail(ctx, "cannot re-read '%s'", c->path);
+    if (csv_reader_line(&c->rd) <= 0) return fail(ctx, "cannot re-read '%s'", c->path);
     c->lineno = 1;
     return 0;
 }
@@ -178,36 +173,30 @@ static int csv_rewind(Ctx *ctx, Csv *c)
 static int csv_next(Ctx *ctx, Csv *c, double *row)
 {
     for (;;) {
-        errno = 0;
-        ssize_t n = getline(&c->line, &c->cap, c->f);
-        if (n < 0) {
-            if (ferror(c->f))
-                return fail(ctx, "%s:%ld: read error: %s", c->path, c->lineno + 1,
-                            strerror(errno));
-            return 0;
-        }
+        int got = csv_reader_line(&c->rd);
+        if (got < 0)
+            return fail(ctx, "%s:%ld: read error: %s", c->path, c->lineno + 1, strerror(errno));
+        if (got == 0) return 0;
         c->lineno++;
-        char *p = trim(c->line);
+        char *p = trim(c->rd.line);
         if (!*p) continue;
+        int nf = csv_reader_split(&c->rd, p, ",", false);
+        if (nf < 0) return fail(ctx, "out of memory");
         int k = 0;
-        for (;;) {
-            while (*p == ' ' || *p == '\t') p++;
-            const char *fs = p;
-            char *end;
-            double v = strtod(p, &end);
-            p = end;
-            while (*p == ' ' || *p == '\t') p++;
-            if (end == fs || (*p && *p != ',')) {
-                int fl = (int)strcspn(fs, ",");
+        for (; k < nf; k++) {
+            char *fs = c->rd.fields[k], *end;
+            while (*fs == ' ' || *fs == '\t') fs++;
+            double v = strtod(fs, &end);
+            char *q = end;
+            while (*q == ' ' || *q == '\t') q++;
+            if (end == fs || *q) {
+                int fl = (int)strlen(fs);
                 if (fl == 0)
                     return fail(ctx, "%s:%ld: field %d is empty", c->path, c->lineno, k + 1);
                 return fail(ctx, "%s:%ld: field %d ('%.*s') is not a number", c->path,
                             c->lineno, k + 1, fl > 40 ? 40 : fl, fs);
             }
             if (k < c->ncols) row[k] = v;
-            k++;
-            if (!*p) break;
-            p++;                                 /* the comma */
         }
         if (k != c->ncols)
             return fail(ctx, "%s:%ld: expected %d fields (as in the header), found %d",

@@ -95,14 +95,6 @@ Node *ast_copy(Arena *A, const Node *n)
     return c;
 }
 
-/* ORDER: enum NodeKind in ast.h. */
-const char *ast_kind_name(int kind)
-{
-    static const char *const names[] = { "number", "name", "binary", "negation", "not",
-                                         "comparison", "and", "or", "call", "list", "string" };
-    return kind >= 0 && kind < (int)(sizeof names / sizeof *names) ? names[kind] : "?";
-}
-
 void pvec_push(Arena *A, PVec *v, void *p)
 {
     if (v->n == v->cap) {

@@ -23,7 +23,7 @@ typedef struct Ident {
     uint32_t    n;
 } Ident;
 
-/* Expression node kinds.  ORDER: keep ast_kind_name() in ast.c in step. */
+/* Expression node kinds. */
 enum NodeKind {
     N_NUM,      /* num (SI value once folded); is_int for integer literals */
     N_NAME,     /* name; sema sets sym */
@@ -174,7 +174,6 @@ bool  ident_same(Ident a, Ident b);
 const char *ident_dup(Arena *A, Ident id);
 /* Deep copy of an expression tree (annotations included). */
 Node *ast_copy(Arena *A, const Node *n);
-const char *ast_kind_name(int kind);
 
 /* Growable pointer vector in the arena, for the parser's lists. */
 typedef struct PVec {

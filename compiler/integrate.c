@@ -286,15 +286,21 @@ static Sym **emit_noise(Sys *S)
     return dW;
 }
 
-static bool no_noise(Sys *S)
+/* True if the system has no noise term; otherwise false with the message of
+ * a method for deterministic equations (exact's own wording for exact). */
+static bool no_noise(Sys *S, bool exact)
 {
     if (!S->nxi) return true;
     for (int i = 0; i < S->n; i++)
         for (int k = 0; k < S->nxi; k++)
-            if (gfac(S, i, k))
+            if (gfac(S, i, k)) {
+                if (exact)
+                    return fail(S, S->x[i], "stochastic equations (containing %s) cannot be "
+                                "integrated exactly", S->xi[k]->name);
                 return fail(S, S->x[i], "the equation is stochastic (it contains %s) and "
                             "'%s' only integrates deterministic equations; use euler, heun "
                             "or milstein", S->xi[k]->name, S->method);
+            }
     return true;
 }
 
@@ -334,7 +340,6 @@ static bool m_euler(Sys *S)
 static bool m_rk2(Sys *S)
 {
     Model *M = S->M;
-    if (!no_noise(S)) return false;
     freeze_refractory(S);
     Sym **k = arena_alloc(M->arena, sizeof *k * (size_t)S->n);
     for (int i = 0; i < S->n; i++)
@@ -352,7 +357,6 @@ static bool m_rk2(Sys *S)
 static bool m_rk4(Sys *S)
 {
     Model *M = S->M;
-    if (!no_noise(S)) return false;
     freeze_refractory(S);
     Sym **k[4];
     static const double divs[4] = { 0, 2, 2, 1 };
@@ -496,7 +500,6 @@ static bool m_milstein(Sys *S)
 static bool m_exponential_euler(Sys *S)
 {
     Model *M = S->M;
-    if (!no_noise(S)) return false;
     Node **res = arena_alloc(M->arena, sizeof *res * (size_t)S->n);
     Sym **tmp = arena_alloc(M->arena, sizeof *tmp * (size_t)S->n);
     Node **As = arena_alloc(M->arena, sizeof *As * (size_t)S->n);
@@ -884,12 +887,6 @@ static bool exact_solve(Sys *S, Node **res)
 /* Linear systems with coefficients constant over a step, solved exactly. */
 static bool m_exact(Sys *S)
 {
-    if (S->nxi)
-        for (int i = 0; i < S->n; i++)
-            for (int k = 0; k < S->nxi; k++)
-                if (gfac(S, i, k))
-                    return fail(S, S->x[i], "stochastic equations (containing %s) cannot be "
-                                "integrated exactly", S->xi[k]->name);
     Node **res = arena_alloc(S->M->arena, sizeof *res * (size_t)(S->n ? S->n : 1));
     if (!exact_solve(S, res)) return false;
     emit_results(S, res);
@@ -900,20 +897,29 @@ static bool m_exact(Sys *S)
 /* Method choice                                                             */
 /* ------------------------------------------------------------------------ */
 
+/* Which noise a method integrates; methods for deterministic equations
+ * refuse a stochastic system before they run (no_noise). */
+enum { NOISE_NONE, NOISE_ADDITIVE, NOISE_DIAGONAL, NOISE_ANY };
+
+/* The methods a model may name after 'method:', in the order messages list
+ * them; an alias (linear, independent) runs the method it names. */
 typedef struct Method {
     const char *name;
-    bool (*run)(Sys *S);
+    bool      (*run)(Sys *S);
+    int         noise;          /* NOISE_* */
+    const char *alias_of;       /* canonical name, or NULL */
 } Method;
 
 static const Method methods[] = {
-    { "exact", m_exact },
-    { "linear", m_exact },
-    { "euler", m_euler },
-    { "rk2", m_rk2 },
-    { "rk4", m_rk4 },
-    { "heun", m_heun },
-    { "milstein", m_milstein },
-    { "exponential_euler", m_exponential_euler },
+    { "euler", m_euler, NOISE_ADDITIVE, NULL },
+    { "rk2", m_rk2, NOISE_NONE, NULL },
+    { "rk4", m_rk4, NOISE_NONE, NULL },
+    { "heun", m_heun, NOISE_ANY, NULL },
+    { "milstein", m_milstein, NOISE_DIAGONAL, NULL },
+    { "exponential_euler", m_exponential_euler, NOISE_NONE, NULL },
+    { "exact", m_exact, NOISE_NONE, NULL },
+    { "linear", m_exact, NOISE_NONE, "exact" },
+    { "independent", m_exact, NOISE_NONE, "exact" },
 };
 #define NMETHODS ((int)(sizeof methods / sizeof *methods))
 
@@ -924,7 +930,30 @@ static const Method *find_method(const char *name)
     return NULL;
 }
 
-bool integrate_method_known(const char *name) { return find_method(name) != NULL; }
+const char *integrate_method_name(const char *name)
+{
+    const Method *m = find_method(name);
+    return !m ? NULL : m->alias_of ? m->alias_of : m->name;
+}
+
+void integrate_unknown_method(Diag *D, Span sp, const char *name)
+{
+    const char *names[NMETHODS];
+    int n = 0;
+    for (int k = 0; k < NMETHODS; k++)
+        if (!methods[k].alias_of) names[n++] = methods[k].name;
+    const char *s = diag_suggest(name, names, n);
+    if (s) {
+        diag_error(D, sp, "unknown integration method '%s'; did you mean '%s'?", name, s);
+        return;
+    }
+    char known[256];
+    size_t len = 0;
+    known[0] = 0;
+    for (int k = 0; k < n; k++)
+        len += (size_t)snprintf(known + len, sizeof known - len, "%s%s", k ? ", " : "", names[k]);
+    diag_error(D, sp, "unknown integration method '%s' (known: %s)", name, known);
+}
 
 /* Run one method on a fresh copy of the prepared system. */
 static bool try_method(const Sys *base, const Method *m, Sys *out)
@@ -939,6 +968,7 @@ static bool try_method(const Sys *base, const Method *m, Sys *out)
     out->fail_msg = NULL;
     out->fail_var = NULL;
     out->method = m->name;
+    if (m->noise == NOISE_NONE && !no_noise(out, m->run == m_exact)) return false;
     return m->run(out);
 }
 
@@ -973,15 +1003,7 @@ bool integrate_group(Model *M, Group *g, Diag *D)
         lower(lname, g->method, sizeof lname);
         chosen = find_method(lname);
         if (!chosen) {
-            static const char *const names[] = { "exact", "linear", "euler", "rk2", "rk4", "heun",
-                                                 "milstein", "exponential_euler" };
-            const char *s = diag_suggest(lname, names, (int)(sizeof names / sizeof *names));
-            if (s)
-                diag_error(D, g->method_span, "unknown integration method '%s'; did you mean '%s'?",
-                           g->method, s);
-            else
-                diag_error(D, g->method_span, "unknown integration method '%s' (known: exact, "
-                           "euler, rk2, rk4, heun, milstein, exponential_euler)", g->method);
+            integrate_unknown_method(D, g->method_span, g->method);
             return false;
         }
     }

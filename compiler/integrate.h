@@ -24,8 +24,12 @@ bool integrate_group(Model *M, Group *g, Diag *D);
 bool integrate_event_driven(Model *M, Sym *const *vars, int n, Node *elapsed, Block *out,
                             Diag *D);
 
-/* Is name a method integrate_group knows (exact, linear, euler, ...)? */
-bool integrate_method_known(const char *name);
+/* The method integrate_group runs for the name after 'method:' (linear and
+ * independent are exact), or NULL for a name it does not know. */
+const char *integrate_method_name(const char *name);
+/* Reports name as an unknown method at sp, with a suggestion or the list of
+ * the known methods. */
+void integrate_unknown_method(Diag *D, Span sp, const char *name);
 
 /* exp(A) of an n x n row-major matrix (n <= 16) by scaling and squaring
  * with a Taylor series; exported for the tests. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "integrate.h"
+#include "sema.h"
 #include "symbolic.h"
 
 static Sym *add_group_var(Model *M, Group *g, const char *name, Dim dim, int role)
@@ -73,36 +74,23 @@ static bool lower_event_driven(Model *M, Group *g, Diag *D)
 
 /* Igap_post = w*(v_pre - v_post) : amp (summed) sets the parameter Igap
  * of the target group (or of the source with _pre) to the sum over its
- * synapses, before the state updates of every step. */
+ * synapses, before the state updates of every step.  Sema has checked that
+ * the parameter exists with the right unit. */
 static bool lower_summed(Model *M, Group *g, Diag *D)
 {
+    (void)D;
     for (int k = 0; k < g->nsubexprs; k++) {
         Sym *s = g->subexprs[k];
         if (!(s->flags & VF_SUMMED)) continue;
         size_t n = strlen(s->name);
         Group *tg = g->tgt;
         int side = 2;
-        if (n > 5 && !strcmp(s->name + n - 5, "_post")) n -= 5;
-        else if (n > 4 && !strcmp(s->name + n - 4, "_pre")) { n -= 4; tg = g->src; side = 1; }
+        if (sema_ends_with(s->name, n, "_post")) n -= 5;
+        else if (sema_ends_with(s->name, n, "_pre")) { n -= 4; tg = g->src; side = 1; }
         Sym *target = NULL;
         for (int v = 0; v < tg->nvars; v++)
             if (strlen(tg->vars[v]->name) == n && !strncmp(tg->vars[v]->name, s->name, n)) target = tg->vars[v];
-        if (!target) {
-            diag_error(D, s->span, "the summed variable '%s' needs a parameter '%.*s' in %s (e.g. '%.*s : amp')",
-                       s->name, (int)n, s->name, tg->name, (int)n, s->name);
-            return false;
-        }
-        if (target->role != VR_PARAM) {
-            diag_error(D, s->span, "'%s' of %s is set by a (summed) variable, so it must be a parameter "
-                       "('%s : unit'), not a differential equation", target->name, tg->name, target->name);
-            return false;
-        }
-        if (!dim_eq(target->dim, s->dim)) {
-            char a[64], b[64];
-            diag_error_code(D, DC_UNITS, s->span, "'%s' has unit %s but %s.%s has unit %s", s->name, dim_name(s->dim, a, sizeof a),
-                       tg->name, target->name, dim_name(target->dim, b, sizeof b));
-            return false;
-        }
+        if (!target) return false;
         Sym *view = arena_alloc(M->arena, sizeof *view);
         *view = *target;
         view->side = side;

@@ -1,25 +1,20 @@
 /* SPDX-License-Identifier: MIT */
-/* This file contains the shared symbols of a model: built-in functions and
- * variables, IR temporaries, and IR block helpers. */
+/* This file contains the shared symbols of a model: built-in functions (whose
+ * table is functions.c) and variables, IR temporaries, and IR block helpers. */
 #include "model.h"
+
+#include "functions.h"
 
 #include <string.h>
 
-/* ORDER: enum Fn in model.h. */
-static const char *const fn_names[FN_COUNT] = {
-    "exp", "log", "log10", "sqrt", "sin", "cos", "tan", "sinh", "cosh",
-    "tanh", "arcsin", "arccos", "arctan", "abs", "sign", "floor", "ceil",
-    "clip", "int", "rand", "randn", "exprel", "_binomial",
-};
-
-const char *model_func_name(int fn) { return fn_names[fn]; }
+const char *model_func_name(int fn) { return func_def(fn)->name; }
 
 Sym *model_func(Model *M, int fn)
 {
     if (!M->funcs[fn]) {
         Sym *s = arena_alloc(M->arena, sizeof *s);
         s->kind = SYM_FUNC;
-        s->name = fn_names[fn];
+        s->name = func_def(fn)->name;
         s->builtin = fn;
         M->funcs[fn] = s;
     }

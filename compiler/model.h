@@ -23,7 +23,7 @@ enum SymKind {
     SYM_TIMEDARRAY,/* timedarray: values over time (and neurons), called as f(t) or f(t, i) */
 };
 
-/* Built-in functions.  ORDER: keep the table in functions.c in step. */
+/* Built-in functions.  ORDER: fn_defs in functions.c. */
 enum Fn {
     FN_EXP, FN_LOG, FN_LOG10, FN_SQRT, FN_SIN, FN_COS, FN_TAN, FN_SINH, FN_COSH,
     FN_TANH, FN_ARCSIN, FN_ARCCOS, FN_ARCTAN, FN_ABS, FN_SIGN, FN_FLOOR, FN_CEIL,

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* This file contains the semantic pass over declarations: constants and
  * overrides, functions, neuron groups and synapses (equations, flags, units
- * after ':', statements, items), and the Model that the integrator and the
- * emitter work on.  Expressions are checked in sema_expr.c, connections,
- * inputs and monitors in sema_net.c. */
+ * after ':', items), and the Model that the integrator and the emitter work
+ * on.  Statement lists are checked in sema_stmt.c, expressions in
+ * sema_expr.c, connections, inputs and monitors in sema_net.c, on top of the
+ * helpers of sema_util.c; this file is the top of the pass and nothing in
+ * them calls back into it. */
 #include "sema.h"
 #include "sema_int.h"
+#include "integrate.h"
 #include "parse.h"
 #include "symbolic.h"
 
@@ -13,65 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *const reserved_names[] = {
-    "t", "dt", "i", "j", "N", "N_pre", "N_post", "xi", "not_refractory", "lastspike",
-    "refractory", "refractory_until", "lastupdate", "delay", "t_in_timesteps",
-    "and", "or", "not", "run",
-};
-
-/* What a reserved name means, for messages (NULL: a keyword). */
-static const char *reserved_meaning(Ident id)
-{
-    static const struct { const char *name, *meaning; } m[] = {
-        { "t", "the current time" }, { "dt", "the time step" }, { "i", "the index of a neuron" },
-        { "j", "the index of a synapse's target" }, { "N", "the size of the group" },
-        { "N_pre", "the size of the source group" }, { "N_post", "the size of the target group" },
-        { "xi", "the noise term" }, { "not_refractory", "made by 'refractory:'" },
-        { "lastspike", "made by 'refractory:'" }, { "lastupdate", "made for event-driven synapses" },
-        { "delay", "a synapse's delay" }, { "refractory", "a group item" },
-    };
-    for (size_t k = 0; k < sizeof m / sizeof *m; k++)
-        if (ident_eq(id, m[k].name)) return m[k].meaning;
-    return NULL;
-}
-
-Sym *sema_new_sym(Sema *S, int kind, Ident name, Span span)
-{
-    Sym *s = arena_alloc(S->A, sizeof *s);
-    s->kind = kind;
-    s->name = ident_dup(S->A, name);
-    s->span = span;
-    return s;
-}
-
-/* "volt", or "dimensionless" for numbers. */
-const char *sema_dimword(Sema *S, Dim d)
-{
-    return dim_is_none(d) ? "dimensionless" : sema_dimstr(S, d);
-}
-
-/* "has unit volt", or "is dimensionless". */
-const char *sema_hasunit(Sema *S, Dim d)
-{
-    return dim_is_none(d) ? "is dimensionless" : arena_printf(S->A, "has unit %s", sema_dimstr(S, d));
-}
-
-const char *sema_dimstr(Sema *S, Dim d)
-{
-    char buf[128];
-    return arena_strdup(S->A, dim_name(d, buf, sizeof buf));
-}
-
-/* The source text of a span, for messages ("v + I"). */
-const char *sema_spantext(Sema *S, Span sp)
-{
-    const Source *src = S->D->src;
-    if (sp.start < 0 || sp.end > src->len || sp.end < sp.start) return "?";
-    int n = sp.end - sp.start;
-    if (n > 60) return arena_printf(S->A, "%.57s...", src->text + sp.start);
-    return arena_strndup(S->A, src->text + sp.start, (size_t)n);
-}
 
 /* ====================================================================
  * Units after ':' in equations
@@ -141,56 +85,6 @@ static bool eval_unit(Sema *S, Node *n, Dim *out, uint8_t *type)
 /* ====================================================================
  * Constants and functions
  * ==================================================================== */
-
-bool sema_check_identifier(Sema *S, Ident id, Span sp, const char *what)
-{
-    if (id.n && id.z[0] == '_') {
-        diag_error(S->D, sp, "%s '%.*s' may not start with an underscore", what, (int)id.n, id.z);
-        return false;
-    }
-    for (size_t k = 0; k < sizeof reserved_names / sizeof *reserved_names; k++)
-        if (ident_eq(id, reserved_names[k])) {
-            const char *mean = reserved_meaning(id);
-            if (mean)
-                diag_error(S->D, sp, "'%.*s' is a reserved name and cannot be used as a %s (it is %s)", (int)id.n,
-                           id.z, what, mean);
-            else
-                diag_error(S->D, sp, "'%.*s' is a reserved name and cannot be used as a %s", (int)id.n, id.z, what);
-            return false;
-        }
-    if (id.n > 3 && !memcmp(id.z, "xi_", 3)) {
-        diag_error(S->D, sp, "'%.*s' is reserved for noise terms", (int)id.n, id.z);
-        return false;
-    }
-    if (units_lookup(id.z, id.n)) {
-        diag_error(S->D, sp, "'%.*s' is a unit name and cannot be used as a %s", (int)id.n, id.z, what);
-        return false;
-    }
-    for (int k = 0; k < FN_COUNT; k++)
-        if (ident_eq(id, model_func_name(k)) || (k < LIB_COUNT && k > 0 && ident_eq(id, sym_lib_name(k)))) {
-            diag_error(S->D, sp, "'%.*s' is a built-in function and cannot be used as a %s", (int)id.n, id.z,
-                       what);
-            return false;
-        }
-    return true;
-}
-
-/* Report a name defined twice at top level. */
-bool sema_top_unique(Sema *S, Ident id, Span sp)
-{
-    Span prev = { -1, -1 };
-    if (sema_const_lookup(S, id.z, id.n)) prev = sema_const_lookup(S, id.z, id.n)->span;
-    for (int k = 0; k < S->groups.n && prev.start < 0; k++)
-        if (ident_eq(id, ((Group *)S->groups.v[k])->name)) prev = ((Group *)S->groups.v[k])->span;
-    for (int k = 0; k < S->monitors.n && prev.start < 0; k++)
-        if (ident_eq(id, ((Monitor *)S->monitors.v[k])->name)) prev = ((Monitor *)S->monitors.v[k])->span;
-    if (sema_userfunc_lookup(S, id)) prev = sema_userfunc_lookup(S, id)->span;
-    if (prev.start < 0) return true;
-    int line, col;
-    source_linecol(S->D->src, prev.start, &line, &col);
-    diag_error(S->D, sp, "'%.*s' is already defined (at line %d)", (int)id.n, id.z, line);
-    return false;
-}
 
 static void decl_const(Sema *S, Decl *d)
 {
@@ -298,39 +192,11 @@ static void decl_func(Sema *S, Decl *d)
  * Groups
  * ==================================================================== */
 
-Group *sema_find_group(Sema *S, Ident id)
-{
-    for (int k = 0; k < S->groups.n; k++)
-        if (ident_eq(id, ((Group *)S->groups.v[k])->name)) return S->groups.v[k];
-    return NULL;
-}
-
-Group *sema_group_ref(Sema *S, Ident id, Span sp, int kind)
-{
-    Group *g = sema_find_group(S, id);
-    if (g && g->kind == kind) return g;
-    PVec cands = { 0 };
-    for (int k = 0; k < S->groups.n; k++)
-        if (((Group *)S->groups.v[k])->kind == kind) pvec_push(S->A, &cands, (void *)((Group *)S->groups.v[k])->name);
-    const char *name = ident_dup(S->A, id);
-    const char *sug = diag_suggest(name, (const char *const *)cands.v, cands.n);
-    if (g) diag_error(S->D, sp, "'%s' is not a neuron group", name);
-    else if (sug) diag_error(S->D, sp, "unknown group '%s'; did you mean '%s'?", name, sug);
-    else diag_error(S->D, sp, "unknown group '%s' (define it with 'neurons %s[N] { ... }' before use)", name, name);
-    return NULL;
-}
-
 static void add_var(Sema *S, Group *g, Sym *v)
 {
     v->owner = g;
     v->var_index = g->nvars;
     sema_add_to(S, &g->vars, &g->nvars, v);
-}
-
-void sema_add_to(Sema *S, Sym ***arr, int *n, Sym *s)
-{
-    *arr = arena_append(S->A, *arr, *n, sizeof **arr);
-    (*arr)[(*n)++] = s;
 }
 
 static int parse_flag(Sema *S, Group *g, Equation *e, int k)
@@ -429,15 +295,10 @@ static void declare_equations(Sema *S, Group *g, Item *it)
 }
 
 /* A subexpression, or a stored "constant over dt" one. */
-static bool is_subexpr(const Sym *s)
-{
-    return s && (s->kind == SYM_SUBEXPR || (s->kind == SYM_VAR && (s->flags & VF_CONSTANT_OVER_DT) && s->expr));
-}
-
 static bool depends_on_subexpr(Node *n, Sym *s)
 {
     if (!n) return false;
-    if (n->kind == N_NAME && is_subexpr(n->sym)) {
+    if (n->kind == N_NAME && sema_is_subexpr(n->sym)) {
         if (n->sym == s) return true;
         if (n->sym->expr && depends_on_subexpr(n->sym->expr, s)) return true;
     }
@@ -634,173 +495,6 @@ static void check_equations(Sema *S, Group *g, Item *it)
     sort_subexprs(S, g);
 }
 
-/* The list of an initial value '[a, b]*unit' (its leftmost operand), or NULL. */
-static Node *init_list(Node *e)
-{
-    while (e && e->kind == N_BIN && e->op != OP_POW) e = e->a;
-    return e && e->kind == N_LIST ? e : NULL;
-}
-
-/* Dimension and value of one list element x (dimension dx) with the units
- * after the list applied in Python's order: ([a, b]*mV)/ms -> (a*mV)/ms. */
-static void list_element(const Node *e, const Node *list, Dim dx, double x, Dim *d, double *v)
-{
-    if (e == list) {
-        *d = dx;
-        *v = x;
-        return;
-    }
-    list_element(e->a, list, dx, x, d, v);
-    double u = 1;
-    sema_const_value(e->b, &u);
-    switch (e->op) {
-    case '*': *d = dim_mul(*d, e->b->dim); *v = *v * u; break;
-    case '/': *d = dim_div(*d, e->b->dim); *v = *v / u; break;
-    default: break;
-    }
-}
-
-/* Check one statement list (reset, on_pre, init): assignments to stored
- * variables with matching units; ':=' declares a temporary. */
-/* Does an assignment to id name something that exists (a variable or
- * subexpression of the group, of its source/target, a temporary, a constant,
- * a unit or a built-in)?  If not, Brian2 makes it a new temporary. */
-static bool names_stored(Scope *sc, Ident id)
-{
-    Group *g = sc->g;
-    for (int k = 0; k < sc->temps.n; k++)
-        if (ident_eq(id, ((Sym *)sc->temps.v[k])->name)) return true;
-    if (sema_group_lookup(g, id.z, id.n)) return true;
-    if (g && g->kind == G_SYNAPSES) {
-        if (id.n > 4 && !memcmp(id.z + id.n - 4, "_pre", 4)) return true;
-        if (id.n > 5 && !memcmp(id.z + id.n - 5, "_post", 5)) return true;
-        if (sema_group_lookup(g->tgt, id.z, id.n)) return true;
-    }
-    for (int k = 0; k < sc->S->consts.n; k++)
-        if (ident_eq(id, ((Sym *)sc->S->consts.v[k])->name)) return true;
-    if (units_lookup(id.z, id.n)) return true;
-    for (size_t k = 0; k < sizeof reserved_names / sizeof *reserved_names; k++)
-        if (ident_eq(id, reserved_names[k])) return true;
-    return false;
-}
-
-static bool node_uses(const Node *n, Ident id)
-{
-    if (!n) return false;
-    if (n->kind == N_NAME && ident_same(n->name, id)) return true;
-    if (node_uses(n->a, id) || node_uses(n->b, id)) return true;
-    for (int k = 0; k < n->nargs; k++)
-        if (node_uses(n->args[k], id)) return true;
-    return false;
-}
-
-/* Is temporary t read by a statement after position from? */
-static bool temp_used(const StmtList *sl, int from, const Sym *t)
-{
-    Ident id = ident_cstr(t->name);
-    for (int k = from; k < sl->n; k++)
-        if (node_uses(sl->v[k]->expr, id)) return true;
-    return false;
-}
-
-static void check_stmts(Sema *S, Group *g, StmtList *sl, const char *what, bool init)
-{
-    Scope sc = { .S = S, .g = g };
-    for (int k = 0; k < sl->n; k++) {
-        Stmt *st = sl->v[k];
-        if (st->op == ':') {
-            if (!sema_check_expr(&sc, st->expr)) continue;
-            Sym *t = sema_new_sym(S, SYM_TEMP, st->var, st->var_span);
-            t->dim = st->expr->dim;
-            t->type = st->expr->type;
-            st->sym = t;
-            pvec_push(S->A, &sc.temps, t);
-            continue;
-        }
-        if (st->op == '=' && !init && !names_stored(&sc, st->var)) {
-            /* Brian2: assigning to a new name makes a temporary ('r = u*x') */
-            if (!sema_check_expr(&sc, st->expr)) continue;
-            Sym *t = sema_new_sym(S, SYM_TEMP, st->var, st->var_span);
-            t->dim = st->expr->dim;
-            t->type = st->expr->type;
-            st->sym = t;
-            st->op = ':';
-            pvec_push(S->A, &sc.temps, t);
-            if (!temp_used(sl, k + 1, t)) {
-                /* never read: far more likely a misspelt variable */
-                st->op = '=';
-                st->sym = NULL;
-                sc.temps.n--;
-                sema_resolve(&sc, st->var, st->var_span);
-            }
-            continue;
-        }
-        Sym *v = sema_resolve(&sc, st->var, st->var_span);
-        if (!v) continue;
-        if (is_subexpr(v)) {
-            diag_error(S->D, st->var_span, "cannot assign to subexpression '%s' (it is computed from its "
-                       "equation; make it a parameter, '%s : %s', to set it)", v->name, v->name,
-                       v->unit_expr ? sema_spantext(S, v->unit_expr->span) : sema_dimstr(S, v->dim));
-            continue;
-        }
-        if (v->kind == SYM_VAR && (v->flags & VF_SHARED) && !init && strcmp(what, "run_regularly")) {
-            diag_error(S->D, st->var_span, "cannot write to the shared variable '%s' in %s, which runs for "
-                       "single %s; set it in init or run_regularly", v->name, what,
-                       g->kind == G_NEURONS ? "neurons" : "synapses");
-            continue;
-        }
-        if (v->kind != SYM_VAR) {
-            diag_error(S->D, st->var_span, "cannot assign to '%s': it is not a variable of %s", v->name,
-                       g->name);
-            continue;
-        }
-        if ((v->flags & VF_CONSTANT) && !init) {
-            diag_error(S->D, st->var_span, "'%s' is flagged (constant) and cannot be changed in %s (remove the "
-                       "flag if it should change)", v->name, what);
-            continue;
-        }
-        st->sym = v;
-        Node *list = init ? init_list(st->expr) : NULL;
-        if (list) {
-            /* [a, b, c]*unit: every element is checked with the unit applied */
-            bool ok = true;
-            for (Node *x = st->expr; x != list && ok; x = x->a) {
-                double scale;
-                ok = sema_check_expr(&sc, x->b);
-                if (ok && !sema_const_value(x->b, &scale)) {
-                    diag_error(S->D, x->b->span, "the unit after a list must be a constant");
-                    ok = false;
-                }
-            }
-            for (int m = 0; m < list->nargs && ok; m++) {
-                ok = sema_check_expr(&sc, list->args[m]);
-                if (!ok) break;
-                Dim d;
-                double val;
-                list_element(st->expr, list, list->args[m]->dim, 0, &d, &val);
-                if (!dim_eq(d, v->dim)) {
-                    diag_error_code(S->D, DC_UNITS, list->args[m]->span, "'%s' %s, but this value %s (with the unit after "
-                               "the list)", v->name, sema_hasunit(S, v->dim), sema_hasunit(S, d));
-                    ok = false;
-                }
-            }
-            continue;
-        }
-        if (!sema_check_expr(&sc, st->expr)) continue;
-        Dim want = v->dim;
-        if (st->op == '*' || st->op == '/') want = DIM_NONE;
-        if (!dim_eq(st->expr->dim, want)) {
-            if (st->op == '*' || st->op == '/')
-                diag_error_code(S->D, DC_UNITS, st->expr->span, "'%s %c= ...' needs a dimensionless factor, but '%s' has unit %s",
-                           v->name, st->op, sema_spantext(S, st->expr->span), sema_dimstr(S, st->expr->dim));
-            else
-                diag_error_code(S->D, DC_UNITS, st->span, "dimension mismatch in '%s': '%s' %s, but '%s' %s",
-                           sema_spantext(S, st->span), sema_spantext(S, st->var_span), sema_hasunit(S, v->dim),
-                           sema_spantext(S, st->expr->span), sema_hasunit(S, st->expr->dim));
-        }
-    }
-}
-
 /* Add lastspike and not_refractory (as Brian2 does) when refractory is set. */
 static void add_refractory_vars(Sema *S, Group *g)
 {
@@ -919,7 +613,7 @@ static void group_run_regularly(Sema *S, Group *g, Item *it)
         diag_error(S->D, it->span, "run_regularly needs statements: run_regularly(dt=1*ms) { v += 1*mV }");
         return;
     }
-    check_stmts(S, g, &it->stmts, "run_regularly", false);
+    sema_check_stmts(S, g, &it->stmts, "run_regularly", false);
     x.stmts = it->stmts;
     g->extras = arena_append(S->A, g->extras, g->nextras, sizeof *g->extras);
     g->extras[g->nextras++] = x;
@@ -929,7 +623,7 @@ static void group_run_regularly(Sema *S, Group *g, Item *it)
 static void group_inits(Sema *S, Group *g, Item *it)
 {
     for (int k = 0; k < it->stmts.n; k++) sema_expand_column(S, it->stmts.v[k]);
-    check_stmts(S, g, &it->stmts, "init", true);
+    sema_check_stmts(S, g, &it->stmts, "init", true);
     for (int k = 0; k < it->stmts.n; k++) {
         Stmt *st = it->stmts.v[k];
         if (!st->sym || st->sym->kind != SYM_VAR) continue;
@@ -940,7 +634,7 @@ static void group_inits(Sema *S, Group *g, Item *it)
         InitVal *iv = arena_alloc(S->A, sizeof *iv);
         iv->var = st->sym;
         iv->span = st->span;
-        Node *list = init_list(st->expr);
+        Node *list = sema_init_list(st->expr);
         const Node *r;
         if ((st->sym->flags & VF_SHARED) && list) {
             diag_error(S->D, list->span, "'%s' is shared (one value for all of %s), so it takes one value, "
@@ -968,7 +662,7 @@ static void group_inits(Sema *S, Group *g, Item *it)
                     diag_error(S->D, list->args[m]->span, "list values must be constants");
                     break;
                 }
-                list_element(st->expr, list, DIM_NONE, x, &d, &iv->list[m]);
+                sema_list_element(st->expr, list, DIM_NONE, x, &d, &iv->list[m]);
             }
         } else {
             iv->expr = st->expr;
@@ -980,23 +674,18 @@ static void group_inits(Sema *S, Group *g, Item *it)
 
 static void group_method(Sema *S, Group *g, Item *it)
 {
-    static const char *const methods[] = { "euler", "rk2", "rk4", "heun", "milstein", "exponential_euler",
-                                           "exact", "linear", "independent" };
     if (it->expr->kind != N_NAME) {
         diag_error(S->D, it->expr->span, "method must be a name such as euler, rk4 or exact");
         return;
     }
     const char *m = ident_dup(S->A, it->expr->name);
-    for (size_t k = 0; k < sizeof methods / sizeof *methods; k++)
-        if (!strcmp(m, methods[k])) {
-            g->method = !strcmp(m, "linear") || !strcmp(m, "independent") ? "exact" : m;
-            g->method_span = it->expr->span;
-            return;
-        }
-    const char *sug = diag_suggest(m, methods, 7);
-    if (sug) diag_error(S->D, it->expr->span, "unknown integration method '%s'; did you mean '%s'?", m, sug);
-    else diag_error(S->D, it->expr->span, "unknown integration method '%s' (known: euler, rk2, rk4, heun, "
-                    "milstein, exponential_euler, exact)", m);
+    const char *known = integrate_method_name(m);
+    if (!known) {
+        integrate_unknown_method(S->D, it->expr->span, m);
+        return;
+    }
+    g->method = !strcmp(known, m) ? m : known;
+    g->method_span = it->expr->span;
 }
 
 static Group *new_group(Sema *S, Decl *d, int kind)
@@ -1027,7 +716,7 @@ static void decl_neurons(Sema *S, Decl *d)
         return;
     }
     g->N = (int64_t)n;
-    check_item_keys(S, d, neuron_keys, 8);
+    check_item_keys(S, d, neuron_keys, (int)(sizeof neuron_keys / sizeof *neuron_keys));
     Item *model = find_item(d, "model", NULL);
     Item *ref = find_item(d, "refractory", NULL);
     if (model && model->kind == I_MODEL) declare_equations(S, g, model);
@@ -1044,7 +733,7 @@ static void decl_neurons(Sema *S, Decl *d)
         if (sema_check_cond(&ts, it->expr, "the threshold")) g->threshold = it->expr;
     }
     if ((it = find_item(d, "reset", NULL)) && it->kind == I_STMTS) {
-        check_stmts(S, g, &it->stmts, "reset", false);
+        sema_check_stmts(S, g, &it->stmts, "reset", false);
         g->reset = it->stmts;
         if (!g->threshold && !S->D->nerr)
             diag_error(S->D, it->span, "%s has a reset but no threshold", g->name);
@@ -1102,7 +791,7 @@ static void synapse_pathway(Sema *S, Group *g, Item *it, bool post)
             diag_error(S->D, it->span, "%s already has a pathway '%s'", g->name, p.name);
             return;
         }
-    check_stmts(S, g, &it->stmts, post ? "on_post" : "on_pre", false);
+    sema_check_stmts(S, g, &it->stmts, post ? "on_post" : "on_pre", false);
     p.stmts = it->stmts;
     g->paths = arena_append(S->A, g->paths, g->npaths, sizeof *g->paths);
     g->paths[g->npaths++] = p;
@@ -1142,7 +831,7 @@ static void decl_synapses(Sema *S, Decl *d)
     g->src = sema_group_ref(S, d->src, d->src_span, G_NEURONS);
     g->tgt = sema_group_ref(S, d->tgt, d->tgt_span, G_NEURONS);
     if (!g->src || !g->tgt) return;
-    check_item_keys(S, d, synapse_keys, 12);
+    check_item_keys(S, d, synapse_keys, (int)(sizeof synapse_keys / sizeof *synapse_keys));
     Item *model = find_item(d, "model", NULL);
     if (model && model->kind == I_MODEL) declare_equations(S, g, model);
     pvec_push(S->A, &S->groups, g);
@@ -1153,7 +842,7 @@ static void decl_synapses(Sema *S, Decl *d)
             synapse_pathway(S, g, it, false);
             continue;
         }
-        check_stmts(S, g, &it->stmts, "on_pre", false);
+        sema_check_stmts(S, g, &it->stmts, "on_pre", false);
         g->on_pre = it->stmts;
     }
     for (it = find_item(d, "on_post", NULL); it; it = find_item(d, "on_post", it)) {
@@ -1161,7 +850,7 @@ static void decl_synapses(Sema *S, Decl *d)
             synapse_pathway(S, g, it, true);
             continue;
         }
-        check_stmts(S, g, &it->stmts, "on_post", false);
+        sema_check_stmts(S, g, &it->stmts, "on_post", false);
         g->on_post = it->stmts;
     }
     if ((it = find_item(d, "method", NULL)) && it->kind == I_EXPR) group_method(S, g, it);
@@ -1225,5 +914,8 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
     for (int m = 0; m < S->runs.n; m++) M->runs[m] = *(double *)S->runs.v[m];
     bool override_err = false;
     for (int m = 0; m < nov; m++) override_err |= ov[m].D->nerr > 0;
+    /* the summed variables' targets are checked once the model is complete */
+    for (int m = 0; m < M->ngroups && !D->nerr && !override_err; m++)
+        if (M->groups[m]->kind == G_SYNAPSES) sema_check_summed(S, M->groups[m]);
     return D->nerr || override_err ? NULL : M;
 }

@@ -22,4 +22,7 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
  * SI value; false if it depends on anything else. */
 bool sema_const_value(const Node *n, double *out);
 
+/* Does z[0..n) end with suf, with something before it (v_post, w_pre)? */
+bool sema_ends_with(const char *z, size_t n, const char *suf);
+
 #endif

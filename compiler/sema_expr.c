@@ -2,7 +2,8 @@
 /* This file contains the checking of expressions: name resolution (group
  * variables, _pre/_post views, built-ins, constants, units, functions) and
  * the dimension and type rules of every operator and function, as Brian2's
- * parse_expression_dimensions has them. */
+ * parse_expression_dimensions has them (the functions' rules are in
+ * functions.c).  Of the sema files it calls only sema_util.c. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "parse.h"
 #include "sema_int.h"
+#include "functions.h"
 #include "symbolic.h"
 
 /* Constants that are not units: Brian2's pi, e, inf, True, False. */
@@ -21,17 +23,6 @@ static const struct { const char *name; double value; int type; } named_numbers[
 /* ====================================================================
  * Name resolution
  * ==================================================================== */
-
-Sym *sema_group_lookup(Group *g, const char *name, size_t n)
-{
-    if (!g) return NULL;
-    for (int k = 0; k < g->nvars; k++)
-        if (strlen(g->vars[k]->name) == n && !memcmp(g->vars[k]->name, name, n)) return g->vars[k];
-    for (int k = 0; k < g->nsubexprs; k++)
-        if (strlen(g->subexprs[k]->name) == n && !memcmp(g->subexprs[k]->name, name, n))
-            return g->subexprs[k];
-    return NULL;
-}
 
 static Node *view_expr(Sema *S, const Node *n, int side);
 
@@ -70,15 +61,6 @@ static Node *view_expr(Sema *S, const Node *n, int side)
     return c;
 }
 
-Sym *sema_const_lookup(Sema *S, const char *name, size_t n)
-{
-    for (int k = S->consts.n - 1; k >= 0; k--) {
-        Sym *c = S->consts.v[k];
-        if (strlen(c->name) == n && !memcmp(c->name, name, n)) return c;
-    }
-    return NULL;
-}
-
 static Sym *unit_sym(Sema *S, const char *name, size_t n)
 {
     for (size_t k = 0; k < sizeof named_numbers / sizeof *named_numbers; k++)
@@ -98,12 +80,6 @@ static Sym *unit_sym(Sema *S, const char *name, size_t n)
     s->value = u->scale;
     s->dim = u->dim;
     return s;
-}
-
-bool sema_ends_with(const char *z, size_t n, const char *suf)
-{
-    size_t m = strlen(suf);
-    return n > m && !memcmp(z + n - m, suf, m);
 }
 
 /* Every name visible in a scope, for "did you mean" suggestions. */
@@ -243,15 +219,10 @@ bool sema_const_value(const Node *n, double *out)
         return false;
     case N_CALL: {
         if (!n->sym || n->sym->kind != SYM_FUNC || n->nargs != 1) return false;
-        if (!sema_const_value(n->args[0], &a)) return false;
-        switch (n->sym->builtin) {
-        case FN_EXP: *out = exp(a); return true;
-        case FN_LOG: *out = log(a); return true;
-        case FN_LOG10: *out = log10(a); return true;
-        case FN_SQRT: *out = sqrt(a); return true;
-        case FN_ABS: *out = fabs(a); return true;
-        }
-        return false;
+        const FuncDef *f = func_def(n->sym->builtin);
+        if (!f->folds || !sema_const_value(n->args[0], &a)) return false;
+        *out = f->eval(&a);
+        return true;
     }
     }
     return false;
@@ -266,18 +237,30 @@ static bool need_none(Scope *sc, Node *call, Node *arg)
     return false;
 }
 
-static const signed char fn_arity[FN_COUNT] = {
-    [FN_EXP] = 1, [FN_LOG] = 1, [FN_LOG10] = 1, [FN_SQRT] = 1, [FN_SIN] = 1, [FN_COS] = 1,
-    [FN_TAN] = 1, [FN_SINH] = 1, [FN_COSH] = 1, [FN_TANH] = 1, [FN_ARCSIN] = 1, [FN_ARCCOS] = 1,
-    [FN_ARCTAN] = 1, [FN_ABS] = 1, [FN_SIGN] = 1, [FN_FLOOR] = 1, [FN_CEIL] = 1, [FN_CLIP] = 3,
-    [FN_INT] = 1, [FN_RAND] = 0, [FN_RANDN] = 0, [FN_EXPREL] = 1, [FN_BINOMIAL] = 2,
-};
-
-Sym *sema_userfunc_lookup(Sema *S, Ident id)
+/* A call of a timedarray: ta(t) or ta(t, i). */
+bool sema_check_timedarray_call(Scope *sc, Node *n, Sym *ta)
 {
-    for (int k = 0; k < S->funcs.n; k++)
-        if (ident_eq(id, ((Sym *)S->funcs.v[k])->name)) return S->funcs.v[k];
-    return NULL;
+    Sema *S = sc->S;
+    int want = ta->cols ? 2 : 1;
+    if (n->nargs != want) {
+        diag_error(S->D, n->span, "'%s' takes %s", ta->name, want == 2 ? "(t, i)" : "(t)");
+        return false;
+    }
+    for (int k = 0; k < n->nargs; k++)
+        if (!sema_check_expr(sc, n->args[k])) return false;
+    if (!dim_eq(n->args[0]->dim, DIM_SECOND)) {
+        diag_error(S->D, n->args[0]->span, "the first argument of '%s' is a time, not %s", ta->name,
+                   sema_dimstr(S, n->args[0]->dim));
+        return false;
+    }
+    if (want == 2 && !dim_is_none(n->args[1]->dim)) {
+        diag_error(S->D, n->args[1]->span, "the second argument of '%s' is a neuron index", ta->name);
+        return false;
+    }
+    n->sym = ta;
+    n->dim = ta->dim;
+    n->type = TY_FLOAT;
+    return true;
 }
 
 /* The symbol of a library function (symbolic.h), made on first use and kept
@@ -286,17 +269,17 @@ Sym *sema_userfunc_lookup(Sema *S, Ident id)
 static Sym *lib_func(Sema *S, int lib)
 {
     if (lib == LIB_NONE) return NULL;
-    Sym *f = sema_new_sym(S, SYM_USERFUNC, ident_cstr(sym_lib_name(lib)), (Span){ -1, -1 });
+    const FuncDef *def = func_lib_def(lib);
+    bool time = def->units == FU_TIME;
+    Sym *f = sema_new_sym(S, SYM_USERFUNC, ident_cstr(def->name), (Span){ -1, -1 });
     f->builtin = lib;
-    f->nparams = sym_lib_arity(lib);
+    f->nparams = def->arity;
     f->params = arena_alloc(S->A, sizeof *f->params * (size_t)(f->nparams + 1));
-    static const char *const pnames[] = { "x", "dt" };
     for (int k = 0; k < f->nparams; k++) {
-        f->params[k] = sema_new_sym(S, SYM_PARAM, ident_cstr(lib == LIB_TIMESTEP ? (k ? "dt" : "t") : pnames[k]),
-                                    f->span);
-        f->params[k]->dim = lib == LIB_TIMESTEP ? DIM_SECOND : DIM_NONE;
+        f->params[k] = sema_new_sym(S, SYM_PARAM, ident_cstr(def->params[k]), f->span);
+        f->params[k]->dim = time ? DIM_SECOND : DIM_NONE;
     }
-    f->type = lib == LIB_TIMESTEP ? TY_INT : TY_FLOAT;
+    f->type = time ? TY_INT : TY_FLOAT;
     pvec_push(S->A, &S->funcs, f);
     return f;
 }
@@ -304,18 +287,18 @@ static Sym *lib_func(Sema *S, int lib)
 static bool check_call(Scope *sc, Node *n)
 {
     Sema *S = sc->S;
-    int fn = -1;
-    for (int k = 0; k < FN_COUNT; k++)
-        if (ident_eq(n->name, model_func_name(k))) fn = k;
+    int fn = func_lookup(n->name.z, n->name.n);
     Sym *uf = fn < 0 ? sema_userfunc_lookup(S, n->name) : NULL;
     if (uf && uf->kind == SYM_TIMEDARRAY) return sema_check_timedarray_call(sc, n, uf);
     if (fn < 0 && !uf) uf = lib_func(S, sym_lib_lookup(n->name.z, n->name.n));
     if (fn < 0 && !uf) {
-        const char *names[FN_COUNT + LIB_COUNT + 64];
+        /* suggestions: the built-ins, the library and the user functions */
+        int cap = FN_COUNT + LIB_COUNT + S->funcs.n;
+        const char **names = arena_alloc(S->A, sizeof *names * (size_t)cap);
         int nn = 0;
         for (int k = 0; k < FN_COUNT; k++) names[nn++] = model_func_name(k);
         for (int k = 1; k < LIB_COUNT; k++) names[nn++] = sym_lib_name(k);
-        for (int k = 0; k < S->funcs.n && nn < FN_COUNT + LIB_COUNT + 64; k++) names[nn++] = ((Sym *)S->funcs.v[k])->name;
+        for (int k = 0; k < S->funcs.n; k++) names[nn++] = ((Sym *)S->funcs.v[k])->name;
         const char *name = ident_dup(S->A, n->name);
         const char *sug = diag_suggest(name, names, nn);
         Span nsp = { n->span.start, n->span.start + (int)n->name.n };
@@ -325,7 +308,7 @@ static bool check_call(Scope *sc, Node *n)
     }
     bool ok = true;
     for (int k = 0; k < n->nargs; k++) ok &= sema_check_expr(sc, n->args[k]);
-    int want = uf ? uf->nparams : fn_arity[fn];
+    int want = uf ? uf->nparams : func_def(fn)->arity;
     if (n->nargs != want) {
         diag_error(S->D, n->span, "function '%.*s' takes %d argument%s, %d given", (int)n->name.n,
                    n->name.z, want, want == 1 ? "" : "s", n->nargs);
@@ -350,21 +333,21 @@ static bool check_call(Scope *sc, Node *n)
     }
     n->sym = model_func(S->M, fn);
     n->type = TY_FLOAT;
-    switch (fn) {
-    case FN_SQRT:
+    switch (func_def(fn)->units) {
+    case FU_SQRT:
         if (!dim_pow(n->args[0]->dim, 1, 2, &n->dim)) {
             diag_error_code(S->D, DC_UNITS, n->span, "sqrt of unit %s has no whole unit", sema_dimstr(S, n->args[0]->dim));
             return false;
         }
         return true;
-    case FN_ABS: case FN_FLOOR: case FN_CEIL:
+    case FU_SAME:
         n->dim = n->args[0]->dim;
         n->type = n->args[0]->type == TY_INT ? TY_INT : TY_FLOAT;
         return true;
-    case FN_SIGN:
+    case FU_SIGN:
         n->dim = DIM_NONE;
         return true;
-    case FN_CLIP:
+    case FU_CLIP:
         for (int k = 1; k < 3; k++)
             if (!dim_eq(n->args[k]->dim, n->args[0]->dim)) {
                 diag_error_code(S->D, DC_UNITS, n->args[k]->span, "the bounds of clip must have the unit of '%s' (%s), but '%s' %s",
@@ -374,11 +357,11 @@ static bool check_call(Scope *sc, Node *n)
             }
         n->dim = n->args[0]->dim;
         return true;
-    case FN_INT:
+    case FU_INT:
         if (!need_none(sc, n, n->args[0])) return false;
         n->type = TY_INT;
         return true;
-    case FN_RAND: case FN_RANDN:
+    case FU_RANDOM:
         n->dim = DIM_NONE;
         return true;
     default:

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* This file declares what the semantic-pass files share: the pass state, the
- * scope of a name lookup, and the checking helpers of sema.c used by
- * sema_net.c (connections, monitors, inputs). */
+ * scope of a name lookup, and the functions of each file.  The files call
+ * downwards only: sema.c (program, constants, groups) calls sema_stmt.c
+ * (statement lists) and sema_net.c (connections, inputs, monitors, runs);
+ * both call sema_expr.c (expressions), which calls sema_util.c (symbols,
+ * lookups, names). */
 #ifndef SNN_SEMA_INT_H
 #define SNN_SEMA_INT_H
 
@@ -15,7 +18,7 @@ typedef struct Sema {
     PVec   groups;              /* Group* */
     PVec   monitors;            /* Monitor* */
     PVec   runs;                /* double* */
-    PVec   funcs;               /* Sym*, SYM_USERFUNC */
+    PVec   funcs;               /* Sym*, SYM_USERFUNC and SYM_TIMEDARRAY */
 } Sema;
 
 /* Where an expression is being checked, and what its names may mean. */
@@ -28,37 +31,95 @@ typedef struct Scope {
     int         nparams;
 } Scope;
 
+/* ---- sema_util.c: symbols, message text, lookups, names ---- */
+
+/* A new symbol of the given SYM_* kind; the name is copied to the arena. */
 Sym *sema_new_sym(Sema *S, int kind, Ident name, Span span);
+/* A dimension as Brian2 writes it ("volt", "metre ** 2"), in the arena. */
 const char *sema_dimstr(Sema *S, Dim d);
-const char *sema_spantext(Sema *S, Span sp);
-Sym *sema_group_lookup(Group *g, const char *name, size_t n);
-Sym *sema_resolve(Scope *sc, Ident id, Span sp);
-bool sema_check_expr(Scope *sc, Node *n);
-bool sema_check_dim(Scope *sc, Node *n, Dim want, const char *what);
-bool sema_check_cond(Scope *sc, Node *n, const char *what);
-bool sema_check_identifier(Sema *S, Ident id, Span sp, const char *what);
-bool sema_top_unique(Sema *S, Ident id, Span sp);
-Group *sema_find_group(Sema *S, Ident id);
-Group *sema_group_ref(Sema *S, Ident id, Span sp, int kind);
-void sema_add_to(Sema *S, Sym ***arr, int *n, Sym *s);
-
+/* "volt", or "dimensionless" for numbers. */
 const char *sema_dimword(Sema *S, Dim d);
+/* "has unit volt", or "is dimensionless". */
 const char *sema_hasunit(Sema *S, Dim d);
-
-/* sema_expr.c */
+/* The source text of a span for messages, cut to 60 characters ("?" for a
+ * span outside the source). */
+const char *sema_spantext(Sema *S, Span sp);
+/* Does s stand for an expression: a subexpression, or a (constant over dt)
+ * variable computed once per step? */
+bool sema_is_subexpr(const Sym *s);
+/* Is id a reserved name (t, dt, i, lastspike, and, ...)? */
+bool sema_is_reserved(Ident id);
+/* The variable or subexpression name[0..n) of group g (NULL-safe), or NULL. */
+Sym *sema_group_lookup(Group *g, const char *name, size_t n);
+/* The constant name[0..n) (the latest definition), or NULL. */
 Sym *sema_const_lookup(Sema *S, const char *name, size_t n);
+/* The user function or timedarray id, or NULL. */
 Sym *sema_userfunc_lookup(Sema *S, Ident id);
-bool sema_ends_with(const char *z, size_t n, const char *suf);
+/* The group named id, of any kind, or NULL. */
+Group *sema_find_group(Sema *S, Ident id);
+/* The group named id that must be of the given G_* kind; NULL with an error
+ * (and a suggestion) otherwise. */
+Group *sema_group_ref(Sema *S, Ident id, Span sp, int kind);
+/* Appends s to the arena array *arr of *n symbols. */
+void sema_add_to(Sema *S, Sym ***arr, int *n, Sym *s);
+/* May id name a new what ("constant", "variable", ...)?  Not reserved, not
+ * starting with '_' or "xi_", not a unit or built-in function; false with
+ * an error. */
+bool sema_check_identifier(Sema *S, Ident id, Span sp, const char *what);
+/* Is id not yet defined at top level (constant, group, monitor, function)?
+ * false with an error naming the earlier line. */
+bool sema_top_unique(Sema *S, Ident id, Span sp);
 
-/* sema_net.c */
-bool sema_check_timedarray_call(Scope *sc, Node *n, Sym *ta);
+/* ---- sema_expr.c: expressions ---- */
+
+/* The symbol id means in scope sc (group variable, _pre/_post view,
+ * temporary, parameter, built-in, constant, unit); NULL with an error and a
+ * suggestion. */
+Sym *sema_resolve(Scope *sc, Ident id, Span sp);
+/* Resolves the names of n and sets the dimension and type of every node;
+ * false after reporting the errors. */
+bool sema_check_expr(Scope *sc, Node *n);
+/* sema_check_expr, and the result must have dimension want (what names the
+ * expression in the message). */
+bool sema_check_dim(Scope *sc, Node *n, Dim want, const char *what);
+/* sema_check_expr, and the result must be a dimensionless condition. */
+bool sema_check_cond(Scope *sc, Node *n, const char *what);
+
+/* ---- sema_net.c: network objects ---- */
+
+/* timedarray NAME(values=[...]*unit, dt=...) or NAME(file=..., unit=, dt=). */
 void sema_decl_timedarray(Sema *S, Decl *d);
+/* Replaces column('file.csv', 'name') in an initial value by the column's
+ * numbers. */
 void sema_expand_column(Sema *S, Stmt *st);
+/* when=: a schedule position SLOT_POS(slot, sub); false with an error. */
 bool sema_parse_when(Sema *S, Node *v, int *slot);
+/* order=: a whole number; false with an error. */
 bool sema_parse_order(Sema *S, Node *v, int *order);
-double *sema_read_csv_column(Sema *S, const char *file, Span sp, const char *column, int *n);
+/* The connect item it of synapses g (condition, p=, n=, i=/j= lists or
+ * generator strings). */
 void sema_synapse_connect(Sema *S, Group *g, Item *it);
+/* The (summed) subexpressions of synapses g: each needs a parameter of the
+ * same unit in the target (or, for NAME_pre, the source) group. */
+void sema_check_summed(Sema *S, Group *g);
+/* Every group-like declaration sema_net.c handles: spikegenerator,
+ * poissongroup, poissoninput, and the spike, state and rate monitors. */
 void sema_decl_monitor(Sema *S, Decl *d);
+/* run DURATION. */
 void sema_decl_run(Sema *S, Decl *d);
+
+/* ---- sema_stmt.c: statement lists ---- */
+
+/* Checks the statements sl of group g's block what ("reset", "on_pre",
+ * "init", ...): each assignment's target must be a stored, changeable
+ * variable of the right unit, ':=' makes a temporary; with init, list and
+ * column() values are allowed. */
+void sema_check_stmts(Sema *S, Group *g, StmtList *sl, const char *what, bool init);
+/* The list of an initial value '[a, b]*unit' (its leftmost operand), or NULL. */
+Node *sema_init_list(Node *e);
+/* Dimension *d and value *v of one element x (dimension dx) of the list of
+ * initial value e, with the units after the list applied in Python's order:
+ * ([a, b]*mV)/ms -> (a*mV)/ms. */
+void sema_list_element(const Node *e, const Node *list, Dim dx, double x, Dim *d, double *v);
 
 #endif

@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /* This file contains the semantic checks of the network objects: synapse
- * connection rules, monitors, and run statements. */
+ * connection rules, inputs (spike generators, Poisson groups and inputs,
+ * timedarrays and column() files), monitors, and run statements.  It calls
+ * sema_expr.c and sema_util.c, never sema.c. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "sema_int.h"
 #include "parse.h"
+
+static double *read_csv_column(Sema *S, const char *file, Span sp, const char *column, int *n);
 
 /* A constant whole number (index, count), or false with an error. */
 static bool const_int(Sema *S, Node *e, const char *what, double *out)
@@ -224,11 +229,46 @@ void sema_synapse_connect(Sema *S, Group *g, Item *it)
     g->connects[g->nconnects++] = c;
 }
 
+/* Igap_post = w*(v_pre - v_post) : amp (summed) sets the parameter Igap of
+ * the target group (or of the source, with _pre): it must exist, be a
+ * parameter and have the subexpression's unit.  Stops at the first error of
+ * the group. */
+void sema_check_summed(Sema *S, Group *g)
+{
+    for (int k = 0; k < g->nsubexprs; k++) {
+        Sym *s = g->subexprs[k];
+        if (!(s->flags & VF_SUMMED)) continue;
+        size_t n = strlen(s->name);
+        Group *tg = g->tgt;
+        if (sema_ends_with(s->name, n, "_post")) n -= 5;
+        else if (sema_ends_with(s->name, n, "_pre")) { n -= 4; tg = g->src; }
+        Sym *target = NULL;
+        for (int v = 0; v < tg->nvars; v++)
+            if (strlen(tg->vars[v]->name) == n && !strncmp(tg->vars[v]->name, s->name, n)) target = tg->vars[v];
+        if (!target) {
+            diag_error(S->D, s->span, "the summed variable '%s' needs a parameter '%.*s' in %s (e.g. '%.*s : amp')",
+                       s->name, (int)n, s->name, tg->name, (int)n, s->name);
+            return;
+        }
+        if (target->role != VR_PARAM) {
+            diag_error(S->D, s->span, "'%s' of %s is set by a (summed) variable, so it must be a parameter "
+                       "('%s : unit'), not a differential equation", target->name, tg->name, target->name);
+            return;
+        }
+        if (!dim_eq(target->dim, s->dim)) {
+            diag_error_code(S->D, DC_UNITS, s->span, "'%s' has unit %s but %s.%s has unit %s", s->name,
+                            sema_dimstr(S, s->dim), tg->name, target->name, sema_dimstr(S, target->dim));
+            return;
+        }
+    }
+}
+
 /* ====================================================================
  * Monitors and runs
  * ==================================================================== */
 
-Monitor *sema_new_monitor(Sema *S, Decl *d, int kind)
+/* A new monitor of the given MON_* kind named after declaration d. */
+static Monitor *new_monitor(Sema *S, Decl *d, int kind)
 {
     Monitor *m = arena_alloc(S->A, sizeof *m);
     m->kind = kind;
@@ -332,8 +372,8 @@ static void decl_spikegenerator(Sema *S, Decl *d)
     if (file && file->kind == N_STR) {
         /* a CSV file with columns i and t (t in seconds, or in unit=) */
         const char *fname = ident_dup(S->A, file->name);
-        iv = sema_read_csv_column(S, fname, file->span, "i", &ni);
-        tv = iv ? sema_read_csv_column(S, fname, file->span, "t", &nt) : NULL;
+        iv = read_csv_column(S, fname, file->span, "i", &ni);
+        tv = iv ? read_csv_column(S, fname, file->span, "t", &nt) : NULL;
         if (!iv || !tv) return;
         double scale = 1;
         Scope sc = { .S = S };
@@ -447,25 +487,23 @@ static const char *model_dir(Sema *S)
 static double *read_csv(Sema *S, const char *file, Span sp, int *rows, int *cols, char ***header)
 {
     const char *path = file[0] == '/' ? file : arena_printf(S->A, "%s%s", model_dir(S), file);
-    FILE *f = fopen(path, "r");
-    if (!f) {
+    CsvReader f;
+    if (csv_reader_open(&f, path) < 0) {
         diag_error(S->D, sp, "cannot read '%s': %s", path, strerror(errno));
         return NULL;
     }
     size_t cap = 1024, n = 0;
     double *v = malloc(cap * sizeof *v);
-    char line[65536];
     int ncols = -1, r = 0, lineno = 0;
     *header = NULL;
-    while (v && fgets(line, sizeof line, f)) {
+    while (v && csv_reader_line(&f) > 0) {
         lineno++;
-        line[strcspn(line, "\r\n")] = 0;
-        if (!line[0]) continue;
-        int c = 0;
-        char *p = line, *end;
+        f.line[strcspn(f.line, "\r\n")] = 0;
+        if (!f.line[0]) continue;
+        int c = csv_reader_split(&f, f.line, ",;\t ", true);
+        if (c < 0) { free(v); v = NULL; break; }
+        char **fields = f.fields, *end;
         bool numeric = true;
-        char *fields[4096];
-        for (char *tok = strtok(p, ",;\t "); tok && c < 4096; tok = strtok(NULL, ",;\t ")) fields[c++] = tok;
         for (int k = 0; k < c; k++) {
             strtod(fields[k], &end);
             if (*end || end == fields[k]) numeric = false;
@@ -479,7 +517,7 @@ static double *read_csv(Sema *S, const char *file, Span sp, int *rows, int *cols
         if (!numeric || (ncols >= 0 && c != ncols)) {
             diag_error(S->D, sp, "%s:%d: expected %d numbers separated by commas", path, lineno, ncols < 0 ? c : ncols);
             free(v);
-            fclose(f);
+            csv_reader_close(&f);
             return NULL;
         }
         ncols = c;
@@ -491,7 +529,7 @@ static double *read_csv(Sema *S, const char *file, Span sp, int *rows, int *cols
         for (int k = 0; v && k < c; k++) v[n++] = strtod(fields[k], NULL);
         r++;
     }
-    fclose(f);
+    csv_reader_close(&f);
     if (!v || r == 0) {
         if (v) diag_error(S->D, sp, "'%s' holds no numbers", path);
         free(v);
@@ -505,7 +543,9 @@ static double *read_csv(Sema *S, const char *file, Span sp, int *rows, int *cols
     return out;
 }
 
-double *sema_read_csv_column(Sema *S, const char *file, Span sp, const char *column, int *n)
+/* The numbers of one column of a CSV file, by header name (or the only
+ * column of a file without header); NULL with an error. */
+static double *read_csv_column(Sema *S, const char *file, Span sp, const char *column, int *n)
 {
     int rows, cols;
     char **header;
@@ -568,7 +608,7 @@ void sema_expand_column(Sema *S, Stmt *st)
         return;
     }
     int n;
-    double *v = sema_read_csv_column(S, ident_dup(S->A, c->args[0]->name), c->args[0]->span,
+    double *v = read_csv_column(S, ident_dup(S->A, c->args[0]->name), c->args[0]->span,
                                      ident_dup(S->A, c->args[1]->name), &n);
     if (!v) {
         /* replace with an empty list so no second error is reported */
@@ -629,31 +669,6 @@ void sema_decl_timedarray(Sema *S, Decl *d)
         return;
     }
     pvec_push(S->A, &S->funcs, ta);
-}
-
-bool sema_check_timedarray_call(Scope *sc, Node *n, Sym *ta)
-{
-    Sema *S = sc->S;
-    int want = ta->cols ? 2 : 1;
-    if (n->nargs != want) {
-        diag_error(S->D, n->span, "'%s' takes %s", ta->name, want == 2 ? "(t, i)" : "(t)");
-        return false;
-    }
-    for (int k = 0; k < n->nargs; k++)
-        if (!sema_check_expr(sc, n->args[k])) return false;
-    if (!dim_eq(n->args[0]->dim, DIM_SECOND)) {
-        diag_error(S->D, n->args[0]->span, "the first argument of '%s' is a time, not %s", ta->name,
-                   sema_dimstr(S, n->args[0]->dim));
-        return false;
-    }
-    if (want == 2 && !dim_is_none(n->args[1]->dim)) {
-        diag_error(S->D, n->args[1]->span, "the second argument of '%s' is a neuron index", ta->name);
-        return false;
-    }
-    n->sym = ta;
-    n->dim = ta->dim;
-    n->type = TY_FLOAT;
-    return true;
 }
 
 /* poissoninput NAME(G.var, N=..., rate=..., weight=...) -- Brian2's
@@ -789,7 +804,7 @@ void sema_decl_monitor(Sema *S, Decl *d)
         return;
     }
     if (!sema_check_identifier(S, d->name, d->name_span, "monitor name") || !sema_top_unique(S, d->name, d->name_span)) return;
-    Monitor *m = sema_new_monitor(S, d, spike ? MON_SPIKE : rate ? MON_RATE : MON_STATE);
+    Monitor *m = new_monitor(S, d, spike ? MON_SPIKE : rate ? MON_RATE : MON_STATE);
     m->when_slot = -1;
     spike |= rate;
     m->record_all = true;

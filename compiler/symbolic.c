@@ -69,48 +69,14 @@ static bool exponent_twelfths(const Node *b, int *p)
 /* Library functions                                                        */
 /* ------------------------------------------------------------------------ */
 
-static const struct {
-    const char *name;
-    int         arity;
-    const char *c;
-} libs[LIB_COUNT] = {
-    /* the C library's, as numpy's (runtime/jit.c hands them to the code) */
-    [LIB_EXPM1] = { "expm1", 1, "static double uf_expm1(double x) { return expm1(x); }\n" },
-    [LIB_LOG1P] = { "log1p", 1, "static double uf_log1p(double x) { return log1p(x); }\n" },
-    /* Brian2's timestep(t, dt): the step of time t, int((t + 1e-3*dt)/dt) */
-    [LIB_TIMESTEP] = { "timestep", 2,
-        "static double uf_timestep(double t, double dt)\n{\n"
-        "    return (double)snn_timestep(t, dt);\n}\n" },
-};
-
-int sym_lib_lookup(const char *name, size_t n)
-{
-    for (int k = 1; k < LIB_COUNT; k++)
-        if (strlen(libs[k].name) == n && !memcmp(libs[k].name, name, n)) return k;
-    return LIB_NONE;
-}
-
-const char *sym_lib_name(int lib) { return lib > 0 && lib < LIB_COUNT ? libs[lib].name : "?"; }
-int sym_lib_arity(int lib) { return lib > 0 && lib < LIB_COUNT ? libs[lib].arity : 0; }
-const char *sym_lib_c_code(int lib) { return lib > 0 && lib < LIB_COUNT ? libs[lib].c : ""; }
+int sym_lib_lookup(const char *name, size_t n) { return func_lib_lookup(name, n); }
+const char *sym_lib_name(int lib) { return func_lib_def(lib)->name; }
+int sym_lib_arity(int lib) { return func_lib_def(lib)->arity; }
+const char *sym_lib_c_code(int lib) { return func_lib_def(lib)->c_body; }
 
 bool sym_is_lib(const Sym *s)
 {
     return s && s->kind == SYM_USERFUNC && !s->expr && s->builtin > 0 && s->builtin < LIB_COUNT;
-}
-
-/* The same functions on doubles, with the C library's expm1 and log1p. */
-static double eval_lib(int lib, const double *x, bool *ok)
-{
-    double a = x[0];
-    switch (lib) {
-    case LIB_EXPM1: return expm1(a);
-    case LIB_LOG1P: return log1p(a);
-    case LIB_TIMESTEP: return trunc((x[0] + 1e-3 * x[1]) / x[1]);
-    default:
-        *ok = false;
-        return 0;
-    }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -682,54 +648,30 @@ static Node *d(Diff *D, const Node *e)
         break;
     }
     case N_CALL: {
-        if (sym_is_lib(e->sym) && e->sym->builtin != LIB_TIMESTEP) {
-            Node *x = e->args[0];
-            Node *dx = d(D, x);
-            Node *f = NULL;
-            if (!D->ok || !dx) break;
-            switch (e->sym->builtin) {
-            case LIB_EXPM1: f = sym_call1(M, FN_EXP, x); break;
-            default: f = sym_div(M, one(M), sym_add(M, one(M), x)); break;
+        const FuncDef *f = NULL;
+        if (sym_is_lib(e->sym)) {
+            f = func_lib_def(e->sym->builtin);
+            if (f->deriv) {
+                /* f'(x)*dx, zero (NULL) when dx is */
+                Node *x = e->args[0];
+                Node *dx = d(D, x);
+                if (!D->ok || !dx) break;
+                r = sym_mul(M, f->deriv(M, e, x), dx);
+                break;
             }
-            r = sym_mul(M, f, dx);
-            break;
         }
         if (e->sym && e->sym->kind == SYM_USERFUNC && e->sym->expr) {
             r = d(D, sym_expand(M, e));
             break;
         }
         if (!e->sym || e->sym->kind != SYM_FUNC || e->nargs < 1) { D->ok = false; break; }
+        f = func_def(e->sym->builtin);
         Node *x = e->args[0];
         Node *dx = d(D, x);
         if (!D->ok) break;
-        Node *f = NULL;     /* derivative of the function at x */
-        switch (e->sym->builtin) {
-        case FN_EXP: f = (Node *)e; break;
-        case FN_LOG: f = sym_div(M, one(M), x); break;
-        case FN_LOG10: f = sym_div(M, one(M), sym_mul(M, x, num(M, log(10.0)))); break;
-        case FN_SQRT: f = sym_div(M, one(M), sym_mul(M, num(M, 2), (Node *)e)); break;
-        case FN_SIN: f = sym_call1(M, FN_COS, x); break;
-        case FN_COS: f = sym_neg(M, sym_call1(M, FN_SIN, x)); break;
-        case FN_TAN: f = sym_div(M, one(M), sym_pow(M, sym_call1(M, FN_COS, x), num(M, 2))); break;
-        case FN_SINH: f = sym_call1(M, FN_COSH, x); break;
-        case FN_COSH: f = sym_call1(M, FN_SINH, x); break;
-        case FN_TANH: f = sym_sub(M, one(M), sym_pow(M, (Node *)e, num(M, 2))); break;
-        case FN_ARCSIN:
-            f = sym_div(M, one(M), sym_call1(M, FN_SQRT, sym_sub(M, one(M), sym_pow(M, x, num(M, 2)))));
-            break;
-        case FN_ARCCOS:
-            f = sym_neg(M, sym_div(M, one(M),
-                                   sym_call1(M, FN_SQRT, sym_sub(M, one(M), sym_pow(M, x, num(M, 2))))));
-            break;
-        case FN_ARCTAN: f = sym_div(M, one(M), sym_add(M, one(M), sym_pow(M, x, num(M, 2)))); break;
-        case FN_ABS: f = sym_call1(M, FN_SIGN, x); break;
-        case FN_EXPREL:     /* (exp(x)*(x - 1) + 1)/x**2 */
-            f = sym_div(M, sym_add(M, sym_mul(M, sym_call1(M, FN_EXP, x), sym_sub(M, x, one(M))), one(M)),
-                        sym_pow(M, x, num(M, 2)));
-            break;
-        default: D->ok = false; break;
-        }
-        if (D->ok && dx) r = sym_mul(M, f, dx);
+        if (!f->deriv) { D->ok = false; break; }
+        Node *fx = f->deriv(M, e, x);     /* derivative of the function at x */
+        if (dx) r = sym_mul(M, fx, dx);
         break;
     }
     default:
@@ -857,34 +799,12 @@ bool sym_linear(Model *M, const Node *e, Sym *const *vars, int n, Node **coef, N
 /* Brian2's built-in functions on doubles (rand/randn are not handled here). */
 static double eval_fn(int fn, const double *x, int nargs, bool *ok)
 {
-    double a = nargs > 0 ? x[0] : 0;
-    switch (fn) {
-    case FN_EXP: return exp(a);
-    case FN_LOG: return log(a);
-    case FN_LOG10: return log10(a);
-    case FN_SQRT: return sqrt(a);
-    case FN_SIN: return sin(a);
-    case FN_COS: return cos(a);
-    case FN_TAN: return tan(a);
-    case FN_SINH: return sinh(a);
-    case FN_COSH: return cosh(a);
-    case FN_TANH: return tanh(a);
-    case FN_ARCSIN: return asin(a);
-    case FN_ARCCOS: return acos(a);
-    case FN_ARCTAN: return atan(a);
-    case FN_ABS: return fabs(a);
-    case FN_SIGN: return (double)((a > 0) - (a < 0));
-    case FN_FLOOR: return floor(a);
-    case FN_CEIL: return ceil(a);
-    case FN_CLIP:
-        if (nargs < 3) { *ok = false; return 0; }
-        return a < x[1] ? x[1] : a > x[2] ? x[2] : a;
-    case FN_INT: return isfinite(a) ? trunc(a) : a;
-    case FN_EXPREL: return a > -1e-16 && a < 1e-16 ? 1.0 : a > 717 ? INFINITY : expm1(a) / a;
-    default:
+    const FuncDef *f = func_def(fn);
+    if (!f->eval || nargs < f->arity) {
         *ok = false;
         return 0;
     }
+    return f->eval(x);
 }
 
 /* Python's float modulo: the result has the sign of the divisor. */
@@ -982,9 +902,10 @@ static bool eval(const Node *e, SymLookup lookup, void *ctx, double *out, int de
             return ok;
         }
         if (sym_is_lib(e->sym)) {
-            bool ok = n >= sym_lib_arity(e->sym->builtin);
-            if (ok) *out = eval_lib(e->sym->builtin, x, &ok);
-            return ok;
+            const FuncDef *f = func_lib_def(e->sym->builtin);
+            if (n < f->arity || !f->eval) return false;
+            *out = f->eval(x);
+            return true;
         }
         if (e->sym->kind == SYM_USERFUNC && e->sym->expr) {
             Bind bd = { lookup, ctx, e->sym->params, x, n < e->sym->nparams ? n : e->sym->nparams };

@@ -14,19 +14,17 @@
 #ifndef SNN_SYMBOLIC_H
 #define SNN_SYMBOLIC_H
 
+#include "functions.h"
 #include "model.h"
 
 /* ---- library functions ----
- * Brian2 functions that enum Fn (model.h) does not list: expm1, log1p and
- * timestep.  They are SYM_USERFUNC symbols without a body
- * (expr NULL) whose builtin field is one of LIB_*; sema makes them on first
- * use (so they are emitted with the user functions), the symbolic layer
- * evaluates and differentiates them, and the emitter writes their C code
- * (sym_lib_c_code). */
-enum { LIB_NONE, LIB_EXPM1, LIB_LOG1P, LIB_TIMESTEP, LIB_COUNT };
+ * expm1, log1p and timestep (LIB_* in functions.h, whose table describes
+ * them): the symbolic layer evaluates and differentiates them, and the
+ * emitter writes their C code (sym_lib_c_code). */
 
 /* The LIB_* id of a library function name, or LIB_NONE. */
 int sym_lib_lookup(const char *name, size_t n);
+/* Its name ("?" for LIB_NONE). */
 const char *sym_lib_name(int lib);
 /* Number of arguments. */
 int sym_lib_arity(int lib);

@@ -54,4 +54,12 @@ double snn_rand_binomial(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx
 /* Brian2's timestep(): round a time to a whole number of steps. */
 snn_i64 snn_timestep(double t, double dt);
 
+/* Brian2's timestep(t, dt) = int((t + SNN_TIMESTEP_EPS*dt)/dt): a time a
+ * hair below a step boundary still counts as that step. */
+#define SNN_TIMESTEP_EPS 1e-3
+/* The random-number call site of the connect sampler (generated and native). */
+#define SNN_CONNECT_RAND_SITE 2000000
+/* lastspike of a neuron that has not spiked yet, in seconds. */
+#define SNN_LASTSPIKE_INIT (-1e4)
+
 #endif

@@ -3,7 +3,8 @@
  * integrator: it builds annotated expression trees by hand (as sema would),
  * runs integrate_group and executes the produced statements with a small
  * interpreter, measuring convergence orders, comparing exact updates with
- * closed forms and checking the error paths and every node's dimension. */
+ * closed forms and checking the error paths and every node's dimension;
+ * and the tables of functions (functions.c) and integration methods. */
 #include <stdarg.h>
 #include "test-common.h"
 #include <check.h>
@@ -1069,6 +1070,43 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* The function table: names round-trip, the random functions have no value,
+ * exprel's thresholds and timestep's epsilon are the same in the evaluator
+ * and in the C helpers, method names and aliases. */
+START_TEST(test_function_table)
+{
+    for (int fn = 0; fn < FN_COUNT; fn++) {
+        const FuncDef *f = func_def(fn);
+        ck_assert_int_eq(func_lookup(f->name, strlen(f->name)), fn);
+        ck_assert_str_eq(model_func_name(fn), f->name);
+        ck_assert_int_eq(f->eval == NULL, FN_IS_RANDOM(fn));
+        ck_assert_int_eq(f->c_name == NULL, FN_IS_RANDOM(fn));
+    }
+    for (int lib = 1; lib < LIB_COUNT; lib++) {
+        const FuncDef *f = func_lib_def(lib);
+        ck_assert_int_eq(func_lib_lookup(f->name, strlen(f->name)), lib);
+        ck_assert_ptr_nonnull(strstr(f->c_body, f->c_name));
+    }
+    ck_assert_int_eq(func_lookup("expm1", 5), -1);
+    ck_assert_int_eq(func_lib_lookup("exp", 3), LIB_NONE);
+    double x[2] = { 1e-17, 0 };
+    ck_assert_double_eq(func_def(FN_EXPREL)->eval(x), 1.0);
+    x[0] = 800;
+    ck_assert(isinf(func_def(FN_EXPREL)->eval(x)));
+    x[0] = 1;
+    ck_assert_double_eq_tol(func_def(FN_EXPREL)->eval(x), expm1(1.0), 1e-15);
+    ck_assert_ptr_nonnull(strstr(func_c_helpers, "x > -1e-16 && x < 1e-16) return 1.0; if (x > 717)"));
+    ck_assert_ptr_nonnull(strstr(func_c_helpers, "((x) + 1e-3 * (dt))"));
+    x[0] = 0.3 - SNN_TIMESTEP_EPS * 0.1 / 2;    /* a hair below step 3 */
+    x[1] = 0.1;
+    ck_assert_double_eq(func_lib_def(LIB_TIMESTEP)->eval(x), 3);
+    ck_assert_str_eq(integrate_method_name("linear"), "exact");
+    ck_assert_str_eq(integrate_method_name("independent"), "exact");
+    ck_assert_str_eq(integrate_method_name("rk4"), "rk4");
+    ck_assert_ptr_null(integrate_method_name("rk3"));
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("integrate");
@@ -1093,6 +1131,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_noise_heun_milstein);
     tcase_add_test(tc, test_refractory_guard);
     tcase_add_test(tc, test_errors);
+    tcase_add_test(tc, test_function_table);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -381,6 +381,7 @@ START_TEST(flags_validated)
                         "        c : volt (constant)\n"
                         "        s : 1 (shared, constant)\n"
                         "        x = 2*v : volt (constant over dt)\n"
+                        "        y : 1\n"
                         "    }\n"
                         "    threshold: v > 1*mV\n"
                         "    refractory: 2*ms\n"
@@ -613,6 +614,24 @@ START_TEST(errors_accumulate)
 }
 END_TEST
 
+/* A (summed) subexpression needs a parameter of its unit in the target
+ * group (the source with _pre); sema reports it, with DC_UNITS for units. */
+START_TEST(summed_targets)
+{
+    static const char head[] = "neurons G[2] {\n  model {\n    dv/dt = -v/(10*ms) : volt\n    I : amp\n  }\n}\n";
+    char text[512];
+    snprintf(text, sizeof text, "%ssynapses S(G -> G) {\n  model {\n    J_post = 1*nA : amp (summed)\n  }\n}\n", head);
+    check_fails(text, 1, "the summed variable 'J_post' needs a parameter 'J' in G (e.g. 'J : amp')", 9, 5);
+    snprintf(text, sizeof text, "%ssynapses S(G -> G) {\n  model {\n    v_pre = 1*mV : volt (summed)\n  }\n}\n", head);
+    check_fails(text, 1, "'v' of G is set by a (summed) variable, so it must be a parameter", 9, 5);
+    snprintf(text, sizeof text, "%ssynapses S(G -> G) {\n  model {\n    I_post = 1*mV : volt (summed)\n  }\n}\n", head);
+    check_fails(text, 1, "'I_post' has unit volt but G.I has unit amp", 9, 5);
+    ck_assert_int_eq(D.v[0].code, DC_UNITS);
+    snprintf(text, sizeof text, "%ssynapses S(G -> G) {\n  model {\n    I_post = 1*nA : amp (summed)\n  }\n}\n", head);
+    check_ok(text);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("sema");
@@ -632,6 +651,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, dimension_errors_counted);
     tcase_add_test(tc, subexpression_order);
     tcase_add_test(tc, flags_validated);
+    tcase_add_test(tc, summed_targets);
     tcase_add_test(tc, group_items);
     suite_add_tcase(s, tc);
     tc = tcase_create("synapses");

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/* This file declares the CSV line reader shared by sema (timedarray,
+ * spikegenerator and column() files) and the plotter (monitor files): it
+ * reads lines of any length and splits them into any number of fields.  What
+ * a field means (number, header name) is left to the caller. */
+#ifndef SNN_CSV_H
+#define SNN_CSV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct CsvReader {
+    FILE   *f;
+    char   *line;               /* current line without its trailing \r\n;
+                                   owned, valid until the next read */
+    size_t  cap;                /* allocated size of line */
+    size_t  len;                /* strlen(line) */
+    long    lineno;             /* number of the current line, from 1 */
+    char  **fields;             /* fields of the last split, into line */
+    int     nfields;
+    int     fcap;               /* allocated size of fields */
+} CsvReader;
+
+/* Opens path for reading.  Returns 0, or -1 with errno set (then r needs no
+ * close). */
+int csv_reader_open(CsvReader *r, const char *path);
+/* Reads the next line, blank ones included, into r->line.  Returns 1 for a
+ * line, 0 at end of file, -1 on a read error or when out of memory (errno
+ * set). */
+int csv_reader_line(CsvReader *r);
+/* Goes back to the start of the file (the next read is line 1). */
+void csv_reader_rewind(CsvReader *r);
+/* Splits s (r->line or a part of it) in place at any of the characters of
+ * seps into r->fields[0..r->nfields).  With skip_empty, runs of separators count as one
+ * and leading or trailing separators make no field (strtok's rule);
+ * otherwise every separator ends a field, so "a,,b" has three.  Returns the
+ * number of fields, or -1 when out of memory. */
+int csv_reader_split(CsvReader *r, char *s, const char *seps, bool skip_empty);
+/* Closes the file and frees the buffers; r is zeroed. */
+void csv_reader_close(CsvReader *r);
+
+#endif

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/* This file declares the one table of the functions a model can call without
+ * defining them: Brian2's built-ins (enum Fn in model.h) and the library
+ * functions expm1, log1p and timestep (LIB_*).  Each entry says everything
+ * the compiler knows about a function: its name and arity, the unit rule sema
+ * applies, its name and helper body in generated C, its value on doubles and
+ * its derivative. */
+#ifndef SNN_FUNCTIONS_H
+#define SNN_FUNCTIONS_H
+
+#include "model.h"
+
+/* Library functions: Brian2 functions that enum Fn does not list.  They are
+ * SYM_USERFUNC symbols without a body (expr NULL) whose builtin field is one
+ * of LIB_*; sema makes them on first use, so they are emitted with the user
+ * functions.  ORDER: lib_defs in functions.c. */
+enum { LIB_NONE, LIB_EXPM1, LIB_LOG1P, LIB_TIMESTEP, LIB_COUNT };
+
+/* How sema derives the unit and type of a call from its arguments. */
+enum FuncUnits {
+    FU_NONE,        /* dimensionless argument(s), dimensionless float result */
+    FU_SQRT,        /* half the argument's dimension (whole exponents only) */
+    FU_SAME,        /* the argument's dimension; int if the argument is */
+    FU_SIGN,        /* any argument, dimensionless result */
+    FU_CLIP,        /* bounds in the unit of the first argument, result too */
+    FU_INT,         /* dimensionless argument, int result */
+    FU_RANDOM,      /* no argument, dimensionless result */
+    FU_TIME,        /* arguments in seconds, int result (timestep) */
+};
+
+/* Brian2's exprel(x) = (exp(x) - 1)/x is 1 for |x| below the first number
+ * and infinite above the second (where exp overflows). */
+#define FUNC_EXPREL_TINY 1e-16
+#define FUNC_EXPREL_HUGE 717
+
+typedef struct FuncDef {
+    const char *name;           /* name in model files */
+    int         arity;
+    int         units;          /* FuncUnits */
+    const char *params[2];      /* library functions: parameter names */
+    const char *c_name;         /* name in generated C; NULL for the random
+                                   functions, which the emitter writes itself */
+    const char *c_body;         /* helper definition in generated C, or NULL */
+    double    (*eval)(const double *x);  /* value on doubles; NULL: random */
+    /* The derivative f'(x) of a call e of the function at x = e->args[0], or
+     * NULL if it has none; built with the symbolic layer (symbolic.h). */
+    Node     *(*deriv)(Model *M, const Node *e, Node *x);
+    bool        folds;          /* sema folds a call on constants to its value
+                                   (in units and constant expressions) */
+} FuncDef;
+
+/* The entry of built-in fn (enum Fn) / library function lib (LIB_*). */
+const FuncDef *func_def(int fn);
+const FuncDef *func_lib_def(int lib);
+/* The enum Fn id of a built-in's name, or -1. */
+int func_lookup(const char *name, size_t n);
+/* The LIB_* id of a library function's name, or LIB_NONE. */
+int func_lib_lookup(const char *name, size_t n);
+/* The C helpers every generated unit defines after the math prototypes:
+ * _snn_exprel, _snn_timestep, _snn_sign, _snn_clip, _snn_int and _snn_mod. */
+extern const char func_c_helpers[];
+
+#endif
