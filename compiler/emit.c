@@ -35,7 +35,6 @@ typedef struct Emit {
     const char *idx;           /* C name of the loop index for rand() */
     const char *step;          /* C expression of the step for rand() */
     bool    hoist;             /* hoist loop invariants into _lio_N */
-    Buf    *saved;             /* the function's buffer while a loop body is built */
     Buf     lio;               /* _lio_N declarations */
     PVec    lio_text;          /* their expressions' text, to share equal ones */
     BlockTable *blocks;        /* where each emitted function is recorded */
@@ -369,96 +368,8 @@ static void stmt_body(Emit *E, const Stmt *st, const char *indent)
 }
 
 /* ====================================================================
- * Templates
- *
- * Each block function is one template text whose holes, written @name@,
- * are filled with code printed from the IR:
- *   prologue  time, sizes, constants and array pointers the block uses
- *   hoisted   loop-invariant subexpressions (_lio_N)
- *   index     _i / _j of the loop's index, where the block uses them
- *   loads     locals of the variables read before they are written, and
- *             the subexpressions
- *   code      the statements
- *   stores    the variables written, back to their arrays
+ * Blocks: the holes of the templates (emit_tmpl.c)
  * ==================================================================== */
-
-/* Synopsis: state update and initial values (Brian2's stateupdate and
- * group_variable_set templates): for every index, load, run the statements
- * in order, store.  @idx@ is _idx for neurons, _s for synapses. */
-static const char tmpl_each[] =
-    "@lists@@prologue@@hoisted@"
-    "    for (snn_i32 @idx@ = 0; @idx@ < _N; @idx@++) {\n"
-    "@index@@loads@@code@@stores@"
-    "    }\n"
-    "    return 0;\n"
-    "}\n";
-
-/* Synopsis: threshold (Brian2's threshold template): the indices where the
- * condition holds go to _a->out, in order; the spike's statements (for
- * refractoriness) run for each of them.  Returns the number of spikes. */
-static const char tmpl_thresh[] =
-    "@prologue@@hoisted@"
-    "    snn_i32 _n = 0;\n"
-    "    for (snn_i32 _idx = 0; _idx < _N; _idx++) {\n"
-    "@index@@loads@@line@"
-    "        if (@cond@) {\n"
-    "            _a->out[_n++] = _idx;\n"
-    "@code@@stores@"
-    "        }\n"
-    "    }\n"
-    "    return _n;\n"
-    "}\n";
-
-/* Synopsis: statements for a list of indices (Brian2's reset and synapses
- * templates): reset for the neurons that spiked, on_pre / on_post / a
- * named pathway for the synapses whose spikes arrive (_a->idx, _a->nidx);
- * run_regularly for every index (@count@ _N, @which@ _k). */
-static const char tmpl_event[] =
-    "@prologue@@hoisted@"
-    "    for (snn_i32 _k = 0; _k < @count@; _k++) {\n"
-    "        const snn_i32 @idx@ = @which@;\n"
-    "@index@@loads@@code@@stores@"
-    "    }\n"
-    "    return 0;\n"
-    "}\n";
-
-/* Synopsis: a (summed) variable (Brian2's summed_variable template): zero
- * the target variable, then add the expression of every synapse to the
- * target (@tidx@: _j for _post, _i for _pre). */
-static const char tmpl_summed[] =
-    "@prologue@@hoisted@"
-    "    for (snn_i32 _n = 0; _n < _a->@count@; _n++) _p_@target@[_n] = 0.0;\n"
-    "    for (snn_i32 _s = 0; _s < _N; _s++) {\n"
-    "@index@@loads@@line@"
-    "        _p_@target@[@tidx@] += @sum@;\n"
-    "    }\n"
-    "    return 0;\n"
-    "}\n";
-
-/* A template's hole: its name and text. */
-typedef struct Hole {
-    const char *name, *text;
-} Hole;
-
-/* Write template tmpl to E->out with each @name@ replaced by the text of
- * the hole of that name in holes[0..n). */
-static void fill(Emit *E, const char *tmpl, const Hole *holes, int n)
-{
-    for (const char *p = tmpl; *p;) {
-        const char *at = strchr(p, '@');
-        if (!at) {
-            buf_puts(E->out, p);
-            return;
-        }
-        buf_put(E->out, p, (size_t)(at - p));
-        const char *end = strchr(at + 1, '@');
-        size_t len = (size_t)(end - at - 1);
-        int k = 0;
-        while (k < n && (strlen(holes[k].name) != len || strncmp(holes[k].name, at + 1, len))) k++;
-        if (k < n) buf_puts(E->out, holes[k].text);
-        p = end + 1;
-    }
-}
 
 /* Start printing a hole: the output goes to a fresh buffer until hole_end,
  * which returns its text and restores the previous output. */
@@ -475,6 +386,21 @@ static const char *hole_end(Emit *E, Buf *saved)
     const char *text = E->out->len ? E->out->p : "";
     E->out = saved;
     return text;
+}
+
+/* Holes of one expression, and of the '#line' directive for a span. */
+static const char *expr_hole(Emit *E, const Node *n)
+{
+    Buf *saved = hole_begin(E);
+    expr(E, n);
+    return hole_end(E, saved);
+}
+
+static const char *line_hole(Emit *E, Span sp)
+{
+    Buf *saved = hole_begin(E);
+    line_directive(E, sp);
+    return hole_end(E, saved);
 }
 
 /* Start a block's holes: invariants of the loop body are hoisted into
@@ -503,14 +429,13 @@ static bool uses_side(const Uses *u, int side)
 
 /* The index hole: _i (and _j) of the loop's index where the code or the
  * loads and stores use them. */
-static const char *index_hole(Emit *E, const Uses *u, bool syn)
+static const char *index_hole(const Uses *u, bool syn)
 {
     if (!syn) return u->uses_i ? "        const snn_i32 _i = _idx;\n" : "";
     bool i = u->uses_i || uses_side(u, 1), j = u->uses_j || uses_side(u, 2);
     if (i && j) return "        const snn_i32 _i = _a->syn_pre[_s], _j = _a->syn_post[_s];\n";
     if (i) return "        const snn_i32 _i = _a->syn_pre[_s];\n";
     if (j) return "        const snn_i32 _j = _a->syn_post[_s];\n";
-    (void)E;
     return "";
 }
 
@@ -646,10 +571,10 @@ static void emit_update(Emit *E, Group *g)
     E->use_N = true;
     const char *ld = loads(E, &u, idx, "        "), *cd = code(E, &u, &sl, "        ");
     const char *lio = loop_end(E);
-    Hole h[] = { { "lists", "" }, { "prologue", prologue(E, &u, own_arrays, NULL) }, { "hoisted", lio },
-                 { "idx", E->idx }, { "index", index_hole(E, &u, syn) }, { "loads", ld }, { "code", cd },
+    EmitHole h[] = { { "lists", "" }, { "prologue", prologue(E, &u, own_arrays, NULL) }, { "hoisted", lio },
+                 { "idx", E->idx }, { "index", index_hole(&u, syn) }, { "loads", ld }, { "code", cd },
                  { "stores", stores(E, &u, idx, "        ") } };
-    fill(E, tmpl_each, h, (int)(sizeof h / sizeof *h));
+    emit_fill(E->out, emit_tmpl_each, h, (int)(sizeof h / sizeof *h));
 }
 
 static void emit_threshold(Emit *E, Group *g)
@@ -664,19 +589,14 @@ static void emit_threshold(Emit *E, Group *g)
     E->idx = "_idx";
     loop_begin(E, true);
     E->use_N = true;
-    const char *ld = loads(E, &u, neuron_idx, "        ");
-    Buf *saved = hole_begin(E);
-    line_directive(E, g->threshold->span);
-    const char *line = hole_end(E, saved);
-    saved = hole_begin(E);
-    expr(E, cond);
-    const char *ce = hole_end(E, saved);
+    const char *ld = loads(E, &u, neuron_idx, "        "), *line = line_hole(E, g->threshold->span);
+    const char *ce = expr_hole(E, cond);
     const char *cd = code(E, &u, &g->on_spike, "            ");
     const char *lio = loop_end(E);
-    Hole h[] = { { "prologue", prologue(E, &u, own_arrays, NULL) }, { "hoisted", lio },
-                 { "index", index_hole(E, &u, false) }, { "loads", ld }, { "line", line }, { "cond", ce },
+    EmitHole h[] = { { "prologue", prologue(E, &u, own_arrays, NULL) }, { "hoisted", lio },
+                 { "index", index_hole(&u, false) }, { "loads", ld }, { "line", line }, { "cond", ce },
                  { "code", cd }, { "stores", stores(E, &u, neuron_idx, "            ") } };
-    fill(E, tmpl_thresh, h, (int)(sizeof h / sizeof *h));
+    emit_fill(E->out, emit_tmpl_thresh, h, (int)(sizeof h / sizeof *h));
 }
 
 /* Statements run for a list of indices: reset (neurons), on_pre / on_post
@@ -693,11 +613,11 @@ static void emit_event_block(Emit *E, Group *g, StmtList *sl, int bkind, int bin
     E->use_N = all;
     const char *ld = loads(E, &u, idx, "        "), *cd = code(E, &u, sl, "        ");
     const char *lio = loop_end(E);
-    Hole h[] = { { "prologue", prologue(E, &u, own_arrays, NULL) }, { "hoisted", lio },
+    EmitHole h[] = { { "prologue", prologue(E, &u, own_arrays, NULL) }, { "hoisted", lio },
                  { "count", all ? "_N" : "_a->nidx" }, { "idx", E->idx }, { "which", all ? "_k" : "_a->idx[_k]" },
-                 { "index", index_hole(E, &u, syn) }, { "loads", ld }, { "code", cd },
+                 { "index", index_hole(&u, syn) }, { "loads", ld }, { "code", cd },
                  { "stores", stores(E, &u, idx, "        ") } };
-    fill(E, tmpl_event, h, (int)(sizeof h / sizeof *h));
+    emit_fill(E->out, emit_tmpl_event, h, (int)(sizeof h / sizeof *h));
 }
 
 /* Initial values, in the order written, for every index of the group.  An
@@ -759,10 +679,10 @@ static void emit_init(Emit *E, Group *g)
     }
     const char *cd = hole_end(E, saved);
     loop_end(E);
-    Hole h[] = { { "lists", lists }, { "prologue", prologue(E, &u, own_arrays, NULL) }, { "hoisted", "" },
-                 { "idx", ix }, { "index", index_hole(E, &u, syn) }, { "loads", ld }, { "code", cd },
+    EmitHole h[] = { { "lists", lists }, { "prologue", prologue(E, &u, own_arrays, NULL) }, { "hoisted", "" },
+                 { "idx", ix }, { "index", index_hole(&u, syn) }, { "loads", ld }, { "code", cd },
                  { "stores", stores(E, &u, idx, "        ") } };
-    fill(E, tmpl_each, h, (int)(sizeof h / sizeof *h));
+    emit_fill(E->out, emit_tmpl_each, h, (int)(sizeof h / sizeof *h));
 }
 
 /* A (summed) variable: zero the target variable, then add the subexpression
@@ -778,22 +698,17 @@ static void emit_summed(Emit *E, Group *g, int k)
     E->idx = "_s";
     loop_begin(E, true);
     E->use_N = true;
-    const char *ld = loads(E, &u, syn_idx, "        ");
-    Buf *saved = hole_begin(E);
-    line_directive(E, s->expr->span);
-    const char *line = hole_end(E, saved);
-    saved = hole_begin(E);
-    expr(E, s->expr);
-    const char *sum = hole_end(E, saved);
+    const char *ld = loads(E, &u, syn_idx, "        "), *line = line_hole(E, s->expr->span);
+    const char *sum = expr_hole(E, s->expr);
     const char *lio = loop_end(E);
     /* the target's index comes from the synapse too */
     if (target->side == 1) u.uses_i = true;
     else u.uses_j = true;
-    Hole h[] = { { "prologue", prologue(E, &u, own_arrays, target) }, { "hoisted", lio },
+    EmitHole h[] = { { "prologue", prologue(E, &u, own_arrays, target) }, { "hoisted", lio },
                  { "count", target->side == 1 ? "n_pre" : "n_post" }, { "target", var_local(E, target) },
-                 { "index", index_hole(E, &u, true) }, { "loads", ld }, { "line", line },
+                 { "index", index_hole(&u, true) }, { "loads", ld }, { "line", line },
                  { "tidx", target->side == 1 ? "_i" : "_j" }, { "sum", sum } };
-    fill(E, tmpl_summed, h, (int)(sizeof h / sizeof *h));
+    emit_fill(E->out, emit_tmpl_summed, h, (int)(sizeof h / sizeof *h));
 }
 
 /* Does a connection condition depend on the target (j or _post variables)? */
@@ -819,19 +734,6 @@ static void skip_unless(Emit *E, const char *prefix, const Node *e)
     expr(E, e);
     buf_puts(E->out, "))) continue;\n");
 }
-
-/* Synopsis: synapse creation (Brian2's synapses_create templates): for
- * every source _i, the candidate targets _j (@head@: all j, the j of a
- * generator expression, or, @tests@, geometric jumps for a constant p), the
- * condition and p, then _a->push(i, j) for each synapse (@push@). */
-static const char tmpl_connect[] =
-    "@prologue@@line@"
-    "    for (snn_i32 _i = 0; _i < _a->n_pre; _i++) {\n"
-    "@head@@loads@@tests@@push@"
-    "        }\n"
-    "    }\n"
-    "    return 0;\n"
-    "}\n";
 
 /* Synapse creation for connect(condition=, p=, n=) and j expressions: call
  * a->push(a->ud, i, j) for every synapse, in Brian2's order (by i, then j). */
@@ -859,11 +761,8 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
         E->step = "_a->step";
         return;
     }
-    Buf *saved = hole_begin(E);
-    line_directive(E, c->span);
-    const char *line = hole_end(E, saved);
-    saved = hole_begin(E);
-    Buf *b = E->out;
+    const char *line = line_hole(E, c->span);
+    Buf *saved = hole_begin(E), *b = E->out;
     if (c->kind == CONN_JEXPR) {
         buf_puts(b, "        snn_i32 _j = 0;\n");
         if (c->k) {
@@ -932,9 +831,9 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
     buf_puts(E->out, "            if (_a->push(_a->ud, _i, _j)) return -1;\n");
     const char *push = hole_end(E, saved);
     loop_end(E);
-    Hole h[] = { { "prologue", prologue(E, &u, own_arrays, NULL) }, { "line", line }, { "head", head },
+    EmitHole h[] = { { "prologue", prologue(E, &u, own_arrays, NULL) }, { "line", line }, { "head", head },
                  { "loads", ld }, { "tests", tests }, { "push", push } };
-    fill(E, tmpl_connect, h, (int)(sizeof h / sizeof *h));
+    emit_fill(E->out, emit_tmpl_connect, h, (int)(sizeof h / sizeof *h));
     E->step = "_a->step";
 }
 
