@@ -157,7 +157,10 @@ static Node *raw(Model *M, int kind, int op, Node *a, Node *b, int type)
     n->span.start = n->span.end = -1;
     n->a = a;
     n->b = b;
-    n->dim = a->dim;
+    n->dim = type == TY_BOOL ? DIM_NONE
+             : op == '*'     ? dim_mul(a->dim, b->dim)
+             : op == '/'     ? dim_div(a->dim, b->dim)
+                             : a->dim;
     n->type = (uint8_t)type;
     n->checked = true;
     return n;
