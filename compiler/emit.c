@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* This file contains the C emitter: it turns each group's IR (state update,
- * threshold, reset, pathway code, initial values) into one C function per
- * block, shaped like Brian2's templates: hoisted constants, a loop over the
- * indices that loads variables into locals, runs the statements, and writes
- * back only what was written.  Every user statement is preceded by a
- * '#line N "model.snn"' directive so compiler errors point at the model. */
+/* This file contains the C emitter: it prints each group's IR (state update,
+ * threshold, reset, pathway code, initial values, summed variables, connect
+ * rules) into one C function per block.  Each kind of block is one template
+ * text, shaped like Brian2's templates, whose holes the statement printer
+ * fills: hoisted loop invariants, a loop over the indices that loads the
+ * variables read before they are written into locals, the statements, and
+ * the stores of what was written.  Brian2's semantics (refractoriness,
+ * threshold side effects) arrive as IR from lowering.  Every user statement
+ * is preceded by a '#line N "model.snn"' directive so compiler errors point
+ * at the model. */
 #include "emit.h"
 
 #include <math.h>
@@ -12,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lower.h"
 #include "sema.h"
 #include "functions.h"
 #include "symbolic.h"
@@ -31,10 +36,10 @@ typedef struct Emit {
     const char *idx;           /* C name of the loop index for rand() */
     const char *step;          /* C expression of the step for rand() */
     bool    hoist;             /* hoist loop invariants into _lio_N */
-    Buf    *saved;             /* the function's buffer while a loop body is built */
     Buf     lio;               /* _lio_N declarations */
     PVec    lio_text;          /* their expressions' text, to share equal ones */
     BlockTable *blocks;        /* where each emitted function is recorded */
+    bool    use_t, use_dt, use_N;   /* the block's code reads t, dt, _N */
 } Emit;
 
 /* Names used by a block: which variables it reads and writes. */
@@ -43,6 +48,8 @@ typedef struct Uses {
     PVec vars;                 /* Sym* SYM_VAR (views for _pre/_post) */
     PVec subexprs;             /* Sym* SYM_SUBEXPR used (transitively) */
     PVec written;              /* Sym* SYM_VAR assigned */
+    PVec loaded;               /* Sym* SYM_VAR read before (or without) being
+                                  written: loaded from its array */
     bool uses_i, uses_j, uses_N, uses_t;
 } Uses;
 
@@ -52,11 +59,16 @@ static bool same_var(const Sym *a, const Sym *b)
     return ba == bb && a->side == b->side;
 }
 
-static void add_unique(Arena *A, PVec *v, Sym *s)
+static bool has_var(const PVec *v, const Sym *s)
 {
     for (int k = 0; k < v->n; k++)
-        if (same_var(v->v[k], s)) return;
-    pvec_push(A, v, s);
+        if (same_var(v->v[k], s)) return true;
+    return false;
+}
+
+static void add_unique(Arena *A, PVec *v, Sym *s)
+{
+    if (!has_var(v, s)) pvec_push(A, v, s);
 }
 
 static void collect(Emit *E, Uses *u, const Node *n)
@@ -93,14 +105,42 @@ static void collect(Emit *E, Uses *u, const Node *n)
     for (int k = 0; k < n->nargs; k++) collect(E, u, n->args[k]);
 }
 
+/* The variables e reads: each one the block has not written yet is loaded. */
+static void note_reads(Emit *E, Uses *u, const Node *e)
+{
+    if (!e) return;
+    Uses r = { 0 };
+    collect(E, &r, e);
+    for (int k = 0; k < r.vars.n; k++)
+        if (!has_var(&u->written, r.vars.v[k])) add_unique(E->A, &u->loaded, r.vars.v[k]);
+}
+
+/* The uses of the next statement of a block.  Its target is read first
+ * when the statement updates it (+=) or may not run (a guard). */
 static void collect_stmt(Emit *E, Uses *u, const Stmt *st)
 {
     collect(E, u, st->expr);
+    note_reads(E, u, st->expr);
+    if (st->guard) {
+        add_unique(E->A, &u->vars, st->guard);
+        if (!has_var(&u->written, st->guard)) add_unique(E->A, &u->loaded, st->guard);
+    }
     if (st->sym && st->sym->kind == SYM_VAR) {
+        if ((st->op != '=' || st->guard) && !has_var(&u->written, st->sym)) add_unique(E->A, &u->loaded, st->sym);
         add_unique(E->A, &u->vars, st->sym);
         add_unique(E->A, &u->written, st->sym);
     }
-    if (st->guard) add_unique(E->A, &u->vars, st->guard);
+}
+
+/* Subexpressions are computed at the top of the loop, before any
+ * statement: the variables they read are loaded. */
+static void reads_of_subexprs(Emit *E, Uses *u)
+{
+    for (int k = 0; k < u->subexprs.n; k++) {
+        Uses d = { 0 };
+        collect(E, &d, ((Sym *)u->subexprs.v[k])->expr);
+        for (int m = 0; m < d.vars.n; m++) add_unique(E->A, &u->loaded, d.vars.v[m]);
+    }
 }
 
 /* The C local holding a variable: v, v_pre, v_post. */
@@ -172,28 +212,6 @@ static void call(Emit *E, const Node *n)
     buf_puts(b, ")");
 }
 
-/* Is n the same for every index of a loop (constants, units, t, dt, N and
- * pure functions of them)? */
-static bool invariant(const Node *n)
-{
-    if (!n) return true;
-    if (n->kind == N_NAME) {
-        const Sym *s = n->sym;
-        if (!s) return false;
-        if (s->kind == SYM_CONST || s->kind == SYM_UNIT) return true;
-        return s->kind == SYM_BUILTIN && (s->builtin == B_T || s->builtin == B_DT || s->builtin == B_N ||
-                                          s->builtin == B_N_PRE || s->builtin == B_N_POST);
-    }
-    if (n->kind == N_CALL && (!n->sym || n->sym->kind != SYM_FUNC || n->sym->builtin == FN_RAND ||
-                              n->sym->builtin == FN_RANDN || n->sym->builtin == FN_BINOMIAL))
-        return false;
-    if (n->kind == N_LIST || n->kind == N_STR) return false;
-    if (!invariant(n->a) || !invariant(n->b)) return false;
-    for (int k = 0; k < n->nargs; k++)
-        if (!invariant(n->args[k])) return false;
-    return true;
-}
-
 /* Hoist an invariant subtree into a _lio_N local declared before the loop
  * (Brian2's loop-invariant optimisation); equal subtrees share one. */
 static void hoisted(Emit *E, const Node *n)
@@ -214,26 +232,6 @@ static void hoisted(Emit *E, const Node *n)
     buf_printf(out, "_lio_%d", k);
 }
 
-/* Start a loop body: statements go to a side buffer so that the invariants
- * found in them can be declared before the loop. */
-static void loop_begin(Emit *E)
-{
-    E->saved = E->out;
-    E->out = arena_alloc(E->A, sizeof *E->out);
-    buf_init(E->out, E->A);
-    buf_init(&E->lio, E->A);
-    E->lio_text.n = 0;
-    E->hoist = true;
-}
-
-static void loop_end(Emit *E)
-{
-    E->hoist = false;
-    buf_puts(E->saved, E->lio.p);
-    buf_puts(E->saved, E->out->p);
-    E->out = E->saved;
-}
-
 static void expr(Emit *E, const Node *n)
 {
     Buf *b = E->out;
@@ -242,7 +240,7 @@ static void expr(Emit *E, const Node *n)
         put_double(b, v);
         return;
     }
-    if (E->hoist && n->kind != N_NUM && n->kind != N_NAME && invariant(n)) {
+    if (E->hoist && n->kind != N_NUM && n->kind != N_NAME && lower_invariant(n)) {
         hoisted(E, n);
         return;
     }
@@ -260,11 +258,11 @@ static void expr(Emit *E, const Node *n)
         case SYM_TEMP: case SYM_PARAM: buf_puts(b, s->name); return;
         case SYM_BUILTIN:
             switch (s->builtin) {
-            case B_T: buf_puts(b, "t"); return;
-            case B_DT: buf_puts(b, "dt"); return;
+            case B_T: E->use_t = true; buf_puts(b, "t"); return;
+            case B_DT: E->use_dt = true; buf_puts(b, "dt"); return;
             case B_I: buf_puts(b, "((double)_i)"); return;
             case B_J: buf_puts(b, "((double)_j)"); return;
-            case B_N: buf_puts(b, "((double)_N)"); return;
+            case B_N: E->use_N = true; buf_puts(b, "((double)_N)"); return;
             case B_N_PRE: buf_puts(b, "((double)_a->n_pre)"); return;
             case B_N_POST: buf_puts(b, "((double)_a->n_post)"); return;
             }
@@ -362,30 +360,112 @@ static void stmt_body(Emit *E, const Stmt *st, const char *indent)
     buf_puts(b, ";\n");
 }
 
-/* Declarations at the top of a function: time, sizes, constants, arrays. */
-static void prologue(Emit *E, Uses *u, const char *arr_of_side[3])
+/* ====================================================================
+ * Blocks: the holes of the templates (emit_tmpl.c)
+ * ==================================================================== */
+
+/* Start printing a hole: the output goes to a fresh buffer until hole_end,
+ * which returns its text and restores the previous output. */
+static Buf *hole_begin(Emit *E)
 {
+    Buf *saved = E->out;
+    E->out = arena_alloc(E->A, sizeof *E->out);
+    buf_init(E->out, E->A);
+    return saved;
+}
+
+static const char *hole_end(Emit *E, Buf *saved)
+{
+    const char *text = E->out->len ? E->out->p : "";
+    E->out = saved;
+    return text;
+}
+
+/* Holes of one expression, and of the '#line' directive for a span. */
+static const char *expr_hole(Emit *E, const Node *n)
+{
+    Buf *saved = hole_begin(E);
+    expr(E, n);
+    return hole_end(E, saved);
+}
+
+static const char *line_hole(Emit *E, Span sp)
+{
+    Buf *saved = hole_begin(E);
+    line_directive(E, sp);
+    return hole_end(E, saved);
+}
+
+/* Start a block's holes: invariants of the loop body are hoisted into
+ * E->lio (if hoist), and the built-ins the code uses are recorded. */
+static void loop_begin(Emit *E, bool hoist)
+{
+    buf_init(&E->lio, E->A);
+    E->lio_text.n = 0;
+    E->hoist = hoist;
+    E->use_t = E->use_dt = E->use_N = false;
+}
+
+static const char *loop_end(Emit *E)
+{
+    E->hoist = false;
+    return E->lio.len ? E->lio.p : "";
+}
+
+/* Does the block touch a variable of one side (1 _pre, 2 _post)? */
+static bool uses_side(const Uses *u, int side)
+{
+    for (int k = 0; k < u->vars.n; k++)
+        if (((Sym *)u->vars.v[k])->side == side) return true;
+    return false;
+}
+
+/* The index hole: _i (and _j) of the loop's index where the code or the
+ * loads and stores use them. */
+static const char *index_hole(const Uses *u, bool syn)
+{
+    if (!syn) return u->uses_i ? "        const snn_i32 _i = _idx;\n" : "";
+    bool i = u->uses_i || uses_side(u, 1), j = u->uses_j || uses_side(u, 2);
+    if (i && j) return "        const snn_i32 _i = _a->syn_pre[_s], _j = _a->syn_post[_s];\n";
+    if (i) return "        const snn_i32 _i = _a->syn_pre[_s];\n";
+    if (j) return "        const snn_i32 _j = _a->syn_post[_s];\n";
+    return "";
+}
+
+/* The prologue hole: time, sizes, constants and array pointers (printed
+ * after the other holes, which record what they use). */
+static const char *prologue(Emit *E, Uses *u, const char *arr_of_side[3], const Sym *extra)
+{
+    Buf *saved = hole_begin(E);
     Buf *b = E->out;
-    buf_puts(b, "    const double t = _a->t, dt = _a->dt;\n    const snn_i32 _N = _a->n;\n"
-                "    (void)t; (void)dt; (void)_N;\n");
+    bool t = E->use_t || u->uses_t, dt = E->use_dt;
+    if (t && dt) buf_puts(b, "    const double t = _a->t, dt = _a->dt;\n");
+    else if (t) buf_puts(b, "    const double t = _a->t;\n");
+    else if (dt) buf_puts(b, "    const double dt = _a->dt;\n");
+    if (E->use_N || u->uses_N) buf_puts(b, "    const snn_i32 _N = _a->n;\n");
     for (int k = 0; k < u->consts.n; k++) {
         Sym *c = u->consts.v[k];
         buf_printf(b, "    const double k_%s = _a->k[%d];\n", c->name, c->const_index);
     }
-    for (int k = 0; k < u->vars.n; k++) {
-        Sym *s = u->vars.v[k];
+    for (int k = 0; k <= u->vars.n; k++) {
+        const Sym *s = k < u->vars.n ? u->vars.v[k] : extra;
+        if (!s || (k == u->vars.n && has_var(&u->vars, s))) break;
         const Sym *base = s->base ? s->base : s;
         buf_printf(b, "    double *const _p_%s = %s[%d];\n", var_local(E, s), arr_of_side[s->side], base->var_index);
     }
+    return hole_end(E, saved);
 }
 
-/* Load variables at the loop's index into locals. */
-static void loads(Emit *E, Uses *u, const char *idx_of_side[3], const char *indent)
+/* The loads hole: a local for each variable, set from its array where the
+ * block reads it before writing it, then the subexpressions. */
+static const char *loads(Emit *E, Uses *u, const char *idx_of_side[3], const char *indent)
 {
+    Buf *saved = hole_begin(E);
     for (int k = 0; k < u->vars.n; k++) {
         Sym *s = u->vars.v[k];
         const char *l = var_local(E, s);
-        buf_printf(E->out, "%sdouble %s = _p_%s[%s];\n", indent, l, l, idx_of_side[s->side]);
+        if (has_var(&u->loaded, s)) buf_printf(E->out, "%sdouble %s = _p_%s[%s];\n", indent, l, l, idx_of_side[s->side]);
+        else buf_printf(E->out, "%sdouble %s;\n", indent, l);
     }
     for (int k = 0; k < u->subexprs.n; k++) {
         Sym *s = u->subexprs.v[k];
@@ -394,17 +474,19 @@ static void loads(Emit *E, Uses *u, const char *idx_of_side[3], const char *inde
         expr(E, s->expr);
         buf_puts(E->out, ";\n");
     }
-    for (int k = 0; k < u->vars.n; k++)
-        buf_printf(E->out, "%s(void)%s;\n", indent, var_local(E, u->vars.v[k]));
+    return hole_end(E, saved);
 }
 
-static void stores(Emit *E, Uses *u, const char *idx_of_side[3], const char *indent)
+/* The stores hole: every variable written, back to its array. */
+static const char *stores(Emit *E, Uses *u, const char *idx_of_side[3], const char *indent)
 {
+    Buf *saved = hole_begin(E);
     for (int k = 0; k < u->written.n; k++) {
         Sym *s = u->written.v[k];
         const char *l = var_local(E, s);
         buf_printf(E->out, "%s_p_%s[%s] = %s;\n", indent, l, idx_of_side[s->side], l);
     }
+    return hole_end(E, saved);
 }
 
 static const char *own_arrays[3] = { "_a->v", "_a->pre", "_a->post" };
@@ -420,95 +502,6 @@ static void fn_begin(Emit *E, int kind, int index, const char *name)
         t->v[t->n++] = (BlockFn){ E->g, kind, index, name };
     }
     buf_printf(E->out, "\nsnn_i32 %s(const snn_args *_a)\n{\n", name);
-}
-
-/* Refractoriness bookkeeping at the start of the state update (Brian2's
- * _get_refractory_code). */
-static void refractory_code(Emit *E, Group *g)
-{
-    Buf *b = E->out;
-    if (g->refractory_kind == REF_TIME) {
-        line_directive(E, g->refractory->span);
-        if (invariant(g->refractory)) {
-            /* timestep(t - lastspike, dt) >= timestep(ref, dt) without a
-             * division per neuron: t - lastspike is a whole number of steps
-             * (to rounding), 1e-3*dt away from the threshold below */
-            buf_puts(&E->lio, "    const double _ref_t = (double)_snn_timestep(");
-            Buf *out = E->out;
-            E->out = &E->lio;
-            E->hoist = false;
-            expr(E, g->refractory);
-            E->hoist = true;
-            E->out = out;
-            buf_puts(&E->lio, ", dt) * dt - 1e-3 * dt;\n");
-            buf_puts(b, "        not_refractory = (double)(t - lastspike >= _ref_t);\n");
-        } else {
-            buf_puts(b, "        not_refractory = (double)(_snn_timestep(t - lastspike, dt) >= _snn_timestep(");
-            expr(E, g->refractory);
-            buf_puts(b, ", dt));\n");
-        }
-    } else if (g->refractory_kind == REF_COND) {
-        line_directive(E, g->refractory->span);
-        buf_puts(b, "        not_refractory = (double)(not_refractory || !(");
-        expr(E, g->refractory);
-        buf_puts(b, "));\n");
-    }
-}
-
-static void emit_update(Emit *E, Group *g)
-{
-    Uses u = { 0 };
-    for (int k = 0; k < g->update.n; k++) collect_stmt(E, &u, g->update.v[k]);
-    if (g->refractory_kind != REF_NONE) {
-        collect(E, &u, g->refractory);
-        add_unique(E->A, &u.vars, g->lastspike);
-        add_unique(E->A, &u.vars, g->not_refractory);
-        add_unique(E->A, &u.written, g->not_refractory);
-    }
-    fn_begin(E, BK_UPDATE, 0, emit_fn_name(E->A, g, "update"));
-    prologue(E, &u, own_arrays);
-    loop_begin(E);
-    bool syn = g->kind == G_SYNAPSES;
-    const char **idx = syn ? syn_idx : neuron_idx;
-    E->idx = syn ? "_s" : "_idx";
-    if (syn)
-        buf_puts(E->out, "    for (snn_i32 _s = 0; _s < _N; _s++) {\n"
-                         "        const snn_i32 _i = _a->syn_pre[_s], _j = _a->syn_post[_s]; (void)_i; (void)_j;\n");
-    else
-        buf_puts(E->out, "    for (snn_i32 _idx = 0; _idx < _N; _idx++) {\n        const snn_i32 _i = _idx; (void)_i;\n");
-    loads(E, &u, idx, "        ");
-    refractory_code(E, g);
-    for (int k = 0; k < g->update.n; k++) stmt(E, g->update.v[k], "        ");
-    stores(E, &u, idx, "        ");
-    buf_puts(E->out, "    }\n    return 0;\n}\n");
-    loop_end(E);
-}
-
-static void emit_threshold(Emit *E, Group *g)
-{
-    Uses u = { 0 };
-    collect(E, &u, g->threshold);
-    bool ref = g->refractory_kind != REF_NONE;
-    if (ref) {
-        add_unique(E->A, &u.vars, g->not_refractory);
-        add_unique(E->A, &u.vars, g->lastspike);
-    }
-    fn_begin(E, BK_THRESH, 0, emit_fn_name(E->A, g, "thresh"));
-    prologue(E, &u, own_arrays);
-    loop_begin(E);
-    E->idx = "_idx";
-    Buf *b = E->out;
-    buf_puts(b, "    snn_i32 _n = 0;\n    for (snn_i32 _idx = 0; _idx < _N; _idx++) {\n"
-                "        const snn_i32 _i = _idx; (void)_i;\n");
-    loads(E, &u, neuron_idx, "        ");
-    line_directive(E, g->threshold->span);
-    buf_puts(b, "        if ((");
-    expr(E, g->threshold);
-    buf_puts(b, ref ? ") && not_refractory) {\n" : ")) {\n");
-    buf_puts(b, "            _a->out[_n++] = _idx;\n");
-    if (ref) buf_puts(b, "            _p_not_refractory[_idx] = 0.0;\n            _p_lastspike[_idx] = t;\n");
-    buf_puts(b, "        }\n    }\n    return _n;\n}\n");
-    loop_end(E);
 }
 
 /* Before statement k of a block (reading expression e), recompute the
@@ -537,81 +530,126 @@ static void refresh_subexprs(Emit *E, Uses *u, const Node *e, PVec *written, con
     }
 }
 
-/* Statements of a block in order, with refresh_subexprs before each. */
-static void stmts_refreshing(Emit *E, Uses *u, StmtList *sl, const char *indent)
+/* The code hole: the statements of a block in order, with
+ * refresh_subexprs before each. */
+static const char *code(Emit *E, Uses *u, const StmtList *sl, const char *indent)
 {
+    Buf *saved = hole_begin(E);
     PVec written = { 0 };
     for (int k = 0; k < sl->n; k++) {
         refresh_subexprs(E, u, sl->v[k]->expr, &written, indent);
         stmt(E, sl->v[k], indent);
         if (sl->v[k]->sym && sl->v[k]->sym->kind == SYM_VAR) add_unique(E->A, &written, sl->v[k]->sym);
     }
+    return hole_end(E, saved);
+}
+
+/* The uses of a statement list, in order (see collect_stmt). */
+static void collect_list(Emit *E, Uses *u, const StmtList *sl)
+{
+    for (int k = 0; k < sl->n; k++) collect_stmt(E, u, sl->v[k]);
+    reads_of_subexprs(E, u);
+}
+
+static void emit_update(Emit *E, Group *g)
+{
+    Uses u = { 0 };
+    StmtList sl = { g->update.v, g->update.n };
+    collect_list(E, &u, &sl);
+    fn_begin(E, BK_UPDATE, 0, emit_fn_name(E->A, g, "update"));
+    bool syn = g->kind == G_SYNAPSES;
+    const char **idx = syn ? syn_idx : neuron_idx;
+    E->idx = syn ? "_s" : "_idx";
+    loop_begin(E, true);
+    E->use_N = true;
+    const char *ld = loads(E, &u, idx, "        "), *cd = code(E, &u, &sl, "        ");
+    const char *lio = loop_end(E);
+    EmitHole h[] = { { "lists", "" }, { "prologue", prologue(E, &u, own_arrays, NULL) }, { "hoisted", lio },
+                 { "idx", E->idx }, { "index", index_hole(&u, syn) }, { "loads", ld }, { "code", cd },
+                 { "stores", stores(E, &u, idx, "        ") } };
+    emit_fill(E->out, emit_tmpl_each, h, (int)(sizeof h / sizeof *h));
+}
+
+static void emit_threshold(Emit *E, Group *g)
+{
+    Uses u = { 0 };
+    const Node *cond = g->spike_cond ? g->spike_cond : g->threshold;
+    collect(E, &u, cond);
+    note_reads(E, &u, cond);
+    for (int k = 0; k < g->on_spike.n; k++) collect_stmt(E, &u, g->on_spike.v[k]);
+    reads_of_subexprs(E, &u);
+    fn_begin(E, BK_THRESH, 0, emit_fn_name(E->A, g, "thresh"));
+    E->idx = "_idx";
+    loop_begin(E, true);
+    E->use_N = true;
+    const char *ld = loads(E, &u, neuron_idx, "        "), *line = line_hole(E, g->threshold->span);
+    const char *ce = expr_hole(E, cond);
+    const char *cd = code(E, &u, &g->on_spike, "            ");
+    const char *lio = loop_end(E);
+    EmitHole h[] = { { "prologue", prologue(E, &u, own_arrays, NULL) }, { "hoisted", lio },
+                 { "index", index_hole(&u, false) }, { "loads", ld }, { "line", line }, { "cond", ce },
+                 { "code", cd }, { "stores", stores(E, &u, neuron_idx, "            ") } };
+    emit_fill(E->out, emit_tmpl_thresh, h, (int)(sizeof h / sizeof *h));
 }
 
 /* Statements run for a list of indices: reset (neurons), on_pre / on_post
- * (synapse ids). */
+ * and named pathways (synapse ids); run_regularly (every index). */
 static void emit_event_block(Emit *E, Group *g, StmtList *sl, int bkind, int bindex, const char *kind)
 {
     Uses u = { 0 };
-    for (int k = 0; k < sl->n; k++) collect_stmt(E, &u, sl->v[k]);
+    collect_list(E, &u, sl);
     fn_begin(E, bkind, bindex, emit_fn_name(E->A, g, kind));
-    bool syn = g->kind == G_SYNAPSES;
-    prologue(E, &u, own_arrays);
-    loop_begin(E);
-    Buf *b = E->out;
-    /* run_regularly blocks run for every index; events for a->idx */
-    bool all = !strncmp(kind, "extra", 5);
-    buf_puts(b, all ? "    for (snn_i32 _k = 0; _k < _N; _k++) {\n" : "    for (snn_i32 _k = 0; _k < _a->nidx; _k++) {\n");
-    if (syn) {
-        buf_puts(b, all ? "        const snn_i32 _s = _k;\n" : "        const snn_i32 _s = _a->idx[_k];\n");
-        buf_puts(b, ""
-                    "        const snn_i32 _i = _a->syn_pre[_s], _j = _a->syn_post[_s];\n"
-                    "        (void)_i; (void)_j;\n");
-        E->idx = "_s";
-    } else {
-        buf_puts(b, all ? "        const snn_i32 _idx = _k, _i = _idx; (void)_i;\n"
-                        : "        const snn_i32 _idx = _a->idx[_k], _i = _idx; (void)_i;\n");
-        E->idx = "_idx";
-    }
+    bool syn = g->kind == G_SYNAPSES, all = bkind == BK_EXTRA;
     const char **idx = syn ? syn_idx : neuron_idx;
-    loads(E, &u, idx, "        ");
-    stmts_refreshing(E, &u, sl, "        ");
-    stores(E, &u, idx, "        ");
-    buf_puts(b, "    }\n    return 0;\n}\n");
-    loop_end(E);
+    E->idx = syn ? "_s" : "_idx";
+    loop_begin(E, true);
+    E->use_N = all;
+    const char *ld = loads(E, &u, idx, "        "), *cd = code(E, &u, sl, "        ");
+    const char *lio = loop_end(E);
+    EmitHole h[] = { { "prologue", prologue(E, &u, own_arrays, NULL) }, { "hoisted", lio },
+                 { "count", all ? "_N" : "_a->nidx" }, { "idx", E->idx }, { "which", all ? "_k" : "_a->idx[_k]" },
+                 { "index", index_hole(&u, syn) }, { "loads", ld }, { "code", cd },
+                 { "stores", stores(E, &u, idx, "        ") } };
+    emit_fill(E->out, emit_tmpl_event, h, (int)(sizeof h / sizeof *h));
 }
 
-/* Initial values, in the order written, for every index of the group. */
+/* Initial values, in the order written, for every index of the group.  An
+ * initial value is a list (for synapses only where the index is within
+ * it) or an expression; neither is hoisted. */
 static void emit_init(Emit *E, Group *g)
 {
     Uses u = { 0 };
+    bool syn = g->kind == G_SYNAPSES;
     for (int k = 0; k < g->ninits; k++) {
-        collect(E, &u, g->inits[k].expr);
-        add_unique(E->A, &u.vars, g->inits[k].var);
-        add_unique(E->A, &u.written, g->inits[k].var);
+        InitVal *iv = &g->inits[k];
+        collect(E, &u, iv->expr);
+        note_reads(E, &u, iv->expr);
+        if (iv->list && syn && !has_var(&u.written, iv->var)) add_unique(E->A, &u.loaded, iv->var);
+        add_unique(E->A, &u.vars, iv->var);
+        add_unique(E->A, &u.written, iv->var);
     }
+    reads_of_subexprs(E, &u);
     fn_begin(E, BK_INIT, 0, emit_fn_name(E->A, g, "init"));
-    Buf *b = E->out;
+    Buf *saved = hole_begin(E);
     for (int k = 0; k < g->ninits; k++) {
         InitVal *iv = &g->inits[k];
         if (!iv->list) continue;
-        buf_printf(b, "    static const double _list%d[%d] = {", k, iv->nlist);
+        buf_printf(E->out, "    static const double _list%d[%d] = {", k, iv->nlist);
         for (int m = 0; m < iv->nlist; m++) {
-            if (m) buf_puts(b, ", ");
-            put_double(b, iv->list[m]);
+            if (m) buf_puts(E->out, ", ");
+            put_double(E->out, iv->list[m]);
         }
-        buf_puts(b, "};\n");
+        buf_puts(E->out, "};\n");
     }
-    bool syn = g->kind == G_SYNAPSES;
-    prologue(E, &u, own_arrays);
-    E->idx = syn ? "_s" : "_idx";
-    if (syn)
-        buf_puts(b, "    for (snn_i32 _s = 0; _s < _N; _s++) {\n"
-                    "        const snn_i32 _i = _a->syn_pre[_s], _j = _a->syn_post[_s]; (void)_i; (void)_j;\n");
-    else
-        buf_puts(b, "    for (snn_i32 _idx = 0; _idx < _N; _idx++) {\n        const snn_i32 _i = _idx; (void)_i;\n");
+    const char *lists = hole_end(E, saved);
     const char **idx = syn ? syn_idx : neuron_idx;
-    loads(E, &u, idx, "        ");
+    const char *ix = syn ? "_s" : "_idx";
+    E->idx = ix;
+    loop_begin(E, false);
+    E->use_N = true;
+    const char *ld = loads(E, &u, idx, "        ");
+    saved = hole_begin(E);
+    Buf *b = E->out;
     PVec written = { 0 };
     for (int k = 0; k < g->ninits; k++) {
         InitVal *iv = &g->inits[k];
@@ -626,14 +664,18 @@ static void emit_init(Emit *E, Group *g)
             /* integer and boolean variables: truncate / test != 0, as stmt() */
             int ty = iv->var->type;
             buf_printf(b, "        %s = %s", l, ty == TY_BOOL ? "(double)((" : ty == TY_INT ? "_snn_int(" : "");
-            E->idx = iv->var->flags & VF_SHARED ? "0" : syn ? "_s" : "_idx";   /* one value, as stmt() */
+            E->idx = iv->var->flags & VF_SHARED ? "0" : ix;   /* one value, as stmt() */
             expr(E, iv->expr);
-            E->idx = syn ? "_s" : "_idx";
+            E->idx = ix;
             buf_puts(b, ty == TY_BOOL ? ") != 0);\n" : ty == TY_INT ? ");\n" : ";\n");
         }
     }
-    stores(E, &u, idx, "        ");
-    buf_puts(b, "    }\n    return 0;\n}\n");
+    const char *cd = hole_end(E, saved);
+    loop_end(E);
+    EmitHole h[] = { { "lists", lists }, { "prologue", prologue(E, &u, own_arrays, NULL) }, { "hoisted", "" },
+                 { "idx", ix }, { "index", index_hole(&u, syn) }, { "loads", ld }, { "code", cd },
+                 { "stores", stores(E, &u, idx, "        ") } };
+    emit_fill(E->out, emit_tmpl_each, h, (int)(sizeof h / sizeof *h));
 }
 
 /* A (summed) variable: zero the target variable, then add the subexpression
@@ -643,23 +685,23 @@ static void emit_summed(Emit *E, Group *g, int k)
     Sym *s = g->summed[k], *target = g->summed_target[k];
     Uses u = { 0 };
     collect(E, &u, s->expr);
-    add_unique(E->A, &u.vars, target);
+    note_reads(E, &u, s->expr);
+    reads_of_subexprs(E, &u);
     fn_begin(E, BK_SUMMED, k, arena_printf(E->A, "snn_%s_summed%d", g->name, k));
-    prologue(E, &u, own_arrays);
-    loop_begin(E);
-    Buf *b = E->out;
-    const char *tl = var_local(E, target);
-    buf_printf(b, "    for (snn_i32 _n = 0; _n < _a->%s; _n++) _p_%s[_n] = 0.0;\n", target->side == 1 ? "n_pre" : "n_post",
-               tl);
-    buf_puts(b, "    for (snn_i32 _s = 0; _s < _N; _s++) {\n"
-                "        const snn_i32 _i = _a->syn_pre[_s], _j = _a->syn_post[_s]; (void)_i; (void)_j;\n");
     E->idx = "_s";
-    loads(E, &u, syn_idx, "        ");
-    line_directive(E, s->expr->span);
-    buf_printf(b, "        _p_%s[%s] += ", tl, target->side == 1 ? "_i" : "_j");
-    expr(E, s->expr);
-    buf_puts(b, ";\n    }\n    return 0;\n}\n");
-    loop_end(E);
+    loop_begin(E, true);
+    E->use_N = true;
+    const char *ld = loads(E, &u, syn_idx, "        "), *line = line_hole(E, s->expr->span);
+    const char *sum = expr_hole(E, s->expr);
+    const char *lio = loop_end(E);
+    /* the target's index comes from the synapse too */
+    if (target->side == 1) u.uses_i = true;
+    else u.uses_j = true;
+    EmitHole h[] = { { "prologue", prologue(E, &u, own_arrays, target) }, { "hoisted", lio },
+                 { "count", target->side == 1 ? "n_pre" : "n_post" }, { "target", var_local(E, target) },
+                 { "index", index_hole(&u, true) }, { "loads", ld }, { "line", line },
+                 { "tidx", target->side == 1 ? "_i" : "_j" }, { "sum", sum } };
+    emit_fill(E->out, emit_tmpl_summed, h, (int)(sizeof h / sizeof *h));
 }
 
 /* Does a connection condition depend on the target (j or _post variables)? */
@@ -691,29 +733,29 @@ static void skip_unless(Emit *E, const char *prefix, const Node *e)
 static void emit_connect(Emit *E, Group *g, Connect *c)
 {
     Uses u = { 0 };
-    collect(E, &u, c->cond);
-    collect(E, &u, c->p);
-    collect(E, &u, c->nsyn);
-    collect(E, &u, c->jexpr);
-    collect(E, &u, c->gen_if);
-    collect(E, &u, c->gen_p);
-    for (int k = 0; k < 3; k++) collect(E, &u, c->range[k]);
+    const Node *parts[] = { c->cond, c->p, c->nsyn, c->jexpr, c->gen_if, c->gen_p, c->range[0], c->range[1],
+                            c->range[2] };
+    for (int k = 0; k < (int)(sizeof parts / sizeof *parts); k++) {
+        collect(E, &u, parts[k]);
+        note_reads(E, &u, parts[k]);
+    }
+    reads_of_subexprs(E, &u);
     fn_begin(E, BK_CONNECT, c->index, arena_printf(E->A, "snn_%s_connect%d", g->name, c->index));
-    prologue(E, &u, own_arrays);
-    Buf *b = E->out;
     E->idx = "_j";
     E->step = "(snn_i64)_i";
+    loop_begin(E, false);
     static const char *conn_idx[3] = { "_s", "_i", "_j" };
     double pconst = 1;
     bool jump = c->kind == CONN_ALL && !c->nsyn && (!c->p || sema_const_value(c->p, &pconst)) &&
                 !uses_target(c->cond) && pconst > 0;
     if (c->kind == CONN_ALL && c->p && sema_const_value(c->p, &pconst) && pconst <= 0) {
-        buf_puts(b, "    return 0;\n}\n");
+        buf_puts(E->out, prologue(E, &u, own_arrays, NULL));
+        buf_puts(E->out, "    return 0;\n}\n");
         E->step = "_a->step";
         return;
     }
-    line_directive(E, c->span);
-    buf_puts(b, "    for (snn_i32 _i = 0; _i < _a->n_pre; _i++) {\n");
+    const char *line = line_hole(E, c->span);
+    Buf *saved = hole_begin(E), *b = E->out;
     if (c->kind == CONN_JEXPR) {
         buf_puts(b, "        snn_i32 _j = 0;\n");
         if (c->k) {
@@ -735,10 +777,16 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
         expr(E, c->jexpr);
         buf_printf(b, ");\n            if (_j < 0 || _j >= _a->n_post) { %s }\n",
                    c->skip_if_invalid ? "continue;" : "return -1 - _i;");
-    } else if (jump) {
+    } else if (!jump) {
+        buf_puts(b, "        for (snn_i32 _j = 0; _j < _a->n_post; _j++) {\n");
+    }
+    const char *head = hole_end(E, saved);
+    const char *ld = loads(E, &u, conn_idx, jump ? "        " : "            ");
+    saved = hole_begin(E);
+    b = E->out;
+    if (jump) {
         /* constant p and a condition on i only: skip from target to target
          * with geometric gaps, so the cost follows the synapses made */
-        loads(E, &u, conn_idx, "        ");
         if (c->cond) {
             line_directive(E, c->cond->span);
             buf_puts(b, "        if (!(");
@@ -755,28 +803,30 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
             buf_puts(b, ");\n");
         }
         buf_puts(b, "            if (_jj >= _a->n_post) break;\n"
-                    "            const snn_i32 _j = (snn_i32)_jj;\n"
-                    "            if (_a->push(_a->ud, _i, _j)) return -1;\n        }\n    }\n    return 0;\n}\n");
-        E->step = "_a->step";
-        return;
+                    "            const snn_i32 _j = (snn_i32)_jj;\n");
     } else {
-        buf_puts(b, "        for (snn_i32 _j = 0; _j < _a->n_post; _j++) {\n");
+        if (c->cond) {
+            line_directive(E, c->cond->span);
+            skip_unless(E, "", c->cond);
+        }
+        if (c->p) {
+            line_directive(E, c->p->span);
+            skip_unless(E, "snn_rand_uniform(_a->seed, _a->stream, (snn_i64)_i, _j, 1000000) < ", c->p);
+        }
     }
-    loads(E, &u, conn_idx, "            ");
-    if (c->cond) {
-        line_directive(E, c->cond->span);
-        skip_unless(E, "", c->cond);
-    }
-    if (c->p) {
-        line_directive(E, c->p->span);
-        skip_unless(E, "snn_rand_uniform(_a->seed, _a->stream, (snn_i64)_i, _j, 1000000) < ", c->p);
-    }
+    const char *tests = hole_end(E, saved);
+    saved = hole_begin(E);
     if (c->nsyn) {
-        buf_puts(b, "            const snn_i32 _n = (snn_i32)(");
+        buf_puts(E->out, "            const snn_i32 _n = (snn_i32)(");
         expr(E, c->nsyn);
-        buf_puts(b, ");\n            for (snn_i32 _r = 0; _r < _n; _r++)\n    ");
+        buf_puts(E->out, ");\n            for (snn_i32 _r = 0; _r < _n; _r++)\n    ");
     }
-    buf_puts(b, "            if (_a->push(_a->ud, _i, _j)) return -1;\n        }\n    }\n    return 0;\n}\n");
+    buf_puts(E->out, "            if (_a->push(_a->ud, _i, _j)) return -1;\n");
+    const char *push = hole_end(E, saved);
+    loop_end(E);
+    EmitHole h[] = { { "prologue", prologue(E, &u, own_arrays, NULL) }, { "line", line }, { "head", head },
+                 { "loads", ld }, { "tests", tests }, { "push", push } };
+    emit_fill(E->out, emit_tmpl_connect, h, (int)(sizeof h / sizeof *h));
     E->step = "_a->step";
 }
 
@@ -859,7 +909,7 @@ const char *emit_model(Model *M, Diag *D, BlockTable *blocks)
         Group *g = M->groups[k];
         E->g = g;
         buf_printf(&out, "\n/* ---- %s %s ---- */\n", g->kind == G_NEURONS ? "neurons" : "synapses", g->name);
-        if (g->update.n || g->refractory_kind != REF_NONE) emit_update(E, g);
+        if (g->update.n) emit_update(E, g);
         if (g->threshold) emit_threshold(E, g);
         if (g->reset.n) emit_event_block(E, g, &g->reset, BK_RESET, 0, "reset");
         if (g->on_pre.n) emit_event_block(E, g, &g->on_pre, BK_ON_PRE, 0, "on_pre");

@@ -2,7 +2,7 @@
 /* This file declares the C emitter: one C translation unit per model, with one
  * function per block (snn_<group>_<kind>, kinds: update, thresh, reset,
  * on_pre, on_post, init), each with the snn_block_fn signature of
- * runtime/abi.h. */
+ * runtime/abi.h, written from the templates of emit_tmpl.c. */
 #ifndef SNN_EMIT_H
 #define SNN_EMIT_H
 
@@ -43,5 +43,20 @@ const char *emit_model(Model *M, Diag *D, BlockTable *blocks);
 const BlockFn *block_find(const BlockTable *blocks, const Group *g, int kind, int index);
 /* Name of a group's block function, e.g. "snn_G_update". */
 const char *emit_fn_name(Arena *A, const Group *g, const char *kind);
+
+/* ---- templates of the block functions (emit_tmpl.c, used by emit.c) ---- */
+
+/* A hole of a template: @name@ in the text is replaced by text. */
+typedef struct EmitHole {
+    const char *name, *text;
+} EmitHole;
+
+/* The block templates: state update / initial values, threshold, event
+ * blocks (reset, on_pre, on_post, pathways, run_regularly), summed
+ * variables and connect rules. */
+extern const char emit_tmpl_each[], emit_tmpl_thresh[], emit_tmpl_event[], emit_tmpl_summed[],
+    emit_tmpl_connect[];
+/* Append tmpl to out with every @name@ replaced by its hole's text. */
+void emit_fill(Buf *out, const char *tmpl, const EmitHole *holes, int n);
 
 #endif

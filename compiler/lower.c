@@ -4,7 +4,11 @@
  *  - (event-driven) synaptic equations are solved exactly over the time since
  *    the synapse's last update and prepended to on_pre and on_post, followed
  *    by 'lastupdate = t', as Brian2's SynapticPathway does;
- *  - (summed) subexpressions of synapses get their target variable. */
+ *  - (summed) subexpressions of synapses get their target variable;
+ *  - refractoriness becomes statements, as Brian2's _get_refractory_code
+ *    and threshold template do: not_refractory is computed at the start of
+ *    the state update, the threshold is 'and not_refractory', and a spike
+ *    sets 'not_refractory = False; lastspike = t'. */
 #include "lower.h"
 
 #include <string.h>
@@ -109,12 +113,106 @@ static bool lower_summed(Model *M, Group *g, Diag *D)
     return true;
 }
 
+/* Is n the same for every index of a loop (constants, units, t, dt, N and
+ * pure functions of them)? */
+bool lower_invariant(const Node *n)
+{
+    if (!n) return true;
+    if (n->kind == N_NAME) {
+        const Sym *s = n->sym;
+        if (!s) return false;
+        if (s->kind == SYM_CONST || s->kind == SYM_UNIT) return true;
+        return s->kind == SYM_BUILTIN && (s->builtin == B_T || s->builtin == B_DT || s->builtin == B_N ||
+                                          s->builtin == B_N_PRE || s->builtin == B_N_POST);
+    }
+    if (n->kind == N_CALL && (!n->sym || n->sym->kind != SYM_FUNC || n->sym->builtin == FN_RAND ||
+                              n->sym->builtin == FN_RANDN || n->sym->builtin == FN_BINOMIAL))
+        return false;
+    if (n->kind == N_LIST || n->kind == N_STR) return false;
+    if (!lower_invariant(n->a) || !lower_invariant(n->b)) return false;
+    for (int k = 0; k < n->nargs; k++)
+        if (!lower_invariant(n->args[k])) return false;
+    return true;
+}
+
+/* An operator node exactly as given (the symbolic builders would simplify,
+ * and the refractory arithmetic must stay operation for operation). */
+static Node *raw(Model *M, int kind, int op, Node *a, Node *b, int type)
+{
+    Node *n = arena_alloc(M->arena, sizeof *n);
+    n->kind = (uint16_t)kind;
+    n->op = (int16_t)op;
+    n->span.start = n->span.end = -1;
+    n->a = a;
+    n->b = b;
+    n->dim = type == TY_BOOL ? DIM_NONE
+             : op == '*'     ? dim_mul(a->dim, b->dim)
+             : op == '/'     ? dim_div(a->dim, b->dim)
+                             : a->dim;
+    n->type = (uint8_t)type;
+    n->checked = true;
+    return n;
+}
+
+/* Brian2's timestep(x, dt) as a double: int((x + 1e-3*dt) / dt). */
+static Node *timestep_of(Model *M, Node *x)
+{
+    Node *dt = sym_name(M, model_builtin(M, B_DT));
+    Node *eps = raw(M, N_BIN, '*', sym_num(M, 1e-3, DIM_NONE), dt, TY_FLOAT);
+    Node *q = raw(M, N_BIN, '/', raw(M, N_BIN, '+', x, eps, TY_FLOAT), dt, TY_FLOAT);
+    return sym_call1(M, FN_INT, q);
+}
+
+/* The refractoriness of a neuron group as IR (Brian2's
+ * _get_refractory_code):
+ *  - refractory: TIME   not_refractory = timestep(t - lastspike, dt) >=
+ *    timestep(TIME, dt); for a TIME that is the same for every neuron, as
+ *    t - lastspike >= timestep(TIME, dt)*dt - 1e-3*dt (no division per
+ *    neuron: t - lastspike is a whole number of steps, to rounding);
+ *  - refractory: COND   not_refractory = not_refractory or not COND;
+ * prepended to the state update; then the threshold 'and not_refractory'
+ * and, on a spike, not_refractory = False and lastspike = t. */
+static void lower_refractory(Model *M, Group *g)
+{
+    if (g->refractory_kind == REF_NONE) return;
+    Sym *nr = g->not_refractory, *ls = g->lastspike;
+    Node *t = sym_name(M, model_builtin(M, B_T));
+    Node *since = raw(M, N_BIN, '-', t, sym_name(M, ls), TY_FLOAT);
+    Node *e;
+    if (g->refractory_kind == REF_TIME && lower_invariant(g->refractory)) {
+        Node *dt = sym_name(M, model_builtin(M, B_DT));
+        Node *eps = raw(M, N_BIN, '*', sym_num(M, 1e-3, DIM_NONE), dt, TY_FLOAT);
+        Node *ref_t = raw(M, N_BIN, '-', raw(M, N_BIN, '*', timestep_of(M, g->refractory), dt, TY_FLOAT), eps,
+                          TY_FLOAT);
+        e = raw(M, N_CMP, OP_GE, since, ref_t, TY_BOOL);
+    } else if (g->refractory_kind == REF_TIME) {
+        e = raw(M, N_CMP, OP_GE, timestep_of(M, since), timestep_of(M, g->refractory), TY_BOOL);
+    } else {
+        e = raw(M, N_OR, 0, sym_name(M, nr), raw(M, N_NOT, 0, g->refractory, NULL, TY_BOOL), TY_BOOL);
+    }
+    Stmt *st = assign(M, nr, e);
+    st->span = g->refractory->span;
+    Block upd = { 0 };
+    block_push(M->arena, &upd, st);
+    for (int k = 0; k < g->update.n; k++) block_push(M->arena, &upd, g->update.v[k]);
+    g->update = upd;
+    if (!g->threshold) return;
+    g->spike_cond = raw(M, N_AND, 0, g->threshold, sym_name(M, nr), TY_BOOL);
+    g->on_spike.n = 2;
+    g->on_spike.v = arena_alloc(M->arena, sizeof *g->on_spike.v * 2);
+    Node *f = sym_num(M, 0, DIM_NONE);
+    f->type = TY_BOOL;
+    g->on_spike.v[0] = assign(M, nr, f);
+    g->on_spike.v[1] = assign(M, ls, sym_name(M, model_builtin(M, B_T)));
+}
+
 bool lower_model(Model *M, Diag *D)
 {
     bool ok = true;
     for (int k = 0; k < M->ngroups; k++) {
         Group *g = M->groups[k];
         if (g->nodes) ok &= integrate_group(M, g, D);
+        if (g->kind == G_NEURONS) lower_refractory(M, g);
         if (g->kind == G_SYNAPSES) ok &= lower_event_driven(M, g, D) && lower_summed(M, g, D);
     }
     return ok && !D->nerr;

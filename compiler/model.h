@@ -183,7 +183,10 @@ struct Group {
     Sym       **summed_target;  /*   ... and the variables they set (views) */
     int         nsummed;
     /* lowered blocks (IR) */
-    Block       update;         /* state update */
+    Block       update;         /* state update (refractoriness first) */
+    Node       *spike_cond;     /* threshold, 'and not_refractory' with a
+                                   refractory period (NULL: the threshold) */
+    StmtList    on_spike;       /* run for each index that spikes */
 };
 
 enum { MON_SPIKE, MON_STATE, MON_RATE };
