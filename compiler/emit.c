@@ -767,7 +767,7 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
             if (c->range[2]) expr(E, c->range[2]); else buf_puts(b, "1");
             buf_printf(b, ");\n        for (snn_i64 _k = _start; _stepk > 0 ? _k < _stop : _k > _stop; _k += _stepk) {\n"
                           "            const double %s = (double)_k;\n", c->k->name);
-            if (c->gen_p) skip_unless(E, "snn_rand_uniform(_a->seed, _a->stream, (snn_i64)_i, (snn_i32)_k, 1000001) < ",
+            if (c->gen_p) skip_unless(E, "snn_rand_uniform(_a->seed, _a->stream, (snn_i64)_i, (snn_i32)_k, SNN_SAMPLE_RAND_SITE) < ",
                                       c->gen_p);
             if (c->gen_if) skip_unless(E, "", c->gen_if);
         } else {
@@ -797,7 +797,7 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
                     "        for (snn_i32 _d = 0;; _d++) {\n");
         if (pconst >= 1) buf_puts(b, "            _jj++;\n");
         else {
-            buf_puts(b, "            const double _u = snn_rand_uniform(_a->seed, _a->stream, (snn_i64)_i, _d, 2000000);\n"
+            buf_puts(b, "            const double _u = snn_rand_uniform(_a->seed, _a->stream, (snn_i64)_i, _d, SNN_CONNECT_RAND_SITE);\n"
                         "            _jj += 1 + (snn_i64)floor(log1p(-_u) / ");
             put_double(b, log1p(-pconst));
             buf_puts(b, ");\n");
@@ -811,7 +811,7 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
         }
         if (c->p) {
             line_directive(E, c->p->span);
-            skip_unless(E, "snn_rand_uniform(_a->seed, _a->stream, (snn_i64)_i, _j, 1000000) < ", c->p);
+            skip_unless(E, "snn_rand_uniform(_a->seed, _a->stream, (snn_i64)_i, _j, SNN_CONNECT_P_RAND_SITE) < ", c->p);
         }
     }
     const char *tests = hole_end(E, saved);

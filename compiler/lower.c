@@ -154,11 +154,11 @@ static Node *raw(Model *M, int kind, int op, Node *a, Node *b, int type)
     return n;
 }
 
-/* Brian2's timestep(x, dt) as a double: int((x + 1e-3*dt) / dt). */
+/* Brian2's timestep(x, dt) as a double: int((x + SNN_TIMESTEP_EPS*dt) / dt). */
 static Node *timestep_of(Model *M, Node *x)
 {
     Node *dt = sym_name(M, model_builtin(M, B_DT));
-    Node *eps = raw(M, N_BIN, '*', sym_num(M, 1e-3, DIM_NONE), dt, TY_FLOAT);
+    Node *eps = raw(M, N_BIN, '*', sym_num(M, SNN_TIMESTEP_EPS, DIM_NONE), dt, TY_FLOAT);
     Node *q = raw(M, N_BIN, '/', raw(M, N_BIN, '+', x, eps, TY_FLOAT), dt, TY_FLOAT);
     return sym_call1(M, FN_INT, q);
 }
@@ -181,7 +181,7 @@ static void lower_refractory(Model *M, Group *g)
     Node *e;
     if (g->refractory_kind == REF_TIME && lower_invariant(g->refractory)) {
         Node *dt = sym_name(M, model_builtin(M, B_DT));
-        Node *eps = raw(M, N_BIN, '*', sym_num(M, 1e-3, DIM_NONE), dt, TY_FLOAT);
+        Node *eps = raw(M, N_BIN, '*', sym_num(M, SNN_TIMESTEP_EPS, DIM_NONE), dt, TY_FLOAT);
         Node *ref_t = raw(M, N_BIN, '-', raw(M, N_BIN, '*', timestep_of(M, g->refractory), dt, TY_FLOAT), eps,
                           TY_FLOAT);
         e = raw(M, N_CMP, OP_GE, since, ref_t, TY_BOOL);

@@ -114,7 +114,7 @@ typedef struct InitVal {
 } InitVal;
 
 /* One connect(...) of a Synapses object. */
-enum { CONN_LIST, CONN_ALL, CONN_JEXPR, CONN_PCONST };
+enum { CONN_LIST, CONN_ALL, CONN_JEXPR };
 typedef struct Connect {
     Span    span;
     int     kind;           /* CONN_* */
@@ -122,7 +122,7 @@ typedef struct Connect {
     int     n;
     Node   *cond;           /* condition on i, j (and _pre/_post variables) */
     Node   *p;              /* probability (expression), NULL = 1 */
-    double  pconst;         /* CONN_PCONST: constant p, no condition */
+    double  pconst;         /* a constant p without condition (checked in 0..1) */
     Node   *nsyn;           /* synapses per pair (n=), NULL = 1 */
     Node   *jexpr;          /* CONN_JEXPR: j as an expression of i (and k) */
     Sym    *k;              /* generator variable ('k for k in range(...)') */

@@ -219,7 +219,6 @@ void sema_synapse_connect(Sema *S, Group *g, Item *it)
             }
             if (c.cond) diag_error(S->D, cond->span, "give the condition inside the generator ('... if cond')");
         } else if (!c.cond && c.p && !c.nsyn && sema_const_value(c.p, &c.pconst)) {
-            c.kind = CONN_PCONST;
             if (c.pconst < 0 || c.pconst > 1)
                 diag_error(S->D, p->span, "p must be between 0 and 1, not %g", c.pconst);
         }

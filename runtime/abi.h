@@ -57,8 +57,12 @@ snn_i64 snn_timestep(double t, double dt);
 /* Brian2's timestep(t, dt) = int((t + SNN_TIMESTEP_EPS*dt)/dt): a time a
  * hair below a step boundary still counts as that step. */
 #define SNN_TIMESTEP_EPS 1e-3
-/* The random-number call site of the connect sampler (generated and native). */
+/* The random-number call sites of connect rules: the geometric sampler of a
+ * constant p (generated and native), and the draw of a p= expression. */
 #define SNN_CONNECT_RAND_SITE 2000000
+#define SNN_CONNECT_P_RAND_SITE 1000000
+/* ... and of a generator's sample(..., p=...). */
+#define SNN_SAMPLE_RAND_SITE 1000001
 /* lastspike of a neuron that has not spiked yet, in seconds. */
 #define SNN_LASTSPIKE_INIT (-1e4)
 

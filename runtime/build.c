@@ -27,28 +27,6 @@ static snn_i32 push_pair(void *ud, snn_i32 i, snn_i32 j)
     return !i32vec_push(&s->pre, i) || !i32vec_push(&s->post, j);
 }
 
-/* connect(p=P) with a constant P and no condition: for each source neuron,
- * jump from target to target with geometric gaps, as Brian2's "sample"
- * does, so the cost is proportional to the synapses made, not to N*N. */
-static int connect_pconst(Net *net, RtGroup *s, double p)
-{
-    if (p <= 0) return SNN_OK;
-    double lq = p < 1 ? log1p(-p) : 0;
-    for (int64_t i = 0; i < s->src->n; i++) {
-        int64_t j = -1;
-        for (snn_i32 draw = 0;; draw++) {
-            if (p >= 1) j++;
-            else {
-                double u = snn_rand_uniform(net->seed, s->stream, i, draw, 2000000);
-                j += 1 + (int64_t)floor(log1p(-u) / lq);
-            }
-            if (j >= s->tgt->n) break;
-            if (push_pair(s, (snn_i32)i, (snn_i32)j)) return SNN_ENOMEM;
-        }
-    }
-    return SNN_OK;
-}
-
 /* Record a build error about the object at span. */
 static int build_fail(BuildError *err, Span span, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int build_fail(BuildError *err, Span span, const char *fmt, ...)
@@ -62,7 +40,8 @@ static int build_fail(BuildError *err, Span span, const char *fmt, ...)
     return SNN_ESEMA;
 }
 
-/* Make the synapses of every connect(...) of g, in order. */
+/* Make the synapses of every connect(...) of g, in order (the generated
+ * connect functions, which also hold the one sampler of a constant p). */
 static int connect_all(Net *net, RtGroup *r, const Group *g, const BlockTable *B, Jit *jit, BuildError *err)
 {
     for (int c = 0; c < g->nconnects; c++) {
@@ -70,9 +49,6 @@ static int connect_all(Net *net, RtGroup *r, const Group *g, const BlockTable *B
         if (cn->kind == CONN_LIST) {
             for (int q = 0; q < cn->n; q++)
                 if (push_pair(r, cn->i[q], cn->j[q])) return SNN_ENOMEM;
-        } else if (cn->kind == CONN_PCONST) {
-            int rc = connect_pconst(net, r, cn->pconst);
-            if (rc) return rc;
         } else {
             const BlockFn *b = block_find(B, g, BK_CONNECT, cn->index);
             snn_block_fn fn = b ? (snn_block_fn)jit_symbol(jit, b->name) : NULL;
@@ -200,7 +176,7 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
         if (names && init) {
             for (int v = 0; v < g->nvars; v++) {
                 names[v] = (char *)g->vars[v]->name;
-                init[v] = g->vars[v]->role == VR_LASTSPIKE ? -1e4 : g->vars[v]->role == VR_NOTREF ? 1.0 : 0.0;
+                init[v] = g->vars[v]->role == VR_LASTSPIKE ? SNN_LASTSPIKE_INIT : g->vars[v]->role == VR_NOTREF ? 1.0 : 0.0;
             }
             r = net_add_group(net, g->name, g->kind == G_NEURONS ? RG_NEURONS : RG_SYNAPSES,
                               g->kind == G_NEURONS ? g->N : 0, g->nvars, names, init);

@@ -58,8 +58,8 @@ double snn_rand_binomial(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx
     return k;
 }
 
-/* Brian2's timestep(t, dt) = int64((t + 1e-3*dt)/dt). */
+/* Brian2's timestep(t, dt) = int64((t + SNN_TIMESTEP_EPS*dt)/dt). */
 snn_i64 snn_timestep(double t, double dt)
 {
-    return (snn_i64)((t + 1e-3 * dt) / dt);
+    return (snn_i64)((t + SNN_TIMESTEP_EPS * dt) / dt);
 }
