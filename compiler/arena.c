@@ -13,7 +13,8 @@ struct ArenaBlock {
     _Alignas(16) unsigned char data[];
 };
 
-/* Out-of-memory jump target, set by the public API around a compilation. */
+/* Out-of-memory jump target, set by compile_model (compile.c) around a
+ * compilation, under its lock. */
 jmp_buf *snn_arena_oom_jmp;
 
 void arena_init(Arena *a) { a->head = NULL; a->total = 0; }

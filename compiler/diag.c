@@ -40,6 +40,8 @@ void source_linecol(const Source *s, int off, int *line, int *col)
     *col = off - s->line_starts[lo] + 1;
 }
 
+const char *diag_severity_name(int severity) { return severity == DIAG_NOTE ? "note" : "error"; }
+
 void diag_init(Diag *D, Arena *A, Source *src)
 {
     memset(D, 0, sizeof *D);
@@ -97,15 +99,14 @@ void diag_vmsg(Diag *D, int severity, int code, Span span, const char *fmt, va_l
     m->code = code;
     m->span = span;
     m->msg = arena_vprintf(D->arena, fmt, ap);
-    static const char *const sev[] = { "error", "note", "warning" };
     Buf b;
     buf_init(&b, D->arena);
     if (D->src && span.start >= 0) {
         source_linecol(D->src, span.start, &m->line, &m->col);
-        buf_printf(&b, "%s:%d:%d: %s: %s\n", D->src->name, m->line, m->col, sev[severity], m->msg);
+        buf_printf(&b, "%s:%d:%d: %s: %s\n", D->src->name, m->line, m->col, diag_severity_name(severity), m->msg);
         render_excerpt(&b, D->src, span, m->line);
     } else {
-        buf_printf(&b, "%s: %s: %s\n", D->src ? D->src->name : "snnc", sev[severity], m->msg);
+        buf_printf(&b, "%s: %s: %s\n", D->src ? D->src->name : "snnc", diag_severity_name(severity), m->msg);
     }
     m->rendered = b.p;
 }

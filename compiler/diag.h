@@ -17,7 +17,9 @@ typedef struct Source {
     int         nlines;
 } Source;
 
-enum { DIAG_ERROR, DIAG_NOTE, DIAG_WARNING };
+enum { DIAG_ERROR, DIAG_NOTE };
+/* "error" or "note". */
+const char *diag_severity_name(int severity);
 
 /* What an error is about, set where it is raised; the public API's status
  * code is derived from it (never from the message text). */

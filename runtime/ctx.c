@@ -225,11 +225,10 @@ static int layout_chunk(const Compiled *C, int off)
  * line and column within the chunk, the line and a caret (as diag.c). */
 static void add_chunk_diag(snn_ctx *ctx, const Compiled *C, const DiagMsg *m)
 {
-    static const char *const sev[] = { "error", "note", "warning" };
     const Source *s = C->src;
     Str r = { 0 };
     if (m->span.start < 0) {
-        api_str_printf(&r, "%s: %s: %s\n", C->names[0], sev[m->severity], m->msg);
+        api_str_printf(&r, "%s: %s: %s\n", C->names[0], diag_severity_name(m->severity), m->msg);
         add_diag(ctx, C->names[0], 0, 0, m->msg, r.p ? r.p : "");
         free(r.p);
         return;
@@ -238,7 +237,7 @@ static void add_chunk_diag(snn_ctx *ctx, const Compiled *C, const DiagMsg *m)
     int line, col, line0, col0;
     source_linecol(s, m->span.start, &line, &col);
     source_linecol(s, (int)C->starts[k], &line0, &col0);
-    api_str_printf(&r, "%s:%d:%d: %s: %s\n", C->names[k], line - line0 + 1, col, sev[m->severity], m->msg);
+    api_str_printf(&r, "%s:%d:%d: %s: %s\n", C->names[k], line - line0 + 1, col, diag_severity_name(m->severity), m->msg);
     int ls = s->line_starts[line - 1], le = ls;
     while (le < s->len && s->text[le] != '\n' && s->text[le] != '\r') le++;
     api_str_printf(&r, "    %.*s\n    ", le - ls, s->text + ls);
