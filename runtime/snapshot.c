@@ -22,7 +22,12 @@
  * rate: u32 nvars {str}, u32 nrec, i32[nrec], u64 nsteps, i64[nsteps], u64
  * nvalues, f64[nvalues]}; u32 ninj
  * {str group, u64 n, i32[n], i64[n]}.  Strings are u32 length + bytes.
- * Numbers are in the machine's byte order. */
+ * Numbers are in the machine's byte order.
+ *
+ * An image is untrusted: its checksum finds accidents, but anyone can
+ * recompute it.  Restoring checks every value the runtime would use as an
+ * index, count, delay or position against the network, and with SNAP_EXACT
+ * does so in a first pass that changes nothing. */
 #include "snapshot.h"
 
 #include <stdarg.h>
@@ -633,7 +638,8 @@ static int find_monitor(Net *net, Str name)
 }
 
 /* Whether what a state or rate monitor recorded fits m: steps increasing,
- * before the snapshot's step (multiples of every), one row of values each. */
+ * before the snapshot's step (with SNAP_EXACT multiples of m's period), one
+ * row of values each. */
 static bool monitor_fits(Restore *R, In *in, RtMonitor *m, const void *steps, uint64_t nsteps, uint64_t nvals,
                          const char *cname)
 {
@@ -642,7 +648,7 @@ static bool monitor_fits(Restore *R, In *in, RtMonitor *m, const void *steps, ui
         return REFUSE(R, in, "the monitor '%s' has %llu values for %llu recorded steps", cname,
                       (unsigned long long)nvals, (unsigned long long)nsteps);
     int64_t at = bad_step(steps, nsteps, R->step, false);
-    for (uint64_t k = 0; at < 0 && m->every > 1 && k < nsteps; k++)
+    for (uint64_t k = 0; at < 0 && R->mode == SNAP_EXACT && m->every > 1 && k < nsteps; k++)
         if (i64_at(steps, k) % m->every) at = (int64_t)k;
     if (at >= 0)
         return REFUSE(R, in, "the monitor '%s' recorded step %lld out of order (the snapshot is at step %lld)", cname,
@@ -734,7 +740,7 @@ static void restore_injections(Restore *R, In *in, Injections *inj, bool *seen)
             int32_t i = i32_at(idx, q);
             int64_t s = i64_at(step, q);
             bool sorted = !q || s > i64_at(step, q - 1) || (s == i64_at(step, q - 1) && i >= i32_at(idx, q - 1));
-            if (i < 0 || i >= grp->n || s < R->step || s > INT64_MAX / 2 || !sorted)
+            if (i < 0 || i >= grp->n || s < R->step || !sorted)
                 invalid(R, in, "the added spike %llu of '%s' (neuron %d, step %lld) is out of range or order (%s has "
                         "%lld neurons; the snapshot is at step %lld)", (unsigned long long)q, name, i, (long long)s,
                         name, (long long)grp->n, (long long)R->step);
