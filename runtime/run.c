@@ -3,7 +3,8 @@
  * compiling the generated code, building the network from the model
  * (runtime/build.c), carrying the state over on a rebuild, starting the
  * optimising tier and reporting what became of it, running, and the
- * callbacks run in schedule slots. */
+ * callbacks run in schedule slots; after a run, values that are not finite
+ * are reported (or checked every step, snn_set_check_finite). */
 #include "api_int.h"
 
 #include <math.h>
@@ -212,8 +213,8 @@ int snn_run_steps(snn_ctx *ctx, int64_t nsteps)
     if (nsteps < 0) return api_set_error(ctx, SNN_EMISUSE, "snn_run: the number of steps must be >= 0");
     int rc = api_ensure_built(ctx);
     if (rc) return rc;
-    double t0 = api_now();
     arm_finite_check(ctx);
+    double t0 = api_now();
     ctx->running = true;
     ctx->net->fail[0] = 0;
     rc = net_run(ctx->net, nsteps);
@@ -302,7 +303,6 @@ int snn_clear_callbacks(snn_ctx *ctx)
     ctx->ncbs = 0;
     return SNN_OK;
 }
-
 
 /* {====================================================================
  * Values that are not finite
