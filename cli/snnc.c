@@ -12,7 +12,7 @@
 
 static const char usage[] =
     "usage: snnc run FILE [-o DIR] [--set NAME=VALUE]... [--seed N] [--native=MODE] [--save-state]\n"
-    "                [--plot] [-v] [--timing]\n"
+    "                [--check-finite] [--plot] [-v] [--timing]\n"
     "       snnc check FILE [--set NAME=VALUE]...\n"
     "       snnc emit FILE [--set NAME=VALUE]...\n"
     "       snnc plot DIR\n"
@@ -35,6 +35,8 @@ static const char usage[] =
     "                     results, faster loop): background (default: switch to it\n"
     "                     when ready), wait (before the first step), or off\n"
     "  --save-state       also write every group's final values to DIR/<name>.state.csv\n"
+    "  --check-finite     check every step for NaN or infinite values and stop with an\n"
+    "                     error at the first (default: a warning after the run)\n"
     "  --timing           print where the time went (parse, emit, JIT, simulation)\n";
 
 static double now(void)
@@ -95,7 +97,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") && strcmp(cmd, "check") && strcmp(cmd, "emit") && strcmp(cmd, "plot"))
         return fail_usage("unknown command", cmd);
     const char *file = NULL, *outdir = "out";
-    int verbose = 0, timing = 0, plot = 0, save_state = 0, native = SNN_NATIVE_BACKGROUND;
+    int verbose = 0, timing = 0, plot = 0, save_state = 0, check_finite = 0, native = SNN_NATIVE_BACKGROUND;
     unsigned long long seed = 0;
     const char **sets = calloc((size_t)argc, sizeof *sets);
     int nsets = 0;
@@ -124,6 +126,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) verbose = 1;
         else if (!strcmp(a, "--timing")) timing = 1;
         else if (!strcmp(a, "--save-state")) save_state = 1;
+        else if (!strcmp(a, "--check-finite")) check_finite = 1;
         else if (!strcmp(a, "--native") || !strcmp(a, "--native=background")) native = SNN_NATIVE_BACKGROUND;
         else if (!strcmp(a, "--native=wait")) native = SNN_NATIVE_WAIT;
         else if (!strcmp(a, "--native=off") || !strcmp(a, "--no-native")) native = SNN_NATIVE_OFF;
@@ -162,6 +165,7 @@ int main(int argc, char **argv)
     free(sets);
     if (!rc) rc = snn_set_seed(ctx, seed);
     if (!rc) rc = snn_set_native(ctx, native);
+    if (!rc) rc = snn_set_check_finite(ctx, check_finite);
     if (!rc) rc = snn_load_file(ctx, file);
     if (!rc && verbose) fputs(snn_methods(ctx), stderr);
     if (!rc && !strcmp(cmd, "emit")) {

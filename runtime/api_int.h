@@ -83,6 +83,7 @@ struct snn_ctx {
     Injections   inj;            /* spikes added with snn_add_spikes */
     bool         inj_op;         /* the injection operation is registered */
     bool         running;
+    bool         check_finite;   /* snn_set_check_finite: stop at the first NaN or infinity */
     int          cur_slot;       /* slot of the running callback */
     char        *errmsg;
     DiagCopy    *diags;

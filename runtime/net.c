@@ -6,6 +6,7 @@
  * a slot run in name order, as Brian2 sorts them. */
 #include "net.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -275,6 +276,31 @@ RtMonitor *net_find_monitor(Net *net, const char *name)
     for (int k = 0; k < net->nmonitors; k++)
         if (!strcmp(net->monitors[k]->name, name)) return net->monitors[k];
     return NULL;
+}
+
+bool net_all_finite(const Net *net)
+{
+    /* 0 * x is 0 for a finite x and NaN for NaN or an infinity, so the sum
+     * stays 0 exactly when all are finite (and cannot overflow) */
+    double acc = 0.0;
+    for (int k = 0; k < net->ngroups; k++) {
+        const RtGroup *g = net->groups[k];
+        for (int v = 0; v < g->nvars; v++)
+            for (int64_t i = 0; i < g->n; i++) acc += 0.0 * g->arr[v][i];
+    }
+    return acc == 0.0;
+}
+
+int64_t net_count_nonfinite(const RtGroup *g, int v, int64_t *first)
+{
+    int64_t count = 0;
+    *first = -1;
+    for (int64_t i = 0; i < g->n; i++)
+        if (!isfinite(g->arr[v][i])) {
+            if (!count) *first = i;
+            count++;
+        }
+    return count;
 }
 
 /* The argument block for one call on group g. */

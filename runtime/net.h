@@ -169,5 +169,11 @@ RtGroup *net_find_group(Net *net, const char *name);
 /* Add an operation; false on out of memory or a bad slot/period. */
 bool     net_add_op(Net *net, int slot, int64_t every, net_op_fn fn, void *ud);
 RtMonitor *net_find_monitor(Net *net, const char *name);
+/* Whether every variable of every group is finite (no NaN, no infinity):
+ * one pass over the state without branches. */
+bool     net_all_finite(const Net *net);
+/* How many elements of variable v of g are NaN or infinite; *first gets
+ * the lowest such index (-1 if none). */
+int64_t  net_count_nonfinite(const RtGroup *g, int v, int64_t *first);
 
 #endif

@@ -3,9 +3,11 @@
  * compiling the generated code, building the network from the model
  * (runtime/build.c), carrying the state over on a rebuild, starting the
  * optimising tier and reporting what became of it, running, and the
- * callbacks run in schedule slots. */
+ * callbacks run in schedule slots; after a run, values that are not finite
+ * are reported (or checked every step, snn_set_check_finite). */
 #include "api_int.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,9 @@
 
 #include "build.h"
 #include "snapshot.h"
+
+static void arm_finite_check(snn_ctx *ctx);
+static int report_nonfinite(snn_ctx *ctx, int rc);
 
 /* {====================================================================
  * Building the network
@@ -208,6 +213,7 @@ int snn_run_steps(snn_ctx *ctx, int64_t nsteps)
     if (nsteps < 0) return api_set_error(ctx, SNN_EMISUSE, "snn_run: the number of steps must be >= 0");
     int rc = api_ensure_built(ctx);
     if (rc) return rc;
+    arm_finite_check(ctx);
     double t0 = api_now();
     ctx->running = true;
     ctx->net->fail[0] = 0;
@@ -217,7 +223,7 @@ int snn_run_steps(snn_ctx *ctx, int64_t nsteps)
     if (rc || ctx->net->fail[0])
         return api_set_error(ctx, SNN_ENOMEM, "out of memory during the run (%s)",
                              ctx->net->fail[0] ? ctx->net->fail : "the schedule");
-    return SNN_OK;
+    return report_nonfinite(ctx, SNN_OK);
 }
 
 int snn_run(snn_ctx *ctx, double duration)
@@ -298,3 +304,108 @@ int snn_clear_callbacks(snn_ctx *ctx)
     return SNN_OK;
 }
 
+/* {====================================================================
+ * Values that are not finite
+ * ===================================================================== */
+
+/* The operation of snn_set_check_finite: at the end of every step, stop
+ * the run if some value is NaN or infinite. */
+static int finite_op(void *ud, Net *net)
+{
+    (void)ud;
+    return !net_all_finite(net);
+}
+
+/* Register finite_op in the network if the check is on, remove it if off
+ * (a rebuilt network starts without it).  Without the check a step costs
+ * nothing more. */
+static void arm_finite_check(snn_ctx *ctx)
+{
+    Net *net = ctx->net;
+    int at = -1;
+    for (int k = 0; k < net->nops; k++)
+        if (net->ops[k].fn == finite_op) at = k;
+    if (ctx->check_finite && at < 0) {
+        if (!net_add_op(net, SLOT_END, 1, finite_op, NULL))
+            api_note(ctx, "warning: out of memory: values are checked at the end of the run only");
+    } else if (!ctx->check_finite && at >= 0) {
+        memmove(net->ops + at, net->ops + at + 1, sizeof *net->ops * (size_t)(net->nops - at - 1));
+        net->nops--;
+    }
+}
+
+int snn_set_check_finite(snn_ctx *ctx, int on)
+{
+    if (!ctx) return SNN_EMISUSE;
+    api_clear_error(ctx);
+    if (api_not_running(ctx, "snn_set_check_finite")) return SNN_EMISUSE;
+    ctx->check_finite = on != 0;
+    return SNN_OK;
+}
+
+static const char *nonfinite_name(double x) { return isnan(x) ? "nan" : x > 0 ? "inf" : "-inf"; }
+
+/* The first record of variable v of g that is not finite, in the state
+ * monitors of g: its step, index, value and monitor; false if none. */
+static bool first_recorded(const Net *net, const RtGroup *g, int v, int64_t *step, int64_t *idx, double *val,
+                           const RtMonitor **mon)
+{
+    bool found = false;
+    for (int k = 0; k < net->nmonitors; k++) {
+        const RtMonitor *m = net->monitors[k];
+        int mv = -1;
+        for (int q = 0; m->kind == RM_STATE && m->group == g && q < m->nvars; q++)
+            if (m->vars[q] == v) mv = q;
+        if (mv < 0) continue;
+        for (size_t s = 0; s < m->rec_steps.n && (!found || m->rec_steps.v[s] < *step); s++)
+            for (int r = 0; r < m->nrec; r++) {
+                double x = m->data.v[(s * (size_t)m->nrec + (size_t)r) * (size_t)m->nvars + (size_t)mv];
+                if (isfinite(x)) continue;
+                *step = m->rec_steps.v[s];
+                *idx = m->rec[r];
+                *val = x;
+                *mon = m;
+                found = true;
+                break;
+            }
+    }
+    return found;
+}
+
+/* After a run: name every variable holding NaN or infinity -- group,
+ * variable, element, and when it was first recorded (else: by the end of
+ * the run) -- as a warning, or, when the check of every step stopped the
+ * run, as an error (SNN_ENOTFINITE).  Returns rc if all is finite. */
+static int report_nonfinite(snn_ctx *ctx, int rc)
+{
+    Net *net = ctx->net;
+    if (rc || net_all_finite(net)) return rc;
+    double now = (double)net->step * net->dt * 1e3;
+    for (int k = 0; k < net->ngroups; k++) {
+        const RtGroup *g = net->groups[k];
+        const char *what = g->kind == RG_NEURONS ? "neuron" : "synapse";
+        for (int v = 0; v < g->nvars; v++) {
+            int64_t first, count = net_count_nonfinite(g, v, &first);
+            if (!count) continue;
+            double x = g->arr[v][first];
+            char tail[64];
+            snprintf(tail, sizeof tail, "%lld of %lld %ss", (long long)count, (long long)g->n, what);
+            if (ctx->check_finite) {
+                rc = api_set_error(ctx, SNN_ENOTFINITE, "error: %s.%s is not finite (%s) for %s %lld at t = %g ms, "
+                                   "where the run stopped (values checked every step); %s", g->name, g->varnames[v],
+                                   nonfinite_name(x), what, (long long)first, now, tail);
+                continue;
+            }
+            int64_t step = 0, idx = 0;
+            const RtMonitor *m = NULL;
+            if (first_recorded(net, g, v, &step, &idx, &x, &m))
+                api_note(ctx, "warning: %s.%s is not finite (%s) for %s %lld from t = %g ms (recorded by %s); %s",
+                         g->name, g->varnames[v], nonfinite_name(x), what, (long long)idx,
+                         (double)step * net->dt * 1e3, m->name, tail);
+            else
+                api_note(ctx, "warning: %s.%s is not finite (%s) for %s %lld by t = %g ms (the end of the run); %s",
+                         g->name, g->varnames[v], nonfinite_name(x), what, (long long)first, now, tail);
+        }
+    }
+    return rc;
+}

@@ -22,9 +22,15 @@
  * rate: u32 nvars {str}, u32 nrec, i32[nrec], u64 nsteps, i64[nsteps], u64
  * nvalues, f64[nvalues]}; u32 ninj
  * {str group, u64 n, i32[n], i64[n]}.  Strings are u32 length + bytes.
- * Numbers are in the machine's byte order. */
+ * Numbers are in the machine's byte order.
+ *
+ * An image is untrusted: its checksum finds accidents, but anyone can
+ * recompute it.  Restoring checks every value the runtime would use as an
+ * index, count, delay or position against the network, and with SNAP_EXACT
+ * does so in a first pass that changes nothing. */
 #include "snapshot.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +40,7 @@
 #define MAGIC "SNNSNAP1"
 #define BOM 0x01020304u
 #define VERSION 1u
-#define HEADER (8 + 4 + 4 + 8)
+#define HEADER SNAPSHOT_HEADER
 
 /* {====================================================================
  * Writing
@@ -283,20 +289,48 @@ static const void *get_array(In *in, uint64_t n, size_t sz)
     return take(in, (size_t)n * sz);
 }
 
+/* The most steps a snapshot may hold: beyond 2^53, t = step * dt no longer
+ * tells whole steps apart. */
+#define MAX_STEP ((int64_t)1 << 53)
+
 typedef struct Restore {
-    Net  *net;
-    int   mode;
-    bool  apply;          /* false: only check (first pass of SNAP_EXACT) */
-    char *err;
-    size_t errlen;
-    bool  mismatch, oom;
+    Net    *net;
+    int     mode;
+    bool    apply;        /* false: only check (first pass of SNAP_EXACT) */
+    char   *err;
+    size_t  errlen;
+    bool    mismatch, oom;
+    bool    invalid;      /* a value does not fit the network (err says which) */
+    int64_t step;         /* the snapshot's step */
 } Restore;
 
 static void mismatch(Restore *R, const char *fmt, const char *name)
 {
-    if (!R->mismatch) snprintf(R->err, R->errlen, fmt, name);
+    if (!R->mismatch && !R->invalid) snprintf(R->err, R->errlen, fmt, name);
     R->mismatch = true;
 }
+
+/* A value of the image that a network cannot hold (an index out of range, a
+ * negative delay, ...): the image is refused whole; the first such value
+ * names the message.  Returns false. */
+static bool invalid(Restore *R, In *in, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static bool invalid(Restore *R, In *in, const char *fmt, ...)
+{
+    if (!R->invalid && !R->mismatch) {
+        int n = snprintf(R->err, R->errlen, "invalid snapshot: ");
+        va_list ap;
+        va_start(ap, fmt);
+        if (n >= 0 && (size_t)n < R->errlen) vsnprintf(R->err + n, R->errlen - (size_t)n, fmt, ap);
+        va_end(ap);
+    }
+    R->invalid = true;
+    in->bad = true;
+    return false;
+}
+
+/* With SNAP_EXACT a value that does not fit refuses the image; by name it
+ * only means that this part is not carried over.  Returns false. */
+#define REFUSE(R, in, ...) ((R)->mode == SNAP_EXACT ? invalid((R), (in), __VA_ARGS__) : false)
 
 static bool set_bytes(void **v, size_t *cap, const void *src, size_t n, size_t sz)
 {
@@ -337,11 +371,58 @@ static bool set_f64vec(F64Vec *a, const void *src, size_t n)
     return true;
 }
 
-static RtGroup *find_group(Net *net, Str name)
+/* Element k of an unaligned array in the image. */
+static int32_t i32_at(const void *a, uint64_t k)
+{
+    int32_t x;
+    memcpy(&x, (const unsigned char *)a + k * sizeof x, sizeof x);
+    return x;
+}
+
+static int64_t i64_at(const void *a, uint64_t k)
+{
+    int64_t x;
+    memcpy(&x, (const unsigned char *)a + k * sizeof x, sizeof x);
+    return x;
+}
+
+/* The first of the n ids in a that is not in [0, limit), or -1 if all are
+ * (with increasing set: also the first that does not exceed the one before). */
+static int64_t bad_id(const void *a, uint64_t n, int64_t limit, bool increasing)
+{
+    int64_t last = -1;
+    for (uint64_t k = 0; k < n; k++) {
+        int32_t x = i32_at(a, k);
+        if (x < 0 || x >= limit || (increasing && x <= last)) return (int64_t)k;
+        last = x;
+    }
+    return -1;
+}
+
+/* The first of the n steps in a that is outside [0, before) or smaller than
+ * the one before it (equal ones allowed with ties), or -1. */
+static int64_t bad_step(const void *a, uint64_t n, int64_t before, bool ties)
+{
+    int64_t last = -1;
+    for (uint64_t k = 0; k < n; k++) {
+        int64_t s = i64_at(a, k);
+        if (s < 0 || s >= before || s < last || (!ties && s == last)) return (int64_t)k;
+        last = s;
+    }
+    return -1;
+}
+
+/* An object name of the image for messages (at most 200 bytes). */
+static void name_of(Str name, char *out, size_t len)
+{
+    snprintf(out, len, "%.*s", (int)(name.n < 200 ? name.n : 200), name.z ? name.z : "");
+}
+
+static int find_group(Net *net, Str name)
 {
     for (int k = 0; k < net->ngroups; k++)
-        if (str_eq(name, net->groups[k]->name)) return net->groups[k];
-    return NULL;
+        if (str_eq(name, net->groups[k]->name)) return k;
+    return -1;
 }
 
 static int find_var(RtGroup *g, Str name)
@@ -351,7 +432,155 @@ static int find_var(RtGroup *g, Str name)
     return -1;
 }
 
-static void restore_group(Restore *R, In *in)
+/* The spikes of the current step and the spike generator's position of a
+ * neuron group g (NULL: not in the network).  Spikes are increasing neuron
+ * indices, as thresholds give them; the generator's period starts at a
+ * multiple of its period, not after the snapshot's step. */
+static void restore_neuron_state(Restore *R, In *in, RtGroup *g, const char *cname)
+{
+    uint32_t ns = get_u32(in);
+    const void *sp = get_array(in, ns, sizeof(int32_t));
+    uint64_t ngen = get_u64(in);
+    int64_t gen_pos = get_i64(in), gen_offset = get_i64(in);
+    if (in->bad || !g) return;
+    int64_t at = bad_id(sp, ns, g->n, true);
+    if (ns > (uint64_t)g->n || at >= 0) {
+        if (at >= 0)
+            REFUSE(R, in, "the spikes of '%s' hold neuron %d (%s has %lld neurons, in increasing order)", cname,
+                   i32_at(sp, (uint64_t)at), cname, (long long)g->n);
+        else REFUSE(R, in, "'%s' has %u spikes in one step, more than its %lld neurons", cname, ns, (long long)g->n);
+        return;
+    }
+    if (ngen != (uint64_t)g->ngen) {
+        if (R->mode == SNAP_EXACT) mismatch(R, "the spike generator '%s' differs from the snapshot's", cname);
+        ngen = UINT64_MAX;                     /* the generator's position is not restored */
+    } else if (gen_pos < 0 || (uint64_t)gen_pos > ngen) {
+        REFUSE(R, in, "the spike generator '%s' is at position %lld of %llu", cname, (long long)gen_pos,
+               (unsigned long long)ngen);
+        return;
+    } else if (gen_offset < 0 || gen_offset > R->step ||
+               (g->gen_period > 0 ? gen_offset % g->gen_period != 0 : gen_offset != 0)) {
+        REFUSE(R, in, "the period of the spike generator '%s' starts at step %lld", cname, (long long)gen_offset);
+        return;
+    }
+    if (!R->apply || in->bad) return;
+    if (ns) memcpy(g->spikes, sp, sizeof(int32_t) * ns);
+    g->nspikes = (int32_t)ns;
+    if (ngen != UINT64_MAX) {
+        g->gen_pos = (size_t)gen_pos;
+        g->gen_offset = gen_offset;
+    }
+}
+
+/* Read one ring of nq spike lists; restore it into ring (NULL: only read)
+ * if every list fits: ids in [0, limit), at most limit of them, increasing
+ * if they are neuron ids (each list is the spikes of one step).  what names
+ * the ring, owner the object the ids are of. */
+static void restore_ring(Restore *R, In *in, I32Vec *ring, uint32_t nq, int64_t limit, bool neurons,
+                         const char *what, const char *owner)
+{
+    size_t start = in->pos;
+    const char *unit = neurons ? "neuron" : "synapse";
+    for (uint32_t q = 0; q < nq && ring; q++) {
+        uint64_t len = get_u64(in);
+        const void *v = get_array(in, len, sizeof(int32_t));
+        if (in->bad) return;
+        int64_t at = bad_id(v, len, limit, neurons);
+        if (at >= 0)
+            REFUSE(R, in, "the spike queue of %s holds %s %d ('%s' has %lld %ss%s)", what, unit,
+                   i32_at(v, (uint64_t)at), owner, (long long)limit, unit, neurons ? ", each once per step" : "");
+        else if (len > (uint64_t)limit)
+            REFUSE(R, in, "the spike queue of %s holds %llu %ss in one step ('%s' has %lld)", what,
+                   (unsigned long long)len, unit, owner, (long long)limit);
+        if (at >= 0 || len > (uint64_t)limit) ring = NULL;     /* by name: read on, restore nothing */
+    }
+    in->pos = start;
+    for (uint32_t q = 0; q < nq; q++) {
+        uint64_t len = get_u64(in);
+        const void *v = get_array(in, len, sizeof(int32_t));
+        if (in->bad) return;
+        if (ring && R->apply && !set_i32vec(&ring[q], v, (size_t)len)) R->oom = true;
+    }
+}
+
+/* The named pathways of synapses g (NULL: not restored). */
+static void restore_paths(Restore *R, In *in, RtGroup *g, const char *cname)
+{
+    uint32_t npaths = get_u32(in);
+    if (g && npaths != (uint32_t)g->npaths && R->mode == SNAP_EXACT)
+        mismatch(R, "the pathways of '%s' differ from the snapshot's", cname);
+    for (uint32_t p = 0; p < npaths && !in->bad; p++) {
+        Str pname = get_str(in);
+        int32_t pdelay = get_i32(in), ppos = get_i32(in);
+        uint32_t pq = get_u32(in);
+        if (in->bad) return;
+        struct RtPath *path = NULL;
+        for (int q = 0; g && q < g->npaths; q++)
+            if (str_eq(pname, g->paths[q].name)) path = &g->paths[q];
+        bool fits = path && path->queue && pdelay == path->delay_steps && pq == (uint32_t)pdelay + 1;
+        if (g && !fits && R->mode == SNAP_EXACT) mismatch(R, "the pathways of '%s' differ from the snapshot's", cname);
+        char what[512];
+        snprintf(what, sizeof what, "'%s' (pathway '%.*s')", cname, (int)(pname.n < 200 ? pname.n : 200),
+                 pname.z ? pname.z : "");
+        if (fits && (ppos < 0 || ppos >= (int32_t)pq)) {
+            REFUSE(R, in, "the spike queue of %s is at position %d of %u", what, ppos, pq);
+            fits = false;
+        }
+        RtGroup *trig = fits ? (path->post ? g->tgt : g->src) : NULL;
+        restore_ring(R, in, trig ? path->queue : NULL, pq, trig ? trig->n : 0, true, what, trig ? trig->name : "");
+        if (fits && R->apply && !in->bad) path->queue_pos = ppos;
+    }
+}
+
+/* Connectivity (checked), delays and spike queues of synapses g (NULL: not
+ * in the network).  Returns whether the connectivity is g's. */
+static bool restore_synapse_state(Restore *R, In *in, RtGroup *g, const char *cname)
+{
+    uint64_t nsyn = get_u64(in);
+    const void *pre = get_array(in, nsyn, sizeof(int32_t));
+    const void *post = get_array(in, nsyn, sizeof(int32_t));
+    int32_t delay = get_i32(in);
+    uint32_t has_sd = get_u32(in);
+    const void *sd = has_sd ? get_array(in, nsyn, sizeof(int32_t)) : NULL;
+    int32_t qpos = get_i32(in);
+    uint32_t nq = get_u32(in);
+    if (in->bad) return false;
+    bool same_conn = g && g->pre.n == nsyn && (!nsyn || (!memcmp(g->pre.v, pre, nsyn * sizeof(int32_t)) &&
+                                                         !memcmp(g->post.v, post, nsyn * sizeof(int32_t))));
+    if (g && !same_conn && R->mode == SNAP_EXACT) mismatch(R, "the synapses of '%s' differ from the snapshot's", cname);
+    bool same_queue = same_conn && g->queue && delay == g->delay_steps && nq == (uint32_t)g->delay_steps + 1 &&
+                      !has_sd == !g->syn_delay;
+    if (same_conn && !same_queue && R->mode == SNAP_EXACT) mismatch(R, "the delay of '%s' differs from the snapshot's", cname);
+    if (same_queue && (qpos < 0 || qpos >= (int32_t)nq)) {
+        REFUSE(R, in, "the spike queue of '%s' is at position %d of %u", cname, qpos, nq);
+        same_queue = false;
+    }
+    for (uint64_t k = 0; same_queue && has_sd && k < nsyn; k++) {
+        int32_t d = i32_at(sd, k);
+        if (d < 0 || d > g->delay_steps) {
+            REFUSE(R, in, "synapse %llu of '%s' has a delay of %d steps (0 to %d)", (unsigned long long)k, cname, d,
+                   g->delay_steps);
+            same_queue = false;
+        }
+    }
+    /* with per-synapse delays the ring holds synapse ids, else neuron ids */
+    bool by_syn = same_queue && g->syn_delay;
+    int64_t limit = !same_queue ? 0 : by_syn ? (int64_t)nsyn : g->src->n;
+    char what[260];
+    snprintf(what, sizeof what, "'%s'", cname);
+    restore_ring(R, in, same_queue ? g->queue : NULL, nq, limit, !by_syn, what,
+                 !same_queue || by_syn ? cname : g->src->name);
+    if (same_queue && R->apply && !in->bad) {
+        if (has_sd && nsyn) memcpy(g->syn_delay, sd, nsyn * sizeof(int32_t));
+        g->queue_pos = qpos;
+    }
+    if (!in->bad) restore_paths(R, in, same_conn ? g : NULL, cname);
+    return same_conn;
+}
+
+/* One group of the image: its variables, then the state of its kind.  With
+ * SNAP_EXACT, seen[k] marks group k of the network as restored. */
+static void restore_group(Restore *R, In *in, bool *seen)
 {
     Str name = get_str(in);
     uint32_t kind = get_u32(in);
@@ -361,87 +590,28 @@ static void restore_group(Restore *R, In *in)
         in->bad = true;
         return;
     }
-    RtGroup *g = find_group(R->net, name);
+    int at = find_group(R->net, name);
+    RtGroup *g = at >= 0 ? R->net->groups[at] : NULL;
     char cname[256];
-    snprintf(cname, sizeof cname, "%.*s", (int)(name.n < 200 ? name.n : 200), name.z ? name.z : "");
+    name_of(name, cname, sizeof cname);
     bool ok = g && g->kind == (int)kind && g->n == n;
     if (!ok && R->mode == SNAP_EXACT) mismatch(R, "the network has no object '%s' of the snapshot's kind and size", cname);
-    if (ok && R->mode == SNAP_EXACT && (int)nvars != g->nvars)
-        mismatch(R, "'%s' has other variables than in the snapshot", cname);
+    if (ok && R->mode == SNAP_EXACT) {
+        if ((int)nvars != g->nvars) mismatch(R, "'%s' has other variables than in the snapshot", cname);
+        if (seen[at]) invalid(R, in, "'%s' is in the snapshot twice", cname);
+        seen[at] = true;
+    }
     /* synapse vars are only restored if the connectivity is the same */
     size_t vars_at = in->pos;
-    for (uint32_t v = 0; v < nvars; v++) {
+    for (uint32_t v = 0; v < nvars && !in->bad; v++) {
         get_str(in);
         get_array(in, (uint64_t)n, sizeof(double));
     }
     if (in->bad) return;
     bool same_conn = true;
-    if (kind == RG_NEURONS) {
-        uint32_t ns = get_u32(in);
-        const void *sp = get_array(in, ns, sizeof(int32_t));
-        if (in->bad) return;
-        uint64_t ngen = get_u64(in);
-        int64_t gen_pos = get_i64(in), gen_offset = get_i64(in);
-        if (in->bad) return;
-        if (ok && ns > (uint64_t)n) in->bad = true;
-        if (ok && ngen != (uint64_t)g->ngen && R->mode == SNAP_EXACT)
-            mismatch(R, "the spike generator '%s' differs from the snapshot's", cname);
-        if (ok && R->apply && !in->bad) {
-            memcpy(g->spikes, sp, sizeof(int32_t) * ns);
-            g->nspikes = (int32_t)ns;
-            if (ngen == (uint64_t)g->ngen && gen_pos >= 0 && (uint64_t)gen_pos <= ngen) {
-                g->gen_pos = (size_t)gen_pos;
-                g->gen_offset = gen_offset;
-            }
-        }
-    } else {
-        uint64_t nsyn = get_u64(in);
-        const void *pre = get_array(in, nsyn, sizeof(int32_t));
-        const void *post = get_array(in, nsyn, sizeof(int32_t));
-        int32_t delay = get_i32(in);
-        uint32_t has_sd = get_u32(in);
-        const void *sd = has_sd ? get_array(in, nsyn, sizeof(int32_t)) : NULL;
-        int32_t qpos = get_i32(in);
-        uint32_t nq = get_u32(in);
-        if (in->bad) return;
-        same_conn = ok && g->pre.n == nsyn && (!nsyn || (!memcmp(g->pre.v, pre, nsyn * sizeof(int32_t)) &&
-                                                          !memcmp(g->post.v, post, nsyn * sizeof(int32_t))));
-        if (ok && !same_conn && R->mode == SNAP_EXACT) mismatch(R, "the synapses of '%s' differ from the snapshot's", cname);
-        bool same_queue = same_conn && g->queue && delay == g->delay_steps && nq == (uint32_t)g->delay_steps + 1 &&
-                          qpos >= 0 && qpos < (int32_t)nq && !has_sd == !g->syn_delay;
-        if (same_queue && R->apply && has_sd && nsyn) memcpy(g->syn_delay, sd, nsyn * sizeof(int32_t));
-        if (same_conn && !same_queue && R->mode == SNAP_EXACT) mismatch(R, "the delay of '%s' differs from the snapshot's", cname);
-        for (uint32_t q = 0; q < nq; q++) {
-            uint64_t len = get_u64(in);
-            const void *v = get_array(in, len, sizeof(int32_t));
-            if (in->bad) return;
-            if (same_queue && R->apply && !set_i32vec(&g->queue[q], v, (size_t)len)) R->oom = true;
-        }
-        if (same_queue && R->apply) g->queue_pos = qpos;
-        uint32_t npaths = get_u32(in);
-        if (ok && same_conn && npaths != (uint32_t)g->npaths && R->mode == SNAP_EXACT)
-            mismatch(R, "the pathways of '%s' differ from the snapshot's", cname);
-        for (uint32_t p = 0; p < npaths && !in->bad; p++) {
-            Str pname = get_str(in);
-            int32_t pdelay = get_i32(in), ppos = get_i32(in);
-            uint32_t pq = get_u32(in);
-            struct RtPath *path = NULL;
-            for (int q = 0; same_conn && q < g->npaths; q++)
-                if (str_eq(pname, g->paths[q].name)) path = &g->paths[q];
-            bool fits = path && path->queue && pdelay == path->delay_steps && pq == (uint32_t)pdelay + 1 &&
-                        ppos >= 0 && ppos < (int32_t)pq;
-            if (same_conn && !fits && R->mode == SNAP_EXACT)
-                mismatch(R, "the pathways of '%s' differ from the snapshot's", cname);
-            for (uint32_t q = 0; q < pq; q++) {
-                uint64_t len = get_u64(in);
-                const void *v = get_array(in, len, sizeof(int32_t));
-                if (in->bad) return;
-                if (fits && R->apply && !set_i32vec(&path->queue[q], v, (size_t)len)) R->oom = true;
-            }
-            if (fits && R->apply) path->queue_pos = ppos;
-        }
-        if (in->bad) return;
-    }
+    if (kind == RG_NEURONS) restore_neuron_state(R, in, ok ? g : NULL, cname);
+    else same_conn = restore_synapse_state(R, in, ok ? g : NULL, cname);
+    if (in->bad) return;
     /* now the variables */
     size_t end = in->pos;
     in->pos = vars_at;
@@ -449,45 +619,83 @@ static void restore_group(Restore *R, In *in)
         Str vn = get_str(in);
         const void *vals = get_array(in, (uint64_t)n, sizeof(double));
         if (!ok || !same_conn) continue;
-        int at = find_var(g, vn);
-        if (at < 0) {
+        int var = find_var(g, vn);
+        if (var < 0 || (R->mode == SNAP_EXACT && var != (int)v)) {
+            /* the image lists the variables in the network's order, once each */
             if (R->mode == SNAP_EXACT) mismatch(R, "'%s' has other variables than in the snapshot", cname);
             continue;
         }
-        if (R->apply && n > 0) memcpy(g->arr[at], vals, sizeof(double) * (size_t)n);
+        if (R->apply && n > 0) memcpy(g->arr[var], vals, sizeof(double) * (size_t)n);
     }
     in->pos = end;
 }
 
-static RtMonitor *find_monitor(Net *net, Str name)
+static int find_monitor(Net *net, Str name)
 {
     for (int k = 0; k < net->nmonitors; k++)
-        if (str_eq(name, net->monitors[k]->name)) return net->monitors[k];
-    return NULL;
+        if (str_eq(name, net->monitors[k]->name)) return k;
+    return -1;
 }
 
-static void restore_monitor(Restore *R, In *in)
+/* Whether what a state or rate monitor recorded fits m: steps increasing,
+ * before the snapshot's step (with SNAP_EXACT multiples of m's period), one
+ * row of values each. */
+static bool monitor_fits(Restore *R, In *in, RtMonitor *m, const void *steps, uint64_t nsteps, uint64_t nvals,
+                         const char *cname)
+{
+    uint64_t width = m->kind == RM_STATE ? (uint64_t)m->nvars * (uint64_t)m->nrec : 1;
+    if (width ? nvals % width || nvals / width != nsteps : nvals != 0)
+        return REFUSE(R, in, "the monitor '%s' has %llu values for %llu recorded steps", cname,
+                      (unsigned long long)nvals, (unsigned long long)nsteps);
+    int64_t at = bad_step(steps, nsteps, R->step, false);
+    for (uint64_t k = 0; at < 0 && R->mode == SNAP_EXACT && m->every > 1 && k < nsteps; k++)
+        if (i64_at(steps, k) % m->every) at = (int64_t)k;
+    if (at >= 0)
+        return REFUSE(R, in, "the monitor '%s' recorded step %lld out of order (the snapshot is at step %lld)", cname,
+                      (long long)i64_at(steps, (uint64_t)at), (long long)R->step);
+    return true;
+}
+
+/* One monitor of the image.  With SNAP_EXACT, seen[k] marks monitor k. */
+static void restore_monitor(Restore *R, In *in, bool *seen)
 {
     Str name = get_str(in);
     uint32_t kind = get_u32(in);
     if (in->bad) return;
-    RtMonitor *m = find_monitor(R->net, name);
+    int mk = find_monitor(R->net, name);
+    RtMonitor *m = mk >= 0 ? R->net->monitors[mk] : NULL;
     char cname[256];
-    snprintf(cname, sizeof cname, "%.*s", (int)(name.n < 200 ? name.n : 200), name.z ? name.z : "");
+    name_of(name, cname, sizeof cname);
     bool ok = m && m->kind == (int)kind;
+    if (ok && R->mode == SNAP_EXACT) {
+        if (seen[mk]) invalid(R, in, "the monitor '%s' is in the snapshot twice", cname);
+        seen[mk] = true;
+    }
     if (kind == RM_SPIKE) {
         uint64_t n = get_u64(in);
         const void *idx = get_array(in, n, sizeof(int32_t));
         const void *steps = get_array(in, n, sizeof(int64_t));
         if (in->bad) return;
         if (!ok && R->mode == SNAP_EXACT) mismatch(R, "the network has no spike monitor '%s' as in the snapshot", cname);
-        if (ok && R->apply && (!set_i32vec(&m->idx, idx, (size_t)n) || !set_i64vec(&m->steps, steps, (size_t)n)))
+        if (!ok) return;
+        int64_t bi = bad_id(idx, n, m->group->n, false), bs = bad_step(steps, n, R->step, true);
+        if (bi >= 0) {
+            REFUSE(R, in, "the spike monitor '%s' recorded neuron %d (%s has %lld neurons)", cname,
+                   i32_at(idx, (uint64_t)bi), m->group->name, (long long)m->group->n);
+            return;
+        }
+        if (bs >= 0) {
+            REFUSE(R, in, "the spike monitor '%s' recorded step %lld out of order (the snapshot is at step %lld)",
+                   cname, (long long)i64_at(steps, (uint64_t)bs), (long long)R->step);
+            return;
+        }
+        if (R->apply && (!set_i32vec(&m->idx, idx, (size_t)n) || !set_i64vec(&m->steps, steps, (size_t)n)))
             R->oom = true;
         return;
     }
     uint32_t nvars = get_u32(in);
     ok = ok && m->nvars == (int)nvars;
-    for (uint32_t v = 0; v < nvars; v++) {
+    for (uint32_t v = 0; v < nvars && !in->bad; v++) {
         Str vn = get_str(in);
         if (ok && !str_eq(vn, m->varnames[v])) ok = false;
     }
@@ -498,34 +706,48 @@ static void restore_monitor(Restore *R, In *in)
     uint64_t nvals = get_u64(in);
     const void *vals = get_array(in, nvals, sizeof(double));
     if (in->bad) return;
-    ok = ok && m->nrec == (int)nrec && (!nrec || !memcmp(m->rec, rec, nrec * sizeof(int32_t))) &&
-         nvals == (kind == RM_STATE ? nsteps * nvars * nrec : nsteps);
+    ok = ok && m->nrec == (int)nrec && (!nrec || !memcmp(m->rec, rec, nrec * sizeof(int32_t)));
     if (!ok && R->mode == SNAP_EXACT) mismatch(R, "the network has no monitor '%s' as in the snapshot", cname);
-    if (ok && R->apply && (!set_i64vec(&m->rec_steps, steps, (size_t)nsteps) || !set_f64vec(&m->data, vals, (size_t)nvals)))
+    if (!ok || !monitor_fits(R, in, m, steps, nsteps, nvals, cname)) return;
+    if (R->apply && (!set_i64vec(&m->rec_steps, steps, (size_t)nsteps) || !set_f64vec(&m->data, vals, (size_t)nvals)))
         R->oom = true;
 }
 
-static void restore_injections(Restore *R, In *in, Injections *inj)
+/* The pending added spikes: one list per neuron group of the network, each
+ * sorted by (step, index), none before the snapshot's step. */
+static void restore_injections(Restore *R, In *in, Injections *inj, bool *seen)
 {
     uint32_t ninj = get_u32(in);
     Injections fresh = { 0 };
+    bool use = R->mode == SNAP_EXACT && inj;
     for (uint32_t k = 0; k < ninj && !in->bad; k++) {
         Str g = get_str(in);
         uint64_t n = get_u64(in);
-        const int32_t *idx = get_array(in, n, sizeof(int32_t));
-        const int64_t *step = get_array(in, n, sizeof(int64_t));
-        if (in->bad || !R->apply || R->mode != SNAP_EXACT || !inj) continue;
-        char name[512];
-        snprintf(name, sizeof name, "%.*s", (int)(g.n < 500 ? g.n : 500), g.z ? g.z : "");
-        for (uint64_t q = 0; q < n; q++) {
-            int32_t i;
-            int64_t s;
-            memcpy(&i, idx + q, sizeof i);
-            memcpy(&s, step + q, sizeof s);
-            if (!injections_add(&fresh, name, i, s)) R->oom = true;
+        const void *idx = get_array(in, n, sizeof(int32_t));
+        const void *step = get_array(in, n, sizeof(int64_t));
+        if (in->bad || !use) continue;
+        char name[256];
+        name_of(g, name, sizeof name);
+        int at = find_group(R->net, g);
+        RtGroup *grp = at >= 0 ? R->net->groups[at] : NULL;
+        if (!grp || grp->kind != RG_NEURONS) {
+            mismatch(R, "the snapshot adds spikes to '%s', which is no neuron group of the network", name);
+            continue;
+        }
+        if (seen[at]) invalid(R, in, "the added spikes of '%s' are listed twice", name);
+        seen[at] = true;
+        for (uint64_t q = 0; q < n && !in->bad; q++) {
+            int32_t i = i32_at(idx, q);
+            int64_t s = i64_at(step, q);
+            bool sorted = !q || s > i64_at(step, q - 1) || (s == i64_at(step, q - 1) && i >= i32_at(idx, q - 1));
+            if (i < 0 || i >= grp->n || s < R->step || !sorted)
+                invalid(R, in, "the added spike %llu of '%s' (neuron %d, step %lld) is out of range or order (%s has "
+                        "%lld neurons; the snapshot is at step %lld)", (unsigned long long)q, name, i, (long long)s,
+                        name, (long long)grp->n, (long long)R->step);
+            else if (R->apply && !injections_add(&fresh, name, i, s)) R->oom = true;
         }
     }
-    if (R->apply && R->mode == SNAP_EXACT && inj && !in->bad) {
+    if (R->apply && use && !in->bad) {
         injections_free(inj);
         *inj = fresh;
     } else {
@@ -533,36 +755,55 @@ static void restore_injections(Restore *R, In *in, Injections *inj)
     }
 }
 
-/* One pass over the payload: check (apply false) or restore. */
-static void restore_pass(Restore *R, In *in, Injections *inj)
+/* The constants: with SNAP_EXACT every one of the network's, once. */
+static void restore_consts(Restore *R, In *in)
+{
+    Net *net = R->net;
+    uint32_t nconsts = get_u32(in);
+    if (R->mode == SNAP_EXACT && nconsts != (uint32_t)net->nconsts)
+        mismatch(R, "%s", "the network has other constants than the snapshot");
+    for (uint32_t k = 0; k < nconsts && !in->bad; k++) {
+        Str name = get_str(in);
+        double v = get_f64(in);
+        if (R->mode != SNAP_EXACT || in->bad) continue;
+        int c = (int)k < net->nconsts && str_eq(name, net->const_names[k]) ? (int)k : -1;
+        if (c < 0) {
+            char cname[256];
+            name_of(name, cname, sizeof cname);
+            mismatch(R, "the network has no constant '%s' in the snapshot's place", cname);
+        } else if (R->apply) net->consts[c] = v;
+    }
+}
+
+/* One pass over the payload: check (apply false) or restore.  seen has room
+ * for a mark per group, per monitor and per group again (added spikes). */
+static void restore_pass(Restore *R, In *in, Injections *inj, bool *seen)
 {
     Net *net = R->net;
     double dt = get_f64(in);
     int64_t step = get_i64(in);
     uint64_t seed = get_u64(in);
     if (R->mode == SNAP_EXACT && dt != net->dt) mismatch(R, "%s", "the snapshot has another time step (dt)");
-    if (step < 0) in->bad = true;
-    if (R->apply && !in->bad) {
+    if (in->bad) return;
+    if (step < 0 || step > MAX_STEP) {
+        invalid(R, in, "the snapshot is at step %lld (0 to 2^53)", (long long)step);
+        return;
+    }
+    R->step = step;
+    if (R->apply) {
         net->step = step;
         if (R->mode == SNAP_EXACT) net->seed = seed;
     }
-    uint32_t nconsts = get_u32(in);
-    for (uint32_t k = 0; k < nconsts && !in->bad; k++) {
-        Str name = get_str(in);
-        double v = get_f64(in);
-        if (!R->apply || R->mode != SNAP_EXACT) continue;
-        for (int c = 0; c < net->nconsts; c++)
-            if (str_eq(name, net->const_names[c])) net->consts[c] = v;
-    }
+    restore_consts(R, in);
     uint32_t ngroups = get_u32(in);
     if (R->mode == SNAP_EXACT && ngroups != (uint32_t)net->ngroups)
         mismatch(R, "%s", "the network has other groups and synapses than the snapshot");
-    for (uint32_t k = 0; k < ngroups && !in->bad; k++) restore_group(R, in);
+    for (uint32_t k = 0; k < ngroups && !in->bad; k++) restore_group(R, in, seen);
     uint32_t nmon = get_u32(in);
     if (R->mode == SNAP_EXACT && nmon != (uint32_t)net->nmonitors)
         mismatch(R, "%s", "the network has other monitors than the snapshot");
-    for (uint32_t k = 0; k < nmon && !in->bad; k++) restore_monitor(R, in);
-    restore_injections(R, in, inj);
+    for (uint32_t k = 0; k < nmon && !in->bad; k++) restore_monitor(R, in, seen + net->ngroups);
+    restore_injections(R, in, inj, seen + net->ngroups + net->nmonitors);
     if (in->pos != in->n) in->bad = true;
 }
 
@@ -571,22 +812,31 @@ int snapshot_restore(Net *net, Injections *inj, const unsigned char *p, size_t s
 {
     if (errlen) err[0] = 0;
     In in = { p + HEADER, size - HEADER - 8, 0, false };
-    Restore R = { net, mode, mode != SNAP_EXACT, err, errlen, false, false };
+    Restore R = { net, mode, mode != SNAP_EXACT, err, errlen, false, false, false, 0 };
+    size_t nseen = 2 * (size_t)net->ngroups + (size_t)net->nmonitors + 1;
+    bool *seen = calloc(nseen, sizeof *seen);
+    if (!seen) return SNAP_NOMEM;
     if (mode == SNAP_EXACT) {
-        restore_pass(&R, &in, inj);
-        if (in.bad) {
+        restore_pass(&R, &in, inj, seen);
+        if (in.bad && !R.invalid) {
+            free(seen);
             snprintf(err, errlen, "the snapshot is damaged (inconsistent contents)");
-            return -1;
+            return SNAP_DAMAGED;
         }
-        if (R.mismatch) return -1;
+        if (R.invalid || R.mismatch) {
+            free(seen);
+            return SNAP_MISFIT;
+        }
+        memset(seen, 0, sizeof *seen * nseen);
         in.pos = 0;
         R.apply = true;
     }
-    restore_pass(&R, &in, inj);
-    if (R.oom) return -2;
-    if (in.bad) {
+    restore_pass(&R, &in, inj, seen);
+    free(seen);
+    if (R.oom) return SNAP_NOMEM;
+    if (in.bad && !R.invalid) {
         snprintf(err, errlen, "the snapshot is damaged (inconsistent contents)");
-        return -1;
+        return SNAP_DAMAGED;
     }
-    return 0;
+    return R.invalid || R.mismatch ? SNAP_MISFIT : 0;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "snapshot.h"
@@ -81,8 +82,8 @@ static int restore(snn_ctx *ctx, const unsigned char *p, size_t n, const char *w
     int rc = api_ensure_built(ctx);
     if (rc) return rc;
     int r = snapshot_restore(ctx->net, &ctx->inj, p, n, SNAP_EXACT, err, sizeof err);
-    if (r == -2) return api_set_error(ctx, SNN_ENOMEM, "%s: out of memory (the state is partly restored)", what);
-    if (r) return api_set_error(ctx, strstr(err, "damaged") ? SNN_EIO : SNN_EMISUSE, "%s: %s", what, err);
+    if (r == SNAP_NOMEM) return api_set_error(ctx, SNN_ENOMEM, "%s: out of memory (the state is partly restored)", what);
+    if (r) return api_set_error(ctx, r == SNAP_DAMAGED ? SNN_EIO : SNN_EMISUSE, "%s: %s", what, err);
     ctx->seed = ctx->net->seed;
     /* restored constants survive rebuilds as if set with snn_set_const */
     for (int k = 0; k < ctx->net->nconsts; k++) {
@@ -143,37 +144,58 @@ int snn_snapshot_save(snn_ctx *ctx, const char *path)
     return SNN_OK;
 }
 
-int snn_snapshot_load(snn_ctx *ctx, const char *path)
+/* Read a whole snapshot file into a malloc'ed buffer: only a regular file,
+ * and only as many bytes as its header announces (so a device or a file
+ * that grows cannot make it read without end).  SNN_OK with *out, *size
+ * set, or an error code with the message set. */
+static int read_snapshot_file(snn_ctx *ctx, const char *path, unsigned char **out, size_t *size)
 {
-    if (!ctx) return SNN_EMISUSE;
-    api_clear_error(ctx);
-    if (!path) return api_set_error(ctx, SNN_EMISUSE, "snn_snapshot_load: no path");
     FILE *f = fopen(path, "rb");
     if (!f) return api_set_error(ctx, SNN_EIO, "%s: cannot open: %s", path, strerror(errno));
-    unsigned char *buf = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 1 << 16;
-            unsigned char *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return api_set_error(ctx, SNN_ENOMEM, "%s: out of memory", path);
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (!got) break;
+    struct stat st;
+    if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return api_set_error(ctx, SNN_EIO, "%s: not a regular file (a snapshot is a file written by "
+                             "snn_snapshot_save)", path);
     }
+    unsigned char head[SNAPSHOT_HEADER];
+    uint64_t len;
+    size_t got = fread(head, 1, sizeof head, f);
+    memcpy(&len, head + SNAPSHOT_HEADER - 8, sizeof len);
+    size_t want = (size_t)st.st_size;
+    if (got < sizeof head || (uint64_t)st.st_size != SNAPSHOT_HEADER + 8 + len) {
+        /* too short or not as long as it says: let verify name the problem */
+        want = got < sizeof head ? got : SNAPSHOT_HEADER + 8;
+    }
+    unsigned char *buf = malloc(want > sizeof head ? want : sizeof head);
+    if (!buf) {
+        fclose(f);
+        return api_set_error(ctx, SNN_ENOMEM, "%s: out of memory (%zu bytes for the snapshot)", path, want);
+    }
+    memcpy(buf, head, got);
+    size_t n = got;
+    if (want > got) n += fread(buf + got, 1, want - got, f);
     int err = ferror(f);
     fclose(f);
     if (err) {
         free(buf);
         return api_set_error(ctx, SNN_EIO, "%s: read error", path);
     }
-    int rc = restore(ctx, buf, n, path);
+    *out = buf;
+    *size = n;
+    return SNN_OK;
+}
+
+int snn_snapshot_load(snn_ctx *ctx, const char *path)
+{
+    if (!ctx) return SNN_EMISUSE;
+    api_clear_error(ctx);
+    if (!path) return api_set_error(ctx, SNN_EMISUSE, "snn_snapshot_load: no path");
+    unsigned char *buf = NULL;
+    size_t n = 0;
+    int rc = read_snapshot_file(ctx, path, &buf, &n);
+    if (rc) return rc;
+    rc = restore(ctx, buf, n, path);
     free(buf);
     return rc;
 }

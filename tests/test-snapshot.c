@@ -7,7 +7,11 @@
  * same 50 ms (B); and restored in a fresh context from bytes and from a file
  * (C).  A, B and C must be equal byte for byte: spikes, every variable of
  * every group, recorded traces.  Also: repeated restores, constants and seed
- * in the snapshot, mismatching networks and damaged data. */
+ * in the snapshot, mismatching networks and damaged data; crafted images
+ * (checksum recomputed) with hostile values are refused and change nothing;
+ * files that are no snapshot are refused at once.  And the report of NaN or
+ * infinite values after a run, or at the step (snn_set_check_finite). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -382,6 +386,184 @@ START_TEST(damaged_and_misuse)
 }
 END_TEST
 
+/* A small network with per-synapse delays and spikes in flight. */
+static const char small[] =
+    "neurons G[4] {\n"
+    "    model { dv/dt = (1.5 - v)/(2*ms) : 1 }\n"
+    "    threshold: v > 1\n"
+    "    reset: v = 0\n"
+    "    init { v = 0.2*i }\n"
+    "}\n"
+    "synapses S(G -> G) {\n"
+    "    model { w : 1 }\n"
+    "    on_pre: v_post += w\n"
+    "    delay: (i + 1)*0.3*ms\n"
+    "    connect('i != j')\n"
+    "    init { w = 0.01 }\n"
+    "}\n"
+    "spikemonitor SM(G)\n"
+    "statemonitor M(G.v, record=[0, 3])\n";
+
+static uint64_t fnv1a(const unsigned char *p, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t k = 0; k < n; k++) h = (h ^ p[k]) * 0x100000001b3ull;
+    return h;
+}
+
+/* What a refused restore must leave alone: time, variables, recordings. */
+static Blob small_state(snn_ctx *ctx)
+{
+    Blob b = { 0 };
+    double t = snn_time(ctx);
+    put(&b, &t, sizeof t);
+    size_t n;
+    double *v = snn_var(ctx, "G", "v", &n);
+    put(&b, v, n * sizeof *v);
+    v = snn_var(ctx, "S", "w", &n);
+    put(&b, v, n * sizeof *v);
+    const int32_t *i;
+    const int64_t *st;
+    OK(snn_spikes(ctx, "SM", &i, &st, &n));
+    put(&b, &n, sizeof n);
+    put(&b, i, n * sizeof *i);
+    put(&b, st, n * sizeof *st);
+    return b;
+}
+
+/* Every 4 bytes of the payload in turn set to a hostile value, the checksum
+ * recomputed: each image is refused with the network unchanged, or accepted
+ * and runs.  The bad delays and synapse ids are found by name. */
+START_TEST(crafted_images)
+{
+    static const int32_t values[] = { -1000000, 100000000, -1, 0x7fffffff };
+    snn_ctx *ctx = snn_new();
+    OK(snn_set_native(ctx, SNN_NATIVE_OFF));
+    OK(snn_load_string(ctx, small, strlen(small), "small.snn"));
+    OK(snn_run_steps(ctx, 25));
+    snn_snapshot *s;
+    OK(snn_snapshot_take(ctx, &s));
+    size_t n;
+    const unsigned char *orig = snn_snapshot_data(s, &n);
+    unsigned char *img = malloc(n);
+    Blob before = small_state(ctx);
+    bool bad_delay = false, bad_synapse = false;
+    int refused = 0;
+    for (size_t v = 0; v < sizeof values / sizeof *values; v++)
+        for (size_t pos = 24; pos + 4 <= n - 8; pos++) {
+            memcpy(img, orig, n);
+            memcpy(img + pos, &values[v], 4);
+            uint64_t sum = fnv1a(img + 24, n - 32);
+            memcpy(img + n - 8, &sum, 8);
+            snn_snapshot *m;
+            ck_assert_int_eq(snn_snapshot_from_data(img, n, &m), SNN_OK);
+            int rc = snn_snapshot_restore(ctx, m);
+            snn_snapshot_free(m);
+            if (rc == SNN_OK) {
+                ck_assert_int_eq(snn_run_steps(ctx, 30), SNN_OK);
+                OK(snn_snapshot_restore(ctx, s));
+                continue;
+            }
+            refused++;
+            ck_assert_msg(rc == SNN_EMISUSE || rc == SNN_EIO, "rc %d at %zu", rc, pos);
+            const char *msg = snn_errmsg(ctx);
+            if (strstr(msg, "has a delay of -1000000 steps (0 to 12)")) bad_delay = true;
+            if (strstr(msg, "the spike queue of 'S' holds synapse 100000000 ('S' has 12 synapses)")) bad_synapse = true;
+            Blob after = small_state(ctx);
+            same_blob(before, after, "a refused snapshot");
+            free(after.p);
+        }
+    ck_assert(bad_delay);
+    ck_assert(bad_synapse);
+    ck_assert_int_gt(refused, 100);
+    free(before.p);
+    free(img);
+    snn_snapshot_free(s);
+    snn_free(ctx);
+}
+END_TEST
+
+/* Files: a device and a file longer than its header says are refused
+ * without reading them whole. */
+START_TEST(files_that_are_no_snapshot)
+{
+    snn_ctx *ctx = snn_new();
+    OK(snn_load_string(ctx, small, strlen(small), "small.snn"));
+    OK(snn_run_steps(ctx, 5));
+    ck_assert_int_eq(snn_snapshot_load(ctx, "/dev/zero"), SNN_EIO);
+    ck_assert_ptr_nonnull(strstr(snn_errmsg(ctx), "/dev/zero: not a regular file"));
+    char *dir = test_tmpdir();
+    char path[600];
+    snprintf(path, sizeof path, "%s/long.snap", dir);
+    OK(snn_snapshot_save(ctx, path));
+    FILE *f = fopen(path, "ab");
+    for (int k = 0; k < 100000; k++) fputc(0, f);
+    fclose(f);
+    ck_assert_int_eq(snn_snapshot_load(ctx, path), SNN_EIO);
+    ck_assert_ptr_nonnull(strstr(snn_errmsg(ctx), "truncated or has extra bytes"));
+    snprintf(path, sizeof path, "%s/empty.snap", dir);
+    fclose(fopen(path, "wb"));
+    ck_assert_int_eq(snn_snapshot_load(ctx, path), SNN_EIO);
+    ck_assert_ptr_nonnull(strstr(snn_errmsg(ctx), "not an snnc snapshot"));
+    ck_assert_double_eq_tol(snn_time(ctx), 5 * snn_dt(ctx), 1e-15);
+    test_remove_tmpdir(dir);
+    snn_free(ctx);
+}
+END_TEST
+
+static const char diverging[] =
+    "neurons G[2] {\n"
+    "    model { dv/dt = v*v/ms : 1 }\n"
+    "    method: euler\n"
+    "    init { v = 1 + i }\n"
+    "}\n"
+    "statemonitor M(G.v, record=all)\n";
+
+static void collect(void *ud, const char *text)
+{
+    Blob *b = ud;
+    put(b, text, strlen(text) + 1);
+    b->n--;
+}
+
+/* A diverging variable: a warning after the run, or with the check of every
+ * step an error at the step that made it infinite. */
+START_TEST(nonfinite_values)
+{
+    snn_ctx *ctx = snn_new();
+    Blob said = { 0 };
+    snn_set_error_cb(ctx, collect, &said);
+    OK(snn_load_string(ctx, diverging, strlen(diverging), "div.snn"));
+    OK(snn_run(ctx, 0.005));
+    ck_assert_ptr_nonnull(said.p);
+    ck_assert_msg(strstr((char *)said.p, "warning: G.v is not finite (inf) for neuron 1 from t = 1.6 ms (recorded by M); "
+                         "2 of 2 neurons\n") != NULL, "%s", said.p);
+    snn_free(ctx);
+    said.n = 0;
+
+    ctx = snn_new();
+    snn_set_error_cb(ctx, collect, &said);
+    OK(snn_load_string(ctx, diverging, strlen(diverging), "div.snn"));
+    OK(snn_set_check_finite(ctx, 1));
+    ck_assert_int_eq(snn_run(ctx, 0.005), SNN_ENOTFINITE);
+    ck_assert_double_eq_tol(snn_time(ctx), 0.0016, 1e-12);
+    ck_assert_ptr_nonnull(strstr(snn_errmsg(ctx), "G.v is not finite (inf) for neuron 1 at t = 1.6 ms, where the run "
+                                 "stopped (values checked every step); 1 of 2 neurons"));
+    /* a rebuild keeps the check; switched off, the run goes on with a warning */
+    OK(snn_add_neurons(ctx, "H", 1, "dv/dt = -v/(10*ms) : 1", NULL, NULL, NULL, NULL));
+    ck_assert_int_eq(snn_run(ctx, 0.001), SNN_ENOTFINITE);
+    ck_assert_double_eq_tol(snn_time(ctx), 0.0017, 1e-12);
+    OK(snn_set_check_finite(ctx, 0));
+    said.n = 0;
+    OK(snn_run(ctx, 0.001));
+    ck_assert_double_eq_tol(snn_time(ctx), 0.0027, 1e-12);
+    ck_assert_ptr_nonnull(strstr((char *)said.p, "warning: G.v is not finite"));
+    ck_assert_int_eq(snn_set_check_finite(NULL, 1), SNN_EMISUSE);
+    snn_free(ctx);
+    free(said.p);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("snapshot");
@@ -391,6 +573,9 @@ static Suite *make_suite(void)
     tcase_add_test(tc, restore_many_times);
     tcase_add_test(tc, mismatch);
     tcase_add_test(tc, damaged_and_misuse);
+    tcase_add_test(tc, crafted_images);
+    tcase_add_test(tc, files_that_are_no_snapshot);
+    tcase_add_test(tc, nonfinite_values);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;

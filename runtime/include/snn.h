@@ -219,6 +219,16 @@ SNN_API int snn_write_outputs(snn_ctx *ctx, const char *dir);
 SNN_API int snn_write_state(snn_ctx *ctx, const char *dir);
 /* One-line summaries, e.g. "SM: 34 spikes ...", joined by newlines; owned. */
 SNN_API const char *snn_summary(snn_ctx *ctx);
+/* After every run, a variable holding NaN or infinity is reported to the
+ * error callback as a warning naming group, variable, element and when it
+ * first appeared in a state monitor's record (the run still gives SNN_OK):
+ * "warning: G.v is not finite (inf) for neuron 0 from t = 1.2 ms (recorded
+ * by M); 2 of 2 neurons".  With snn_set_check_finite(ctx, 1) the values are
+ * checked at the end of every step instead (which costs a pass over the
+ * state per step), and the run stops after the first step that makes one
+ * not finite, returning SNN_ENOTFINITE with the same details as error. */
+#define SNN_ENOTFINITE 9  /* a state variable became NaN or infinite (status code) */
+SNN_API int snn_set_check_finite(snn_ctx *ctx, int on);
 /* The generated C code of the model; owned by the context. */
 SNN_API const char *snn_generated_code(snn_ctx *ctx);
 /* Which integration method each group uses, one "G: euler" line per group. */
