@@ -83,6 +83,8 @@ struct snn_ctx {
     Injections   inj;            /* spikes added with snn_add_spikes */
     bool         inj_op;         /* the injection operation is registered */
     bool         running;
+    volatile sig_atomic_t stop_request; /* snn_request_stop was called */
+    bool         stopped;        /* the last run ended on a stop request */
     int          cur_slot;       /* slot of the running callback */
     char        *errmsg;
     DiagCopy    *diags;

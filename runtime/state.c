@@ -290,6 +290,25 @@ int snn_write_state(snn_ctx *ctx, const char *dir)
     return SNN_OK;
 }
 
+int snn_write_run(snn_ctx *ctx, const char *dir, const char *model_file, int save_state)
+{
+    if (!ctx) return SNN_EMISUSE;
+    api_clear_error(ctx);
+    if (!dir) return api_set_error(ctx, SNN_EMISUSE, "snn_write_run: no directory");
+    int rc = api_ensure_built(ctx);
+    if (rc) return rc;
+    RunInfo info = { SNN_VERSION_STRING, model_file, ctx->net->seed, snn_script_steps(ctx), !ctx->stopped };
+    char err[1024];
+    if (output_write(ctx->net, dir, OUT_MONITORS | (save_state ? OUT_STATE : 0), &info, err, sizeof err))
+        return api_set_error(ctx, SNN_EIO, "%s", err);
+    return SNN_OK;
+}
+
+void snn_remove_temporaries(void)
+{
+    output_remove_temporaries();
+}
+
 const char *snn_summary(snn_ctx *ctx)
 {
     if (!ctx) return "";

@@ -145,6 +145,35 @@ SNN_API int snn_run_script(snn_ctx *ctx);
 SNN_API double snn_time(const snn_ctx *ctx);
 SNN_API double snn_dt(const snn_ctx *ctx);
 
+/* Returned by a run that ended early on snn_request_stop.  Time, state and
+ * the monitors' data are those after the last whole step.  Not passed to the
+ * error callback; snn_errmsg() says where the run stopped. */
+#define SNN_ESTOPPED  9
+/* Ask the current run (or, if none runs, the next one) to stop at the next
+ * step boundary; snn_run_script then runs no further statement.  Only
+ * stores a flag, so it is safe to call from a signal handler or another
+ * thread.  The run it stops consumes the request. */
+SNN_API void snn_request_stop(snn_ctx *ctx);
+/* 1 if the last run ended on snn_request_stop, else 0. */
+SNN_API int snn_stopped(const snn_ctx *ctx);
+/* The steps of all 'run' statements of the model together (what
+ * snn_run_script simulates); 0 without a model. */
+SNN_API int64_t snn_script_steps(const snn_ctx *ctx);
+/* Write what 'snnc run' writes, all or nothing: every monitor to
+ * DIR/<name>.csv (as snn_write_outputs), if save_state every group's
+ * DIR/<name>.state.csv (as snn_write_state), and DIR/run.json: the snnc
+ * version, model_file (may be NULL), seed, dt, the time and steps simulated,
+ * the steps planned, "complete" (false after snn_request_stop), and each
+ * monitor's name, kind, source, variables and file.  Every file is written
+ * under a temporary name in DIR and synced; only when all are written are
+ * they renamed into place.  On any error (a full disk, a directory that
+ * cannot be written) DIR keeps the files it had and SNN_EIO is returned. */
+SNN_API int snn_write_run(snn_ctx *ctx, const char *dir, const char *model_file, int save_state);
+/* Remove the temporary files of every write in progress, in every context
+ * (nothing else): only unlink() calls, so a signal handler may call it
+ * before the process dies. */
+SNN_API void snn_remove_temporaries(void);
+
 /* ---- callbacks (Brian2's network_operation) -------------------------- */
 
 /* Schedule slots of one time step, in order. */
