@@ -290,13 +290,20 @@ static void write_run_json(FILE *f, Net *net, void *obj)
         fprintf(f, ", \"kind\": \"%s\", \"source\": ", kinds[m->kind]);
         json_str(f, m->group->name);
         fputs(", \"variables\": [", f);
-        if (m->kind == RM_SPIKE) fputs("\"i\", \"t\"", f);
-        else if (m->kind == RM_RATE) fputs("\"t\", \"rate\"", f);
+        if (m->kind == RM_SPIKE) fputs("\"i\", \"t\"], \"units\": [\"1\", \"second\"", f);
+        else if (m->kind == RM_RATE) fputs("\"t\", \"rate\"], \"units\": [\"second\", \"hertz\"", f);
         else {
             fputs("\"t\"", f);
             for (int v = 0; v < m->nvars; v++) {
                 fputs(", ", f);
                 json_str(f, m->varnames[v]);
+            }
+            fputs("], \"units\": [\"second\"", f);
+            for (int v = 0; v < m->nvars; v++) {
+                const char *u = in->unit ? in->unit(in->unit_ud, m->group->name, m->varnames[v]) : NULL;
+                fputs(", ", f);
+                if (u) json_str(f, u);
+                else fputs("null", f);
             }
             fputs("], \"record\": [", f);
             for (int r = 0; r < m->nrec; r++) fprintf(f, "%s%d", r ? ", " : "", m->rec[r]);

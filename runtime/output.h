@@ -16,6 +16,9 @@ typedef struct RunInfo {
     uint64_t    seed;
     int64_t     steps_planned;  /* the steps of the model's runs, -1 if unknown */
     bool        complete;       /* false: the run was stopped early */
+    /* the unit of a group's variable ("volt"), or NULL if not known */
+    const char *(*unit)(void *ud, const char *group, const char *var);
+    void       *unit_ud;
 } RunInfo;
 
 enum { OUT_MONITORS = 1, OUT_STATE = 2 };

@@ -683,6 +683,26 @@ START_TEST(request_stop)
 }
 END_TEST
 
+/* Units of variables in Brian2's words. */
+START_TEST(var_units)
+{
+    ck_assert_ptr_null(snn_var_unit(NULL, "G", "v"));
+    snn_ctx *ctx = snn_new();
+    ck_assert_ptr_null(snn_var_unit(ctx, "G", "v"));
+    const char *src = "neurons G[2] { model { dv/dt = (ge - v)/(10*ms) : volt\n dge/dt = -ge/(5*ms) : volt\n"
+                      " g : siemens\n x : 1\n r : volt/second } }\n";
+    ck_assert_int_eq(snn_load_string(ctx, src, strlen(src), "units"), SNN_OK);
+    ck_assert_str_eq(snn_var_unit(ctx, "G", "v"), "volt");
+    ck_assert_str_eq(snn_var_unit(ctx, "G", "g"), "siemens");
+    ck_assert_str_eq(snn_var_unit(ctx, "G", "x"), "1");
+    ck_assert_str_eq(snn_var_unit(ctx, "G", "r"), "volt/second");
+    ck_assert_ptr_null(snn_var_unit(ctx, "G", "nope"));
+    ck_assert_ptr_null(snn_var_unit(ctx, "H", "v"));
+    ck_assert_ptr_null(snn_var_unit(ctx, NULL, "v"));
+    snn_free(ctx);
+}
+END_TEST
+
 /* Run lengths a simulation cannot count are refused, with the step count. */
 START_TEST(run_too_long)
 {
@@ -827,6 +847,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, odd_chunk_name);
     tcase_add_test(tc, request_stop);
     tcase_add_test(tc, run_too_long);
+    tcase_add_test(tc, var_units);
     tcase_add_test(tc, native_status);
     tcase_add_test(tc, build_error_located);
     suite_add_tcase(s, tc);

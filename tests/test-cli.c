@@ -187,9 +187,9 @@ START_TEST(run_tutorial)
         "\"snnc\": \"" SNN_VERSION_STRING "\"", "\"seed\": 0,", "\"dt\": 0.0001,", "\"t\": 0.10000000000000001,",
         "\"steps\": 1000,", "\"steps_planned\": 1000,", "\"complete\": true,",
         "{\"name\": \"SM\", \"kind\": \"spikemonitor\", \"source\": \"G\", \"variables\": [\"i\", \"t\"], "
-        "\"file\": \"SM.csv\"}",
+        "\"units\": [\"1\", \"second\"], \"file\": \"SM.csv\"}",
         "{\"name\": \"M\", \"kind\": \"statemonitor\", \"source\": \"G\", \"variables\": [\"t\", \"v\"], "
-        "\"record\": [0, 1, 2], \"file\": \"M.csv\"}",
+        "\"units\": [\"second\", \"volt\"], \"record\": [0, 1, 2], \"file\": \"M.csv\"}",
     };
     for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
         ck_assert_msg(strstr(json, want[k]) != NULL, "%s not in %s", want[k], json);

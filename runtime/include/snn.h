@@ -164,10 +164,14 @@ SNN_API int64_t snn_script_steps(const snn_ctx *ctx);
  * DIR/<name>.state.csv (as snn_write_state), and DIR/run.json: the snnc
  * version, model_file (may be NULL), seed, dt, the time and steps simulated,
  * the steps planned, "complete" (false after snn_request_stop), and each
- * monitor's name, kind, source, variables and file.  Every file is written
+ * monitor's name, kind, source, variables (columns), their units and file.  Every file is written
  * under a temporary name in DIR and synced; only when all are written are
  * they renamed into place.  On any error (a full disk, a directory that
  * cannot be written) DIR keeps the files it had and SNN_EIO is returned. */
+/* The unit of a variable of a group or synapses object, in Brian2's words:
+ * "volt", "siemens", "volt/second", "1" (dimensionless); NULL if there is no
+ * such variable.  Owned by the context, valid until the next call. */
+SNN_API const char *snn_var_unit(snn_ctx *ctx, const char *group, const char *var);
 SNN_API int snn_write_run(snn_ctx *ctx, const char *dir, const char *model_file, int save_state);
 /* Remove the temporary files of every write in progress, in every context
  * (nothing else): only unlink() calls, so a signal handler may call it
