@@ -116,9 +116,9 @@ typedef struct FileSet {
 
 typedef void (*write_fn)(FILE *f, Net *net, void *obj);
 
-/* Write DIR/NAME of the set as a temporary: write(f, net, obj), flushed and
+/* Write DIR/NAME of the set as a temporary: fn(f, net, obj), flushed and
  * synced to the disk.  Returns 0, or -1 with the message in the set's err. */
-static int set_add(FileSet *fs, const char *name, write_fn write, Net *net, void *obj)
+static int set_add(FileSet *fs, const char *name, write_fn fn, Net *net, void *obj)
 {
     TmpFile *t = calloc(1, sizeof *t);
     TmpFile **v = t ? realloc(fs->files, sizeof *v * (size_t)(fs->n + 1)) : NULL;
@@ -143,7 +143,7 @@ static int set_add(FileSet *fs, const char *name, write_fn write, Net *net, void
         if (fd >= 0) close(fd);
         return -1;
     }
-    write(f, net, obj);
+    fn(f, net, obj);
     int bad = ferror(f) || fflush(f) || fsync(fd);
     int e = errno;
     bad |= fclose(f) != 0;

@@ -151,8 +151,8 @@ SNN_API double snn_dt(const snn_ctx *ctx);
 #define SNN_ESTOPPED  9
 /* Ask the current run (or, if none runs, the next one) to stop at the next
  * step boundary; snn_run_script then runs no further statement.  Only
- * stores a flag, so it is safe to call from a signal handler or another
- * thread.  The run it stops consumes the request. */
+ * stores a flag (a volatile sig_atomic_t), so it is safe to call from a
+ * signal handler.  The run it stops consumes the request. */
 SNN_API void snn_request_stop(snn_ctx *ctx);
 /* 1 if the last run ended on snn_request_stop, else 0. */
 SNN_API int snn_stopped(const snn_ctx *ctx);
