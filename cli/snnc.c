@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* This file contains the snnc command: a thin client of snn.h that runs,
- * checks or emits a .snn model, and plots a run's outputs. */
+ * checks or emits a .snn model, and plots a run's outputs.  SIGINT and
+ * SIGTERM stop a run at the next step; what was recorded is written, marked
+ * partial in run.json. */
 #include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +23,9 @@ static const char usage[] =
     "       snnc --help | --version\n"
     "\n"
     "  run     check the model, compile it in memory, simulate every 'run' statement\n"
-    "          and write each monitor to DIR/<name>.csv (DIR defaults to 'out')\n"
+    "          and write each monitor to DIR/<name>.csv (DIR defaults to 'out') and\n"
+    "          a summary to DIR/run.json, all files or none; Ctrl-C stops the run\n"
+    "          and writes what was recorded, marked partial\n"
     "  check   parse and check the model (names, units, equations); run nothing\n"
     "  emit    print the C code generated for the model\n"
     "  plot    draw DIR's monitors (raster, traces, rates) to PNG and SVG\n"
@@ -79,6 +85,136 @@ static int do_plot(const char *dir)
     int rc = plot_dir(dir, NULL, PLOT_PNG | PLOT_SVG, msg, sizeof msg);
     if (msg[0]) fprintf(rc ? stderr : stdout, "%s%s", msg, msg[strlen(msg) - 1] == '\n' ? "" : "\n");
     return rc ? 1 : 0;
+}
+
+/* {====================================================================
+ * Signals: stop the run, or remove the temporaries and die
+ * ===================================================================== */
+
+static snn_ctx *volatile sig_ctx;           /* the context to stop */
+static volatile sig_atomic_t sig_caught;    /* the first signal, 0 if none */
+static volatile sig_atomic_t sig_count;
+static volatile sig_atomic_t sig_writing;   /* the outputs are being written */
+
+/* SIGINT/SIGTERM: the first one during the run asks it to stop at the next
+ * step.  While the outputs are written, or at a second signal, the
+ * temporary files are removed and the signal kills the process as if
+ * there were no handler.  Only async-signal-safe calls. */
+static void on_signal(int sig)
+{
+    if (!sig_caught) sig_caught = sig;
+    sig_count++;
+    if (sig_writing || sig_count > 1 || !sig_ctx) {
+        snn_remove_temporaries();
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    snn_request_stop(sig_ctx);
+}
+
+/* Catch SIGINT and SIGTERM, unless they were ignored when snnc started. */
+static void catch_signals(snn_ctx *ctx)
+{
+    sig_ctx = ctx;
+    int sigs[2] = { SIGINT, SIGTERM };
+    for (int k = 0; k < 2; k++) {
+        struct sigaction old, sa;
+        if (sigaction(sigs[k], NULL, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[k], &sa, NULL);
+    }
+}
+
+/* {====================================================================
+ * Runs too long to wait for
+ * ===================================================================== */
+
+/* Runs of more steps than this get a time estimate. */
+#define LONG_RUN_STEPS 1000000000LL
+
+typedef struct LongRun {
+    int64_t steps;                  /* of the whole script */
+    double  t0;                     /* wall clock at the first step */
+    int64_t step0;
+    int     told;
+} LongRun;
+
+/* A duration in seconds, in words: "3.2 hours", "41 years". */
+static void say_duration(char *buf, size_t n, double s)
+{
+    if (s < 120) snprintf(buf, n, "%.0f seconds", s);
+    else if (s < 7200) snprintf(buf, n, "%.0f minutes", s / 60);
+    else if (s < 2 * 86400) snprintf(buf, n, "%.1f hours", s / 3600);
+    else if (s < 2 * 365.25 * 86400) snprintf(buf, n, "%.0f days", s / 86400);
+    else snprintf(buf, n, "%.3g years", s / (365.25 * 86400));
+}
+
+/* A callback every few thousand steps: once a second of running has
+ * passed, say once how long the whole run would take at that speed. */
+static int long_run_tick(snn_ctx *ctx, void *ud)
+{
+    LongRun *lr = ud;
+    if (lr->told) return 0;
+    double t = now();
+    int64_t step = (int64_t)(snn_time(ctx) / snn_dt(ctx) + 0.5);
+    if (lr->t0 == 0) {
+        lr->t0 = t;
+        lr->step0 = step;
+        return 0;
+    }
+    if (t - lr->t0 < 1.0 || step <= lr->step0) return 0;
+    double rate = (double)(step - lr->step0) / (t - lr->t0);
+    char left[64];
+    say_duration(left, sizeof left, (double)(lr->steps - step) / rate);
+    fprintf(stderr, "snnc: this run has %" PRId64 " steps (%.6g s at dt = %g s); at %.3g steps per second it "
+            "takes about %s more (Ctrl-C stops it and writes what was recorded)\n",
+            lr->steps, (double)lr->steps * snn_dt(ctx), snn_dt(ctx), rate, left);
+    lr->told = 1;
+    return 0;
+}
+
+/* Run the model's 'run' statements, telling how long a very long run will
+ * take.  Returns an SNN_* code (SNN_ESTOPPED after a signal). */
+static int run_script(snn_ctx *ctx, LongRun *lr)
+{
+    lr->steps = snn_script_steps(ctx);
+    if (lr->steps > LONG_RUN_STEPS) {
+        int rc = snn_add_callback(ctx, SNN_SLOT_END, 4096, long_run_tick, lr);
+        if (rc) return rc;
+    }
+    return snn_run_script(ctx);
+}
+
+/* After the run: write the outputs (all or nothing) and say what ran.
+ * Returns the exit status. */
+static int finish_run(snn_ctx *ctx, int rc, const char *file, const char *outdir, int save_state, int plot)
+{
+    if (rc && rc != SNN_ESTOPPED) return 1;
+    int stopped = rc == SNN_ESTOPPED;
+    sig_writing = 1;
+    if (sig_count && !stopped) {
+        /* a signal after the last step but before the writing */
+        snn_remove_temporaries();
+        signal(sig_caught, SIG_DFL);
+        raise(sig_caught);
+    }
+    int wrc = snn_write_run(ctx, outdir, file, save_state);
+    sig_writing = 0;
+    if (stopped) {
+        double dt = snn_dt(ctx);
+        fprintf(stderr, "snnc: interrupted at t = %.6g s (step %" PRId64 " of %" PRId64 "): outputs are %s\n",
+                snn_time(ctx), (int64_t)(snn_time(ctx) / dt + 0.5), snn_script_steps(ctx),
+                wrc ? "not written" : "partial");
+    }
+    if (wrc) return stopped ? 128 + sig_caught : 1;
+    printf("%s: simulated %.6g s%s\n", file, snn_time(ctx), stopped ? " (interrupted)" : "");
+    fputs(snn_summary(ctx), stdout);
+    printf("outputs: %s/%s\n", outdir, stopped ? " (partial)" : "");
+    if (stopped) return 128 + sig_caught;
+    return plot && do_plot(outdir) ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -160,7 +296,7 @@ int main(int argc, char **argv)
         return 1;
     }
     snn_set_error_cb(ctx, print_error, NULL);
-    int rc = SNN_OK;
+    int rc = SNN_OK, status = -1;
     for (int k = 0; k < nsets && !rc; k++) rc = snn_set_override(ctx, sets[k]);
     free(sets);
     if (!rc) rc = snn_set_seed(ctx, seed);
@@ -173,17 +309,12 @@ int main(int argc, char **argv)
     } else if (!rc && !strcmp(cmd, "check")) {
         printf("%s: ok\n", file);
     } else if (!rc) {
+        catch_signals(ctx);
         rc = snn_build(ctx);
         double t_first = now();
-        if (!rc) rc = snn_run_script(ctx);
-        if (!rc) rc = snn_write_outputs(ctx, outdir);
-        if (!rc && save_state) rc = snn_write_state(ctx, outdir);
-        if (!rc) {
-            printf("%s: simulated %.6g s\n", file, snn_time(ctx));
-            fputs(snn_summary(ctx), stdout);
-            printf("outputs: %s/\n", outdir);
-            if (plot) rc = do_plot(outdir) ? SNN_EIO : SNN_OK;
-        }
+        LongRun lr = { 0 };
+        if (!rc) rc = run_script(ctx, &lr);
+        status = finish_run(ctx, rc, file, outdir, save_state, plot);
         if (verbose) report_native(ctx);
         if (timing) {
             double p, e, j, s;
@@ -193,6 +324,7 @@ int main(int argc, char **argv)
                     p * 1e3, e * 1e3, j * 1e3, (t_first - t_start) * 1e3, s * 1e3);
         }
     }
+    sig_ctx = NULL;
     snn_free(ctx);
-    return rc ? 1 : 0;
+    return status >= 0 ? status : rc ? 1 : 0;
 }

@@ -819,6 +819,35 @@ static void synapse_delay(Sema *S, Group *g, Node *e)
     g->inits[g->ninits++] = (InitVal){ .var = dv, .expr = e, .span = e->span };
 }
 
+/* The most steps all runs together may take: step numbers up to 2^53 are
+ * exact as doubles, so t = step * dt stays exact. */
+#define RUN_MAX_STEPS 9007199254740992.0
+
+/* run DURATION: sema_decl_run checks the duration; here its step count
+ * (Brian2's round(duration / dt)) and that of all runs so far must stay
+ * countable.  *total adds up the steps of the runs before. */
+static void decl_run(Sema *S, Decl *d, double *total)
+{
+    int before = S->runs.n;
+    sema_decl_run(S, d);
+    if (S->runs.n == before) return;
+    double v = *(double *)S->runs.v[before], dt = S->M->dt;
+    double steps = floor(v / dt + 0.5);
+    if (steps <= RUN_MAX_STEPS && *total + steps <= RUN_MAX_STEPS) {
+        *total += steps;
+        return;
+    }
+    if (steps > RUN_MAX_STEPS)
+        diag_error(S->D, d->expr->span, "a run of %g s is %.3g steps of dt = %g s, more than the 2^53 "
+                   "(about 9.0e15) steps a simulation can count; make the run shorter or dt longer", v, steps, dt);
+    else
+        diag_error(S->D, d->expr->span, "this run of %.3g steps (dt = %g s) brings the runs to %.3g steps, more "
+                   "than the 2^53 (about 9.0e15) steps a simulation can count; make the runs shorter or dt longer",
+                   steps, dt, *total + steps);
+    S->runs.n = before;
+}
+
+
 static void decl_synapses(Sema *S, Decl *d)
 {
     if (!ident_eq(d->keyword, "synapses")) {
@@ -890,6 +919,7 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
     }
     for (int m = 0; m < nov; m++)
         if (!applied[m]) apply_override(S, &ov[m]);
+    double run_steps = 0;
     for (k = 0; k < prog->ndecls; k++) {
         Decl *d = prog->decls[k];
         switch (d->kind) {
@@ -898,7 +928,7 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
         case D_MONITOR:
             if (!ident_eq(d->keyword, "timedarray")) sema_decl_monitor(S, d);
             break;
-        case D_RUN: sema_decl_run(S, d); break;
+        case D_RUN: decl_run(S, d, &run_steps); break;
         }
     }
     M->consts = (Sym **)S->consts.v;

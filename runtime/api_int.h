@@ -84,6 +84,9 @@ struct snn_ctx {
     bool         inj_op;         /* the injection operation is registered */
     bool         running;
     bool         check_finite;   /* snn_set_check_finite: stop at the first NaN or infinity */
+    volatile sig_atomic_t stop_request; /* snn_request_stop was called */
+    bool         stopped;        /* the last run ended on a stop request */
+    char         unit_buf[128];  /* what snn_var_unit returned last */
     int          cur_slot;       /* slot of the running callback */
     char        *errmsg;
     DiagCopy    *diags;

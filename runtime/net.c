@@ -667,6 +667,7 @@ int net_run(Net *net, int64_t nsteps)
     int64_t end = net->step + nsteps;
     net->stop = false;
     for (; net->step < end && !net->stop; net->step++) {
+        if (net->stop_request && *net->stop_request) break;
         if (net->between) net->between(net->between_ud, net);
         int base = 0;
         for (int k = 0; k < net->nsched; k++) {

@@ -5,6 +5,7 @@
 #ifndef SNN_NET_H
 #define SNN_NET_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
@@ -135,6 +136,9 @@ struct Net {
     NetOp       *ops;
     int          nops;
     bool         stop;           /* set by an operation: end the run */
+    /* if set and non-zero (a signal handler may store it), the run ends
+     * at the next step boundary */
+    volatile sig_atomic_t *stop_request;
     bool         has_extras;     /* some group has run_regularly blocks */
     /* called before each step, e.g. to switch to optimised code */
     void       (*between)(void *ud, Net *net);

@@ -205,6 +205,36 @@ int snn_build(snn_ctx *ctx)
  * Running
  * ===================================================================== */
 
+/* The most steps a network may count (see RUN_MAX_STEPS in sema.c): up to
+ * 2^53, t = step * dt is exact. */
+#define MAX_STEPS 9007199254740992.0
+
+void snn_request_stop(snn_ctx *ctx)
+{
+    /* a single store: safe in a signal handler */
+    if (ctx) ctx->stop_request = 1;
+}
+
+int snn_stopped(const snn_ctx *ctx)
+{
+    return ctx && ctx->stopped;
+}
+
+/* A run ended on snn_request_stop: consume the request and say where the
+ * run stopped.  Not an error of the model, so the error callback is not
+ * told (the caller decides what to say). */
+static int run_stopped(snn_ctx *ctx)
+{
+    ctx->stop_request = 0;
+    ctx->stopped = true;
+    snn_error_cb cb = ctx->cb;
+    ctx->cb = NULL;
+    api_set_error(ctx, SNN_ESTOPPED, "the run was stopped on request at t = %.6g s (step %lld)",
+                  (double)ctx->net->step * ctx->net->dt, (long long)ctx->net->step);
+    ctx->cb = cb;
+    return SNN_ESTOPPED;
+}
+
 int snn_run_steps(snn_ctx *ctx, int64_t nsteps)
 {
     if (!ctx) return SNN_EMISUSE;
@@ -216,25 +246,45 @@ int snn_run_steps(snn_ctx *ctx, int64_t nsteps)
     arm_finite_check(ctx);
     double t0 = api_now();
     ctx->running = true;
+    ctx->stopped = false;
     ctx->net->fail[0] = 0;
+    ctx->net->stop_request = &ctx->stop_request;
     rc = net_run(ctx->net, nsteps);
+    ctx->net->stop_request = NULL;
     ctx->running = false;
     ctx->t_sim += api_now() - t0;
     if (rc || ctx->net->fail[0])
         return api_set_error(ctx, SNN_ENOMEM, "out of memory during the run (%s)",
                              ctx->net->fail[0] ? ctx->net->fail : "the schedule");
-    return report_nonfinite(ctx, SNN_OK);
+    rc = report_nonfinite(ctx, SNN_OK);
+    if (!rc && ctx->stop_request) return run_stopped(ctx);
+    return rc;
 }
 
 int snn_run(snn_ctx *ctx, double duration)
 {
     if (!ctx) return SNN_EMISUSE;
     api_clear_error(ctx);
-    if (!(duration >= 0) || duration > 1e12)
-        return api_set_error(ctx, SNN_EMISUSE, "snn_run: the duration must be >= 0 seconds");
+    if (!(duration >= 0))
+        return api_set_error(ctx, SNN_EMISUSE, "snn_run: the duration must be >= 0 seconds, not %g", duration);
     if (!ctx->cur.model) return api_set_error(ctx, SNN_EMISUSE, "no model is loaded");
     /* Brian2: the number of steps of a run is round(duration/dt) */
-    return snn_run_steps(ctx, (int64_t)(duration / ctx->cur.model->dt + 0.5));
+    double dt = ctx->cur.model->dt, steps = floor(duration / dt + 0.5);
+    double done = ctx->net ? (double)ctx->net->step : 0.0;
+    if (steps + done > MAX_STEPS)
+        return api_set_error(ctx, SNN_EMISUSE, "snn_run: a run of %g s is %.3g steps of dt = %g s%s; a simulation "
+                             "counts at most 2^53 (about 9.0e15) steps", duration, steps, dt,
+                             done > 0 ? " after the steps already run" : "");
+    return snn_run_steps(ctx, (int64_t)steps);
+}
+
+int64_t snn_script_steps(const snn_ctx *ctx)
+{
+    if (!ctx || !ctx->cur.model) return 0;
+    double total = 0;
+    for (int k = 0; k < ctx->cur.model->nruns; k++)
+        total += floor(ctx->cur.model->runs[k] / ctx->cur.model->dt + 0.5);
+    return total > MAX_STEPS ? -1 : (int64_t)total;
 }
 
 int snn_run_script(snn_ctx *ctx)

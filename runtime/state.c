@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "output.h"
+#include "units.h"
 
 /* {====================================================================
  * Reading and writing state
@@ -288,6 +289,45 @@ int snn_write_state(snn_ctx *ctx, const char *dir)
     char err[1024];
     if (output_write_state(ctx->net, dir, err, sizeof err)) return api_set_error(ctx, SNN_EIO, "%s", err);
     return SNN_OK;
+}
+
+const char *snn_var_unit(snn_ctx *ctx, const char *group, const char *var)
+{
+    if (!ctx || !group || !var || !ctx->cur.model) return NULL;
+    Model *M = ctx->cur.model;
+    for (int k = 0; k < M->ngroups; k++) {
+        Group *g = M->groups[k];
+        if (strcmp(g->name, group)) continue;
+        for (int v = 0; v < g->nvars; v++)
+            if (!strcmp(g->vars[v]->name, var)) return dim_name(g->vars[v]->dim, ctx->unit_buf, sizeof ctx->unit_buf);
+    }
+    return NULL;
+}
+
+/* RunInfo.unit: the unit of a variable for run.json. */
+static const char *run_unit(void *ud, const char *group, const char *var)
+{
+    return snn_var_unit(ud, group, var);
+}
+
+int snn_write_run(snn_ctx *ctx, const char *dir, const char *model_file, int save_state)
+{
+    if (!ctx) return SNN_EMISUSE;
+    api_clear_error(ctx);
+    if (!dir) return api_set_error(ctx, SNN_EMISUSE, "snn_write_run: no directory");
+    int rc = api_ensure_built(ctx);
+    if (rc) return rc;
+    RunInfo info = { SNN_VERSION_STRING, model_file, ctx->net->seed, snn_script_steps(ctx), !ctx->stopped,
+                     run_unit, ctx };
+    char err[1024];
+    if (output_write(ctx->net, dir, OUT_MONITORS | (save_state ? OUT_STATE : 0), &info, err, sizeof err))
+        return api_set_error(ctx, SNN_EIO, "%s", err);
+    return SNN_OK;
+}
+
+void snn_remove_temporaries(void)
+{
+    output_remove_temporaries();
 }
 
 const char *snn_summary(snn_ctx *ctx)

@@ -2,10 +2,11 @@
 /* This file contains the tests of the public API (snn.h): every function's
  * success and error paths (NULL context, calls in the wrong order, bad
  * overrides, unknown names), the error text, structured diagnostics and the
- * error callback, two contexts in one process, and output writing that fails
- * without leaving half-written files. */
+ * error callback, two contexts in one process, output writing that fails
+ * without leaving half-written files, and stopping a run on request. */
 #include <dirent.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -571,7 +572,7 @@ START_TEST(write_outputs_fails)
     ck_assert_ptr_nonnull(strstr(snn_errmsg(ctx), "cannot create directory"));
     ck_assert_int_eq(snn_write_outputs(ctx, file), SNN_EIO);
     /* M.csv cannot be replaced (a directory has its name): the error names it
-     * and no temporary or partial file is left */
+     * and, all or nothing, neither SM.csv nor a temporary is left */
     snprintf(dir, sizeof dir, "%s/out", tmpdir);
     mkdir(dir, 0777);
     char mdir[200];
@@ -580,7 +581,7 @@ START_TEST(write_outputs_fails)
     ck_assert_int_eq(snn_write_outputs(ctx, dir), SNN_EIO);
     ck_assert_ptr_nonnull(strstr(snn_errmsg(ctx), "M.csv"));
     int tmp;
-    ck_assert_int_eq(count_entries(dir, &tmp), 2);        /* SM.csv (complete) and the M.csv directory */
+    ck_assert_int_eq(count_entries(dir, &tmp), 1);        /* only the M.csv directory */
     ck_assert_int_eq(tmp, 0);
     ck_assert_int_eq(count_entries(mdir, &tmp), 0);
     /* a read-only directory, when permissions apply (not as root) */
@@ -592,6 +593,132 @@ START_TEST(write_outputs_fails)
         ck_assert_int_eq(count_entries(ro, &tmp), 0);
         chmod(ro, 0755);
     }
+    snn_free(ctx);
+}
+END_TEST
+
+/* snn_request_stop from a signal handler: the context it stops. */
+static snn_ctx *volatile stop_ctx;
+
+static void stop_on_signal(int sig)
+{
+    (void)sig;
+    snn_request_stop(stop_ctx);
+}
+
+/* A callback that raises SIGUSR1 at step 250. */
+static int raise_at_250(snn_ctx *ctx, void *ud)
+{
+    (void)ud;
+    if (snn_time(ctx) / snn_dt(ctx) > 249.5 && snn_time(ctx) / snn_dt(ctx) < 250.5) raise(SIGUSR1);
+    return 0;
+}
+
+START_TEST(request_stop)
+{
+    snn_request_stop(NULL);
+    ck_assert_int_eq(snn_stopped(NULL), 0);
+    ck_assert_int_eq(snn_script_steps(NULL), 0);
+    snn_ctx *ctx = loaded(NULL);
+    ck_assert_int_eq(snn_script_steps(ctx), 1000);
+    /* a request before the run stops it before its first step; the request
+     * is used up, the next run goes the whole way */
+    snn_request_stop(ctx);
+    ck_assert_int_eq(snn_run(ctx, 0.01), SNN_ESTOPPED);
+    ck_assert_int_eq(snn_stopped(ctx), 1);
+    ck_assert_double_eq(snn_time(ctx), 0);
+    ck_assert_ptr_nonnull(strstr(snn_errmsg(ctx), "stopped on request at t = 0 s (step 0)"));
+    ck_assert_int_eq(snn_run_steps(ctx, 100), SNN_OK);
+    ck_assert_int_eq(snn_stopped(ctx), 0);
+    ck_assert_int_eq((int)llround(snn_time(ctx) / snn_dt(ctx)), 100);
+    snn_free(ctx);
+
+    /* from a signal handler in the middle of snn_run_script: the run ends
+     * at the next step boundary, after step 250, and no later statement runs */
+    ctx = loaded(NULL);
+    stop_ctx = ctx;
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = stop_on_signal;
+    sigemptyset(&sa.sa_mask);
+    ck_assert_int_eq(sigaction(SIGUSR1, &sa, &old), 0);
+    ck_assert_int_eq(snn_add_callback(ctx, SNN_SLOT_END, 1, raise_at_250, NULL), SNN_OK);
+    ck_assert_int_eq(snn_run_script(ctx), SNN_ESTOPPED);
+    sigaction(SIGUSR1, &old, NULL);
+    ck_assert_int_eq(snn_stopped(ctx), 1);
+    ck_assert_int_eq((int)llround(snn_time(ctx) / snn_dt(ctx)), 251);
+    /* what the monitors hold is that of 251 whole steps */
+    const int64_t *steps;
+    const double *vals;
+    const int32_t *idx;
+    size_t nsteps;
+    int nidx, nvars;
+    ck_assert_int_eq(snn_trace(ctx, "M", &steps, &nsteps, &vals, &idx, &nidx, &nvars), SNN_OK);
+    ck_assert_uint_eq(nsteps, 251);
+    /* run.json says the outputs are partial */
+    char dir[160], path[200];
+    snprintf(dir, sizeof dir, "%s/stopped", tmpdir);
+    ck_assert_int_eq(snn_write_run(ctx, dir, "tutorial.snn", 1), SNN_OK);
+    snprintf(path, sizeof path, "%s/run.json", dir);
+    char *json = test_read_file(path, NULL);
+    ck_assert_ptr_nonnull(json);
+    ck_assert_ptr_nonnull(strstr(json, "\"complete\": false"));
+    ck_assert_ptr_nonnull(strstr(json, "\"steps\": 251,"));
+    ck_assert_ptr_nonnull(strstr(json, "\"steps_planned\": 1000,"));
+    ck_assert_ptr_nonnull(strstr(json, "\"model\": \"tutorial.snn\""));
+    ck_assert_ptr_nonnull(strstr(json, "{\"source\": \"G\", \"file\": \"G.state.csv\"}"));
+    free(json);
+    int tmp;
+    ck_assert_int_eq(count_entries(dir, &tmp), 6);        /* SM, M, G, Se, Si and run.json */
+    ck_assert_int_eq(tmp, 0);
+    /* the rest of the run goes on from there */
+    ck_assert_int_eq(snn_clear_callbacks(ctx), SNN_OK);
+    ck_assert_int_eq(snn_run_steps(ctx, 749), SNN_OK);
+    ck_assert_int_eq(snn_write_run(ctx, dir, NULL, 0), SNN_OK);
+    json = test_read_file(path, NULL);
+    ck_assert_ptr_nonnull(strstr(json, "\"complete\": true"));
+    ck_assert_ptr_nonnull(strstr(json, "\"model\": null"));
+    free(json);
+    snn_free(ctx);
+}
+END_TEST
+
+/* Units of variables in Brian2's words. */
+START_TEST(var_units)
+{
+    ck_assert_ptr_null(snn_var_unit(NULL, "G", "v"));
+    snn_ctx *ctx = snn_new();
+    ck_assert_ptr_null(snn_var_unit(ctx, "G", "v"));
+    const char *src = "neurons G[2] { model { dv/dt = (ge - v)/(10*ms) : volt\n dge/dt = -ge/(5*ms) : volt\n"
+                      " g : siemens\n x : 1\n r : volt/second } }\n";
+    ck_assert_int_eq(snn_load_string(ctx, src, strlen(src), "units"), SNN_OK);
+    ck_assert_str_eq(snn_var_unit(ctx, "G", "v"), "volt");
+    ck_assert_str_eq(snn_var_unit(ctx, "G", "g"), "siemens");
+    ck_assert_str_eq(snn_var_unit(ctx, "G", "x"), "1");
+    ck_assert_str_eq(snn_var_unit(ctx, "G", "r"), "volt/second");
+    ck_assert_ptr_null(snn_var_unit(ctx, "G", "nope"));
+    ck_assert_ptr_null(snn_var_unit(ctx, "H", "v"));
+    ck_assert_ptr_null(snn_var_unit(ctx, NULL, "v"));
+    snn_free(ctx);
+}
+END_TEST
+
+/* Run lengths a simulation cannot count are refused, with the step count. */
+START_TEST(run_too_long)
+{
+    snn_ctx *ctx = loaded(NULL);
+    ck_assert_int_eq(snn_run(ctx, 1e30), SNN_EMISUSE);
+    ck_assert_ptr_nonnull(strstr(snn_errmsg(ctx), "1e+34 steps"));
+    ck_assert_int_eq(snn_run(ctx, NAN), SNN_EMISUSE);
+    ck_assert_ptr_nonnull(strstr(snn_errmsg(ctx), "must be >= 0"));
+    ck_assert_int_eq(snn_run(ctx, -1), SNN_EMISUSE);
+    ck_assert_double_eq(snn_time(ctx), 0);
+    snn_free(ctx);
+    /* in the model: a located error */
+    ctx = snn_new();
+    const char *src = "neurons G[1] { model { dv/dt = -v/(10*ms) : 1 } }\nrun 1e30*second\n";
+    ck_assert_int_eq(snn_load_string(ctx, src, strlen(src), "huge"), SNN_ESEMA);
+    ck_assert_ptr_nonnull(strstr(snn_errmsg(ctx), "huge:2:5: error: a run of 1e+30 s is 1e+34 steps"));
     snn_free(ctx);
 }
 END_TEST
@@ -718,6 +845,9 @@ static Suite *make_suite(void)
     tcase_add_test(tc, write_outputs);
     tcase_add_test(tc, write_outputs_fails);
     tcase_add_test(tc, odd_chunk_name);
+    tcase_add_test(tc, request_stop);
+    tcase_add_test(tc, run_too_long);
+    tcase_add_test(tc, var_units);
     tcase_add_test(tc, native_status);
     tcase_add_test(tc, build_error_located);
     suite_add_tcase(s, tc);

@@ -2,7 +2,9 @@
 /* This file contains the end-to-end tests of the snnc command (path in the
  * SNNC environment variable): help and version, run with outputs and
  * overrides, check, emit, plot, exit codes (0 ok, 1 model or I/O error,
- * 2 usage), messages on stderr, and that a failed run creates nothing. */
+ * 2 usage, 143 after SIGTERM), messages on stderr, that a failed run creates
+ * nothing and leaves old outputs as they were, run.json, and the time
+ * estimate of a very long run. */
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -171,13 +173,28 @@ START_TEST(run_tutorial)
     snprintf(path, sizeof path, "%s/M.csv", dir);
     ck_assert_int_eq(file_lines(path, first, sizeof first), 1000 + 1);
     ck_assert_str_eq(first, "t,v_0,v_1,v_2");
-    /* only the monitors' files */
+    /* only the monitors' files and run.json */
     DIR *d = opendir(dir);
     int n = 0;
     struct dirent *e;
     while ((e = readdir(d))) n += e->d_name[0] != '.';
     closedir(d);
-    ck_assert_int_eq(n, 2);
+    ck_assert_int_eq(n, 3);
+    snprintf(path, sizeof path, "%s/run.json", dir);
+    char *json = test_read_file(path, NULL);
+    ck_assert_ptr_nonnull(json);
+    static const char *const want[] = {
+        "\"snnc\": \"" SNN_VERSION_STRING "\"", "\"seed\": 0,", "\"dt\": 0.0001,", "\"t\": 0.10000000000000001,",
+        "\"steps\": 1000,", "\"steps_planned\": 1000,", "\"complete\": true,",
+        "{\"name\": \"SM\", \"kind\": \"spikemonitor\", \"source\": \"G\", \"variables\": [\"i\", \"t\"], "
+        "\"units\": [\"1\", \"second\"], \"file\": \"SM.csv\"}",
+        "{\"name\": \"M\", \"kind\": \"statemonitor\", \"source\": \"G\", \"variables\": [\"t\", \"v\"], "
+        "\"units\": [\"second\", \"volt\"], \"record\": [0, 1, 2], \"file\": \"M.csv\"}",
+    };
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+        ck_assert_msg(strstr(json, want[k]) != NULL, "%s not in %s", want[k], json);
+    ck_assert_msg(strstr(json, tutorial()) != NULL, "%s", json);
+    free(json);
 }
 END_TEST
 
@@ -342,6 +359,91 @@ START_TEST(unwritable_output)
 }
 END_TEST
 
+/* Names in dir (hidden ones too), sorted, joined by spaces. */
+static const char *listing(const char *dir)
+{
+    static char buf[1024];
+    struct dirent **names;
+    int n = scandir(dir, &names, NULL, alphasort);
+    buf[0] = 0;
+    for (int k = 0; k < n; k++) {
+        if (strcmp(names[k]->d_name, ".") && strcmp(names[k]->d_name, "..")) {
+            if (buf[0]) strcat(buf, " ");
+            strncat(buf, names[k]->d_name, sizeof buf - strlen(buf) - 2);
+        }
+        free(names[k]);
+    }
+    if (n >= 0) free(names);
+    return buf;
+}
+
+/* A set of outputs that cannot be written whole leaves the old ones as they
+ * were: no new file, no temporary, exit 1. */
+START_TEST(outputs_all_or_nothing)
+{
+    const char *dir = path_in("keep");
+    mkdir(dir, 0777);
+    write_file(path_in("keep/SM.csv"), "i,t\nOLD\n");
+    mkdir(path_in("keep/M.csv"), 0777);     /* M.csv cannot be replaced */
+    ck_assert_int_eq(run("run '%s' -o '%s'", tutorial(), dir), 1);
+    ck_assert_msg(strstr(err_text, "M.csv") && strstr(err_text, "keeps the files it had"), "%s", err_text);
+    ck_assert_str_eq(listing(dir), "M.csv SM.csv");
+    char *old = test_read_file(path_in("keep/SM.csv"), NULL);
+    ck_assert_str_eq(old, "i,t\nOLD\n");
+    free(old);
+    /* a directory that cannot be written (when permissions apply: not as root) */
+    if (geteuid() != 0) {
+        const char *ro = path_in("ro");
+        mkdir(ro, 0777);
+        write_file(path_in("ro/SM.csv"), "i,t\nOLD\n");
+        chmod(ro, 0555);
+        ck_assert_int_eq(run("run '%s' -o '%s'", tutorial(), ro), 1);
+        ck_assert_msg(strstr(err_text, "cannot write") != NULL, "%s", err_text);
+        ck_assert_str_eq(listing(ro), "SM.csv");
+        chmod(ro, 0755);
+    }
+    /* --save-state: the state files belong to the same set */
+    ck_assert_int_eq(run("run '%s' -o '%s' --save-state", tutorial(), dir), 1);
+    ck_assert_str_eq(listing(dir), "M.csv SM.csv");
+}
+END_TEST
+
+/* A run of more than 10^9 steps says how long it will take, once, after its
+ * first second; SIGTERM then stops it with partial outputs and exit 143. */
+START_TEST(long_run_estimate)
+{
+    char model[256];
+    snprintf(model, sizeof model, "%s", path_in("long.snn"));
+    write_file(model, "neurons G[1] { model { dv/dt = -v/(10*ms) : 1 } }\nstatemonitor M(G.v, dt=1*second)\n"
+                      "run 1e6*second\n");
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "'%s' run '%s' -o '%s' --native=off 2>'%s' & p=$!; sleep 2.5; kill -TERM $p; wait $p",
+             snnc, model, path_in("lo"), path_in("lo.err"));
+    int status;
+    free(out_text);
+    free(err_text);
+    out_text = test_run(cmd, &status);
+    err_text = test_read_file(path_in("lo.err"), NULL);
+    ck_assert_ptr_nonnull(err_text);
+    ck_assert_msg(status == 143, "exit %d: %s%s", status, out_text, err_text);
+    ck_assert_msg(strstr(err_text, "snnc: this run has 10000000000 steps (1e+06 s at dt = 0.0001 s); at ") != NULL,
+                  "%s", err_text);
+    ck_assert_msg(strstr(err_text, "steps per second it takes about ") != NULL, "%s", err_text);
+    ck_assert_msg(strstr(err_text, "of 10000000000): outputs are partial\n") != NULL, "%s", err_text);
+    ck_assert_ptr_nonnull(strstr(out_text, "outputs: "));
+    ck_assert_str_eq(listing(path_in("lo")), "M.csv run.json");
+    char *json = test_read_file(path_in("lo/run.json"), NULL);
+    ck_assert_ptr_nonnull(strstr(json, "\"complete\": false"));
+    free(json);
+    /* a run too long to count is an error located at the run */
+    write_file(model, "neurons G[1] { model { dv/dt = -v/(10*ms) : 1 } }\nrun 1e30*second\n");
+    ck_assert_int_eq(run("run '%s' -o '%s'", model, path_in("no")), 1);
+    ck_assert_msg(strstr(err_text, "long.snn:2:5: error: a run of 1e+30 s is 1e+34 steps of dt = 0.0001 s") != NULL,
+                  "%s", err_text);
+    ck_assert(!exists(path_in("no")));
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("cli");
@@ -360,6 +462,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, seed_option);
     tcase_add_test(tc, plot_after_run);
     tcase_add_test(tc, unwritable_output);
+    tcase_add_test(tc, outputs_all_or_nothing);
+    tcase_add_test(tc, long_run_estimate);
     suite_add_tcase(s, tc);
     return s;
 }

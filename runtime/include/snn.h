@@ -47,6 +47,8 @@ extern "C" {
 #define SNN_EIO       6  /* a file could not be read or written, or is damaged */
 #define SNN_EMISUSE   7  /* calls in the wrong order or bad arguments */
 #define SNN_ENOTFOUND 8  /* no object or variable of that name */
+#define SNN_ESTOPPED  9  /* the run stopped early on snn_request_stop */
+#define SNN_ENOTFINITE 10 /* a state variable became NaN or infinite (snn_set_check_finite) */
 
 typedef struct snn_ctx snn_ctx;
 typedef struct snn_snapshot snn_snapshot;
@@ -145,6 +147,38 @@ SNN_API int snn_run_script(snn_ctx *ctx);
 SNN_API double snn_time(const snn_ctx *ctx);
 SNN_API double snn_dt(const snn_ctx *ctx);
 
+/* A run that ended early on snn_request_stop returns SNN_ESTOPPED.  Time,
+ * state and the monitors' data are those after the last whole step.  Not
+ * passed to the error callback; snn_errmsg() says where the run stopped. */
+/* Ask the current run (or, if none runs, the next one) to stop at the next
+ * step boundary; snn_run_script then runs no further statement.  Only
+ * stores a flag (a volatile sig_atomic_t), so it is safe to call from a
+ * signal handler.  The run it stops consumes the request. */
+SNN_API void snn_request_stop(snn_ctx *ctx);
+/* 1 if the last run ended on snn_request_stop, else 0. */
+SNN_API int snn_stopped(const snn_ctx *ctx);
+/* The steps of all 'run' statements of the model together (what
+ * snn_run_script simulates); 0 without a model. */
+SNN_API int64_t snn_script_steps(const snn_ctx *ctx);
+/* Write what 'snnc run' writes, all or nothing: every monitor to
+ * DIR/<name>.csv (as snn_write_outputs), if save_state every group's
+ * DIR/<name>.state.csv (as snn_write_state), and DIR/run.json: the snnc
+ * version, model_file (may be NULL), seed, dt, the time and steps simulated,
+ * the steps planned, "complete" (false after snn_request_stop), and each
+ * monitor's name, kind, source, variables (columns), their units and file.  Every file is written
+ * under a temporary name in DIR and synced; only when all are written are
+ * they renamed into place.  On any error (a full disk, a directory that
+ * cannot be written) DIR keeps the files it had and SNN_EIO is returned. */
+/* The unit of a variable of a group or synapses object, in Brian2's words:
+ * "volt", "siemens", "volt/second", "1" (dimensionless); NULL if there is no
+ * such variable.  Owned by the context, valid until the next call. */
+SNN_API const char *snn_var_unit(snn_ctx *ctx, const char *group, const char *var);
+SNN_API int snn_write_run(snn_ctx *ctx, const char *dir, const char *model_file, int save_state);
+/* Remove the temporary files of every write in progress, in every context
+ * (nothing else): only unlink() calls, so a signal handler may call it
+ * before the process dies. */
+SNN_API void snn_remove_temporaries(void);
+
 /* ---- callbacks (Brian2's network_operation) -------------------------- */
 
 /* Schedule slots of one time step, in order. */
@@ -227,7 +261,6 @@ SNN_API const char *snn_summary(snn_ctx *ctx);
  * checked at the end of every step instead (which costs a pass over the
  * state per step), and the run stops after the first step that makes one
  * not finite, returning SNN_ENOTFINITE with the same details as error. */
-#define SNN_ENOTFINITE 9  /* a state variable became NaN or infinite (status code) */
 SNN_API int snn_set_check_finite(snn_ctx *ctx, int on);
 /* The generated C code of the model; owned by the context. */
 SNN_API const char *snn_generated_code(snn_ctx *ctx);
