@@ -152,11 +152,10 @@ static void cc_command(CcCommand *c)
     c->argv[c->argc] = NULL;
 }
 
-/* Run argv (searched in PATH) with its stdout and stderr going to the file
- * out, or to the pipe end fd_out when out is NULL; waits for it and returns
- * its exit status (-1 if it could not be run or was killed).  The child's
- * pid is published in *child (when given) so that it can be stopped. */
-static int run_program(char *const argv[], const char *out, int fd_out, atomic_int *child)
+/* Start argv (searched in PATH) with its stdout and stderr going to the
+ * file out, or to the pipe end fd_out when out is NULL.  Returns its pid,
+ * or -1 if it could not be started. */
+static pid_t spawn_program(char *const argv[], const char *out, int fd_out)
 {
     posix_spawn_file_actions_t fa;
     if (posix_spawn_file_actions_init(&fa)) return -1;
@@ -166,16 +165,29 @@ static int run_program(char *const argv[], const char *out, int fd_out, atomic_i
     pid_t pid;
     bad = bad || posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
-    if (bad) return -1;
-    if (child) atomic_store(child, (int)pid);
+    return bad ? -1 : pid;
+}
+
+/* Wait for pid; its exit status, or -1 if it was killed. */
+static int wait_program(pid_t pid)
+{
     int st;
     while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR) {
-            st = -1;
-            break;
-        }
+        if (errno != EINTR) return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Run argv with its messages going to the file log; its exit status, -1
+ * if it was killed, or -2 if it could not be started.  The child's pid is
+ * published in *child (when given) so that it can be stopped. */
+static int run_program(char *const argv[], const char *log, atomic_int *child)
+{
+    pid_t pid = spawn_program(argv, log, -1);
+    if (pid < 0) return -2;
+    if (child) atomic_store(child, (int)pid);
+    int st = wait_program(pid);
     if (child) atomic_store(child, 0);
-    return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return st;
 }
 
 /* The identity of the compiler c: its path as found in PATH and what
@@ -227,12 +239,20 @@ static void compiler_identity(const CcCommand *c, char *out, size_t n)
         argv[argc] = NULL;
         int fd[2];
         if (!pipe2(fd, O_CLOEXEC)) {
-            int st = run_program(argv, NULL, fd[1], NULL);
+            pid_t pid = spawn_program(argv, NULL, fd[1]);
             close(fd[1]);
+            /* read it all (keeping what fits) before waiting, so that the
+             * compiler never blocks on a full pipe */
+            char chunk[4096];
             ssize_t got;
-            while (len + 1 < sizeof ident && (got = read(fd[0], ident + len, sizeof ident - 1 - len)) > 0)
-                len += (size_t)got;
+            while (pid > 0 && ((got = read(fd[0], chunk, sizeof chunk)) > 0 || (got < 0 && errno == EINTR))) {
+                size_t take = got > 0 ? (size_t)got : 0;
+                if (take > sizeof ident - 1 - len) take = sizeof ident - 1 - len;
+                memcpy(ident + len, chunk, take);
+                len += take;
+            }
             close(fd[0]);
+            int st = pid > 0 ? wait_program(pid) : -1;
             len += (size_t)snprintf(ident + len, sizeof ident - len, "exit %d\n", st);
             if (len >= sizeof ident) len = sizeof ident - 1;
         }
@@ -382,7 +402,14 @@ static bool build_object(const char *code, const CcCommand *c, const char *dir, 
     argv[argc++] = src;
     argv[argc++] = "-lm";
     argv[argc] = NULL;
-    if (bad || run_program(argv, log, -1, child) != 0 || rename(tmp_so, so)) {
+    int st = bad ? -1 : run_program(argv, log, child);
+    if (st == -2) {
+        snprintf(err, errlen, "cannot run the system C compiler '%s' (set CC to one)", c->text);
+        remove(log);
+        remove(src);
+        return false;
+    }
+    if (st != 0 || rename(tmp_so, so)) {
         snprintf(err, errlen, "the system C compiler failed (see %s)", log);
         remove(tmp_so);
         remove(src);
