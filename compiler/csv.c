@@ -2,11 +2,13 @@
 /* This file contains the CSV line reader (see csv.h): it reads a file chunk
  * by chunk, so neither the length of a line nor its number of fields is
  * limited, while a file that is not text (a NUL byte), not a regular file
- * or a pipe, or larger than CSV_MAX_BYTES is refused with bounded memory. */
+ * or a pipe, or larger than its reader allows is refused with bounded
+ * memory. */
 #define _POSIX_C_SOURCE 200809L
 #include "csv.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,10 +22,24 @@ static int fail(CsvReader *r, int e, const char *why)
     return -1;
 }
 
+/* "it is larger than ..." for r's limit (kept in r). */
+static const char *too_large(CsvReader *r)
+{
+    if (r->max == CSV_MAX_BYTES) return "it is larger than 1 GiB";
+    snprintf(r->why_buf, sizeof r->why_buf, "it is larger than %llu bytes", r->max);
+    return r->why_buf;
+}
+
 int csv_reader_open(CsvReader *r, const char *path)
+{
+    return csv_reader_open_max(r, path, 0);
+}
+
+int csv_reader_open_max(CsvReader *r, const char *path, unsigned long long max)
 {
     memset(r, 0, sizeof *r);
     r->why = "";
+    r->max = max;
     r->f = fopen(path, "r");
     if (!r->f) return fail(r, errno, strerror(errno));
     struct stat st;
@@ -32,7 +48,7 @@ int csv_reader_open(CsvReader *r, const char *path)
     if (fstat(fileno(r->f), &st)) e = errno, why = strerror(errno);
     else if (S_ISDIR(st.st_mode)) e = EISDIR, why = "it is a directory";
     else if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) e = EINVAL, why = "it is not a regular file";
-    else if ((unsigned long long)st.st_size > CSV_MAX_BYTES) e = EFBIG, why = "it is larger than 1 GiB";
+    else if (max && (unsigned long long)st.st_size > max) e = EFBIG, why = too_large(r);
     else if (!(r->buf = malloc(CSV_CHUNK))) e = ENOMEM, why = "out of memory";
     if (!why) return 0;
     fclose(r->f);
@@ -53,7 +69,7 @@ static bool next_chunk(CsvReader *r)
     }
     r->total += r->blen;
     if (memchr(r->buf, 0, r->blen)) fail(r, EINVAL, "it is not a text file (it contains NUL bytes)");
-    else if (r->total > CSV_MAX_BYTES) fail(r, EFBIG, "it is larger than 1 GiB");
+    else if (r->max && r->total > r->max) fail(r, EFBIG, too_large(r));
     return !*r->why;
 }
 

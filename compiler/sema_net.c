@@ -487,7 +487,7 @@ static double *read_csv(Sema *S, const char *file, Span sp, int *rows, int *cols
 {
     const char *path = file[0] == '/' ? file : arena_printf(S->A, "%s%s", model_dir(S), file);
     CsvReader f;
-    if (csv_reader_open(&f, path) < 0) {
+    if (csv_reader_open_max(&f, path, CSV_MAX_BYTES) < 0) {
         diag_error(S->D, sp, "cannot read '%s': %s", path, f.why);
         return NULL;
     }

@@ -269,8 +269,8 @@ static uint64_t synapses_known(const Group *g)
 }
 
 /* The bytes every group, synapse object and state monitor of M will need
- * (their arrays, connectivity, delay rings, and the values a state monitor
- * records over all of M's runs), checked against the budget before any is
+ * (their arrays, connectivity, delay rings, and the values a state or rate
+ * monitor records over all of M's runs), checked against the budget before any is
  * allocated; also every homogeneous delay. */
 static int check_resources(const Model *M, BuildError *err)
 {
@@ -314,6 +314,14 @@ static int check_resources(const Model *M, BuildError *err)
     for (int k = 0; k < M->nruns; k++) steps += floor(M->runs[k] / M->dt + 0.5);
     for (int k = 0; k < M->nmonitors; k++) {
         const Monitor *m = M->monitors[k];
+        if (m->kind == MON_RATE) {
+            /* a rate and a step per step */
+            uint64_t nsteps = steps < 1.8e19 ? (uint64_t)steps : UINT64_MAX;
+            snprintf(obj, sizeof obj, "ratemonitor %s", m->name);
+            snprintf(how, sizeof how, "%llu recorded steps x 16 bytes", (unsigned long long)nsteps);
+            int rc = charge(&b, err, m->span, obj, mul_sat(nsteps, 16), how);
+            if (rc) return rc;
+        }
         if (m->kind != MON_STATE) continue;
         double every = m->rec_dt > 0 ? floor(m->rec_dt / M->dt + 0.5) : 1;
         double recs = ceil(steps / (every < 1 ? 1 : every));
