@@ -8,7 +8,6 @@
  * and constants.  It reads the model and never allocates in its arena. */
 #include "build.h"
 
-#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,10 +34,12 @@ typedef struct Pusher {
 static snn_i32 push_pair(void *ud, snn_i32 i, snn_i32 j)
 {
     Pusher *p = ud;
-    if (!i32vec_push(&p->r->pre, i)) return p->nomem = true;
-    if (i32vec_push(&p->r->post, j)) return 0;
-    p->r->pre.n--;
-    return p->nomem = true;
+    if (i32vec_push(&p->r->pre, i)) {
+        if (i32vec_push(&p->r->post, j)) return 0;
+        p->r->pre.n--;
+    }
+    p->nomem = true;
+    return 1;
 }
 
 /* Record a build error about the object at span. */

@@ -449,9 +449,8 @@ static bool pathway_named(Net *net, RtGroup *s, struct RtPath *p)
                      p->post ? s->post_start : s->pre_start, p->post ? s->post_syn : s->pre_syn, p->fn);
 }
 
-/* Heterogeneous delays: convert the 'delay' variable to whole steps (Brian2:
- * (int)(delay/dt + 0.5)) and size the ring for the largest. */
-/* Heterogeneous delays: each synapse's 'delay' in steps, and a ring long
+/* Heterogeneous delays: each synapse's 'delay' in whole steps (Brian2:
+ * (int)(delay/dt + 0.5)), and a ring long
  * enough for the largest.  Returns 0; -1 on out of memory; -2 (with
  * net->fail naming the synapse) for a delay that is NaN, infinite, negative
  * or more steps than a ring can have.  Done once, at init. */
