@@ -254,18 +254,22 @@ static int delay_steps(double d, double dt, const char *what, Span span, BuildEr
     return SNN_OK;
 }
 
-/* The least number of synapses the connect() rules of g make, when it is
- * known before connecting: all-to-all, or the expected count of a constant
- * p (neither with a condition or n=); other rules count 0. */
+/* The number of synapses the connect() rule cn of g makes, when it is known
+ * before connecting: a list, all-to-all, or the expected count of a
+ * constant p (neither with a condition or n=); other rules count 0. */
+static uint64_t rule_synapses(const Group *g, const Connect *cn)
+{
+    uint64_t pairs = mul_sat((uint64_t)g->src->N, (uint64_t)g->tgt->N);
+    if (cn->kind == CONN_LIST) return (uint64_t)cn->n;
+    if (cn->kind != CONN_ALL || cn->cond || cn->nsyn) return 0;
+    return cn->p ? (uint64_t)(cn->pconst * (double)pairs) : pairs;
+}
+
+/* The synapses of all of g's rules known before connecting. */
 static uint64_t synapses_known(const Group *g)
 {
-    uint64_t n = 0, pairs = mul_sat((uint64_t)g->src->N, (uint64_t)g->tgt->N);
-    for (int c = 0; c < g->nconnects; c++) {
-        const Connect *cn = &g->connects[c];
-        if (cn->kind == CONN_LIST) n = add_sat(n, (uint64_t)cn->n);
-        else if (cn->kind == CONN_ALL && !cn->cond && !cn->nsyn)
-            n = add_sat(n, cn->p ? (uint64_t)(cn->pconst * (double)pairs) : pairs);
-    }
+    uint64_t n = 0;
+    for (int c = 0; c < g->nconnects; c++) n = add_sat(n, rule_synapses(g, &g->connects[c]));
     return n;
 }
 
@@ -297,11 +301,13 @@ static int check_resources(const Model *M, BuildError *err)
             }
             if (rc) return rc;
             /* the variables, source and target, both CSR indices, the delay in steps */
-            uint64_t per = 8 * (uint64_t)g->nvars + 16 + (g->delay_var ? 4 : 0), n = synapses_known(g);
-            snprintf(obj, sizeof obj, "synapses %s", g->name);
-            snprintf(how, sizeof how, "%llu synapses of connect() x %llu bytes", (unsigned long long)n,
-                     (unsigned long long)per);
-            rc = charge(&b, err, g->span, obj, mul_sat(n, per), how);
+            uint64_t per = 8 * (uint64_t)g->nvars + 16 + (g->delay_var ? 4 : 0);
+            for (int c = 0; c < g->nconnects && !rc; c++) {
+                uint64_t n = rule_synapses(g, &g->connects[c]);
+                snprintf(obj, sizeof obj, "connect() of %s", g->name);
+                snprintf(how, sizeof how, "%llu synapses x %llu bytes", (unsigned long long)n, (unsigned long long)per);
+                rc = charge(&b, err, g->connects[c].span, obj, mul_sat(n, per), how);
+            }
             if (!rc) {
                 snprintf(obj, sizeof obj, "the delay of %s", g->name);
                 snprintf(how, sizeof how, "%d steps x %zu bytes", steps + 1, sizeof(I32Vec));

@@ -746,11 +746,11 @@ START_TEST(memory_refused_up_front)
     /* 10^12 synapses, all to all */
     refused("neurons G[1000000] { model { v : 1 } }\n"
             "synapses S(G -> G) { model { w : 1 } on_pre: v_post += w   connect() }\n",
-            "r.snn:2:10: error: synapses S needs 24000000000000 bytes", "1000000000000 synapses");
+            "r.snn:2:60: error: connect() of S needs 24000000000000 bytes", "1000000000000 synapses x 24 bytes");
     /* the expected count of a constant p: 0.5 x 10^12 */
     refused("neurons G[1000000] { model { v : 1 } }\n"
             "synapses S(G -> G) { on_pre: v_post += 1   connect(p=0.5) }\n",
-            "r.snn:2:10: error: synapses S needs 8000000000000 bytes", "500000000000 synapses");
+            "r.snn:2:44: error: connect() of S needs 8000000000000 bytes", "500000000000 synapses x 16 bytes");
     /* a state monitor over all the runs: 1000 values x 10^10 steps */
     refused("neurons G[1000] { model { v : 1 } }\n"
             "statemonitor M(G.v, record=all)\nrun 5e5*second\nrun 5e5*second\n",
