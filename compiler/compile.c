@@ -6,6 +6,7 @@
  * anywhere in the compiler frees everything and becomes SNN_ENOMEM. */
 #include "compile.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdlib.h>
@@ -93,6 +94,29 @@ void compile_fold_delays(Model *M)
     }
 }
 
+/* Every homogeneous delay (folded) must be a finite time >= 0; errors in D.
+ * The network builder checks again, after constants set in code. */
+static void check_delays(Model *M, Diag *D)
+{
+    for (int k = 0; k < M->ngroups; k++) {
+        Group *g = M->groups[k];
+        if (g->delay && isnan(g->delay_s))
+            diag_error(D, g->delay->span, "the delay of %s is NaN: a delay must be a finite time >= 0", g->name);
+        else if (g->delay && !(g->delay_s >= 0 && g->delay_s < INFINITY))
+            diag_error(D, g->delay->span, "the delay of %s is %g s: a delay must be a finite time >= 0", g->name,
+                       g->delay_s);
+        for (int q = 0; q < g->npaths; q++) {
+            double d = g->paths[q].delay;
+            if (isnan(d))
+                diag_error(D, g->paths[q].span, "the delay of %s.%s is NaN: a delay must be a finite time >= 0",
+                           g->name, g->paths[q].name);
+            else if (!(d >= 0 && d < INFINITY))
+                diag_error(D, g->paths[q].span, "the delay of %s.%s is %g s: a delay must be a finite time >= 0",
+                           g->name, g->paths[q].name, d);
+        }
+    }
+}
+
 /* The integration method of every group with equations, one line each. */
 static const char *methods_text(Model *M)
 {
@@ -146,6 +170,12 @@ static void run(const CompileInput *in, Compiled *C, double t0)
         for (int q = 0; q < M->nconsts; q++)
             if (!strcmp(M->consts[q]->name, in->consts[k].name)) M->consts[q]->value = in->consts[k].value;
     compile_fold_delays(M);
+    check_delays(M, D);
+    if (D->nerr) {
+        report(C, D);
+        C->status = compile_status(D);
+        return;
+    }
     C->methods = methods_text(M);
     double t1 = now();
     C->t_parse = t1 - t0;

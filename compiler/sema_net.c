@@ -487,15 +487,22 @@ static double *read_csv(Sema *S, const char *file, Span sp, int *rows, int *cols
 {
     const char *path = file[0] == '/' ? file : arena_printf(S->A, "%s%s", model_dir(S), file);
     CsvReader f;
-    if (csv_reader_open(&f, path) < 0) {
-        diag_error(S->D, sp, "cannot read '%s': %s", path, strerror(errno));
+    if (csv_reader_open_max(&f, path, CSV_MAX_BYTES) < 0) {
+        diag_error(S->D, sp, "cannot read '%s': %s", path, f.why);
         return NULL;
     }
     size_t cap = 1024, n = 0;
     double *v = malloc(cap * sizeof *v);
     int ncols = -1, r = 0, lineno = 0;
     *header = NULL;
-    while (v && csv_reader_line(&f) > 0) {
+    int got;
+    while (v && (got = csv_reader_line(&f)) != 0) {
+        if (got < 0) {
+            diag_error(S->D, sp, "cannot read '%s': %s", path, f.why);
+            free(v);
+            csv_reader_close(&f);
+            return NULL;
+        }
         lineno++;
         f.line[strcspn(f.line, "\r\n")] = 0;
         if (!f.line[0]) continue;

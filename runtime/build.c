@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* This file contains the step from a checked, compiled model to a runtime
- * network: groups with their arrays and block functions (bound by the names
- * in the emitter's BlockTable), synapses with their connectivity, monitors,
- * constants, and the initial values.  It reads the model and never
- * allocates in its arena. */
+ * network: the memory it will need, checked against what the process may
+ * have before anything is allocated; groups with their arrays and block
+ * functions (bound by the names in the emitter's BlockTable); the neurons'
+ * initial values; synapses with their connectivity (so that connect()
+ * conditions see those values) and then their own initial values; monitors
+ * and constants.  It reads the model and never allocates in its arena. */
 #include "build.h"
 
 #include <math.h>
@@ -12,6 +14,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "snn.h"
 
@@ -20,11 +24,22 @@ static int cmp_group_name(const void *a, const void *b)
     return strcmp((*(RtGroup *const *)a)->name, (*(RtGroup *const *)b)->name);
 }
 
+/* What the push callback of generated connect code adds to. */
+typedef struct Pusher {
+    RtGroup *r;
+    bool     nomem;          /* a push failed: out of memory */
+} Pusher;
+
 /* push callback of generated connect code: one synapse i -> j. */
 static snn_i32 push_pair(void *ud, snn_i32 i, snn_i32 j)
 {
-    RtGroup *s = ud;
-    return !i32vec_push(&s->pre, i) || !i32vec_push(&s->post, j);
+    Pusher *p = ud;
+    if (i32vec_push(&p->r->pre, i)) {
+        if (i32vec_push(&p->r->post, j)) return 0;
+        p->r->pre.n--;
+    }
+    p->nomem = true;
+    return 1;
 }
 
 /* Record a build error about the object at span. */
@@ -44,11 +59,12 @@ static int build_fail(BuildError *err, Span span, const char *fmt, ...)
  * connect functions, which also hold the one sampler of a constant p). */
 static int connect_all(Net *net, RtGroup *r, const Group *g, const BlockTable *B, Jit *jit, BuildError *err)
 {
+    Pusher pu = { r, false };
     for (int c = 0; c < g->nconnects; c++) {
         Connect *cn = &g->connects[c];
         if (cn->kind == CONN_LIST) {
             for (int q = 0; q < cn->n; q++)
-                if (push_pair(r, cn->i[q], cn->j[q])) return SNN_ENOMEM;
+                if (push_pair(&pu, cn->i[q], cn->j[q])) return SNN_ENOMEM;
         } else {
             const BlockFn *b = block_find(B, g, BK_CONNECT, cn->index);
             snn_block_fn fn = b ? (snn_block_fn)jit_symbol(jit, b->name) : NULL;
@@ -63,16 +79,20 @@ static int connect_all(Net *net, RtGroup *r, const Group *g, const BlockTable *B
             a.dt = net->dt;
             a.seed = net->seed;
             a.stream = r->stream;
-            a.ud = r;
+            a.ud = &pu;
             a.push = push_pair;
             snn_i32 rc = fn(&a);
-            if (rc == -1) return SNN_ENOMEM;
-            if (rc < -1)
-                return build_fail(err, g->span, "%s: connect(j=...) gives a target index outside 0..%lld for i = %d "
+            /* -1 - i: j was outside the target for that i; a failed push
+             * also returns -1, and says so in pu */
+            if (pu.nomem) return SNN_ENOMEM;
+            if (rc < 0)
+                return build_fail(err, cn->span, "%s: connect(j=...) gives a target index outside 0..%lld for i = %d "
                                   "(add skip_if_invalid=True to skip such pairs)", g->name,
                                   (long long)r->tgt->n - 1, -rc - 1);
         }
-        if (r->pre.n > INT32_MAX / 2) return SNN_ENOMEM;
+        if (r->pre.n > INT32_MAX / 2)
+            return build_fail(err, cn->span, "%s: connect() makes more than %d synapses, more than snnc can hold "
+                              "in one Synapses object", g->name, INT32_MAX / 2);
     }
     return SNN_OK;
 }
@@ -164,9 +184,174 @@ static int make_generator(RtGroup *r, const Group *g, double dt)
     return SNN_OK;
 }
 
-/* The groups of M, in model order in rt[], with their block functions and
- * synapses. */
-static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit, RtGroup **rt, BuildError *err)
+/* {====================================================================
+ * Resources: what the network will need, checked before allocating
+ * ===================================================================== */
+
+/* a * b and a + b, saturating at UINT64_MAX. */
+static uint64_t mul_sat(uint64_t a, uint64_t b)
+{
+    return a && b > UINT64_MAX / a ? UINT64_MAX : a * b;
+}
+
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+    return b > UINT64_MAX - a ? UINT64_MAX : a + b;
+}
+
+/* The memory the network may take: the machine's physical memory, or less
+ * when the process's address-space or data-size limit is lower. */
+typedef struct Budget {
+    uint64_t    avail;       /* bytes */
+    const char *what;        /* what sets avail, for messages */
+    uint64_t    used;        /* charged so far */
+} Budget;
+
+static void budget_init(Budget *b)
+{
+    b->avail = UINT64_MAX;
+    b->what = "memory";
+    b->used = 0;
+    long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && psize > 0) {
+        b->avail = mul_sat((uint64_t)pages, (uint64_t)psize);
+        b->what = "this machine's physical memory";
+    }
+    struct rlimit rl;
+    if (!getrlimit(RLIMIT_AS, &rl) && rl.rlim_cur != RLIM_INFINITY && (uint64_t)rl.rlim_cur < b->avail) {
+        b->avail = (uint64_t)rl.rlim_cur;
+        b->what = "the address-space limit of the process (ulimit -v)";
+    }
+    if (!getrlimit(RLIMIT_DATA, &rl) && rl.rlim_cur != RLIM_INFINITY && (uint64_t)rl.rlim_cur < b->avail) {
+        b->avail = (uint64_t)rl.rlim_cur;
+        b->what = "the data-size limit of the process (ulimit -d)";
+    }
+}
+
+/* Charge the bytes an object needs (how: the count behind them); an error
+ * at span if the network then needs more than the budget. */
+static int charge(Budget *b, BuildError *err, Span span, const char *obj, uint64_t bytes, const char *how)
+{
+    b->used = add_sat(b->used, bytes);
+    if (b->used <= b->avail) return SNN_OK;
+    return build_fail(err, span, "%s needs %llu bytes (%s) and the network so far %llu bytes: more than the %llu "
+                      "bytes of %s, so it would run out of memory", obj, (unsigned long long)bytes, how,
+                      (unsigned long long)b->used, (unsigned long long)b->avail, b->what);
+}
+
+/* Steps of a homogeneous delay d (seconds): round(d/dt); an error at span
+ * if d is not a time a ring of spike lists can hold. */
+static int delay_steps(double d, double dt, const char *what, Span span, BuildError *err, int *steps)
+{
+    if (isnan(d)) return build_fail(err, span, "the delay of %s is NaN: a delay must be a finite time >= 0", what);
+    if (!(d >= 0) || d == INFINITY)
+        return build_fail(err, span, "the delay of %s is %g s: a delay must be a finite time >= 0", what, d);
+    double n = d / dt + 0.5;
+    if (!(n < (double)NET_MAX_DELAY_STEPS))
+        return build_fail(err, span, "the delay of %s is %g s, %.0f steps of %g s: more than the %d steps a delay "
+                          "may have", what, d, floor(n), dt, NET_MAX_DELAY_STEPS);
+    *steps = (int)n;
+    return SNN_OK;
+}
+
+/* The number of synapses the connect() rule cn of g makes, when it is known
+ * before connecting: a list, all-to-all, or the expected count of a
+ * constant p (neither with a condition or n=); other rules count 0. */
+static uint64_t rule_synapses(const Group *g, const Connect *cn)
+{
+    uint64_t pairs = mul_sat((uint64_t)g->src->N, (uint64_t)g->tgt->N);
+    if (cn->kind == CONN_LIST) return (uint64_t)cn->n;
+    if (cn->kind != CONN_ALL || cn->cond || cn->nsyn) return 0;
+    return cn->p ? (uint64_t)(cn->pconst * (double)pairs) : pairs;
+}
+
+/* The synapses of all of g's rules known before connecting. */
+static uint64_t synapses_known(const Group *g)
+{
+    uint64_t n = 0;
+    for (int c = 0; c < g->nconnects; c++) n = add_sat(n, rule_synapses(g, &g->connects[c]));
+    return n;
+}
+
+/* The bytes every group, synapse object and state monitor of M will need
+ * (their arrays, connectivity, delay rings, and the values a state or rate
+ * monitor records over all of M's runs), checked against the budget before any is
+ * allocated; also every homogeneous delay. */
+static int check_resources(const Model *M, BuildError *err)
+{
+    Budget b;
+    budget_init(&b);
+    char obj[200], how[200];
+    for (int k = 0; k < M->ngroups; k++) {
+        const Group *g = M->groups[k];
+        int rc = SNN_OK, steps = 0;
+        if (g->kind == G_NEURONS) {
+            /* the variables, and the spikes of one step */
+            uint64_t per = 8 * (uint64_t)g->nvars + 4;
+            snprintf(obj, sizeof obj, "neurons %s", g->name);
+            snprintf(how, sizeof how, "%lld neurons x %llu bytes", (long long)g->N, (unsigned long long)per);
+            rc = charge(&b, err, g->span, obj, mul_sat((uint64_t)g->N, per), how);
+        } else {
+            if (g->delay) rc = delay_steps(g->delay_s, M->dt, g->name, g->delay->span, err, &steps);
+            for (int q = 0; q < g->npaths && !rc; q++) {
+                int ps = 0;
+                snprintf(obj, sizeof obj, "%s.%s", g->name, g->paths[q].name);
+                rc = delay_steps(g->paths[q].delay, M->dt, obj, g->paths[q].span, err, &ps);
+                if (ps > steps) steps = ps;
+            }
+            if (rc) return rc;
+            /* the variables, source and target, both CSR indices, the delay in steps */
+            uint64_t per = 8 * (uint64_t)g->nvars + 16 + (g->delay_var ? 4 : 0);
+            for (int c = 0; c < g->nconnects && !rc; c++) {
+                uint64_t n = rule_synapses(g, &g->connects[c]);
+                snprintf(obj, sizeof obj, "connect() of %s", g->name);
+                snprintf(how, sizeof how, "%llu synapses x %llu bytes", (unsigned long long)n, (unsigned long long)per);
+                rc = charge(&b, err, g->connects[c].span, obj, mul_sat(n, per), how);
+            }
+            if (!rc) {
+                snprintf(obj, sizeof obj, "the delay of %s", g->name);
+                snprintf(how, sizeof how, "%d steps x %zu bytes", steps + 1, sizeof(I32Vec));
+                rc = charge(&b, err, g->delay ? g->delay->span : g->span, obj,
+                            mul_sat((uint64_t)steps + 1, (uint64_t)sizeof(I32Vec) * (uint64_t)(1 + g->npaths)), how);
+            }
+        }
+        if (rc) return rc;
+    }
+    double steps = 0;
+    for (int k = 0; k < M->nruns; k++) steps += floor(M->runs[k] / M->dt + 0.5);
+    for (int k = 0; k < M->nmonitors; k++) {
+        const Monitor *m = M->monitors[k];
+        if (m->kind == MON_RATE) {
+            /* a rate and a step per step */
+            uint64_t nsteps = steps < 1.8e19 ? (uint64_t)steps : UINT64_MAX;
+            snprintf(obj, sizeof obj, "ratemonitor %s", m->name);
+            snprintf(how, sizeof how, "%llu recorded steps x 16 bytes", (unsigned long long)nsteps);
+            int rc = charge(&b, err, m->span, obj, mul_sat(nsteps, 16), how);
+            if (rc) return rc;
+        }
+        if (m->kind != MON_STATE) continue;
+        double every = m->rec_dt > 0 ? floor(m->rec_dt / M->dt + 0.5) : 1;
+        double recs = ceil(steps / (every < 1 ? 1 : every));
+        uint64_t n = m->record_all ? (m->group->kind == G_NEURONS ? (uint64_t)m->group->N : synapses_known(m->group))
+                                   : (uint64_t)m->nrecord;
+        uint64_t values = mul_sat(n, (uint64_t)m->nvars);
+        uint64_t nrec = recs < 1.8e19 ? (uint64_t)recs : UINT64_MAX;
+        snprintf(obj, sizeof obj, "statemonitor %s", m->name);
+        snprintf(how, sizeof how, "%llu values x %llu recorded steps x 8 bytes", (unsigned long long)values,
+                 (unsigned long long)nrec);
+        int rc = charge(&b, err, m->span, obj, mul_sat(add_sat(mul_sat(values, 8), 8), nrec), how);
+        if (rc) return rc;
+    }
+    return SNN_OK;
+}
+
+/* {====================================================================
+ * Building
+ * ===================================================================== */
+
+/* The groups of M, in model order in rt[], with their block functions
+ * (synapses are connected later, by connect_synapses). */
+static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit, RtGroup **rt)
 {
     for (int k = 0; k < M->ngroups; k++) {
         const Group *g = M->groups[k];
@@ -212,7 +397,7 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
                 struct RtPath *p = &r->paths[q];
                 p->name = strdup(g->paths[q].name);
                 p->post = g->paths[q].post;
-                p->delay_steps = (int)(g->paths[q].delay / M->dt + 0.5);
+                p->delay_steps = (int)(g->paths[q].delay / M->dt + 0.5);    /* checked by check_resources */
                 p->queue = calloc((size_t)p->delay_steps + 1, sizeof *p->queue);
                 p->when = WHEN(SLOT_SYNAPSES, g->paths[q].order);
                 if (!p->name || !p->queue) return SNN_ENOMEM;
@@ -232,11 +417,39 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
             r->src = rt[g->src->index];
             r->tgt = rt[g->tgt->index];
             r->delay_var = g->delay_var ? g->delay_var->var_index : -1;
-            if (g->delay) r->delay_steps = (int)(g->delay_s / M->dt + 0.5);
-            int rc = connect_all(net, r, g, B, jit, err);
-            if (rc) return rc;
-            if (!net_finish_synapses(r)) return SNN_ENOMEM;
+            if (g->delay) r->delay_steps = (int)(g->delay_s / M->dt + 0.5);    /* checked by check_resources */
         }
+    }
+    return SNN_OK;
+}
+
+/* Where the 'delay' of synapses g is set: its init line, else g. */
+static Span delay_span(const Group *g)
+{
+    for (int k = 0; k < g->ninits; k++)
+        if (g->inits[k].var == g->delay_var) return g->inits[k].span;
+    return g->span;
+}
+
+/* Initialise the network as a Brian2 script that sets its variables and
+ * then connects: the neurons' init blocks first, so that connect()
+ * conditions and p see their values; then each synapse object is connected
+ * and runs its own init block (its delays become steps). */
+static int init_and_connect(Net *net, const Model *M, const BlockTable *B, Jit *jit, RtGroup **rt, BuildError *err)
+{
+    for (int k = 0; k < M->ngroups; k++)
+        if (M->groups[k]->kind == G_NEURONS && net_init_group(net, rt[k])) return SNN_ENOMEM;
+    for (int k = 0; k < M->ngroups; k++) {
+        const Group *g = M->groups[k];
+        if (g->kind != G_SYNAPSES) continue;
+        int rc = connect_all(net, rt[k], g, B, jit, err);
+        if (rc) return rc;
+        if (!net_finish_synapses(rt[k])) return SNN_ENOMEM;
+        rc = net_init_group(net, rt[k]);
+        if (rc == -2)
+            return build_fail(err, delay_span(g), "%s: %s: a delay must be a finite time >= 0 of at most %d steps",
+                              g->name, net->fail, NET_MAX_DELAY_STEPS);
+        if (rc) return SNN_ENOMEM;
     }
     return SNN_OK;
 }
@@ -294,11 +507,12 @@ int build_network(const Model *M, const BlockTable *B, Jit *jit, uint64_t seed, 
     }
     RtGroup **rt = calloc((size_t)M->ngroups + 1, sizeof *rt);
     if (!rt) return SNN_ENOMEM;
-    int rc = build_groups(net, M, B, jit, rt, err);
+    int rc = check_resources(M, err);
+    if (!rc) rc = build_groups(net, M, B, jit, rt);
+    if (!rc) rc = init_and_connect(net, M, B, jit, rt, err);
     if (!rc) rc = build_monitors(net, M, rt, err);
     free(rt);
     if (rc) return rc;
-    if (net_init(net)) return SNN_ENOMEM;
     /* Brian2 runs the objects of one slot in name order */
     qsort(net->groups, (size_t)net->ngroups, sizeof *net->groups, cmp_group_name);
     return SNN_OK;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* This file contains the one hash of the runtime, 64-bit FNV-1a: the
- * checksum of snapshot images and the key of the native-code cache.  Both
- * are stored or compared across runs, so the function must never change. */
+/* This file contains the runtime's checksum, 64-bit FNV-1a, of snapshot
+ * images.  Images are stored and compared across runs, so the function must
+ * never change.  (The native-code cache is keyed by SHA-256, in jit.c.) */
 #ifndef SNN_HASH_H
 #define SNN_HASH_H
 

@@ -2,15 +2,22 @@
 /* This file contains the JIT: generated C is compiled in memory by libtcc
  * without the C library's headers or files (-nostdlib -nostdinc); every
  * function it may call is handed over with tcc_add_symbol.  libtcc keeps
- * global state, so compiles are serialised with a mutex. */
+ * global state, so compiles are serialised with a mutex.  It also contains
+ * the optimising tier's compiles with the system C compiler, cached as
+ * shared objects in a private directory under the SHA-256 of everything
+ * that makes the object. */
 #include "jit.h"
 
 #include <dlfcn.h>
 #include <spawn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libtcc.h>
 #include <math.h>
+#include <nettle/sha2.h>
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +26,6 @@
 #include <unistd.h>
 
 #include "abi.h"
-#include "hash.h"
 
 struct Jit {
     TCCState *s;        /* libtcc code, or */
@@ -113,97 +119,323 @@ void jit_free(Jit *j)
     free(j);
 }
 
+/* {====================================================================
+ * The optimising tier's compiler and its cache
+ * ===================================================================== */
+
 extern char **environ;
 extern const char snn_rng_text[];   /* runtime/rng.c, embedded at build time */
 
-static const char native_flags[] = "-O3 -march=native -ffp-contract=off -fno-math-errno -fPIC -shared -w";
+static const char *const native_flags[] = { "-O3", "-march=native", "-ffp-contract=off", "-fno-math-errno",
+                                            "-fPIC", "-shared", "-w" };
+#define NFLAGS (sizeof native_flags / sizeof *native_flags)
 
-static int write_file(const char *path, const char *a, const char *b)
-{
-    FILE *f = fopen(path, "w");
-    if (!f) return -1;
-    fputs(a, f);
-    fputs(b, f);
-    return fclose(f);
-}
+/* The system C compiler as an argument vector: $CC split at blanks (e.g.
+ * "ccache gcc"), or "cc".  No shell ever sees it. */
+typedef struct CcCommand {
+    char  text[1024];        /* $CC, or "cc" */
+    char  buf[1024];         /* text split in place */
+    char *argv[32];
+    int   argc;
+} CcCommand;
 
-/* Run cc on src to make so; its messages go to log.  The child's pid is
- * published in *child (when given) so that it can be stopped. */
-static int run_cc(const char *src, const char *so, const char *log, atomic_int *child)
+static void cc_command(CcCommand *c)
 {
     const char *cc = getenv("CC");
-    char cmd[16384];
-    snprintf(cmd, sizeof cmd, "exec %s %s -o '%s' '%s' -lm > '%s' 2>&1", cc && *cc ? cc : "cc", native_flags, so, src,
-             log);
-    char *argv[] = { "sh", "-c", cmd, NULL };
+    snprintf(c->text, sizeof c->text, "%s", cc && *cc ? cc : "cc");
+    memcpy(c->buf, c->text, sizeof c->buf);
+    c->argc = 0;
+    char *save = NULL;
+    for (char *p = strtok_r(c->buf, " \t", &save); p && c->argc < 31; p = strtok_r(NULL, " \t", &save))
+        c->argv[c->argc++] = p;
+    if (!c->argc) c->argv[c->argc++] = strcpy(c->buf, "cc");
+    c->argv[c->argc] = NULL;
+}
+
+/* Start argv (searched in PATH) with its stdout and stderr going to the
+ * file out, or to the pipe end fd_out when out is NULL.  Returns its pid,
+ * or -1 if it could not be started. */
+static pid_t spawn_program(char *const argv[], const char *out, int fd_out)
+{
+    posix_spawn_file_actions_t fa;
+    if (posix_spawn_file_actions_init(&fa)) return -1;
+    int bad = out ? posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0600)
+                  : posix_spawn_file_actions_adddup2(&fa, fd_out, 1);
+    bad = bad || posix_spawn_file_actions_adddup2(&fa, 1, 2);
     pid_t pid;
-    if (posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ)) return -1;
-    if (child) atomic_store(child, (int)pid);
+    bad = bad || posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    return bad ? -1 : pid;
+}
+
+/* Wait for pid; its exit status, or -1 if it was killed. */
+static int wait_program(pid_t pid)
+{
     int st;
     while (waitpid(pid, &st, 0) < 0)
         if (errno != EINTR) return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Run argv with its messages going to the file log; its exit status, -1
+ * if it was killed, or -2 if it could not be started.  The child's pid is
+ * published in *child (when given) so that it can be stopped. */
+static int run_program(char *const argv[], const char *log, atomic_int *child)
+{
+    pid_t pid = spawn_program(argv, log, -1);
+    if (pid < 0) return -2;
+    if (child) atomic_store(child, (int)pid);
+    int st = wait_program(pid);
     if (child) atomic_store(child, 0);
-    return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+    return st;
+}
+
+/* The identity of the compiler c: its path as found in PATH and what
+ * 'cc --version' prints, worked out once per process for each $CC. */
+static pthread_mutex_t ident_lock = PTHREAD_MUTEX_INITIALIZER;
+static char ident_cc[1024];          /* the $CC the identity is of */
+static char ident[8192];
+
+static void find_in_path(const char *name, char *out, size_t n)
+{
+    snprintf(out, n, "%s", name);
+    if (strchr(name, '/')) {
+        char *r = realpath(name, NULL);
+        if (r) snprintf(out, n, "%s", r);
+        free(r);
+        return;
+    }
+    const char *path = getenv("PATH");
+    for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
+        const char *e = strchr(p, ':');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        char cand[4096];
+        snprintf(cand, sizeof cand, "%.*s/%s", (int)len, p, name);
+        if (len && !access(cand, X_OK)) {
+            char *r = realpath(cand, NULL);
+            snprintf(out, n, "%s", r ? r : cand);
+            free(r);
+            return;
+        }
+        p += len + (e != NULL);
+    }
+}
+
+static void compiler_identity(const CcCommand *c, char *out, size_t n)
+{
+    pthread_mutex_lock(&ident_lock);
+    if (strcmp(ident_cc, c->text) || !ident[0]) {
+        size_t len = 0;
+        for (int k = 0; k < c->argc; k++) {
+            char where[4096];
+            find_in_path(c->argv[k], where, sizeof where);
+            len += (size_t)snprintf(ident + len, sizeof ident - len, "%s\n", where);
+            if (len >= sizeof ident) len = sizeof ident - 1;
+        }
+        char *argv[34];
+        int argc = 0;
+        for (; argc < c->argc; argc++) argv[argc] = c->argv[argc];
+        argv[argc++] = "--version";
+        argv[argc] = NULL;
+        int fd[2];
+        if (!pipe2(fd, O_CLOEXEC)) {
+            pid_t pid = spawn_program(argv, NULL, fd[1]);
+            close(fd[1]);
+            /* read it all (keeping what fits) before waiting, so that the
+             * compiler never blocks on a full pipe */
+            char chunk[4096];
+            ssize_t got;
+            while (pid > 0 && ((got = read(fd[0], chunk, sizeof chunk)) > 0 || (got < 0 && errno == EINTR))) {
+                size_t take = got > 0 ? (size_t)got : 0;
+                if (take > sizeof ident - 1 - len) take = sizeof ident - 1 - len;
+                memcpy(ident + len, chunk, take);
+                len += take;
+            }
+            close(fd[0]);
+            int st = pid > 0 ? wait_program(pid) : -1;
+            len += (size_t)snprintf(ident + len, sizeof ident - len, "exit %d\n", st);
+            if (len >= sizeof ident) len = sizeof ident - 1;
+        }
+        ident[len] = 0;
+        snprintf(ident_cc, sizeof ident_cc, "%s", c->text);
+    }
+    snprintf(out, n, "%s", ident);
+    pthread_mutex_unlock(&ident_lock);
+}
+
+/* The processor (-march=native makes it part of the code): the flags and
+ * model name of the first CPU in /proc/cpuinfo. */
+static void cpu_identity(char *cpu, size_t n)
+{
+    cpu[0] = 0;
+    FILE *ci = fopen("/proc/cpuinfo", "r");
+    if (!ci) return;
+    char line[4096];
+    while (fgets(line, sizeof line, ci))
+        if (!strncmp(line, "flags", 5) || !strncmp(line, "model name", 10)) strncat(cpu, line, n - strlen(cpu) - 1);
+        else if (line[0] == '\n' && cpu[0]) break;
+    fclose(ci);
+}
+
+/* Add one part of the key: its length, then its bytes, so that no two
+ * different lists of parts hash alike. */
+static void key_part(struct sha256_ctx *h, const char *s)
+{
+    uint64_t n = strlen(s);
+    unsigned char len[8];
+    for (int k = 0; k < 8; k++) len[k] = (unsigned char)(n >> (8 * k));
+    sha256_update(h, sizeof len, len);
+    sha256_update(h, (size_t)n, (const uint8_t *)s);
+}
+
+/* The cache key of code: SHA-256 of the code, the runtime's random-number
+ * code compiled with it, the compiler's identity, the flags and the
+ * processor, as 64 hex digits. */
+static void cache_key(const char *code, const CcCommand *c, char hex[2 * SHA256_DIGEST_SIZE + 1])
+{
+    char id[8192], cpu[4096];
+    struct sha256_ctx h;
+    sha256_init(&h);
+    key_part(&h, code);
+    key_part(&h, snn_rng_text);
+    compiler_identity(c, id, sizeof id);
+    key_part(&h, id);
+    for (size_t k = 0; k < NFLAGS; k++) key_part(&h, native_flags[k]);
+    cpu_identity(cpu, sizeof cpu);
+    key_part(&h, cpu);
+    uint8_t d[SHA256_DIGEST_SIZE];
+    sha256_digest(&h, sizeof d, d);
+    for (int k = 0; k < SHA256_DIGEST_SIZE; k++) snprintf(hex + 2 * k, 3, "%02x", d[k]);
+}
+
+bool jit_cache_dir_ok(const char *dir, char *err, size_t errlen)
+{
+    if (!dir || !*dir) {
+        snprintf(err, errlen, "no cache directory for native code");
+        return false;
+    }
+    if (mkdir(dir, 0700) && errno != EEXIST) {
+        snprintf(err, errlen, "cannot create the cache directory '%s': %s", dir, strerror(errno));
+        return false;
+    }
+    struct stat st;
+    if (lstat(dir, &st)) {
+        snprintf(err, errlen, "cannot use the cache directory '%s': %s", dir, strerror(errno));
+        return false;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "the cache directory '%s' is not a directory%s", dir,
+                 S_ISLNK(st.st_mode) ? " (it is a symbolic link)" : "");
+        return false;
+    }
+    if (st.st_uid != geteuid()) {
+        snprintf(err, errlen, "the cache directory '%s' belongs to another user (uid %ld): its code is not loaded",
+                 dir, (long)st.st_uid);
+        return false;
+    }
+    if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+        snprintf(err, errlen, "the cache directory '%s' is writable by %s (mode %04o): its code is not loaded; "
+                 "make it private with chmod 700", dir, st.st_mode & S_IWOTH ? "others" : "its group",
+                 (unsigned)(st.st_mode & 07777));
+        return false;
+    }
+    return true;
+}
+
+/* A cached object fit to load: a regular file of this user that nobody
+ * else may write.  false (with err) if it exists but is not. */
+static bool cached_ok(const char *so, char *err, size_t errlen)
+{
+    struct stat st;
+    if (lstat(so, &st)) return true;
+    if (S_ISREG(st.st_mode) && st.st_uid == geteuid() && !(st.st_mode & (S_IWGRP | S_IWOTH))) return true;
+    snprintf(err, errlen, "the cached object '%s' is not a private file of this user: it is not loaded", so);
+    return false;
+}
+
+/* Write code and then text to a new file path (never an existing one). */
+static int write_file(const char *path, const char *code, const char *text)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        if (fd >= 0) close(fd);
+        return -1;
+    }
+    fputs(code, f);
+    fputs(text, f);
+    return fclose(f);
+}
+
+/* Compile code with the rng text into a shared object at so: through
+ * private temporary files in dir, renamed into place only when complete,
+ * so that another process never loads a half-written object. */
+static bool build_object(const char *code, const CcCommand *c, const char *dir, const char *key, const char *so,
+                         char *err, size_t errlen, atomic_int *child)
+{
+    static atomic_uint serial;
+    char src[4400], tmp_so[4400], log[4400];
+    unsigned u = atomic_fetch_add(&serial, 1);
+    long pid = (long)getpid();
+    snprintf(src, sizeof src, "%s/.snn-%s-%ld-%u.c", dir, key, pid, u);
+    snprintf(tmp_so, sizeof tmp_so, "%s/.snn-%s-%ld-%u.so", dir, key, pid, u);
+    snprintf(log, sizeof log, "%s/.snn-%s-%ld-%u.log", dir, key, pid, u);
+    /* the runtime's random numbers go into the object, so it needs no
+     * symbol from the program that loads it */
+    size_t n = strlen(snn_rng_text);
+    char *rng = malloc(n + 1);
+    if (!rng) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    memcpy(rng, snn_rng_text, n + 1);
+    char *inc = strstr(rng, "#include \"abi.h\"");
+    if (inc) memset(inc, ' ', strlen("#include \"abi.h\""));
+    int bad = write_file(src, code, rng);
+    free(rng);
+    char *argv[32 + NFLAGS + 6];
+    int argc = 0;
+    for (int k = 0; k < c->argc; k++) argv[argc++] = c->argv[k];
+    for (size_t k = 0; k < NFLAGS; k++) argv[argc++] = (char *)native_flags[k];
+    argv[argc++] = "-o";
+    argv[argc++] = tmp_so;
+    argv[argc++] = src;
+    argv[argc++] = "-lm";
+    argv[argc] = NULL;
+    int st = bad ? -1 : run_program(argv, log, child);
+    if (st == -2) {
+        snprintf(err, errlen, "cannot run the system C compiler '%s' (set CC to one)", c->text);
+        remove(log);
+        remove(src);
+        return false;
+    }
+    if (st != 0 || rename(tmp_so, so)) {
+        snprintf(err, errlen, "the system C compiler failed (see %s)", log);
+        remove(tmp_so);
+        remove(src);
+        return false;
+    }
+    remove(src);
+    remove(log);
+    return true;
 }
 
 Jit *jit_compile_native(const char *code, const char *cache_dir, char *err, size_t errlen, atomic_int *child)
 {
     if (errlen) err[0] = 0;
-    if (!cache_dir || !*cache_dir) {
-        snprintf(err, errlen, "no cache directory for native code");
-        return NULL;
-    }
-    if (mkdir(cache_dir, 0700) && errno != EEXIST) {
-        snprintf(err, errlen, "cannot create '%s': %s", cache_dir, strerror(errno));
-        return NULL;
-    }
-    /* -march=native: the processor is part of the key, so a cache shared
-     * between machines never hands one the other's instructions */
-    char cpu[4096] = "";
-    FILE *ci = fopen("/proc/cpuinfo", "r");
-    if (ci) {
-        char line[4096];
-        while (fgets(line, sizeof line, ci))
-            if (!strncmp(line, "flags", 5) || !strncmp(line, "model name", 10)) strncat(cpu, line, sizeof cpu - strlen(cpu) - 1);
-            else if (line[0] == '\n' && cpu[0]) break;
-        fclose(ci);
-    }
-    unsigned long long h = SNN_FNV1A_BASIS;
-    h = snn_fnv1a_str(h, cpu);
-    h = snn_fnv1a_str(h, snn_rng_text);
-    h = snn_fnv1a_str(h, native_flags);
-    h = snn_fnv1a_str(h, code);
-    char so[4096], tmp_so[4200], src[4200], log[4200];
-    snprintf(so, sizeof so, "%s/snn-%016llx.so", cache_dir, h);
-    if (access(so, R_OK)) {
-        long pid = (long)getpid();
-        snprintf(src, sizeof src, "%s/.snn-%016llx-%ld.c", cache_dir, h, pid);
-        snprintf(tmp_so, sizeof tmp_so, "%s/.snn-%016llx-%ld.so", cache_dir, h, pid);
-        snprintf(log, sizeof log, "%s/.snn-%016llx-%ld.log", cache_dir, h, pid);
-        /* the runtime's random numbers go into the object, so it needs no
-         * symbol from the program that loads it */
-        size_t n = strlen(snn_rng_text);
-        char *rng = malloc(n + 1);
-        if (!rng) {
-            snprintf(err, errlen, "out of memory");
-            return NULL;
-        }
-        memcpy(rng, snn_rng_text, n + 1);
-        char *inc = strstr(rng, "#include \"abi.h\"");
-        if (inc) memset(inc, ' ', strlen("#include \"abi.h\""));
-        int bad = write_file(src, code, rng);
-        free(rng);
-        if (bad || run_cc(src, tmp_so, log, child) || rename(tmp_so, so)) {
-            snprintf(err, errlen, "the system C compiler failed (see %s)", log);
-            remove(tmp_so);
-            remove(src);
-            return NULL;
-        }
-        remove(src);
-        remove(log);
-    }
+    if (!jit_cache_dir_ok(cache_dir, err, errlen)) return NULL;
+    CcCommand c;
+    cc_command(&c);
+    char key[2 * SHA256_DIGEST_SIZE + 1], so[4400];
+    cache_key(code, &c, key);
+    snprintf(so, sizeof so, "%s/snn-%s.so", cache_dir, key);
+    if (!cached_ok(so, err, errlen)) return NULL;
+    if (access(so, R_OK) && !build_object(code, &c, cache_dir, key, so, err, errlen, child)) return NULL;
     Jit *j = calloc(1, sizeof *j);
-    if (!j) return NULL;
+    if (!j) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
     j->so = dlopen(so, RTLD_NOW | RTLD_LOCAL);
     if (!j->so) {
         snprintf(err, errlen, "cannot load %s: %s", so, dlerror());

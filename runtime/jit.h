@@ -5,6 +5,7 @@
 #define SNN_JIT_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct Jit Jit;
@@ -14,12 +15,18 @@ typedef struct Jit Jit;
  * emitter's #line directives) into err. */
 Jit  *jit_compile(const char *code, char *err, size_t errlen);
 /* The optimising tier: compile the same code with the system C compiler
- * (cc -O3 -march=native -ffp-contract=off, so results stay identical) into a
- * shared object cached under cache_dir by the code's hash, and load it.
- * Returns NULL with a message in err if no compiler is available or it fails;
- * the caller then keeps the libtcc code.  While the compiler runs its pid
- * is in *child (if not NULL), so that it can be stopped. */
+ * ($CC or cc, with -O3 -march=native -ffp-contract=off, so results stay
+ * identical) into a shared object cached under cache_dir, keyed by the
+ * SHA-256 of the code, the compiler's path and --version, the flags and the
+ * processor, and load it.  Returns NULL with a message in err if the cache
+ * directory is not private (jit_cache_dir_ok), no compiler is available or
+ * it fails; the caller then keeps the libtcc code.  While the compiler runs
+ * its pid is in *child (if not NULL), so that it can be stopped. */
 Jit  *jit_compile_native(const char *code, const char *cache_dir, char *err, size_t errlen, atomic_int *child);
+/* Create dir (mode 0700) if it does not exist, and check that it may hold
+ * code to load: a directory (not a symbolic link) of this user that neither
+ * group nor others may write.  false with the reason in err otherwise. */
+bool  jit_cache_dir_ok(const char *dir, char *err, size_t errlen);
 /* Address of a function of the compiled code, or NULL. */
 void *jit_symbol(Jit *j, const char *name);
 void  jit_free(Jit *j);

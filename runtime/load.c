@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* {====================================================================
  * Checking the model
@@ -168,41 +169,74 @@ int snn_load_string(snn_ctx *ctx, const char *src, size_t len, const char *chunk
     return add_text(ctx, src, len, name);
 }
 
+/* The largest model file read (64 MiB), and the size of one read. */
+#define MODEL_MAX_BYTES ((size_t)64 << 20)
+#define MODEL_CHUNK ((size_t)1 << 16)
+
+/* Read the model file at path into *buf (malloc'ed, n bytes, NUL-terminated)
+ * chunk by chunk: a device, directory or other file that is neither regular
+ * nor a pipe, a file over MODEL_MAX_BYTES and a chunk with a NUL byte are
+ * refused at once, so memory stays bounded whatever path names.  Returns
+ * SNN_OK, or the error set on ctx. */
+static int read_model_file(snn_ctx *ctx, const char *path, char **buf, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return api_set_error(ctx, SNN_EIO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    const char *why = NULL;
+    int code = SNN_EIO;
+    if (fstat(fileno(f), &st)) why = strerror(errno);
+    else if (S_ISDIR(st.st_mode)) why = "it is a directory, not a model file";
+    else if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) why = "it is not a regular file";
+    else if ((unsigned long long)st.st_size > MODEL_MAX_BYTES) why = "it is larger than 64 MiB, too large for a model";
+    size_t cap = 0, len = 0;
+    char *b = NULL;
+    while (!why) {
+        if (cap - len < MODEL_CHUNK + 1) {
+            size_t ncap = cap ? cap * 2 : 4 * MODEL_CHUNK;
+            char *nb = realloc(b, ncap);
+            if (!nb) {
+                why = "out of memory";
+                code = SNN_ENOMEM;
+                break;
+            }
+            b = nb;
+            cap = ncap;
+        }
+        size_t got = fread(b + len, 1, MODEL_CHUNK, f);
+        if (memchr(b + len, 0, got)) {
+            why = "this is not a text file (it contains NUL bytes)";
+            code = SNN_ESYNTAX;
+        } else if ((len += got) > MODEL_MAX_BYTES) {
+            why = "it is larger than 64 MiB, too large for a model";
+        } else if (got < MODEL_CHUNK) {
+            if (ferror(f)) why = "read error";
+            break;
+        }
+    }
+    fclose(f);
+    if (why) {
+        free(b);
+        return api_set_error(ctx, code, "%s: %s", path, why);
+    }
+    if (!b && !(b = malloc(1))) return api_set_error(ctx, SNN_ENOMEM, "%s: out of memory", path);
+    b[len] = 0;
+    *buf = b;
+    *n = len;
+    return SNN_OK;
+}
+
 int snn_load_file(snn_ctx *ctx, const char *path)
 {
     if (!ctx) return SNN_EMISUSE;
     api_clear_error(ctx);
     if (!path) return api_set_error(ctx, SNN_EMISUSE, "snn_load_file: no path");
     if (api_not_running(ctx, "snn_load_file")) return SNN_EMISUSE;
-    FILE *f = fopen(path, "rb");
-    if (!f) return api_set_error(ctx, SNN_EIO, "%s: cannot open: %s", path, strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (n < cap) break;
-        char *nb = realloc(buf, cap * 2);
-        if (!nb) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = nb;
-        cap *= 2;
-    }
-    int err = ferror(f);
-    fclose(f);
-    if (!buf) return api_set_error(ctx, SNN_ENOMEM, "%s: out of memory", path);
-    if (err) {
-        free(buf);
-        return api_set_error(ctx, SNN_EIO, "%s: read error", path);
-    }
-    if (memchr(buf, 0, n)) {
-        free(buf);
-        return api_set_error(ctx, SNN_ESYNTAX, "%s: this is not a text file (it contains NUL bytes)", path);
-    }
-    int rc = add_text(ctx, buf, n, path);
+    char *buf = NULL;
+    size_t n = 0;
+    int rc = read_model_file(ctx, path, &buf, &n);
+    if (rc) return rc;
+    rc = add_text(ctx, buf, n, path);
     free(buf);
     return rc;
 }

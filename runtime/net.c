@@ -327,7 +327,7 @@ static snn_args args_for(Net *net, RtGroup *g)
     return a;
 }
 
-static bool prepare_delays(Net *net, RtGroup *s);
+static int prepare_delays(Net *net, RtGroup *s);
 
 /* Note in net->fail what could not get memory (a printf format and its
  * arguments); returns false. */
@@ -341,18 +341,23 @@ static bool fail(Net *net, const char *fmt, ...)
     return false;
 }
 
+int net_init_group(Net *net, RtGroup *g)
+{
+    if (g->init) {
+        snn_args a = args_for(net, g);
+        g->init(&a);
+    }
+    if (g->kind != RG_SYNAPSES) return 0;
+    int rc = prepare_delays(net, g);
+    if (rc == -1) fail(net, "the delays of %s", g->name);
+    return rc;
+}
+
 int net_init(Net *net)
 {
     for (int k = 0; k < net->ngroups; k++) {
-        RtGroup *g = net->groups[k];
-        if (g->init) {
-            snn_args a = args_for(net, g);
-            g->init(&a);
-        }
-        if (g->kind == RG_SYNAPSES && !prepare_delays(net, g)) {
-            fail(net, "the delays of %s", g->name);
-            return -1;
-        }
+        int rc = net_init_group(net, net->groups[k]);
+        if (rc) return rc;
     }
     return 0;
 }
@@ -470,26 +475,36 @@ static bool pathway_named(Net *net, RtGroup *s, struct RtPath *p)
                      p->post ? s->post_start : s->pre_start, p->post ? s->post_syn : s->pre_syn, p->fn);
 }
 
-/* Heterogeneous delays: convert the 'delay' variable to whole steps (Brian2:
- * (int)(delay/dt + 0.5)) and size the ring for the largest. */
-static bool prepare_delays(Net *net, RtGroup *s)
+/* Heterogeneous delays: each synapse's 'delay' in whole steps (Brian2:
+ * (int)(delay/dt + 0.5)), and a ring long
+ * enough for the largest.  Returns 0; -1 on out of memory; -2 (with
+ * net->fail naming the synapse) for a delay that is NaN, infinite, negative
+ * or more steps than a ring can have.  Done once, at init. */
+static int prepare_delays(Net *net, RtGroup *s)
 {
-    if (s->delay_var < 0 || s->syn_delay) return true;
+    if (s->delay_var < 0 || s->syn_delay) return 0;
     s->syn_delay = malloc(sizeof *s->syn_delay * (size_t)(s->n > 0 ? s->n : 1));
-    if (!s->syn_delay) return false;
+    if (!s->syn_delay) return -1;
     int maxd = 0;
     for (int64_t k = 0; k < s->n; k++) {
         double d = s->arr[s->delay_var][k];
-        int steps = d > 0 ? (int)(d / net->dt + 0.5) : 0;
-        s->syn_delay[k] = steps;
-        if (steps > maxd) maxd = steps;
+        double steps = d / net->dt + 0.5;
+        if (!(d >= 0) || !(steps < (double)NET_MAX_DELAY_STEPS)) {
+            snprintf(net->fail, sizeof net->fail, d != d ? "synapse %lld (%d -> %d) has the delay NaN"
+                     : "synapse %lld (%d -> %d) has the delay %g s", (long long)k, s->pre.v[k], s->post.v[k], d);
+            free(s->syn_delay);
+            s->syn_delay = NULL;
+            return -2;
+        }
+        s->syn_delay[k] = (int32_t)steps;
+        if (s->syn_delay[k] > maxd) maxd = s->syn_delay[k];
     }
     for (int k = 0; k <= s->delay_steps; k++) free(s->queue[k].v);
     free(s->queue);
     s->delay_steps = maxd;
     s->queue_pos = 0;
     s->queue = calloc((size_t)maxd + 1, sizeof *s->queue);
-    return s->queue != NULL;
+    return s->queue != NULL ? 0 : -1;
 }
 
 /* Spike generator: emit the spikes scheduled for this step. */

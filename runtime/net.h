@@ -156,8 +156,16 @@ RtGroup *net_add_group(Net *net, const char *name, int kind, int64_t n, int nvar
  * known, and build the CSR indices.  Returns false on out of memory. */
 bool     net_finish_synapses(RtGroup *s);
 RtMonitor *net_add_monitor(Net *net, const char *name, int kind, RtGroup *g);
-/* Run init functions (in group order).  Call once after everything is added.
- * Returns 0, or -1 on out of memory with net->fail set. */
+/* The most steps a delay may have (the rings hold steps + 1 spike lists). */
+#define NET_MAX_DELAY_STEPS (INT32_MAX / 2)
+/* Run the init function of g, and for synapses turn their 'delay' variable
+ * into steps.  Call once, for neurons before the synapses that read their
+ * values are connected, for synapses once they are.  Returns 0; -1 on out
+ * of memory with net->fail set; -2 for a bad heterogeneous delay, with
+ * net->fail naming the synapse and its value. */
+int      net_init_group(Net *net, RtGroup *g);
+/* net_init_group for every group, in group order (for networks built by
+ * hand); stops at the first failure and returns its code. */
 int      net_init(Net *net);
 /* Advance nsteps steps.  Returns 0, or -1 on out of memory: then net->fail
  * names what failed ("spike delivery of S", "state monitor M", ...), the run

@@ -3,14 +3,19 @@
  * success and error paths (NULL context, calls in the wrong order, bad
  * overrides, unknown names), the error text, structured diagnostics and the
  * error callback, two contexts in one process, output writing that fails
- * without leaving half-written files, and stopping a run on request. */
+ * without leaving half-written files, stopping a run on request; and the
+ * checks before building: initial values seen by connect(), memory refused
+ * up front, located build errors, and model or data files that are not text
+ * or too large. */
 #include <dirent.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "snn.h"
@@ -810,6 +815,197 @@ START_TEST(build_error_located)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------ */
+/* Before building: initial values, memory, located errors, odd files       */
+/* ------------------------------------------------------------------------ */
+
+/* Load src as "r.snn" and build; returns the status. */
+static int build_src(snn_ctx *ctx, const char *src)
+{
+    int rc = snn_load_string(ctx, src, strlen(src), "r.snn");
+    return rc ? rc : snn_build(ctx);
+}
+
+/* connect() conditions and p see the values the neurons' init gave, and a
+ * synapse's own init still sees them too. */
+START_TEST(connect_sees_initial_values)
+{
+    snn_ctx *ctx = snn_new();
+    int rc = build_src(ctx, "neurons G[4] { model { x : 1 }  init { x = i } }\n"
+                            "synapses S(G -> G) { model { w : 1 }  connect('abs(x_pre - x_post) < 1.5 and i != j')\n"
+                            "    init { w = x_pre + 10*x_post } }\n"
+                            "neurons H[3] { model { y : 1 }  init { y = 1 } }\n"
+                            "synapses P(H -> H) { connect(p='y_pre*y_post') }\n");
+    ck_assert_msg(rc == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_int_eq(snn_group_size(ctx, "S"), 6);
+    ck_assert_int_eq(snn_group_size(ctx, "P"), 9);
+    const int32_t *pre, *post;
+    size_t n;
+    ck_assert_int_eq(snn_synapses(ctx, "S", &pre, &post, &n), SNN_OK);
+    double w[6];
+    ck_assert_int_eq(snn_get_var(ctx, "S", "w", w, 6), SNN_OK);
+    for (size_t k = 0; k < n; k++) {
+        ck_assert_int_eq(abs(pre[k] - post[k]), 1);
+        ck_assert_double_eq(w[k], pre[k] + 10.0 * post[k]);
+    }
+    snn_free(ctx);
+}
+END_TEST
+
+/* Refused before anything is allocated, with the bytes and the place. */
+static void refused(const char *src, const char *where, const char *what)
+{
+    snn_ctx *ctx = snn_new();
+    ck_assert_int_eq(build_src(ctx, src), SNN_ESEMA);
+    const char *m = snn_errmsg(ctx);
+    ck_assert_msg(!strncmp(m, where, strlen(where)), "%s", m);
+    ck_assert_msg(strstr(m, what) && strstr(m, " bytes") && strstr(m, "run out of memory"), "%s", m);
+    ck_assert_int_eq(snn_diag_count(ctx), 1);
+    snn_free(ctx);
+}
+
+START_TEST(memory_refused_up_front)
+{
+    /* 2e9 neurons x 100 variables: 1.6 TB */
+    char src[4096] = "x = 1\nneurons G[2000000000] { model {\n";
+    for (int k = 0; k < 100; k++) snprintf(src + strlen(src), sizeof src - strlen(src), "v%d : 1\n", k);
+    strcat(src, "} }\n");
+    refused(src, "r.snn:2:9: error: neurons G needs 1608000000000 bytes (2000000000 neurons x 804 bytes)", "");
+    /* 10^12 synapses, all to all */
+    refused("neurons G[1000000] { model { v : 1 } }\n"
+            "synapses S(G -> G) { model { w : 1 } on_pre: v_post += w   connect() }\n",
+            "r.snn:2:60: error: connect() of S needs 24000000000000 bytes", "1000000000000 synapses x 24 bytes");
+    /* the expected count of a constant p: 0.5 x 10^12 */
+    refused("neurons G[1000000] { model { v : 1 } }\n"
+            "synapses S(G -> G) { on_pre: v_post += 1   connect(p=0.5) }\n",
+            "r.snn:2:44: error: connect() of S needs 8000000000000 bytes", "500000000000 synapses x 16 bytes");
+    /* a state monitor over all the runs: 1000 values x 10^10 steps */
+    refused("neurons G[1000] { model { v : 1 } }\n"
+            "statemonitor M(G.v, record=all)\nrun 5e5*second\nrun 5e5*second\n",
+            "r.snn:2:14: error: statemonitor M needs 80080000000000 bytes", "10000000000 recorded steps");
+}
+END_TEST
+
+/* The address-space limit, when lower than the machine's memory, is the
+ * budget (in a child process, which the limit may not outlive).  Not with
+ * AddressSanitizer, whose shadow memory needs a vast address space. */
+START_TEST(memory_refused_by_rlimit)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    return;
+#endif
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        struct rlimit rl = { (rlim_t)3 << 30, (rlim_t)3 << 30 };
+        if (setrlimit(RLIMIT_AS, &rl)) _exit(2);
+        snn_ctx *ctx = snn_new();
+        int rc = build_src(ctx, "neurons G[300000000] { model { v : 1 } }\n");
+        const char *m = snn_errmsg(ctx);
+        _exit(rc == SNN_ESEMA && strstr(m, "r.snn:1:9:") && strstr(m, "3600000000 bytes") &&
+              strstr(m, "3221225472 bytes of the address-space limit") ? 0 : 1);
+    }
+    int st;
+    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+    ck_assert(WIFEXITED(st));
+    ck_assert_int_eq(WEXITSTATUS(st), 0);
+}
+END_TEST
+
+/* connect(j=...) outside the target for i = 0 is that, not out of memory;
+ * bad delays are located errors, also when a constant changes later. */
+START_TEST(build_errors_not_oom)
+{
+    snn_ctx *ctx = snn_new();
+    ck_assert_int_eq(build_src(ctx, "neurons G[3] { model { v : 1 } }\n"
+                                    "synapses S(G -> G) { on_pre: v_post += 1\n  connect(j='i + 10') }\n"), SNN_ESEMA);
+    ck_assert_msg(!strncmp(snn_errmsg(ctx), "r.snn:3:3: error: S: connect(j=...) gives a target index outside 0..2 "
+                           "for i = 0", 73), "%s", snn_errmsg(ctx));
+    snn_free(ctx);
+    static const char delayed[] = "d = 1*ms\nneurons G[3] { model { v : 1 } }\n"
+                                  "synapses S(G -> G) { on_pre: v_post += 1\n  delay: d\n  connect() }\n";
+    ctx = snn_new();
+    ck_assert_int_eq(snn_load_string(ctx, delayed, strlen(delayed), "r.snn"), SNN_OK);
+    ck_assert_int_eq(snn_set_const(ctx, "d", NAN), SNN_OK);
+    ck_assert_int_eq(snn_build(ctx), SNN_ESEMA);
+    ck_assert_msg(!strncmp(snn_errmsg(ctx), "r.snn:4:10: error: the delay of S is NaN", 40), "%s", snn_errmsg(ctx));
+    ck_assert_int_eq(snn_set_const(ctx, "d", 1e9), SNN_OK);
+    ck_assert_int_eq(snn_build(ctx), SNN_ESEMA);
+    ck_assert_msg(strstr(snn_errmsg(ctx), "steps a delay may have"), "%s", snn_errmsg(ctx));
+    ck_assert_int_eq(snn_set_const(ctx, "d", 2e-3), SNN_OK);
+    ck_assert_msg(snn_build(ctx) == SNN_OK, "%s", snn_errmsg(ctx));
+    snn_free(ctx);
+}
+END_TEST
+
+/* A sparse file of size bytes at tmpdir/name; returns its path (static). */
+static const char *sparse_file(const char *name, off_t size)
+{
+    static char path[256];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(ftruncate(fileno(f), size), 0);
+    fclose(f);
+    return path;
+}
+
+/* Devices, directories and files that are too large or hold a NUL byte are
+ * refused at once with their name; a pipe is read. */
+START_TEST(odd_files_refused)
+{
+    snn_ctx *ctx = snn_new();
+    ck_assert_int_eq(snn_load_file(ctx, "/dev/zero"), SNN_EIO);
+    ck_assert_str_eq(snn_errmsg(ctx), "/dev/zero: it is not a regular file\n");
+    ck_assert_int_eq(snn_load_file(ctx, tmpdir), SNN_EIO);
+    ck_assert_msg(strstr(snn_errmsg(ctx), "it is a directory"), "%s", snn_errmsg(ctx));
+    const char *big = sparse_file("big.snn", ((off_t)64 << 20) + 1);
+    ck_assert_int_eq(snn_load_file(ctx, big), SNN_EIO);
+    ck_assert_msg(strstr(snn_errmsg(ctx), "larger than 64 MiB"), "%s", snn_errmsg(ctx));
+    /* a NUL byte far into the file is found in its chunk */
+    char path[256];
+    snprintf(path, sizeof path, "%s/late-nul.snn", tmpdir);
+    FILE *f = fopen(path, "wb");
+    for (int k = 0; k < 20000; k++) fputs("# comment\n", f);
+    fputc(0, f);
+    fclose(f);
+    ck_assert_int_eq(snn_load_file(ctx, path), SNN_ESYNTAX);
+    ck_assert_msg(strstr(snn_errmsg(ctx), "not a text file"), "%s", snn_errmsg(ctx));
+    /* data files */
+    snprintf(path, sizeof path, "%s/nul.csv", tmpdir);
+    f = fopen(path, "wb");
+    fwrite("x\n1\n\0" "2\n", 1, 7, f);
+    fclose(f);
+    char src[1024];
+    snprintf(src, sizeof src, "neurons G[2] { model { v : 1 }  init { v = column('%s', 'x') } }\n", path);
+    ck_assert_int_eq(snn_load_string(ctx, src, strlen(src), "r.snn"), SNN_ESEMA);
+    ck_assert_msg(strstr(snn_errmsg(ctx), "it is not a text file (it contains NUL bytes)") &&
+                  strstr(snn_errmsg(ctx), path), "%s", snn_errmsg(ctx));
+    const char *huge = sparse_file("huge.csv", ((off_t)1 << 30) + 1);
+    snprintf(src, sizeof src, "timedarray ta(file='%s', unit=1, dt=1*ms)\n", huge);
+    ck_assert_int_eq(snn_load_string(ctx, src, strlen(src), "r.snn"), SNN_ESEMA);
+    ck_assert_msg(strstr(snn_errmsg(ctx), "larger than 1 GiB"), "%s", snn_errmsg(ctx));
+    snn_free(ctx);
+    /* a pipe is a model too */
+    snprintf(path, sizeof path, "%s/fifo", tmpdir);
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        FILE *w = fopen(path, "w");
+        fputs("neurons G[2] { model { v : 1 } }\n", w);
+        _exit(fclose(w) ? 1 : 0);
+    }
+    ctx = snn_new();
+    int rc = snn_load_file(ctx, path);
+    ck_assert_msg(rc == SNN_OK, "%s", snn_errmsg(ctx));
+    int st;
+    waitpid(pid, &st, 0);
+    ck_assert_int_eq(snn_group_size(ctx, "G"), 2);
+    snn_free(ctx);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("api");
@@ -850,6 +1046,15 @@ static Suite *make_suite(void)
     tcase_add_test(tc, var_units);
     tcase_add_test(tc, native_status);
     tcase_add_test(tc, build_error_located);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("resources");
+    tcase_set_timeout(tc, 60);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, connect_sees_initial_values);
+    tcase_add_test(tc, memory_refused_up_front);
+    tcase_add_test(tc, memory_refused_by_rlimit);
+    tcase_add_test(tc, build_errors_not_oom);
+    tcase_add_test(tc, odd_files_refused);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -3,11 +3,15 @@
  * small snn_args block, looking symbols up, compile and link errors (with the
  * '#line' file and line in the message), the runtime helpers and math
  * functions handed to generated code, several compiled units alive at once,
- * and compiles from several threads. */
+ * compiles from several threads; and the native-code cache: its directory
+ * made private, refused when another user owns it or others may write it,
+ * its objects keyed by SHA-256 and loaded again from the cache. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "abi.h"
 #include "jit.h"
@@ -216,6 +220,139 @@ START_TEST(threads)
 }
 END_TEST
 
+/* dir/name (malloc'ed). */
+static char *join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+/* A new cache directory is made with mode 0700, and an existing private
+ * one is accepted. */
+START_TEST(cache_dir_created_private)
+{
+    char *tmp = test_tmpdir(), *dir = join(tmp, "cache");
+    char err[512] = "";
+    ck_assert_msg(jit_cache_dir_ok(dir, err, sizeof err), "%s", err);
+    struct stat st;
+    ck_assert_int_eq(stat(dir, &st), 0);
+    ck_assert(S_ISDIR(st.st_mode));
+    ck_assert_int_eq(st.st_mode & 0777, 0700);
+    ck_assert(jit_cache_dir_ok(dir, err, sizeof err));
+    ck_assert(!jit_cache_dir_ok("", err, sizeof err));
+    free(dir);
+    test_remove_tmpdir(tmp);
+}
+END_TEST
+
+/* A cache directory that group or others may write is refused, and then
+ * no compiler runs and nothing is loaded from it. */
+START_TEST(cache_dir_writable_refused)
+{
+    char *tmp = test_tmpdir(), *dir = join(tmp, "cache");
+    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    char err[512] = "";
+    ck_assert_int_eq(chmod(dir, 0770), 0);
+    ck_assert(!jit_cache_dir_ok(dir, err, sizeof err));
+    ck_assert_msg(strstr(err, "writable by its group") && strstr(err, dir), "%s", err);
+    ck_assert_int_eq(chmod(dir, 0703), 0);
+    ck_assert(!jit_cache_dir_ok(dir, err, sizeof err));
+    ck_assert_msg(strstr(err, "writable by others") && strstr(err, "0703"), "%s", err);
+    char *src = unit(block_src);
+    err[0] = 0;
+    Jit *j = jit_compile_native(src, dir, err, sizeof err, NULL);
+    ck_assert_ptr_null(j);
+    ck_assert_msg(strstr(err, "writable by others"), "%s", err);
+    free(src);
+    chmod(dir, 0700);
+    free(dir);
+    test_remove_tmpdir(tmp);
+}
+END_TEST
+
+/* A cache directory of another user is refused (as root: one given away
+ * with chown; otherwise '/', which root owns). */
+START_TEST(cache_dir_other_owner_refused)
+{
+    char *tmp = test_tmpdir(), *dir = join(tmp, "cache");
+    const char *check = "/";
+    if (geteuid() == 0) {
+        ck_assert_int_eq(mkdir(dir, 0700), 0);
+        ck_assert_int_eq(chown(dir, 65534, 65534), 0);
+        check = dir;
+    }
+    char err[512] = "";
+    ck_assert(!jit_cache_dir_ok(check, err, sizeof err));
+    ck_assert_msg(strstr(err, "belongs to another user"), "%s", err);
+    free(dir);
+    test_remove_tmpdir(tmp);
+}
+END_TEST
+
+/* A symbolic link in place of the cache directory is refused, even to a
+ * private directory. */
+START_TEST(cache_dir_symlink_refused)
+{
+    char *tmp = test_tmpdir(), *real = join(tmp, "real"), *dir = join(tmp, "cache");
+    ck_assert_int_eq(mkdir(real, 0700), 0);
+    ck_assert_int_eq(symlink(real, dir), 0);
+    char err[512] = "";
+    ck_assert(!jit_cache_dir_ok(dir, err, sizeof err));
+    ck_assert_msg(strstr(err, "symbolic link"), "%s", err);
+    free(real);
+    free(dir);
+    test_remove_tmpdir(tmp);
+}
+END_TEST
+
+/* The system compiler's object lands in the cache under a 64-digit
+ * SHA-256 name, with no temporary file left, and a second compile loads
+ * it from there.  Skipped without a system compiler. */
+START_TEST(cache_object_keyed_and_reused)
+{
+    if (getenv("SNN_TEST_NO_NATIVE")) return;
+    char *tmp = test_tmpdir(), *dir = join(tmp, "cache");
+    char *src = unit(block_src);
+    char err[1024] = "";
+    Jit *j = jit_compile_native(src, dir, err, sizeof err, NULL);
+    if (!j && strstr(err, "compiler failed")) {
+        free(src);
+        free(dir);
+        test_remove_tmpdir(tmp);
+        return;
+    }
+    ck_assert_msg(j != NULL, "%s", err);
+    int (*plain)(int) = (int (*)(int))jit_symbol(j, "plain");
+    ck_assert_ptr_nonnull(plain);
+    ck_assert_int_eq(plain(4), 13);
+    jit_free(j);
+    size_t n = strlen(dir) + 64;
+    char *ls = malloc(n);
+    snprintf(ls, n, "ls -a '%s'", dir);
+    int st;
+    char *out = test_run(ls, &st);
+    ck_assert_int_eq(st, 0);
+    int files = 0;
+    for (char *p = strtok(out, "\n"); p; p = strtok(NULL, "\n")) {
+        if (!strcmp(p, ".") || !strcmp(p, "..")) continue;
+        files++;
+        ck_assert_msg(strlen(p) == strlen("snn-.so") + 64 && !strncmp(p, "snn-", 4), "unexpected file %s", p);
+        ck_assert_uint_eq(strspn(p + 4, "0123456789abcdef"), 64);
+    }
+    ck_assert_int_eq(files, 1);
+    j = jit_compile_native(src, dir, err, sizeof err, NULL);
+    ck_assert_msg(j != NULL, "%s", err);
+    jit_free(j);
+    free(out);
+    free(ls);
+    free(src);
+    free(dir);
+    test_remove_tmpdir(tmp);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("jit");
@@ -229,6 +366,11 @@ static Suite *make_suite(void)
     tcase_add_test(tc, two_units_alive);
     tcase_add_test(tc, error_then_success);
     tcase_add_test(tc, threads);
+    tcase_add_test(tc, cache_dir_created_private);
+    tcase_add_test(tc, cache_dir_writable_refused);
+    tcase_add_test(tc, cache_dir_other_owner_refused);
+    tcase_add_test(tc, cache_dir_symlink_refused);
+    tcase_add_test(tc, cache_object_keyed_and_reused);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -393,6 +393,27 @@ static Net *hetero_net(const char *name)
     return net;
 }
 
+/* A per-synapse delay that is NaN, infinite, negative or longer than a ring
+ * may be is refused by net_init_group (-2), naming the synapse; nothing is
+ * left half-made. */
+START_TEST(heterogeneous_delays_refused)
+{
+    const double bad[] = { NAN, INFINITY, -1e-4, 1e9 };
+    for (int c = 0; c < 4; c++) {
+        Net *net = net_new(1e-4, 0);
+        RtGroup *b, *a = scheduled_source(net, &b);
+        const int pre[] = { 2, 0 }, post[] = { 0, 1 }, delay[] = { 1, 1 };
+        RtGroup *s = delayed_synapses(net, "S", a, b, pre, post, delay, 2);
+        s->arr[1][1] = bad[c];
+        ck_assert_int_eq(net_init_group(net, a), 0);
+        ck_assert_int_eq(net_init_group(net, s), -2);
+        ck_assert_msg(strstr(net->fail, "synapse 1 (0 -> 1) has the delay"), "%s", net->fail);
+        ck_assert_ptr_null(s->syn_delay);
+        net_free(net);
+    }
+}
+END_TEST
+
 /* Each synapse's spike arrives after its own delay; ids due in one step come
  * in spike order, then CSR order. */
 START_TEST(heterogeneous_delays)
@@ -904,6 +925,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, on_post_pathway);
     tcase_add_test(tc, user_operations);
     tcase_add_test(tc, heterogeneous_delays);
+    tcase_add_test(tc, heterogeneous_delays_refused);
     suite_add_tcase(s, tc);
     tc = tcase_create("oom");
     tcase_add_checked_fixture(tc, oom_setup, oom_teardown);
