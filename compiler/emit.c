@@ -224,8 +224,18 @@ static void call(Emit *E, const Node *n)
 {
     Buf *b = E->out;
     if (sym_is_lib(n->sym)) buf_printf(b, "%s(", func_lib_def(n->sym->builtin)->c_name);
-    else if (n->sym->kind == SYM_USERFUNC || n->sym->kind == SYM_TIMEDARRAY)
-        buf_printf(b, "%s(", c_name(E, "f", n->sym->name));
+    else if (n->sym->kind == SYM_TIMEDARRAY) buf_printf(b, "%s(", c_name(E, "f", n->sym->name));
+    else if (n->sym->kind == SYM_USERFUNC) {
+        /* a user function gets the block's arguments first: its body may
+         * read t, dt and the model's constants */
+        buf_printf(b, "%s(_a", c_name(E, "f", n->sym->name));
+        for (int k = 0; k < n->nargs; k++) {
+            buf_puts(b, ", ");
+            expr(E, n->args[k]);
+        }
+        buf_puts(b, ")");
+        return;
+    }
     else if (n->sym->builtin == FN_BINOMIAL) {
         buf_printf(b, "snn_rand_binomial(_a->seed, _a->stream, %s, %s, %d, ", E->step, E->idx, E->rand_site++);
         expr(E, n->args[0]);
@@ -910,15 +920,29 @@ static void emit_userfunc(Emit *E, Sym *f)
         buf_puts(b, sym_lib_c_code(f->builtin));    /* expm1, log1p, timestep */
         return;
     }
-    buf_printf(b, "static double %s(", c_name(E, "f", f->name));
-    for (int k = 0; k < f->nparams; k++) buf_printf(b, "%sdouble %s", k ? ", " : "", c_name(E, "p", f->params[k]->name));
-    if (!f->nparams) buf_puts(b, "void");
-    buf_puts(b, ")\n{\n");
-    line_directive(E, f->expr->span);
-    buf_puts(b, "    return ");
+    /* the body first, to learn which of t, dt and the constants it reads;
+     * those come from the calling block's arguments _a */
+    Uses u = { 0 };
+    collect(E, &u, f->expr);
+    E->use_t = E->use_dt = E->use_N = false;
     E->idx = "0";
+    Buf *saved = hole_begin(E);
+    line_directive(E, f->expr->span);
+    buf_puts(E->out, "    return ");
     expr(E, f->expr);
-    buf_puts(b, ";\n}\n");
+    buf_puts(E->out, ";\n}\n");
+    const char *body = hole_end(E, saved);
+    buf_printf(b, "static double %s(const snn_args *_a", c_name(E, "f", f->name));
+    for (int k = 0; k < f->nparams; k++) buf_printf(b, ", double %s", c_name(E, "p", f->params[k]->name));
+    buf_puts(b, ")\n{\n");
+    if (E->use_t || u.uses_t) buf_puts(b, "    const double t = _a->t;\n");
+    if (E->use_dt) buf_puts(b, "    const double dt = _a->dt;\n");
+    for (int k = 0; k < u.consts.n; k++) {
+        Sym *c = u.consts.v[k];
+        buf_printf(b, "    const double %s = _a->k[%d];\n", c_name(E, "c", c->name), c->const_index);
+    }
+    buf_puts(b, body);
+    E->use_t = E->use_dt = E->use_N = false;
 }
 
 const BlockFn *block_find(const BlockTable *blocks, const Group *g, int kind, int index)
