@@ -276,6 +276,45 @@ static void hoisted(Emit *E, const Node *n)
     buf_printf(out, "_lio_%d", k);
 }
 
+/* The class of a left-associative operator C and the model share: '+' and
+ * '-' (1), '*' and '/' (2), or 0. */
+static int chain_class(const Node *n)
+{
+    if (n->kind != N_BIN) return 0;
+    return n->op == '+' || n->op == '-' ? 1 : n->op == '*' || n->op == '/' ? 2 : 0;
+}
+
+/* Would expr() print n as a folded number or a hoisted _lio_N? */
+static bool printed_whole(Emit *E, const Node *n)
+{
+    double v;
+    return fold_literal(n, &v) || (E->hoist && lower_invariant(n));
+}
+
+/* A chain of left-associative operators of one class, ((a + b) - c) + d,
+ * as (a + b - c + d): C groups it the same way, so the operations and their
+ * order are unchanged, and a sum of many terms does not nest parentheses
+ * (a compiler's recursive parser would overflow on 20,000 of them). */
+static void chain(Emit *E, const Node *n)
+{
+    int cls = chain_class(n), len = 0;
+    const Node *m = n;
+    while (chain_class(m) == cls && (m == n || !printed_whole(E, m))) {
+        len++;
+        m = m->a;
+    }
+    const Node **spine = arena_alloc(E->A, sizeof *spine * (size_t)len);
+    m = n;
+    for (int k = 0; k < len; k++, m = m->a) spine[k] = m;
+    buf_puts(E->out, "(");
+    expr(E, m);
+    for (int k = len - 1; k >= 0; k--) {
+        buf_printf(E->out, " %c ", spine[k]->op);
+        expr(E, spine[k]->b);
+    }
+    buf_puts(E->out, ")");
+}
+
 static void expr(Emit *E, const Node *n)
 {
     Buf *b = E->out;
@@ -329,6 +368,10 @@ static void expr(Emit *E, const Node *n)
         return;
     case N_CALL: call(E, n); return;
     case N_CMP: case N_BIN: {
+        if (chain_class(n)) {
+            chain(E, n);
+            return;
+        }
         const char *op = NULL;
         switch (n->op) {
         case OP_POW: buf_puts(b, "pow("); expr(E, n->a); buf_puts(b, ", "); expr(E, n->b); buf_puts(b, ")"); return;

@@ -8,7 +8,9 @@
  *  - refractoriness becomes statements, as Brian2's _get_refractory_code
  *    and threshold template do: not_refractory is computed at the start of
  *    the state update, the threshold is 'and not_refractory', and a spike
- *    sets 'not_refractory = False; lastspike = t'. */
+ *    sets 'not_refractory = False; lastspike = t';
+ *  - every expression is checked against LOWER_MAX_DEPTH, the deepest
+ *    nesting the generated C may have. */
 #include "lower.h"
 
 #include <string.h>
@@ -16,6 +18,15 @@
 #include "integrate.h"
 #include "sema.h"
 #include "symbolic.h"
+
+/* The deepest nesting an expression may have in the generated C, counted
+ * as c_depth does: deeper expressions are refused with a located error.
+ * libtcc parses expressions recursively and keeps each operand still
+ * pending (the left side of an operator, a function and its earlier
+ * arguments) on a value stack of 256 entries; past that it fails, and far
+ * deeper parentheses would end the C stack.  200 leaves room for the
+ * statement around the expression and is far beyond hand-written models. */
+#define LOWER_MAX_DEPTH 200
 
 static Sym *add_group_var(Model *M, Group *g, const char *name, Dim dim, int role)
 {
@@ -206,6 +217,81 @@ static void lower_refractory(Model *M, Group *g)
     g->on_spike.v[1] = assign(M, ls, sym_name(M, model_builtin(M, B_T)));
 }
 
+/* The class of a left-associative operator chain the emitter prints without
+ * inner parentheses: '+' and '-' (1), '*' and '/' (2), else 0. */
+static int chain_class(const Node *n)
+{
+    if (n->kind != N_BIN) return 0;
+    return n->op == '+' || n->op == '-' ? 1 : n->op == '*' || n->op == '/' ? 2 : 0;
+}
+
+/* The depth of n in the generated C, depth being that of its parent: each
+ * operand is one level deeper, the k-th argument of a call 1 + k deeper
+ * (the function and the earlier arguments wait), and a chain of one class
+ * of operators (a + b - c, a * b / c) is one level, as the emitter prints
+ * it.  Counting stops past LOWER_MAX_DEPTH.  The emitter's folding and
+ * hoisting only make the C shallower. */
+static int c_depth(const Node *n, int depth)
+{
+    if (!n || depth > LOWER_MAX_DEPTH) return depth;
+    int deepest = depth, cls = chain_class(n), d;
+    const Node *m = n;
+    if (cls) {
+        /* the chain's left spine, iteratively: it may be very long */
+        for (; chain_class(m) == cls && deepest <= LOWER_MAX_DEPTH; m = m->a)
+            if ((d = c_depth(m->b, depth + 1)) > deepest) deepest = d;
+        if ((d = c_depth(m, depth + 1)) > deepest) deepest = d;
+        return deepest;
+    }
+    if ((d = c_depth(n->a, depth + 1)) > deepest) deepest = d;
+    if ((d = c_depth(n->b, depth + 1)) > deepest) deepest = d;
+    for (int k = 0; k < n->nargs && deepest <= LOWER_MAX_DEPTH; k++)
+        if ((d = c_depth(n->args[k], depth + 1 + k)) > deepest) deepest = d;
+    return deepest;
+}
+
+/* Refuse e (at span, or at its own span) if it nests deeper than
+ * LOWER_MAX_DEPTH in C. */
+static void check_depth(Diag *D, const Node *e, Span span)
+{
+    if (!e || c_depth(e, 0) <= LOWER_MAX_DEPTH) return;
+    if (span.start < 0) span = e->span;
+    diag_error(D, span, "expression nested too deeply for the generated C (deeper than %d levels of operands); "
+                        "split it into subexpressions or shorter equations", LOWER_MAX_DEPTH);
+}
+
+static void check_list_depth(Diag *D, const Stmt *const *v, int n)
+{
+    for (int k = 0; k < n; k++) check_depth(D, v[k]->expr, v[k]->span);
+}
+
+/* Check the depth of every expression the emitter will print. */
+static void check_model_depth(Model *M, Diag *D)
+{
+    for (int k = 0; k < M->nuserfuncs; k++) check_depth(D, M->userfuncs[k]->expr, M->userfuncs[k]->span);
+    for (int k = 0; k < M->ngroups; k++) {
+        Group *g = M->groups[k];
+        check_list_depth(D, (const Stmt *const *)g->update.v, g->update.n);
+        check_list_depth(D, (const Stmt *const *)g->reset.v, g->reset.n);
+        check_list_depth(D, (const Stmt *const *)g->on_pre.v, g->on_pre.n);
+        check_list_depth(D, (const Stmt *const *)g->on_post.v, g->on_post.n);
+        check_list_depth(D, (const Stmt *const *)g->on_spike.v, g->on_spike.n);
+        for (int q = 0; q < g->npaths; q++)
+            check_list_depth(D, (const Stmt *const *)g->paths[q].stmts.v, g->paths[q].stmts.n);
+        for (int q = 0; q < g->nextras; q++)
+            check_list_depth(D, (const Stmt *const *)g->extras[q].stmts.v, g->extras[q].stmts.n);
+        check_depth(D, g->spike_cond ? g->spike_cond : g->threshold, g->threshold ? g->threshold->span : g->span);
+        for (int q = 0; q < g->nsubexprs; q++) check_depth(D, g->subexprs[q]->expr, g->subexprs[q]->span);
+        for (int q = 0; q < g->ninits; q++) check_depth(D, g->inits[q].expr, g->inits[q].span);
+        for (int q = 0; q < g->nconnects; q++) {
+            const Connect *c = &g->connects[q];
+            const Node *parts[] = { c->cond, c->p, c->nsyn, c->jexpr, c->gen_if, c->gen_p, c->range[0], c->range[1],
+                                    c->range[2] };
+            for (int r = 0; r < (int)(sizeof parts / sizeof *parts); r++) check_depth(D, parts[r], c->span);
+        }
+    }
+}
+
 bool lower_model(Model *M, Diag *D)
 {
     bool ok = true;
@@ -215,5 +301,6 @@ bool lower_model(Model *M, Diag *D)
         if (g->kind == G_NEURONS) lower_refractory(M, g);
         if (g->kind == G_SYNAPSES) ok &= lower_event_driven(M, g, D) && lower_summed(M, g, D);
     }
+    if (ok && !D->nerr) check_model_depth(M, D);
     return ok && !D->nerr;
 }
