@@ -250,46 +250,92 @@ static int c_depth(const Node *n, int depth)
     return deepest;
 }
 
+/* A check of one expression the emitter will print: e, the group whose
+ * code it is (NULL for a user function) and the span of its statement. */
+typedef void (*ExprCheck)(Model *M, Diag *D, const Group *g, const Node *e, Span span);
+
+static void check_list(Model *M, Diag *D, ExprCheck fn, const Group *g, Stmt *const *v, int n)
+{
+    for (int k = 0; k < n; k++) fn(M, D, g, v[k]->expr, v[k]->span);
+}
+
+/* Apply fn to every expression the emitter will print. */
+static void check_exprs(Model *M, Diag *D, ExprCheck fn)
+{
+    for (int k = 0; k < M->nuserfuncs; k++) fn(M, D, NULL, M->userfuncs[k]->expr, M->userfuncs[k]->span);
+    for (int k = 0; k < M->ngroups; k++) {
+        Group *g = M->groups[k];
+        check_list(M, D, fn, g, g->update.v, g->update.n);
+        check_list(M, D, fn, g, g->reset.v, g->reset.n);
+        check_list(M, D, fn, g, g->on_pre.v, g->on_pre.n);
+        check_list(M, D, fn, g, g->on_post.v, g->on_post.n);
+        check_list(M, D, fn, g, g->on_spike.v, g->on_spike.n);
+        for (int q = 0; q < g->npaths; q++) check_list(M, D, fn, g, g->paths[q].stmts.v, g->paths[q].stmts.n);
+        for (int q = 0; q < g->nextras; q++) check_list(M, D, fn, g, g->extras[q].stmts.v, g->extras[q].stmts.n);
+        fn(M, D, g, g->spike_cond ? g->spike_cond : g->threshold, g->threshold ? g->threshold->span : g->span);
+        for (int q = 0; q < g->nsubexprs; q++) fn(M, D, g, g->subexprs[q]->expr, g->subexprs[q]->span);
+        for (int q = 0; q < g->ninits; q++) fn(M, D, g, g->inits[q].expr, g->inits[q].span);
+        for (int q = 0; q < g->nconnects; q++) {
+            const Connect *c = &g->connects[q];
+            const Node *parts[] = { c->cond, c->p, c->nsyn, c->jexpr, c->gen_if, c->gen_p, c->range[0], c->range[1],
+                                    c->range[2] };
+            for (int r = 0; r < (int)(sizeof parts / sizeof *parts); r++) fn(M, D, g, parts[r], c->span);
+        }
+    }
+}
+
 /* Refuse e (at span, or at its own span) if it nests deeper than
  * LOWER_MAX_DEPTH in C. */
-static void check_depth(Diag *D, const Node *e, Span span)
+static void check_depth(Model *M, Diag *D, const Group *g, const Node *e, Span span)
 {
-    if (!e || c_depth(e, 0) <= LOWER_MAX_DEPTH) return;
+    (void)M, (void)g;
+    if (!e || D->nerr || c_depth(e, 0) <= LOWER_MAX_DEPTH) return;   /* one report: equations are copied */
     if (span.start < 0) span = e->span;
     diag_error(D, span, "expression nested too deeply for the generated C (deeper than %d levels of operands); "
                         "split it into subexpressions or shorter equations", LOWER_MAX_DEPTH);
 }
 
-static void check_list_depth(Diag *D, const Stmt *const *v, int n)
+/* Values of i and N for sym_eval over the neurons of a group. */
+typedef struct IndexEnv {
+    double i, N;
+} IndexEnv;
+
+static bool index_lookup(void *ctx, const Node *n, double *out)
 {
-    for (int k = 0; k < n; k++) check_depth(D, v[k]->expr, v[k]->span);
+    const IndexEnv *env = ctx;
+    if (n->kind != N_NAME || !n->sym || n->sym->kind != SYM_BUILTIN) return false;
+    if (n->sym->builtin == B_I) *out = env->i;
+    else if (n->sym->builtin == B_N) *out = env->N;
+    else return false;
+    return true;
 }
 
-/* Check the depth of every expression the emitter will print. */
-static void check_model_depth(Model *M, Diag *D)
+/* Refuse a column index of a 2-D timedarray, in the code of a neuron group,
+ * that depends only on i, N and constants and falls outside the columns for
+ * some neuron (I_ext(t, i) on a group wider than the file): the generated
+ * lookup would read other memory. */
+static void check_ta_index(Model *M, Diag *D, const Group *g, const Node *e, Span span)
 {
-    for (int k = 0; k < M->nuserfuncs; k++) check_depth(D, M->userfuncs[k]->expr, M->userfuncs[k]->span);
-    for (int k = 0; k < M->ngroups; k++) {
-        Group *g = M->groups[k];
-        check_list_depth(D, (const Stmt *const *)g->update.v, g->update.n);
-        check_list_depth(D, (const Stmt *const *)g->reset.v, g->reset.n);
-        check_list_depth(D, (const Stmt *const *)g->on_pre.v, g->on_pre.n);
-        check_list_depth(D, (const Stmt *const *)g->on_post.v, g->on_post.n);
-        check_list_depth(D, (const Stmt *const *)g->on_spike.v, g->on_spike.n);
-        for (int q = 0; q < g->npaths; q++)
-            check_list_depth(D, (const Stmt *const *)g->paths[q].stmts.v, g->paths[q].stmts.n);
-        for (int q = 0; q < g->nextras; q++)
-            check_list_depth(D, (const Stmt *const *)g->extras[q].stmts.v, g->extras[q].stmts.n);
-        check_depth(D, g->spike_cond ? g->spike_cond : g->threshold, g->threshold ? g->threshold->span : g->span);
-        for (int q = 0; q < g->nsubexprs; q++) check_depth(D, g->subexprs[q]->expr, g->subexprs[q]->span);
-        for (int q = 0; q < g->ninits; q++) check_depth(D, g->inits[q].expr, g->inits[q].span);
-        for (int q = 0; q < g->nconnects; q++) {
-            const Connect *c = &g->connects[q];
-            const Node *parts[] = { c->cond, c->p, c->nsyn, c->jexpr, c->gen_if, c->gen_p, c->range[0], c->range[1],
-                                    c->range[2] };
-            for (int r = 0; r < (int)(sizeof parts / sizeof *parts); r++) check_depth(D, parts[r], c->span);
+    if (!e || !g || g->kind != G_NEURONS || g->N <= 0 || D->nerr) return;   /* one report, as check_depth */
+    if (e->kind == N_CALL && e->sym && e->sym->kind == SYM_TIMEDARRAY && e->sym->cols > 0 && e->nargs == 2) {
+        const Sym *f = e->sym;
+        IndexEnv env = { 0, (double)g->N };
+        double x;
+        /* every neuron for groups of up to a million, else the ends */
+        int64_t step = g->N <= 1000000 ? 1 : g->N - 1;
+        for (int64_t i = 0; i < g->N; i += step) {
+            env.i = (double)i;
+            if (!sym_eval(e->args[1], index_lookup, &env, &x)) break;
+            if (x >= 0 && x < f->cols) continue;
+            Span at = e->args[1]->span.start >= 0 ? e->args[1]->span : e->span.start >= 0 ? e->span : span;
+            diag_error(D, at, "index %.17g of timedarray '%s' (for neuron %lld of %s) is outside its %d columns; "
+                              "use an index in 0..%d", x, f->name, (long long)i, g->name, f->cols, f->cols - 1);
+            return;
         }
     }
+    check_ta_index(M, D, g, e->a, span);
+    check_ta_index(M, D, g, e->b, span);
+    for (int k = 0; k < e->nargs; k++) check_ta_index(M, D, g, e->args[k], span);
 }
 
 bool lower_model(Model *M, Diag *D)
@@ -301,6 +347,7 @@ bool lower_model(Model *M, Diag *D)
         if (g->kind == G_NEURONS) lower_refractory(M, g);
         if (g->kind == G_SYNAPSES) ok &= lower_event_driven(M, g, D) && lower_summed(M, g, D);
     }
-    if (ok && !D->nerr) check_model_depth(M, D);
+    if (ok && !D->nerr) check_exprs(M, D, check_depth);
+    if (ok && !D->nerr) check_exprs(M, D, check_ta_index);
     return ok && !D->nerr;
 }
