@@ -9,6 +9,11 @@
  *    and threshold template do: not_refractory is computed at the start of
  *    the state update, the threshold is 'and not_refractory', and a spike
  *    sets 'not_refractory = False; lastspike = t';
+ *  - a variable flagged (unless refractory) is read-only while its neuron is
+ *    refractory, as Brian2's conditional write makes it: writes to it from
+ *    on_pre / on_post, pathways, run_regularly and PoissonInput are guarded
+ *    by its group's not_refractory (the state update is guarded by the
+ *    integrator; the reset is not guarded, as in Brian2);
  *  - every expression is checked against LOWER_MAX_DEPTH, the deepest
  *    nesting the generated C may have. */
 #include "lower.h"
@@ -217,6 +222,48 @@ static void lower_refractory(Model *M, Group *g)
     g->on_spike.v[1] = assign(M, ls, sym_name(M, model_builtin(M, B_T)));
 }
 
+/* Guard each statement of sl that writes an (unless refractory) variable of
+ * a group with a refractory period by that group's not_refractory, seen
+ * from the same side (Brian2's conditional write: a synapse's v_post += w
+ * runs only where not_refractory_post). */
+static void guard_unless_refractory(Model *M, StmtList *sl)
+{
+    for (int k = 0; k < sl->n; k++) {
+        Stmt *st = sl->v[k];
+        const Sym *var = st->sym;
+        if (!var || var->kind != SYM_VAR || st->guard) continue;
+        const Sym *base = var->base ? var->base : var;
+        if (!(base->flags & VF_UNLESS_REFRACTORY) || !base->owner || !base->owner->not_refractory ||
+            base->owner->refractory_kind == REF_NONE)
+            continue;
+        Sym *nr = base->owner->not_refractory;
+        if (var->side) {
+            Sym *view = arena_alloc(M->arena, sizeof *view);
+            *view = *nr;
+            view->side = var->side;
+            view->base = nr;
+            nr = view;
+        }
+        /* the IR is shared between blocks: guard a copy */
+        Stmt *copy = arena_alloc(M->arena, sizeof *copy);
+        *copy = *st;
+        copy->guard = nr;
+        sl->v[k] = copy;
+    }
+}
+
+/* The writes of a group's event code that Brian2 makes conditional on the
+ * written variable's neuron not being refractory. */
+static void lower_conditional_writes(Model *M, Group *g)
+{
+    if (g->kind == G_SYNAPSES) {
+        guard_unless_refractory(M, &g->on_pre);
+        guard_unless_refractory(M, &g->on_post);
+        for (int k = 0; k < g->npaths; k++) guard_unless_refractory(M, &g->paths[k].stmts);
+    }
+    for (int k = 0; k < g->nextras; k++) guard_unless_refractory(M, &g->extras[k].stmts);
+}
+
 /* The class of a left-associative operator chain the emitter prints without
  * inner parentheses: '+' and '-' (1), '*' and '/' (2), else 0. */
 static int chain_class(const Node *n)
@@ -347,6 +394,7 @@ bool lower_model(Model *M, Diag *D)
         if (g->kind == G_NEURONS) lower_refractory(M, g);
         if (g->kind == G_SYNAPSES) ok &= lower_event_driven(M, g, D) && lower_summed(M, g, D);
     }
+    for (int k = 0; k < M->ngroups; k++) lower_conditional_writes(M, M->groups[k]);
     if (ok && !D->nerr) check_exprs(M, D, check_depth);
     if (ok && !D->nerr) check_exprs(M, D, check_ta_index);
     return ok && !D->nerr;
