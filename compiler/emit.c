@@ -948,7 +948,11 @@ static void emit_timedarray(Emit *E, Sym *f)
     put_double(b, f->value);
     buf_printf(b, " / %d;\n    int _k = (int)((t / epsilon + 0.5) / %d);\n"
                   "    if (_k < 0) _k = 0;\n    if (_k >= %d) _k = %d;\n", K, K, f->rows, f->rows - 1);
-    if (f->cols) buf_printf(b, "    return %s[_k * %d + (int)_n];\n}\n", c_name(E, "ta", f->name), f->cols);
+    /* a column outside the table (that lowering could not refuse: the
+     * index depends on time or state) gives NaN, never other memory */
+    if (f->cols)
+        buf_printf(b, "    if (!(_n >= 0 && _n < %d)) return 0.0/0.0;\n    return %s[_k * %d + (int)_n];\n}\n", f->cols,
+                   c_name(E, "ta", f->name), f->cols);
     else buf_printf(b, "    return %s[_k];\n}\n", c_name(E, "ta", f->name));
 }
 
