@@ -773,7 +773,7 @@ static void emit_summed(Emit *E, Group *g, int k)
     collect(E, &u, s->expr);
     note_reads(E, &u, s->expr);
     reads_of_subexprs(E, &u);
-    fn_begin(E, BK_SUMMED, k, arena_printf(E->A, "snn_%s_summed%d", g->name, k));
+    fn_begin(E, BK_SUMMED, k, emit_fn_name(E->A, g, arena_printf(E->A, "summed%d", k)));
     E->idx = "_s";
     loop_begin(E, true);
     E->use_N = true;
@@ -826,7 +826,7 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
         note_reads(E, &u, parts[k]);
     }
     reads_of_subexprs(E, &u);
-    fn_begin(E, BK_CONNECT, c->index, arena_printf(E->A, "snn_%s_connect%d", g->name, c->index));
+    fn_begin(E, BK_CONNECT, c->index, emit_fn_name(E->A, g, arena_printf(E->A, "connect%d", c->index)));
     E->idx = "_j";
     E->step = "(snn_i64)_i";
     loop_begin(E, false);
@@ -916,9 +916,31 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
     E->step = "_a->step";
 }
 
+/* Append name with each '_' doubled. */
+static void put_doubled(Buf *b, const char *name)
+{
+    for (const char *p = name; *p; p++) buf_put(b, *p == '_' ? "__" : p, *p == '_' ? 2 : 1);
+}
+
+/* snn_<group>_<kind>, with every '_' of the group's name doubled (and of a
+ * pathway's name in a kind "path_<name>"): the first single '_' after
+ * "snn_" ends the group's name, so no two (group, block) pairs share a
+ * name (group S_path's init is snn_S__path_init, pathway init of S is
+ * snn_S_path_init). */
 const char *emit_fn_name(Arena *A, const Group *g, const char *kind)
 {
-    return arena_printf(A, "snn_%s_%s", g->name, kind);
+    Buf b;
+    buf_init(&b, A);
+    buf_puts(&b, "snn_");
+    put_doubled(&b, g->name);
+    buf_puts(&b, "_");
+    if (!strncmp(kind, "path_", 5)) {
+        buf_puts(&b, "path_");
+        put_doubled(&b, kind + 5);
+    } else {
+        buf_puts(&b, kind);
+    }
+    return b.p;
 }
 
 /* The math prototypes every generated unit has (generated code is compiled

@@ -186,6 +186,12 @@ START_TEST(fn_names)
     g.name = "Exc";
     ck_assert_str_eq(emit_fn_name(&A, &g, "update"), "snn_Exc_update");
     ck_assert_str_eq(emit_fn_name(&A, &g, "on_post"), "snn_Exc_on_post");
+    /* '_' in a group's or pathway's name is doubled: no two blocks meet */
+    g.name = "S_path";
+    ck_assert_str_eq(emit_fn_name(&A, &g, "init"), "snn_S__path_init");
+    g.name = "S";
+    ck_assert_str_eq(emit_fn_name(&A, &g, "path_init"), "snn_S_path_init");
+    ck_assert_str_eq(emit_fn_name(&A, &g, "path_a_b"), "snn_S_path_a__b");
     arena_free(&A);
 }
 END_TEST
