@@ -401,6 +401,34 @@ START_TEST(operator_chains_flat)
 }
 END_TEST
 
+/* A clock-driven synapse equation reads the source's and the target's
+ * variables through the synapse's indices (v decays exactly before the
+ * synapses update: ds = dt*(v_post/1ms + v_pre/2ms) per step). */
+START_TEST(synapse_reads_pre_and_post)
+{
+    emit("neurons G[2] {\n    model { dv/dt = -v/(10*ms) : 1 }\n    init { v = i + 1 }\n}\n"
+         "synapses S(G -> G) {\n    model { ds/dt = v_post/(1*ms) + v_pre/(2*ms) : 1 (clock-driven) }\n"
+         "    connect(i=0, j=1)\n}\n", "syn.snn");
+    ck_assert_int_eq(snn_run(ctx, 0.2e-3), SNN_OK);
+    double s = 0;
+    ck_assert_int_eq(snn_get_var(ctx, "S", "s", &s, 1), SNN_OK);
+    double d1 = exp(-0.01), d2 = d1 * d1, ds1 = 1e-4 * (2 * d1 / 1e-3 + d1 / 2e-3);
+    ck_assert_double_eq_tol(s, ds1 + 1e-4 * (2 * d2 / 1e-3 + d2 / 2e-3), 1e-12);
+}
+END_TEST
+
+/* User functions read t and the model's constants (f(2) = 2*10 + 2 + t/s). */
+START_TEST(user_function_reads_t_and_constants)
+{
+    emit("f(x) = x + t/second\ntau = 10*ms\ng(x) = x*tau/ms + f(x)\n"
+         "neurons G[1] {\n    model { dv/dt = g(2)/second : 1 }\n    method: euler\n}\n", "uf.snn");
+    ck_assert_int_eq(snn_run(ctx, 0.2e-3), SNN_OK);
+    double v = 0;
+    ck_assert_int_eq(snn_get_var(ctx, "G", "v", &v, 1), SNN_OK);
+    ck_assert_double_eq_tol(v, 1e-4 * 22 + 1e-4 * 22.0001, 1e-12);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     find_cases();
@@ -419,6 +447,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, file_name_escaped_everywhere);
     tcase_add_test(tc, names_mangled_by_kind);
     tcase_add_test(tc, operator_chains_flat);
+    tcase_add_test(tc, synapse_reads_pre_and_post);
+    tcase_add_test(tc, user_function_reads_t_and_constants);
     suite_add_tcase(s, tc);
     return s;
 }
