@@ -8,7 +8,8 @@
  * the stores of what was written.  Brian2's semantics (refractoriness,
  * threshold side effects) arrive as IR from lowering.  Every user statement
  * is preceded by a '#line N "model.snn"' directive so compiler errors point
- * at the model. */
+ * at the model.  User names reach C only mangled by kind (c_name), file
+ * names only escaped (emit_escaped). */
 #include "emit.h"
 
 #include <math.h>
@@ -143,13 +144,30 @@ static void reads_of_subexprs(Emit *E, Uses *u)
     }
 }
 
-/* The C local holding a variable: v, v_pre, v_post. */
+/* ====================================================================
+ * User names in C
+ * ==================================================================== */
+
+
+/* User names reach C only through c_name: each kind of name gets a prefix
+ * of its own, ending at the first '_', so no two kinds can meet, and no
+ * mangled name is a C keyword, a libm or runtime name (snn_*, _snn_*) or one
+ * of the emitter's own names (which start with '_', or are t, dt, _N):
+ *   v_x     variable or subexpression x of the group
+ *   vpre_x  vpost_x   x of the source / target group, seen from a synapse
+ *   c_x     model constant       f_x   user function or timedarray
+ *   ta_x    a timedarray's table p_x   parameter of a user function
+ *   t_x     temporary (user ':=' or an integrator's) */
+static const char *c_name(Emit *E, const char *prefix, const char *name)
+{
+    return arena_printf(E->A, "%s_%s", prefix, name);
+}
+
+/* The C local holding a variable: v_v, vpre_v, vpost_v. */
 static const char *var_local(Emit *E, const Sym *s)
 {
     const char *name = s->base ? s->base->name : s->name;
-    if (s->side == 1) return arena_printf(E->A, "%s_pre", name);
-    if (s->side == 2) return arena_printf(E->A, "%s_post", name);
-    return name;
+    return c_name(E, s->side == 1 ? "vpre" : s->side == 2 ? "vpost" : "v", name);
 }
 
 /* ====================================================================
@@ -191,7 +209,19 @@ static void expr(Emit *E, const Node *n);
 static void call(Emit *E, const Node *n)
 {
     Buf *b = E->out;
-    if (n->sym->kind == SYM_USERFUNC || n->sym->kind == SYM_TIMEDARRAY) buf_printf(b, "uf_%s(", n->sym->name);
+    if (sym_is_lib(n->sym)) buf_printf(b, "%s(", func_lib_def(n->sym->builtin)->c_name);
+    else if (n->sym->kind == SYM_TIMEDARRAY) buf_printf(b, "%s(", c_name(E, "f", n->sym->name));
+    else if (n->sym->kind == SYM_USERFUNC) {
+        /* a user function gets the block's arguments first: its body may
+         * read t, dt and the model's constants */
+        buf_printf(b, "%s(_a", c_name(E, "f", n->sym->name));
+        for (int k = 0; k < n->nargs; k++) {
+            buf_puts(b, ", ");
+            expr(E, n->args[k]);
+        }
+        buf_puts(b, ")");
+        return;
+    }
     else if (n->sym->builtin == FN_BINOMIAL) {
         buf_printf(b, "snn_rand_binomial(_a->seed, _a->stream, %s, %s, %d, ", E->step, E->idx, E->rand_site++);
         expr(E, n->args[0]);
@@ -232,6 +262,45 @@ static void hoisted(Emit *E, const Node *n)
     buf_printf(out, "_lio_%d", k);
 }
 
+/* The class of a left-associative operator C and the model share: '+' and
+ * '-' (1), '*' and '/' (2), or 0. */
+static int chain_class(const Node *n)
+{
+    if (n->kind != N_BIN) return 0;
+    return n->op == '+' || n->op == '-' ? 1 : n->op == '*' || n->op == '/' ? 2 : 0;
+}
+
+/* Would expr() print n as a folded number or a hoisted _lio_N? */
+static bool printed_whole(Emit *E, const Node *n)
+{
+    double v;
+    return fold_literal(n, &v) || (E->hoist && lower_invariant(n));
+}
+
+/* A chain of left-associative operators of one class, ((a + b) - c) + d,
+ * as (a + b - c + d): C groups it the same way, so the operations and their
+ * order are unchanged, and a sum of many terms does not nest parentheses
+ * (a compiler's recursive parser would overflow on 20,000 of them). */
+static void chain(Emit *E, const Node *n)
+{
+    int cls = chain_class(n), len = 0;
+    const Node *m = n;
+    while (chain_class(m) == cls && (m == n || !printed_whole(E, m))) {
+        len++;
+        m = m->a;
+    }
+    const Node **spine = arena_alloc(E->A, sizeof *spine * (size_t)len);
+    m = n;
+    for (int k = 0; k < len; k++, m = m->a) spine[k] = m;
+    buf_puts(E->out, "(");
+    expr(E, m);
+    for (int k = len - 1; k >= 0; k--) {
+        buf_printf(E->out, " %c ", spine[k]->op);
+        expr(E, spine[k]->b);
+    }
+    buf_puts(E->out, ")");
+}
+
 static void expr(Emit *E, const Node *n)
 {
     Buf *b = E->out;
@@ -251,11 +320,12 @@ static void expr(Emit *E, const Node *n)
     case N_NAME: {
         Sym *s = n->sym;
         switch (s->kind) {
-        case SYM_CONST: buf_printf(b, "k_%s", s->name); return;
+        case SYM_CONST: buf_puts(b, c_name(E, "c", s->name)); return;
         case SYM_UNIT: put_double(b, s->value); return;
         case SYM_VAR: buf_puts(b, var_local(E, s)); return;
         case SYM_SUBEXPR: buf_printf(b, "%s", var_local(E, s)); return;
-        case SYM_TEMP: case SYM_PARAM: buf_puts(b, s->name); return;
+        case SYM_TEMP: buf_puts(b, c_name(E, "t", s->name)); return;
+        case SYM_PARAM: buf_puts(b, c_name(E, "p", s->name)); return;
         case SYM_BUILTIN:
             switch (s->builtin) {
             case B_T: E->use_t = true; buf_puts(b, "t"); return;
@@ -268,7 +338,9 @@ static void expr(Emit *E, const Node *n)
             }
             break;
         }
-        buf_printf(b, "/* ? %s */0", s->name);
+        buf_puts(b, "/* ? ");
+        emit_escaped(b, s->name);
+        buf_puts(b, " */0");
         return;
     }
     case N_NEG: buf_puts(b, "(-"); expr(E, n->a); buf_puts(b, ")"); return;
@@ -282,6 +354,10 @@ static void expr(Emit *E, const Node *n)
         return;
     case N_CALL: call(E, n); return;
     case N_CMP: case N_BIN: {
+        if (chain_class(n)) {
+            chain(E, n);
+            return;
+        }
         const char *op = NULL;
         switch (n->op) {
         case OP_POW: buf_puts(b, "pow("); expr(E, n->a); buf_puts(b, ", "); expr(E, n->b); buf_puts(b, ")"); return;
@@ -319,11 +395,7 @@ static void line_directive(Emit *E, Span sp)
     int line, col;
     source_linecol(E->D->src, sp.start, &line, &col);
     buf_printf(E->out, "#line %d \"", line);
-    for (const char *p = E->D->src->name; *p; p++) {
-        /* a C string literal: escape quotes and backslashes, drop controls */
-        if (*p == '"' || *p == '\\') buf_put(E->out, "\\", 1);
-        if ((unsigned char)*p >= 32) buf_put(E->out, p, 1);
-    }
+    emit_escaped(E->out, E->D->src->name);
     buf_puts(E->out, "\"\n");
 }
 
@@ -345,7 +417,7 @@ static void stmt_body(Emit *E, const Stmt *st, const char *indent)
     line_directive(E, st->span);
     buf_puts(b, indent);
     if (st->guard) buf_printf(b, "if (%s) ", var_local(E, st->guard));
-    const char *name = st->sym->kind == SYM_VAR ? var_local(E, st->sym) : st->sym->name;
+    const char *name = st->sym->kind == SYM_VAR ? var_local(E, st->sym) : c_name(E, "t", st->sym->name);
     if (st->op == ':') buf_printf(b, "const double %s = ", name);
     else if (st->op == '=') buf_printf(b, "%s = ", name);
     else buf_printf(b, "%s %c= ", name, st->op);
@@ -445,7 +517,7 @@ static const char *prologue(Emit *E, Uses *u, const char *arr_of_side[3], const 
     if (E->use_N || u->uses_N) buf_puts(b, "    const snn_i32 _N = _a->n;\n");
     for (int k = 0; k < u->consts.n; k++) {
         Sym *c = u->consts.v[k];
-        buf_printf(b, "    const double k_%s = _a->k[%d];\n", c->name, c->const_index);
+        buf_printf(b, "    const double %s = _a->k[%d];\n", c_name(E, "c", c->name), c->const_index);
     }
     for (int k = 0; k <= u->vars.n; k++) {
         const Sym *s = k < u->vars.n ? u->vars.v[k] : extra;
@@ -687,7 +759,7 @@ static void emit_summed(Emit *E, Group *g, int k)
     collect(E, &u, s->expr);
     note_reads(E, &u, s->expr);
     reads_of_subexprs(E, &u);
-    fn_begin(E, BK_SUMMED, k, arena_printf(E->A, "snn_%s_summed%d", g->name, k));
+    fn_begin(E, BK_SUMMED, k, emit_fn_name(E->A, g, arena_printf(E->A, "summed%d", k)));
     E->idx = "_s";
     loop_begin(E, true);
     E->use_N = true;
@@ -740,7 +812,7 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
         note_reads(E, &u, parts[k]);
     }
     reads_of_subexprs(E, &u);
-    fn_begin(E, BK_CONNECT, c->index, arena_printf(E->A, "snn_%s_connect%d", g->name, c->index));
+    fn_begin(E, BK_CONNECT, c->index, emit_fn_name(E->A, g, arena_printf(E->A, "connect%d", c->index)));
     E->idx = "_j";
     E->step = "(snn_i64)_i";
     loop_begin(E, false);
@@ -766,7 +838,7 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
             buf_printf(b, "), _stepk = (snn_i64)(");
             if (c->range[2]) expr(E, c->range[2]); else buf_puts(b, "1");
             buf_printf(b, ");\n        for (snn_i64 _k = _start; _stepk > 0 ? _k < _stop : _k > _stop; _k += _stepk) {\n"
-                          "            const double %s = (double)_k;\n", c->k->name);
+                          "            const double %s = (double)_k;\n", c_name(E, "t", c->k->name));
             if (c->gen_p) skip_unless(E, "snn_rand_uniform(_a->seed, _a->stream, (snn_i64)_i, (snn_i32)_k, SNN_SAMPLE_RAND_SITE) < ",
                                       c->gen_p);
             if (c->gen_if) skip_unless(E, "", c->gen_if);
@@ -830,26 +902,14 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
     E->step = "_a->step";
 }
 
-const char *emit_fn_name(Arena *A, const Group *g, const char *kind)
-{
-    return arena_printf(A, "snn_%s_%s", g->name, kind);
-}
 
-/* The math prototypes every generated unit has (generated code is compiled
- * without the C library's headers); the helpers follow (func_c_helpers). */
-static const char prelude[] =
-    "double exp(double); double log(double); double log10(double); double sqrt(double);\n"
-    "double sin(double); double cos(double); double tan(double); double sinh(double);\n"
-    "double cosh(double); double tanh(double); double asin(double); double acos(double);\n"
-    "double atan(double); double fabs(double); double floor(double); double ceil(double);\n"
-    "double pow(double, double); double fmod(double, double); double expm1(double); double log1p(double);\n";
 /* A timedarray as a static table and Brian2's lookup: the index of time t
  * is (int)((t/epsilon + 0.5)/K) with epsilon = dt/K, clipped to the table. */
 static void emit_timedarray(Emit *E, Sym *f)
 {
     Buf *b = E->out;
     int n = f->rows * (f->cols ? f->cols : 1);
-    buf_printf(b, "static const double _ta_%s[%d] = {", f->name, n);
+    buf_printf(b, "static const double %s[%d] = {", c_name(E, "ta", f->name), n);
     for (int k = 0; k < n; k++) {
         buf_puts(b, k % 8 ? ", " : (k ? ",\n    " : "\n    "));
         put_double(b, f->data[k]);
@@ -858,12 +918,16 @@ static void emit_timedarray(Emit *E, Sym *f)
     double r = 8.0 / E->M->dt * f->value;
     int K = 1;
     while (K < r) K *= 2;
-    buf_printf(b, "static double uf_%s(double t%s)\n{\n    const double epsilon = ", f->name, f->cols ? ", double _n" : "");
+    buf_printf(b, "static double %s(double t%s)\n{\n    const double epsilon = ", c_name(E, "f", f->name), f->cols ? ", double _n" : "");
     put_double(b, f->value);
     buf_printf(b, " / %d;\n    int _k = (int)((t / epsilon + 0.5) / %d);\n"
                   "    if (_k < 0) _k = 0;\n    if (_k >= %d) _k = %d;\n", K, K, f->rows, f->rows - 1);
-    if (f->cols) buf_printf(b, "    return _ta_%s[_k * %d + (int)_n];\n}\n", f->name, f->cols);
-    else buf_printf(b, "    return _ta_%s[_k];\n}\n", f->name);
+    /* a column outside the table (that lowering could not refuse: the
+     * index depends on time or state) gives NaN, never other memory */
+    if (f->cols)
+        buf_printf(b, "    if (!(_n >= 0 && _n < %d)) return 0.0/0.0;\n    return %s[_k * %d + (int)_n];\n}\n", f->cols,
+                   c_name(E, "ta", f->name), f->cols);
+    else buf_printf(b, "    return %s[_k];\n}\n", c_name(E, "ta", f->name));
 }
 
 static void emit_userfunc(Emit *E, Sym *f)
@@ -877,15 +941,29 @@ static void emit_userfunc(Emit *E, Sym *f)
         buf_puts(b, sym_lib_c_code(f->builtin));    /* expm1, log1p, timestep */
         return;
     }
-    buf_printf(b, "static double uf_%s(", f->name);
-    for (int k = 0; k < f->nparams; k++) buf_printf(b, "%sdouble %s", k ? ", " : "", f->params[k]->name);
-    if (!f->nparams) buf_puts(b, "void");
-    buf_puts(b, ")\n{\n");
-    line_directive(E, f->expr->span);
-    buf_puts(b, "    return ");
+    /* the body first, to learn which of t, dt and the constants it reads;
+     * those come from the calling block's arguments _a */
+    Uses u = { 0 };
+    collect(E, &u, f->expr);
+    E->use_t = E->use_dt = E->use_N = false;
     E->idx = "0";
+    Buf *saved = hole_begin(E);
+    line_directive(E, f->expr->span);
+    buf_puts(E->out, "    return ");
     expr(E, f->expr);
-    buf_puts(b, ";\n}\n");
+    buf_puts(E->out, ";\n}\n");
+    const char *body = hole_end(E, saved);
+    buf_printf(b, "static double %s(const snn_args *_a", c_name(E, "f", f->name));
+    for (int k = 0; k < f->nparams; k++) buf_printf(b, ", double %s", c_name(E, "p", f->params[k]->name));
+    buf_puts(b, ")\n{\n");
+    if (E->use_t || u.uses_t) buf_puts(b, "    const double t = _a->t;\n");
+    if (E->use_dt) buf_puts(b, "    const double dt = _a->dt;\n");
+    for (int k = 0; k < u.consts.n; k++) {
+        Sym *c = u.consts.v[k];
+        buf_printf(b, "    const double %s = _a->k[%d];\n", c_name(E, "c", c->name), c->const_index);
+    }
+    buf_puts(b, body);
+    E->use_t = E->use_dt = E->use_N = false;
 }
 
 const BlockFn *block_find(const BlockTable *blocks, const Group *g, int kind, int index)
@@ -900,15 +978,19 @@ const char *emit_model(Model *M, Diag *D, BlockTable *blocks)
     Buf out;
     buf_init(&out, M->arena);
     Emit E0 = { .M = M, .D = D, .A = M->arena, .out = &out, .step = "_a->step", .blocks = blocks }, *E = &E0;
-    buf_printf(&out, "/* Generated by snnc from %s. */\n", D->src ? D->src->name : "a model");
+    buf_puts(&out, "/* Generated by snnc from ");
+    emit_escaped(&out, D->src ? D->src->name : "a model");
+    buf_puts(&out, ". */\n");
     buf_puts(&out, snn_abi_text);
-    buf_puts(&out, prelude);
+    buf_puts(&out, emit_prelude);
     buf_puts(&out, func_c_helpers);
     for (int k = 0; k < M->nuserfuncs; k++) emit_userfunc(E, M->userfuncs[k]);
     for (int k = 0; k < M->ngroups; k++) {
         Group *g = M->groups[k];
         E->g = g;
-        buf_printf(&out, "\n/* ---- %s %s ---- */\n", g->kind == G_NEURONS ? "neurons" : "synapses", g->name);
+        buf_printf(&out, "\n/* ---- %s ", g->kind == G_NEURONS ? "neurons" : "synapses");
+        emit_escaped(&out, g->name);
+        buf_puts(&out, " ---- */\n");
         if (g->update.n) emit_update(E, g);
         if (g->threshold) emit_threshold(E, g);
         if (g->reset.n) emit_event_block(E, g, &g->reset, BK_RESET, 0, "reset");

@@ -58,5 +58,11 @@ extern const char emit_tmpl_each[], emit_tmpl_thresh[], emit_tmpl_event[], emit_
     emit_tmpl_connect[];
 /* Append tmpl to out with every @name@ replaced by its hole's text. */
 void emit_fill(Buf *out, const char *tmpl, const EmitHole *holes, int n);
+/* The math prototypes at the top of every generated unit. */
+extern const char emit_prelude[];
+/* Append s escaped for a C string literal or comment (octal escapes for
+ * all but letters, digits and " ./_-+,=:@~"): the only way text from
+ * outside, such as a file name, enters the generated code. */
+void emit_escaped(Buf *b, const char *s);
 
 #endif

@@ -1,10 +1,65 @@
 /* SPDX-License-Identifier: MIT */
-/* This file contains the templates of the generated block functions, one
- * text per kind of block after Brian2's code templates, and the function
- * that fills their holes with the code the emitter prints (emit.c). */
+/* This file contains the fixed text of the generated code: the templates of
+ * the block functions, one text per kind of block after Brian2's code
+ * templates, and the function that fills their holes with the code the
+ * emitter prints (emit.c); the math prototypes every unit starts with; the
+ * names of the block functions; and the one escaping of text from outside
+ * (file names) that the generated code contains. */
 #include "emit.h"
 
 #include <string.h>
+
+/* The math prototypes every generated unit has (generated code is compiled
+ * without the C library's headers); the helpers follow (func_c_helpers). */
+const char emit_prelude[] =
+    "double exp(double); double log(double); double log10(double); double sqrt(double);\n"
+    "double sin(double); double cos(double); double tan(double); double sinh(double);\n"
+    "double cosh(double); double tanh(double); double asin(double); double acos(double);\n"
+    "double atan(double); double fabs(double); double floor(double); double ceil(double);\n"
+    "double pow(double, double); double fmod(double, double); double expm1(double); double log1p(double);\n";
+
+/* Append text s for use inside a C string literal or a C comment: every byte
+ * but letters, digits and " ./_-+,=:@~" is written as an octal escape, so no
+ * text from outside (a file name, say) can end the literal or the comment
+ * ('*' and '"' are escaped), start a trigraph ('?') or a new line.  This is
+ * the only way the emitter writes text that is not an identifier. */
+void emit_escaped(Buf *b, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr(" ./_-+,=:@~", *p))
+            buf_put(b, (const char *)p, 1);
+        else
+            buf_printf(b, "\\%03o", *p);
+    }
+}
+
+/* Append name with each '_' doubled. */
+static void put_doubled(Buf *b, const char *name)
+{
+    for (const char *p = name; *p; p++) buf_put(b, *p == '_' ? "__" : p, *p == '_' ? 2 : 1);
+}
+
+/* snn_<group>_<kind>, with every '_' of the group's name doubled (and of a
+ * pathway's name in a kind "path_<name>"): the first single '_' after
+ * "snn_" ends the group's name, so no two (group, block) pairs share a
+ * name (group S_path's init is snn_S__path_init, pathway init of S is
+ * snn_S_path_init). */
+const char *emit_fn_name(Arena *A, const Group *g, const char *kind)
+{
+    Buf b;
+    buf_init(&b, A);
+    buf_puts(&b, "snn_");
+    put_doubled(&b, g->name);
+    buf_puts(&b, "_");
+    if (!strncmp(kind, "path_", 5)) {
+        buf_puts(&b, "path_");
+        put_doubled(&b, kind + 5);
+    } else {
+        buf_puts(&b, kind);
+    }
+    return b.p;
+}
 
 /* Each block function is one template text whose holes, written @name@,
  * are filled with code printed from the IR:

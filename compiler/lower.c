@@ -8,7 +8,14 @@
  *  - refractoriness becomes statements, as Brian2's _get_refractory_code
  *    and threshold template do: not_refractory is computed at the start of
  *    the state update, the threshold is 'and not_refractory', and a spike
- *    sets 'not_refractory = False; lastspike = t'. */
+ *    sets 'not_refractory = False; lastspike = t';
+ *  - a variable flagged (unless refractory) is read-only while its neuron is
+ *    refractory, as Brian2's conditional write makes it: writes to it from
+ *    on_pre / on_post, pathways, run_regularly and PoissonInput are guarded
+ *    by its group's not_refractory (the state update is guarded by the
+ *    integrator; the reset is not guarded, as in Brian2);
+ *  - every expression is checked against LOWER_MAX_DEPTH, the deepest
+ *    nesting the generated C may have. */
 #include "lower.h"
 
 #include <string.h>
@@ -16,6 +23,15 @@
 #include "integrate.h"
 #include "sema.h"
 #include "symbolic.h"
+
+/* The deepest nesting an expression may have in the generated C, counted
+ * as c_depth does: deeper expressions are refused with a located error.
+ * libtcc parses expressions recursively and keeps each operand still
+ * pending (the left side of an operator, a function and its earlier
+ * arguments) on a value stack of 256 entries; past that it fails, and far
+ * deeper parentheses would end the C stack.  200 leaves room for the
+ * statement around the expression and is far beyond hand-written models. */
+#define LOWER_MAX_DEPTH 200
 
 static Sym *add_group_var(Model *M, Group *g, const char *name, Dim dim, int role)
 {
@@ -206,6 +222,169 @@ static void lower_refractory(Model *M, Group *g)
     g->on_spike.v[1] = assign(M, ls, sym_name(M, model_builtin(M, B_T)));
 }
 
+/* Guard each statement of sl that writes an (unless refractory) variable of
+ * a group with a refractory period by that group's not_refractory, seen
+ * from the same side (Brian2's conditional write: a synapse's v_post += w
+ * runs only where not_refractory_post). */
+static void guard_unless_refractory(Model *M, StmtList *sl)
+{
+    for (int k = 0; k < sl->n; k++) {
+        Stmt *st = sl->v[k];
+        const Sym *var = st->sym;
+        if (!var || var->kind != SYM_VAR || st->guard) continue;
+        const Sym *base = var->base ? var->base : var;
+        if (!(base->flags & VF_UNLESS_REFRACTORY) || !base->owner || !base->owner->not_refractory ||
+            base->owner->refractory_kind == REF_NONE)
+            continue;
+        Sym *nr = base->owner->not_refractory;
+        if (var->side) {
+            Sym *view = arena_alloc(M->arena, sizeof *view);
+            *view = *nr;
+            view->side = var->side;
+            view->base = nr;
+            nr = view;
+        }
+        /* the IR is shared between blocks: guard a copy */
+        Stmt *copy = arena_alloc(M->arena, sizeof *copy);
+        *copy = *st;
+        copy->guard = nr;
+        sl->v[k] = copy;
+    }
+}
+
+/* The writes of a group's event code that Brian2 makes conditional on the
+ * written variable's neuron not being refractory. */
+static void lower_conditional_writes(Model *M, Group *g)
+{
+    if (g->kind == G_SYNAPSES) {
+        guard_unless_refractory(M, &g->on_pre);
+        guard_unless_refractory(M, &g->on_post);
+        for (int k = 0; k < g->npaths; k++) guard_unless_refractory(M, &g->paths[k].stmts);
+    }
+    for (int k = 0; k < g->nextras; k++) guard_unless_refractory(M, &g->extras[k].stmts);
+}
+
+/* The class of a left-associative operator chain the emitter prints without
+ * inner parentheses: '+' and '-' (1), '*' and '/' (2), else 0. */
+static int chain_class(const Node *n)
+{
+    if (n->kind != N_BIN) return 0;
+    return n->op == '+' || n->op == '-' ? 1 : n->op == '*' || n->op == '/' ? 2 : 0;
+}
+
+/* The depth of n in the generated C, depth being that of its parent: each
+ * operand is one level deeper, the k-th argument of a call 1 + k deeper
+ * (the function and the earlier arguments wait), and a chain of one class
+ * of operators (a + b - c, a * b / c) is one level, as the emitter prints
+ * it.  Counting stops past LOWER_MAX_DEPTH.  The emitter's folding and
+ * hoisting only make the C shallower. */
+static int c_depth(const Node *n, int depth)
+{
+    if (!n || depth > LOWER_MAX_DEPTH) return depth;
+    int deepest = depth, cls = chain_class(n), d;
+    const Node *m = n;
+    if (cls) {
+        /* the chain's left spine, iteratively: it may be very long */
+        for (; chain_class(m) == cls && deepest <= LOWER_MAX_DEPTH; m = m->a)
+            if ((d = c_depth(m->b, depth + 1)) > deepest) deepest = d;
+        if ((d = c_depth(m, depth + 1)) > deepest) deepest = d;
+        return deepest;
+    }
+    if ((d = c_depth(n->a, depth + 1)) > deepest) deepest = d;
+    if ((d = c_depth(n->b, depth + 1)) > deepest) deepest = d;
+    for (int k = 0; k < n->nargs && deepest <= LOWER_MAX_DEPTH; k++)
+        if ((d = c_depth(n->args[k], depth + 1 + k)) > deepest) deepest = d;
+    return deepest;
+}
+
+/* A check of one expression the emitter will print: e, the group whose
+ * code it is (NULL for a user function) and the span of its statement. */
+typedef void (*ExprCheck)(Model *M, Diag *D, const Group *g, const Node *e, Span span);
+
+static void check_list(Model *M, Diag *D, ExprCheck fn, const Group *g, Stmt *const *v, int n)
+{
+    for (int k = 0; k < n; k++) fn(M, D, g, v[k]->expr, v[k]->span);
+}
+
+/* Apply fn to every expression the emitter will print. */
+static void check_exprs(Model *M, Diag *D, ExprCheck fn)
+{
+    for (int k = 0; k < M->nuserfuncs; k++) fn(M, D, NULL, M->userfuncs[k]->expr, M->userfuncs[k]->span);
+    for (int k = 0; k < M->ngroups; k++) {
+        Group *g = M->groups[k];
+        check_list(M, D, fn, g, g->update.v, g->update.n);
+        check_list(M, D, fn, g, g->reset.v, g->reset.n);
+        check_list(M, D, fn, g, g->on_pre.v, g->on_pre.n);
+        check_list(M, D, fn, g, g->on_post.v, g->on_post.n);
+        check_list(M, D, fn, g, g->on_spike.v, g->on_spike.n);
+        for (int q = 0; q < g->npaths; q++) check_list(M, D, fn, g, g->paths[q].stmts.v, g->paths[q].stmts.n);
+        for (int q = 0; q < g->nextras; q++) check_list(M, D, fn, g, g->extras[q].stmts.v, g->extras[q].stmts.n);
+        fn(M, D, g, g->spike_cond ? g->spike_cond : g->threshold, g->threshold ? g->threshold->span : g->span);
+        for (int q = 0; q < g->nsubexprs; q++) fn(M, D, g, g->subexprs[q]->expr, g->subexprs[q]->span);
+        for (int q = 0; q < g->ninits; q++) fn(M, D, g, g->inits[q].expr, g->inits[q].span);
+        for (int q = 0; q < g->nconnects; q++) {
+            const Connect *c = &g->connects[q];
+            const Node *parts[] = { c->cond, c->p, c->nsyn, c->jexpr, c->gen_if, c->gen_p, c->range[0], c->range[1],
+                                    c->range[2] };
+            for (int r = 0; r < (int)(sizeof parts / sizeof *parts); r++) fn(M, D, g, parts[r], c->span);
+        }
+    }
+}
+
+/* Refuse e (at span, or at its own span) if it nests deeper than
+ * LOWER_MAX_DEPTH in C. */
+static void check_depth(Model *M, Diag *D, const Group *g, const Node *e, Span span)
+{
+    (void)M, (void)g;
+    if (!e || D->nerr || c_depth(e, 0) <= LOWER_MAX_DEPTH) return;   /* one report: equations are copied */
+    if (span.start < 0) span = e->span;
+    diag_error(D, span, "expression nested too deeply for the generated C (deeper than %d levels of operands); "
+                        "split it into subexpressions or shorter equations", LOWER_MAX_DEPTH);
+}
+
+/* Values of i and N for sym_eval over the neurons of a group. */
+typedef struct IndexEnv {
+    double i, N;
+} IndexEnv;
+
+static bool index_lookup(void *ctx, const Node *n, double *out)
+{
+    const IndexEnv *env = ctx;
+    if (n->kind != N_NAME || !n->sym || n->sym->kind != SYM_BUILTIN) return false;
+    if (n->sym->builtin == B_I) *out = env->i;
+    else if (n->sym->builtin == B_N) *out = env->N;
+    else return false;
+    return true;
+}
+
+/* Refuse a column index of a 2-D timedarray, in the code of a neuron group,
+ * that depends only on i, N and constants and falls outside the columns for
+ * some neuron (I_ext(t, i) on a group wider than the file): the generated
+ * lookup would read other memory. */
+static void check_ta_index(Model *M, Diag *D, const Group *g, const Node *e, Span span)
+{
+    if (!e || !g || g->kind != G_NEURONS || g->N <= 0 || D->nerr) return;   /* one report, as check_depth */
+    if (e->kind == N_CALL && e->sym && e->sym->kind == SYM_TIMEDARRAY && e->sym->cols > 0 && e->nargs == 2) {
+        const Sym *f = e->sym;
+        IndexEnv env = { 0, (double)g->N };
+        double x;
+        /* every neuron for groups of up to a million, else the ends */
+        int64_t step = g->N <= 1000000 ? 1 : g->N - 1;
+        for (int64_t i = 0; i < g->N; i += step) {
+            env.i = (double)i;
+            if (!sym_eval(e->args[1], index_lookup, &env, &x)) break;
+            if (x >= 0 && x < f->cols) continue;
+            Span at = e->args[1]->span.start >= 0 ? e->args[1]->span : e->span.start >= 0 ? e->span : span;
+            diag_error(D, at, "index %.17g of timedarray '%s' (for neuron %lld of %s) is outside its %d columns; "
+                              "use an index in 0..%d", x, f->name, (long long)i, g->name, f->cols, f->cols - 1);
+            return;
+        }
+    }
+    check_ta_index(M, D, g, e->a, span);
+    check_ta_index(M, D, g, e->b, span);
+    for (int k = 0; k < e->nargs; k++) check_ta_index(M, D, g, e->args[k], span);
+}
+
 bool lower_model(Model *M, Diag *D)
 {
     bool ok = true;
@@ -215,5 +394,8 @@ bool lower_model(Model *M, Diag *D)
         if (g->kind == G_NEURONS) lower_refractory(M, g);
         if (g->kind == G_SYNAPSES) ok &= lower_event_driven(M, g, D) && lower_summed(M, g, D);
     }
+    for (int k = 0; k < M->ngroups; k++) lower_conditional_writes(M, M->groups[k]);
+    if (ok && !D->nerr) check_exprs(M, D, check_depth);
+    if (ok && !D->nerr) check_exprs(M, D, check_ta_index);
     return ok && !D->nerr;
 }

@@ -514,6 +514,6 @@ int build_network(const Model *M, const BlockTable *B, Jit *jit, uint64_t seed, 
     free(rt);
     if (rc) return rc;
     /* Brian2 runs the objects of one slot in name order */
-    qsort(net->groups, (size_t)net->ngroups, sizeof *net->groups, cmp_group_name);
+    if (net->ngroups > 1) qsort(net->groups, (size_t)net->ngroups, sizeof *net->groups, cmp_group_name);
     return SNN_OK;
 }
