@@ -115,7 +115,7 @@ static void decl_const(Sema *S, Decl *d)
         return;
     if (!sema_check_expr(&sc, d->expr)) return;
     double v;
-    if (!sema_const_value(d->expr, &v)) {
+    if (!sema_const_fold(d->expr, &v)) {
         diag_error(S->D, d->expr->span, "a constant must be computed from numbers, units and other constants");
         return;
     }
@@ -151,7 +151,7 @@ static void apply_override(Sema *S, const Override *ov)
         if (!dim_eq(d->expr->dim, c->dim))
             diag_error_code(S->D, DC_UNITS, d->expr->span, "'%s' %s in the model, but the new value '%s' %s",
                        c->name, sema_hasunit(S, c->dim), sema_spantext(S, d->expr->span), sema_hasunit(S, d->expr->dim));
-        else if (!sema_const_value(d->expr, &v))
+        else if (!sema_const_fold(d->expr, &v))
             diag_error(S->D, d->expr->span, "the new value must be computed from numbers, units and constants");
         else
             c->value = v;
@@ -232,6 +232,11 @@ static int parse_flag(Sema *S, Group *g, Equation *e, int k)
                                                   : "it takes no flags";
     for (size_t m = 0; m < sizeof table / sizeof *table; m++) {
         if (!ident_eq(f, table[m].name)) continue;
+        if (table[m].bit == VF_LINKED) {
+            diag_error(S->D, fsp, "flag 'linked' is not supported yet (a linked variable would read another group's "
+                       "variable); declare '%.*s' as a parameter without the flag and set it", (int)e->var.n, e->var.z);
+            return 0;
+        }
         if (!(table[m].kinds & (1 << e->kind)) || !(table[m].owners & owner)) {
             diag_error(S->D, fsp, "flag '%s' is not allowed on %s (%s)", table[m].name, where, allow);
             return 0;
@@ -864,6 +869,19 @@ static void decl_synapses(Sema *S, Decl *d)
         if (it->kind == I_CALL) sema_synapse_connect(S, g, it);
 }
 
+/* After declaration d, once the model has errors (its own, or silent ones
+ * from names that failed before): if its name was left undefined, remember it so that its uses do not cascade into
+ * "unknown name" or "unknown group" errors. */
+static void note_failure(Sema *S, const Decl *d)
+{
+    if (!S->D->nerr || !d->name.n || d->kind == D_RUN) return;
+    if (sema_const_lookup(S, d->name.z, d->name.n) || sema_find_group(S, d->name) || sema_userfunc_lookup(S, d->name))
+        return;
+    for (int k = 0; k < S->monitors.n; k++)
+        if (ident_eq(d->name, ((Monitor *)S->monitors.v[k])->name)) return;
+    pvec_push(S->A, &S->failed, (void *)ident_dup(S->A, d->name));
+}
+
 Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int nov)
 {
     Sema S0 = { .A = A, .D = D }, *S = &S0;
@@ -887,6 +905,7 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
                 }
         } else if (d->kind == D_FUNC) decl_func(S, d);
         else if (d->kind == D_MONITOR && ident_eq(d->keyword, "timedarray")) sema_decl_timedarray(S, d);
+        note_failure(S, d);
     }
     for (int m = 0; m < nov; m++)
         if (!applied[m]) apply_override(S, &ov[m]);
@@ -900,6 +919,7 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
             break;
         case D_RUN: sema_decl_run(S, d); break;
         }
+        note_failure(S, d);
     }
     M->consts = (Sym **)S->consts.v;
     M->nconsts = S->consts.n;

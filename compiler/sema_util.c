@@ -125,10 +125,18 @@ Group *sema_find_group(Sema *S, Ident id)
     return NULL;
 }
 
+bool sema_failed_name(Sema *S, Ident id)
+{
+    for (int k = 0; k < S->failed.n; k++)
+        if (ident_eq(id, S->failed.v[k])) return true;
+    return false;
+}
+
 Group *sema_group_ref(Sema *S, Ident id, Span sp, int kind)
 {
     Group *g = sema_find_group(S, id);
     if (g && g->kind == kind) return g;
+    if (!g && sema_failed_name(S, id)) return NULL;
     PVec cands = { 0 };
     for (int k = 0; k < S->groups.n; k++)
         if (((Group *)S->groups.v[k])->kind == kind) pvec_push(S->A, &cands, (void *)((Group *)S->groups.v[k])->name);
