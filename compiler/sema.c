@@ -103,7 +103,7 @@ static void decl_const(Sema *S, Decl *d)
     if (ident_eq(d->name, "dt")) {
         if (!sema_check_dim(&sc, d->expr, DIM_SECOND, "dt")) return;
         double v;
-        if (!sema_const_value(d->expr, &v) || !(v > 0)) {
+        if (!sema_const_fold(d->expr, &v) || !(v > 0) || !isfinite(v)) {
             diag_error(S->D, d->expr->span, "dt must be a positive constant duration");
             return;
         }
@@ -138,8 +138,15 @@ static void apply_override(Sema *S, const Override *ov)
     Scope sc = { .S = S };
     double v;
     if (ident_eq(d->name, "dt")) {
-        if (sema_check_dim(&sc, d->expr, DIM_SECOND, "dt") && sema_const_value(d->expr, &v) && v > 0)
-            S->M->dt = v;
+        /* validated as 'dt = ...' in the model is; without one it replaces
+         * the default time step */
+        if (sema_check_dim(&sc, d->expr, DIM_SECOND, "dt")) {
+            if (!sema_const_fold(d->expr, &v) || !(v > 0) || !isfinite(v))
+                diag_error(S->D, d->expr->span, "dt must be a positive, finite constant duration, not '%s'",
+                           sema_spantext(S, d->expr->span));
+            else
+                S->M->dt = v;
+        }
     } else if (!c) {
         PVec cands = { 0 };
         for (int k = 0; k < S->consts.n; k++) pvec_push(S->A, &cands, (void *)((Sym *)S->consts.v[k])->name);
