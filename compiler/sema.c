@@ -86,6 +86,14 @@ static bool eval_unit(Sema *S, Node *n, Dim *out, uint8_t *type)
  * Constants and functions
  * ==================================================================== */
 
+/* The time step is v: in the model, and as the value of 'dt' in constant
+ * expressions (T = 100*dt). */
+static void set_dt(Sema *S, double v)
+{
+    S->M->dt = v;
+    model_builtin(S->M, B_DT)->value = v;
+}
+
 static void decl_const(Sema *S, Decl *d)
 {
     Scope sc = { .S = S };
@@ -107,7 +115,7 @@ static void decl_const(Sema *S, Decl *d)
             diag_error(S->D, d->expr->span, "dt must be a positive constant duration");
             return;
         }
-        S->M->dt = v;
+        set_dt(S, v);
         S->M->dt_span = d->span;
         return;
     }
@@ -145,7 +153,7 @@ static void apply_override(Sema *S, const Override *ov)
                 diag_error(S->D, d->expr->span, "dt must be a positive, finite constant duration, not '%s'",
                            sema_spantext(S, d->expr->span));
             else
-                S->M->dt = v;
+                set_dt(S, v);
         }
     } else if (!c) {
         PVec cands = { 0 };
@@ -263,7 +271,9 @@ static void declare_equations(Sema *S, Group *g, Item *it)
     for (int k = 0; k < it->neqs; k++) {
         Equation *e = it->eqs[k];
         if (e->kind == EQ_STMT) continue;
-        if (!sema_check_identifier(S, e->var, e->var_span, "variable name")) continue;
+        /* a neuron variable may be called delay (only synapses have one) */
+        bool neuron_delay = g->kind == G_NEURONS && ident_eq(e->var, "delay");
+        if (!neuron_delay && !sema_check_identifier(S, e->var, e->var_span, "variable name")) continue;
         if (g->kind == G_NEURONS && (sema_ends_with(e->var.z, e->var.n, "_pre") || sema_ends_with(e->var.z, e->var.n, "_post"))) {
             diag_error(S->D, e->var_span, "a neuron variable may not end in _pre or _post");
             continue;
@@ -894,13 +904,23 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
     Sema S0 = { .A = A, .D = D }, *S = &S0;
     Model *M = arena_alloc(A, sizeof *M);
     M->arena = A;
-    M->dt = 1e-4;
     S->M = M;
+    set_dt(S, 1e-4);
     int k = 0;
     /* constants and functions first, in order, then overrides, then the rest */
     /* an override replaces the constant where it is defined, so constants
      * computed from it later see the new value (--set a=2*ms with b = 3*a) */
     bool *applied = arena_alloc(A, (size_t)nov + 1);
+    /* without 'dt = ...' in the model, --set dt replaces the default step
+     * before any constant computed from dt */
+    bool model_dt = false;
+    for (int m = 0; m < prog->ndecls; m++)
+        model_dt |= prog->decls[m]->kind == D_CONST && ident_eq(prog->decls[m]->name, "dt");
+    for (int m = 0; m < nov && !model_dt; m++)
+        if (ident_eq(ov[m].decl->name, "dt")) {
+            apply_override(S, &ov[m]);
+            applied[m] = true;
+        }
     for (; k < prog->ndecls; k++) {
         Decl *d = prog->decls[k];
         if (d->kind == D_CONST) {

@@ -183,6 +183,10 @@ static bool const_value(const Node *n, double *out, bool every_function)
     switch (n->kind) {
     case N_NUM: *out = n->num; return true;
     case N_NAME:
+        if (every_function && n->sym && n->sym->kind == SYM_BUILTIN && n->sym->builtin == B_DT) {
+            *out = n->sym->value;
+            return true;
+        }
         if (!n->sym || (n->sym->kind != SYM_CONST && n->sym->kind != SYM_UNIT)) return false;
         *out = n->sym->value;
         return true;

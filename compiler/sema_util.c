@@ -170,7 +170,10 @@ bool sema_check_identifier(Sema *S, Ident id, Span sp, const char *what)
         diag_error(S->D, sp, "%s '%.*s' may not start with an underscore", what, (int)id.n, id.z);
         return false;
     }
-    if (sema_is_reserved(id)) {
+    /* a constant may be called N (Brian2's examples write N = 1000); in a
+     * group, N is still the group's size */
+    bool const_n = !strcmp(what, "constant name") && ident_eq(id, "N");
+    if (sema_is_reserved(id) && !const_n) {
         const char *mean = reserved_meaning(id);
         if (mean)
             diag_error(S->D, sp, "'%.*s' is a reserved name and cannot be used as a %s (it is %s)", (int)id.n,
