@@ -325,7 +325,10 @@ static bool check_call(Scope *sc, Node *n)
         const char *name = ident_dup(S->A, n->name);
         const char *sug = diag_suggest(name, names, nn);
         Span nsp = { n->span.start, n->span.start + (int)n->name.n };
-        if (sug) diag_error(S->D, nsp, "unknown function '%s'; did you mean '%s'?", name, sug);
+        if (!strcmp(name, "round"))
+            diag_error(S->D, nsp, "'round' is not a built-in function (nor is it in Brian2's equations); "
+                       "use int(x), floor(x) or ceil(x)");
+        else if (sug) diag_error(S->D, nsp, "unknown function '%s'; did you mean '%s'?", name, sug);
         else diag_error(S->D, nsp, "unknown function '%s' (define it before use: '%s(x) = ...')", name, name);
         return false;
     }
