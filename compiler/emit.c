@@ -792,6 +792,20 @@ static bool uses_target(const Node *n)
            FN_IS_RANDOM(n->sym->builtin);
 }
 
+/* Does n read a variable of the target group (a _post variable or a
+ * subexpression)?  j itself may be read for any value. */
+static bool reads_target_vars(const Node *n)
+{
+    if (!n) return false;
+    if (n->kind == N_NAME && n->sym &&
+        ((n->sym->kind == SYM_VAR && n->sym->side != 1) || n->sym->kind == SYM_SUBEXPR))
+        return true;
+    if (reads_target_vars(n->a) || reads_target_vars(n->b)) return true;
+    for (int k = 0; k < n->nargs; k++)
+        if (reads_target_vars(n->args[k])) return true;
+    return false;
+}
+
 /* "if (!(PREFIX(e))) continue;" in a connect loop. */
 static void skip_unless(Emit *E, const char *prefix, const Node *e)
 {
@@ -841,14 +855,22 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
                           "            const double %s = (double)_k;\n", c_name(E, "t", c->k->name));
             if (c->gen_p) skip_unless(E, "snn_rand_uniform(_a->seed, _a->stream, (snn_i64)_i, (snn_i32)_k, SNN_SAMPLE_RAND_SITE) < ",
                                       c->gen_p);
-            if (c->gen_if) skip_unless(E, "", c->gen_if);
+            /* rand() in the element and the condition draws per (i, k, call site) */
+            E->idx = "(snn_i32)_k";
         } else {
             buf_puts(b, "        {\n");
         }
         buf_puts(b, "            _j = (snn_i32)(");
         expr(E, c->jexpr);
-        buf_printf(b, ");\n            if (_j < 0 || _j >= _a->n_post) { %s }\n",
+        buf_puts(b, ");\n");
+        /* j in the condition is the generated target; a condition that reads
+         * the target's variables is tested only on a valid j */
+        bool cond_first = c->gen_if && !c->skip_if_invalid && !reads_target_vars(c->gen_if);
+        if (cond_first) skip_unless(E, "", c->gen_if);
+        buf_printf(b, "            if (_j < 0 || _j >= _a->n_post) { %s }\n",
                    c->skip_if_invalid ? "continue;" : "return -1 - _i;");
+        if (c->gen_if && !cond_first) skip_unless(E, "", c->gen_if);
+        E->idx = "_j";
     } else if (!jump) {
         buf_puts(b, "        for (snn_i32 _j = 0; _j < _a->n_post; _j++) {\n");
     }

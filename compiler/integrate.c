@@ -495,7 +495,9 @@ static bool m_milstein(Sys *S)
     return true;
 }
 
-/* Each equation linear in its own variable, dx/dt = A*x + B:
+/* Each equation linear in its own variable, dx/dt = A*x + B, where A and B
+ * may depend on x inside functions (Brian2's conditionally linear systems;
+ * then they take the values at the start of the step):
  *   _BA_x = B/A;  _x = (x + _BA_x)*exp(A*dt) - _BA_x   (x + dt*B if A == 0). */
 static bool m_exponential_euler(Sys *S)
 {
@@ -506,7 +508,8 @@ static bool m_exponential_euler(Sys *S)
     Node **Bs = arena_alloc(M->arena, sizeof *Bs * (size_t)S->n);
     const Node *bad;
     for (int i = 0; i < S->n; i++)
-        if (!sym_linear(M, S->f[i], &S->x[i], 1, &As[i], &Bs[i], &bad))
+        if (!sym_linear(M, S->f[i], &S->x[i], 1, &As[i], &Bs[i], &bad) &&
+            !sym_cond_linear(M, S->f[i], S->x[i], &As[i], &Bs[i], &bad))
             return fail(S, S->x[i], "the right-hand side is not linear in %s (it contains %s)",
                         S->x[i]->name, sym_str(M->arena, bad));
     for (int i = 0; i < S->n; i++) {

@@ -86,6 +86,14 @@ static bool eval_unit(Sema *S, Node *n, Dim *out, uint8_t *type)
  * Constants and functions
  * ==================================================================== */
 
+/* The time step is v: in the model, and as the value of 'dt' in constant
+ * expressions (T = 100*dt). */
+static void set_dt(Sema *S, double v)
+{
+    S->M->dt = v;
+    model_builtin(S->M, B_DT)->value = v;
+}
+
 static void decl_const(Sema *S, Decl *d)
 {
     Scope sc = { .S = S };
@@ -103,11 +111,11 @@ static void decl_const(Sema *S, Decl *d)
     if (ident_eq(d->name, "dt")) {
         if (!sema_check_dim(&sc, d->expr, DIM_SECOND, "dt")) return;
         double v;
-        if (!sema_const_value(d->expr, &v) || !(v > 0)) {
+        if (!sema_const_fold(d->expr, &v) || !(v > 0) || !isfinite(v)) {
             diag_error(S->D, d->expr->span, "dt must be a positive constant duration");
             return;
         }
-        S->M->dt = v;
+        set_dt(S, v);
         S->M->dt_span = d->span;
         return;
     }
@@ -115,7 +123,7 @@ static void decl_const(Sema *S, Decl *d)
         return;
     if (!sema_check_expr(&sc, d->expr)) return;
     double v;
-    if (!sema_const_value(d->expr, &v)) {
+    if (!sema_const_fold(d->expr, &v)) {
         diag_error(S->D, d->expr->span, "a constant must be computed from numbers, units and other constants");
         return;
     }
@@ -138,8 +146,15 @@ static void apply_override(Sema *S, const Override *ov)
     Scope sc = { .S = S };
     double v;
     if (ident_eq(d->name, "dt")) {
-        if (sema_check_dim(&sc, d->expr, DIM_SECOND, "dt") && sema_const_value(d->expr, &v) && v > 0)
-            S->M->dt = v;
+        /* validated as 'dt = ...' in the model is; without one it replaces
+         * the default time step */
+        if (sema_check_dim(&sc, d->expr, DIM_SECOND, "dt")) {
+            if (!sema_const_fold(d->expr, &v) || !(v > 0) || !isfinite(v))
+                diag_error(S->D, d->expr->span, "dt must be a positive, finite constant duration, not '%s'",
+                           sema_spantext(S, d->expr->span));
+            else
+                set_dt(S, v);
+        }
     } else if (!c) {
         PVec cands = { 0 };
         for (int k = 0; k < S->consts.n; k++) pvec_push(S->A, &cands, (void *)((Sym *)S->consts.v[k])->name);
@@ -151,7 +166,7 @@ static void apply_override(Sema *S, const Override *ov)
         if (!dim_eq(d->expr->dim, c->dim))
             diag_error_code(S->D, DC_UNITS, d->expr->span, "'%s' %s in the model, but the new value '%s' %s",
                        c->name, sema_hasunit(S, c->dim), sema_spantext(S, d->expr->span), sema_hasunit(S, d->expr->dim));
-        else if (!sema_const_value(d->expr, &v))
+        else if (!sema_const_fold(d->expr, &v))
             diag_error(S->D, d->expr->span, "the new value must be computed from numbers, units and constants");
         else
             c->value = v;
@@ -232,6 +247,11 @@ static int parse_flag(Sema *S, Group *g, Equation *e, int k)
                                                   : "it takes no flags";
     for (size_t m = 0; m < sizeof table / sizeof *table; m++) {
         if (!ident_eq(f, table[m].name)) continue;
+        if (table[m].bit == VF_LINKED) {
+            diag_error(S->D, fsp, "flag 'linked' is not supported yet (a linked variable would read another group's "
+                       "variable); declare '%.*s' as a parameter without the flag and set it", (int)e->var.n, e->var.z);
+            return 0;
+        }
         if (!(table[m].kinds & (1 << e->kind)) || !(table[m].owners & owner)) {
             diag_error(S->D, fsp, "flag '%s' is not allowed on %s (%s)", table[m].name, where, allow);
             return 0;
@@ -251,7 +271,9 @@ static void declare_equations(Sema *S, Group *g, Item *it)
     for (int k = 0; k < it->neqs; k++) {
         Equation *e = it->eqs[k];
         if (e->kind == EQ_STMT) continue;
-        if (!sema_check_identifier(S, e->var, e->var_span, "variable name")) continue;
+        /* a neuron variable may be called delay (only synapses have one) */
+        bool neuron_delay = g->kind == G_NEURONS && ident_eq(e->var, "delay");
+        if (!neuron_delay && !sema_check_identifier(S, e->var, e->var_span, "variable name")) continue;
         if (g->kind == G_NEURONS && (sema_ends_with(e->var.z, e->var.n, "_pre") || sema_ends_with(e->var.z, e->var.n, "_post"))) {
             diag_error(S->D, e->var_span, "a neuron variable may not end in _pre or _post");
             continue;
@@ -893,18 +915,41 @@ static void decl_synapses(Sema *S, Decl *d)
         if (it->kind == I_CALL) sema_synapse_connect(S, g, it);
 }
 
+/* After declaration d, once the model has errors (its own, or silent ones
+ * from names that failed before): if its name was left undefined, remember it so that its uses do not cascade into
+ * "unknown name" or "unknown group" errors. */
+static void note_failure(Sema *S, const Decl *d)
+{
+    if (!S->D->nerr || !d->name.n || d->kind == D_RUN) return;
+    if (sema_const_lookup(S, d->name.z, d->name.n) || sema_find_group(S, d->name) || sema_userfunc_lookup(S, d->name))
+        return;
+    for (int k = 0; k < S->monitors.n; k++)
+        if (ident_eq(d->name, ((Monitor *)S->monitors.v[k])->name)) return;
+    pvec_push(S->A, &S->failed, (void *)ident_dup(S->A, d->name));
+}
+
 Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int nov)
 {
     Sema S0 = { .A = A, .D = D }, *S = &S0;
     Model *M = arena_alloc(A, sizeof *M);
     M->arena = A;
-    M->dt = 1e-4;
     S->M = M;
+    set_dt(S, 1e-4);
     int k = 0;
     /* constants and functions first, in order, then overrides, then the rest */
     /* an override replaces the constant where it is defined, so constants
      * computed from it later see the new value (--set a=2*ms with b = 3*a) */
     bool *applied = arena_alloc(A, (size_t)nov + 1);
+    /* without 'dt = ...' in the model, --set dt replaces the default step
+     * before any constant computed from dt */
+    bool model_dt = false;
+    for (int m = 0; m < prog->ndecls; m++)
+        model_dt |= prog->decls[m]->kind == D_CONST && ident_eq(prog->decls[m]->name, "dt");
+    for (int m = 0; m < nov && !model_dt; m++)
+        if (ident_eq(ov[m].decl->name, "dt")) {
+            apply_override(S, &ov[m]);
+            applied[m] = true;
+        }
     for (; k < prog->ndecls; k++) {
         Decl *d = prog->decls[k];
         if (d->kind == D_CONST) {
@@ -916,6 +961,7 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
                 }
         } else if (d->kind == D_FUNC) decl_func(S, d);
         else if (d->kind == D_MONITOR && ident_eq(d->keyword, "timedarray")) sema_decl_timedarray(S, d);
+        note_failure(S, d);
     }
     for (int m = 0; m < nov; m++)
         if (!applied[m]) apply_override(S, &ov[m]);
@@ -930,6 +976,7 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
             break;
         case D_RUN: decl_run(S, d, &run_steps); break;
         }
+        note_failure(S, d);
     }
     M->consts = (Sym **)S->consts.v;
     M->nconsts = S->consts.n;

@@ -21,6 +21,10 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
 /* Fold a checked expression whose names are all constants and units to its
  * SI value; false if it depends on anything else. */
 bool sema_const_value(const Node *n, double *out);
+/* The same, evaluating every deterministic built-in function (int, floor,
+ * clip, sin, ...) and dt (the time step so far) as a constant declaration,
+ * a --set value or a run duration may. */
+bool sema_const_fold(const Node *n, double *out);
 
 /* Does z[0..n) end with suf, with something before it (v_post, w_pre)? */
 bool sema_ends_with(const char *z, size_t n, const char *suf);

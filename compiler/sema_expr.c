@@ -147,6 +147,7 @@ Sym *sema_resolve(Scope *sc, Ident id, Span sp)
     }
     if ((s = sema_const_lookup(S, id.z, id.n))) return s;
     if ((s = unit_sym(S, id.z, id.n))) return s;
+    if (sema_failed_name(S, id)) return NULL;
     PVec cands = { 0 };
     suggest_names(sc, &cands);
     const char *name = ident_dup(S->A, id);
@@ -173,29 +174,36 @@ Sym *sema_resolve(Scope *sc, Ident id, Span sp)
  * Expressions: dimensions and types
  * ==================================================================== */
 
-bool sema_const_value(const Node *n, double *out)
+/* Fold n to its value; with every_function, every deterministic built-in
+ * function is evaluated (constant declarations), else only the ones the
+ * function table marks as folding (units and generated code). */
+static bool const_value(const Node *n, double *out, bool every_function)
 {
     double a, b;
     switch (n->kind) {
     case N_NUM: *out = n->num; return true;
     case N_NAME:
+        if (every_function && n->sym && n->sym->kind == SYM_BUILTIN && n->sym->builtin == B_DT) {
+            *out = n->sym->value;
+            return true;
+        }
         if (!n->sym || (n->sym->kind != SYM_CONST && n->sym->kind != SYM_UNIT)) return false;
         *out = n->sym->value;
         return true;
     case N_NEG:
-        if (!sema_const_value(n->a, &a)) return false;
+        if (!const_value(n->a, &a, every_function)) return false;
         *out = -a;
         return true;
     case N_NOT:
-        if (!sema_const_value(n->a, &a)) return false;
+        if (!const_value(n->a, &a, every_function)) return false;
         *out = !a;
         return true;
     case N_AND: case N_OR:
-        if (!sema_const_value(n->a, &a) || !sema_const_value(n->b, &b)) return false;
+        if (!const_value(n->a, &a, every_function) || !const_value(n->b, &b, every_function)) return false;
         *out = n->kind == N_AND ? (a && b) : (a || b);
         return true;
     case N_CMP:
-        if (!sema_const_value(n->a, &a) || !sema_const_value(n->b, &b)) return false;
+        if (!const_value(n->a, &a, every_function) || !const_value(n->b, &b, every_function)) return false;
         switch (n->op) {
         case '<': *out = a < b; return true;
         case '>': *out = a > b; return true;
@@ -206,7 +214,7 @@ bool sema_const_value(const Node *n, double *out)
         }
         return false;
     case N_BIN:
-        if (!sema_const_value(n->a, &a) || !sema_const_value(n->b, &b)) return false;
+        if (!const_value(n->a, &a, every_function) || !const_value(n->b, &b, every_function)) return false;
         switch (n->op) {
         case '+': *out = a + b; return true;
         case '-': *out = a - b; return true;
@@ -218,14 +226,28 @@ bool sema_const_value(const Node *n, double *out)
         }
         return false;
     case N_CALL: {
-        if (!n->sym || n->sym->kind != SYM_FUNC || n->nargs != 1) return false;
+        if (!n->sym || n->sym->kind != SYM_FUNC) return false;
         const FuncDef *f = func_def(n->sym->builtin);
-        if (!f->folds || !sema_const_value(n->args[0], &a)) return false;
-        *out = f->eval(&a);
+        double x[3];
+        if (!f->eval || n->nargs != f->arity || n->nargs > 3 || (!every_function && (!f->folds || n->nargs != 1)))
+            return false;
+        for (int k = 0; k < n->nargs; k++)
+            if (!const_value(n->args[k], &x[k], every_function)) return false;
+        *out = f->eval(x);
         return true;
     }
     }
     return false;
+}
+
+bool sema_const_value(const Node *n, double *out)
+{
+    return const_value(n, out, false);
+}
+
+bool sema_const_fold(const Node *n, double *out)
+{
+    return const_value(n, out, true);
 }
 
 /* Dimensionless argument check for a function call. */
@@ -291,6 +313,7 @@ static bool check_call(Scope *sc, Node *n)
     Sym *uf = fn < 0 ? sema_userfunc_lookup(S, n->name) : NULL;
     if (uf && uf->kind == SYM_TIMEDARRAY) return sema_check_timedarray_call(sc, n, uf);
     if (fn < 0 && !uf) uf = lib_func(S, sym_lib_lookup(n->name.z, n->name.n));
+    if (fn < 0 && !uf && sema_failed_name(S, n->name)) return false;
     if (fn < 0 && !uf) {
         /* suggestions: the built-ins, the library and the user functions */
         int cap = FN_COUNT + LIB_COUNT + S->funcs.n;
@@ -302,7 +325,10 @@ static bool check_call(Scope *sc, Node *n)
         const char *name = ident_dup(S->A, n->name);
         const char *sug = diag_suggest(name, names, nn);
         Span nsp = { n->span.start, n->span.start + (int)n->name.n };
-        if (sug) diag_error(S->D, nsp, "unknown function '%s'; did you mean '%s'?", name, sug);
+        if (!strcmp(name, "round"))
+            diag_error(S->D, nsp, "'round' is not a built-in function (nor is it in Brian2's equations); "
+                       "use int(x), floor(x) or ceil(x)");
+        else if (sug) diag_error(S->D, nsp, "unknown function '%s'; did you mean '%s'?", name, sug);
         else diag_error(S->D, nsp, "unknown function '%s' (define it before use: '%s(x) = ...')", name, name);
         return false;
     }

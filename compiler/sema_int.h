@@ -19,6 +19,8 @@ typedef struct Sema {
     PVec   monitors;            /* Monitor* */
     PVec   runs;                /* double* */
     PVec   funcs;               /* Sym*, SYM_USERFUNC and SYM_TIMEDARRAY */
+    PVec   failed;              /* const char*: top-level names whose
+                                   declaration failed with an error */
 } Sema;
 
 /* Where an expression is being checked, and what its names may mean. */
@@ -60,6 +62,9 @@ Group *sema_find_group(Sema *S, Ident id);
 /* The group named id that must be of the given G_* kind; NULL with an error
  * (and a suggestion) otherwise. */
 Group *sema_group_ref(Sema *S, Ident id, Span sp, int kind);
+/* Did the declaration of the top-level name id fail with an error?  Its
+ * uses are then not reported again as unknown names. */
+bool sema_failed_name(Sema *S, Ident id);
 /* Appends s to the arena array *arr of *n symbols. */
 void sema_add_to(Sema *S, Sym ***arr, int *n, Sym *s);
 /* May id name a new what ("constant", "variable", ...)?  Not reserved, not

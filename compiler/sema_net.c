@@ -905,7 +905,7 @@ void sema_decl_run(Sema *S, Decl *d)
     Scope sc = { .S = S };
     double v;
     if (!sema_check_dim(&sc, d->expr, DIM_SECOND, "the run duration")) return;
-    if (!sema_const_value(d->expr, &v) || !(v >= 0) || isinf(v)) {
+    if (!sema_const_fold(d->expr, &v) || !(v >= 0) || isinf(v)) {
         diag_error(S->D, d->expr->span, "the run duration must be a constant time >= 0");
         return;
     }

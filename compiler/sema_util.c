@@ -125,10 +125,18 @@ Group *sema_find_group(Sema *S, Ident id)
     return NULL;
 }
 
+bool sema_failed_name(Sema *S, Ident id)
+{
+    for (int k = 0; k < S->failed.n; k++)
+        if (ident_eq(id, S->failed.v[k])) return true;
+    return false;
+}
+
 Group *sema_group_ref(Sema *S, Ident id, Span sp, int kind)
 {
     Group *g = sema_find_group(S, id);
     if (g && g->kind == kind) return g;
+    if (!g && sema_failed_name(S, id)) return NULL;
     PVec cands = { 0 };
     for (int k = 0; k < S->groups.n; k++)
         if (((Group *)S->groups.v[k])->kind == kind) pvec_push(S->A, &cands, (void *)((Group *)S->groups.v[k])->name);
@@ -162,7 +170,10 @@ bool sema_check_identifier(Sema *S, Ident id, Span sp, const char *what)
         diag_error(S->D, sp, "%s '%.*s' may not start with an underscore", what, (int)id.n, id.z);
         return false;
     }
-    if (sema_is_reserved(id)) {
+    /* a constant may be called N (Brian2's examples write N = 1000); in a
+     * group, N is still the group's size */
+    bool const_n = !strcmp(what, "constant name") && ident_eq(id, "N");
+    if (sema_is_reserved(id) && !const_n) {
         const char *mean = reserved_meaning(id);
         if (mean)
             diag_error(S->D, sp, "'%.*s' is a reserved name and cannot be used as a %s (it is %s)", (int)id.n,

@@ -792,6 +792,119 @@ bool sym_linear(Model *M, const Node *e, Sym *const *vars, int n, Node **coef, N
     return true;
 }
 
+/* Conditional linearity (Brian2's get_conditionally_linear_system): the
+ * expanded e is a sum of terms, each either free of x as a factor or x times
+ * such a factor; x may appear inside function arguments and non-monomial
+ * denominators or bases (tanh(v)*v, v/(1 + exp(v))).  c0 = NULL and c1 = NULL
+ * stand for 0. */
+typedef struct CLin {
+    Model       *M;
+    Sym         *x;
+    const Node  *bad;
+    int          depth;
+} CLin;
+
+static Node *zmul(Model *M, Node *a, Node *b) { return a && b ? sym_mul(M, a, b) : NULL; }
+
+/* Does e have x (or a power of it) as a multiplicative factor, so that
+ * dividing by it or taking a root makes a power of x that is not 0 or 1? */
+static bool x_factor(CLin *C, const Node *e)
+{
+    if (!e || ++C->depth > 200) return true;
+    bool r = false;
+    if (e->kind == N_NAME && e->sym == C->x) r = true;
+    else if (e->kind == N_NAME && transparent_subexpr(e->sym)) r = x_factor(C, e->sym->expr);
+    else if (e->kind == N_NEG) r = x_factor(C, e->a);
+    else if (e->kind == N_BIN && (e->op == '*' || e->op == '/')) r = x_factor(C, e->a) || x_factor(C, e->b);
+    else if (e->kind == N_BIN && e->op == OP_POW) r = x_factor(C, e->a);
+    else if (e->kind == N_CALL && e->sym && e->sym->kind == SYM_FUNC && e->sym->builtin == FN_SQRT)
+        r = x_factor(C, e->args[0]);
+    C->depth--;
+    return r;
+}
+
+static bool clin(CLin *C, const Node *e, Node **c0, Node **c1)
+{
+    Model *M = C->M;
+    *c0 = *c1 = NULL;
+    if (!sym_depends_on(e, C->x)) {
+        *c0 = is_zero(e) ? NULL : (Node *)e;
+        return true;
+    }
+    if (++C->depth > 200) { C->bad = e; return false; }
+    bool ok = true;
+    Node *a0, *a1, *b0, *b1;
+    switch (e->kind) {
+    case N_NAME:
+        if (e->sym == C->x) *c1 = sym_num(M, 1, DIM_NONE);
+        else if (transparent_subexpr(e->sym)) ok = clin(C, e->sym->expr, c0, c1);
+        else { C->bad = e; ok = false; }
+        break;
+    case N_NEG:
+        if ((ok = clin(C, e->a, &a0, &a1))) {
+            *c0 = a0 ? sym_neg(M, a0) : NULL;
+            *c1 = a1 ? sym_neg(M, a1) : NULL;
+        }
+        break;
+    case N_BIN:
+        if (e->op == '+' || e->op == '-') {
+            if (!clin(C, e->a, &a0, &a1) || !clin(C, e->b, &b0, &b1)) { ok = false; break; }
+            *c0 = e->op == '+' ? zadd(M, a0, b0) : zsub(M, a0, b0);
+            *c1 = e->op == '+' ? zadd(M, a1, b1) : zsub(M, a1, b1);
+        } else if (e->op == '*') {
+            if (!clin(C, e->a, &a0, &a1) || !clin(C, e->b, &b0, &b1)) { ok = false; break; }
+            if (a1 && b1) { C->bad = e; ok = false; break; }
+            *c0 = zmul(M, a0, b0);
+            *c1 = zadd(M, zmul(M, a0, b1), zmul(M, a1, b0));
+        } else if (e->op == '/') {
+            if (sym_depends_on(e->b, C->x) && x_factor(C, e->b)) { C->bad = e; ok = false; break; }
+            if (!clin(C, e->a, &a0, &a1)) { ok = false; break; }
+            *c0 = a0 ? sym_div(M, a0, e->b) : NULL;
+            *c1 = a1 ? sym_div(M, a1, e->b) : NULL;
+        } else if (e->op == OP_POW) {
+            double p;
+            bool num = !sym_depends_on(e->b, C->x) && sym_eval(e->b, NULL, NULL, &p);
+            if (num && p == 1) { ok = clin(C, e->a, c0, c1); break; }
+            if (!num) { C->bad = e; ok = false; break; }
+            if (p == floor(p) && p >= 2) {
+                /* a whole power: x-free as a factor only if a is */
+                if (!clin(C, e->a, &a0, &a1) || a1) { C->bad = e; ok = false; break; }
+            } else if (x_factor(C, e->a)) { C->bad = e; ok = false; break; }
+            *c0 = (Node *)e;
+        } else {
+            C->bad = e;
+            ok = false;
+        }
+        break;
+    case N_CALL:
+        if (e->sym && e->sym->kind == SYM_USERFUNC && e->sym->expr) ok = clin(C, sym_expand(M, e), c0, c1);
+        else if (e->sym && e->sym->kind == SYM_FUNC && e->sym->builtin == FN_SQRT && x_factor(C, e->args[0])) {
+            C->bad = e;
+            ok = false;
+        } else *c0 = (Node *)e;     /* tanh(v), exp(v), ...: a factor free of x */
+        break;
+    default:
+        C->bad = e;
+        ok = false;
+    }
+    C->depth--;
+    return ok;
+}
+
+bool sym_cond_linear(Model *M, const Node *e, Sym *x, Node **a, Node **b, const Node **bad)
+{
+    CLin C = { M, x, NULL, 0 };
+    Node *c0, *c1;
+    if (!clin(&C, e, &c0, &c1) || !c1) {
+        if (bad) *bad = C.bad ? C.bad : e;
+        return false;
+    }
+    *a = c1;
+    *b = c0 ? c0 : sym_num(M, 0, e->dim);
+    if (bad) *bad = NULL;
+    return true;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Evaluation                                                               */
 /* ------------------------------------------------------------------------ */

@@ -94,6 +94,14 @@ Node *sym_diff(Model *M, const Node *e, Sym *x);
 bool sym_linear(Model *M, const Node *e, Sym *const *vars, int n, Node **coef,
                 Node **rest, const Node **bad);
 
+/* Split e as a*x + b the way Brian2's exponential_euler does: after
+ * expanding, every term is x-free as a factor or x times such a factor;
+ * a and b may still depend on x inside function arguments (tanh(v)) and
+ * denominators that are not multiples of x.  false, with *bad the term that
+ * breaks it (v**2, v*v, 1/v, sqrt(v)), otherwise or when no term is x times a
+ * factor. */
+bool sym_cond_linear(Model *M, const Node *e, Sym *x, Node **a, Node **b, const Node **bad);
+
 /* ---- numbers and text ---- */
 
 /* Value lookup for sym_eval: called for names that are not constants or

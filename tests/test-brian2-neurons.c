@@ -25,6 +25,7 @@
  *   adex                 1.7e-14 / 9.9e-15    (Brian2 numpy vs cython: 4.3e-15 / 2.5e-15)
  *   izhikevich           1.9e-09 / 4.9e-11    (Brian2 numpy vs cython: 5.4e-08 / 1.4e-09)
  *   cobahh               4.9e-09 / 7.1e-12    (Brian2 numpy vs cython: 5.0e-09 / 5.9e-12)
+ *   feat_expeuler_cond_linear  1.5e-10 / 3.3e-12
  * The largest pointwise differences are at zero crossings of v; snnc is
  * closer to Brian2's numpy target than Brian2's cython target is. */
 #include <math.h>
@@ -165,6 +166,15 @@ START_TEST(feature_constant_over_dt)
 }
 END_TEST
 
+/* Exponential Euler on conditionally linear equations (Wang-Buzsaki, whose
+ * gating m is a subexpression of v, and a tanh(u) coefficient). */
+START_TEST(feature_expeuler_conditionally_linear)
+{
+    check_model("features/feat_expeuler_cond_linear.snn", "feat_expeuler_cond_linear", SCALED,
+                ": exponential_euler");
+}
+END_TEST
+
 /* Every built-in function and operator. */
 START_TEST(feature_functions)
 {
@@ -180,6 +190,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, lif_exact_refractory);
     tcase_add_test(tc, cobahh_exponential_euler);
     tcase_add_test(tc, adex_euler);
+    tcase_add_test(tc, feature_expeuler_conditionally_linear);
     tcase_add_test(tc, izhikevich_euler);
     tcase_add_test(tc, lif_unless_refractory_condition);
     tcase_add_test(tc, feature_subexpressions);

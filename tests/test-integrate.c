@@ -510,6 +510,39 @@ static double osc_order(const char *method, double dt0, double *errs)
     return order(dts, errs, 3);
 }
 
+/* Conditional linearity as Brian2's exponential_euler sees it: x may sit
+ * inside function arguments and non-monomial denominators, not in a power
+ * other than 1. */
+START_TEST(test_sym_cond_linear)
+{
+    Sym *u = state("u", NONE);
+    Sym *tau = cnst("tau", 0.01, SECOND);
+    Node *a, *b;
+    const Node *bad;
+    /* -(u - 1)*(1 + 0.5*tanh(u))/tau: A = -(1 + 0.5*tanh(u))/tau, B = -A */
+    Node *g = bn('+', nu(1), bn('*', nu(0.5), call1(FN_TANH, nm(u))));
+    Node *e = bn('/', bn('*', ng(bn('-', nm(u), nu(1))), g), nm(tau));
+    ck_assert(!sym_linear(&M, e, &u, 1, &a, &b, &bad));
+    ck_assert(sym_cond_linear(&M, e, u, &a, &b, &bad));
+    ck_assert(dim_eq(a->dim, HERTZ));
+    ck_assert(sym_depends_on(a, u));
+    /* u/(1 + exp(u)) + exp(u): A = 1/(1 + exp(u)), B = exp(u) */
+    Node *e2 = bn('+', bn('/', nm(u), bn('+', nu(1), call1(FN_EXP, nm(u)))), call1(FN_EXP, nm(u)));
+    ck_assert(sym_cond_linear(&M, e2, u, &a, &b, &bad));
+    ck_assert_str_eq(sym_str(&A, a), "1/(1 + exp(u))");
+    ck_assert_str_eq(sym_str(&A, b), "exp(u)");
+    /* refused: u*u, u**2, 1/u, sqrt(u), and u only inside a function */
+    /* u*tanh(u*u): u times a factor free of u as a polynomial */
+    ck_assert(sym_cond_linear(&M, bn('*', nm(u), call1(FN_TANH, bn('*', nm(u), nm(u)))), u, &a, &b, &bad));
+    ck_assert(!sym_cond_linear(&M, bn('*', nm(u), nm(u)), u, &a, &b, &bad));
+    ck_assert_str_eq(sym_str(&A, bad), "u*u");
+    ck_assert(!sym_cond_linear(&M, bn(OP_POW, nm(u), nu(2)), u, &a, &b, &bad));
+    ck_assert(!sym_cond_linear(&M, bn('/', nu(1), nm(u)), u, &a, &b, &bad));
+    ck_assert(!sym_cond_linear(&M, call1(FN_SQRT, nm(u)), u, &a, &b, &bad));
+    ck_assert(!sym_cond_linear(&M, call1(FN_TANH, nm(u)), u, &a, &b, &bad));
+}
+END_TEST
+
 START_TEST(test_orders)
 {
     static const struct { const char *m; double expect, dt_decay, dt_osc; } cases[] = {
@@ -1116,6 +1149,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_sym_simplify);
     tcase_add_test(tc, test_sym_diff);
     tcase_add_test(tc, test_sym_linear);
+    tcase_add_test(tc, test_sym_cond_linear);
     tcase_add_test(tc, test_orders);
     tcase_add_test(tc, test_rk2_shape);
     tcase_add_test(tc, test_exact_lif);

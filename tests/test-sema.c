@@ -232,6 +232,56 @@ START_TEST(model_dt)
 }
 END_TEST
 
+/* Constants fold every deterministic built-in and dt; a failed constant is
+ * reported once, not again at each use. */
+START_TEST(constants_brian2_names)
+{
+    Model *M = check_ok("gamma = 0.25\nN_E = 2000\nN_I = int(gamma * N_E)\nf = floor(2.7) + ceil(0.2)"
+                        " + clip(5, 0, 3)\nneurons G[N_E + N_I] { model { v : 1 } }\n");
+    ck_assert_double_eq(constant(M, "N_I")->value, 500);
+    ck_assert_double_eq(constant(M, "f")->value, 2 + 1 + 3);
+    ck_assert_int_eq(group(M, "G")->N, 2500);
+    M = check_ok("N = 2000\nneurons neurons[N] { model { dv/dt = -v/(10*ms) : 1 } }\n");
+    ck_assert_double_eq(constant(M, "N")->value, 2000);
+    ck_assert_int_eq(group(M, "neurons")->N, 2000);
+    M = check_ok("dt = 0.2*ms\nT = 10*ms + dt\nrun T\nrun 5*dt\n");
+    ck_assert_double_eq(constant(M, "T")->value, 10e-3 + 0.2e-3);
+    ck_assert_double_eq(M->runs[1], 5 * 0.2e-3);
+    check_fails("a = 1 + rand()\nb = 2*a\nneurons G[a] { model { v : 1 } }\nspikemonitor S(G)\n", 1,
+                "a constant must be computed", 1, 5);
+    /* a neuron variable may be called delay */
+    M = check_ok("neurons G[2] { model { delay = i*ms : second\n d2 = delay/ms : 1 } }\n");
+}
+END_TEST
+
+/* --set dt is checked as dt in the model; without dt in the model it
+ * replaces the default before the constants are computed. */
+START_TEST(override_dt_checked)
+{
+    const char *bad[] = { "dt=0*ms", "dt=-1*ms", "dt=inf*ms" };
+    for (int k = 0; k < 3; k++) {
+        NOV = 0;
+        override(bad[k]);
+        ck_assert_ptr_null(check("dt = 0.1*ms\n"));
+        ck_assert_int_eq(OV[0].D->nerr, 1);
+        ck_assert_ptr_nonnull(strstr(OV[0].D->v[0].msg, "dt must be a positive, finite constant duration"));
+        ck_assert_int_eq(OV[0].D->v[0].col, 4);
+    }
+    NOV = 0;
+    override("dt=0.05*ms");
+    Model *M = check_ok("T = 100*dt\n");
+    ck_assert_double_eq(M->dt, 0.05e-3);
+    ck_assert_double_eq(constant(M, "T")->value, 100 * 0.05e-3);
+}
+END_TEST
+
+/* (linked) is refused, not ignored. */
+START_TEST(linked_refused)
+{
+    check_fails("neurons G[1] { model { I : 1 (linked) } }\n", 1, "flag 'linked' is not supported", 0, 0);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 /* Identifiers                                                              */
 /* ------------------------------------------------------------------------ */
@@ -641,6 +691,9 @@ static Suite *make_suite(void)
     tcase_add_test(tc, constant_errors);
     tcase_add_test(tc, overrides_good);
     tcase_add_test(tc, override_dt);
+    tcase_add_test(tc, override_dt_checked);
+    tcase_add_test(tc, constants_brian2_names);
+    tcase_add_test(tc, linked_refused);
     tcase_add_test(tc, overrides_bad);
     tcase_add_test(tc, model_dt);
     tcase_add_test(tc, identifier_rules);
