@@ -7,7 +7,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "symbolic.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -69,46 +68,27 @@ static double f_exprel(const double *x)
  * Derivatives f'(x); e is the call itself (exp' = exp)
  * ==================================================================== */
 
-static Node *one(Model *M) { return sym_num(M, 1, DIM_NONE); }
-static Node *num(Model *M, double v) { return sym_num(M, v, DIM_NONE); }
-static Node *sq(Model *M, Node *x) { return sym_pow(M, x, num(M, 2)); }
-
-/* 1/sqrt(1 - x**2), the derivative of arcsin */
-static Node *inv_sqrt_1mx2(Model *M, Node *x)
-{
-    return sym_div(M, one(M), sym_call1(M, FN_SQRT, sym_sub(M, one(M), sq(M, x))));
-}
-
-static Node *d_exp(Model *M, const Node *e, Node *x) { (void)M; (void)x; return (Node *)e; }
-static Node *d_log(Model *M, const Node *e, Node *x) { (void)e; return sym_div(M, one(M), x); }
-static Node *d_log10(Model *M, const Node *e, Node *x)
-{
-    (void)e;
-    return sym_div(M, one(M), sym_mul(M, x, num(M, log(10.0))));
-}
-static Node *d_sqrt(Model *M, const Node *e, Node *x)
-{
-    (void)x;
-    return sym_div(M, one(M), sym_mul(M, num(M, 2), (Node *)e));
-}
-static Node *d_sin(Model *M, const Node *e, Node *x) { (void)e; return sym_call1(M, FN_COS, x); }
-static Node *d_cos(Model *M, const Node *e, Node *x) { (void)e; return sym_neg(M, sym_call1(M, FN_SIN, x)); }
-static Node *d_tan(Model *M, const Node *e, Node *x) { (void)e; return sym_div(M, one(M), sq(M, sym_call1(M, FN_COS, x))); }
-static Node *d_sinh(Model *M, const Node *e, Node *x) { (void)e; return sym_call1(M, FN_COSH, x); }
-static Node *d_cosh(Model *M, const Node *e, Node *x) { (void)e; return sym_call1(M, FN_SINH, x); }
-static Node *d_tanh(Model *M, const Node *e, Node *x) { (void)x; return sym_sub(M, one(M), sq(M, (Node *)e)); }
-static Node *d_asin(Model *M, const Node *e, Node *x) { (void)e; return inv_sqrt_1mx2(M, x); }
-static Node *d_acos(Model *M, const Node *e, Node *x) { (void)e; return sym_neg(M, inv_sqrt_1mx2(M, x)); }
-static Node *d_atan(Model *M, const Node *e, Node *x) { (void)e; return sym_div(M, one(M), sym_add(M, one(M), sq(M, x))); }
-static Node *d_abs(Model *M, const Node *e, Node *x) { (void)e; return sym_call1(M, FN_SIGN, x); }
+/* Derivatives (enum DerivOp programs). */
+static const signed char d_exp[] = { D_SELF, D_END };
+static const signed char d_log[] = { D_ONE, D_X, D_DIV, D_END };
+static const signed char d_log10[] = { D_ONE, D_X, D_LN10, D_MUL, D_DIV, D_END };
+static const signed char d_sqrt[] = { D_ONE, D_TWO, D_SELF, D_MUL, D_DIV, D_END };
+static const signed char d_sin[] = { D_X, D_CALL, FN_COS, D_END };
+static const signed char d_cos[] = { D_X, D_CALL, FN_SIN, D_NEG, D_END };
+static const signed char d_tan[] = { D_ONE, D_X, D_CALL, FN_COS, D_SQ, D_DIV, D_END };
+static const signed char d_sinh[] = { D_X, D_CALL, FN_COSH, D_END };
+static const signed char d_cosh[] = { D_X, D_CALL, FN_SINH, D_END };
+static const signed char d_tanh[] = { D_ONE, D_SELF, D_SQ, D_SUB, D_END };
+/* 1/sqrt(1 - x**2), and its negative */
+static const signed char d_asin[] = { D_ONE, D_ONE, D_X, D_SQ, D_SUB, D_CALL, FN_SQRT, D_DIV, D_END };
+static const signed char d_acos[] = { D_ONE, D_ONE, D_X, D_SQ, D_SUB, D_CALL, FN_SQRT, D_DIV, D_NEG, D_END };
+static const signed char d_atan[] = { D_ONE, D_ONE, D_X, D_SQ, D_ADD, D_DIV, D_END };
+static const signed char d_abs[] = { D_X, D_CALL, FN_SIGN, D_END };
 /* (exp(x)*(x - 1) + 1)/x**2 */
-static Node *d_exprel(Model *M, const Node *e, Node *x)
-{
-    (void)e;
-    return sym_div(M, sym_add(M, sym_mul(M, sym_call1(M, FN_EXP, x), sym_sub(M, x, one(M))), one(M)), sq(M, x));
-}
-static Node *d_expm1(Model *M, const Node *e, Node *x) { (void)e; return sym_call1(M, FN_EXP, x); }
-static Node *d_log1p(Model *M, const Node *e, Node *x) { (void)e; return sym_div(M, one(M), sym_add(M, one(M), x)); }
+static const signed char d_exprel[] = { D_X, D_CALL, FN_EXP, D_X, D_ONE, D_SUB, D_MUL, D_ONE, D_ADD, D_X, D_SQ,
+                                        D_DIV, D_END };
+static const signed char d_expm1[] = { D_X, D_CALL, FN_EXP, D_END };
+static const signed char d_log1p[] = { D_ONE, D_ONE, D_X, D_ADD, D_DIV, D_END };
 
 /* ====================================================================
  * The tables

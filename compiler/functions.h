@@ -33,6 +33,13 @@ enum FuncUnits {
 #define FUNC_EXPREL_TINY 1e-16
 #define FUNC_EXPREL_HUGE 717
 
+/* A derivative rule is a little stack program, ended by D_END: D_X pushes
+ * the argument x, D_SELF the call f(x) itself, D_ONE/D_TWO/D_LN10 numbers,
+ * D_CALL (followed by an enum Fn) replaces the top y by fn(y), D_SQ by y**2,
+ * D_NEG by -y, and D_ADD..D_DIV pop b, then a, and push a op b.  Data, so
+ * the table needs nothing of the code that builds expressions. */
+enum DerivOp { D_END, D_X, D_SELF, D_ONE, D_TWO, D_LN10, D_CALL, D_SQ, D_NEG, D_ADD, D_SUB, D_MUL, D_DIV };
+
 typedef struct FuncDef {
     const char *name;           /* name in model files */
     int         arity;
@@ -42,9 +49,9 @@ typedef struct FuncDef {
                                    functions, which the emitter writes itself */
     const char *c_body;         /* helper definition in generated C, or NULL */
     double    (*eval)(const double *x);  /* value on doubles; NULL: random */
-    /* The derivative f'(x) of a call e of the function at x = e->args[0], or
-     * NULL if it has none; built with the symbolic layer (symbolic.h). */
-    Node     *(*deriv)(Model *M, const Node *e, Node *x);
+    /* The derivative f'(x) of a call e = f(x) as a DerivOp program, or NULL
+     * if it has none (symbolic.c runs it with the node builders). */
+    const signed char *deriv;
     bool        folds;          /* sema folds a call on constants to its value
                                    (in units and constant expressions) */
 } FuncDef;

@@ -16,6 +16,7 @@
 
 #include "functions.h"
 #include "model.h"
+#include "sym_build.h"
 
 /* ---- library functions ----
  * expm1, log1p and timestep (LIB_* in functions.h, whose table describes
@@ -28,36 +29,14 @@ int sym_lib_lookup(const char *name, size_t n);
 const char *sym_lib_name(int lib);
 /* Number of arguments. */
 int sym_lib_arity(int lib);
-/* Is s a library function (a body-less SYM_USERFUNC)? */
-bool sym_is_lib(const Sym *s);
 /* The C definition of uf_NAME for generated code. */
 const char *sym_lib_c_code(int lib);
 
-/* ---- builders (all set dim and type) ---- */
 
-/* A float literal with SI value v and dimension d. */
-Node *sym_num(Model *M, double v, Dim d);
-/* A reference to a symbol (dim and type from the symbol). */
-Node *sym_name(Model *M, Sym *s);
-/* a op b for op one of + - * / ** %, OP_FLOORDIV (arithmetic, simplified);
- * comparison operators build an N_CMP. */
-Node *sym_bin(Model *M, int op, Node *a, Node *b);
-Node *sym_add(Model *M, Node *a, Node *b);
-Node *sym_sub(Model *M, Node *a, Node *b);
-Node *sym_mul(Model *M, Node *a, Node *b);
-Node *sym_div(Model *M, Node *a, Node *b);
-Node *sym_pow(Model *M, Node *a, Node *b);
-Node *sym_neg(Model *M, Node *a);
-/* A call of a built-in function (enum Fn) on nargs arguments. */
-Node *sym_call(Model *M, int fn, Node **args, int nargs);
-Node *sym_call1(Model *M, int fn, Node *a);
+/* ---- builders, equality and evaluation: sym_build.h ---- */
 
 /* ---- queries ---- */
 
-/* Is n the number literal v (0, 1, ...)? */
-bool sym_is_num(const Node *n, double v);
-/* Structural equality (same shape, operators, numbers and symbols). */
-bool sym_equal(const Node *a, const Node *b);
 /* Does e refer to s, directly or through the definitions of subexpressions
  * (except "constant over dt" ones, which are values fixed during a step) and
  * the bodies of user functions? */
@@ -104,14 +83,6 @@ bool sym_cond_linear(Model *M, const Node *e, Sym *x, Node **a, Node **b, const 
 
 /* ---- numbers and text ---- */
 
-/* Value lookup for sym_eval: called for names that are not constants or
- * units (and for rand()/randn() calls, with the call node); returns false if
- * the value is unknown. */
-typedef bool (*SymLookup)(void *ctx, const Node *n, double *out);
-/* Evaluate e in double precision with Brian2's semantics (true division,
- * Python % and //, int() truncates).  Returns false if some name has no
- * value (lookup may be NULL: then only constants evaluate). */
-bool sym_eval(const Node *e, SymLookup lookup, void *ctx, double *out);
 /* Python-style text of e with minimal parentheses, for messages and tests. */
 const char *sym_str(Arena *A, const Node *e);
 

@@ -134,6 +134,9 @@ int    api_check(snn_ctx *ctx);
 /* run.c */
 /* Build the network if there is none or the model changed. */
 int    api_ensure_built(snn_ctx *ctx);
+/* The group of that name in the (built) network: SNN_OK with *out set, or
+ * an error code with the message set. */
+int    api_get_group(snn_ctx *ctx, const char *fn, const char *group, RtGroup **out);
 
 /* inject.c */
 /* Register the spike injection as the first operation of the network. */
@@ -142,10 +145,5 @@ bool   api_add_inject_op(snn_ctx *ctx);
 /* state.c */
 Sym      *api_find_const(Model *M, const char *name);
 ConstSet *api_find_set(snn_ctx *ctx, const char *name);
-int       api_net_const(Net *net, const char *name);
-int       api_find_var(RtGroup *g, const char *name);
-/* The group of that name in the (built) network: SNN_OK with *out set, or
- * an error code with the message set. */
-int       api_get_group(snn_ctx *ctx, const char *fn, const char *group, RtGroup **out);
 
 #endif

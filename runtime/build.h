@@ -7,8 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "emit.h"
-#include "model.h"
+#include "compile.h"
 #include "jit.h"
 #include "net.h"
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* This file contains spikes added from outside (snn_add_spikes): the lists
- * of pending spikes, and the network operation that merges the ones due into
- * a group's spikes of the step, as its threshold would have. */
+/* This file contains the spikes added from outside (snn_add_spikes, in
+ * state.c): the lists of pending spikes, and the network operation that
+ * merges the ones due into a group's spikes of the step, as its threshold
+ * would have. */
 #include "api_int.h"
 
 #include <stdio.h>
@@ -95,7 +96,7 @@ static bool inject_group(Net *net, InjList *l, size_t due)
         else x = l->idx[b++];
         if (!n || merged[n - 1] != x) merged[n++] = x;
     }
-    int ls = api_find_var(g, "lastspike"), nr = api_find_var(g, "not_refractory");
+    int ls = net_var_index(g, "lastspike"), nr = net_var_index(g, "not_refractory");
     for (size_t q = 0; q < due; q++) {
         int32_t i = l->idx[q];
         if (i < 0 || i >= g->n) continue;
@@ -159,29 +160,4 @@ bool api_add_inject_op(snn_ctx *ctx)
     return true;
 }
 
-int snn_add_spikes(snn_ctx *ctx, const char *group, const int32_t *idx, const double *times, size_t n)
-{
-    if (!ctx) return SNN_EMISUSE;
-    api_clear_error(ctx);
-    RtGroup *g;
-    int rc = api_get_group(ctx, "snn_add_spikes", group, &g);
-    if (rc) return rc;
-    if (g->kind != RG_NEURONS) return api_set_error(ctx, SNN_EMISUSE, "snn_add_spikes: '%s' is not a neuron group", group);
-    if (n && (!idx || !times)) return api_set_error(ctx, SNN_EMISUSE, "snn_add_spikes: no indices or times");
-    int64_t first = ctx->net->step;
-    if (ctx->running && ctx->cur_slot >= SNN_SLOT_THRESHOLDS) first++;
-    for (size_t k = 0; k < n; k++) {
-        if (idx[k] < 0 || idx[k] >= g->n)
-            return api_set_error(ctx, SNN_EMISUSE, "snn_add_spikes: index %d is outside %s (0..%lld)", idx[k], group,
-                             (long long)g->n - 1);
-        if (!(times[k] < 1e12) || snn_timestep(times[k], ctx->net->dt) < first)
-            return api_set_error(ctx, SNN_EMISUSE, "snn_add_spikes: time %g s is in the past (now %g s)", times[k],
-                             (double)first * ctx->net->dt);
-    }
-    if (!api_add_inject_op(ctx)) return api_set_error(ctx, SNN_ENOMEM, "out of memory");
-    for (size_t k = 0; k < n; k++)
-        if (!injections_add(&ctx->inj, group, idx[k], snn_timestep(times[k], ctx->net->dt)))
-            return api_set_error(ctx, SNN_ENOMEM, "out of memory (some spikes were added)");
-    return SNN_OK;
-}
 

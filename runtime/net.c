@@ -264,6 +264,13 @@ RtMonitor *net_add_monitor(Net *net, const char *name, int kind, RtGroup *g)
     return m;
 }
 
+int net_var_index(const RtGroup *g, const char *name)
+{
+    for (int v = 0; v < g->nvars; v++)
+        if (!strcmp(g->varnames[v], name)) return v;
+    return -1;
+}
+
 RtGroup *net_find_group(Net *net, const char *name)
 {
     for (int k = 0; k < net->ngroups; k++)

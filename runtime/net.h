@@ -178,6 +178,8 @@ int      net_run(Net *net, int64_t nsteps);
  * with nothing appended. */
 bool     net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step);
 RtGroup *net_find_group(Net *net, const char *name);
+/* The index of variable name in g, or -1. */
+int      net_var_index(const RtGroup *g, const char *name);
 /* Add an operation; false on out of memory or a bad slot/period. */
 bool     net_add_op(Net *net, int slot, int64_t every, net_op_fn fn, void *ud);
 RtMonitor *net_find_monitor(Net *net, const char *name);

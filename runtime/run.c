@@ -459,3 +459,16 @@ static int report_nonfinite(snn_ctx *ctx, int rc)
     }
     return rc;
 }
+
+/* The group of that name in the (built) network: SNN_OK with *out set, or
+ * an error code with the message set. */
+int api_get_group(snn_ctx *ctx, const char *fn, const char *group, RtGroup **out)
+{
+    *out = NULL;
+    if (!group) return api_set_error(ctx, SNN_EMISUSE, "%s: no group name", fn);
+    int rc = api_ensure_built(ctx);
+    if (rc) return rc;
+    *out = net_find_group(ctx->net, group);
+    if (!*out) return api_set_error(ctx, SNN_ENOTFOUND, "no group or synapses named '%s'", group);
+    return SNN_OK;
+}

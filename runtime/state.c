@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* This file contains reading and writing a context's state: group variables,
- * model constants (snn_set_const values survive rebuilds), connectivity,
+ * model constants (snn_set_const values survive rebuilds), spikes added from
+ * outside (snn_add_spikes), connectivity,
  * monitor results, output files, and what the model compiled to. */
 #include "api_int.h"
 
@@ -9,7 +10,6 @@
 #include <string.h>
 
 #include "output.h"
-#include "units.h"
 
 /* {====================================================================
  * Reading and writing state
@@ -36,25 +36,7 @@ ConstSet *api_find_set(snn_ctx *ctx, const char *name)
     return NULL;
 }
 
-int api_find_var(RtGroup *g, const char *name)
-{
-    for (int v = 0; v < g->nvars; v++)
-        if (!strcmp(g->varnames[v], name)) return v;
-    return -1;
-}
 
-/* The group of that name in the (built) network: SNN_OK with *out set, or
- * an error code with the message set. */
-int api_get_group(snn_ctx *ctx, const char *fn, const char *group, RtGroup **out)
-{
-    *out = NULL;
-    if (!group) return api_set_error(ctx, SNN_EMISUSE, "%s: no group name", fn);
-    int rc = api_ensure_built(ctx);
-    if (rc) return rc;
-    *out = net_find_group(ctx->net, group);
-    if (!*out) return api_set_error(ctx, SNN_ENOTFOUND, "no group or synapses named '%s'", group);
-    return SNN_OK;
-}
 
 
 int64_t snn_group_size(snn_ctx *ctx, const char *group)
@@ -73,7 +55,7 @@ static int var_array(snn_ctx *ctx, const char *fn, const char *group, const char
     int rc = api_get_group(ctx, fn, group, gout);
     if (rc) return rc;
     if (!var) return api_set_error(ctx, SNN_EMISUSE, "%s: no variable name", fn);
-    int v = api_find_var(*gout, var);
+    int v = net_var_index(*gout, var);
     if (v < 0) return api_set_error(ctx, SNN_ENOTFOUND, "%s has no variable '%s'", group, var);
     *out = (*gout)->arr[v];
     return SNN_OK;
@@ -358,3 +340,28 @@ void snn_timings(const snn_ctx *ctx, double *parse, double *emit, double *jit, d
     if (sim) *sim = ctx ? ctx->t_sim : 0;
 }
 
+int snn_add_spikes(snn_ctx *ctx, const char *group, const int32_t *idx, const double *times, size_t n)
+{
+    if (!ctx) return SNN_EMISUSE;
+    api_clear_error(ctx);
+    RtGroup *g;
+    int rc = api_get_group(ctx, "snn_add_spikes", group, &g);
+    if (rc) return rc;
+    if (g->kind != RG_NEURONS) return api_set_error(ctx, SNN_EMISUSE, "snn_add_spikes: '%s' is not a neuron group", group);
+    if (n && (!idx || !times)) return api_set_error(ctx, SNN_EMISUSE, "snn_add_spikes: no indices or times");
+    int64_t first = ctx->net->step;
+    if (ctx->running && ctx->cur_slot >= SNN_SLOT_THRESHOLDS) first++;
+    for (size_t k = 0; k < n; k++) {
+        if (idx[k] < 0 || idx[k] >= g->n)
+            return api_set_error(ctx, SNN_EMISUSE, "snn_add_spikes: index %d is outside %s (0..%lld)", idx[k], group,
+                             (long long)g->n - 1);
+        if (!(times[k] < 1e12) || snn_timestep(times[k], ctx->net->dt) < first)
+            return api_set_error(ctx, SNN_EMISUSE, "snn_add_spikes: time %g s is in the past (now %g s)", times[k],
+                             (double)first * ctx->net->dt);
+    }
+    if (!api_add_inject_op(ctx)) return api_set_error(ctx, SNN_ENOMEM, "out of memory");
+    for (size_t k = 0; k < n; k++)
+        if (!injections_add(&ctx->inj, group, idx[k], snn_timestep(times[k], ctx->net->dt)))
+            return api_set_error(ctx, SNN_ENOMEM, "out of memory (some spikes were added)");
+    return SNN_OK;
+}
