@@ -6,7 +6,8 @@
  * every variable updates from the old values.  The default method choice
  * tries exact, euler and heun in that order, as Brian2 does, and the reasons
  * for refusing equations follow Brian2's (non-linear or time-dependent
- * equations with exact, multiplicative noise with euler, ...). */
+ * equations with exact, multiplicative noise with euler, ...).  The exact
+ * method is in integrate_exact.c. */
 #include "integrate.h"
 
 #include <math.h>
@@ -14,33 +15,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "integrate_int.h"
 #include "symbolic.h"
 
-#define MAX_EXPM 16
-
-/* The equations of one group as the methods see them. */
-typedef struct Sys {
-    Model      *M;
-    Group      *g;              /* NULL for event-driven updates */
-    int         n;
-    Sym       **x;              /* state variables */
-    Node      **rhs;            /* right-hand sides, subexpressions expanded */
-    Node      **f;              /* deterministic parts */
-    int         nxi;
-    Sym       **xi;             /* distinct noise symbols */
-    Node      **gn;             /* gn[i*nxi + k]: factor of xi[k] in dx_i/dt, NULL if none */
-    bool        multiplicative;
-    int         mult_var;       /* an equation with multiplicative noise */
-    Node       *dtn;            /* the time step (dt, or t - lastupdate) */
-    const char *method;
-    Block       out;
-    Sym        *fail_var;       /* the reason the current method refused */
-    const char *fail_msg;
-} Sys;
-
-/* Record why the current method cannot integrate equation var. */
-static bool fail(Sys *S, Sym *var, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool fail(Sys *S, Sym *var, const char *fmt, ...)
+bool sys_fail(Sys *S, Sym *var, const char *fmt, ...)
 {
     if (S->fail_msg) return false;
     va_list ap;
@@ -51,9 +29,9 @@ static bool fail(Sys *S, Sym *var, const char *fmt, ...)
     return false;
 }
 
-static Node *name(Sys *S, Sym *s) { return sym_name(S->M, s); }
-static Node *num(Sys *S, double v) { return sym_num(S->M, v, DIM_NONE); }
-static Node *dt(Sys *S) { return S->dtn; }
+Node *sys_name(Sys *S, Sym *s) { return sym_name(S->M, s); }
+Node *sys_num(Sys *S, double v) { return sym_num(S->M, v, DIM_NONE); }
+Node *sys_dt(Sys *S) { return S->dtn; }
 
 /* Append 'tmp := e' with a fresh temporary and return the temporary. */
 static Sym *emit_temp(Sys *S, const char *tname, Node *e, Sym *owner)
@@ -85,19 +63,19 @@ static void emit_assign(Sys *S, Sym *var, Node *e)
 }
 
 /* '_v := e' for every variable, then 'v = _v' for every variable. */
-static void emit_results(Sys *S, Node **res)
+void sys_emit_results(Sys *S, Node **res)
 {
     Sym **tmp = arena_alloc(S->M->arena, sizeof *tmp * (size_t)S->n);
     for (int i = 0; i < S->n; i++)
         tmp[i] = emit_temp(S, arena_printf(S->M->arena, "_%s", S->x[i]->name), res[i], S->x[i]);
-    for (int i = 0; i < S->n; i++) emit_assign(S, S->x[i], name(S, tmp[i]));
+    for (int i = 0; i < S->n; i++) emit_assign(S, S->x[i], sys_name(S, tmp[i]));
 }
 
-static Node *zadd(Model *M, Node *a, Node *b) { return !a ? b : !b ? a : sym_add(M, a, b); }
-static bool zero(const Node *n) { return !n || sym_is_num(n, 0); }
+Node *sys_zadd(Model *M, Node *a, Node *b) { return !a ? b : !b ? a : sym_add(M, a, b); }
+bool sys_zero(const Node *n) { return !n || sym_is_num(n, 0); }
 
 /* "v", "v and w", "u, v and w": the state variables e depends on. */
-static const char *var_list(Sys *S, const Node *e)
+const char *sys_var_list(Sys *S, const Node *e)
 {
     Buf b;
     buf_init(&b, S->M->arena);
@@ -197,7 +175,7 @@ static bool prepare(Sys *S, Model *M, Sym *const *vars, int n, Diag *D)
         }
         S->f[i] = rest;
         for (int k = 0; k < S->nxi; k++) {
-            Node *gk = zero(c[k]) ? NULL : c[k];
+            Node *gk = sys_zero(c[k]) ? NULL : c[k];
             S->gn[i * S->nxi + k] = gk;
             if (gk && S->mult_var < 0 &&
                 (!sym_constant_over_dt(M, gk, NULL, 0, NULL) || sym_depends_on_any(gk, S->x, n))) {
@@ -214,7 +192,7 @@ static Node *gfac(Sys *S, int i, int k) { return S->gn[i * S->nxi + k]; }
 /* Is x_i '(unless refractory)' and read by another equation?  Multi-stage
  * methods then use Brian2's int(not_refractory)*f for it, so that the other
  * variables see it frozen during the refractory period, as in Brian2. */
-static bool refractory_observed(Sys *S, int i)
+bool sys_refractory_observed(Sys *S, int i)
 {
     if (!S->g || !S->g->not_refractory || !(S->x[i]->flags & VF_UNLESS_REFRACTORY)) return false;
     for (int j = 0; j < S->n; j++)
@@ -227,7 +205,7 @@ static bool refractory_observed(Sys *S, int i)
 static void freeze_refractory(Sys *S)
 {
     for (int i = 0; i < S->n; i++) {
-        if (!refractory_observed(S, i)) continue;
+        if (!sys_refractory_observed(S, i)) continue;
         Node *nr = sym_call1(S->M, FN_INT, sym_name(S->M, S->g->not_refractory));
         S->f[i] = sym_mul(S->M, nr, S->f[i]);
         for (int k = 0; k < S->nxi; k++)
@@ -249,12 +227,12 @@ static Node *at(Sys *S, Node *e, Sym **shift, double div, Sym **repl, Node *tnew
         if (repl) {
             if (!repl[j]) continue;
             from[m] = S->x[j];
-            to[m++] = name(S, repl[j]);
+            to[m++] = sys_name(S, repl[j]);
         } else if (shift && shift[j]) {
-            Node *k = name(S, shift[j]);
-            if (div != 1) k = sym_div(M, k, num(S, div));
+            Node *k = sys_name(S, shift[j]);
+            if (div != 1) k = sym_div(M, k, sys_num(S, div));
             from[m] = S->x[j];
-            to[m++] = sym_add(M, k, name(S, S->x[j]));
+            to[m++] = sym_add(M, k, sys_name(S, S->x[j]));
         }
     }
     if (tnew) {
@@ -267,8 +245,8 @@ static Node *at(Sys *S, Node *e, Sym **shift, double div, Sym **repl, Node *tnew
 /* t + dt/den (den 1: t + dt). */
 static Node *t_plus(Sys *S, double den)
 {
-    Node *h = den == 1 ? dt(S) : sym_div(S->M, dt(S), num(S, den));
-    return sym_add(S->M, h, name(S, model_builtin(S->M, B_T)));
+    Node *h = den == 1 ? sys_dt(S) : sym_div(S->M, sys_dt(S), sys_num(S, den));
+    return sym_add(S->M, h, sys_name(S, model_builtin(S->M, B_T)));
 }
 
 /* 'xi := sqrt(dt)*randn()' for every noise symbol; returns the temporaries. */
@@ -277,7 +255,7 @@ static Sym **emit_noise(Sys *S)
     Model *M = S->M;
     Sym **dW = arena_alloc(M->arena, sizeof *dW * (size_t)(S->nxi + 1));
     for (int k = 0; k < S->nxi; k++) {
-        Node *e = sym_mul(M, sym_call1(M, FN_SQRT, dt(S)), sym_call(M, FN_RANDN, NULL, 0));
+        Node *e = sym_mul(M, sym_call1(M, FN_SQRT, sys_dt(S)), sym_call(M, FN_RANDN, NULL, 0));
         int owner = 0;
         for (int i = 0; i < S->n; i++)
             if (gfac(S, i, k)) { owner = i; break; }
@@ -295,9 +273,9 @@ static bool no_noise(Sys *S, bool exact)
         for (int k = 0; k < S->nxi; k++)
             if (gfac(S, i, k)) {
                 if (exact)
-                    return fail(S, S->x[i], "stochastic equations (containing %s) cannot be "
+                    return sys_fail(S, S->x[i], "stochastic equations (containing %s) cannot be "
                                 "integrated exactly", S->xi[k]->name);
-                return fail(S, S->x[i], "the equation is stochastic (it contains %s) and "
+                return sys_fail(S, S->x[i], "the equation is stochastic (it contains %s) and "
                             "'%s' only integrates deterministic equations; use euler, heun "
                             "or milstein", S->xi[k]->name, S->method);
             }
@@ -318,21 +296,21 @@ static bool m_euler(Sys *S)
         for (int k = 0; k < S->nxi; k++) {
             Node *gk = gfac(S, i, k);
             if (gk && sym_depends_on_any(gk, S->x, S->n))
-                dep = arena_printf(M->arena, "it depends on %s", var_list(S, gk));
+                dep = arena_printf(M->arena, "it depends on %s", sys_var_list(S, gk));
             else if (gk) sym_constant_over_dt(M, gk, NULL, 0, &dep);
         }
-        return fail(S, S->x[i], "the noise is multiplicative (the factor of xi is not constant: "
+        return sys_fail(S, S->x[i], "the noise is multiplicative (the factor of xi is not constant: "
                     "%s); euler only integrates additive noise, use heun or milstein", dep);
     }
     Sym **dW = emit_noise(S);
     Node **res = arena_alloc(M->arena, sizeof *res * (size_t)S->n);
     for (int i = 0; i < S->n; i++) {
-        Node *r = sym_add(M, name(S, S->x[i]), sym_mul(M, dt(S), S->f[i]));
+        Node *r = sym_add(M, sys_name(S, S->x[i]), sym_mul(M, sys_dt(S), S->f[i]));
         for (int k = 0; k < S->nxi; k++)
-            if (gfac(S, i, k)) r = sym_add(M, r, sym_mul(M, gfac(S, i, k), name(S, dW[k])));
+            if (gfac(S, i, k)) r = sym_add(M, r, sym_mul(M, gfac(S, i, k), sys_name(S, dW[k])));
         res[i] = r;
     }
-    emit_results(S, res);
+    sys_emit_results(S, res);
     return true;
 }
 
@@ -344,12 +322,12 @@ static bool m_rk2(Sys *S)
     Sym **k = arena_alloc(M->arena, sizeof *k * (size_t)S->n);
     for (int i = 0; i < S->n; i++)
         k[i] = emit_temp(S, arena_printf(M->arena, "__k_%s", S->x[i]->name),
-                         sym_mul(M, dt(S), S->f[i]), S->x[i]);
+                         sym_mul(M, sys_dt(S), S->f[i]), S->x[i]);
     Node **res = arena_alloc(M->arena, sizeof *res * (size_t)S->n);
     for (int i = 0; i < S->n; i++)
-        res[i] = sym_add(M, name(S, S->x[i]),
-                         sym_mul(M, dt(S), at(S, S->f[i], k, 2, NULL, t_plus(S, 2))));
-    emit_results(S, res);
+        res[i] = sym_add(M, sys_name(S, S->x[i]),
+                         sym_mul(M, sys_dt(S), at(S, S->f[i], k, 2, NULL, t_plus(S, 2))));
+    sys_emit_results(S, res);
     return true;
 }
 
@@ -365,19 +343,19 @@ static bool m_rk4(Sys *S)
         for (int i = 0; i < S->n; i++) {
             Node *fi = s == 0 ? S->f[i] : at(S, S->f[i], k[s - 1], divs[s], NULL, t_plus(S, divs[s]));
             k[s][i] = emit_temp(S, arena_printf(M->arena, "__k_%d_%s", s + 1, S->x[i]->name),
-                                sym_mul(M, dt(S), fi), S->x[i]);
+                                sym_mul(M, sys_dt(S), fi), S->x[i]);
         }
     }
     Node **res = arena_alloc(M->arena, sizeof *res * (size_t)S->n);
     for (int i = 0; i < S->n; i++) {
         /* __k_1/6 + __k_2/3 + __k_3/3 + __k_4/6 + x, Brian2's order */
-        Node *r = sym_div(M, name(S, k[0][i]), num(S, 6));
-        r = sym_add(M, r, sym_div(M, name(S, k[1][i]), num(S, 3)));
-        r = sym_add(M, r, sym_div(M, name(S, k[2][i]), num(S, 3)));
-        r = sym_add(M, r, sym_div(M, name(S, k[3][i]), num(S, 6)));
-        res[i] = sym_add(M, r, name(S, S->x[i]));
+        Node *r = sym_div(M, sys_name(S, k[0][i]), sys_num(S, 6));
+        r = sym_add(M, r, sym_div(M, sys_name(S, k[1][i]), sys_num(S, 3)));
+        r = sym_add(M, r, sym_div(M, sys_name(S, k[2][i]), sys_num(S, 3)));
+        r = sym_add(M, r, sym_div(M, sys_name(S, k[3][i]), sys_num(S, 6)));
+        res[i] = sym_add(M, r, sys_name(S, S->x[i]));
     }
-    emit_results(S, res);
+    sys_emit_results(S, res);
     return true;
 }
 
@@ -394,8 +372,8 @@ static bool m_heun(Sys *S)
     Sym **gs = arena_alloc(M->arena, sizeof *gs * (size_t)(n * q + 1));
     for (int k = 0; k < q; k++)
         for (int i = 0; i < n; i++) {
-            Node *e = name(S, S->x[i]);
-            if (gfac(S, i, k)) e = sym_add(M, e, sym_mul(M, gfac(S, i, k), name(S, dW[k])));
+            Node *e = sys_name(S, S->x[i]);
+            if (gfac(S, i, k)) e = sym_add(M, e, sym_mul(M, gfac(S, i, k), sys_name(S, dW[k])));
             xs[i * q + k] = emit_temp(S, arena_printf(M->arena, "__x_support_%s_%s", S->x[i]->name,
                                                       S->xi[k]->name), e, S->x[i]);
         }
@@ -412,15 +390,15 @@ static bool m_heun(Sys *S)
     }
     Node **res = arena_alloc(M->arena, sizeof *res * (size_t)n);
     for (int i = 0; i < n; i++) {
-        Node *r = sym_add(M, name(S, S->x[i]), sym_mul(M, dt(S), S->f[i]));
+        Node *r = sym_add(M, sys_name(S, S->x[i]), sym_mul(M, sys_dt(S), S->f[i]));
         for (int k = 0; k < q; k++) {
             if (!gfac(S, i, k)) continue;
-            Node *sum = sym_add(M, gfac(S, i, k), name(S, gs[i * q + k]));
-            r = sym_add(M, r, sym_mul(M, sym_mul(M, num(S, 0.5), name(S, dW[k])), sum));
+            Node *sum = sym_add(M, gfac(S, i, k), sys_name(S, gs[i * q + k]));
+            r = sym_add(M, r, sym_mul(M, sym_mul(M, sys_num(S, 0.5), sys_name(S, dW[k])), sum));
         }
         res[i] = r;
     }
-    emit_results(S, res);
+    sys_emit_results(S, res);
     return true;
 }
 
@@ -437,7 +415,7 @@ static bool m_milstein(Sys *S)
         int cnt = 0;
         for (int k = 0; k < q; k++) cnt += gfac(S, i, k) != NULL;
         if (cnt > 1)
-            return fail(S, S->x[i], "the noise is not diagonal (the equation has %d noise terms); "
+            return sys_fail(S, S->x[i], "the noise is not diagonal (the equation has %d noise terms); "
                         "milstein needs one xi per equation, use heun", cnt);
     }
     for (int k = 0; k < q; k++) {
@@ -445,17 +423,17 @@ static bool m_milstein(Sys *S)
         for (int i = 0; i < n; i++)
             if (gfac(S, i, k)) { cnt++; last = i; }
         if (cnt > 1)
-            return fail(S, S->x[last], "the noise is not diagonal (%s appears in more than one "
+            return sys_fail(S, S->x[last], "the noise is not diagonal (%s appears in more than one "
                         "equation); milstein needs one xi per equation, use heun", S->xi[k]->name);
     }
     freeze_refractory(S);
     Sym **dW = emit_noise(S);
-    Node *sdt = sym_call1(M, FN_SQRT, dt(S));
+    Node *sdt = sym_call1(M, FN_SQRT, sys_dt(S));
     Sym **xs = arena_alloc(M->arena, sizeof *xs * (size_t)(n * q + 1));
     Sym **ks = arena_alloc(M->arena, sizeof *ks * (size_t)(n * q + 1));
     for (int k = 0; k < q; k++)
         for (int i = 0; i < n; i++) {
-            Node *e = sym_add(M, name(S, S->x[i]), sym_mul(M, dt(S), S->f[i]));
+            Node *e = sym_add(M, sys_name(S, S->x[i]), sym_mul(M, sys_dt(S), S->f[i]));
             if (gfac(S, i, k)) e = sym_add(M, e, sym_mul(M, sdt, gfac(S, i, k)));
             xs[i * q + k] = emit_temp(S, arena_printf(M->arena, "__x_support_%s_%s", S->x[i]->name,
                                                       S->xi[k]->name), e, S->x[i]);
@@ -474,24 +452,24 @@ static bool m_milstein(Sys *S)
         for (int i = 0; i < n; i++) {
             ks[i * q + k] = NULL;
             if (!gfac(S, i, k)) continue;
-            Node *dw2 = sym_pow(M, name(S, dW[k]), num(S, 2));
-            Node *e = sym_mul(M, sym_sub(M, name(S, gsup[i]), gfac(S, i, k)), dw2);
-            e = sym_div(M, e, sym_mul(M, num(S, 2), sdt));
+            Node *dw2 = sym_pow(M, sys_name(S, dW[k]), sys_num(S, 2));
+            Node *e = sym_mul(M, sym_sub(M, sys_name(S, gsup[i]), gfac(S, i, k)), dw2);
+            e = sym_div(M, e, sym_mul(M, sys_num(S, 2), sdt));
             ks[i * q + k] = emit_temp(S, arena_printf(M->arena, "__k_%s_%s", S->x[i]->name,
                                                       S->xi[k]->name), e, S->x[i]);
         }
     }
     Node **res = arena_alloc(M->arena, sizeof *res * (size_t)n);
     for (int i = 0; i < n; i++) {
-        Node *r = sym_add(M, name(S, S->x[i]), sym_mul(M, dt(S), S->f[i]));
+        Node *r = sym_add(M, sys_name(S, S->x[i]), sym_mul(M, sys_dt(S), S->f[i]));
         for (int k = 0; k < q; k++) {
             if (!gfac(S, i, k)) continue;
-            r = sym_add(M, r, sym_mul(M, gfac(S, i, k), name(S, dW[k])));
-            r = sym_add(M, r, name(S, ks[i * q + k]));
+            r = sym_add(M, r, sym_mul(M, gfac(S, i, k), sys_name(S, dW[k])));
+            r = sym_add(M, r, sys_name(S, ks[i * q + k]));
         }
         res[i] = r;
     }
-    emit_results(S, res);
+    sys_emit_results(S, res);
     return true;
 }
 
@@ -510,389 +488,26 @@ static bool m_exponential_euler(Sys *S)
     for (int i = 0; i < S->n; i++)
         if (!sym_linear(M, S->f[i], &S->x[i], 1, &As[i], &Bs[i], &bad) &&
             !sym_cond_linear(M, S->f[i], S->x[i], &As[i], &Bs[i], &bad))
-            return fail(S, S->x[i], "the right-hand side is not linear in %s (it contains %s)",
+            return sys_fail(S, S->x[i], "the right-hand side is not linear in %s (it contains %s)",
                         S->x[i]->name, sym_str(M->arena, bad));
     for (int i = 0; i < S->n; i++) {
         Node *A = As[i], *B = Bs[i];
-        Node *x = name(S, S->x[i]);
-        if (zero(A)) {
-            res[i] = sym_add(M, x, sym_mul(M, dt(S), B));
+        Node *x = sys_name(S, S->x[i]);
+        if (sys_zero(A)) {
+            res[i] = sym_add(M, x, sym_mul(M, sys_dt(S), B));
         } else {
-            Node *E = sym_call1(M, FN_EXP, sym_mul(M, A, dt(S)));
-            if (zero(B)) {
+            Node *E = sym_call1(M, FN_EXP, sym_mul(M, A, sys_dt(S)));
+            if (sys_zero(B)) {
                 res[i] = sym_mul(M, x, E);
             } else {
                 Sym *ba = emit_temp(S, arena_printf(M->arena, "_BA_%s", S->x[i]->name),
                                     sym_div(M, B, A), S->x[i]);
-                res[i] = sym_sub(M, sym_mul(M, sym_add(M, x, name(S, ba)), E), name(S, ba));
+                res[i] = sym_sub(M, sym_mul(M, sym_add(M, x, sys_name(S, ba)), E), sys_name(S, ba));
             }
         }
         tmp[i] = emit_temp(S, arena_printf(M->arena, "_%s", S->x[i]->name), res[i], S->x[i]);
     }
-    for (int i = 0; i < S->n; i++) emit_assign(S, S->x[i], name(S, tmp[i]));
-    return true;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Exact integration of linear systems                                       */
-/* ------------------------------------------------------------------------ */
-
-/* Numeric value of e with constants folded and dt = the model's step. */
-static bool dt_lookup(void *ctx, const Node *n, double *out)
-{
-    Model *M = ctx;
-    if (n->kind == N_NAME && n->sym && n->sym->kind == SYM_BUILTIN && n->sym->builtin == B_DT &&
-        M->dt > 0) {
-        *out = M->dt;
-        return true;
-    }
-    return false;
-}
-
-static bool fold(Sys *S, const Node *e, double *v)
-{
-    if (!e) { *v = 0; return true; }
-    return sym_eval(e, dt_lookup, S->M, v);
-}
-
-/* Are two diagonal entries equal (structurally, or as folded numbers)? */
-static bool same_rate(Sys *S, const Node *a, const Node *b)
-{
-    double x, y;
-    if (sym_equal(a, b)) return true;
-    return fold(S, a, &x) && fold(S, b, &y) && x == y;
-}
-
-/* Dense linear algebra on small matrices. */
-static void matmul(int n, const double *a, const double *b, double *c)
-{
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j < n; j++) {
-            double s = 0;
-            for (int k = 0; k < n; k++) s += a[i * n + k] * b[k * n + j];
-            c[i * n + j] = s;
-        }
-}
-
-bool integrate_expm(int n, const double *A, double *out)
-{
-    if (n < 1 || n > MAX_EXPM) return false;
-    double norm = 0;
-    for (int i = 0; i < n; i++) {
-        double r = 0;
-        for (int j = 0; j < n; j++) r += fabs(A[i * n + j]);
-        if (r > norm) norm = r;
-    }
-    if (!isfinite(norm)) return false;
-    int s = 0;
-    while (norm > 0.125 && s < 60) { norm /= 2; s++; }
-    double scale = ldexp(1.0, -s);
-    double X[MAX_EXPM * MAX_EXPM], T[MAX_EXPM * MAX_EXPM], R[MAX_EXPM * MAX_EXPM],
-        W[MAX_EXPM * MAX_EXPM];
-    for (int k = 0; k < n * n; k++) {
-        X[k] = A[k] * scale;
-        R[k] = T[k] = 0;
-    }
-    for (int i = 0; i < n; i++) R[i * n + i] = T[i * n + i] = 1;
-    /* Taylor series: with |X| <= 1/8, 30 terms are far past convergence */
-    for (int m = 1; m <= 30; m++) {
-        matmul(n, T, X, W);
-        double tn = 0;
-        for (int k = 0; k < n * n; k++) {
-            T[k] = W[k] / m;
-            R[k] += T[k];
-            tn += fabs(T[k]);
-        }
-        if (tn < 1e-18) break;
-    }
-    for (int k = 0; k < s; k++) {
-        matmul(n, R, R, W);
-        memcpy(R, W, sizeof(double) * (size_t)(n * n));
-    }
-    memcpy(out, R, sizeof(double) * (size_t)(n * n));
-    return true;
-}
-
-/* Invert an n x n matrix by Gauss-Jordan with partial pivoting; false if
- * it is (numerically) singular. */
-static bool matinv(int n, const double *a, double *inv)
-{
-    double m[MAX_EXPM * 2 * MAX_EXPM];
-    int w = 2 * n;
-    double scale = 0;
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j < n; j++) {
-            m[i * w + j] = a[i * n + j];
-            m[i * w + n + j] = i == j;
-            if (fabs(a[i * n + j]) > scale) scale = fabs(a[i * n + j]);
-        }
-    if (scale == 0) return false;
-    for (int c = 0; c < n; c++) {
-        int p = c;
-        for (int r = c + 1; r < n; r++)
-            if (fabs(m[r * w + c]) > fabs(m[p * w + c])) p = r;
-        if (fabs(m[p * w + c]) <= 1e-13 * scale) return false;
-        if (p != c)
-            for (int j = 0; j < w; j++) {
-                double t = m[c * w + j];
-                m[c * w + j] = m[p * w + j];
-                m[p * w + j] = t;
-            }
-        double d = m[c * w + c];
-        for (int j = 0; j < w; j++) m[c * w + j] /= d;
-        for (int r = 0; r < n; r++) {
-            if (r == c || m[r * w + c] == 0) continue;
-            double f = m[r * w + c];
-            for (int j = 0; j < w; j++) m[r * w + j] -= f * m[c * w + j];
-        }
-    }
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j < n; j++) inv[i * n + j] = m[i * w + n + j];
-    return true;
-}
-
-/* The linear system dX/dt = Mx*X + Bv (NULL entries are zeros). */
-typedef struct LinSys {
-    Node **Mx;      /* n*n */
-    Node **Bv;      /* n */
-} LinSys;
-
-#define MX(L, i, j) ((L)->Mx[(i) * S->n + (j)])
-
-/* Topological order for an upper-triangular system: every variable comes
- * before the variables its equation reads.  False if there is a cycle. */
-static bool triangular_order(Sys *S, LinSys *L, int *order)
-{
-    int n = S->n;
-    int *state = arena_alloc(S->M->arena, sizeof *state * (size_t)n);   /* 0 new, 1 open, 2 done */
-    int *post = arena_alloc(S->M->arena, sizeof *post * (size_t)n);
-    int np = 0;
-    /* iterative DFS would be overkill: n is small */
-    for (int pass = 0; pass < n; pass++) {
-        bool progress = false;
-        for (int i = 0; i < n; i++) {
-            if (state[i] == 2) continue;
-            bool ready = true;
-            for (int j = 0; j < n; j++)
-                if (j != i && MX(L, i, j) && state[j] != 2) ready = false;
-            if (ready) {
-                state[i] = 2;
-                post[np++] = i;
-                progress = true;
-            }
-        }
-        if (!progress) break;
-    }
-    if (np < n) return false;
-    /* post lists leaves first; reverse it so readers come before the read */
-    for (int k = 0; k < n; k++) order[k] = post[n - 1 - k];
-    return true;
-}
-
-/* exp(Mx*dt) of an upper-triangular (after permutation) system, symbolic:
- * Parlett's recurrence for distinct rates, exp(l*dt)*sum (N dt)^k/k! when
- * all rates are equal.  F is n*n in the original indexing (NULL = 0). */
-static bool triangular_expm(Sys *S, LinSys *L, const int *p, Node **F)
-{
-    Model *M = S->M;
-    int n = S->n;
-    for (int i = 0; i < n; i++)
-        F[p[i] * n + p[i]] = sym_call1(M, FN_EXP, sym_mul(M, MX(L, p[i], p[i]), dt(S)));
-    bool repeated = false;
-    for (int d = 1; d < n && !repeated; d++)
-        for (int i = 0; i + d < n; i++) {
-            int a = p[i], b = p[i + d];
-            Node *num_ = MX(L, a, b) ? sym_mul(M, MX(L, a, b), sym_sub(M, F[b * n + b], F[a * n + a]))
-                                     : NULL;
-            for (int k = i + 1; k < i + d; k++) {
-                int c = p[k];
-                /* from F*Mx = Mx*F: + Mx_ac*F_cb - F_ac*Mx_cb */
-                if (MX(L, a, c) && F[c * n + b]) num_ = zadd(M, num_, sym_mul(M, MX(L, a, c), F[c * n + b]));
-                if (F[a * n + c] && MX(L, c, b)) {
-                    Node *t = sym_mul(M, F[a * n + c], MX(L, c, b));
-                    num_ = num_ ? sym_sub(M, num_, t) : sym_neg(M, t);
-                }
-            }
-            if (!num_) { F[a * n + b] = NULL; continue; }
-            if (same_rate(S, MX(L, a, a), MX(L, b, b))) { repeated = true; break; }
-            F[a * n + b] = sym_div(M, num_, sym_sub(M, MX(L, b, b), MX(L, a, a)));
-        }
-    if (!repeated) return true;
-    /* all rates equal: exp(l*dt) * (I + N*dt + (N*dt)^2/2 + ...) */
-    for (int i = 1; i < n; i++)
-        if (!same_rate(S, MX(L, p[0], p[0]), MX(L, p[i], p[i]))) return false;
-    Node *E = sym_call1(M, FN_EXP, sym_mul(M, MX(L, p[0], p[0]), dt(S)));
-    Node **P = arena_alloc(M->arena, sizeof *P * (size_t)(n * n));   /* (N*dt)^k/k! */
-    Node **Sum = arena_alloc(M->arena, sizeof *Sum * (size_t)(n * n));
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j < n; j++) {
-            P[i * n + j] = i != j && MX(L, i, j) ? sym_mul(M, MX(L, i, j), dt(S)) : NULL;
-            Sum[i * n + j] = P[i * n + j];
-        }
-    Node **Q = arena_alloc(M->arena, sizeof *Q * (size_t)(n * n));
-    for (int k = 2; k < n; k++) {
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < n; j++) {
-                Node *s = NULL;
-                for (int c = 0; c < n; c++)
-                    if (P[i * n + c] && c != j && MX(L, c, j) && c != i)
-                        s = zadd(M, s, sym_mul(M, P[i * n + c], sym_mul(M, MX(L, c, j), dt(S))));
-                Q[i * n + j] = s ? sym_div(M, s, num(S, k)) : NULL;
-            }
-        for (int t = 0; t < n * n; t++) {
-            P[t] = Q[t];
-            Sum[t] = zadd(M, Sum[t], P[t]);
-        }
-    }
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j < n; j++)
-            F[i * n + j] = i == j ? E : Sum[i * n + j] ? sym_mul(M, Sum[i * n + j], E) : NULL;
-    return true;
-}
-
-/* Symbolic route: X_new = F*X + (F*b - b) with Mx*b = Bv, as Brian2. */
-static bool exact_triangular(Sys *S, LinSys *L, const int *p, Node **res)
-{
-    Model *M = S->M;
-    int n = S->n;
-    Node **F = arena_alloc(M->arena, sizeof *F * (size_t)(n * n));
-    if (!triangular_expm(S, L, p, F)) return false;
-    /* b solves Mx*b = Bv (Brian2's; the fixed point is -b), by back
-     * substitution from the last variable of the order */
-    Node **b = arena_alloc(M->arena, sizeof *b * (size_t)n);
-    for (int k = n - 1; k >= 0; k--) {
-        int i = p[k];
-        Node *s = L->Bv[i];
-        for (int m = k + 1; m < n; m++) {
-            int j = p[m];
-            if (MX(L, i, j) && b[j]) {
-                Node *t = sym_mul(M, MX(L, i, j), b[j]);
-                s = s ? sym_sub(M, s, t) : sym_neg(M, t);
-            }
-        }
-        b[i] = s ? sym_div(M, s, MX(L, i, i)) : NULL;
-    }
-    for (int i = 0; i < n; i++) {
-        Node *r = NULL, *c = NULL;
-        for (int j = 0; j < n; j++) {
-            if (!F[i * n + j]) continue;
-            r = zadd(M, r, sym_mul(M, name(S, S->x[j]), F[i * n + j]));
-            if (b[j]) c = zadd(M, c, sym_mul(M, b[j], F[i * n + j]));
-        }
-        if (b[i]) c = c ? sym_sub(M, c, b[i]) : sym_neg(M, b[i]);
-        res[i] = c ? sym_add(M, r, c) : r;
-    }
-    return true;
-}
-
-/* Numeric route for coupled systems whose matrix folds to numbers:
- * X_new = F*X + K*B with F = exp(Mx*dt), K = (F - I)*Mx^-1. */
-static bool exact_numeric(Sys *S, LinSys *L, Node **res)
-{
-    Model *M = S->M;
-    int n = S->n;
-    if (n > MAX_EXPM)
-        return fail(S, S->x[0], "the coupled linear system is too large (%d > %d variables)", n,
-                    MAX_EXPM);
-    if (!(S->dtn->kind == N_NAME && S->dtn->sym && S->dtn->sym->builtin == B_DT) || M->dt <= 0)
-        return fail(S, S->x[0], "the variables are coupled in both directions, which needs the "
-                    "numeric value of the time step");
-    double A[MAX_EXPM * MAX_EXPM], T[MAX_EXPM * MAX_EXPM], F[MAX_EXPM * MAX_EXPM],
-        Inv[MAX_EXPM * MAX_EXPM], K[MAX_EXPM * MAX_EXPM];
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j < n; j++) {
-            Node *e = MX(L, i, j);
-            if (!fold(S, e, &A[i * n + j]))
-                return fail(S, S->x[i], "the variables %s are coupled in both directions and the "
-                            "coefficient '%s' is not a numeric constant", var_list(S, S->rhs[i]),
-                            sym_str(M->arena, e));
-            T[i * n + j] = A[i * n + j] * M->dt;
-        }
-    if (!matinv(n, A, Inv))
-        return fail(S, S->x[0], "the linear system is singular (it has no unique fixed point)");
-    if (!integrate_expm(n, T, F))
-        return fail(S, S->x[0], "the matrix exponential could not be computed");
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j < n; j++) {
-            double s = 0;
-            for (int k = 0; k < n; k++) s += (F[i * n + k] - (i == k)) * Inv[k * n + j];
-            K[i * n + j] = s;
-        }
-    for (int i = 0; i < n; i++) {
-        Node *r = NULL;
-        for (int j = 0; j < n; j++) {
-            if (F[i * n + j] == 0) continue;
-            Node *c = sym_num(M, F[i * n + j], dim_div(S->x[i]->dim, S->x[j]->dim));
-            r = zadd(M, r, sym_mul(M, c, name(S, S->x[j])));
-        }
-        for (int j = 0; j < n; j++) {
-            if (!L->Bv[j] || K[i * n + j] == 0) continue;
-            Node *c = sym_num(M, K[i * n + j], dim_div(S->x[i]->dim, L->Bv[j]->dim));
-            r = zadd(M, r, sym_mul(M, c, L->Bv[j]));
-        }
-        res[i] = r ? r : sym_num(M, 0, S->x[i]->dim);
-    }
-    return true;
-}
-
-/* Build the linear system and check Brian2's conditions for 'exact'. */
-static bool linear_system(Sys *S, LinSys *L)
-{
-    Model *M = S->M;
-    int n = S->n;
-    L->Mx = arena_alloc(M->arena, sizeof *L->Mx * (size_t)(n * n));
-    L->Bv = arena_alloc(M->arena, sizeof *L->Bv * (size_t)n);
-    Node **c = arena_alloc(M->arena, sizeof *c * (size_t)n);
-    for (int i = 0; i < n; i++) {
-        Node *rest;
-        const Node *bad;
-        if (!sym_linear(M, S->f[i], S->x, n, c, &rest, &bad))
-            return fail(S, S->x[i], "the right-hand side is not linear in %s (it contains %s)",
-                        var_list(S, bad), sym_str(M->arena, bad));
-        for (int j = 0; j < n; j++) MX(L, i, j) = zero(c[j]) ? NULL : c[j];
-        L->Bv[i] = zero(rest) ? NULL : rest;
-        for (int j = 0; j <= n; j++) {
-            Node *e = j < n ? MX(L, i, j) : L->Bv[i];
-            const char *why = NULL;
-            if (e && !sym_constant_over_dt(M, e, S->x, n, &why))
-                return fail(S, S->x[i], "the term '%s' is not constant over a time step (%s)",
-                            sym_str(M->arena, j < n ? sym_mul(M, e, name(S, S->x[j])) : e), why);
-        }
-    }
-    return true;
-}
-
-static bool exact_solve(Sys *S, Node **res)
-{
-    int n = S->n;
-    LinSys L;
-    if (!linear_system(S, &L)) return false;
-    for (int i = 0; i < n; i++)
-        if (refractory_observed(S, i))
-            for (int j = 0; j < n; j++)
-                if (j != i && L.Mx[j * n + i])
-                    return fail(S, S->x[j], "it depends on %s, which is '(unless refractory)'; "
-                                "exact integration of such coupled systems is not supported",
-                                S->x[i]->name);
-    int *p = arena_alloc(S->M->arena, sizeof *p * (size_t)n);
-    if (triangular_order(S, &L, p)) {
-        for (int i = 0; i < n; i++) {
-            double v;
-            if (!L.Mx[i * n + i] || (fold(S, L.Mx[i * n + i], &v) && v == 0))
-                return fail(S, S->x[i], "the linear system is singular (d%s/dt does not depend on "
-                            "%s, so there is no unique fixed point)", S->x[i]->name, S->x[i]->name);
-        }
-        if (exact_triangular(S, &L, p, res)) return true;
-    }
-    return exact_numeric(S, &L, res);
-}
-
-/* Linear systems with coefficients constant over a step, solved exactly. */
-static bool m_exact(Sys *S)
-{
-    Node **res = arena_alloc(S->M->arena, sizeof *res * (size_t)(S->n ? S->n : 1));
-    if (!exact_solve(S, res)) return false;
-    emit_results(S, res);
+    for (int i = 0; i < S->n; i++) emit_assign(S, S->x[i], sys_name(S, tmp[i]));
     return true;
 }
 
@@ -920,9 +535,9 @@ static const Method methods[] = {
     { "heun", m_heun, NOISE_ANY, NULL },
     { "milstein", m_milstein, NOISE_DIAGONAL, NULL },
     { "exponential_euler", m_exponential_euler, NOISE_NONE, NULL },
-    { "exact", m_exact, NOISE_NONE, NULL },
-    { "linear", m_exact, NOISE_NONE, "exact" },
-    { "independent", m_exact, NOISE_NONE, "exact" },
+    { "exact", integrate_exact, NOISE_NONE, NULL },
+    { "linear", integrate_exact, NOISE_NONE, "exact" },
+    { "independent", integrate_exact, NOISE_NONE, "exact" },
 };
 #define NMETHODS ((int)(sizeof methods / sizeof *methods))
 
@@ -971,7 +586,7 @@ static bool try_method(const Sys *base, const Method *m, Sys *out)
     out->fail_msg = NULL;
     out->fail_var = NULL;
     out->method = m->name;
-    if (m->noise == NOISE_NONE && !no_noise(out, m->run == m_exact)) return false;
+    if (m->noise == NOISE_NONE && !no_noise(out, m->run == integrate_exact)) return false;
     return m->run(out);
 }
 
