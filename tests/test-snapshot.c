@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
+#include "snapshot.h"
 #include "snn.h"
 #include "test-common.h"
 
@@ -404,13 +406,6 @@ static const char small[] =
     "spikemonitor SM(G)\n"
     "statemonitor M(G.v, record=[0, 3])\n";
 
-static uint64_t fnv1a(const unsigned char *p, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t k = 0; k < n; k++) h = (h ^ p[k]) * 0x100000001b3ull;
-    return h;
-}
-
 /* What a refused restore must leave alone: time, variables, recordings. */
 static Blob small_state(snn_ctx *ctx)
 {
@@ -453,7 +448,7 @@ START_TEST(crafted_images)
         for (size_t pos = 24; pos + 4 <= n - 8; pos++) {
             memcpy(img, orig, n);
             memcpy(img + pos, &values[v], 4);
-            uint64_t sum = fnv1a(img + 24, n - 32);
+            uint64_t sum = snn_fnv1a(SNN_FNV1A_BASIS, img + SNAPSHOT_HEADER, n - SNAPSHOT_HEADER - 8);
             memcpy(img + n - 8, &sum, 8);
             snn_snapshot *m;
             ck_assert_int_eq(snn_snapshot_from_data(img, n, &m), SNN_OK);
