@@ -2,7 +2,8 @@
 # Runs the whole test suite from a clean build: installs what is missing,
 # builds, runs every test (Check unit tests, golden diagnostics, numerical
 # checks against Brian2 data, end-to-end runs of snnc), then the same tests
-# under AddressSanitizer + UBSan, then the unit tests under valgrind.
+# under AddressSanitizer + UBSan, then the unit tests under valgrind, then a
+# short run of the fuzz targets.
 set -e
 cd "$(dirname "$0")/.."
 sh tests/install-deps.sh
@@ -22,4 +23,7 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 
 echo "== valgrind"
 CK_FORK=no SNN_TEST_NO_NATIVE=1 meson test -C build-test --print-errorlogs --wrapper 'valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite -q' --suite golden --suite runtime --timeout-multiplier 10
+echo "== fuzz smoke run (libFuzzer with ASan and UBSan)"
+rm -rf build-fuzz
+sh tests/fuzz/run.sh
 echo "all tests passed"
