@@ -429,6 +429,80 @@ START_TEST(user_function_reads_t_and_constants)
 }
 END_TEST
 
+/* The generated C without its #line directives (which name the columns of
+ * the source), malloc'ed. */
+static char *without_line_directives(const char *c)
+{
+    char *out = malloc(strlen(c) + 1), *o = out;
+    ck_assert_ptr_nonnull(out);
+    while (*c) {
+        const char *nl = strchr(c, '\n');
+        size_t n = nl ? (size_t)(nl - c) + 1 : strlen(c);
+        if (strncmp(c, "#line ", 6)) {
+            memcpy(o, c, n);
+            o += n;
+        }
+        c += n;
+    }
+    *o = 0;
+    return out;
+}
+
+/* Brian2's code strings paste in quoted or not, single, double or triple
+ * quoted, spanning lines, wherever a statement or expression goes: the
+ * quoted model compiles to exactly the C of the plain one. */
+START_TEST(quoted_code_is_code)
+{
+    static const char plain[] =
+        "neurons G[4] {\n"
+        "    model {\n"
+        "        dv/dt = (I - v)/(10*ms) : 1 (unless refractory)\n"
+        "        I : 1\n"
+        "    }\n"
+        "    threshold: v > 0.8\n"
+        "    reset: v = 0; I += 0.01\n"
+        "    refractory: 2*ms\n"
+        "    method: exact\n"
+        "    init { I = 1.5 + 0.1*i }\n"
+        "    run_regularly(dt=1*ms) { I *= 0.999 }\n"
+        "}\n"
+        "synapses S(G -> G) {\n"
+        "    model { w : 1 }\n"
+        "    on_pre: v_post += w\n"
+        "    delay: 1*ms\n"
+        "    connect(condition='i != j', p=0.5)\n"
+        "    init { w = 0.1 }\n"
+        "}\n"
+        "run 10*ms\n";
+    static const char quoted[] =
+        "neurons G[4] {\n"
+        "    model: '''\n"
+        "        dv/dt = (I - v)/(10*ms) : 1 (unless refractory)\n"
+        "        I : 1\n"
+        "    '''\n"
+        "    threshold: 'v > 0.8'\n"
+        "    reset: \"v = 0; I += 0.01\"\n"
+        "    refractory: '2*ms'\n"
+        "    method: 'exact'\n"
+        "    init: 'I = 1.5 + 0.1*i'\n"
+        "    run_regularly(dt=1*ms) { 'I *= 0.999' }\n"
+        "}\n"
+        "synapses S(G -> G) {\n"
+        "    model: \"\"\"w : 1\"\"\"\n"
+        "    on_pre: '''v_post += w'''\n"
+        "    delay: '1*ms'\n"
+        "    connect(condition='i != j', p='0.5')\n"
+        "    init { 'w = 0.1' }\n"
+        "}\n"
+        "run 10*ms\n";
+    char *a = without_line_directives(emit(plain, "m.snn"));
+    char *b = without_line_directives(emit(quoted, "m.snn"));
+    ck_assert_str_eq(b, a);
+    free(a);
+    free(b);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     find_cases();
@@ -449,6 +523,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, operator_chains_flat);
     tcase_add_test(tc, synapse_reads_pre_and_post);
     tcase_add_test(tc, user_function_reads_t_and_constants);
+    tcase_add_test(tc, quoted_code_is_code);
     suite_add_tcase(s, tc);
     return s;
 }
