@@ -316,17 +316,20 @@ static void declare_equations(Sema *S, Group *g, Item *it)
     }
 }
 
-/* A subexpression, or a stored "constant over dt" one. */
-static bool depends_on_subexpr(Node *n, Sym *s)
+/* Does n use subexpression s, directly or through the definitions of other
+ * subexpressions?  A path through distinct subexpressions is at most
+ * `hops` definitions long (their number), so a cycle among the others
+ * (reported by sort_subexprs) cannot make the walk endless. */
+static bool depends_on_subexpr(Node *n, Sym *s, int hops)
 {
     if (!n) return false;
     if (n->kind == N_NAME && sema_is_subexpr(n->sym)) {
         if (n->sym == s) return true;
-        if (n->sym->expr && depends_on_subexpr(n->sym->expr, s)) return true;
+        if (n->sym->expr && hops > 0 && depends_on_subexpr(n->sym->expr, s, hops - 1)) return true;
     }
-    if (depends_on_subexpr(n->a, s) || depends_on_subexpr(n->b, s)) return true;
+    if (depends_on_subexpr(n->a, s, hops) || depends_on_subexpr(n->b, s, hops)) return true;
     for (int k = 0; k < n->nargs; k++)
-        if (depends_on_subexpr(n->args[k], s)) return true;
+        if (depends_on_subexpr(n->args[k], s, hops)) return true;
     return false;
 }
 
@@ -394,9 +397,9 @@ static void sort_subexprs(Sema *S, Group *g)
             bool ready = true;
             for (int q = 0; q < n && ready; q++)
                 if (!done[q] && q != k && g->subexprs[k]->expr &&
-                    depends_on_subexpr(g->subexprs[k]->expr, g->subexprs[q]))
+                    depends_on_subexpr(g->subexprs[k]->expr, g->subexprs[q], n))
                     ready = false;
-            if (ready && depends_on_subexpr(g->subexprs[k]->expr, g->subexprs[k])) ready = false;
+            if (ready && depends_on_subexpr(g->subexprs[k]->expr, g->subexprs[k], n)) ready = false;
             if (ready) {
                 out[m++] = g->subexprs[k];
                 done[k] = true;
