@@ -18,78 +18,12 @@
 #include "integrate_int.h"
 #include "symbolic.h"
 
-bool sys_fail(Sys *S, Sym *var, const char *fmt, ...)
-{
-    if (S->fail_msg) return false;
-    va_list ap;
-    va_start(ap, fmt);
-    S->fail_var = var;
-    S->fail_msg = arena_vprintf(S->M->arena, fmt, ap);
-    va_end(ap);
-    return false;
-}
 
-Node *sys_name(Sys *S, Sym *s) { return sym_name(S->M, s); }
-Node *sys_num(Sys *S, double v) { return sym_num(S->M, v, DIM_NONE); }
-Node *sys_dt(Sys *S) { return S->dtn; }
 
-/* Append 'tmp := e' with a fresh temporary and return the temporary. */
-static Sym *emit_temp(Sys *S, const char *tname, Node *e, Sym *owner)
-{
-    Sym *t = model_temp(S->M, tname, e->dim);
-    Stmt *st = arena_alloc(S->M->arena, sizeof *st);
-    st->span = owner->span;
-    st->var = ident_cstr(t->name);
-    st->var_span = owner->span;
-    st->op = ':';
-    st->expr = ast_copy(S->M->arena, e);
-    st->sym = t;
-    block_push(S->M->arena, &S->out, st);
-    return t;
-}
 
-/* Append 'var = e' (guarded by not_refractory for '(unless refractory)'). */
-static void emit_assign(Sys *S, Sym *var, Node *e)
-{
-    Stmt *st = arena_alloc(S->M->arena, sizeof *st);
-    st->span = var->span;
-    st->var = ident_cstr(var->name);
-    st->var_span = var->span;
-    st->op = '=';
-    st->expr = ast_copy(S->M->arena, e);
-    st->sym = var;
-    if (S->g && (var->flags & VF_UNLESS_REFRACTORY)) st->guard = S->g->not_refractory;
-    block_push(S->M->arena, &S->out, st);
-}
 
-/* '_v := e' for every variable, then 'v = _v' for every variable. */
-void sys_emit_results(Sys *S, Node **res)
-{
-    Sym **tmp = arena_alloc(S->M->arena, sizeof *tmp * (size_t)S->n);
-    for (int i = 0; i < S->n; i++)
-        tmp[i] = emit_temp(S, arena_printf(S->M->arena, "_%s", S->x[i]->name), res[i], S->x[i]);
-    for (int i = 0; i < S->n; i++) emit_assign(S, S->x[i], sys_name(S, tmp[i]));
-}
 
-Node *sys_zadd(Model *M, Node *a, Node *b) { return !a ? b : !b ? a : sym_add(M, a, b); }
-bool sys_zero(const Node *n) { return !n || sym_is_num(n, 0); }
 
-/* "v", "v and w", "u, v and w": the state variables e depends on. */
-const char *sys_var_list(Sys *S, const Node *e)
-{
-    Buf b;
-    buf_init(&b, S->M->arena);
-    int cnt = 0, total = 0;
-    for (int j = 0; j < S->n; j++)
-        if (sym_depends_on(e, S->x[j])) total++;
-    for (int j = 0; j < S->n; j++) {
-        if (!sym_depends_on(e, S->x[j])) continue;
-        cnt++;
-        if (cnt > 1) buf_puts(&b, cnt == total ? " and " : ", ");
-        buf_puts(&b, S->x[j]->name);
-    }
-    return b.p;
-}
 
 /* ------------------------------------------------------------------------ */
 /* Preparation: substitute subexpressions, split off the noise              */
@@ -189,16 +123,6 @@ static bool prepare(Sys *S, Model *M, Sym *const *vars, int n, Diag *D)
 
 static Node *gfac(Sys *S, int i, int k) { return S->gn[i * S->nxi + k]; }
 
-/* Is x_i '(unless refractory)' and read by another equation?  Multi-stage
- * methods then use Brian2's int(not_refractory)*f for it, so that the other
- * variables see it frozen during the refractory period, as in Brian2. */
-bool sys_refractory_observed(Sys *S, int i)
-{
-    if (!S->g || !S->g->not_refractory || !(S->x[i]->flags & VF_UNLESS_REFRACTORY)) return false;
-    for (int j = 0; j < S->n; j++)
-        if (j != i && sym_depends_on(S->rhs[j], S->x[i])) return true;
-    return false;
-}
 
 /* For multi-stage methods: multiply f and g of observed refractory
  * variables by int(not_refractory). */
@@ -259,7 +183,7 @@ static Sym **emit_noise(Sys *S)
         int owner = 0;
         for (int i = 0; i < S->n; i++)
             if (gfac(S, i, k)) { owner = i; break; }
-        dW[k] = emit_temp(S, S->xi[k]->name, e, S->x[owner]);
+        dW[k] = sys_emit_temp(S, S->xi[k]->name, e, S->x[owner]);
     }
     return dW;
 }
@@ -321,7 +245,7 @@ static bool m_rk2(Sys *S)
     freeze_refractory(S);
     Sym **k = arena_alloc(M->arena, sizeof *k * (size_t)S->n);
     for (int i = 0; i < S->n; i++)
-        k[i] = emit_temp(S, arena_printf(M->arena, "__k_%s", S->x[i]->name),
+        k[i] = sys_emit_temp(S, arena_printf(M->arena, "__k_%s", S->x[i]->name),
                          sym_mul(M, sys_dt(S), S->f[i]), S->x[i]);
     Node **res = arena_alloc(M->arena, sizeof *res * (size_t)S->n);
     for (int i = 0; i < S->n; i++)
@@ -342,7 +266,7 @@ static bool m_rk4(Sys *S)
         k[s] = arena_alloc(M->arena, sizeof *k[s] * (size_t)S->n);
         for (int i = 0; i < S->n; i++) {
             Node *fi = s == 0 ? S->f[i] : at(S, S->f[i], k[s - 1], divs[s], NULL, t_plus(S, divs[s]));
-            k[s][i] = emit_temp(S, arena_printf(M->arena, "__k_%d_%s", s + 1, S->x[i]->name),
+            k[s][i] = sys_emit_temp(S, arena_printf(M->arena, "__k_%d_%s", s + 1, S->x[i]->name),
                                 sym_mul(M, sys_dt(S), fi), S->x[i]);
         }
     }
@@ -374,7 +298,7 @@ static bool m_heun(Sys *S)
         for (int i = 0; i < n; i++) {
             Node *e = sys_name(S, S->x[i]);
             if (gfac(S, i, k)) e = sym_add(M, e, sym_mul(M, gfac(S, i, k), sys_name(S, dW[k])));
-            xs[i * q + k] = emit_temp(S, arena_printf(M->arena, "__x_support_%s_%s", S->x[i]->name,
+            xs[i * q + k] = sys_emit_temp(S, arena_printf(M->arena, "__x_support_%s_%s", S->x[i]->name,
                                                       S->xi[k]->name), e, S->x[i]);
         }
     for (int k = 0; k < q; k++) {
@@ -384,7 +308,7 @@ static bool m_heun(Sys *S)
             gs[i * q + k] = NULL;
             if (!gfac(S, i, k)) continue;
             Node *e = at(S, gfac(S, i, k), NULL, 1, repl, t_plus(S, 1));
-            gs[i * q + k] = emit_temp(S, arena_printf(M->arena, "__g_support_%s_%s", S->x[i]->name,
+            gs[i * q + k] = sys_emit_temp(S, arena_printf(M->arena, "__g_support_%s_%s", S->x[i]->name,
                                                       S->xi[k]->name), e, S->x[i]);
         }
     }
@@ -435,7 +359,7 @@ static bool m_milstein(Sys *S)
         for (int i = 0; i < n; i++) {
             Node *e = sym_add(M, sys_name(S, S->x[i]), sym_mul(M, sys_dt(S), S->f[i]));
             if (gfac(S, i, k)) e = sym_add(M, e, sym_mul(M, sdt, gfac(S, i, k)));
-            xs[i * q + k] = emit_temp(S, arena_printf(M->arena, "__x_support_%s_%s", S->x[i]->name,
+            xs[i * q + k] = sys_emit_temp(S, arena_printf(M->arena, "__x_support_%s_%s", S->x[i]->name,
                                                       S->xi[k]->name), e, S->x[i]);
         }
     for (int k = 0; k < q; k++) {
@@ -445,7 +369,7 @@ static bool m_milstein(Sys *S)
         for (int i = 0; i < n; i++) {
             gsup[i] = NULL;
             if (!gfac(S, i, k)) continue;
-            gsup[i] = emit_temp(S, arena_printf(M->arena, "__g_support_%s_%s", S->x[i]->name,
+            gsup[i] = sys_emit_temp(S, arena_printf(M->arena, "__g_support_%s_%s", S->x[i]->name,
                                                 S->xi[k]->name),
                                 at(S, gfac(S, i, k), NULL, 1, repl, NULL), S->x[i]);
         }
@@ -455,7 +379,7 @@ static bool m_milstein(Sys *S)
             Node *dw2 = sym_pow(M, sys_name(S, dW[k]), sys_num(S, 2));
             Node *e = sym_mul(M, sym_sub(M, sys_name(S, gsup[i]), gfac(S, i, k)), dw2);
             e = sym_div(M, e, sym_mul(M, sys_num(S, 2), sdt));
-            ks[i * q + k] = emit_temp(S, arena_printf(M->arena, "__k_%s_%s", S->x[i]->name,
+            ks[i * q + k] = sys_emit_temp(S, arena_printf(M->arena, "__k_%s_%s", S->x[i]->name,
                                                       S->xi[k]->name), e, S->x[i]);
         }
     }
@@ -500,14 +424,14 @@ static bool m_exponential_euler(Sys *S)
             if (sys_zero(B)) {
                 res[i] = sym_mul(M, x, E);
             } else {
-                Sym *ba = emit_temp(S, arena_printf(M->arena, "_BA_%s", S->x[i]->name),
+                Sym *ba = sys_emit_temp(S, arena_printf(M->arena, "_BA_%s", S->x[i]->name),
                                     sym_div(M, B, A), S->x[i]);
                 res[i] = sym_sub(M, sym_mul(M, sym_add(M, x, sys_name(S, ba)), E), sys_name(S, ba));
             }
         }
-        tmp[i] = emit_temp(S, arena_printf(M->arena, "_%s", S->x[i]->name), res[i], S->x[i]);
+        tmp[i] = sys_emit_temp(S, arena_printf(M->arena, "_%s", S->x[i]->name), res[i], S->x[i]);
     }
-    for (int i = 0; i < S->n; i++) emit_assign(S, S->x[i], sys_name(S, tmp[i]));
+    for (int i = 0; i < S->n; i++) sys_emit_assign(S, S->x[i], sys_name(S, tmp[i]));
     return true;
 }
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* This file declares what the integrator's files share: the equations of a
  * group as the methods see them (Sys) and the helpers that build their IR.
- * integrate.c holds the methods and their choice, integrate_exact.c the
- * exact solution of linear systems. */
+ * integrate_sys.c holds those helpers, integrate.c the methods and their
+ * choice, integrate_exact.c the exact solution of linear systems. */
 #ifndef SNN_INTEGRATE_INT_H
 #define SNN_INTEGRATE_INT_H
 
@@ -37,6 +37,10 @@ bool  sys_fail(Sys *S, Sym *var, const char *fmt, ...) __attribute__((format(pri
 Node *sys_name(Sys *S, Sym *s);
 Node *sys_num(Sys *S, double v);
 Node *sys_dt(Sys *S);
+/* A temporary tname := e (owned by owner, for messages), as a statement. */
+Sym  *sys_emit_temp(Sys *S, const char *tname, Node *e, Sym *owner);
+/* The statement var = e. */
+void  sys_emit_assign(Sys *S, Sym *var, Node *e);
 /* Assign res[i] to every state variable x[i] (through temporaries). */
 void  sys_emit_results(Sys *S, Node **res);
 /* a + b where either may be NULL (zero). */

@@ -15,9 +15,11 @@ nm, lib = sys.argv[1], sys.argv[2]
 out = subprocess.run([nm, "-A", lib], capture_output=True, text=True, check=True).stdout
 defs, uses = {}, collections.defaultdict(set)
 for line in out.splitlines():
-    where, _, rest = line.partition(": ")
-    obj = where.split(":")[-1].replace(".c.o", "")
-    parts = rest.split()
+    fields = line.rsplit(":", 2)          # archive:member:value type name
+    if len(fields) != 3:
+        continue
+    obj = fields[1].replace(".c.o", "")
+    parts = fields[2].split()
     if len(parts) == 3 and parts[1] in "TDBR":
         defs.setdefault(parts[2], obj)
     elif len(parts) == 2 and parts[0] == "U":
