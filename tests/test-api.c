@@ -18,6 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <valgrind/valgrind.h>
+
 #include "snn.h"
 #include "test-common.h"
 
@@ -891,9 +893,15 @@ END_TEST
  * AddressSanitizer, whose shadow memory needs a vast address space. */
 START_TEST(memory_refused_by_rlimit)
 {
+    /* an address-space limit and the shadow memory of AddressSanitizer or
+     * valgrind do not mix */
 #if defined(__SANITIZE_ADDRESS__)
     return;
 #endif
+    if (RUNNING_ON_VALGRIND) {
+        printf("# skipped under valgrind: an address-space limit and valgrind do not mix\n");
+        return;
+    }
     pid_t pid = fork();
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
