@@ -436,6 +436,33 @@ START_TEST(import_search_path)
 }
 END_TEST
 
+/* examples/library_network.snn, built only from library models, runs: both
+ * populations fire at a cortical rate, STDP moved the excitatory weights
+ * within [0, Wmax] and the static weights stayed as given. */
+START_TEST(example_library_network)
+{
+    char root[4200];
+    snprintf(root, sizeof root, "%s/..", SNN_TEST_DIR);
+    setenv("SNNC_PATH", root, 1);
+    snn_ctx *ctx = snn_new();
+    int rc = snn_load_file(ctx, test_path("../examples/library_network.snn"));
+    unsetenv("SNNC_PATH");
+    ck_assert_msg(rc == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_int_eq(snn_set_seed(ctx, 1), SNN_OK);
+    ck_assert_msg(snn_run_script(ctx) == SNN_OK, "%s", snn_errmsg(ctx));
+    double re = (double)spike_count(ctx, "SE") / 400, ri = (double)spike_count(ctx, "SI") / 100;
+    ck_assert_msg(re > 5 && re < 100 && ri > 5 && ri < 100, "rates %g Hz (E), %g Hz (I)", re, ri);
+    size_t n;
+    double *w = snn_var(ctx, "EE", "w", &n), lo = 1e9, hi = -1e9;
+    ck_assert_ptr_nonnull(w);
+    for (size_t k = 0; k < n; k++) lo = fmin(lo, w[k]), hi = fmax(hi, w[k]);
+    ck_assert_msg(lo >= 0 && hi <= 40 && hi - lo > 1, "STDP weights in [%g, %g]", lo, hi);
+    double *wi = snn_var(ctx, "IE", "w", &n);
+    for (size_t k = 0; k < n; k++) ck_assert_double_eq(wi[k], -100);
+    snn_free(ctx);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("library");
@@ -455,6 +482,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, tsodyks_synapse_steady_state);
     tcase_add_test(tc, import_errors);
     tcase_add_test(tc, import_search_path);
+    tcase_add_test(tc, example_library_network);
     suite_add_tcase(s, tc);
     return s;
 }
