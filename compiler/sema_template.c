@@ -111,13 +111,13 @@ static void merge_items(Sema *S, Decl *g, const Decl *t, const Rename *r)
             if (items_join(c, own)) {
                 /* statements and equations of both, the template's first */
                 Stmt **sv = arena_alloc(A, sizeof *sv * (size_t)(c->stmts.n + own->stmts.n + 1));
-                memcpy(sv, c->stmts.v, sizeof *sv * (size_t)c->stmts.n);
-                memcpy(sv + c->stmts.n, own->stmts.v, sizeof *sv * (size_t)own->stmts.n);
+                if (c->stmts.n) memcpy(sv, c->stmts.v, sizeof *sv * (size_t)c->stmts.n);
+                if (own->stmts.n) memcpy(sv + c->stmts.n, own->stmts.v, sizeof *sv * (size_t)own->stmts.n);
                 c->stmts.v = sv;
                 c->stmts.n += own->stmts.n;
                 Equation **ev = arena_alloc(A, sizeof *ev * (size_t)(c->neqs + own->neqs + 1));
-                memcpy(ev, c->eqs, sizeof *ev * (size_t)c->neqs);
-                memcpy(ev + c->neqs, own->eqs, sizeof *ev * (size_t)own->neqs);
+                if (c->neqs) memcpy(ev, c->eqs, sizeof *ev * (size_t)c->neqs);
+                if (own->neqs) memcpy(ev + c->neqs, own->eqs, sizeof *ev * (size_t)own->neqs);
                 c->eqs = ev;
                 c->neqs += own->neqs;
             } else {
