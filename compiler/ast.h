@@ -113,6 +113,8 @@ enum DeclKind {
     D_SYNAPSES,    /* synapses S(A -> B) { ... } */
     D_MONITOR,     /* spikemonitor / statemonitor / ... name(args) */
     D_RUN,         /* run duration */
+    D_IMPORT,      /* import "file.snn" (read by the loader; sema skips it) */
+    D_TEMPLATE,    /* template neurons|synapses NAME(param=default, ...) { ... } */
 };
 
 /* Items inside a neurons / synapses block. */
@@ -152,8 +154,18 @@ typedef struct Decl {
     Span    src_span, tgt_span;
     Item  **items;          /* D_NEURONS, D_SYNAPSES */
     int     nitems;
-    Arg    *args;           /* D_MONITOR */
+    Arg    *args;           /* D_MONITOR; D_TEMPLATE parameters; an instance's arguments */
     int     nargs;
+    /* templates: D_TEMPLATE has kind_word "neurons" or "synapses"; a
+     * D_NEURONS or D_SYNAPSES made from one names it in tmpl (its own items,
+     * if any, come after the template's) */
+    Ident   kind_word;
+    Ident   tmpl;
+    Span    tmpl_span;
+    Node   *param_default;  /* a D_CONST made for a template parameter: the
+                               template's default, whose unit the value must have */
+    Ident   param_of;       /*   ... the parameter's own name and its template */
+    Ident   param_tmpl;
 } Decl;
 
 typedef struct Program {

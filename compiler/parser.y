@@ -55,6 +55,9 @@ static void items_finish(SnnParse *P, PVec *v, Item ***out, int *n);
 static Item *lines_item(SnnParse *P, Ident key, PVec *lines, Span s);
 static Item *seq_item(SnnParse *P, Ident key, PVec *seq, Span s);
 static void args_finish(SnnParse *P, PVec *v, Arg **out, int *n);
+static Decl *import_decl(SnnParse *P, Ident word, Ident path, Span s);
+static Decl *template_decl(SnnParse *P, Ident word, Ident kind, Ident name, PVec *params, PVec *items, Span s);
+static Decl *instance_of(SnnParse *P, Decl *d, Ident tmpl, Span ts, PVec *args, PVec *items);
 #define A (P->A)
 }
 
@@ -81,7 +84,8 @@ static void args_finish(SnnParse *P, PVec *v, Arg **out, int *n);
 
 %type <node> expr unit uterm signed_num opt_init_value init_scale
 %type <vec> exprs opt_exprs items lines seq flags opt_flags args opt_args params
-%type <decl> decl
+%type <decl> decl library_decl
+%type <vec> opt_body
 %type <item> item
 %type <eq> line
 %type <stmt> stmt
@@ -136,6 +140,28 @@ decl
     | IDENT FNAME '(' opt_args ')'
                                 { $$ = new_decl(P, D_MONITOR, @$); $$->keyword = $1; $$->name = $2; $$->name_span = @2;
                                   args_finish(P, &$4, &$$->args, &$$->nargs); }
+    | library_decl              { $$ = $1; }
+    ;
+
+/* the model library: import "file.snn"; template neurons|synapses NAME(p=default, ...) { items };
+ * groups made from a template: neurons E[N] = NAME(p=value) and synapses S(A -> B) = NAME(...),
+ * each optionally with { items } of its own */
+library_decl
+    : IDENT STRING              { $$ = import_decl(P, $1, $2, @$); }
+    | IDENT IDENT FNAME '(' opt_args ')' '{' items '}'
+                                { $$ = template_decl(P, $1, $2, $3, &$5, &$8, @$); $$->name_span = @3; }
+    | IDENT IDENT '[' expr ']' '=' FNAME '(' opt_args ')' opt_body
+                                { $$ = new_decl(P, D_NEURONS, @$); $$->keyword = $1; $$->name = $2; $$->name_span = @2;
+                                  $$->expr = $4; instance_of(P, $$, $7, @7, &$9, &$11); }
+    | IDENT FNAME '(' IDENT ARROW IDENT ')' '=' FNAME '(' opt_args ')' opt_body
+                                { $$ = new_decl(P, D_SYNAPSES, @$); $$->keyword = $1; $$->name = $2; $$->name_span = @2;
+                                  $$->src = $4; $$->src_span = @4; $$->tgt = $6; $$->tgt_span = @6;
+                                  instance_of(P, $$, $9, @9, &$11, &$13); }
+    ;
+
+opt_body
+    : %empty                    { $$ = (PVec){0}; }
+    | '{' items '}'             { $$ = $2; }
     ;
 
 /* parameters of a function: x (dimensionless) or v : volt (Arg: name, unit) */
@@ -775,4 +801,51 @@ Node *parse_expression(Arena *Ar, Diag *D, Source *src, int offset, int len)
     snn_yylex_destroy(sc);
     if (rc || D->nerr > nerr) return NULL;
     return P0.expr_result;
+}
+
+/* {====================================================================
+ * The model library: imports and templates
+ * ===================================================================== */
+
+/* import "path": the loader has read the file already; the word must be
+ * 'import'. */
+static Decl *import_decl(SnnParse *P, Ident word, Ident path, Span s)
+{
+    if (!ident_eq(word, "import"))
+        diag_error(P->D, s, "'%.*s' followed by a string is not a declaration (to read a model file, write "
+                   "'import \"file.snn\"')", (int)word.n, word.z);
+    Decl *d = new_decl(P, D_IMPORT, s);
+    d->keyword = word;
+    d->src = path;
+    d->src_span = s;
+    return d;
+}
+
+/* template neurons|synapses NAME(params) { items }. */
+static Decl *template_decl(SnnParse *P, Ident word, Ident kind, Ident name, PVec *params, PVec *items, Span s)
+{
+    Decl *d = new_decl(P, D_TEMPLATE, s);
+    d->keyword = word;
+    d->kind_word = kind;
+    d->name = name;
+    if (!ident_eq(word, "template"))
+        diag_error(P->D, s, "unknown declaration '%.*s %.*s %.*s(...) { }' (a template is declared "
+                   "'template neurons NAME(...) { ... }')", (int)word.n, word.z, (int)kind.n, kind.z,
+                   (int)name.n, name.z);
+    else if (!ident_eq(kind, "neurons") && !ident_eq(kind, "synapses"))
+        diag_error(P->D, s, "a template is of neurons or synapses, not '%.*s'", (int)kind.n, kind.z);
+    args_finish(P, params, &d->args, &d->nargs);
+    items_finish(P, items, &d->items, &d->nitems);
+    return d;
+}
+
+/* A group made from template tmpl with the given arguments, and items of
+ * its own. */
+static Decl *instance_of(SnnParse *P, Decl *d, Ident tmpl, Span ts, PVec *args, PVec *items)
+{
+    d->tmpl = tmpl;
+    d->tmpl_span = ts;
+    args_finish(P, args, &d->args, &d->nargs);
+    items_finish(P, items, &d->items, &d->nitems);
+    return d;
 }

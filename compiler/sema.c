@@ -127,6 +127,7 @@ static void decl_const(Sema *S, Decl *d)
         diag_error(S->D, d->expr->span, "a constant must be computed from numbers, units and other constants");
         return;
     }
+    if (d->param_default && !sema_template_param_unit(S, d)) return;
     Sym *c = sema_new_sym(S, SYM_CONST, d->name, d->name_span);
     c->value = v;
     c->dim = d->expr->dim;
@@ -938,6 +939,7 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
     M->arena = A;
     S->M = M;
     set_dt(S, 1e-4);
+    sema_expand_templates(S, prog);
     int k = 0;
     /* constants and functions first, in order, then overrides, then the rest */
     /* an override replaces the constant where it is defined, so constants

@@ -127,4 +127,14 @@ Node *sema_init_list(Node *e);
  * ([a, b]*mV)/ms -> (a*mV)/ms. */
 void sema_list_element(const Node *e, const Node *list, Dim dx, double x, Dim *d, double *v);
 
+/* ---- sema_template.c: templates ---- */
+
+/* Replaces each group made from a template by the constants of its
+ * parameters and the group with the template's items, and drops the
+ * templates and imports from prog; errors in S->D. */
+void sema_expand_templates(Sema *S, Program *prog);
+/* The value of template parameter constant d (checked) must have the unit
+ * of the template's default; false with an error at the value. */
+bool sema_template_param_unit(Sema *S, Decl *d);
+
 #endif

@@ -139,21 +139,235 @@ static int add_chunk(snn_ctx *ctx, Chunk *c)
     return rc;
 }
 
+/* {====================================================================
+ * Imports: import "file.snn" lines, read where the model is read
+ * ===================================================================== */
+
+#ifndef SNNC_DATADIR
+#define SNNC_DATADIR "/usr/local/share/snnc"
+#endif
+/* At most this many files per model, imports included. */
+#define IMPORT_MAX_FILES 256
+
+/* The files of one load: the chunks read so far (imports first, in the
+ * order they must be checked), the canonical paths of the files read, and
+ * the chain of files being read (for cycles). */
+typedef struct Loading {
+    Chunk *chunks;
+    int    nchunks;
+    char  *seen[IMPORT_MAX_FILES];
+    int    nseen;
+    char  *chain[IMPORT_MAX_FILES];
+    int    nchain;
+} Loading;
+
+/* An error at line:col of chunk name, with the line quoted and a caret
+ * under n bytes, as the compiler's diagnostics are rendered. */
+static int import_error(snn_ctx *ctx, int code, const char *name, const char *line, size_t linelen, int lno,
+                        size_t col, size_t n, const char *fmt, const char *a, const char *b)
+{
+    char msg[900];
+    snprintf(msg, sizeof msg, fmt, a, b ? b : "");
+    char caret[128];
+    size_t w = n < 2 ? 1 : (n > sizeof caret - 2 ? sizeof caret - 2 : n);
+    caret[0] = '^';
+    memset(caret + 1, '~', w - 1);
+    caret[w] = 0;
+    int ll = linelen > 200 ? 200 : (int)linelen;
+    return api_set_error(ctx, code, "%s:%d:%zu: error: %s\n    %.*s\n    %*s%s", name, lno, col + 1, msg, ll, line,
+                         (int)(col > 200 ? 200 : col), "", caret);
+}
+
+/* path joined to dir ("" or NULL: path itself), malloc'ed. */
+static char *join_path(const char *dir, size_t dn, const char *path)
+{
+    Str s = { 0 };
+    if (dir && dn) api_str_printf(&s, "%.*s/", (int)dn, dir);
+    api_str_puts(&s, path);
+    if (s.oom) {
+        free(s.p);
+        return NULL;
+    }
+    return s.p;
+}
+
+/* Does a file (or pipe) exist at path? */
+static bool is_file(const char *path)
+{
+    struct stat st;
+    return !stat(path, &st) && !S_ISDIR(st.st_mode);
+}
+
+/* Where import "rel" of the file named from is: relative to from's
+ * directory, then to each directory of SNNC_PATH, then to the installed
+ * SNNC_DATADIR (whose models/ holds the library).  Returns the path
+ * (malloc'ed), or NULL with *tried listing the places searched. */
+static char *find_import(const char *from, const char *rel, Str *tried)
+{
+    if (rel[0] == '/') {
+        if (is_file(rel)) return api_strdup(rel);
+        api_str_puts(tried, rel);
+        return NULL;
+    }
+    const char *slash = strrchr(from, '/');
+    char *p = join_path(from, slash ? (size_t)(slash - from) : 0, rel);
+    if (p && is_file(p)) return p;
+    api_str_printf(tried, "%s", p ? p : rel);
+    free(p);
+    const char *env = getenv("SNNC_PATH");
+    for (const char *e = env; e && *e;) {
+        const char *c = strchr(e, ':');
+        size_t n = c ? (size_t)(c - e) : strlen(e);
+        if (n) {
+            p = join_path(e, n, rel);
+            if (p && is_file(p)) return p;
+            api_str_printf(tried, ", %s", p ? p : rel);
+            free(p);
+        }
+        e += n + (c ? 1 : 0);
+    }
+    p = join_path(SNNC_DATADIR, strlen(SNNC_DATADIR), rel);
+    if (p && is_file(p)) return p;
+    api_str_printf(tried, ", %s", p ? p : rel);
+    free(p);
+    return NULL;
+}
+
+static int load_text(snn_ctx *ctx, Loading *L, char *text, size_t len, char *name);
+static int read_model_file(snn_ctx *ctx, const char *path, char **buf, size_t *n);
+
+/* import "rel" at line lno (col, n: where the string is) of the file named
+ * from: find it and load it with its own imports, once per model. */
+static int load_import(snn_ctx *ctx, Loading *L, const char *from, const char *rel, const char *line, size_t linelen,
+                       int lno, size_t col, size_t n)
+{
+    Str tried = { 0 };
+    char *path = find_import(from, rel, &tried);
+    if (!path) {
+        int rc = import_error(ctx, SNN_EIO, from, line, linelen, lno, col, n,
+                              "cannot find the imported file '%s' (searched: %s; more places can be given in "
+                              "SNNC_PATH, separated by ':')", rel, tried.p ? tried.p : "");
+        free(tried.p);
+        return rc;
+    }
+    free(tried.p);
+    char *canon = realpath(path, NULL);
+    if (!canon) canon = api_strdup(path);
+    int rc = SNN_OK;
+    for (int k = 0; k < L->nchain && canon && !rc; k++)
+        if (!strcmp(L->chain[k], canon))
+            rc = import_error(ctx, SNN_ESYNTAX, from, line, linelen, lno, col, n,
+                              "import cycle: '%s' imports '%s', which is being read already (a file cannot import "
+                              "itself, directly or through other files)", from, path);
+    bool seen = false;
+    for (int k = 0; k < L->nseen && canon && !rc; k++) seen |= !strcmp(L->seen[k], canon);
+    if (!canon) rc = api_set_error(ctx, SNN_ENOMEM, "out of memory");
+    else if (!rc && !seen && L->nseen >= IMPORT_MAX_FILES)
+        rc = import_error(ctx, SNN_ESYNTAX, from, line, linelen, lno, col, n,
+                          "too many imported files (at most %s per model)", "256", NULL);
+    if (rc || seen) {
+        free(canon);
+        free(path);
+        return rc;
+    }
+    L->seen[L->nseen++] = api_strdup(canon);
+    L->chain[L->nchain++] = canon;
+    char *buf = NULL;
+    size_t blen = 0;
+    rc = read_model_file(ctx, path, &buf, &blen);
+    if (!rc) rc = load_text(ctx, L, buf, blen, path);
+    else free(path);
+    free(L->chain[--L->nchain]);
+    return rc;
+}
+
+/* If line [b, e) is 'import "file"' (blanks and a comment may follow), the
+ * file name's offsets in *q0, *q1 (inside the quotes). */
+static bool import_line(const char *b, const char *e, size_t *q0, size_t *q1)
+{
+    const char *z = b;
+    while (z < e && (*z == ' ' || *z == '\t')) z++;
+    if (e - z < 8 || memcmp(z, "import", 6) || (z[6] != ' ' && z[6] != '\t')) return false;
+    z += 6;
+    while (z < e && (*z == ' ' || *z == '\t')) z++;
+    if (z >= e || (*z != '"' && *z != '\'')) return false;
+    const char *close = memchr(z + 1, *z, (size_t)(e - z - 1));
+    if (!close) return false;
+    *q0 = (size_t)(z + 1 - b);
+    *q1 = (size_t)(close - b);
+    for (z = close + 1; z < e && *z != '#'; z++)
+        if (*z != ' ' && *z != '\t' && *z != '\r') return false;
+    return true;
+}
+
+/* Take text (malloc'ed, len bytes) of the file called name (malloc'ed):
+ * first the files it imports, then itself, appended to L's chunks (which
+ * own text and name from then on, also on error). */
+static int load_text(snn_ctx *ctx, Loading *L, char *text, size_t len, char *name)
+{
+    int rc = SNN_OK, lno = 0;
+    for (const char *b = text, *end = text + len; b < end && !rc; lno++) {
+        const char *e = memchr(b, '\n', (size_t)(end - b));
+        if (!e) e = end;
+        size_t q0, q1;
+        if (import_line(b, e, &q0, &q1)) {
+            char *rel = api_strndup(b + q0, q1 - q0);
+            if (!rel) rc = api_set_error(ctx, SNN_ENOMEM, "out of memory");
+            else if (!*rel)
+                rc = import_error(ctx, SNN_ESYNTAX, name, b, (size_t)(e - b), lno + 1, q0 - 1, 2,
+                                  "an import names a file: import \"models/iaf_psc_exp.snn\"%s", "", NULL);
+            else rc = load_import(ctx, L, name, rel, b, (size_t)(e - b), lno + 1, q0 - 1, q1 - q0 + 2);
+            free(rel);
+        }
+        b = e + 1;
+    }
+    Chunk *v = realloc(L->chunks, sizeof *v * (size_t)(L->nchunks + 1));
+    if (!v) {
+        free(text);
+        free(name);
+        return rc ? rc : api_set_error(ctx, SNN_ENOMEM, "out of memory");
+    }
+    L->chunks = v;
+    v[L->nchunks++] = (Chunk){ .kind = CH_TEXT, .text = text, .len = len, .name = name };
+    return rc;
+}
+
+/* Load the model text called name with the files it imports, as chunks,
+ * and check them together; on error none of them stays. */
 static int add_text(snn_ctx *ctx, const char *text, size_t len, const char *name)
 {
     if (ctx->loaded)
         return api_set_error(ctx, SNN_EMISUSE, "a model is already loaded in this context (add to it with snn_add_*)");
-    Chunk c = { 0 };
-    c.kind = CH_TEXT;
-    c.text = api_strndup(text, len);
-    c.len = len;
-    c.name = api_strdup(name);
-    if (!c.text || !c.name) {
-        api_chunk_free(&c);
+    char *t = api_strndup(text, len), *n = api_strdup(name);
+    if (!t || !n) {
+        free(t);
+        free(n);
         return api_set_error(ctx, SNN_ENOMEM, "out of memory");
     }
-    int rc = add_chunk(ctx, &c);
-    if (!rc) ctx->loaded = true;
+    Loading L = { 0 };
+    char *canon = realpath(name, NULL);
+    if (canon) {
+        L.seen[L.nseen++] = canon;
+        L.chain[L.nchain++] = api_strdup(canon);
+    }
+    int rc = load_text(ctx, &L, t, len, n);
+    for (int k = 0; k < L.nseen; k++) free(L.seen[k]);
+    for (int k = 0; k < L.nchain; k++) free(L.chain[k]);
+    Chunk *v = rc ? NULL : realloc(ctx->chunks, sizeof *v * (size_t)(ctx->nchunks + L.nchunks));
+    if (!rc && !v) rc = api_set_error(ctx, SNN_ENOMEM, "out of memory");
+    if (rc) {
+        for (int k = 0; k < L.nchunks; k++) api_chunk_free(&L.chunks[k]);
+        free(L.chunks);
+        return rc;
+    }
+    ctx->chunks = v;
+    int first = ctx->nchunks;
+    for (int k = 0; k < L.nchunks; k++) v[ctx->nchunks++] = L.chunks[k];
+    free(L.chunks);
+    rc = api_check(ctx);
+    if (rc)
+        while (ctx->nchunks > first) api_chunk_free(&ctx->chunks[--ctx->nchunks]);
+    else ctx->loaded = true;
     return rc;
 }
 
