@@ -58,6 +58,14 @@ static void print_error(void *ud, const char *text)
     fputs(text, stderr);
 }
 
+/* The model's 'print' statements go to standard output. */
+static void print_out(void *ud, const char *text)
+{
+    (void)ud;
+    fputs(text, stdout);
+    fflush(stdout);
+}
+
 /* -v: whether and when the optimised code took over, or why not. */
 static void report_native(snn_ctx *ctx)
 {
@@ -296,6 +304,7 @@ int main(int argc, char **argv)
         return 1;
     }
     snn_set_error_cb(ctx, print_error, NULL);
+    snn_set_print_cb(ctx, print_out, NULL);
     int rc = SNN_OK, status = -1;
     for (int k = 0; k < nsets && !rc; k++) rc = snn_set_override(ctx, sets[k]);
     free(sets);

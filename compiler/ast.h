@@ -113,6 +113,7 @@ enum DeclKind {
     D_SYNAPSES,    /* synapses S(A -> B) { ... } */
     D_MONITOR,     /* spikemonitor / statemonitor / ... name(args) */
     D_RUN,         /* run duration */
+    D_PRINT,       /* print 'text' | print SM | print G.v */
 };
 
 /* Items inside a neurons / synapses block. */
