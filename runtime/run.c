@@ -287,6 +287,11 @@ int64_t snn_script_steps(const snn_ctx *ctx)
     return total > MAX_STEPS ? -1 : (int64_t)total;
 }
 
+int snn_script_runs(const snn_ctx *ctx)
+{
+    return ctx && ctx->cur.model ? ctx->cur.model->nruns : 0;
+}
+
 int snn_run_script(snn_ctx *ctx)
 {
     if (!ctx) return SNN_EMISUSE;

@@ -4,7 +4,8 @@
  * overrides, check, emit, plot, exit codes (0 ok, 1 model or I/O error,
  * 2 usage, 143 after SIGTERM), messages on stderr, that a failed run creates
  * nothing and leaves old outputs as they were, run.json, and the time
- * estimate of a very long run. */
+ * estimate of a very long run; each command's help, -v's synapse counts,
+ * the warning of a model without runs, and the model's print statements. */
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -129,6 +130,78 @@ START_TEST(help_and_version)
     ck_assert_ptr_nonnull(strstr(out_text, "usage:"));
     ck_assert_int_eq(run("--version"), 0);
     ck_assert_str_eq(out_text, "snnc " SNN_VERSION_STRING "\n");
+}
+END_TEST
+
+/* Every command has its help, as 'snnc help CMD' and as 'snnc CMD --help'
+ * (whatever else is on the line), on stdout with status 0, naming the exit
+ * status; the general help documents the exit codes. */
+START_TEST(command_help)
+{
+    static const char *const cmds[] = { "run", "check", "emit", "plot", "help" };
+    for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) {
+        char want[64];
+        snprintf(want, sizeof want, "usage: snnc %s", cmds[k]);
+        ck_assert_int_eq(run("help %s", cmds[k]), 0);
+        ck_assert_msg(!strncmp(out_text, want, strlen(want)), "snnc help %s:\n%s", cmds[k], out_text);
+        ck_assert_ptr_nonnull(strstr(out_text, "exit status: 0 success"));
+        ck_assert_str_eq(err_text, "");
+        char *text = strdup(out_text);
+        ck_assert_int_eq(run("%s --help", cmds[k]), 0);
+        ck_assert_str_eq(out_text, text);
+        ck_assert_int_eq(run("%s -o x --frob -h", cmds[k]), 0);
+        ck_assert_str_eq(out_text, text);
+        free(text);
+    }
+    ck_assert_int_eq(run("help"), 0);
+    ck_assert_ptr_nonnull(strstr(out_text, "usage: snnc run FILE"));
+    ck_assert_ptr_nonnull(strstr(out_text, "130 or 143"));
+    ck_assert_ptr_nonnull(strstr(out_text, "2 a usage error"));
+    ck_assert_int_eq(run("help frobnicate"), 2);
+    ck_assert_ptr_nonnull(strstr(err_text, "no such command: frobnicate"));
+    ck_assert_str_eq(out_text, "");
+    ck_assert_int_eq(run("help run check"), 2);
+    /* a run's help runs nothing */
+    ck_assert_int_eq(run("run '%s' -o '%s' --help", tutorial(), path_in("h")), 0);
+    ck_assert(!exists(path_in("h")));
+}
+END_TEST
+
+/* -v gives the synapses' real counts once built (not 'S: ?'); a model
+ * without a run statement is run, with a warning. */
+START_TEST(verbose_and_no_run)
+{
+    const char *stdp = test_path("../examples/stdp_song.snn");
+    ck_assert_int_eq(run("run '%s' -o '%s' -v --native=off", stdp, path_in("v")), 0);
+    ck_assert_ptr_nonnull(strstr(err_text, "S: event-driven (updated at each spike), 1000 synapses\n"));
+    ck_assert_ptr_null(strstr(err_text, "?"));
+    ck_assert_int_eq(run("check '%s' -v", stdp), 0);
+    ck_assert_ptr_nonnull(strstr(err_text, "S: event-driven (updated at each spike)\n"));
+    const char *model = path_in("norun.snn");
+    write_file(model, "neurons G[2] {\n    model { dv/dt = -v/(10*ms) : 1 }\n}\nspikemonitor SM(G)\n");
+    ck_assert_int_eq(run("run '%s' -o '%s'", model, path_in("n")), 0);
+    ck_assert_ptr_nonnull(strstr(err_text, "warning: the model has no run statement; nothing is simulated"));
+    ck_assert_ptr_nonnull(strstr(out_text, "simulated 0 s"));
+    ck_assert_int_eq(run("check '%s'", model), 0);
+    ck_assert_ptr_nonnull(strstr(err_text, "warning: the model has no run statement"));
+    ck_assert_int_eq(run("check '%s'", tutorial()), 0);
+    ck_assert_str_eq(err_text, "");
+}
+END_TEST
+
+/* 'print' statements go to stdout, between the runs, in file order. */
+START_TEST(print_statements)
+{
+    const char *model = path_in("print.snn");
+    write_file(model, "neurons G[3] {\n    model { v : volt }\n    init { v = i*mV }\n}\n"
+                      "print 'first'\nprint G.v\nrun 1*ms\nprint \"second\"\nrun 1*ms\n");
+    ck_assert_int_eq(run("run '%s' -o '%s'", model, path_in("p")), 0);
+    const char *want = "first\n[0.    0.001 0.002] volt\nsecond\n";
+    ck_assert_msg(!strncmp(out_text, want, strlen(want)), "got\n%s", out_text);
+    ck_assert_ptr_nonnull(strstr(out_text, "simulated 0.002 s"));
+    /* check and emit print nothing of it */
+    ck_assert_int_eq(run("check '%s'", model), 0);
+    ck_assert_ptr_null(strstr(out_text, "first"));
 }
 END_TEST
 
@@ -452,6 +525,9 @@ static Suite *make_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, help_and_version);
     tcase_add_test(tc, usage_errors);
+    tcase_add_test(tc, command_help);
+    tcase_add_test(tc, verbose_and_no_run);
+    tcase_add_test(tc, print_statements);
     tcase_add_test(tc, run_tutorial);
     tcase_add_test(tc, run_with_overrides);
     tcase_add_test(tc, bad_override);

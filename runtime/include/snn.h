@@ -170,6 +170,8 @@ SNN_API int snn_stopped(const snn_ctx *ctx);
 /* The steps of all 'run' statements of the model together (what
  * snn_run_script simulates); 0 without a model. */
 SNN_API int64_t snn_script_steps(const snn_ctx *ctx);
+/* The number of 'run' statements of the model; 0 without a model. */
+SNN_API int snn_script_runs(const snn_ctx *ctx);
 /* Write what 'snnc run' writes, all or nothing: every monitor to
  * DIR/<name>.csv (as snn_write_outputs), if save_state every group's
  * DIR/<name>.state.csv (as snn_write_state), and DIR/run.json: the snnc
