@@ -205,6 +205,49 @@ START_TEST(print_statements)
 }
 END_TEST
 
+/* The print callback of snn.h: what snn_run_script prints, formatted as
+ * numpy prints arrays (exponent form, signs, nan, integers, long arrays
+ * cut to their ends), and nothing without a callback. */
+static void collect(void *ud, const char *text)
+{
+    char *buf = ud;
+    strncat(buf, text, 4095 - strlen(buf));
+}
+
+START_TEST(print_hook)
+{
+    static const char model[] =
+        "neurons G[2] {\n    model {\n        a : 1\n        b : 1\n        c : 1\n        k : integer\n    }\n"
+        "    init { a = [1e-5, 1.5e-5]; b = [-1.5, 2.25]; c = [0, 1]; k = [0, 30] }\n}\n"
+        "neurons H[2000] { model { z : 1 } }\n"
+        "spikemonitor SM(H)\n"
+        "print 'A:'\nprint G.a\nprint G.b\nprint G.k\nprint H.z\nprint SM\n"
+        "run 1*ms\nprint SM\nprint G.c\n";
+    /* the first run without a callback already simulated 1 ms */
+#define SPIKE_MATRIX "[[0 0 0 ... 0 0 0]\n [0 0 0 ... 0 0 0]\n [0 0 0 ... 0 0 0]\n ...\n" \
+                     " [0 0 0 ... 0 0 0]\n [0 0 0 ... 0 0 0]\n [0 0 0 ... 0 0 0]]\n"
+    static const char want[] =
+        "A:\n[1.0e-05 1.5e-05]\n[-1.5   2.25]\n[ 0 30]\n[0. 0. 0. ... 0. 0. 0.]\n" SPIKE_MATRIX SPIKE_MATRIX
+        "[0. 1.]\n";
+    snn_ctx *ctx = snn_new();
+    ck_assert_int_eq(snn_load_string(ctx, model, sizeof model - 1, "print"), SNN_OK);
+    static char got[4096];
+    got[0] = 0;
+    ck_assert_int_eq(snn_run_script(ctx), SNN_OK);         /* no callback: nothing */
+    snn_set_print_cb(ctx, collect, got);
+    ck_assert_int_eq(snn_run_script(ctx), SNN_OK);
+    ck_assert_msg(!strcmp(got, want), "got\n%s\nwant\n%s", got, want);
+    /* nan and inf share one width */
+    double v[2] = { 0.0 / 0.0, 1.0 };
+    ck_assert_int_eq(snn_set_var(ctx, "G", "c", v, 2), SNN_OK);
+    got[0] = 0;
+    ck_assert_int_eq(snn_run_script(ctx), SNN_OK);
+    ck_assert_ptr_nonnull(strstr(got, "\n[nan  1.]\n"));
+    snn_set_print_cb(ctx, NULL, NULL);
+    snn_free(ctx);
+}
+END_TEST
+
 START_TEST(usage_errors)
 {
     ck_assert_int_eq(run("%s", ""), 2);
@@ -528,6 +571,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, command_help);
     tcase_add_test(tc, verbose_and_no_run);
     tcase_add_test(tc, print_statements);
+    tcase_add_test(tc, print_hook);
     tcase_add_test(tc, run_tutorial);
     tcase_add_test(tc, run_with_overrides);
     tcase_add_test(tc, bad_override);
