@@ -17,10 +17,10 @@
 static const char usage[] =
     "usage: snnc run FILE [-o DIR] [--set NAME=VALUE]... [--seed N] [--native=MODE] [--save-state]\n"
     "                [--check-finite] [--plot] [-v] [--timing]\n"
-    "       snnc check FILE [--set NAME=VALUE]...\n"
+    "       snnc check FILE [--set NAME=VALUE]... [-v]\n"
     "       snnc emit FILE [--set NAME=VALUE]...\n"
     "       snnc plot DIR\n"
-    "       snnc --help | --version\n"
+    "       snnc help [COMMAND] | COMMAND --help | --help | --version\n"
     "\n"
     "  run     check the model, compile it in memory, simulate every 'run' statement\n"
     "          and write each monitor to DIR/<name>.csv (DIR defaults to 'out') and\n"
@@ -29,21 +29,98 @@ static const char usage[] =
     "  check   parse and check the model (names, units, equations); run nothing\n"
     "  emit    print the C code generated for the model\n"
     "  plot    draw DIR's monitors (raster, traces, rates) to PNG and SVG\n"
+    "  help    say what a command does and takes ('snnc help run')\n"
     "\n"
     "  -o DIR             output directory\n"
     "  --set NAME=VALUE   override a constant of the model, e.g. --set w_gi=0.5*nS\n"
     "                     (the unit must match the model's)\n"
     "  --seed N           seed of rand() and randn() (default 0)\n"
     "  --plot             after 'run', also plot the outputs\n"
-    "  -v                 say which integration method each group uses, and\n"
-    "                     whether the optimised code took over (--native)\n"
+    "  -v                 say which integration method each group uses, how many\n"
+    "                     synapses each synapses object has, and whether the\n"
+    "                     optimised code took over (--native)\n"
     "  --native=MODE      also compile the model with the system C compiler (same\n"
     "                     results, faster loop): background (default: switch to it\n"
     "                     when ready), wait (before the first step), or off\n"
     "  --save-state       also write every group's final values to DIR/<name>.state.csv\n"
     "  --check-finite     check every step for NaN or infinite values and stop with an\n"
     "                     error at the first (default: a warning after the run)\n"
-    "  --timing           print where the time went (parse, emit, JIT, simulation)\n";
+    "  --timing           print where the time went (parse, emit, JIT, simulation)\n"
+    "\n"
+    "The model's 'print' statements print to standard output, the diagnostics\n"
+    "go to standard error.  See snnc(1) and, for the language, snnc.snn(5).\n"
+    "\n"
+    "exit status: 0 success; 1 an error in the model, its files or the outputs\n"
+    "(nothing is written); 2 a usage error (nothing is run); 130 or 143 the run was\n"
+    "stopped by SIGINT (Ctrl-C) or SIGTERM (what was recorded is written, partial).\n";
+
+/* The exit status, as each command's help ends. */
+#define EXIT_TEXT \
+    "\nexit status: 0 success, 1 an error in the model or its files, 2 a usage error"
+
+/* What one command does and takes: 'snnc help CMD', 'snnc CMD --help'. */
+static const struct CmdHelp {
+    const char *name, *text;
+} cmd_help[] = {
+    { "run",
+      "usage: snnc run FILE [-o DIR] [--set NAME=VALUE]... [--seed N] [--native=MODE]\n"
+      "                [--save-state] [--check-finite] [--plot] [-v] [--timing]\n"
+      "\n"
+      "Check the model FILE, compile it in memory and simulate its 'run' statements\n"
+      "in order, printing what its 'print' statements print where they stand.  Then\n"
+      "write each monitor to DIR/<name>.csv and a summary to DIR/run.json, all files\n"
+      "or none, and say what was simulated.  Ctrl-C (SIGINT) or SIGTERM stops the run\n"
+      "at the next step and writes what was recorded, marked partial in run.json.\n"
+      "\n"
+      "  -o DIR             output directory (default: out)\n"
+      "  --set NAME=VALUE   override a constant of the model (the unit must match)\n"
+      "  --seed N           seed of rand(), randn() and random connections (default 0)\n"
+      "  --native=MODE      background (default), wait or off: the optimised code\n"
+      "  --save-state       also write every group's final values to DIR/<name>.state.csv\n"
+      "  --check-finite     stop with an error at the first NaN or infinite value\n"
+      "  --plot             also plot the outputs, as 'snnc plot DIR'\n"
+      "  -v                 integration methods, synapse counts, the optimised code\n"
+      "  --timing           where the time went\n"
+      EXIT_TEXT ", 130 stopped\nby SIGINT, 143 stopped by SIGTERM (the outputs written are partial).\n" },
+    { "check",
+      "usage: snnc check FILE [--set NAME=VALUE]... [-v]\n"
+      "\n"
+      "Parse and check the model FILE -- names, units, equations, connections --\n"
+      "and print 'FILE: ok', or the diagnostics (file:line:col) on standard error.\n"
+      "Nothing is compiled or run.\n"
+      "\n"
+      "  --set NAME=VALUE   override a constant of the model (the unit must match)\n"
+      "  -v                 say which integration method each group uses\n"
+      EXIT_TEXT ".\n" },
+    { "emit",
+      "usage: snnc emit FILE [--set NAME=VALUE]...\n"
+      "\n"
+      "Check the model FILE and print the C code generated for it (what is compiled\n"
+      "in memory by 'snnc run'), with #line directives pointing into FILE.\n"
+      "\n"
+      "  --set NAME=VALUE   override a constant of the model (the unit must match)\n"
+      EXIT_TEXT ".\n" },
+    { "plot",
+      "usage: snnc plot DIR\n"
+      "\n"
+      "Draw the monitors written to DIR by 'snnc run' (rasters of spike monitors,\n"
+      "traces of state monitors, population rates) to PNG and SVG files in DIR.\n"
+      EXIT_TEXT " (no such\ndirectory, or nothing to plot).\n" },
+    { "help",
+      "usage: snnc help [COMMAND]\n"
+      "\n"
+      "Say what COMMAND (run, check, emit, plot, help) does and takes; without\n"
+      "COMMAND, the usage of every command.  'snnc COMMAND --help' is the same.\n"
+      EXIT_TEXT ".\n" },
+};
+
+/* The help of command name, or NULL if there is no such command. */
+static const char *help_of(const char *name)
+{
+    for (size_t k = 0; k < sizeof cmd_help / sizeof *cmd_help; k++)
+        if (!strcmp(cmd_help[k].name, name)) return cmd_help[k].text;
+    return NULL;
+}
 
 static double now(void)
 {
@@ -58,6 +135,14 @@ static void print_error(void *ud, const char *text)
     fputs(text, stderr);
 }
 
+/* The model's 'print' statements go to standard output. */
+static void print_out(void *ud, const char *text)
+{
+    (void)ud;
+    fputs(text, stdout);
+    fflush(stdout);
+}
+
 /* -v: whether and when the optimised code took over, or why not. */
 static void report_native(snn_ctx *ctx)
 {
@@ -70,6 +155,46 @@ static void report_native(snn_ctx *ctx)
     case SNN_NATIVE_FAILED: fprintf(stderr, "native code: not used: %s\n", why); break;
     default: fprintf(stderr, "native code: off (%s)\n", why); break;
     }
+}
+
+/* -v: the integration method of each group with equations ("G: euler");
+ * synapses whose equations are all event-driven say so, and once the
+ * network is built (built != 0), every synapses object listed says how
+ * many synapses it has. */
+static void report_methods(snn_ctx *ctx, int built)
+{
+    const char *p = snn_methods(ctx);
+    while (*p) {
+        const char *nl = strchr(p, '\n'), *colon = strstr(p, ": ");
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (!colon || colon > p + len) colon = p + len;
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", (int)(colon - p), p);
+        const char *method = colon + 2 <= p + len ? colon + 2 : "";
+        int mlen = (int)(p + len - method);
+        if (mlen == 1 && method[0] == '?') {
+            method = "event-driven (updated at each spike)";
+            mlen = (int)strlen(method);
+        }
+        fprintf(stderr, "%s: %.*s", name, mlen, method);
+        size_t count;
+        if (built) {
+            /* neuron groups are not synapses: ask quietly */
+            snn_set_error_cb(ctx, NULL, NULL);
+            if (snn_synapses(ctx, name, NULL, NULL, &count) == SNN_OK) fprintf(stderr, ", %zu synapses", count);
+            snn_set_error_cb(ctx, print_error, NULL);
+        }
+        fputc('\n', stderr);
+        p += len + (nl ? 1 : 0);
+    }
+}
+
+/* A model without any 'run' statement simulates nothing: say so. */
+static void warn_no_run(snn_ctx *ctx, const char *file)
+{
+    if (snn_script_runs(ctx) == 0)
+        fprintf(stderr, "%s: warning: the model has no run statement; nothing is simulated "
+                "(add e.g. 'run 100*ms')\n", file);
 }
 
 static int fail_usage(const char *msg, const char *arg)
@@ -222,8 +347,20 @@ int main(int argc, char **argv)
     double t_start = now();
     if (argc < 2) return fail_usage("missing command", NULL);
     const char *cmd = argv[1];
-    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || (!strcmp(cmd, "help") && argc == 2)) {
         fputs(usage, stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "help")) {
+        for (int k = 2; k < argc; k++)
+            if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
+                fputs(help_of("help"), stdout);
+                return 0;
+            }
+        if (argc > 3) return fail_usage("'snnc help' takes one command, not", argv[3]);
+        const char *text = help_of(argv[2]);
+        if (!text) return fail_usage("no such command:", argv[2]);
+        fputs(text, stdout);
         return 0;
     }
     if (!strcmp(cmd, "--version")) {
@@ -232,6 +369,12 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "run") && strcmp(cmd, "check") && strcmp(cmd, "emit") && strcmp(cmd, "plot"))
         return fail_usage("unknown command", cmd);
+    /* 'snnc run --help': the help, whatever else the line holds */
+    for (int k = 2; k < argc; k++)
+        if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
+            fputs(help_of(cmd), stdout);
+            return 0;
+        }
     const char *file = NULL, *outdir = "out";
     int verbose = 0, timing = 0, plot = 0, save_state = 0, check_finite = 0, native = SNN_NATIVE_BACKGROUND;
     unsigned long long seed = 0;
@@ -296,6 +439,7 @@ int main(int argc, char **argv)
         return 1;
     }
     snn_set_error_cb(ctx, print_error, NULL);
+    snn_set_print_cb(ctx, print_out, NULL);
     int rc = SNN_OK, status = -1;
     for (int k = 0; k < nsets && !rc; k++) rc = snn_set_override(ctx, sets[k]);
     free(sets);
@@ -303,7 +447,8 @@ int main(int argc, char **argv)
     if (!rc) rc = snn_set_native(ctx, native);
     if (!rc) rc = snn_set_check_finite(ctx, check_finite);
     if (!rc) rc = snn_load_file(ctx, file);
-    if (!rc && verbose) fputs(snn_methods(ctx), stderr);
+    if (!rc && verbose && strcmp(cmd, "run")) report_methods(ctx, 0);
+    if (!rc && strcmp(cmd, "emit")) warn_no_run(ctx, file);
     if (!rc && !strcmp(cmd, "emit")) {
         fputs(snn_generated_code(ctx), stdout);
     } else if (!rc && !strcmp(cmd, "check")) {
@@ -311,6 +456,7 @@ int main(int argc, char **argv)
     } else if (!rc) {
         catch_signals(ctx);
         rc = snn_build(ctx);
+        if (!rc && verbose) report_methods(ctx, 1);
         double t_first = now();
         LongRun lr = { 0 };
         if (!rc) rc = run_script(ctx, &lr);

@@ -115,6 +115,7 @@ enum DeclKind {
     D_RUN,         /* run duration */
     D_IMPORT,      /* import "file.snn" (read by the loader; sema skips it) */
     D_TEMPLATE,    /* template neurons|synapses NAME(param=default, ...) { ... } */
+    D_PRINT,       /* print 'text' | print SM | print G.v */
 };
 
 /* Items inside a neurons / synapses block. */

@@ -191,6 +191,18 @@ struct Group {
 
 enum { MON_SPIKE, MON_STATE, MON_RATE };
 
+/* What a 'print' statement prints. */
+enum { PRINT_TEXT, PRINT_SPIKES, PRINT_VAR };
+
+/* A 'print' statement: run after the first 'after_run' runs of the model. */
+typedef struct Print {
+    int         kind;           /* PRINT_* */
+    int         after_run;      /* how many runs come before it */
+    const char *text;           /* PRINT_TEXT: the string; else the object's name */
+    const char *var;            /* PRINT_VAR: the variable */
+    Span        span;
+} Print;
+
 typedef struct Monitor {
     int         kind;
     const char *name;
@@ -222,6 +234,8 @@ typedef struct Model {
     int         nmonitors;
     double     *runs;           /* durations in seconds */
     int         nruns;
+    Print      *prints;         /* 'print' statements, in file order */
+    int         nprints;
     Sym       **userfuncs;
     int         nuserfuncs;
     Sym        *funcs[FN_COUNT];    /* lazily made by model_func */

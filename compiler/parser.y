@@ -79,7 +79,7 @@ static Decl *instance_of(SnnParse *P, Decl *d, Ident tmpl, Span ts, PVec *args, 
 %token <id> POW "**" FLOORDIV "//" LE "<=" GE ">=" EQ "==" NE "!="
 %token <id> PLUSEQ "+=" MINUSEQ "-=" TIMESEQ "*=" DIVEQ "/=" DEFEQ ":=" ARROW "->"
 %token <id> AND "and" OR "or" NOT "not" RUN "run" START_EXPR "start of expression"
-%token <id> QOPEN "opening quote" QCLOSE "closing quote"
+%token <id> QOPEN "opening quote" QCLOSE "closing quote" PRINT "print"
 %token <id> '(' ')' '[' ']' '{' '}' ',' ';' ':' '=' '+' '-' '*' '/' '%' '<' '>' '.'
 
 %type <node> expr unit uterm signed_num opt_init_value init_scale
@@ -130,6 +130,7 @@ decl
                                   for (int k = 0; k < $3.n; k++) $$->params[k] = $$->args[k].name;
                                   $$->nparams = $3.n; }
     | RUN expr                  { $$ = new_decl(P, D_RUN, @$); $$->keyword = $1; $$->expr = $2; }
+    | PRINT expr                { $$ = new_decl(P, D_PRINT, @$); $$->keyword = $1; $$->expr = $2; }
     | IDENT IDENT '[' expr ']' '{' items '}'
                                 { $$ = new_decl(P, D_NEURONS, @$); $$->keyword = $1; $$->name = $2; $$->name_span = @2;
                                   $$->expr = $4; items_finish(P, &$7, &$$->items, &$$->nitems); }

@@ -873,6 +873,47 @@ static void decl_run(Sema *S, Decl *d, double *total)
     S->runs.n = before;
 }
 
+/* print 'text' | print SM (a spike monitor) | print G.v (a stored variable
+ * of a group or synapses): runs after the runs written before it. */
+static void decl_print(Sema *S, Decl *d, PVec *prints)
+{
+    Node *e = d->expr;
+    Print *p = arena_alloc(S->A, sizeof *p);
+    *p = (Print){ .after_run = S->runs.n, .span = d->span };
+    const char *what = NULL;    /* what is wrong, NULL if nothing */
+    bool found = false;
+    if (e->kind == N_STR) {
+        p->kind = PRINT_TEXT;
+        p->text = ident_dup(S->A, e->name);
+    } else if (e->kind == N_NAME && !e->b) {
+        for (int k = 0; k < S->monitors.n; k++) {
+            Monitor *m = S->monitors.v[k];
+            if (ident_eq(e->name, m->name)) {
+                found = true;
+                if (m->kind != MON_SPIKE) what = "is not a spike monitor; print prints spike monitors and variables (print G.v)";
+            }
+        }
+        if (!found) what = sema_find_group(S, e->name) ? "is a group; print one of its variables, e.g. 'print G.v'"
+                                                      : "is not a spike monitor declared before this line";
+        p->kind = PRINT_SPIKES;
+        p->text = ident_dup(S->A, e->name);
+    } else if (e->kind == N_NAME) {
+        Group *g = sema_find_group(S, e->name);
+        Sym *v = g ? sema_group_lookup(g, e->b->name.z, e->b->name.n) : NULL;
+        what = !g ? "names no group or synapses declared before this line"
+             : !v ? "names no variable of the group"
+             : sema_is_subexpr(v) ? "is a subexpression; print prints stored variables" : NULL;
+        p->kind = PRINT_VAR;
+        p->text = ident_dup(S->A, e->name);
+        p->var = ident_dup(S->A, e->b->name);
+    } else {
+        diag_error(S->D, e->span, "print takes a string ('text'), a spike monitor (print SM) or a variable "
+                   "(print G.v), not '%s'", sema_spantext(S, e->span));
+        return;
+    }
+    if (what) diag_error(S->D, e->span, "'%s' %s", sema_spantext(S, e->span), what);
+    else pvec_push(S->A, prints, p);
+}
 
 static void decl_synapses(Sema *S, Decl *d)
 {
@@ -924,7 +965,7 @@ static void decl_synapses(Sema *S, Decl *d)
  * "unknown name" or "unknown group" errors. */
 static void note_failure(Sema *S, const Decl *d)
 {
-    if (!S->D->nerr || !d->name.n || d->kind == D_RUN) return;
+    if (!S->D->nerr || !d->name.n || d->kind == D_RUN || d->kind == D_PRINT) return;
     if (sema_const_lookup(S, d->name.z, d->name.n) || sema_find_group(S, d->name) || sema_userfunc_lookup(S, d->name))
         return;
     for (int k = 0; k < S->monitors.n; k++)
@@ -971,6 +1012,7 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
     for (int m = 0; m < nov; m++)
         if (!applied[m]) apply_override(S, &ov[m]);
     double run_steps = 0;
+    PVec prints = { 0 };
     for (k = 0; k < prog->ndecls; k++) {
         Decl *d = prog->decls[k];
         switch (d->kind) {
@@ -980,6 +1022,7 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
             if (!ident_eq(d->keyword, "timedarray")) sema_decl_monitor(S, d);
             break;
         case D_RUN: decl_run(S, d, &run_steps); break;
+        case D_PRINT: decl_print(S, d, &prints); break;
         }
         note_failure(S, d);
     }
@@ -994,6 +1037,9 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
     M->nruns = S->runs.n;
     M->runs = arena_alloc(A, sizeof(double) * (size_t)(S->runs.n + 1));
     for (int m = 0; m < S->runs.n; m++) M->runs[m] = *(double *)S->runs.v[m];
+    M->nprints = prints.n;
+    M->prints = arena_alloc(A, sizeof *M->prints * (size_t)(prints.n + 1));
+    for (int m = 0; m < prints.n; m++) M->prints[m] = *(Print *)prints.v[m];
     bool override_err = false;
     for (int m = 0; m < nov; m++) override_err |= ov[m].D->nerr > 0;
     /* the summed variables' targets are checked once the model is complete */

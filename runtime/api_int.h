@@ -94,6 +94,8 @@ struct snn_ctx {
     char        *summary;
     snn_error_cb cb;
     void        *cb_ud;
+    snn_print_cb print_cb;       /* where the model's 'print' statements go */
+    void        *print_ud;
     double       t_parse, t_emit, t_jit, t_sim;
 };
 
@@ -126,6 +128,9 @@ void   api_note(snn_ctx *ctx, const char *fmt, ...) __attribute__((format(printf
 void   api_take_diags(snn_ctx *ctx, const Diag *D, const Compiled *C);
 /* SNN_EMISUSE with a message if a callback is running (fn: the caller). */
 int    api_not_running(snn_ctx *ctx, const char *fn);
+
+/* state.c: print statement p of the model to the print callback, if any. */
+int    api_print(snn_ctx *ctx, const Print *p);
 
 /* load.c */
 /* Check every chunk as one model (see load.c). */

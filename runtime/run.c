@@ -287,16 +287,23 @@ int64_t snn_script_steps(const snn_ctx *ctx)
     return total > MAX_STEPS ? -1 : (int64_t)total;
 }
 
+int snn_script_runs(const snn_ctx *ctx)
+{
+    return ctx && ctx->cur.model ? ctx->cur.model->nruns : 0;
+}
+
 int snn_run_script(snn_ctx *ctx)
 {
     if (!ctx) return SNN_EMISUSE;
     api_clear_error(ctx);
     if (!ctx->cur.model) return api_set_error(ctx, SNN_EMISUSE, "no model is loaded");
-    for (int k = 0; k < ctx->cur.model->nruns; k++) {
-        int rc = snn_run(ctx, ctx->cur.model->runs[k]);
-        if (rc) return rc;
+    const Model *M = ctx->cur.model;
+    int p = 0, rc = SNN_OK;
+    for (int k = 0; k <= M->nruns && !rc; k++) {
+        for (; p < M->nprints && M->prints[p].after_run <= k && !rc; p++) rc = api_print(ctx, &M->prints[p]);
+        if (!rc && k < M->nruns) rc = snn_run(ctx, M->runs[k]);
     }
-    return SNN_OK;
+    return rc;
 }
 
 double snn_time(const snn_ctx *ctx)

@@ -4,7 +4,8 @@
  * overrides, check, emit, plot, exit codes (0 ok, 1 model or I/O error,
  * 2 usage, 143 after SIGTERM), messages on stderr, that a failed run creates
  * nothing and leaves old outputs as they were, run.json, and the time
- * estimate of a very long run. */
+ * estimate of a very long run; each command's help, -v's synapse counts,
+ * the warning of a model without runs, and the model's print statements. */
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -129,6 +130,121 @@ START_TEST(help_and_version)
     ck_assert_ptr_nonnull(strstr(out_text, "usage:"));
     ck_assert_int_eq(run("--version"), 0);
     ck_assert_str_eq(out_text, "snnc " SNN_VERSION_STRING "\n");
+}
+END_TEST
+
+/* Every command has its help, as 'snnc help CMD' and as 'snnc CMD --help'
+ * (whatever else is on the line), on stdout with status 0, naming the exit
+ * status; the general help documents the exit codes. */
+START_TEST(command_help)
+{
+    static const char *const cmds[] = { "run", "check", "emit", "plot", "help" };
+    for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) {
+        char want[64];
+        snprintf(want, sizeof want, "usage: snnc %s", cmds[k]);
+        ck_assert_int_eq(run("help %s", cmds[k]), 0);
+        ck_assert_msg(!strncmp(out_text, want, strlen(want)), "snnc help %s:\n%s", cmds[k], out_text);
+        ck_assert_ptr_nonnull(strstr(out_text, "exit status: 0 success"));
+        ck_assert_str_eq(err_text, "");
+        char *text = strdup(out_text);
+        ck_assert_int_eq(run("%s --help", cmds[k]), 0);
+        ck_assert_str_eq(out_text, text);
+        ck_assert_int_eq(run("%s -o x --frob -h", cmds[k]), 0);
+        ck_assert_str_eq(out_text, text);
+        free(text);
+    }
+    ck_assert_int_eq(run("help"), 0);
+    ck_assert_ptr_nonnull(strstr(out_text, "usage: snnc run FILE"));
+    ck_assert_ptr_nonnull(strstr(out_text, "130 or 143"));
+    ck_assert_ptr_nonnull(strstr(out_text, "2 a usage error"));
+    ck_assert_int_eq(run("help frobnicate"), 2);
+    ck_assert_ptr_nonnull(strstr(err_text, "no such command: frobnicate"));
+    ck_assert_str_eq(out_text, "");
+    ck_assert_int_eq(run("help run check"), 2);
+    /* a run's help runs nothing */
+    ck_assert_int_eq(run("run '%s' -o '%s' --help", tutorial(), path_in("h")), 0);
+    ck_assert(!exists(path_in("h")));
+}
+END_TEST
+
+/* -v gives the synapses' real counts once built (not 'S: ?'); a model
+ * without a run statement is run, with a warning. */
+START_TEST(verbose_and_no_run)
+{
+    const char *stdp = test_path("../examples/stdp_song.snn");
+    ck_assert_int_eq(run("run '%s' -o '%s' -v --native=off", stdp, path_in("v")), 0);
+    ck_assert_ptr_nonnull(strstr(err_text, "S: event-driven (updated at each spike), 1000 synapses\n"));
+    ck_assert_ptr_null(strstr(err_text, "?"));
+    ck_assert_int_eq(run("check '%s' -v", stdp), 0);
+    ck_assert_ptr_nonnull(strstr(err_text, "S: event-driven (updated at each spike)\n"));
+    const char *model = path_in("norun.snn");
+    write_file(model, "neurons G[2] {\n    model { dv/dt = -v/(10*ms) : 1 }\n}\nspikemonitor SM(G)\n");
+    ck_assert_int_eq(run("run '%s' -o '%s'", model, path_in("n")), 0);
+    ck_assert_ptr_nonnull(strstr(err_text, "warning: the model has no run statement; nothing is simulated"));
+    ck_assert_ptr_nonnull(strstr(out_text, "simulated 0 s"));
+    ck_assert_int_eq(run("check '%s'", model), 0);
+    ck_assert_ptr_nonnull(strstr(err_text, "warning: the model has no run statement"));
+    ck_assert_int_eq(run("check '%s'", tutorial()), 0);
+    ck_assert_str_eq(err_text, "");
+}
+END_TEST
+
+/* 'print' statements go to stdout, between the runs, in file order. */
+START_TEST(print_statements)
+{
+    const char *model = path_in("print.snn");
+    write_file(model, "neurons G[3] {\n    model { v : volt }\n    init { v = i*mV }\n}\n"
+                      "print 'first'\nprint G.v\nrun 1*ms\nprint \"second\"\nrun 1*ms\n");
+    ck_assert_int_eq(run("run '%s' -o '%s'", model, path_in("p")), 0);
+    const char *want = "first\n[0.    0.001 0.002] volt\nsecond\n";
+    ck_assert_msg(!strncmp(out_text, want, strlen(want)), "got\n%s", out_text);
+    ck_assert_ptr_nonnull(strstr(out_text, "simulated 0.002 s"));
+    /* check and emit print nothing of it */
+    ck_assert_int_eq(run("check '%s'", model), 0);
+    ck_assert_ptr_null(strstr(out_text, "first"));
+}
+END_TEST
+
+/* The print callback of snn.h: what snn_run_script prints, formatted as
+ * numpy prints arrays (exponent form, signs, nan, integers, long arrays
+ * cut to their ends), and nothing without a callback. */
+static void collect(void *ud, const char *text)
+{
+    char *buf = ud;
+    strncat(buf, text, 4095 - strlen(buf));
+}
+
+START_TEST(print_hook)
+{
+    static const char model[] =
+        "neurons G[2] {\n    model {\n        a : 1\n        b : 1\n        c : 1\n        k : integer\n    }\n"
+        "    init { a = [1e-5, 1.5e-5]; b = [-1.5, 2.25]; c = [0, 1]; k = [0, 30] }\n}\n"
+        "neurons H[2000] { model { z : 1 } }\n"
+        "spikemonitor SM(H)\n"
+        "print 'A:'\nprint G.a\nprint G.b\nprint G.k\nprint H.z\nprint SM\n"
+        "run 1*ms\nprint SM\nprint G.c\n";
+    /* the first run without a callback already simulated 1 ms */
+#define SPIKE_MATRIX "[[0 0 0 ... 0 0 0]\n [0 0 0 ... 0 0 0]\n [0 0 0 ... 0 0 0]\n ...\n" \
+                     " [0 0 0 ... 0 0 0]\n [0 0 0 ... 0 0 0]\n [0 0 0 ... 0 0 0]]\n"
+    static const char want[] =
+        "A:\n[1.0e-05 1.5e-05]\n[-1.5   2.25]\n[ 0 30]\n[0. 0. 0. ... 0. 0. 0.]\n" SPIKE_MATRIX SPIKE_MATRIX
+        "[0. 1.]\n";
+    snn_ctx *ctx = snn_new();
+    ck_assert_int_eq(snn_load_string(ctx, model, sizeof model - 1, "print"), SNN_OK);
+    static char got[4096];
+    got[0] = 0;
+    ck_assert_int_eq(snn_run_script(ctx), SNN_OK);         /* no callback: nothing */
+    snn_set_print_cb(ctx, collect, got);
+    ck_assert_int_eq(snn_run_script(ctx), SNN_OK);
+    ck_assert_msg(!strcmp(got, want), "got\n%s\nwant\n%s", got, want);
+    /* nan and inf share one width */
+    double v[2] = { 0.0 / 0.0, 1.0 };
+    ck_assert_int_eq(snn_set_var(ctx, "G", "c", v, 2), SNN_OK);
+    got[0] = 0;
+    ck_assert_int_eq(snn_run_script(ctx), SNN_OK);
+    ck_assert_ptr_nonnull(strstr(got, "\n[nan  1.]\n"));
+    snn_set_print_cb(ctx, NULL, NULL);
+    snn_free(ctx);
 }
 END_TEST
 
@@ -452,6 +568,10 @@ static Suite *make_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, help_and_version);
     tcase_add_test(tc, usage_errors);
+    tcase_add_test(tc, command_help);
+    tcase_add_test(tc, verbose_and_no_run);
+    tcase_add_test(tc, print_statements);
+    tcase_add_test(tc, print_hook);
     tcase_add_test(tc, run_tutorial);
     tcase_add_test(tc, run_with_overrides);
     tcase_add_test(tc, bad_override);

@@ -8,7 +8,8 @@
  *   - seed 001, srm_stdp.snn: the printed spike train and weights, with the
  *     package's v0.4 threshold and its later "from below" rule, and random
  *     networks against the package's re-implementation (tests/seeds/ref_srm.py),
- *     and the _pre/_post views of subexpressions the model relies on;
+ *     and the _pre/_post views of subexpressions the model relies on, and
+ *     the model's own print statements;
  *   - seed 002, lif_populations.snn: every spike of both populations;
  *   - seed 003, examples/tutorial.snn: Brian2's spikes (tests/data/tutorial/);
  *   - seed 004, lif_two_layer.snn: every spike of both layers, and the
@@ -183,6 +184,36 @@ START_TEST(srm_stdp)
     put(&b, "Final weights:\n");
     print_weights(&b, dir);
     check_printed(&b, _i ? "srm_stdp_v05.out" : "srm_stdp.out");
+    test_remove_tmpdir(dir);
+}
+END_TEST
+
+/* The model's own print statements: 'snnc run' shows what the tutorial
+ * prints, the spike train as numpy printed it and the final weights S.w
+ * (numpy's printing of today, one row of synapses). */
+START_TEST(srm_stdp_prints)
+{
+    const char *snnc = getenv("SNNC");
+    ck_assert_msg(snnc != NULL, "SNNC is not set (run through meson test)");
+    char *dir = test_tmpdir(), cmd[2048];
+    snprintf(cmd, sizeof cmd, "'%s' run '%s' -o '%s' 2>/dev/null", snnc,
+             test_path("../examples/seeds/srm_stdp.snn"), dir);
+    int status;
+    char *out = test_run(cmd, &status);
+    ck_assert_msg(status == 0 && out, "%s failed (%d)", cmd, status);
+    char *want = test_read_file(test_path("data/seeds/srm_stdp.out"), NULL);
+    ck_assert_ptr_nonnull(want);
+    /* the spike train, word for word */
+    char *cut = strstr(want, "Final weights:\n");
+    ck_assert_ptr_nonnull(cut);
+    cut[strlen("Final weights:\n")] = 0;
+    ck_assert_msg(!strncmp(out, want, strlen(want)), "the tutorial prints\n%s\nsnnc prints\n%s", want, out);
+    const char *weights = "[0.         0.         1.28884081 0.         0.         1.28063985\n"
+                          " 0.         0.         0.        ]\n";
+    ck_assert_msg(!strncmp(out + strlen(want), weights, strlen(weights)), "snnc prints\n%s", out);
+    ck_assert_ptr_nonnull(strstr(out, "simulated 0.01 s"));
+    free(want);
+    free(out);
     test_remove_tmpdir(dir);
 }
 END_TEST
@@ -375,6 +406,7 @@ static Suite *make_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, srm_network);
     tcase_add_loop_test(tc, srm_stdp, 0, 2);
+    tcase_add_test(tc, srm_stdp_prints);
     tcase_add_test(tc, srm_random);
     tcase_add_test(tc, subexpr_views);
     tcase_add_test(tc, lif_populations);

@@ -141,8 +141,18 @@ SNN_API int snn_build(snn_ctx *ctx);
 SNN_API int snn_run(snn_ctx *ctx, double duration);
 /* Simulate nsteps time steps (>= 0). */
 SNN_API int snn_run_steps(snn_ctx *ctx, int64_t nsteps);
-/* Run every 'run' statement of the model, in order. */
+/* Run every 'run' statement of the model, in order, and pass the text of
+ * each 'print' statement to the print callback where it stands between
+ * them (stopping at the first failure; after a stop request nothing more is
+ * printed). */
 SNN_API int snn_run_script(snn_ctx *ctx);
+/* Called by snn_run_script with the text of each 'print' statement of the
+ * model, ending in a newline (ud is passed through): the string, a spike
+ * monitor as a neurons x steps matrix of 0 and 1, or a variable's values
+ * and SI unit, formatted as numpy prints arrays.  By default nothing is
+ * printed; NULL turns it off again. */
+typedef void (*snn_print_cb)(void *ud, const char *text);
+SNN_API void snn_set_print_cb(snn_ctx *ctx, snn_print_cb cb, void *ud);
 /* Current simulation time in seconds (step * dt), and the step length. */
 SNN_API double snn_time(const snn_ctx *ctx);
 SNN_API double snn_dt(const snn_ctx *ctx);
@@ -160,6 +170,8 @@ SNN_API int snn_stopped(const snn_ctx *ctx);
 /* The steps of all 'run' statements of the model together (what
  * snn_run_script simulates); 0 without a model. */
 SNN_API int64_t snn_script_steps(const snn_ctx *ctx);
+/* The number of 'run' statements of the model; 0 without a model. */
+SNN_API int snn_script_runs(const snn_ctx *ctx);
 /* Write what 'snnc run' writes, all or nothing: every monitor to
  * DIR/<name>.csv (as snn_write_outputs), if save_state every group's
  * DIR/<name>.state.csv (as snn_write_state), and DIR/run.json: the snnc
