@@ -129,7 +129,7 @@ void   api_take_diags(snn_ctx *ctx, const Diag *D, const Compiled *C);
 /* SNN_EMISUSE with a message if a callback is running (fn: the caller). */
 int    api_not_running(snn_ctx *ctx, const char *fn);
 
-/* state.c: print statement p of the model to the print callback, if any. */
+/* print.c: print statement p of the model to the print callback, if any. */
 int    api_print(snn_ctx *ctx, const Print *p);
 
 /* load.c */

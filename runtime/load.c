@@ -718,3 +718,15 @@ const char *snn_model_source(snn_ctx *ctx)
     return ctx->cur.text;
 }
 
+const char *snn_var_unit(snn_ctx *ctx, const char *group, const char *var)
+{
+    if (!ctx || !group || !var || !ctx->cur.model) return NULL;
+    Model *M = ctx->cur.model;
+    for (int k = 0; k < M->ngroups; k++) {
+        Group *g = M->groups[k];
+        if (strcmp(g->name, group)) continue;
+        for (int v = 0; v < g->nvars; v++)
+            if (!strcmp(g->vars[v]->name, var)) return dim_name(g->vars[v]->dim, ctx->unit_buf, sizeof ctx->unit_buf);
+    }
+    return NULL;
+}
