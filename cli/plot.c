@@ -14,6 +14,7 @@
 #include "plot.h"
 
 #include "csv.h"
+#include "plot_read.h"
 
 #include <cairo.h>
 #include <cairo-svg.h>
@@ -54,6 +55,7 @@
 typedef struct Ctx {
     const char *dir, *prefix;
     int         formats;
+    RunFile     run;            /* what DIR/run.json says, if there is one */
     char        err[1024];
     char        warn[4096];
     size_t      wlen;
@@ -994,8 +996,22 @@ static int plot_lines(Ctx *c, const char *name, Csv *csv, enum Kind kind)
     for (int k = 0; k < F->np; k++) {
         Panel *p = &F->p[k];
         double am = fmax(fabs(p->vmin), fabs(p->vmax));
-        int lo = 0, hi = 3;
-        const char *base = kind == K_RATE ? "Hz" : guess_base(p->var, am, &lo, &hi);
+        int lo = -15, hi = 3;
+        const char *base = "Hz";
+        if (kind == K_STATE) {
+            /* the unit run.json gives; without run.json, a guess from the name */
+            bool prefixable;
+            const char *unit = plot_run_unit(&c->run, name, p->var);
+            if (unit) {
+                base = plot_unit_symbol(unit, &prefixable);
+                if (!prefixable) lo = hi = 0;
+            } else {
+                base = guess_base(p->var, am, &lo, &hi);
+                warn(c, "%s: the unit of %s is %s; %s", name, p->var,
+                     c->run.found ? "not in run.json" : "unknown without run.json",
+                     base[0] ? "guessed from its name and values" : "shown as a pure number");
+            }
+        }
         if (kind == K_RATE) p->vmin = fmin(p->vmin, 0);      /* rates are shown from 0 */
         pick_unit(&p->y, p->var, base, am, lo, hi);
         axis_range(&p->y, p->vmin / p->y.scale, p->vmax / p->y.scale, 0.05);
@@ -1063,6 +1079,11 @@ int plot_dir(const char *dir, const char *out_prefix, int formats, char *msg, si
         rc = fail(&c, "no output directory given");
     else if (!(formats & (PLOT_PNG | PLOT_SVG)))
         rc = fail(&c, "no output format requested (PLOT_PNG, PLOT_SVG)");
+    else if (plot_read_run(dir, &c.run, c.err, sizeof c.err))
+        rc = -1;
+    else if (!strcmp(c.run.format, "npy"))
+        rc = fail(&c, "'%s' holds the monitors as .npy arrays (run.json: \"format\": \"npy\"); snnc plot draws "
+                  "CSV outputs (snnc run ... --format csv)", dir);
     else if ((n = scandir(dir, &names, is_csv, alphasort)) < 0)
         rc = fail(&c, "cannot open directory '%s': %s", dir, strerror(errno));
     for (int i = 0; rc == 0 && i < n; i++)
@@ -1073,6 +1094,7 @@ int plot_dir(const char *dir, const char *out_prefix, int formats, char *msg, si
                : fail(&c, "no monitor outputs found in '%s' (no .csv files)", dir);
     for (int i = 0; i < n; i++) free(names[i]);
     free(names);
+    plot_run_free(&c.run);
 
     if (msg && msglen) {
         if (rc) snprintf(msg, msglen, "%s%s%s", c.err, c.wlen ? "\n" : "", c.warn);

@@ -10,13 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "snn.h"
 #include "plot.h"
 
 static const char usage[] =
-    "usage: snnc run FILE [-o DIR] [--set NAME=VALUE]... [--seed N] [--native=MODE] [--save-state]\n"
-    "                [--check-finite] [--plot] [-v] [--timing]\n"
+    "usage: snnc run FILE [-o DIR] [--format csv|npy] [--set NAME=VALUE]... [--seed N] [--native=MODE]\n"
+    "                [--save-state] [--check-finite] [--plot] [--progress | --quiet] [-v] [--timing]\n"
     "       snnc check FILE [--set NAME=VALUE]... [-v]\n"
     "       snnc emit FILE [--set NAME=VALUE]...\n"
     "       snnc plot DIR\n"
@@ -32,6 +33,11 @@ static const char usage[] =
     "  help    say what a command does and takes ('snnc help run')\n"
     "\n"
     "  -o DIR             output directory\n"
+    "  --format FMT       csv (default): DIR/<name>.csv; npy: numpy arrays,\n"
+    "                     DIR/<name>.<column>.npy (units and shapes in run.json)\n"
+    "  --progress         show a progress line (default: on a terminal, for runs\n"
+    "                     longer than about a second)\n"
+    "  --quiet            no progress line\n"
     "  --set NAME=VALUE   override a constant of the model, e.g. --set w_gi=0.5*nS\n"
     "                     (the unit must match the model's)\n"
     "  --seed N           seed of rand() and randn() (default 0)\n"
@@ -254,18 +260,23 @@ static void catch_signals(snn_ctx *ctx)
 }
 
 /* {====================================================================
- * Runs too long to wait for
+ * Progress: one updating line, and a word on runs too long to wait for
  * ===================================================================== */
 
-/* Runs of more steps than this get a time estimate. */
+/* Runs of more steps than this are told how long they would take. */
 #define LONG_RUN_STEPS 1000000000LL
 
-typedef struct LongRun {
+enum { PROGRESS_AUTO, PROGRESS_ON, PROGRESS_OFF };
+
+typedef struct Progress {
+    int     mode;                   /* PROGRESS_* */
+    int     tty;                    /* stderr is a terminal: update the line in place */
     int64_t steps;                  /* of the whole script */
-    double  t0;                     /* wall clock at the first step */
-    int64_t step0;
-    int     told;
-} LongRun;
+    double  t_total;                /* its simulated seconds */
+    double  t0;                     /* wall clock when the script started */
+    int     shown;                  /* a progress line was printed */
+    int     told;                   /* the long-run estimate was given */
+} Progress;
 
 /* A duration in seconds, in words: "3.2 hours", "41 years". */
 static void say_duration(char *buf, size_t n, double s)
@@ -277,45 +288,72 @@ static void say_duration(char *buf, size_t n, double s)
     else snprintf(buf, n, "%.3g years", s / (365.25 * 86400));
 }
 
-/* A callback every few thousand steps: once a second of running has
- * passed, say once how long the whole run would take at that speed. */
-static int long_run_tick(snn_ctx *ctx, void *ud)
+/* A duration as a clock: "12.3 s", "4 min 05 s", "3 h 02 min". */
+static void say_clock(char *buf, size_t n, double s)
 {
-    LongRun *lr = ud;
-    if (lr->told) return 0;
-    double t = now();
-    int64_t step = (int64_t)(snn_time(ctx) / snn_dt(ctx) + 0.5);
-    if (lr->t0 == 0) {
-        lr->t0 = t;
-        lr->step0 = step;
-        return 0;
-    }
-    if (t - lr->t0 < 1.0 || step <= lr->step0) return 0;
-    double rate = (double)(step - lr->step0) / (t - lr->t0);
-    char left[64];
-    say_duration(left, sizeof left, (double)(lr->steps - step) / rate);
-    fprintf(stderr, "snnc: this run has %" PRId64 " steps (%.6g s at dt = %g s); at %.3g steps per second it "
-            "takes about %s more (Ctrl-C stops it and writes what was recorded)\n",
-            lr->steps, (double)lr->steps * snn_dt(ctx), snn_dt(ctx), rate, left);
-    lr->told = 1;
-    return 0;
+    if (s < 60) snprintf(buf, n, "%.1f s", s);
+    else if (s < 3600) snprintf(buf, n, "%d min %02d s", (int)(s / 60), (int)s % 60);
+    else if (s < 1e7) snprintf(buf, n, "%d h %02d min", (int)(s / 3600), (int)(s / 60) % 60);
+    else say_duration(buf, n, s);
 }
 
-/* Run the model's 'run' statements, telling how long a very long run will
- * take.  Returns an SNN_* code (SNN_ESTOPPED after a signal). */
-static int run_script(snn_ctx *ctx, LongRun *lr)
+/* snn_set_progress's function: after the first second of the script (at
+ * once with --progress), "2.5 s of 10 s simulated (25%), 3.1 s elapsed,
+ * about 9.3 s left, 0.81 s/s", in place on a terminal, else as lines; and
+ * once, for a run of more than LONG_RUN_STEPS steps, how long it would take. */
+static void on_progress(const snn_progress *p, void *ud)
 {
-    lr->steps = snn_script_steps(ctx);
-    if (lr->steps > LONG_RUN_STEPS) {
-        int rc = snn_add_callback(ctx, SNN_SLOT_END, 4096, long_run_tick, lr);
+    Progress *pg = ud;
+    double wall = now() - pg->t0;
+    double frac = pg->t_total > 0 ? p->t / pg->t_total : 1, speed = wall > 0 ? p->t / wall : 0;
+    if (frac > 1) frac = 1;
+    double left = speed > 0 ? (pg->t_total - p->t) / speed : 0;
+    if (!pg->told && pg->steps > LONG_RUN_STEPS && wall >= 1.0 && !p->done && speed > 0) {
+        double step_dt = pg->t_total / (double)pg->steps, rate = speed / step_dt;
+        char words[64];
+        say_duration(words, sizeof words, left);
+        fprintf(stderr, "%ssnnc: this run has %" PRId64 " steps (%.6g s at dt = %g s); at %.3g steps per second it "
+                "takes about %s more (Ctrl-C stops it and writes what was recorded)\n",
+                pg->shown && pg->tty ? "\n" : "", pg->steps, pg->t_total, step_dt, rate, words);
+        pg->told = 1;
+    }
+    if (pg->mode == PROGRESS_OFF || (pg->mode == PROGRESS_AUTO && (!pg->tty || wall < 1.0))) return;
+    if (p->done && p->t < pg->t_total && !pg->shown) return;
+    char el[32], lf[32], line[256];
+    say_clock(el, sizeof el, wall);
+    say_clock(lf, sizeof lf, left);
+    int n = snprintf(line, sizeof line, "%.6g s of %.6g s simulated (%.0f%%), %s elapsed, ", p->t, pg->t_total,
+                     100 * frac, el);
+    if (frac < 1) n += snprintf(line + n, sizeof line - (size_t)n, "about %s left, ", lf);
+    snprintf(line + n, sizeof line - (size_t)n, "%.3g s/s", speed);
+    int last = p->done && p->t >= pg->t_total;
+    if (pg->tty) fprintf(stderr, "\r%-100s%s", line, last ? "\n" : "");
+    else fprintf(stderr, "%s\n", line);
+    fflush(stderr);
+    pg->shown = !last;
+}
+
+/* Run the model's 'run' statements, with the progress line.  Returns an
+ * SNN_* code (SNN_ESTOPPED after a signal). */
+static int run_script(snn_ctx *ctx, Progress *pg)
+{
+    pg->steps = snn_script_steps(ctx);
+    pg->t_total = (double)pg->steps * snn_dt(ctx);
+    pg->tty = isatty(STDERR_FILENO);
+    pg->t0 = now();
+    if (pg->mode != PROGRESS_OFF || pg->steps > LONG_RUN_STEPS) {
+        int rc = snn_set_progress(ctx, on_progress, pg, pg->tty || pg->mode == PROGRESS_ON ? 0.25 : 1.0);
         if (rc) return rc;
     }
-    return snn_run_script(ctx);
+    int rc = snn_run_script(ctx);
+    if (pg->shown && pg->tty) fputc('\n', stderr);
+    return rc;
 }
 
 /* After the run: write the outputs (all or nothing) and say what ran.
  * Returns the exit status. */
-static int finish_run(snn_ctx *ctx, int rc, const char *file, const char *outdir, int save_state, int plot)
+static int finish_run(snn_ctx *ctx, int rc, const char *file, const char *outdir, int save_state, int format,
+                      int plot, double *t_write)
 {
     if (rc && rc != SNN_ESTOPPED) return 1;
     int stopped = rc == SNN_ESTOPPED;
@@ -326,7 +364,9 @@ static int finish_run(snn_ctx *ctx, int rc, const char *file, const char *outdir
         signal(sig_caught, SIG_DFL);
         raise(sig_caught);
     }
-    int wrc = snn_write_run(ctx, outdir, file, save_state);
+    double t0 = now();
+    int wrc = snn_write_run_format(ctx, outdir, file, save_state, format);
+    *t_write = now() - t0;
     sig_writing = 0;
     if (stopped) {
         double dt = snn_dt(ctx);
@@ -377,19 +417,28 @@ int main(int argc, char **argv)
         }
     const char *file = NULL, *outdir = "out";
     int verbose = 0, timing = 0, plot = 0, save_state = 0, check_finite = 0, native = SNN_NATIVE_BACKGROUND;
+    int format = SNN_FORMAT_CSV, progress = PROGRESS_AUTO;
     unsigned long long seed = 0;
     const char **sets = calloc((size_t)argc, sizeof *sets);
     int nsets = 0;
     if (!sets) return 1;
     for (int k = 2; k < argc; k++) {
         const char *a = argv[k];
-        if (!strcmp(a, "-o") || !strcmp(a, "--set") || !strcmp(a, "--seed")) {
+        if (!strcmp(a, "-o") || !strcmp(a, "--set") || !strcmp(a, "--seed") || !strcmp(a, "--format")) {
             if (k + 1 >= argc) {
                 free(sets);
                 return fail_usage("missing value after", a);
             }
             const char *v = argv[++k];
             if (!strcmp(a, "-o")) outdir = v;
+            else if (!strcmp(a, "--format")) {
+                if (!strcmp(v, "csv")) format = SNN_FORMAT_CSV;
+                else if (!strcmp(v, "npy")) format = SNN_FORMAT_NPY;
+                else {
+                    free(sets);
+                    return fail_usage("--format takes csv or npy, not", v);
+                }
+            }
             else if (!strcmp(a, "--set")) sets[nsets++] = v;
             else {
                 char *end;
@@ -401,6 +450,12 @@ int main(int argc, char **argv)
                 }
             }
         } else if (!strncmp(a, "--set=", 6)) sets[nsets++] = a + 6;
+        else if (!strcmp(a, "--format=csv")) format = SNN_FORMAT_CSV;
+        else if (!strcmp(a, "--format=npy")) format = SNN_FORMAT_NPY;
+        else if (!strncmp(a, "--format=", 9)) {
+            free(sets);
+            return fail_usage("--format takes csv or npy, not", a + 9);
+        }
         else if (!strncmp(a, "-o", 2) && a[2]) outdir = a + 2;
         else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) verbose = 1;
         else if (!strcmp(a, "--timing")) timing = 1;
@@ -414,6 +469,8 @@ int main(int argc, char **argv)
             return fail_usage("--native takes background, wait or off, not", a + 9);
         }
         else if (!strcmp(a, "--plot")) plot = 1;
+        else if (!strcmp(a, "--progress")) progress = PROGRESS_ON;
+        else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) progress = PROGRESS_OFF;
         else if (a[0] == '-' && a[1]) {
             free(sets);
             return fail_usage("unknown option", a);
@@ -458,16 +515,17 @@ int main(int argc, char **argv)
         rc = snn_build(ctx);
         if (!rc && verbose) report_methods(ctx, 1);
         double t_first = now();
-        LongRun lr = { 0 };
-        if (!rc) rc = run_script(ctx, &lr);
-        status = finish_run(ctx, rc, file, outdir, save_state, plot);
+        Progress pg = { .mode = progress };
+        if (!rc) rc = run_script(ctx, &pg);
+        double t_write = 0;
+        status = finish_run(ctx, rc, file, outdir, save_state, format, plot, &t_write);
         if (verbose) report_native(ctx);
         if (timing) {
             double p, e, j, s;
             snn_timings(ctx, &p, &e, &j, &s);
             fprintf(stderr, "timing: parse+check %.3f ms, emit %.3f ms, jit %.3f ms, "
-                    "start to first step %.3f ms, simulation %.3f ms\n",
-                    p * 1e3, e * 1e3, j * 1e3, (t_first - t_start) * 1e3, s * 1e3);
+                    "start to first step %.3f ms, simulation %.3f ms, writing the outputs %.3f ms\n",
+                    p * 1e3, e * 1e3, j * 1e3, (t_first - t_start) * 1e3, s * 1e3, t_write * 1e3);
         }
     }
     sig_ctx = NULL;

@@ -88,6 +88,9 @@ struct snn_ctx {
     bool         stopped;        /* the last run ended on a stop request */
     char         unit_buf[128];  /* what snn_var_unit returned last */
     int          cur_slot;       /* slot of the running callback */
+    snn_progress_fn progress_fn; /* snn_set_progress */
+    void        *progress_ud;
+    double       progress_every; /* seconds of wall clock between reports */
     char        *errmsg;
     DiagCopy    *diags;
     int          ndiags;

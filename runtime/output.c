@@ -2,8 +2,10 @@
 /* This file contains the monitor writers.  A spike monitor becomes "i,t"
  * (neuron, time in seconds), one row per spike in time order; a state monitor
  * becomes "t,<var>_<index>,..." with values in SI units, one row per step,
- * recorded before the step's update as Brian2 does.  Numbers are printed with
- * %.17g, so they read back bit for bit.  A set of files (the monitors, the
+ * recorded before the step's update as Brian2 does.  Numbers are printed as
+ * %.17g prints them (by a faster formatter of the same text), so they read
+ * back bit for bit.  With OUT_NPY the monitors are numpy .npy arrays
+ * instead, one per column.  A set of files (the monitors, the
  * state, run.json) is written all or nothing: every file goes to a temporary
  * in the directory first, and only when all are written and synced are they
  * renamed into place.  It also writes run.json and the run summary. */
@@ -11,7 +13,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <float.h>
 #include <inttypes.h>
+#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -21,6 +25,8 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
+
+#include <nettle/sha2.h>
 
 /* mkdir -p; *created says whether DIR itself was made here. */
 static int make_dirs(const char *dir, bool *created, char *err, size_t errlen)
@@ -52,32 +58,188 @@ static int make_dirs(const char *dir, bool *created, char *err, size_t errlen)
     return 0;
 }
 
-static void write_spikes(FILE *f, Net *net, RtMonitor *m)
+/* {====================================================================
+ * Numbers as text, fast
+ * ===================================================================== */
+
+/* 10^k as a long double, for |k| <= 27 exact (5^27 < 2^64). */
+static long double pow10l_(int k)
 {
-    fputs("i,t\n", f);
-    for (size_t k = 0; k < m->idx.n; k++)
-        fprintf(f, "%d,%.17g\n", m->idx.v[k], (double)m->steps.v[k] * net->dt);
+    static long double tab[28];
+    static int ready;
+    if (!ready) {
+        long double p = 1;
+        for (int q = 0; q < 28; q++, p *= 10) tab[q] = p;
+        ready = 1;
+    }
+    long double r = 1;
+    int a = k < 0 ? -k : k;
+    while (a > 27) {
+        r *= tab[27];
+        a -= 27;
+    }
+    r *= tab[a];
+    return k < 0 ? 1 / r : r;
 }
 
-static void write_rate(FILE *f, Net *net, RtMonitor *m)
+/* Write x as printf's "%.17g" does, the same text, into buf (at least 32
+ * bytes), without a terminating NUL; returns the length.  The 17 digits
+ * come from one product in long double (64-bit mantissa): its error, at
+ * most a few 1e-20 of x, that is below 0.02 of a unit of the 17th digit,
+ * cannot change the rounding unless the product lies within 0.05 of a half
+ * unit, and those cases (a few in a hundred) go to snprintf, as do NaN,
+ * infinities, zero and magnitudes outside [1e-290, 1e290]. */
+size_t output_fmt_double(char *buf, double x)
 {
-    fputs("t,rate\n", f);
-    for (size_t s = 0; s < m->rec_steps.n; s++)
-        fprintf(f, "%.17g,%.17g\n", (double)m->rec_steps.v[s] * net->dt, m->data.v[s]);
+#if LDBL_MANT_DIG < 64
+    return (size_t)snprintf(buf, 32, "%.17g", x);
+#endif
+    double a = fabs(x);
+    if (!(a >= 1e-290 && a <= 1e290)) return (size_t)snprintf(buf, 32, "%.17g", x);
+    int k = (int)floor(log10(a));
+    uint64_t d = 0;
+    for (int tries = 0; tries < 3; tries++) {
+        long double s = (long double)a * pow10l_(16 - k);
+        long double r = rintl(s), off = s - r;
+        /* too near a tie to trust the product: let printf decide */
+        if (fabsl(fabsl(off) - 0.5L) < 0.05L) return (size_t)snprintf(buf, 32, "%.17g", x);
+        if (r >= 1e17L) k++;
+        else if (r < 1e16L) k--;
+        else {
+            d = (uint64_t)r;
+            break;
+        }
+    }
+    if (!d) return (size_t)snprintf(buf, 32, "%.17g", x);
+    char dig[17];
+    for (int q = 16; q >= 0; q--, d /= 10) dig[q] = (char)('0' + d % 10);
+    int nd = 17;
+    while (nd > 1 && dig[nd - 1] == '0') nd--;
+    char *p = buf;
+    if (x < 0) *p++ = '-';
+    if (k < -4 || k >= 17) {
+        *p++ = dig[0];
+        if (nd > 1) {
+            *p++ = '.';
+            memcpy(p, dig + 1, (size_t)nd - 1);
+            p += nd - 1;
+        }
+        *p++ = 'e';
+        int e = k;
+        *p++ = e < 0 ? '-' : '+';
+        if (e < 0) e = -e;
+        if (e >= 100) *p++ = (char)('0' + e / 100);
+        *p++ = (char)('0' + e / 10 % 10);
+        *p++ = (char)('0' + e % 10);
+    } else if (k >= 0) {
+        /* k+1 digits before the point */
+        int ip = k + 1;
+        for (int q = 0; q < ip; q++) *p++ = q < nd ? dig[q] : '0';
+        if (nd > ip) {
+            *p++ = '.';
+            memcpy(p, dig + ip, (size_t)(nd - ip));
+            p += nd - ip;
+        }
+    } else {
+        *p++ = '0';
+        *p++ = '.';
+        for (int q = 0; q < -k - 1; q++) *p++ = '0';
+        memcpy(p, dig, (size_t)nd);
+        p += nd;
+    }
+    return (size_t)(p - buf);
 }
 
-static void write_state(FILE *f, Net *net, RtMonitor *m)
+/* Write a non-negative or negative int as decimal text; returns the length. */
+static size_t fmt_int(char *buf, long long v)
 {
-    fputs("t", f);
+    char tmp[24];
+    int n = 0;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do tmp[n++] = (char)('0' + u % 10); while (u /= 10);
+    size_t len = 0;
+    if (v < 0) buf[len++] = '-';
+    while (n) buf[len++] = tmp[--n];
+    return len;
+}
+
+/* Text gathered in a buffer and written with fwrite in large pieces. */
+typedef struct Buf {
+    FILE  *f;
+    size_t n;
+    char   b[1 << 16];
+} Buf;
+
+/* Make room for at least 64 more bytes. */
+static inline void buf_room(Buf *b)
+{
+    if (b->n > sizeof b->b - 64) {
+        fwrite(b->b, 1, b->n, b->f);
+        b->n = 0;
+    }
+}
+
+static void buf_flush(Buf *b)
+{
+    if (b->n) fwrite(b->b, 1, b->n, b->f);
+    b->n = 0;
+}
+
+static inline void buf_char(Buf *b, char c)
+{
+    buf_room(b);
+    b->b[b->n++] = c;
+}
+
+static inline void buf_double(Buf *b, double x)
+{
+    buf_room(b);
+    b->n += output_fmt_double(b->b + b->n, x);
+}
+
+static inline void buf_int(Buf *b, long long v)
+{
+    buf_room(b);
+    b->n += fmt_int(b->b + b->n, v);
+}
+
+static void write_spikes(Buf *b, Net *net, RtMonitor *m)
+{
+    fputs("i,t\n", b->f);
+    for (size_t k = 0; k < m->idx.n; k++) {
+        buf_int(b, m->idx.v[k]);
+        buf_char(b, ',');
+        buf_double(b, (double)m->steps.v[k] * net->dt);
+        buf_char(b, '\n');
+    }
+}
+
+static void write_rate(Buf *b, Net *net, RtMonitor *m)
+{
+    fputs("t,rate\n", b->f);
+    for (size_t s = 0; s < m->rec_steps.n; s++) {
+        buf_double(b, (double)m->rec_steps.v[s] * net->dt);
+        buf_char(b, ',');
+        buf_double(b, m->data.v[s]);
+        buf_char(b, '\n');
+    }
+}
+
+static void write_state(Buf *b, Net *net, RtMonitor *m)
+{
+    fputs("t", b->f);
     for (int r = 0; r < m->nrec; r++)
-        for (int v = 0; v < m->nvars; v++) fprintf(f, ",%s_%d", m->varnames[v], m->rec[r]);
-    fputs("\n", f);
+        for (int v = 0; v < m->nvars; v++) fprintf(b->f, ",%s_%d", m->varnames[v], m->rec[r]);
+    fputs("\n", b->f);
     size_t width = (size_t)m->nvars * (size_t)m->nrec;
     for (size_t s = 0; s < m->rec_steps.n; s++) {
-        fprintf(f, "%.17g", (double)m->rec_steps.v[s] * net->dt);
+        buf_double(b, (double)m->rec_steps.v[s] * net->dt);
         const double *row = m->data.v + s * width;
-        for (size_t k = 0; k < width; k++) fprintf(f, ",%.17g", row[k]);
-        fputs("\n", f);
+        for (size_t k = 0; k < width; k++) {
+            buf_char(b, ',');
+            buf_double(b, row[k]);
+        }
+        buf_char(b, '\n');
     }
 }
 
@@ -114,7 +276,8 @@ typedef struct FileSet {
     size_t      errlen;
 } FileSet;
 
-typedef void (*write_fn)(FILE *f, Net *net, void *obj);
+/* Write one file to f; -1 if out of memory. */
+typedef int (*write_fn)(FILE *f, Net *net, void *obj);
 
 /* Write DIR/NAME of the set as a temporary: fn(f, net, obj), flushed and
  * synced to the disk.  Returns 0, or -1 with the message in the set's err. */
@@ -143,9 +306,11 @@ static int set_add(FileSet *fs, const char *name, write_fn fn, Net *net, void *o
         if (fd >= 0) close(fd);
         return -1;
     }
-    fn(f, net, obj);
-    int bad = ferror(f) || fflush(f) || fsync(fd);
-    int e = errno;
+    setvbuf(f, NULL, _IOFBF, 1 << 20);
+    errno = 0;
+    int oom = fn(f, net, obj) != 0;
+    int bad = oom || ferror(f) || fflush(f) || fsync(fd);
+    int e = oom ? ENOMEM : errno;
     bad |= fclose(f) != 0;
     if (bad) {
         snprintf(fs->err, fs->errlen, "cannot write '%s': %s", t->path, strerror(e ? e : errno));
@@ -208,17 +373,24 @@ static void set_free(FileSet *fs)
     free(fs->files);
 }
 
-static void write_monitor(FILE *f, Net *net, void *obj)
+static int write_monitor(FILE *f, Net *net, void *obj)
 {
     RtMonitor *m = obj;
-    if (m->kind == RM_SPIKE) write_spikes(f, net, m);
-    else if (m->kind == RM_RATE) write_rate(f, net, m);
-    else write_state(f, net, m);
+    Buf *b = malloc(sizeof *b);
+    if (!b) return -1;
+    b->f = f;
+    b->n = 0;
+    if (m->kind == RM_SPIKE) write_spikes(b, net, m);
+    else if (m->kind == RM_RATE) write_rate(b, net, m);
+    else write_state(b, net, m);
+    buf_flush(b);
+    free(b);
+    return 0;
 }
 
 /* One row per neuron or synapse, one column per variable (hidden ones, whose
  * names start with '_', left out); synapses first get their i and j. */
-static void write_group_state(FILE *f, Net *net, void *obj)
+static int write_group_state(FILE *f, Net *net, void *obj)
 {
     (void)net;
     RtGroup *g = obj;
@@ -233,19 +405,158 @@ static void write_group_state(FILE *f, Net *net, void *obj)
             first = false;
         }
     fputs("\n", f);
+    Buf *b = malloc(sizeof *b);
+    if (!b) return -1;
+    b->f = f;
+    b->n = 0;
     for (int64_t n = 0; n < g->n; n++) {
         first = true;
         if (syn) {
-            fprintf(f, "%d,%d", g->pre.v[n], g->post.v[n]);
+            buf_int(b, g->pre.v[n]);
+            buf_char(b, ',');
+            buf_int(b, g->post.v[n]);
             first = false;
         }
         for (int v = 0; v < g->nvars; v++)
             if (g->varnames[v][0] != '_') {
-                fprintf(f, "%s%.17g", first ? "" : ",", g->arr[v][n]);
+                if (!first) buf_char(b, ',');
+                buf_double(b, g->arr[v][n]);
                 first = false;
             }
-        fputs("\n", f);
+        buf_char(b, '\n');
     }
+    buf_flush(b);
+    free(b);
+    return 0;
+}
+
+/* {====================================================================
+ * numpy arrays (.npy, format 1.0)
+ * ===================================================================== */
+
+/* One array of a monitor: its times, its neuron indices (spike monitors),
+ * or one recorded variable (NPY_VAR + v; a rate monitor's rate is var 0). */
+enum { NPY_T = -2, NPY_I = -1, NPY_VAR = 0 };
+typedef struct NpyArr {
+    RtMonitor *m;
+    int        which;
+} NpyArr;
+
+/* The rows of an array, and its columns (0: one-dimensional). */
+static void npy_shape(const NpyArr *a, size_t *rows, size_t *cols)
+{
+    const RtMonitor *m = a->m;
+    *rows = m->kind == RM_SPIKE ? m->idx.n : m->rec_steps.n;
+    *cols = m->kind == RM_STATE && a->which >= NPY_VAR ? (size_t)m->nrec : 0;
+}
+
+/* The header: magic, version 1.0, the length of the dict, and the dict
+ * padded with spaces and a newline so the data starts at a multiple of 64
+ * bytes, as numpy's format description asks. */
+static void npy_header(FILE *f, const char *descr, size_t rows, size_t cols)
+{
+    char dict[256];
+    int n = cols ? snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (%zu, %zu), }",
+                            descr, rows, cols)
+                 : snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (%zu,), }",
+                            descr, rows);
+    size_t total = 10 + (size_t)n + 1, pad = (64 - total % 64) % 64;
+    size_t hlen = (size_t)n + pad + 1;
+    unsigned char pre[10] = { 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(hlen & 0xff),
+                              (unsigned char)(hlen >> 8) };
+    fwrite(pre, 1, sizeof pre, f);
+    fwrite(dict, 1, (size_t)n, f);
+    for (size_t k = 0; k < pad; k++) fputc(' ', f);
+    fputc('\n', f);
+}
+
+static bool host_is_little_endian(void)
+{
+    const uint16_t one = 1;
+    return *(const unsigned char *)&one == 1;
+}
+
+/* Write n values of width w bytes from p as little-endian data. */
+static void put_le(FILE *f, const void *p, size_t w, size_t n)
+{
+    if (host_is_little_endian()) {
+        fwrite(p, w, n, f);
+        return;
+    }
+    const unsigned char *s = p;
+    for (size_t k = 0; k < n; k++)
+        for (size_t q = w; q-- > 0;) fputc(s[k * w + q], f);
+}
+
+/* A monitor's array as a .npy file: times and values as float64 ('<f8'),
+ * neuron indices as int32 ('<i4'); a variable of a state monitor as steps x
+ * recorded neurons, in the order of the monitor's record list. */
+static int write_npy(FILE *f, Net *net, void *obj)
+{
+    const NpyArr *a = obj;
+    const RtMonitor *m = a->m;
+    size_t rows, cols;
+    npy_shape(a, &rows, &cols);
+    npy_header(f, a->which == NPY_I ? "<i4" : "<f8", rows, cols);
+    if (a->which == NPY_I) {
+        put_le(f, m->idx.v, sizeof(int32_t), rows);
+        return 0;
+    }
+    size_t chunk = 8192, width = (size_t)m->nvars * (size_t)m->nrec;
+    if (a->which >= NPY_VAR && m->kind == RM_RATE) {
+        put_le(f, m->data.v, sizeof(double), rows);
+        return 0;
+    }
+    if (a->which >= NPY_VAR && m->nvars == 1) {
+        put_le(f, m->data.v, sizeof(double), rows * cols);
+        return 0;
+    }
+    double *tmp = malloc(sizeof *tmp * (a->which == NPY_T ? chunk : (cols ? cols : 1)));
+    if (!tmp) return -1;
+    if (a->which == NPY_T) {
+        const int64_t *st = m->kind == RM_SPIKE ? m->steps.v : m->rec_steps.v;
+        for (size_t k = 0; k < rows; k += chunk) {
+            size_t n = rows - k < chunk ? rows - k : chunk;
+            for (size_t q = 0; q < n; q++) tmp[q] = (double)st[k + q] * net->dt;
+            put_le(f, tmp, sizeof(double), n);
+        }
+    } else {
+        for (size_t s = 0; s < rows; s++) {
+            const double *row = m->data.v + s * width;
+            for (size_t r = 0; r < cols; r++) tmp[r] = row[r * (size_t)m->nvars + (size_t)a->which];
+            put_le(f, tmp, sizeof(double), cols);
+        }
+    }
+    free(tmp);
+    return 0;
+}
+
+/* The arrays of a monitor in the order of its "variables" in run.json
+ * (spikes: i, t; rates: t, rate; states: t, then each variable), into out
+ * (room for 2 + nvars); returns their number. */
+static int npy_arrays(RtMonitor *m, NpyArr *out)
+{
+    int n = 0;
+    if (m->kind == RM_SPIKE) {
+        out[n++] = (NpyArr){ m, NPY_I };
+        out[n++] = (NpyArr){ m, NPY_T };
+    } else if (m->kind == RM_RATE) {
+        out[n++] = (NpyArr){ m, NPY_T };
+        out[n++] = (NpyArr){ m, NPY_VAR };
+    } else {
+        out[n++] = (NpyArr){ m, NPY_T };
+        for (int v = 0; v < m->nvars; v++) out[n++] = (NpyArr){ m, NPY_VAR + v };
+    }
+    return n;
+}
+
+/* The file name of an array: "SM.t.npy", "M.v.npy", "R.rate.npy". */
+static void npy_name(char *buf, size_t n, const NpyArr *a)
+{
+    const RtMonitor *m = a->m;
+    const char *var = a->which == NPY_T ? "t" : a->which == NPY_I ? "i"
+                      : m->kind == RM_RATE ? "rate" : m->varnames[a->which];
+    snprintf(buf, n, "%s.%s.npy", m->name, var);
 }
 
 /* A JSON string. */
@@ -267,22 +578,88 @@ typedef struct RunJson {
     int            what;            /* OUT_* */
 } RunJson;
 
-/* run.json: what ran (version, model, seed, dt, steps, complete), and for
- * each monitor its kind, source, variables and file. */
-static void write_run_json(FILE *f, Net *net, void *obj)
+/* The SHA-256 of a file as 64 hex digits in hex; false if it cannot be read. */
+static bool file_sha256(const char *path, char hex[65])
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return false;
+    struct sha256_ctx h;
+    sha256_init(&h);
+    unsigned char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) sha256_update(&h, n, buf);
+    bool ok = !ferror(f);
+    fclose(f);
+    uint8_t d[SHA256_DIGEST_SIZE];
+    sha256_digest(&h, sizeof d, d);
+    for (int k = 0; k < SHA256_DIGEST_SIZE; k++) snprintf(hex + 2 * k, 3, "%02x", d[k]);
+    return ok;
+}
+
+/* A JSON shape: [rows] or [rows, cols]. */
+static void json_shape(FILE *f, size_t rows, size_t cols)
+{
+    if (cols) fprintf(f, "[%zu, %zu]", rows, cols);
+    else fprintf(f, "[%zu]", rows);
+}
+
+/* A group's variables that its state file has (hidden ones left out), and
+ * their units, for the "state_columns" of run.json. */
+static void json_state_columns(FILE *f, const RunInfo *in, RtGroup *g)
+{
+    bool syn = g->kind == RG_SYNAPSES, first = true;
+    fputs("{\"source\": ", f);
+    json_str(f, g->name);
+    fputs(", \"columns\": [", f);
+    if (syn) {
+        fputs("\"i\", \"j\"", f);
+        first = false;
+    }
+    for (int v = 0; v < g->nvars; v++)
+        if (g->varnames[v][0] != '_') {
+            fputs(first ? "" : ", ", f);
+            json_str(f, g->varnames[v]);
+            first = false;
+        }
+    fputs("], \"units\": [", f);
+    first = true;
+    if (syn) {
+        fputs("\"1\", \"1\"", f);
+        first = false;
+    }
+    for (int v = 0; v < g->nvars; v++)
+        if (g->varnames[v][0] != '_') {
+            const char *u = in->unit ? in->unit(in->unit_ud, g->name, g->varnames[v]) : NULL;
+            fputs(first ? "" : ", ", f);
+            if (u) json_str(f, u);
+            else fputs("null", f);
+            first = false;
+        }
+    fprintf(f, "], \"rows\": %lld}", (long long)g->n);
+}
+
+/* run.json: what ran (version, model and its SHA-256, seed, dt, steps,
+ * complete, the format of the monitors' files), and for each monitor its
+ * kind, source, variables and their units, and its file and shape (csv) or
+ * one file and shape per variable (npy). */
+static int write_run_json(FILE *f, Net *net, void *obj)
 {
     const RunJson *rj = obj;
     const RunInfo *in = rj->info;
+    bool npy = rj->what & OUT_NPY;
     static const char *const kinds[] = { "spikemonitor", "statemonitor", "ratemonitor" };
     fputs("{\n  \"snnc\": ", f);
     json_str(f, in->version);
     fputs(",\n  \"model\": ", f);
     if (in->model) json_str(f, in->model);
     else fputs("null", f);
+    char hex[65];
+    if (in->model && file_sha256(in->model, hex)) fprintf(f, ",\n  \"model_sha256\": \"%s\"", hex);
     fprintf(f, ",\n  \"seed\": %" PRIu64 ",\n  \"dt\": %.17g,\n  \"t\": %.17g,\n  \"steps\": %lld,\n", in->seed,
             net->dt, (double)net->step * net->dt, (long long)net->step);
     if (in->steps_planned >= 0) fprintf(f, "  \"steps_planned\": %lld,\n", (long long)in->steps_planned);
-    fprintf(f, "  \"complete\": %s,\n  \"monitors\": [", in->complete ? "true" : "false");
+    fprintf(f, "  \"complete\": %s,\n  \"format\": \"%s\",\n  \"monitors\": [", in->complete ? "true" : "false",
+            npy ? "npy" : "csv");
     for (int k = 0; k < net->nmonitors; k++) {
         RtMonitor *m = net->monitors[k];
         fputs(k ? ",\n    {\"name\": " : "\n    {\"name\": ", f);
@@ -309,8 +686,33 @@ static void write_run_json(FILE *f, Net *net, void *obj)
             for (int r = 0; r < m->nrec; r++) fprintf(f, "%s%d", r ? ", " : "", m->rec[r]);
         }
         char file[1024];
+        if (npy) {
+            NpyArr *arr = malloc(sizeof *arr * (size_t)(m->nvars + 2));
+            if (!arr) return -1;
+            int na = npy_arrays(m, arr);
+            fputs("], \"files\": [", f);
+            for (int q = 0; q < na; q++) {
+                npy_name(file, sizeof file, &arr[q]);
+                fputs(q ? ", " : "", f);
+                json_str(f, file);
+            }
+            fputs("], \"shapes\": [", f);
+            for (int q = 0; q < na; q++) {
+                size_t rows, cols;
+                npy_shape(&arr[q], &rows, &cols);
+                fputs(q ? ", " : "", f);
+                json_shape(f, rows, cols);
+            }
+            fputs("]}", f);
+            free(arr);
+            continue;
+        }
+        size_t rows = m->kind == RM_SPIKE ? m->idx.n : m->rec_steps.n;
+        size_t cols = m->kind == RM_STATE ? 1 + (size_t)m->nvars * (size_t)m->nrec : 2;
+        fputs("], \"shape\": ", f);
+        json_shape(f, rows, cols);
         snprintf(file, sizeof file, "%s.csv", m->name);
-        fputs("], \"file\": ", f);
+        fputs(", \"file\": ", f);
         json_str(f, file);
         fputc('}', f);
     }
@@ -327,8 +729,37 @@ static void write_run_json(FILE *f, Net *net, void *obj)
             fputc('}', f);
         }
         fputs(net->ngroups ? "\n  ]" : "]", f);
+        fputs(",\n  \"state_columns\": [", f);
+        for (int k = 0; k < net->ngroups; k++) {
+            fputs(k ? ",\n    " : "\n    ", f);
+            json_state_columns(f, in, net->groups[k]);
+        }
+        fputs(net->ngroups ? "\n  ]" : "]", f);
     }
     fputs("\n}\n", f);
+    return 0;
+}
+
+/* Add a monitor's files to the set: one CSV file, or one .npy per array. */
+static int add_monitor(FileSet *fs, Net *net, RtMonitor *m, bool npy)
+{
+    char name[1024];
+    if (!npy) {
+        snprintf(name, sizeof name, "%s.csv", m->name);
+        return set_add(fs, name, write_monitor, net, m);
+    }
+    NpyArr *arr = malloc(sizeof *arr * (size_t)(m->nvars + 2));
+    if (!arr) {
+        snprintf(fs->err, fs->errlen, "out of memory while writing '%s/%s'", fs->dir, m->name);
+        return -1;
+    }
+    int na = npy_arrays(m, arr), rc = 0;
+    for (int q = 0; q < na && !rc; q++) {
+        npy_name(name, sizeof name, &arr[q]);
+        rc = set_add(fs, name, write_npy, net, &arr[q]);
+    }
+    free(arr);
+    return rc;
 }
 
 int output_write(Net *net, const char *dir, int what, const RunInfo *info, char *err, size_t errlen)
@@ -337,10 +768,8 @@ int output_write(Net *net, const char *dir, int what, const RunInfo *info, char 
     if (make_dirs(dir, &fs.created, err, errlen)) return -1;
     int rc = 0;
     char name[1024];
-    for (int k = 0; k < net->nmonitors && !rc && (what & OUT_MONITORS); k++) {
-        snprintf(name, sizeof name, "%s.csv", net->monitors[k]->name);
-        rc = set_add(&fs, name, write_monitor, net, net->monitors[k]);
-    }
+    for (int k = 0; k < net->nmonitors && !rc && (what & OUT_MONITORS); k++)
+        rc = add_monitor(&fs, net, net->monitors[k], what & OUT_NPY);
     for (int k = 0; k < net->ngroups && !rc && (what & OUT_STATE); k++) {
         snprintf(name, sizeof name, "%s.state.csv", net->groups[k]->name);
         rc = set_add(&fs, name, write_group_state, net, net->groups[k]);

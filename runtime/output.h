@@ -21,7 +21,9 @@ typedef struct RunInfo {
     void       *unit_ud;
 } RunInfo;
 
-enum { OUT_MONITORS = 1, OUT_STATE = 2 };
+/* What output_write writes; OUT_NPY: the monitors as .npy arrays
+ * (DIR/<name>.<variable>.npy) instead of DIR/<name>.csv. */
+enum { OUT_MONITORS = 1, OUT_STATE = 2, OUT_NPY = 4 };
 
 /* Write a set of files to DIR, creating DIR if needed: with OUT_MONITORS
  * every monitor to DIR/<name>.csv, with OUT_STATE every group's current
@@ -39,6 +41,9 @@ int   output_write_state(Net *net, const char *dir, char *err, size_t errlen);
 /* Remove the temporaries of every set being written.  Only unlink(), so a
  * signal handler may call it before the process dies. */
 void  output_remove_temporaries(void);
+/* Write x as "%.17g" does into buf (32 bytes or more), without a NUL;
+ * returns the length.  Faster than snprintf, the same text. */
+size_t output_fmt_double(char *buf, double x);
 /* "SM: 34 spikes (G: 20, 13, 1)" lines, malloc'ed. */
 char *output_summary(Net *net);
 

@@ -235,6 +235,53 @@ static int run_stopped(snn_ctx *ctx)
     return SNN_ESTOPPED;
 }
 
+int snn_set_progress(snn_ctx *ctx, snn_progress_fn fn, void *ud, double every_seconds)
+{
+    if (!ctx) return SNN_EMISUSE;
+    api_clear_error(ctx);
+    if (api_not_running(ctx, "snn_set_progress")) return SNN_EMISUSE;
+    if (fn && !(every_seconds > 0 && every_seconds < 1e9))
+        return api_set_error(ctx, SNN_EMISUSE, "snn_set_progress: every_seconds must be > 0, not %g", every_seconds);
+    ctx->progress_fn = fn;
+    ctx->progress_ud = ud;
+    ctx->progress_every = every_seconds;
+    return SNN_OK;
+}
+
+/* net_run with progress reports: the steps go in pieces whose length
+ * doubles or halves so that each takes about an eighth to a half of the
+ * time between reports.  A piece that ends early (a callback or a request
+ * stopped the run) ends the run. */
+static int run_reporting(snn_ctx *ctx, int64_t nsteps)
+{
+    Net *net = ctx->net;
+    if (!ctx->progress_fn) return net_run(net, nsteps);
+    double every = ctx->progress_every, t0 = api_now(), last = t0;
+    int64_t end = net->step + nsteps, piece = 16;
+    snn_progress p = { 0, (double)net->step * net->dt, (double)end * net->dt, 0, 0 };
+    int rc = 0;
+    while (net->step < end) {
+        int64_t n = end - net->step < piece ? end - net->step : piece, want = net->step + n;
+        double c0 = api_now();
+        rc = net_run(net, n);
+        if (rc || net->stop || net->step < want || ctx->stop_request) break;
+        double t = api_now(), took = t - c0;
+        if (took < every / 8 && piece < ((int64_t)1 << 40)) piece *= 2;
+        else if (took > every / 2 && piece > 1) piece /= 2;
+        if (t - last >= every) {
+            p.t = (double)net->step * net->dt;
+            p.wall = t - t0;
+            ctx->progress_fn(&p, ctx->progress_ud);
+            last = t;
+        }
+    }
+    p.t = (double)net->step * net->dt;
+    p.wall = api_now() - t0;
+    p.done = 1;
+    ctx->progress_fn(&p, ctx->progress_ud);
+    return rc;
+}
+
 int snn_run_steps(snn_ctx *ctx, int64_t nsteps)
 {
     if (!ctx) return SNN_EMISUSE;
@@ -249,7 +296,7 @@ int snn_run_steps(snn_ctx *ctx, int64_t nsteps)
     ctx->stopped = false;
     ctx->net->fail[0] = 0;
     ctx->net->stop_request = &ctx->stop_request;
-    rc = net_run(ctx->net, nsteps);
+    rc = run_reporting(ctx, nsteps);
     ctx->net->stop_request = NULL;
     ctx->running = false;
     ctx->t_sim += api_now() - t0;

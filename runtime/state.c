@@ -283,15 +283,23 @@ static const char *run_unit(void *ud, const char *group, const char *var)
 
 int snn_write_run(snn_ctx *ctx, const char *dir, const char *model_file, int save_state)
 {
+    return snn_write_run_format(ctx, dir, model_file, save_state, SNN_FORMAT_CSV);
+}
+
+int snn_write_run_format(snn_ctx *ctx, const char *dir, const char *model_file, int save_state, int format)
+{
     if (!ctx) return SNN_EMISUSE;
     api_clear_error(ctx);
     if (!dir) return api_set_error(ctx, SNN_EMISUSE, "snn_write_run: no directory");
+    if (format != SNN_FORMAT_CSV && format != SNN_FORMAT_NPY)
+        return api_set_error(ctx, SNN_EMISUSE, "snn_write_run_format: the format is SNN_FORMAT_CSV or SNN_FORMAT_NPY");
     int rc = api_ensure_built(ctx);
     if (rc) return rc;
     RunInfo info = { SNN_VERSION_STRING, model_file, ctx->net->seed, snn_script_steps(ctx), !ctx->stopped,
                      run_unit, ctx };
     char err[1024];
-    if (output_write(ctx->net, dir, OUT_MONITORS | (save_state ? OUT_STATE : 0), &info, err, sizeof err))
+    int what = OUT_MONITORS | (save_state ? OUT_STATE : 0) | (format == SNN_FORMAT_NPY ? OUT_NPY : 0);
+    if (output_write(ctx->net, dir, what, &info, err, sizeof err))
         return api_set_error(ctx, SNN_EIO, "%s", err);
     return SNN_OK;
 }

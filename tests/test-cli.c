@@ -303,9 +303,10 @@ START_TEST(run_tutorial)
         "\"snnc\": \"" SNN_VERSION_STRING "\"", "\"seed\": 0,", "\"dt\": 0.0001,", "\"t\": 0.10000000000000001,",
         "\"steps\": 1000,", "\"steps_planned\": 1000,", "\"complete\": true,",
         "{\"name\": \"SM\", \"kind\": \"spikemonitor\", \"source\": \"G\", \"variables\": [\"i\", \"t\"], "
-        "\"units\": [\"1\", \"second\"], \"file\": \"SM.csv\"}",
+        "\"units\": [\"1\", \"second\"], \"shape\": [34, 2], \"file\": \"SM.csv\"}",
         "{\"name\": \"M\", \"kind\": \"statemonitor\", \"source\": \"G\", \"variables\": [\"t\", \"v\"], "
-        "\"units\": [\"second\", \"volt\"], \"record\": [0, 1, 2], \"file\": \"M.csv\"}",
+        "\"units\": [\"second\", \"volt\"], \"record\": [0, 1, 2], \"shape\": [1000, 4], \"file\": \"M.csv\"}",
+        "\"format\": \"csv\",", "\"model_sha256\": \"",
     };
     for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
         ck_assert_msg(strstr(json, want[k]) != NULL, "%s not in %s", want[k], json);

@@ -357,6 +357,28 @@ START_TEST(test_bad_arguments)
 }
 END_TEST
 
+/* Units come from run.json: none is guessed (no warning) when it gives
+ * them; without run.json the guess is said; a broken run.json is an error
+ * at its line; npy outputs are refused with a clear message. */
+START_TEST(test_units_from_run_json)
+{
+    write_file("M.csv", "t,x_0\n0,-0.07\n0.001,-0.06\n");
+    ck_assert_msg(run(PLOT_PNG) == 0, "%s", msg);
+    ck_assert_msg(strstr(msg, "M: the unit of x is unknown without run.json") != NULL, "%s", msg);
+    write_file("run.json", "{\"snnc\": \"0\", \"format\": \"csv\", \"monitors\": [\n"
+                           "  {\"name\": \"M\", \"kind\": \"statemonitor\", \"source\": \"G\", \"variables\": [\"t\", \"x\"],"
+                           " \"units\": [\"second\", \"volt\"], \"record\": [0], \"shape\": [2, 2], \"file\": \"M.csv\"}\n]}\n");
+    ck_assert_msg(run(PLOT_PNG) == 0, "%s", msg);
+    ck_assert_str_eq(msg, "");
+    write_file("run.json", "{\"monitors\": [\n {\"name\": \"M\" \"units\": []}]}\n");
+    ck_assert_int_eq(run(PLOT_PNG), -1);
+    ck_assert_msg(strstr(msg, "run.json:2: ',' or '}' was expected") != NULL, "%s", msg);
+    write_file("run.json", "{\"format\": \"npy\", \"monitors\": []}\n");
+    ck_assert_int_eq(run(PLOT_PNG), -1);
+    ck_assert_msg(strstr(msg, "holds the monitors as .npy arrays") != NULL, "%s", msg);
+}
+END_TEST
+
 static Suite *plot_suite(void)
 {
     Suite *s = suite_create("plot");
@@ -383,6 +405,7 @@ static Suite *plot_suite(void)
     tcase_add_test(tc, test_malformed_field_count);
     tcase_add_test(tc, test_bad_neuron_index);
     tcase_add_test(tc, test_no_monitors);
+    tcase_add_test(tc, test_units_from_run_json);
     tcase_add_test(tc, test_bad_arguments);
     suite_add_tcase(s, tc);
     return s;

@@ -153,6 +153,21 @@ SNN_API int snn_run_script(snn_ctx *ctx);
  * printed; NULL turns it off again. */
 typedef void (*snn_print_cb)(void *ud, const char *text);
 SNN_API void snn_set_print_cb(snn_ctx *ctx, snn_print_cb cb, void *ud);
+/* Progress of a run (Brian2's report), passed to the function given to
+ * snn_set_progress about every every_seconds of wall clock during each
+ * snn_run / snn_run_steps (so also of each 'run' of snn_run_script), and
+ * once more when the run ends (done = 1, also after a stop). */
+typedef struct snn_progress {
+    double t;               /* simulated time now, seconds */
+    double t_start, t_end;  /* the time at which this run began and will end */
+    double wall;            /* wall-clock seconds since this run began */
+    int    done;            /* 1 on the last report of the run */
+} snn_progress;
+typedef void (*snn_progress_fn)(const snn_progress *p, void *ud);
+/* Report progress to fn (NULL: no reports); every_seconds > 0.  The run is
+ * cut into pieces of whole steps between reports, with the same results.
+ * fn may not call other functions of the context. */
+SNN_API int snn_set_progress(snn_ctx *ctx, snn_progress_fn fn, void *ud, double every_seconds);
 /* Current simulation time in seconds (step * dt), and the step length. */
 SNN_API double snn_time(const snn_ctx *ctx);
 SNN_API double snn_dt(const snn_ctx *ctx);
@@ -186,6 +201,15 @@ SNN_API int snn_script_runs(const snn_ctx *ctx);
  * such variable.  Owned by the context, valid until the next call. */
 SNN_API const char *snn_var_unit(snn_ctx *ctx, const char *group, const char *var);
 SNN_API int snn_write_run(snn_ctx *ctx, const char *dir, const char *model_file, int save_state);
+/* snn_write_run, with the monitors in a format: SNN_FORMAT_CSV (as
+ * snn_write_run) or SNN_FORMAT_NPY, numpy's .npy arrays, one per column:
+ * DIR/<name>.i.npy (int32) and <name>.t.npy of a spike monitor,
+ * <name>.t.npy and <name>.rate.npy of a rate monitor, <name>.t.npy and
+ * <name>.<var>.npy (steps x recorded neurons) of a state monitor, float64 in
+ * SI units.  run.json then lists each monitor's "files" and "shapes". */
+#define SNN_FORMAT_CSV 0
+#define SNN_FORMAT_NPY 1
+SNN_API int snn_write_run_format(snn_ctx *ctx, const char *dir, const char *model_file, int save_state, int format);
 /* Remove the temporary files of every write in progress, in every context
  * (nothing else): only unlink() calls, so a signal handler may call it
  * before the process dies. */

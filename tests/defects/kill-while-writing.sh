@@ -6,7 +6,7 @@
 # usage: kill-while-writing.sh SNNC WORKDIR
 SNNC=$1; W=$2
 mkdir -p "$W" && cd "$W" || exit 1
-printf 'neurons G[2000] { model { dv/dt = (1.1-v)/(10*ms) : 1 }\n threshold: v > 1\n reset: v = 0 }\nstatemonitor M(G.v, record=all)\nrun 200*ms\n' > w.snn
+printf 'neurons G[4000] { model { dv/dt = (1.1-v)/(10*ms) : 1 }\n threshold: v > 1\n reset: v = 0 }\nstatemonitor M(G.v, record=all)\nrun 200*ms\n' > w.snn
 for delay in 0.2 0.4 0.6; do
     rm -rf out && mkdir out && printf 't,v_0\nOLD\n' > out/M.csv
     "$SNNC" run w.snn -o out --native=off >/dev/null 2>&1 &

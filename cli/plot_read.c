@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: MIT */
+/* This file contains the reader of run.json for the plots: a small JSON
+ * parser (objects, arrays, strings, numbers, true, false, null; \uXXXX
+ * escapes below U+0080 only, as snnc writes them) that keeps, of the shape
+ * snnc writes, the format and each monitor's name, variables and units. */
+#define _POSIX_C_SOURCE 200809L
+#include "plot_read.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A position in the text, for messages. */
+typedef struct Json {
+    const char *s, *p, *path;
+    char       *err;
+    size_t      errlen;
+    int         depth;
+} Json;
+
+static int jfail(Json *j, const char *what)
+{
+    int line = 1;
+    for (const char *q = j->s; q < j->p; q++) line += *q == '\n';
+    snprintf(j->err, j->errlen, "%s:%d: %s", j->path, line, what);
+    return -1;
+}
+
+static void skip_ws(Json *j)
+{
+    while (*j->p == ' ' || *j->p == '\n' || *j->p == '\t' || *j->p == '\r') j->p++;
+}
+
+/* A string at j->p into a malloc'ed copy (*out, NULL to skip it). */
+static int jstring(Json *j, char **out)
+{
+    skip_ws(j);
+    if (*j->p != '"') return jfail(j, "a string was expected");
+    j->p++;
+    size_t cap = 16, n = 0;
+    char *b = out ? malloc(cap) : NULL;
+    if (out && !b) return jfail(j, "out of memory");
+    for (;;) {
+        char c = *j->p++;
+        if (!c) {
+            free(b);
+            return jfail(j, "unterminated string");
+        }
+        if (c == '"') break;
+        if (c == '\\') {
+            char e = *j->p++;
+            if (e == 'u') {
+                unsigned v = 0;
+                for (int k = 0; k < 4; k++) {
+                    char h = *j->p++;
+                    v = v * 16 + (unsigned)(h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                                            : h >= 'A' && h <= 'F' ? h - 'A' + 10 : 99);
+                    if (v > 0xffff) {
+                        free(b);
+                        return jfail(j, "bad \\u escape");
+                    }
+                }
+                c = v < 0x80 ? (char)v : '?';
+            } else if (e == 'n') c = '\n';
+            else if (e == 't') c = '\t';
+            else if (e == '"' || e == '\\' || e == '/') c = e;
+            else {
+                free(b);
+                return jfail(j, "bad escape in a string");
+            }
+        }
+        if (b) {
+            if (n + 2 > cap) {
+                char *nb = realloc(b, cap *= 2);
+                if (!nb) {
+                    free(b);
+                    return jfail(j, "out of memory");
+                }
+                b = nb;
+            }
+            b[n++] = c;
+        }
+    }
+    if (b) {
+        b[n] = 0;
+        *out = b;
+    }
+    return 0;
+}
+
+/* Skip one value of any kind. */
+static int jskip(Json *j)
+{
+    skip_ws(j);
+    char c = *j->p;
+    if (c == '"') return jstring(j, NULL);
+    if (c == '{' || c == '[') {
+        if (++j->depth > 64) return jfail(j, "nested too deeply");
+        char close = c == '{' ? '}' : ']';
+        j->p++;
+        skip_ws(j);
+        if (*j->p == close) {
+            j->p++;
+            j->depth--;
+            return 0;
+        }
+        for (;;) {
+            if (c == '{') {
+                if (jstring(j, NULL)) return -1;
+                skip_ws(j);
+                if (*j->p++ != ':') return jfail(j, "':' was expected");
+            }
+            if (jskip(j)) return -1;
+            skip_ws(j);
+            if (*j->p == ',') {
+                j->p++;
+                continue;
+            }
+            if (*j->p++ != close) return jfail(j, c == '{' ? "',' or '}' was expected" : "',' or ']' was expected");
+            j->depth--;
+            return 0;
+        }
+    }
+    const char *start = j->p;
+    while (*j->p && strchr("+-.0123456789eEtruefalsn", *j->p)) j->p++;
+    return j->p > start ? 0 : jfail(j, "a value was expected");
+}
+
+/* An array of strings or nulls (NULL entries) into *out, *n. */
+static int jstrings(Json *j, char ***out, int *n)
+{
+    skip_ws(j);
+    if (*j->p++ != '[') return jfail(j, "a list was expected");
+    skip_ws(j);
+    if (*j->p == ']') {
+        j->p++;
+        return 0;
+    }
+    for (;;) {
+        char **v = realloc(*out, sizeof *v * (size_t)(*n + 1));
+        if (!v) return jfail(j, "out of memory");
+        *out = v;
+        v[*n] = NULL;
+        skip_ws(j);
+        if (!strncmp(j->p, "null", 4)) j->p += 4;
+        else if (jstring(j, &v[*n])) return -1;
+        (*n)++;
+        skip_ws(j);
+        if (*j->p == ',') {
+            j->p++;
+            continue;
+        }
+        if (*j->p++ != ']') return jfail(j, "',' or ']' was expected");
+        return 0;
+    }
+}
+
+/* One monitor object: its name, variables and units; other keys skipped. */
+static int jmonitor(Json *j, RunMonitor *m)
+{
+    skip_ws(j);
+    if (*j->p++ != '{') return jfail(j, "a monitor object was expected");
+    for (;;) {
+        char *key = NULL;
+        if (jstring(j, &key)) return -1;
+        skip_ws(j);
+        int rc = *j->p++ != ':' ? jfail(j, "':' was expected") : 0;
+        if (!rc && !strcmp(key, "name")) rc = m->name ? jfail(j, "two names") : jstring(j, &m->name);
+        else if (!rc && !strcmp(key, "variables")) rc = m->vars ? jfail(j, "two lists of variables")
+                                                                : jstrings(j, &m->vars, &m->nvars);
+        else if (!rc && !strcmp(key, "units")) rc = m->units ? jfail(j, "two lists of units")
+                                                             : jstrings(j, &m->units, &m->nunits);
+        else if (!rc) rc = jskip(j);
+        free(key);
+        if (rc) return -1;
+        skip_ws(j);
+        if (*j->p == ',') {
+            j->p++;
+            continue;
+        }
+        if (*j->p++ != '}') return jfail(j, "',' or '}' was expected");
+        break;
+    }
+    if (!m->name) return jfail(j, "a monitor without a name");
+    if (m->nunits != m->nvars) return jfail(j, "a monitor's units do not match its variables");
+    return 0;
+}
+
+static int jrun(Json *j, RunFile *rf)
+{
+    skip_ws(j);
+    if (*j->p++ != '{') return jfail(j, "an object was expected");
+    for (;;) {
+        char *key = NULL;
+        if (jstring(j, &key)) return -1;
+        skip_ws(j);
+        int rc = *j->p++ != ':' ? jfail(j, "':' was expected") : 0;
+        if (!rc && !strcmp(key, "format")) {
+            char *f = NULL;
+            rc = jstring(j, &f);
+            if (!rc) snprintf(rf->format, sizeof rf->format, "%s", f);
+            free(f);
+        } else if (!rc && !strcmp(key, "monitors")) {
+            skip_ws(j);
+            if (*j->p++ != '[') rc = jfail(j, "a list of monitors was expected");
+            skip_ws(j);
+            if (!rc && *j->p == ']') j->p++;
+            else
+                while (!rc) {
+                    RunMonitor *v = realloc(rf->mon, sizeof *v * (size_t)(rf->nmon + 1));
+                    if (!v) {
+                        rc = jfail(j, "out of memory");
+                        break;
+                    }
+                    rf->mon = v;
+                    memset(&v[rf->nmon], 0, sizeof *v);
+                    rc = jmonitor(j, &v[rf->nmon++]);
+                    skip_ws(j);
+                    if (rc || *j->p == ']') {
+                        j->p += !rc;
+                        break;
+                    }
+                    if (*j->p++ != ',') rc = jfail(j, "',' or ']' was expected");
+                }
+        } else if (!rc) rc = jskip(j);
+        free(key);
+        if (rc) return -1;
+        skip_ws(j);
+        if (*j->p == ',') {
+            j->p++;
+            continue;
+        }
+        if (*j->p++ != '}') return jfail(j, "',' or '}' was expected");
+        skip_ws(j);
+        return *j->p ? jfail(j, "text after the end of the object") : 0;
+    }
+}
+
+int plot_read_run(const char *dir, RunFile *rf, char *err, size_t errlen)
+{
+    memset(rf, 0, sizeof *rf);
+    snprintf(rf->format, sizeof rf->format, "csv");
+    char path[4200];
+    snprintf(path, sizeof path, "%s/run.json", dir);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        if (errno == ENOENT) return 0;
+        snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *text = malloc(cap);
+    size_t got;
+    while (text && (got = fread(text + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            if (cap >= (size_t)64 << 20) break;           /* far more than snnc writes */
+            char *t = realloc(text, cap *= 2);
+            if (!t) {
+                free(text);
+                text = NULL;
+            } else text = t;
+        }
+    }
+    fclose(f);
+    if (!text) {
+        snprintf(err, errlen, "out of memory reading '%s'", path);
+        return -1;
+    }
+    text[n] = 0;
+    Json j = { text, text, path, err, errlen, 0 };
+    int rc = strlen(text) != n ? jfail(&j, "a NUL byte in the file") : jrun(&j, rf);
+    free(text);
+    rf->found = true;
+    if (rc) plot_run_free(rf);
+    return rc;
+}
+
+const char *plot_run_unit(const RunFile *rf, const char *mon, const char *var)
+{
+    for (int k = 0; k < rf->nmon; k++)
+        if (!strcmp(rf->mon[k].name, mon))
+            for (int v = 0; v < rf->mon[k].nvars; v++)
+                if (rf->mon[k].vars[v] && !strcmp(rf->mon[k].vars[v], var)) return rf->mon[k].units[v];
+    return NULL;
+}
+
+const char *plot_unit_symbol(const char *unit, bool *prefixable)
+{
+    static const char *const map[][2] = {
+        { "volt", "V" }, { "siemens", "S" }, { "amp", "A" }, { "hertz", "Hz" }, { "second", "s" },
+        { "farad", "F" }, { "ohm", "\u03a9" }, { "metre", "m" }, { "gram", "g" }, { "mole", "mol" },
+        { "molar", "M" }, { "coulomb", "C" }, { "watt", "W" }, { "joule", "J" }, { "kelvin", "K" },
+    };
+    *prefixable = true;
+    if (!unit || !strcmp(unit, "1")) return "";
+    for (size_t k = 0; k < sizeof map / sizeof map[0]; k++)
+        if (!strcmp(unit, map[k][0])) return map[k][1];
+    *prefixable = false;
+    return unit;
+}
+
+void plot_run_free(RunFile *rf)
+{
+    for (int k = 0; k < rf->nmon; k++) {
+        RunMonitor *m = &rf->mon[k];
+        for (int v = 0; v < m->nvars; v++) free(m->vars[v]);
+        for (int v = 0; v < m->nunits; v++) free(m->units[v]);
+        free(m->vars);
+        free(m->units);
+        free(m->name);
+    }
+    free(rf->mon);
+    rf->mon = NULL;
+    rf->nmon = 0;
+}
