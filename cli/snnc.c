@@ -69,8 +69,9 @@ static const struct CmdHelp {
     const char *name, *text;
 } cmd_help[] = {
     { "run",
-      "usage: snnc run FILE [-o DIR] [--set NAME=VALUE]... [--seed N] [--native=MODE]\n"
-      "                [--save-state] [--check-finite] [--plot] [-v] [--timing]\n"
+      "usage: snnc run FILE [-o DIR] [--format csv|npy] [--set NAME=VALUE]... [--seed N]\n"
+      "                [--native=MODE] [--save-state] [--check-finite] [--plot]\n"
+      "                [--progress | --quiet] [-v] [--timing]\n"
       "\n"
       "Check the model FILE, compile it in memory and simulate its 'run' statements\n"
       "in order, printing what its 'print' statements print where they stand.  Then\n"
@@ -79,6 +80,9 @@ static const struct CmdHelp {
       "at the next step and writes what was recorded, marked partial in run.json.\n"
       "\n"
       "  -o DIR             output directory (default: out)\n"
+      "  --format FMT       csv (default) or npy: numpy arrays DIR/<name>.<column>.npy\n"
+      "  --progress         a progress line (default: on a terminal, runs over ~1 s)\n"
+      "  --quiet            no progress line\n"
       "  --set NAME=VALUE   override a constant of the model (the unit must match)\n"
       "  --seed N           seed of rand(), randn() and random connections (default 0)\n"
       "  --native=MODE      background (default), wait or off: the optimised code\n"
