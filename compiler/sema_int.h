@@ -112,6 +112,11 @@ void sema_check_summed(Sema *S, Group *g);
 void sema_decl_monitor(Sema *S, Decl *d);
 /* run DURATION. */
 void sema_decl_run(Sema *S, Decl *d);
+/* A run declaration (sema_decl_run) whose step count, and that of all runs so
+ * far (*total), must stay countable in 2^53 steps (sema_stmt.c). */
+void sema_decl_run_counted(Sema *S, Decl *d, double *total);
+/* print 'text' | print SM | print G.v, appended to prints (sema_stmt.c). */
+void sema_decl_print(Sema *S, Decl *d, PVec *prints);
 
 /* ---- sema_stmt.c: statement lists ---- */
 

@@ -2,8 +2,8 @@
 /* This file contains the checking of statement lists (reset, on_pre,
  * on_post, run_regularly, init): assignments to stored variables with
  * matching units, ':' temporaries, and initial values given as lists or
- * column() files.  Of the sema files it calls sema_expr.c and sema_util.c;
- * sema.c calls it. */
+ * column() files; and the script's run and print statements.  Of the sema
+ * files it calls sema_net.c, sema_expr.c and sema_util.c; sema.c calls it. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,3 +175,76 @@ void sema_check_stmts(Sema *S, Group *g, StmtList *sl, const char *what, bool in
     }
 }
 
+/* {====================================================================
+ * The script's statements: run and print
+ * ===================================================================== */
+
+/* The most steps all runs together may take: step numbers up to 2^53 are
+ * exact as doubles, so t = step * dt stays exact. */
+#define RUN_MAX_STEPS 9007199254740992.0
+
+/* run DURATION: sema_decl_run checks the duration; here its step count
+ * (Brian2's round(duration / dt)) and that of all runs so far must stay
+ * countable.  *total adds up the steps of the runs before. */
+void sema_decl_run_counted(Sema *S, Decl *d, double *total)
+{
+    int before = S->runs.n;
+    sema_decl_run(S, d);
+    if (S->runs.n == before) return;
+    double v = *(double *)S->runs.v[before], dt = S->M->dt;
+    double steps = floor(v / dt + 0.5);
+    if (steps <= RUN_MAX_STEPS && *total + steps <= RUN_MAX_STEPS) {
+        *total += steps;
+        return;
+    }
+    if (steps > RUN_MAX_STEPS)
+        diag_error(S->D, d->expr->span, "a run of %g s is %.3g steps of dt = %g s, more than the 2^53 "
+                   "(about 9.0e15) steps a simulation can count; make the run shorter or dt longer", v, steps, dt);
+    else
+        diag_error(S->D, d->expr->span, "this run of %.3g steps (dt = %g s) brings the runs to %.3g steps, more "
+                   "than the 2^53 (about 9.0e15) steps a simulation can count; make the runs shorter or dt longer",
+                   steps, dt, *total + steps);
+    S->runs.n = before;
+}
+
+/* print 'text' | print SM (a spike monitor) | print G.v (a stored variable
+ * of a group or synapses): runs after the runs written before it. */
+void sema_decl_print(Sema *S, Decl *d, PVec *prints)
+{
+    Node *e = d->expr;
+    Print *p = arena_alloc(S->A, sizeof *p);
+    *p = (Print){ .after_run = S->runs.n, .span = d->span };
+    const char *what = NULL;    /* what is wrong, NULL if nothing */
+    bool found = false;
+    if (e->kind == N_STR) {
+        p->kind = PRINT_TEXT;
+        p->text = ident_dup(S->A, e->name);
+    } else if (e->kind == N_NAME && !e->b) {
+        for (int k = 0; k < S->monitors.n; k++) {
+            Monitor *m = S->monitors.v[k];
+            if (ident_eq(e->name, m->name)) {
+                found = true;
+                if (m->kind != MON_SPIKE) what = "is not a spike monitor; print prints spike monitors and variables (print G.v)";
+            }
+        }
+        if (!found) what = sema_find_group(S, e->name) ? "is a group; print one of its variables, e.g. 'print G.v'"
+                                                      : "is not a spike monitor declared before this line";
+        p->kind = PRINT_SPIKES;
+        p->text = ident_dup(S->A, e->name);
+    } else if (e->kind == N_NAME) {
+        Group *g = sema_find_group(S, e->name);
+        Sym *v = g ? sema_group_lookup(g, e->b->name.z, e->b->name.n) : NULL;
+        what = !g ? "names no group or synapses declared before this line"
+             : !v ? "names no variable of the group"
+             : sema_is_subexpr(v) ? "is a subexpression; print prints stored variables" : NULL;
+        p->kind = PRINT_VAR;
+        p->text = ident_dup(S->A, e->name);
+        p->var = ident_dup(S->A, e->b->name);
+    } else {
+        diag_error(S->D, e->span, "print takes a string ('text'), a spike monitor (print SM) or a variable "
+                   "(print G.v), not '%s'", sema_spantext(S, e->span));
+        return;
+    }
+    if (what) diag_error(S->D, e->span, "'%s' %s", sema_spantext(S, e->span), what);
+    else pvec_push(S->A, prints, p);
+}
