@@ -5,14 +5,19 @@
  * global state, so compiles are serialised with a mutex.  It also contains
  * the optimising tier's compiles with the system C compiler, cached as
  * shared objects in a private directory under the SHA-256 of everything
- * that makes the object. */
+ * that makes the object.  Built with SNN_NO_LIBTCC (the shared library:
+ * Debian's libtcc.a is not position-independent), jit_compile runs the
+ * tcc program (or the system C compiler) through the same code as the
+ * optimising tier, into a private temporary directory. */
 #include "jit.h"
 
 #include <dlfcn.h>
 #include <spawn.h>
 #include <errno.h>
 #include <fcntl.h>
+#ifndef SNN_NO_LIBTCC
 #include <libtcc.h>
+#endif
 #include <math.h>
 #include <nettle/sha2.h>
 #include <pthread.h>
@@ -28,8 +33,10 @@
 #include "abi.h"
 
 struct Jit {
+#ifndef SNN_NO_LIBTCC
     TCCState *s;        /* libtcc code, or */
-    void     *so;       /* a shared object from the system compiler */
+#endif
+    void     *so;       /* a shared object from a C compiler program */
 };
 
 typedef struct ErrBuf {
@@ -37,6 +44,7 @@ typedef struct ErrBuf {
     size_t len, cap;
 } ErrBuf;
 
+#ifndef SNN_NO_LIBTCC
 static pthread_mutex_t jit_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void on_error(void *opaque, const char *msg)
@@ -100,10 +108,15 @@ Jit *jit_compile(const char *code, char *err, size_t errlen)
     return j;
 }
 
+#endif
+
 void *jit_symbol(Jit *j, const char *name)
 {
     if (!j) return NULL;
-    return j->so ? dlsym(j->so, name) : tcc_get_symbol(j->s, name);
+#ifndef SNN_NO_LIBTCC
+    if (!j->so) return tcc_get_symbol(j->s, name);
+#endif
+    return dlsym(j->so, name);
 }
 
 void jit_free(Jit *j)
@@ -112,9 +125,11 @@ void jit_free(Jit *j)
     if (j->so) {
         dlclose(j->so);
     } else {
+#ifndef SNN_NO_LIBTCC
         pthread_mutex_lock(&jit_lock);
         tcc_delete(j->s);
         pthread_mutex_unlock(&jit_lock);
+#endif
     }
     free(j);
 }
@@ -367,10 +382,25 @@ static int write_file(const char *path, const char *code, const char *text)
     return fclose(f);
 }
 
-/* Compile code with the rng text into a shared object at so: through
- * private temporary files in dir, renamed into place only when complete,
- * so that another process never loads a half-written object. */
-static bool build_object(const char *code, const CcCommand *c, const char *dir, const char *key, const char *so,
+/* The compiler's messages in the file log, as much as fits in err; the
+ * file is removed. */
+static void read_log(const char *log, char *err, size_t errlen)
+{
+    FILE *f = fopen(log, "r");
+    size_t n = f && errlen ? fread(err, 1, errlen - 1, f) : 0;
+    if (errlen) err[n] = 0;
+    if (f) fclose(f);
+    remove(log);
+    if (errlen && !n) snprintf(err, errlen, "the C compiler failed\n");
+}
+
+/* Compile code and then tail (NULL: the rng text) into a shared object at
+ * so, with the compiler c and its flags: through private temporary files in dir,
+ * renamed into place only when complete, so that another process never
+ * loads a half-written object.  On failure err names the log file, or
+ * holds the compiler's messages (log_to_err, the log then removed). */
+static bool build_object(const char *code, const CcCommand *c, const char *const *flags, size_t nflags,
+                         const char *tail, const char *dir, const char *key, const char *so, bool log_to_err,
                          char *err, size_t errlen, atomic_int *child)
 {
     static atomic_uint serial;
@@ -382,21 +412,22 @@ static bool build_object(const char *code, const CcCommand *c, const char *dir, 
     snprintf(log, sizeof log, "%s/.snn-%s-%ld-%u.log", dir, key, pid, u);
     /* the runtime's random numbers go into the object, so it needs no
      * symbol from the program that loads it */
-    size_t n = strlen(snn_rng_text);
+    const char *text = tail ? tail : snn_rng_text;
+    size_t n = strlen(text);
     char *rng = malloc(n + 1);
     if (!rng) {
         snprintf(err, errlen, "out of memory");
         return false;
     }
-    memcpy(rng, snn_rng_text, n + 1);
+    memcpy(rng, text, n + 1);
     char *inc = strstr(rng, "#include \"abi.h\"");
     if (inc) memset(inc, ' ', strlen("#include \"abi.h\""));
     int bad = write_file(src, code, rng);
     free(rng);
-    char *argv[32 + NFLAGS + 6];
+    char *argv[32 + 16 + 6];
     int argc = 0;
     for (int k = 0; k < c->argc; k++) argv[argc++] = c->argv[k];
-    for (size_t k = 0; k < NFLAGS; k++) argv[argc++] = (char *)native_flags[k];
+    for (size_t k = 0; k < nflags && k < 16; k++) argv[argc++] = (char *)flags[k];
     argv[argc++] = "-o";
     argv[argc++] = tmp_so;
     argv[argc++] = src;
@@ -410,7 +441,8 @@ static bool build_object(const char *code, const CcCommand *c, const char *dir, 
         return false;
     }
     if (st != 0 || rename(tmp_so, so)) {
-        snprintf(err, errlen, "the system C compiler failed (see %s)", log);
+        if (log_to_err) read_log(log, err, errlen);
+        else snprintf(err, errlen, "the system C compiler failed (see %s)", log);
         remove(tmp_so);
         remove(src);
         return false;
@@ -430,7 +462,8 @@ Jit *jit_compile_native(const char *code, const char *cache_dir, char *err, size
     cache_key(code, &c, key);
     snprintf(so, sizeof so, "%s/snn-%s.so", cache_dir, key);
     if (!cached_ok(so, err, errlen)) return NULL;
-    if (access(so, R_OK) && !build_object(code, &c, cache_dir, key, so, err, errlen, child)) return NULL;
+    if (access(so, R_OK) && !build_object(code, &c, native_flags, NFLAGS, NULL, cache_dir, key, so, false, err, errlen, child))
+        return NULL;
     Jit *j = calloc(1, sizeof *j);
     if (!j) {
         snprintf(err, errlen, "out of memory");
@@ -444,3 +477,90 @@ Jit *jit_compile_native(const char *code, const char *cache_dir, char *err, size
     }
     return j;
 }
+
+#ifdef SNN_NO_LIBTCC
+/* {====================================================================
+ * The JIT without libtcc: the tcc program, or the system C compiler
+ * ===================================================================== */
+
+/* tcc compiles as libtcc does; the system compiler (when there is no tcc)
+ * without contractions, so that the numbers stay the same. */
+static const char *const tcc_flags[] = { "-shared", "-fPIC", "-w" };
+static const char *const cc_flags[] = { "-O1", "-ffp-contract=off", "-fPIC", "-shared", "-w" };
+
+/* The runtime's helpers, called through pointers that jit_compile fills
+ * in: the object then runs the very code libtcc's would (the random
+ * numbers are the library's own), and needs no symbol of the library. */
+static const char host_calls[] =
+    "\nvoid *snn__host[4];\n"
+    "double snn_rand_uniform(snn_u64 a, snn_u64 b, snn_i64 c, snn_i32 d, snn_i32 e)\n"
+    "{ return ((double (*)(snn_u64, snn_u64, snn_i64, snn_i32, snn_i32))snn__host[0])(a, b, c, d, e); }\n"
+    "double snn_rand_normal(snn_u64 a, snn_u64 b, snn_i64 c, snn_i32 d, snn_i32 e)\n"
+    "{ return ((double (*)(snn_u64, snn_u64, snn_i64, snn_i32, snn_i32))snn__host[1])(a, b, c, d, e); }\n"
+    "double snn_rand_binomial(snn_u64 a, snn_u64 b, snn_i64 c, snn_i32 d, snn_i32 e, double n, double p)\n"
+    "{ return ((double (*)(snn_u64, snn_u64, snn_i64, snn_i32, snn_i32, double, double))snn__host[2])"
+    "(a, b, c, d, e, n, p); }\n"
+    "snn_i64 snn_timestep(double t, double dt)\n"
+    "{ return ((snn_i64 (*)(double, double))snn__host[3])(t, dt); }\n";
+
+/* The program to compile with: $SNNC_JIT_CC (split at blanks), else tcc
+ * if it is in PATH, else $CC or cc. */
+static bool jit_command(CcCommand *c)
+{
+    const char *forced = getenv("SNNC_JIT_CC");
+    char where[4096];
+    find_in_path("tcc", where, sizeof where);
+    bool tcc = !(forced && *forced) && strchr(where, '/');
+    if (!(forced && *forced) && !tcc) {
+        cc_command(c);
+        return false;
+    }
+    snprintf(c->text, sizeof c->text, "%.1000s", tcc ? where : forced);
+    memcpy(c->buf, c->text, sizeof c->buf);
+    c->argc = 0;
+    char *save = NULL;
+    for (char *p = strtok_r(c->buf, " \t", &save); p && c->argc < 31; p = strtok_r(NULL, " \t", &save))
+        c->argv[c->argc++] = p;
+    c->argv[c->argc] = NULL;
+    const char *base = strrchr(c->argv[0], '/');
+    return !strcmp(base ? base + 1 : c->argv[0], "tcc");
+}
+
+Jit *jit_compile(const char *code, char *err, size_t errlen)
+{
+    if (errlen) err[0] = 0;
+    CcCommand c;
+    bool tcc = jit_command(&c);
+    const char *tmp = getenv("TMPDIR");
+    char dir[4096], so[4200];
+    snprintf(dir, sizeof dir, "%s/snn-jit-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) {
+        snprintf(err, errlen, "cannot create a temporary directory for the generated code: %s", strerror(errno));
+        return NULL;
+    }
+    snprintf(so, sizeof so, "%s/model.so", dir);
+    bool ok = build_object(code, &c, tcc ? tcc_flags : cc_flags, tcc ? 3 : 5, host_calls, dir, "model", so, true,
+                           err, errlen, NULL);
+    Jit *j = ok ? calloc(1, sizeof *j) : NULL;
+    if (ok && !j) snprintf(err, errlen, "out of memory");
+    if (j) {
+        j->so = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+        void **host = j->so ? dlsym(j->so, "snn__host") : NULL;
+        if (!host) {
+            snprintf(err, errlen, "cannot load %s: %s\n", so, dlerror());
+            if (j->so) dlclose(j->so);
+            free(j);
+            j = NULL;
+        } else {
+            host[0] = (void *)snn_rand_uniform;
+            host[1] = (void *)snn_rand_normal;
+            host[2] = (void *)snn_rand_binomial;
+            host[3] = (void *)snn_timestep;
+        }
+    }
+    /* the mapping stays when the file goes */
+    remove(so);
+    rmdir(dir);
+    return j;
+}
+#endif
