@@ -89,11 +89,25 @@ static long double pow10l_(int k)
  * cannot change the rounding unless the product lies within 0.05 of a half
  * unit, and those cases (a few in a hundred) go to snprintf, as do NaN,
  * infinities, zero and magnitudes outside [1e-290, 1e290]. */
+/* Whether long double arithmetic really carries 64 bits of mantissa here
+ * (valgrind, for one, computes it in double precision): checked once, at
+ * run time, so that the fast path is only taken where its bound holds. */
+static bool extended_precision(void)
+{
+    static int known;   /* 0 unknown, 1 yes, 2 no */
+    if (!known) {
+        volatile long double one = 1, tiny = LDBL_EPSILON;
+        known = one + tiny != one ? 1 : 2;
+    }
+    return known == 1;
+}
+
 size_t output_fmt_double(char *buf, double x)
 {
 #if LDBL_MANT_DIG < 64
     return (size_t)snprintf(buf, 32, "%.17g", x);
 #endif
+    if (!extended_precision()) return (size_t)snprintf(buf, 32, "%.17g", x);
     double a = fabs(x);
     if (!(a >= 1e-290 && a <= 1e290)) return (size_t)snprintf(buf, 32, "%.17g", x);
     int k = (int)floor(log10(a));
