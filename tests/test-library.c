@@ -355,6 +355,90 @@ START_TEST(tsodyks_synapse_steady_state)
 }
 END_TEST
 
+/* gif_cond_exp with lambda_0 = 0 never fires, and its membrane is the
+ * passive one: with I_e = 40 pA, tau = C_m/g_L = 80 pF/4 nS = 20 ms and
+ * V = E_L + I_e/g_L (1 - exp(-t/tau)) = -70 mV + 10 mV (1 - exp(-t/20 ms)),
+ * -63.679 mV at t = 20 ms (RK4 at dt = 0.1 ms: error far below 1 nV). */
+START_TEST(gif_cond_exp_passive)
+{
+    snn_ctx *ctx = run_src("import \"models/gif_cond_exp.snn\"\n"
+                           "neurons G[1] = gif_cond_exp(I_e=40*pA, lambda_0=0/second)\nspikemonitor SM(G)\n"
+                           "statemonitor M(G.V_m, record=[0])\nrun 20*ms\n");
+    ck_assert_uint_eq(spike_count(ctx, "SM"), 0);
+    const int64_t *steps;
+    const double *v;
+    const int32_t *idx;
+    size_t ns;
+    int nidx, nvars;
+    ck_assert_int_eq(snn_trace(ctx, "M", &steps, &ns, &v, &idx, &nidx, &nvars), SNN_OK);
+    for (size_t s = 0; s < ns; s++) {
+        double t = (double)steps[s] * DT, want = -0.070 + 0.010 * (1 - exp(-t / 0.020));
+        ck_assert_msg(fabs(v[s] - want) < 1e-9, "V(%g s) = %.9g V, expected %.9g V", t, v[s], want);
+    }
+    snn_free(ctx);
+}
+END_TEST
+
+/* gif_cond_exp with lambda_0 = 1e12/s and Delta_V = 1 uV fires in the step
+ * V crosses V_T (below it by 30 uV the chance per step is 1e8 e^-30 < 1e-4).
+ * V_T_star = -60 mV, I_e = 80 pA: V = -70 mV + 20 mV (1 - exp(-t/20 ms))
+ * crosses at t1 = 20 ms ln 2 = 13.863 ms.  Then V = V_reset = -70 mV for
+ * t_ref = 4 ms, after which V = -50 mV - 20 mV exp(-(t - s1 - t_ref)/20 ms),
+ * and the threshold jumped by q_sfa_1 = 5 mV: V_T = -60 mV + 5 mV
+ * exp(-(t - s1)/10 ms); the second spike is where they meet. */
+START_TEST(gif_cond_exp_deterministic_threshold)
+{
+    snn_ctx *ctx = run_src("import \"models/gif_cond_exp.snn\"\n"
+                           "neurons G[1] = gif_cond_exp(I_e=80*pA, lambda_0=1e12/second, Delta_V=0.001*mV, "
+                           "V_T_star=-60*mV, V_reset=-70*mV, q_sfa_1=5*mV)\nspikemonitor SM(G)\nrun 60*ms\n");
+    double s1 = spike_time(ctx, "SM", 0, 0);
+    check_spike_near(s1, 0.020 * log(2.0), "gif_cond_exp, first spike");
+    double t2 = -1;
+    for (double t = s1 + 0.004; t < 0.06 && t2 < 0; t += 1e-7)
+        if (-0.050 - 0.020 * exp(-(t - s1 - 0.004) / 0.020) >= -0.060 + 0.005 * exp(-(t - s1) / 0.010)) t2 = t;
+    ck_assert_double_gt(t2, 0);
+    check_spike_near(spike_time(ctx, "SM", 0, 1), t2, "gif_cond_exp, second spike");
+    snn_free(ctx);
+}
+END_TEST
+
+/* gif_cond_exp's escape rate: with I_e = 60 pA the membrane settles at
+ * E_L + I_e/g_L = -55 mV = V_reset and stays there through spikes, so
+ * lambda = 1000/s exp((-55 mV + 35 mV)/5 mV) = 18.316/s is constant and each
+ * step outside the t_ref = 4 ms (40 steps) after a spike fires with
+ * p = 1 - exp(-lambda dt).  The intervals are 40 + geometric(p) steps: mean
+ * mu = (40 + 1/p) dt, variance sigma^2 = (1 - p)/p^2 dt^2, so N neurons in a
+ * window T of the stationary process fire N T/mu spikes with standard
+ * deviation sqrt(N T sigma^2/mu^3).  1000 neurons in [1 s, 3 s], three
+ * seeds: each count within 5 standard deviations plus one step's bias in the
+ * refractory count (dt/mu) of the expectation. */
+START_TEST(gif_cond_exp_escape_rate)
+{
+    const char *src = "import \"models/gif_cond_exp.snn\"\n"
+                      "neurons G[1000] = gif_cond_exp(I_e=60*pA, lambda_0=1000/second, Delta_V=5*mV)\n"
+                      "spikemonitor SM(G)\nrun 3*second\n";
+    double lambda = 1000 * exp(-20.0 / 5.0), p = -expm1(-lambda * DT);
+    double mu = (40 + 1 / p) * DT, var = (1 - p) / (p * p) * DT * DT;
+    double want = 1000 * 2.0 / mu, sd = sqrt(1000 * 2.0 * var / (mu * mu * mu));
+    for (unsigned seed = 1; seed <= 3; seed++) {
+        snn_ctx *ctx = snn_new();
+        char name[4200];
+        snprintf(name, sizeof name, "%s/../library_test.snn", SNN_TEST_DIR);
+        ck_assert_msg(snn_load_string(ctx, src, strlen(src), name) == SNN_OK, "%s", snn_errmsg(ctx));
+        ck_assert_int_eq(snn_set_seed(ctx, seed), SNN_OK);
+        ck_assert_msg(snn_run_script(ctx) == SNN_OK, "%s", snn_errmsg(ctx));
+        const int32_t *idx;
+        const int64_t *steps;
+        size_t n, count = 0;
+        ck_assert_int_eq(snn_spikes(ctx, "SM", &idx, &steps, &n), SNN_OK);
+        for (size_t q = 0; q < n; q++) count += steps[q] >= 10000;
+        ck_assert_msg(fabs((double)count - want) <= 5 * sd + want * DT / mu,
+                      "seed %u: %zu spikes, expected %.1f +- %.1f", seed, count, want, sd);
+        snn_free(ctx);
+    }
+}
+END_TEST
+
 /* {====================================================================
  * Imports
  * ===================================================================== */
@@ -480,6 +564,9 @@ static Suite *make_suite(void)
     tcase_add_test(tc, mat2_psc_exp_adaptive_threshold);
     tcase_add_test(tc, stdp_synapse_pair);
     tcase_add_test(tc, tsodyks_synapse_steady_state);
+    tcase_add_test(tc, gif_cond_exp_passive);
+    tcase_add_test(tc, gif_cond_exp_deterministic_threshold);
+    tcase_add_test(tc, gif_cond_exp_escape_rate);
     tcase_add_test(tc, import_errors);
     tcase_add_test(tc, import_search_path);
     tcase_add_test(tc, example_library_network);
