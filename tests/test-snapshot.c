@@ -20,6 +20,7 @@
 #include "snapshot.h"
 #include "snn.h"
 #include "test-common.h"
+#include "snapshot_model.h"
 
 #define OK(call) ck_assert_msg((call) == SNN_OK, "%s: %s", #call, snn_errmsg(ctx))
 
@@ -389,22 +390,7 @@ START_TEST(damaged_and_misuse)
 END_TEST
 
 /* A small network with per-synapse delays and spikes in flight. */
-static const char small[] =
-    "neurons G[4] {\n"
-    "    model { dv/dt = (1.5 - v)/(2*ms) : 1 }\n"
-    "    threshold: v > 1\n"
-    "    reset: v = 0\n"
-    "    init { v = 0.2*i }\n"
-    "}\n"
-    "synapses S(G -> G) {\n"
-    "    model { w : 1 }\n"
-    "    on_pre: v_post += w\n"
-    "    delay: (i + 1)*0.3*ms\n"
-    "    connect('i != j')\n"
-    "    init { w = 0.01 }\n"
-    "}\n"
-    "spikemonitor SM(G)\n"
-    "statemonitor M(G.v, record=[0, 3])\n";
+static const char small[] = SNAPSHOT_SMALL_MODEL;
 
 /* What a refused restore must leave alone: time, variables, recordings. */
 static Blob small_state(snn_ctx *ctx)

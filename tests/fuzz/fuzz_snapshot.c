@@ -15,25 +15,11 @@
 #include "hash.h"
 #include "snapshot.h"
 #include "snn.h"
+#include "../snapshot_model.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char model[] =
-    "neurons G[4] {\n"
-    "    model { dv/dt = (1.5 - v)/(2*ms) : 1 }\n"
-    "    threshold: v > 1\n"
-    "    reset: v = 0\n"
-    "    init { v = 0.2*i }\n"
-    "}\n"
-    "synapses S(G -> G) {\n"
-    "    model { w : 1 }\n"
-    "    on_pre: v_post += w\n"
-    "    delay: (i + 1)*0.3*ms\n"
-    "    connect('i != j')\n"
-    "    init { w = 0.01 }\n"
-    "}\n"
-    "spikemonitor SM(G)\n"
-    "statemonitor M(G.v, record=[0, 3])\n";
+static const char model[] = SNAPSHOT_SMALL_MODEL;
 
 static snn_ctx *ctx;
 static snn_snapshot *start;
