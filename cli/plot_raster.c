@@ -133,10 +133,13 @@ int plot_spikes(Ctx *c, const char *name, Table *t)
     if (rc < 0) return -1;
 
     Raster R = {.nspikes = n, .y = {.integer = true, .scale = 1, .label = "neuron index"}};
+    const RunMonitor *m = plot_run_monitor(&c->run, name);
+    char of[80] = "";
+    if (m && m->source) snprintf(of, sizeof of, " of %.60s", m->source);
     if (n == all)
-        snprintf(R.title, sizeof R.title, "%s \u2014 spike raster (%ld spike%s)", name, n, n == 1 ? "" : "s");
+        snprintf(R.title, sizeof R.title, "%s \u2014 spike raster%s (%ld spike%s)", name, of, n, n == 1 ? "" : "s");
     else
-        snprintf(R.title, sizeof R.title, "%s \u2014 spike raster (%ld of %ld spikes shown)", name, n, all);
+        snprintf(R.title, sizeof R.title, "%s \u2014 spike raster%s (%ld of %ld spikes shown)", name, of, n, all);
     if (!n) tmax = 1;                            /* no spikes: show 0..1 s */
     if (!n || (tmin >= 0 && tmin <= 0.25 * tmax)) tmin = 0;    /* runs start at 0 */
     time_axis(c, &R.x, tmin, tmax, 0.02);
