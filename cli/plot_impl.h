@@ -77,6 +77,7 @@ typedef struct Table {
     char      **paths;      /* of each array */
     int         narr;
     long        nrows;
+    char        where[600]; /* table_where's text */
 } Table;
 
 /* Opens a CSV file and splits its header.  Returns -1 with c->err set. */
@@ -91,6 +92,9 @@ int table_rewind(Ctx *c, Table *t);
  * (c->err = "file:line: ...") for a malformed line or a read error. */
 int table_next(Ctx *c, Table *t, double *row);
 void table_close(Table *t);
+/* Where the row last read is, for messages: "file.csv:12" (its line), or
+ * "SM.t.npy, row 11" (counted from 0, as numpy does; the first array's). */
+const char *table_where(Table *t);
 /* Tells the monitor kind from the column names alone. */
 enum Kind table_kind(const Table *t);
 

@@ -119,10 +119,9 @@ int plot_spikes(Ctx *c, const char *name, Table *t)
     int rc;
     while ((rc = table_next(c, t, row)) == 1) {
         if (!(row[0] >= 0 && row[0] < 4e9 && row[0] == floor(row[0])))
-            return plot_fail(c, "%s:%ld: neuron index %g is not a non-negative integer",
-                             t->path, t->lineno, row[0]);
+            return plot_fail(c, "%s: neuron index %g is not a non-negative integer", table_where(t), row[0]);
         if (!isfinite(row[1]))
-            return plot_fail(c, "%s:%ld: spike time is not finite", t->path, t->lineno);
+            return plot_fail(c, "%s: spike time is not finite", table_where(t));
         all++;
         if (!spike_shown(c, row[0], row[1])) continue;
         n++;

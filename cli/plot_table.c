@@ -197,6 +197,13 @@ int table_next(Ctx *c, Table *t, double *row)
     return t->npy ? npy_next(c, t, row) : csv_next(c, t, row);
 }
 
+const char *table_where(Table *t)
+{
+    if (t->npy) snprintf(t->where, sizeof t->where, "%.500s, row %ld", t->path, t->lineno - 1);
+    else snprintf(t->where, sizeof t->where, "%.500s:%ld", t->path, t->lineno);
+    return t->where;
+}
+
 void table_close(Table *t)
 {
     if (t->npy) {

@@ -344,8 +344,8 @@ static int smooth_lines(Ctx *c, Lines *F, Table *t, double *row)
         else if (n == 1) step = row[0] - t0;
         else if (!(fabs(row[0] - t1 - step) <= 1e-6 * step)) {
             free(r);
-            return plot_fail(c, "%s:%ld: the rate is not sampled at a regular step (t = %g s after %g s); "
-                             "--smooth needs one", t->path, t->lineno, row[0], t1);
+            return plot_fail(c, "%s: the rate is not sampled at a regular step (t = %g s after %g s); "
+                             "--smooth needs one", table_where(t), row[0], t1);
         }
         t1 = row[0];
         r[n++] = row[1];

@@ -288,8 +288,8 @@ static void write_fixture(const char *sub)
 {
     char name[64];
     ck_assert_int_eq(mkdir(tp(sub), 0777), 0);
-    bool npy = !strcmp(sub, "npy");
-    write_run_json(sub, sub, false);
+    bool npy = !strncmp(sub, "npy", 3);
+    write_run_json(sub, npy ? "npy" : "csv", false);
     double t[NSTEP], v[NSTEP * 3], r[NSTEP];
     for (int k = 0; k < NSTEP; k++) {
         t[k] = k * 1e-4;
@@ -297,12 +297,12 @@ static void write_fixture(const char *sub)
         for (int q = 0; q < 3; q++) v[k * 3 + q] = vtrace(k, rec[q]);
     }
     if (npy) {
-        write_npy("npy/SM.i.npy", "<i4", 5, 0, spike_i);
-        write_npy("npy/SM.t.npy", "<f8", 5, 0, spike_t);
-        write_npy("npy/M.t.npy", "<f8", NSTEP, 0, t);
-        write_npy("npy/M.v.npy", "<f8", NSTEP, 3, v);
-        write_npy("npy/R.t.npy", "<f8", NSTEP, 0, t);
-        write_npy("npy/R.rate.npy", "<f8", NSTEP, 0, r);
+        const char *arr[6] = {"SM.i", "SM.t", "M.t", "M.v", "R.t", "R.rate"};
+        const double *data[6] = {spike_i, spike_t, t, v, t, r};
+        for (int k = 0; k < 6; k++) {
+            snprintf(name, sizeof name, "%s/%s.npy", sub, arr[k]);
+            write_npy(name, k == 0 ? "<i4" : "<f8", k < 2 ? 5 : NSTEP, k == 3 ? 3 : 0, data[k]);
+        }
         return;
     }
     static char text[65536];
@@ -442,6 +442,13 @@ START_TEST(npy_corrupt_files)
     expect_npy_error("M.v.npy", "lacks 'descr'");
     free(good);
     free(longer);
+    /* values that are not what a monitor holds, located by row */
+    write_fixture("npy2");
+    double bad_i[5] = {0, 2, -1, 2, 0};
+    write_npy("npy2/SM.i.npy", "<i4", 5, 0, bad_i);
+    PlotOptions o = png_only();
+    ck_assert_int_eq(plot_sub("npy2", &o), -1);
+    ck_assert_msg(strstr(msg, "SM.i.npy, row 2: neuron index -1 is not a non-negative integer"), "%s", msg);
     /* a file run.json names but that is not there */
     unlink(tp("npy/M.v.npy"));
     expect_npy_error("M.v.npy", "cannot open");
