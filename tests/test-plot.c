@@ -25,8 +25,12 @@
  * LeakSanitizer (when built with -fsanitize=address) not to report them. */
 const char *__lsan_default_suppressions(void);
 const char *__lsan_default_options(void);
-const char *__lsan_default_suppressions(void) { return "leak:libfontconfig\n"; }
-const char *__lsan_default_options(void) { return "print_suppressions=0"; }
+/* visible, or the sanitizer runtime does not see them (-fvisibility=hidden) */
+__attribute__((visibility("default"))) const char *__lsan_default_suppressions(void)
+{
+    return "leak:libfontconfig\n";
+}
+__attribute__((visibility("default"))) const char *__lsan_default_options(void) { return "print_suppressions=0"; }
 
 static char tmpdir[64];
 static char msg[4096];
