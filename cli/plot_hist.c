@@ -153,7 +153,6 @@ static void state_free(StateFig *F)
 static int state_axes(Ctx *c, StateFig *F, const char *group)
 {
     Axis *yaxes[PLOT_MAX_PANELS];
-    long imax = 0;
     for (int k = 0; k < F->np; k++) {
         HPanel *p = &F->p[k];
         int lo, hi;
@@ -176,11 +175,9 @@ static int state_axes(Ctx *c, StateFig *F, const char *group)
             if (last > F->nrows - 1) last = F->nrows - 1;
             if (last < first) last = first;
             axis_range(&p->x, first - 0.5, last + 0.5, 0.01);
-            imax = last;
         }
         yaxes[k] = &p->y;
     }
-    (void)imax;
     /* histograms' count axes need the counts: one more pass sets them */
     if (!F->hist) {
         layout(&F->L, F->np, yaxes);

@@ -43,7 +43,8 @@ static const char usage[] =
     "  --set NAME=VALUE   override a constant of the model, e.g. --set w_gi=0.5*nS\n"
     "                     (the unit must match the model's)\n"
     "  --seed N           seed of rand() and randn() (default 0)\n"
-    "  --plot             after 'run', also plot the outputs\n"
+    "  --plot             after 'run', also plot the outputs (with the plot options\n"
+    "                     --monitor, --neurons, --window, --smooth of 'snnc plot')\n"
     "  -v                 say which integration method each group uses, how many\n"
     "                     synapses each synapses object has, and whether the\n"
     "                     optimised code took over (--native)\n"
@@ -90,7 +91,8 @@ static const struct CmdHelp {
       "  --native=MODE      background (default), wait or off: the optimised code\n"
       "  --save-state       also write every group's final values to DIR/<name>.state.csv\n"
       "  --check-finite     stop with an error at the first NaN or infinite value\n"
-      "  --plot             also plot the outputs, as 'snnc plot DIR'\n"
+      "  --plot             also plot the outputs, as 'snnc plot DIR'; --monitor, --neurons,\n"
+      "                     --window and --smooth are passed on to it\n"
       "  -v                 integration methods, synapse counts, the optimised code\n"
       "  --timing           where the time went\n"
       EXIT_TEXT ", 130 stopped\nby SIGINT, 143 stopped by SIGTERM (the outputs written are partial).\n" },
@@ -409,7 +411,7 @@ static int run_script(snn_ctx *ctx, Progress *pg)
 /* After the run: write the outputs (all or nothing) and say what ran.
  * Returns the exit status. */
 static int finish_run(snn_ctx *ctx, int rc, const char *file, const char *outdir, int save_state, int format,
-                      int plot, double *t_write)
+                      const PlotOptions *plot, double *t_write)
 {
     if (rc && rc != SNN_ESTOPPED) return 1;
     int stopped = rc == SNN_ESTOPPED;
@@ -435,7 +437,7 @@ static int finish_run(snn_ctx *ctx, int rc, const char *file, const char *outdir
     fputs(snn_summary(ctx), stdout);
     printf("outputs: %s/%s\n", outdir, stopped ? " (partial)" : "");
     if (stopped) return 128 + sig_caught;
-    return plot && do_plot(outdir, NULL) ? 1 : 0;
+    return plot && do_plot(outdir, plot) ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -476,6 +478,9 @@ int main(int argc, char **argv)
     int verbose = 0, timing = 0, plot = 0, save_state = 0, check_finite = 0, native = SNN_NATIVE_BACKGROUND;
     int format = SNN_FORMAT_CSV, progress = PROGRESS_AUTO;
     unsigned long long seed = 0;
+    PlotOptions po;                 /* of --plot */
+    const char *plot_opts = NULL;   /* the last plot option given */
+    plot_options_init(&po);
     const char **sets = calloc((size_t)argc, sizeof *sets);
     int nsets = 0;
     if (!sets) return 1;
@@ -526,6 +531,17 @@ int main(int argc, char **argv)
             return fail_usage("--native takes background, wait or off, not", a + 9);
         }
         else if (!strcmp(a, "--plot")) plot = 1;
+        else if (!strcmp(cmd, "run") && (!strcmp(a, "--monitor") || !strcmp(a, "--neurons") ||
+                                         !strcmp(a, "--window") || !strcmp(a, "--smooth"))) {
+            /* options of the plot that --plot makes */
+            char perr[512];
+            int r = k + 1 < argc ? plot_option(&po, a, argv[++k], perr, sizeof perr) : 0;
+            if (r <= 0) {
+                free(sets);
+                return r ? fail_usage(perr, NULL) : fail_usage("missing value after", a);
+            }
+            plot_opts = a;
+        }
         else if (!strcmp(a, "--progress")) progress = PROGRESS_ON;
         else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) progress = PROGRESS_OFF;
         else if (a[0] == '-' && a[1]) {
@@ -540,6 +556,10 @@ int main(int argc, char **argv)
     if (!file) {
         free(sets);
         return fail_usage("missing model file", NULL);
+    }
+    if (plot_opts && !plot) {
+        free(sets);
+        return fail_usage("a plot option needs --plot:", plot_opts);
     }
 
     snn_ctx *ctx = snn_new();
@@ -571,7 +591,7 @@ int main(int argc, char **argv)
         Progress pg = { .mode = progress };
         if (!rc) rc = run_script(ctx, &pg);
         double t_write = 0;
-        status = finish_run(ctx, rc, file, outdir, save_state, format, plot, &t_write);
+        status = finish_run(ctx, rc, file, outdir, save_state, format, plot ? &po : NULL, &t_write);
         if (verbose) report_native(ctx);
         if (timing) {
             double p, e, j, s;

@@ -653,7 +653,7 @@ START_TEST(option_smooth)
 END_TEST
 
 /* The snnc command: plot options parsed, bad ones a usage error (2), a bad
- * input an error (1). */
+ * input an error (1); snnc run --plot takes them too. */
 START_TEST(snnc_plot_command)
 {
     const char *snnc = getenv("SNNC");
@@ -687,6 +687,24 @@ START_TEST(snnc_plot_command)
         ck_assert_msg(st == atoi(bad[k][1]) && strstr(out, bad[k][2]), "%s: exit %d, %s", bad[k][0], st, out);
         free(out);
     }
+    /* snnc run --plot passes the plot options on; without --plot they are an error */
+    snprintf(cmd, sizeof cmd, "'%s' run '%s' -o '%s' -q --plot --monitor M --window 0ms:50ms --neurons 1:3", snnc,
+             test_path("../examples/tutorial.snn"), tp("run"));
+    out = test_run(cmd, &st);
+    ck_assert_msg(st == 0, "%s", out);
+    free(out);
+    ck_assert(exists("run/M.png") && exists("run/M.svg") && !exists("run/SM.png"));
+    snprintf(cmd, sizeof cmd, "'%s' run '%s' -o '%s' --smooth flat:1ms", snnc, test_path("../examples/tutorial.snn"),
+             tp("run2"));
+    out = test_run(cmd, &st);
+    ck_assert_msg(st == 2 && strstr(out, "a plot option needs --plot: --smooth"), "%d %s", st, out);
+    free(out);
+    ck_assert(!exists("run2"));
+    snprintf(cmd, sizeof cmd, "'%s' run '%s' -o '%s' --plot --window 2ms:1ms", snnc,
+             test_path("../examples/tutorial.snn"), tp("run2"));
+    out = test_run(cmd, &st);
+    ck_assert_msg(st == 2 && strstr(out, "ends before it starts"), "%d %s", st, out);
+    free(out);
     snprintf(cmd, sizeof cmd, "'%s' plot --help", snnc);
     out = test_run(cmd, &st);
     ck_assert_msg(st == 0 && strstr(out, "--smooth") && strstr(out, "--window") && strstr(out, "--neurons"), "%s", out);
