@@ -294,7 +294,12 @@ void draw_axes(cairo_t *cr, const Rect *r, const Axis *x, const Axis *y, bool xl
         fmt_tick(y, tick_value(y, k), buf, sizeof buf);
         text_at(cr, r->x - TICK_LEN - 4, floor(map_y(r, y, tick_value(y, k))) + 0.5, 1, 0.5, buf);
     }
+    /* x labels wider than the tick spacing: label every stride-th tick
+     * (those on multiples of stride steps, so 0 keeps its label) */
+    double spacing = r->w * x->step / (x->hi - x->lo);
+    long stride = (long)ceil((tick_label_width(cr, x) + 8) / fmax(spacing, 1));
     for (long k = 0; xlabels && k < x->nticks; k++) {
+        if ((x->first + k) % stride) continue;
         fmt_tick(x, tick_value(x, k), buf, sizeof buf);
         text_at(cr, map_x(r, x, tick_value(x, k)), bot + TICK_LEN + 3, 0.5, 0, buf);
     }
