@@ -2,11 +2,14 @@
 /* This file contains the reader of run.json for the plots: a small JSON
  * parser (objects, arrays, strings, numbers, true, false, null; \uXXXX
  * escapes below U+0080 only, as snnc writes them) that keeps, of the shape
- * snnc writes, the format and each monitor's name, variables and units. */
+ * snnc writes, the format, dt, each monitor's name, kind, source, variables,
+ * units, files and recorded neurons, and the final-state files with their
+ * columns and units. */
 #define _POSIX_C_SOURCE 200809L
 #include "plot_read.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,9 +159,137 @@ static int jstrings(Json *j, char ***out, int *n)
     }
 }
 
+/* A number into *out. */
+static int jnumber(Json *j, double *out)
+{
+    skip_ws(j);
+    char *end;
+    *out = strtod(j->p, &end);
+    if (end == j->p) return jfail(j, "a number was expected");
+    j->p = end;
+    return 0;
+}
+
+/* An array of whole numbers into *out, *n. */
+static int jints(Json *j, int **out, int *n)
+{
+    skip_ws(j);
+    if (*j->p++ != '[') return jfail(j, "a list was expected");
+    *n = 0;
+    skip_ws(j);
+    if (*j->p == ']') {
+        j->p++;
+        return 0;
+    }
+    for (;;) {
+        double v;
+        if (jnumber(j, &v)) return -1;
+        if (v != floor(v) || v < 0 || v > 2e9) return jfail(j, "a neuron index was expected");
+        int *nv = realloc(*out, sizeof *nv * (size_t)(*n + 1));
+        if (!nv) return jfail(j, "out of memory");
+        *out = nv;
+        nv[(*n)++] = (int)v;
+        skip_ws(j);
+        if (*j->p == ',') {
+            j->p++;
+            continue;
+        }
+        if (*j->p++ != ']') return jfail(j, "',' or ']' was expected");
+        return 0;
+    }
+}
+
+/* A final-state object of "state" or "state_columns": its source, file,
+ * columns and units (other keys skipped), merged into rf's entry for the
+ * source. */
+static int jstate(Json *j, RunFile *rf)
+{
+    skip_ws(j);
+    if (*j->p++ != '{') return jfail(j, "a state object was expected");
+    RunState st = {0};
+    int rc = 0;
+    for (;;) {
+        char *key = NULL;
+        if (jstring(j, &key)) {
+            rc = -1;
+            break;
+        }
+        skip_ws(j);
+        rc = *j->p++ != ':' ? jfail(j, "':' was expected") : 0;
+        if (!rc && !strcmp(key, "source") && !st.source) rc = jstring(j, &st.source);
+        else if (!rc && !strcmp(key, "file") && !st.file) rc = jstring(j, &st.file);
+        else if (!rc && !strcmp(key, "columns") && !st.cols) rc = jstrings(j, &st.cols, &st.ncols);
+        else if (!rc && !strcmp(key, "units") && !st.units) rc = jstrings(j, &st.units, &st.nunits);
+        else if (!rc) rc = jskip(j);
+        free(key);
+        if (rc) break;
+        skip_ws(j);
+        if (*j->p == ',') {
+            j->p++;
+            continue;
+        }
+        if (*j->p++ != '}') rc = jfail(j, "',' or '}' was expected");
+        break;
+    }
+    if (!rc && !st.source) rc = jfail(j, "a state object without a source");
+    if (!rc && st.nunits != st.ncols) rc = jfail(j, "a state's units do not match its columns");
+    RunState *e = NULL;
+    for (int k = 0; !rc && k < rf->nstate; k++)
+        if (!strcmp(rf->state[k].source, st.source)) e = &rf->state[k];
+    if (!rc && !e) {
+        RunState *v = realloc(rf->state, sizeof *v * (size_t)(rf->nstate + 1));
+        if (!v) rc = jfail(j, "out of memory");
+        else {
+            rf->state = v;
+            e = &v[rf->nstate++];
+            memset(e, 0, sizeof *e);
+            e->source = st.source;
+            st.source = NULL;
+        }
+    }
+    if (!rc) {                                   /* move what st has into e */
+        if (st.file && !e->file) e->file = st.file, st.file = NULL;
+        if (st.cols && !e->cols) {
+            e->cols = st.cols, e->ncols = st.ncols, e->units = st.units, e->nunits = st.nunits;
+            st.cols = st.units = NULL;
+            st.ncols = st.nunits = 0;
+        }
+    }
+    free(st.source);
+    free(st.file);
+    for (int k = 0; k < st.ncols; k++) free(st.cols[k]);
+    for (int k = 0; k < st.nunits; k++) free(st.units[k]);
+    free(st.cols);
+    free(st.units);
+    return rc ? -1 : 0;
+}
+
+/* A list of state objects. */
+static int jstates(Json *j, RunFile *rf)
+{
+    skip_ws(j);
+    if (*j->p++ != '[') return jfail(j, "a list of states was expected");
+    skip_ws(j);
+    if (*j->p == ']') {
+        j->p++;
+        return 0;
+    }
+    for (;;) {
+        if (jstate(j, rf)) return -1;
+        skip_ws(j);
+        if (*j->p == ',') {
+            j->p++;
+            continue;
+        }
+        if (*j->p++ != ']') return jfail(j, "',' or ']' was expected");
+        return 0;
+    }
+}
+
 /* One monitor object: its name, variables and units; other keys skipped. */
 static int jmonitor(Json *j, RunMonitor *m)
 {
+    m->nrecord = -1;
     skip_ws(j);
     if (*j->p++ != '{') return jfail(j, "a monitor object was expected");
     for (;;) {
@@ -171,6 +302,12 @@ static int jmonitor(Json *j, RunMonitor *m)
                                                                 : jstrings(j, &m->vars, &m->nvars);
         else if (!rc && !strcmp(key, "units")) rc = m->units ? jfail(j, "two lists of units")
                                                              : jstrings(j, &m->units, &m->nunits);
+        else if (!rc && !strcmp(key, "kind")) rc = m->kind ? jfail(j, "two kinds") : jstring(j, &m->kind);
+        else if (!rc && !strcmp(key, "source")) rc = m->source ? jfail(j, "two sources") : jstring(j, &m->source);
+        else if (!rc && !strcmp(key, "files")) rc = m->files ? jfail(j, "two lists of files")
+                                                             : jstrings(j, &m->files, &m->nfiles);
+        else if (!rc && !strcmp(key, "record")) rc = m->record ? jfail(j, "two record lists")
+                                                               : jints(j, &m->record, &m->nrecord);
         else if (!rc) rc = jskip(j);
         free(key);
         if (rc) return -1;
@@ -184,6 +321,8 @@ static int jmonitor(Json *j, RunMonitor *m)
     }
     if (!m->name) return jfail(j, "a monitor without a name");
     if (m->nunits != m->nvars) return jfail(j, "a monitor's units do not match its variables");
+    for (int k = 0; k < m->nfiles; k++)
+        if (!m->files[k]) return jfail(j, "a monitor's file is null");
     return 0;
 }
 
@@ -201,6 +340,10 @@ static int jrun(Json *j, RunFile *rf)
             rc = jstring(j, &f);
             if (!rc) snprintf(rf->format, sizeof rf->format, "%s", f);
             free(f);
+        } else if (!rc && !strcmp(key, "dt")) {
+            rc = jnumber(j, &rf->dt);
+        } else if (!rc && (!strcmp(key, "state") || !strcmp(key, "state_columns"))) {
+            rc = jstates(j, rf);
         } else if (!rc && !strcmp(key, "monitors")) {
             skip_ws(j);
             if (*j->p++ != '[') rc = jfail(j, "a list of monitors was expected");
@@ -286,6 +429,22 @@ const char *plot_run_unit(const RunFile *rf, const char *mon, const char *var)
     return NULL;
 }
 
+const char *plot_state_unit(const RunFile *rf, const char *source, const char *col)
+{
+    for (int k = 0; k < rf->nstate; k++)
+        if (!strcmp(rf->state[k].source, source))
+            for (int v = 0; v < rf->state[k].ncols; v++)
+                if (rf->state[k].cols[v] && !strcmp(rf->state[k].cols[v], col)) return rf->state[k].units[v];
+    return NULL;
+}
+
+const RunMonitor *plot_run_monitor(const RunFile *rf, const char *name)
+{
+    for (int k = 0; k < rf->nmon; k++)
+        if (!strcmp(rf->mon[k].name, name)) return &rf->mon[k];
+    return NULL;
+}
+
 const char *plot_unit_symbol(const char *unit, bool *prefixable)
 {
     static const char *const map[][2] = {
@@ -307,11 +466,28 @@ void plot_run_free(RunFile *rf)
         RunMonitor *m = &rf->mon[k];
         for (int v = 0; v < m->nvars; v++) free(m->vars[v]);
         for (int v = 0; v < m->nunits; v++) free(m->units[v]);
+        for (int v = 0; v < m->nfiles; v++) free(m->files[v]);
         free(m->vars);
         free(m->units);
+        free(m->files);
+        free(m->record);
         free(m->name);
+        free(m->kind);
+        free(m->source);
     }
     free(rf->mon);
     rf->mon = NULL;
     rf->nmon = 0;
+    for (int k = 0; k < rf->nstate; k++) {
+        RunState *st = &rf->state[k];
+        for (int v = 0; v < st->ncols; v++) free(st->cols[v]);
+        for (int v = 0; v < st->nunits; v++) free(st->units[v]);
+        free(st->cols);
+        free(st->units);
+        free(st->source);
+        free(st->file);
+    }
+    free(rf->state);
+    rf->state = NULL;
+    rf->nstate = 0;
 }

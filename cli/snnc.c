@@ -20,7 +20,8 @@ static const char usage[] =
     "                [--save-state] [--check-finite] [--plot] [--progress | --quiet] [-v] [--timing]\n"
     "       snnc check FILE [--set NAME=VALUE]... [-v]\n"
     "       snnc emit FILE [--set NAME=VALUE]...\n"
-    "       snnc plot DIR\n"
+    "       snnc plot DIR [--monitor NAME]... [--neurons A:B] [--window T0:T1]\n"
+    "                [--smooth gaussian:W | flat:W] [--format png|svg|both] [-o OUT]\n"
     "       snnc help [COMMAND] | COMMAND --help | --help | --version\n"
     "\n"
     "  run     check the model, compile it in memory, simulate every 'run' statement\n"
@@ -29,7 +30,8 @@ static const char usage[] =
     "          and writes what was recorded, marked partial\n"
     "  check   parse and check the model (names, units, equations); run nothing\n"
     "  emit    print the C code generated for the model\n"
-    "  plot    draw DIR's monitors (raster, traces, rates) to PNG and SVG\n"
+    "  plot    draw DIR's monitors (rasters, traces, smoothed rates) and final states\n"
+    "          (histograms) to PNG and SVG ('snnc help plot' for its options)\n"
     "  help    say what a command does and takes ('snnc help run')\n"
     "\n"
     "  -o DIR             output directory\n"
@@ -41,7 +43,8 @@ static const char usage[] =
     "  --set NAME=VALUE   override a constant of the model, e.g. --set w_gi=0.5*nS\n"
     "                     (the unit must match the model's)\n"
     "  --seed N           seed of rand() and randn() (default 0)\n"
-    "  --plot             after 'run', also plot the outputs\n"
+    "  --plot             after 'run', also plot the outputs (with the plot options\n"
+    "                     --monitor, --neurons, --window, --smooth of 'snnc plot')\n"
     "  -v                 say which integration method each group uses, how many\n"
     "                     synapses each synapses object has, and whether the\n"
     "                     optimised code took over (--native)\n"
@@ -88,7 +91,8 @@ static const struct CmdHelp {
       "  --native=MODE      background (default), wait or off: the optimised code\n"
       "  --save-state       also write every group's final values to DIR/<name>.state.csv\n"
       "  --check-finite     stop with an error at the first NaN or infinite value\n"
-      "  --plot             also plot the outputs, as 'snnc plot DIR'\n"
+      "  --plot             also plot the outputs, as 'snnc plot DIR'; --monitor, --neurons,\n"
+      "                     --window and --smooth are passed on to it\n"
       "  -v                 integration methods, synapse counts, the optimised code\n"
       "  --timing           where the time went\n"
       EXIT_TEXT ", 130 stopped\nby SIGINT, 143 stopped by SIGTERM (the outputs written are partial).\n" },
@@ -111,11 +115,22 @@ static const struct CmdHelp {
       "  --set NAME=VALUE   override a constant of the model (the unit must match)\n"
       EXIT_TEXT ".\n" },
     { "plot",
-      "usage: snnc plot DIR\n"
+      "usage: snnc plot DIR [--monitor NAME]... [--neurons A:B] [--window T0:T1]\n"
+      "                [--smooth gaussian:W | flat:W] [--format png|svg|both] [-o OUT]\n"
       "\n"
-      "Draw the monitors written to DIR by 'snnc run' (rasters of spike monitors,\n"
-      "traces of state monitors, population rates) to PNG and SVG files in DIR.\n"
-      EXIT_TEXT " (no such\ndirectory, or nothing to plot).\n" },
+      "Draw what 'snnc run' wrote to DIR (CSV or npy, units from DIR/run.json):\n"
+      "rasters of spike monitors, traces of state monitors, population rates, and\n"
+      "with --save-state a histogram of each synapse variable and each neuron\n"
+      "variable against the index, as NAME.png and NAME.svg (GROUP.state.png).\n"
+      "\n"
+      "  --monitor NAME     only this monitor or group (repeatable)\n"
+      "  --neurons A:B      only neurons A to B-1 (as Python's slice; 'A:', ':B', 'A')\n"
+      "  --window T0:T1     only this time window, e.g. 100ms:300ms, 0.5s:\n"
+      "  --smooth KIND:W    smooth population rates as Brian2's smooth_rate: gaussian\n"
+      "                     (W is the standard deviation) or flat, e.g. gaussian:5ms\n"
+      "  --format FMT       png, svg or both (default)\n"
+      "  -o OUT             write the pictures to OUT (made if missing; default DIR)\n"
+      EXIT_TEXT " (no such\ndirectory, a bad file, nothing to plot).\n" },
     { "help",
       "usage: snnc help [COMMAND]\n"
       "\n"
@@ -214,12 +229,51 @@ static int fail_usage(const char *msg, const char *arg)
     return 2;
 }
 
-static int do_plot(const char *dir)
+static int do_plot(const char *dir, const PlotOptions *po)
 {
-    char msg[2048];
-    int rc = plot_dir(dir, NULL, PLOT_PNG | PLOT_SVG, msg, sizeof msg);
+    char msg[4096];
+    PlotOptions def;
+    if (!po) plot_options_init(&def);
+    int rc = plot_run(dir, po ? po : &def, msg, sizeof msg);
     if (msg[0]) fprintf(rc ? stderr : stdout, "%s%s", msg, msg[strlen(msg) - 1] == '\n' ? "" : "\n");
     return rc ? 1 : 0;
+}
+
+/* 'snnc plot DIR [options]': its own options (-o and --format mean other
+ * things than for run).  Returns the exit status. */
+static int plot_command(int argc, char **argv)
+{
+    PlotOptions po;
+    plot_options_init(&po);
+    const char *dir = NULL;
+    char err[512];
+    for (int k = 2; k < argc; k++) {
+        const char *a = argv[k], *eq = strchr(a, '=');
+        char opt[64];
+        if (a[0] == '-' && a[1]) {
+            const char *v;
+            if (eq && a[1] == '-' && (size_t)(eq - a) < sizeof opt) {
+                snprintf(opt, sizeof opt, "%.*s", (int)(eq - a), a);
+                v = eq + 1;
+            } else if (!strncmp(a, "-o", 2) && a[2]) {
+                snprintf(opt, sizeof opt, "-o");
+                v = a + 2;
+            } else {
+                snprintf(opt, sizeof opt, "%.63s", a);
+                if (k + 1 >= argc) {
+                    int known = plot_option(&po, opt, "", err, sizeof err) != 0;   /* every option takes a value */
+                    return fail_usage(known ? "missing value after" : "unknown option", a);
+                }
+                v = argv[++k];
+            }
+            int r = plot_option(&po, opt, v, err, sizeof err);
+            if (r == 0) return fail_usage("unknown option", a);
+            if (r < 0) return fail_usage(err, NULL);
+        } else if (!dir) dir = a;
+        else return fail_usage("more than one directory given:", a);
+    }
+    if (!dir) return fail_usage("missing output directory", NULL);
+    return do_plot(dir, &po);
 }
 
 /* {====================================================================
@@ -357,7 +411,7 @@ static int run_script(snn_ctx *ctx, Progress *pg)
 /* After the run: write the outputs (all or nothing) and say what ran.
  * Returns the exit status. */
 static int finish_run(snn_ctx *ctx, int rc, const char *file, const char *outdir, int save_state, int format,
-                      int plot, double *t_write)
+                      const PlotOptions *plot, double *t_write)
 {
     if (rc && rc != SNN_ESTOPPED) return 1;
     int stopped = rc == SNN_ESTOPPED;
@@ -383,7 +437,7 @@ static int finish_run(snn_ctx *ctx, int rc, const char *file, const char *outdir
     fputs(snn_summary(ctx), stdout);
     printf("outputs: %s/%s\n", outdir, stopped ? " (partial)" : "");
     if (stopped) return 128 + sig_caught;
-    return plot && do_plot(outdir) ? 1 : 0;
+    return plot && do_plot(outdir, plot) ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -419,10 +473,14 @@ int main(int argc, char **argv)
             fputs(help_of(cmd), stdout);
             return 0;
         }
+    if (!strcmp(cmd, "plot")) return plot_command(argc, argv);
     const char *file = NULL, *outdir = "out";
     int verbose = 0, timing = 0, plot = 0, save_state = 0, check_finite = 0, native = SNN_NATIVE_BACKGROUND;
     int format = SNN_FORMAT_CSV, progress = PROGRESS_AUTO;
     unsigned long long seed = 0;
+    PlotOptions po;                 /* of --plot */
+    const char *plot_opts = NULL;   /* the last plot option given */
+    plot_options_init(&po);
     const char **sets = calloc((size_t)argc, sizeof *sets);
     int nsets = 0;
     if (!sets) return 1;
@@ -473,6 +531,17 @@ int main(int argc, char **argv)
             return fail_usage("--native takes background, wait or off, not", a + 9);
         }
         else if (!strcmp(a, "--plot")) plot = 1;
+        else if (!strcmp(cmd, "run") && (!strcmp(a, "--monitor") || !strcmp(a, "--neurons") ||
+                                         !strcmp(a, "--window") || !strcmp(a, "--smooth"))) {
+            /* options of the plot that --plot makes */
+            char perr[512];
+            int r = k + 1 < argc ? plot_option(&po, a, argv[++k], perr, sizeof perr) : 0;
+            if (r <= 0) {
+                free(sets);
+                return r ? fail_usage(perr, NULL) : fail_usage("missing value after", a);
+            }
+            plot_opts = a;
+        }
         else if (!strcmp(a, "--progress")) progress = PROGRESS_ON;
         else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) progress = PROGRESS_OFF;
         else if (a[0] == '-' && a[1]) {
@@ -486,11 +555,11 @@ int main(int argc, char **argv)
     }
     if (!file) {
         free(sets);
-        return fail_usage(!strcmp(cmd, "plot") ? "missing output directory" : "missing model file", NULL);
+        return fail_usage("missing model file", NULL);
     }
-    if (!strcmp(cmd, "plot")) {
+    if (plot_opts && !plot) {
         free(sets);
-        return do_plot(file);
+        return fail_usage("a plot option needs --plot:", plot_opts);
     }
 
     snn_ctx *ctx = snn_new();
@@ -522,7 +591,7 @@ int main(int argc, char **argv)
         Progress pg = { .mode = progress };
         if (!rc) rc = run_script(ctx, &pg);
         double t_write = 0;
-        status = finish_run(ctx, rc, file, outdir, save_state, format, plot, &t_write);
+        status = finish_run(ctx, rc, file, outdir, save_state, format, plot ? &po : NULL, &t_write);
         if (verbose) report_native(ctx);
         if (timing) {
             double p, e, j, s;

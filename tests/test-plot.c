@@ -3,7 +3,9 @@
  * writes small monitor CSVs into a temporary directory, plots them and reads
  * the PNGs back with cairo (signature, size, drawn pixels) and the SVGs as
  * text, and exercises the error paths (missing directory, malformed CSV with
- * file:line, nothing to plot, unwritable output). */
+ * file:line, nothing to plot, unwritable output).  test-plot-inputs.c holds
+ * the tests of the options, npy inputs, final states, smoothing and
+ * histogram bins. */
 #define _POSIX_C_SOURCE 200809L
 #include "plot.h"
 #include "test-common.h"         /* SNN_TEST_MAIN only: this test needs no helpers */
@@ -23,8 +25,12 @@
  * LeakSanitizer (when built with -fsanitize=address) not to report them. */
 const char *__lsan_default_suppressions(void);
 const char *__lsan_default_options(void);
-const char *__lsan_default_suppressions(void) { return "leak:libfontconfig\n"; }
-const char *__lsan_default_options(void) { return "print_suppressions=0"; }
+/* visible, or the sanitizer runtime does not see them (-fvisibility=hidden) */
+__attribute__((visibility("default"))) const char *__lsan_default_suppressions(void)
+{
+    return "leak:libfontconfig\n";
+}
+__attribute__((visibility("default"))) const char *__lsan_default_options(void) { return "print_suppressions=0"; }
 
 static char tmpdir[64];
 static char msg[4096];
@@ -375,7 +381,10 @@ START_TEST(test_units_from_run_json)
     ck_assert_msg(strstr(msg, "run.json:2: ',' or '}' was expected") != NULL, "%s", msg);
     write_file("run.json", "{\"format\": \"npy\", \"monitors\": []}\n");
     ck_assert_int_eq(run(PLOT_PNG), -1);
-    ck_assert_msg(strstr(msg, "holds the monitors as .npy arrays") != NULL, "%s", msg);
+    ck_assert_msg(strstr(msg, "run.json lists no monitor") != NULL, "%s", msg);
+    write_file("run.json", "{\"format\": \"hdf5\", \"monitors\": []}\n");
+    ck_assert_int_eq(run(PLOT_PNG), -1);
+    ck_assert_msg(strstr(msg, "format 'hdf5' is neither csv nor npy") != NULL, "%s", msg);
 }
 END_TEST
 
