@@ -336,6 +336,13 @@ static snn_args args_for(Net *net, RtGroup *g)
 
 static int prepare_delays(Net *net, RtGroup *s);
 
+void net_call_block(Net *net, RtGroup *g, snn_block_fn fn)
+{
+    if (g->n <= 0) return;
+    snn_args a = args_for(net, g);
+    fn(&a);
+}
+
 /* Note in net->fail what could not get memory (a printf format and its
  * arguments); returns false. */
 static bool fail(Net *net, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -618,6 +625,10 @@ static bool run_op(Net *net, SchedOp *op)
     RtGroup *g = op->g;
     RtMonitor *m = op->m;
     snn_args a;
+    if (m ? m->inactive : g->inactive) {
+        if (op->kind == OP_THRESH) g->nspikes = 0;
+        return true;
+    }
     switch (op->kind) {
     case OP_STATEMON:
         if ((m->every <= 1 || net->step % m->every == 0) && !record_state(net, m))
