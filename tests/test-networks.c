@@ -36,6 +36,8 @@ static const Case cases[] = {
       { { "mon", "on_post_stdp_trace.csv" }, { "vmon", "on_post_stdp_v_trace.csv" } } },
     { "inputs_sched", { { "SM", "inputs_sched_spikes.csv" } },
       { { "M", "inputs_sched_trace.csv" }, { "R", "inputs_sched_rate.csv" } } },
+    { "protocol", { { "SM", "protocol_spikes.csv" }, { "HM", "protocol_target_spikes.csv" } },
+      { { "M", "protocol_trace.csv" } } },
 };
 
 /* The spike monitor c->monitor against Brian2's "i,step" file. */
