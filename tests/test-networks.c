@@ -38,6 +38,7 @@ static const Case cases[] = {
       { { "M", "inputs_sched_trace.csv" }, { "R", "inputs_sched_rate.csv" } } },
     { "protocol", { { "SM", "protocol_spikes.csv" }, { "HM", "protocol_target_spikes.csv" } },
       { { "M", "protocol_trace.csv" } } },
+    { "restore_loop", { { "SM", "sweep_2_spikes.csv" } }, { { 0 } } },
 };
 
 /* The spike monitor c->monitor against Brian2's "i,step" file. */

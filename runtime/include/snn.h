@@ -275,6 +275,10 @@ SNN_API int snn_get_const(snn_ctx *ctx, const char *name, double *value);
  * recompiling; kept across rebuilds.  Before the build it also sets initial
  * values and delays; what the build fixed (sizes, connections) stays. */
 SNN_API int snn_set_const(snn_ctx *ctx, const char *name, double value);
+/* snn_set_const with the value written as in a model, "NAME=VALUE" (e.g.
+ * "tau=5*ms": numbers and units); SNN_EUNITS if the unit is not the
+ * constant's. */
+SNN_API int snn_set_const_expr(snn_ctx *ctx, const char *assignment);
 /* Make neuron idx[k] of group spike at time times[k] (>= now; the step is
  * Brian2's round-down of t/dt): recorded, delivered through synapses, reset
  * and made refractory as a threshold crossing is. */

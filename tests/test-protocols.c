@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests of the script between runs through the public API and the CLI:
+ * 'snnc run --sweep' (one process and two) against Brian2's store/restore
+ * loop, snn_store / snn_restore / snn_set_active / snn_set_const_expr and
+ * their errors. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "snn.h"
+#include "test-common.h"
+
+/* The sweep over tau of tests/networks/sweep.snn, each value's spikes
+ * against Brian2's loop (tests/brian2/gen_sweep.py). */
+START_TEST(sweep_matches_brian2)
+{
+    static const char *const values[] = { "5*ms", "10*ms", "20*ms" };
+    char *dir = test_tmpdir(), cmd[2048];
+    snprintf(cmd, sizeof cmd, "'%s' run '%s' --quiet --native=off --sweep tau=5*ms,10*ms,20*ms --jobs %d -o '%s'",
+             getenv("SNNC"), test_path("networks/sweep.snn"), _i + 1, dir);
+    int status;
+    char *out = test_run(cmd, &status);
+    ck_assert_msg(status == 0, "%s: %s", cmd, out);
+    for (int k = 0; k < 3; k++) {
+        char path[4096], ref[256], what[64];
+        snprintf(path, sizeof path, "%s/tau=%s/SM.csv", dir, values[k]);
+        snprintf(ref, sizeof ref, "data/brian2/sweep_%d_spikes.csv", k);
+        snprintf(what, sizeof what, "tau=%s (jobs %d)", values[k], _i + 1);
+        TestSpikes got = test_read_spikes(path, "i,t", 1e-4), want = test_read_spikes(test_path(ref), "i,step", 0);
+        ck_assert_msg(want.n > 0, "%s: no reference spikes", what);
+        test_check_spikes(what, &got, &want);
+        test_spikes_free(&got);
+        test_spikes_free(&want);
+    }
+    char list[4096];
+    snprintf(list, sizeof list, "%s/sweep.csv", dir);
+    char *text = test_read_file(list, NULL);
+    ck_assert_str_eq(text, "k,tau,dir\n0,5*ms,tau=5*ms\n1,10*ms,tau=10*ms\n2,20*ms,tau=20*ms\n");
+    free(text);
+    free(out);
+    test_remove_tmpdir(dir);
+}
+END_TEST
+
+/* A sweep value with the wrong unit stops with the unit named, exit 1. */
+START_TEST(sweep_wrong_unit)
+{
+    char *dir = test_tmpdir(), cmd[2048];
+    snprintf(cmd, sizeof cmd, "'%s' run '%s' --quiet --native=off --sweep tau=5*mV -o '%s' 2>&1", getenv("SNNC"),
+             test_path("networks/sweep.snn"), dir);
+    int status;
+    char *out = test_run(cmd, &status);
+    ck_assert_msg(status == 1, "exit %d: %s", status, out);
+    ck_assert_msg(strstr(out, "tau=5*mV: 'tau' has unit second, but the value has unit volt"), "%s", out);
+    free(out);
+    test_remove_tmpdir(dir);
+}
+END_TEST
+
+static const char model[] =
+    "tau = 10*ms\n"
+    "neurons G[2] { model { dv/dt = (1.5*mV/ms) - v/tau : volt }  threshold: v > 10*mV  reset: v = 0*mV  method: exact }\n"
+    "spikemonitor SM(G)\n";
+
+static size_t spike_count(snn_ctx *ctx)
+{
+    size_t n = 0;
+    ck_assert_int_eq(snn_spikes(ctx, "SM", NULL, NULL, &n), SNN_OK);
+    return n;
+}
+
+/* snn_store and snn_restore go back to the stored time and spikes, keep
+ * the constants; snn_set_active(SM, 0) stops the recording. */
+START_TEST(store_restore_active_api)
+{
+    snn_ctx *ctx = snn_new();
+    ck_assert_int_eq(snn_load_string(ctx, model, sizeof model - 1, "m"), SNN_OK);
+    ck_assert_int_eq(snn_run(ctx, 0.02), SNN_OK);
+    size_t at20 = spike_count(ctx);
+    ck_assert_uint_gt(at20, 0);
+    ck_assert_int_eq(snn_store(ctx, NULL), SNN_OK);
+    ck_assert_int_eq(snn_run(ctx, 0.02), SNN_OK);
+    size_t at40 = spike_count(ctx);
+    ck_assert_uint_gt(at40, at20);
+    ck_assert_int_eq(snn_set_const_expr(ctx, "tau=5*ms"), SNN_OK);
+    ck_assert_int_eq(snn_restore(ctx, "default"), SNN_OK);
+    ck_assert_double_eq_tol(snn_time(ctx), 0.02, 1e-12);
+    ck_assert_uint_eq(spike_count(ctx), at20);
+    double tau;
+    ck_assert_int_eq(snn_get_const(ctx, "tau", &tau), SNN_OK);
+    ck_assert_double_eq(tau, 5e-3);
+    ck_assert_int_eq(snn_set_active(ctx, "SM", 0), SNN_OK);
+    ck_assert_int_eq(snn_run(ctx, 0.02), SNN_OK);
+    ck_assert_uint_eq(spike_count(ctx), at20);
+    ck_assert_int_eq(snn_set_active(ctx, "SM", 1), SNN_OK);
+    ck_assert_int_eq(snn_set_active(ctx, "nothing", 1), SNN_ENOTFOUND);
+    ck_assert_int_eq(snn_restore(ctx, "never"), SNN_ENOTFOUND);
+    ck_assert_int_eq(snn_set_const_expr(ctx, "tau=5*mV"), SNN_EUNITS);
+    ck_assert_int_eq(snn_set_const_expr(ctx, "nope=5*ms"), SNN_ENOTFOUND);
+    snn_free(ctx);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("protocols");
+    TCase *tc = tcase_create("protocols");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, sweep_matches_brian2, 0, 2);
+    tcase_add_test(tc, sweep_wrong_unit);
+    tcase_add_test(tc, store_restore_active_api);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+SNN_TEST_MAIN(make_suite)
