@@ -212,6 +212,11 @@ static void script_assign(Sema *S, Decl *d)
                    "times=[...]*ms)", g->name, g->name);
         return;
     }
+    if (!sema_group_lookup(g, d->var.z, d->var.n) && sema_is_reserved(d->var)) {
+        diag_error(S->D, d->var_span, "'%.*s' of %s is read-only (only its parameters and state variables can be "
+                   "set between runs)", (int)d->var.n, d->var.z, g->name);
+        return;
+    }
     Action *a = new_action(S, d, ACT_ASSIGN);
     a->group = g;
     a->index = S->actions.n;
@@ -335,9 +340,16 @@ static void script_word(Sema *S, Decl *d)
             found = b->kind == ACT_STORE && !strcmp(b->name, name);
         }
         if (!found) {
-            diag_error(S->D, d->name.n ? d->name_span : d->span, "restore of '%s', but nothing was stored under that "
-                       "name before this line (write 'store%s%s' first)", name, d->name.n ? " " : "",
-                       d->name.n ? name : "");
+            PVec names = { 0 };
+            for (int k = 0; k < S->actions.n; k++)
+                if (((Action *)S->actions.v[k])->kind == ACT_STORE)
+                    pvec_push(S->A, &names, (void *)((Action *)S->actions.v[k])->name);
+            const char *sug = diag_suggest(name, (const char *const *)names.v, names.n);
+            Span at = d->name.n ? d->name_span : d->span;
+            if (sug) diag_error(S->D, at, "restore of '%s', but nothing was stored under that name before this line; "
+                                "did you mean '%s'?", name, sug);
+            else diag_error(S->D, at, "restore of '%s', but nothing was stored under that name before this line "
+                            "(write 'store%s%s' first)", name, d->name.n ? " " : "", d->name.n ? name : "");
             return;
         }
     }
