@@ -39,6 +39,8 @@ static const Case cases[] = {
     { "protocol", { { "SM", "protocol_spikes.csv" }, { "HM", "protocol_target_spikes.csv" } },
       { { "M", "protocol_trace.csv" } } },
     { "restore_loop", { { "SM", "sweep_2_spikes.csv" } }, { { 0 } } },
+    { "protocol_inputs", { { "spk", "protocol_inputs_spikes.csv" }, { "gspk", "protocol_inputs_target_spikes.csv" } },
+      { { "mon", "protocol_inputs_trace.csv" } } },
 };
 
 /* The spike monitor c->monitor against Brian2's "i,step" file. */
