@@ -4,6 +4,7 @@
  * loop, snn_store / snn_restore / snn_set_active / snn_set_const_expr and
  * their errors. */
 #include <check.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,52 @@ START_TEST(store_restore_active_api)
 }
 END_TEST
 
+/* rand() in assignments between runs: uniform draws of the model's
+ * generator, different for each statement, the same for the same seed. */
+static const char random_model[] =
+    "neurons G[20000] { model { v : volt\n u : volt } }\n"
+    "run 1*ms\n"
+    "G.v = 'rand()*mV'\n"
+    "G.u = 'rand()*mV'\n";
+
+static snn_ctx *random_run(uint64_t seed)
+{
+    snn_ctx *ctx = snn_new();
+    ck_assert_int_eq(snn_set_seed(ctx, seed), SNN_OK);
+    ck_assert_msg(snn_load_string(ctx, random_model, sizeof random_model - 1, "m") == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_msg(snn_run_script(ctx) == SNN_OK, "%s", snn_errmsg(ctx));
+    return ctx;
+}
+
+START_TEST(assignment_random_numbers)
+{
+    snn_ctx *ctx = random_run(7), *again = random_run(7), *other = random_run(8);
+    size_t n;
+    const double *v = snn_var(ctx, "G", "v", &n), *u = snn_var(ctx, "G", "u", NULL);
+    const double *v2 = snn_var(again, "G", "v", NULL), *v3 = snn_var(other, "G", "v", NULL);
+    ck_assert_uint_eq(n, 20000);
+    double mean_u = 0, mean_v = 0;
+    size_t same = 0, repeated = 0, other_same = 0;
+    for (size_t k = 0; k < n; k++) {
+        ck_assert_msg(u[k] >= 0 && u[k] < 1e-3 && v[k] >= 0 && v[k] < 1e-3, "value %zu outside [0, 1 mV)", k);
+        mean_u += u[k] / (double)n;
+        mean_v += v[k] / (double)n;
+        same += u[k] == v[k];
+        repeated += v2[k] == v[k];
+        other_same += v3[k] == v[k];
+    }
+    /* the standard error of a mean of 20000 uniform draws is 0.2 % of 1 mV */
+    ck_assert_msg(mean_u > 0.49e-3 && mean_u < 0.51e-3, "mean of u %g", mean_u);
+    ck_assert_msg(mean_v > 0.49e-3 && mean_v < 0.51e-3, "mean of v %g", mean_v);
+    ck_assert_msg(same == 0, "%zu values of u equal those of v", same);
+    ck_assert_msg(repeated == n, "only %zu of %zu values repeat with the same seed", repeated, n);
+    ck_assert_msg(other_same == 0, "%zu values are the same with another seed", other_same);
+    snn_free(ctx);
+    snn_free(again);
+    snn_free(other);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("protocols");
@@ -110,6 +157,7 @@ static Suite *make_suite(void)
     tcase_add_loop_test(tc, sweep_matches_brian2, 0, 2);
     tcase_add_test(tc, sweep_wrong_unit);
     tcase_add_test(tc, store_restore_active_api);
+    tcase_add_test(tc, assignment_random_numbers);
     suite_add_tcase(s, tc);
     return s;
 }
