@@ -97,6 +97,7 @@ typedef struct Pathway {
 /* A block of statements run for every index of a group in a slot every
  * `every` seconds: run_regularly, or a Poisson input onto one variable. */
 typedef struct Extra {
+    const char *name;           /* a Poisson input's name (NULL: run_regularly) */
     int         slot;           /* SLOT_POS(SLOT_X, sub), abi.h */
     int         order;
     double      every;          /* seconds; 0 = every step */

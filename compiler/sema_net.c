@@ -759,7 +759,7 @@ static void decl_poissoninput(Sema *S, Decl *d)
     st->op = '+';
     st->sym = var;
     st->expr = inc;
-    Extra x = { .slot = SLOT_POS(SLOT_SYNAPSES, 1), .span = sp };
+    Extra x = { .name = ident_dup(A, d->name), .slot = SLOT_POS(SLOT_SYNAPSES, 1), .span = sp };
     x.stmts.v = arena_alloc(A, sizeof *x.stmts.v);
     x.stmts.v[0] = st;
     x.stmts.n = 1;

@@ -35,17 +35,34 @@ static Monitor *find_monitor(Sema *S, Ident id)
     return NULL;
 }
 
+/* The Poisson input named id (an Extra of its target group), or NULL. */
+static const Extra *find_input(Sema *S, Ident id)
+{
+    for (int k = 0; k < S->groups.n; k++) {
+        Group *g = S->groups.v[k];
+        for (int q = 0; q < g->nextras; q++)
+            if (g->extras[q].name && ident_eq(id, g->extras[q].name)) return &g->extras[q];
+    }
+    return NULL;
+}
+
 /* The object (group, synapses, input or monitor) a script statement names;
- * false with an error (and a suggestion) if there is none. */
-static bool object_ref(Sema *S, Decl *d, Group **g, Monitor **m)
+ * false with an error (and a suggestion) if there is none.  A Poisson
+ * input is neither a group nor a monitor: *input is set for it. */
+static bool object_ref(Sema *S, Decl *d, Group **g, Monitor **m, const Extra **input)
 {
     *g = sema_find_group(S, d->name);
     *m = *g ? NULL : find_monitor(S, d->name);
-    if (*g || *m) return true;
+    *input = *g || *m ? NULL : find_input(S, d->name);
+    if (*g || *m || *input) return true;
     if (sema_failed_name(S, d->name)) return false;
     PVec names = { 0 };
     for (int k = 0; k < S->groups.n; k++) pvec_push(S->A, &names, (void *)((Group *)S->groups.v[k])->name);
     for (int k = 0; k < S->monitors.n; k++) pvec_push(S->A, &names, (void *)((Monitor *)S->monitors.v[k])->name);
+    for (int k = 0; k < S->groups.n; k++)
+        for (int q = 0; q < ((Group *)S->groups.v[k])->nextras; q++)
+            if (((Group *)S->groups.v[k])->extras[q].name)
+                pvec_push(S->A, &names, (void *)((Group *)S->groups.v[k])->extras[q].name);
     const char *name = ident_dup(S->A, d->name);
     const char *sug = diag_suggest(name, (const char *const *)names.v, names.n);
     if (sug)
@@ -166,8 +183,8 @@ static int64_t selected_count(const Group *g, const Action *a)
     return g->kind == G_NEURONS ? g->N - a->lo : -1;
 }
 
-/* obj.active = True | False. */
-static void script_active(Sema *S, Decl *d, Group *g, Monitor *m)
+/* obj.active = True | False (name: the object's). */
+static void script_active(Sema *S, Decl *d, const char *name)
 {
     Scope sc = { .S = S };
     double v;
@@ -181,7 +198,7 @@ static void script_active(Sema *S, Decl *d, Group *g, Monitor *m)
         return;
     }
     Action *a = new_action(S, d, ACT_ACTIVE);
-    a->name = g ? g->name : m->name;
+    a->name = name;
     a->value = v != 0;
     pvec_push(S->A, &S->actions, a);
 }
@@ -193,14 +210,16 @@ static void script_assign(Sema *S, Decl *d)
 {
     Group *g;
     Monitor *m;
-    if (!object_ref(S, d, &g, &m)) return;
+    const Extra *in;
+    if (!object_ref(S, d, &g, &m, &in)) return;
     if (ident_eq(d->var, "active")) {
-        script_active(S, d, g, m);
+        script_active(S, d, g ? g->name : m ? m->name : in->name);
         return;
     }
     if (!g) {
-        diag_error(S->D, d->var_span, "%s is a monitor: between runs it can only be switched off and on (%s.active "
-                   "= False)", m->name, m->name);
+        const char *name = m ? m->name : in->name;
+        diag_error(S->D, d->var_span, "%s is a %s: between runs it can only be switched off and on (%s.active "
+                   "= False)", name, m ? "monitor" : "Poisson input", name);
         return;
     }
     if (d->op == ':') {
@@ -300,7 +319,8 @@ static void script_method(Sema *S, Decl *d)
 {
     Group *g;
     Monitor *m;
-    if (!object_ref(S, d, &g, &m)) return;
+    const Extra *in;
+    if (!object_ref(S, d, &g, &m, &in)) return;
     if (!ident_eq(d->var, "set_spikes") || !g || !g->generator) {
         diag_error(S->D, d->var_span, "'%.*s.%.*s(...)' is not known between runs (spike generators have "
                    "set_spikes(indices=[...], times=[...]*ms))", (int)d->name.n, d->name.z, (int)d->var.n, d->var.z);

@@ -399,6 +399,7 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
                 r->extras[q].when = (When){ g->extras[q].slot, g->extras[q].order };
                 r->extras[q].every = g->extras[q].every > 0 ? (int64_t)(g->extras[q].every / M->dt + 0.5) : 1;
                 if (r->extras[q].every < 1) r->extras[q].every = 1;
+                if (g->extras[q].name && !(r->extras[q].name = strdup(g->extras[q].name))) return SNN_ENOMEM;
             }
             r->nextras = g->nextras;
             net->has_extras = true;

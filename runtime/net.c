@@ -108,6 +108,7 @@ static void group_free(RtGroup *g)
     free(g->queue);
     free(g->scratch.v);
     free(g->summed);
+    for (int k = 0; g->extras && k < g->nextras; k++) free(g->extras[k].name);
     free(g->extras);
     for (int k = 0; k < g->npaths; k++) {
         for (int q = 0; g->paths[k].queue && q <= g->paths[k].delay_steps; q++) free(g->paths[k].queue[q].v);
@@ -681,7 +682,7 @@ static bool run_op(Net *net, SchedOp *op)
         break;
     case OP_EXTRA: {
         struct RtExtra *x = &g->extras[op->q];
-        if (g->n <= 0 || net->step % x->every) break;
+        if (g->n <= 0 || x->inactive || net->step % x->every) break;
         a = args_for(net, g);
         x->fn(&a);
         break;

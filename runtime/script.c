@@ -117,9 +117,20 @@ int snn_set_active(snn_ctx *ctx, const char *name, int active)
     if (rc) return rc;
     RtGroup *g = net_find_group(ctx->net, name);
     RtMonitor *m = g ? NULL : net_find_monitor(ctx->net, name);
-    if (!g && !m) return api_set_error(ctx, SNN_ENOTFOUND, "snn_set_active: no group, synapses or monitor named '%s'", name);
     if (g) g->inactive = !active;
-    else m->inactive = !active;
+    else if (m) m->inactive = !active;
+    else {
+        /* a Poisson input: a block of its target group */
+        bool found = false;
+        for (int k = 0; k < ctx->net->ngroups; k++)
+            for (int q = 0; q < ctx->net->groups[k]->nextras; q++) {
+                struct RtExtra *x = &ctx->net->groups[k]->extras[q];
+                if (x->name && !strcmp(x->name, name)) x->inactive = !active, found = true;
+            }
+        if (!found)
+            return api_set_error(ctx, SNN_ENOTFOUND, "snn_set_active: no group, synapses, input or monitor named '%s'",
+                                 name);
+    }
     return SNN_OK;
 }
 
@@ -161,7 +172,10 @@ int snn_run_script(snn_ctx *ctx)
     /* prints and actions read and change the network */
     int p = 0, q = 0, rc = M->nprints || M->nactions ? api_ensure_built(ctx) : SNN_OK;
     /* the script starts with every object active, as declared */
-    for (int k = 0; !rc && ctx->net && k < ctx->net->ngroups; k++) ctx->net->groups[k]->inactive = false;
+    for (int k = 0; !rc && ctx->net && k < ctx->net->ngroups; k++) {
+        ctx->net->groups[k]->inactive = false;
+        for (int q = 0; q < ctx->net->groups[k]->nextras; q++) ctx->net->groups[k]->extras[q].inactive = false;
+    }
     for (int k = 0; !rc && ctx->net && k < ctx->net->nmonitors; k++) ctx->net->monitors[k]->inactive = false;
     for (int k = 0; k <= M->nruns && !rc; k++) {
         for (;;) {

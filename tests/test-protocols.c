@@ -149,6 +149,39 @@ START_TEST(assignment_random_numbers)
 }
 END_TEST
 
+/* A Poisson input switched off adds nothing to its target; on again, it
+ * adds again (Brian2's PoissonInput.active). */
+START_TEST(poisson_input_active)
+{
+    static const char text[] =
+        "neurons G[50] { model { v : volt } }\n"
+        "poissoninput PI(G.v, N=100, rate=50*Hz, weight=1*mV)\n"
+        "run 10*ms\n"
+        "PI.active = False\n"
+        "store\n"
+        "run 10*ms\n";
+    snn_ctx *ctx = snn_new();
+    ck_assert_msg(snn_load_string(ctx, text, sizeof text - 1, "m") == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_msg(snn_run_script(ctx) == SNN_OK, "%s", snn_errmsg(ctx));
+    size_t n;
+    double before[50], *v = snn_var(ctx, "G", "v", &n), sum = 0;
+    ck_assert_uint_eq(n, 50);
+    /* 100 inputs at 50 Hz for 10 ms: 50 events of 1 mV per neuron on average */
+    for (size_t k = 0; k < n; k++) sum += v[k];
+    ck_assert_msg(sum / 50 > 0.040 && sum / 50 < 0.060, "mean v %g after the first run", sum / 50);
+    ck_assert_int_eq(snn_restore(ctx, NULL), SNN_OK);
+    memcpy(before, v, sizeof before);
+    ck_assert_int_eq(snn_run(ctx, 0.01), SNN_OK);
+    for (size_t k = 0; k < n; k++) ck_assert_msg(v[k] == before[k], "neuron %zu changed while PI was off", k);
+    ck_assert_int_eq(snn_set_active(ctx, "PI", 1), SNN_OK);
+    ck_assert_int_eq(snn_run(ctx, 0.01), SNN_OK);
+    double after = 0;
+    for (size_t k = 0; k < n; k++) after += v[k] - before[k];
+    ck_assert_msg(after / 50 > 0.040 && after / 50 < 0.060, "mean increase %g with PI on again", after / 50);
+    snn_free(ctx);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("protocols");
@@ -158,6 +191,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, sweep_wrong_unit);
     tcase_add_test(tc, store_restore_active_api);
     tcase_add_test(tc, assignment_random_numbers);
+    tcase_add_test(tc, poisson_input_active);
     suite_add_tcase(s, tc);
     return s;
 }
