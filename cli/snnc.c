@@ -18,7 +18,8 @@
 
 static const char usage[] =
     "usage: snnc run FILE [-o DIR] [--format csv|npy] [--set NAME=VALUE]... [--seed N] [--native=MODE]\n"
-    "                [--save-state] [--check-finite] [--plot] [--progress | --quiet] [-v] [--timing]\n"
+    "                [--sweep NAME=V1,V2,... [--jobs N]] [--save-state] [--check-finite] [--plot]\n"
+    "                [--progress | --quiet] [-v] [--timing]\n"
     "       snnc check FILE [--set NAME=VALUE]... [-v]\n"
     "       snnc emit FILE [--set NAME=VALUE]...\n"
     "       snnc plot DIR\n"
@@ -71,11 +72,12 @@ static const struct CmdHelp {
 } cmd_help[] = {
     { "run",
       "usage: snnc run FILE [-o DIR] [--format csv|npy] [--set NAME=VALUE]... [--seed N]\n"
-      "                [--sweep NAME=V1,V2,... [--jobs N]] [--native=MODE] [--save-state] [--check-finite] [--plot]\n"
-      "                [--progress | --quiet] [-v] [--timing]\n"
+      "                [--sweep NAME=V1,V2,... [--jobs N]] [--native=MODE] [--save-state]\n"
+      "                [--check-finite] [--plot] [--progress | --quiet] [-v] [--timing]\n"
       "\n"
       "Check the model FILE, compile it in memory and simulate its 'run' statements\n"
-      "in order, printing what its 'print' statements print where they stand.  Then\n"
+      "in order, printing what its 'print' statements print and running the other\n"
+      "statements between runs (G.v = ..., store, restore, ...) where they stand.  Then\n"
       "write each monitor to DIR/<name>.csv and a summary to DIR/run.json, all files\n"
       "or none, and say what was simulated.  Ctrl-C (SIGINT) or SIGTERM stops the run\n"
       "at the next step and writes what was recorded, marked partial in run.json.\n"
@@ -87,7 +89,7 @@ static const struct CmdHelp {
       "  --set NAME=VALUE   override a constant of the model (the unit must match)\n"
       "  --sweep NAME=V1,V2,...  run the compiled model once per value of the constant\n"
       "                     NAME, each from the state before the first run; the outputs\n"
-      "                     of each go to DIR/NAME=V/, and DIR/sweep.csv lists them\n"
+      "                     of each go to DIR/NAME=V/ (tau=5ms), DIR/sweep.csv lists them\n"
       "  --jobs N           with --sweep: N processes (forked after the build)\n"
       "  --seed N           seed of rand(), randn() and random connections (default 0)\n"
       "  --native=MODE      background (default), wait or off: the optimised code\n"

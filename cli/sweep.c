@@ -6,6 +6,7 @@
  * tau = x; run(...)'.  A client of snn.h only. */
 #include "sweep.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,17 +16,32 @@
 
 #define SWEEP_STORE "snnc-sweep-start"
 
-/* The directory of value text v: DIR/NAME=v with every character but
- * letters, digits and ".*+-" replaced by '_'. */
+/* The directory of value text v: DIR/NAME=v without its '*' and with
+ * every other character but letters, digits and ".+-" replaced by '_'
+ * ("tau=5ms" for 5*ms, safe in a shell). */
 static void value_dir(char *out, size_t n, const char *dir, const char *name, const char *v)
 {
     int len = snprintf(out, n, "%s/%s=", dir, name);
     for (const char *p = v; *p && len + 1 < (int)n; p++) {
         char c = *p;
-        bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr(".*+-", c);
-        out[len++] = keep ? c : '_';
+        bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr(".+-", c);
+        if (c != '*' && c != ' ') out[len++] = keep ? c : '_';
     }
     out[len] = 0;
+}
+
+/* mkdir -p dir (errors show when the list is written). */
+static void make_dirs(const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s", dir);
+    for (char *p = path + 1; *p; p++)
+        if (*p == '/') {
+            *p = 0;
+            mkdir(path, 0777);
+            *p = '/';
+        }
+    mkdir(path, 0777);
 }
 
 /* Run value k: back to the start, the constant set, the script, the
@@ -78,10 +94,10 @@ int sweep_run(snn_ctx *ctx, const Sweep *sw)
     /* a list of what ran where, for scripts reading the results */
     char list[4096];
     snprintf(list, sizeof list, "%s/sweep.csv", sw->outdir);
-    mkdir(sw->outdir, 0777);
+    make_dirs(sw->outdir);
     FILE *f = status ? NULL : fopen(list, "w");
     if (!status && !f) {
-        fprintf(stderr, "snnc: --sweep: cannot write %s\n", list);
+        fprintf(stderr, "snnc: --sweep: cannot write %s: %s\n", list, strerror(errno));
         status = 1;
     }
     if (f) {
