@@ -45,7 +45,8 @@ static void make_dirs(const char *dir)
 }
 
 /* Run value k: back to the start, the constant set, the script, the
- * outputs.  Returns 0 or 1. */
+ * outputs.  Returns 0, 1 (an error), or 2 when a signal stopped the run
+ * (then no further value runs). */
 static int run_value(snn_ctx *ctx, const Sweep *sw, snn_snapshot *start, const char *value)
 {
     char assign[1024], dir[4096];
@@ -58,6 +59,10 @@ static int run_value(snn_ctx *ctx, const Sweep *sw, snn_snapshot *start, const c
     if (!rc) rc = snn_set_const_expr(ctx, assign);
     if (!rc) rc = snn_run_script(ctx);
     if (!rc) rc = snn_write_run_format(ctx, dir, sw->file, sw->save_state, sw->format);
+    if (rc == SNN_ESTOPPED) {
+        fprintf(stderr, "snnc: --sweep %s: stopped; no further value runs\n", assign);
+        return 2;
+    }
     if (rc) return 1;   /* the error callback said why */
     printf("%s: simulated %.6g s, outputs: %s/\n", assign, snn_time(ctx), dir);
     fflush(stdout);
@@ -87,7 +92,13 @@ int sweep_run(snn_ctx *ctx, const Sweep *sw)
     }
     int n = split_values(vals, v, (int)strlen(sw->values) + 1), status = 0;
     snn_snapshot *start = NULL;
-    if (snn_store(ctx, SWEEP_STORE) || snn_snapshot_take(ctx, &start)) {
+    double value;
+    if (snn_get_const(ctx, sw->name, &value)) {
+        status = 1;   /* the error callback said why */
+    } else if (!n) {
+        fprintf(stderr, "snnc: --sweep %s: no values\n", sw->name);
+        status = 1;
+    } else if (snn_store(ctx, SWEEP_STORE) || snn_snapshot_take(ctx, &start)) {
         fprintf(stderr, "snnc: --sweep: %s\n", snn_errmsg(ctx));
         status = 1;
     }
@@ -111,7 +122,7 @@ int sweep_run(snn_ctx *ctx, const Sweep *sw)
     }
     int jobs = sw->jobs < 1 ? 1 : sw->jobs > n ? (n ? n : 1) : sw->jobs;
     if (!status && jobs == 1) {
-        for (int k = 0; k < n; k++) status |= run_value(ctx, sw, start, v[k]);
+        for (int k = 0; k < n && status < 2; k++) status |= run_value(ctx, sw, start, v[k]);
     } else if (!status) {
         /* job j runs values j, j + jobs, ...; the network is built, so each
          * process only simulates */
@@ -121,7 +132,7 @@ int sweep_run(snn_ctx *ctx, const Sweep *sw)
             pid[j] = fork();
             if (pid[j] == 0) {
                 int st = 0;
-                for (int k = j; k < n; k += jobs) st |= run_value(ctx, sw, start, v[k]);
+                for (int k = j; k < n && st < 2; k += jobs) st |= run_value(ctx, sw, start, v[k]);
                 fflush(stdout);
                 _exit(st);
             }
@@ -137,5 +148,5 @@ int sweep_run(snn_ctx *ctx, const Sweep *sw)
     snn_snapshot_free(start);
     free(vals);
     free(v);
-    return status;
+    return status ? 1 : 0;
 }
