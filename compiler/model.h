@@ -236,6 +236,7 @@ typedef struct Action {
     double     *list;
     int         nlist;
     int64_t     lo, hi;
+    bool        single;         /* one index, [k]: it must exist */
     int32_t    *sel;
     int         nsel;
     Node       *cond;

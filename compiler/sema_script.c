@@ -138,6 +138,7 @@ static bool selection(Sema *S, Group *g, Subscript *sub, Action *a)
         }
         a->lo = neurons ? a->lo : (int64_t)x;
         a->hi = a->lo + 1;
+        a->single = true;
         return true;
     }
     if (sub->kind == SUB_SLICE) {

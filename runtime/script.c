@@ -7,6 +7,7 @@
  * actions: snn_set_active, snn_store and snn_restore. */
 #include "api_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,6 +135,31 @@ int snn_set_active(snn_ctx *ctx, const char *name, int active)
     return SNN_OK;
 }
 
+/* An error of the script found while it runs, located at the statement
+ * as a compile error is. */
+static int script_error(snn_ctx *ctx, Span span, const char *msg)
+{
+    const Diag *D = compile_add_error(&ctx->cur, DC_BUILD, span, msg);
+    if (!D) return api_set_error(ctx, SNN_ENOMEM, "out of memory");
+    api_take_diags(ctx, D, &ctx->cur);
+    return compile_code_status(DC_BUILD);
+}
+
+/* The synapse indices an assignment names one by one (S.w[k], S.w[[..]])
+ * must exist; synapses are counted only once connected. */
+static int check_indices(snn_ctx *ctx, const Action *a, const RtGroup *g)
+{
+    int64_t bad = -1;
+    if (a->single && a->lo >= g->n) bad = a->lo;
+    for (int k = 0; a->sel && k < a->nsel && bad < 0; k++)
+        if (a->sel[k] >= g->n) bad = a->sel[k];
+    if (bad < 0) return SNN_OK;
+    char msg[256];
+    snprintf(msg, sizeof msg, "%s has no synapse %lld: it has %lld (indices 0 to %lld)", g->name, (long long)bad,
+             (long long)g->n, (long long)g->n - 1);
+    return script_error(ctx, a->span, msg);
+}
+
 /* Run action a of the model's script. */
 static int run_action(snn_ctx *ctx, const Action *a)
 {
@@ -144,8 +170,9 @@ static int run_action(snn_ctx *ctx, const Action *a)
         snn_block_fn fn = b ? (snn_block_fn)jit_symbol(ctx->jit, b->name) : NULL;
         RtGroup *g = net_find_group(net, a->group->name);
         if (!fn || !g) return api_set_error(ctx, SNN_EJIT, "error: the code of an assignment is missing (a bug in snnc)");
-        net_call_block(net, g, fn);
-        return SNN_OK;
+        int rc = check_indices(ctx, a, g);
+        if (!rc) net_call_block(net, g, fn);
+        return rc;
     }
     case ACT_CONST: return snn_set_const(ctx, a->name, a->value);
     case ACT_ACTIVE: return snn_set_active(ctx, a->name, a->value != 0);

@@ -182,6 +182,27 @@ START_TEST(poisson_input_active)
 }
 END_TEST
 
+/* A synapse index that does not exist is an error at the statement (the
+ * synapses are counted only once connected), not a silent no-op. */
+START_TEST(synapse_index_out_of_range)
+{
+    static const char text[] =
+        "neurons G[4] { model { v : volt } }\n"
+        "synapses S(G -> G) { model { w : volt }  connect(j='i') }\n"
+        "run 1*ms\n"
+        "S.w[3] = 1*mV\n"
+        "S.w[[0, 7]] = 5*mV\n";
+    snn_ctx *ctx = snn_new();
+    ck_assert_msg(snn_load_string(ctx, text, sizeof text - 1, "m") == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_int_eq(snn_run_script(ctx), SNN_ESEMA);
+    ck_assert_msg(strstr(snn_errmsg(ctx), "m:5:1: error: S has no synapse 7: it has 4 (indices 0 to 3)"), "%s",
+                  snn_errmsg(ctx));
+    const double *w = snn_var(ctx, "S", "w", NULL);
+    ck_assert(w[3] == 1e-3 && w[0] == 0);
+    snn_free(ctx);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("protocols");
@@ -192,6 +213,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, store_restore_active_api);
     tcase_add_test(tc, assignment_random_numbers);
     tcase_add_test(tc, poisson_input_active);
+    tcase_add_test(tc, synapse_index_out_of_range);
     suite_add_tcase(s, tc);
     return s;
 }
