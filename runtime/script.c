@@ -145,12 +145,13 @@ static int script_error(snn_ctx *ctx, Span span, const char *msg)
     return compile_code_status(DC_BUILD);
 }
 
-/* The synapse indices an assignment names one by one (S.w[k], S.w[[..]])
- * must exist; synapses are counted only once connected. */
+/* The synapse indices an assignment names one by one (S.w[k], S.w[[..]]),
+ * and those of a slice given a list of values (S.w[0:3] = [...]), must
+ * exist; synapses are counted only once connected. */
 static int check_indices(snn_ctx *ctx, const Action *a, const RtGroup *g)
 {
     int64_t bad = -1;
-    if (a->single && a->lo >= g->n) bad = a->lo;
+    if ((a->single || (a->list && !a->sel)) && a->hi > g->n) bad = a->hi - 1;
     for (int k = 0; a->sel && k < a->nsel && bad < 0; k++)
         if (a->sel[k] >= g->n) bad = a->sel[k];
     if (bad < 0) return SNN_OK;

@@ -200,6 +200,17 @@ START_TEST(synapse_index_out_of_range)
     const double *w = snn_var(ctx, "S", "w", NULL);
     ck_assert(w[3] == 1e-3 && w[0] == 0);
     snn_free(ctx);
+    /* a list for a slice longer than the synapses */
+    static const char text2[] =
+        "neurons G[4] { model { v : volt } }\n"
+        "synapses S(G -> G) { model { w : volt }  connect(j='i') }\n"
+        "run 1*ms\n"
+        "S.w[2:5] = [1, 2, 3]*mV\n";
+    ctx = snn_new();
+    ck_assert_msg(snn_load_string(ctx, text2, sizeof text2 - 1, "m") == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_int_eq(snn_run_script(ctx), SNN_ESEMA);
+    ck_assert_msg(strstr(snn_errmsg(ctx), "m:4:1: error: S has no synapse 4"), "%s", snn_errmsg(ctx));
+    snn_free(ctx);
 }
 END_TEST
 
