@@ -14,10 +14,12 @@
 
 #include "snn.h"
 #include "plot.h"
+#include "sweep.h"
 
 static const char usage[] =
     "usage: snnc run FILE [-o DIR] [--format csv|npy] [--set NAME=VALUE]... [--seed N] [--native=MODE]\n"
-    "                [--save-state] [--check-finite] [--plot] [--progress | --quiet] [-v] [--timing]\n"
+    "                [--sweep NAME=V1,V2,... [--jobs N]] [--save-state] [--check-finite] [--plot]\n"
+    "                [--progress | --quiet] [-v] [--timing]\n"
     "       snnc check FILE [--set NAME=VALUE]... [-v]\n"
     "       snnc emit FILE [--set NAME=VALUE]...\n"
     "       snnc plot DIR [--monitor NAME]... [--neurons A:B] [--window T0:T1]\n"
@@ -73,11 +75,12 @@ static const struct CmdHelp {
 } cmd_help[] = {
     { "run",
       "usage: snnc run FILE [-o DIR] [--format csv|npy] [--set NAME=VALUE]... [--seed N]\n"
-      "                [--native=MODE] [--save-state] [--check-finite] [--plot]\n"
-      "                [--progress | --quiet] [-v] [--timing]\n"
+      "                [--sweep NAME=V1,V2,... [--jobs N]] [--native=MODE] [--save-state]\n"
+      "                [--check-finite] [--plot] [--progress | --quiet] [-v] [--timing]\n"
       "\n"
       "Check the model FILE, compile it in memory and simulate its 'run' statements\n"
-      "in order, printing what its 'print' statements print where they stand.  Then\n"
+      "in order, printing what its 'print' statements print and running the other\n"
+      "statements between runs (G.v = ..., store, restore, ...) where they stand.  Then\n"
       "write each monitor to DIR/<name>.csv and a summary to DIR/run.json, all files\n"
       "or none, and say what was simulated.  Ctrl-C (SIGINT) or SIGTERM stops the run\n"
       "at the next step and writes what was recorded, marked partial in run.json.\n"
@@ -87,6 +90,10 @@ static const struct CmdHelp {
       "  --progress         a progress line (default: on a terminal, runs over ~1 s)\n"
       "  --quiet            no progress line\n"
       "  --set NAME=VALUE   override a constant of the model (the unit must match)\n"
+      "  --sweep NAME=V1,V2,...  run the compiled model once per value of the constant\n"
+      "                     NAME, each from the state before the first run; the outputs\n"
+      "                     of each go to DIR/NAME=V/ (tau=5ms), DIR/sweep.csv lists them\n"
+      "  --jobs N           with --sweep: N processes (forked after the build)\n"
       "  --seed N           seed of rand(), randn() and random connections (default 0)\n"
       "  --native=MODE      background (default), wait or off: the optimised code\n"
       "  --save-state       also write every group's final values to DIR/<name>.state.csv\n"
@@ -481,12 +488,15 @@ int main(int argc, char **argv)
     PlotOptions po;                 /* of --plot */
     const char *plot_opts = NULL;   /* the last plot option given */
     plot_options_init(&po);
+    const char *sweep = NULL;
+    int jobs = 1;
     const char **sets = calloc((size_t)argc, sizeof *sets);
     int nsets = 0;
     if (!sets) return 1;
     for (int k = 2; k < argc; k++) {
         const char *a = argv[k];
-        if (!strcmp(a, "-o") || !strcmp(a, "--set") || !strcmp(a, "--seed") || !strcmp(a, "--format")) {
+        if (!strcmp(a, "-o") || !strcmp(a, "--set") || !strcmp(a, "--seed") || !strcmp(a, "--format") ||
+            !strcmp(a, "--sweep") || !strcmp(a, "--jobs")) {
             if (k + 1 >= argc) {
                 free(sets);
                 return fail_usage("missing value after", a);
@@ -502,7 +512,22 @@ int main(int argc, char **argv)
                 }
             }
             else if (!strcmp(a, "--set")) sets[nsets++] = v;
-            else {
+            else if (!strcmp(a, "--sweep")) {
+                const char *eq = strchr(v, '=');
+                if (!eq || eq == v || !eq[1]) {
+                    free(sets);
+                    return fail_usage("--sweep takes NAME=V1,V2,..., not", v);
+                }
+                sweep = v;
+            } else if (!strcmp(a, "--jobs")) {
+                char *end;
+                long j = strtol(v, &end, 10);
+                if (*end || !*v || j < 1 || j > 64) {
+                    free(sets);
+                    return fail_usage("--jobs takes a number from 1 to 64, not", v);
+                }
+                jobs = (int)j;
+            } else {
                 char *end;
                 errno = 0;
                 seed = strtoull(v, &end, 10);
@@ -574,6 +599,8 @@ int main(int argc, char **argv)
     for (int k = 0; k < nsets && !rc; k++) rc = snn_set_override(ctx, sets[k]);
     free(sets);
     if (!rc) rc = snn_set_seed(ctx, seed);
+    /* the background compiler's thread does not survive fork() */
+    if (sweep && jobs > 1 && native == SNN_NATIVE_BACKGROUND) native = SNN_NATIVE_OFF;
     if (!rc) rc = snn_set_native(ctx, native);
     if (!rc) rc = snn_set_check_finite(ctx, check_finite);
     if (!rc) rc = snn_load_file(ctx, file);
@@ -589,9 +616,16 @@ int main(int argc, char **argv)
         if (!rc && verbose) report_methods(ctx, 1);
         double t_first = now();
         Progress pg = { .mode = progress };
-        if (!rc) rc = run_script(ctx, &pg);
         double t_write = 0;
-        status = finish_run(ctx, rc, file, outdir, save_state, format, plot ? &po : NULL, &t_write);
+        if (sweep) {
+            char *name = strndup(sweep, (size_t)(strchr(sweep, '=') - sweep));
+            Sweep sw = { name, strchr(sweep, '=') + 1, jobs, file, outdir, save_state, format };
+            status = rc ? 1 : name ? sweep_run(ctx, &sw) : 1;
+            free(name);
+        } else {
+            if (!rc) rc = run_script(ctx, &pg);
+            status = finish_run(ctx, rc, file, outdir, save_state, format, plot ? &po : NULL, &t_write);
+        }
         if (verbose) report_native(ctx);
         if (timing) {
             double p, e, j, s;

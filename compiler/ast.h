@@ -116,7 +116,24 @@ enum DeclKind {
     D_IMPORT,      /* import "file.snn" (read by the loader; sema skips it) */
     D_TEMPLATE,    /* template neurons|synapses NAME(param=default, ...) { ... } */
     D_PRINT,       /* print 'text' | print SM | print G.v */
+    /* the script between runs (sema_script.c) */
+    D_ASSIGN,      /* G.v[index] op expr; M.active = False */
+    D_METHOD,      /* inp.set_spikes(args) */
+    D_WORD,        /* store [NAME] | restore [NAME] */
 };
+
+/* The subscript of an assignment between runs, G.v[...]: an index or a
+ * condition (index), a slice lo:hi (either may be NULL), or a list of
+ * indices. */
+enum { SUB_NONE, SUB_INDEX, SUB_SLICE, SUB_LIST };
+typedef struct Subscript {
+    int    kind;            /* SUB_* */
+    Span   span;
+    Node  *index;           /* SUB_INDEX: a number or a condition */
+    Node  *lo, *hi;         /* SUB_SLICE */
+    Node **list;            /* SUB_LIST */
+    int    nlist;
+} Subscript;
 
 /* Items inside a neurons / synapses block. */
 enum ItemKind {
@@ -167,6 +184,14 @@ typedef struct Decl {
                                template's default, whose unit the value must have */
     Ident   param_of;       /*   ... the parameter's own name and its template */
     Ident   param_tmpl;
+    /* the script between runs: D_ASSIGN sets var (var_span) of object
+     * name with op ('=', '+', ...) to expr where sub selects; D_METHOD
+     * calls method var with args; D_WORD is keyword [name] */
+    Ident      var;
+    Span       var_span;
+    int        op;
+    Subscript *sub;
+    bool       in_script;   /* a D_CONST after the first run: a new value */
 } Decl;
 
 typedef struct Program {

@@ -750,6 +750,82 @@ static void emit_init(Emit *E, Group *g)
     emit_fill(E->out, emit_tmpl_each, h, (int)(sizeof h / sizeof *h));
 }
 
+/* An assignment between runs (Model.actions[k]): var op= expr (or the
+ * list's value) for the selected indices where the condition holds.  Its
+ * random numbers have call sites of their own, keyed by k (abi.h), so
+ * that each statement draws its own. */
+static void emit_assign(Emit *E, Action *a, int k)
+{
+    Group *g = a->group;
+    Uses u = { 0 };
+    bool syn = g->kind == G_SYNAPSES;
+    collect(E, &u, a->expr);
+    note_reads(E, &u, a->expr);
+    collect(E, &u, a->cond);
+    note_reads(E, &u, a->cond);
+    /* read first: it is kept where the condition fails, and updated by += */
+    add_unique(E->A, &u.loaded, a->var);
+    add_unique(E->A, &u.vars, a->var);
+    add_unique(E->A, &u.written, a->var);
+    reads_of_subexprs(E, &u);
+    fn_begin(E, BK_ASSIGN, k, emit_fn_name(E->A, g, arena_printf(E->A, "assign%d", k)));
+    Buf *saved = hole_begin(E);
+    if (a->list) {
+        buf_printf(E->out, "    static const double _list[%d] = {", a->nlist);
+        for (int m = 0; m < a->nlist; m++) {
+            if (m) buf_puts(E->out, ", ");
+            put_double(E->out, a->list[m]);
+        }
+        buf_puts(E->out, "};\n");
+    }
+    if (a->sel) {
+        buf_printf(E->out, "    static const snn_i32 _sel[%d] = {", a->nsel);
+        for (int m = 0; m < a->nsel; m++) buf_printf(E->out, "%s%d", m ? ", " : "", a->sel[m]);
+        buf_puts(E->out, "};\n");
+    }
+    const char *lists = hole_end(E, saved);
+    const char **idx = syn ? syn_idx : neuron_idx;
+    const char *ix = syn ? "_s" : "_idx";
+    int site = E->rand_site;
+    E->rand_site = SNN_ASSIGN_RAND_SITE + SNN_ASSIGN_RAND_SITES * k;
+    E->idx = (a->var->flags & VF_SHARED) ? "0" : ix;
+    loop_begin(E, false);
+    E->use_N = true;
+    const char *ld = loads(E, &u, idx, "        ");
+    saved = hole_begin(E);
+    Buf *b = E->out;
+    const char *in = "        ";
+    if (a->cond) {
+        line_directive(E, a->cond->span);
+        buf_puts(b, "        if (");
+        expr(E, a->cond);
+        buf_puts(b, ") {\n");
+        in = "            ";
+    }
+    line_directive(E, a->span);
+    const char *l = var_local(E, a->var);
+    int ty = a->var->type;
+    if (a->op == '=') buf_printf(b, "%s%s = ", in, l);
+    else buf_printf(b, "%s%s %c= ", in, l, a->op);
+    if (a->op == '=') buf_puts(b, ty == TY_BOOL ? "(double)((" : ty == TY_INT ? "_snn_int(" : "");
+    if (a->list) buf_printf(b, a->sel ? "_list[_k]" : "_list[_k - %lld]", (long long)a->lo);
+    else expr(E, a->expr);
+    buf_puts(b, a->op == '=' && ty == TY_BOOL ? ") != 0);\n" : a->op == '=' && ty == TY_INT ? ");\n" : ";\n");
+    if (a->cond) buf_puts(b, "        }\n");
+    const char *cd = hole_end(E, saved);
+    loop_end(E);
+    E->rand_site = site;
+    const char *from = a->sel ? "0" : arena_printf(E->A, "%lld", (long long)a->lo);
+    const char *to = a->sel ? arena_printf(E->A, "%d", a->nsel)
+                   : a->hi < 0 ? "_N" : arena_printf(E->A, "(%lld < _N ? %lld : _N)", (long long)a->hi, (long long)a->hi);
+    EmitHole h[] = { { "lists", lists }, { "prologue", prologue(E, &u, own_arrays, NULL) }, { "from", from },
+                 { "to", to }, { "idx", ix },
+                 { "which", !a->sel ? "_k" : syn ? "_sel[_k];\n        if (_s >= _N) continue" : "_sel[_k]" },
+                 { "index", index_hole(&u, syn) }, { "loads", ld }, { "code", cd },
+                 { "stores", stores(E, &u, idx, "        ") } };
+    emit_fill(E->out, emit_tmpl_assign, h, (int)(sizeof h / sizeof *h));
+}
+
 /* A (summed) variable: zero the target variable, then add the subexpression
  * of every synapse to its target neuron (Brian2's summed_variable). */
 static void emit_summed(Emit *E, Group *g, int k)
@@ -1027,6 +1103,8 @@ const char *emit_model(Model *M, Diag *D, BlockTable *blocks)
         for (int c = 0; c < g->nconnects; c++)
             if (g->connects[c].kind == CONN_ALL || g->connects[c].kind == CONN_JEXPR)
                 emit_connect(E, g, &g->connects[c]);
+        for (int a = 0; a < M->nactions; a++)
+            if (M->actions[a].kind == ACT_ASSIGN && M->actions[a].group == g) emit_assign(E, &M->actions[a], a);
     }
     return out.p;
 }

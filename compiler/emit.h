@@ -16,6 +16,7 @@ enum BlockKind {
     BK_EXTRA,    /* index: k-th run_regularly / Poisson input block */
     BK_PATH,     /* index: k-th named pathway (Group.paths) */
     BK_CONNECT,  /* index: Connect.index of a generated connect rule */
+    BK_ASSIGN,   /* index: position in Model.actions of an assignment between runs */
     BK_COUNT
 };
 
@@ -55,7 +56,7 @@ typedef struct EmitHole {
  * blocks (reset, on_pre, on_post, pathways, run_regularly), summed
  * variables and connect rules. */
 extern const char emit_tmpl_each[], emit_tmpl_thresh[], emit_tmpl_event[], emit_tmpl_summed[],
-    emit_tmpl_connect[];
+    emit_tmpl_connect[], emit_tmpl_assign[];
 /* Append tmpl to out with every @name@ replaced by its hole's text. */
 void emit_fill(Buf *out, const char *tmpl, const EmitHole *holes, int n);
 /* The math prototypes at the top of every generated unit. */

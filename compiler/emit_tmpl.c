@@ -138,6 +138,18 @@ const char emit_tmpl_connect[] =
     "    return 0;\n"
     "}\n";
 
+/* Synopsis: an assignment between runs (Brian2's group_variable_set
+ * templates): for the selected indices (@from@ to @to@, each @which@), load,
+ * run the statement (under the condition, if any), store. */
+const char emit_tmpl_assign[] =
+    "@lists@@prologue@"
+    "    for (snn_i32 _k = @from@; _k < @to@; _k++) {\n"
+    "        const snn_i32 @idx@ = @which@;\n"
+    "@index@@loads@@code@@stores@"
+    "    }\n"
+    "    return 0;\n"
+    "}\n";
+
 /* Write template tmpl to out with each @name@ replaced by the text of the
  * hole of that name in holes[0..n) (and by nothing if there is none). */
 void emit_fill(Buf *out, const char *tmpl, const EmitHole *holes, int n)

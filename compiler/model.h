@@ -97,6 +97,7 @@ typedef struct Pathway {
 /* A block of statements run for every index of a group in a slot every
  * `every` seconds: run_regularly, or a Poisson input onto one variable. */
 typedef struct Extra {
+    const char *name;           /* a Poisson input's name (NULL: run_regularly) */
     int         slot;           /* SLOT_POS(SLOT_X, sub), abi.h */
     int         order;
     double      every;          /* seconds; 0 = every step */
@@ -198,10 +199,53 @@ enum { PRINT_TEXT, PRINT_SPIKES, PRINT_VAR };
 typedef struct Print {
     int         kind;           /* PRINT_* */
     int         after_run;      /* how many runs come before it */
+    int         order;          /* position among the script's statements
+                                   (prints and actions) */
     const char *text;           /* PRINT_TEXT: the string; else the object's name */
     const char *var;            /* PRINT_VAR: the variable */
     Span        span;
 } Print;
+
+/* What a statement of the script between runs does (sema_script.c). */
+enum {
+    ACT_ASSIGN,     /* G.v[sel] = expr: block BK_ASSIGN `index` of group */
+    ACT_CONST,      /* tau = 5*ms: constant const_index gets value */
+    ACT_ACTIVE,     /* M.active = False: object name, value 0 or 1 */
+    ACT_STORE,      /* store NAME */
+    ACT_RESTORE,    /* restore NAME */
+    ACT_SPIKES,     /* inp.set_spikes(...): the generator's new spikes */
+};
+
+/* A statement of the script, run after the first after_run runs, in order
+ * with the prints. */
+typedef struct Action {
+    int         kind;           /* ACT_* */
+    int         after_run;
+    int         order;          /* as Print.order */
+    Span        span;
+    Group      *group;          /* ASSIGN, SPIKES */
+    const char *name;           /* ACTIVE: the object; STORE, RESTORE: the
+                                   snapshot ("default"); CONST: the constant */
+    int         index;          /* ASSIGN: the block's index; CONST: const_index */
+    double      value;          /* CONST: SI value; ACTIVE: 0 or 1 */
+    /* ASSIGN: var op= expr (or list[k]) for the selected indices: those in
+     * [lo, hi) (hi -1: to the end), or sel[0..nsel) if sel, and where cond */
+    Sym        *var;
+    int         op;
+    Node       *expr;
+    double     *list;
+    int         nlist;
+    int64_t     lo, hi;
+    bool        single;         /* one index, [k]: it must exist */
+    int32_t    *sel;
+    int         nsel;
+    Node       *cond;
+    /* SPIKES: indices and times (seconds) sorted by time, and period */
+    int        *gen_idx;
+    double     *gen_t;
+    int         ngen;
+    double      gen_period;
+} Action;
 
 typedef struct Monitor {
     int         kind;
@@ -236,6 +280,8 @@ typedef struct Model {
     int         nruns;
     Print      *prints;         /* 'print' statements, in file order */
     int         nprints;
+    Action     *actions;        /* the script's other statements, in file order */
+    int         nactions;
     Sym       **userfuncs;
     int         nuserfuncs;
     Sym        *funcs[FN_COUNT];    /* lazily made by model_func */

@@ -71,6 +71,7 @@ static Decl *instance_of(SnnParse *P, Decl *d, Ident tmpl, Span ts, PVec *args, 
     Arg      *arg;
     PVec      vec;
     int       op;
+    Subscript *sub;
 }
 
 %token <id> IDENT "identifier" KEY "name followed by ':'" BLOCKKEY "name followed by '{'"
@@ -80,11 +81,13 @@ static Decl *instance_of(SnnParse *P, Decl *d, Ident tmpl, Span ts, PVec *args, 
 %token <id> PLUSEQ "+=" MINUSEQ "-=" TIMESEQ "*=" DIVEQ "/=" DEFEQ ":=" ARROW "->"
 %token <id> AND "and" OR "or" NOT "not" RUN "run" START_EXPR "start of expression"
 %token <id> QOPEN "opening quote" QCLOSE "closing quote" PRINT "print"
+%token <id> STORE "store or restore"
 %token <id> '(' ')' '[' ']' '{' '}' ',' ';' ':' '=' '+' '-' '*' '/' '%' '<' '>' '.'
 
-%type <node> expr unit uterm signed_num opt_init_value init_scale
+%type <node> script_value expr unit uterm signed_num opt_init_value init_scale
 %type <vec> exprs opt_exprs items lines seq flags opt_flags args opt_args params
-%type <decl> decl library_decl
+%type <decl> decl library_decl script_decl
+%type <sub> opt_subscript subscript
 %type <vec> opt_body
 %type <item> item
 %type <eq> line
@@ -93,6 +96,9 @@ static Decl *instance_of(SnnParse *P, Decl *d, Ident tmpl, Span ts, PVec *args, 
 %type <op> assignop
 %type <id> flag
 
+/* 'store' alone, or 'store NAME': a name after it on its line is its own */
+%precedence STORE_ALONE
+%precedence IDENT
 %left OR
 %left AND
 %precedence NOT
@@ -142,6 +148,48 @@ decl
                                 { $$ = new_decl(P, D_MONITOR, @$); $$->keyword = $1; $$->name = $2; $$->name_span = @2;
                                   args_finish(P, &$4, &$$->args, &$$->nargs); }
     | library_decl              { $$ = $1; }
+    | script_decl               { $$ = $1; }
+    ;
+
+/* the script between runs: G.v = expr, G.I[0:10] = 0.5*nA, S.w['i == j'] = 0,
+ * M.active = False, inp.set_spikes(indices=[...], times=[...]*ms), store NAME,
+ * restore NAME, store, restore */
+script_decl
+    : IDENT '.' IDENT opt_subscript assignop script_value
+                                { $$ = new_decl(P, D_ASSIGN, @$); $$->name = $1; $$->name_span = @1; $$->var = $3;
+                                  $$->var_span = @3; $$->sub = $4; $$->op = $5; $$->expr = $6; }
+    | IDENT '.' FNAME '(' opt_args ')'
+                                { $$ = new_decl(P, D_METHOD, @$); $$->name = $1; $$->name_span = @1; $$->var = $3;
+                                  $$->var_span = @3; args_finish(P, &$5, &$$->args, &$$->nargs); }
+    | STORE IDENT               { $$ = new_decl(P, D_WORD, @$); $$->keyword = $1; $$->name = $2; $$->name_span = @2; }
+    | STORE %prec STORE_ALONE   { $$ = new_decl(P, D_WORD, @$); $$->keyword = $1; }
+    ;
+
+/* the value of an assignment: an expression, or a list [1, 2]*nA */
+script_value
+    : expr                      { $$ = $1; }
+    | '[' exprs ']' opt_init_value
+                                { Node *l = arena_alloc(A, sizeof *l); l->kind = N_LIST; l->span = @$;
+                                  l->args = (Node **)$2.v; l->nargs = $2.n; $$ = l;
+                                  if ($4) { Node *x = $4;
+                                            while (x->a) { x->span.start = @1.start; x = x->a; }
+                                            x->span.start = @1.start; x->a = l; l->span = span_join(@1, @3); $$ = $4; } }
+    ;
+
+opt_subscript
+    : %empty                    { $$ = NULL; }
+    | '[' subscript ']'         { $$ = $2; $$->span = @$; }
+    ;
+
+/* G.v[3], G.v['v > x'], G.v[0:10], G.v[:5], G.v[[0, 2]] */
+subscript
+    : expr                      { $$ = arena_alloc(A, sizeof *$$); $$->kind = SUB_INDEX; $$->index = $1; }
+    | expr ':' expr             { $$ = arena_alloc(A, sizeof *$$); $$->kind = SUB_SLICE; $$->lo = $1; $$->hi = $3; }
+    | expr ':'                  { $$ = arena_alloc(A, sizeof *$$); $$->kind = SUB_SLICE; $$->lo = $1; }
+    | ':' expr                  { $$ = arena_alloc(A, sizeof *$$); $$->kind = SUB_SLICE; $$->hi = $2; }
+    | ':'                       { $$ = arena_alloc(A, sizeof *$$); $$->kind = SUB_SLICE; }
+    | '[' exprs ']'             { $$ = arena_alloc(A, sizeof *$$); $$->kind = SUB_LIST;
+                                  $$->list = (Node **)$2.v; $$->nlist = $2.n; }
     ;
 
 /* the model library: import "file.snn"; template neurons|synapses NAME(p=default, ...) { items };

@@ -895,7 +895,9 @@ static void decl_synapses(Sema *S, Decl *d)
  * "unknown name" or "unknown group" errors. */
 static void note_failure(Sema *S, const Decl *d)
 {
-    if (!S->D->nerr || !d->name.n || d->kind == D_RUN || d->kind == D_PRINT) return;
+    if (!S->D->nerr || !d->name.n || d->kind == D_RUN || d->kind == D_PRINT || d->kind == D_ASSIGN ||
+        d->kind == D_METHOD || d->kind == D_WORD || d->in_script)
+        return;
     if (sema_const_lookup(S, d->name.z, d->name.n) || sema_find_group(S, d->name) || sema_userfunc_lookup(S, d->name))
         return;
     for (int k = 0; k < S->monitors.n; k++)
@@ -926,8 +928,15 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
             apply_override(S, &ov[m]);
             applied[m] = true;
         }
+    bool after_run = false;
     for (; k < prog->ndecls; k++) {
         Decl *d = prog->decls[k];
+        after_run |= d->kind == D_RUN;
+        /* a constant defined before, given a value after a run: a new
+         * value from that point of the script on (sema_script.c) */
+        d->in_script = d->kind == D_CONST && after_run && (sema_const_lookup(S, d->name.z, d->name.n) ||
+                                                           ident_eq(d->name, "dt") || ident_eq(d->name, "seed"));
+        if (d->in_script) continue;
         if (d->kind == D_CONST) {
             decl_const(S, d);
             for (int m = 0; m < nov; m++)
@@ -953,6 +962,10 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
             break;
         case D_RUN: sema_decl_run_counted(S, d, &run_steps); break;
         case D_PRINT: sema_decl_print(S, d, &prints); break;
+        case D_CONST:
+            if (d->in_script) sema_script_decl(S, d);
+            break;
+        case D_ASSIGN: case D_METHOD: case D_WORD: sema_script_decl(S, d); break;
         }
         note_failure(S, d);
     }
@@ -967,6 +980,9 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
     M->nruns = S->runs.n;
     M->runs = arena_alloc(A, sizeof(double) * (size_t)(S->runs.n + 1));
     for (int m = 0; m < S->runs.n; m++) M->runs[m] = *(double *)S->runs.v[m];
+    M->nactions = S->actions.n;
+    M->actions = arena_alloc(A, sizeof *M->actions * (size_t)(S->actions.n + 1));
+    for (int m = 0; m < S->actions.n; m++) M->actions[m] = *(Action *)S->actions.v[m];
     M->nprints = prints.n;
     M->prints = arena_alloc(A, sizeof *M->prints * (size_t)(prints.n + 1));
     for (int m = 0; m < prints.n; m++) M->prints[m] = *(Print *)prints.v[m];

@@ -21,6 +21,9 @@ typedef struct Sema {
     PVec   funcs;               /* Sym*, SYM_USERFUNC and SYM_TIMEDARRAY */
     PVec   failed;              /* const char*: top-level names whose
                                    declaration failed with an error */
+    PVec   actions;             /* Action*: the script between runs */
+    int    nscript;             /* statements of the script so far (prints
+                                   and actions), for their order */
 } Sema;
 
 /* Where an expression is being checked, and what its names may mean. */
@@ -117,6 +120,18 @@ void sema_decl_run(Sema *S, Decl *d);
 void sema_decl_run_counted(Sema *S, Decl *d, double *total);
 /* print 'text' | print SM | print G.v, appended to prints (sema_stmt.c). */
 void sema_decl_print(Sema *S, Decl *d, PVec *prints);
+
+/* The spikes of generator g given as lists at ind and times (and the
+ * period, NULL if none), checked as for its declaration: *idx, *t (SI) and
+ * *n, *per; false with an error. */
+bool sema_generator_spikes(Sema *S, Group *g, Node *ind, Node *times, Node *period, int **idx, double **t, int *n,
+                           double *per);
+
+/* ---- sema_script.c: the script between runs ---- */
+
+/* A statement of the script (D_ASSIGN, D_METHOD, D_WORD, or a D_CONST
+ * after the first run), appended to S->actions. */
+void sema_script_decl(Sema *S, Decl *d);
 
 /* ---- sema_stmt.c: statement lists ---- */
 

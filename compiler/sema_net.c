@@ -342,6 +342,57 @@ static Group *input_group(Sema *S, Decl *d, Node *size)
     return g;
 }
 
+/* The spikes of generator g: ni indices iv (written at ind), nt times tv
+ * of dimension dt (at times), and the period (NULL: none), checked as
+ * Brian2 does; the indices go to *idx, their number to *n. */
+static bool check_spikes(Sema *S, Group *g, Node *ind, Node *times, Node *period, const double *iv, int ni,
+                         const double *tv, int nt, Dim dt, int **idx, int *n, double *per)
+{
+    if (ni != nt) {
+        diag_error(S->D, times->span, "indices has %d values but times has %d", ni, nt);
+        return false;
+    }
+    if (nt && !dim_eq(dt, DIM_SECOND)) {
+        diag_error(S->D, times->span, "times must be durations (e.g. [1, 2]*ms), not %s", sema_dimstr(S, dt));
+        return false;
+    }
+    *n = ni;
+    *idx = arena_alloc(S->A, sizeof(int) * (size_t)(ni + 1));
+    for (int k = 0; k < ni; k++) {
+        if (iv[k] != floor(iv[k]) || iv[k] < 0 || iv[k] >= (double)g->N) {
+            diag_error(S->D, ind->span, "index %g is not a neuron of %s (0 to %lld)", iv[k], g->name, (long long)g->N - 1);
+            return false;
+        }
+        if (tv[k] < 0) {
+            diag_error(S->D, times->span, "spike times must be >= 0");
+            return false;
+        }
+        (*idx)[k] = (int)iv[k];
+    }
+    *per = 0;
+    if (period) {
+        Scope sc = { .S = S };
+        if (!sema_check_dim(&sc, period, DIM_SECOND, "period") || !sema_const_value(period, per)) return false;
+        for (int k = 0; k < nt; k++)
+            if (*per > 0 && tv[k] >= *per) {
+                diag_error(S->D, times->span, "spike times must be smaller than the period");
+                return false;
+            }
+    }
+    return true;
+}
+
+bool sema_generator_spikes(Sema *S, Group *g, Node *ind, Node *times, Node *period, int **idx, double **t, int *n,
+                           double *per)
+{
+    int ni, nt;
+    Dim di, dt;
+    double *iv = list_values(S, ind, &ni, &di), *tv = iv ? list_values(S, times, &nt, &dt) : NULL;
+    if (!iv || !tv) return false;
+    *t = tv;
+    return check_spikes(S, g, ind, times, period, iv, ni, tv, nt, dt, idx, n, per);
+}
+
 /* spikegenerator NAME(N, indices=[...], times=[...]*ms, period=P) -- Brian2's
  * SpikeGeneratorGroup: neuron indices[k] spikes at times[k] (in the step that
  * contains it), repeated every period if one is given. */
@@ -391,38 +442,9 @@ static void decl_spikegenerator(Sema *S, Decl *d)
         tv = list_values(S, times, &nt, &dt);
         if (!iv || !tv) return;
     }
-    if (ni != nt) {
-        diag_error(S->D, times->span, "indices has %d values but times has %d", ni, nt);
-        return;
-    }
-    if (nt && !dim_eq(dt, DIM_SECOND)) {
-        diag_error(S->D, times->span, "times must be durations (e.g. [1, 2]*ms), not %s", sema_dimstr(S, dt));
-        return;
-    }
+    if (!check_spikes(S, g, ind, times, period, iv, ni, tv, nt, dt, &g->gen_idx, &g->ngen, &g->gen_period)) return;
     g->generator = true;
-    g->ngen = ni;
-    g->gen_idx = arena_alloc(S->A, sizeof(int) * (size_t)(ni + 1));
     g->gen_t = tv;
-    for (int k = 0; k < ni; k++) {
-        if (iv[k] != floor(iv[k]) || iv[k] < 0 || iv[k] >= (double)g->N) {
-            diag_error(S->D, ind->span, "index %g is not a neuron of %s (0 to %lld)", iv[k], g->name, (long long)g->N - 1);
-            return;
-        }
-        if (tv[k] < 0) {
-            diag_error(S->D, times->span, "spike times must be >= 0");
-            return;
-        }
-        g->gen_idx[k] = (int)iv[k];
-    }
-    if (period) {
-        Scope sc = { .S = S };
-        if (!sema_check_dim(&sc, period, DIM_SECOND, "period") || !sema_const_value(period, &g->gen_period)) return;
-        for (int k = 0; k < nt; k++)
-            if (g->gen_period > 0 && tv[k] >= g->gen_period) {
-                diag_error(S->D, times->span, "spike times must be smaller than the period");
-                return;
-            }
-    }
     pvec_push(S->A, &S->groups, g);
 }
 
@@ -737,7 +759,7 @@ static void decl_poissoninput(Sema *S, Decl *d)
     st->op = '+';
     st->sym = var;
     st->expr = inc;
-    Extra x = { .slot = SLOT_POS(SLOT_SYNAPSES, 1), .span = sp };
+    Extra x = { .name = ident_dup(A, d->name), .slot = SLOT_POS(SLOT_SYNAPSES, 1), .span = sp };
     x.stmts.v = arena_alloc(A, sizeof *x.stmts.v);
     x.stmts.v[0] = st;
     x.stmts.n = 1;

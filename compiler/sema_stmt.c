@@ -213,7 +213,7 @@ void sema_decl_print(Sema *S, Decl *d, PVec *prints)
 {
     Node *e = d->expr;
     Print *p = arena_alloc(S->A, sizeof *p);
-    *p = (Print){ .after_run = S->runs.n, .span = d->span };
+    *p = (Print){ .after_run = S->runs.n, .order = S->nscript++, .span = d->span };
     const char *what = NULL;    /* what is wrong, NULL if nothing */
     bool found = false;
     if (e->kind == N_STR) {

@@ -63,6 +63,10 @@ snn_i64 snn_timestep(double t, double dt);
 #define SNN_CONNECT_P_RAND_SITE 1000000
 /* ... and of a generator's sample(..., p=...). */
 #define SNN_SAMPLE_RAND_SITE 1000001
+/* The random-number call sites of the assignment between runs at position
+ * k of the script: SNN_ASSIGN_RAND_SITE + SNN_ASSIGN_RAND_SITES * k + call. */
+#define SNN_ASSIGN_RAND_SITE 3000000
+#define SNN_ASSIGN_RAND_SITES 64
 /* lastspike of a neuron that has not spiked yet, in seconds. */
 #define SNN_LASTSPIKE_INIT (-1e4)
 

@@ -61,6 +61,25 @@ typedef struct Callback {
     void        *ud;
 } Callback;
 
+/* The spikes of one spike generator, as set_spikes left them. */
+typedef struct GenSpikes {
+    int64_t *step;
+    int32_t *idx;
+    size_t   n;
+    int64_t  period;
+} GenSpikes;
+
+/* A state stored under a name (Brian2's Network.store(name), script.c): a
+ * snapshot image and the spikes of every group (step NULL for those that
+ * generate none). */
+typedef struct StoredState {
+    char          *name;
+    unsigned char *snap;
+    size_t         size;
+    GenSpikes     *gen;
+    int            ngroups;
+} StoredState;
+
 struct snn_ctx {
     Chunk       *chunks;
     int          nchunks;
@@ -100,6 +119,8 @@ struct snn_ctx {
     snn_print_cb print_cb;       /* where the model's 'print' statements go */
     void        *print_ud;
     double       t_parse, t_emit, t_jit, t_sim;
+    StoredState *stored;         /* snn_store and the script's 'store' */
+    int          nstored;
 };
 
 /* A growable malloc'ed string; oom is set (and the text kept as it was)
@@ -145,6 +166,12 @@ int    api_ensure_built(snn_ctx *ctx);
 /* The group of that name in the (built) network: SNN_OK with *out set, or
  * an error code with the message set. */
 int    api_get_group(snn_ctx *ctx, const char *fn, const char *group, RtGroup **out);
+
+/* Free a stored state's contents (ctx.c). */
+void   api_stored_free(StoredState *s);
+/* snapshot_api.c: restore a snapshot image exactly (what names it in
+ * messages), constants too. */
+int    api_restore_bytes(snn_ctx *ctx, const unsigned char *p, size_t n, const char *what);
 
 /* inject.c */
 /* Register the spike injection as the first operation of the network. */

@@ -132,6 +132,7 @@ static bool bind_blocks(RtGroup *r, const Group *g, const BlockTable *B, Jit *ji
             if (b->index < r->npaths) r->paths[b->index].fn = fn;
             else ok = false;
             break;
+        case BK_ASSIGN: break;   /* called by the script (script.c) */
         default: ok = false; break;
         }
     }
@@ -158,30 +159,43 @@ static int cmp_gen(const void *a, const void *b)
     return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : (x[1] > y[1]) - (x[1] < y[1]);
 }
 
+int build_set_spikes(RtGroup *r, const int *idx, const double *t, int n, double period, double dt)
+{
+    int64_t *pairs = malloc(sizeof *pairs * 2 * (size_t)(n + 1));
+    int64_t *steps = malloc(sizeof *steps * (size_t)(n + 1));
+    int32_t *ids = malloc(sizeof *ids * (size_t)(n + 1));
+    if (!pairs || !steps || !ids) {
+        free(pairs);
+        free(steps);
+        free(ids);
+        return SNN_ENOMEM;
+    }
+    for (int k = 0; k < n; k++) {
+        pairs[2 * k] = snn_timestep(t[k], dt);
+        pairs[2 * k + 1] = idx[k];
+    }
+    qsort(pairs, (size_t)n, 2 * sizeof *pairs, cmp_gen);
+    for (int k = 0; k < n; k++) {
+        steps[k] = pairs[2 * k];
+        ids[k] = (int32_t)pairs[2 * k + 1];
+    }
+    free(pairs);
+    free(r->gen_step);
+    free(r->gen_idx);
+    r->gen_step = steps;
+    r->gen_idx = ids;
+    r->ngen = (size_t)n;
+    r->gen_pos = 0;
+    r->gen_offset = 0;
+    r->gen_period = period > 0 ? (int64_t)(period / dt + 0.5) : 0;
+    return SNN_OK;
+}
+
 /* Spike generator: times to steps as Brian2 does (timestep(t, dt)), sorted
  * by step and then index. */
 static int make_generator(RtGroup *r, const Group *g, double dt)
 {
-    int64_t *pairs = malloc(sizeof *pairs * 2 * (size_t)(g->ngen + 1));
-    r->gen_step = malloc(sizeof *r->gen_step * (size_t)(g->ngen + 1));
-    r->gen_idx = malloc(sizeof *r->gen_idx * (size_t)(g->ngen + 1));
-    if (!pairs || !r->gen_step || !r->gen_idx) {
-        free(pairs);
-        return SNN_ENOMEM;
-    }
-    for (int k = 0; k < g->ngen; k++) {
-        pairs[2 * k] = snn_timestep(g->gen_t[k], dt);
-        pairs[2 * k + 1] = g->gen_idx[k];
-    }
-    qsort(pairs, (size_t)g->ngen, 2 * sizeof *pairs, cmp_gen);
-    for (int k = 0; k < g->ngen; k++) {
-        r->gen_step[k] = pairs[2 * k];
-        r->gen_idx[k] = (int32_t)pairs[2 * k + 1];
-    }
-    free(pairs);
-    r->ngen = (size_t)g->ngen;
-    r->gen_period = g->gen_period > 0 ? (int64_t)(g->gen_period / dt + 0.5) : 0;
-    return SNN_OK;
+    return build_set_spikes(r, g->gen_idx, g->gen_t, g->ngen, g->gen_period, dt);
 }
 
 /* {====================================================================
@@ -385,6 +399,7 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
                 r->extras[q].when = (When){ g->extras[q].slot, g->extras[q].order };
                 r->extras[q].every = g->extras[q].every > 0 ? (int64_t)(g->extras[q].every / M->dt + 0.5) : 1;
                 if (r->extras[q].every < 1) r->extras[q].every = 1;
+                if (g->extras[q].name && !(r->extras[q].name = strdup(g->extras[q].name))) return SNN_ENOMEM;
             }
             r->nextras = g->nextras;
             net->has_extras = true;

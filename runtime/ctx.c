@@ -137,6 +137,17 @@ static void clear_diags(snn_ctx *ctx)
     ctx->ndiags = 0;
 }
 
+void api_stored_free(StoredState *s)
+{
+    for (int k = 0; s->gen && k < s->ngroups; k++) {
+        free(s->gen[k].step);
+        free(s->gen[k].idx);
+    }
+    free(s->gen);
+    free(s->snap);
+    free(s->name);
+}
+
 void snn_free(snn_ctx *ctx)
 {
     if (!ctx) return;
@@ -152,6 +163,8 @@ void snn_free(snn_ctx *ctx)
     for (int k = 0; k < ctx->ncbs; k++) free(ctx->cbs[k]);
     free(ctx->cbs);
     injections_free(&ctx->inj);
+    for (int k = 0; k < ctx->nstored; k++) api_stored_free(&ctx->stored[k]);
+    free(ctx->stored);
     compile_free(&ctx->cur);
     clear_diags(ctx);
     free(ctx->errmsg);

@@ -108,6 +108,7 @@ static void group_free(RtGroup *g)
     free(g->queue);
     free(g->scratch.v);
     free(g->summed);
+    for (int k = 0; g->extras && k < g->nextras; k++) free(g->extras[k].name);
     free(g->extras);
     for (int k = 0; k < g->npaths; k++) {
         for (int q = 0; g->paths[k].queue && q <= g->paths[k].delay_steps; q++) free(g->paths[k].queue[q].v);
@@ -335,6 +336,13 @@ static snn_args args_for(Net *net, RtGroup *g)
 }
 
 static int prepare_delays(Net *net, RtGroup *s);
+
+void net_call_block(Net *net, RtGroup *g, snn_block_fn fn)
+{
+    if (g->n <= 0) return;
+    snn_args a = args_for(net, g);
+    fn(&a);
+}
 
 /* Note in net->fail what could not get memory (a printf format and its
  * arguments); returns false. */
@@ -618,6 +626,10 @@ static bool run_op(Net *net, SchedOp *op)
     RtGroup *g = op->g;
     RtMonitor *m = op->m;
     snn_args a;
+    if (m ? m->inactive : g->inactive) {
+        if (op->kind == OP_THRESH) g->nspikes = 0;
+        return true;
+    }
     switch (op->kind) {
     case OP_STATEMON:
         if ((m->every <= 1 || net->step % m->every == 0) && !record_state(net, m))
@@ -670,7 +682,7 @@ static bool run_op(Net *net, SchedOp *op)
         break;
     case OP_EXTRA: {
         struct RtExtra *x = &g->extras[op->q];
-        if (g->n <= 0 || net->step % x->every) break;
+        if (g->n <= 0 || x->inactive || net->step % x->every) break;
         a = args_for(net, g);
         x->fn(&a);
         break;

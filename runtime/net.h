@@ -48,7 +48,8 @@ struct RtGroup {
     double     **arr;            /* arr[var][index] */
     double      *init_values;    /* default value per var (lastspike: -1e4 s) */
     snn_block_fn update, thresh, reset, init, on_pre, on_post;
-    struct RtExtra { When when; int64_t every; snn_block_fn fn; } *extras;   /* run_regularly */
+    /* run_regularly blocks and Poisson inputs (named, and may be inactive) */
+    struct RtExtra { When when; int64_t every; snn_block_fn fn; char *name; bool inactive; } *extras;
     /* further named pathways, each with its own homogeneous-delay ring */
     struct RtPath {
         char        *name;
@@ -87,6 +88,8 @@ struct RtGroup {
     I32Vec      *queue;          /* ring of delay_steps+1 spike lists */
     int          queue_pos;
     I32Vec       scratch;        /* synapse ids of one delivery */
+    bool         inactive;       /* Brian2's active = False: none of its
+                                    operations run (and it emits no spikes) */
 };
 
 enum { RM_SPIKE, RM_STATE, RM_RATE };
@@ -108,6 +111,7 @@ typedef struct RtMonitor {
     F64Vec       data;           /* per step: nvars * nrec values; rate: one */
     int64_t      every;          /* state: record every this many steps */
     When         when;
+    bool         inactive;       /* Brian2's active = False: records nothing */
 } RtMonitor;
 
 
@@ -180,6 +184,10 @@ bool     net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t s
 RtGroup *net_find_group(Net *net, const char *name);
 /* The index of variable name in g, or -1. */
 int      net_var_index(const RtGroup *g, const char *name);
+/* Call block function fn (an assignment between runs) on every index of
+ * g, with the arguments its scheduled blocks get at the current step;
+ * nothing if g is empty. */
+void     net_call_block(Net *net, RtGroup *g, snn_block_fn fn);
 /* Add an operation; false on out of memory or a bad slot/period. */
 bool     net_add_op(Net *net, int slot, int64_t every, net_op_fn fn, void *ud);
 RtMonitor *net_find_monitor(Net *net, const char *name);

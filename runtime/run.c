@@ -339,20 +339,6 @@ int snn_script_runs(const snn_ctx *ctx)
     return ctx && ctx->cur.model ? ctx->cur.model->nruns : 0;
 }
 
-int snn_run_script(snn_ctx *ctx)
-{
-    if (!ctx) return SNN_EMISUSE;
-    api_clear_error(ctx);
-    if (!ctx->cur.model) return api_set_error(ctx, SNN_EMISUSE, "no model is loaded");
-    const Model *M = ctx->cur.model;
-    int p = 0, rc = M->nprints ? api_ensure_built(ctx) : SNN_OK;   /* prints read the network */
-    for (int k = 0; k <= M->nruns && !rc; k++) {
-        for (; p < M->nprints && M->prints[p].after_run <= k && !rc; p++) rc = api_print(ctx, &M->prints[p]);
-        if (!rc && k < M->nruns) rc = snn_run(ctx, M->runs[k]);
-    }
-    return rc;
-}
-
 double snn_time(const snn_ctx *ctx)
 {
     return ctx && ctx->net ? (double)ctx->net->step * ctx->net->dt : 0.0;

@@ -74,7 +74,7 @@ int snn_snapshot_from_data(const void *data, size_t size, snn_snapshot **out)
 }
 
 /* Restore a byte image into the network (exact). */
-static int restore(snn_ctx *ctx, const unsigned char *p, size_t n, const char *what)
+int api_restore_bytes(snn_ctx *ctx, const unsigned char *p, size_t n, const char *what)
 {
     char err[512];
     if (snapshot_verify(p, n, err, sizeof err)) return api_set_error(ctx, SNN_EIO, "%s: %s", what, err);
@@ -111,7 +111,7 @@ int snn_snapshot_restore(snn_ctx *ctx, const snn_snapshot *snap)
     if (!ctx) return SNN_EMISUSE;
     api_clear_error(ctx);
     if (!snap) return api_set_error(ctx, SNN_EMISUSE, "snn_snapshot_restore: no snapshot");
-    return restore(ctx, snap->p, snap->n, "snapshot");
+    return api_restore_bytes(ctx, snap->p, snap->n, "snapshot");
 }
 
 int snn_snapshot_save(snn_ctx *ctx, const char *path)
@@ -195,7 +195,7 @@ int snn_snapshot_load(snn_ctx *ctx, const char *path)
     size_t n = 0;
     int rc = read_snapshot_file(ctx, path, &buf, &n);
     if (rc) return rc;
-    rc = restore(ctx, buf, n, path);
+    rc = api_restore_bytes(ctx, buf, n, path);
     free(buf);
     return rc;
 }

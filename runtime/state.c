@@ -362,3 +362,44 @@ int snn_add_spikes(snn_ctx *ctx, const char *group, const int32_t *idx, const do
             return api_set_error(ctx, SNN_ENOMEM, "out of memory (some spikes were added)");
     return SNN_OK;
 }
+
+/* NAME=EXPR: EXPR compiled on its own as the one constant of a model
+ * (numbers and units only), then set as snn_set_const does when its unit
+ * is the constant's. */
+int snn_set_const_expr(snn_ctx *ctx, const char *assignment)
+{
+    if (!ctx) return SNN_EMISUSE;
+    api_clear_error(ctx);
+    const char *eq = assignment ? strchr(assignment, '=') : NULL;
+    if (!eq || eq == assignment) return api_set_error(ctx, SNN_EMISUSE, "snn_set_const_expr: expected NAME=VALUE, not '%s'",
+                                                      assignment ? assignment : "(null)");
+    if (!ctx->cur.model) return api_set_error(ctx, SNN_EMISUSE, "no model is loaded");
+    char *name = api_strndup(assignment, (size_t)(eq - assignment));
+    if (!name) return api_set_error(ctx, SNN_ENOMEM, "out of memory");
+    Sym *s = api_find_const(ctx->cur.model, name);
+    if (!s) {
+        int rc = api_set_error(ctx, SNN_ENOTFOUND, "the model has no constant '%s'", name);
+        free(name);
+        return rc;
+    }
+    Str text = { 0 };
+    api_str_printf(&text, "snnc_value = %s\n", eq + 1);
+    size_t start = 0;
+    const char *chunk = assignment;
+    CompileInput in = { .text = text.p ? text.p : "", .len = text.n, .starts = &start, .names = &chunk, .nchunks = 1 };
+    Compiled c = { 0 };
+    int rc = text.oom ? SNN_ENOMEM : compile_model(&in, &c);
+    char have[64], want[64];
+    if (rc == SNN_ENOMEM) rc = api_set_error(ctx, SNN_ENOMEM, "out of memory");
+    else if (rc || c.model->nconsts != 1)
+        rc = api_set_error(ctx, rc ? rc : SNN_ESEMA, "%s: the value must be a number with a unit, e.g. 5*ms", assignment);
+    else if (!dim_eq(c.model->consts[0]->dim, s->dim))
+        rc = api_set_error(ctx, SNN_EUNITS, "%s: '%s' has unit %s, but the value has unit %s", assignment, name,
+                           dim_name(s->dim, want, sizeof want), dim_name(c.model->consts[0]->dim, have, sizeof have));
+    else
+        rc = snn_set_const(ctx, name, c.model->consts[0]->value);
+    compile_free(&c);
+    free(text.p);
+    free(name);
+    return rc;
+}

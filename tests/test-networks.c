@@ -36,6 +36,11 @@ static const Case cases[] = {
       { { "mon", "on_post_stdp_trace.csv" }, { "vmon", "on_post_stdp_v_trace.csv" } } },
     { "inputs_sched", { { "SM", "inputs_sched_spikes.csv" } },
       { { "M", "inputs_sched_trace.csv" }, { "R", "inputs_sched_rate.csv" } } },
+    { "protocol", { { "SM", "protocol_spikes.csv" }, { "HM", "protocol_target_spikes.csv" } },
+      { { "M", "protocol_trace.csv" } } },
+    { "restore_loop", { { "SM", "sweep_2_spikes.csv" } }, { { 0 } } },
+    { "protocol_inputs", { { "spk", "protocol_inputs_spikes.csv" }, { "gspk", "protocol_inputs_target_spikes.csv" } },
+      { { "mon", "protocol_inputs_trace.csv" } } },
 };
 
 /* The spike monitor c->monitor against Brian2's "i,step" file. */

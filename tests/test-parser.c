@@ -325,6 +325,41 @@ START_TEST(parse_constants_and_run)
 }
 END_TEST
 
+/* The statements between runs: assignments with subscripts, methods,
+ * store / restore with and without a name; 'store' stays a name before
+ * '=' and '.'. */
+START_TEST(parse_script_statements)
+{
+    Program *p = parse_ok("G.v = 'rand()*mV'\nG.I[0:10] += 0.5*nA\nS.w['i == j'] = 0\nG.I[[0, 2]] = [1, 2]*nA\n"
+                          "G.v[:5] = 0\nM.active = False\ninp.set_spikes(indices=[0], times=[1]*ms)\n"
+                          "store\nrestore mid\nstore = 3\n");
+    ck_assert_int_eq(p->ndecls, 10);
+    Decl *d = p->decls[0];
+    ck_assert_int_eq(d->kind, D_ASSIGN);
+    ck_assert(ideq(d->name, "G") && ideq(d->var, "v") && d->op == '=' && !d->sub);
+    ck_assert_int_eq(d->expr->kind, N_STR);
+    d = p->decls[1];
+    ck_assert(d->kind == D_ASSIGN && d->op == '+' && d->sub && d->sub->kind == SUB_SLICE);
+    ck_assert_double_eq(d->sub->lo->num, 0);
+    ck_assert_double_eq(d->sub->hi->num, 10);
+    ck_assert_str_eq(span_text(d->sub->span), "[0:10]");
+    d = p->decls[2];
+    ck_assert(d->sub->kind == SUB_INDEX && d->sub->index->kind == N_STR);
+    d = p->decls[3];
+    ck_assert(d->sub->kind == SUB_LIST && d->sub->nlist == 2);
+    ck_assert_int_eq(d->expr->kind, N_BIN);
+    ck_assert_int_eq(d->expr->a->kind, N_LIST);
+    d = p->decls[4];
+    ck_assert(d->sub->kind == SUB_SLICE && !d->sub->lo && d->sub->hi);
+    ck_assert(ideq(p->decls[5]->var, "active"));
+    d = p->decls[6];
+    ck_assert(d->kind == D_METHOD && ideq(d->var, "set_spikes") && d->nargs == 2);
+    ck_assert(p->decls[7]->kind == D_WORD && ideq(p->decls[7]->keyword, "store") && p->decls[7]->name.n == 0);
+    ck_assert(p->decls[8]->kind == D_WORD && ideq(p->decls[8]->keyword, "restore") && ideq(p->decls[8]->name, "mid"));
+    ck_assert(p->decls[9]->kind == D_CONST && ideq(p->decls[9]->name, "store"));
+}
+END_TEST
+
 START_TEST(parse_precedence)
 {
     Program *p = parse_ok("x = 1 + 2 * 3 ** 2 ** 2\ny = a < b and not c or d\nz = -a ** 2\n");
@@ -734,6 +769,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, syntax_misplaced_lines);
     tcase_add_test(tc, syntax_error_cap);
     tcase_add_test(tc, empty_and_comment_only);
+    tcase_add_test(tc, parse_script_statements);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -141,11 +141,31 @@ SNN_API int snn_build(snn_ctx *ctx);
 SNN_API int snn_run(snn_ctx *ctx, double duration);
 /* Simulate nsteps time steps (>= 0). */
 SNN_API int snn_run_steps(snn_ctx *ctx, int64_t nsteps);
-/* Run every 'run' statement of the model, in order, and pass the text of
- * each 'print' statement to the print callback where it stands between
- * them (stopping at the first failure; after a stop request nothing more is
- * printed). */
+/* Run the model's script: every 'run' statement, in order, and between
+ * them, where they stand in the file, the 'print' statements (their text
+ * goes to the print callback) and the other statements between runs
+ * (assignments such as G.v = expr, new values of constants, X.active =
+ * False, store / restore, set_spikes).  It starts with every object active
+ * and continues from the current time; it stops at the first failure, and
+ * after a stop request nothing more is run or printed.  To run it again
+ * from the start, restore a state stored before (snn_store / snn_restore)
+ * and call it again: this is how a sweep over a constant runs one compiled
+ * model many times (set the constant with snn_set_const after restoring). */
 SNN_API int snn_run_script(snn_ctx *ctx);
+/* Brian2's Network.store(name) / restore(name) (name NULL: "default"):
+ * keep the whole state under a name -- time, every variable, spike
+ * queues, what the monitors recorded, the spike generators' spikes -- and
+ * go back to it.  Random numbers are keyed by the step, so after a restore
+ * they repeat (Brian2's restore(restore_random_state=True)).  Constants
+ * are not part of the state (in Brian2 they are Python variables):
+ * snn_restore leaves them as they are; snn_snapshot_restore sets them
+ * back too.  snn_restore gives SNN_ENOTFOUND for a name never stored. */
+SNN_API int snn_store(snn_ctx *ctx, const char *name);
+SNN_API int snn_restore(snn_ctx *ctx, const char *name);
+/* Brian2's obj.active: switch a group, synapses object or monitor off
+ * (active 0: none of its operations run, a group emits no spikes, a monitor
+ * records nothing) or on again. */
+SNN_API int snn_set_active(snn_ctx *ctx, const char *name, int active);
 /* Called by snn_run_script with the text of each 'print' statement of the
  * model, ending in a newline (ud is passed through): the string, a spike
  * monitor as a neurons x steps matrix of 0 and 1, or a variable's values
@@ -255,6 +275,10 @@ SNN_API int snn_get_const(snn_ctx *ctx, const char *name, double *value);
  * recompiling; kept across rebuilds.  Before the build it also sets initial
  * values and delays; what the build fixed (sizes, connections) stays. */
 SNN_API int snn_set_const(snn_ctx *ctx, const char *name, double value);
+/* snn_set_const with the value written as in a model, "NAME=VALUE" (e.g.
+ * "tau=5*ms": numbers and units); SNN_EUNITS if the unit is not the
+ * constant's. */
+SNN_API int snn_set_const_expr(snn_ctx *ctx, const char *assignment);
 /* Make neuron idx[k] of group spike at time times[k] (>= now; the step is
  * Brian2's round-down of t/dt): recorded, delivered through synapses, reset
  * and made refractory as a threshold crossing is. */

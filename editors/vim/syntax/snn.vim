@@ -6,7 +6,7 @@ endif
 
 syntax keyword snnDecl neurons synapses spikemonitor statemonitor ratemonitor
 syntax keyword snnDecl spikegenerator poissongroup poissoninput timedarray
-syntax keyword snnStatement run print
+syntax keyword snnStatement run print store restore
 syntax keyword snnOperator and or not
 syntax keyword snnConstant True False pi e inf
 syntax keyword snnItem model threshold reset refractory method init order delay

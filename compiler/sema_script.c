@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: MIT */
+/* This file contains the checking of the script between runs, the
+ * statements that run in file order between 'run' statements as Brian2's
+ * do between run() calls: assignments to variables of groups and synapses
+ * (G.v = expr, G.I[0:10] = ..., S.w['i == j'] = 0), new values of
+ * constants (tau = 5*ms after a run), switching objects off and on
+ * (M.active = False), store / restore of the network, and a spike
+ * generator's set_spikes(...).  Each becomes an Action of the model; an
+ * assignment is compiled into a block function of its own (BK_ASSIGN).
+ * It calls sema_stmt.c, sema_net.c, sema_expr.c and sema_util.c. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sema_int.h"
+
+/* A new action of the given kind at declaration d, in the script's order. */
+static Action *new_action(Sema *S, Decl *d, int kind)
+{
+    Action *a = arena_alloc(S->A, sizeof *a);
+    a->kind = kind;
+    a->after_run = S->runs.n;
+    a->order = S->nscript++;
+    a->span = d->span;
+    a->hi = -1;
+    return a;
+}
+
+/* The monitor named id, or NULL. */
+static Monitor *find_monitor(Sema *S, Ident id)
+{
+    for (int k = 0; k < S->monitors.n; k++)
+        if (ident_eq(id, ((Monitor *)S->monitors.v[k])->name)) return S->monitors.v[k];
+    return NULL;
+}
+
+/* The Poisson input named id (an Extra of its target group), or NULL. */
+static const Extra *find_input(Sema *S, Ident id)
+{
+    for (int k = 0; k < S->groups.n; k++) {
+        Group *g = S->groups.v[k];
+        for (int q = 0; q < g->nextras; q++)
+            if (g->extras[q].name && ident_eq(id, g->extras[q].name)) return &g->extras[q];
+    }
+    return NULL;
+}
+
+/* The object (group, synapses, input or monitor) a script statement names;
+ * false with an error (and a suggestion) if there is none.  A Poisson
+ * input is neither a group nor a monitor: *input is set for it. */
+static bool object_ref(Sema *S, Decl *d, Group **g, Monitor **m, const Extra **input)
+{
+    *g = sema_find_group(S, d->name);
+    *m = *g ? NULL : find_monitor(S, d->name);
+    *input = *g || *m ? NULL : find_input(S, d->name);
+    if (*g || *m || *input) return true;
+    if (sema_failed_name(S, d->name)) return false;
+    PVec names = { 0 };
+    for (int k = 0; k < S->groups.n; k++) pvec_push(S->A, &names, (void *)((Group *)S->groups.v[k])->name);
+    for (int k = 0; k < S->monitors.n; k++) pvec_push(S->A, &names, (void *)((Monitor *)S->monitors.v[k])->name);
+    for (int k = 0; k < S->groups.n; k++)
+        for (int q = 0; q < ((Group *)S->groups.v[k])->nextras; q++)
+            if (((Group *)S->groups.v[k])->extras[q].name)
+                pvec_push(S->A, &names, (void *)((Group *)S->groups.v[k])->extras[q].name);
+    const char *name = ident_dup(S->A, d->name);
+    const char *sug = diag_suggest(name, (const char *const *)names.v, names.n);
+    if (sug)
+        diag_error(S->D, d->name_span, "there is no object '%s' declared before this line; did you mean '%s'?", name, sug);
+    else
+        diag_error(S->D, d->name_span, "there is no object '%s' declared before this line (a group, synapses, "
+                   "input or monitor)", name);
+    return false;
+}
+
+/* Replace G.x by x in e where G is the group g itself (Brian2 scripts
+ * write G.v[G.v > x] and G.v = G.v + 1*mV). */
+static void strip_own_prefix(Node *e, const Group *g)
+{
+    if (!e) return;
+    if (e->kind == N_NAME && e->b && ident_eq(e->name, g->name)) {
+        Span sp = e->span;
+        *e = *e->b;
+        e->span = sp;
+        return;
+    }
+    strip_own_prefix(e->a, g);
+    strip_own_prefix(e->b, g);
+    for (int k = 0; k < e->nargs; k++) strip_own_prefix(e->args[k], g);
+}
+
+/* A whole constant number in e; false with an error. */
+static bool whole_number(Sema *S, Node *e, const char *what, double *out)
+{
+    Scope sc = { .S = S };
+    if (!sema_check_expr(&sc, e)) return false;
+    if (!sema_const_value(e, out) || *out != floor(*out) || !dim_is_none(e->dim) || fabs(*out) > 2e9) {
+        diag_error(S->D, e->span, "%s must be a whole number, not '%s'", what, sema_spantext(S, e->span));
+        return false;
+    }
+    return true;
+}
+
+/* Python's index k of a sequence of n (negative from the end); false if
+ * outside it. */
+static bool python_index(double k, int64_t n, int64_t *out)
+{
+    if (k < 0) k += (double)n;
+    *out = (int64_t)k;
+    return k >= 0 && k < (double)n;
+}
+
+/* The selection of G.v[...]: an index, a slice, a list of indices or a
+ * condition.  Neuron groups have their size, so indices are Python's
+ * (negative from the end, slices clipped); synapses are counted at run
+ * time, so their indices must be >= 0 and slices end at the last synapse. */
+static bool selection(Sema *S, Group *g, Subscript *sub, Action *a)
+{
+    bool neurons = g->kind == G_NEURONS;
+    double x;
+    if (sub->kind == SUB_INDEX) {
+        Scope sc = { .S = S, .g = g };
+        strip_own_prefix(sub->index, g);
+        if (!sema_check_expr(&sc, sub->index)) return false;
+        if (sub->index->type == TY_BOOL) {
+            a->cond = sub->index;
+            return true;
+        }
+        if (!sema_const_value(sub->index, &x) || x != floor(x) || !dim_is_none(sub->index->dim)) {
+            diag_error(S->D, sub->index->span, "an index must be a whole number, a slice (0:10), a list of "
+                       "indices or a condition ('v > -50*mV'), not '%s'", sema_spantext(S, sub->index->span));
+            return false;
+        }
+        if (neurons ? !python_index(x, g->N, &a->lo) : x < 0) {
+            diag_error(S->D, sub->index->span, "index %g is not a%s of %s%s", x, neurons ? " neuron" : " synapse",
+                       g->name, neurons ? arena_printf(S->A, " (0 to %lld)", (long long)g->N - 1) : "");
+            return false;
+        }
+        a->lo = neurons ? a->lo : (int64_t)x;
+        a->hi = a->lo + 1;
+        a->single = true;
+        return true;
+    }
+    if (sub->kind == SUB_SLICE) {
+        double lo = 0, hi = neurons ? (double)g->N : -1;
+        if (sub->lo && !whole_number(S, sub->lo, "the start of a slice", &lo)) return false;
+        if (sub->hi && !whole_number(S, sub->hi, "the end of a slice", &hi)) return false;
+        if (neurons) {
+            /* Python's slice.indices(N) */
+            if (lo < 0) lo = fmax(lo + (double)g->N, 0);
+            if (hi < 0) hi = fmax(hi + (double)g->N, 0);
+            lo = fmin(lo, (double)g->N);
+            hi = fmin(hi, (double)g->N);
+            if (hi < lo) hi = lo;
+        } else if (lo < 0 || (sub->hi && hi < 0)) {
+            diag_error(S->D, sub->span, "a slice of synapses counts from 0: its start and end must be >= 0");
+            return false;
+        }
+        a->lo = (int64_t)lo;
+        a->hi = (int64_t)hi;
+        return true;
+    }
+    a->sel = arena_alloc(S->A, sizeof *a->sel * (size_t)(sub->nlist + 1));
+    for (int k = 0; k < sub->nlist; k++) {
+        int64_t at;
+        if (!whole_number(S, sub->list[k], "an index", &x)) return false;
+        if (neurons ? !python_index(x, g->N, &at) : x < 0) {
+            diag_error(S->D, sub->list[k]->span, "index %g is not a%s of %s", x, neurons ? " neuron" : " synapse",
+                       g->name);
+            return false;
+        }
+        a->sel[k] = (int32_t)(neurons ? at : (int64_t)x);
+    }
+    a->nsel = sub->nlist;
+    return true;
+}
+
+/* How many indices a selection has, -1 if known only at run time. */
+static int64_t selected_count(const Group *g, const Action *a)
+{
+    if (a->cond) return -1;
+    if (a->sel) return a->nsel;
+    if (a->hi >= 0) return a->hi - a->lo;
+    return g->kind == G_NEURONS ? g->N - a->lo : -1;
+}
+
+/* obj.active = True | False (name: the object's). */
+static void script_active(Sema *S, Decl *d, const char *name)
+{
+    Scope sc = { .S = S };
+    double v;
+    if (d->sub || d->op != '=') {
+        diag_error(S->D, d->span, "'active' is switched with '%.*s.active = True' or '= False'", (int)d->name.n, d->name.z);
+        return;
+    }
+    if (!sema_check_expr(&sc, d->expr)) return;
+    if (!sema_const_value(d->expr, &v) || d->expr->type != TY_BOOL) {
+        diag_error(S->D, d->expr->span, "'active' is True or False, not '%s'", sema_spantext(S, d->expr->span));
+        return;
+    }
+    Action *a = new_action(S, d, ACT_ACTIVE);
+    a->name = name;
+    a->value = v != 0;
+    pvec_push(S->A, &S->actions, a);
+}
+
+/* G.v[sel] op expr: the statement is checked as an initial value is (so
+ * constant-flagged and shared variables may be set, as in Brian2 between
+ * runs), with the selection's indices. */
+static void script_assign(Sema *S, Decl *d)
+{
+    Group *g;
+    Monitor *m;
+    const Extra *in;
+    if (!object_ref(S, d, &g, &m, &in)) return;
+    if (ident_eq(d->var, "active")) {
+        script_active(S, d, g ? g->name : m ? m->name : in->name);
+        return;
+    }
+    if (!g) {
+        const char *name = m ? m->name : in->name;
+        diag_error(S->D, d->var_span, "%s is a %s: between runs it can only be switched off and on (%s.active "
+                   "= False)", name, m ? "monitor" : "Poisson input", name);
+        return;
+    }
+    if (d->op == ':') {
+        diag_error(S->D, d->span, "a variable is set with '=' (or '+=', ...), not ':='");
+        return;
+    }
+    if (g->generator) {
+        diag_error(S->D, d->name_span, "%s is a spike generator: give it new spikes with %s.set_spikes(indices=[...], "
+                   "times=[...]*ms)", g->name, g->name);
+        return;
+    }
+    if (!sema_group_lookup(g, d->var.z, d->var.n) && sema_is_reserved(d->var)) {
+        diag_error(S->D, d->var_span, "'%.*s' of %s is read-only (only its parameters and state variables can be "
+                   "set between runs)", (int)d->var.n, d->var.z, g->name);
+        return;
+    }
+    Action *a = new_action(S, d, ACT_ASSIGN);
+    a->group = g;
+    a->index = S->actions.n;
+    a->op = d->op;
+    if (d->sub && !selection(S, g, d->sub, a)) return;
+    strip_own_prefix(d->expr, g);
+    Stmt *st = arena_alloc(S->A, sizeof *st);
+    *st = (Stmt){ .span = d->span, .var = d->var, .var_span = d->var_span, .op = d->op, .expr = d->expr };
+    StmtList sl = { &st, 1 };
+    int nerr = S->D->nerr;
+    sema_check_stmts(S, g, &sl, "an assignment", true);
+    if (S->D->nerr > nerr || !st->sym) return;
+    if (st->sym->role == VR_LASTUPDATE || st->sym->role == VR_DELAY) {
+        diag_error(S->D, d->var_span, "'%s' is kept by snnc and cannot be set between runs", st->sym->name);
+        return;
+    }
+    a->var = st->sym;
+    Node *list = sema_init_list(d->expr);
+    if (list) {
+        int64_t want = selected_count(g, a);
+        if (want < 0) {
+            diag_error(S->D, list->span, "a list of values needs a selection of known size (an index, a slice or a "
+                       "list of indices%s), not a condition", g->kind == G_SYNAPSES ? " with its end" : "");
+            return;
+        }
+        if (want != list->nargs) {
+            diag_error(S->D, list->span, "%lld %s selected, but the list has %d values", (long long)want,
+                       g->kind == G_NEURONS ? "neurons are" : "synapses are", list->nargs);
+            return;
+        }
+        a->list = arena_alloc(S->A, sizeof(double) * (size_t)(list->nargs + 1));
+        a->nlist = list->nargs;
+        for (int k = 0; k < list->nargs; k++) {
+            double x;
+            Dim dd;
+            if (!sema_const_value(list->args[k], &x)) {
+                diag_error(S->D, list->args[k]->span, "list values must be constants");
+                return;
+            }
+            sema_list_element(d->expr, list, DIM_NONE, x, &dd, &a->list[k]);
+        }
+    } else {
+        a->expr = d->expr;
+    }
+    pvec_push(S->A, &S->actions, a);
+}
+
+/* NAME = value after a run: the constant's new value, from the next run
+ * on (without recompiling: generated code reads constants from a table). */
+void sema_script_const(Sema *S, Decl *d)
+{
+    Sym *c = sema_const_lookup(S, d->name.z, d->name.n);
+    if (ident_eq(d->name, "dt") || ident_eq(d->name, "seed")) {
+        diag_error(S->D, d->name_span, "'%.*s' cannot change between runs (it is fixed when the network is built)",
+                   (int)d->name.n, d->name.z);
+        return;
+    }
+    Scope sc = { .S = S };
+    double v;
+    if (!c || !sema_check_expr(&sc, d->expr)) return;
+    if (!dim_eq(d->expr->dim, c->dim)) {
+        diag_error_code(S->D, DC_UNITS, d->expr->span, "'%s' %s, but the new value '%s' %s", c->name,
+                        sema_hasunit(S, c->dim), sema_spantext(S, d->expr->span), sema_hasunit(S, d->expr->dim));
+        return;
+    }
+    if (!sema_const_fold(d->expr, &v)) {
+        diag_error(S->D, d->expr->span, "the new value must be computed from numbers, units and constants");
+        return;
+    }
+    Action *a = new_action(S, d, ACT_CONST);
+    a->name = c->name;
+    a->index = c->const_index;
+    a->value = v;
+    pvec_push(S->A, &S->actions, a);
+}
+
+/* inp.set_spikes(indices=[...], times=[...]*ms, period=...): Brian2's
+ * SpikeGeneratorGroup.set_spikes; times count from 0, spikes before the
+ * current time are left out, as Brian2 does. */
+static void script_method(Sema *S, Decl *d)
+{
+    Group *g;
+    Monitor *m;
+    const Extra *in;
+    if (!object_ref(S, d, &g, &m, &in)) return;
+    if (!ident_eq(d->var, "set_spikes") || !g || !g->generator) {
+        diag_error(S->D, d->var_span, "'%.*s.%.*s(...)' is not known between runs (spike generators have "
+                   "set_spikes(indices=[...], times=[...]*ms))", (int)d->name.n, d->name.z, (int)d->var.n, d->var.z);
+        return;
+    }
+    Node *ind = NULL, *times = NULL, *period = NULL;
+    for (int k = 0; k < d->nargs; k++) {
+        Arg *a = &d->args[k];
+        if (ident_eq(a->name, "indices") || (!a->name.n && k == 0)) ind = a->value;
+        else if (ident_eq(a->name, "times") || (!a->name.n && k == 1)) times = a->value;
+        else if (ident_eq(a->name, "period")) period = a->value;
+        else {
+            diag_error(S->D, a->span, "set_spikes takes indices=, times= and period=");
+            return;
+        }
+    }
+    if (!ind || !times) {
+        diag_error(S->D, d->span, "set_spikes needs indices=[...] and times=[...]*ms");
+        return;
+    }
+    Action *a = new_action(S, d, ACT_SPIKES);
+    a->group = g;
+    if (!sema_generator_spikes(S, g, ind, times, period, &a->gen_idx, &a->gen_t, &a->ngen, &a->gen_period)) return;
+    pvec_push(S->A, &S->actions, a);
+}
+
+/* store [NAME] | restore [NAME]: Brian2's Network.store() / restore(); a
+ * restore needs a store of that name earlier in the file. */
+static void script_word(Sema *S, Decl *d)
+{
+    bool store = ident_eq(d->keyword, "store");
+    const char *name = d->name.n ? ident_dup(S->A, d->name) : "default";
+    if (!store) {
+        bool found = false;
+        for (int k = 0; k < S->actions.n && !found; k++) {
+            Action *b = S->actions.v[k];
+            found = b->kind == ACT_STORE && !strcmp(b->name, name);
+        }
+        if (!found) {
+            PVec names = { 0 };
+            for (int k = 0; k < S->actions.n; k++)
+                if (((Action *)S->actions.v[k])->kind == ACT_STORE)
+                    pvec_push(S->A, &names, (void *)((Action *)S->actions.v[k])->name);
+            const char *sug = diag_suggest(name, (const char *const *)names.v, names.n);
+            Span at = d->name.n ? d->name_span : d->span;
+            if (sug) diag_error(S->D, at, "restore of '%s', but nothing was stored under that name before this line; "
+                                "did you mean '%s'?", name, sug);
+            else diag_error(S->D, at, "restore of '%s', but nothing was stored under that name before this line "
+                            "(write 'store%s%s' first)", name, d->name.n ? " " : "", d->name.n ? name : "");
+            return;
+        }
+    }
+    Action *a = new_action(S, d, store ? ACT_STORE : ACT_RESTORE);
+    a->name = name;
+    pvec_push(S->A, &S->actions, a);
+}
+
+void sema_script_decl(Sema *S, Decl *d)
+{
+    switch (d->kind) {
+    case D_ASSIGN: script_assign(S, d); break;
+    case D_METHOD: script_method(S, d); break;
+    case D_WORD: script_word(S, d); break;
+    case D_CONST: sema_script_const(S, d); break;
+    }
+}

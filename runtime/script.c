@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: MIT */
+/* This file contains the model's script: its 'run' statements and, in file
+ * order between them, the prints and the actions (assignments compiled as
+ * block functions, new values of constants, objects switched off and on,
+ * store and restore, a spike generator's new spikes), as Brian2 runs the
+ * statements of a script between its run() calls.  Also the API of those
+ * actions: snn_set_active, snn_store and snn_restore. */
+#include "api_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "build.h"
+#include "snapshot.h"
+
+/* Copy n elements of size sz (NULL for none). */
+static void *copy_of(const void *p, size_t n, size_t sz)
+{
+    void *q = malloc(n * sz + 1);
+    if (q && n) memcpy(q, p, n * sz);
+    return q;
+}
+
+int snn_store(snn_ctx *ctx, const char *name)
+{
+    if (!ctx) return SNN_EMISUSE;
+    api_clear_error(ctx);
+    if (!name) name = "default";
+    StoredState st = { 0 };
+    if (api_not_running(ctx, "snn_store")) return SNN_EMISUSE;
+    int rc = api_ensure_built(ctx);
+    if (rc) return rc;
+    Net *net = ctx->net;
+    st.snap = snapshot_encode(net, &ctx->inj, &st.size);
+    st.name = api_strdup(name);
+    st.ngroups = net->ngroups;
+    st.gen = calloc((size_t)net->ngroups + 1, sizeof *st.gen);
+    bool ok = st.snap && st.name && st.gen;
+    for (int k = 0; ok && k < net->ngroups; k++) {
+        RtGroup *g = net->groups[k];
+        if (!g->gen_step) continue;
+        GenSpikes *gs = &st.gen[k];
+        gs->step = copy_of(g->gen_step, g->ngen, sizeof *g->gen_step);
+        gs->idx = copy_of(g->gen_idx, g->ngen, sizeof *g->gen_idx);
+        gs->n = g->ngen;
+        gs->period = g->gen_period;
+        ok = gs->step && gs->idx;
+    }
+    StoredState *v = ok ? realloc(ctx->stored, sizeof *v * (size_t)(ctx->nstored + 1)) : NULL;
+    if (!v) {
+        api_stored_free(&st);
+        return api_set_error(ctx, SNN_ENOMEM, "out of memory while storing the state");
+    }
+    ctx->stored = v;
+    for (int k = 0; k < ctx->nstored; k++)
+        if (!strcmp(v[k].name, name)) {
+            api_stored_free(&v[k]);
+            v[k] = st;
+            return SNN_OK;
+        }
+    v[ctx->nstored++] = st;
+    return SNN_OK;
+}
+
+int snn_restore(snn_ctx *ctx, const char *name)
+{
+    if (!ctx) return SNN_EMISUSE;
+    api_clear_error(ctx);
+    if (!name) name = "default";
+    StoredState *st = NULL;
+    for (int k = 0; k < ctx->nstored; k++)
+        if (!strcmp(ctx->stored[k].name, name)) st = &ctx->stored[k];
+    if (!st) return api_set_error(ctx, SNN_ENOTFOUND, "snn_restore: nothing was stored under the name '%s'", name);
+    int rc = api_ensure_built(ctx);
+    if (rc) return rc;
+    Net *net = ctx->net;
+    if (net->ngroups != st->ngroups)
+        return api_set_error(ctx, SNN_EMISUSE, "snn_restore: the network changed since '%s' was stored", name);
+    /* the generators' spikes first, so that the snapshot fits them */
+    for (int k = 0; k < net->ngroups; k++) {
+        RtGroup *g = net->groups[k];
+        GenSpikes *gs = &st->gen[k];
+        if (!gs->step || !g->gen_step) continue;
+        int64_t *step = copy_of(gs->step, gs->n, sizeof *gs->step);
+        int32_t *idx = copy_of(gs->idx, gs->n, sizeof *gs->idx);
+        if (!step || !idx) {
+            free(step);
+            free(idx);
+            return api_set_error(ctx, SNN_ENOMEM, "out of memory while restoring the state");
+        }
+        free(g->gen_step);
+        free(g->gen_idx);
+        g->gen_step = step;
+        g->gen_idx = idx;
+        g->ngen = gs->n;
+        g->gen_period = gs->period;
+        g->gen_pos = 0;
+        g->gen_offset = 0;
+    }
+    /* constants are not part of it, as Python variables are not of Brian2's */
+    double *consts = copy_of(net->consts, (size_t)net->nconsts, sizeof *net->consts);
+    if (!consts) return api_set_error(ctx, SNN_ENOMEM, "out of memory while restoring the state");
+    rc = api_restore_bytes(ctx, st->snap, st->size, "restore");
+    for (int k = 0; !rc && k < ctx->net->nconsts; k++)
+        if (ctx->net->consts[k] != consts[k]) rc = snn_set_const(ctx, ctx->net->const_names[k], consts[k]);
+    free(consts);
+    return rc;
+}
+
+int snn_set_active(snn_ctx *ctx, const char *name, int active)
+{
+    if (!ctx) return SNN_EMISUSE;
+    api_clear_error(ctx);
+    if (!name) return api_set_error(ctx, SNN_EMISUSE, "snn_set_active: no name");
+    if (api_not_running(ctx, "snn_set_active")) return SNN_EMISUSE;
+    int rc = api_ensure_built(ctx);
+    if (rc) return rc;
+    RtGroup *g = net_find_group(ctx->net, name);
+    RtMonitor *m = g ? NULL : net_find_monitor(ctx->net, name);
+    if (g) g->inactive = !active;
+    else if (m) m->inactive = !active;
+    else {
+        /* a Poisson input: a block of its target group */
+        bool found = false;
+        for (int k = 0; k < ctx->net->ngroups; k++)
+            for (int q = 0; q < ctx->net->groups[k]->nextras; q++) {
+                struct RtExtra *x = &ctx->net->groups[k]->extras[q];
+                if (x->name && !strcmp(x->name, name)) x->inactive = !active, found = true;
+            }
+        if (!found)
+            return api_set_error(ctx, SNN_ENOTFOUND, "snn_set_active: no group, synapses, input or monitor named '%s'",
+                                 name);
+    }
+    return SNN_OK;
+}
+
+/* An error of the script found while it runs, located at the statement
+ * as a compile error is. */
+static int script_error(snn_ctx *ctx, Span span, const char *msg)
+{
+    const Diag *D = compile_add_error(&ctx->cur, DC_BUILD, span, msg);
+    if (!D) return api_set_error(ctx, SNN_ENOMEM, "out of memory");
+    api_take_diags(ctx, D, &ctx->cur);
+    return compile_code_status(DC_BUILD);
+}
+
+/* The synapse indices an assignment names one by one (S.w[k], S.w[[..]]),
+ * and those of a slice given a list of values (S.w[0:3] = [...]), must
+ * exist; synapses are counted only once connected. */
+static int check_indices(snn_ctx *ctx, const Action *a, const RtGroup *g)
+{
+    int64_t bad = -1;
+    if ((a->single || (a->list && !a->sel)) && a->hi > g->n) bad = a->hi - 1;
+    for (int k = 0; a->sel && k < a->nsel && bad < 0; k++)
+        if (a->sel[k] >= g->n) bad = a->sel[k];
+    if (bad < 0) return SNN_OK;
+    char msg[256];
+    snprintf(msg, sizeof msg, "%s has no synapse %lld: it has %lld (indices 0 to %lld)", g->name, (long long)bad,
+             (long long)g->n, (long long)g->n - 1);
+    return script_error(ctx, a->span, msg);
+}
+
+/* Run action a of the model's script. */
+static int run_action(snn_ctx *ctx, const Action *a)
+{
+    Net *net = ctx->net;
+    switch (a->kind) {
+    case ACT_ASSIGN: {
+        const BlockFn *b = block_find(&ctx->cur.blocks, a->group, BK_ASSIGN, a->index);
+        snn_block_fn fn = b ? (snn_block_fn)jit_symbol(ctx->jit, b->name) : NULL;
+        RtGroup *g = net_find_group(net, a->group->name);
+        if (!fn || !g) return api_set_error(ctx, SNN_EJIT, "error: the code of an assignment is missing (a bug in snnc)");
+        int rc = check_indices(ctx, a, g);
+        if (!rc) net_call_block(net, g, fn);
+        return rc;
+    }
+    case ACT_CONST: return snn_set_const(ctx, a->name, a->value);
+    case ACT_ACTIVE: return snn_set_active(ctx, a->name, a->value != 0);
+    case ACT_STORE: return snn_store(ctx, a->name);
+    case ACT_RESTORE: return snn_restore(ctx, a->name);
+    case ACT_SPIKES: {
+        RtGroup *g = net_find_group(net, a->group->name);
+        if (!g) return api_set_error(ctx, SNN_ENOTFOUND, "no spike generator named '%s'", a->group->name);
+        if (build_set_spikes(g, a->gen_idx, a->gen_t, a->ngen, a->gen_period, net->dt))
+            return api_set_error(ctx, SNN_ENOMEM, "out of memory while setting the spikes of %s", g->name);
+        return SNN_OK;
+    }
+    }
+    return SNN_OK;
+}
+
+int snn_run_script(snn_ctx *ctx)
+{
+    if (!ctx) return SNN_EMISUSE;
+    api_clear_error(ctx);
+    if (!ctx->cur.model) return api_set_error(ctx, SNN_EMISUSE, "no model is loaded");
+    if (api_not_running(ctx, "snn_run_script")) return SNN_EMISUSE;
+    const Model *M = ctx->cur.model;
+    /* prints and actions read and change the network */
+    int p = 0, q = 0, rc = M->nprints || M->nactions ? api_ensure_built(ctx) : SNN_OK;
+    /* the script starts with every object active, as declared */
+    for (int k = 0; !rc && ctx->net && k < ctx->net->ngroups; k++) {
+        ctx->net->groups[k]->inactive = false;
+        for (int q = 0; q < ctx->net->groups[k]->nextras; q++) ctx->net->groups[k]->extras[q].inactive = false;
+    }
+    for (int k = 0; !rc && ctx->net && k < ctx->net->nmonitors; k++) ctx->net->monitors[k]->inactive = false;
+    for (int k = 0; k <= M->nruns && !rc; k++) {
+        for (;;) {
+            bool pp = p < M->nprints && M->prints[p].after_run <= k;
+            bool qq = q < M->nactions && M->actions[q].after_run <= k;
+            if (rc || (!pp && !qq)) break;
+            if (pp && (!qq || M->prints[p].order < M->actions[q].order)) rc = api_print(ctx, &M->prints[p++]);
+            else rc = run_action(ctx, &M->actions[q++]);
+        }
+        if (!rc && k < M->nruns) rc = snn_run(ctx, M->runs[k]);
+    }
+    return rc;
+}
