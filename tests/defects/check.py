@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""This file contains the defect tests: every tests/defects/NAME.expect says
+"""This file contains the defect tests (and the Brian2 conformance cases of
+tests/conformance, run the same way): every DIR/NAME.expect says
 how to run one reproducer of a defect found in snnc (a model, a script) and
 what the right result is.  Prints TAP; a case whose defect is still open
 ('status: open') is a TAP TODO, so it is run and reported but does not fail
@@ -25,6 +26,13 @@ Directives of a .expect file, one per line ('#' lines are comments):
   no-file: NAME          OUT/NAME does not exist
   output-number: TEXT LO HI   the number after TEXT in the output is in [LO, HI]
   tool: ARGS             instead of snnc: the snapshot tool (snapshot_tool.c) with ARGS
+  spikes: NAME I@STEP... spike monitor OUT/NAME (i,t) holds exactly these spikes, t
+                         turned into steps with run.json's dt ('spikes: NAME' alone: none)
+  column: NAME COL [rows=A:B] [rtol=R] [atol=A] V...
+                         column COL of CSV OUT/NAME (data rows A:B, Python slice) equals
+                         the values V (V*K: K times) within Brian2's assert_allclose
+                         tolerance (rtol 1e-7, atol 1e-9 unless given)
+  column-all: NAME COL [rows=A:B] OP V   every cell of those rows is OP V (< <= > >= ==)
   status: open|fixed     (default fixed)
 """
 import os
@@ -53,7 +61,8 @@ def parse(path):
                 body.append(lines[k][2:] if lines[k].startswith("| ") else lines[k][1:])
                 k += 1
             case["checks"].append(("file", val, body))
-        elif key in ("output-has", "output-lacks", "file-row", "file-rows", "no-file", "output-number"):
+        elif key in ("output-has", "output-lacks", "file-row", "file-rows", "no-file", "output-number",
+                     "spikes", "column", "column-all"):
             case["checks"].append((key, val, None))
         elif key in ("model", "cmd", "args", "setup", "script", "tool", "ulimit-v", "exit", "status"):
             case[key] = val
@@ -62,6 +71,65 @@ def parse(path):
         else:
             raise ValueError("%s: unknown directive '%s'" % (path, key))
     return case
+
+
+def read_table(out, fname):
+    """The header and the data rows of the CSV OUT/fname (None: no file)."""
+    path = os.path.join(out, fname)
+    if not os.path.exists(path):
+        return None, None
+    rows = [r.split(",") for r in open(path).read().split("\n") if r]
+    return rows[0], rows[1:]
+
+
+def row_slice(words):
+    """Takes 'rows=A:B' off the front of words; returns the slice."""
+    if words and words[0].startswith("rows="):
+        a, _, b = words.pop(0)[5:].partition(":")
+        return slice(int(a) if a else None, int(b) if b else None)
+    return slice(None)
+
+
+def check_table(out, kind, val):
+    """The spikes/column/column-all checks on OUT's CSV files; returns failures."""
+    words = val.split()
+    fname = words.pop(0)
+    head, data = read_table(out, fname)
+    if head is None:
+        return ["no file %s" % fname]
+    if kind == "spikes":
+        import json
+        dt = json.load(open(os.path.join(out, "run.json")))["dt"]
+        got = sorted((round(float(r[1]) / dt), int(r[0])) for r in data)
+        want = sorted((int(w.split("@")[1]), int(w.split("@")[0])) for w in words)
+        if got != want:
+            show = lambda s: " ".join("%d@%d" % (i, k) for k, i in s[:12])
+            return ["%s has spikes %s, wanted %s" % (fname, show(got), show(want))]
+        return []
+    col = words.pop(0)
+    if col not in head:
+        return ["%s has no column %s (it has %s)" % (fname, col, ",".join(head))]
+    cells = [float(r[head.index(col)]) for r in data][row_slice(words)]
+    if kind == "column-all":
+        op, v = words[0], float(words[1])
+        test = {"<": lambda x: x < v, "<=": lambda x: x <= v, ">": lambda x: x > v,
+                ">=": lambda x: x >= v, "==": lambda x: x == v}[op]
+        bad = [(k, x) for k, x in enumerate(cells) if not test(x)]
+        return ["%s %s: row %d is %r, not %s %s" % (fname, col, bad[0][0], bad[0][1], op, v)] if bad else []
+    tol = {"rtol": 1e-7, "atol": 1e-9}
+    while words and words[0].split("=")[0] in tol:
+        k, _, v = words.pop(0).partition("=")
+        tol[k] = float(v)
+    want = []
+    for w in words:
+        v, _, times = w.partition("*")
+        want += [float(v)] * (int(times) if times else 1)
+    if len(cells) != len(want):
+        return ["%s %s has %d values, wanted %d" % (fname, col, len(cells), len(want))]
+    for k, (x, y) in enumerate(zip(cells, want)):
+        if not abs(x - y) <= tol["atol"] + tol["rtol"] * abs(y):
+            return ["%s %s: value %d is %r, wanted %r" % (fname, col, k, x, y)]
+    return []
 
 
 def run_case(snnc, tool, src, name, case):
@@ -144,6 +212,8 @@ def run_case(snnc, tool, src, name, case):
                         fails.append("%s line %s is %r, wanted %r" % (fname, nth, got, want_row))
                 elif kind == "file-rows" and len(rows) != int(val.split()[1]):
                     fails.append("%s has %d lines, wanted %s" % (fname, len(rows), val.split()[1]))
+            elif kind in ("spikes", "column", "column-all"):
+                fails += check_table(out, kind, val)
         if fails:
             last = [l for l in text.strip().split("\n") if l.strip()][-3:]
             fails.append("output ends: " + " | ".join(last))
