@@ -27,7 +27,8 @@ Directives of a .expect file, one per line ('#' lines are comments):
   output-number: TEXT LO HI   the number after TEXT in the output is in [LO, HI]
   tool: ARGS             instead of snnc: the snapshot tool (snapshot_tool.c) with ARGS
   spikes: NAME I@STEP... spike monitor OUT/NAME (i,t) holds exactly these spikes, t
-                         turned into steps with run.json's dt ('spikes: NAME' alone: none)
+                         turned into steps with run.json's dt ('spikes: NAME' alone: none;
+                         I@A:B:S is neuron I at every step of range(A, B, S))
   column: NAME COL [rows=A:B] [rtol=R] [atol=A] V...
                          column COL of CSV OUT/NAME (data rows A:B, Python slice) equals
                          the values V (V*K: K times) within Brian2's assert_allclose
@@ -101,7 +102,12 @@ def check_table(out, kind, val):
         import json
         dt = json.load(open(os.path.join(out, "run.json")))["dt"]
         got = sorted((round(float(r[1]) / dt), int(r[0])) for r in data)
-        want = sorted((int(w.split("@")[1]), int(w.split("@")[0])) for w in words)
+        want = []
+        for w in words:
+            i, _, at = w.partition("@")
+            steps = [int(k) for k in at.split(":")]
+            want += [(k, int(i)) for k in (range(*steps) if len(steps) > 1 else steps)]
+        want.sort()
         if got != want:
             show = lambda s: " ".join("%d@%d" % (i, k) for k, i in s[:12])
             return ["%s has spikes %s, wanted %s" % (fname, show(got), show(want))]
