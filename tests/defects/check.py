@@ -34,6 +34,7 @@ Directives of a .expect file, one per line ('#' lines are comments):
                          the values V (V*K: K times) within Brian2's assert_allclose
                          tolerance (rtol 1e-7, atol 1e-9 unless given)
   column-all: NAME COL [rows=A:B] OP V   every cell of those rows is OP V (< <= > >= ==)
+  column-distinct: NAME COL [rows=A:B] N  those cells hold at least N different values
   status: open|fixed     (default fixed)
 """
 import os
@@ -63,7 +64,7 @@ def parse(path):
                 k += 1
             case["checks"].append(("file", val, body))
         elif key in ("output-has", "output-lacks", "file-row", "file-rows", "no-file", "output-number",
-                     "spikes", "column", "column-all"):
+                     "spikes", "column", "column-all", "column-distinct"):
             case["checks"].append((key, val, None))
         elif key in ("model", "cmd", "args", "setup", "script", "tool", "ulimit-v", "exit", "status"):
             case[key] = val
@@ -116,6 +117,9 @@ def check_table(out, kind, val):
     if col not in head:
         return ["%s has no column %s (it has %s)" % (fname, col, ",".join(head))]
     cells = [float(r[head.index(col)]) for r in data][row_slice(words)]
+    if kind == "column-distinct":
+        got = len(set(cells))
+        return ["%s %s has %d different values, wanted at least %s" % (fname, col, got, words[0])] if got < int(words[0]) else []
     if kind == "column-all":
         op, v = words[0], float(words[1])
         test = {"<": lambda x: x < v, "<=": lambda x: x <= v, ">": lambda x: x > v,
@@ -218,7 +222,7 @@ def run_case(snnc, tool, src, name, case):
                         fails.append("%s line %s is %r, wanted %r" % (fname, nth, got, want_row))
                 elif kind == "file-rows" and len(rows) != int(val.split()[1]):
                     fails.append("%s has %d lines, wanted %s" % (fname, len(rows), val.split()[1]))
-            elif kind in ("spikes", "column", "column-all"):
+            elif kind in ("spikes", "column", "column-all", "column-distinct"):
                 fails += check_table(out, kind, val)
         if fails:
             last = [l for l in text.strip().split("\n") if l.strip()][-3:]
