@@ -35,6 +35,10 @@ Directives of a .expect file, one per line ('#' lines are comments):
                          tolerance (rtol 1e-7, atol 1e-9 unless given)
   column-all: NAME COL [rows=A:B] OP V   every cell of those rows is OP V (< <= > >= ==)
   column-distinct: NAME COL [rows=A:B] N  those cells hold at least N different values
+  pairs: NAME I-J...     the synapses of OUT/NAME (columns i, j; --save-state) are exactly
+                         these pairs, in any order, each as often as listed
+  pairs-where: NAME EXPR every synapse of OUT/NAME satisfies the Python expression EXPR
+                         of i and j (for random connections)
   status: open|fixed     (default fixed)
 """
 import os
@@ -64,7 +68,7 @@ def parse(path):
                 k += 1
             case["checks"].append(("file", val, body))
         elif key in ("output-has", "output-lacks", "file-row", "file-rows", "no-file", "output-number",
-                     "spikes", "column", "column-all", "column-distinct"):
+                     "spikes", "column", "column-all", "column-distinct", "pairs", "pairs-where"):
             case["checks"].append((key, val, None))
         elif key in ("model", "cmd", "args", "setup", "script", "tool", "ulimit-v", "exit", "status"):
             case[key] = val
@@ -112,6 +116,18 @@ def check_table(out, kind, val):
         if got != want:
             show = lambda s: " ".join("%d@%d" % (i, k) for k, i in s[:12])
             return ["%s has spikes %s, wanted %s" % (fname, show(got), show(want))]
+        return []
+    if kind == "pairs-where":
+        expr = val.split(None, 1)[1]
+        bad = [r for r in data if not eval(expr, {}, {"i": int(r[head.index("i")]), "j": int(r[head.index("j")])})]
+        return ["%s: synapse %s-%s does not satisfy %s" % (fname, bad[0][head.index("i")], bad[0][head.index("j")], expr)] if bad else []
+    if kind == "pairs":
+        got = sorted((int(r[head.index("i")]), int(r[head.index("j")])) for r in data)
+        want = sorted(tuple(int(x) for x in w.split("-")) for w in words)
+        if got != want:
+            extra = sorted(set(got) - set(want))[:6]
+            lack = sorted(set(want) - set(got))[:6]
+            return ["%s has %d synapses, wanted %d (extra %s, missing %s)" % (fname, len(got), len(want), extra, lack)]
         return []
     col = words.pop(0)
     if col not in head:
@@ -222,7 +238,7 @@ def run_case(snnc, tool, src, name, case):
                         fails.append("%s line %s is %r, wanted %r" % (fname, nth, got, want_row))
                 elif kind == "file-rows" and len(rows) != int(val.split()[1]):
                     fails.append("%s has %d lines, wanted %s" % (fname, len(rows), val.split()[1]))
-            elif kind in ("spikes", "column", "column-all", "column-distinct"):
+            elif kind in ("spikes", "column", "column-all", "column-distinct", "pairs", "pairs-where"):
                 fails += check_table(out, kind, val)
         if fails:
             last = [l for l in text.strip().split("\n") if l.strip()][-3:]
