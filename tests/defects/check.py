@@ -37,6 +37,8 @@ Directives of a .expect file, one per line ('#' lines are comments):
   column-distinct: NAME COL [rows=A:B] N  those cells hold at least N different values
   pairs: NAME I-J...     the synapses of OUT/NAME (columns i, j; --save-state) are exactly
                          these pairs, in any order, each as often as listed
+  same: NAME COL NAME2 COL2 [rtol=R]  column COL of CSV OUT/NAME equals column COL2 of
+                         OUT/NAME2, exactly unless rtol is given (Brian2 comparing two groups)
   pairs-where: NAME EXPR every synapse of OUT/NAME satisfies the Python expression EXPR
                          of i and j (for random connections)
   status: open|fixed     (default fixed)
@@ -68,7 +70,7 @@ def parse(path):
                 k += 1
             case["checks"].append(("file", val, body))
         elif key in ("output-has", "output-lacks", "file-row", "file-rows", "no-file", "output-number",
-                     "spikes", "column", "column-all", "column-distinct", "pairs", "pairs-where"):
+                     "spikes", "column", "column-all", "column-distinct", "pairs", "pairs-where", "same"):
             case["checks"].append((key, val, None))
         elif key in ("model", "cmd", "args", "setup", "script", "tool", "ulimit-v", "exit", "status"):
             case[key] = val
@@ -116,6 +118,20 @@ def check_table(out, kind, val):
         if got != want:
             show = lambda s: " ".join("%d@%d" % (i, k) for k, i in s[:12])
             return ["%s has spikes %s, wanted %s" % (fname, show(got), show(want))]
+        return []
+    if kind == "same":
+        head2, data2 = read_table(out, words[1])
+        if head2 is None:
+            return ["no file %s" % words[1]]
+        if words[0] not in head or words[2] not in head2:
+            return ["%s or %s lacks the column %s / %s" % (fname, words[1], words[0], words[2])]
+        a = [float(r[head.index(words[0])]) for r in data]
+        b = [float(r[head2.index(words[2])]) for r in data2]
+        rtol = float(words[3][5:]) if len(words) > 3 else 0.0
+        bad = [k for k, (x, y) in enumerate(zip(a, b)) if not abs(x - y) <= rtol * abs(y)]
+        if len(a) != len(b) or bad:
+            k = bad[0] if bad else min(len(a), len(b))
+            return ["%s %s and %s %s differ at row %d (%d and %d rows)" % (fname, words[0], words[1], words[2], k, len(a), len(b))]
         return []
     if kind == "pairs-where":
         expr = val.split(None, 1)[1]
@@ -238,7 +254,7 @@ def run_case(snnc, tool, src, name, case):
                         fails.append("%s line %s is %r, wanted %r" % (fname, nth, got, want_row))
                 elif kind == "file-rows" and len(rows) != int(val.split()[1]):
                     fails.append("%s has %d lines, wanted %s" % (fname, len(rows), val.split()[1]))
-            elif kind in ("spikes", "column", "column-all", "column-distinct", "pairs", "pairs-where"):
+            elif kind in ("spikes", "column", "column-all", "column-distinct", "pairs", "pairs-where", "same"):
                 fails += check_table(out, kind, val)
         if fails:
             last = [l for l in text.strip().split("\n") if l.strip()][-3:]
