@@ -32,7 +32,8 @@ Directives of a .expect file, one per line ('#' lines are comments):
   column: NAME COL [rows=A:B] [rtol=R] [atol=A] V...
                          column COL of CSV OUT/NAME (data rows A:B, Python slice) equals
                          the values V (V*K: K times) within Brian2's assert_allclose
-                         tolerance (rtol 1e-7, atol 1e-9 unless given)
+                         tolerance (rtol 1e-7, atol 1e-9 unless given; nan and inf
+                         must match exactly)
   column-all: NAME COL [rows=A:B] OP V   every cell of those rows is OP V (< <= > >= ==)
   column-distinct: NAME COL [rows=A:B] N  those cells hold at least N different values
   pairs: NAME I-J...     the synapses of OUT/NAME (columns i, j; --save-state) are exactly
@@ -43,6 +44,7 @@ Directives of a .expect file, one per line ('#' lines are comments):
                          of i and j (for random connections)
   status: open|fixed     (default fixed)
 """
+import math
 import os
 import resource
 import shlex
@@ -169,6 +171,10 @@ def check_table(out, kind, val):
     if len(cells) != len(want):
         return ["%s %s has %d values, wanted %d" % (fname, col, len(cells), len(want))]
     for k, (x, y) in enumerate(zip(cells, want)):
+        if math.isnan(y) or math.isinf(y):
+            if not (math.isnan(x) and math.isnan(y)) and x != y:
+                return ["%s %s: value %d is %r, wanted %r" % (fname, col, k, x, y)]
+            continue
         if not abs(x - y) <= tol["atol"] + tol["rtol"] * abs(y):
             return ["%s %s: value %d is %r, wanted %r" % (fname, col, k, x, y)]
     return []
