@@ -180,13 +180,26 @@ def check_table(out, kind, val):
     return []
 
 
+def needed(src, f, name, texts):
+    """Whether the work directory of case NAME needs file f of src: not the
+    .expect files, nor the models of other cases unless this case names them
+    (a directory holds hundreds of cases; copying all made each case slow)."""
+    if f.endswith(".expect"):
+        return False
+    other_case = f.endswith(".snn") and f[:-4] != name and os.path.exists(os.path.join(src, f[:-4] + ".expect"))
+    return not other_case or f in texts
+
+
 def run_case(snnc, tool, src, name, case):
     """Run one case; returns a list of failures (empty: passed)."""
     work = tempfile.mkdtemp(prefix="snnc-defect-")
     try:
+        case_text = open(os.path.join(src, name + ".expect")).read()
+        model_path = os.path.join(src, case.get("model", name + ".snn"))
+        model_text = open(model_path, errors="replace").read() if os.path.isfile(model_path) else ""
         for f in os.listdir(src):
             p = os.path.join(src, f)
-            if os.path.isfile(p):
+            if os.path.isfile(p) and needed(src, f, name, case_text + model_text):
                 shutil.copy(p, work)
         out = os.path.join(work, "out")
         if "setup" in case:
