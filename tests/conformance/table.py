@@ -10,7 +10,8 @@ usage: table.py TABLE.md CASES_DIR
 A row names cases in backquotes: a full name (`monitor-state_monitor`),
 with a range or list of numeric suffixes (`x_1..4`, `x_1,3`), or a suffix
 relative to an earlier full name of the same row (`_error_1,2`, `_ok`),
-which is joined to such a name or to it with trailing _parts removed.
+which is joined to such a name or to it with trailing _parts removed;
+or a C test of this directory, `store_restore.c:store_restore`.
 Only the rows under '## The table' count."""
 import os
 import re
@@ -80,12 +81,17 @@ def main():
     named = set()
     for r in rows:
         names = row_cases(r[3], cases)
+        c_tests = re.findall(r"`([A-Za-z0-9_]+\.c):([A-Za-z0-9_]+)`", r[3])
+        for cfile, test in c_tests:
+            path = os.path.join(cdir, cfile)
+            there = os.path.exists(path) and ("START_TEST(%s)" % test) in open(path).read()
+            checks.append(("%s %s: the C test %s:%s exists" % (r[0], r[1], cfile, test), there))
         missing = [n for n in names if n not in cases]
         checks.append(("%s %s: the cases it names exist%s" % (r[0], r[1], " (not %s)" % missing if missing else ""), not missing))
         if r[2] == "ported":
             opened = [n for n in names if n in status_open]
             checks.append(("%s %s is ported and names no open case%s" % (r[0], r[1], " (%s)" % opened if opened else ""), not opened))
-            checks.append(("%s %s is ported and names a case" % (r[0], r[1]), bool(names)))
+            checks.append(("%s %s is ported and names a case" % (r[0], r[1]), bool(names or c_tests)))
         named.update(names)
     for c in sorted(cases - named):
         checks.append(("the case %s is named by a row" % c, False))
