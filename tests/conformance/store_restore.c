@@ -4,7 +4,11 @@
  * store/restore of the whole network (test_network.py's test_store_restore,
  * _magic, _to_file, _spikequeue, _delays, test_restore_with_random_state,
  * test_spikegenerator.py's test_spikegenerator_restore) and a constant
- * changed between runs (test_multiple_runs_constant_change).  Each test
+ * changed between runs (test_multiple_runs_constant_change), and spikes
+ * given to a generator between runs (test_spikegenerator_change_spikes,
+ * with snn_add_spikes: Brian2's set_spikes replaces the list, whose old
+ * spikes are all in the past there, so adding the new ones is the same).
+ * Each test
  * states the Brian2 test it ports; expected values are the Brian2 test's
  * facts (equal records after a restore, v == 1, [1, 2], ...). */
 #include <math.h>
@@ -305,6 +309,74 @@ START_TEST(multiple_runs_constant_change)
 }
 END_TEST
 
+/* The spikes of a monitor between steps lo and hi as "i@step" words, sorted
+ * by step, then neuron. */
+static int cmp_spike(const void *a, const void *b)
+{
+    const int64_t *x = a, *y = b;
+    return x[0] != y[0] ? (x[0] > y[0]) - (x[0] < y[0]) : (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+static void check_window(snn_ctx *ctx, int64_t lo, int64_t hi, const int *want_i, const double *want_t_ms, size_t nwant)
+{
+    const int32_t *idx;
+    const int64_t *steps;
+    size_t n, m = 0;
+    OK(snn_spikes(ctx, "s_mon", &idx, &steps, &n));
+    int64_t *got = malloc(sizeof *got * 2 * (n + 1)), *want = malloc(sizeof *want * 2 * (nwant + 1));
+    for (size_t k = 0; k < n; k++)
+        if (steps[k] >= lo && steps[k] < hi) {
+            got[2 * m] = steps[k];
+            got[2 * m++ + 1] = idx[k];
+        }
+    for (size_t k = 0; k < nwant; k++) {
+        want[2 * k] = (int64_t)floor(want_t_ms[k] * 10 + 1e-3);   /* Brian2's timestep(t, 0.1 ms) */
+        want[2 * k + 1] = want_i[k];
+    }
+    qsort(got, m, 2 * sizeof *got, cmp_spike);
+    qsort(want, nwant, 2 * sizeof *want, cmp_spike);
+    ck_assert_msg(m == nwant, "steps %lld..%lld: %zu spikes, wanted %zu", (long long)lo, (long long)hi, m, nwant);
+    for (size_t k = 0; k < m; k++)
+        ck_assert_msg(got[2 * k] == want[2 * k] && got[2 * k + 1] == want[2 * k + 1], "spike %zu is %lld@%lld, wanted %lld@%lld",
+                      k, (long long)got[2 * k + 1], (long long)got[2 * k], (long long)want[2 * k + 1], (long long)want[2 * k]);
+    free(got);
+    free(want);
+}
+
+/* test_spikegenerator_change_spikes: three runs of 5 ms, with new spikes
+ * for the second and third given between the runs. */
+START_TEST(spikegenerator_change_spikes)
+{
+    snn_ctx *ctx = load("spikegenerator SG(5, indices=[3, 2, 1, 1, 2, 3, 3, 2, 1], times=[1, 4, 4, 3, 2, 4, 2, 3, 2]*ms)\n"
+                        "spikemonitor s_mon(SG)\n");
+    static const int i1[] = { 3, 2, 1, 1, 2, 3, 3, 2, 1 };
+    static const double t1[] = { 1, 4, 4, 3, 2, 4, 2, 3, 2 };
+    static const int i2[] = { 3, 2, 1, 1, 2, 3, 3, 2, 1, 3, 3, 3, 1, 2 };
+    static const double t2[] = { 6, 9, 9, 8, 7, 9, 7, 8, 7, 9.5, 9.7, 9.8, 9.5, 9.7 };
+    static const int i3[] = { 4, 1, 0 };
+    static const double t3[] = { 11, 13, 14 };
+    int32_t idx[14];
+    double times[14];
+    OK(snn_run(ctx, 5e-3));
+    for (int k = 0; k < 14; k++) {
+        idx[k] = i2[k];
+        times[k] = t2[k] * 1e-3;
+    }
+    OK(snn_add_spikes(ctx, "SG", idx, times, 14));
+    OK(snn_run(ctx, 5e-3));
+    for (int k = 0; k < 3; k++) {
+        idx[k] = i3[k];
+        times[k] = t3[k] * 1e-3;
+    }
+    OK(snn_add_spikes(ctx, "SG", idx, times, 3));
+    OK(snn_run(ctx, 5e-3));
+    check_window(ctx, 0, 50, i1, t1, 9);
+    check_window(ctx, 50, 100, i2, t2, 14);
+    check_window(ctx, 100, 150, i3, t3, 3);
+    snn_free(ctx);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("conformance-protocols");
@@ -317,6 +389,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, restore_with_random_state);
     tcase_add_test(tc, store_restore_delays);
     tcase_add_test(tc, multiple_runs_constant_change);
+    tcase_add_test(tc, spikegenerator_change_spikes);
     suite_add_tcase(s, tc);
     return s;
 }
