@@ -7,7 +7,9 @@
  * changed between runs (test_multiple_runs_constant_change), and spikes
  * given to a generator between runs (test_spikegenerator_change_spikes,
  * with snn_add_spikes: Brian2's set_spikes replaces the list, whose old
- * spikes are all in the past there, so adding the new ones is the same).
+ * spikes are all in the past there, so adding the new ones is the same;
+ * test_spikegenerator_multiple_runs: spikes in the past are not added, which
+ * Brian2 says with a warning and snn_add_spikes with an error).
  * Each test
  * states the Brian2 test it ports; expected values are the Brian2 test's
  * facts (equal records after a restore, v == 1, [1, 2], ...). */
@@ -377,6 +379,28 @@ START_TEST(spikegenerator_change_spikes)
 }
 END_TEST
 
+/* test_spikegenerator_multiple_runs: giving the first run's spike times
+ * again after it adds nothing: 5 spikes in all. */
+START_TEST(spikegenerator_multiple_runs)
+{
+    snn_ctx *ctx = load("spikegenerator spike_gen(1, indices=[0, 0, 0, 0, 0], times=[0, 1, 2, 3, 4]*ms)\n"
+                        "spikemonitor spike_mon(spike_gen)\n");
+    OK(snn_run(ctx, 5e-3));
+    int32_t idx[5] = { 0 };
+    double times[5] = { 0, 1e-3, 2e-3, 3e-3, 4e-3 };
+    int rc = snn_add_spikes(ctx, "spike_gen", idx, times, 5);
+    ck_assert_msg(rc != SNN_OK && strstr(snn_errmsg(ctx), "in the past"), "adding past spikes gave %d '%s', wanted an error",
+                  rc, snn_errmsg(ctx));
+    OK(snn_run(ctx, 5e-3));
+    const int32_t *sidx;
+    const int64_t *steps;
+    size_t n;
+    OK(snn_spikes(ctx, "spike_mon", &sidx, &steps, &n));
+    ck_assert_msg(n == 5, "%zu spikes, wanted 5", n);
+    snn_free(ctx);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("conformance-protocols");
@@ -390,6 +414,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, store_restore_delays);
     tcase_add_test(tc, multiple_runs_constant_change);
     tcase_add_test(tc, spikegenerator_change_spikes);
+    tcase_add_test(tc, spikegenerator_multiple_runs);
     suite_add_tcase(s, tc);
     return s;
 }
