@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""This file contains the defect tests: every tests/defects/NAME.expect says
+"""This file contains the defect tests (and the Brian2 conformance cases of
+tests/conformance, run the same way): every DIR/NAME.expect says
 how to run one reproducer of a defect found in snnc (a model, a script) and
 what the right result is.  Prints TAP; a case whose defect is still open
 ('status: open') is a TAP TODO, so it is run and reported but does not fail
@@ -25,8 +26,25 @@ Directives of a .expect file, one per line ('#' lines are comments):
   no-file: NAME          OUT/NAME does not exist
   output-number: TEXT LO HI   the number after TEXT in the output is in [LO, HI]
   tool: ARGS             instead of snnc: the snapshot tool (snapshot_tool.c) with ARGS
+  spikes: NAME I@STEP... spike monitor OUT/NAME (i,t) holds exactly these spikes, t
+                         turned into steps with run.json's dt ('spikes: NAME' alone: none;
+                         I@A:B:S is neuron I at every step of range(A, B, S))
+  column: NAME COL [rows=A:B] [rtol=R] [atol=A] V...
+                         column COL of CSV OUT/NAME (data rows A:B, Python slice) equals
+                         the values V (V*K: K times) within Brian2's assert_allclose
+                         tolerance (rtol 1e-7, atol 1e-9 unless given; nan and inf
+                         must match exactly)
+  column-all: NAME COL [rows=A:B] OP V   every cell of those rows is OP V (< <= > >= ==)
+  column-distinct: NAME COL [rows=A:B] N  those cells hold at least N different values
+  pairs: NAME I-J...     the synapses of OUT/NAME (columns i, j; --save-state) are exactly
+                         these pairs, in any order, each as often as listed
+  same: NAME COL NAME2 COL2 [rtol=R]  column COL of CSV OUT/NAME equals column COL2 of
+                         OUT/NAME2, exactly unless rtol is given (Brian2 comparing two groups)
+  pairs-where: NAME EXPR every synapse of OUT/NAME satisfies the Python expression EXPR
+                         of i and j (for random connections)
   status: open|fixed     (default fixed)
 """
+import math
 import os
 import resource
 import shlex
@@ -53,7 +71,8 @@ def parse(path):
                 body.append(lines[k][2:] if lines[k].startswith("| ") else lines[k][1:])
                 k += 1
             case["checks"].append(("file", val, body))
-        elif key in ("output-has", "output-lacks", "file-row", "file-rows", "no-file", "output-number"):
+        elif key in ("output-has", "output-lacks", "file-row", "file-rows", "no-file", "output-number",
+                     "spikes", "column", "column-all", "column-distinct", "pairs", "pairs-where", "same"):
             case["checks"].append((key, val, None))
         elif key in ("model", "cmd", "args", "setup", "script", "tool", "ulimit-v", "exit", "status"):
             case[key] = val
@@ -64,13 +83,123 @@ def parse(path):
     return case
 
 
+def read_table(out, fname):
+    """The header and the data rows of the CSV OUT/fname (None: no file)."""
+    path = os.path.join(out, fname)
+    if not os.path.exists(path):
+        return None, None
+    rows = [r.split(",") for r in open(path).read().split("\n") if r]
+    return rows[0], rows[1:]
+
+
+def row_slice(words):
+    """Takes 'rows=A:B' off the front of words; returns the slice."""
+    if words and words[0].startswith("rows="):
+        a, _, b = words.pop(0)[5:].partition(":")
+        return slice(int(a) if a else None, int(b) if b else None)
+    return slice(None)
+
+
+def check_table(out, kind, val):
+    """The spikes/column/column-all checks on OUT's CSV files; returns failures."""
+    words = val.split()
+    fname = words.pop(0)
+    head, data = read_table(out, fname)
+    if head is None:
+        return ["no file %s" % fname]
+    if kind == "spikes":
+        import json
+        dt = json.load(open(os.path.join(out, "run.json")))["dt"]
+        got = sorted((round(float(r[1]) / dt), int(r[0])) for r in data)
+        want = []
+        for w in words:
+            i, _, at = w.partition("@")
+            steps = [int(k) for k in at.split(":")]
+            want += [(k, int(i)) for k in (range(*steps) if len(steps) > 1 else steps)]
+        want.sort()
+        if got != want:
+            show = lambda s: " ".join("%d@%d" % (i, k) for k, i in s[:12])
+            return ["%s has spikes %s, wanted %s" % (fname, show(got), show(want))]
+        return []
+    if kind == "same":
+        head2, data2 = read_table(out, words[1])
+        if head2 is None:
+            return ["no file %s" % words[1]]
+        if words[0] not in head or words[2] not in head2:
+            return ["%s or %s lacks the column %s / %s" % (fname, words[1], words[0], words[2])]
+        a = [float(r[head.index(words[0])]) for r in data]
+        b = [float(r[head2.index(words[2])]) for r in data2]
+        rtol = float(words[3][5:]) if len(words) > 3 else 0.0
+        bad = [k for k, (x, y) in enumerate(zip(a, b)) if not abs(x - y) <= rtol * abs(y)]
+        if len(a) != len(b) or bad:
+            k = bad[0] if bad else min(len(a), len(b))
+            return ["%s %s and %s %s differ at row %d (%d and %d rows)" % (fname, words[0], words[1], words[2], k, len(a), len(b))]
+        return []
+    if kind == "pairs-where":
+        expr = val.split(None, 1)[1]
+        bad = [r for r in data if not eval(expr, {}, {"i": int(r[head.index("i")]), "j": int(r[head.index("j")])})]
+        return ["%s: synapse %s-%s does not satisfy %s" % (fname, bad[0][head.index("i")], bad[0][head.index("j")], expr)] if bad else []
+    if kind == "pairs":
+        got = sorted((int(r[head.index("i")]), int(r[head.index("j")])) for r in data)
+        want = sorted(tuple(int(x) for x in w.split("-")) for w in words)
+        if got != want:
+            extra = sorted(set(got) - set(want))[:6]
+            lack = sorted(set(want) - set(got))[:6]
+            return ["%s has %d synapses, wanted %d (extra %s, missing %s)" % (fname, len(got), len(want), extra, lack)]
+        return []
+    col = words.pop(0)
+    if col not in head:
+        return ["%s has no column %s (it has %s)" % (fname, col, ",".join(head))]
+    cells = [float(r[head.index(col)]) for r in data][row_slice(words)]
+    if kind == "column-distinct":
+        got = len(set(cells))
+        return ["%s %s has %d different values, wanted at least %s" % (fname, col, got, words[0])] if got < int(words[0]) else []
+    if kind == "column-all":
+        op, v = words[0], float(words[1])
+        test = {"<": lambda x: x < v, "<=": lambda x: x <= v, ">": lambda x: x > v,
+                ">=": lambda x: x >= v, "==": lambda x: x == v}[op]
+        bad = [(k, x) for k, x in enumerate(cells) if not test(x)]
+        return ["%s %s: row %d is %r, not %s %s" % (fname, col, bad[0][0], bad[0][1], op, v)] if bad else []
+    tol = {"rtol": 1e-7, "atol": 1e-9}
+    while words and words[0].split("=")[0] in tol:
+        k, _, v = words.pop(0).partition("=")
+        tol[k] = float(v)
+    want = []
+    for w in words:
+        v, _, times = w.partition("*")
+        want += [float(v)] * (int(times) if times else 1)
+    if len(cells) != len(want):
+        return ["%s %s has %d values, wanted %d" % (fname, col, len(cells), len(want))]
+    for k, (x, y) in enumerate(zip(cells, want)):
+        if math.isnan(y) or math.isinf(y):
+            if not (math.isnan(x) and math.isnan(y)) and x != y:
+                return ["%s %s: value %d is %r, wanted %r" % (fname, col, k, x, y)]
+            continue
+        if not abs(x - y) <= tol["atol"] + tol["rtol"] * abs(y):
+            return ["%s %s: value %d is %r, wanted %r" % (fname, col, k, x, y)]
+    return []
+
+
+def needed(src, f, name, texts):
+    """Whether the work directory of case NAME needs file f of src: not the
+    .expect files, nor the models of other cases unless this case names them
+    (a directory holds hundreds of cases; copying all made each case slow)."""
+    if f.endswith(".expect"):
+        return False
+    other_case = f.endswith(".snn") and f[:-4] != name and os.path.exists(os.path.join(src, f[:-4] + ".expect"))
+    return not other_case or f in texts
+
+
 def run_case(snnc, tool, src, name, case):
     """Run one case; returns a list of failures (empty: passed)."""
     work = tempfile.mkdtemp(prefix="snnc-defect-")
     try:
+        case_text = open(os.path.join(src, name + ".expect")).read()
+        model_path = os.path.join(src, case.get("model", name + ".snn"))
+        model_text = open(model_path, errors="replace").read() if os.path.isfile(model_path) else ""
         for f in os.listdir(src):
             p = os.path.join(src, f)
-            if os.path.isfile(p):
+            if os.path.isfile(p) and needed(src, f, name, case_text + model_text):
                 shutil.copy(p, work)
         out = os.path.join(work, "out")
         if "setup" in case:
@@ -144,6 +273,8 @@ def run_case(snnc, tool, src, name, case):
                         fails.append("%s line %s is %r, wanted %r" % (fname, nth, got, want_row))
                 elif kind == "file-rows" and len(rows) != int(val.split()[1]):
                     fails.append("%s has %d lines, wanted %s" % (fname, len(rows), val.split()[1]))
+            elif kind in ("spikes", "column", "column-all", "column-distinct", "pairs", "pairs-where", "same"):
+                fails += check_table(out, kind, val)
         if fails:
             last = [l for l in text.strip().split("\n") if l.strip()][-3:]
             fails.append("output ends: " + " | ".join(last))
