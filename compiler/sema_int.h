@@ -21,7 +21,26 @@ typedef struct Sema {
     PVec   funcs;               /* Sym*, SYM_USERFUNC and SYM_TIMEDARRAY */
     PVec   failed;              /* const char*: top-level names whose
                                    declaration failed with an error */
+    PVec   subgroups;           /* SubDef*: named subgroups */
+    struct GroupRange *sub;     /* the subgroup whose init or run_regularly
+                                   is being checked, or NULL */
 } Sema;
+
+/* A neuron group, or a contiguous range of it (a subgroup, Brian2's
+ * Subgroup): neurons [start, start + n) of g. */
+typedef struct GroupRange {
+    Group      *g;
+    int64_t     start, n;
+    bool        sub;            /* a subgroup, not all of g */
+    const char *label;          /* "P", "Pe" or "P[0:3200]", for messages */
+} GroupRange;
+
+/* subgroup NAME = G[a:b]. */
+typedef struct SubDef {
+    const char *name;
+    Span        span;
+    GroupRange  r;
+} SubDef;
 
 /* Where an expression is being checked, and what its names may mean. */
 typedef struct Scope {
@@ -117,6 +136,21 @@ void sema_decl_run(Sema *S, Decl *d);
 void sema_decl_run_counted(Sema *S, Decl *d, double *total);
 /* print 'text' | print SM | print G.v, appended to prints (sema_stmt.c). */
 void sema_decl_print(Sema *S, Decl *d, PVec *prints);
+
+/* ---- sema_sub.c: subgroups and linked variables ---- */
+
+/* The named subgroup id, or NULL. */
+SubDef *sema_find_subgroup(Sema *S, Ident id);
+/* What group reference name[slice] means (slice an N_SUBGROUP node or
+ * NULL): a neuron group, a named subgroup, or a slice of either; false with
+ * a located error (unknown name, not neurons, a slice out of range, empty
+ * or with a step). */
+bool sema_group_range(Sema *S, Ident name, Span sp, const Node *slice, GroupRange *out);
+/* subgroup NAME = G[a:b]: declares it; *out is its range (false on error). */
+bool sema_decl_subgroup(Sema *S, Decl *d, GroupRange *out);
+/* The link items of neuron group g (link(v, G.v, index=...) or
+ * 'link: v = G.v'), and every (linked) parameter must have one. */
+void sema_group_links(Sema *S, Group *g, Decl *d);
 
 /* ---- sema_stmt.c: statement lists ---- */
 

@@ -128,6 +128,11 @@ void sema_check_stmts(Sema *S, Group *g, StmtList *sl, const char *what, bool in
                        g->name);
             continue;
         }
+        if (v->flags & VF_LINKED) {
+            diag_error(S->D, st->var_span, "'%s' is a linked variable: it reads %s of another group and cannot be "
+                       "set in %s (set the variable it is linked to)", v->name, v->name, what);
+            continue;
+        }
         if ((v->flags & VF_CONSTANT) && !init) {
             diag_error(S->D, st->var_span, "'%s' is flagged (constant) and cannot be changed in %s (remove the "
                        "flag if it should change)", v->name, what);

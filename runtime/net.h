@@ -87,6 +87,24 @@ struct RtGroup {
     I32Vec      *queue;          /* ring of delay_steps+1 spike lists */
     int          queue_pos;
     I32Vec       scratch;        /* synapse ids of one delivery */
+    /* synapses on subgroups (Brian2's Subgroup): they connect neurons
+     * [src_off, src_off + src_n) of src and [tgt_off, tgt_off + tgt_n) of
+     * tgt; pre/post hold indices relative to those starts, the code sees
+     * the ranges' arrays through pre_view/post_view, and sub_spikes holds
+     * a step's spikes of the range (relative).  src_n 0 (a network built
+     * by hand): all of src, set by net_finish_synapses. */
+    int64_t      src_off, src_n, tgt_off, tgt_n;
+    double     **pre_view, **post_view;
+    I32Vec       sub_spikes;
+    /* neurons: linked variables, copied from their source before any
+     * object that reads the group runs (net_refresh_links) */
+    struct RtLink {
+        int         var;
+        RtGroup    *src;
+        int         src_var;
+        int32_t    *index;       /* n source indices, or NULL: the same index */
+    } *links;
+    int          nlinks;
 };
 
 enum { RM_SPIKE, RM_STATE, RM_RATE };
@@ -108,6 +126,11 @@ typedef struct RtMonitor {
     F64Vec       data;           /* per step: nvars * nrec values; rate: one */
     int64_t      every;          /* state: record every this many steps */
     When         when;
+    /* a subgroup of group: neurons [sub_off, sub_off + sub_n), recorded
+     * with indices relative to sub_off (state: rec[] is relative); sub_n 0:
+     * all of group */
+    int64_t      sub_off, sub_n;
+    char        *label;          /* the subgroup's name, or NULL */
 } RtMonitor;
 
 
@@ -152,6 +175,10 @@ Net     *net_new(double dt, uint64_t seed);
 void     net_free(Net *net);
 RtGroup *net_add_group(Net *net, const char *name, int kind, int64_t n, int nvars, char **varnames,
                        const double *init_values);
+/* The views of a synapse object's source and target ranges (src_off,
+ * src_n, ...; all of each group where src_n / tgt_n is 0); false on out of
+ * memory.  Called by net_finish_synapses, or before connecting. */
+bool     net_synapse_range(RtGroup *s);
 /* Allocate the variable arrays of a synapse object once its synapses are
  * known, and build the CSR indices.  Returns false on out of memory. */
 bool     net_finish_synapses(RtGroup *s);
@@ -178,6 +205,12 @@ int      net_run(Net *net, int64_t nsteps);
  * with nothing appended. */
 bool     net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step);
 RtGroup *net_find_group(Net *net, const char *name);
+/* Copy the linked variables of g from their sources (neurons; a no-op for a
+ * group without links). */
+void     net_refresh_links(RtGroup *g);
+/* The number of neurons a monitor records from (its subgroup's, or its
+ * group's). */
+int64_t  net_monitor_size(const RtMonitor *m);
 /* The index of variable name in g, or -1. */
 int      net_var_index(const RtGroup *g, const char *name);
 /* Add an operation; false on out of memory or a bad slot/period. */

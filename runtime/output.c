@@ -837,8 +837,9 @@ char *output_summary(Net *net)
         char line[512];
         int n;
         if (m->kind == RM_SPIKE) {
-            int64_t nn = m->group->n;
-            n = snprintf(line, sizeof line, "%s: %zu spikes from %s", m->name, m->idx.n, m->group->name);
+            int64_t nn = net_monitor_size(m);
+            const char *from = m->label ? m->label : m->group->name;
+            n = snprintf(line, sizeof line, "%s: %zu spikes from %s", m->name, m->idx.n, from);
             if (nn <= 10) {
                 size_t counts[10] = { 0 };
                 for (size_t q = 0; q < m->idx.n; q++) counts[m->idx.v[q]]++;
@@ -854,10 +855,10 @@ char *output_summary(Net *net)
             double sum = 0;
             for (size_t q = 0; q < m->data.n; q++) sum += m->data.v[q];
             n = snprintf(line, sizeof line, "%s: population rate of %s, mean %.3g Hz over %zu steps", m->name,
-                         m->group->name, m->data.n ? sum / (double)m->data.n : 0.0, m->data.n);
+                         m->label ? m->label : m->group->name, m->data.n ? sum / (double)m->data.n : 0.0, m->data.n);
         } else {
             n = snprintf(line, sizeof line, "%s: %zu steps of %d variable(s) x %d neuron(s) from %s", m->name,
-                         m->rec_steps.n, m->nvars, m->nrec, m->group->name);
+                         m->rec_steps.n, m->nvars, m->nrec, m->label ? m->label : m->group->name);
         }
         if (len + (size_t)n + 2 > cap) {
             cap = (len + (size_t)n + 2) * 2;

@@ -5,7 +5,9 @@
  * traces within a relative tolerance of 1e-9 (of the column's largest value):
  * homogeneous and heterogeneous delays, a spike generator, on_post with
  * event-driven STDP traces, summed variables (gap junctions), timedarrays,
- * run_regularly, rate monitors, a state monitor with its own dt at 'end'. */
+ * run_regularly, rate monitors, a state monitor with its own dt at 'end',
+ * subgroups (synapses, monitors, init and run_regularly of P[a:b]) and
+ * linked variables. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +38,10 @@ static const Case cases[] = {
       { { "mon", "on_post_stdp_trace.csv" }, { "vmon", "on_post_stdp_v_trace.csv" } } },
     { "inputs_sched", { { "SM", "inputs_sched_spikes.csv" } },
       { { "M", "inputs_sched_trace.csv" }, { "R", "inputs_sched_rate.csv" } } },
+    { "subgroup_cuba", { { "SM", "subgroup_cuba_spikes.csv" }, { "SMi", "subgroup_cuba_inh_spikes.csv" } },
+      { { "M", "subgroup_cuba_trace.csv" }, { "Re", "subgroup_cuba_rate.csv" } } },
+    { "subgroup_features", { { "SM", "subgroup_features_spikes.csv" }, { "SMb", "subgroup_features_b_spikes.csv" } },
+      { { "M", "subgroup_features_trace.csv" }, { "Rb", "subgroup_features_rate.csv" } } },
 };
 
 /* The spike monitor c->monitor against Brian2's "i,step" file. */
