@@ -816,17 +816,14 @@ static bool uses_target(const Node *n)
            FN_IS_RANDOM(n->sym->builtin);
 }
 
-/* Does n read a variable of the target group (a _post variable or a
- * subexpression)?  j itself may be read for any value. */
-static bool reads_target_vars(const Node *n)
+/* Does n read any variable (of either side, or a subexpression)? */
+static bool reads_vars(const Node *n)
 {
     if (!n) return false;
-    if (n->kind == N_NAME && n->sym &&
-        ((n->sym->kind == SYM_VAR && n->sym->side != 1) || n->sym->kind == SYM_SUBEXPR))
-        return true;
-    if (reads_target_vars(n->a) || reads_target_vars(n->b)) return true;
+    if (n->kind == N_NAME && n->sym && (n->sym->kind == SYM_VAR || n->sym->kind == SYM_SUBEXPR)) return true;
+    if (reads_vars(n->a) || reads_vars(n->b)) return true;
     for (int k = 0; k < n->nargs; k++)
-        if (reads_target_vars(n->args[k])) return true;
+        if (reads_vars(n->args[k])) return true;
     return false;
 }
 
@@ -866,6 +863,7 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
     }
     const char *line = line_hole(E, c->span);
     Buf *saved = hole_begin(E), *b = E->out;
+    bool late_if = false;
     if (c->kind == CONN_JEXPR) {
         buf_puts(b, "        snn_i32 _j = 0;\n");
         if (c->k) {
@@ -888,12 +886,12 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
         expr(E, c->jexpr);
         buf_puts(b, ");\n");
         /* j in the condition is the generated target; a condition that reads
-         * the target's variables is tested only on a valid j */
-        bool cond_first = c->gen_if && !c->skip_if_invalid && !reads_target_vars(c->gen_if);
+         * variables is tested after their loads, so only on a valid j */
+        bool cond_first = c->gen_if && !c->skip_if_invalid && !reads_vars(c->gen_if);
         if (cond_first) skip_unless(E, "", c->gen_if);
         buf_printf(b, "            if (_j < 0 || _j >= _a->n_post) { %s }\n",
                    c->skip_if_invalid ? "continue;" : "return -1 - _i;");
-        if (c->gen_if && !cond_first) skip_unless(E, "", c->gen_if);
+        late_if = c->gen_if && !cond_first;     /* in the tests, after the loads */
         E->idx = "_j";
     } else if (!jump) {
         buf_puts(b, "        for (snn_i32 _j = 0; _j < _a->n_post; _j++) {\n");
@@ -923,6 +921,11 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
         buf_puts(b, "            if (_jj >= _a->n_post) break;\n"
                     "            const snn_i32 _j = (snn_i32)_jj;\n");
     } else {
+        if (late_if) {
+            if (c->k) E->idx = "(snn_i32)_k";
+            skip_unless(E, "", c->gen_if);
+            E->idx = "_j";
+        }
         if (c->cond) {
             line_directive(E, c->cond->span);
             skip_unless(E, "", c->cond);

@@ -126,6 +126,9 @@ typedef struct Link {
     Sym        *src_var;
     int32_t    *index;          /* owner's N source indices, or NULL */
     Span        span;
+    bool        scalar;         /* the source is one neuron, read by all */
+    bool        written;        /* some block assigns var: the runtime
+                                   writes it back to the source */
 } Link;
 
 /* One connect(...) of a Synapses object. */

@@ -151,6 +151,9 @@ bool sema_decl_subgroup(Sema *S, Decl *d, GroupRange *out);
 /* The link items of neuron group g (link(v, G.v, index=...) or
  * 'link: v = G.v'), and every (linked) parameter must have one. */
 void sema_group_links(Sema *S, Group *g, Decl *d);
+/* The link of linked variable v (or of the variable a _pre/_post view
+ * shows), or NULL. */
+Link *sema_link_of(Sym *v);
 
 /* ---- sema_stmt.c: statement lists ---- */
 

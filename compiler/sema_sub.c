@@ -232,11 +232,11 @@ static void add_link(Sema *S, Group *g, Node *var, Node *source, Node *index, Sp
     }
     GroupRange src;
     if (!sema_group_range(S, source->name, source->span, source->kind == N_SUBGROUP ? source : NULL, &src)) return;
-    if (src.g == g) {
-        diag_error(S->D, source->span, "a variable of %s cannot be linked to %s itself", g->name, g->name);
+    Sym *sv = sema_group_lookup(src.g, vn->name.z, vn->name.n);
+    if (sv == v) {
+        diag_error(S->D, vn->span, "'%s' cannot be linked to itself", v->name);
         return;
     }
-    Sym *sv = sema_group_lookup(src.g, vn->name.z, vn->name.n);
     if (!sv || sv->kind != SYM_VAR || sv->name[0] == '_') {
         diag_error(S->D, vn->span, "%s has no stored variable '%.*s' to link to%s", src.g->name, (int)vn->name.n,
                    vn->name.z, sv && sv->kind == SYM_SUBEXPR ? " (it is a subexpression; link to the variables it "
@@ -252,9 +252,13 @@ static void add_link(Sema *S, Group *g, Node *var, Node *source, Node *index, Sp
         diag_error(S->D, source->span, "'%s' and %s.%s must both be shared or both not", v->name, src.g->name, sv->name);
         return;
     }
-    Link l = { .var = v, .src = src.g, .src_var = sv, .span = sp };
+    Link l = { .var = v, .src = src.g, .src_var = sv, .span = sp, .scalar = src.n == 1 && g->N > 1 && !index };
     if (index) {
         if (!link_index(S, g, index, &src, &l.index)) return;
+    } else if (l.scalar) {
+        /* Brian2: a variable of a group of one neuron, read by every neuron */
+        l.index = arena_alloc(S->A, sizeof *l.index * (size_t)g->N);
+        for (int64_t k = 0; k < g->N; k++) l.index[k] = (int32_t)src.start;
     } else if (!(v->flags & VF_SHARED) && src.n != g->N) {
         diag_error(S->D, source->span, "%s has %lld neurons and %s %lld: a link between groups of different "
                    "sizes needs index= (a source index for each neuron of %s)", g->name, (long long)g->N, src.label,
@@ -264,8 +268,31 @@ static void add_link(Sema *S, Group *g, Node *var, Node *source, Node *index, Sp
         l.index = arena_alloc(S->A, sizeof *l.index * (size_t)g->N);
         for (int64_t k = 0; k < g->N; k++) l.index[k] = (int32_t)(src.start + k);
     }
+    /* a link to a linked variable reads that variable's own source */
+    for (int k = 0; (sv->flags & VF_LINKED) && k < src.g->nlinks; k++) {
+        const Link *in = &src.g->links[k];
+        if (in->var != sv) continue;
+        if (in->index) {
+            int32_t *map = arena_alloc(S->A, sizeof *map * (size_t)g->N);
+            for (int64_t q = 0; q < g->N; q++) map[q] = in->index[l.index ? l.index[q] : q];
+            l.index = map;
+        }
+        l.src = in->src;
+        l.src_var = in->src_var;
+        l.scalar |= in->scalar;
+        break;
+    }
     g->links = arena_append(S->A, g->links, g->nlinks, sizeof *g->links);
     g->links[g->nlinks++] = l;
+}
+
+Link *sema_link_of(Sym *v)
+{
+    Sym *b = v->base ? v->base : v;
+    Group *g = b->owner;
+    for (int k = 0; g && k < g->nlinks; k++)
+        if (g->links[k].var == b) return &g->links[k];
+    return NULL;
 }
 
 void sema_group_links(Sema *S, Group *g, Decl *d)

@@ -423,8 +423,10 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
             r->nlinks = g->nlinks;
             for (int q = 0; q < g->nlinks; q++) {
                 const Link *l = &g->links[q];
-                r->links[q] = (struct RtLink){ l->var->var_index, rt[l->src->index], l->src_var->var_index, NULL };
+                r->links[q] = (struct RtLink){ l->var->var_index, rt[l->src->index], l->src_var->var_index, NULL,
+                                               l->written, NULL };
                 if (l->index && !(r->links[q].index = malloc(sizeof(int32_t) * (size_t)g->N))) return SNN_ENOMEM;
+                if (l->written && !(r->links[q].shadow = malloc(sizeof(double) * (size_t)g->N))) return SNN_ENOMEM;
                 if (l->index) memcpy(r->links[q].index, l->index, sizeof(int32_t) * (size_t)g->N);
             }
         }

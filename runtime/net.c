@@ -110,7 +110,10 @@ static void group_free(RtGroup *g)
     free(g->sub_spikes.v);
     if (g->src_off) free(g->pre_view);     /* range_view made them */
     if (g->tgt_off) free(g->post_view);
-    for (int k = 0; k < g->nlinks; k++) free(g->links[k].index);
+    for (int k = 0; k < g->nlinks; k++) {
+        free(g->links[k].index);
+        free(g->links[k].shadow);
+    }
     free(g->links);
     free(g->summed);
     free(g->extras);
@@ -381,6 +384,22 @@ void net_refresh_links(RtGroup *g)
         if (l->index)
             for (int64_t q = 0; q < g->n; q++) dst[q] = src[l->index[q]];
         else memcpy(dst, src, sizeof *dst * (size_t)g->n);
+        if (l->shadow) memcpy(l->shadow, dst, sizeof *dst * (size_t)g->n);
+    }
+}
+
+void net_writeback_links(RtGroup *g)
+{
+    for (int k = 0; k < g->nlinks; k++) {
+        const struct RtLink *l = &g->links[k];
+        if (!l->shadow) continue;
+        const double *v = g->arr[l->var];
+        double *src = l->src->arr[l->src_var];
+        for (int64_t q = 0; q < g->n; q++)
+            if (memcmp(&v[q], &l->shadow[q], sizeof *v)) {
+                src[l->index ? l->index[q] : q] = v[q];
+                l->shadow[q] = v[q];
+            }
     }
 }
 
@@ -794,6 +813,10 @@ int net_run(Net *net, int64_t nsteps)
             for (; base < SLOT_OF_POS(op->when.slot); base++)
                 if (net->nops) run_ops(net, base);
             if (!run_op(net, op)) return -1;
+            if (op->g && op->g->kind == RG_SYNAPSES) {
+                net_writeback_links(op->g->src);
+                net_writeback_links(op->g->tgt);
+            } else if (op->g) net_writeback_links(op->g);
         }
         for (; base < SLOT_COUNT; base++)
             if (net->nops) run_ops(net, base);

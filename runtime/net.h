@@ -103,6 +103,9 @@ struct RtGroup {
         RtGroup    *src;
         int         src_var;
         int32_t    *index;       /* n source indices, or NULL: the same index */
+        bool        written;     /* some block sets it: written back after
+                                    each object of the group (net_writeback_links) */
+        double     *shadow;      /* written: the values last copied in */
     } *links;
     int          nlinks;
 };
@@ -208,6 +211,10 @@ RtGroup *net_find_group(Net *net, const char *name);
 /* Copy the linked variables of g from their sources (neurons; a no-op for a
  * group without links). */
 void     net_refresh_links(RtGroup *g);
+/* Copy the linked variables of g that its code has changed since
+ * net_refresh_links back to their sources (in index order: with an index
+ * map that repeats, the last neuron's value wins). */
+void     net_writeback_links(RtGroup *g);
 /* The number of neurons a monitor records from (its subgroup's, or its
  * group's). */
 int64_t  net_monitor_size(const RtMonitor *m);
