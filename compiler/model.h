@@ -180,6 +180,7 @@ struct Group {
     int64_t     src_start, src_n;   /* the neurons of src (and tgt) they
                                        connect: all, or a subgroup's range */
     int64_t     tgt_start, tgt_n;
+    const char *src_label, *tgt_label;  /* as the model names them: P, Pe, P[0:10] */
     bool        tgt_sub;        /* the target is a subgroup (Brian2 orders
                                    a subgroup one after its group) */
     StmtList    on_pre, on_post;

@@ -859,6 +859,7 @@ static void decl_synapses(Sema *S, Decl *d)
         return;
     g->src = src.g, g->src_start = src.start, g->src_n = src.n;
     g->tgt = tgt.g, g->tgt_start = tgt.start, g->tgt_n = tgt.n, g->tgt_sub = tgt.sub;
+    g->src_label = src.label, g->tgt_label = tgt.label;
     check_item_keys(S, d, synapse_keys, (int)(sizeof synapse_keys / sizeof *synapse_keys));
     Item *model = find_item(d, "model", NULL);
     if (model && model->kind == I_MODEL) declare_equations(S, g, model);

@@ -435,6 +435,9 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
             r->tgt = rt[g->tgt->index];
             r->src_off = g->src_start, r->src_n = g->src_n;
             r->tgt_off = g->tgt_start, r->tgt_n = g->tgt_n;
+            if ((strcmp(g->src_label, g->src->name) && !(r->src_label = strdup(g->src_label))) ||
+                (strcmp(g->tgt_label, g->tgt->name) && !(r->tgt_label = strdup(g->tgt_label))))
+                return SNN_ENOMEM;
             if (!net_synapse_range(r)) return SNN_ENOMEM;
             r->delay_var = g->delay_var ? g->delay_var->var_index : -1;
             if (g->delay) r->delay_steps = (int)(g->delay_s / M->dt + 0.5);    /* checked by check_resources */

@@ -108,6 +108,8 @@ static void group_free(RtGroup *g)
     free(g->queue);
     free(g->scratch.v);
     free(g->sub_spikes.v);
+    free(g->src_label);
+    free(g->tgt_label);
     if (g->src_off) free(g->pre_view);     /* range_view made them */
     if (g->tgt_off) free(g->post_view);
     for (int k = 0; k < g->nlinks; k++) {

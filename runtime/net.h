@@ -94,6 +94,7 @@ struct RtGroup {
      * a step's spikes of the range (relative).  src_n 0 (a network built
      * by hand): all of src, set by net_finish_synapses. */
     int64_t      src_off, src_n, tgt_off, tgt_n;
+    char        *src_label, *tgt_label;  /* subgroups' names, or NULL */
     double     **pre_view, **post_view;
     I32Vec       sub_spikes;
     /* neurons: linked variables, copied from their source before any

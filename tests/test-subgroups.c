@@ -335,6 +335,27 @@ START_TEST(delays_and_on_post)
 }
 END_TEST
 
+/* Synapses between subgroups built through snn.h, and a subgroup monitor. */
+START_TEST(api_subgroups)
+{
+    snn_ctx *ctx = snn_new();
+    ck_assert_int_eq(snn_add_neurons(ctx, "P", 6, "v : 1", "v > 1", "v = 0", NULL, NULL), SNN_OK);
+    ck_assert_int_eq(snn_add_synapses(ctx, "S", "P[0:2]", "P[-3:]", NULL, "v_post += 0.5", NULL, "j='i + 1'"), SNN_OK);
+    ck_assert_int_eq(snn_add_synapses(ctx, "bad", "P[0:2", "P", NULL, NULL, NULL, NULL), SNN_EMISUSE);
+    ck_assert_int_eq(snn_add_monitor(ctx, "spikemonitor", "SM", "P[3:]"), SNN_OK);
+    ck_assert_int_eq(snn_build(ctx), SNN_OK);
+    check_pairs(ctx, "S", (int32_t[]){ 0, 1 }, (int32_t[]){ 1, 2 }, 2);
+    double v[6] = { 2, 2, 0, 0, 0, 0 };
+    ck_assert_int_eq(snn_set_var(ctx, "P", "v", v, 6), SNN_OK);
+    ck_assert_int_eq(snn_run_steps(ctx, 1), SNN_OK);
+    check_var(ctx, "P", "v", (double[]){ 0, 0, 0, 0, 0.5, 0.5 }, 6);
+    ck_assert_int_eq(snn_set_var(ctx, "P", "v", (double[]){ 0, 0, 0, 0, 2, 2 }, 6), SNN_OK);
+    ck_assert_int_eq(snn_run_steps(ctx, 1), SNN_OK);
+    check_spikes(ctx, "SM", (int32_t[]){ 1, 2 }, (int64_t[]){ 1, 1 }, 2);
+    snn_free(ctx);
+}
+END_TEST
+
 /* ---- linked variables (test_neurongroup.py) ---- */
 
 /* test_linked_variable_correct: a linked variable follows its source. */
@@ -438,6 +459,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, recursive_and_alternative_indexing);
     tcase_add_test(tc, poissoninput_subgroup);
     tcase_add_test(tc, delays_and_on_post);
+    tcase_add_test(tc, api_subgroups);
     suite_add_tcase(s, tc);
     tc = tcase_create("brian2_test_linked");
     tcase_set_timeout(tc, 60);
