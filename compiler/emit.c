@@ -758,7 +758,7 @@ static void emit_init(Emit *E, Group *g)
         } else {
             /* integer and boolean variables: truncate / test != 0, as stmt() */
             int ty = iv->var->type;
-            buf_printf(b, "        %s = %s", l, ty == TY_BOOL ? "(double)((" : ty == TY_INT ? "_snn_int(" : "");
+            buf_printf(b, "%s%s = %s", iv->sub_n ? "            " : "        ", l, ty == TY_BOOL ? "(double)((" : ty == TY_INT ? "_snn_int(" : "");
             E->idx = iv->var->flags & VF_SHARED ? "0" : ix;   /* one value, as stmt() */
             expr(E, iv->expr);
             E->idx = ix;
