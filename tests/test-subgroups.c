@@ -356,6 +356,38 @@ START_TEST(api_subgroups)
 }
 END_TEST
 
+/* A snapshot of a network with subgroups (delay queues of relative
+ * indices, subgroup monitors, linked variables) restores to the same
+ * continuation. */
+START_TEST(snapshot_roundtrip)
+{
+    snn_ctx *ctx = snn_new();
+    ck_assert_msg(snn_load_file(ctx, test_path("networks/subgroup_features.snn")) == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_int_eq(snn_run(ctx, 0.02), SNN_OK);
+    snn_snapshot *snap;
+    ck_assert_int_eq(snn_snapshot_take(ctx, &snap), SNN_OK);
+    ck_assert_int_eq(snn_run(ctx, 0.02), SNN_OK);
+    const int32_t *idx;
+    const int64_t *steps;
+    size_t n;
+    ck_assert_int_eq(snn_spikes(ctx, "SMb", &idx, &steps, &n), SNN_OK);
+    int32_t *i1 = malloc(sizeof *i1 * (n + 1));
+    int64_t *s1 = malloc(sizeof *s1 * (n + 1));
+    memcpy(i1, idx, sizeof *i1 * n);
+    memcpy(s1, steps, sizeof *s1 * n);
+    double x1[4];
+    ck_assert_int_eq(snn_get_var(ctx, "H", "y", x1, 4), SNN_OK);
+    ck_assert_int_eq(snn_snapshot_restore(ctx, snap), SNN_OK);
+    ck_assert_int_eq(snn_run(ctx, 0.02), SNN_OK);
+    check_spikes(ctx, "SMb", i1, s1, n);
+    check_var(ctx, "H", "y", x1, 4);
+    free(i1);
+    free(s1);
+    snn_snapshot_free(snap);
+    snn_free(ctx);
+}
+END_TEST
+
 /* ---- linked variables (test_neurongroup.py) ---- */
 
 /* test_linked_variable_correct: a linked variable follows its source. */
@@ -460,6 +492,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, poissoninput_subgroup);
     tcase_add_test(tc, delays_and_on_post);
     tcase_add_test(tc, api_subgroups);
+    tcase_add_test(tc, snapshot_roundtrip);
     suite_add_tcase(s, tc);
     tc = tcase_create("brian2_test_linked");
     tcase_set_timeout(tc, 60);
