@@ -680,6 +680,12 @@ static int write_run_json(FILE *f, Net *net, void *obj)
         json_str(f, m->name);
         fprintf(f, ", \"kind\": \"%s\", \"source\": ", kinds[m->kind]);
         json_str(f, m->group->name);
+        if (m->sub_n) {
+            /* a subgroup: its indices count from start */
+            fputs(", \"subgroup\": ", f);
+            json_str(f, m->label ? m->label : m->group->name);
+            fprintf(f, ", \"start\": %lld, \"size\": %lld", (long long)m->sub_off, (long long)m->sub_n);
+        }
         fputs(", \"variables\": [", f);
         if (m->kind == RM_SPIKE) fputs("\"i\", \"t\"], \"units\": [\"1\", \"second\"", f);
         else if (m->kind == RM_RATE) fputs("\"t\", \"rate\"], \"units\": [\"second\", \"hertz\"", f);
