@@ -3,8 +3,9 @@
  * scope of a name lookup, and the functions of each file.  The files call
  * downwards only: sema.c (program, constants, groups) calls sema_stmt.c
  * (statement lists) and sema_net.c (connections, inputs, monitors, runs);
- * both call sema_expr.c (expressions), which calls sema_util.c (symbols,
- * lookups, names). */
+ * those and sema.c call sema_sub.c (subgroups, linked variables); all call
+ * sema_expr.c (expressions), which calls sema_util.c (symbols, lookups,
+ * names). */
 #ifndef SNN_SEMA_INT_H
 #define SNN_SEMA_INT_H
 

@@ -356,6 +356,43 @@ START_TEST(api_subgroups)
 }
 END_TEST
 
+/* test_subexpression_references and _no_references: subexpressions of
+ * the source and target read the subgroups' neurons. */
+START_TEST(subexpression_references)
+{
+    snn_ctx *ctx = run_model("neurons G[10] { model {\n v : 1\n v2 = 2*v : 1\n }  init { v = i } }\n"
+                             "subgroup SG1 = G[:5]\nsubgroup SG2 = G[5:]\n"
+                             "synapses S1(SG1 -> SG2) { model {\n w : 1\n u = v2_post + 1 : 1\n x = v2_pre + 1 : 1\n }\n"
+                             "  connect('i == (5 - 1 - j)') }\n"
+                             "synapses S2(G -> G[5:]) { model {\n w : 1\n u = v2_post + 1 : 1\n x = v2_pre + 1 : 1\n }\n"
+                             "  connect('i == (5 - 1 - j)') }\n"
+                             "synapses S3(G[:5] -> G) { model {\n w : 1\n u = v2_post + 1 : 1\n x = v2_pre + 1 : 1\n }\n"
+                             "  connect('i == (10 - 1 - j)') }\n"
+                             "statemonitor M1(S1.u, S1.x, record=all)\nstatemonitor M2(S2.u, S2.x, record=all)\n"
+                             "statemonitor M3(S3.u, S3.x, record=all)\n"
+                             "run 0.1*ms\n");
+    static const char *const syn[] = { "S1", "S2", "S3" }, *const mon[] = { "M1", "M2", "M3" };
+    for (int s = 0; s < 3; s++) {
+        int32_t i[5], j[5];
+        for (int k = 0; k < 5; k++) i[k] = k, j[k] = s == 2 ? 9 - k : 4 - k;
+        check_pairs(ctx, syn[s], i, j, 5);
+        const int64_t *steps;
+        const double *v;
+        const int32_t *idx;
+        size_t ns;
+        int nidx, nvars;
+        ck_assert_int_eq(snn_trace(ctx, mon[s], &steps, &ns, &v, &idx, &nidx, &nvars), SNN_OK);
+        ck_assert(ns == 1 && nidx == 5 && nvars == 2);
+        for (int k = 0; k < 5; k++) {
+            /* u = 2*v_post + 1 with v_post = 9 - k; x = 2*v_pre + 1 with v_pre = k */
+            ck_assert_msg(v[2 * k] == 2 * (9 - k) + 1, "%s.u[%d] = %g", syn[s], k, v[2 * k]);
+            ck_assert_msg(v[2 * k + 1] == 2 * k + 1, "%s.x[%d] = %g", syn[s], k, v[2 * k + 1]);
+        }
+    }
+    snn_free(ctx);
+}
+END_TEST
+
 /* A snapshot of a network with subgroups (delay queues of relative
  * indices, subgroup monitors, linked variables) restores to the same
  * continuation. */
@@ -493,6 +530,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, delays_and_on_post);
     tcase_add_test(tc, api_subgroups);
     tcase_add_test(tc, snapshot_roundtrip);
+    tcase_add_test(tc, subexpression_references);
     suite_add_tcase(s, tc);
     tc = tcase_create("brian2_test_linked");
     tcase_set_timeout(tc, 60);
