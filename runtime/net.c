@@ -462,17 +462,16 @@ static bool record_rate(Net *net, RtMonitor *m)
     return true;
 }
 
-/* Record this step's spikes of a spike monitor's subgroup, relative to its
- * start; false on out of memory, with nothing recorded. */
-static bool record_sub_spikes(RtMonitor *m, int64_t step)
+/* Record the spikes idx[0..n) of a spike monitor's subgroup, relative to
+ * its start; false on out of memory, with nothing recorded. */
+static bool record_sub_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
 {
-    const RtGroup *g = m->group;
-    size_t n = 0;
-    for (int32_t k = 0; k < g->nspikes; k++) n += g->spikes[k] >= m->sub_off && g->spikes[k] < m->sub_off + m->sub_n;
-    if (!i32vec_reserve(&m->idx, n) || !i64vec_reserve(&m->steps, n)) return false;
-    for (int32_t k = 0; k < g->nspikes; k++)
-        if (g->spikes[k] >= m->sub_off && g->spikes[k] < m->sub_off + m->sub_n) {
-            m->idx.v[m->idx.n++] = (int32_t)(g->spikes[k] - m->sub_off);
+    size_t in = 0;
+    for (size_t k = 0; k < n; k++) in += idx[k] >= m->sub_off && idx[k] < m->sub_off + m->sub_n;
+    if (!i32vec_reserve(&m->idx, in) || !i64vec_reserve(&m->steps, in)) return false;
+    for (size_t k = 0; k < n; k++)
+        if (idx[k] >= m->sub_off && idx[k] < m->sub_off + m->sub_n) {
+            m->idx.v[m->idx.n++] = (int32_t)(idx[k] - m->sub_off);
             m->steps.v[m->steps.n++] = step;
         }
     return true;
@@ -480,6 +479,7 @@ static bool record_sub_spikes(RtMonitor *m, int64_t step)
 
 bool net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
 {
+    if (m->sub_n) return record_sub_spikes(m, idx, n, step);
     if (!i32vec_reserve(&m->idx, n) || !i64vec_reserve(&m->steps, n)) return false;
     for (size_t k = 0; k < n; k++) m->steps.v[m->steps.n++] = step;
     return i32vec_append(&m->idx, idx, n);
@@ -756,8 +756,7 @@ static bool run_op(Net *net, SchedOp *op)
         }
         break;
     case OP_SPIKEMON:
-        if (!(m->sub_n ? record_sub_spikes(m, net->step)
-                       : net_record_spikes(m, m->group->spikes, (size_t)m->group->nspikes, net->step)))
+        if (!net_record_spikes(m, m->group->spikes, (size_t)m->group->nspikes, net->step))
             return fail(net, "spike monitor %s", m->name);
         break;
     case OP_PRE:

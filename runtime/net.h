@@ -205,8 +205,9 @@ int      net_init(Net *net);
  * whole records only (spike monitors as many steps as indices; state and
  * rate monitors nvars*nrec values, or one, per recorded step). */
 int      net_run(Net *net, int64_t nsteps);
-/* Append n spikes of one step to a spike monitor; false on out of memory,
- * with nothing appended. */
+/* Append n spikes of one step to a spike monitor (of a subgroup: those in
+ * it, relative to its start); false on out of memory, with nothing
+ * appended. */
 bool     net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step);
 RtGroup *net_find_group(Net *net, const char *name);
 /* Copy the linked variables of g from their sources (neurons; a no-op for a

@@ -352,6 +352,11 @@ START_TEST(api_subgroups)
     ck_assert_int_eq(snn_set_var(ctx, "P", "v", (double[]){ 0, 0, 0, 0, 2, 2 }, 6), SNN_OK);
     ck_assert_int_eq(snn_run_steps(ctx, 1), SNN_OK);
     check_spikes(ctx, "SM", (int32_t[]){ 1, 2 }, (int64_t[]){ 1, 1 }, 2);
+    /* spikes added from outside: the subgroup's monitor sees P's neuron 5 */
+    double t = snn_time(ctx);
+    ck_assert_int_eq(snn_add_spikes(ctx, "P", (int32_t[]){ 0, 5 }, (double[]){ t, t }, 2), SNN_OK);
+    ck_assert_int_eq(snn_run_steps(ctx, 1), SNN_OK);
+    check_spikes(ctx, "SM", (int32_t[]){ 1, 2, 2 }, (int64_t[]){ 1, 1, 2 }, 3);
     snn_free(ctx);
 }
 END_TEST
