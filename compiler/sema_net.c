@@ -715,8 +715,14 @@ static void decl_poissoninput(Sema *S, Decl *d)
         return;
     }
     if (var->flags & VF_LINKED) {
-        diag_error(S->D, tvar->span, "'%s' is a linked variable of %s and cannot receive input", var->name, g->name);
-        return;
+        /* the input writes through the link, as statements do */
+        Link *l = sema_link_of(var);
+        if (!l || l->scalar) {
+            diag_error(S->D, tvar->span, "'%s' is linked to a group of one neuron, so a Poisson input to each of "
+                       "%s's neurons cannot set it", var->name, g->name);
+            return;
+        }
+        l->written = true;
     }
     double n;
     if (!const_int(S, nn, "N", &n) || n < 0) return;

@@ -58,6 +58,7 @@ static int var_array(snn_ctx *ctx, const char *fn, const char *group, const char
     if (!var) return api_set_error(ctx, SNN_EMISUSE, "%s: no variable name", fn);
     int v = net_var_index(*gout, var);
     if (v < 0) return api_set_error(ctx, SNN_ENOTFOUND, "%s has no variable '%s'", group, var);
+    net_refresh_links(*gout);      /* linked variables show their sources now */
     *out = (*gout)->arr[v];
     return SNN_OK;
 }

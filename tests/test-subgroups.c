@@ -511,6 +511,9 @@ START_TEST(linked_var_in_reset)
     check_var(ctx, "G1", "x", (double[]){ 0, 1, 0 }, 3);
     double one = 1;
     ck_assert_int_eq(snn_set_var(ctx, "G2", "x_linked", &one, 1), SNN_EMISUSE);
+    /* set through the API, the source shows at once in the linked variable */
+    ck_assert_int_eq(snn_set_var(ctx, "G1", "x", (double[]){ 3, 4, 5 }, 3), SNN_OK);
+    check_var(ctx, "G2", "x_linked", (double[]){ 3, 4, 5 }, 3);
     snn_free(ctx);
 }
 END_TEST
