@@ -306,9 +306,9 @@ void sema_group_links(Sema *S, Group *g, Decl *d)
                 Arg *arg = &it->args[a];
                 if (!arg->name.n && a == 0) var = arg->value;
                 else if (!arg->name.n && a == 1) source = arg->value;
-                else if (ident_eq(arg->name, "index")) index = arg->value;
+                else if (ident_eq(arg->name, "index") && !index) index = arg->value;
                 else {
-                    diag_error(S->D, arg->span, "link takes the variable, its source and index=: "
+                    diag_error(S->D, arg->span, "link takes the variable, its source and one index=: "
                                "link(v, G.v, index=i // 2)");
                     return;
                 }
