@@ -864,8 +864,18 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
     const char *line = line_hole(E, c->span);
     Buf *saved = hole_begin(E), *b = E->out;
     bool late_if = false;
+    PVec all_vars = u.vars;       /* the prologue's pointers, for every side */
     if (c->kind == CONN_JEXPR) {
         buf_puts(b, "        snn_i32 _j = 0;\n");
+        /* the source's variables may bound the range (range(N_post *
+         * int(v_pre > 2))): loaded here, once per i, the rest per j */
+        Uses pre = { 0 }, rest = u;
+        rest.vars = (PVec){ 0 };
+        for (int k = 0; k < u.vars.n; k++)
+            pvec_push(E->A, ((Sym *)u.vars.v[k])->side == 1 ? &pre.vars : &rest.vars, u.vars.v[k]);
+        pre.loaded = u.loaded;
+        buf_puts(b, loads(E, &pre, conn_idx, "        "));
+        u = rest;
         if (c->k) {
             buf_printf(b, "        const snn_i64 _start = (snn_i64)(");
             if (c->range[0]) expr(E, c->range[0]); else buf_puts(b, "0");
@@ -898,6 +908,7 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
     }
     const char *head = hole_end(E, saved);
     const char *ld = loads(E, &u, conn_idx, jump ? "        " : "            ");
+    u.vars = all_vars;
     saved = hole_begin(E);
     b = E->out;
     if (jump) {

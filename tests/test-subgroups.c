@@ -149,6 +149,53 @@ START_TEST(synapse_creation_conditions)
 }
 END_TEST
 
+/* test_synapse_creation_generator_multiple_synapses, _complex_ranges and
+ * _random: n=, ranges and sample() of i, j, N_post and the subgroups'
+ * variables. */
+START_TEST(synapse_creation_generators)
+{
+    snn_ctx *ctx = run_model("neurons G1[10] { model { v : 1 }  init { v = i } }\n"
+                             "neurons G2[20] { model { v : 1 }  init { v = 10 + i } }\n"
+                             "subgroup SG1 = G1[:5]\nsubgroup SG2 = G2[10:]\n"
+                             "synapses S1(SG1 -> SG2) { connect(j='k for k in range(N_post)', n='i') }\n"
+                             "synapses S2(SG1 -> SG2) { connect(j='k for k in range(N_post)', n='j') }\n"
+                             "synapses S3(SG2 -> SG1) { connect(j='k for k in range(N_post)', n='i') }\n"
+                             "synapses S4(SG2 -> SG1) { connect(j='k for k in range(N_post)', n='j') }\n"
+                             "synapses S5(SG1 -> SG2) { connect(j='k for k in range(N_post)', n='i+j') }\n"
+                             "synapses S6(SG2 -> SG1) { connect(j='k for k in range(N_post)', n='i+j') }\n"
+                             "synapses S7(SG1 -> SG2) { connect(j='k for k in range(N_post)', n='int(v_pre>2)*2') }\n"
+                             "synapses S8(SG2 -> SG1) { connect(j='k for k in range(N_post)', n='int(v_post>2)*2') }\n"
+                             "synapses S9(SG1 -> SG2) { connect(j='k for k in range(N_post)', n='int(v_post>22)*2') }\n"
+                             "synapses S10(SG2 -> SG1) { connect(j='k for k in range(N_post)', n='int(v_pre>22)*2') }\n"
+                             "synapses C1(SG1 -> SG2) { connect(j='i+k for k in range(N_post-i)') }\n"
+                             "synapses C2(SG1 -> SG2) { connect(j='k for k in range(N_post * int(v_pre > 2))') }\n"
+                             "synapses C3(SG2 -> SG1) { connect(j='k for k in range(N_post * int(v_pre > 22))') }\n"
+                             "synapses R2(SG1 -> SG2) { connect(j='k for k in sample(N_post, p=1.0*int(v_pre > 2))') }\n"
+                             "synapses R3(SG2 -> SG1) { connect(j='k for k in sample(N_post, p=1.0*int(v_pre > 22))') }\n"
+                             "run 0*ms\n");
+    /* the counts Brian2's assertions imply (e.g. S5: sum of i + j over 5 x 10) */
+    static const struct { const char *syn; size_t n; } want[] = {
+        { "S1", 100 }, { "S2", 225 }, { "S3", 225 }, { "S4", 100 }, { "S5", 325 }, { "S6", 325 }, { "S7", 40 },
+        { "S8", 40 }, { "S9", 70 }, { "S10", 70 }, { "C1", 40 }, { "C2", 20 }, { "C3", 35 }, { "R2", 20 },
+        { "R3", 35 } };
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++)
+        ck_assert_msg(nsyn(ctx, want[k].syn) == want[k].n, "%s: %zu synapses, expected %zu", want[k].syn,
+                      nsyn(ctx, want[k].syn), want[k].n);
+    /* S1: source i connects to every j, i times; C1: source i to j >= i */
+    int32_t i[100], j[100];
+    size_t n = 0;
+    for (int a = 0; a < 5; a++)
+        for (int b = 0; b < 10; b++)
+            for (int r = 0; r < a; r++) i[n] = a, j[n++] = b;
+    check_pairs(ctx, "S1", i, j, n);
+    n = 0;
+    for (int a = 0; a < 5; a++)
+        for (int b = a; b < 10; b++) i[n] = a, j[n++] = b;
+    check_pairs(ctx, "C1", i, j, n);
+    snn_free(ctx);
+}
+END_TEST
+
 /* test_subgroup_summed_variable: only the target subgroup's neurons are
  * summed into (and zeroed). */
 START_TEST(subgroup_summed_variable)
@@ -527,6 +574,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, state_monitor);
     tcase_add_test(tc, synapse_creation);
     tcase_add_test(tc, synapse_creation_conditions);
+    tcase_add_test(tc, synapse_creation_generators);
     tcase_add_test(tc, subgroup_summed_variable);
     tcase_add_test(tc, synaptic_propagation);
     tcase_add_test(tc, synaptic_propagation_2);
