@@ -256,6 +256,11 @@ void sema_check_summed(Sema *S, Group *g)
                        "('%s : unit'), not a differential equation", target->name, tg->name, target->name);
             return;
         }
+        if (target->flags & VF_LINKED) {
+            diag_error(S->D, s->span, "'%s' of %s is a linked variable, which a (summed) variable cannot set; sum "
+                       "into the variable it is linked to", target->name, tg->name);
+            return;
+        }
         if (!dim_eq(target->dim, s->dim)) {
             diag_error_code(S->D, DC_UNITS, s->span, "'%s' has unit %s but %s.%s has unit %s", s->name,
                             sema_dimstr(S, s->dim), tg->name, target->name, sema_dimstr(S, target->dim));
