@@ -36,6 +36,9 @@ enum NodeKind {
     N_CALL,     /* name(args...) */
     N_LIST,     /* [args...], only as an initial value */
     N_STR,      /* 'text', only as an argument of connect() etc. */
+    N_SUBGROUP, /* G[a:b], G[a:b:c], G[a] (op 1), G[a:b].v: name the group,
+                   a and b the start and stop (NULL where left out), args[0]
+                   the step (or NULL), args[1] the variable's N_NAME (or NULL) */
 };
 
 /* Operators that are not single characters. */
@@ -120,6 +123,7 @@ enum DeclKind {
     D_ASSIGN,      /* G.v[index] op expr; M.active = False */
     D_METHOD,      /* inp.set_spikes(args) */
     D_WORD,        /* store [NAME] | restore [NAME] */
+    D_SUBGROUP,    /* subgroup Pe = P[a:b] { items } */
 };
 
 /* The subscript of an assignment between runs, G.v[...]: an index or a
@@ -170,6 +174,8 @@ typedef struct Decl {
     int     nparams;
     Ident   src, tgt;       /* D_SYNAPSES groups */
     Span    src_span, tgt_span;
+    Node   *src_sub, *tgt_sub;  /* D_SYNAPSES: N_SUBGROUP for P[a:b] -> ..., else NULL;
+                                   D_SUBGROUP: src_sub is the slice */
     Item  **items;          /* D_NEURONS, D_SYNAPSES */
     int     nitems;
     Arg    *args;           /* D_MONITOR; D_TEMPLATE parameters; an instance's arguments */

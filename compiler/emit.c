@@ -41,6 +41,7 @@ typedef struct Emit {
     PVec    lio_text;          /* their expressions' text, to share equal ones */
     BlockTable *blocks;        /* where each emitted function is recorded */
     bool    use_t, use_dt, use_N;   /* the block's code reads t, dt, _N */
+    int64_t sub_n;             /* a subgroup's run_regularly: _N is its size */
 } Emit;
 
 /* Names used by a block: which variables it reads and writes. */
@@ -514,7 +515,8 @@ static const char *prologue(Emit *E, Uses *u, const char *arr_of_side[3], const 
     if (t && dt) buf_puts(b, "    const double t = _a->t, dt = _a->dt;\n");
     else if (t) buf_puts(b, "    const double t = _a->t;\n");
     else if (dt) buf_puts(b, "    const double dt = _a->dt;\n");
-    if (E->use_N || u->uses_N) buf_puts(b, "    const snn_i32 _N = _a->n;\n");
+    if ((E->use_N || u->uses_N) && E->sub_n) buf_printf(b, "    const snn_i32 _N = %lld;\n", (long long)E->sub_n);
+    else if (E->use_N || u->uses_N) buf_puts(b, "    const snn_i32 _N = _a->n;\n");
     for (int k = 0; k < u->consts.n; k++) {
         Sym *c = u->consts.v[k];
         buf_printf(b, "    const double %s = _a->k[%d];\n", c_name(E, "c", c->name), c->const_index);
@@ -674,15 +676,24 @@ static void emit_event_block(Emit *E, Group *g, StmtList *sl, int bkind, int bin
     bool syn = g->kind == G_SYNAPSES, all = bkind == BK_EXTRA;
     const char **idx = syn ? syn_idx : neuron_idx;
     E->idx = syn ? "_s" : "_idx";
+    /* a subgroup's block runs over its neurons, with i and N its own */
+    const Extra *x = all ? &g->extras[bindex] : NULL;
+    E->sub_n = x && x->sub_n ? x->sub_n : 0;
+    const char *which = all ? "_k" : "_a->idx[_k]", *index = index_hole(&u, syn);
+    if (E->sub_n) {
+        which = arena_printf(E->A, "_k + %lld", (long long)x->sub_start);
+        index = u.uses_i ? "        const snn_i32 _i = _k;\n" : "";
+    }
     loop_begin(E, true);
     E->use_N = all;
     const char *ld = loads(E, &u, idx, "        "), *cd = code(E, &u, sl, "        ");
     const char *lio = loop_end(E);
     EmitHole h[] = { { "prologue", prologue(E, &u, own_arrays, NULL) }, { "hoisted", lio },
-                 { "count", all ? "_N" : "_a->nidx" }, { "idx", E->idx }, { "which", all ? "_k" : "_a->idx[_k]" },
-                 { "index", index_hole(&u, syn) }, { "loads", ld }, { "code", cd },
+                 { "count", all ? "_N" : "_a->nidx" }, { "idx", E->idx }, { "which", which },
+                 { "index", index }, { "loads", ld }, { "code", cd },
                  { "stores", stores(E, &u, idx, "        ") } };
     emit_fill(E->out, emit_tmpl_event, h, (int)(sizeof h / sizeof *h));
+    E->sub_n = 0;
 }
 
 /* Initial values, in the order written, for every index of the group.  An
@@ -692,11 +703,15 @@ static void emit_init(Emit *E, Group *g)
 {
     Uses u = { 0 };
     bool syn = g->kind == G_SYNAPSES;
+    PVec whole = { 0 };        /* variables set for every index so far */
     for (int k = 0; k < g->ninits; k++) {
         InitVal *iv = &g->inits[k];
         collect(E, &u, iv->expr);
         note_reads(E, &u, iv->expr);
-        if (iv->list && syn && !has_var(&u.written, iv->var)) add_unique(E->A, &u.loaded, iv->var);
+        /* a value for some indices only keeps the others' */
+        bool partial = (iv->list && syn) || iv->sub_n;
+        if (partial && !has_var(&whole, iv->var)) add_unique(E->A, &u.loaded, iv->var);
+        if (!partial) add_unique(E->A, &whole, iv->var);
         add_unique(E->A, &u.vars, iv->var);
         add_unique(E->A, &u.written, iv->var);
     }
@@ -729,18 +744,27 @@ static void emit_init(Emit *E, Group *g)
         if (iv->expr) refresh_subexprs(E, &u, iv->expr, &written, "        ");
         add_unique(E->A, &written, iv->var);
         line_directive(E, iv->span);
+        if (iv->sub_n) {
+            /* a subgroup's initial value: its neurons only, i and N its own */
+            long long s0 = (long long)iv->sub_start;
+            buf_printf(b, "        if (_idx >= %lld && _idx < %lld) {\n"
+                          "            const snn_i32 _i = (snn_i32)(_idx - %lld), _N = %lld;\n"
+                          "            (void)_i; (void)_N;\n", s0, s0 + (long long)iv->sub_n, s0, (long long)iv->sub_n);
+        }
         if (iv->list) {
             if (syn) buf_printf(b, "        if (_s < %d) %s = _list%d[_s];\n", iv->nlist, l, k);
+            else if (iv->sub_n) buf_printf(b, "            %s = _list%d[_i];\n", l, k);
             else buf_printf(b, "        %s = _list%d[_idx];\n", l, k);
         } else {
             /* integer and boolean variables: truncate / test != 0, as stmt() */
             int ty = iv->var->type;
-            buf_printf(b, "        %s = %s", l, ty == TY_BOOL ? "(double)((" : ty == TY_INT ? "_snn_int(" : "");
+            buf_printf(b, "%s%s = %s", iv->sub_n ? "            " : "        ", l, ty == TY_BOOL ? "(double)((" : ty == TY_INT ? "_snn_int(" : "");
             E->idx = iv->var->flags & VF_SHARED ? "0" : ix;   /* one value, as stmt() */
             expr(E, iv->expr);
             E->idx = ix;
             buf_puts(b, ty == TY_BOOL ? ") != 0);\n" : ty == TY_INT ? ");\n" : ";\n");
         }
+        if (iv->sub_n) buf_puts(b, "        }\n");
     }
     const char *cd = hole_end(E, saved);
     loop_end(E);
@@ -868,17 +892,14 @@ static bool uses_target(const Node *n)
            FN_IS_RANDOM(n->sym->builtin);
 }
 
-/* Does n read a variable of the target group (a _post variable or a
- * subexpression)?  j itself may be read for any value. */
-static bool reads_target_vars(const Node *n)
+/* Does n read any variable (of either side, or a subexpression)? */
+static bool reads_vars(const Node *n)
 {
     if (!n) return false;
-    if (n->kind == N_NAME && n->sym &&
-        ((n->sym->kind == SYM_VAR && n->sym->side != 1) || n->sym->kind == SYM_SUBEXPR))
-        return true;
-    if (reads_target_vars(n->a) || reads_target_vars(n->b)) return true;
+    if (n->kind == N_NAME && n->sym && (n->sym->kind == SYM_VAR || n->sym->kind == SYM_SUBEXPR)) return true;
+    if (reads_vars(n->a) || reads_vars(n->b)) return true;
     for (int k = 0; k < n->nargs; k++)
-        if (reads_target_vars(n->args[k])) return true;
+        if (reads_vars(n->args[k])) return true;
     return false;
 }
 
@@ -918,8 +939,19 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
     }
     const char *line = line_hole(E, c->span);
     Buf *saved = hole_begin(E), *b = E->out;
+    bool late_if = false;
+    PVec all_vars = u.vars;       /* the prologue's pointers, for every side */
     if (c->kind == CONN_JEXPR) {
         buf_puts(b, "        snn_i32 _j = 0;\n");
+        /* the source's variables may bound the range (range(N_post *
+         * int(v_pre > 2))): loaded here, once per i, the rest per j */
+        Uses pre = { 0 }, rest = u;
+        rest.vars = (PVec){ 0 };
+        for (int k = 0; k < u.vars.n; k++)
+            pvec_push(E->A, ((Sym *)u.vars.v[k])->side == 1 ? &pre.vars : &rest.vars, u.vars.v[k]);
+        pre.loaded = u.loaded;
+        buf_puts(b, loads(E, &pre, conn_idx, "        "));
+        u = rest;
         if (c->k) {
             buf_printf(b, "        const snn_i64 _start = (snn_i64)(");
             if (c->range[0]) expr(E, c->range[0]); else buf_puts(b, "0");
@@ -940,18 +972,19 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
         expr(E, c->jexpr);
         buf_puts(b, ");\n");
         /* j in the condition is the generated target; a condition that reads
-         * the target's variables is tested only on a valid j */
-        bool cond_first = c->gen_if && !c->skip_if_invalid && !reads_target_vars(c->gen_if);
+         * variables is tested after their loads, so only on a valid j */
+        bool cond_first = c->gen_if && !c->skip_if_invalid && !reads_vars(c->gen_if);
         if (cond_first) skip_unless(E, "", c->gen_if);
         buf_printf(b, "            if (_j < 0 || _j >= _a->n_post) { %s }\n",
                    c->skip_if_invalid ? "continue;" : "return -1 - _i;");
-        if (c->gen_if && !cond_first) skip_unless(E, "", c->gen_if);
+        late_if = c->gen_if && !cond_first;     /* in the tests, after the loads */
         E->idx = "_j";
     } else if (!jump) {
         buf_puts(b, "        for (snn_i32 _j = 0; _j < _a->n_post; _j++) {\n");
     }
     const char *head = hole_end(E, saved);
     const char *ld = loads(E, &u, conn_idx, jump ? "        " : "            ");
+    u.vars = all_vars;
     saved = hole_begin(E);
     b = E->out;
     if (jump) {
@@ -975,6 +1008,11 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
         buf_puts(b, "            if (_jj >= _a->n_post) break;\n"
                     "            const snn_i32 _j = (snn_i32)_jj;\n");
     } else {
+        if (late_if) {
+            if (c->k) E->idx = "(snn_i32)_k";
+            skip_unless(E, "", c->gen_if);
+            E->idx = "_j";
+        }
         if (c->cond) {
             line_directive(E, c->cond->span);
             skip_unless(E, "", c->cond);

@@ -103,6 +103,9 @@ typedef struct Extra {
     double      every;          /* seconds; 0 = every step */
     StmtList    stmts;
     Span        span;
+    int64_t     sub_start, sub_n;   /* a subgroup's block: only neurons
+                                   [sub_start, sub_start + sub_n), where i
+                                   and N are the subgroup's; sub_n 0: all */
 } Extra;
 enum { REF_NONE, REF_TIME, REF_COND };
 
@@ -112,7 +115,22 @@ typedef struct InitVal {
     double *list;           /* per-index list values (SI), or NULL */
     int    nlist;
     Span   span;
+    int64_t sub_start, sub_n;   /* a subgroup's initial value, as Extra */
 } InitVal;
+
+/* A linked variable (Brian2's linked_var): var of the owning group reads
+ * src_var of neuron group src, at index[k] for its neuron k (index NULL:
+ * neuron k itself). */
+typedef struct Link {
+    Sym        *var;
+    Group      *src;
+    Sym        *src_var;
+    int32_t    *index;          /* owner's N source indices, or NULL */
+    Span        span;
+    bool        scalar;         /* the source is one neuron, read by all */
+    bool        written;        /* some block assigns var: the runtime
+                                   writes it back to the source */
+} Link;
 
 /* One connect(...) of a Synapses object. */
 enum { CONN_LIST, CONN_ALL, CONN_JEXPR };
@@ -160,6 +178,12 @@ struct Group {
     int         ninits;
     /* synapses */
     Group      *src, *tgt;
+    int64_t     src_start, src_n;   /* the neurons of src (and tgt) they
+                                       connect: all, or a subgroup's range */
+    int64_t     tgt_start, tgt_n;
+    const char *src_label, *tgt_label;  /* as the model names them: P, Pe, P[0:10] */
+    bool        tgt_sub;        /* the target is a subgroup (Brian2 orders
+                                   a subgroup one after its group) */
     StmtList    on_pre, on_post;
     Node       *delay;          /* homogeneous pathway delay */
     double      delay_s;        /* ... folded to seconds (compile_fold_delays) */
@@ -188,6 +212,8 @@ struct Group {
     Node       *spike_cond;     /* threshold, 'and not_refractory' with a
                                    refractory period (NULL: the threshold) */
     StmtList    on_spike;       /* run for each index that spikes */
+    Link       *links;          /* neurons: linked variables */
+    int         nlinks;
 };
 
 enum { MON_SPIKE, MON_STATE, MON_RATE };
@@ -262,6 +288,10 @@ typedef struct Monitor {
     int         when_slot;      /* -1: the default slot of the kind of monitor */
     int         order;
     bool        has_order;
+    const char *label;          /* the group or subgroup, as named in the model */
+    bool        sub;            /* records a subgroup of group: neurons */
+    int64_t     sub_start, sub_n;   /* [sub_start, sub_start + sub_n), with
+                                   indices relative to sub_start */
 } Monitor;
 
 typedef struct Model {

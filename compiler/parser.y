@@ -58,6 +58,9 @@ static void args_finish(SnnParse *P, PVec *v, Arg **out, int *n);
 static Decl *import_decl(SnnParse *P, Ident word, Ident path, Span s);
 static Decl *template_decl(SnnParse *P, Ident word, Ident kind, Ident name, PVec *params, PVec *items, Span s);
 static Decl *instance_of(SnnParse *P, Decl *d, Ident tmpl, Span ts, PVec *args, PVec *items);
+static Node *subgroup_node(SnnParse *P, Ident group, Node *slice, Node *var, Span s);
+static Node *slice_node(SnnParse *P, int op, Node *start, Node *stop, Node *step, Span s);
+static void synapse_ends(Decl *d, Node *src, Node *tgt);
 #define A (P->A)
 }
 
@@ -84,7 +87,7 @@ static Decl *instance_of(SnnParse *P, Decl *d, Ident tmpl, Span ts, PVec *args, 
 %token <id> STORE "store or restore"
 %token <id> '(' ')' '[' ']' '{' '}' ',' ';' ':' '=' '+' '-' '*' '/' '%' '<' '>' '.'
 
-%type <node> script_value expr unit uterm signed_num opt_init_value init_scale
+%type <node> script_value expr unit uterm signed_num opt_init_value init_scale slice opt_expr gref
 %type <vec> exprs opt_exprs items lines seq flags opt_flags args opt_args params
 %type <decl> decl library_decl script_decl
 %type <sub> opt_subscript subscript
@@ -140,9 +143,9 @@ decl
     | IDENT IDENT '[' expr ']' '{' items '}'
                                 { $$ = new_decl(P, D_NEURONS, @$); $$->keyword = $1; $$->name = $2; $$->name_span = @2;
                                   $$->expr = $4; items_finish(P, &$7, &$$->items, &$$->nitems); }
-    | IDENT FNAME '(' IDENT ARROW IDENT ')' '{' items '}'
+    | IDENT FNAME '(' gref ARROW gref ')' '{' items '}'
                                 { $$ = new_decl(P, D_SYNAPSES, @$); $$->keyword = $1; $$->name = $2; $$->name_span = @2;
-                                  $$->src = $4; $$->src_span = @4; $$->tgt = $6; $$->tgt_span = @6;
+                                  synapse_ends($$, $4, $6);
                                   items_finish(P, &$9, &$$->items, &$$->nitems); }
     | IDENT FNAME '(' opt_args ')'
                                 { $$ = new_decl(P, D_MONITOR, @$); $$->keyword = $1; $$->name = $2; $$->name_span = @2;
@@ -202,10 +205,34 @@ library_decl
     | IDENT IDENT '[' expr ']' '=' FNAME '(' opt_args ')' opt_body
                                 { $$ = new_decl(P, D_NEURONS, @$); $$->keyword = $1; $$->name = $2; $$->name_span = @2;
                                   $$->expr = $4; instance_of(P, $$, $7, @7, &$9, &$11); }
-    | IDENT FNAME '(' IDENT ARROW IDENT ')' '=' FNAME '(' opt_args ')' opt_body
+    | IDENT FNAME '(' gref ARROW gref ')' '=' FNAME '(' opt_args ')' opt_body
                                 { $$ = new_decl(P, D_SYNAPSES, @$); $$->keyword = $1; $$->name = $2; $$->name_span = @2;
-                                  $$->src = $4; $$->src_span = @4; $$->tgt = $6; $$->tgt_span = @6;
+                                  synapse_ends($$, $4, $6);
                                   instance_of(P, $$, $9, @9, &$11, &$13); }
+    | IDENT IDENT '=' IDENT '[' slice ']' opt_body
+                                { $$ = new_decl(P, D_SUBGROUP, @$); $$->keyword = $1; $$->name = $2; $$->name_span = @2;
+                                  $$->src_sub = subgroup_node(P, $4, $6, NULL, span_join(@4, @7));
+                                  $$->src = $4; $$->src_span = @4;
+                                  items_finish(P, &$8, &$$->items, &$$->nitems); }
+    ;
+
+/* a group where synapses name their source and target: G, or a subgroup G[a:b] */
+gref
+    : IDENT                     { $$ = ast_name(A, $1, @$); }
+    | IDENT '[' slice ']'       { $$ = subgroup_node(P, $1, $3, NULL, @$); }
+    ;
+
+/* the brackets of a subgroup: a:b, :b, a:, a:b:c, or a single index a */
+slice
+    : expr                      { $$ = slice_node(P, 1, $1, NULL, NULL, @$); }
+    | opt_expr ':' opt_expr     { $$ = slice_node(P, 0, $1, $3, NULL, @$); }
+    | opt_expr ':' opt_expr ':' opt_expr
+                                { $$ = slice_node(P, 0, $1, $3, $5, @$); }
+    ;
+
+opt_expr
+    : %empty                    { $$ = NULL; }
+    | expr                      { $$ = $1; }
     ;
 
 opt_body
@@ -408,6 +435,9 @@ expr
     | STRING                    { $$ = ast_name(A, $1, @$); $$->kind = N_STR;
                                   $$->name.z++; $$->name.n -= 2; }
     | IDENT '.' IDENT           { $$ = ast_name(A, $1, @$); $$->b = ast_name(A, $3, @3); }
+    | IDENT '[' slice ']'       { $$ = subgroup_node(P, $1, $3, NULL, @$); }
+    | IDENT '[' slice ']' '.' IDENT
+                                { $$ = subgroup_node(P, $1, $3, ast_name(A, $6, @6), @$); }
     | FNAME '(' opt_exprs ')'   { $$ = ast_call(A, $1, (Node **)$3.v, $3.n, @$); }
     | '(' expr ')'              { $$ = $2; }
     | expr '+' expr             { $$ = ast_bin(A, '+', $1, $3, @$); }
@@ -897,4 +927,47 @@ static Decl *instance_of(SnnParse *P, Decl *d, Ident tmpl, Span ts, PVec *args, 
     args_finish(P, args, &d->args, &d->nargs);
     items_finish(P, items, &d->items, &d->nitems);
     return d;
+}
+
+/* {====================================================================
+ * Subgroups
+ * ===================================================================== */
+
+/* The brackets of G[...]: a node holding start, stop and step until
+ * subgroup_node moves them into the N_SUBGROUP node. */
+static Node *slice_node(SnnParse *P, int op, Node *start, Node *stop, Node *step, Span s)
+{
+    Node *n = arena_alloc(P->A, sizeof *n);
+    n->kind = N_SUBGROUP;
+    n->op = (int16_t)op;
+    n->span = s;
+    n->a = start;
+    n->b = stop;
+    n->args = arena_alloc(P->A, sizeof *n->args * 2);
+    n->args[0] = step;
+    n->args[1] = NULL;
+    n->nargs = 2;
+    return n;
+}
+
+/* group[slice] (and .var): the slice node becomes the subgroup's node. */
+static Node *subgroup_node(SnnParse *P, Ident group, Node *slice, Node *var, Span s)
+{
+    (void)P;
+    slice->name = group;
+    slice->span = s;
+    slice->args[1] = var;
+    return slice;
+}
+
+/* The source and target of synapses: a group's name, with its subgroup
+ * node when a slice follows it. */
+static void synapse_ends(Decl *d, Node *src, Node *tgt)
+{
+    d->src = src->name;
+    d->src_span = src->span;
+    d->src_sub = src->kind == N_SUBGROUP ? src : NULL;
+    d->tgt = tgt->name;
+    d->tgt_span = tgt->span;
+    d->tgt_sub = tgt->kind == N_SUBGROUP ? tgt : NULL;
 }

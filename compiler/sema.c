@@ -248,11 +248,6 @@ static int parse_flag(Sema *S, Group *g, Equation *e, int k)
                                                   : "it takes no flags";
     for (size_t m = 0; m < sizeof table / sizeof *table; m++) {
         if (!ident_eq(f, table[m].name)) continue;
-        if (table[m].bit == VF_LINKED) {
-            diag_error(S->D, fsp, "flag 'linked' is not supported yet (a linked variable would read another group's "
-                       "variable); declare '%.*s' as a parameter without the flag and set it", (int)e->var.n, e->var.z);
-            return 0;
-        }
         if (!(table[m].kinds & (1 << e->kind)) || !(table[m].owners & owner)) {
             diag_error(S->D, fsp, "flag '%s' is not allowed on %s (%s)", table[m].name, where, allow);
             return 0;
@@ -547,7 +542,7 @@ static Item *find_item(Decl *d, const char *key, Item *after)
 }
 
 static const char *const neuron_keys[] = { "model", "threshold", "reset", "refractory", "method", "init",
-                                            "run_regularly", "order" };
+                                            "run_regularly", "order", "link" };
 static const char *const synapse_keys[] = { "model", "on_pre", "on_post", "connect", "delay", "method", "init",
                                              "run_regularly", "order", "pre_order", "post_order", "summed_when" };
 
@@ -577,7 +572,7 @@ static void check_item_keys(Sema *S, Decl *d, const char *const *keys, int nkeys
             continue;
         }
         bool named_path = it->kind == I_CALL && (ident_eq(it->key, "on_pre") || ident_eq(it->key, "on_post"));
-        if (named_path) continue;
+        if (named_path || ident_eq(it->key, "link")) continue;     /* links: sema_group_links */
         if (!ident_eq(it->key, "connect") && !ident_eq(it->key, "run_regularly"))
             for (int m = 0; m < k; m++)
                 if (ident_same(d->items[m]->key, it->key)) {
@@ -617,6 +612,7 @@ static void group_schedule(Sema *S, Group *g, Decl *d)
 static void group_run_regularly(Sema *S, Group *g, Item *it)
 {
     Extra x = { .slot = SLOT_POS(SLOT_START, 1), .span = it->span };
+    if (S->sub) x.sub_start = S->sub->start, x.sub_n = S->sub->n;
     for (int k = 0; k < it->nargs; k++) {
         Arg *a = &it->args[k];
         if (ident_eq(a->name, "dt")) {
@@ -660,6 +656,7 @@ static void group_inits(Sema *S, Group *g, Item *it)
         InitVal *iv = arena_alloc(S->A, sizeof *iv);
         iv->var = st->sym;
         iv->span = st->span;
+        if (S->sub) iv->sub_start = S->sub->start, iv->sub_n = S->sub->n;
         Node *list = sema_init_list(st->expr);
         const Node *r;
         if ((st->sym->flags & VF_SHARED) && list) {
@@ -674,9 +671,10 @@ static void group_inits(Sema *S, Group *g, Item *it)
             continue;
         }
         if (list) {
-            if (g->kind == G_NEURONS && list->nargs != g->N && g->N > 0) {
-                diag_error(S->D, list->span, "%s has %lld neurons, but the list has %d values", g->name,
-                           (long long)g->N, list->nargs);
+            int64_t n = S->sub ? S->sub->n : g->N;
+            if (g->kind == G_NEURONS && list->nargs != n && n > 0) {
+                diag_error(S->D, list->span, "%s has %lld neurons, but the list has %d values",
+                           S->sub ? S->sub->label : g->name, (long long)n, list->nargs);
                 continue;
             }
             iv->list = arena_alloc(S->A, sizeof(double) * (size_t)(list->nargs + 1));
@@ -749,6 +747,7 @@ static void decl_neurons(Sema *S, Decl *d)
     if (ref && ref->kind == I_EXPR) add_refractory_vars(S, g);
     pvec_push(S->A, &S->groups, g);
     if (model && model->kind == I_MODEL) check_equations(S, g, model);
+    sema_group_links(S, g, d);
     for (int k = 0; k < g->nvars; k++)
         if ((g->vars[k]->flags & VF_UNLESS_REFRACTORY) && !ref)
             diag_error(S->D, g->vars[k]->span, "'%s' is flagged (unless refractory), but %s has no 'refractory:'",
@@ -854,9 +853,13 @@ static void decl_synapses(Sema *S, Decl *d)
     }
     if (!sema_check_identifier(S, d->name, d->name_span, "synapses name") || !sema_top_unique(S, d->name, d->name_span)) return;
     Group *g = new_group(S, d, G_SYNAPSES);
-    g->src = sema_group_ref(S, d->src, d->src_span, G_NEURONS);
-    g->tgt = sema_group_ref(S, d->tgt, d->tgt_span, G_NEURONS);
-    if (!g->src || !g->tgt) return;
+    GroupRange src, tgt;
+    if (!sema_group_range(S, d->src, d->src_span, d->src_sub, &src) |
+        !sema_group_range(S, d->tgt, d->tgt_span, d->tgt_sub, &tgt))
+        return;
+    g->src = src.g, g->src_start = src.start, g->src_n = src.n;
+    g->tgt = tgt.g, g->tgt_start = tgt.start, g->tgt_n = tgt.n, g->tgt_sub = tgt.sub;
+    g->src_label = src.label, g->tgt_label = tgt.label;
     check_item_keys(S, d, synapse_keys, (int)(sizeof synapse_keys / sizeof *synapse_keys));
     Item *model = find_item(d, "model", NULL);
     if (model && model->kind == I_MODEL) declare_equations(S, g, model);
@@ -890,6 +893,21 @@ static void decl_synapses(Sema *S, Decl *d)
         if (it->kind == I_CALL) sema_synapse_connect(S, g, it);
 }
 
+/* subgroup NAME = G[a:b] { init { } run_regularly(...) { } }: its items
+ * are the group's, for the subgroup's neurons only. */
+static void decl_subgroup(Sema *S, Decl *d)
+{
+    GroupRange r;
+    if (!sema_decl_subgroup(S, d, &r)) return;
+    S->sub = &r;
+    for (int k = 0; k < d->nitems; k++) {
+        Item *it = d->items[k];
+        if (ident_eq(it->key, "init") && it->kind == I_STMTS) group_inits(S, r.g, it);
+        else if (ident_eq(it->key, "run_regularly") && it->kind == I_CALL) group_run_regularly(S, r.g, it);
+    }
+    S->sub = NULL;
+}
+
 /* After declaration d, once the model has errors (its own, or silent ones
  * from names that failed before): if its name was left undefined, remember it so that its uses do not cascade into
  * "unknown name" or "unknown group" errors. */
@@ -898,7 +916,8 @@ static void note_failure(Sema *S, const Decl *d)
     if (!S->D->nerr || !d->name.n || d->kind == D_RUN || d->kind == D_PRINT || d->kind == D_ASSIGN ||
         d->kind == D_METHOD || d->kind == D_WORD || d->in_script)
         return;
-    if (sema_const_lookup(S, d->name.z, d->name.n) || sema_find_group(S, d->name) || sema_userfunc_lookup(S, d->name))
+    if (sema_const_lookup(S, d->name.z, d->name.n) || sema_find_group(S, d->name) || sema_userfunc_lookup(S, d->name) ||
+        sema_find_subgroup(S, d->name))
         return;
     for (int k = 0; k < S->monitors.n; k++)
         if (ident_eq(d->name, ((Monitor *)S->monitors.v[k])->name)) return;
@@ -957,6 +976,7 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
         switch (d->kind) {
         case D_NEURONS: decl_neurons(S, d); break;
         case D_SYNAPSES: decl_synapses(S, d); break;
+        case D_SUBGROUP: decl_subgroup(S, d); break;
         case D_MONITOR:
             if (!ident_eq(d->keyword, "timedarray")) sema_decl_monitor(S, d);
             break;

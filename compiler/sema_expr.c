@@ -432,6 +432,10 @@ bool sema_check_expr(Scope *sc, Node *n)
     case N_LIST:
         diag_error(S->D, n->span, "a list [...] is only allowed as an initial value");
         return false;
+    case N_SUBGROUP:
+        diag_error(S->D, n->span, "'%s' is a subgroup, which stands only where a group does (synapses, monitors, "
+                   "inputs, links), not in an expression", sema_spantext(S, n->span));
+        return false;
     case N_NAME: {
         if (n->b) {
             diag_error(S->D, n->span, "'%s' (group.variable) is only allowed in monitors",

@@ -3,8 +3,9 @@
  * scope of a name lookup, and the functions of each file.  The files call
  * downwards only: sema.c (program, constants, groups) calls sema_stmt.c
  * (statement lists) and sema_net.c (connections, inputs, monitors, runs);
- * both call sema_expr.c (expressions), which calls sema_util.c (symbols,
- * lookups, names). */
+ * those and sema.c call sema_sub.c (subgroups, linked variables); all call
+ * sema_expr.c (expressions), which calls sema_util.c (symbols, lookups,
+ * names). */
 #ifndef SNN_SEMA_INT_H
 #define SNN_SEMA_INT_H
 
@@ -24,7 +25,26 @@ typedef struct Sema {
     PVec   actions;             /* Action*: the script between runs */
     int    nscript;             /* statements of the script so far (prints
                                    and actions), for their order */
+    PVec   subgroups;           /* SubDef*: named subgroups */
+    struct GroupRange *sub;     /* the subgroup whose init or run_regularly
+                                   is being checked, or NULL */
 } Sema;
+
+/* A neuron group, or a contiguous range of it (a subgroup, Brian2's
+ * Subgroup): neurons [start, start + n) of g. */
+typedef struct GroupRange {
+    Group      *g;
+    int64_t     start, n;
+    bool        sub;            /* a subgroup, not all of g */
+    const char *label;          /* "P", "Pe" or "P[0:3200]", for messages */
+} GroupRange;
+
+/* subgroup NAME = G[a:b]. */
+typedef struct SubDef {
+    const char *name;
+    Span        span;
+    GroupRange  r;
+} SubDef;
 
 /* Where an expression is being checked, and what its names may mean. */
 typedef struct Scope {
@@ -132,6 +152,23 @@ bool sema_generator_spikes(Sema *S, Group *g, Node *ind, Node *times, Node *peri
 /* A statement of the script (D_ASSIGN, D_METHOD, D_WORD, or a D_CONST
  * after the first run), appended to S->actions. */
 void sema_script_decl(Sema *S, Decl *d);
+/* ---- sema_sub.c: subgroups and linked variables ---- */
+
+/* The named subgroup id, or NULL. */
+SubDef *sema_find_subgroup(Sema *S, Ident id);
+/* What group reference name[slice] means (slice an N_SUBGROUP node or
+ * NULL): a neuron group, a named subgroup, or a slice of either; false with
+ * a located error (unknown name, not neurons, a slice out of range, empty
+ * or with a step). */
+bool sema_group_range(Sema *S, Ident name, Span sp, const Node *slice, GroupRange *out);
+/* subgroup NAME = G[a:b]: declares it; *out is its range (false on error). */
+bool sema_decl_subgroup(Sema *S, Decl *d, GroupRange *out);
+/* The link items of neuron group g (link(v, G.v, index=...) or
+ * 'link: v = G.v'), and every (linked) parameter must have one. */
+void sema_group_links(Sema *S, Group *g, Decl *d);
+/* The link of linked variable v (or of the variable a _pre/_post view
+ * shows), or NULL. */
+Link *sema_link_of(Sym *v);
 
 /* ---- sema_stmt.c: statement lists ---- */
 

@@ -34,6 +34,7 @@ static bool connect_lists(Sema *S, Group *g, Connect *c, Node *in, Node *jn)
     int *idx[2] = { NULL, NULL };
     int cnt[2] = { 0, 0 };
     Group *ends[2] = { g->src, g->tgt };
+    int64_t sizes[2] = { g->src_n, g->tgt_n };
     for (int m = 0; m < 2; m++) {
         Node *l = lists[m];
         int n = l->kind == N_LIST ? l->nargs : 1;
@@ -43,9 +44,10 @@ static bool connect_lists(Sema *S, Group *g, Connect *c, Node *in, Node *jn)
             Node *e = l->kind == N_LIST ? l->args[k] : l;
             double v;
             if (!const_int(S, e, "a neuron index", &v)) return false;
-            if (v < 0 || v >= (double)ends[m]->N) {
-                diag_error(S->D, e->span, "index %g is out of range for %s, which has %lld neurons (0 to %lld)", v,
-                           ends[m]->name, (long long)ends[m]->N, (long long)ends[m]->N - 1);
+            if (v < 0 || v >= (double)sizes[m]) {
+                diag_error(S->D, e->span, "index %g is out of range for %s%s, which has %lld neurons (0 to %lld)", v,
+                           sizes[m] == ends[m]->N ? "" : "the subgroup of ", ends[m]->name, (long long)sizes[m],
+                           (long long)sizes[m] - 1);
                 return false;
             }
             idx[m][k] = (int)v;
@@ -252,6 +254,11 @@ void sema_check_summed(Sema *S, Group *g)
         if (target->role != VR_PARAM) {
             diag_error(S->D, s->span, "'%s' of %s is set by a (summed) variable, so it must be a parameter "
                        "('%s : unit'), not a differential equation", target->name, tg->name, target->name);
+            return;
+        }
+        if (target->flags & VF_LINKED) {
+            diag_error(S->D, s->span, "'%s' of %s is a linked variable, which a (summed) variable cannot set; sum "
+                       "into the variable it is linked to", target->name, tg->name);
             return;
         }
         if (!dim_eq(target->dim, s->dim)) {
@@ -716,21 +723,33 @@ static void decl_poissoninput(Sema *S, Decl *d)
             return;
         }
     }
-    if (!target || !nn || !rate || !weight || target->kind != N_NAME || !target->b) {
+    Node *tvar = target && target->kind == N_SUBGROUP ? target->args[1] : target ? target->b : NULL;
+    if (!target || !nn || !rate || !weight || (target->kind != N_NAME && target->kind != N_SUBGROUP) || !tvar) {
         diag_error(S->D, d->span, "write poissoninput %.*s(G.v, N=1000, rate=1*Hz, weight=0.1*mV)", (int)d->name.n,
                    d->name.z);
         return;
     }
     if (!sema_check_identifier(S, d->name, d->name_span, "input name") || !sema_top_unique(S, d->name, d->name_span))
         return;
-    Group *g = sema_group_ref(S, target->name, target->span, G_NEURONS);
-    if (!g) return;
-    Sym *var = sema_group_lookup(g, target->b->name.z, target->b->name.n);
+    GroupRange r;
+    if (!sema_group_range(S, target->name, target->span, target->kind == N_SUBGROUP ? target : NULL, &r)) return;
+    Group *g = r.g;
+    Sym *var = sema_group_lookup(g, tvar->name.z, tvar->name.n);
     if (!var || var->kind != SYM_VAR) {
         Scope sc = { .S = S, .g = g };
-        if (!var) sema_resolve(&sc, target->b->name, target->b->span);
-        else diag_error(S->D, target->b->span, "'%s' is not a stored variable of %s", var->name, g->name);
+        if (!var) sema_resolve(&sc, tvar->name, tvar->span);
+        else diag_error(S->D, tvar->span, "'%s' is not a stored variable of %s", var->name, g->name);
         return;
+    }
+    if (var->flags & VF_LINKED) {
+        /* the input writes through the link, as statements do */
+        Link *l = sema_link_of(var);
+        if (!l || l->scalar) {
+            diag_error(S->D, tvar->span, "'%s' is linked to a group of one neuron, so a Poisson input to each of "
+                       "%s's neurons cannot set it", var->name, g->name);
+            return;
+        }
+        l->written = true;
     }
     double n;
     if (!const_int(S, nn, "N", &n) || n < 0) return;
@@ -755,11 +774,12 @@ static void decl_poissoninput(Sema *S, Decl *d)
     inc->dim = var->dim;
     Stmt *st = arena_alloc(A, sizeof *st);
     st->span = sp;
-    st->var = target->b->name;
+    st->var = tvar->name;
     st->op = '+';
     st->sym = var;
     st->expr = inc;
     Extra x = { .name = ident_dup(A, d->name), .slot = SLOT_POS(SLOT_SYNAPSES, 1), .span = sp };
+    if (r.sub) x.sub_start = r.start, x.sub_n = r.n;
     x.stmts.v = arena_alloc(A, sizeof *x.stmts.v);
     x.stmts.v[0] = st;
     x.stmts.n = 1;
@@ -840,33 +860,42 @@ void sema_decl_monitor(Sema *S, Decl *d)
         Arg *a = &d->args[k];
         if (a->name.n == 0) {
             Node *v = a->value;
-            if (v->kind != N_NAME) {
+            if (v->kind != N_NAME && v->kind != N_SUBGROUP) {
                 diag_error(S->D, a->span, "expected a group%s here", state ? " variable such as G.v" : " name");
                 return;
             }
-            Group *g = sema_find_group(S, v->name);
-            if (!g) {
+            Node *vn = v->kind == N_SUBGROUP ? v->args[1] : v->b;
+            GroupRange r = { 0 };
+            Group *g = NULL;
+            if (v->kind == N_SUBGROUP || sema_find_subgroup(S, v->name)) {
+                if (!sema_group_range(S, v->name, v->span, v->kind == N_SUBGROUP ? v : NULL, &r)) return;
+                g = r.g;
+            } else if (!(g = sema_find_group(S, v->name))) {
                 sema_group_ref(S, v->name, v->span, G_NEURONS);
                 return;
             }
-            if (m->group && m->group != g) {
-                diag_error(S->D, a->span, "a monitor records one group; %s is not %s", g->name, m->group->name);
+            if (m->group && (m->group != g || m->sub != r.sub || (r.sub && (m->sub_start != r.start ||
+                                                                             m->sub_n != r.n)))) {
+                diag_error(S->D, a->span, "a monitor records one group; %s is not %s", r.sub ? r.label : g->name,
+                           m->label);
                 return;
             }
             m->group = g;
+            m->sub = r.sub, m->sub_start = r.start, m->sub_n = r.n;
+            m->label = r.sub ? r.label : g->name;
             if (spike) {
-                if (v->b) diag_error(S->D, a->span, "a spike monitor takes a group, not a variable");
+                if (vn) diag_error(S->D, a->span, "a spike monitor takes a group, not a variable");
                 if (g->kind != G_NEURONS) diag_error(S->D, a->span, "%s has no spikes to record", g->name);
                 continue;
             }
-            if (!v->b) {
-                diag_error(S->D, a->span, "name the variable to record, e.g. %s.v", g->name);
+            if (!vn) {
+                diag_error(S->D, a->span, "name the variable to record, e.g. %s.v", m->label);
                 return;
             }
-            Sym *var = sema_group_lookup(g, v->b->name.z, v->b->name.n);
+            Sym *var = sema_group_lookup(g, vn->name.z, vn->name.n);
             if (!var) {
                 Scope sc = { .S = S, .g = g };
-                sema_resolve(&sc, v->b->name, v->b->span);
+                sema_resolve(&sc, vn->name, vn->span);
                 return;
             }
             sema_add_to(S, &m->vars, &m->nvars, var);
@@ -896,9 +925,9 @@ void sema_decl_monitor(Sema *S, Decl *d)
                     diag_error(S->D, e->span, "record= takes all or a list of neuron indices");
                     return;
                 }
-                if (m->group && m->group->kind == G_NEURONS && x >= (double)m->group->N) {
-                    diag_error(S->D, e->span, "index %g is out of range for %s (%lld neurons)", x, m->group->name,
-                               (long long)m->group->N);
+                if (m->group && m->group->kind == G_NEURONS && x >= (double)(m->sub ? m->sub_n : m->group->N)) {
+                    diag_error(S->D, e->span, "index %g is out of range for %s (%lld neurons)", x, m->label,
+                               (long long)(m->sub ? m->sub_n : m->group->N));
                     return;
                 }
                 m->record[m->nrecord++] = (int)x;

@@ -128,6 +128,22 @@ void sema_check_stmts(Sema *S, Group *g, StmtList *sl, const char *what, bool in
                        g->name);
             continue;
         }
+        if (v->flags & VF_LINKED) {
+            /* Brian2: statements write through a link to its source */
+            Link *l = sema_link_of(v);
+            if (init || !l) {
+                diag_error(S->D, st->var_span, "'%s' is a linked variable: it shows a variable of another group, "
+                           "whose initial value is set there, not in %s", v->name, what);
+                continue;
+            }
+            if (l->scalar) {
+                diag_error(S->D, st->var_span, "'%s' is linked to a group of one neuron, so %s, which runs for "
+                           "single %s, cannot set it (it is not defined which would)", v->name, what,
+                           g->kind == G_NEURONS ? "neurons" : "synapses");
+                continue;
+            }
+            l->written = true;
+        }
         if ((v->flags & VF_CONSTANT) && !init) {
             diag_error(S->D, st->var_span, "'%s' is flagged (constant) and cannot be changed in %s (remove the "
                        "flag if it should change)", v->name, what);

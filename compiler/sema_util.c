@@ -207,6 +207,8 @@ bool sema_top_unique(Sema *S, Ident id, Span sp)
     for (int k = 0; k < S->monitors.n && prev.start < 0; k++)
         if (ident_eq(id, ((Monitor *)S->monitors.v[k])->name)) prev = ((Monitor *)S->monitors.v[k])->span;
     if (sema_userfunc_lookup(S, id)) prev = sema_userfunc_lookup(S, id)->span;
+    for (int k = 0; k < S->subgroups.n && prev.start < 0; k++)
+        if (ident_eq(id, ((SubDef *)S->subgroups.v[k])->name)) prev = ((SubDef *)S->subgroups.v[k])->span;
     if (prev.start < 0) return true;
     int line, col;
     source_linecol(S->D->src, prev.start, &line, &col);

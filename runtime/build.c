@@ -71,11 +71,11 @@ static int connect_all(Net *net, RtGroup *r, const Group *g, const BlockTable *B
             if (!fn) return SNN_EJIT;
             snn_args a;
             memset(&a, 0, sizeof a);
-            a.pre = r->src->arr;
-            a.post = r->tgt->arr;
+            a.pre = r->pre_view;
+            a.post = r->post_view;
             a.k = net->consts;
-            a.n_pre = (snn_i32)r->src->n;
-            a.n_post = (snn_i32)r->tgt->n;
+            a.n_pre = (snn_i32)r->src_n;
+            a.n_post = (snn_i32)r->tgt_n;
             a.dt = net->dt;
             a.seed = net->seed;
             a.stream = r->stream;
@@ -88,7 +88,7 @@ static int connect_all(Net *net, RtGroup *r, const Group *g, const BlockTable *B
             if (rc < 0)
                 return build_fail(err, cn->span, "%s: connect(j=...) gives a target index outside 0..%lld for i = %d "
                                   "(add skip_if_invalid=True to skip such pairs)", g->name,
-                                  (long long)r->tgt->n - 1, -rc - 1);
+                                  (long long)r->tgt_n - 1, -rc - 1);
         }
         if (r->pre.n > INT32_MAX / 2)
             return build_fail(err, cn->span, "%s: connect() makes more than %d synapses, more than snnc can hold "
@@ -273,7 +273,7 @@ static int delay_steps(double d, double dt, const char *what, Span span, BuildEr
  * constant p (neither with a condition or n=); other rules count 0. */
 static uint64_t rule_synapses(const Group *g, const Connect *cn)
 {
-    uint64_t pairs = mul_sat((uint64_t)g->src->N, (uint64_t)g->tgt->N);
+    uint64_t pairs = mul_sat((uint64_t)g->src_n, (uint64_t)g->tgt_n);
     if (cn->kind == CONN_LIST) return (uint64_t)cn->n;
     if (cn->kind != CONN_ALL || cn->cond || cn->nsyn) return 0;
     return cn->p ? (uint64_t)(cn->pconst * (double)pairs) : pairs;
@@ -346,7 +346,8 @@ static int check_resources(const Model *M, BuildError *err)
         if (m->kind != MON_STATE) continue;
         double every = m->rec_dt > 0 ? floor(m->rec_dt / M->dt + 0.5) : 1;
         double recs = ceil(steps / (every < 1 ? 1 : every));
-        uint64_t n = m->record_all ? (m->group->kind == G_NEURONS ? (uint64_t)m->group->N : synapses_known(m->group))
+        uint64_t n = m->record_all ? (m->group->kind == G_NEURONS ? (uint64_t)(m->sub ? m->sub_n : m->group->N)
+                                                                  : synapses_known(m->group))
                                    : (uint64_t)m->nrecord;
         uint64_t values = mul_sat(n, (uint64_t)m->nvars);
         uint64_t nrec = recs < 1.8e19 ? (uint64_t)recs : UINT64_MAX;
@@ -389,7 +390,10 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
         r->w_pre.order = g->has_pre_order ? g->pre_order : g->order - 1;
         r->w_post.order = g->has_post_order ? g->post_order : g->order + 1;
         if (g->kind == G_SYNAPSES) {
-            r->w_summed.order = g->tgt->order - 1;
+            /* Brian2: target.order - 1, where a subgroup's order is its
+             * group's + 1 (so its summed variables follow the group's
+             * update, by name) */
+            r->w_summed.order = g->tgt->order - 1 + (g->tgt_sub ? 1 : 0);
             if (g->summed_slot >= 0) r->w_summed.slot = g->summed_slot;
         }
         if (g->nextras) {
@@ -428,9 +432,28 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
             r->nsummed = g->nsummed;
         }
         if (!bind_blocks(r, g, B, jit)) return SNN_EJIT;
+        if (g->nlinks) {
+            r->links = calloc((size_t)g->nlinks, sizeof *r->links);
+            if (!r->links) return SNN_ENOMEM;
+            r->nlinks = g->nlinks;
+            for (int q = 0; q < g->nlinks; q++) {
+                const Link *l = &g->links[q];
+                r->links[q] = (struct RtLink){ l->var->var_index, rt[l->src->index], l->src_var->var_index, NULL,
+                                               l->written, NULL };
+                if (l->index && !(r->links[q].index = malloc(sizeof(int32_t) * (size_t)g->N))) return SNN_ENOMEM;
+                if (l->written && !(r->links[q].shadow = malloc(sizeof(double) * (size_t)g->N))) return SNN_ENOMEM;
+                if (l->index) memcpy(r->links[q].index, l->index, sizeof(int32_t) * (size_t)g->N);
+            }
+        }
         if (g->kind == G_SYNAPSES) {
             r->src = rt[g->src->index];
             r->tgt = rt[g->tgt->index];
+            r->src_off = g->src_start, r->src_n = g->src_n;
+            r->tgt_off = g->tgt_start, r->tgt_n = g->tgt_n;
+            if ((strcmp(g->src_label, g->src->name) && !(r->src_label = strdup(g->src_label))) ||
+                (strcmp(g->tgt_label, g->tgt->name) && !(r->tgt_label = strdup(g->tgt_label))))
+                return SNN_ENOMEM;
+            if (!net_synapse_range(r)) return SNN_ENOMEM;
             r->delay_var = g->delay_var ? g->delay_var->var_index : -1;
             if (g->delay) r->delay_steps = (int)(g->delay_s / M->dt + 0.5);    /* checked by check_resources */
         }
@@ -479,13 +502,17 @@ static int build_monitors(Net *net, const Model *M, RtGroup **rt, BuildError *er
         if (!r) return SNN_ENOMEM;
         if (m->when_slot >= 0) r->when.slot = m->when_slot;
         if (m->has_order) r->when.order = m->order;
+        if (m->sub) {
+            r->sub_off = m->sub_start, r->sub_n = m->sub_n;
+            if (!(r->label = strdup(m->label))) return SNN_ENOMEM;
+        }
         if (m->kind == MON_STATE) {
             r->every = m->rec_dt > 0 ? (int64_t)(m->rec_dt / M->dt + 0.5) : 1;
             if (r->every < 1) r->every = 1;
             r->nvars = m->nvars;
             r->vars = calloc((size_t)m->nvars, sizeof *r->vars);
             r->varnames = calloc((size_t)m->nvars, sizeof *r->varnames);
-            int64_t n = m->record_all ? r->group->n : m->nrecord;
+            int64_t n = m->record_all ? net_monitor_size(r) : m->nrecord;
             r->nrec = (int)n;
             r->rec = calloc((size_t)(n > 0 ? n : 1), sizeof *r->rec);
             if (!r->vars || !r->varnames || !r->rec) return SNN_ENOMEM;
@@ -495,9 +522,9 @@ static int build_monitors(Net *net, const Model *M, RtGroup **rt, BuildError *er
             }
             for (int64_t q = 0; q < n; q++) {
                 r->rec[q] = m->record_all ? (int32_t)q : m->record[q];
-                if (r->rec[q] >= r->group->n)
+                if (r->rec[q] >= net_monitor_size(r))
                     return build_fail(err, m->span, "%s records index %d, but %s has only %lld", m->name,
-                                      r->rec[q], m->group->name, (long long)r->group->n);
+                                      r->rec[q], m->label, (long long)net_monitor_size(r));
             }
         }
     }

@@ -491,6 +491,23 @@ static bool is_name(const char *s)
     return true;
 }
 
+/* A group as synapses name their ends: NAME, or a subgroup NAME[a:b]
+ * (whole numbers, possibly negative or left out; the compiler checks them). */
+static bool is_group_ref(const char *s)
+{
+    const char *open = s ? strchr(s, '[') : NULL;
+    if (!open) return is_name(s);
+    char name[128];
+    size_t n = (size_t)(open - s);
+    if (n >= sizeof name) return false;
+    memcpy(name, s, n);
+    name[n] = 0;
+    if (!is_name(name)) return false;
+    const char *p = open + 1;
+    while (*p && strchr("0123456789-: ", *p)) p++;
+    return p[0] == ']' && p[1] == 0;
+}
+
 static bool has_text(const char *s)
 {
     if (!s) return false;
@@ -621,8 +638,9 @@ int snn_add_synapses(snn_ctx *ctx, const char *name, const char *source, const c
     if (!ctx) return SNN_EMISUSE;
     int rc = add_begin(ctx, "snn_add_synapses", name);
     if (rc) return rc;
-    if (!is_name(source) || !is_name(target))
-        return api_set_error(ctx, SNN_EMISUSE, "snn_add_synapses(%s): source and target must be group names", name);
+    if (!is_group_ref(source) || !is_group_ref(target))
+        return api_set_error(ctx, SNN_EMISUSE, "snn_add_synapses(%s): source and target must be group names or "
+                             "subgroups (\"P\", \"P[0:3200]\")", name);
     Str h = { 0 };
     api_str_printf(&h, "synapses %s(%s -> %s)", name, source, target);
     const char *kv[] = { "model", model, "on_pre", on_pre, "on_post", on_post, "connect", connect };

@@ -107,6 +107,16 @@ static void group_free(RtGroup *g)
         for (int k = 0; k <= g->delay_steps; k++) free(g->queue[k].v);
     free(g->queue);
     free(g->scratch.v);
+    free(g->sub_spikes.v);
+    free(g->src_label);
+    free(g->tgt_label);
+    if (g->src_off) free(g->pre_view);     /* range_view made them */
+    if (g->tgt_off) free(g->post_view);
+    for (int k = 0; k < g->nlinks; k++) {
+        free(g->links[k].index);
+        free(g->links[k].shadow);
+    }
+    free(g->links);
     free(g->summed);
     for (int k = 0; g->extras && k < g->nextras; k++) free(g->extras[k].name);
     free(g->extras);
@@ -134,6 +144,7 @@ static void monitor_free(RtMonitor *m)
     free(m->rec);
     free(m->rec_steps.v);
     free(m->data.v);
+    free(m->label);
     free(m);
 }
 
@@ -238,12 +249,30 @@ static bool build_csr(const I32Vec *end, int64_t nneur, int32_t **start_out, int
     return true;
 }
 
+/* The arrays of group g seen from neuron off on (off 0: g's own). */
+static double **range_view(RtGroup *g, int64_t off)
+{
+    if (!off) return g->arr;
+    double **v = malloc(sizeof *v * (size_t)(g->nvars + 1));
+    if (v)
+        for (int k = 0; k < g->nvars; k++) v[k] = g->arr[k] + off;
+    return v;
+}
+
+bool net_synapse_range(RtGroup *s)
+{
+    if (!s->src_n) s->src_off = 0, s->src_n = s->src->n;
+    if (!s->tgt_n) s->tgt_off = 0, s->tgt_n = s->tgt->n;
+    if (!s->pre_view && !(s->pre_view = range_view(s->src, s->src_off))) return false;
+    return s->post_view || (s->post_view = range_view(s->tgt, s->tgt_off));
+}
+
 bool net_finish_synapses(RtGroup *s)
 {
     s->n = (int64_t)s->pre.n;
-    if (!alloc_arrays(s)) return false;
-    if (!build_csr(&s->pre, s->src->n, &s->pre_start, &s->pre_syn)) return false;
-    if (!build_csr(&s->post, s->tgt->n, &s->post_start, &s->post_syn)) return false;
+    if (!net_synapse_range(s) || !alloc_arrays(s)) return false;
+    if (!build_csr(&s->pre, s->src_n, &s->pre_start, &s->pre_syn)) return false;
+    if (!build_csr(&s->post, s->tgt_n, &s->post_start, &s->post_syn)) return false;
     s->queue = calloc((size_t)s->delay_steps + 1, sizeof *s->queue);
     return s->queue != NULL;
 }
@@ -325,10 +354,10 @@ static snn_args args_for(Net *net, RtGroup *g)
     a.seed = net->seed;
     a.stream = g->stream;
     if (g->kind == RG_SYNAPSES) {
-        a.pre = g->src->arr;
-        a.post = g->tgt->arr;
-        a.n_pre = (snn_i32)g->src->n;
-        a.n_post = (snn_i32)g->tgt->n;
+        a.pre = g->pre_view;
+        a.post = g->post_view;
+        a.n_pre = (snn_i32)g->src_n;
+        a.n_post = (snn_i32)g->tgt_n;
         a.syn_pre = g->pre.v;
         a.syn_post = g->post.v;
     }
@@ -356,8 +385,42 @@ static bool fail(Net *net, const char *fmt, ...)
     return false;
 }
 
+void net_refresh_links(RtGroup *g)
+{
+    for (int k = 0; k < g->nlinks; k++) {
+        const struct RtLink *l = &g->links[k];
+        double *dst = g->arr[l->var];
+        const double *src = l->src->arr[l->src_var];
+        if (l->index)
+            for (int64_t q = 0; q < g->n; q++) dst[q] = src[l->index[q]];
+        else memcpy(dst, src, sizeof *dst * (size_t)g->n);
+        if (l->shadow) memcpy(l->shadow, dst, sizeof *dst * (size_t)g->n);
+    }
+}
+
+void net_writeback_links(RtGroup *g)
+{
+    for (int k = 0; k < g->nlinks; k++) {
+        const struct RtLink *l = &g->links[k];
+        if (!l->shadow) continue;
+        const double *v = g->arr[l->var];
+        double *src = l->src->arr[l->src_var];
+        for (int64_t q = 0; q < g->n; q++)
+            if (memcmp(&v[q], &l->shadow[q], sizeof *v)) {
+                src[l->index ? l->index[q] : q] = v[q];
+                l->shadow[q] = v[q];
+            }
+    }
+}
+
+int64_t net_monitor_size(const RtMonitor *m)
+{
+    return m->sub_n ? m->sub_n : m->group->n;
+}
+
 int net_init_group(Net *net, RtGroup *g)
 {
+    net_refresh_links(g);
     if (g->init) {
         snn_args a = args_for(net, g);
         g->init(&a);
@@ -385,8 +448,9 @@ static bool record_state(Net *net, RtMonitor *m)
     size_t need = (size_t)m->nvars * (size_t)m->nrec;
     if (!f64vec_reserve(&m->data, need) || !i64vec_push(&m->rec_steps, net->step)) return false;
     double *out = m->data.v + m->data.n;
+    int64_t off = m->sub_off;
     for (int r = 0; r < m->nrec; r++)
-        for (int v = 0; v < m->nvars; v++) *out++ = g->arr[m->vars[v]][m->rec[r]];
+        for (int v = 0; v < m->nvars; v++) *out++ = g->arr[m->vars[v]][off + m->rec[r]];
     m->data.n += need;
     return true;
 }
@@ -396,12 +460,34 @@ static bool record_state(Net *net, RtMonitor *m)
 static bool record_rate(Net *net, RtMonitor *m)
 {
     if (!f64vec_reserve(&m->data, 1) || !i64vec_push(&m->rec_steps, net->step)) return false;
-    m->data.v[m->data.n++] = (double)m->group->nspikes / (double)m->group->n / net->dt;
+    int32_t n = m->group->nspikes;
+    if (m->sub_n) {
+        n = 0;
+        for (int32_t k = 0; k < m->group->nspikes; k++)
+            n += m->group->spikes[k] >= m->sub_off && m->group->spikes[k] < m->sub_off + m->sub_n;
+    }
+    m->data.v[m->data.n++] = (double)n / (double)net_monitor_size(m) / net->dt;
+    return true;
+}
+
+/* Record the spikes idx[0..n) of a spike monitor's subgroup, relative to
+ * its start; false on out of memory, with nothing recorded. */
+static bool record_sub_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
+{
+    size_t in = 0;
+    for (size_t k = 0; k < n; k++) in += idx[k] >= m->sub_off && idx[k] < m->sub_off + m->sub_n;
+    if (!i32vec_reserve(&m->idx, in) || !i64vec_reserve(&m->steps, in)) return false;
+    for (size_t k = 0; k < n; k++)
+        if (idx[k] >= m->sub_off && idx[k] < m->sub_off + m->sub_n) {
+            m->idx.v[m->idx.n++] = (int32_t)(idx[k] - m->sub_off);
+            m->steps.v[m->steps.n++] = step;
+        }
     return true;
 }
 
 bool net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
 {
+    if (m->sub_n) return record_sub_spikes(m, idx, n, step);
     if (!i32vec_reserve(&m->idx, n) || !i64vec_reserve(&m->steps, n)) return false;
     for (size_t k = 0; k < n; k++) m->steps.v[m->steps.n++] = step;
     return i32vec_append(&m->idx, idx, n);
@@ -442,13 +528,29 @@ static bool deliver(Net *net, RtGroup *s, const int32_t *neurons, size_t nn, con
     return true;
 }
 
+/* This step's spikes of trig that synapses s connect (from its range
+ * [off, off + n) of trig, relative to off): trig's own list when s takes
+ * all of trig, else s->sub_spikes; NULL on out of memory. */
+static const int32_t *range_spikes(RtGroup *s, const RtGroup *trig, int64_t off, int64_t n, int32_t *count)
+{
+    *count = trig->nspikes;
+    if ((!off && n == trig->n) || !trig->nspikes) return trig->spikes;
+    s->sub_spikes.n = 0;
+    if (!i32vec_reserve(&s->sub_spikes, (size_t)trig->nspikes)) return NULL;
+    for (int32_t k = 0; k < trig->nspikes; k++)
+        if (trig->spikes[k] >= off && trig->spikes[k] < off + n)
+            s->sub_spikes.v[s->sub_spikes.n++] = (int32_t)(trig->spikes[k] - off);
+    *count = (int32_t)s->sub_spikes.n;
+    return s->sub_spikes.v;
+}
+
 /* Queue the synapses of the spiking neurons of trig, each in the ring slot of
  * its own delay (heterogeneous delays); false on out of memory. */
-static bool queue_by_synapse(I32Vec *queue, int pos, int size, const int32_t *syn_delay, const RtGroup *trig,
-                             const int32_t *start, const int32_t *syn)
+static bool queue_by_synapse(I32Vec *queue, int pos, int size, const int32_t *syn_delay, const int32_t *spikes,
+                             int32_t nspikes, const int32_t *start, const int32_t *syn)
 {
-    for (int32_t k = 0; k < trig->nspikes; k++) {
-        int32_t i = trig->spikes[k];
+    for (int32_t k = 0; k < nspikes; k++) {
+        int32_t i = spikes[k];
         for (int32_t q = start[i]; q < start[i + 1]; q++)
             if (!i32vec_push(&queue[(pos + syn_delay[syn[q]]) % size], syn[q])) return false;
     }
@@ -456,17 +558,22 @@ static bool queue_by_synapse(I32Vec *queue, int pos, int size, const int32_t *sy
 }
 
 /* One step of a pathway's ring of delay+1 spike lists (Brian2: queue.push,
- * then peek): the spikes of trig are queued delay steps ahead, then the list
+ * then peek): the spikes of trig (within the synapses' range of it: the
+ * source's, or the target's for a post pathway) are queued delay steps ahead, then the list
  * due now is delivered and the ring advances.  With a homogeneous delay
  * (syn_delay NULL) the ring holds neuron ids, expanded through the CSR index
  * (start, syn) on delivery; with per-synapse delays in syn_delay it holds
  * synapse ids, queued at their own delay.  Returns false on out of memory. */
 static bool ring_step(Net *net, RtGroup *s, I32Vec *queue, int *pos, int delay, const int32_t *syn_delay,
-                      RtGroup *trig, const int32_t *start, const int32_t *syn, snn_block_fn fn)
+                      bool post, const int32_t *start, const int32_t *syn, snn_block_fn fn)
 {
     int size = delay + 1;
-    bool ok = syn_delay ? queue_by_synapse(queue, *pos, size, syn_delay, trig, start, syn)
-                        : i32vec_append(&queue[(*pos + delay) % size], trig->spikes, (size_t)trig->nspikes);
+    int32_t nspikes;
+    const int32_t *spikes = post ? range_spikes(s, s->tgt, s->tgt_off, s->tgt_n, &nspikes)
+                                 : range_spikes(s, s->src, s->src_off, s->src_n, &nspikes);
+    if (!spikes) return false;
+    bool ok = syn_delay ? queue_by_synapse(queue, *pos, size, syn_delay, spikes, nspikes, start, syn)
+                        : i32vec_append(&queue[(*pos + delay) % size], spikes, (size_t)nspikes);
     if (!ok) return false;
     I32Vec *due = &queue[*pos];
     if (syn_delay) run_pathway(net, s, due->v, due->n, fn);
@@ -479,14 +586,14 @@ static bool ring_step(Net *net, RtGroup *s, I32Vec *queue, int *pos, int delay, 
 /* The on_pre pathway of a Synapses object, with its delay ring. */
 static bool pathway_pre(Net *net, RtGroup *s)
 {
-    return ring_step(net, s, s->queue, &s->queue_pos, s->delay_steps, s->syn_delay, s->src, s->pre_start, s->pre_syn,
+    return ring_step(net, s, s->queue, &s->queue_pos, s->delay_steps, s->syn_delay, false, s->pre_start, s->pre_syn,
                      s->on_pre);
 }
 
 /* A named pathway, with a ring of its own. */
 static bool pathway_named(Net *net, RtGroup *s, struct RtPath *p)
 {
-    return ring_step(net, s, p->queue, &p->queue_pos, p->delay_steps, NULL, p->post ? s->tgt : s->src,
+    return ring_step(net, s, p->queue, &p->queue_pos, p->delay_steps, NULL, p->post,
                      p->post ? s->post_start : s->pre_start, p->post ? s->post_syn : s->pre_syn, p->fn);
 }
 
@@ -630,6 +737,12 @@ static bool run_op(Net *net, SchedOp *op)
         if (op->kind == OP_THRESH) g->nspikes = 0;
         return true;
     }
+    /* linked variables are read as they are now (Brian2 reads them live) */
+    if (g && g->kind == RG_SYNAPSES) {
+        net_refresh_links(g->src);
+        net_refresh_links(g->tgt);
+    } else if (g) net_refresh_links(g);
+    if (m) net_refresh_links(m->group);
     switch (op->kind) {
     case OP_STATEMON:
         if ((m->every <= 1 || net->step % m->every == 0) && !record_state(net, m))
@@ -661,11 +774,14 @@ static bool run_op(Net *net, SchedOp *op)
     case OP_PRE:
         if (g->n > 0 && !pathway_pre(net, g)) return fail(net, "spike delivery of %s", g->name);
         break;
-    case OP_POST:
-        if (g->n > 0 && g->tgt->nspikes &&
-            !deliver(net, g, g->tgt->spikes, (size_t)g->tgt->nspikes, g->post_start, g->post_syn, g->on_post))
+    case OP_POST: {
+        int32_t n = 0;
+        const int32_t *sp = g->n > 0 && g->tgt->nspikes ? range_spikes(g, g->tgt, g->tgt_off, g->tgt_n, &n) : NULL;
+        if (g->n > 0 && g->tgt->nspikes && (!sp || (n && !deliver(net, g, sp, (size_t)n, g->post_start, g->post_syn,
+                                                                  g->on_post))))
             return fail(net, "on_post delivery of %s", g->name);
         break;
+    }
     case OP_RESET:
         if (!g->nspikes) break;
         a = args_for(net, g);
@@ -710,9 +826,14 @@ int net_run(Net *net, int64_t nsteps)
             for (; base < SLOT_OF_POS(op->when.slot); base++)
                 if (net->nops) run_ops(net, base);
             if (!run_op(net, op)) return -1;
+            if (op->g && op->g->kind == RG_SYNAPSES) {
+                net_writeback_links(op->g->src);
+                net_writeback_links(op->g->tgt);
+            } else if (op->g) net_writeback_links(op->g);
         }
         for (; base < SLOT_COUNT; base++)
             if (net->nops) run_ops(net, base);
     }
+    for (int k = 0; k < net->ngroups; k++) net_refresh_links(net->groups[k]);
     return 0;
 }

@@ -90,6 +90,28 @@ struct RtGroup {
     I32Vec       scratch;        /* synapse ids of one delivery */
     bool         inactive;       /* Brian2's active = False: none of its
                                     operations run (and it emits no spikes) */
+    /* synapses on subgroups (Brian2's Subgroup): they connect neurons
+     * [src_off, src_off + src_n) of src and [tgt_off, tgt_off + tgt_n) of
+     * tgt; pre/post hold indices relative to those starts, the code sees
+     * the ranges' arrays through pre_view/post_view, and sub_spikes holds
+     * a step's spikes of the range (relative).  src_n 0 (a network built
+     * by hand): all of src, set by net_finish_synapses. */
+    int64_t      src_off, src_n, tgt_off, tgt_n;
+    char        *src_label, *tgt_label;  /* subgroups' names, or NULL */
+    double     **pre_view, **post_view;
+    I32Vec       sub_spikes;
+    /* neurons: linked variables, copied from their source before any
+     * object that reads the group runs (net_refresh_links) */
+    struct RtLink {
+        int         var;
+        RtGroup    *src;
+        int         src_var;
+        int32_t    *index;       /* n source indices, or NULL: the same index */
+        bool        written;     /* some block sets it: written back after
+                                    each object of the group (net_writeback_links) */
+        double     *shadow;      /* written: the values last copied in */
+    } *links;
+    int          nlinks;
 };
 
 enum { RM_SPIKE, RM_STATE, RM_RATE };
@@ -112,6 +134,11 @@ typedef struct RtMonitor {
     int64_t      every;          /* state: record every this many steps */
     When         when;
     bool         inactive;       /* Brian2's active = False: records nothing */
+    /* a subgroup of group: neurons [sub_off, sub_off + sub_n), recorded
+     * with indices relative to sub_off (state: rec[] is relative); sub_n 0:
+     * all of group */
+    int64_t      sub_off, sub_n;
+    char        *label;          /* the subgroup's name, or NULL */
 } RtMonitor;
 
 
@@ -156,6 +183,10 @@ Net     *net_new(double dt, uint64_t seed);
 void     net_free(Net *net);
 RtGroup *net_add_group(Net *net, const char *name, int kind, int64_t n, int nvars, char **varnames,
                        const double *init_values);
+/* The views of a synapse object's source and target ranges (src_off,
+ * src_n, ...; all of each group where src_n / tgt_n is 0); false on out of
+ * memory.  Called by net_finish_synapses, or before connecting. */
+bool     net_synapse_range(RtGroup *s);
 /* Allocate the variable arrays of a synapse object once its synapses are
  * known, and build the CSR indices.  Returns false on out of memory. */
 bool     net_finish_synapses(RtGroup *s);
@@ -178,10 +209,21 @@ int      net_init(Net *net);
  * whole records only (spike monitors as many steps as indices; state and
  * rate monitors nvars*nrec values, or one, per recorded step). */
 int      net_run(Net *net, int64_t nsteps);
-/* Append n spikes of one step to a spike monitor; false on out of memory,
- * with nothing appended. */
+/* Append n spikes of one step to a spike monitor (of a subgroup: those in
+ * it, relative to its start); false on out of memory, with nothing
+ * appended. */
 bool     net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step);
 RtGroup *net_find_group(Net *net, const char *name);
+/* Copy the linked variables of g from their sources (neurons; a no-op for a
+ * group without links). */
+void     net_refresh_links(RtGroup *g);
+/* Copy the linked variables of g that its code has changed since
+ * net_refresh_links back to their sources (in index order: with an index
+ * map that repeats, the last neuron's value wins). */
+void     net_writeback_links(RtGroup *g);
+/* The number of neurons a monitor records from (its subgroup's, or its
+ * group's). */
+int64_t  net_monitor_size(const RtMonitor *m);
 /* The index of variable name in g, or -1. */
 int      net_var_index(const RtGroup *g, const char *name);
 /* Call block function fn (an assignment between runs) on every index of

@@ -680,6 +680,12 @@ static int write_run_json(FILE *f, Net *net, void *obj)
         json_str(f, m->name);
         fprintf(f, ", \"kind\": \"%s\", \"source\": ", kinds[m->kind]);
         json_str(f, m->group->name);
+        if (m->sub_n) {
+            /* a subgroup: its indices count from start */
+            fputs(", \"subgroup\": ", f);
+            json_str(f, m->label ? m->label : m->group->name);
+            fprintf(f, ", \"start\": %lld, \"size\": %lld", (long long)m->sub_off, (long long)m->sub_n);
+        }
         fputs(", \"variables\": [", f);
         if (m->kind == RM_SPIKE) fputs("\"i\", \"t\"], \"units\": [\"1\", \"second\"", f);
         else if (m->kind == RM_RATE) fputs("\"t\", \"rate\"], \"units\": [\"second\", \"hertz\"", f);
@@ -822,7 +828,7 @@ char *output_summary(Net *net)
         if (g->kind != RG_SYNAPSES) continue;
         char line[256];
         int n = snprintf(line, sizeof line, "%s: %lld synapses %s -> %s\n", g->name, (long long)g->n,
-                         g->src->name, g->tgt->name);
+                         g->src_label ? g->src_label : g->src->name, g->tgt_label ? g->tgt_label : g->tgt->name);
         if (len + (size_t)n + 1 > cap) {
             cap = (len + (size_t)n + 1) * 2;
             char *p = realloc(s, cap);
@@ -837,8 +843,9 @@ char *output_summary(Net *net)
         char line[512];
         int n;
         if (m->kind == RM_SPIKE) {
-            int64_t nn = m->group->n;
-            n = snprintf(line, sizeof line, "%s: %zu spikes from %s", m->name, m->idx.n, m->group->name);
+            int64_t nn = net_monitor_size(m);
+            const char *from = m->label ? m->label : m->group->name;
+            n = snprintf(line, sizeof line, "%s: %zu spikes from %s", m->name, m->idx.n, from);
             if (nn <= 10) {
                 size_t counts[10] = { 0 };
                 for (size_t q = 0; q < m->idx.n; q++) counts[m->idx.v[q]]++;
@@ -854,10 +861,10 @@ char *output_summary(Net *net)
             double sum = 0;
             for (size_t q = 0; q < m->data.n; q++) sum += m->data.v[q];
             n = snprintf(line, sizeof line, "%s: population rate of %s, mean %.3g Hz over %zu steps", m->name,
-                         m->group->name, m->data.n ? sum / (double)m->data.n : 0.0, m->data.n);
+                         m->label ? m->label : m->group->name, m->data.n ? sum / (double)m->data.n : 0.0, m->data.n);
         } else {
             n = snprintf(line, sizeof line, "%s: %zu steps of %d variable(s) x %d neuron(s) from %s", m->name,
-                         m->rec_steps.n, m->nvars, m->nrec, m->group->name);
+                         m->rec_steps.n, m->nvars, m->nrec, m->label ? m->label : m->group->name);
         }
         if (len + (size_t)n + 2 > cap) {
             cap = (len + (size_t)n + 2) * 2;

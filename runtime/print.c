@@ -227,7 +227,7 @@ static int print_text(snn_ctx *ctx, const Print *p, Str *out)
         RtMonitor *m = net_find_monitor(ctx->net, p->text);
         if (!m || m->kind != RM_SPIKE) return api_set_error(ctx, SNN_ENOTFOUND, "print: no spike monitor '%s'", p->text);
         SpikeMatrix sm = { .steps = ctx->net->step };
-        int64_t nrows = m->group->n, shown;
+        int64_t nrows = net_monitor_size(m), shown;
         bool cut = sm.cut = nrows * sm.steps > NP_THRESHOLD;
         np_item(nrows, cut, 0, &shown);
         np_item(sm.steps, cut, 0, &sm.ncols);

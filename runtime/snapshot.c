@@ -527,7 +527,8 @@ static void restore_paths(Restore *R, In *in, RtGroup *g, const char *cname)
             fits = false;
         }
         RtGroup *trig = fits ? (path->post ? g->tgt : g->src) : NULL;
-        restore_ring(R, in, trig ? path->queue : NULL, pq, trig ? trig->n : 0, true, what, trig ? trig->name : "");
+        restore_ring(R, in, trig ? path->queue : NULL, pq, trig ? (path->post ? g->tgt_n : g->src_n) : 0, true, what,
+                     trig ? trig->name : "");
         if (fits && R->apply && !in->bad) path->queue_pos = ppos;
     }
 }
@@ -565,7 +566,7 @@ static bool restore_synapse_state(Restore *R, In *in, RtGroup *g, const char *cn
     }
     /* with per-synapse delays the ring holds synapse ids, else neuron ids */
     bool by_syn = same_queue && g->syn_delay;
-    int64_t limit = !same_queue ? 0 : by_syn ? (int64_t)nsyn : g->src->n;
+    int64_t limit = !same_queue ? 0 : by_syn ? (int64_t)nsyn : g->src_n;
     char what[260];
     snprintf(what, sizeof what, "'%s'", cname);
     restore_ring(R, in, same_queue ? g->queue : NULL, nq, limit, !by_syn, what,
@@ -678,10 +679,10 @@ static void restore_monitor(Restore *R, In *in, bool *seen)
         if (in->bad) return;
         if (!ok && R->mode == SNAP_EXACT) mismatch(R, "the network has no spike monitor '%s' as in the snapshot", cname);
         if (!ok) return;
-        int64_t bi = bad_id(idx, n, m->group->n, false), bs = bad_step(steps, n, R->step, true);
+        int64_t bi = bad_id(idx, n, net_monitor_size(m), false), bs = bad_step(steps, n, R->step, true);
         if (bi >= 0) {
             REFUSE(R, in, "the spike monitor '%s' recorded neuron %d (%s has %lld neurons)", cname,
-                   i32_at(idx, (uint64_t)bi), m->group->name, (long long)m->group->n);
+                   i32_at(idx, (uint64_t)bi), m->group->name, (long long)net_monitor_size(m));
             return;
         }
         if (bs >= 0) {

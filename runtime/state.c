@@ -58,6 +58,7 @@ static int var_array(snn_ctx *ctx, const char *fn, const char *group, const char
     if (!var) return api_set_error(ctx, SNN_EMISUSE, "%s: no variable name", fn);
     int v = net_var_index(*gout, var);
     if (v < 0) return api_set_error(ctx, SNN_ENOTFOUND, "%s has no variable '%s'", group, var);
+    net_refresh_links(*gout);      /* linked variables show their sources now */
     *out = (*gout)->arr[v];
     return SNN_OK;
 }
@@ -99,6 +100,11 @@ int snn_set_var(snn_ctx *ctx, const char *group, const char *var, const double *
     if (!values || (n != 1 && n != (size_t)g->n))
         return api_set_error(ctx, SNN_EMISUSE, "snn_set_var: %s.%s takes 1 or %lld values, not %zu", group, var,
                          (long long)g->n, values ? n : 0);
+    for (int k = 0; k < g->nlinks; k++)
+        if (g->arr[g->links[k].var] == p)
+            return api_set_error(ctx, SNN_EMISUSE, "snn_set_var: %s.%s is a linked variable (it shows %s.%s); set "
+                                 "that instead", group, var, g->links[k].src->name,
+                                 g->links[k].src->varnames[g->links[k].src_var]);
     if (n == 1)
         for (int64_t k = 0; k < g->n; k++) p[k] = values[0];
     else

@@ -5,7 +5,9 @@
  * traces within a relative tolerance of 1e-9 (of the column's largest value):
  * homogeneous and heterogeneous delays, a spike generator, on_post with
  * event-driven STDP traces, summed variables (gap junctions), timedarrays,
- * run_regularly, rate monitors, a state monitor with its own dt at 'end'. */
+ * run_regularly, rate monitors, a state monitor with its own dt at 'end',
+ * subgroups (synapses, monitors, init and run_regularly of P[a:b]) and
+ * linked variables. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +43,10 @@ static const Case cases[] = {
     { "restore_loop", { { "SM", "sweep_2_spikes.csv" } }, { { 0 } } },
     { "protocol_inputs", { { "spk", "protocol_inputs_spikes.csv" }, { "gspk", "protocol_inputs_target_spikes.csv" } },
       { { "mon", "protocol_inputs_trace.csv" } } },
+    { "subgroup_cuba", { { "SM", "subgroup_cuba_spikes.csv" }, { "SMi", "subgroup_cuba_inh_spikes.csv" } },
+      { { "M", "subgroup_cuba_trace.csv" }, { "Re", "subgroup_cuba_rate.csv" } } },
+    { "subgroup_features", { { "SM", "subgroup_features_spikes.csv" }, { "SMb", "subgroup_features_b_spikes.csv" } },
+      { { "M", "subgroup_features_trace.csv" }, { "Rb", "subgroup_features_rate.csv" } } },
 };
 
 /* The spike monitor c->monitor against Brian2's "i,step" file. */

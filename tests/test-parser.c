@@ -614,6 +614,30 @@ START_TEST(parse_monitors)
 }
 END_TEST
 
+/* Subgroups: slices where a group stands, and the subgroup declaration. */
+START_TEST(parse_subgroups)
+{
+    Program *p = parse_ok("subgroup Pe = P[0:3200] { init { v = i } }\n"
+                          "synapses S(Pe -> P[3200:]) { connect() }\n"
+                          "statemonitor M(P[:10].v, record=all)\nspikemonitor SM(P[5])\nratemonitor R(P[a:b:1])\n");
+    ck_assert_int_eq(p->ndecls, 5);
+    Decl *d = p->decls[0];
+    ck_assert_int_eq(d->kind, D_SUBGROUP);
+    ck_assert(ideq(d->name, "Pe") && ideq(d->src, "P") && d->nitems == 1);
+    ck_assert(d->src_sub->kind == N_SUBGROUP && d->src_sub->a->num == 0 && d->src_sub->b->num == 3200);
+    d = p->decls[1];
+    ck_assert(ideq(d->src, "Pe") && !d->src_sub && ideq(d->tgt, "P"));
+    ck_assert(d->tgt_sub && d->tgt_sub->a->num == 3200 && !d->tgt_sub->b && !d->tgt_sub->args[0]);
+    Node *m = p->decls[2]->args[0].value;
+    ck_assert(m->kind == N_SUBGROUP && ideq(m->name, "P") && !m->a && m->b->num == 10);
+    ck_assert(m->args[1] && ideq(m->args[1]->name, "v"));
+    m = p->decls[3]->args[0].value;
+    ck_assert(m->kind == N_SUBGROUP && m->op == 1 && m->a->num == 5);
+    m = p->decls[4]->args[0].value;
+    ck_assert(m->kind == N_SUBGROUP && ideq(m->a->name, "a") && ideq(m->b->name, "b") && m->args[0]->num == 1);
+}
+END_TEST
+
 START_TEST(parse_tutorial)
 {
     size_t len;
@@ -760,6 +784,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, parse_list_initial_values);
     tcase_add_test(tc, parse_items_one_line);
     tcase_add_test(tc, parse_monitors);
+    tcase_add_test(tc, parse_subgroups);
     tcase_add_test(tc, parse_tutorial);
     suite_add_tcase(s, tc);
     tc = tcase_create("errors");

@@ -275,10 +275,10 @@ START_TEST(override_dt_checked)
 }
 END_TEST
 
-/* (linked) is refused, not ignored. */
+/* (linked) is never ignored: a linked variable needs its link. */
 START_TEST(linked_refused)
 {
-    check_fails("neurons G[1] { model { I : 1 (linked) } }\n", 1, "flag 'linked' is not supported", 0, 0);
+    check_fails("neurons G[1] { model { I : 1 (linked) } }\n", 1, "'I' is (linked) but not linked to anything", 1, 24);
 }
 END_TEST
 

@@ -89,8 +89,9 @@ SNN_API int snn_add_const(snn_ctx *ctx, const char *name, const char *expr);
 SNN_API int snn_add_neurons(snn_ctx *ctx, const char *name, int64_t n, const char *equations,
                             const char *threshold, const char *reset, const char *refractory,
                             const char *method);
-/* Synapses from group source to group target: model equations, on_pre and
- * on_post statements, connect arguments (e.g. "i=0, j=2", "p=0.1"). */
+/* Synapses from group source to group target (each a group's name or a
+ * subgroup, "P[0:3200]"): model equations, on_pre and on_post statements,
+ * connect arguments (e.g. "i=0, j=2", "p=0.1"). */
 SNN_API int snn_add_synapses(snn_ctx *ctx, const char *name, const char *source, const char *target,
                              const char *model, const char *on_pre, const char *on_post, const char *connect);
 /* A monitor: kind "spikemonitor" or "statemonitor", args as in the file

@@ -5,13 +5,13 @@ if exists('b:current_syntax')
 endif
 
 syntax keyword snnDecl neurons synapses spikemonitor statemonitor ratemonitor
-syntax keyword snnDecl spikegenerator poissongroup poissoninput timedarray
+syntax keyword snnDecl spikegenerator poissongroup poissoninput timedarray subgroup
 syntax keyword snnStatement run print store restore
 syntax keyword snnOperator and or not
 syntax keyword snnConstant True False pi e inf
 syntax keyword snnItem model threshold reset refractory method init order delay
-syntax keyword snnItem on_pre on_post connect run_regularly pre_order post_order summed_when
-syntax keyword snnFlag unless refractory constant shared event contained
+syntax keyword snnItem on_pre on_post connect run_regularly pre_order post_order summed_when link
+syntax keyword snnFlag unless refractory constant shared event linked contained
 syntax keyword snnBuiltin t dt i j N N_pre N_post lastspike not_refractory xi
 syntax keyword snnFunction exp log log10 sqrt sin cos tan sinh cosh tanh arcsin arccos arctan
 syntax keyword snnFunction abs sign floor ceil clip int exprel expm1 log1p timestep rand randn
