@@ -23,6 +23,7 @@
 #include "symbolic.h"
 
 extern const char snn_abi_text[];      /* runtime/abi.h, embedded at build time */
+extern const char snn_math_text[];     /* runtime/snnmath.h, likewise */
 
 typedef struct Emit {
     Model  *M;
@@ -1005,6 +1006,7 @@ const char *emit_model(Model *M, Diag *D, BlockTable *blocks)
     buf_puts(&out, ". */\n");
     buf_puts(&out, snn_abi_text);
     buf_puts(&out, emit_prelude);
+    buf_puts(&out, snn_math_text);
     buf_puts(&out, func_c_helpers);
     for (int k = 0; k < M->nuserfuncs; k++) emit_userfunc(E, M->userfuncs[k]);
     for (int k = 0; k < M->ngroups; k++) {

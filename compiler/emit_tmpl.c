@@ -10,7 +10,8 @@
 #include <string.h>
 
 /* The math prototypes every generated unit has (generated code is compiled
- * without the C library's headers); the helpers follow (func_c_helpers). */
+ * without the C library's headers); the math library (runtime/snnmath.h)
+ * and the helpers follow (func_c_helpers). */
 const char emit_prelude[] =
     "double exp(double); double log(double); double log10(double); double sqrt(double);\n"
     "double sin(double); double cos(double); double tan(double); double sinh(double);\n"
