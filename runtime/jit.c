@@ -141,7 +141,11 @@ void jit_free(Jit *j)
 extern char **environ;
 extern const char snn_rng_text[];   /* runtime/rng.c, embedded at build time */
 
+/* A state update reads and writes many arrays that cc cannot prove apart
+ * (they come from _a->v): gcc's default of 10 run-time alias tests leaves
+ * COBAHH's update loop scalar, 256 lets it vectorise (clang ignores it). */
 static const char *const native_flags[] = { "-O3", "-march=native", "-ffp-contract=off", "-fno-math-errno",
+                                            "--param=vect-max-version-for-alias-checks=256",
                                             "-fPIC", "-shared", "-w" };
 #define NFLAGS (sizeof native_flags / sizeof *native_flags)
 
