@@ -16,6 +16,15 @@
 #ifndef SNN_MATH_H
 #define SNN_MATH_H
 
+#if defined(__TINYC__) && !defined(SNN_MATH_INLINE)
+/* libtcc neither inlines nor keeps values in registers: there the code
+ * calls the runtime's copies of these functions (runtime/mathlib.c, compiled
+ * by cc without contractions), which compute the same bits as the
+ * optimising tier's inlined ones. */
+double _snn_exp(double); double _snn_expm1(double); double _snn_exprel(double); double _snn_tanh(double);
+double _snn_log(double); double _snn_log1p(double); double _snn_sin(double); double _snn_cos(double);
+#else
+
 #if defined(__GNUC__) && !defined(__TINYC__)
 #define SNN_MATH_FN static inline __attribute__((always_inline, unused))
 #else
@@ -295,5 +304,7 @@ SNN_MATH_FN double _snn_cos(double x)
     if (!(ax < 1647099.0)) return ax < 1.0 / 0.0 ? cos(x) : (x - x) / (x - x);
     return _snn_sincos(x, 1);
 }
+
+#endif   /* the bodies */
 
 #endif
