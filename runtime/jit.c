@@ -146,9 +146,13 @@ extern const char snn_rng_text[];   /* runtime/rng.c, embedded at build time */
 
 /* A state update reads and writes many arrays that cc cannot prove apart
  * (they come from _a->v): gcc's default of 10 run-time alias tests leaves
- * COBAHH's update loop scalar, 256 lets it vectorise (clang ignores it). */
+ * COBAHH's update loop scalar, 256 lets it vectorise (clang ignores it).
+ * -fno-semantic-interposition: the random numbers (runtime/rng.c, compiled
+ * into the same object) are called directly and inlined, not through the
+ * PLT, as nothing ever interposes them. */
 static const char *const native_flags[] = { "-O3", "-march=native", "-ffp-contract=off", "-fno-math-errno",
                                             "--param=vect-max-version-for-alias-checks=256",
+                                            "-fno-semantic-interposition",
                                             "-fPIC", "-shared", "-w" };
 #define NFLAGS (sizeof native_flags / sizeof *native_flags)
 
