@@ -241,7 +241,9 @@ SNN_MATH_FN double _snn_log1p(double x)
     double e, hfsq, f = _snn_log_split(u, &e);
     double r = _snn_log_kernel(f, &hfsq);
     double y = e * SNN_MATH_LN2_HI + (f - (hfsq - (r + (e * SNN_MATH_LN2_LO + c / u))));
-    return ok ? (x == 0 ? x : y) : x == -1.0 ? -1.0 / 0.0 : x > 0 ? x : (x - x) / (x - x);
+    double bad = x == -1.0 ? -1.0 / 0.0 : x > 0 ? x : (x - x) / (x - x);
+    y = x == 0 ? x : y;                                 /* -0 */
+    return ok ? y : bad;          /* (selects in this order cc vectorises) */
 }
 
 /* sin(r + rl) and cos(r + rl) for |r| <= pi/4 (Taylor to r^19 / r^18,
