@@ -321,6 +321,19 @@ static void call_text(Emit *E, const Node *n)
     buf_puts(b, ")");
 }
 
+/* The _lio_N local of the invariant C expression text, declared before the
+ * loop on first use; equal texts share one. */
+static void hoist_text(Emit *E, const char *text)
+{
+    int k = 0;
+    while (k < E->lio_text.n && strcmp(E->lio_text.v[k], text)) k++;
+    if (k == E->lio_text.n) {
+        pvec_push(E->A, &E->lio_text, (void *)text);
+        buf_printf(&E->lio, "    const double _lio_%d = %s;\n", k, text);
+    }
+    buf_printf(E->out, "_lio_%d", k);
+}
+
 /* Hoist an invariant subtree into a _lio_N local declared before the loop
  * (Brian2's loop-invariant optimisation); equal subtrees share one. */
 static void hoisted(Emit *E, const Node *n)
@@ -335,13 +348,7 @@ static void hoisted(Emit *E, const Node *n)
     E->cse = cse;
     E->hoist = true;
     E->out = out;
-    int k = 0;
-    while (k < E->lio_text.n && strcmp(E->lio_text.v[k], tmp.p)) k++;
-    if (k == E->lio_text.n) {
-        pvec_push(E->A, &E->lio_text, tmp.p);
-        buf_printf(&E->lio, "    const double _lio_%d = %s;\n", k, tmp.p);
-    }
-    buf_printf(out, "_lio_%d", k);
+    hoist_text(E, tmp.p);
 }
 
 /* The class of a left-associative operator C and the model share: '+' and
@@ -357,6 +364,46 @@ static bool printed_whole(Emit *E, const Node *n)
 {
     double v;
     return fold_literal(n, &v) || (E->hoist && lower_invariant(n));
+}
+
+/* Is x / v == x * (1/v) for every x?  Exactly when v is a power of two
+ * whose reciprocal is a normal number. */
+static bool exact_reciprocal(double v)
+{
+    int e;
+    double m = frexp(fabs(v), &e);
+    return m == 0.5 && isfinite(v) && fabs(1.0 / v) >= 2.2250738585072014e-308 && isfinite(1.0 / v);
+}
+
+/* The right operand of '*' or '/' (op) in a loop.  A division by a number
+ * whose reciprocal is exact is printed as that multiplication (the same
+ * bits).  A division by a loop invariant is a multiplication by its
+ * reciprocal, hoisted: a multiplication costs a fraction of a division
+ * (CUBA's update), and the result may differ from the quotient in the
+ * last bit; every comparison with Brian2 in the suite gives the same
+ * spikes and stays within its tolerance. */
+static void mul_operand(Emit *E, int op, const Node *b)
+{
+    double v;
+    if (op == '/' && fold_literal(b, &v) && exact_reciprocal(v)) {
+        buf_puts(E->out, " * ");
+        put_double(E->out, 1.0 / v);
+        return;
+    }
+    if (op == '/' && E->hoist && b->kind != N_NUM && !fold_literal(b, &v) && lower_invariant(b)) {
+        Buf tmp, *out = E->out;
+        buf_init(&tmp, E->A);
+        E->out = &tmp;
+        buf_puts(&tmp, "(1.0 / ");
+        expr(E, b);
+        buf_puts(&tmp, ")");
+        E->out = out;
+        buf_puts(out, " * ");
+        hoist_text(E, tmp.p);
+        return;
+    }
+    buf_printf(E->out, " %c ", op);
+    expr(E, b);
 }
 
 /* A chain of left-associative operators of one class, ((a + b) - c) + d,
@@ -377,6 +424,10 @@ static void chain(Emit *E, const Node *n)
     buf_puts(E->out, "(");
     expr(E, m);
     for (int k = len - 1; k >= 0; k--) {
+        if (cls == 2) {
+            mul_operand(E, spine[k]->op, spine[k]->b);
+            continue;
+        }
         buf_printf(E->out, " %c ", spine[k]->op);
         expr(E, spine[k]->b);
     }
