@@ -813,7 +813,7 @@ static void emit_threshold(Emit *E, Group *g)
     E->idx = "_idx";
     loop_begin(E, true);
     E->use_N = true;
-    const char *ld = loads(E, &u, neuron_idx, "        "), *line = line_hole(E, g->threshold->span);
+    const char *ld = loads(E, &u, neuron_idx, "            "), *line = line_hole(E, g->threshold->span);
     const char *ce = expr_hole(E, cond);
     const char *cd = code(E, &u, &g->on_spike, "            ");
     const char *lio = loop_end(E);
