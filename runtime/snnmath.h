@@ -7,12 +7,14 @@
  * fused multiply-add (the optimising tier compiles with -ffp-contract=off)
  * and no table, so libtcc and cc -O3 -march=native compute the same bits,
  * and branch-light (selects, not jumps) so that cc vectorises the loops
- * that call it.  Each function is within 1 ulp of the exact result (about
- * 0.5-0.6 ulp at worst; tests/test-math.c measures it against long double
+ * that call it (all but sin and cos, which call the C library's beyond
+ * |x| = 2^20*pi/2).  Each function is within 1 ulp of the exact result
+ * (0.7-0.82 ulp at worst; tests/test-math.c measures it against long double
  * over millions of points).  Method: Cody-Waite argument reduction (x =
  * k*ln2 + r, x = k*pi/2 + r, x = 2^e*m), Taylor polynomials on the reduced
- * range, and the last additions done as exact two-sums so that only the
- * final rounding is not exact. */
+ * range, and the last additions done as exact two-sums (products as
+ * Dekker's) so that little but the final rounding is not exact.  pow stays
+ * the C library's (both tiers call it: the same bits). */
 #ifndef SNN_MATH_H
 #define SNN_MATH_H
 
