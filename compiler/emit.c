@@ -23,6 +23,7 @@
 #include "symbolic.h"
 
 extern const char snn_abi_text[];      /* runtime/abi.h, embedded at build time */
+extern const char snn_math_text[];     /* runtime/snnmath.h, likewise */
 
 typedef struct Emit {
     Model  *M;
@@ -40,6 +41,15 @@ typedef struct Emit {
     Buf     lio;               /* _lio_N declarations */
     PVec    lio_text;          /* their expressions' text, to share equal ones */
     BlockTable *blocks;        /* where each emitted function is recorded */
+    /* Common math calls within a statement list (code()): the text of each
+     * call computed so far into a _cse_N local, and the declarations of the
+     * statement being printed */
+    bool    cse;
+    PVec    cse_text;
+    PVec    cse_name;
+    Buf    *cse_decl;
+    int     cse_count;
+    const char *cse_indent;
     bool    use_t, use_dt, use_N;   /* the block's code reads t, dt, _N */
     int64_t sub_n;             /* a subgroup's run_regularly: _N is its size */
 } Emit;
@@ -206,8 +216,77 @@ static void put_double(Buf *b, double v)
 }
 
 static void expr(Emit *E, const Node *n);
+static void call_text(Emit *E, const Node *n);
 
+/* A call whose value depends on its argument alone and costs more than a
+ * few operations: the math functions and the library's expm1 and log1p. */
+static bool pure_math_call(const Node *n)
+{
+    const Sym *s = n->sym;
+    if (sym_is_lib(s)) return s->builtin == LIB_EXPM1 || s->builtin == LIB_LOG1P;
+    if (s->kind != SYM_FUNC) return false;
+    switch (s->builtin) {
+    case FN_EXP: case FN_LOG: case FN_LOG10: case FN_SIN: case FN_COS: case FN_TAN: case FN_SINH: case FN_COSH:
+    case FN_TANH: case FN_ARCSIN: case FN_ARCCOS: case FN_ARCTAN: case FN_EXPREL:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* A call: a pure math call inside a statement list is computed once for
+ * all its equal calls (the same text) until a statement writes one of the
+ * names it reads (forget_cse): the first one declares const _cse_N before
+ * the statement, the others read it.  Same function, same argument, so
+ * the same bits as computing it again. */
 static void call(Emit *E, const Node *n)
+{
+    if (!E->cse || !pure_math_call(n)) {
+        call_text(E, n);
+        return;
+    }
+    Buf tmp, *out = E->out;
+    buf_init(&tmp, E->A);
+    E->out = &tmp;
+    call_text(E, n);
+    E->out = out;
+    int k = 0;
+    while (k < E->cse_text.n && strcmp(E->cse_text.v[k], tmp.p)) k++;
+    if (k == E->cse_text.n) {
+        const char *name = arena_printf(E->A, "_cse_%d", E->cse_count++);
+        pvec_push(E->A, &E->cse_text, tmp.p);
+        pvec_push(E->A, &E->cse_name, (void *)name);
+        buf_printf(E->cse_decl, "%sconst double %s = %s;\n", E->cse_indent, name, tmp.p);
+    }
+    buf_puts(out, E->cse_name.v[k]);
+}
+
+/* Does C text mention identifier name? */
+static bool mentions(const char *text, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = strstr(text, name); p; p = strstr(p + 1, name)) {
+        bool before = p > text && (p[-1] == '_' || (p[-1] >= '0' && p[-1] <= '9') || ((p[-1] | 32) >= 'a' && (p[-1] | 32) <= 'z'));
+        char c = p[n];
+        bool after = c == '_' || (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
+        if (!before && !after) return true;
+    }
+    return false;
+}
+
+/* A statement wrote name: the common calls that read it are stale. */
+static void forget_cse(Emit *E, const char *name)
+{
+    int m = 0;
+    for (int k = 0; k < E->cse_text.n; k++) {
+        if (mentions(E->cse_text.v[k], name)) continue;
+        E->cse_text.v[m] = E->cse_text.v[k];
+        E->cse_name.v[m++] = E->cse_name.v[k];
+    }
+    E->cse_text.n = E->cse_name.n = m;
+}
+
+static void call_text(Emit *E, const Node *n)
 {
     Buf *b = E->out;
     if (sym_is_lib(n->sym)) buf_printf(b, "%s(", func_lib_def(n->sym->builtin)->c_name);
@@ -243,6 +322,19 @@ static void call(Emit *E, const Node *n)
     buf_puts(b, ")");
 }
 
+/* The _lio_N local of the invariant C expression text, declared before the
+ * loop on first use; equal texts share one. */
+static void hoist_text(Emit *E, const char *text)
+{
+    int k = 0;
+    while (k < E->lio_text.n && strcmp(E->lio_text.v[k], text)) k++;
+    if (k == E->lio_text.n) {
+        pvec_push(E->A, &E->lio_text, (void *)text);
+        buf_printf(&E->lio, "    const double _lio_%d = %s;\n", k, text);
+    }
+    buf_printf(E->out, "_lio_%d", k);
+}
+
 /* Hoist an invariant subtree into a _lio_N local declared before the loop
  * (Brian2's loop-invariant optimisation); equal subtrees share one. */
 static void hoisted(Emit *E, const Node *n)
@@ -251,16 +343,13 @@ static void hoisted(Emit *E, const Node *n)
     buf_init(&tmp, E->A);
     E->out = &tmp;
     E->hoist = false;
+    bool cse = E->cse;
+    E->cse = false;           /* _lio_N are computed before the loop */
     expr(E, n);
+    E->cse = cse;
     E->hoist = true;
     E->out = out;
-    int k = 0;
-    while (k < E->lio_text.n && strcmp(E->lio_text.v[k], tmp.p)) k++;
-    if (k == E->lio_text.n) {
-        pvec_push(E->A, &E->lio_text, tmp.p);
-        buf_printf(&E->lio, "    const double _lio_%d = %s;\n", k, tmp.p);
-    }
-    buf_printf(out, "_lio_%d", k);
+    hoist_text(E, tmp.p);
 }
 
 /* The class of a left-associative operator C and the model share: '+' and
@@ -276,6 +365,46 @@ static bool printed_whole(Emit *E, const Node *n)
 {
     double v;
     return fold_literal(n, &v) || (E->hoist && lower_invariant(n));
+}
+
+/* Is x / v == x * (1/v) for every x?  Exactly when v is a power of two
+ * whose reciprocal is a normal number. */
+static bool exact_reciprocal(double v)
+{
+    int e;
+    double m = frexp(fabs(v), &e);
+    return m == 0.5 && isfinite(v) && fabs(1.0 / v) >= 2.2250738585072014e-308 && isfinite(1.0 / v);
+}
+
+/* The right operand of '*' or '/' (op) in a loop.  A division by a number
+ * whose reciprocal is exact is printed as that multiplication (the same
+ * bits).  A division by a loop invariant is a multiplication by its
+ * reciprocal, hoisted: a multiplication costs a fraction of a division
+ * (CUBA's update), and the result may differ from the quotient in the
+ * last bit; every comparison with Brian2 in the suite gives the same
+ * spikes and stays within its tolerance. */
+static void mul_operand(Emit *E, int op, const Node *b)
+{
+    double v;
+    if (op == '/' && fold_literal(b, &v) && exact_reciprocal(v)) {
+        buf_puts(E->out, " * ");
+        put_double(E->out, 1.0 / v);
+        return;
+    }
+    if (op == '/' && E->hoist && b->kind != N_NUM && !fold_literal(b, &v) && lower_invariant(b)) {
+        Buf tmp, *out = E->out;
+        buf_init(&tmp, E->A);
+        E->out = &tmp;
+        buf_puts(&tmp, "(1.0 / ");
+        expr(E, b);
+        buf_puts(&tmp, ")");
+        E->out = out;
+        buf_puts(out, " * ");
+        hoist_text(E, tmp.p);
+        return;
+    }
+    buf_printf(E->out, " %c ", op);
+    expr(E, b);
 }
 
 /* A chain of left-associative operators of one class, ((a + b) - c) + d,
@@ -296,6 +425,10 @@ static void chain(Emit *E, const Node *n)
     buf_puts(E->out, "(");
     expr(E, m);
     for (int k = len - 1; k >= 0; k--) {
+        if (cls == 2) {
+            mul_operand(E, spine[k]->op, spine[k]->b);
+            continue;
+        }
         buf_printf(E->out, " %c ", spine[k]->op);
         expr(E, spine[k]->b);
     }
@@ -605,15 +738,41 @@ static void refresh_subexprs(Emit *E, Uses *u, const Node *e, PVec *written, con
 }
 
 /* The code hole: the statements of a block in order, with
- * refresh_subexprs before each. */
+ * refresh_subexprs before each, and their common math calls computed once
+ * (call()). */
 static const char *code(Emit *E, Uses *u, const StmtList *sl, const char *indent)
 {
     Buf *saved = hole_begin(E);
     PVec written = { 0 };
+    E->cse_text.n = E->cse_name.n = 0;
+    E->cse_indent = indent;
     for (int k = 0; k < sl->n; k++) {
+        Buf *out = E->out;
+        size_t before = out->len;
         refresh_subexprs(E, u, sl->v[k]->expr, &written, indent);
+        if (out->len != before) E->cse_text.n = E->cse_name.n = 0;   /* a subexpression changed */
+        Buf decl, text;
+        buf_init(&decl, E->A);
+        buf_init(&text, E->A);
+        E->cse_decl = &decl;
+        E->out = &text;
+        E->cse = true;
         stmt(E, sl->v[k], indent);
-        if (sl->v[k]->sym && sl->v[k]->sym->kind == SYM_VAR) add_unique(E->A, &written, sl->v[k]->sym);
+        E->cse = false;
+        E->out = out;
+        /* the declarations go after the statement's #line */
+        const char *body = text.len ? text.p : "";
+        const char *nl = !strncmp(body, "#line", 5) ? strchr(body, '\n') : NULL;
+        if (nl) buf_put(out, body, (size_t)(nl + 1 - body));
+        if (decl.len) buf_puts(out, decl.p);
+        buf_puts(out, nl ? nl + 1 : body);
+        const Stmt *st = sl->v[k];
+        if (st->sym && st->sym->kind == SYM_VAR) {
+            add_unique(E->A, &written, st->sym);
+            forget_cse(E, var_local(E, st->sym));
+        } else if (st->sym) {
+            forget_cse(E, c_name(E, "t", st->sym->name));
+        }
     }
     return hole_end(E, saved);
 }
@@ -656,7 +815,7 @@ static void emit_threshold(Emit *E, Group *g)
     E->idx = "_idx";
     loop_begin(E, true);
     E->use_N = true;
-    const char *ld = loads(E, &u, neuron_idx, "        "), *line = line_hole(E, g->threshold->span);
+    const char *ld = loads(E, &u, neuron_idx, "            "), *line = line_hole(E, g->threshold->span);
     const char *ce = expr_hole(E, cond);
     const char *cd = code(E, &u, &g->on_spike, "            ");
     const char *lio = loop_end(E);
@@ -1119,6 +1278,7 @@ const char *emit_model(Model *M, Diag *D, BlockTable *blocks)
     buf_puts(&out, ". */\n");
     buf_puts(&out, snn_abi_text);
     buf_puts(&out, emit_prelude);
+    buf_puts(&out, snn_math_text);
     buf_puts(&out, func_c_helpers);
     for (int k = 0; k < M->nuserfuncs; k++) emit_userfunc(E, M->userfuncs[k]);
     for (int k = 0; k < M->ngroups; k++) {

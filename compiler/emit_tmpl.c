@@ -10,7 +10,8 @@
 #include <string.h>
 
 /* The math prototypes every generated unit has (generated code is compiled
- * without the C library's headers); the helpers follow (func_c_helpers). */
+ * without the C library's headers); the math library (runtime/snnmath.h)
+ * and the helpers follow (func_c_helpers). */
 const char emit_prelude[] =
     "double exp(double); double log(double); double log10(double); double sqrt(double);\n"
     "double sin(double); double cos(double); double tan(double); double sinh(double);\n"
@@ -85,15 +86,28 @@ const char emit_tmpl_each[] =
 
 /* Synopsis: threshold (Brian2's threshold template): the indices where the
  * condition holds go to _a->out, in order; the spike's statements (for
- * refractoriness) run for each of them.  Returns the number of spikes. */
+ * refractoriness) run for each of them.  Returns the number of spikes.
+ * In blocks of 256 indices: first the condition of each (a loop without
+ * branches, which cc vectorises, random numbers included), then the
+ * spikes.  The same as one loop: the condition has no side effects and a
+ * spike's statements write only its own neuron's variables; a random
+ * number the loads draw twice is the same number (counter-based). */
 const char emit_tmpl_thresh[] =
     "@prologue@@hoisted@"
     "    snn_i32 _n = 0;\n"
-    "    for (snn_i32 _idx = 0; _idx < _N; _idx++) {\n"
+    "    snn_i32 _c[256];\n"
+    "    for (snn_i32 _b = 0; _b < _N; _b += 256) {\n"
+    "        const snn_i32 _e = _N - _b < 256 ? _N - _b : 256;\n"
+    "        for (snn_i32 _k = 0; _k < _e; _k++) {\n"
+    "            const snn_i32 _idx = _b + _k;\n"
     "@index@@loads@@line@"
-    "        if (@cond@) {\n"
+    "            _c[_k] = (@cond@);\n"
+    "        }\n"
+    "        for (snn_i32 _k = 0; _k < _e; _k++) {\n"
+    "            if (!_c[_k]) continue;\n"
+    "            const snn_i32 _idx = _b + _k;\n"
     "            _a->out[_n++] = _idx;\n"
-    "@code@@stores@"
+    "@index@@loads@@code@@stores@"
     "        }\n"
     "    }\n"
     "    return _n;\n"

@@ -28,11 +28,6 @@ enum FuncUnits {
     FU_TIME,        /* arguments in seconds, int result (timestep) */
 };
 
-/* Brian2's exprel(x) = (exp(x) - 1)/x is 1 for |x| below the first number
- * and infinite above the second (where exp overflows). */
-#define FUNC_EXPREL_TINY 1e-16
-#define FUNC_EXPREL_HUGE 717
-
 /* A derivative rule is a little stack program, ended by D_END: D_X pushes
  * the argument x, D_SELF the call f(x) itself, D_ONE/D_TWO/D_LN10 numbers,
  * D_CALL (followed by an enum Fn) replaces the top y by fn(y), D_SQ by y**2,
@@ -64,7 +59,8 @@ int func_lookup(const char *name, size_t n);
 /* The LIB_* id of a library function's name, or LIB_NONE. */
 int func_lib_lookup(const char *name, size_t n);
 /* The C helpers every generated unit defines after the math prototypes:
- * _snn_exprel, _snn_timestep, _snn_sign, _snn_clip, _snn_int and _snn_mod. */
+ * _snn_timestep, _snn_sign, _snn_clip, _snn_int and _snn_mod (the math
+ * functions, _snn_exp ... _snn_exprel, are runtime/snnmath.h's). */
 extern const char func_c_helpers[];
 
 #endif

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "abi.h"
+#include "mathlib.h"
 
 struct Jit {
 #ifndef SNN_NO_LIBTCC
@@ -91,6 +92,8 @@ Jit *jit_compile(const char *code, char *err, size_t errlen)
     tcc_set_options(s, "-nostdlib -nostdinc");
     tcc_set_output_type(s, TCC_OUTPUT_MEMORY);
     for (size_t k = 0; k < sizeof symbols / sizeof *symbols; k++) tcc_add_symbol(s, symbols[k].name, symbols[k].fn);
+    for (int k = 0; k < SNN_MATH_NSYMBOLS; k++)
+        tcc_add_symbol(s, snn_math_symbols[k].name, (const void *)snn_math_symbols[k].fn);
     int ok = tcc_compile_string(s, code) == 0;
 #ifdef TCC_RELOCATE_AUTO
     ok = ok && tcc_relocate(s, TCC_RELOCATE_AUTO) >= 0;
@@ -141,7 +144,15 @@ void jit_free(Jit *j)
 extern char **environ;
 extern const char snn_rng_text[];   /* runtime/rng.c, embedded at build time */
 
+/* A state update reads and writes many arrays that cc cannot prove apart
+ * (they come from _a->v): gcc's default of 10 run-time alias tests leaves
+ * COBAHH's update loop scalar, 256 lets it vectorise (clang ignores it).
+ * -fno-semantic-interposition: the random numbers (runtime/rng.c, compiled
+ * into the same object) are called directly and inlined, not through the
+ * PLT, as nothing ever interposes them. */
 static const char *const native_flags[] = { "-O3", "-march=native", "-ffp-contract=off", "-fno-math-errno",
+                                            "--param=vect-max-version-for-alias-checks=256",
+                                            "-fno-semantic-interposition",
                                             "-fPIC", "-shared", "-w" };
 #define NFLAGS (sizeof native_flags / sizeof *native_flags)
 
@@ -492,7 +503,7 @@ static const char *const cc_flags[] = { "-O1", "-ffp-contract=off", "-fPIC", "-s
  * in: the object then runs the very code libtcc's would (the random
  * numbers are the library's own), and needs no symbol of the library. */
 static const char host_calls[] =
-    "\nvoid *snn__host[4];\n"
+    "\nvoid *snn__host[12];\n"   /* 4 + SNN_MATH_NSYMBOLS */
     "double snn_rand_uniform(snn_u64 a, snn_u64 b, snn_i64 c, snn_i32 d, snn_i32 e)\n"
     "{ return ((double (*)(snn_u64, snn_u64, snn_i64, snn_i32, snn_i32))snn__host[0])(a, b, c, d, e); }\n"
     "double snn_rand_normal(snn_u64 a, snn_u64 b, snn_i64 c, snn_i32 d, snn_i32 e)\n"
@@ -501,7 +512,18 @@ static const char host_calls[] =
     "{ return ((double (*)(snn_u64, snn_u64, snn_i64, snn_i32, snn_i32, double, double))snn__host[2])"
     "(a, b, c, d, e, n, p); }\n"
     "snn_i64 snn_timestep(double t, double dt)\n"
-    "{ return ((snn_i64 (*)(double, double))snn__host[3])(t, dt); }\n";
+    "{ return ((snn_i64 (*)(double, double))snn__host[3])(t, dt); }\n"
+    /* the tcc program calls the runtime's math (runtime/snnmath.h) */
+    "#ifdef __TINYC__\n"
+    "double _snn_exp(double x) { return ((double (*)(double))snn__host[4])(x); }\n"
+    "double _snn_expm1(double x) { return ((double (*)(double))snn__host[5])(x); }\n"
+    "double _snn_exprel(double x) { return ((double (*)(double))snn__host[6])(x); }\n"
+    "double _snn_tanh(double x) { return ((double (*)(double))snn__host[7])(x); }\n"
+    "double _snn_log(double x) { return ((double (*)(double))snn__host[8])(x); }\n"
+    "double _snn_log1p(double x) { return ((double (*)(double))snn__host[9])(x); }\n"
+    "double _snn_sin(double x) { return ((double (*)(double))snn__host[10])(x); }\n"
+    "double _snn_cos(double x) { return ((double (*)(double))snn__host[11])(x); }\n"
+    "#endif\n";
 
 /* The program to compile with: $SNNC_JIT_CC (split at blanks), else tcc
  * if it is in PATH, else $CC or cc. */
@@ -556,6 +578,7 @@ Jit *jit_compile(const char *code, char *err, size_t errlen)
             host[1] = (void *)snn_rand_normal;
             host[2] = (void *)snn_rand_binomial;
             host[3] = (void *)snn_timestep;
+            for (int k = 0; k < SNN_MATH_NSYMBOLS; k++) host[4 + k] = (void *)snn_math_symbols[k].fn;
         }
     }
     /* the mapping stays when the file goes */

@@ -7,7 +7,16 @@
 
 #include "abi.h"
 
-static philox4x32_ctr_t draw(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site)
+/* Inlined where they are called: the optimising tier compiles this file
+ * with the generated code, and a loop that draws (a Poisson group's
+ * threshold) then vectorises the draws. */
+#if defined(__GNUC__) && !defined(__TINYC__)
+#define RNG_INLINE static inline __attribute__((always_inline))
+#else
+#define RNG_INLINE static inline
+#endif
+
+RNG_INLINE philox4x32_ctr_t draw(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site)
 {
     philox4x32_ctr_t c = { { (uint32_t)step, (uint32_t)((snn_u64)step >> 32), (uint32_t)idx, (uint32_t)site } };
     philox4x32_key_t k = { { (uint32_t)(seed ^ (seed >> 32) * 0x9E3779B9u), (uint32_t)stream } };
@@ -15,7 +24,7 @@ static philox4x32_ctr_t draw(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32
 }
 
 /* 53 random bits from two words, as a double in [0, 1). */
-static double to_unit(uint32_t hi, uint32_t lo)
+RNG_INLINE double to_unit(uint32_t hi, uint32_t lo)
 {
     snn_u64 x = ((snn_u64)hi << 21) ^ (lo >> 11);
     return (double)x * (1.0 / 9007199254740992.0);
