@@ -116,6 +116,8 @@ enum DeclKind {
     D_IMPORT,      /* import "file.snn" (read by the loader; sema skips it) */
     D_TEMPLATE,    /* template neurons|synapses NAME(param=default, ...) { ... } */
     D_PRINT,       /* print 'text' | print SM | print G.v */
+    D_MORPHOLOGY,  /* morphology M = Shape(args) { path = Shape(args) ... }: items I_CALL,
+                      the root first (name empty), each with its path in name */
 };
 
 /* Items inside a neurons / synapses block. */

@@ -187,6 +187,8 @@ struct Group {
     Node       *spike_cond;     /* threshold, 'and not_refractory' with a
                                    refractory period (NULL: the threshold) */
     StmtList    on_spike;       /* run for each index that spikes */
+    struct Cable *cable;        /* spatialneurons: compartments and the cable
+                                   solver's variables (morphology.h), else NULL */
 };
 
 enum { MON_SPIKE, MON_STATE, MON_RATE };

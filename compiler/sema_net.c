@@ -318,6 +318,11 @@ static double *list_values(Sema *S, Node *v, int *n, Dim *dim)
     return out;
 }
 
+double *sema_list_values(Sema *S, Node *v, int *n, Dim *dim)
+{
+    return list_values(S, v, n, dim);
+}
+
 static Group *input_group(Sema *S, Decl *d, Node *size)
 {
     if (!sema_check_identifier(S, d->name, d->name_span, "group name") || !sema_top_unique(S, d->name, d->name_span))
