@@ -22,7 +22,7 @@ static Dim unit_dim(const char *name)
 
 /* An argument's value as a list of SI values with dimension want (a scalar
  * is a list of one); NULL with an error. */
-static double *arg_values(Sema *S, Node *v, Dim want, int *n, const char *what)
+static double *arg_values(Sema *S, Node *v, Dim want, int *n, const char *what, const char *unit)
 {
     Dim d;
     double *out;
@@ -43,7 +43,7 @@ static double *arg_values(Sema *S, Node *v, Dim want, int *n, const char *what)
         *n = 1;
     }
     if (!dim_eq(d, want)) {
-        diag_error(S->D, v->span, "%s must have unit %s, but '%s' has unit %s", what, sema_dimstr(S, want),
+        diag_error(S->D, v->span, "%s must have unit %s, but '%s' has unit %s", what, unit,
                    sema_spantext(S, v->span), sema_dimword(S, d));
         return NULL;
     }
@@ -98,7 +98,7 @@ static bool section_args(Sema *S, Item *it, MorphArgs *a)
         const char *name = pos[w];
         int cnt = 0;
         if (!strcmp(name, "n")) {
-            double *v = arg_values(S, g->value, DIM_NONE, &cnt, "the number of compartments n");
+            double *v = arg_values(S, g->value, DIM_NONE, &cnt, "the number of compartments n", "1 (a number)");
             if (!v) return false;
             if (cnt != 1 || v[0] != floor(v[0]) || v[0] < 1 || v[0] > 1e8) {
                 diag_error(S->D, g->value->span, "the number of compartments n must be a whole number from 1, not '%s'",
@@ -108,7 +108,7 @@ static bool section_args(Sema *S, Item *it, MorphArgs *a)
             a->n = (int)v[0];
             continue;
         }
-        double *v = arg_values(S, g->value, meter, &cnt, arena_printf(S->A, "the %s", name));
+        double *v = arg_values(S, g->value, meter, &cnt, arena_printf(S->A, "the %s", name), "meter");
         if (!v) return false;
         if (!strcmp(name, "diameter")) a->diam = v, a->ndiam = cnt;
         else if (!strcmp(name, "length")) a->length = v, a->nlength = cnt;
@@ -287,6 +287,29 @@ bool sema_spatial_prepare(Sema *S, Decl *d)
         diag_error(S->D, im->flag_spans ? im->flag_spans[0] : im->span, "the transmembrane current Im takes no flags");
         return false;
     }
+    static const char *const own[] = { "v", "Cm", "Ic", "length", "distance", "diameter", "area", "volume",
+                                       "r_length_1", "r_length_2", "x", "y", "z", "gtot__private", "I0__private" };
+    for (int k = 0; k < model->neqs; k++) {
+        Equation *e = model->eqs[k];
+        for (size_t q = 0; q < sizeof own / sizeof *own && e->kind != EQ_STMT; q++)
+            if (ident_eq(e->var, own[q])) {
+                diag_error(S->D, e->var_span, "'%s' is a variable every spatialneurons group has (%s); remove it from "
+                           "the model", own[q], q == 0 ? "the membrane potential" : q == 1 ? "set it with 'Cm: ...'" :
+                           q == 2 ? "the capacitive current" : q < 13 ? "the compartments' geometry" : "the cable solver's");
+                return false;
+            }
+        for (int f = 0; f < e->nflags; f++) {
+            if (!ident_eq(e->flags[f], "point current")) continue;
+            Scope sc = { .S = S };
+            Node *u = ast_copy(S->A, e->unit);
+            if (e->kind == EQ_STMT || !sema_check_expr(&sc, u)) return false;
+            if (!dim_eq(u->dim, unit_dim("amp"))) {
+                diag_error(S->D, e->unit_span, "a point current must be in amp, but '%.*s' is declared as %s",
+                           (int)e->var.n, e->var.z, sema_dimword(S, u->dim));
+                return false;
+            }
+        }
+    }
     Pending *p = arena_alloc(S->A, sizeof *p);
     memset(p, 0, sizeof *p);
     p->decl = d;
@@ -363,7 +386,7 @@ bool sema_spatial_prepare(Sema *S, Decl *d)
     if (ri && ri->kind == I_EXPR) {
         Dim ohm_m = dim_mul(unit_dim("ohm"), unit_dim("meter"));
         int cnt;
-        double *v = arg_values(S, ri->expr, ohm_m, &cnt, "the axial resistivity Ri");
+        double *v = arg_values(S, ri->expr, ohm_m, &cnt, "the axial resistivity Ri", "ohm*meter");
         if (!v) return false;
         if (cnt != 1 || !(v[0] > 0)) {
             diag_error(S->D, ri->expr->span, "the axial resistivity Ri must be one positive value");
@@ -375,7 +398,7 @@ bool sema_spatial_prepare(Sema *S, Decl *d)
     Item *loc = take_item(d, "threshold_location"), *th = get_item(d, "threshold");
     if (loc && loc->kind == I_EXPR) {
         int cnt;
-        double *v = arg_values(S, loc->expr, DIM_NONE, &cnt, "threshold_location");
+        double *v = arg_values(S, loc->expr, DIM_NONE, &cnt, "threshold_location", "1 (a compartment index)");
         if (!v) return false;
         int ncomp = 0;
         for (int k = 0; k < m->nsecs; k++) ncomp += m->secs[k].n;
@@ -425,14 +448,6 @@ void sema_spatial_finish(Sema *S, Decl *d)
         if (((Pending *)S->pending_spatial.v[k])->decl == d) p = S->pending_spatial.v[k];
     Group *g = sema_find_group(S, d->name);
     if (!p || !g || S->D->nerr) return;
-    for (int k = 0; k < p->npoint; k++) {
-        Sym *s = sema_group_lookup(g, p->point[k].z, p->point[k].n);
-        if (s && !dim_eq(s->dim, unit_dim("amp"))) {
-            diag_error(S->D, p->point_span[k], "a point current must be in amp, but '%s' has unit %s", s->name,
-                       sema_dimword(S, s->dim));
-            return;
-        }
-    }
     Cable *c = morph_flatten(S->A, p->morph);
     c->Ri = p->Ri;
     c->v = var_of(g, "v"), c->Cm = var_of(g, "Cm"), c->area_var = var_of(g, "area");
