@@ -6,7 +6,8 @@
  *    cython target, data in tests/data/spatial/): every recorded value at
  *    every step, and the spikes.  Measured maxima of |snnc - brian2| over the
  *    column's largest |value|: passive_cable 1.8e-14, hh_axon 8.8e-14
- *    (spikes identical), ball_and_stick 1.2e-9.  The last is a soma (whose
+ *    (spikes identical), ball_and_stick 1.2e-9; and the spike times of all
+ *    500 compartments of examples/compartmental/hh_axon.snn, identical.  The last is a soma (whose
  *    axial resistance is tiny, r_length 1 m) at a branch point: the coupling
  *    system is ill-conditioned there, and Brian2's own numpy target differs
  *    from its cython target by the same 1.2e-9.  Bounds: 1e-12 for the two
@@ -114,6 +115,22 @@ START_TEST(brian2_hh_axon)
     ck_assert_int_eq(snn_spikes(ctx, "SM", &idx, &steps, &n), SNN_OK);
     ck_assert_uint_gt(n, 0);
     test_check_recorded("hh_axon spikes", idx, steps, n, test_path("data/spatial/hh_axon_spikes.csv"), "i,step");
+    snn_free(ctx);
+}
+END_TEST
+
+/* examples/compartmental/hh_axon.snn: the time the spike passes each of
+ * 500 compartments, step for step as in Brian2 (so the same velocity). */
+START_TEST(brian2_hh_axon_velocity)
+{
+    snn_ctx *ctx = load_run(test_path("../examples/compartmental/hh_axon.snn"));
+    const int32_t *idx;
+    const int64_t *steps;
+    size_t n;
+    ck_assert_int_eq(snn_spikes(ctx, "SM", &idx, &steps, &n), SNN_OK);
+    ck_assert_uint_eq(n, 500);
+    test_check_recorded("hh_axon example spikes", idx, steps, n, test_path("data/spatial/hh_axon_velocity_spikes.csv"),
+                        "i,step");
     snn_free(ctx);
 }
 END_TEST
@@ -347,6 +364,7 @@ static Suite *make_suite(void)
         tcase_add_test(tc, brian2_passive_cable);
         tcase_add_test(tc, brian2_ball_and_stick);
         tcase_add_test(tc, brian2_hh_axon);
+        tcase_add_test(tc, brian2_hh_axon_velocity);
         tcase_add_test(tc, infinite_cable_green_function);
         tcase_add_test(tc, finite_cable_steady_state);
         tcase_add_test(tc, rall_equivalent_cylinder);

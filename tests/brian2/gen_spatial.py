@@ -122,6 +122,49 @@ def hh_axon():
     write_spikes('hh_axon', sm)
 
 
+def hh_axon_velocity():
+    """examples/compartmental/hh_axon.snn: the time the spike passes each of
+    500 compartments (the propagation velocity)."""
+    start_scope()
+    defaultclock.dt = 0.01 * ms
+    morpho = Cylinder(diameter=2 * um, length=5 * mm, n=500)
+    gl = 1.0 / (40000 * ohm * cm**2)
+    El = -65 * mV
+    ENa = 50 * mV
+    EK = -77 * mV
+    gNa = 120 * msiemens / cm**2
+    gK = 36 * msiemens / cm**2
+    eqs = '''
+    Im = gl*(El - v) + gNa*m**3*h*(ENa - v) + gK*n**4*(EK - v) : amp/meter**2
+    I : amp (point current)
+    dm/dt = alpham*(1 - m) - betam*m : 1
+    dn/dt = alphan*(1 - n) - betan*n : 1
+    dh/dt = alphah*(1 - h) - betah*h : 1
+    v_shifted = v - El : volt
+    alpham = (0.1/mV)*(-v_shifted + 25*mV)/(exp((-v_shifted + 25*mV)/(10*mV)) - 1)/ms : Hz
+    betam = 4*exp(-v_shifted/(18*mV))/ms : Hz
+    alphah = 0.07*exp(-v_shifted/(20*mV))/ms : Hz
+    betah = 1/(exp((-v_shifted + 30*mV)/(10*mV)) + 1)/ms : Hz
+    alphan = (0.01/mV)*(-v_shifted + 10*mV)/(exp((-v_shifted + 10*mV)/(10*mV)) - 1)/ms : Hz
+    betan = 0.125*exp(-v_shifted/(80*mV))/ms : Hz
+    '''
+    axon = SpatialNeuron(morphology=morpho, model=eqs, Cm=1 * uF / cm**2, Ri=100 * ohm * cm,
+                         method='exponential_euler', threshold='v > 0*mV', refractory='v > -40*mV')
+    axon.v = El
+    axon.m = 0.0529324852572
+    axon.n = 0.317676914061
+    axon.h = 0.596120753508
+    sm = SpikeMonitor(axon)
+    # snnc's model gives the pulse as a timedarray (Brian2 2.5.1's cython
+    # spatial updater fails to compile one): the same current at each step
+    run(1 * ms)
+    axon.I[0] = 1 * nA
+    run(1 * ms)
+    axon.I[0] = 0 * nA
+    run(13 * ms)
+    write_spikes('hh_axon_velocity', sm)
+
+
 if __name__ == '__main__':
-    for name in sys.argv[1:] or ['passive_cable', 'ball_and_stick', 'hh_axon']:
+    for name in sys.argv[1:] or ['passive_cable', 'ball_and_stick', 'hh_axon', 'hh_axon_velocity']:
         globals()[name]()
