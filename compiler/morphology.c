@@ -178,9 +178,7 @@ static void flatten_section(const Morph *m, Cable *c, int k, int parent_flat, in
         c->length[j] = s->length[i], c->distance[j] = s->distance[i], c->area[j] = s->area[i];
         c->volume[j] = s->volume[i], c->diameter[j] = s->diameter[i];
         c->r_length_1[j] = s->r_length_1[i], c->r_length_2[j] = s->r_length_2[i];
-        if (c->x) {
-            c->x[j] = s->x ? s->x[i] : NAN, c->y[j] = s->y ? s->y[i] : NAN, c->z[j] = s->z ? s->z[i] : NAN;
-        }
+        if (c->x) c->x[j] = s->x[i], c->y[j] = s->y[i], c->z[j] = s->z[i];
     }
     c->sec_path[idx] = s->path;
     c->starts[idx] = start;
@@ -199,10 +197,10 @@ Cable *morph_flatten(Arena *A, const Morph *m)
     Cable *c = arena_alloc(A, sizeof *c);
     memset(c, 0, sizeof *c);
     int n = 0, maxchild = 1;
-    bool coords = false;
+    bool coords = m->nsecs > 0;
     for (int k = 0; k < m->nsecs; k++) {
         n += m->secs[k].n;
-        coords |= m->secs[k].x != NULL;
+        coords &= m->secs[k].x != NULL;
         int nc = 0;
         for (int q = 0; q < m->nsecs; q++) nc += m->secs[q].parent == k;
         if (nc > maxchild) maxchild = nc;

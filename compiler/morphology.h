@@ -69,7 +69,8 @@ typedef struct Cable {
     int      n;                 /* compartments */
     int      nsec;              /* sections */
     double  *length, *distance, *area, *volume, *diameter, *r_length_1, *r_length_2;
-    double  *x, *y, *z;         /* NaN for sections without coordinates; NULL if none has them */
+    double  *x, *y, *z;         /* NULL unless every section has coordinates (Brian2
+                                   stores NaN for those without; snnc has no x then) */
     const char **sec_path;      /* per section, flat order */
     int     *starts, *ends;     /* compartments [starts, ends) of each section */
     int     *parent_i;          /* parent section + 1 (0: the virtual root) */

@@ -334,8 +334,8 @@ bool sema_spatial_prepare(Sema *S, Decl *d)
     }
     /* the variables Brian2's SpatialNeuron adds */
     Span sp = d->name_span;
-    bool coords = false;
-    for (int k = 0; k < m->nsecs; k++) coords |= m->secs[k].x != NULL;
+    bool coords = m->nsecs > 0;     /* x, y, z where every section has them */
+    for (int k = 0; k < m->nsecs; k++) coords &= m->secs[k].x != NULL;
     Equation *add[16];
     int nadd = 0;
     add[nadd++] = param_eq(S, "v", unit_node(S, "volt", NULL, 1, sp), false, sp);

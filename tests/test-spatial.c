@@ -352,6 +352,43 @@ START_TEST(morphology_distances)
 }
 END_TEST
 
+/* Coordinates: a section's points are relative to its parent's end (a
+ * Soma's own point), x, y, z are the compartments' midpoints and the
+ * length follows from them, as in Brian2. */
+START_TEST(morphology_coordinates)
+{
+    char *dir = test_tmpdir(), model[600];
+    snprintf(model, sizeof model, "%s/coords.snn", dir);
+    FILE *f = fopen(model, "w");
+    fputs("morphology M = Soma(diameter=10*um, x=5*um) {\n"
+          "    a = Cylinder(n=2, diameter=1*um, x=[0, 20]*um, y=[0, 10]*um)\n"
+          "    a.b = Section(n=1, diameter=[1, 0.5]*um, z=[0, 3]*um)\n"
+          "}\n"
+          "spatialneurons G(morphology=M) { model { Im = 0*amp/meter**2 : amp/meter**2 } }\n"
+          "run 0.1*ms\n", f);
+    fclose(f);
+    snn_ctx *ctx = load_run(model);
+    size_t n;
+    const double *x = snn_var(ctx, "G", "x", &n), *y = snn_var(ctx, "G", "y", &n), *z = snn_var(ctx, "G", "z", &n);
+    const double *len = snn_var(ctx, "G", "length", &n), *area = snn_var(ctx, "G", "area", &n);
+    const double *d = snn_var(ctx, "G", "diameter", &n);
+    ck_assert_uint_eq(n, 4);
+    double wx[4] = { 5e-6, 10e-6, 20e-6, 25e-6 }, wy[4] = { 0, 2.5e-6, 7.5e-6, 10e-6 }, wz[4] = { 0, 0, 0, 1.5e-6 };
+    for (int k = 0; k < 4; k++) {
+        ck_assert_double_eq_tol(x[k], wx[k], 1e-18);
+        ck_assert_double_eq_tol(y[k], wy[k], 1e-18);
+        ck_assert_double_eq_tol(z[k], wz[k], 1e-18);
+    }
+    ck_assert_double_eq_tol(len[1], sqrt(125.0) * 1e-6, 1e-18);
+    ck_assert_double_eq_tol(len[3], 3e-6, 1e-18);
+    ck_assert_double_eq_tol(d[3], 0.75e-6, 1e-18);
+    /* a truncated cone: pi/2 (d1 + d2) sqrt((d1 - d2)^2/4 + l^2) */
+    ck_assert_double_eq_tol(area[3], M_PI / 2 * 1.5e-6 * sqrt(0.0625e-12 + 9e-12), 1e-24);
+    snn_free(ctx);
+    test_remove_tmpdir(dir);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("spatial");
@@ -361,6 +398,7 @@ static Suite *make_suite(void)
         tcase_add_test(tc, rallpack3_hh_axon);
     } else {
         tcase_add_test(tc, morphology_distances);
+        tcase_add_test(tc, morphology_coordinates);
         tcase_add_test(tc, brian2_passive_cable);
         tcase_add_test(tc, brian2_ball_and_stick);
         tcase_add_test(tc, brian2_hh_axon);
