@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* This file declares neuron morphologies as Brian2 defines them (Soma,
- * Cylinder, Section, trees of named sections) and their flat form,
+ * Cylinder, Section, trees of named sections, SWC files) and their flat form,
  * the cable: every compartment's geometry in Brian2's order (depth first,
  * children in the order they were attached) and the section tree that the
  * cable solver of a spatialneurons group needs. */
@@ -61,6 +61,12 @@ int morph_add(Arena *A, Morph *m, const char *path, Span span, int parent, const
 const char *morph_check_args(const MorphArgs *a);
 /* The index of the section at path, or -1. */
 int morph_find(const Morph *m, const char *path);
+
+/* Read an SWC file into m as Brian2's Morphology.from_swc_file does (see
+ * morph_swc.c); sections get the paths L, R (1, 2, ... past two children)
+ * from the root.  Returns NULL, or a message (in A) that names the file and
+ * line of the problem. */
+const char *morph_read_swc(Arena *A, Morph *m, const char *file, Span span);
 
 /* The flat cable of a spatialneurons group: compartments in Brian2's order,
  * the section tree as Brian2's FlatMorphology holds it, and the variables the

@@ -138,6 +138,9 @@ void sema_list_element(const Node *e, const Node *list, Dim dx, double x, Dim *d
  * elements' dimension (sema_net.c); NULL with an error. */
 double *sema_list_values(Sema *S, Node *v, int *n, Dim *dim);
 
+/* A file named in the model: relative to the model's directory. */
+const char *sema_model_path(Sema *S, const char *file);
+
 /* ---- sema_spatial.c: morphologies and spatialneurons ---- */
 
 /* morphology M = Shape(...) { path = Shape(...) ... } */

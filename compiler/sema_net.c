@@ -486,6 +486,11 @@ static const char *model_dir(Sema *S)
     return slash ? arena_strndup(S->A, name, (size_t)(slash - name + 1)) : "";
 }
 
+const char *sema_model_path(Sema *S, const char *file)
+{
+    return file[0] == '/' ? file : arena_printf(S->A, "%s%s", model_dir(S), file);
+}
+
 /* Read a CSV file (relative to the model's directory) into rows of numbers;
  * a first line that is not numeric is the header.  NULL with an error. */
 static double *read_csv(Sema *S, const char *file, Span sp, int *rows, int *cols, char ***header)

@@ -162,6 +162,19 @@ void sema_decl_morphology(Sema *S, Decl *d)
     for (int k = 0; k < d->nitems; k++) {
         Item *it = d->items[k];
         const char *path = ident_dup(S->A, it->name);
+        if (k == 0 && ident_eq(it->key, "swc")) {
+            if (it->nargs != 1 || it->args[0].name.n || it->args[0].value->kind != N_STR) {
+                diag_error(S->D, it->span, "swc takes the file name as a string: swc(\"cell.swc\")");
+                return;
+            }
+            const char *file = ident_dup(S->A, it->args[0].value->name);
+            const char *err = morph_read_swc(S->A, m, sema_model_path(S, file), it->args[0].value->span);
+            if (err) {
+                diag_error(S->D, it->args[0].value->span, "%s", err);
+                return;
+            }
+            continue;
+        }
         int parent = -1;
         if (k > 0) {
             if (morph_find(m, path) >= 0) {

@@ -7,7 +7,9 @@
  *    every step, and the spikes.  Measured maxima of |snnc - brian2| over the
  *    column's largest |value|: passive_cable 1.8e-14, hh_axon 8.8e-14
  *    (spikes identical), ball_and_stick 1.2e-9; and the spike times of all
- *    500 compartments of examples/compartmental/hh_axon.snn, identical.  The last is a soma (whose
+ *    500 compartments of examples/compartmental/hh_axon.snn, identical; a
+ *    neuron read from an SWC file (swc_cell: 1.4e-9, its soma again, and the
+ *    geometry of every compartment identical to Brian2's).  The last is a soma (whose
  *    axial resistance is tiny, r_length 1 m) at a branch point: the coupling
  *    system is ill-conditioned there, and Brian2's own numpy target differs
  *    from its cython target by the same 1.2e-9.  Bounds: 1e-12 for the two
@@ -115,6 +117,29 @@ START_TEST(brian2_hh_axon)
     ck_assert_int_eq(snn_spikes(ctx, "SM", &idx, &steps, &n), SNN_OK);
     ck_assert_uint_gt(n, 0);
     test_check_recorded("hh_axon spikes", idx, steps, n, test_path("data/spatial/hh_axon_spikes.csv"), "i,step");
+    snn_free(ctx);
+}
+END_TEST
+
+/* A neuron read from an SWC file (tests/data/spatial/cell.swc): the same
+ * compartments with the same geometry as Brian2's from_swc_file (to the last
+ * bit, measured), and the same response (the soma bound above). */
+START_TEST(brian2_swc_cell)
+{
+    check_brian2("swc_cell", 1e-8);
+    snn_ctx *ctx = load_run(test_path("spatial/swc_cell.snn"));
+    TestTable want;
+    test_read_csv(&want, test_path("data/spatial/swc_cell_geometry.csv"));
+    ck_assert_int_eq(snn_group_size(ctx, "cell"), (int64_t)want.nrows);
+    for (int c = 0; c < want.ncols; c++) {
+        size_t n;
+        const double *got = snn_var(ctx, "cell", want.names[c], &n);
+        ck_assert_msg(got != NULL, "no variable %s", want.names[c]);
+        for (size_t k = 0; k < n; k++)
+            ck_assert_msg(fabs(got[k] - test_cell(&want, k, c)) <= 1e-15 * fabs(test_cell(&want, k, c)),
+                          "%s[%zu] = %.17g, Brian2 %.17g", want.names[c], k, got[k], test_cell(&want, k, c));
+    }
+    test_table_free(&want);
     snn_free(ctx);
 }
 END_TEST
@@ -389,6 +414,33 @@ START_TEST(morphology_coordinates)
 }
 END_TEST
 
+/* Bad SWC files: the error names the file and line and what is wrong. */
+static void swc_error(const char *swc, const char *want)
+{
+    char *dir = test_tmpdir(), file[600], model[700];
+    snprintf(file, sizeof file, "%s/cell.swc", dir);
+    FILE *f = fopen(file, "w");
+    fputs(swc, f);
+    fclose(f);
+    snprintf(model, sizeof model, "morphology M = swc(\"%s\")\n", file);
+    snn_ctx *ctx = snn_new();
+    ck_assert_int_ne(snn_load_string(ctx, model, strlen(model), "swc.snn"), SNN_OK);
+    ck_assert_msg(strstr(snn_errmsg(ctx), want) != NULL, "got '%s', want '%s'", snn_errmsg(ctx), want);
+    snn_free(ctx);
+    test_remove_tmpdir(dir);
+}
+
+START_TEST(swc_errors)
+{
+    swc_error("1 1 0 0 0 5 -1\n2 3 0 5 0 1 7\n", "cell.swc:2: there is no point 7 (the parent of point 2) before this line");
+    swc_error("# header\n1 1 0 0 0 5 -1\n2 3 0 5 0 1\n", "cell.swc:3: a line of an SWC file has 7 entries");
+    swc_error("1 1 0 0 0 5 -1\n1 3 0 5 0 1 1\n", "cell.swc:2: two points with index 1");
+    swc_error("1 1 0 0 0 5 -1\n2 3 0 x 0 1 1\n", "cell.swc:2: 'x' is not a number");
+    swc_error("1 1 0 0 0 5 -1\n2 1 0 -5 0 5 1\n3 1 0 4 0 5 1\n", "a 3-point soma (points 1, 2, 3) needs its second and third points one radius");
+    swc_error("# nothing\n", "has no points");
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("spatial");
@@ -403,6 +455,8 @@ static Suite *make_suite(void)
         tcase_add_test(tc, brian2_ball_and_stick);
         tcase_add_test(tc, brian2_hh_axon);
         tcase_add_test(tc, brian2_hh_axon_velocity);
+        tcase_add_test(tc, brian2_swc_cell);
+        tcase_add_test(tc, swc_errors);
         tcase_add_test(tc, infinite_cable_green_function);
         tcase_add_test(tc, finite_cable_steady_state);
         tcase_add_test(tc, rall_equivalent_cylinder);

@@ -165,6 +165,33 @@ def hh_axon_velocity():
     write_spikes('hh_axon_velocity', sm)
 
 
+def swc_cell():
+    """tests/data/spatial/cell.swc (three-point soma, branches): the
+    geometry of every compartment, and a passive response to current into a
+    dendrite's tip."""
+    start_scope()
+    defaultclock.dt = 0.01 * ms
+    morpho = Morphology.from_swc_file(os.path.join(OUT, 'cell.swc'))
+    gL = 1e-4 * siemens / cm**2
+    EL = -70 * mV
+    eqs = '''
+    Im = gL*(EL - v) : amp/meter**2
+    I : amp (point current)
+    '''
+    neuron = SpatialNeuron(morphology=morpho, model=eqs, Cm=1 * uF / cm**2, Ri=100 * ohm * cm)
+    names = ['area', 'length', 'distance', 'diameter', 'r_length_1', 'r_length_2', 'x', 'y', 'z']
+    with open(os.path.join(OUT, 'swc_cell_geometry.csv'), 'w') as f:
+        f.write(','.join(names) + '\n')
+        for k in range(len(neuron)):
+            f.write(','.join('%.17g' % getattr(neuron, n + '_')[k] for n in names) + '\n')
+    neuron.v = EL
+    neuron.I[11] = 0.01 * nA
+    record = [0, 4, 11, 15]
+    mon = StateMonitor(neuron, 'v', record=record)
+    run(5 * ms)
+    write('swc_cell', mon, record)
+
+
 if __name__ == '__main__':
-    for name in sys.argv[1:] or ['passive_cable', 'ball_and_stick', 'hh_axon', 'hh_axon_velocity']:
+    for name in sys.argv[1:] or ['passive_cable', 'ball_and_stick', 'hh_axon', 'hh_axon_velocity', 'swc_cell']:
         globals()[name]()
