@@ -301,14 +301,16 @@ bool sema_spatial_prepare(Sema *S, Decl *d)
         return false;
     }
     static const char *const own[] = { "v", "Cm", "Ic", "length", "distance", "diameter", "area", "volume",
-                                       "r_length_1", "r_length_2", "x", "y", "z", "gtot__private", "I0__private" };
+                                       "r_length_1", "r_length_2", "x", "y", "z", "gtot__private", "I0__private",
+                                       "time_constant", "space_constant" };
     for (int k = 0; k < model->neqs; k++) {
         Equation *e = model->eqs[k];
         for (size_t q = 0; q < sizeof own / sizeof *own && e->kind != EQ_STMT; q++)
             if (ident_eq(e->var, own[q])) {
                 diag_error(S->D, e->var_span, "'%s' is a variable every spatialneurons group has (%s); remove it from "
                            "the model", own[q], q == 0 ? "the membrane potential" : q == 1 ? "set it with 'Cm: ...'" :
-                           q == 2 ? "the capacitive current" : q < 13 ? "the compartments' geometry" : "the cable solver's");
+                           q == 2 ? "the capacitive current" : q < 13 ? "the compartments' geometry" : q < 15 ? "the cable solver's" :
+                           "Brian2's time and space constants");
                 return false;
             }
         for (int f = 0; f < e->nflags; f++) {
@@ -406,6 +408,34 @@ bool sema_spatial_prepare(Sema *S, Decl *d)
             return false;
         }
         p->Ri = v[0];
+    }
+    /* Brian2's time_constant = Cm/gtot and space_constant (of the
+     * conductance of the last step) */
+    {
+        Node *n2 = ast_num(S->A, 2, true, sp);
+        Node *ri = ast_bin(S->A, '*', ast_num(S->A, p->Ri, false, sp),
+                           ast_bin(S->A, '*', name_node(S, "ohm", sp), name_node(S, "meter", sp), sp), sp);
+        Node *third = ast_bin(S->A, '/', ast_num(S->A, 1, false, sp), ast_num(S->A, 3, false, sp), sp);
+        Node *sixth = ast_bin(S->A, '/', ast_num(S->A, 1, false, sp), ast_num(S->A, 6, false, sp), sp);
+        Node *half = ast_bin(S->A, '/', ast_num(S->A, 1, false, sp), ast_num(S->A, 2, false, sp), sp);
+        Node *geo = ast_bin(S->A, '/', name_node(S, "area", sp),
+                            ast_bin(S->A, '+', ast_bin(S->A, '/', ast_num(S->A, 1, true, sp), name_node(S, "r_length_1", sp), sp),
+                                    ast_bin(S->A, '/', ast_num(S->A, 1, true, sp), name_node(S, "r_length_2", sp), sp), sp), sp);
+        Node *num = ast_bin(S->A, '*', ast_bin(S->A, OP_POW, ast_bin(S->A, '/', n2, name_node(S, "pi", sp), sp), third, sp),
+                            ast_bin(S->A, OP_POW, geo, sixth, sp), sp);
+        Node *den = ast_bin(S->A, '*', ast_num(S->A, 2, true, sp),
+                            ast_bin(S->A, OP_POW, ast_bin(S->A, '*', ri, name_node(S, "gtot__private", sp), sp), half, sp), sp);
+        Equation *tc = param_eq(S, "time_constant", name_node(S, "second", sp), false, sp);
+        tc->kind = EQ_SUBEXPR;
+        tc->expr = ast_bin(S->A, '/', name_node(S, "Cm", sp), name_node(S, "gtot__private", sp), sp);
+        Equation *sc = param_eq(S, "space_constant", name_node(S, "meter", sp), false, sp);
+        sc->kind = EQ_SUBEXPR;
+        sc->expr = ast_bin(S->A, '/', num, den, sp);
+        Equation **eqs2 = arena_alloc(S->A, sizeof *eqs2 * (size_t)(model->neqs + 2));
+        memcpy(eqs2, model->eqs, sizeof *eqs2 * (size_t)model->neqs);
+        eqs2[model->neqs++] = tc;
+        eqs2[model->neqs++] = sc;
+        model->eqs = eqs2;
     }
     /* threshold_location: the threshold holds only in that compartment */
     Item *loc = take_item(d, "threshold_location"), *th = get_item(d, "threshold");

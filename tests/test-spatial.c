@@ -223,6 +223,22 @@ START_TEST(rall_equivalent_cylinder)
         worst = fmax(worst, fabs(v[k] - theory));
     }
     ck_assert_msg(worst < 2e-6, "largest difference from the equivalent cylinder %.3g V", worst);
+    /* the space constants of the three cylinders, as Brian2 computes them */
+    /* (recorded at 50 ms: at 0 no step has computed the conductance yet) */
+    const int64_t *steps;
+    const double *rec;
+    const int32_t *ridx;
+    size_t rows;
+    int nidx, nvars;
+    ck_assert_int_eq(snn_trace(ctx, "L", &steps, &rows, &rec, &ridx, &nidx, &nvars), SNN_OK);
+    ck_assert_uint_eq(rows, 2);
+    ck_assert_int_eq(nvars, 2);
+    const double *last = rec + (size_t)nidx * (size_t)nvars;
+    double lam[3] = { last[0], last[2], last[4] }, want[3] = { la, l1, l2 };
+    for (int k = 0; k < 3; k++) {
+        ck_assert_msg(fabs(lam[k] - want[k]) <= 1e-7 * want[k], "space constant %d: %.17g, want %.17g", k, lam[k], want[k]);
+        ck_assert_double_eq_tol(last[2 * k + 1], 1e-2 / gL, 1e-15);
+    }
     snn_free(ctx);
 }
 END_TEST

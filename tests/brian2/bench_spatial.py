@@ -43,7 +43,8 @@ def brian2_axon(target):
                         prefs, run, set_device, start_scope)
     start_scope()
     if target == 'standalone':
-        set_device('cpp_standalone', directory=tempfile.mkdtemp(), build_on_run=False)
+        outdir = tempfile.mkdtemp()
+        set_device('cpp_standalone', directory=outdir, build_on_run=False)
         prefs.devices.cpp_standalone.openmp_threads = 0
     else:
         prefs.codegen.target = target
@@ -60,9 +61,9 @@ def brian2_axon(target):
         run(100 * ms)
         dev = get_device()
         t0 = time.perf_counter()
-        dev.build(run=False, compile=True)
+        dev.build(directory=outdir, run=False, compile=True)
         t1 = time.perf_counter()
-        dev.run()
+        dev.run(dev.project_dir, False, [])
         t2 = time.perf_counter()
         loop = getattr(dev, '_last_run_time', None) or (t2 - t1)
         set_device('runtime')
