@@ -161,7 +161,7 @@ void sema_decl_morphology(Sema *S, Decl *d)
     m->span = d->name_span;
     for (int k = 0; k < d->nitems; k++) {
         Item *it = d->items[k];
-        const char *path = ident_dup(S->A, it->name);
+        const char *path = it->name.n ? ident_dup(S->A, it->name) : "";
         if (k == 0 && ident_eq(it->key, "swc")) {
             if (it->nargs != 1 || it->args[0].name.n || it->args[0].value->kind != N_STR) {
                 diag_error(S->D, it->span, "swc takes the file name as a string: swc(\"cell.swc\")");
@@ -365,7 +365,7 @@ bool sema_spatial_prepare(Sema *S, Decl *d)
     add[nadd++] = param_eq(S, "gtot__private", unit_node(S, "siemens", "meter", 2, sp), false, sp);
     add[nadd++] = param_eq(S, "I0__private", unit_node(S, "amp", "meter", 2, sp), false, sp);
     Equation **eqs = arena_alloc(S->A, sizeof *eqs * (size_t)(model->neqs + nadd));
-    memcpy(eqs, model->eqs, sizeof *eqs * (size_t)model->neqs);
+    if (model->neqs) memcpy(eqs, model->eqs, sizeof *eqs * (size_t)model->neqs);
     memcpy(eqs + model->neqs, add, sizeof *eqs * (size_t)nadd);
     model->eqs = eqs;
     model->neqs += nadd;
@@ -393,7 +393,7 @@ bool sema_spatial_prepare(Sema *S, Decl *d)
     if (init->kind == I_STMTS) {
         Stmt **v = arena_alloc(S->A, sizeof *v * (size_t)(init->stmts.n + 1));
         v[0] = st;
-        memcpy(v + 1, init->stmts.v, sizeof *v * (size_t)init->stmts.n);
+        if (init->stmts.n) memcpy(v + 1, init->stmts.v, sizeof *v * (size_t)init->stmts.n);
         init->stmts.v = v;
         init->stmts.n++;
     }
@@ -474,7 +474,7 @@ static void prepend_init(Sema *S, Group *g, Sym *var, const double *vals, int n,
     memcpy(iv.list, vals, sizeof(double) * (size_t)n);
     InitVal *v = arena_alloc(S->A, sizeof *v * (size_t)(g->ninits + 1));
     v[0] = iv;
-    memcpy(v + 1, g->inits, sizeof *v * (size_t)g->ninits);
+    if (g->ninits) memcpy(v + 1, g->inits, sizeof *v * (size_t)g->ninits);
     g->inits = v;
     g->ninits++;
 }
