@@ -26,12 +26,20 @@ static void int_array(Buf *b, const char *name, const int *v, int n)
 
 /* The solver's text: @-free C with the group's sizes and variable columns
  * printed in.  Steps as in Brian2's template: the matrix (its before_code,
- * recomputed each step so that Cm may change between runs), then steps 1-4. */
+ * recomputed when Cm or the geometry differ from the last step's, as they
+ * may between runs), then steps 1-4. */
 static const char cable_body[] =
     "    const double dt = _a->dt, _Ri = _RI;\n"
     "    double *const v = _a->v[_V], *const Cm = _a->v[_CM], *const area = _a->v[_AREA];\n"
     "    double *const r_length_1 = _a->v[_R1], *const r_length_2 = _a->v[_R2];\n"
     "    double *const _gtot = _a->v[_GTOT], *const _I0 = _a->v[_I0V], *const Ic = _a->v[_IC];\n"
+    /* the matrix: again only when Cm or the geometry changed (between runs) */
+    "    snn_i32 _same = _ready;\n"
+    "    for (snn_i32 _i = 0; _i < N && _same; _i++)\n"
+    "        _same = Cm[_i] == _kcm[_i] && area[_i] == _karea[_i] && r_length_1[_i] == _kr1[_i] && r_length_2[_i] == _kr2[_i];\n"
+    "    if (!_same) {\n"
+    "    for (snn_i32 _i = 0; _i < N; _i++) _kcm[_i] = Cm[_i], _karea[_i] = area[_i], _kr1[_i] = r_length_1[_i], _kr2[_i] = r_length_2[_i];\n"
+    "    _ready = 1;\n"
     "    for (snn_i32 _i = 1; _i < N; _i++) _invr[_i] = 1.0/(_Ri*(1/r_length_2[_i-1] + 1/r_length_1[_i]));\n"
     "    for (snn_i32 _i = 0; _i < NS; _i++) _invr[_starts[_i]] = 0;\n"
     "    for (snn_i32 _i = 0; _i < N; _i++) _ab1[_i] = (-(Cm[_i] / dt) - _invr[_i] / area[_i]);\n"
@@ -49,6 +57,7 @@ static const char cable_body[] =
     "        _ab1[_last] -= (_rn / area[_last]);\n"
     "        _bp[_last] = -(_rn / area[_last]);\n"
     "        _bm[_first] = -(_r0 / area[_first]);\n"
+    "    }\n"
     "    }\n"
     "    for (snn_i32 _i = 0; _i < N; _i++) _vprev[_i] = v[_i];\n"
     /* step 2: three tridiagonal systems per section */
@@ -144,6 +153,7 @@ void emit_cable(Buf *b, const Group *g, const char *fn)
     int_array(b, "_children", c->children, (NS + 1) * MC);
     buf_printf(b, "    static double _invr[%d], _ab0[%d], _ab1[%d], _ab2[%d], _bp[%d], _bm[%d];\n", N, N, N, N, N, N);
     buf_printf(b, "    static double _vs[%d], _up[%d], _um[%d], _c[%d], _vprev[%d];\n", N, N, N, N, N);
+    buf_printf(b, "    static double _kcm[%d], _karea[%d], _kr1[%d], _kr2[%d];\n    static snn_i32 _ready;\n", N, N, N, N);
     buf_printf(b, "    static double _invr0[%d], _invrn[%d], _Pparent[%d], _Pdiag[%d], _B[%d], _Pchild[%d];\n", NS, NS,
                NS, NS + 1, NS + 1, (NS + 1) * MC);
     buf_puts(b, cable_body);

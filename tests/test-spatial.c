@@ -430,6 +430,43 @@ START_TEST(morphology_coordinates)
 }
 END_TEST
 
+/* Cm changed between runs: the solver's matrix follows (it is cached while
+ * Cm and the geometry stay the same).  One step with Cm = 1 uF/cm^2, then
+ * Cm = 2 uF/cm^2 and v back to rest: the next 200 steps must be those of a
+ * model that had 2 uF/cm^2 from the start (the passive cable does not
+ * depend on t). */
+START_TEST(cm_change_between_runs)
+{
+    char *text = test_read_file(test_path("spatial/finite_cable.snn"), NULL);
+    snn_ctx *a = snn_new(), *b = snn_new();
+    ck_assert_int_eq(snn_load_string(a, text, strlen(text), "a.snn"), SNN_OK);
+    char *t2 = malloc(strlen(text) + 1);
+    strcpy(t2, text);
+    char *cm = strstr(t2, "Cm: 1*uF");
+    ck_assert_ptr_nonnull(cm);
+    cm[4] = '2';
+    ck_assert_int_eq(snn_load_string(b, t2, strlen(t2), "b.snn"), SNN_OK);
+    ck_assert_int_eq(snn_build(a), SNN_OK);
+    ck_assert_int_eq(snn_build(b), SNN_OK);
+    ck_assert_int_eq(snn_run_steps(a, 1), SNN_OK);
+    double el = -0.07;
+    size_t nb;
+    const double *cm2 = snn_var(b, "cable", "Cm", &nb);    /* 2*uF/cm**2 as b computed it */
+    ck_assert_int_eq(snn_set_var(a, "cable", "Cm", cm2, nb), SNN_OK);
+    ck_assert_int_eq(snn_set_var(a, "cable", "v", &el, 1), SNN_OK);
+    ck_assert_int_eq(snn_run_steps(a, 200), SNN_OK);
+    ck_assert_int_eq(snn_run_steps(b, 200), SNN_OK);
+    size_t n;
+    const double *va = snn_var(a, "cable", "v", &n), *vb = snn_var(b, "cable", "v", &n);
+    for (size_t k = 0; k < n; k++) ck_assert_msg(va[k] == vb[k], "v[%zu]: %.17g against %.17g", k, va[k], vb[k]);
+    ck_assert_double_ne(va[0], el);
+    free(t2);
+    free(text);
+    snn_free(a);
+    snn_free(b);
+}
+END_TEST
+
 /* Bad SWC files: the error names the file and line and what is wrong. */
 static void swc_error(const char *swc, const char *want)
 {
@@ -473,6 +510,7 @@ static Suite *make_suite(void)
         tcase_add_test(tc, brian2_hh_axon_velocity);
         tcase_add_test(tc, brian2_swc_cell);
         tcase_add_test(tc, swc_errors);
+        tcase_add_test(tc, cm_change_between_runs);
         tcase_add_test(tc, infinite_cable_green_function);
         tcase_add_test(tc, finite_cable_steady_state);
         tcase_add_test(tc, rall_equivalent_cylinder);
