@@ -14,6 +14,8 @@
 #include "morphology.h"
 #include "sema_int.h"
 
+#define MORPH_MAX_COMPARTMENTS 1000000
+
 static Dim unit_dim(const char *name)
 {
     const UnitDef *u = units_lookup(name, strlen(name));
@@ -193,6 +195,15 @@ void sema_decl_morphology(Sema *S, Decl *d)
         MorphArgs a;
         if (!section_args(S, it, &a)) return;
         morph_add(S->A, m, path, it->span, parent, &a);
+    }
+    /* the geometry is written into the generated code, one value per
+     * compartment and variable: keep that within what compiles quickly */
+    long total = 0;
+    for (int k = 0; k < m->nsecs; k++) total += m->secs[k].n;
+    if (total > MORPH_MAX_COMPARTMENTS) {
+        diag_error(S->D, d->name_span, "morphology %s has %ld compartments; snnc takes at most %d", m->name, total,
+                   MORPH_MAX_COMPARTMENTS);
+        return;
     }
     pvec_push(S->A, &S->morphs, m);
 }
