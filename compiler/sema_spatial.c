@@ -266,9 +266,6 @@ typedef struct Pending {
     Decl  *decl;
     Morph *morph;
     double Ri;
-    Ident *point;               /* the point currents */
-    Span  *point_span;
-    int    npoint;
 } Pending;
 
 bool sema_spatial_prepare(Sema *S, Decl *d)
@@ -348,10 +345,6 @@ bool sema_spatial_prepare(Sema *S, Decl *d)
             Span fs = e->flag_spans ? e->flag_spans[f] : e->span;
             im->expr = ast_bin(S->A, '+', im->expr,
                                ast_bin(S->A, '/', ast_name(S->A, e->var, fs), name_node(S, "area", fs), fs), im->expr->span);
-            p->point = arena_append(S->A, p->point, p->npoint, sizeof *p->point);
-            p->point_span = arena_append(S->A, p->point_span, p->npoint, sizeof *p->point_span);
-            p->point[p->npoint] = e->var;
-            p->point_span[p->npoint++] = fs;
             memmove(&e->flags[f], &e->flags[f + 1], sizeof *e->flags * (size_t)(e->nflags - f - 1));
             if (e->flag_spans) memmove(&e->flag_spans[f], &e->flag_spans[f + 1], sizeof *e->flag_spans * (size_t)(e->nflags - f - 1));
             e->nflags--;
