@@ -9,7 +9,9 @@
  *    (spikes identical), ball_and_stick 1.2e-9; and the spike times of all
  *    500 compartments of examples/compartmental/hh_axon.snn, identical; a
  *    neuron read from an SWC file (swc_cell: 1.4e-9, its soma again, and the
- *    geometry of every compartment identical to Brian2's).  The last is a soma (whose
+ *    geometry of every compartment identical to Brian2's); the
+ *    ball-and-stick example with synapses on its dendrite (6e-9, spikes
+ *    identical).  The last is a soma (whose
  *    axial resistance is tiny, r_length 1 m) at a branch point: the coupling
  *    system is ill-conditioned there, and Brian2's own numpy target differs
  *    from its cython target by the same 1.2e-9.  Bounds: 1e-12 for the two
@@ -64,10 +66,9 @@ static double *trace_of(snn_ctx *ctx, const char *mon, int32_t index, size_t *nr
 /* Model tests/spatial/NAME.snn against tests/data/spatial/NAME.csv (columns
  * step, v_<index>...): same steps, every value within bound times the
  * column's largest |value|. */
-static void check_brian2(const char *name, double bound)
+static void check_brian2_of(const char *model, const char *mon, const char *name, double bound)
 {
-    char model[256], ref[256];
-    snprintf(model, sizeof model, "spatial/%s.snn", name);
+    char ref[256];
     snprintf(ref, sizeof ref, "data/spatial/%s.csv", name);
     snn_ctx *ctx = load_run(test_path(model));
     TestTable want;
@@ -77,7 +78,7 @@ static void check_brian2(const char *name, double bound)
     const int32_t *idx;
     size_t nrows;
     int nidx, nvars;
-    ck_assert_int_eq(snn_trace(ctx, "M", &steps, &nrows, &vals, &idx, &nidx, &nvars), SNN_OK);
+    ck_assert_int_eq(snn_trace(ctx, mon, &steps, &nrows, &vals, &idx, &nidx, &nvars), SNN_OK);
     ck_assert_uint_eq(nrows, want.nrows);
     ck_assert_int_eq(nidx, want.ncols - 1);
     for (int c = 1; c < want.ncols; c++) {
@@ -93,6 +94,13 @@ static void check_brian2(const char *name, double bound)
     }
     test_table_free(&want);
     snn_free(ctx);
+}
+
+static void check_brian2(const char *name, double bound)
+{
+    char model[256];
+    snprintf(model, sizeof model, "spatial/%s.snn", name);
+    check_brian2_of(model, "M", name, bound);
 }
 
 START_TEST(brian2_passive_cable)
@@ -117,6 +125,25 @@ START_TEST(brian2_hh_axon)
     ck_assert_int_eq(snn_spikes(ctx, "SM", &idx, &steps, &n), SNN_OK);
     ck_assert_uint_gt(n, 0);
     test_check_recorded("hh_axon spikes", idx, steps, n, test_path("data/spatial/hh_axon_spikes.csv"), "i,step");
+    snn_free(ctx);
+}
+END_TEST
+
+/* examples/compartmental/ball_and_stick.snn: an HH soma fired by synapses
+ * on the dendrite's tip; the soma's spikes at the same steps, v within
+ * 1e-7 of each trace's largest value (measured 6e-9: the soma's
+ * conditioning, amplified by the spike). */
+START_TEST(brian2_ball_and_stick_synapses)
+{
+    check_brian2_of("../examples/compartmental/ball_and_stick.snn", "V", "ball_and_stick_synapses", 1e-7);
+    snn_ctx *ctx = load_run(test_path("../examples/compartmental/ball_and_stick.snn"));
+    const int32_t *idx;
+    const int64_t *steps;
+    size_t n;
+    ck_assert_int_eq(snn_spikes(ctx, "SM", &idx, &steps, &n), SNN_OK);
+    ck_assert_uint_eq(n, 2);
+    test_check_recorded("ball_and_stick spikes", idx, steps, n,
+                        test_path("data/spatial/ball_and_stick_synapses_spikes.csv"), "i,step");
     snn_free(ctx);
 }
 END_TEST
@@ -509,6 +536,7 @@ static Suite *make_suite(void)
         tcase_add_test(tc, brian2_hh_axon);
         tcase_add_test(tc, brian2_hh_axon_velocity);
         tcase_add_test(tc, brian2_swc_cell);
+        tcase_add_test(tc, brian2_ball_and_stick_synapses);
         tcase_add_test(tc, swc_errors);
         tcase_add_test(tc, cm_change_between_runs);
         tcase_add_test(tc, infinite_cable_green_function);

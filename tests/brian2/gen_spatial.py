@@ -165,6 +165,60 @@ def hh_axon_velocity():
     write_spikes('hh_axon_velocity', sm)
 
 
+def ball_and_stick_synapses():
+    """examples/compartmental/ball_and_stick.snn: an HH soma, synapses onto
+    the dendrite's tip from a spike generator; v at five compartments and the
+    soma's spikes."""
+    start_scope()
+    defaultclock.dt = 0.01 * ms
+    gL = 1e-4 * siemens / cm**2
+    EL = -65 * mV
+    ENa = 50 * mV
+    EK = -77 * mV
+    gNa_soma = 120 * msiemens / cm**2
+    gK_soma = 36 * msiemens / cm**2
+    Es = 0 * mV
+    taus = 2 * ms
+    w = 3 * nS
+    morpho = Soma(diameter=25 * um)
+    morpho.dend = Cylinder(diameter=2 * um, length=300 * um, n=30)
+    morpho.axon = Cylinder(diameter=1 * um, length=100 * um, n=10)
+    eqs = '''
+    Im = gL*(EL - v) + gNa*m**3*h*(ENa - v) + gK*n**4*(EK - v) : amp/meter**2
+    Is = gs*(Es - v) : amp (point current)
+    dgs/dt = -gs/taus : siemens
+    dm/dt = alpham*(1 - m) - betam*m : 1
+    dn/dt = alphan*(1 - n) - betan*n : 1
+    dh/dt = alphah*(1 - h) - betah*h : 1
+    alpham = (0.1/mV)*10*mV/exprel((-v + EL + 25*mV)/(10*mV))/ms : Hz
+    betam = 4*exp((-v + EL)/(18*mV))/ms : Hz
+    alphah = 0.07*exp((-v + EL)/(20*mV))/ms : Hz
+    betah = 1/(exp((-v + EL + 30*mV)/(10*mV)) + 1)/ms : Hz
+    alphan = (0.01/mV)*10*mV/exprel((-v + EL + 10*mV)/(10*mV))/ms : Hz
+    betan = 0.125*exp((-v + EL)/(80*mV))/ms : Hz
+    gNa : siemens/meter**2 (constant)
+    gK : siemens/meter**2 (constant)
+    '''
+    cell = SpatialNeuron(morphology=morpho, model=eqs, Cm=1 * uF / cm**2, Ri=100 * ohm * cm,
+                         method='exponential_euler', threshold='v > -20*mV', threshold_location=0,
+                         refractory='v > -40*mV')
+    cell.v = EL
+    cell.m = 0.0529
+    cell.n = 0.3177
+    cell.h = 0.5961
+    cell.gNa[0] = gNa_soma      # (snnc: gNa = gNa_soma*(i == 0))
+    cell.gK[0] = gK_soma
+    inp = SpikeGeneratorGroup(1, [0] * 9, [5, 6, 7, 25, 26, 27, 28, 29, 30] * ms)
+    S = Synapses(inp, cell, on_pre='gs_post += w')
+    S.connect(i=0, j=30)
+    record = [0, 10, 20, 30, 40]
+    mon = StateMonitor(cell, 'v', record=record)
+    sm = SpikeMonitor(cell)
+    run(50 * ms)
+    write('ball_and_stick_synapses', mon, record)
+    write_spikes('ball_and_stick_synapses', sm)
+
+
 def swc_cell():
     """tests/data/spatial/cell.swc (three-point soma, branches): the
     geometry of every compartment, and a passive response to current into a
@@ -193,5 +247,6 @@ def swc_cell():
 
 
 if __name__ == '__main__':
-    for name in sys.argv[1:] or ['passive_cable', 'ball_and_stick', 'hh_axon', 'hh_axon_velocity', 'swc_cell']:
+    for name in sys.argv[1:] or ['passive_cable', 'ball_and_stick', 'hh_axon', 'hh_axon_velocity', 'swc_cell',
+                                      'ball_and_stick_synapses']:
         globals()[name]()
