@@ -198,7 +198,7 @@ static void put_double(Buf *b, double v)
         buf_puts(b, v > 0 ? "(1.0/0.0)" : "(-1.0/0.0)");
         return;
     }
-    if (isnan(v)) {     /* a compartment without coordinates (x, y, z) */
+    if (isnan(v)) {     /* NaN as a C expression: 'nan' is no literal */
         buf_puts(b, "(0.0/0.0)");
         return;
     }

@@ -947,7 +947,7 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
         Decl *d = prog->decls[k];
         switch (d->kind) {
         case D_NEURONS:
-            if (ident_eq(d->keyword, "spatialneurons")) {
+            if (ident_eq(d->keyword, "spatialneurons") || !d->expr) {
                 if (sema_spatial_prepare(S, d)) {
                     decl_neurons(S, d);
                     sema_spatial_finish(S, d);

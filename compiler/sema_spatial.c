@@ -147,8 +147,9 @@ static Morph *find_morph(Sema *S, Ident id)
 void sema_decl_morphology(Sema *S, Decl *d)
 {
     if (!ident_eq(d->keyword, "morphology")) {
-        diag_error(S->D, d->span, "'%.*s NAME = ...' is not known; a morphology is written 'morphology NAME = Soma(...)'",
-                   (int)d->keyword.n, d->keyword.z);
+        diag_error(S->D, d->span, "'%.*s NAME = ...' is not known; a morphology is written 'morphology NAME = Soma(...)'%s",
+                   (int)d->keyword.n, d->keyword.z,
+                   ident_eq(d->keyword, "neurons") ? ", a group made from a template 'neurons NAME[N] = template(...)'" : "");
         return;
     }
     if (!sema_check_identifier(S, d->name, d->name_span, "morphology name") || !sema_top_unique(S, d->name, d->name_span))
@@ -270,6 +271,12 @@ typedef struct Pending {
 
 bool sema_spatial_prepare(Sema *S, Decl *d)
 {
+    if (!ident_eq(d->keyword, "spatialneurons")) {
+        diag_error(S->D, d->span, "'%.*s NAME(...) { ... }' is not known; a neuron group is written 'neurons NAME[N] "
+                   "{ ... }', a multicompartment neuron 'spatialneurons NAME(morphology=M) { ... }'",
+                   (int)d->keyword.n, d->keyword.z);
+        return false;
+    }
     if (!sema_check_identifier(S, d->name, d->name_span, "group name")) return false;
     Node *mref = NULL;
     for (int k = 0; k < d->nargs; k++) {
