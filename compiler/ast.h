@@ -124,6 +124,8 @@ enum DeclKind {
     D_METHOD,      /* inp.set_spikes(args) */
     D_WORD,        /* store [NAME] | restore [NAME] */
     D_SUBGROUP,    /* subgroup Pe = P[a:b] { items } */
+    D_MORPHOLOGY,  /* morphology M = Shape(args) { path = Shape(args) ... }: items I_CALL,
+                      the root first (name empty), each with its path in name */
 };
 
 /* The subscript of an assignment between runs, G.v[...]: an index or a

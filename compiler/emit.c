@@ -21,6 +21,7 @@
 #include "sema.h"
 #include "functions.h"
 #include "symbolic.h"
+#include "emit_cable.h"
 
 extern const char snn_abi_text[];      /* runtime/abi.h, embedded at build time */
 extern const char snn_math_text[];     /* runtime/snnmath.h, likewise */
@@ -206,6 +207,10 @@ static void put_double(Buf *b, double v)
 {
     if (isinf(v)) {
         buf_puts(b, v > 0 ? "(1.0/0.0)" : "(-1.0/0.0)");
+        return;
+    }
+    if (isnan(v)) {     /* NaN as a C expression: 'nan' is no literal */
+        buf_puts(b, "(0.0/0.0)");
         return;
     }
     char tmp[40];
@@ -789,6 +794,12 @@ static void emit_update(Emit *E, Group *g)
     Uses u = { 0 };
     StmtList sl = { g->update.v, g->update.n };
     collect_list(E, &u, &sl);
+    const char *after = "";
+    if (g->cable) {     /* spatialneurons: the cable solver runs after the channels' update */
+        const char *fn = emit_fn_name(E->A, g, "cable");
+        emit_cable(E->out, g, fn);
+        after = arena_printf(E->A, "    %s(_a);\n", fn);
+    }
     fn_begin(E, BK_UPDATE, 0, emit_fn_name(E->A, g, "update"));
     bool syn = g->kind == G_SYNAPSES;
     const char **idx = syn ? syn_idx : neuron_idx;
@@ -799,7 +810,7 @@ static void emit_update(Emit *E, Group *g)
     const char *lio = loop_end(E);
     EmitHole h[] = { { "lists", "" }, { "prologue", prologue(E, &u, own_arrays, NULL) }, { "hoisted", lio },
                  { "idx", E->idx }, { "index", index_hole(&u, syn) }, { "loads", ld }, { "code", cd },
-                 { "stores", stores(E, &u, idx, "        ") } };
+                 { "stores", stores(E, &u, idx, "        ") }, { "after", after } };
     emit_fill(E->out, emit_tmpl_each, h, (int)(sizeof h / sizeof *h));
 }
 

@@ -75,12 +75,14 @@ const char *emit_fn_name(Arena *A, const Group *g, const char *kind)
 
 /* Synopsis: state update and initial values (Brian2's stateupdate and
  * group_variable_set templates): for every index, load, run the statements
- * in order, store.  @idx@ is _idx for neurons, _s for synapses. */
+ * in order, store.  @idx@ is _idx for neurons, _s for synapses; @after@
+ * follows the loop (a spatialneurons group's cable solver). */
 const char emit_tmpl_each[] =
     "@lists@@prologue@@hoisted@"
     "    for (snn_i32 @idx@ = 0; @idx@ < _N; @idx@++) {\n"
     "@index@@loads@@code@@stores@"
     "    }\n"
+    "@after@"
     "    return 0;\n"
     "}\n";
 

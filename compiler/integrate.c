@@ -567,9 +567,13 @@ bool integrate_group(Model *M, Group *g, Diag *D)
         }
     } else {
         static const char *const order[] = { "exact", "euler", "heun" };
+        /* a spatialneurons group: Brian2's SpatialNeuron default */
+        static const char *const spatial_order[] = { "exact", "exponential_euler", "rk2", "heun" };
+        const char *const *try = g->cable ? spatial_order : order;
+        int ntry = g->cable ? 4 : 3;
         bool ok = false;
-        for (int k = 0; k < 3 && !ok; k++) {
-            chosen = find_method(order[k]);
+        for (int k = 0; k < ntry && !ok; k++) {
+            chosen = find_method(try[k]);
             ok = try_method(&base, chosen, &S);
         }
         if (!ok) {

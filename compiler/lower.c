@@ -17,6 +17,7 @@
  *  - every expression is checked against LOWER_MAX_DEPTH, the deepest
  *    nesting the generated C may have. */
 #include "lower.h"
+#include "lower_cable.h"
 
 #include <string.h>
 
@@ -392,6 +393,7 @@ bool lower_model(Model *M, Diag *D)
         Group *g = M->groups[k];
         if (g->nodes) ok &= integrate_group(M, g, D);
         if (g->kind == G_NEURONS) lower_refractory(M, g);
+        if (g->cable) ok &= lower_cable(M, g, D);
         if (g->kind == G_SYNAPSES) ok &= lower_event_driven(M, g, D) && lower_summed(M, g, D);
     }
     for (int k = 0; k < M->ngroups; k++) lower_conditional_writes(M, M->groups[k]);

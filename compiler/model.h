@@ -214,6 +214,8 @@ struct Group {
     StmtList    on_spike;       /* run for each index that spikes */
     Link       *links;          /* neurons: linked variables */
     int         nlinks;
+    struct Cable *cable;        /* spatialneurons: compartments and the cable
+                                   solver's variables (morphology.h), else NULL */
 };
 
 enum { MON_SPIKE, MON_STATE, MON_RATE };

@@ -89,9 +89,11 @@ static void synapse_ends(Decl *d, Node *src, Node *tgt);
 
 %type <node> script_value expr unit uterm signed_num opt_init_value init_scale slice opt_expr gref
 %type <vec> exprs opt_exprs items lines seq flags opt_flags args opt_args params
-%type <decl> decl library_decl script_decl
+%type <decl> decl library_decl script_decl spatial_decl
 %type <sub> opt_subscript subscript
-%type <vec> opt_body
+%type <vec> opt_body opt_morph_body morph_lines
+%type <item> morph_line
+%type <id> morph_path
 %type <item> item
 %type <eq> line
 %type <stmt> stmt
@@ -152,6 +154,7 @@ decl
                                   args_finish(P, &$4, &$$->args, &$$->nargs); }
     | library_decl              { $$ = $1; }
     | script_decl               { $$ = $1; }
+    | spatial_decl              { $$ = $1; }
     ;
 
 /* the script between runs: G.v = expr, G.I[0:10] = 0.5*nA, S.w['i == j'] = 0,
@@ -193,6 +196,50 @@ subscript
     | ':'                       { $$ = arena_alloc(A, sizeof *$$); $$->kind = SUB_SLICE; }
     | '[' exprs ']'             { $$ = arena_alloc(A, sizeof *$$); $$->kind = SUB_LIST;
                                   $$->list = (Node **)$2.v; $$->nlist = $2.n; }
+    ;
+
+/* multicompartment neurons (Brian2's Morphology and SpatialNeuron):
+ * morphology M = Soma(diameter=30*um) { dend = Cylinder(...)  dend.L = Section(...) },
+ * morphology M = swc("cell.swc"), spatialneurons N(morphology=M) { items } */
+spatial_decl
+    : IDENT IDENT '=' FNAME '(' opt_args ')' opt_morph_body
+                                { $$ = new_decl(P, D_MORPHOLOGY, @$); $$->keyword = $1; $$->name = $2; $$->name_span = @2;
+                                  Item *root = new_item(P, I_CALL, $4, span_join(@4, @7));
+                                  root->name_span = @2;
+                                  args_finish(P, &$6, &root->args, &root->nargs);
+                                  PVec all = { 0 };
+                                  pvec_push(A, &all, root);
+                                  for (int k = 0; k < $8.n; k++) pvec_push(A, &all, $8.v[k]);
+                                  items_finish(P, &all, &$$->items, &$$->nitems); }
+    | IDENT FNAME '(' opt_args ')' '{' items '}'
+                                { $$ = new_decl(P, D_NEURONS, @$); $$->keyword = $1; $$->name = $2; $$->name_span = @2;
+                                  args_finish(P, &$4, &$$->args, &$$->nargs);
+                                  items_finish(P, &$7, &$$->items, &$$->nitems); }
+    ;
+
+opt_morph_body
+    : %empty                    { $$ = (PVec){0}; }
+    | '{' morph_lines '}'       { $$ = $2; }
+    ;
+
+morph_lines
+    : %empty                    { $$ = (PVec){0}; }
+    | morph_lines sep           { $$ = $1; }
+    | morph_lines morph_line    { $$ = $1; pvec_push(A, &$$, $2); }
+    | morph_lines error sep     { $$ = $1; yyerrok; }
+    ;
+
+/* path = Shape(args): a section attached below the section the path names
+ * without its last part (dend.L is child L of dend) */
+morph_line
+    : morph_path '=' FNAME '(' opt_args ')'
+                                { $$ = new_item(P, I_CALL, $3, @$); $$->name = (Ident){ P->src->text + @1.start, (uint32_t)(@1.end - @1.start) };
+                                  $$->name_span = @1; args_finish(P, &$5, &$$->args, &$$->nargs); }
+    ;
+
+morph_path
+    : IDENT                     { $$ = $1; }
+    | morph_path '.' IDENT      { $$ = $1; }
     ;
 
 /* the model library: import "file.snn"; template neurons|synapses NAME(p=default, ...) { items };

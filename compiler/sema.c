@@ -974,7 +974,17 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
     for (k = 0; k < prog->ndecls; k++) {
         Decl *d = prog->decls[k];
         switch (d->kind) {
-        case D_NEURONS: decl_neurons(S, d); break;
+        case D_NEURONS:
+            if (ident_eq(d->keyword, "spatialneurons") || !d->expr) {
+                if (sema_spatial_prepare(S, d)) {
+                    decl_neurons(S, d);
+                    sema_spatial_finish(S, d);
+                }
+            } else {
+                decl_neurons(S, d);
+            }
+            break;
+        case D_MORPHOLOGY: sema_decl_morphology(S, d); break;
         case D_SYNAPSES: decl_synapses(S, d); break;
         case D_SUBGROUP: decl_subgroup(S, d); break;
         case D_MONITOR:

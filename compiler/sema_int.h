@@ -28,6 +28,8 @@ typedef struct Sema {
     PVec   subgroups;           /* SubDef*: named subgroups */
     struct GroupRange *sub;     /* the subgroup whose init or run_regularly
                                    is being checked, or NULL */
+    PVec   morphs;              /* Morph* (sema_spatial.c) */
+    PVec   pending_spatial;     /* spatialneurons prepared, to finish */
 } Sema;
 
 /* A neuron group, or a contiguous range of it (a subgroup, Brian2's
@@ -183,6 +185,24 @@ Node *sema_init_list(Node *e);
  * initial value e, with the units after the list applied in Python's order:
  * ([a, b]*mV)/ms -> (a*mV)/ms. */
 void sema_list_element(const Node *e, const Node *list, Dim dx, double x, Dim *d, double *v);
+
+/* A list argument [a, b, c] or [a, b]*unit as SI values, with the
+ * elements' dimension (sema_net.c); NULL with an error. */
+double *sema_list_values(Sema *S, Node *v, int *n, Dim *dim);
+
+/* A file named in the model: relative to the model's directory. */
+const char *sema_model_path(Sema *S, const char *file);
+
+/* ---- sema_spatial.c: morphologies and spatialneurons ---- */
+
+/* morphology M = Shape(...) { path = Shape(...) ... } */
+void sema_decl_morphology(Sema *S, Decl *d);
+/* Rewrites spatialneurons d into the neuron group decl_neurons checks (one
+ * neuron per compartment, the variables SpatialNeuron adds, point currents
+ * in Im, threshold_location); false with an error. */
+bool sema_spatial_prepare(Sema *S, Decl *d);
+/* After decl_neurons: the geometry's initial values and the cable. */
+void sema_spatial_finish(Sema *S, Decl *d);
 
 /* ---- sema_template.c: templates ---- */
 

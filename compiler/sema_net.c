@@ -325,6 +325,11 @@ static double *list_values(Sema *S, Node *v, int *n, Dim *dim)
     return out;
 }
 
+double *sema_list_values(Sema *S, Node *v, int *n, Dim *dim)
+{
+    return list_values(S, v, n, dim);
+}
+
 static Group *input_group(Sema *S, Decl *d, Node *size)
 {
     if (!sema_check_identifier(S, d->name, d->name_span, "group name") || !sema_top_unique(S, d->name, d->name_span))
@@ -508,6 +513,11 @@ static const char *model_dir(Sema *S)
 {
     const char *name = S->D->src->name, *slash = strrchr(name, '/');
     return slash ? arena_strndup(S->A, name, (size_t)(slash - name + 1)) : "";
+}
+
+const char *sema_model_path(Sema *S, const char *file)
+{
+    return file[0] == '/' ? file : arena_printf(S->A, "%s%s", model_dir(S), file);
 }
 
 /* Read a CSV file (relative to the model's directory) into rows of numbers;

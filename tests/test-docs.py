@@ -34,7 +34,8 @@ for page in ("man/snnc.1", "man/snnc.snn.5"):
 ref = render(os.path.join(src, "man/snnc.snn.5"))
 words = ["neurons", "synapses", "spikemonitor", "statemonitor", "ratemonitor", "spikegenerator",
          "poissongroup", "poissoninput", "timedarray", "run 100*ms", "print SM", "print G.v",
-         "connect(p=0.02)", "run_regularly", "summed_when", "exponential_euler", "(constant over dt)"]
+         "connect(p=0.02)", "run_regularly", "summed_when", "exponential_euler", "(constant over dt)",
+         "morphology", "spatialneurons", "threshold_location"]
 missing = [w for w in words if w not in ref]
 check("snnc.snn(5) covers the language", not missing, "missing: %s" % missing)
 # snnc(1) documents every exit status snnc returns

@@ -6,6 +6,8 @@ endif
 
 syntax keyword snnDecl neurons synapses spikemonitor statemonitor ratemonitor
 syntax keyword snnDecl spikegenerator poissongroup poissoninput timedarray subgroup
+syntax keyword snnDecl morphology spatialneurons
+syntax keyword snnItem Cm Ri threshold_location
 syntax keyword snnStatement run print store restore
 syntax keyword snnOperator and or not
 syntax keyword snnConstant True False pi e inf
