@@ -16,6 +16,8 @@ enum BlockKind {
     BK_EXTRA,    /* index: k-th run_regularly / Poisson input block */
     BK_PATH,     /* index: k-th named pathway (Group.paths) */
     BK_CONNECT,  /* index: Connect.index of a generated connect rule */
+    BK_EVTHRESH, /* index: k-th custom event's condition (Group.events) */
+    BK_EVCODE,   /* index: k-th run_on_event block (Group.evcodes) */
     BK_COUNT
 };
 

@@ -319,6 +319,8 @@ static void check_exprs(Model *M, Diag *D, ExprCheck fn)
         check_list(M, D, fn, g, g->on_spike.v, g->on_spike.n);
         for (int q = 0; q < g->npaths; q++) check_list(M, D, fn, g, g->paths[q].stmts.v, g->paths[q].stmts.n);
         for (int q = 0; q < g->nextras; q++) check_list(M, D, fn, g, g->extras[q].stmts.v, g->extras[q].stmts.n);
+        for (int q = 0; q < g->nevcodes; q++) check_list(M, D, fn, g, g->evcodes[q].stmts.v, g->evcodes[q].stmts.n);
+        for (int q = 0; q < g->nevents; q++) fn(M, D, g, g->events[q].cond, g->events[q].span);
         fn(M, D, g, g->spike_cond ? g->spike_cond : g->threshold, g->threshold ? g->threshold->span : g->span);
         for (int q = 0; q < g->nsubexprs; q++) fn(M, D, g, g->subexprs[q]->expr, g->subexprs[q]->span);
         for (int q = 0; q < g->ninits; q++) fn(M, D, g, g->inits[q].expr, g->inits[q].span);

@@ -88,6 +88,8 @@ enum { G_NEURONS, G_SYNAPSES };
 typedef struct Pathway {
     const char *name;
     bool        post;           /* triggered by target spikes */
+    int         event;          /* triggered by its source's (target's) spikes
+                                   (0) or its event k (events[k-1]) */
     double      delay;          /* seconds, the same for every synapse */
     int         order;          /* in the synapses slot (default -1 / +1) */
     StmtList    stmts;
@@ -104,6 +106,24 @@ typedef struct Extra {
     Span        span;
 } Extra;
 enum { REF_NONE, REF_TIME, REF_COND };
+
+/* A custom event of a neuron group (Brian2's events={'name': 'cond'}):
+ * checked after the thresholds, as Brian2's NAME_thresholder. */
+typedef struct Event {
+    const char *name;
+    Node       *cond;
+    int         slot, order;    /* when the condition is checked */
+    Span        span;
+} Event;
+
+/* Statements run for the neurons where an event happened (Brian2's
+ * run_on_event; the reset is the spike event's). */
+typedef struct EventCode {
+    int         event;          /* 0: spikes; k: Group.events[k-1] */
+    StmtList    stmts;
+    int         slot, order;    /* default after_resets */
+    Span        span;
+} EventCode;
 
 typedef struct InitVal {
     Sym  *var;
@@ -177,6 +197,13 @@ struct Group {
     int         summed_slot;    /* synapses: when the summed variables run, or -1 */
     Pathway    *paths;          /* synapses: further named pathways */
     int         npaths;
+    Event      *events;         /* neurons: custom events */
+    int         nevents;
+    EventCode  *evcodes;        /* neurons: run_on_event blocks */
+    int         nevcodes;
+    int         pre_event;      /* synapses: what triggers on_pre: the source's
+                                   spikes (0) or its event k (events[k-1]) */
+    int         post_event;     /*   ... and on_post, of the target */
     struct Extra *extras;       /* run_regularly blocks and Poisson inputs */
     int         nextras;
     Sym       **summed;         /* synapses: (summed) subexpressions ... */
@@ -208,10 +235,12 @@ typedef struct Monitor {
     const char *name;
     Span        span;
     Group      *group;
-    Sym       **vars;           /* MON_STATE: recorded variables */
+    int         event;          /* MON_SPIKE: its spikes (0), or event k (events[k-1]) */
+    bool        record_none;    /* MON_SPIKE: record=False, only the counts */
+    Sym       **vars;           /* MON_STATE, MON_SPIKE: recorded variables */
     const char **names;         /* their names in the output */
     int         nvars;
-    int        *record;         /* indices, or NULL for all */
+    int        *record;         /* indices, or NULL for all (ascending, distinct for MON_SPIKE) */
     int         nrecord;
     bool        record_all;
     double      rec_dt;         /* MON_STATE: recording period (0 = every step) */

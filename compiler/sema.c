@@ -547,9 +547,10 @@ static Item *find_item(Decl *d, const char *key, Item *after)
 }
 
 static const char *const neuron_keys[] = { "model", "threshold", "reset", "refractory", "method", "init",
-                                            "run_regularly", "order" };
+                                            "run_regularly", "order", "events", "run_on_event" };
 static const char *const synapse_keys[] = { "model", "on_pre", "on_post", "connect", "delay", "method", "init",
-                                             "run_regularly", "order", "pre_order", "post_order", "summed_when" };
+                                             "run_regularly", "order", "pre_order", "post_order", "summed_when",
+                                             "on_event" };
 
 static const char *known_items(Sema *S, const char *const *keys, int nkeys)
 {
@@ -578,7 +579,18 @@ static void check_item_keys(Sema *S, Decl *d, const char *const *keys, int nkeys
         }
         bool named_path = it->kind == I_CALL && (ident_eq(it->key, "on_pre") || ident_eq(it->key, "on_post"));
         if (named_path) continue;
-        if (!ident_eq(it->key, "connect") && !ident_eq(it->key, "run_regularly"))
+        /* Brian2's dict arguments: events={...}, on_pre={...}, delay={...}, on_event={...} */
+        bool dict_key = ident_eq(it->key, "events") || ident_eq(it->key, "on_pre") || ident_eq(it->key, "on_post") ||
+                        ident_eq(it->key, "delay") || ident_eq(it->key, "on_event");
+        if (ident_eq(it->key, "events") && it->kind != I_DICT) {
+            diag_error(S->D, it->span, "'events' is written as 'events { NAME: condition }'");
+            continue;
+        }
+        if (it->kind == I_DICT && !dict_key) {
+            diag_error(S->D, it->span, "'%s' does not take a dict {...}", key);
+            continue;
+        }
+        if (!ident_eq(it->key, "connect") && !ident_eq(it->key, "run_regularly") && !ident_eq(it->key, "run_on_event"))
             for (int m = 0; m < k; m++)
                 if (ident_same(d->items[m]->key, it->key)) {
                     diag_error(S->D, it->span, "'%s' is given twice", key);
@@ -586,7 +598,8 @@ static void check_item_keys(Sema *S, Decl *d, const char *const *keys, int nkeys
                 }
         int want = ident_eq(it->key, "model") ? I_MODEL :
                    ident_eq(it->key, "init") ? I_STMTS :
-                   (ident_eq(it->key, "connect") || ident_eq(it->key, "run_regularly")) ? I_CALL :
+                   (ident_eq(it->key, "connect") || ident_eq(it->key, "run_regularly") ||
+                    ident_eq(it->key, "run_on_event")) ? I_CALL : dict_key && it->kind == I_DICT ? I_DICT :
                    (ident_eq(it->key, "reset") || ident_eq(it->key, "on_pre") || ident_eq(it->key, "on_post")) ?
                    I_STMTS : I_EXPR;
         if (it->kind != want && !(want == I_STMTS && it->kind == I_EXPR && !ident_eq(it->key, "init"))) {
@@ -782,6 +795,7 @@ static void decl_neurons(Sema *S, Decl *d)
     for (it = find_item(d, "run_regularly", NULL); it; it = find_item(d, "run_regularly", it))
         if (it->kind == I_CALL) group_run_regularly(S, g, it);
     group_schedule(S, g, d);
+    sema_group_events(S, g, d);
     const_over_dt_block(S, g);
 }
 
@@ -864,6 +878,10 @@ static void decl_synapses(Sema *S, Decl *d)
     if (model && model->kind == I_MODEL) check_equations(S, g, model);
     Item *it;
     for (it = find_item(d, "on_pre", NULL); it; it = find_item(d, "on_pre", it)) {
+        if (it->kind == I_DICT) {
+            sema_pathway_dict(S, g, it, false);
+            continue;
+        }
         if (it->kind == I_CALL) {
             synapse_pathway(S, g, it, false);
             continue;
@@ -872,6 +890,10 @@ static void decl_synapses(Sema *S, Decl *d)
         g->on_pre = it->stmts;
     }
     for (it = find_item(d, "on_post", NULL); it; it = find_item(d, "on_post", it)) {
+        if (it->kind == I_DICT) {
+            sema_pathway_dict(S, g, it, true);
+            continue;
+        }
         if (it->kind == I_CALL) {
             synapse_pathway(S, g, it, true);
             continue;
@@ -886,6 +908,11 @@ static void decl_synapses(Sema *S, Decl *d)
     group_schedule(S, g, d);
     const_over_dt_block(S, g);
     if ((it = find_item(d, "delay", NULL)) && it->kind == I_EXPR) synapse_delay(S, g, it->expr);
+    Node *main_delay;
+    if ((it = find_item(d, "delay", NULL)) && it->kind == I_DICT && (main_delay = sema_delay_dict(S, g, it)))
+        synapse_delay(S, g, main_delay);
+    if ((it = find_item(d, "on_event", NULL)) && (it->kind == I_EXPR || it->kind == I_DICT))
+        sema_synapse_on_event(S, g, it);
     for (it = find_item(d, "connect", NULL); it; it = find_item(d, "connect", it))
         if (it->kind == I_CALL) sema_synapse_connect(S, g, it);
 }

@@ -115,6 +115,12 @@ static void group_free(RtGroup *g)
         free(g->paths[k].name);
     }
     free(g->paths);
+    for (int k = 0; k < g->nevents; k++) {
+        free(g->events[k].name);
+        free(g->events[k].idx);
+    }
+    free(g->events);
+    free(g->evcodes);
     free(g->gen_step);
     free(g->syn_delay);
     free(g->gen_idx);
@@ -133,6 +139,8 @@ static void monitor_free(RtMonitor *m)
     free(m->rec);
     free(m->rec_steps.v);
     free(m->data.v);
+    free(m->mask);
+    free(m->count);
     free(m);
 }
 
@@ -394,9 +402,47 @@ static bool record_rate(Net *net, RtMonitor *m)
 
 bool net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
 {
-    if (!i32vec_reserve(&m->idx, n) || !i64vec_reserve(&m->steps, n)) return false;
-    for (size_t k = 0; k < n; k++) m->steps.v[m->steps.n++] = step;
-    return i32vec_append(&m->idx, idx, n);
+    size_t keep = n;
+    if (m->mask) {
+        keep = 0;
+        for (size_t k = 0; k < n; k++) keep += m->mask[idx[k]] != 0;
+    }
+    if (m->record_none) keep = 0;
+    size_t nv = (size_t)m->nvars;
+    if (!i32vec_reserve(&m->idx, keep) || !i64vec_reserve(&m->steps, keep) ||
+        (nv && !f64vec_reserve(&m->data, keep * nv)))
+        return false;
+    for (size_t k = 0; k < n; k++) {
+        int32_t i = idx[k];
+        if (m->mask && !m->mask[i]) continue;
+        if (m->count) m->count[i]++;
+        if (m->record_none) continue;
+        m->steps.v[m->steps.n++] = step;
+        m->idx.v[m->idx.n++] = i;
+        for (size_t v = 0; v < nv; v++) m->data.v[m->data.n++] = m->group->arr[m->vars[v]][i];
+    }
+    return true;
+}
+
+void net_unrecord_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
+{
+    while (m->steps.n && m->steps.v[m->steps.n - 1] == step) {
+        m->steps.n--;
+        m->idx.n--;
+        m->data.n -= (size_t)m->nvars;
+    }
+    for (size_t k = 0; m->count && k < n; k++)
+        if (!m->mask || m->mask[idx[k]]) m->count[idx[k]]--;
+}
+
+const int32_t *net_event_list(const RtGroup *g, int ev, int32_t *n)
+{
+    if (ev > 0 && ev <= g->nevents) {
+        *n = g->events[ev - 1].n;
+        return g->events[ev - 1].idx;
+    }
+    *n = g->nspikes;
+    return g->spikes;
 }
 
 /* Run a pathway's code on the synapse ids ids[0..n), if there are any. */
@@ -434,13 +480,14 @@ static bool deliver(Net *net, RtGroup *s, const int32_t *neurons, size_t nn, con
     return true;
 }
 
-/* Queue the synapses of the spiking neurons of trig, each in the ring slot of
- * its own delay (heterogeneous delays); false on out of memory. */
-static bool queue_by_synapse(I32Vec *queue, int pos, int size, const int32_t *syn_delay, const RtGroup *trig,
-                             const int32_t *start, const int32_t *syn)
+/* Queue the synapses of the neurons trig[0..ntrig) (spiking, or where an
+ * event happened), each in the ring slot of its own delay (heterogeneous
+ * delays); false on out of memory. */
+static bool queue_by_synapse(I32Vec *queue, int pos, int size, const int32_t *syn_delay, const int32_t *trig,
+                             int32_t ntrig, const int32_t *start, const int32_t *syn)
 {
-    for (int32_t k = 0; k < trig->nspikes; k++) {
-        int32_t i = trig->spikes[k];
+    for (int32_t k = 0; k < ntrig; k++) {
+        int32_t i = trig[k];
         for (int32_t q = start[i]; q < start[i + 1]; q++)
             if (!i32vec_push(&queue[(pos + syn_delay[syn[q]]) % size], syn[q])) return false;
     }
@@ -448,17 +495,17 @@ static bool queue_by_synapse(I32Vec *queue, int pos, int size, const int32_t *sy
 }
 
 /* One step of a pathway's ring of delay+1 spike lists (Brian2: queue.push,
- * then peek): the spikes of trig are queued delay steps ahead, then the list
+ * then peek): the spikes (or events) trig[0..ntrig) are queued delay steps ahead, then the list
  * due now is delivered and the ring advances.  With a homogeneous delay
  * (syn_delay NULL) the ring holds neuron ids, expanded through the CSR index
  * (start, syn) on delivery; with per-synapse delays in syn_delay it holds
  * synapse ids, queued at their own delay.  Returns false on out of memory. */
 static bool ring_step(Net *net, RtGroup *s, I32Vec *queue, int *pos, int delay, const int32_t *syn_delay,
-                      RtGroup *trig, const int32_t *start, const int32_t *syn, snn_block_fn fn)
+                      const int32_t *trig, int32_t ntrig, const int32_t *start, const int32_t *syn, snn_block_fn fn)
 {
     int size = delay + 1;
-    bool ok = syn_delay ? queue_by_synapse(queue, *pos, size, syn_delay, trig, start, syn)
-                        : i32vec_append(&queue[(*pos + delay) % size], trig->spikes, (size_t)trig->nspikes);
+    bool ok = syn_delay ? queue_by_synapse(queue, *pos, size, syn_delay, trig, ntrig, start, syn)
+                        : i32vec_append(&queue[(*pos + delay) % size], trig, (size_t)ntrig);
     if (!ok) return false;
     I32Vec *due = &queue[*pos];
     if (syn_delay) run_pathway(net, s, due->v, due->n, fn);
@@ -471,14 +518,18 @@ static bool ring_step(Net *net, RtGroup *s, I32Vec *queue, int *pos, int delay, 
 /* The on_pre pathway of a Synapses object, with its delay ring. */
 static bool pathway_pre(Net *net, RtGroup *s)
 {
-    return ring_step(net, s, s->queue, &s->queue_pos, s->delay_steps, s->syn_delay, s->src, s->pre_start, s->pre_syn,
+    int32_t n;
+    const int32_t *trig = net_event_list(s->src, s->pre_event, &n);
+    return ring_step(net, s, s->queue, &s->queue_pos, s->delay_steps, s->syn_delay, trig, n, s->pre_start, s->pre_syn,
                      s->on_pre);
 }
 
 /* A named pathway, with a ring of its own. */
 static bool pathway_named(Net *net, RtGroup *s, struct RtPath *p)
 {
-    return ring_step(net, s, p->queue, &p->queue_pos, p->delay_steps, NULL, p->post ? s->tgt : s->src,
+    int32_t n;
+    const int32_t *trig = net_event_list(p->post ? s->tgt : s->src, p->event, &n);
+    return ring_step(net, s, p->queue, &p->queue_pos, p->delay_steps, NULL, trig, n,
                      p->post ? s->post_start : s->pre_start, p->post ? s->post_syn : s->pre_syn, p->fn);
 }
 
@@ -551,8 +602,8 @@ static void run_ops(Net *net, int slot)
 }
 
 /* One scheduled object. */
-enum { OP_STATEMON, OP_SUMMED, OP_UPDATE, OP_THRESH, OP_SPIKEMON, OP_PRE, OP_POST, OP_RESET, OP_RATEMON, OP_EXTRA,
-       OP_PATH };
+enum { OP_STATEMON, OP_SUMMED, OP_UPDATE, OP_THRESH, OP_EVTHRESH, OP_SPIKEMON, OP_PRE, OP_POST, OP_RESET,
+       OP_EVCODE, OP_RATEMON, OP_EXTRA, OP_PATH };
 typedef struct SchedOp {
     When        when;
     const char *name;       /* group or monitor name, for Brian2's tie-break */
@@ -601,6 +652,10 @@ static bool build_schedule(Net *net)
             ok &= add_sched(net, &cap, g->extras[q].when, g->name, OP_EXTRA, g, NULL, q);
         for (int q = 0; q < g->npaths; q++)
             ok &= add_sched(net, &cap, g->paths[q].when, g->paths[q].name, OP_PATH, g, NULL, q);
+        for (int q = 0; q < g->nevents; q++)
+            ok &= add_sched(net, &cap, g->events[q].when, g->name, OP_EVTHRESH, g, NULL, q);
+        for (int q = 0; q < g->nevcodes; q++)
+            ok &= add_sched(net, &cap, g->evcodes[q].when, g->name, OP_EVCODE, g, NULL, q);
     }
     for (int k = 0; k < net->nmonitors; k++) {
         RtMonitor *m = net->monitors[k];
@@ -642,18 +697,42 @@ static bool run_op(Net *net, SchedOp *op)
             g->nspikes = g->thresh(&a);
         }
         break;
-    case OP_SPIKEMON:
-        if (!net_record_spikes(m, m->group->spikes, (size_t)m->group->nspikes, net->step))
-            return fail(net, "spike monitor %s", m->name);
+    case OP_SPIKEMON: {
+        int32_t n;
+        const int32_t *ids = net_event_list(m->group, m->event, &n);
+        if (!net_record_spikes(m, ids, (size_t)n, net->step)) return fail(net, "spike monitor %s", m->name);
         break;
+    }
+    case OP_EVTHRESH: {
+        struct RtEvent *ev = &g->events[op->q];
+        ev->n = 0;
+        if (g->n <= 0) break;
+        a = args_for(net, g);
+        a.out = ev->idx;
+        ev->n = ev->fn(&a);
+        break;
+    }
+    case OP_EVCODE: {
+        struct RtEvCode *c = &g->evcodes[op->q];
+        int32_t n;
+        const int32_t *ids = net_event_list(g, c->event, &n);
+        if (!n) break;
+        a = args_for(net, g);
+        a.idx = ids;
+        a.nidx = n;
+        c->fn(&a);
+        break;
+    }
     case OP_PRE:
         if (g->n > 0 && !pathway_pre(net, g)) return fail(net, "spike delivery of %s", g->name);
         break;
-    case OP_POST:
-        if (g->n > 0 && g->tgt->nspikes &&
-            !deliver(net, g, g->tgt->spikes, (size_t)g->tgt->nspikes, g->post_start, g->post_syn, g->on_post))
+    case OP_POST: {
+        int32_t n;
+        const int32_t *ids = net_event_list(g->tgt, g->post_event, &n);
+        if (g->n > 0 && n && !deliver(net, g, ids, (size_t)n, g->post_start, g->post_syn, g->on_post))
             return fail(net, "on_post delivery of %s", g->name);
         break;
+    }
     case OP_RESET:
         if (!g->nspikes) break;
         a = args_for(net, g);

@@ -53,6 +53,7 @@ struct RtGroup {
     struct RtPath {
         char        *name;
         bool         post;
+        int          event;      /* triggered by spikes (0) or event k (events[k-1]) */
         int          delay_steps;
         I32Vec      *queue;
         int          queue_pos;
@@ -75,12 +76,28 @@ struct RtGroup {
     /* spikes of the current step (neurons) */
     int32_t     *spikes;
     int32_t      nspikes;
+    /* custom events (neurons): each condition's function, where it is
+     * checked, and the neurons where it held at this step (sorted) */
+    struct RtEvent {
+        char        *name;
+        snn_block_fn fn;
+        When         when;
+        int32_t     *idx;
+        int32_t      n;
+    } *events;
+    int          nevents;
+    /* run_on_event: code for the neurons of event 'event' (0 spikes, k
+     * events[k-1]) */
+    struct RtEvCode { int event; When when; snn_block_fn fn; } *evcodes;
+    int          nevcodes;
     /* synapses */
     RtGroup     *src, *tgt;
     I32Vec       pre, post;      /* synapse -> source / target neuron */
     int32_t     *pre_start;      /* CSR by source: synapses of neuron i are */
     int32_t     *pre_syn;        /*   pre_syn[pre_start[i] .. pre_start[i+1]) */
     int32_t     *post_start, *post_syn;   /* the same by target */
+    int          pre_event;      /* on_pre is triggered by src's spikes (0) or its event k (events[k-1]) */
+    int          post_event;     /* on_post likewise, by tgt's */
     int          delay_steps;    /* homogeneous on_pre delay; heterogeneous: the largest */
     int32_t     *syn_delay;      /* heterogeneous: delay in steps per synapse, else NULL */
     int          delay_var;      /* index of the 'delay' variable, or -1 */
@@ -95,10 +112,15 @@ typedef struct RtMonitor {
     char        *name;
     int          kind;           /* RM_* */
     RtGroup     *group;
-    /* spike */
+    /* spike (and event): the indices and steps recorded; with nvars > 0
+     * also the variables vars at each (data: nvars values per spike) */
     I32Vec       idx;
     I64Vec       steps;
-    /* state */
+    int          event;          /* spikes (0) or the group's event k (events[k-1]) */
+    uint8_t     *mask;           /* recorded neurons (mask[i] != 0), NULL for all */
+    bool         record_none;    /* record=False: counts only */
+    int64_t     *count;          /* events per neuron (group size), NULL if not counted */
+    /* state (and spike variables) */
     int          nvars;
     int         *vars;           /* var indices in group */
     char       **varnames;
@@ -177,6 +199,12 @@ int      net_run(Net *net, int64_t nsteps);
 /* Append n spikes of one step to a spike monitor; false on out of memory,
  * with nothing appended. */
 bool     net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step);
+/* Undo net_record_spikes(m, idx, n, step) of the last step recorded:
+ * indices, values and counts. */
+void     net_unrecord_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step);
+/* The neurons of group g where event ev (0 spikes, k events[k-1]) happened
+ * at this step, and their number in *n. */
+const int32_t *net_event_list(const RtGroup *g, int ev, int32_t *n);
 RtGroup *net_find_group(Net *net, const char *name);
 /* The index of variable name in g, or -1. */
 int      net_var_index(const RtGroup *g, const char *name);
