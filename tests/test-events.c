@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: MIT */
+/* This file checks custom events and what spike monitors record against
+ * Brian2 2.5.1 (tests/brian2/gen_events.py, tests/data/brian2/events*):
+ * tests/events/events.snn runs through the snnc command and must give the
+ * same events and spikes (neurons and steps) as Brian2's EventMonitor and
+ * SpikeMonitor, the variables recorded at each within 1e-9 of the column's
+ * largest value, Brian2's counts for record=False, a record=[0, 2] subset
+ * equal to Brian2's full monitor restricted to those neurons, and the traces
+ * of a record=True and a record=range(0, 4, 2) state monitor.  The
+ * pathways named in Brian2's dict spelling and triggered by events show in
+ * H.x.  Then npy outputs and run.json of the same monitors, and the Brian2
+ * spellings that must fail with a located message. */
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test-common.h"
+
+static const double DT = 1e-4;
+
+/* Run snnc with args; returns its output (the test fails on a non-zero
+ * exit unless fail is set, then on a zero one). */
+static char *snnc(const char *args, bool fail)
+{
+    const char *exe = getenv("SNNC");
+    ck_assert_msg(exe != NULL, "SNNC is not set (run through meson test)");
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", exe, args);
+    int status;
+    char *out = test_run(cmd, &status);
+    ck_assert_msg(fail ? status != 0 : status == 0, "snnc %s: exit %d\n%s", args, status, out);
+    return out;
+}
+
+/* The largest absolute value of column c of t (at least 1e-300). */
+static double col_scale(const TestTable *t, int c)
+{
+    double m = 1e-300;
+    for (size_t r = 0; r < t->nrows; r++) m = fmax(m, fabs(test_cell(t, r, c)));
+    return m;
+}
+
+/* snnc's event or spike monitor file got (i,t,vars...) against Brian2's
+ * (i,step,vars...); with keep (a neuron mask of 4), Brian2's rows of those
+ * neurons only. */
+static void check_events(const char *what, const char *got_path, const char *ref, const bool *keep)
+{
+    TestTable got, want;
+    test_read_csv(&got, got_path);
+    test_read_csv(&want, test_path(ref));
+    int gi = test_column(&got, "i"), gt = test_column(&got, "t");
+    ck_assert_msg(gi == 0 && gt == 1, "%s: columns i,t first", what);
+    ck_assert_msg(got.ncols == want.ncols, "%s: %d columns, Brian2 %d", what, got.ncols, want.ncols);
+    size_t r = 0;
+    for (size_t w = 0; w < want.nrows; w++) {
+        long i = lround(test_cell(&want, w, 0));
+        if (keep && !keep[i]) continue;
+        ck_assert_msg(r < got.nrows, "%s: %zu rows, Brian2 has more", what, got.nrows);
+        long gi_ = lround(test_cell(&got, r, 0)), gs = lround(test_cell(&got, r, 1) / DT);
+        long ws = lround(test_cell(&want, w, 1));
+        ck_assert_msg(gi_ == i && gs == ws, "%s row %zu: neuron %ld at step %ld, Brian2 %ld at %ld", what, r, gi_, gs,
+                      i, ws);
+        for (int c = 2; c < want.ncols; c++) {
+            int gc = test_column(&got, want.names[c]);
+            ck_assert_msg(gc >= 0, "%s: no column %s", what, want.names[c]);
+            double a = test_cell(&got, r, gc), b = test_cell(&want, w, c);
+            ck_assert_msg(fabs(a - b) <= 1e-9 * col_scale(&want, c), "%s row %zu: %s = %.17g, Brian2 %.17g", what, r,
+                          want.names[c], a, b);
+        }
+        r++;
+    }
+    ck_assert_msg(r == got.nrows, "%s: %zu rows, Brian2 %zu", what, got.nrows, r);
+    ck_assert_msg(r > 0, "%s: nothing recorded", what);
+    test_table_free(&got);
+    test_table_free(&want);
+}
+
+/* A state monitor's CSV (t,<var>_<i>,...) against Brian2's trace. */
+static void check_trace(const char *what, const char *got_path, const char *ref)
+{
+    TestTable got, want;
+    test_read_csv(&got, got_path);
+    test_read_csv(&want, test_path(ref));
+    ck_assert_msg(got.nrows == want.nrows, "%s: %zu rows, Brian2 %zu", what, got.nrows, want.nrows);
+    ck_assert_msg(got.ncols == want.ncols, "%s: %d columns, Brian2 %d", what, got.ncols, want.ncols);
+    for (int c = 1; c < want.ncols; c++) {
+        int gc = test_column(&got, want.names[c]);
+        ck_assert_msg(gc >= 0, "%s: no column %s", what, want.names[c]);
+        double scale = col_scale(&want, c);
+        for (size_t r = 0; r < want.nrows; r++) {
+            double a = test_cell(&got, r, gc), b = test_cell(&want, r, c);
+            ck_assert_msg(fabs(a - b) <= 1e-9 * scale, "%s step %zu: %s = %.17g, Brian2 %.17g", what, r,
+                          want.names[c], a, b);
+        }
+    }
+    test_table_free(&got);
+    test_table_free(&want);
+}
+
+START_TEST(events_as_brian2)
+{
+    char *dir = test_tmpdir();
+    char args[2048];
+    snprintf(args, sizeof args, "run '%s' -o '%s' --native=off", test_path("events/events.snn"), dir);
+    char *out = snnc(args, false);
+    ck_assert_msg(strstr(out, "EM: 10 'crossing' events from G (per neuron: 4 3 2 1)"), "summary:\n%s", out);
+    free(out);
+    char path[1024];
+    static const bool keep02[4] = { true, false, true, false };
+    snprintf(path, sizeof path, "%s/EM.csv", dir);
+    check_events("EM", path, "data/brian2/events_em.csv", NULL);
+    snprintf(path, sizeof path, "%s/BM.csv", dir);
+    check_events("BM", path, "data/brian2/events_below.csv", NULL);
+    snprintf(path, sizeof path, "%s/SM.csv", dir);
+    check_events("SM", path, "data/brian2/events_sm.csv", NULL);
+    snprintf(path, sizeof path, "%s/M.csv", dir);
+    check_trace("M", path, "data/brian2/events_trace.csv");
+    snprintf(path, sizeof path, "%s/MG.csv", dir);
+    check_trace("MG", path, "data/brian2/events_gtrace.csv");
+    /* SS records v only, of neurons 0 and 2: Brian2's SM without c */
+    TestTable ss, want;
+    snprintf(path, sizeof path, "%s/SS.csv", dir);
+    test_read_csv(&ss, path);
+    test_read_csv(&want, test_path("data/brian2/events_sm.csv"));
+    ck_assert_int_eq(ss.ncols, 3);
+    size_t r = 0;
+    for (size_t w = 0; w < want.nrows; w++) {
+        long i = lround(test_cell(&want, w, 0));
+        if (!keep02[i]) continue;
+        ck_assert_msg(r < ss.nrows && lround(test_cell(&ss, r, 0)) == i &&
+                      lround(test_cell(&ss, r, 1) / DT) == lround(test_cell(&want, w, 1)) &&
+                      fabs(test_cell(&ss, r, 2) - test_cell(&want, w, 2)) < 1e-9,
+                      "SS row %zu differs from Brian2's row %zu", r, w);
+        r++;
+    }
+    ck_assert_msg(r == ss.nrows && r == 5, "SS: %zu rows, Brian2 %zu of neurons 0 and 2", ss.nrows, r);
+    test_table_free(&ss);
+    test_table_free(&want);
+    /* record=False: the counts */
+    TestTable sc, wc;
+    snprintf(path, sizeof path, "%s/SC.csv", dir);
+    test_read_csv(&sc, path);
+    test_read_csv(&wc, test_path("data/brian2/events_count.csv"));
+    ck_assert_msg(sc.nrows == wc.nrows && test_column(&sc, "count") == 1, "SC: %zu rows of i,count", sc.nrows);
+    for (size_t q = 0; q < wc.nrows; q++)
+        ck_assert_msg(test_cell(&sc, q, 0) == test_cell(&wc, q, 0) && test_cell(&sc, q, 1) == test_cell(&wc, q, 1),
+                      "SC: neuron %zu has %g spikes, Brian2 %g", q, test_cell(&sc, q, 1), test_cell(&wc, q, 1));
+    test_table_free(&sc);
+    test_table_free(&wc);
+    test_remove_tmpdir(dir);
+}
+END_TEST
+
+/* The same monitors as npy arrays, and how run.json describes them. */
+START_TEST(events_npy_and_run_json)
+{
+    char *dir = test_tmpdir();
+    char args[2048];
+    snprintf(args, sizeof args, "run '%s' -o '%s' --native=off --format npy", test_path("events/events.snn"), dir);
+    free(snnc(args, false));
+    char path[1024];
+    size_t len;
+    snprintf(path, sizeof path, "%s/run.json", dir);
+    char *json = test_read_file(path, &len);
+    const char *em = strstr(json, "{\"name\": \"EM\"");
+    ck_assert_msg(em && strstr(em, "\"event\": \"crossing\", \"variables\": [\"i\", \"t\", \"v\", \"c\"], "
+                                   "\"units\": [\"1\", \"second\", \"1\", \"1\"]"), "run.json:\n%s", json);
+    ck_assert_msg(strstr(em, "\"files\": [\"EM.i.npy\", \"EM.t.npy\", \"EM.v.npy\", \"EM.c.npy\"], "
+                             "\"shapes\": [[10], [10], [10], [10]]"), "run.json:\n%s", json);
+    const char *sc = strstr(json, "{\"name\": \"SC\"");
+    ck_assert_msg(sc && strstr(sc, "\"variables\": [\"i\", \"count\"]"), "run.json:\n%s", json);
+    free(json);
+    /* EM.v.npy: the header, then Brian2's values of v */
+    snprintf(path, sizeof path, "%s/EM.v.npy", dir);
+    unsigned char *npy = (unsigned char *)test_read_file(path, &len);
+    ck_assert_msg(len >= 64 + 10 * 8 && npy[0] == 0x93, "EM.v.npy: %zu bytes", len);
+    size_t hlen = (size_t)npy[8] | (size_t)npy[9] << 8;
+    ck_assert_msg(10 + hlen + 80 == len, "EM.v.npy: %zu bytes, header %zu", len, hlen);
+    TestTable want;
+    test_read_csv(&want, test_path("data/brian2/events_em.csv"));
+    for (size_t r = 0; r < want.nrows; r++) {
+        double v;
+        memcpy(&v, npy + 10 + hlen + 8 * r, sizeof v);
+        ck_assert_msg(fabs(v - test_cell(&want, r, 2)) < 1e-9, "EM.v.npy[%zu] = %.17g, Brian2 %.17g", r, v,
+                      test_cell(&want, r, 2));
+    }
+    test_table_free(&want);
+    free(npy);
+    snprintf(path, sizeof path, "%s/SC.count.npy", dir);
+    npy = (unsigned char *)test_read_file(path, &len);
+    hlen = (size_t)npy[8] | (size_t)npy[9] << 8;
+    ck_assert_msg(strstr((char *)npy + 10, "'<i8'") && 10 + hlen + 4 * 8 == len, "SC.count.npy: %zu bytes", len);
+    int64_t c[4];
+    memcpy(c, npy + 10 + hlen, sizeof c);
+    ck_assert_msg(c[0] == 4 && c[1] == 2 && c[2] == 1 && c[3] == 0, "SC.count.npy: %lld %lld %lld %lld",
+                  (long long)c[0], (long long)c[1], (long long)c[2], (long long)c[3]);
+    free(npy);
+    test_remove_tmpdir(dir);
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+    Suite *s = suite_create("events");
+    TCase *tc = tcase_create("events");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, events_as_brian2);
+    tcase_add_test(tc, events_npy_and_run_json);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+SNN_TEST_MAIN(make_suite)
