@@ -222,7 +222,12 @@ static void call(Emit *E, const Node *n)
         buf_puts(b, ")");
         return;
     }
-    else if (n->sym->builtin == FN_BINOMIAL) {
+    else if (n->sym->builtin == FN_POISSON) {
+        buf_printf(b, "snn_rand_poisson(_a->seed, _a->stream, %s, %s, %d, ", E->step, E->idx, E->rand_site++);
+        expr(E, n->args[0]);
+        buf_puts(b, ")");
+        return;
+    } else if (n->sym->builtin == FN_BINOMIAL) {
         buf_printf(b, "snn_rand_binomial(_a->seed, _a->stream, %s, %s, %d, ", E->step, E->idx, E->rand_site++);
         expr(E, n->args[0]);
         buf_puts(b, ", ");

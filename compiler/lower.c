@@ -141,8 +141,7 @@ bool lower_invariant(const Node *n)
         return s->kind == SYM_BUILTIN && (s->builtin == B_T || s->builtin == B_DT || s->builtin == B_N ||
                                           s->builtin == B_N_PRE || s->builtin == B_N_POST);
     }
-    if (n->kind == N_CALL && (!n->sym || n->sym->kind != SYM_FUNC || n->sym->builtin == FN_RAND ||
-                              n->sym->builtin == FN_RANDN || n->sym->builtin == FN_BINOMIAL))
+    if (n->kind == N_CALL && (!n->sym || n->sym->kind != SYM_FUNC || FN_IS_RANDOM(n->sym->builtin)))
         return false;
     if (n->kind == N_LIST || n->kind == N_STR) return false;
     if (!lower_invariant(n->a) || !lower_invariant(n->b)) return false;

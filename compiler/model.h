@@ -27,7 +27,7 @@ enum SymKind {
 enum Fn {
     FN_EXP, FN_LOG, FN_LOG10, FN_SQRT, FN_SIN, FN_COS, FN_TAN, FN_SINH, FN_COSH,
     FN_TANH, FN_ARCSIN, FN_ARCCOS, FN_ARCTAN, FN_ABS, FN_SIGN, FN_FLOOR, FN_CEIL,
-    FN_CLIP, FN_INT, FN_RAND, FN_RANDN, FN_EXPREL, FN_BINOMIAL, FN_COUNT
+    FN_CLIP, FN_INT, FN_RAND, FN_RANDN, FN_EXPREL, FN_BINOMIAL, FN_POISSON, FN_COUNT
 };
 
 /* Built-in variables. */
@@ -271,9 +271,9 @@ typedef struct Model {
     Sym        *builtins[B_XI + 1]; /* lazily made by model_builtin */
 } Model;
 
-/* rand(), randn() and the binomial of Poisson inputs: a fresh number per
- * call, never folded or hoisted. */
-#define FN_IS_RANDOM(f) ((f) == FN_RAND || (f) == FN_RANDN || (f) == FN_BINOMIAL)
+/* rand(), randn(), poisson(l) and the binomial of Poisson inputs: a fresh
+ * number per call, never folded or hoisted. */
+#define FN_IS_RANDOM(f) ((f) == FN_RAND || (f) == FN_RANDN || (f) == FN_BINOMIAL || (f) == FN_POISSON)
 
 /* The shared symbol of a built-in function / variable (never NULL). */
 Sym *model_func(Model *M, int fn);

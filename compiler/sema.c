@@ -420,7 +420,7 @@ static const Node *find_random(const Node *n, int depth)
 {
     if (!n || depth > 100) return NULL;
     if (n->kind == N_CALL && n->sym && n->sym->kind == SYM_FUNC &&
-        (n->sym->builtin == FN_RAND || n->sym->builtin == FN_RANDN))
+        (n->sym->builtin == FN_RAND || n->sym->builtin == FN_RANDN || n->sym->builtin == FN_POISSON))
         return n;
     if (n->kind == N_CALL && n->sym && n->sym->kind == SYM_USERFUNC && find_random(n->sym->expr, depth + 1)) return n;
     const Node *r;

@@ -66,6 +66,7 @@ static const struct { const char *name; const void *fn; } symbols[] = {
     { "snn_rand_uniform", (const void *)snn_rand_uniform },
     { "snn_rand_normal", (const void *)snn_rand_normal },
     { "snn_rand_binomial", (const void *)snn_rand_binomial },
+    { "snn_rand_poisson", (const void *)snn_rand_poisson },
     { "snn_timestep", (const void *)snn_timestep },
     { "memset", (const void *)memset }, { "memcpy", (const void *)memcpy },
 };
@@ -492,7 +493,7 @@ static const char *const cc_flags[] = { "-O1", "-ffp-contract=off", "-fPIC", "-s
  * in: the object then runs the very code libtcc's would (the random
  * numbers are the library's own), and needs no symbol of the library. */
 static const char host_calls[] =
-    "\nvoid *snn__host[4];\n"
+    "\nvoid *snn__host[5];\n"
     "double snn_rand_uniform(snn_u64 a, snn_u64 b, snn_i64 c, snn_i32 d, snn_i32 e)\n"
     "{ return ((double (*)(snn_u64, snn_u64, snn_i64, snn_i32, snn_i32))snn__host[0])(a, b, c, d, e); }\n"
     "double snn_rand_normal(snn_u64 a, snn_u64 b, snn_i64 c, snn_i32 d, snn_i32 e)\n"
@@ -501,7 +502,9 @@ static const char host_calls[] =
     "{ return ((double (*)(snn_u64, snn_u64, snn_i64, snn_i32, snn_i32, double, double))snn__host[2])"
     "(a, b, c, d, e, n, p); }\n"
     "snn_i64 snn_timestep(double t, double dt)\n"
-    "{ return ((snn_i64 (*)(double, double))snn__host[3])(t, dt); }\n";
+    "{ return ((snn_i64 (*)(double, double))snn__host[3])(t, dt); }\n"
+    "double snn_rand_poisson(snn_u64 a, snn_u64 b, snn_i64 c, snn_i32 d, snn_i32 e, double l)\n"
+    "{ return ((double (*)(snn_u64, snn_u64, snn_i64, snn_i32, snn_i32, double))snn__host[4])(a, b, c, d, e, l); }\n";
 
 /* The program to compile with: $SNNC_JIT_CC (split at blanks), else tcc
  * if it is in PATH, else $CC or cc. */
@@ -556,6 +559,7 @@ Jit *jit_compile(const char *code, char *err, size_t errlen)
             host[1] = (void *)snn_rand_normal;
             host[2] = (void *)snn_rand_binomial;
             host[3] = (void *)snn_timestep;
+            host[4] = (void *)snn_rand_poisson;
         }
     }
     /* the mapping stays when the file goes */

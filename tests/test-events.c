@@ -8,8 +8,8 @@
  * equal to Brian2's full monitor restricted to those neurons, and the traces
  * of a record=True and a record=range(0, 4, 2) state monitor.  The
  * pathways named in Brian2's dict spelling and triggered by events show in
- * H.x.  Then npy outputs and run.json of the same monitors, and the Brian2
- * spellings that must fail with a located message. */
+ * H.x.  Then npy outputs and run.json of the same monitors; and poisson(l)
+ * and int() against tests/brian2/gen_poisson_int.py. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -202,6 +202,64 @@ START_TEST(events_npy_and_run_json)
 }
 END_TEST
 
+/* poisson(l) over seeds 1..4: each sample's mean and variance within 5% of
+ * Brian2's (the mean of its four seeds); int(x) exactly Brian2's. */
+START_TEST(poisson_and_int_as_brian2)
+{
+    TestTable ref;
+    test_read_csv(&ref, test_path("data/brian2/poisson_int_stats.csv"));
+    static const double lambdas[4] = { 0.5, 3.5, 25, 200 };
+    double bmean[4] = { 0 }, bvar[4] = { 0 };
+    for (size_t r = 0; r < ref.nrows; r++)
+        for (int q = 0; q < 4; q++)
+            if (test_cell(&ref, r, 1) == lambdas[q]) {
+                bmean[q] += test_cell(&ref, r, 2) / 4;
+                bvar[q] += test_cell(&ref, r, 3) / 4;
+            }
+    test_table_free(&ref);
+    for (int seed = 1; seed <= 4; seed++) {
+        char *dir = test_tmpdir();
+        char args[2048], path[1024];
+        snprintf(args, sizeof args, "run '%s' -o '%s' --native=off --save-state --seed %d",
+                 test_path("events/poisson_int.snn"), dir, seed);
+        free(snnc(args, false));
+        TestTable st;
+        snprintf(path, sizeof path, "%s/G.state.csv", dir);
+        test_read_csv(&st, path);
+        for (int q = 0; q < 4; q++) {
+            double sum = 0, sq = 0, n = 0;
+            for (size_t r = 0; r < st.nrows; r++) {
+                if (test_cell(&st, r, 0) != lambdas[q]) continue;
+                double x = test_cell(&st, r, 1);
+                ck_assert_msg(x == floor(x) && x >= 0, "poisson(%g) gave %g", lambdas[q], x);
+                sum += x;
+                sq += x * x;
+                n++;
+            }
+            double mean = sum / n, var = sq / n - mean * mean;
+            ck_assert_msg(n == 20000, "%g draws of poisson(%g)", n, lambdas[q]);
+            ck_assert_msg(fabs(mean - bmean[q]) < 0.05 * bmean[q] && fabs(var - bvar[q]) < 0.05 * bvar[q],
+                          "seed %d: poisson(%g) has mean %g and variance %g, Brian2 %g and %g", seed, lambdas[q],
+                          mean, var, bmean[q], bvar[q]);
+        }
+        test_table_free(&st);
+        if (seed == 1) {
+            TestTable h, want;
+            snprintf(path, sizeof path, "%s/H.state.csv", dir);
+            test_read_csv(&h, path);
+            test_read_csv(&want, test_path("data/brian2/poisson_int_int.csv"));
+            ck_assert_int_eq(h.nrows, want.nrows);
+            for (size_t r = 0; r < want.nrows; r++)
+                ck_assert_msg(test_cell(&h, r, 1) == test_cell(&want, r, 1), "int(%.17g) = %.17g, Brian2 %.17g",
+                              test_cell(&want, r, 0), test_cell(&h, r, 1), test_cell(&want, r, 1));
+            test_table_free(&h);
+            test_table_free(&want);
+        }
+        test_remove_tmpdir(dir);
+    }
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("events");
@@ -209,6 +267,7 @@ Suite *make_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, events_as_brian2);
     tcase_add_test(tc, events_npy_and_run_json);
+    tcase_add_test(tc, poisson_and_int_as_brian2);
     suite_add_tcase(s, tc);
     return s;
 }
