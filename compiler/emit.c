@@ -1020,6 +1020,7 @@ const char *emit_model(Model *M, Diag *D, BlockTable *blocks)
     buf_puts(&out, snn_abi_text);
     buf_puts(&out, emit_prelude);
     buf_puts(&out, func_c_helpers);
+    if (M->funcs[FN_POISSON]) buf_puts(&out, SNN_RAND_POISSON_PROTO ";\n");
     for (int k = 0; k < M->nuserfuncs; k++) emit_userfunc(E, M->userfuncs[k]);
     for (int k = 0; k < M->ngroups; k++) {
         Group *g = M->groups[k];

@@ -51,10 +51,6 @@ double snn_rand_normal(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, 
 /* A binomial number of events out of n with probability p (Poisson inputs):
  * exact inversion for small n*p, Brian2's normal approximation otherwise. */
 double snn_rand_binomial(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, double n, double p);
-/* Brian2's poisson(l): a Poisson number of mean l (0 for l <= 0 or NaN):
- * multiplication of uniforms for l < 10, Hormann's transformed rejection
- * (PTRS, as numpy and Brian2's C++ use) above. */
-double snn_rand_poisson(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, double l);
 /* Brian2's timestep(): round a time to a whole number of steps. */
 snn_i64 snn_timestep(double t, double dt);
 

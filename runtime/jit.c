@@ -32,6 +32,9 @@
 
 #include "abi.h"
 
+/* runtime/rng.c: poisson(l), declared by generated code only where used */
+double snn_rand_poisson(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, double l);
+
 struct Jit {
 #ifndef SNN_NO_LIBTCC
     TCCState *s;        /* libtcc code, or */

@@ -66,6 +66,11 @@ static double uniform_k(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx,
     return to_unit(r.v[0], r.v[1]);
 }
 
+/* Brian2's poisson(l): a Poisson number of mean l (0 for l <= 0 or NaN):
+ * multiplication of uniforms for l < 10, Hormann's transformed rejection
+ * (PTRS, as numpy and Brian2's C++ use) above.  Not in abi.h: generated
+ * code declares it when it calls it. */
+double snn_rand_poisson(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, double l);
 double snn_rand_poisson(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, double l)
 {
     if (!(l > 0)) return 0;
