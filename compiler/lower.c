@@ -391,7 +391,11 @@ bool lower_model(Model *M, Diag *D)
     bool ok = true;
     for (int k = 0; k < M->ngroups; k++) {
         Group *g = M->groups[k];
+        /* a group with a clock of its own integrates with its dt */
+        double model_dt = M->dt;
+        if (g->clock_dt > 0) M->dt = g->clock_dt;
         if (g->nodes) ok &= integrate_group(M, g, D);
+        M->dt = model_dt;
         if (g->kind == G_NEURONS) lower_refractory(M, g);
         if (g->kind == G_SYNAPSES) ok &= lower_event_driven(M, g, D) && lower_summed(M, g, D);
     }

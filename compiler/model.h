@@ -192,6 +192,8 @@ struct Group {
     int         ngen;
     double      gen_period;     /* 0 = no repetition */
     int         order;          /* order: of all the group's objects */
+    double      clock_dt;       /* dt: its own clock's step in seconds (0: the model's dt) */
+    Span        clock_span;
     bool        has_pre_order, has_post_order;
     int         pre_order, post_order;   /* synapses: pathway orders (-1, +1) */
     int         summed_slot;    /* synapses: when the summed variables run, or -1 */

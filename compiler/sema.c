@@ -547,10 +547,10 @@ static Item *find_item(Decl *d, const char *key, Item *after)
 }
 
 static const char *const neuron_keys[] = { "model", "threshold", "reset", "refractory", "method", "init",
-                                            "run_regularly", "order", "events", "run_on_event" };
+                                            "run_regularly", "order", "events", "run_on_event", "dt" };
 static const char *const synapse_keys[] = { "model", "on_pre", "on_post", "connect", "delay", "method", "init",
                                              "run_regularly", "order", "pre_order", "post_order", "summed_when",
-                                             "on_event" };
+                                             "on_event", "dt" };
 
 static const char *known_items(Sema *S, const char *const *keys, int nkeys)
 {
@@ -623,6 +623,7 @@ static void group_schedule(Sema *S, Group *g, Decl *d)
     if ((it = find_item(d, "post_order", NULL)) && it->kind == I_EXPR)
         g->has_post_order = sema_parse_order(S, it->expr, &g->post_order);
     if ((it = find_item(d, "summed_when", NULL)) && it->kind == I_EXPR) sema_parse_when(S, it->expr, &g->summed_slot);
+    if ((it = find_item(d, "dt", NULL)) && it->kind == I_EXPR) sema_group_clock(S, g, it->expr);
 }
 
 /* run_regularly(dt=1*ms, when=start) { statements }: Brian2's

@@ -147,6 +147,10 @@ Node *sema_delay_dict(Sema *S, Group *g, Item *it);
 /* on_event: EVENT or {'pre': 'EVENT', 'NAME': ...} of synapses g. */
 void sema_synapse_on_event(Sema *S, Group *g, Item *it);
 
+/* dt: DURATION of group g, its own clock (Brian2's dt=): a whole multiple
+ * of the model's dt. */
+void sema_group_clock(Sema *S, Group *g, Node *e);
+
 /* ---- sema_record.c: what monitors record ---- */
 
 /* record= of monitor m: all/True, False (spike monitors: counts only), an

@@ -443,6 +443,8 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
         free(init);
         if (!r) return SNN_ENOMEM;
         rt[k] = r;
+        /* its clock, in steps of the model's dt (sema checked the multiple) */
+        r->every = g->clock_dt > 0 ? (int64_t)(g->clock_dt / M->dt + 0.5) : 1;
         /* schedule: Brian2's defaults shifted by the group's order */
         r->w_update.order = r->w_thresh.order = r->w_reset.order = g->order;
         r->w_pre.order = g->has_pre_order ? g->pre_order : g->order - 1;
@@ -456,7 +458,7 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
             if (!r->extras) return SNN_ENOMEM;
             for (int q = 0; q < g->nextras; q++) {
                 r->extras[q].when = (When){ g->extras[q].slot, g->extras[q].order };
-                r->extras[q].every = g->extras[q].every > 0 ? (int64_t)(g->extras[q].every / M->dt + 0.5) : 1;
+                r->extras[q].every = g->extras[q].every > 0 ? (int64_t)(g->extras[q].every / M->dt + 0.5) : r->every;
                 if (r->extras[q].every < 1) r->extras[q].every = 1;
             }
             r->nextras = g->nextras;
@@ -470,7 +472,10 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
                 struct RtPath *p = &r->paths[q];
                 p->name = strdup(g->paths[q].name);
                 p->post = g->paths[q].post;
-                p->delay_steps = (int)(g->paths[q].delay / M->dt + 0.5);    /* checked by check_resources */
+                /* Brian2: a pathway runs on its source's clock (the target's for on_post) */
+                const Group *from = g->paths[q].post ? g->tgt : g->src;
+                double pdt = from->clock_dt > 0 ? from->clock_dt : M->dt;
+                p->delay_steps = (int)(g->paths[q].delay / pdt + 0.5);    /* checked by check_resources */
                 p->queue = calloc((size_t)p->delay_steps + 1, sizeof *p->queue);
                 p->when = WHEN(SLOT_SYNAPSES, g->paths[q].order);
                 p->event = g->paths[q].event;
@@ -495,7 +500,8 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
             r->delay_var = g->delay_var ? g->delay_var->var_index : -1;
             r->pre_event = g->pre_event;
             r->post_event = g->post_event;
-            if (g->delay) r->delay_steps = (int)(g->delay_s / M->dt + 0.5);    /* checked by check_resources */
+            double sdt = g->src->clock_dt > 0 ? g->src->clock_dt : M->dt;   /* on_pre: on the source's clock */
+            if (g->delay) r->delay_steps = (int)(g->delay_s / sdt + 0.5);    /* checked by check_resources */
         }
     }
     return SNN_OK;
@@ -548,7 +554,8 @@ static int build_monitors(Net *net, const Model *M, RtGroup **rt, BuildError *er
         if (m->when_slot >= 0) r->when.slot = m->when_slot;
         if (m->has_order) r->when.order = m->order;
         if (m->kind == MON_STATE) {
-            r->every = m->rec_dt > 0 ? (int64_t)(m->rec_dt / M->dt + 0.5) : 1;
+            /* Brian2: a state monitor runs on its source's clock unless given a dt */
+            r->every = m->rec_dt > 0 ? (int64_t)(m->rec_dt / M->dt + 0.5) : r->group->every;
             if (r->every < 1) r->every = 1;
             r->nvars = m->nvars;
             r->vars = calloc((size_t)m->nvars, sizeof *r->vars);

@@ -197,6 +197,7 @@ RtGroup *net_add_group(Net *net, const char *name, int kind, int64_t n, int nvar
     g->n = n;
     g->nvars = nvars;
     g->stream = (uint64_t)net->ngroups;
+    g->every = 1;
     g->delay_var = -1;
     /* Brian2's default schedule */
     g->w_update = WHEN(SLOT_GROUPS, 0);
@@ -342,6 +343,21 @@ static snn_args args_for(Net *net, RtGroup *g)
     return a;
 }
 
+/* The same on a clock of every steps: its step count, dt and time. */
+static snn_args args_on(Net *net, RtGroup *g, int64_t every)
+{
+    snn_args a = args_for(net, g);
+    a.step = net->step / every;
+    a.dt = net->dt * (double)every;
+    a.t = (double)a.step * a.dt;
+    return a;
+}
+
+/* The clock (in steps) an object of kind OP_* of g runs on, as Brian2's:
+ * a pathway on its source's (on_pre) or target's (on_post), summed
+ * variables on their target's, everything else on the group's own. */
+static int64_t clock_of(const RtGroup *g, int kind, int q);
+
 static int prepare_delays(Net *net, RtGroup *s);
 
 /* Note in net->fail what could not get memory (a printf format and its
@@ -396,7 +412,7 @@ static bool record_state(Net *net, RtMonitor *m)
 static bool record_rate(Net *net, RtMonitor *m)
 {
     if (!f64vec_reserve(&m->data, 1) || !i64vec_push(&m->rec_steps, net->step)) return false;
-    m->data.v[m->data.n++] = (double)m->group->nspikes / (double)m->group->n / net->dt;
+    m->data.v[m->data.n++] = (double)m->group->nspikes / (double)m->group->n / (net->dt * (double)m->group->every);
     return true;
 }
 
@@ -446,10 +462,10 @@ const int32_t *net_event_list(const RtGroup *g, int ev, int32_t *n)
 }
 
 /* Run a pathway's code on the synapse ids ids[0..n), if there are any. */
-static void run_pathway(Net *net, RtGroup *s, const int32_t *ids, size_t n, snn_block_fn fn)
+static void run_pathway(Net *net, RtGroup *s, const int32_t *ids, size_t n, snn_block_fn fn, int64_t every)
 {
     if (!n) return;
-    snn_args a = args_for(net, s);
+    snn_args a = args_on(net, s, every);
     a.idx = ids;
     a.nidx = (snn_i32)n;
     fn(&a);
@@ -461,11 +477,11 @@ static void run_pathway(Net *net, RtGroup *s, const int32_t *ids, size_t n, snn_
  * are copied range by range into s->scratch.  Returns false on out of
  * memory, with nothing delivered. */
 static bool deliver(Net *net, RtGroup *s, const int32_t *neurons, size_t nn, const int32_t *start,
-                    const int32_t *syn, snn_block_fn fn)
+                    const int32_t *syn, snn_block_fn fn, int64_t every)
 {
     if (nn == 1) {
         int32_t first = start[neurons[0]];
-        run_pathway(net, s, syn + first, (size_t)(start[neurons[0] + 1] - first), fn);
+        run_pathway(net, s, syn + first, (size_t)(start[neurons[0] + 1] - first), fn, every);
         return true;
     }
     size_t total = 0;
@@ -476,7 +492,7 @@ static bool deliver(Net *net, RtGroup *s, const int32_t *neurons, size_t nn, con
         int32_t first = start[neurons[k]];
         i32vec_append(&s->scratch, syn + first, (size_t)(start[neurons[k] + 1] - first));
     }
-    run_pathway(net, s, s->scratch.v, s->scratch.n, fn);
+    run_pathway(net, s, s->scratch.v, s->scratch.n, fn, every);
     return true;
 }
 
@@ -501,15 +517,16 @@ static bool queue_by_synapse(I32Vec *queue, int pos, int size, const int32_t *sy
  * (start, syn) on delivery; with per-synapse delays in syn_delay it holds
  * synapse ids, queued at their own delay.  Returns false on out of memory. */
 static bool ring_step(Net *net, RtGroup *s, I32Vec *queue, int *pos, int delay, const int32_t *syn_delay,
-                      const int32_t *trig, int32_t ntrig, const int32_t *start, const int32_t *syn, snn_block_fn fn)
+                      const int32_t *trig, int32_t ntrig, const int32_t *start, const int32_t *syn, snn_block_fn fn,
+                      int64_t every)
 {
     int size = delay + 1;
     bool ok = syn_delay ? queue_by_synapse(queue, *pos, size, syn_delay, trig, ntrig, start, syn)
                         : i32vec_append(&queue[(*pos + delay) % size], trig, (size_t)ntrig);
     if (!ok) return false;
     I32Vec *due = &queue[*pos];
-    if (syn_delay) run_pathway(net, s, due->v, due->n, fn);
-    else if (due->n && !deliver(net, s, due->v, due->n, start, syn, fn)) return false;
+    if (syn_delay) run_pathway(net, s, due->v, due->n, fn, every);
+    else if (due->n && !deliver(net, s, due->v, due->n, start, syn, fn, every)) return false;
     due->n = 0;
     *pos = (*pos + 1) % size;
     return true;
@@ -521,7 +538,7 @@ static bool pathway_pre(Net *net, RtGroup *s)
     int32_t n;
     const int32_t *trig = net_event_list(s->src, s->pre_event, &n);
     return ring_step(net, s, s->queue, &s->queue_pos, s->delay_steps, s->syn_delay, trig, n, s->pre_start, s->pre_syn,
-                     s->on_pre);
+                     s->on_pre, s->src->every);
 }
 
 /* A named pathway, with a ring of its own. */
@@ -530,7 +547,8 @@ static bool pathway_named(Net *net, RtGroup *s, struct RtPath *p)
     int32_t n;
     const int32_t *trig = net_event_list(p->post ? s->tgt : s->src, p->event, &n);
     return ring_step(net, s, p->queue, &p->queue_pos, p->delay_steps, NULL, trig, n,
-                     p->post ? s->post_start : s->pre_start, p->post ? s->post_syn : s->pre_syn, p->fn);
+                     p->post ? s->post_start : s->pre_start, p->post ? s->post_syn : s->pre_syn, p->fn,
+                     (p->post ? s->tgt : s->src)->every);
 }
 
 /* Heterogeneous delays: each synapse's 'delay' in whole steps (Brian2:
@@ -546,7 +564,7 @@ static int prepare_delays(Net *net, RtGroup *s)
     int maxd = 0;
     for (int64_t k = 0; k < s->n; k++) {
         double d = s->arr[s->delay_var][k];
-        double steps = d / net->dt + 0.5;
+        double steps = d / (net->dt * (double)s->src->every) + 0.5;   /* on the source's clock */
         if (!(d >= 0) || !(steps < (double)NET_MAX_DELAY_STEPS)) {
             snprintf(net->fail, sizeof net->fail, d != d ? "synapse %lld (%d -> %d) has the delay NaN"
                      : "synapse %lld (%d -> %d) has the delay %g s", (long long)k, s->pre.v[k], s->post.v[k], d);
@@ -666,6 +684,17 @@ static bool build_schedule(Net *net)
     return ok;
 }
 
+static int64_t clock_of(const RtGroup *g, int kind, int q)
+{
+    switch (kind) {
+    case OP_PRE: return g->src->every;
+    case OP_POST: return g->tgt->every;
+    case OP_PATH: return (g->paths[q].post ? g->tgt : g->src)->every;
+    case OP_SUMMED: return g->tgt->every;
+    default: return g->every;
+    }
+}
+
 /* Run one scheduled object for the current step.  Returns false on out of
  * memory, with net->fail set. */
 static bool run_op(Net *net, SchedOp *op)
@@ -673,6 +702,10 @@ static bool run_op(Net *net, SchedOp *op)
     RtGroup *g = op->g;
     RtMonitor *m = op->m;
     snn_args a;
+    /* several clocks: an object runs where its clock's time is the network's */
+    int64_t every = g ? clock_of(g, op->kind, op->q) : 1;
+    if (every > 1 && net->step % every) return true;
+    if (m && m->kind != RM_STATE && m->group->every > 1 && net->step % m->group->every) return true;
     switch (op->kind) {
     case OP_STATEMON:
         if ((m->every <= 1 || net->step % m->every == 0) && !record_state(net, m))
@@ -680,19 +713,19 @@ static bool run_op(Net *net, SchedOp *op)
         break;
     case OP_SUMMED:
         if (g->n <= 0) break;
-        a = args_for(net, g);
+        a = args_on(net, g, every);
         g->summed[op->q](&a);
         break;
     case OP_UPDATE:
         if (g->n <= 0) break;
-        a = args_for(net, g);
+        a = args_on(net, g, every);
         g->update(&a);
         break;
     case OP_THRESH:
         g->nspikes = 0;
         if (g->gen_step) generate(net, g);
         if (g->thresh) {
-            a = args_for(net, g);
+            a = args_on(net, g, every);
             a.out = g->spikes;
             g->nspikes = g->thresh(&a);
         }
@@ -707,7 +740,7 @@ static bool run_op(Net *net, SchedOp *op)
         struct RtEvent *ev = &g->events[op->q];
         ev->n = 0;
         if (g->n <= 0) break;
-        a = args_for(net, g);
+        a = args_on(net, g, every);
         a.out = ev->idx;
         ev->n = ev->fn(&a);
         break;
@@ -717,7 +750,7 @@ static bool run_op(Net *net, SchedOp *op)
         int32_t n;
         const int32_t *ids = net_event_list(g, c->event, &n);
         if (!n) break;
-        a = args_for(net, g);
+        a = args_on(net, g, every);
         a.idx = ids;
         a.nidx = n;
         c->fn(&a);
@@ -729,13 +762,13 @@ static bool run_op(Net *net, SchedOp *op)
     case OP_POST: {
         int32_t n;
         const int32_t *ids = net_event_list(g->tgt, g->post_event, &n);
-        if (g->n > 0 && n && !deliver(net, g, ids, (size_t)n, g->post_start, g->post_syn, g->on_post))
+        if (g->n > 0 && n && !deliver(net, g, ids, (size_t)n, g->post_start, g->post_syn, g->on_post, g->tgt->every))
             return fail(net, "on_post delivery of %s", g->name);
         break;
     }
     case OP_RESET:
         if (!g->nspikes) break;
-        a = args_for(net, g);
+        a = args_on(net, g, every);
         a.idx = g->spikes;
         a.nidx = g->nspikes;
         g->reset(&a);
@@ -750,7 +783,7 @@ static bool run_op(Net *net, SchedOp *op)
     case OP_EXTRA: {
         struct RtExtra *x = &g->extras[op->q];
         if (g->n <= 0 || net->step % x->every) break;
-        a = args_for(net, g);
+        a = args_on(net, g, every);
         x->fn(&a);
         break;
     }

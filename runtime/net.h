@@ -66,6 +66,7 @@ struct RtGroup {
     int          nsummed;
     When         w_update, w_thresh, w_reset, w_pre, w_post, w_summed;
     uint64_t     stream;         /* random-number stream of this object */
+    int64_t      every;          /* its clock: runs on the steps that are multiples of this (1: every step) */
     /* spike generator: spikes sorted by (step, index), emitted in the
      * thresholds slot; with a period they repeat every period_steps */
     int64_t     *gen_step;
@@ -128,7 +129,7 @@ typedef struct RtMonitor {
     int32_t     *rec;            /* recorded indices */
     I64Vec       rec_steps;
     F64Vec       data;           /* per step: nvars * nrec values; rate: one */
-    int64_t      every;          /* state: record every this many steps */
+    int64_t      every;          /* record every this many steps (its clock, or its source's) */
     When         when;
 } RtMonitor;
 

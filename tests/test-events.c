@@ -8,8 +8,9 @@
  * equal to Brian2's full monitor restricted to those neurons, and the traces
  * of a record=True and a record=range(0, 4, 2) state monitor.  The
  * pathways named in Brian2's dict spelling and triggered by events show in
- * H.x.  Then npy outputs and run.json of the same monitors; and poisson(l)
- * and int() against tests/brian2/gen_poisson_int.py. */
+ * H.x.  Then npy outputs and run.json of the same monitors; poisson(l)
+ * and int() against tests/brian2/gen_poisson_int.py; and several clocks
+ * against tests/brian2/gen_clocks.py. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -86,6 +87,10 @@ static void check_trace(const char *what, const char *got_path, const char *ref)
     test_read_csv(&want, test_path(ref));
     ck_assert_msg(got.nrows == want.nrows, "%s: %zu rows, Brian2 %zu", what, got.nrows, want.nrows);
     ck_assert_msg(got.ncols == want.ncols, "%s: %d columns, Brian2 %d", what, got.ncols, want.ncols);
+    for (size_t r = 0; r < want.nrows; r++)
+        ck_assert_msg(lround(test_cell(&got, r, 0) / DT) == lround(test_cell(&want, r, 0)),
+                      "%s row %zu: recorded at t = %.17g, Brian2 at step %g", what, r, test_cell(&got, r, 0),
+                      test_cell(&want, r, 0));
     for (int c = 1; c < want.ncols; c++) {
         int gc = test_column(&got, want.names[c]);
         ck_assert_msg(gc >= 0, "%s: no column %s", what, want.names[c]);
@@ -202,6 +207,44 @@ START_TEST(events_npy_and_run_json)
 }
 END_TEST
 
+/* Objects on clocks of their own (dt:), against tests/brian2/gen_clocks.py:
+ * a group on 0.5 ms, pathways on their source's clock (delays in its
+ * steps, also for synapses with a dt of their own), monitors on their
+ * source's clock or their own dt. */
+START_TEST(clocks_as_brian2)
+{
+    char *dir = test_tmpdir();
+    char args[2048], path[1024];
+    snprintf(args, sizeof args, "run '%s' -o '%s' --native=off", test_path("events/clocks.snn"), dir);
+    free(snnc(args, false));
+    static const char *const mons[][2] = { { "SG", "g_spikes" }, { "SH", "h_spikes" } };
+    static const char *const traces[][2] = { { "MG", "g_trace" }, { "MH", "h_trace" }, { "MH2", "h2_trace" } };
+    char ref[256];
+    for (int k = 0; k < 2; k++) {
+        snprintf(path, sizeof path, "%s/%s.csv", dir, mons[k][0]);
+        snprintf(ref, sizeof ref, "data/brian2/clocks_%s.csv", mons[k][1]);
+        check_events(mons[k][0], path, ref, NULL);
+    }
+    for (int k = 0; k < 3; k++) {
+        snprintf(path, sizeof path, "%s/%s.csv", dir, traces[k][0]);
+        snprintf(ref, sizeof ref, "data/brian2/clocks_%s.csv", traces[k][1]);
+        check_trace(traces[k][0], path, ref);
+    }
+    /* a clock that is not a whole multiple of the model's step is refused */
+    snprintf(path, sizeof path, "%s/bad.snn", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("neurons G[1] {\n    model { dv/dt = -v/(10*ms) : 1 }\n    dt: 0.25*ms\n}\nrun 1*ms\n", f);
+    fclose(f);
+    snprintf(args, sizeof args, "check '%s'", path);
+    char *out = snnc(args, true);
+    ck_assert_msg(strstr(out, "bad.snn:3:9: error: the dt of G (0.00025 s) must be a whole multiple of the model's "
+                              "time step dt = 0.0001 s"), "%s", out);
+    free(out);
+    test_remove_tmpdir(dir);
+}
+END_TEST
+
 /* poisson(l) over seeds 1..4: each sample's mean and variance within 5% of
  * Brian2's (the mean of its four seeds); int(x) exactly Brian2's. */
 START_TEST(poisson_and_int_as_brian2)
@@ -268,6 +311,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, events_as_brian2);
     tcase_add_test(tc, events_npy_and_run_json);
     tcase_add_test(tc, poisson_and_int_as_brian2);
+    tcase_add_test(tc, clocks_as_brian2);
     suite_add_tcase(s, tc);
     return s;
 }
