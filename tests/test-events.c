@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "snn.h"
 #include "test-common.h"
 
 static const double DT = 1e-4;
@@ -207,6 +208,55 @@ START_TEST(events_npy_and_run_json)
 }
 END_TEST
 
+/* A snapshot holds what spike and event monitors recorded, their values
+ * and counts: run 15 ms, snapshot (through its bytes), run 15 ms; restore
+ * and run the 15 ms again; both give the files of an uninterrupted run. */
+START_TEST(monitors_in_snapshots)
+{
+    char *dir = test_tmpdir();
+    char a[1024], b[1024], c[1024];
+    snprintf(a, sizeof a, "%s/a", dir);
+    snprintf(b, sizeof b, "%s/b", dir);
+    snprintf(c, sizeof c, "%s/c", dir);
+    snn_ctx *ctx = snn_new();
+    ck_assert_msg(snn_load_file(ctx, test_path("events/events.snn")) == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_msg(snn_run(ctx, 0.03) == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_int_eq(snn_write_outputs(ctx, a), SNN_OK);
+    snn_free(ctx);
+    ctx = snn_new();
+    ck_assert_int_eq(snn_load_file(ctx, test_path("events/events.snn")), SNN_OK);
+    ck_assert_int_eq(snn_run(ctx, 0.015), SNN_OK);
+    snn_snapshot *snap, *copy;
+    size_t size;
+    ck_assert_int_eq(snn_snapshot_take(ctx, &snap), SNN_OK);
+    const void *bytes = snn_snapshot_data(snap, &size);
+    ck_assert_int_eq(snn_snapshot_from_data(bytes, size, &copy), SNN_OK);
+    ck_assert_int_eq(snn_run(ctx, 0.015), SNN_OK);
+    ck_assert_int_eq(snn_write_outputs(ctx, b), SNN_OK);
+    ck_assert_msg(snn_snapshot_restore(ctx, copy) == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_int_eq(snn_run(ctx, 0.015), SNN_OK);
+    ck_assert_int_eq(snn_write_outputs(ctx, c), SNN_OK);
+    snn_snapshot_free(snap);
+    snn_snapshot_free(copy);
+    snn_free(ctx);
+    static const char *const files[] = { "EM.csv", "BM.csv", "SM.csv", "SC.csv", "SS.csv", "M.csv", "MG.csv" };
+    for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
+        char pa[1200], pb[1200], pc[1200];
+        size_t na, nb, nc;
+        snprintf(pa, sizeof pa, "%s/%s", a, files[k]);
+        snprintf(pb, sizeof pb, "%s/%s", b, files[k]);
+        snprintf(pc, sizeof pc, "%s/%s", c, files[k]);
+        char *fa = test_read_file(pa, &na), *fb = test_read_file(pb, &nb), *fc = test_read_file(pc, &nc);
+        ck_assert_msg(na == nb && !memcmp(fa, fb, na), "%s: the run with a snapshot differs", files[k]);
+        ck_assert_msg(na == nc && !memcmp(fa, fc, na), "%s: the run after restoring differs", files[k]);
+        free(fa);
+        free(fb);
+        free(fc);
+    }
+    test_remove_tmpdir(dir);
+}
+END_TEST
+
 /* Objects on clocks of their own (dt:), against tests/brian2/gen_clocks.py:
  * a group on 0.5 ms, pathways on their source's clock (delays in its
  * steps, also for synapses with a dt of their own), monitors on their
@@ -312,6 +362,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, events_npy_and_run_json);
     tcase_add_test(tc, poisson_and_int_as_brian2);
     tcase_add_test(tc, clocks_as_brian2);
+    tcase_add_test(tc, monitors_in_snapshots);
     suite_add_tcase(s, tc);
     return s;
 }
