@@ -206,6 +206,7 @@ entries
     : %empty                    { $$ = (PVec){0}; }
     | entries NEWLINE           { $$ = $1; }
     | entries ','               { $$ = $1; }
+    | entries ';'               { $$ = $1; }
     | entries entry             { $$ = $1; pvec_push(A, &$$, $2); }
     | entries error NEWLINE     { $$ = $1; yyerrok; }
     ;

@@ -579,17 +579,8 @@ static void check_item_keys(Sema *S, Decl *d, const char *const *keys, int nkeys
         }
         bool named_path = it->kind == I_CALL && (ident_eq(it->key, "on_pre") || ident_eq(it->key, "on_post"));
         if (named_path) continue;
-        /* Brian2's dict arguments: events={...}, on_pre={...}, delay={...}, on_event={...} */
-        bool dict_key = ident_eq(it->key, "events") || ident_eq(it->key, "on_pre") || ident_eq(it->key, "on_post") ||
-                        ident_eq(it->key, "delay") || ident_eq(it->key, "on_event");
-        if (ident_eq(it->key, "events") && it->kind != I_DICT) {
-            diag_error(S->D, it->span, "'events' is written as 'events { NAME: condition }'");
-            continue;
-        }
-        if (it->kind == I_DICT && !dict_key) {
-            diag_error(S->D, it->span, "'%s' does not take a dict {...}", key);
-            continue;
-        }
+        if (!sema_dict_item_ok(S, it)) continue;
+        bool dict_key = it->kind == I_DICT;
         if (!ident_eq(it->key, "connect") && !ident_eq(it->key, "run_regularly") && !ident_eq(it->key, "run_on_event"))
             for (int m = 0; m < k; m++)
                 if (ident_same(d->items[m]->key, it->key)) {

@@ -12,6 +12,19 @@
 #include "parse.h"
 #include "sema_int.h"
 
+/* Whether a dict key ('up', 'crossing') is a name: a letter or '_', then
+ * letters, digits and '_'; false with an error at sp naming what it is for. */
+static bool key_is_name(Sema *S, Ident k, Span sp, const char *what)
+{
+    bool ok = k.n > 0 && !(k.z[0] >= '0' && k.z[0] <= '9');
+    for (uint32_t q = 0; q < k.n; q++) {
+        char c = k.z[q];
+        ok &= (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    }
+    if (!ok) diag_error(S->D, sp, "'%.*s' cannot be the name of %s (letters, digits and '_')", (int)k.n, k.z, what);
+    return ok && sema_check_identifier(S, k, sp, what);
+}
+
 /* The text of a dict key or an event name given as a name or a string:
  * crossing, 'crossing'; an empty Ident otherwise. */
 static Ident name_of(const Node *v)
@@ -40,8 +53,9 @@ static void group_event_dict(Sema *S, Group *g, Item *it)
 {
     for (int k = 0; k < it->nargs; k++) {
         Arg *a = &it->args[k];
-        Span ksp = { a->span.start, a->span.start + (int)a->name.n };
-        if (!sema_check_identifier(S, a->name, ksp, "event name")) continue;
+        char q0 = S->D->src->text[a->span.start];
+        Span ksp = { a->span.start, a->span.start + (int)a->name.n + (q0 == '\'' || q0 == '"' ? 2 : 0) };
+        if (!key_is_name(S, a->name, ksp, "an event")) continue;
         if (ident_eq(a->name, "spike")) {
             diag_error(S->D, ksp, "the 'spike' event is given by 'threshold:', not in events");
             continue;
@@ -125,6 +139,21 @@ void sema_group_events(Sema *S, Group *g, const Decl *d)
     }
 }
 
+bool sema_dict_item_ok(Sema *S, const Item *it)
+{
+    bool dict_key = ident_eq(it->key, "events") || ident_eq(it->key, "on_pre") || ident_eq(it->key, "on_post") ||
+                    ident_eq(it->key, "delay") || ident_eq(it->key, "on_event");
+    if (ident_eq(it->key, "events") && it->kind != I_DICT) {
+        diag_error(S->D, it->span, "'events' is written as 'events { NAME: condition }'");
+        return false;
+    }
+    if (it->kind == I_DICT && !dict_key) {
+        diag_error(S->D, it->span, "'%.*s' does not take a dict {...}", (int)it->key.n, it->key.z);
+        return false;
+    }
+    return true;
+}
+
 /* on_pre: {'up': 'v += 1', 'down': 'v -= 1'} (on_post likewise): each
  * entry is a pathway of its own, 'pre' ('post') the main one. */
 void sema_pathway_dict(Sema *S, Group *g, Item *it, bool post)
@@ -141,7 +170,7 @@ void sema_pathway_dict(Sema *S, Group *g, Item *it, bool post)
             g->on_post = post ? sl : g->on_post;
             continue;
         }
-        if (!sema_check_identifier(S, a->name, ksp, "pathway name")) continue;
+        if (!key_is_name(S, a->name, ksp, "a pathway")) continue;
         bool twice = false;
         for (int m = 0; m < g->npaths; m++) twice |= ident_eq(a->name, g->paths[m].name);
         if (twice) {

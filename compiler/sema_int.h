@@ -139,6 +139,9 @@ void sema_list_element(const Node *e, const Node *list, Dim dx, double x, Dim *d
 
 /* events { ... } and run_on_event blocks of neuron group g (declared by d). */
 void sema_group_events(Sema *S, Group *g, const Decl *d);
+/* Whether item it may be (or must be) a dict: events, on_pre, on_post,
+ * delay, on_event (Brian2's dict arguments); false with an error. */
+bool sema_dict_item_ok(Sema *S, const Item *it);
 /* on_pre: {'NAME': 'statements', ...} (on_post with post): named pathways. */
 void sema_pathway_dict(Sema *S, Group *g, Item *it, bool post);
 /* delay: {'NAME': duration, ...}: the named pathways' delays; returns the
