@@ -208,6 +208,117 @@ START_TEST(events_npy_and_run_json)
 }
 END_TEST
 
+/* Write text to dir/name and return the path (static buffer). */
+static const char *model_file(const char *dir, const char *name, const char *text)
+{
+    static char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+/* The rows of column col of CSV file dir/file where column 0 (i) is i. */
+static int column_of(const char *dir, const char *file, long i, int col, double *out, int max)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    TestTable t;
+    test_read_csv(&t, path);
+    int n = 0;
+    for (size_t r = 0; r < t.nrows; r++)
+        if (lround(test_cell(&t, r, 0)) == i) {
+            ck_assert_msg(n < max, "%s: more than %d rows of neuron %ld", file, max, i);
+            out[n++] = test_cell(&t, r, col);
+        }
+    test_table_free(&t);
+    return n;
+}
+
+#define RATE_GROUP(extra) \
+    "neurons G[3] {\n    model {\n        dv/dt = rate : 1\n        rate : Hz\n        prev_spikes : integer\n    }\n" \
+    extra "    init { rate = [101, 0, 1001]*Hz }\n}\n"
+
+/* Brian2's own tests (brian2/tests/test_monitor.py and test_neurongroup.py,
+ * upstream), their expected values carried over: test_spike_monitor_variables,
+ * test_event_monitor, test_event_monitor_no_record (the counts) and
+ * test_custom_events. */
+START_TEST(brian2_upstream_event_tests)
+{
+    char *dir = test_tmpdir();
+    char args[2048], out[1024];
+    double v[16];
+    /* test_spike_monitor_variables: prev_spikes as each monitor sees it */
+    const char *m = model_file(dir, "vars.snn", RATE_GROUP("    threshold: v > 1\n    reset: v = 0; prev_spikes += 1\n")
+                               "spikemonitor mon1(G, variables=[prev_spikes])\n"
+                               "spikemonitor mon2(G, variables=[prev_spikes], when=after_resets)\nrun 10*ms\n");
+    snprintf(out, sizeof out, "%s/vars", dir);
+    snprintf(args, sizeof args, "run '%s' -o '%s' --native=off", m, out);
+    free(snnc(args, false));
+    ck_assert_int_eq(column_of(out, "mon1.csv", 0, 2, v, 16), 1);
+    ck_assert_double_eq(v[0], 0);
+    ck_assert_int_eq(column_of(out, "mon1.csv", 1, 2, v, 16), 0);
+    ck_assert_int_eq(column_of(out, "mon1.csv", 2, 2, v, 16), 10);
+    for (int k = 0; k < 10; k++) ck_assert_double_eq(v[k], k);
+    ck_assert_int_eq(column_of(out, "mon2.csv", 0, 2, v, 16), 1);
+    ck_assert_double_eq(v[0], 1);
+    ck_assert_int_eq(column_of(out, "mon2.csv", 2, 2, v, 16), 10);
+    for (int k = 0; k < 10; k++) ck_assert_double_eq(v[k], k + 1);
+    /* test_event_monitor: the event times, and the counts */
+    m = model_file(dir, "ev.snn", RATE_GROUP("    events { my_event: v > 1 }\n    run_on_event(my_event) { v = 0 }\n")
+                   "eventmonitor mon(G, my_event)\nrun 10*ms\n");
+    snprintf(out, sizeof out, "%s/ev", dir);
+    snprintf(args, sizeof args, "run '%s' -o '%s' --native=off", m, out);
+    char *text = snnc(args, false);
+    ck_assert_msg(strstr(text, "mon: 11 'my_event' events from G (per neuron: 1 0 10)"), "%s", text);
+    free(text);
+    ck_assert_int_eq(column_of(out, "mon.csv", 0, 1, v, 16), 1);
+    ck_assert_msg(fabs(v[0] - 9.9e-3) < 1e-12, "event of neuron 0 at %g s, Brian2 9.9 ms", v[0]);
+    ck_assert_int_eq(column_of(out, "mon.csv", 1, 1, v, 16), 0);
+    ck_assert_int_eq(column_of(out, "mon.csv", 2, 1, v, 16), 10);
+    for (int k = 0; k < 10; k++)
+        ck_assert_msg(fabs(v[k] - (k + 0.9) * 1e-3) < 1e-12, "event %d of neuron 2 at %g s, Brian2 %g ms", k, v[k],
+                      k + 0.9);
+    /* test_event_monitor_no_record: counts only */
+    m = model_file(dir, "norec.snn", RATE_GROUP("    events { my_event: v > 1 }\n    threshold: v > 1\n    reset: v = 0\n")
+                   "eventmonitor event_mon(G, my_event, record=False)\nspikemonitor spike_mon(G, record=False)\n"
+                   "run 10*ms\n");
+    snprintf(out, sizeof out, "%s/norec", dir);
+    snprintf(args, sizeof args, "run '%s' -o '%s' --native=off", m, out);
+    free(snnc(args, false));
+    static const double counts[3] = { 1, 0, 10 };
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(column_of(out, "event_mon.csv", i, 1, v, 16), 1);
+        ck_assert_double_eq(v[0], counts[i]);
+        ck_assert_int_eq(column_of(out, "spike_mon.csv", i, 1, v, 16), 1);
+        ck_assert_double_eq(v[0], counts[i]);
+    }
+    /* test_custom_events: run_on_event sets the time of each event */
+    m = model_file(dir, "times.snn", "neurons G[2] {\n    model {\n        event_time1 : second\n"
+                   "        event_time2 : second\n    }\n"
+                   "    events: {'event1': 't>=i*ms and t<i*ms+dt', 'event2': 't>=(i+1)*ms and t<(i+1)*ms+dt'}\n"
+                   "    run_on_event('event1', 'event_time1 = t')\n    run_on_event('event2', 'event_time2 = t')\n}\n"
+                   "run 2.1*ms\n");
+    snprintf(out, sizeof out, "%s/times", dir);
+    snprintf(args, sizeof args, "run '%s' -o '%s' --native=off --save-state", m, out);
+    free(snnc(args, false));
+    TestTable st;
+    snprintf(args, sizeof args, "%s/G.state.csv", out);
+    test_read_csv(&st, args);
+    ck_assert_int_eq(st.nrows, 2);
+    for (int i = 0; i < 2; i++) {
+        double t1 = test_cell(&st, (size_t)i, test_column(&st, "event_time1"));
+        double t2 = test_cell(&st, (size_t)i, test_column(&st, "event_time2"));
+        ck_assert_msg(fabs(t1 - i * 1e-3) < 1e-12 && fabs(t2 - (i + 1) * 1e-3) < 1e-12,
+                      "neuron %d: event times %g and %g s, Brian2 %d and %d ms", i, t1, t2, i, i + 1);
+    }
+    test_table_free(&st);
+    test_remove_tmpdir(dir);
+}
+END_TEST
+
 /* A snapshot holds what spike and event monitors recorded, their values
  * and counts: run 15 ms, snapshot (through its bytes), run 15 ms; restore
  * and run the 15 ms again; both give the files of an uninterrupted run. */
@@ -363,6 +474,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, poisson_and_int_as_brian2);
     tcase_add_test(tc, clocks_as_brian2);
     tcase_add_test(tc, monitors_in_snapshots);
+    tcase_add_test(tc, brian2_upstream_event_tests);
     suite_add_tcase(s, tc);
     return s;
 }
