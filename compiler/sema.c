@@ -547,7 +547,8 @@ static Item *find_item(Decl *d, const char *key, Item *after)
 }
 
 static const char *const neuron_keys[] = { "model", "threshold", "reset", "refractory", "method", "init",
-                                            "run_regularly", "order", "events", "run_on_event", "dt" };
+                                            "run_regularly", "order", "events", "run_on_event", "dt",
+                                            "set_event_schedule" };
 static const char *const synapse_keys[] = { "model", "on_pre", "on_post", "connect", "delay", "method", "init",
                                              "run_regularly", "order", "pre_order", "post_order", "summed_when",
                                              "on_event", "dt" };
@@ -581,7 +582,8 @@ static void check_item_keys(Sema *S, Decl *d, const char *const *keys, int nkeys
         if (named_path) continue;
         if (!sema_dict_item_ok(S, it)) continue;
         bool dict_key = it->kind == I_DICT;
-        if (!ident_eq(it->key, "connect") && !ident_eq(it->key, "run_regularly") && !ident_eq(it->key, "run_on_event"))
+        if (!ident_eq(it->key, "connect") && !ident_eq(it->key, "run_regularly") && !ident_eq(it->key, "run_on_event") &&
+            !ident_eq(it->key, "set_event_schedule"))
             for (int m = 0; m < k; m++)
                 if (ident_same(d->items[m]->key, it->key)) {
                     diag_error(S->D, it->span, "'%s' is given twice", key);
@@ -590,7 +592,7 @@ static void check_item_keys(Sema *S, Decl *d, const char *const *keys, int nkeys
         int want = ident_eq(it->key, "model") ? I_MODEL :
                    ident_eq(it->key, "init") ? I_STMTS :
                    (ident_eq(it->key, "connect") || ident_eq(it->key, "run_regularly") ||
-                    ident_eq(it->key, "run_on_event")) ? I_CALL : dict_key && it->kind == I_DICT ? I_DICT :
+                    ident_eq(it->key, "run_on_event") || ident_eq(it->key, "set_event_schedule")) ? I_CALL : dict_key && it->kind == I_DICT ? I_DICT :
                    (ident_eq(it->key, "reset") || ident_eq(it->key, "on_pre") || ident_eq(it->key, "on_post")) ?
                    I_STMTS : I_EXPR;
         if (it->kind != want && !(want == I_STMTS && it->kind == I_EXPR && !ident_eq(it->key, "init"))) {

@@ -127,11 +127,48 @@ static void group_run_on_event(Sema *S, Group *g, Item *it)
     g->evcodes[g->nevcodes++] = c;
 }
 
+/* set_event_schedule(name, when=..., order=...): where an event's condition
+ * is checked (Brian2's NeuronGroup.set_event_schedule; default
+ * after_thresholds, the group's order). */
+static void group_event_schedule(Sema *S, Group *g, Item *it)
+{
+    Event *ev = NULL;
+    int slot = SLOT_POS(SLOT_THRESHOLDS, 2), order = g->order;
+    for (int k = 0; k < it->nargs; k++) {
+        Arg *a = &it->args[k];
+        if (!a->name.n && k == 0) {
+            Ident name = name_of(a->value);
+            int e = name.n ? sema_event_index(S, g, name, a->value->span, "set_event_schedule") : -1;
+            if (e == 0) diag_error(S->D, a->value->span, "the spike event is checked in the thresholds slot; move it "
+                                   "with 'order:'");
+            if (e <= 0) return;
+            ev = &g->events[e - 1];
+        } else if (ident_eq(a->name, "when")) {
+            if (!sema_parse_when(S, a->value, &slot)) return;
+        } else if (ident_eq(a->name, "order")) {
+            if (!sema_parse_order(S, a->value, &order)) return;
+        } else {
+            diag_error(S->D, a->span, "write set_event_schedule(EVENT, when=..., order=...)");
+            return;
+        }
+    }
+    if (!ev) {
+        diag_error(S->D, it->span, "set_event_schedule needs the name of an event: set_event_schedule(EVENT, when=...)");
+        return;
+    }
+    ev->slot = slot;
+    ev->order = order;
+}
+
 void sema_group_events(Sema *S, Group *g, const Decl *d)
 {
     for (int k = 0; k < d->nitems; k++) {
         Item *it = d->items[k];
         if (ident_eq(it->key, "events") && it->kind == I_DICT) group_event_dict(S, g, it);
+    }
+    for (int k = 0; k < d->nitems; k++) {
+        Item *it = d->items[k];
+        if (ident_eq(it->key, "set_event_schedule") && it->kind == I_CALL) group_event_schedule(S, g, it);
     }
     for (int k = 0; k < d->nitems; k++) {
         Item *it = d->items[k];

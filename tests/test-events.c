@@ -243,8 +243,8 @@ static int column_of(const char *dir, const char *file, long i, int col, double 
 
 /* Brian2's own tests (brian2/tests/test_monitor.py and test_neurongroup.py,
  * upstream), their expected values carried over: test_spike_monitor_variables,
- * test_event_monitor, test_event_monitor_no_record (the counts) and
- * test_custom_events. */
+ * test_event_monitor, test_event_monitor_no_record (the counts),
+ * test_custom_events and test_custom_events_schedule. */
 START_TEST(brian2_upstream_event_tests)
 {
     char *dir = test_tmpdir();
@@ -313,6 +313,24 @@ START_TEST(brian2_upstream_event_tests)
         double t2 = test_cell(&st, (size_t)i, test_column(&st, "event_time2"));
         ck_assert_msg(fabs(t1 - i * 1e-3) < 1e-12 && fabs(t2 - (i + 1) * 1e-3) < 1e-12,
                       "neuron %d: event times %g and %g s, Brian2 %d and %d ms", i, t1, t2, i, i + 1);
+    }
+    test_table_free(&st);
+    /* test_custom_events_schedule: event1 checked after the resets, where
+     * event2's code (in the resets) has set x */
+    m = model_file(dir, "sched.snn", "neurons G[2] {\n    model {\n        x : 1\n        event_time : second\n    }\n"
+                   "    events { event1: x > 0;  event2: 't>=(i+1)*ms and t<(i+1)*ms+dt' }\n"
+                   "    set_event_schedule(event1, when=after_resets)\n"
+                   "    run_on_event(event2, when=resets) { x = 1 }\n"
+                   "    run_on_event(event1, when=after_resets, order=1) {\n        event_time = t\n        x = 0\n    }\n"
+                   "}\nrun 2.1*ms\n");
+    snprintf(out, sizeof out, "%s/sched", dir);
+    snprintf(args, sizeof args, "run '%s' -o '%s' --native=off --save-state", m, out);
+    free(snnc(args, false));
+    snprintf(args, sizeof args, "%s/G.state.csv", out);
+    test_read_csv(&st, args);
+    for (int i = 0; i < 2; i++) {
+        double t = test_cell(&st, (size_t)i, test_column(&st, "event_time"));
+        ck_assert_msg(fabs(t - (i + 1) * 1e-3) < 1e-12, "neuron %d: event1 at %g s, Brian2 %d ms", i, t, i + 1);
     }
     test_table_free(&st);
     test_remove_tmpdir(dir);
