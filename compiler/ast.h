@@ -149,6 +149,7 @@ enum ItemKind {
     I_NAME,         /* method: name */
     I_INIT,         /* init { var = expr ... } */
     I_CALL,         /* connect(args), run_regularly(dt=...) { statements } */
+    I_DICT,         /* key: {'a': value, ...} or events { a: value ... }: args named by key */
 };
 
 typedef struct Item {
@@ -161,7 +162,7 @@ typedef struct Item {
     int        neqs;
     Ident      name;        /* I_NAME */
     Span       name_span;
-    Arg       *args;        /* I_CALL */
+    Arg       *args;        /* I_CALL; I_DICT (each named by its key) */
     int        nargs;
 } Item;
 

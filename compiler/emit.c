@@ -307,7 +307,12 @@ static void call_text(Emit *E, const Node *n)
         buf_puts(b, ")");
         return;
     }
-    else if (n->sym->builtin == FN_BINOMIAL) {
+    else if (n->sym->builtin == FN_POISSON) {
+        buf_printf(b, "snn_rand_poisson(_a->seed, _a->stream, %s, %s, %d, ", E->step, E->idx, E->rand_site++);
+        expr(E, n->args[0]);
+        buf_puts(b, ")");
+        return;
+    } else if (n->sym->builtin == FN_BINOMIAL) {
         buf_printf(b, "snn_rand_binomial(_a->seed, _a->stream, %s, %s, %d, ", E->step, E->idx, E->rand_site++);
         expr(E, n->args[0]);
         buf_puts(b, ", ");
@@ -814,26 +819,35 @@ static void emit_update(Emit *E, Group *g)
     emit_fill(E->out, emit_tmpl_each, h, (int)(sizeof h / sizeof *h));
 }
 
-static void emit_threshold(Emit *E, Group *g)
+/* A condition checked for every neuron, listing those where it holds: the
+ * threshold (with on_spike run for each spike) or a custom event's
+ * condition (bkind BK_EVTHRESH, index k, on_spike empty). */
+static void emit_condition(Emit *E, Group *g, const Node *cond, Span at, StmtList *on_spike, int bkind, int index,
+                           const char *kind)
 {
     Uses u = { 0 };
-    const Node *cond = g->spike_cond ? g->spike_cond : g->threshold;
     collect(E, &u, cond);
     note_reads(E, &u, cond);
-    for (int k = 0; k < g->on_spike.n; k++) collect_stmt(E, &u, g->on_spike.v[k]);
+    for (int k = 0; k < on_spike->n; k++) collect_stmt(E, &u, on_spike->v[k]);
     reads_of_subexprs(E, &u);
-    fn_begin(E, BK_THRESH, 0, emit_fn_name(E->A, g, "thresh"));
+    fn_begin(E, bkind, index, emit_fn_name(E->A, g, kind));
     E->idx = "_idx";
     loop_begin(E, true);
     E->use_N = true;
-    const char *ld = loads(E, &u, neuron_idx, "            "), *line = line_hole(E, g->threshold->span);
+    const char *ld = loads(E, &u, neuron_idx, "            "), *line = line_hole(E, at);
     const char *ce = expr_hole(E, cond);
-    const char *cd = code(E, &u, &g->on_spike, "            ");
+    const char *cd = code(E, &u, on_spike, "            ");
     const char *lio = loop_end(E);
     EmitHole h[] = { { "prologue", prologue(E, &u, own_arrays, NULL) }, { "hoisted", lio },
                  { "index", index_hole(&u, false) }, { "loads", ld }, { "line", line }, { "cond", ce },
                  { "code", cd }, { "stores", stores(E, &u, neuron_idx, "            ") } };
     emit_fill(E->out, emit_tmpl_thresh, h, (int)(sizeof h / sizeof *h));
+}
+
+static void emit_threshold(Emit *E, Group *g)
+{
+    emit_condition(E, g, g->spike_cond ? g->spike_cond : g->threshold, g->threshold->span, &g->on_spike, BK_THRESH, 0,
+                   "thresh");
 }
 
 /* Statements run for a list of indices: reset (neurons), on_pre / on_post
@@ -1291,6 +1305,7 @@ const char *emit_model(Model *M, Diag *D, BlockTable *blocks)
     buf_puts(&out, emit_prelude);
     buf_puts(&out, snn_math_text);
     buf_puts(&out, func_c_helpers);
+    if (M->funcs[FN_POISSON]) buf_puts(&out, SNN_RAND_POISSON_PROTO ";\n");
     for (int k = 0; k < M->nuserfuncs; k++) emit_userfunc(E, M->userfuncs[k]);
     for (int k = 0; k < M->ngroups; k++) {
         Group *g = M->groups[k];
@@ -1309,6 +1324,13 @@ const char *emit_model(Model *M, Diag *D, BlockTable *blocks)
             emit_event_block(E, g, &g->extras[k].stmts, BK_EXTRA, k, arena_printf(E->A, "extra%d", k));
         for (int k = 0; k < g->npaths; k++)
             emit_event_block(E, g, &g->paths[k].stmts, BK_PATH, k, arena_printf(E->A, "path_%s", g->paths[k].name));
+        for (int k = 0; k < g->nevents; k++) {
+            StmtList none = { 0 };
+            emit_condition(E, g, g->events[k].cond, g->events[k].cond->span, &none, BK_EVTHRESH, k,
+                           arena_printf(E->A, "event_%s", g->events[k].name));
+        }
+        for (int k = 0; k < g->nevcodes; k++)
+            emit_event_block(E, g, &g->evcodes[k].stmts, BK_EVCODE, k, arena_printf(E->A, "on_event%d", k));
         for (int c = 0; c < g->nconnects; c++)
             if (g->connects[c].kind == CONN_ALL || g->connects[c].kind == CONN_JEXPR)
                 emit_connect(E, g, &g->connects[c]);

@@ -17,6 +17,8 @@ enum BlockKind {
     BK_PATH,     /* index: k-th named pathway (Group.paths) */
     BK_CONNECT,  /* index: Connect.index of a generated connect rule */
     BK_ASSIGN,   /* index: position in Model.actions of an assignment between runs */
+    BK_EVTHRESH, /* index: k-th custom event's condition (Group.events) */
+    BK_EVCODE,   /* index: k-th run_on_event block (Group.evcodes) */
     BK_COUNT
 };
 

@@ -118,6 +118,8 @@ static const FuncDef fn_defs[FN_COUNT] = {
     [FN_EXPREL]   = { "exprel", 1, FU_NONE, { 0 }, "_snn_exprel", NULL, f_exprel, d_exprel },
     /* the Poisson inputs' binomial(n, p); the emitter calls snn_rand_binomial */
     [FN_BINOMIAL] = { "_binomial", 2, FU_NONE, { 0 }, NULL, NULL, NULL, NULL },
+    /* Brian2's poisson(l): a Poisson number of mean l; snn_rand_poisson */
+    [FN_POISSON]  = { "poisson", 1, FU_INT, { 0 }, NULL, NULL, NULL, NULL },
 };
 
 /* ORDER: LIB_* in functions.h.  expm1 and log1p are runtime/snnmath.h's,

@@ -62,5 +62,11 @@ int func_lib_lookup(const char *name, size_t n);
  * _snn_timestep, _snn_sign, _snn_clip, _snn_int and _snn_mod (the math
  * functions, _snn_exp ... _snn_exprel, are runtime/snnmath.h's). */
 extern const char func_c_helpers[];
+/* The prototype of the runtime's poisson(l), which generated code declares
+ * only when it calls it (runtime/rng.c): a Poisson number of mean l (0 for
+ * l <= 0 or NaN), by multiplication of uniforms for l < 10 and by Hormann's
+ * transformed rejection (PTRS, as numpy and Brian2's C++ use) above. */
+#define SNN_RAND_POISSON_PROTO \
+    "double snn_rand_poisson(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, double l)"
 
 #endif

@@ -142,8 +142,7 @@ bool lower_invariant(const Node *n)
         return s->kind == SYM_BUILTIN && (s->builtin == B_T || s->builtin == B_DT || s->builtin == B_N ||
                                           s->builtin == B_N_PRE || s->builtin == B_N_POST);
     }
-    if (n->kind == N_CALL && (!n->sym || n->sym->kind != SYM_FUNC || n->sym->builtin == FN_RAND ||
-                              n->sym->builtin == FN_RANDN || n->sym->builtin == FN_BINOMIAL))
+    if (n->kind == N_CALL && (!n->sym || n->sym->kind != SYM_FUNC || FN_IS_RANDOM(n->sym->builtin)))
         return false;
     if (n->kind == N_LIST || n->kind == N_STR) return false;
     if (!lower_invariant(n->a) || !lower_invariant(n->b)) return false;
@@ -320,6 +319,8 @@ static void check_exprs(Model *M, Diag *D, ExprCheck fn)
         check_list(M, D, fn, g, g->on_spike.v, g->on_spike.n);
         for (int q = 0; q < g->npaths; q++) check_list(M, D, fn, g, g->paths[q].stmts.v, g->paths[q].stmts.n);
         for (int q = 0; q < g->nextras; q++) check_list(M, D, fn, g, g->extras[q].stmts.v, g->extras[q].stmts.n);
+        for (int q = 0; q < g->nevcodes; q++) check_list(M, D, fn, g, g->evcodes[q].stmts.v, g->evcodes[q].stmts.n);
+        for (int q = 0; q < g->nevents; q++) fn(M, D, g, g->events[q].cond, g->events[q].span);
         fn(M, D, g, g->spike_cond ? g->spike_cond : g->threshold, g->threshold ? g->threshold->span : g->span);
         for (int q = 0; q < g->nsubexprs; q++) fn(M, D, g, g->subexprs[q]->expr, g->subexprs[q]->span);
         for (int q = 0; q < g->ninits; q++) fn(M, D, g, g->inits[q].expr, g->inits[q].span);
@@ -391,7 +392,11 @@ bool lower_model(Model *M, Diag *D)
     bool ok = true;
     for (int k = 0; k < M->ngroups; k++) {
         Group *g = M->groups[k];
+        /* a group with a clock of its own integrates with its dt */
+        double model_dt = M->dt;
+        if (g->clock_dt > 0) M->dt = g->clock_dt;
         if (g->nodes) ok &= integrate_group(M, g, D);
+        M->dt = model_dt;
         if (g->kind == G_NEURONS) lower_refractory(M, g);
         if (g->cable) ok &= lower_cable(M, g, D);
         if (g->kind == G_SYNAPSES) ok &= lower_event_driven(M, g, D) && lower_summed(M, g, D);

@@ -27,7 +27,7 @@ enum SymKind {
 enum Fn {
     FN_EXP, FN_LOG, FN_LOG10, FN_SQRT, FN_SIN, FN_COS, FN_TAN, FN_SINH, FN_COSH,
     FN_TANH, FN_ARCSIN, FN_ARCCOS, FN_ARCTAN, FN_ABS, FN_SIGN, FN_FLOOR, FN_CEIL,
-    FN_CLIP, FN_INT, FN_RAND, FN_RANDN, FN_EXPREL, FN_BINOMIAL, FN_COUNT
+    FN_CLIP, FN_INT, FN_RAND, FN_RANDN, FN_EXPREL, FN_BINOMIAL, FN_POISSON, FN_COUNT
 };
 
 /* Built-in variables. */
@@ -88,6 +88,8 @@ enum { G_NEURONS, G_SYNAPSES };
 typedef struct Pathway {
     const char *name;
     bool        post;           /* triggered by target spikes */
+    int         event;          /* triggered by its source's (target's) spikes
+                                   (0) or its event k (events[k-1]) */
     double      delay;          /* seconds, the same for every synapse */
     int         order;          /* in the synapses slot (default -1 / +1) */
     StmtList    stmts;
@@ -108,6 +110,24 @@ typedef struct Extra {
                                    and N are the subgroup's; sub_n 0: all */
 } Extra;
 enum { REF_NONE, REF_TIME, REF_COND };
+
+/* A custom event of a neuron group (Brian2's events={'name': 'cond'}):
+ * checked after the thresholds, as Brian2's NAME_thresholder. */
+typedef struct Event {
+    const char *name;
+    Node       *cond;
+    int         slot, order;    /* when the condition is checked */
+    Span        span;
+} Event;
+
+/* Statements run for the neurons where an event happened (Brian2's
+ * run_on_event; the reset is the spike event's). */
+typedef struct EventCode {
+    int         event;          /* 0: spikes; k: Group.events[k-1] */
+    StmtList    stmts;
+    int         slot, order;    /* default after_resets */
+    Span        span;
+} EventCode;
 
 typedef struct InitVal {
     Sym  *var;
@@ -197,11 +217,20 @@ struct Group {
     int         ngen;
     double      gen_period;     /* 0 = no repetition */
     int         order;          /* order: of all the group's objects */
+    double      clock_dt;       /* dt: its own clock's step in seconds (0: the model's dt) */
+    Span        clock_span;
     bool        has_pre_order, has_post_order;
     int         pre_order, post_order;   /* synapses: pathway orders (-1, +1) */
     int         summed_slot;    /* synapses: when the summed variables run, or -1 */
     Pathway    *paths;          /* synapses: further named pathways */
     int         npaths;
+    Event      *events;         /* neurons: custom events */
+    int         nevents;
+    EventCode  *evcodes;        /* neurons: run_on_event blocks */
+    int         nevcodes;
+    int         pre_event;      /* synapses: what triggers on_pre: the source's
+                                   spikes (0) or its event k (events[k-1]) */
+    int         post_event;     /*   ... and on_post, of the target */
     struct Extra *extras;       /* run_regularly blocks and Poisson inputs */
     int         nextras;
     Sym       **summed;         /* synapses: (summed) subexpressions ... */
@@ -280,10 +309,12 @@ typedef struct Monitor {
     const char *name;
     Span        span;
     Group      *group;
-    Sym       **vars;           /* MON_STATE: recorded variables */
+    int         event;          /* MON_SPIKE: its spikes (0), or event k (events[k-1]) */
+    bool        record_none;    /* MON_SPIKE: record=False, only the counts */
+    Sym       **vars;           /* MON_STATE, MON_SPIKE: recorded variables */
     const char **names;         /* their names in the output */
     int         nvars;
-    int        *record;         /* indices, or NULL for all */
+    int        *record;         /* indices, or NULL for all (ascending, distinct for MON_SPIKE) */
     int         nrecord;
     bool        record_all;
     double      rec_dt;         /* MON_STATE: recording period (0 = every step) */
@@ -320,9 +351,9 @@ typedef struct Model {
     Sym        *builtins[B_XI + 1]; /* lazily made by model_builtin */
 } Model;
 
-/* rand(), randn() and the binomial of Poisson inputs: a fresh number per
- * call, never folded or hoisted. */
-#define FN_IS_RANDOM(f) ((f) == FN_RAND || (f) == FN_RANDN || (f) == FN_BINOMIAL)
+/* rand(), randn(), poisson(l) and the binomial of Poisson inputs: a fresh
+ * number per call, never folded or hoisted. */
+#define FN_IS_RANDOM(f) ((f) == FN_RAND || (f) == FN_RANDN || (f) == FN_BINOMIAL || (f) == FN_POISSON)
 
 /* The shared symbol of a built-in function / variable (never NULL). */
 Sym *model_func(Model *M, int fn);

@@ -85,10 +85,11 @@ static void synapse_ends(Decl *d, Node *src, Node *tgt);
 %token <id> AND "and" OR "or" NOT "not" RUN "run" START_EXPR "start of expression"
 %token <id> QOPEN "opening quote" QCLOSE "closing quote" PRINT "print"
 %token <id> STORE "store or restore"
+%token <id> DICTOPEN "'{' of a dict" START_STMTS "start of statements"
 %token <id> '(' ')' '[' ']' '{' '}' ',' ';' ':' '=' '+' '-' '*' '/' '%' '<' '>' '.'
 
 %type <node> script_value expr unit uterm signed_num opt_init_value init_scale slice opt_expr gref
-%type <vec> exprs opt_exprs items lines seq flags opt_flags args opt_args params
+%type <vec> exprs opt_exprs items lines seq flags opt_flags args opt_args params entries
 %type <decl> decl library_decl script_decl spatial_decl
 %type <sub> opt_subscript subscript
 %type <vec> opt_body opt_morph_body morph_lines
@@ -97,7 +98,7 @@ static void synapse_ends(Decl *d, Node *src, Node *tgt);
 %type <item> item
 %type <eq> line
 %type <stmt> stmt
-%type <arg> arg param
+%type <arg> arg param entry
 %type <op> assignop
 %type <id> flag
 
@@ -119,6 +120,7 @@ static void synapse_ends(Decl *d, Node *src, Node *tgt);
 program
     : decls
     | START_EXPR expr           { P->expr_result = $2; }
+    | START_STMTS lines         { P->stmts_result = $2; }
     ;
 
 decls
@@ -315,6 +317,26 @@ item
     | FNAME '(' opt_args ')' '{' lines '}'
                                 { Item *b = lines_item(P, $1, &$6, @$); $$ = b; b->kind = I_CALL;
                                   args_finish(P, &$3, &$$->args, &$$->nargs); }
+    | KEY ':' DICTOPEN entries '}'
+                                { $$ = new_item(P, I_DICT, $1, @$); args_finish(P, &$4, &$$->args, &$$->nargs); }
+    | BLOCKKEY DICTOPEN entries '}'
+                                { $$ = new_item(P, I_DICT, $1, @$); args_finish(P, &$3, &$$->args, &$$->nargs); }
+    ;
+
+/* entries of a dict: name: value or 'name': value, separated by ',' or lines */
+entries
+    : %empty                    { $$ = (PVec){0}; }
+    | entries NEWLINE           { $$ = $1; }
+    | entries ','               { $$ = $1; }
+    | entries ';'               { $$ = $1; }
+    | entries entry             { $$ = $1; pvec_push(A, &$$, $2); }
+    | entries error NEWLINE     { $$ = $1; yyerrok; }
+    ;
+
+entry
+    : KEY ':' expr              { $$ = arena_alloc(A, sizeof *$$); $$->span = @$; $$->name = $1; $$->value = $3; }
+    | STRING ':' expr           { $$ = arena_alloc(A, sizeof *$$); $$->span = @$; $$->name = $1;
+                                  $$->name.z++; $$->name.n -= 2; $$->value = $3; }
     ;
 
 /* key: a; b; c -- each element an expression or a statement */
@@ -927,6 +949,42 @@ Node *parse_expression(Arena *Ar, Diag *D, Source *src, int offset, int len)
     snn_yylex_destroy(sc);
     if (rc || D->nerr > nerr) return NULL;
     return P0.expr_result;
+}
+
+bool parse_code_string(Arena *Ar, Diag *D, Source *src, int offset, int len, StmtList *out)
+{
+    SnnParse P0 = {0}, *Pp = &P0;
+    P0.A = Ar;
+    P0.D = D;
+    P0.src = src;
+    P0.pos = offset;
+    P0.end = offset + len;
+    P0.start_token = START_STMTS;
+    P0.prog = arena_alloc(Ar, sizeof *P0.prog);
+    yyscan_t sc;
+    if (snn_yylex_init_extra(Pp, &sc)) return false;
+    int nerr = D->nerr;
+    YY_BUFFER_STATE b = snn_yy_scan_bytes(src->text + offset, len, sc);
+    int rc = snn_yyparse(sc, Pp);
+    snn_yy_delete_buffer(b, sc);
+    snn_yylex_destroy(sc);
+    if (rc || D->nerr > nerr) return false;
+    PVec st = {0};
+    for (int k = 0; k < P0.stmts_result.n; k++) {
+        Equation *e = P0.stmts_result.v[k];
+        if (e->kind == EQ_STMT) pvec_push(Ar, &st, e->stmt);
+        else {
+            diag_error(D, e->span, "expected a statement such as 'v += 1*mV', not an equation");
+            return false;
+        }
+    }
+    if (!st.n) {
+        diag_error(D, (Span){ offset, offset + len }, "expected statements such as 'v += 1*mV'");
+        return false;
+    }
+    out->v = (Stmt **)st.v;
+    out->n = st.n;
+    return true;
 }
 
 /* {====================================================================

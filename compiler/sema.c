@@ -415,7 +415,7 @@ static const Node *find_random(const Node *n, int depth)
 {
     if (!n || depth > 100) return NULL;
     if (n->kind == N_CALL && n->sym && n->sym->kind == SYM_FUNC &&
-        (n->sym->builtin == FN_RAND || n->sym->builtin == FN_RANDN))
+        (n->sym->builtin == FN_RAND || n->sym->builtin == FN_RANDN || n->sym->builtin == FN_POISSON))
         return n;
     if (n->kind == N_CALL && n->sym && n->sym->kind == SYM_USERFUNC && find_random(n->sym->expr, depth + 1)) return n;
     const Node *r;
@@ -542,9 +542,11 @@ static Item *find_item(Decl *d, const char *key, Item *after)
 }
 
 static const char *const neuron_keys[] = { "model", "threshold", "reset", "refractory", "method", "init",
-                                            "run_regularly", "order", "link" };
+                                            "run_regularly", "order", "link", "events", "run_on_event", "dt",
+                                            "set_event_schedule" };
 static const char *const synapse_keys[] = { "model", "on_pre", "on_post", "connect", "delay", "method", "init",
-                                             "run_regularly", "order", "pre_order", "post_order", "summed_when" };
+                                             "run_regularly", "order", "pre_order", "post_order", "summed_when",
+                                             "on_event", "dt" };
 
 static const char *known_items(Sema *S, const char *const *keys, int nkeys)
 {
@@ -573,7 +575,10 @@ static void check_item_keys(Sema *S, Decl *d, const char *const *keys, int nkeys
         }
         bool named_path = it->kind == I_CALL && (ident_eq(it->key, "on_pre") || ident_eq(it->key, "on_post"));
         if (named_path || ident_eq(it->key, "link")) continue;     /* links: sema_group_links */
-        if (!ident_eq(it->key, "connect") && !ident_eq(it->key, "run_regularly"))
+        if (!sema_dict_item_ok(S, it)) continue;
+        bool dict_key = it->kind == I_DICT;
+        if (!ident_eq(it->key, "connect") && !ident_eq(it->key, "run_regularly") && !ident_eq(it->key, "run_on_event") &&
+            !ident_eq(it->key, "set_event_schedule"))
             for (int m = 0; m < k; m++)
                 if (ident_same(d->items[m]->key, it->key)) {
                     diag_error(S->D, it->span, "'%s' is given twice", key);
@@ -581,7 +586,8 @@ static void check_item_keys(Sema *S, Decl *d, const char *const *keys, int nkeys
                 }
         int want = ident_eq(it->key, "model") ? I_MODEL :
                    ident_eq(it->key, "init") ? I_STMTS :
-                   (ident_eq(it->key, "connect") || ident_eq(it->key, "run_regularly")) ? I_CALL :
+                   (ident_eq(it->key, "connect") || ident_eq(it->key, "run_regularly") ||
+                    ident_eq(it->key, "run_on_event") || ident_eq(it->key, "set_event_schedule")) ? I_CALL : dict_key && it->kind == I_DICT ? I_DICT :
                    (ident_eq(it->key, "reset") || ident_eq(it->key, "on_pre") || ident_eq(it->key, "on_post")) ?
                    I_STMTS : I_EXPR;
         if (it->kind != want && !(want == I_STMTS && it->kind == I_EXPR && !ident_eq(it->key, "init"))) {
@@ -605,6 +611,7 @@ static void group_schedule(Sema *S, Group *g, Decl *d)
     if ((it = find_item(d, "post_order", NULL)) && it->kind == I_EXPR)
         g->has_post_order = sema_parse_order(S, it->expr, &g->post_order);
     if ((it = find_item(d, "summed_when", NULL)) && it->kind == I_EXPR) sema_parse_when(S, it->expr, &g->summed_slot);
+    if ((it = find_item(d, "dt", NULL)) && it->kind == I_EXPR) sema_group_clock(S, g, it->expr);
 }
 
 /* run_regularly(dt=1*ms, when=start) { statements }: Brian2's
@@ -781,6 +788,7 @@ static void decl_neurons(Sema *S, Decl *d)
     for (it = find_item(d, "run_regularly", NULL); it; it = find_item(d, "run_regularly", it))
         if (it->kind == I_CALL) group_run_regularly(S, g, it);
     group_schedule(S, g, d);
+    sema_group_events(S, g, d);
     const_over_dt_block(S, g);
 }
 
@@ -867,6 +875,10 @@ static void decl_synapses(Sema *S, Decl *d)
     if (model && model->kind == I_MODEL) check_equations(S, g, model);
     Item *it;
     for (it = find_item(d, "on_pre", NULL); it; it = find_item(d, "on_pre", it)) {
+        if (it->kind == I_DICT) {
+            sema_pathway_dict(S, g, it, false);
+            continue;
+        }
         if (it->kind == I_CALL) {
             synapse_pathway(S, g, it, false);
             continue;
@@ -875,6 +887,10 @@ static void decl_synapses(Sema *S, Decl *d)
         g->on_pre = it->stmts;
     }
     for (it = find_item(d, "on_post", NULL); it; it = find_item(d, "on_post", it)) {
+        if (it->kind == I_DICT) {
+            sema_pathway_dict(S, g, it, true);
+            continue;
+        }
         if (it->kind == I_CALL) {
             synapse_pathway(S, g, it, true);
             continue;
@@ -889,6 +905,11 @@ static void decl_synapses(Sema *S, Decl *d)
     group_schedule(S, g, d);
     const_over_dt_block(S, g);
     if ((it = find_item(d, "delay", NULL)) && it->kind == I_EXPR) synapse_delay(S, g, it->expr);
+    Node *main_delay;
+    if ((it = find_item(d, "delay", NULL)) && it->kind == I_DICT && (main_delay = sema_delay_dict(S, g, it)))
+        synapse_delay(S, g, main_delay);
+    if ((it = find_item(d, "on_event", NULL)) && (it->kind == I_EXPR || it->kind == I_DICT))
+        sema_synapse_on_event(S, g, it);
     for (it = find_item(d, "connect", NULL); it; it = find_item(d, "connect", it))
         if (it->kind == I_CALL) sema_synapse_connect(S, g, it);
 }

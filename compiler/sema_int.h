@@ -96,6 +96,9 @@ void sema_add_to(Sema *S, Sym ***arr, int *n, Sym *s);
  * starting with '_' or "xi_", not a unit or built-in function; false with
  * an error. */
 bool sema_check_identifier(Sema *S, Ident id, Span sp, const char *what);
+/* The event (sema_util.c) of neuron group g called id: 0 for 'spike', k for
+ * g->events[k-1]; -1 with an error at sp (what: who asks). */
+int sema_event_index(Sema *S, Group *g, Ident id, Span sp, const char *what);
 /* Is id not yet defined at top level (constant, group, monitor, function)?
  * false with an error naming the earlier line. */
 bool sema_top_unique(Sema *S, Ident id, Span sp);
@@ -203,6 +206,36 @@ void sema_decl_morphology(Sema *S, Decl *d);
 bool sema_spatial_prepare(Sema *S, Decl *d);
 /* After decl_neurons: the geometry's initial values and the cable. */
 void sema_spatial_finish(Sema *S, Decl *d);
+/* ---- sema_events.c: custom events, Brian2's dict arguments of synapses ---- */
+
+/* events { ... } and run_on_event blocks of neuron group g (declared by d). */
+void sema_group_events(Sema *S, Group *g, const Decl *d);
+/* Whether item it may be (or must be) a dict: events, on_pre, on_post,
+ * delay, on_event (Brian2's dict arguments); false with an error. */
+bool sema_dict_item_ok(Sema *S, const Item *it);
+/* on_pre: {'NAME': 'statements', ...} (on_post with post): named pathways. */
+void sema_pathway_dict(Sema *S, Group *g, Item *it, bool post);
+/* delay: {'NAME': duration, ...}: the named pathways' delays; returns the
+ * entry 'pre' (the main pathway's delay), or NULL. */
+Node *sema_delay_dict(Sema *S, Group *g, Item *it);
+/* on_event: EVENT or {'pre': 'EVENT', 'NAME': ...} of synapses g. */
+void sema_synapse_on_event(Sema *S, Group *g, Item *it);
+
+/* dt: DURATION of group g, its own clock (Brian2's dt=): a whole multiple
+ * of the model's dt. */
+void sema_group_clock(Sema *S, Group *g, Node *e);
+
+/* ---- sema_record.c: what monitors record ---- */
+
+/* record= of monitor m: all/True, False (spike monitors: counts only), an
+ * index, a list, range(...), arange(...) or slice(...); false with an error. */
+bool sema_monitor_record(Sema *S, Monitor *m, Node *v, bool spike);
+/* The further arguments of spike and event monitors (variables=, the
+ * event's name); false if a is none of them. */
+bool sema_spike_monitor_arg(Sema *S, Monitor *m, Arg *a, int pos, bool *failed);
+/* Checks once the arguments are read: the event exists (and is given, with
+ * need_event), the variables are the group's. */
+bool sema_spike_monitor_finish(Sema *S, Monitor *m, bool need_event);
 
 /* ---- sema_template.c: templates ---- */
 

@@ -824,8 +824,12 @@ static void monitor_subexprs(Sema *S, Monitor *m)
         st->op = '=';
         st->sym = h;
         st->expr = n;
-        Extra x = { .slot = m->when_slot >= 0 ? m->when_slot : SLOT_POS(SLOT_START, 1),
-                    .order = (m->has_order ? m->order : 0) - 1, .span = s->span };
+        /* computed just before the monitor reads it: state monitors at start,
+         * spike monitors after the thresholder, event monitors after theirs */
+        int slot = m->kind != MON_SPIKE ? SLOT_POS(SLOT_START, 1) :
+                   m->event ? SLOT_POS(SLOT_THRESHOLDS, 2) : SLOT_POS(SLOT_THRESHOLDS, 1);
+        Extra x = { .slot = m->when_slot >= 0 ? m->when_slot : slot,
+                    .order = (m->has_order ? m->order : m->kind == MON_SPIKE ? 1 : 0) - 1, .span = s->span };
         x.stmts.v = arena_alloc(S->A, sizeof *x.stmts.v);
         x.stmts.v[0] = st;
         x.stmts.n = 1;
@@ -850,12 +854,13 @@ void sema_decl_monitor(Sema *S, Decl *d)
         return;
     }
     bool spike = ident_eq(d->keyword, "spikemonitor"), state = ident_eq(d->keyword, "statemonitor");
-    bool rate = ident_eq(d->keyword, "ratemonitor");
+    bool rate = ident_eq(d->keyword, "ratemonitor"), event = ident_eq(d->keyword, "eventmonitor");
+    spike |= event;
     if (!spike && !state && !rate) {
         static const char *const kinds[] = { "spikemonitor", "statemonitor", "ratemonitor", "spikegenerator",
-                                             "poissongroup", "poissoninput" };
+                                             "poissongroup", "poissoninput", "eventmonitor" };
         const char *kw = ident_dup(S->A, d->keyword);
-        const char *sug = diag_suggest(kw, kinds, 6);
+        const char *sug = diag_suggest(kw, kinds, 7);
         if (sug) diag_error(S->D, d->span, "unknown declaration '%s'; did you mean '%s'?", kw, sug);
         else diag_error(S->D, d->span, "unknown declaration '%s' (expected neurons, synapses, spikemonitor, "
                         "statemonitor, ratemonitor, spikegenerator, poissongroup, poissoninput, run, or 'name = value')", kw);
@@ -864,10 +869,16 @@ void sema_decl_monitor(Sema *S, Decl *d)
     if (!sema_check_identifier(S, d->name, d->name_span, "monitor name") || !sema_top_unique(S, d->name, d->name_span)) return;
     Monitor *m = new_monitor(S, d, spike ? MON_SPIKE : rate ? MON_RATE : MON_STATE);
     m->when_slot = -1;
+    bool spike_only = spike;
     spike |= rate;
     m->record_all = true;
     for (int k = 0; k < d->nargs; k++) {
         Arg *a = &d->args[k];
+        bool failed = false;
+        if (spike_only && k > 0 && sema_spike_monitor_arg(S, m, a, k, &failed)) {
+            if (failed) return;
+            continue;
+        }
         if (a->name.n == 0) {
             Node *v = a->value;
             if (v->kind != N_NAME && v->kind != N_SUBGROUP) {
@@ -922,26 +933,7 @@ void sema_decl_monitor(Sema *S, Decl *d)
                 return;
             }
         } else if (ident_eq(a->name, "record") && state) {
-            Node *v = a->value;
-            if (v->kind == N_NAME && (ident_eq(v->name, "all") || ident_eq(v->name, "True"))) continue;
-            m->record_all = false;
-            int n = v->kind == N_LIST ? v->nargs : 1;
-            m->record = arena_alloc(S->A, sizeof(int) * (size_t)(n + 1));
-            for (int q = 0; q < n; q++) {
-                Node *e = v->kind == N_LIST ? v->args[q] : v;
-                Scope sc = { .S = S };
-                double x;
-                if (!sema_check_expr(&sc, e) || !sema_const_value(e, &x) || x != floor(x) || x < 0) {
-                    diag_error(S->D, e->span, "record= takes all or a list of neuron indices");
-                    return;
-                }
-                if (m->group && m->group->kind == G_NEURONS && x >= (double)(m->sub ? m->sub_n : m->group->N)) {
-                    diag_error(S->D, e->span, "index %g is out of range for %s (%lld neurons)", x, m->label,
-                               (long long)(m->sub ? m->sub_n : m->group->N));
-                    return;
-                }
-                m->record[m->nrecord++] = (int)x;
-            }
+            if (!sema_monitor_record(S, m, a->value, false)) return;
         } else {
             diag_error(S->D, a->span, "unknown argument '%.*s' for %s", (int)a->name.n, a->name.z,
                        ident_dup(S->A, d->keyword));
@@ -957,6 +949,7 @@ void sema_decl_monitor(Sema *S, Decl *d)
         diag_error(S->D, d->span, "%s records no variable", m->name);
         return;
     }
+    if (spike_only && !sema_spike_monitor_finish(S, m, event)) return;
     monitor_subexprs(S, m);
     pvec_push(S->A, &S->monitors, m);
 }

@@ -216,3 +216,30 @@ bool sema_top_unique(Sema *S, Ident id, Span sp)
     return false;
 }
 
+/* The event of neuron group g called id: 0 for 'spike' (its threshold),
+ * k for events[k-1]; -1 with an error at sp (what says who asks) naming the
+ * events g has. */
+int sema_event_index(Sema *S, Group *g, Ident id, Span sp, const char *what)
+{
+    if (ident_eq(id, "spike")) {
+        if (g->threshold || g->generator || g->kind != G_NEURONS) return 0;
+        diag_error(S->D, sp, "%s: %s has no 'spike' event (it has no threshold)", what, g->name);
+        return -1;
+    }
+    for (int k = 0; k < g->nevents; k++)
+        if (ident_eq(id, g->events[k].name)) return k + 1;
+    const char **names = arena_alloc(S->A, sizeof *names * (size_t)(g->nevents + 2));
+    Buf b;
+    buf_init(&b, S->A);
+    int n = 0;
+    if (g->threshold) names[n++] = "spike";
+    for (int k = 0; k < g->nevents; k++) names[n++] = g->events[k].name;
+    for (int k = 0; k < n; k++) buf_printf(&b, "%s%s", k ? ", " : "", names[k]);
+    const char *name = ident_dup(S->A, id);
+    const char *sug = diag_suggest(name, names, n);
+    if (sug) diag_error(S->D, sp, "%s: %s has no event '%s'; did you mean '%s'?", what, g->name, name, sug);
+    else if (n) diag_error(S->D, sp, "%s: %s has no event '%s' (its events: %s)", what, g->name, name, b.p);
+    else diag_error(S->D, sp, "%s: %s has no event '%s' (it defines none: write 'events { %s: condition }' "
+                    "in %s)", what, g->name, name, name, g->name);
+    return -1;
+}

@@ -107,6 +107,8 @@ static bool bind_blocks(RtGroup *r, const Group *g, const BlockTable *B, Jit *ji
     for (int q = 0; q < r->nextras; q++) r->extras[q].fn = NULL;
     for (int q = 0; q < r->nsummed; q++) r->summed[q] = NULL;
     for (int q = 0; q < r->npaths; q++) r->paths[q].fn = NULL;
+    for (int q = 0; q < r->nevents; q++) r->events[q].fn = NULL;
+    for (int q = 0; q < r->nevcodes; q++) r->evcodes[q].fn = NULL;
     bool ok = true;
     for (int k = 0; k < B->n; k++) {
         const BlockFn *b = &B->v[k];
@@ -133,6 +135,14 @@ static bool bind_blocks(RtGroup *r, const Group *g, const BlockTable *B, Jit *ji
             else ok = false;
             break;
         case BK_ASSIGN: break;   /* called by the script (script.c) */
+        case BK_EVTHRESH:
+            if (b->index < r->nevents) r->events[b->index].fn = fn;
+            else ok = false;
+            break;
+        case BK_EVCODE:
+            if (b->index < r->nevcodes) r->evcodes[b->index].fn = fn;
+            else ok = false;
+            break;
         default: ok = false; break;
         }
     }
@@ -140,6 +150,8 @@ static bool bind_blocks(RtGroup *r, const Group *g, const BlockTable *B, Jit *ji
     for (int q = 0; q < r->nextras; q++) ok &= r->extras[q].fn != NULL;
     for (int q = 0; q < r->nsummed; q++) ok &= r->summed[q] != NULL;
     for (int q = 0; q < r->npaths; q++) ok &= r->paths[q].fn != NULL;
+    for (int q = 0; q < r->nevents; q++) ok &= r->events[q].fn != NULL;
+    for (int q = 0; q < r->nevcodes; q++) ok &= r->evcodes[q].fn != NULL;
     return ok;
 }
 
@@ -364,6 +376,67 @@ static int check_resources(const Model *M, BuildError *err)
  * Building
  * ===================================================================== */
 
+/* The custom events of neuron group g (each with room for every neuron)
+ * and its run_on_event blocks, in r. */
+static int build_events(RtGroup *r, const Group *g)
+{
+    if (g->nevents) {
+        r->events = calloc((size_t)g->nevents, sizeof *r->events);
+        if (!r->events) return SNN_ENOMEM;
+        r->nevents = g->nevents;
+        for (int q = 0; q < g->nevents; q++) {
+            struct RtEvent *ev = &r->events[q];
+            ev->name = strdup(g->events[q].name);
+            ev->idx = malloc(sizeof *ev->idx * (size_t)(g->N > 0 ? g->N : 1));
+            ev->when = (When){ g->events[q].slot, g->events[q].order };
+            if (!ev->name || !ev->idx) return SNN_ENOMEM;
+        }
+    }
+    if (g->nevcodes) {
+        r->evcodes = calloc((size_t)g->nevcodes, sizeof *r->evcodes);
+        if (!r->evcodes) return SNN_ENOMEM;
+        r->nevcodes = g->nevcodes;
+        for (int q = 0; q < g->nevcodes; q++)
+            r->evcodes[q] = (struct RtEvCode){ g->evcodes[q].event, { g->evcodes[q].slot, g->evcodes[q].order }, NULL };
+    }
+    return SNN_OK;
+}
+
+/* A spike or event monitor's event, default slot (Brian2: its
+ * thresholder's, one order later), recorded neurons, counts and
+ * variables. */
+static int build_spike_monitor(RtMonitor *r, const Monitor *m, BuildError *err)
+{
+    r->event = m->event;
+    if (m->event) r->when = (When){ m->group->events[m->event - 1].slot, m->group->events[m->event - 1].order + 1 };
+    else r->when.order = m->group->order + 1;
+    r->record_none = m->record_none;
+    size_t n = (size_t)(r->group->n > 0 ? r->group->n : 1);
+    r->count = calloc(n, sizeof *r->count);
+    if (!r->count) return SNN_ENOMEM;
+    if (!m->record_all) {
+        r->mask = calloc(n, 1);
+        if (!r->mask) return SNN_ENOMEM;
+        for (int q = 0; q < m->nrecord; q++) {
+            if (m->record[q] >= r->group->n)
+                return build_fail(err, m->span, "%s records index %d, but %s has only %lld", m->name, m->record[q],
+                                  m->group->name, (long long)r->group->n);
+            r->mask[m->record[q]] = 1;
+        }
+    }
+    if (!m->nvars) return SNN_OK;
+    r->nvars = m->nvars;
+    r->vars = calloc((size_t)m->nvars, sizeof *r->vars);
+    r->varnames = calloc((size_t)m->nvars, sizeof *r->varnames);
+    if (!r->vars || !r->varnames) return SNN_ENOMEM;
+    for (int v = 0; v < m->nvars; v++) {
+        r->vars[v] = m->vars[v]->var_index;
+        r->varnames[v] = strdup(m->names ? m->names[v] : m->vars[v]->name);
+        if (!r->varnames[v]) return SNN_ENOMEM;
+    }
+    return SNN_OK;
+}
+
 /* The groups of M, in model order in rt[], with their block functions
  * (synapses are connected later, by connect_synapses). */
 static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit, RtGroup **rt)
@@ -385,6 +458,8 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
         free(init);
         if (!r) return SNN_ENOMEM;
         rt[k] = r;
+        /* its clock, in steps of the model's dt (sema checked the multiple) */
+        r->every = g->clock_dt > 0 ? (int64_t)(g->clock_dt / M->dt + 0.5) : 1;
         /* schedule: Brian2's defaults shifted by the group's order */
         r->w_update.order = r->w_thresh.order = r->w_reset.order = g->order;
         r->w_pre.order = g->has_pre_order ? g->pre_order : g->order - 1;
@@ -401,7 +476,7 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
             if (!r->extras) return SNN_ENOMEM;
             for (int q = 0; q < g->nextras; q++) {
                 r->extras[q].when = (When){ g->extras[q].slot, g->extras[q].order };
-                r->extras[q].every = g->extras[q].every > 0 ? (int64_t)(g->extras[q].every / M->dt + 0.5) : 1;
+                r->extras[q].every = g->extras[q].every > 0 ? (int64_t)(g->extras[q].every / M->dt + 0.5) : r->every;
                 if (r->extras[q].every < 1) r->extras[q].every = 1;
                 if (g->extras[q].name && !(r->extras[q].name = strdup(g->extras[q].name))) return SNN_ENOMEM;
             }
@@ -416,12 +491,18 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
                 struct RtPath *p = &r->paths[q];
                 p->name = strdup(g->paths[q].name);
                 p->post = g->paths[q].post;
-                p->delay_steps = (int)(g->paths[q].delay / M->dt + 0.5);    /* checked by check_resources */
+                /* Brian2: a pathway runs on its source's clock (the target's for on_post) */
+                const Group *from = g->paths[q].post ? g->tgt : g->src;
+                double pdt = from->clock_dt > 0 ? from->clock_dt : M->dt;
+                p->delay_steps = (int)(g->paths[q].delay / pdt + 0.5);    /* checked by check_resources */
                 p->queue = calloc((size_t)p->delay_steps + 1, sizeof *p->queue);
                 p->when = WHEN(SLOT_SYNAPSES, g->paths[q].order);
+                p->event = g->paths[q].event;
                 if (!p->name || !p->queue) return SNN_ENOMEM;
             }
         }
+        int rc = build_events(r, g);
+        if (rc) return rc;
         if (g->generator) {
             int rc = make_generator(r, g, M->dt);
             if (rc) return rc;
@@ -455,7 +536,10 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
                 return SNN_ENOMEM;
             if (!net_synapse_range(r)) return SNN_ENOMEM;
             r->delay_var = g->delay_var ? g->delay_var->var_index : -1;
-            if (g->delay) r->delay_steps = (int)(g->delay_s / M->dt + 0.5);    /* checked by check_resources */
+            r->pre_event = g->pre_event;
+            r->post_event = g->post_event;
+            double sdt = g->src->clock_dt > 0 ? g->src->clock_dt : M->dt;   /* on_pre: on the source's clock */
+            if (g->delay) r->delay_steps = (int)(g->delay_s / sdt + 0.5);    /* checked by check_resources */
         }
     }
     return SNN_OK;
@@ -500,6 +584,11 @@ static int build_monitors(Net *net, const Model *M, RtGroup **rt, BuildError *er
         int kind = m->kind == MON_SPIKE ? RM_SPIKE : m->kind == MON_RATE ? RM_RATE : RM_STATE;
         RtMonitor *r = net_add_monitor(net, m->name, kind, rt[m->group->index]);
         if (!r) return SNN_ENOMEM;
+        if (m->kind == MON_SPIKE) {
+            int rc = build_spike_monitor(r, m, err);
+            if (rc) return rc;
+            if (m->when_slot >= 0) r->when.order = 0;   /* Brian2: when= without order= is order 0 */
+        }
         if (m->when_slot >= 0) r->when.slot = m->when_slot;
         if (m->has_order) r->when.order = m->order;
         if (m->sub) {
@@ -507,7 +596,8 @@ static int build_monitors(Net *net, const Model *M, RtGroup **rt, BuildError *er
             if (!(r->label = strdup(m->label))) return SNN_ENOMEM;
         }
         if (m->kind == MON_STATE) {
-            r->every = m->rec_dt > 0 ? (int64_t)(m->rec_dt / M->dt + 0.5) : 1;
+            /* Brian2: a state monitor runs on its source's clock unless given a dt */
+            r->every = m->rec_dt > 0 ? (int64_t)(m->rec_dt / M->dt + 0.5) : r->group->every;
             if (r->every < 1) r->every = 1;
             r->nvars = m->nvars;
             r->vars = calloc((size_t)m->nvars, sizeof *r->vars);

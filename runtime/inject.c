@@ -107,11 +107,9 @@ static bool inject_group(Net *net, InjList *l, size_t due)
      * spikes: record the merged ones instead (later ones see them) */
     for (int k = 0; k < net->nmonitors; k++) {
         RtMonitor *m = net->monitors[k];
-        if (m->kind != RM_SPIKE || m->group != g || SLOT_OF_POS(m->when.slot) != SLOT_THRESHOLDS) continue;
-        while (m->steps.n && m->steps.v[m->steps.n - 1] == net->step) {
-            m->steps.n--;
-            m->idx.n--;
-        }
+        if (m->kind != RM_SPIKE || m->event || m->group != g || SLOT_OF_POS(m->when.slot) != SLOT_THRESHOLDS)
+            continue;
+        net_unrecord_spikes(m, g->spikes, (size_t)g->nspikes, net->step);
         if (!net_record_spikes(m, merged, (size_t)n, net->step)) {
             free(merged);
             return false;

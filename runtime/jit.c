@@ -33,6 +33,9 @@
 #include "abi.h"
 #include "mathlib.h"
 
+/* runtime/rng.c: poisson(l), declared by generated code only where used */
+double snn_rand_poisson(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, double l);
+
 struct Jit {
 #ifndef SNN_NO_LIBTCC
     TCCState *s;        /* libtcc code, or */
@@ -67,6 +70,7 @@ static const struct { const char *name; const void *fn; } symbols[] = {
     { "snn_rand_uniform", (const void *)snn_rand_uniform },
     { "snn_rand_normal", (const void *)snn_rand_normal },
     { "snn_rand_binomial", (const void *)snn_rand_binomial },
+    { "snn_rand_poisson", (const void *)snn_rand_poisson },
     { "snn_timestep", (const void *)snn_timestep },
     { "memset", (const void *)memset }, { "memcpy", (const void *)memcpy },
 };
@@ -503,7 +507,7 @@ static const char *const cc_flags[] = { "-O1", "-ffp-contract=off", "-fPIC", "-s
  * in: the object then runs the very code libtcc's would (the random
  * numbers are the library's own), and needs no symbol of the library. */
 static const char host_calls[] =
-    "\nvoid *snn__host[12];\n"   /* 4 + SNN_MATH_NSYMBOLS */
+    "\nvoid *snn__host[13];\n"   /* 4 + SNN_MATH_NSYMBOLS + snn_rand_poisson */
     "double snn_rand_uniform(snn_u64 a, snn_u64 b, snn_i64 c, snn_i32 d, snn_i32 e)\n"
     "{ return ((double (*)(snn_u64, snn_u64, snn_i64, snn_i32, snn_i32))snn__host[0])(a, b, c, d, e); }\n"
     "double snn_rand_normal(snn_u64 a, snn_u64 b, snn_i64 c, snn_i32 d, snn_i32 e)\n"
@@ -513,6 +517,8 @@ static const char host_calls[] =
     "(a, b, c, d, e, n, p); }\n"
     "snn_i64 snn_timestep(double t, double dt)\n"
     "{ return ((snn_i64 (*)(double, double))snn__host[3])(t, dt); }\n"
+    "double snn_rand_poisson(snn_u64 a, snn_u64 b, snn_i64 c, snn_i32 d, snn_i32 e, double l)\n"
+    "{ return ((double (*)(snn_u64, snn_u64, snn_i64, snn_i32, snn_i32, double))snn__host[12])(a, b, c, d, e, l); }\n"
     /* the tcc program calls the runtime's math (runtime/snnmath.h) */
     "#ifdef __TINYC__\n"
     "double _snn_exp(double x) { return ((double (*)(double))snn__host[4])(x); }\n"
@@ -579,6 +585,7 @@ Jit *jit_compile(const char *code, char *err, size_t errlen)
             host[2] = (void *)snn_rand_binomial;
             host[3] = (void *)snn_timestep;
             for (int k = 0; k < SNN_MATH_NSYMBOLS; k++) host[4 + k] = (void *)snn_math_symbols[k].fn;
+            host[4 + SNN_MATH_NSYMBOLS] = (void *)snn_rand_poisson;
         }
     }
     /* the mapping stays when the file goes */

@@ -126,6 +126,12 @@ static void group_free(RtGroup *g)
         free(g->paths[k].name);
     }
     free(g->paths);
+    for (int k = 0; k < g->nevents; k++) {
+        free(g->events[k].name);
+        free(g->events[k].idx);
+    }
+    free(g->events);
+    free(g->evcodes);
     free(g->gen_step);
     free(g->syn_delay);
     free(g->gen_idx);
@@ -145,6 +151,8 @@ static void monitor_free(RtMonitor *m)
     free(m->rec_steps.v);
     free(m->data.v);
     free(m->label);
+    free(m->mask);
+    free(m->count);
     free(m);
 }
 
@@ -201,6 +209,7 @@ RtGroup *net_add_group(Net *net, const char *name, int kind, int64_t n, int nvar
     g->n = n;
     g->nvars = nvars;
     g->stream = (uint64_t)net->ngroups;
+    g->every = 1;
     g->delay_var = -1;
     /* Brian2's default schedule */
     g->w_update = WHEN(SLOT_GROUPS, 0);
@@ -364,6 +373,21 @@ static snn_args args_for(Net *net, RtGroup *g)
     return a;
 }
 
+/* The same on a clock of every steps: its step count, dt and time. */
+static snn_args args_on(Net *net, RtGroup *g, int64_t every)
+{
+    snn_args a = args_for(net, g);
+    a.step = net->step / every;
+    a.dt = net->dt * (double)every;
+    a.t = (double)a.step * a.dt;
+    return a;
+}
+
+/* The clock (in steps) an object of kind OP_* of g runs on, as Brian2's:
+ * a pathway on its source's (on_pre) or target's (on_post), summed
+ * variables on their target's, everything else on the group's own. */
+static int64_t clock_of(const RtGroup *g, int kind, int q);
+
 static int prepare_delays(Net *net, RtGroup *s);
 
 void net_call_block(Net *net, RtGroup *g, snn_block_fn fn)
@@ -466,38 +490,66 @@ static bool record_rate(Net *net, RtMonitor *m)
         for (int32_t k = 0; k < m->group->nspikes; k++)
             n += m->group->spikes[k] >= m->sub_off && m->group->spikes[k] < m->sub_off + m->sub_n;
     }
-    m->data.v[m->data.n++] = (double)n / (double)net_monitor_size(m) / net->dt;
-    return true;
-}
-
-/* Record the spikes idx[0..n) of a spike monitor's subgroup, relative to
- * its start; false on out of memory, with nothing recorded. */
-static bool record_sub_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
-{
-    size_t in = 0;
-    for (size_t k = 0; k < n; k++) in += idx[k] >= m->sub_off && idx[k] < m->sub_off + m->sub_n;
-    if (!i32vec_reserve(&m->idx, in) || !i64vec_reserve(&m->steps, in)) return false;
-    for (size_t k = 0; k < n; k++)
-        if (idx[k] >= m->sub_off && idx[k] < m->sub_off + m->sub_n) {
-            m->idx.v[m->idx.n++] = (int32_t)(idx[k] - m->sub_off);
-            m->steps.v[m->steps.n++] = step;
-        }
+    m->data.v[m->data.n++] = (double)n / (double)net_monitor_size(m) / (net->dt * (double)m->group->every);
     return true;
 }
 
 bool net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
 {
-    if (m->sub_n) return record_sub_spikes(m, idx, n, step);
-    if (!i32vec_reserve(&m->idx, n) || !i64vec_reserve(&m->steps, n)) return false;
-    for (size_t k = 0; k < n; k++) m->steps.v[m->steps.n++] = step;
-    return i32vec_append(&m->idx, idx, n);
+    /* a subgroup's monitor keeps the spikes in its range, relative to its
+     * start; record= masks and counts are indexed relative to it too */
+    int64_t off = m->sub_n ? m->sub_off : 0, size = m->sub_n ? m->sub_n : m->group->n;
+    size_t keep = 0;
+    for (size_t k = 0; k < n; k++) {
+        int64_t r = idx[k] - off;
+        keep += r >= 0 && r < size && (!m->mask || m->mask[r]);
+    }
+    if (m->record_none) keep = 0;
+    size_t nv = (size_t)m->nvars;
+    if (!i32vec_reserve(&m->idx, keep) || !i64vec_reserve(&m->steps, keep) ||
+        (nv && !f64vec_reserve(&m->data, keep * nv)))
+        return false;
+    for (size_t k = 0; k < n; k++) {
+        int64_t r = idx[k] - off;
+        if (r < 0 || r >= size || (m->mask && !m->mask[r])) continue;
+        if (m->count) m->count[r]++;
+        if (m->record_none) continue;
+        m->steps.v[m->steps.n++] = step;
+        m->idx.v[m->idx.n++] = (int32_t)r;
+        for (size_t v = 0; v < nv; v++) m->data.v[m->data.n++] = m->group->arr[m->vars[v]][idx[k]];
+    }
+    return true;
+}
+
+void net_unrecord_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
+{
+    while (m->steps.n && m->steps.v[m->steps.n - 1] == step) {
+        m->steps.n--;
+        m->idx.n--;
+        m->data.n -= (size_t)m->nvars;
+    }
+    int64_t off = m->sub_n ? m->sub_off : 0, size = m->sub_n ? m->sub_n : m->group->n;
+    for (size_t k = 0; m->count && k < n; k++) {
+        int64_t r = idx[k] - off;
+        if (r >= 0 && r < size && (!m->mask || m->mask[r])) m->count[r]--;
+    }
+}
+
+const int32_t *net_event_list(const RtGroup *g, int ev, int32_t *n)
+{
+    if (ev > 0 && ev <= g->nevents) {
+        *n = g->events[ev - 1].n;
+        return g->events[ev - 1].idx;
+    }
+    *n = g->nspikes;
+    return g->spikes;
 }
 
 /* Run a pathway's code on the synapse ids ids[0..n), if there are any. */
-static void run_pathway(Net *net, RtGroup *s, const int32_t *ids, size_t n, snn_block_fn fn)
+static void run_pathway(Net *net, RtGroup *s, const int32_t *ids, size_t n, snn_block_fn fn, int64_t every)
 {
     if (!n) return;
-    snn_args a = args_for(net, s);
+    snn_args a = args_on(net, s, every);
     a.idx = ids;
     a.nidx = (snn_i32)n;
     fn(&a);
@@ -509,11 +561,11 @@ static void run_pathway(Net *net, RtGroup *s, const int32_t *ids, size_t n, snn_
  * are copied range by range into s->scratch.  Returns false on out of
  * memory, with nothing delivered. */
 static bool deliver(Net *net, RtGroup *s, const int32_t *neurons, size_t nn, const int32_t *start,
-                    const int32_t *syn, snn_block_fn fn)
+                    const int32_t *syn, snn_block_fn fn, int64_t every)
 {
     if (nn == 1) {
         int32_t first = start[neurons[0]];
-        run_pathway(net, s, syn + first, (size_t)(start[neurons[0] + 1] - first), fn);
+        run_pathway(net, s, syn + first, (size_t)(start[neurons[0] + 1] - first), fn, every);
         return true;
     }
     size_t total = 0;
@@ -524,33 +576,34 @@ static bool deliver(Net *net, RtGroup *s, const int32_t *neurons, size_t nn, con
         int32_t first = start[neurons[k]];
         i32vec_append(&s->scratch, syn + first, (size_t)(start[neurons[k] + 1] - first));
     }
-    run_pathway(net, s, s->scratch.v, s->scratch.n, fn);
+    run_pathway(net, s, s->scratch.v, s->scratch.n, fn, every);
     return true;
 }
 
-/* This step's spikes of trig that synapses s connect (from its range
- * [off, off + n) of trig, relative to off): trig's own list when s takes
- * all of trig, else s->sub_spikes; NULL on out of memory. */
-static const int32_t *range_spikes(RtGroup *s, const RtGroup *trig, int64_t off, int64_t n, int32_t *count)
+/* The neurons of list[0..*count) (spikes or events of a group of whole
+ * neurons) within the range [off, off + n) that synapses s connect, relative
+ * to off: list itself when s takes all of the group, else s->sub_spikes;
+ * NULL on out of memory.  *count is updated. */
+static const int32_t *range_list(RtGroup *s, const int32_t *list, int32_t *count, int64_t whole, int64_t off,
+                                 int64_t n)
 {
-    *count = trig->nspikes;
-    if ((!off && n == trig->n) || !trig->nspikes) return trig->spikes;
+    if ((!off && n == whole) || !*count) return list;
     s->sub_spikes.n = 0;
-    if (!i32vec_reserve(&s->sub_spikes, (size_t)trig->nspikes)) return NULL;
-    for (int32_t k = 0; k < trig->nspikes; k++)
-        if (trig->spikes[k] >= off && trig->spikes[k] < off + n)
-            s->sub_spikes.v[s->sub_spikes.n++] = (int32_t)(trig->spikes[k] - off);
+    if (!i32vec_reserve(&s->sub_spikes, (size_t)*count)) return NULL;
+    for (int32_t k = 0; k < *count; k++)
+        if (list[k] >= off && list[k] < off + n) s->sub_spikes.v[s->sub_spikes.n++] = (int32_t)(list[k] - off);
     *count = (int32_t)s->sub_spikes.n;
     return s->sub_spikes.v;
 }
 
-/* Queue the synapses of the spiking neurons of trig, each in the ring slot of
- * its own delay (heterogeneous delays); false on out of memory. */
-static bool queue_by_synapse(I32Vec *queue, int pos, int size, const int32_t *syn_delay, const int32_t *spikes,
-                             int32_t nspikes, const int32_t *start, const int32_t *syn)
+/* Queue the synapses of the neurons trig[0..ntrig) (spiking, or where an
+ * event happened), each in the ring slot of its own delay (heterogeneous
+ * delays); false on out of memory. */
+static bool queue_by_synapse(I32Vec *queue, int pos, int size, const int32_t *syn_delay, const int32_t *trig,
+                             int32_t ntrig, const int32_t *start, const int32_t *syn)
 {
-    for (int32_t k = 0; k < nspikes; k++) {
-        int32_t i = spikes[k];
+    for (int32_t k = 0; k < ntrig; k++) {
+        int32_t i = trig[k];
         for (int32_t q = start[i]; q < start[i + 1]; q++)
             if (!i32vec_push(&queue[(pos + syn_delay[syn[q]]) % size], syn[q])) return false;
     }
@@ -558,26 +611,24 @@ static bool queue_by_synapse(I32Vec *queue, int pos, int size, const int32_t *sy
 }
 
 /* One step of a pathway's ring of delay+1 spike lists (Brian2: queue.push,
- * then peek): the spikes of trig (within the synapses' range of it: the
- * source's, or the target's for a post pathway) are queued delay steps ahead, then the list
+ * then peek): the spikes (or events) trig[0..ntrig), relative to the
+ * synapses' range of their group, are queued delay steps ahead, then the list
  * due now is delivered and the ring advances.  With a homogeneous delay
  * (syn_delay NULL) the ring holds neuron ids, expanded through the CSR index
  * (start, syn) on delivery; with per-synapse delays in syn_delay it holds
  * synapse ids, queued at their own delay.  Returns false on out of memory. */
 static bool ring_step(Net *net, RtGroup *s, I32Vec *queue, int *pos, int delay, const int32_t *syn_delay,
-                      bool post, const int32_t *start, const int32_t *syn, snn_block_fn fn)
+                      const int32_t *trig, int32_t ntrig, const int32_t *start, const int32_t *syn, snn_block_fn fn,
+                      int64_t every)
 {
     int size = delay + 1;
-    int32_t nspikes;
-    const int32_t *spikes = post ? range_spikes(s, s->tgt, s->tgt_off, s->tgt_n, &nspikes)
-                                 : range_spikes(s, s->src, s->src_off, s->src_n, &nspikes);
-    if (!spikes) return false;
-    bool ok = syn_delay ? queue_by_synapse(queue, *pos, size, syn_delay, spikes, nspikes, start, syn)
-                        : i32vec_append(&queue[(*pos + delay) % size], spikes, (size_t)nspikes);
+    if (!trig && ntrig) return false;   /* out of memory in range_list */
+    bool ok = syn_delay ? queue_by_synapse(queue, *pos, size, syn_delay, trig, ntrig, start, syn)
+                        : i32vec_append(&queue[(*pos + delay) % size], trig, (size_t)ntrig);
     if (!ok) return false;
     I32Vec *due = &queue[*pos];
-    if (syn_delay) run_pathway(net, s, due->v, due->n, fn);
-    else if (due->n && !deliver(net, s, due->v, due->n, start, syn, fn)) return false;
+    if (syn_delay) run_pathway(net, s, due->v, due->n, fn, every);
+    else if (due->n && !deliver(net, s, due->v, due->n, start, syn, fn, every)) return false;
     due->n = 0;
     *pos = (*pos + 1) % size;
     return true;
@@ -586,15 +637,23 @@ static bool ring_step(Net *net, RtGroup *s, I32Vec *queue, int *pos, int delay, 
 /* The on_pre pathway of a Synapses object, with its delay ring. */
 static bool pathway_pre(Net *net, RtGroup *s)
 {
-    return ring_step(net, s, s->queue, &s->queue_pos, s->delay_steps, s->syn_delay, false, s->pre_start, s->pre_syn,
-                     s->on_pre);
+    int32_t n;
+    const int32_t *trig = net_event_list(s->src, s->pre_event, &n);
+    trig = range_list(s, trig, &n, s->src->n, s->src_off, s->src_n);
+    return ring_step(net, s, s->queue, &s->queue_pos, s->delay_steps, s->syn_delay, trig, n, s->pre_start, s->pre_syn,
+                     s->on_pre, s->src->every);
 }
 
 /* A named pathway, with a ring of its own. */
 static bool pathway_named(Net *net, RtGroup *s, struct RtPath *p)
 {
-    return ring_step(net, s, p->queue, &p->queue_pos, p->delay_steps, NULL, p->post,
-                     p->post ? s->post_start : s->pre_start, p->post ? s->post_syn : s->pre_syn, p->fn);
+    int32_t n;
+    const int32_t *trig = net_event_list(p->post ? s->tgt : s->src, p->event, &n);
+    trig = p->post ? range_list(s, trig, &n, s->tgt->n, s->tgt_off, s->tgt_n)
+                   : range_list(s, trig, &n, s->src->n, s->src_off, s->src_n);
+    return ring_step(net, s, p->queue, &p->queue_pos, p->delay_steps, NULL, trig, n,
+                     p->post ? s->post_start : s->pre_start, p->post ? s->post_syn : s->pre_syn, p->fn,
+                     (p->post ? s->tgt : s->src)->every);
 }
 
 /* Heterogeneous delays: each synapse's 'delay' in whole steps (Brian2:
@@ -610,7 +669,7 @@ static int prepare_delays(Net *net, RtGroup *s)
     int maxd = 0;
     for (int64_t k = 0; k < s->n; k++) {
         double d = s->arr[s->delay_var][k];
-        double steps = d / net->dt + 0.5;
+        double steps = d / (net->dt * (double)s->src->every) + 0.5;   /* on the source's clock */
         if (!(d >= 0) || !(steps < (double)NET_MAX_DELAY_STEPS)) {
             snprintf(net->fail, sizeof net->fail, d != d ? "synapse %lld (%d -> %d) has the delay NaN"
                      : "synapse %lld (%d -> %d) has the delay %g s", (long long)k, s->pre.v[k], s->post.v[k], d);
@@ -666,8 +725,8 @@ static void run_ops(Net *net, int slot)
 }
 
 /* One scheduled object. */
-enum { OP_STATEMON, OP_SUMMED, OP_UPDATE, OP_THRESH, OP_SPIKEMON, OP_PRE, OP_POST, OP_RESET, OP_RATEMON, OP_EXTRA,
-       OP_PATH };
+enum { OP_STATEMON, OP_SUMMED, OP_UPDATE, OP_THRESH, OP_EVTHRESH, OP_SPIKEMON, OP_PRE, OP_POST, OP_RESET,
+       OP_EVCODE, OP_RATEMON, OP_EXTRA, OP_PATH };
 typedef struct SchedOp {
     When        when;
     const char *name;       /* group or monitor name, for Brian2's tie-break */
@@ -716,6 +775,10 @@ static bool build_schedule(Net *net)
             ok &= add_sched(net, &cap, g->extras[q].when, g->name, OP_EXTRA, g, NULL, q);
         for (int q = 0; q < g->npaths; q++)
             ok &= add_sched(net, &cap, g->paths[q].when, g->paths[q].name, OP_PATH, g, NULL, q);
+        for (int q = 0; q < g->nevents; q++)
+            ok &= add_sched(net, &cap, g->events[q].when, g->name, OP_EVTHRESH, g, NULL, q);
+        for (int q = 0; q < g->nevcodes; q++)
+            ok &= add_sched(net, &cap, g->evcodes[q].when, g->name, OP_EVCODE, g, NULL, q);
     }
     for (int k = 0; k < net->nmonitors; k++) {
         RtMonitor *m = net->monitors[k];
@@ -724,6 +787,17 @@ static bool build_schedule(Net *net)
     }
     if (ok) qsort(net->sched, (size_t)net->nsched, sizeof *net->sched, cmp_op);
     return ok;
+}
+
+static int64_t clock_of(const RtGroup *g, int kind, int q)
+{
+    switch (kind) {
+    case OP_PRE: return g->src->every;
+    case OP_POST: return g->tgt->every;
+    case OP_PATH: return (g->paths[q].post ? g->tgt : g->src)->every;
+    case OP_SUMMED: return g->tgt->every;
+    default: return g->every;
+    }
 }
 
 /* Run one scheduled object for the current step.  Returns false on out of
@@ -737,6 +811,10 @@ static bool run_op(Net *net, SchedOp *op)
         if (op->kind == OP_THRESH) g->nspikes = 0;
         return true;
     }
+    /* several clocks: an object runs where its clock's time is the network's */
+    int64_t every = g ? clock_of(g, op->kind, op->q) : 1;
+    if (every > 1 && net->step % every) return true;
+    if (m && m->kind != RM_STATE && m->group->every > 1 && net->step % m->group->every) return true;
     /* linked variables are read as they are now (Brian2 reads them live) */
     if (g && g->kind == RG_SYNAPSES) {
         net_refresh_links(g->src);
@@ -750,41 +828,65 @@ static bool run_op(Net *net, SchedOp *op)
         break;
     case OP_SUMMED:
         if (g->n <= 0) break;
-        a = args_for(net, g);
+        a = args_on(net, g, every);
         g->summed[op->q](&a);
         break;
     case OP_UPDATE:
         if (g->n <= 0) break;
-        a = args_for(net, g);
+        a = args_on(net, g, every);
         g->update(&a);
         break;
     case OP_THRESH:
         g->nspikes = 0;
         if (g->gen_step) generate(net, g);
         if (g->thresh) {
-            a = args_for(net, g);
+            a = args_on(net, g, every);
             a.out = g->spikes;
             g->nspikes = g->thresh(&a);
         }
         break;
-    case OP_SPIKEMON:
-        if (!net_record_spikes(m, m->group->spikes, (size_t)m->group->nspikes, net->step))
-            return fail(net, "spike monitor %s", m->name);
+    case OP_SPIKEMON: {
+        int32_t n;
+        const int32_t *ids = net_event_list(m->group, m->event, &n);
+        if (!net_record_spikes(m, ids, (size_t)n, net->step)) return fail(net, "spike monitor %s", m->name);
         break;
+    }
+    case OP_EVTHRESH: {
+        struct RtEvent *ev = &g->events[op->q];
+        ev->n = 0;
+        if (g->n <= 0) break;
+        a = args_on(net, g, every);
+        a.out = ev->idx;
+        ev->n = ev->fn(&a);
+        break;
+    }
+    case OP_EVCODE: {
+        struct RtEvCode *c = &g->evcodes[op->q];
+        int32_t n;
+        const int32_t *ids = net_event_list(g, c->event, &n);
+        if (!n) break;
+        a = args_on(net, g, every);
+        a.idx = ids;
+        a.nidx = n;
+        c->fn(&a);
+        break;
+    }
     case OP_PRE:
         if (g->n > 0 && !pathway_pre(net, g)) return fail(net, "spike delivery of %s", g->name);
         break;
     case OP_POST: {
-        int32_t n = 0;
-        const int32_t *sp = g->n > 0 && g->tgt->nspikes ? range_spikes(g, g->tgt, g->tgt_off, g->tgt_n, &n) : NULL;
-        if (g->n > 0 && g->tgt->nspikes && (!sp || (n && !deliver(net, g, sp, (size_t)n, g->post_start, g->post_syn,
-                                                                  g->on_post))))
-            return fail(net, "on_post delivery of %s", g->name);
+        int32_t n;
+        const int32_t *ids = net_event_list(g->tgt, g->post_event, &n);
+        if (g->n > 0 && n) {
+            ids = range_list(g, ids, &n, g->tgt->n, g->tgt_off, g->tgt_n);
+            if (!ids || (n && !deliver(net, g, ids, (size_t)n, g->post_start, g->post_syn, g->on_post, g->tgt->every)))
+                return fail(net, "on_post delivery of %s", g->name);
+        }
         break;
     }
     case OP_RESET:
         if (!g->nspikes) break;
-        a = args_for(net, g);
+        a = args_on(net, g, every);
         a.idx = g->spikes;
         a.nidx = g->nspikes;
         g->reset(&a);
@@ -799,7 +901,7 @@ static bool run_op(Net *net, SchedOp *op)
     case OP_EXTRA: {
         struct RtExtra *x = &g->extras[op->q];
         if (g->n <= 0 || x->inactive || net->step % x->every) break;
-        a = args_for(net, g);
+        a = args_on(net, g, every);
         x->fn(&a);
         break;
     }

@@ -54,6 +54,7 @@ struct RtGroup {
     struct RtPath {
         char        *name;
         bool         post;
+        int          event;      /* triggered by spikes (0) or event k (events[k-1]) */
         int          delay_steps;
         I32Vec      *queue;
         int          queue_pos;
@@ -66,6 +67,7 @@ struct RtGroup {
     int          nsummed;
     When         w_update, w_thresh, w_reset, w_pre, w_post, w_summed;
     uint64_t     stream;         /* random-number stream of this object */
+    int64_t      every;          /* its clock: runs on the steps that are multiples of this (1: every step) */
     /* spike generator: spikes sorted by (step, index), emitted in the
      * thresholds slot; with a period they repeat every period_steps */
     int64_t     *gen_step;
@@ -76,12 +78,28 @@ struct RtGroup {
     /* spikes of the current step (neurons) */
     int32_t     *spikes;
     int32_t      nspikes;
+    /* custom events (neurons): each condition's function, where it is
+     * checked, and the neurons where it held at this step (sorted) */
+    struct RtEvent {
+        char        *name;
+        snn_block_fn fn;
+        When         when;
+        int32_t     *idx;
+        int32_t      n;
+    } *events;
+    int          nevents;
+    /* run_on_event: code for the neurons of event 'event' (0 spikes, k
+     * events[k-1]) */
+    struct RtEvCode { int event; When when; snn_block_fn fn; } *evcodes;
+    int          nevcodes;
     /* synapses */
     RtGroup     *src, *tgt;
     I32Vec       pre, post;      /* synapse -> source / target neuron */
     int32_t     *pre_start;      /* CSR by source: synapses of neuron i are */
     int32_t     *pre_syn;        /*   pre_syn[pre_start[i] .. pre_start[i+1]) */
     int32_t     *post_start, *post_syn;   /* the same by target */
+    int          pre_event;      /* on_pre is triggered by src's spikes (0) or its event k (events[k-1]) */
+    int          post_event;     /* on_post likewise, by tgt's */
     int          delay_steps;    /* homogeneous on_pre delay; heterogeneous: the largest */
     int32_t     *syn_delay;      /* heterogeneous: delay in steps per synapse, else NULL */
     int          delay_var;      /* index of the 'delay' variable, or -1 */
@@ -120,10 +138,15 @@ typedef struct RtMonitor {
     char        *name;
     int          kind;           /* RM_* */
     RtGroup     *group;
-    /* spike */
+    /* spike (and event): the indices and steps recorded; with nvars > 0
+     * also the variables vars at each (data: nvars values per spike) */
     I32Vec       idx;
     I64Vec       steps;
-    /* state */
+    int          event;          /* spikes (0) or the group's event k (events[k-1]) */
+    uint8_t     *mask;           /* recorded neurons (mask[i] != 0), NULL for all */
+    bool         record_none;    /* record=False: counts only */
+    int64_t     *count;          /* events per neuron (group size), NULL if not counted */
+    /* state (and spike variables) */
     int          nvars;
     int         *vars;           /* var indices in group */
     char       **varnames;
@@ -131,7 +154,7 @@ typedef struct RtMonitor {
     int32_t     *rec;            /* recorded indices */
     I64Vec       rec_steps;
     F64Vec       data;           /* per step: nvars * nrec values; rate: one */
-    int64_t      every;          /* state: record every this many steps */
+    int64_t      every;          /* record every this many steps (its clock, or its source's) */
     When         when;
     bool         inactive;       /* Brian2's active = False: records nothing */
     /* a subgroup of group: neurons [sub_off, sub_off + sub_n), recorded
@@ -213,6 +236,12 @@ int      net_run(Net *net, int64_t nsteps);
  * it, relative to its start); false on out of memory, with nothing
  * appended. */
 bool     net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step);
+/* Undo net_record_spikes(m, idx, n, step) of the last step recorded:
+ * indices, values and counts. */
+void     net_unrecord_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step);
+/* The neurons of group g where event ev (0 spikes, k events[k-1]) happened
+ * at this step, and their number in *n. */
+const int32_t *net_event_list(const RtGroup *g, int ev, int32_t *n);
 RtGroup *net_find_group(Net *net, const char *name);
 /* Copy the linked variables of g from their sources (neurons; a no-op for a
  * group without links). */

@@ -217,13 +217,47 @@ static inline void buf_int(Buf *b, long long v)
     b->n += fmt_int(b->b + b->n, v);
 }
 
+/* Whether neuron i is one that spike monitor m records. */
+static bool counted(const RtMonitor *m, int64_t i)
+{
+    return !m->mask || m->mask[i];
+}
+
+/* The number of neurons a spike monitor with record=False writes counts of. */
+static size_t count_rows(const RtMonitor *m)
+{
+    size_t n = 0;
+    for (int64_t i = 0; i < m->group->n; i++) n += counted(m, i);
+    return n;
+}
+
+/* A spike or event monitor: i,t and the variables recorded at each spike;
+ * with record=False, i,count for every recorded neuron. */
 static void write_spikes(Buf *b, Net *net, RtMonitor *m)
 {
-    fputs("i,t\n", b->f);
+    if (m->record_none) {
+        fputs("i,count\n", b->f);
+        for (int64_t i = 0; i < m->group->n; i++) {
+            if (!counted(m, i)) continue;
+            buf_int(b, i);
+            buf_char(b, ',');
+            buf_int(b, m->count[i]);
+            buf_char(b, '\n');
+        }
+        return;
+    }
+    fputs("i,t", b->f);
+    for (int v = 0; v < m->nvars; v++) fprintf(b->f, ",%s", m->varnames[v]);
+    fputs("\n", b->f);
+    const double *val = m->data.v;
     for (size_t k = 0; k < m->idx.n; k++) {
         buf_int(b, m->idx.v[k]);
         buf_char(b, ',');
         buf_double(b, (double)m->steps.v[k] * net->dt);
+        for (int v = 0; v < m->nvars; v++) {
+            buf_char(b, ',');
+            buf_double(b, *val++);
+        }
         buf_char(b, '\n');
     }
 }
@@ -460,7 +494,7 @@ typedef struct NpyArr {
 static void npy_shape(const NpyArr *a, size_t *rows, size_t *cols)
 {
     const RtMonitor *m = a->m;
-    *rows = m->kind == RM_SPIKE ? m->idx.n : m->rec_steps.n;
+    *rows = m->kind == RM_SPIKE ? (m->record_none ? count_rows(m) : m->idx.n) : m->rec_steps.n;
     *cols = m->kind == RM_STATE && a->which >= NPY_VAR ? (size_t)m->nrec : 0;
 }
 
@@ -511,9 +545,23 @@ static int write_npy(FILE *f, Net *net, void *obj)
     const RtMonitor *m = a->m;
     size_t rows, cols;
     npy_shape(a, &rows, &cols);
-    npy_header(f, a->which == NPY_I ? "<i4" : "<f8", rows, cols);
+    bool counts = m->kind == RM_SPIKE && m->record_none;
+    npy_header(f, a->which == NPY_I ? "<i4" : counts ? "<i8" : "<f8", rows, cols);
+    if (counts) {
+        for (int64_t i = 0; i < m->group->n; i++) {
+            int32_t i32 = (int32_t)i;
+            if (!counted(m, i)) continue;
+            if (a->which == NPY_I) put_le(f, &i32, sizeof i32, 1);
+            else put_le(f, &m->count[i], sizeof *m->count, 1);
+        }
+        return 0;
+    }
     if (a->which == NPY_I) {
         put_le(f, m->idx.v, sizeof(int32_t), rows);
+        return 0;
+    }
+    if (a->which >= NPY_VAR && m->kind == RM_SPIKE) {
+        for (size_t k = 0; k < rows; k++) put_le(f, &m->data.v[k * (size_t)m->nvars + (size_t)a->which], sizeof(double), 1);
         return 0;
     }
     size_t chunk = 8192, width = (size_t)m->nvars * (size_t)m->nrec;
@@ -553,7 +601,8 @@ static int npy_arrays(RtMonitor *m, NpyArr *out)
     int n = 0;
     if (m->kind == RM_SPIKE) {
         out[n++] = (NpyArr){ m, NPY_I };
-        out[n++] = (NpyArr){ m, NPY_T };
+        out[n++] = (NpyArr){ m, m->record_none ? NPY_VAR : NPY_T };
+        for (int v = 0; v < m->nvars; v++) out[n++] = (NpyArr){ m, NPY_VAR + v };
     } else if (m->kind == RM_RATE) {
         out[n++] = (NpyArr){ m, NPY_T };
         out[n++] = (NpyArr){ m, NPY_VAR };
@@ -569,7 +618,8 @@ static void npy_name(char *buf, size_t n, const NpyArr *a)
 {
     const RtMonitor *m = a->m;
     const char *var = a->which == NPY_T ? "t" : a->which == NPY_I ? "i"
-                      : m->kind == RM_RATE ? "rate" : m->varnames[a->which];
+                      : m->kind == RM_RATE ? "rate" : m->kind == RM_SPIKE && m->record_none ? "count"
+                      : m->varnames[a->which];
     snprintf(buf, n, "%s.%s.npy", m->name, var);
 }
 
@@ -686,9 +736,26 @@ static int write_run_json(FILE *f, Net *net, void *obj)
             json_str(f, m->label ? m->label : m->group->name);
             fprintf(f, ", \"start\": %lld, \"size\": %lld", (long long)m->sub_off, (long long)m->sub_n);
         }
+        if (m->kind == RM_SPIKE && m->event) {
+            fputs(", \"event\": ", f);
+            json_str(f, m->group->events[m->event - 1].name);
+        }
         fputs(", \"variables\": [", f);
-        if (m->kind == RM_SPIKE) fputs("\"i\", \"t\"], \"units\": [\"1\", \"second\"", f);
-        else if (m->kind == RM_RATE) fputs("\"t\", \"rate\"], \"units\": [\"second\", \"hertz\"", f);
+        if (m->kind == RM_SPIKE && m->record_none) fputs("\"i\", \"count\"], \"units\": [\"1\", \"1\"", f);
+        else if (m->kind == RM_SPIKE) {
+            fputs("\"i\", \"t\"", f);
+            for (int v = 0; v < m->nvars; v++) {
+                fputs(", ", f);
+                json_str(f, m->varnames[v]);
+            }
+            fputs("], \"units\": [\"1\", \"second\"", f);
+            for (int v = 0; v < m->nvars; v++) {
+                const char *u = in->unit ? in->unit(in->unit_ud, m->group->name, m->varnames[v]) : NULL;
+                fputs(", ", f);
+                if (u) json_str(f, u);
+                else fputs("null", f);
+            }
+        } else if (m->kind == RM_RATE) fputs("\"t\", \"rate\"], \"units\": [\"second\", \"hertz\"", f);
         else {
             fputs("\"t\"", f);
             for (int v = 0; v < m->nvars; v++) {
@@ -727,8 +794,9 @@ static int write_run_json(FILE *f, Net *net, void *obj)
             free(arr);
             continue;
         }
-        size_t rows = m->kind == RM_SPIKE ? m->idx.n : m->rec_steps.n;
-        size_t cols = m->kind == RM_STATE ? 1 + (size_t)m->nvars * (size_t)m->nrec : 2;
+        size_t rows = m->kind == RM_SPIKE ? (m->record_none ? count_rows(m) : m->idx.n) : m->rec_steps.n;
+        size_t cols = m->kind == RM_STATE ? 1 + (size_t)m->nvars * (size_t)m->nrec
+                      : m->kind == RM_SPIKE && !m->record_none ? 2 + (size_t)m->nvars : 2;
         fputs("], \"shape\": ", f);
         json_shape(f, rows, cols);
         snprintf(file, sizeof file, "%s.csv", m->name);
@@ -845,17 +913,24 @@ char *output_summary(Net *net)
         if (m->kind == RM_SPIKE) {
             int64_t nn = net_monitor_size(m);
             const char *from = m->label ? m->label : m->group->name;
-            n = snprintf(line, sizeof line, "%s: %zu spikes from %s", m->name, m->idx.n, from);
+            size_t total = 0;
+            if (m->count) for (int64_t q = 0; q < nn; q++) total += (size_t)m->count[q];
+            else total = m->idx.n;
+            if (m->event)
+                n = snprintf(line, sizeof line, "%s: %zu '%s' events from %s", m->name, total,
+                             m->group->events[m->event - 1].name, from);
+            else n = snprintf(line, sizeof line, "%s: %zu spikes from %s", m->name, total, from);
             if (nn <= 10) {
                 size_t counts[10] = { 0 };
-                for (size_t q = 0; q < m->idx.n; q++) counts[m->idx.v[q]]++;
+                if (m->count) for (int64_t q = 0; q < nn; q++) counts[q] = (size_t)m->count[q];
+                else for (size_t q = 0; q < m->idx.n; q++) counts[m->idx.v[q]]++;
                 n += snprintf(line + n, sizeof line - (size_t)n, " (per neuron:");
                 for (int64_t q = 0; q < nn; q++) n += snprintf(line + n, sizeof line - (size_t)n, " %zu", counts[q]);
                 n += snprintf(line + n, sizeof line - (size_t)n, ")");
             } else {
                 double t = (double)net->step * net->dt;
                 n += snprintf(line + n, sizeof line - (size_t)n, " (mean rate %.3g Hz)",
-                              t > 0 ? (double)m->idx.n / (double)nn / t : 0.0);
+                              t > 0 ? (double)total / (double)nn / t : 0.0);
             }
         } else if (m->kind == RM_RATE) {
             double sum = 0;

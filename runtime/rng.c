@@ -67,6 +67,49 @@ double snn_rand_binomial(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx
     return k;
 }
 
+/* The k-th uniform in [0, 1) of one call site: the counter's site word
+ * carries k in its upper bits (sites stay below 2^20). */
+static double uniform_k(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, uint32_t k)
+{
+    philox4x32_ctr_t r = draw(seed, stream, step, idx, (snn_i32)((uint32_t)site ^ (k << 20) ^ 0x20000000u));
+    return to_unit(r.v[0], r.v[1]);
+}
+
+/* Brian2's poisson(l): a Poisson number of mean l (0 for l <= 0 or NaN):
+ * multiplication of uniforms for l < 10, Hormann's transformed rejection
+ * (PTRS, as numpy and Brian2's C++ use) above.  Not in abi.h: generated
+ * code declares it when it calls it. */
+double snn_rand_poisson(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, double l);
+double snn_rand_poisson(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, double l)
+{
+    if (!(l > 0)) return 0;
+    uint32_t k = 0;
+    if (l < 10) {
+        /* count uniforms until their product falls below exp(-l) */
+        double limit = exp(-l), prod = uniform_k(seed, stream, step, idx, site, k++);
+        double n = 0;
+        while (prod > limit && k < 256) {
+            prod *= uniform_k(seed, stream, step, idx, site, k++);
+            n += 1;
+        }
+        return n;
+    }
+    /* PTRS (Hormann 1993), the algorithm of numpy's random_poisson_ptrs */
+    double slam = sqrt(l), loglam = log(l);
+    double b = 0.931 + 2.53 * slam, a = -0.059 + 0.02483 * b;
+    double invalpha = 1.1239 + 1.1328 / (b - 3.4), vr = 0.9277 - 3.6224 / (b - 2);
+    for (;;) {
+        double U = uniform_k(seed, stream, step, idx, site, k++ & 0x1ff) - 0.5;
+        double V = uniform_k(seed, stream, step, idx, site, k++ & 0x1ff);
+        double us = 0.5 - fabs(U);
+        double n = floor((2 * a / us + b) * U + l + 0.43);
+        if (us >= 0.07 && V <= vr) return n;
+        if (n < 0 || (us < 0.013 && V > us)) continue;
+        if (log(V) + log(invalpha) - log(a / (us * us) + b) <= -l + n * loglam - lgamma(n + 1)) return n;
+        if (k > 0x1ff) return n < 0 ? 0 : n;   /* never in practice: the acceptance rate is over 90% */
+    }
+}
+
 /* Brian2's timestep(t, dt) = int64((t + SNN_TIMESTEP_EPS*dt)/dt). */
 snn_i64 snn_timestep(double t, double dt)
 {

@@ -129,14 +129,25 @@ static void encode_group(Out *o, const RtGroup *g)
     }
 }
 
+/* A spike monitor that records variables or only counts is stored with
+ * this flag on its kind, and after its spikes: the number of values per
+ * spike, the values, and the counts of every neuron. */
+#define SPIKE_EXTRA 0x100u
+
 static void encode_monitor(Out *o, const RtMonitor *m)
 {
     put_str(o, m->name);
-    put_u32(o, (uint32_t)m->kind);
+    bool extra = m->kind == RM_SPIKE && (m->nvars || m->record_none);
+    put_u32(o, (uint32_t)m->kind | (extra ? SPIKE_EXTRA : 0));
     if (m->kind == RM_SPIKE) {
         put_u64(o, (uint64_t)m->idx.n);
         put(o, m->idx.v, sizeof(int32_t) * m->idx.n);
         put(o, m->steps.v, sizeof(int64_t) * m->steps.n);
+        if (!extra) return;
+        put_u32(o, (uint32_t)m->nvars);
+        put(o, m->data.v, sizeof(double) * m->data.n);
+        put_u64(o, (uint64_t)m->group->n);
+        put(o, m->count, sizeof(int64_t) * (size_t)m->group->n);
     } else {
         put_u32(o, (uint32_t)m->nvars);
         for (int v = 0; v < m->nvars; v++) put_str(o, m->varnames[v]);
@@ -662,6 +673,8 @@ static void restore_monitor(Restore *R, In *in, bool *seen)
 {
     Str name = get_str(in);
     uint32_t kind = get_u32(in);
+    bool extra = (kind & SPIKE_EXTRA) != 0;
+    kind &= ~SPIKE_EXTRA;
     if (in->bad) return;
     int mk = find_monitor(R->net, name);
     RtMonitor *m = mk >= 0 ? R->net->monitors[mk] : NULL;
@@ -676,7 +689,13 @@ static void restore_monitor(Restore *R, In *in, bool *seen)
         uint64_t n = get_u64(in);
         const void *idx = get_array(in, n, sizeof(int32_t));
         const void *steps = get_array(in, n, sizeof(int64_t));
+        uint32_t nv = extra ? get_u32(in) : 0;
+        const void *vals = extra ? get_array(in, n * nv, sizeof(double)) : NULL;
+        uint64_t ncount = extra ? get_u64(in) : 0;
+        const void *counts = extra ? get_array(in, ncount, sizeof(int64_t)) : NULL;
         if (in->bad) return;
+        ok = ok && (int)nv == m->nvars && extra == (m->nvars || m->record_none) &&
+             (!extra || ncount == (uint64_t)m->group->n);
         if (!ok && R->mode == SNAP_EXACT) mismatch(R, "the network has no spike monitor '%s' as in the snapshot", cname);
         if (!ok) return;
         int64_t bi = bad_id(idx, n, net_monitor_size(m), false), bs = bad_step(steps, n, R->step, true);
@@ -690,8 +709,17 @@ static void restore_monitor(Restore *R, In *in, bool *seen)
                    cname, (long long)i64_at(steps, (uint64_t)bs), (long long)R->step);
             return;
         }
-        if (R->apply && (!set_i32vec(&m->idx, idx, (size_t)n) || !set_i64vec(&m->steps, steps, (size_t)n)))
+        if (R->apply && (!set_i32vec(&m->idx, idx, (size_t)n) || !set_i64vec(&m->steps, steps, (size_t)n) ||
+                         (nv && !set_f64vec(&m->data, vals, (size_t)(n * nv)))))
             R->oom = true;
+        if (R->apply && !R->oom && m->count) {
+            /* the counts: stored, or those of the spikes */
+            if (counts) memcpy(m->count, counts, sizeof(int64_t) * (size_t)ncount);
+            else {
+                memset(m->count, 0, sizeof(int64_t) * (size_t)m->group->n);
+                for (size_t q = 0; q < m->idx.n; q++) m->count[m->idx.v[q]]++;
+            }
+        }
         return;
     }
     uint32_t nvars = get_u32(in);

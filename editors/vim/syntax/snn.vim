@@ -4,7 +4,7 @@ if exists('b:current_syntax')
   finish
 endif
 
-syntax keyword snnDecl neurons synapses spikemonitor statemonitor ratemonitor
+syntax keyword snnDecl neurons synapses spikemonitor statemonitor ratemonitor eventmonitor
 syntax keyword snnDecl spikegenerator poissongroup poissoninput timedarray subgroup
 syntax keyword snnDecl morphology spatialneurons
 syntax keyword snnItem Cm Ri threshold_location
@@ -13,10 +13,11 @@ syntax keyword snnOperator and or not
 syntax keyword snnConstant True False pi e inf
 syntax keyword snnItem model threshold reset refractory method init order delay
 syntax keyword snnItem on_pre on_post connect run_regularly pre_order post_order summed_when link
+syntax keyword snnItem events run_on_event on_event
 syntax keyword snnFlag unless refractory constant shared event linked contained
 syntax keyword snnBuiltin t dt i j N N_pre N_post lastspike not_refractory xi
 syntax keyword snnFunction exp log log10 sqrt sin cos tan sinh cosh tanh arcsin arccos arctan
-syntax keyword snnFunction abs sign floor ceil clip int exprel expm1 log1p timestep rand randn
+syntax keyword snnFunction abs sign floor ceil clip int exprel expm1 log1p timestep rand randn poisson
 syntax keyword snnFunction column range sample
 syntax keyword snnMethod euler rk2 rk4 heun milstein exponential_euler exact linear
 syntax match snnUnit "\<\(k\|m\|u\|n\|p\|f\|M\|G\|c\|d\)\?\(volt\|amp\|siemens\|farad\|ohm\|second\|hertz\|metre\|meter\|gram\|mole\|kelvin\|coulomb\|joule\|watt\|molar\|liter\|litre\)\>"
