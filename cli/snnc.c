@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,7 @@
 
 static const char usage[] =
     "usage: snnc run FILE [-o DIR] [--format csv|npy] [--set NAME=VALUE]... [--seed N] [--native=MODE]\n"
-    "                [--save-state] [--check-finite] [--plot] [--progress | --quiet] [-v] [--timing]\n"
+    "                [--threads N] [--save-state] [--check-finite] [--plot] [--progress | --quiet] [-v] [--timing]\n"
     "       snnc check FILE [--set NAME=VALUE]... [-v]\n"
     "       snnc emit FILE [--set NAME=VALUE]...\n"
     "       snnc plot DIR\n"
@@ -48,6 +49,8 @@ static const char usage[] =
     "  --native=MODE      also compile the model with the system C compiler (same\n"
     "                     results, faster loop): background (default: switch to it\n"
     "                     when ready), wait (before the first step), or off\n"
+    "  --threads N        simulate on N threads (default 1); the results are the\n"
+    "                     same for every N\n"
     "  --save-state       also write every group's final values to DIR/<name>.state.csv\n"
     "  --check-finite     check every step for NaN or infinite values and stop with an\n"
     "                     error at the first (default: a warning after the run)\n"
@@ -70,7 +73,7 @@ static const struct CmdHelp {
 } cmd_help[] = {
     { "run",
       "usage: snnc run FILE [-o DIR] [--format csv|npy] [--set NAME=VALUE]... [--seed N]\n"
-      "                [--native=MODE] [--save-state] [--check-finite] [--plot]\n"
+      "                [--native=MODE] [--threads N] [--save-state] [--check-finite] [--plot]\n"
       "                [--progress | --quiet] [-v] [--timing]\n"
       "\n"
       "Check the model FILE, compile it in memory and simulate its 'run' statements\n"
@@ -86,6 +89,7 @@ static const struct CmdHelp {
       "  --set NAME=VALUE   override a constant of the model (the unit must match)\n"
       "  --seed N           seed of rand(), randn() and random connections (default 0)\n"
       "  --native=MODE      background (default), wait or off: the optimised code\n"
+      "  --threads N        simulate on N threads (default 1), with the same results\n"
       "  --save-state       also write every group's final values to DIR/<name>.state.csv\n"
       "  --check-finite     stop with an error at the first NaN or infinite value\n"
       "  --plot             also plot the outputs, as 'snnc plot DIR'\n"
@@ -205,6 +209,17 @@ static void warn_no_run(snn_ctx *ctx, const char *file)
     if (snn_script_runs(ctx) == 0)
         fprintf(stderr, "%s: warning: the model has no run statement; nothing is simulated "
                 "(add e.g. 'run 100*ms')\n", file);
+}
+
+/* --threads N: a whole number from 1 to 64; false otherwise. */
+static bool parse_threads(const char *v, int *n)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (errno || *end || !*v || x < 1 || x > 64) return false;
+    *n = (int)x;
+    return true;
 }
 
 static int fail_usage(const char *msg, const char *arg)
@@ -421,14 +436,15 @@ int main(int argc, char **argv)
         }
     const char *file = NULL, *outdir = "out";
     int verbose = 0, timing = 0, plot = 0, save_state = 0, check_finite = 0, native = SNN_NATIVE_BACKGROUND;
-    int format = SNN_FORMAT_CSV, progress = PROGRESS_AUTO;
+    int format = SNN_FORMAT_CSV, progress = PROGRESS_AUTO, threads = 1;
     unsigned long long seed = 0;
     const char **sets = calloc((size_t)argc, sizeof *sets);
     int nsets = 0;
     if (!sets) return 1;
     for (int k = 2; k < argc; k++) {
         const char *a = argv[k];
-        if (!strcmp(a, "-o") || !strcmp(a, "--set") || !strcmp(a, "--seed") || !strcmp(a, "--format")) {
+        if (!strcmp(a, "-o") || !strcmp(a, "--set") || !strcmp(a, "--seed") || !strcmp(a, "--format") ||
+            !strcmp(a, "--threads")) {
             if (k + 1 >= argc) {
                 free(sets);
                 return fail_usage("missing value after", a);
@@ -444,6 +460,12 @@ int main(int argc, char **argv)
                 }
             }
             else if (!strcmp(a, "--set")) sets[nsets++] = v;
+            else if (!strcmp(a, "--threads")) {
+                if (!parse_threads(v, &threads)) {
+                    free(sets);
+                    return fail_usage("--threads needs a whole number from 1 to 64, not", v);
+                }
+            }
             else {
                 char *end;
                 errno = 0;
@@ -454,6 +476,12 @@ int main(int argc, char **argv)
                 }
             }
         } else if (!strncmp(a, "--set=", 6)) sets[nsets++] = a + 6;
+        else if (!strncmp(a, "--threads=", 10)) {
+            if (!parse_threads(a + 10, &threads)) {
+                free(sets);
+                return fail_usage("--threads needs a whole number from 1 to 64, not", a + 10);
+            }
+        }
         else if (!strcmp(a, "--format=csv")) format = SNN_FORMAT_CSV;
         else if (!strcmp(a, "--format=npy")) format = SNN_FORMAT_NPY;
         else if (!strncmp(a, "--format=", 9)) {
@@ -506,6 +534,7 @@ int main(int argc, char **argv)
     free(sets);
     if (!rc) rc = snn_set_seed(ctx, seed);
     if (!rc) rc = snn_set_native(ctx, native);
+    if (!rc) rc = snn_set_threads(ctx, threads);
     if (!rc) rc = snn_set_check_finite(ctx, check_finite);
     if (!rc) rc = snn_load_file(ctx, file);
     if (!rc && verbose && strcmp(cmd, "run")) report_methods(ctx, 0);

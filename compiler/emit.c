@@ -679,7 +679,8 @@ static void emit_event_block(Emit *E, Group *g, StmtList *sl, int bkind, int bin
     const char *ld = loads(E, &u, idx, "        "), *cd = code(E, &u, sl, "        ");
     const char *lio = loop_end(E);
     EmitHole h[] = { { "prologue", prologue(E, &u, own_arrays, NULL) }, { "hoisted", lio },
-                 { "count", all ? "_N" : "_a->nidx" }, { "idx", E->idx }, { "which", all ? "_k" : "_a->idx[_k]" },
+                 { "first", all ? "_a->lo" : "0" }, { "count", all ? "SNN_RANGE_END(_a)" : "_a->nidx" },
+                 { "idx", E->idx }, { "which", all ? "_k" : "_a->idx[_k]" },
                  { "index", index_hole(&u, syn) }, { "loads", ld }, { "code", cd },
                  { "stores", stores(E, &u, idx, "        ") } };
     emit_fill(E->out, emit_tmpl_event, h, (int)(sizeof h / sizeof *h));

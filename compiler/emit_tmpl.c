@@ -73,11 +73,12 @@ const char *emit_fn_name(Arena *A, const Group *g, const char *kind)
  * and, for some kinds, the holes their synopsis names. */
 
 /* Synopsis: state update and initial values (Brian2's stateupdate and
- * group_variable_set templates): for every index, load, run the statements
- * in order, store.  @idx@ is _idx for neurons, _s for synapses. */
+ * group_variable_set templates): for every index of the range [lo, hi)
+ * (abi.h), load, run the statements in order, store.  @idx@ is _idx for neurons, _s for synapses. */
 const char emit_tmpl_each[] =
     "@lists@@prologue@@hoisted@"
-    "    for (snn_i32 @idx@ = 0; @idx@ < _N; @idx@++) {\n"
+    "    const snn_i32 _end = SNN_RANGE_END(_a);\n"
+    "    for (snn_i32 @idx@ = _a->lo; @idx@ < _end; @idx@++) {\n"
     "@index@@loads@@code@@stores@"
     "    }\n"
     "    return 0;\n"
@@ -89,7 +90,8 @@ const char emit_tmpl_each[] =
 const char emit_tmpl_thresh[] =
     "@prologue@@hoisted@"
     "    snn_i32 _n = 0;\n"
-    "    for (snn_i32 _idx = 0; _idx < _N; _idx++) {\n"
+    "    const snn_i32 _end = SNN_RANGE_END(_a);\n"
+    "    for (snn_i32 _idx = _a->lo; _idx < _end; _idx++) {\n"
     "@index@@loads@@line@"
     "        if (@cond@) {\n"
     "            _a->out[_n++] = _idx;\n"
@@ -102,10 +104,11 @@ const char emit_tmpl_thresh[] =
 /* Synopsis: statements for a list of indices (Brian2's reset and synapses
  * templates): reset for the neurons that spiked, on_pre / on_post / a
  * named pathway for the synapses whose spikes arrive (_a->idx, _a->nidx);
- * run_regularly for every index (@count@ _N, @which@ _k). */
+ * run_regularly for every index of the range [lo, hi) (@first@, @count@,
+ * @which@ _k). */
 const char emit_tmpl_event[] =
     "@prologue@@hoisted@"
-    "    for (snn_i32 _k = 0; _k < @count@; _k++) {\n"
+    "    for (snn_i32 _k = @first@; _k < @count@; _k++) {\n"
     "        const snn_i32 @idx@ = @which@;\n"
     "@index@@loads@@code@@stores@"
     "    }\n"

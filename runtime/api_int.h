@@ -78,6 +78,7 @@ struct snn_ctx {
     Tier        *tier;           /* the optimising tier of net, if started */
     char         native_msg[1100]; /* why the tier failed, or when it switched */
     bool         native_failed;  /* the tier could not start */
+    int          threads;        /* snn_set_threads; 0 means 1 */
     Callback   **cbs;
     int          ncbs;
     Injections   inj;            /* spikes added with snn_add_spikes */

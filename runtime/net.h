@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "abi.h"
+#include "par.h"
 
 /* Growable arrays: v[0..n) used, cap allocated.  Push and reserve return
  * false on out of memory, and then leave the array unchanged. */
@@ -87,7 +88,15 @@ struct RtGroup {
     I32Vec      *queue;          /* ring of delay_steps+1 spike lists */
     int          queue_pos;
     I32Vec       scratch;        /* synapse ids of one delivery */
+    /* threads: which blocks may run split by index range (PAR_*, set by
+     * build.c from what the code reads and writes), and the on_pre
+     * pathway's synapses split by target range (made when first needed) */
+    unsigned     par;
+    ParLanes    *lanes;
 };
+/* RtGroup.par: update, threshold, reset and run_regularly split by the
+ * owner's index ranges; on_pre split by target neuron ranges. */
+enum { PAR_UPDATE = 1, PAR_THRESH = 2, PAR_RESET = 4, PAR_EXTRA = 8, PAR_PRE = 16 };
 
 enum { RM_SPIKE, RM_STATE, RM_RATE };
 
@@ -146,6 +155,11 @@ struct Net {
     struct SchedOp *sched;       /* the objects of one step, in order */
     int          nsched;
     char         fail[128];      /* what net_run or net_init could not do, e.g. "spike delivery of S" */
+    /* threads (net_set_threads): the pool, or NULL for one thread, and the
+     * fewest indices a part of a split loop gets */
+    Pool        *pool;
+    int          nthreads;
+    int          par_min;
 };
 
 Net     *net_new(double dt, uint64_t seed);
@@ -178,6 +192,12 @@ int      net_run(Net *net, int64_t nsteps);
  * with nothing appended. */
 bool     net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step);
 RtGroup *net_find_group(Net *net, const char *name);
+/* The most threads a network may use. */
+#define NET_MAX_THREADS 64
+/* Run the following steps on nthreads threads (1 .. NET_MAX_THREADS), with
+ * the same results as one; false if the threads cannot be made (then the
+ * network keeps the threads it had). */
+bool     net_set_threads(Net *net, int nthreads);
 /* The index of variable name in g, or -1. */
 int      net_var_index(const RtGroup *g, const char *name);
 /* Add an operation; false on out of memory or a bad slot/period. */

@@ -100,6 +100,20 @@ int snn_set_native(snn_ctx *ctx, int mode)
     return SNN_OK;
 }
 
+int snn_set_threads(snn_ctx *ctx, int n)
+{
+    if (!ctx) return SNN_EMISUSE;
+    api_clear_error(ctx);
+    if (api_not_running(ctx, "snn_set_threads")) return SNN_EMISUSE;
+    if (n < 1 || n > NET_MAX_THREADS)
+        return api_set_error(ctx, SNN_EMISUSE, "snn_set_threads: the number of threads must be 1 to %d, not %d",
+                             NET_MAX_THREADS, n);
+    if (ctx->net && !net_set_threads(ctx->net, n))
+        return api_set_error(ctx, SNN_ENOMEM, "cannot start %d threads", n);
+    ctx->threads = n;
+    return SNN_OK;
+}
+
 int snn_native_status(snn_ctx *ctx, const char **message)
 {
     int st = SNN_NATIVE_OFF;
@@ -165,6 +179,8 @@ int api_ensure_built(snn_ctx *ctx)
     BuildError berr;
     int rc = build_network(ctx->cur.model, &ctx->cur.blocks, jit, ctx->seed, &net, &berr);
     if (rc) rc = build_failed(ctx, rc, &berr);
+    else if (ctx->threads > 1 && !net_set_threads(net, ctx->threads))
+        rc = api_set_error(ctx, SNN_ENOMEM, "cannot start %d threads", ctx->threads);
     else if (ctx->net) rc = carry_over(ctx, net);
     if (rc) {
         net_free(net);
