@@ -163,9 +163,7 @@ static void report_native(snn_ctx *ctx)
     const char *why;
     switch (snn_native_status(ctx, &why)) {
     case SNN_NATIVE_INSTALLED: fprintf(stderr, "native code: %s\n", why); break;
-    case SNN_NATIVE_PENDING:
-        fputs("native code: not used (the system C compiler had not finished when the run ended)\n", stderr);
-        break;
+    case SNN_NATIVE_PENDING: fprintf(stderr, "native code: not used: %s\n", why); break;
     case SNN_NATIVE_FAILED: fprintf(stderr, "native code: not used: %s\n", why); break;
     default: fprintf(stderr, "native code: off (%s)\n", why); break;
     }

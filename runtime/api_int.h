@@ -79,6 +79,13 @@ struct snn_ctx {
     char         native_msg[1100]; /* why the tier failed, or when it switched */
     bool         native_failed;  /* the tier could not start */
     int          threads;        /* snn_set_threads; 0 means 1 */
+    /* the tier's decision: libtcc's speed measured from probe_step at
+     * probe_wall (probing), and the steps planned: this run's end and the
+     * steps of the script's runs after it */
+    bool         probing;
+    double       probe_wall;
+    int64_t      probe_step;
+    int64_t      run_end, script_left;
     Callback   **cbs;
     int          ncbs;
     Injections   inj;            /* spikes added with snn_add_spikes */
