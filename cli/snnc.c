@@ -555,8 +555,10 @@ int main(int argc, char **argv)
             double p, e, j, s;
             snn_timings(ctx, &p, &e, &j, &s);
             fprintf(stderr, "timing: parse+check %.3f ms, emit %.3f ms, jit %.3f ms, "
-                    "start to first step %.3f ms, simulation %.3f ms, writing the outputs %.3f ms\n",
-                    p * 1e3, e * 1e3, j * 1e3, (t_first - t_start) * 1e3, s * 1e3, t_write * 1e3);
+                    "start to first step %.3f ms, simulation %.3f ms, writing the outputs %.3f ms; "
+                    "CPU time while simulating %.3f ms\n",
+                    p * 1e3, e * 1e3, j * 1e3, (t_first - t_start) * 1e3, s * 1e3, t_write * 1e3,
+                    snn_sim_cpu(ctx) * 1e3);
         }
     }
     sig_ctx = NULL;

@@ -108,6 +108,7 @@ struct snn_ctx {
     snn_print_cb print_cb;       /* where the model's 'print' statements go */
     void        *print_ud;
     double       t_parse, t_emit, t_jit, t_sim;
+    double       t_sim_cpu;      /* process CPU seconds while simulating */
 };
 
 /* A growable malloc'ed string; oom is set (and the text kept as it was)
@@ -120,6 +121,8 @@ typedef struct Str {
 
 /* ctx.c */
 double api_now(void);
+/* CPU seconds of the whole process so far (all threads). */
+double api_cpu_now(void);
 char  *api_strndup(const char *s, size_t n);
 char  *api_strdup(const char *s);          /* NULL stays NULL */
 void   api_str_put(Str *s, const char *x, size_t n);

@@ -374,7 +374,7 @@ int snn_run_steps(snn_ctx *ctx, int64_t nsteps)
     int rc = api_ensure_built(ctx);
     if (rc) return rc;
     arm_finite_check(ctx);
-    double t0 = api_now();
+    double t0 = api_now(), c0 = api_cpu_now();
     ctx->running = true;
     ctx->stopped = false;
     ctx->net->fail[0] = 0;
@@ -384,6 +384,7 @@ int snn_run_steps(snn_ctx *ctx, int64_t nsteps)
     ctx->net->stop_request = NULL;
     ctx->running = false;
     ctx->t_sim += api_now() - t0;
+    ctx->t_sim_cpu += api_cpu_now() - c0;
     if (rc || ctx->net->fail[0])
         return api_set_error(ctx, SNN_ENOMEM, "out of memory during the run (%s)",
                              ctx->net->fail[0] ? ctx->net->fail : "the schedule");

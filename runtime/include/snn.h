@@ -343,6 +343,10 @@ SNN_API int snn_snapshot_load(snn_ctx *ctx, const char *path);
 /* Seconds spent in the last check (parse, units, equations), the last emit
  * and JIT compile, and simulating in total. */
 SNN_API void snn_timings(const snn_ctx *ctx, double *parse, double *emit, double *jit, double *sim);
+/* CPU seconds the process (all its threads, the optimising tier's thread
+ * included but not its compiler) spent while simulating, in total: set
+ * against snn_timings' sim it shows how busy the threads were. */
+SNN_API double snn_sim_cpu(const snn_ctx *ctx);
 
 /* ---- errors ---------------------------------------------------------- */
 
