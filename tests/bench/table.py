@@ -206,8 +206,8 @@ def main():
             eff = pair_ratio(one, two, 'cpu')
             print(f'{label}: 1 thread wall {med(one, "wall"):.4f} s CPU {med(one, "cpu"):.4f} s | 2 threads wall '
                   f'{med(two, "wall"):.4f} s CPU {med(two, "cpu"):.4f} s', flush=True)
-            rows.append(f'| 2 threads vs 1, {label} | {sp:.2f}x faster (wall); CPU time of 1 thread / of 2: '
-                        f'{eff:.2f} |')
+            rows.append(f'| 2 threads vs 1, {label} | speed-up {sp:.2f}x (wall of 1 thread / wall of 2); CPU time '
+                        f'of 1 thread / of 2: {eff:.2f} |')
     print(f'# {load()} (end)')
     print('| measure | measured (ratios: snnc time / Brian2 time, median of the pairs) |')
     print('|---|---|')
