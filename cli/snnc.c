@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +19,8 @@
 
 static const char usage[] =
     "usage: snnc run FILE [-o DIR] [--format csv|npy] [--set NAME=VALUE]... [--seed N] [--native=MODE]\n"
-    "                [--sweep NAME=V1,V2,... [--jobs N]] [--save-state] [--check-finite] [--plot]\n"
-    "                [--progress | --quiet] [-v] [--timing]\n"
+    "                [--sweep NAME=V1,V2,... [--jobs N]] [--threads N] [--save-state] [--check-finite]\n"
+    "                [--plot] [--progress | --quiet] [-v] [--timing]\n"
     "       snnc check FILE [--set NAME=VALUE]... [-v]\n"
     "       snnc emit FILE [--set NAME=VALUE]...\n"
     "       snnc plot DIR [--monitor NAME]... [--neurons A:B] [--window T0:T1]\n"
@@ -53,6 +54,8 @@ static const char usage[] =
     "  --native=MODE      also compile the model with the system C compiler (same\n"
     "                     results, faster loop): background (default: switch to it\n"
     "                     when ready), wait (before the first step), or off\n"
+    "  --threads N        simulate on N threads (default 1); the results are the\n"
+    "                     same for every N\n"
     "  --save-state       also write every group's final values to DIR/<name>.state.csv\n"
     "  --check-finite     check every step for NaN or infinite values and stop with an\n"
     "                     error at the first (default: a warning after the run)\n"
@@ -75,7 +78,7 @@ static const struct CmdHelp {
 } cmd_help[] = {
     { "run",
       "usage: snnc run FILE [-o DIR] [--format csv|npy] [--set NAME=VALUE]... [--seed N]\n"
-      "                [--sweep NAME=V1,V2,... [--jobs N]] [--native=MODE] [--save-state]\n"
+      "                [--sweep NAME=V1,V2,... [--jobs N]] [--native=MODE] [--threads N] [--save-state]\n"
       "                [--check-finite] [--plot] [--progress | --quiet] [-v] [--timing]\n"
       "\n"
       "Check the model FILE, compile it in memory and simulate its 'run' statements\n"
@@ -96,6 +99,7 @@ static const struct CmdHelp {
       "  --jobs N           with --sweep: N processes (forked after the build)\n"
       "  --seed N           seed of rand(), randn() and random connections (default 0)\n"
       "  --native=MODE      background (default), wait or off: the optimised code\n"
+      "  --threads N        simulate on N threads (default 1), with the same results\n"
       "  --save-state       also write every group's final values to DIR/<name>.state.csv\n"
       "  --check-finite     stop with an error at the first NaN or infinite value\n"
       "  --plot             also plot the outputs, as 'snnc plot DIR'; --monitor, --neurons,\n"
@@ -181,9 +185,7 @@ static void report_native(snn_ctx *ctx)
     const char *why;
     switch (snn_native_status(ctx, &why)) {
     case SNN_NATIVE_INSTALLED: fprintf(stderr, "native code: %s\n", why); break;
-    case SNN_NATIVE_PENDING:
-        fputs("native code: not used (the system C compiler had not finished when the run ended)\n", stderr);
-        break;
+    case SNN_NATIVE_PENDING: fprintf(stderr, "native code: not used: %s\n", why); break;
     case SNN_NATIVE_FAILED: fprintf(stderr, "native code: not used: %s\n", why); break;
     default: fprintf(stderr, "native code: off (%s)\n", why); break;
     }
@@ -227,6 +229,17 @@ static void warn_no_run(snn_ctx *ctx, const char *file)
     if (snn_script_runs(ctx) == 0)
         fprintf(stderr, "%s: warning: the model has no run statement; nothing is simulated "
                 "(add e.g. 'run 100*ms')\n", file);
+}
+
+/* --threads N: a whole number from 1 to 64; false otherwise. */
+static bool parse_threads(const char *v, int *n)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (errno || *end || !*v || x < 1 || x > 64) return false;
+    *n = (int)x;
+    return true;
 }
 
 static int fail_usage(const char *msg, const char *arg)
@@ -483,7 +496,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "plot")) return plot_command(argc, argv);
     const char *file = NULL, *outdir = "out";
     int verbose = 0, timing = 0, plot = 0, save_state = 0, check_finite = 0, native = SNN_NATIVE_BACKGROUND;
-    int format = SNN_FORMAT_CSV, progress = PROGRESS_AUTO;
+    int format = SNN_FORMAT_CSV, progress = PROGRESS_AUTO, threads = 1;
     unsigned long long seed = 0;
     PlotOptions po;                 /* of --plot */
     const char *plot_opts = NULL;   /* the last plot option given */
@@ -496,7 +509,7 @@ int main(int argc, char **argv)
     for (int k = 2; k < argc; k++) {
         const char *a = argv[k];
         if (!strcmp(a, "-o") || !strcmp(a, "--set") || !strcmp(a, "--seed") || !strcmp(a, "--format") ||
-            !strcmp(a, "--sweep") || !strcmp(a, "--jobs")) {
+            !strcmp(a, "--sweep") || !strcmp(a, "--jobs") || !strcmp(a, "--threads")) {
             if (k + 1 >= argc) {
                 free(sets);
                 return fail_usage("missing value after", a);
@@ -527,6 +540,11 @@ int main(int argc, char **argv)
                     return fail_usage("--jobs takes a number from 1 to 64, not", v);
                 }
                 jobs = (int)j;
+            } else if (!strcmp(a, "--threads")) {
+                if (!parse_threads(v, &threads)) {
+                    free(sets);
+                    return fail_usage("--threads needs a whole number from 1 to 64, not", v);
+                }
             } else {
                 char *end;
                 errno = 0;
@@ -537,6 +555,12 @@ int main(int argc, char **argv)
                 }
             }
         } else if (!strncmp(a, "--set=", 6)) sets[nsets++] = a + 6;
+        else if (!strncmp(a, "--threads=", 10)) {
+            if (!parse_threads(a + 10, &threads)) {
+                free(sets);
+                return fail_usage("--threads needs a whole number from 1 to 64, not", a + 10);
+            }
+        }
         else if (!strcmp(a, "--format=csv")) format = SNN_FORMAT_CSV;
         else if (!strcmp(a, "--format=npy")) format = SNN_FORMAT_NPY;
         else if (!strncmp(a, "--format=", 9)) {
@@ -586,6 +610,11 @@ int main(int argc, char **argv)
         free(sets);
         return fail_usage("a plot option needs --plot:", plot_opts);
     }
+    if (sweep && jobs > 1 && threads > 1) {
+        /* the pool's threads do not survive fork() */
+        free(sets);
+        return fail_usage("--jobs and --threads do not combine: give one of them", NULL);
+    }
 
     snn_ctx *ctx = snn_new();
     if (!ctx) {
@@ -602,6 +631,7 @@ int main(int argc, char **argv)
     /* the background compiler's thread does not survive fork() */
     if (sweep && jobs > 1 && native == SNN_NATIVE_BACKGROUND) native = SNN_NATIVE_OFF;
     if (!rc) rc = snn_set_native(ctx, native);
+    if (!rc) rc = snn_set_threads(ctx, threads);
     if (!rc) rc = snn_set_check_finite(ctx, check_finite);
     if (!rc) rc = snn_load_file(ctx, file);
     if (!rc && verbose && strcmp(cmd, "run")) report_methods(ctx, 0);
@@ -631,8 +661,10 @@ int main(int argc, char **argv)
             double p, e, j, s;
             snn_timings(ctx, &p, &e, &j, &s);
             fprintf(stderr, "timing: parse+check %.3f ms, emit %.3f ms, jit %.3f ms, "
-                    "start to first step %.3f ms, simulation %.3f ms, writing the outputs %.3f ms\n",
-                    p * 1e3, e * 1e3, j * 1e3, (t_first - t_start) * 1e3, s * 1e3, t_write * 1e3);
+                    "start to first step %.3f ms, simulation %.3f ms, writing the outputs %.3f ms; "
+                    "CPU time while simulating %.3f ms\n",
+                    p * 1e3, e * 1e3, j * 1e3, (t_first - t_start) * 1e3, s * 1e3, t_write * 1e3,
+                    snn_sim_cpu(ctx) * 1e3);
         }
     }
     sig_ctx = NULL;

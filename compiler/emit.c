@@ -873,7 +873,9 @@ static void emit_event_block(Emit *E, Group *g, StmtList *sl, int bkind, int bin
     const char *ld = loads(E, &u, idx, "        "), *cd = code(E, &u, sl, "        ");
     const char *lio = loop_end(E);
     EmitHole h[] = { { "prologue", prologue(E, &u, own_arrays, NULL) }, { "hoisted", lio },
-                 { "count", all ? "_N" : "_a->nidx" }, { "idx", E->idx }, { "which", which },
+                 { "first", all && !E->sub_n ? "_a->lo" : "0" },
+                 { "count", !all ? "_a->nidx" : E->sub_n ? "_N" : "SNN_RANGE_END(_a)" },
+                 { "idx", E->idx }, { "which", which },
                  { "index", index }, { "loads", ld }, { "code", cd },
                  { "stores", stores(E, &u, idx, "        ") } };
     emit_fill(E->out, emit_tmpl_event, h, (int)(sizeof h / sizeof *h));

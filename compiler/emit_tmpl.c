@@ -74,12 +74,14 @@ const char *emit_fn_name(Arena *A, const Group *g, const char *kind)
  * and, for some kinds, the holes their synopsis names. */
 
 /* Synopsis: state update and initial values (Brian2's stateupdate and
- * group_variable_set templates): for every index, load, run the statements
- * in order, store.  @idx@ is _idx for neurons, _s for synapses; @after@
- * follows the loop (a spatialneurons group's cable solver). */
+ * group_variable_set templates): for every index of the range [lo, hi)
+ * (abi.h), load, run the statements in order, store.  @idx@ is _idx for
+ * neurons, _s for synapses; @after@ follows the loop (a spatialneurons
+ * group's cable solver, whose update is never split into ranges). */
 const char emit_tmpl_each[] =
     "@lists@@prologue@@hoisted@"
-    "    for (snn_i32 @idx@ = 0; @idx@ < _N; @idx@++) {\n"
+    "    const snn_i32 _end = SNN_RANGE_END(_a);\n"
+    "    for (snn_i32 @idx@ = _a->lo; @idx@ < _end; @idx@++) {\n"
     "@index@@loads@@code@@stores@"
     "    }\n"
     "@after@"
@@ -97,9 +99,10 @@ const char emit_tmpl_each[] =
 const char emit_tmpl_thresh[] =
     "@prologue@@hoisted@"
     "    snn_i32 _n = 0;\n"
+    "    const snn_i32 _end = SNN_RANGE_END(_a);\n"
     "    snn_i32 _c[256];\n"
-    "    for (snn_i32 _b = 0; _b < _N; _b += 256) {\n"
-    "        const snn_i32 _e = _N - _b < 256 ? _N - _b : 256;\n"
+    "    for (snn_i32 _b = _a->lo; _b < _end; _b += 256) {\n"
+    "        const snn_i32 _e = _end - _b < 256 ? _end - _b : 256;\n"
     "        for (snn_i32 _k = 0; _k < _e; _k++) {\n"
     "            const snn_i32 _idx = _b + _k;\n"
     "@index@@loads@@line@"
@@ -118,10 +121,11 @@ const char emit_tmpl_thresh[] =
 /* Synopsis: statements for a list of indices (Brian2's reset and synapses
  * templates): reset for the neurons that spiked, on_pre / on_post / a
  * named pathway for the synapses whose spikes arrive (_a->idx, _a->nidx);
- * run_regularly for every index (@count@ _N, @which@ _k). */
+ * run_regularly for every index of the range [lo, hi) (@first@, @count@,
+ * @which@ _k). */
 const char emit_tmpl_event[] =
     "@prologue@@hoisted@"
-    "    for (snn_i32 _k = 0; _k < @count@; _k++) {\n"
+    "    for (snn_i32 _k = @first@; _k < @count@; _k++) {\n"
     "        const snn_i32 @idx@ = @which@;\n"
     "@index@@loads@@code@@stores@"
     "    }\n"

@@ -31,7 +31,13 @@ typedef struct snn_args {
     snn_u64 stream;         /* random numbers: which object */
     void *ud;               /* connect: passed to push */
     snn_i32 (*push)(void *ud, snn_i32 i, snn_i32 j);   /* connect: add a synapse */
+    /* Blocks that loop over every index (update, threshold, run_regularly)
+     * cover [lo, hi) only, one thread's part of the group; hi 0 means the
+     * whole group, [0, n).  A threshold writes the spikes of its part to
+     * out[0..), so a caller passes out + lo. */
+    snn_i32 lo, hi;
 } snn_args;
+#define SNN_RANGE_END(a) ((a)->hi ? (a)->hi : (a)->n)
 
 typedef snn_i32 (*snn_block_fn)(const snn_args *a);
 

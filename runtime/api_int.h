@@ -97,6 +97,14 @@ struct snn_ctx {
     Tier        *tier;           /* the optimising tier of net, if started */
     char         native_msg[1100]; /* why the tier failed, or when it switched */
     bool         native_failed;  /* the tier could not start */
+    int          threads;        /* snn_set_threads; 0 means 1 */
+    /* the tier's decision: libtcc's speed measured from probe_step at
+     * probe_wall (probing), and the steps planned: this run's end and the
+     * steps of the script's runs after it */
+    bool         probing;
+    double       probe_wall;
+    int64_t      probe_step;
+    int64_t      run_end, script_left;
     Callback   **cbs;
     int          ncbs;
     Injections   inj;            /* spikes added with snn_add_spikes */
@@ -121,6 +129,7 @@ struct snn_ctx {
     double       t_parse, t_emit, t_jit, t_sim;
     StoredState *stored;         /* snn_store and the script's 'store' */
     int          nstored;
+    double       t_sim_cpu;      /* process CPU seconds while simulating */
 };
 
 /* A growable malloc'ed string; oom is set (and the text kept as it was)
@@ -133,6 +142,8 @@ typedef struct Str {
 
 /* ctx.c */
 double api_now(void);
+/* CPU seconds of the whole process so far (all threads). */
+double api_cpu_now(void);
 char  *api_strndup(const char *s, size_t n);
 char  *api_strdup(const char *s);          /* NULL stays NULL */
 void   api_str_put(Str *s, const char *x, size_t n);

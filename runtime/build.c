@@ -165,6 +165,92 @@ bool build_rebind(Net *net, const Model *M, const BlockTable *B, Jit *jit)
     return ok;
 }
 
+/* {====================================================================
+ * Which blocks may run split over threads
+ * ===================================================================== */
+
+/* What a block's code reads and writes, as far as splitting it matters. */
+enum { T_WRITES_PRE = 1, T_WRITES_POST = 2, T_SHARED = 4, T_LINKED = 8, T_READS_PRE = 16 };
+
+/* The flags of a variable as seen from a block: its own, or those of the
+ * group variable a _pre/_post name stands for. */
+static int var_flags(const Sym *s)
+{
+    return s->flags | (s->base ? s->base->flags : 0);
+}
+
+/* What expression n reads (through subexpressions, up to depth 64; deeper
+ * counts as touching everything). */
+static unsigned touches_expr(const Node *n, int depth)
+{
+    if (!n) return 0;
+    if (depth > 64) return ~0u;
+    unsigned t = touches_expr(n->a, depth) | touches_expr(n->b, depth);
+    for (int k = 0; k < n->nargs; k++) t |= touches_expr(n->args[k], depth);
+    const Sym *s = n->kind == N_NAME ? n->sym : NULL;
+    if (s && (s->kind == SYM_VAR || s->kind == SYM_SUBEXPR)) {
+        if (var_flags(s) & VF_LINKED) t |= T_LINKED;
+        if (s->side == 1) t |= T_READS_PRE;
+        if (s->kind == SYM_SUBEXPR) t |= touches_expr(s->expr, depth + 1);
+    }
+    return t;
+}
+
+/* What statements v[0..n) read and write. */
+static unsigned touches_stmts(Stmt *const *v, int n)
+{
+    unsigned t = 0;
+    for (int k = 0; k < n; k++) {
+        const Stmt *st = v[k];
+        t |= touches_expr(st->expr, 0);
+        if (st->guard && (var_flags(st->guard) & VF_SHARED)) t |= T_SHARED;
+        const Sym *s = st->sym;
+        if (!s || s->kind != SYM_VAR) continue;
+        if (s->side == 1) t |= T_WRITES_PRE;
+        if (s->side == 2) t |= T_WRITES_POST;
+        if (var_flags(s) & VF_SHARED) t |= T_SHARED;
+        if (var_flags(s) & VF_LINKED) t |= T_LINKED;
+    }
+    return t;
+}
+
+/* RtGroup.par for g: a block over every index may be split by index range
+ * when it writes only its own index's values (no shared variable, nothing
+ * through a synapse's _pre or _post); on_pre may be split by target range
+ * when it writes no source variable and, if source and target are one
+ * group, does not read the source's values that other synapses change.
+ * Summed variables, on_post and named pathways always run on one thread. */
+static unsigned parallel_blocks(const Group *g)
+{
+    const unsigned own_only = T_WRITES_PRE | T_WRITES_POST | T_SHARED | T_LINKED;
+    unsigned par = 0, t;
+    /* one thread for: a spatialneurons group (its update ends with the cable
+     * solve of the whole neuron), a group with linked variables (copied in
+     * and written back around each object), and synapses or run_regularly
+     * blocks of subgroups (their code sees ranges of the parent) */
+    if (g->cable || g->nlinks) return 0;
+    if (g->kind == G_SYNAPSES && (g->src_n != g->src->N || g->tgt_n != g->tgt->N || g->src_start || g->tgt_start))
+        return 0;
+    if (!(touches_stmts(g->update.v, g->update.n) & own_only)) par |= PAR_UPDATE;
+    unsigned extras = 0;
+    for (int q = 0; q < g->nextras; q++) {
+        extras |= touches_stmts(g->extras[q].stmts.v, g->extras[q].stmts.n);
+        if (g->extras[q].sub_n) extras |= T_SHARED;     /* a subgroup's block: not split */
+    }
+    if (!(extras & own_only)) par |= PAR_EXTRA;
+    if (g->kind == G_NEURONS) {
+        t = touches_expr(g->spike_cond ? g->spike_cond : g->threshold, 0) |
+            touches_stmts(g->on_spike.v, g->on_spike.n);
+        if (!(t & own_only)) par |= PAR_THRESH;
+        if (!(touches_stmts(g->reset.v, g->reset.n) & own_only)) par |= PAR_RESET;
+        return par;
+    }
+    t = touches_stmts(g->on_pre.v, g->on_pre.n);
+    bool recurrent_read = g->src == g->tgt && (t & T_READS_PRE) && (t & T_WRITES_POST);
+    if (!(t & (T_WRITES_PRE | T_SHARED | T_LINKED)) && !recurrent_read) par |= PAR_PRE;
+    return par;
+}
+
 static int cmp_gen(const void *a, const void *b)
 {
     const int64_t *x = a, *y = b;
@@ -526,6 +612,7 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
                 if (l->index) memcpy(r->links[q].index, l->index, sizeof(int32_t) * (size_t)g->N);
             }
         }
+        r->par = parallel_blocks(g);
         if (g->kind == G_SYNAPSES) {
             r->src = rt[g->src->index];
             r->tgt = rt[g->tgt->index];

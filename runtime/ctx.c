@@ -29,6 +29,13 @@ double api_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+double api_cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 /* libtcc allocates many small blocks; trimming and mmap thresholds that
  * are too low make it several times slower */
 static void tune_malloc(void)

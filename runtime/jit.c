@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "abi.h"
@@ -344,6 +345,15 @@ bool jit_cache_dir_ok(const char *dir, char *err, size_t errlen)
         snprintf(err, errlen, "no cache directory for native code");
         return false;
     }
+    /* the folders above it too ($XDG_CACHE_HOME may not exist yet) */
+    char parent[4096];
+    snprintf(parent, sizeof parent, "%s", dir);
+    for (char *p = parent + 1; *p; p++)
+        if (*p == '/') {
+            *p = 0;
+            if (mkdir(parent, 0700) && errno != EEXIST) break;
+            *p = '/';
+        }
     if (mkdir(dir, 0700) && errno != EEXIST) {
         snprintf(err, errlen, "cannot create the cache directory '%s': %s", dir, strerror(errno));
         return false;
@@ -467,18 +477,82 @@ static bool build_object(const char *code, const CcCommand *c, const char *const
     return true;
 }
 
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Where the cached object of code would be. */
+static void cached_path(const char *code, const char *cache_dir, char *so, size_t n, char key[2 * SHA256_DIGEST_SIZE + 1],
+                        CcCommand *c)
+{
+    cc_command(c);
+    cache_key(code, c, key);
+    snprintf(so, n, "%s/snn-%s.so", cache_dir, key);
+}
+
+bool jit_native_cached(const char *code, const char *cache_dir)
+{
+    CcCommand c;
+    char key[2 * SHA256_DIGEST_SIZE + 1], so[4400];
+    cached_path(code, cache_dir, so, sizeof so, key, &c);
+    return !access(so, R_OK);
+}
+
+/* The file in the cache directory that keeps the last cold build's wall
+ * time and code size ("seconds bytes"). */
+static void build_time_path(const char *cache_dir, char *out, size_t n)
+{
+    snprintf(out, n, "%s/build-time", cache_dir);
+}
+
+/* Remember that code of bytes took seconds to build (tmp file, renamed). */
+static void note_build_time(const char *cache_dir, double seconds, size_t bytes)
+{
+    char path[4400], tmp[4450];
+    build_time_path(cache_dir, path, sizeof path);
+    snprintf(tmp, sizeof tmp, "%s.%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        if (fd >= 0) close(fd);
+        return;
+    }
+    fprintf(f, "%.6f %zu\n", seconds, bytes);
+    if (fclose(f) || rename(tmp, path)) remove(tmp);
+}
+
+double jit_native_estimate(const char *code, const char *cache_dir)
+{
+    char path[4400];
+    build_time_path(cache_dir, path, sizeof path);
+    FILE *f = fopen(path, "r");
+    double secs = 0;
+    size_t bytes = 0;
+    bool known = f && fscanf(f, "%lf %zu", &secs, &bytes) == 2 && secs > 0 && secs < 1e4 && bytes > 0;
+    if (f) fclose(f);
+    if (!known) return JIT_NATIVE_BUILD_GUESS;
+    /* the compiler's start-up plus a part in proportion to the code */
+    double per_byte = secs / (double)bytes, est = 0.5 * secs + 0.5 * per_byte * (double)strlen(code);
+    return est > 0.02 ? est : 0.02;
+}
+
 Jit *jit_compile_native(const char *code, const char *cache_dir, char *err, size_t errlen, atomic_int *child)
 {
     if (errlen) err[0] = 0;
     if (!jit_cache_dir_ok(cache_dir, err, errlen)) return NULL;
     CcCommand c;
-    cc_command(&c);
     char key[2 * SHA256_DIGEST_SIZE + 1], so[4400];
-    cache_key(code, &c, key);
-    snprintf(so, sizeof so, "%s/snn-%s.so", cache_dir, key);
+    cached_path(code, cache_dir, so, sizeof so, key, &c);
     if (!cached_ok(so, err, errlen)) return NULL;
-    if (access(so, R_OK) && !build_object(code, &c, native_flags, NFLAGS, NULL, cache_dir, key, so, false, err, errlen, child))
-        return NULL;
+    if (access(so, R_OK)) {
+        double t0 = wall_now();
+        if (!build_object(code, &c, native_flags, NFLAGS, NULL, cache_dir, key, so, false, err, errlen, child))
+            return NULL;
+        note_build_time(cache_dir, wall_now() - t0, strlen(code));
+    }
     Jit *j = calloc(1, sizeof *j);
     if (!j) {
         snprintf(err, errlen, "out of memory");

@@ -27,6 +27,13 @@ Jit  *jit_compile_native(const char *code, const char *cache_dir, char *err, siz
  * code to load: a directory (not a symbolic link) of this user that neither
  * group nor others may write.  false with the reason in err otherwise. */
 bool  jit_cache_dir_ok(const char *dir, char *err, size_t errlen);
+/* Whether jit_compile_native finds code in the cache (and need not build). */
+bool  jit_native_cached(const char *code, const char *cache_dir);
+/* How many seconds of wall time a cold jit_compile_native of code is
+ * likely to take: from the last cold build's time and code size, kept in
+ * cache_dir/build-time, or JIT_NATIVE_BUILD_GUESS before any. */
+double jit_native_estimate(const char *code, const char *cache_dir);
+#define JIT_NATIVE_BUILD_GUESS 0.3
 /* Address of a function of the compiled code, or NULL. */
 void *jit_symbol(Jit *j, const char *name);
 void  jit_free(Jit *j);

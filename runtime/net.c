@@ -83,6 +83,8 @@ Net *net_new(double dt, uint64_t seed)
     if (!net) return NULL;
     net->dt = dt;
     net->seed = seed;
+    net->nthreads = 1;
+    net->par_min = PAR_MIN_DEFAULT;
     return net;
 }
 
@@ -135,6 +137,7 @@ static void group_free(RtGroup *g)
     free(g->gen_step);
     free(g->syn_delay);
     free(g->gen_idx);
+    par_lanes_free(g->lanes);
     free(g);
 }
 
@@ -159,6 +162,7 @@ static void monitor_free(RtMonitor *m)
 void net_free(Net *net)
 {
     if (!net) return;
+    pool_free(net->pool);
     for (int k = 0; k < net->ngroups; k++) group_free(net->groups[k]);
     for (int k = 0; k < net->nmonitors; k++) monitor_free(net->monitors[k]);
     for (int k = 0; k < net->nconsts; k++) free(net->const_names ? net->const_names[k] : NULL);
@@ -315,6 +319,18 @@ RtGroup *net_find_group(Net *net, const char *name)
     for (int k = 0; k < net->ngroups; k++)
         if (!strcmp(net->groups[k]->name, name)) return net->groups[k];
     return NULL;
+}
+
+bool net_set_threads(Net *net, int nthreads)
+{
+    if (nthreads < 1 || nthreads > NET_MAX_THREADS) return false;
+    if (nthreads == net->nthreads) return true;
+    Pool *p = nthreads > 1 ? pool_new(nthreads) : NULL;
+    if (nthreads > 1 && !p) return false;
+    pool_free(net->pool);
+    net->pool = p;
+    net->nthreads = nthreads;
+    return true;
 }
 
 RtMonitor *net_find_monitor(Net *net, const char *name)
@@ -610,16 +626,60 @@ static bool queue_by_synapse(I32Vec *queue, int pos, int size, const int32_t *sy
     return true;
 }
 
+/* The lanes of s's on_pre pathway for delivering `work` synapse ids on
+ * threads, or NULL to deliver on one thread: with one thread, a pathway
+ * that cannot be split (RtGroup.par), or too little work.  The lanes are
+ * made again when the number of parts changes; NULL (one thread) also on
+ * out of memory for them, which changes nothing but the speed. */
+static ParLanes *lanes_for(Net *net, RtGroup *s, size_t work)
+{
+    if (!net->pool || !(s->par & PAR_PRE) || work < (size_t)net->par_min) return NULL;
+    int parts = par_parts(s->tgt->n, net->nthreads, net->par_min);
+    if (parts < 2) return NULL;
+    if (par_lanes_parts(s->lanes) != parts) {
+        par_lanes_free(s->lanes);
+        s->lanes = par_lanes_new(parts, s->src->n, s->tgt->n, s->pre_start, s->pre_syn, s->post.v);
+    }
+    return s->lanes;
+}
+
+/* The synapses that the due neurons' spikes reach (CSR by source). */
+static size_t fanout(const int32_t *start, const int32_t *neurons, size_t nn)
+{
+    size_t total = 0;
+    for (size_t k = 0; k < nn; k++) total += (size_t)(start[neurons[k] + 1] - start[neurons[k]]);
+    return total;
+}
+
+/* Deliver the due list of an on_pre ring (neuron ids with a homogeneous
+ * delay, synapse ids with syn_delay) split by target range when lanes_for
+ * gives lanes, else on this thread; false on out of memory. */
+static bool deliver_due(Net *net, RtGroup *s, const I32Vec *due, const int32_t *syn_delay, const int32_t *start,
+                        const int32_t *syn, snn_block_fn fn, int64_t every, bool split)
+{
+    if (!due->n) return true;
+    ParLanes *l = split ? lanes_for(net, s, syn_delay ? due->n : fanout(start, due->v, due->n)) : NULL;
+    if (l) {
+        snn_args a = args_on(net, s, every);
+        return syn_delay ? par_deliver_synapses(net->pool, l, fn, &a, due->v, due->n, s->post.v)
+                         : par_deliver_neurons(net->pool, l, fn, &a, due->v, due->n);
+    }
+    if (syn_delay) run_pathway(net, s, due->v, due->n, fn, every);
+    else if (!deliver(net, s, due->v, due->n, start, syn, fn, every)) return false;
+    return true;
+}
+
 /* One step of a pathway's ring of delay+1 spike lists (Brian2: queue.push,
  * then peek): the spikes (or events) trig[0..ntrig), relative to the
  * synapses' range of their group, are queued delay steps ahead, then the list
  * due now is delivered and the ring advances.  With a homogeneous delay
  * (syn_delay NULL) the ring holds neuron ids, expanded through the CSR index
  * (start, syn) on delivery; with per-synapse delays in syn_delay it holds
- * synapse ids, queued at their own delay.  Returns false on out of memory. */
+ * synapse ids, queued at their own delay.  split: s's on_pre, which may be
+ * delivered on threads.  Returns false on out of memory. */
 static bool ring_step(Net *net, RtGroup *s, I32Vec *queue, int *pos, int delay, const int32_t *syn_delay,
                       const int32_t *trig, int32_t ntrig, const int32_t *start, const int32_t *syn, snn_block_fn fn,
-                      int64_t every)
+                      int64_t every, bool split)
 {
     int size = delay + 1;
     if (!trig && ntrig) return false;   /* out of memory in range_list */
@@ -627,8 +687,7 @@ static bool ring_step(Net *net, RtGroup *s, I32Vec *queue, int *pos, int delay, 
                         : i32vec_append(&queue[(*pos + delay) % size], trig, (size_t)ntrig);
     if (!ok) return false;
     I32Vec *due = &queue[*pos];
-    if (syn_delay) run_pathway(net, s, due->v, due->n, fn, every);
-    else if (due->n && !deliver(net, s, due->v, due->n, start, syn, fn, every)) return false;
+    if (!deliver_due(net, s, due, syn_delay, start, syn, fn, every, split)) return false;
     due->n = 0;
     *pos = (*pos + 1) % size;
     return true;
@@ -641,7 +700,7 @@ static bool pathway_pre(Net *net, RtGroup *s)
     const int32_t *trig = net_event_list(s->src, s->pre_event, &n);
     trig = range_list(s, trig, &n, s->src->n, s->src_off, s->src_n);
     return ring_step(net, s, s->queue, &s->queue_pos, s->delay_steps, s->syn_delay, trig, n, s->pre_start, s->pre_syn,
-                     s->on_pre, s->src->every);
+                     s->on_pre, s->src->every, true);
 }
 
 /* A named pathway, with a ring of its own. */
@@ -653,7 +712,7 @@ static bool pathway_named(Net *net, RtGroup *s, struct RtPath *p)
                    : range_list(s, trig, &n, s->src->n, s->src_off, s->src_n);
     return ring_step(net, s, p->queue, &p->queue_pos, p->delay_steps, NULL, trig, n,
                      p->post ? s->post_start : s->pre_start, p->post ? s->post_syn : s->pre_syn, p->fn,
-                     (p->post ? s->tgt : s->src)->every);
+                     (p->post ? s->tgt : s->src)->every, false);
 }
 
 /* Heterogeneous delays: each synapse's 'delay' in whole steps (Brian2:
@@ -800,6 +859,32 @@ static int64_t clock_of(const RtGroup *g, int kind, int q)
     }
 }
 
+/* How many parts a block of g over n indices is split into: 1 with one
+ * thread, for blocks g's code does not allow to split (flag, RtGroup.par),
+ * and for too few indices. */
+static int parts_for(const Net *net, const RtGroup *g, unsigned flag, int64_t n)
+{
+    return net->pool && (g->par & flag) ? par_parts(n, net->nthreads, net->par_min) : 1;
+}
+
+/* Run fn over every index of g (update, run_regularly) on g's clock of
+ * every steps, split if allowed. */
+static void run_all(Net *net, RtGroup *g, unsigned flag, snn_block_fn fn, int64_t every)
+{
+    snn_args a = args_on(net, g, every);
+    int parts = parts_for(net, g, flag, g->n);
+    if (parts > 1) par_each(net->pool, parts, fn, &a);
+    else fn(&a);
+}
+
+/* Whether idx[0..n) ascends (spike lists do; a split reset needs it). */
+static bool ascending(const int32_t *idx, int32_t n)
+{
+    for (int32_t k = 1; k < n; k++)
+        if (idx[k] <= idx[k - 1]) return false;
+    return true;
+}
+
 /* Run one scheduled object for the current step.  Returns false on out of
  * memory, with net->fail set. */
 static bool run_op(Net *net, SchedOp *op)
@@ -833,16 +918,20 @@ static bool run_op(Net *net, SchedOp *op)
         break;
     case OP_UPDATE:
         if (g->n <= 0) break;
-        a = args_on(net, g, every);
-        g->update(&a);
+        run_all(net, g, PAR_UPDATE, g->update, every);
         break;
     case OP_THRESH:
         g->nspikes = 0;
         if (g->gen_step) generate(net, g);
         if (g->thresh) {
             a = args_on(net, g, every);
-            a.out = g->spikes;
-            g->nspikes = g->thresh(&a);
+            int parts = parts_for(net, g, PAR_THRESH, g->n);
+            if (parts > 1) {
+                g->nspikes = par_thresh(net->pool, parts, g->thresh, &a, g->spikes);
+            } else {
+                a.out = g->spikes;
+                g->nspikes = g->thresh(&a);
+            }
         }
         break;
     case OP_SPIKEMON: {
@@ -887,6 +976,11 @@ static bool run_op(Net *net, SchedOp *op)
     case OP_RESET:
         if (!g->nspikes) break;
         a = args_on(net, g, every);
+        int parts = parts_for(net, g, PAR_RESET, g->nspikes);
+        if (parts > 1 && ascending(g->spikes, g->nspikes)) {
+            par_indexed(net->pool, parts, g->n, g->reset, &a, g->spikes, g->nspikes);
+            break;
+        }
         a.idx = g->spikes;
         a.nidx = g->nspikes;
         g->reset(&a);
@@ -901,8 +995,7 @@ static bool run_op(Net *net, SchedOp *op)
     case OP_EXTRA: {
         struct RtExtra *x = &g->extras[op->q];
         if (g->n <= 0 || x->inactive || net->step % x->every) break;
-        a = args_on(net, g, every);
-        x->fn(&a);
+        run_all(net, g, PAR_EXTRA, x->fn, every);
         break;
     }
     }

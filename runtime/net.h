@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "abi.h"
+#include "par.h"
 
 /* Growable arrays: v[0..n) used, cap allocated.  Push and reserve return
  * false on out of memory, and then leave the array unchanged. */
@@ -130,7 +131,15 @@ struct RtGroup {
         double     *shadow;      /* written: the values last copied in */
     } *links;
     int          nlinks;
+    /* threads: which blocks may run split by index range (PAR_*, set by
+     * build.c from what the code reads and writes), and the on_pre
+     * pathway's synapses split by target range (made when first needed) */
+    unsigned     par;
+    ParLanes    *lanes;
 };
+/* RtGroup.par: update, threshold, reset and run_regularly split by the
+ * owner's index ranges; on_pre split by target neuron ranges. */
+enum { PAR_UPDATE = 1, PAR_THRESH = 2, PAR_RESET = 4, PAR_EXTRA = 8, PAR_PRE = 16 };
 
 enum { RM_SPIKE, RM_STATE, RM_RATE };
 
@@ -200,6 +209,11 @@ struct Net {
     struct SchedOp *sched;       /* the objects of one step, in order */
     int          nsched;
     char         fail[128];      /* what net_run or net_init could not do, e.g. "spike delivery of S" */
+    /* threads (net_set_threads): the pool, or NULL for one thread, and the
+     * fewest indices a part of a split loop gets */
+    Pool        *pool;
+    int          nthreads;
+    int          par_min;
 };
 
 Net     *net_new(double dt, uint64_t seed);
@@ -253,6 +267,12 @@ void     net_writeback_links(RtGroup *g);
 /* The number of neurons a monitor records from (its subgroup's, or its
  * group's). */
 int64_t  net_monitor_size(const RtMonitor *m);
+/* The most threads a network may use. */
+#define NET_MAX_THREADS 64
+/* Run the following steps on nthreads threads (1 .. NET_MAX_THREADS), with
+ * the same results as one; false if the threads cannot be made (then the
+ * network keeps the threads it had). */
+bool     net_set_threads(Net *net, int nthreads);
 /* The index of variable name in g, or -1. */
 int      net_var_index(const RtGroup *g, const char *name);
 /* Call block function fn (an assignment between runs) on every index of

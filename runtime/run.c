@@ -39,15 +39,70 @@ static void tier_failed(snn_ctx *ctx, const char *why)
     api_note(ctx, "note: the optimised code is not used, the network keeps running libtcc's code: %s", why);
 }
 
-/* Between two steps: switch to the optimised code once it is ready. */
+/* How long libtcc's code runs before the tier decides on a cold build. */
+#define PROBE_SECONDS 0.02
+/* A cold build pays when the time left on libtcc's code exceeds its
+ * estimate by this factor: the build takes some of the machine, and the
+ * optimised code's time still follows it. */
+#define BUILD_WORTH 1.25
+
+/* The cold build's decision (background): after PROBE_SECONDS of libtcc's
+ * code, the time left (the steps planned at the speed seen) against the
+ * build's estimate.  Says which, and why, in native_msg. */
+static void tier_probe(snn_ctx *ctx, Net *net)
+{
+    double now = api_now();
+    if (!ctx->probing) {
+        ctx->probing = true;
+        ctx->probe_wall = now;
+        ctx->probe_step = net->step;
+        snprintf(ctx->native_msg, sizeof ctx->native_msg, "the run ended within the %.0f ms in which libtcc's "
+                 "speed is measured, sooner than a native build would", PROBE_SECONDS * 1e3);
+        return;
+    }
+    int64_t done = net->step - ctx->probe_step;
+    if (now - ctx->probe_wall < PROBE_SECONDS || done < 1) return;
+    double per_step = (now - ctx->probe_wall) / (double)done;
+    int64_t left = ctx->run_end - net->step + ctx->script_left;
+    double rest = per_step * (double)(left > 0 ? left : 0), build = tier_estimate(ctx->tier);
+    bool go = rest > BUILD_WORTH * build;
+    tier_decide(ctx->tier, go);
+    if (go) {
+        snprintf(ctx->native_msg, sizeof ctx->native_msg, "the system C compiler, started at step %lld at low "
+                 "priority because the %lld steps left would take %.3g s on libtcc's code and the build about %.3g s, "
+                 "had not finished when the run ended", (long long)net->step, (long long)left, rest, build);
+        return;
+    }
+    net->between = NULL;
+    snprintf(ctx->native_msg, sizeof ctx->native_msg, "not built, because the %lld steps left at step %lld take "
+             "about %.3g s on libtcc's code, less than %.3g times the build's estimate (%.3g s)", (long long)left,
+             (long long)net->step, rest, BUILD_WORTH, build);
+}
+
+/* Between two steps: decide on a cold build, switch to the optimised code
+ * once it is ready. */
 static void tier_between(void *ud, Net *net)
 {
     snn_ctx *ctx = ud;
-    if (!tier_poll(ctx->tier, net, ctx->cur.model, &ctx->cur.blocks)) return;
+    if (tier_needs_decision(ctx->tier)) {
+        tier_probe(ctx, net);
+        return;
+    }
+    if (!tier_poll(ctx->tier, net, ctx->cur.model, &ctx->cur.blocks)) {
+        if (!ctx->probing)
+            snprintf(ctx->native_msg, sizeof ctx->native_msg, "the optimised code, found in the cache, was not "
+                     "loaded yet when the run ended");
+        return;
+    }
     net->between = NULL;
-    if (tier_status(ctx->tier) == TIER_INSTALLED)
-        snprintf(ctx->native_msg, sizeof ctx->native_msg, "the optimised code runs from step %lld",
-                 (long long)net->step);
+    double secs;
+    int nice;
+    if (tier_status(ctx->tier) == TIER_INSTALLED && tier_built(ctx->tier, &secs, &nice))
+        snprintf(ctx->native_msg, sizeof ctx->native_msg, "the optimised code runs from step %lld, built in %.3g s "
+                 "at nice %d while libtcc's code ran", (long long)net->step, secs, nice);
+    else if (tier_status(ctx->tier) == TIER_INSTALLED)
+        snprintf(ctx->native_msg, sizeof ctx->native_msg, "the optimised code runs from step %lld, loaded from the "
+                 "cache", (long long)net->step);
     else tier_failed(ctx, tier_error(ctx->tier));
 }
 
@@ -71,9 +126,17 @@ static void start_tier(snn_ctx *ctx)
 {
     ctx->native_failed = false;
     ctx->native_msg[0] = 0;
+    ctx->probing = false;
     if (ctx->native == SNN_NATIVE_OFF || !ctx->net) return;
     char *dir = cache_dir();
-    ctx->tier = dir ? tier_start(ctx->cur.code, dir) : NULL;
+    char err[1024];
+    if (dir && !jit_cache_dir_ok(dir, err, sizeof err)) {
+        free(dir);
+        ctx->native_failed = true;
+        tier_failed(ctx, err);
+        return;
+    }
+    ctx->tier = dir ? tier_start(ctx->cur.code, dir, ctx->native == SNN_NATIVE_BACKGROUND) : NULL;
     free(dir);
     if (!ctx->tier) {
         ctx->native_failed = true;
@@ -81,12 +144,15 @@ static void start_tier(snn_ctx *ctx)
         return;
     }
     if (ctx->native == SNN_NATIVE_WAIT) {
+        double secs;
+        int nice;
         if (tier_finish(ctx->tier, ctx->net, ctx->cur.model, &ctx->cur.blocks))
-            snprintf(ctx->native_msg, sizeof ctx->native_msg, "the optimised code runs from step %lld",
-                     (long long)ctx->net->step);
+            snprintf(ctx->native_msg, sizeof ctx->native_msg, "the optimised code runs from step %lld, %s",
+                     (long long)ctx->net->step, tier_built(ctx->tier, &secs, &nice) ? "built before it" :
+                     "loaded from the cache");
         else tier_failed(ctx, tier_error(ctx->tier));
     } else {
-        snprintf(ctx->native_msg, sizeof ctx->native_msg, "the system C compiler is still running");
+        snprintf(ctx->native_msg, sizeof ctx->native_msg, "the run ended before the cache was looked up");
         ctx->net->between = tier_between;
         ctx->net->between_ud = ctx;
     }
@@ -100,12 +166,27 @@ int snn_set_native(snn_ctx *ctx, int mode)
     return SNN_OK;
 }
 
+int snn_set_threads(snn_ctx *ctx, int n)
+{
+    if (!ctx) return SNN_EMISUSE;
+    api_clear_error(ctx);
+    if (api_not_running(ctx, "snn_set_threads")) return SNN_EMISUSE;
+    if (n < 1 || n > NET_MAX_THREADS)
+        return api_set_error(ctx, SNN_EMISUSE, "snn_set_threads: the number of threads must be 1 to %d, not %d",
+                             NET_MAX_THREADS, n);
+    if (ctx->net && !net_set_threads(ctx->net, n))
+        return api_set_error(ctx, SNN_ENOMEM, "cannot start %d threads", n);
+    ctx->threads = n;
+    return SNN_OK;
+}
+
 int snn_native_status(snn_ctx *ctx, const char **message)
 {
     int st = SNN_NATIVE_OFF;
     if (ctx && ctx->tier) {
         int t = tier_status(ctx->tier);
-        st = t == TIER_INSTALLED ? SNN_NATIVE_INSTALLED : t == TIER_FAILED ? SNN_NATIVE_FAILED : SNN_NATIVE_PENDING;
+        st = t == TIER_INSTALLED ? SNN_NATIVE_INSTALLED : t == TIER_FAILED || t == TIER_SKIPPED ? SNN_NATIVE_FAILED
+                                                                                               : SNN_NATIVE_PENDING;
         if (t == TIER_FAILED && !ctx->native_msg[0])
             snprintf(ctx->native_msg, sizeof ctx->native_msg, "%s", tier_error(ctx->tier));
     } else if (ctx && ctx->native_failed) {
@@ -165,6 +246,8 @@ int api_ensure_built(snn_ctx *ctx)
     BuildError berr;
     int rc = build_network(ctx->cur.model, &ctx->cur.blocks, jit, ctx->seed, &net, &berr);
     if (rc) rc = build_failed(ctx, rc, &berr);
+    else if (ctx->threads > 1 && !net_set_threads(net, ctx->threads))
+        rc = api_set_error(ctx, SNN_ENOMEM, "cannot start %d threads", ctx->threads);
     else if (ctx->net) rc = carry_over(ctx, net);
     if (rc) {
         net_free(net);
@@ -291,15 +374,17 @@ int snn_run_steps(snn_ctx *ctx, int64_t nsteps)
     int rc = api_ensure_built(ctx);
     if (rc) return rc;
     arm_finite_check(ctx);
-    double t0 = api_now();
+    double t0 = api_now(), c0 = api_cpu_now();
     ctx->running = true;
     ctx->stopped = false;
     ctx->net->fail[0] = 0;
     ctx->net->stop_request = &ctx->stop_request;
+    ctx->run_end = ctx->net->step + nsteps;
     rc = run_reporting(ctx, nsteps);
     ctx->net->stop_request = NULL;
     ctx->running = false;
     ctx->t_sim += api_now() - t0;
+    ctx->t_sim_cpu += api_cpu_now() - c0;
     if (rc || ctx->net->fail[0])
         return api_set_error(ctx, SNN_ENOMEM, "out of memory during the run (%s)",
                              ctx->net->fail[0] ? ctx->net->fail : "the schedule");

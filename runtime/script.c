@@ -7,6 +7,7 @@
  * actions: snn_set_active, snn_store and snn_restore. */
 #include "api_int.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,7 +214,11 @@ int snn_run_script(snn_ctx *ctx)
             if (pp && (!qq || M->prints[p].order < M->actions[q].order)) rc = api_print(ctx, &M->prints[p++]);
             else rc = run_action(ctx, &M->actions[q++]);
         }
+        /* the runs after this one count for the optimising tier's decision */
+        ctx->script_left = 0;
+        for (int r = k + 1; r < M->nruns; r++) ctx->script_left += (int64_t)floor(M->runs[r] / M->dt + 0.5);
         if (!rc && k < M->nruns) rc = snn_run(ctx, M->runs[k]);
     }
+    ctx->script_left = 0;
     return rc;
 }

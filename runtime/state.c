@@ -344,6 +344,11 @@ void snn_timings(const snn_ctx *ctx, double *parse, double *emit, double *jit, d
     if (sim) *sim = ctx ? ctx->t_sim : 0;
 }
 
+double snn_sim_cpu(const snn_ctx *ctx)
+{
+    return ctx ? ctx->t_sim_cpu : 0;
+}
+
 int snn_add_spikes(snn_ctx *ctx, const char *group, const int32_t *idx, const double *times, size_t n)
 {
     if (!ctx) return SNN_EMISUSE;

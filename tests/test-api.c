@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -782,6 +783,53 @@ START_TEST(native_status)
 }
 END_TEST
 
+/* A callback that makes every step take about a millisecond, so that the
+ * time a run has left on libtcc's code is known. */
+static int slow_step(snn_ctx *ctx, void *ud)
+{
+    (void)ctx;
+    (void)ud;
+    struct timespec ts = { 0, 1000000 };
+    nanosleep(&ts, NULL);
+    return 0;
+}
+
+/* In the background, a cold build is decided on after some steps: not
+ * made for a run that has little time left, started (at low priority) for
+ * one that has much, and either way snn_native_status says why. */
+START_TEST(native_build_decided_by_time_left)
+{
+    char *tmp = test_tmpdir();
+    const char *old = getenv("XDG_CACHE_HOME");
+    char *saved = old ? strdup(old) : NULL;
+    char cache[600];
+    snprintf(cache, sizeof cache, "%s/no/such/dir/yet", tmp);   /* made, parents too */
+    setenv("XDG_CACHE_HOME", cache, 1);
+    const char *why;
+    for (int big = 0; big < 2; big++) {
+        snn_ctx *ctx = snn_new();
+        ck_assert_int_eq(snn_set_native(ctx, SNN_NATIVE_BACKGROUND), SNN_OK);
+        ck_assert_int_eq(snn_load_file(ctx, tutorial_path()), SNN_OK);
+        ck_assert_int_eq(snn_add_callback(ctx, SNN_SLOT_START, 1, slow_step, NULL), SNN_OK);
+        /* 60 steps: at most 40 left after the 20 ms of measuring */
+        ck_assert_int_eq(snn_run_steps(ctx, big ? 3000 : 60), SNN_OK);
+        int st = snn_native_status(ctx, &why);
+        if (!big) {
+            ck_assert_msg(st == SNN_NATIVE_FAILED && strstr(why, "not built, because the") &&
+                          strstr(why, "build's estimate (0.3 s)"), "%d: %s", st, why);
+        } else {
+            ck_assert_msg((st == SNN_NATIVE_INSTALLED && strstr(why, "built in") && strstr(why, "at nice")) ||
+                          (st == SNN_NATIVE_PENDING && strstr(why, "started at step")), "%d: %s", st, why);
+        }
+        snn_free(ctx);
+    }
+    if (saved) setenv("XDG_CACHE_HOME", saved, 1);
+    else unsetenv("XDG_CACHE_HOME");
+    free(saved);
+    test_remove_tmpdir(tmp);
+}
+END_TEST
+
 /* An error found while building the network points at the object, as a
  * compile error does, and is a structured diagnostic. */
 START_TEST(build_error_located)
@@ -1053,6 +1101,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, run_too_long);
     tcase_add_test(tc, var_units);
     tcase_add_test(tc, native_status);
+    tcase_add_test(tc, native_build_decided_by_time_left);
     tcase_add_test(tc, build_error_located);
     suite_add_tcase(s, tc);
     tc = tcase_create("resources");

@@ -334,14 +334,24 @@ START_TEST(cache_object_keyed_and_reused)
     int st;
     char *out = test_run(ls, &st);
     ck_assert_int_eq(st, 0);
-    int files = 0;
+    int files = 0, times = 0;
     for (char *p = strtok(out, "\n"); p; p = strtok(NULL, "\n")) {
         if (!strcmp(p, ".") || !strcmp(p, "..")) continue;
+        /* the cold build's time, for the estimate of the next one */
+        if (!strcmp(p, "build-time")) {
+            times++;
+            continue;
+        }
         files++;
         ck_assert_msg(strlen(p) == strlen("snn-.so") + 64 && !strncmp(p, "snn-", 4), "unexpected file %s", p);
         ck_assert_uint_eq(strspn(p + 4, "0123456789abcdef"), 64);
     }
     ck_assert_int_eq(files, 1);
+    ck_assert_int_eq(times, 1);
+    /* estimated from that build: its time, for code of the same size */
+    double est = jit_native_estimate(src, dir);
+    ck_assert_msg(est > 0 && est < 60 && est != JIT_NATIVE_BUILD_GUESS, "estimate %g s", est);
+    ck_assert(jit_native_cached(src, dir));
     j = jit_compile_native(src, dir, err, sizeof err, NULL);
     ck_assert_msg(j != NULL, "%s", err);
     jit_free(j);

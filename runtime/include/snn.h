@@ -133,6 +133,16 @@ SNN_API int snn_set_native(snn_ctx *ctx, int mode);
  * SNN_NATIVE_PENDING, SNN_NATIVE_INSTALLED or SNN_NATIVE_FAILED. */
 SNN_API int snn_native_status(snn_ctx *ctx, const char **message);
 
+/* Simulate on n threads (1 to 64; default 1), from now on and for later
+ * builds.  Each group's neurons are split into contiguous ranges for the
+ * state update, threshold, reset and run_regularly, and spike delivery
+ * (on_pre) by target neuron range, so that every spike and every value is
+ * bit-identical for any n.  Summed variables, on_post, named pathways,
+ * monitors and on_pre statements that write presynaptic variables run on
+ * one thread.  SNN_EMISUSE for a bad n or during a run; SNN_ENOMEM if the
+ * threads cannot be started. */
+SNN_API int snn_set_threads(snn_ctx *ctx, int n);
+
 /* Compile the model and build the network, or rebuild it after a change
  * (keeping time, state of the objects that still exist, and recorded data).
  * Done by the first run if not called.  Nothing to do if up to date. */
@@ -358,6 +368,10 @@ SNN_API int snn_snapshot_load(snn_ctx *ctx, const char *path);
 /* Seconds spent in the last check (parse, units, equations), the last emit
  * and JIT compile, and simulating in total. */
 SNN_API void snn_timings(const snn_ctx *ctx, double *parse, double *emit, double *jit, double *sim);
+/* CPU seconds the process (all its threads, the optimising tier's thread
+ * included but not its compiler) spent while simulating, in total: set
+ * against snn_timings' sim it shows how busy the threads were. */
+SNN_API double snn_sim_cpu(const snn_ctx *ctx);
 
 /* ---- errors ---------------------------------------------------------- */
 

@@ -2,7 +2,7 @@
 """CUBA (Brian2's examples/CUBA.py, about 80 synapses per neuron, 1 s) at
 N = 4000, 16000 and 64000 neurons, in snnc and in Brian2's C++ standalone
 mode, in the same invocation.  For each it prints the whole-process time, the
-time before the first step, the simulation-loop time and the peak memory
+time before the first step, the simulation-loop wall time and the peak memory
 (resident set) of the process that simulates, and the ratios Brian2/snnc.
 Runs are repeated (--repeats, default 3) and medians are printed.
 
@@ -14,58 +14,8 @@ import argparse, os, re, shutil, statistics, subprocess, sys, tempfile, time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
-SNN_MODEL = '''
-taum = 20*ms
-taue = 5*ms
-taui = 10*ms
-Vt = -50*mV
-Vr = -60*mV
-El = -49*mV
-we = (60*0.27/10)*mV
-wi = (-20*4.5/10)*mV
-Ne = {ne}
-neurons P[{n}] {{
-    model {{
-        dv/dt  = (ge+gi-(v-El))/taum : volt (unless refractory)
-        dge/dt = -ge/taue : volt
-        dgi/dt = -gi/taui : volt
-    }}
-    threshold: v>Vt
-    reset: v = Vr
-    refractory: 5*ms
-    method: exact
-    init {{ v = Vr + rand() * (Vt - Vr) }}
-}}
-synapses Ce(P -> P) {{ on_pre: ge += we   connect('i<Ne', p={p}) }}
-synapses Ci(P -> P) {{ on_pre: gi += wi   connect('i>=Ne', p={p}) }}
-spikemonitor s_mon(P)
-run 1*second
-'''
-
-BRIAN_SCRIPT = r'''
-import os, sys, time
-t0 = time.perf_counter()
-from brian2 import *
-n, p, outdir = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
-set_device('cpp_standalone', build_on_run=False, directory=outdir)
-seed(1)
-taum = 20*ms; taue = 5*ms; taui = 10*ms; Vt = -50*mV; Vr = -60*mV; El = -49*mV
-eqs = """
-dv/dt  = (ge+gi-(v-El))/taum : volt (unless refractory)
-dge/dt = -ge/taue : volt
-dgi/dt = -gi/taui : volt
-"""
-P = NeuronGroup(n, eqs, threshold='v>Vt', reset='v = Vr', refractory=5*ms, method='exact')
-P.v = 'Vr + rand() * (Vt - Vr)'
-P.ge = 0*mV; P.gi = 0*mV
-we = (60*0.27/10)*mV; wi = (-20*4.5/10)*mV
-Ce = Synapses(P, P, on_pre='ge += we'); Ci = Synapses(P, P, on_pre='gi += wi')
-Ce.connect('i<%d' % int(0.8*n), p=p); Ci.connect('i>=%d' % int(0.8*n), p=p)
-s_mon = SpikeMonitor(P)
-run(1*second)
-device.build(directory=outdir, compile=True, run=False)
-print('BUILD', time.perf_counter() - t0)
-'''
+sys.path.insert(0, HERE)
+import bench_models  # noqa: E402  (the CUBA models, shared with table.py)
 
 
 def maxrss_of(cmd, cwd=None):
@@ -82,7 +32,7 @@ def maxrss_of(cmd, cwd=None):
 def snnc_once(snnc, n, tmp, extra):
     model = os.path.join(tmp, f'cuba{n}.snn')
     with open(model, 'w') as f:
-        f.write(SNN_MODEL.format(n=n, ne=int(0.8 * n), p=80.0 / n))
+        f.write(bench_models.snn_cuba(n))
     wall, rc, out, err, rss = maxrss_of([snnc, 'run', model, '-o', os.path.join(tmp, 'out'), '--timing'] + extra)
     if rc:
         sys.exit('snnc failed:\n' + err)
@@ -93,21 +43,21 @@ def snnc_once(snnc, n, tmp, extra):
 
 
 def brian_once(n, tmp):
-    script = os.path.join(tmp, 'cuba_brian.py')
-    with open(script, 'w') as f:
-        f.write(BRIAN_SCRIPT)
     outdir = os.path.join(tmp, f'standalone{n}')
     shutil.rmtree(outdir, ignore_errors=True)
     t0 = time.perf_counter()
-    p = subprocess.run(['/usr/bin/python3', script, str(n), str(80.0 / n), outdir], capture_output=True, text=True)
+    p = subprocess.run(['/usr/bin/python3', os.path.join(HERE, 'bench_models.py'), 'cuba', outdir, str(n)],
+                       capture_output=True, text=True)
     if p.returncode:
         raise RuntimeError(p.stderr.strip().splitlines()[-1] if p.stderr else 'brian2 failed')
     build = time.perf_counter() - t0
     wall, rc, out, err, rss = maxrss_of(['./main'], cwd=outdir)
     if rc:
         raise RuntimeError('standalone main failed: ' + err)
-    with open(os.path.join(outdir, 'results', 'last_run_info.txt')) as f:
-        loop = float(f.read().split()[0])
+    # the loop's wall time (bench_models inserts a timer; Brian2's own
+    # last_run_info.txt figure is CPU time)
+    with open(os.path.join(outdir, 'results', 'bench_loop_wall.txt')) as f:
+        loop = float(f.read())
     # time before the first step: the script up to a built binary, plus the
     # binary's own set-up (its whole run minus the loop)
     first = build + (wall - loop)

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT */
+/* This file contains the threads test: every model below runs on 1, 2, 3
+ * and 4 threads, with libtcc's code and with the optimising tier's, and
+ * every recorded spike, every recorded value and every variable's final
+ * value must be bit-identical to one thread's with libtcc's code.  The
+ * runs with "all" split every loop however small (Net.par_min 1), so the
+ * small models split too; the others use the default part size. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_int.h"
+#include "test-common.h"
+
+typedef struct Case {
+    const char *model;      /* under tests/ */
+    double      seconds;    /* simulated; 0: the model's own run statements */
+} Case;
+
+static const Case cases[] = {
+    { "../examples/cuba.snn", 0.1 },         /* recurrent, zero delay */
+    { "../examples/cobahh.snn", 0.05 },       /* Hodgkin-Huxley, recurrent */
+    { "../examples/stdp_song.snn", 1.0 },    /* Poisson input, STDP on_pre and on_post */
+    { "networks/delay_hetero.snn", 0 },      /* heterogeneous delays */
+    { "networks/delay_homog.snn", 0 },       /* homogeneous delay */
+    { "networks/gap_summed.snn", 0 },        /* summed variables (one thread) */
+    { "networks/on_post_stdp.snn", 0 },      /* on_post (one thread) */
+};
+#define NCASES ((int)(sizeof cases / sizeof *cases))
+
+/* Everything a run leaves: the records of every monitor and the final
+ * values of every variable, as bytes, with a label per piece for messages. */
+typedef struct Result {
+    unsigned char *bytes;
+    size_t         n, cap;
+    char         (*label)[96];  /* label of each piece */
+    size_t        *start;       /* where each piece starts */
+    int            npieces;
+} Result;
+
+static void add_piece(Result *r, const char *label, const void *p, size_t size)
+{
+    if (r->n + size > r->cap) {
+        r->cap = (r->n + size) * 2 + 64;
+        r->bytes = realloc(r->bytes, r->cap);
+        ck_assert_ptr_nonnull(r->bytes);
+    }
+    r->label = realloc(r->label, sizeof *r->label * (size_t)(r->npieces + 1));
+    r->start = realloc(r->start, sizeof *r->start * (size_t)(r->npieces + 2));
+    ck_assert(r->label && r->start);
+    snprintf(r->label[r->npieces], sizeof *r->label, "%s", label);
+    r->start[r->npieces++] = r->n;
+    if (size) memcpy(r->bytes + r->n, p, size);
+    r->n += size;
+    r->start[r->npieces] = r->n;
+}
+
+static void collect(Result *r, const Net *net)
+{
+    char label[96];
+    for (int k = 0; k < net->nmonitors; k++) {
+        const RtMonitor *m = net->monitors[k];
+        snprintf(label, sizeof label, "monitor %s: neurons", m->name);
+        add_piece(r, label, m->idx.v, m->idx.n * sizeof *m->idx.v);
+        snprintf(label, sizeof label, "monitor %s: spike steps", m->name);
+        add_piece(r, label, m->steps.v, m->steps.n * sizeof *m->steps.v);
+        snprintf(label, sizeof label, "monitor %s: recorded steps", m->name);
+        add_piece(r, label, m->rec_steps.v, m->rec_steps.n * sizeof *m->rec_steps.v);
+        snprintf(label, sizeof label, "monitor %s: values", m->name);
+        add_piece(r, label, m->data.v, m->data.n * sizeof *m->data.v);
+    }
+    for (int k = 0; k < net->ngroups; k++) {
+        const RtGroup *g = net->groups[k];
+        for (int v = 0; v < g->nvars; v++) {
+            snprintf(label, sizeof label, "%s.%s", g->name, g->varnames[v]);
+            add_piece(r, label, g->arr[v], (size_t)(g->n > 0 ? g->n : 0) * sizeof(double));
+        }
+    }
+}
+
+static void result_free(Result *r)
+{
+    free(r->bytes);
+    free(r->label);
+    free(r->start);
+    memset(r, 0, sizeof *r);
+}
+
+/* Run case c on nthreads threads with the tier native (SNN_NATIVE_OFF or
+ * SNN_NATIVE_WAIT), every loop split if all. */
+static void run_case(const Case *c, int native, int nthreads, bool all, Result *out)
+{
+    snn_ctx *ctx = snn_new();
+    ck_assert_ptr_nonnull(ctx);
+    ck_assert_int_eq(snn_set_native(ctx, native), SNN_OK);
+    ck_assert_int_eq(snn_set_threads(ctx, nthreads), SNN_OK);
+    ck_assert_msg(snn_load_file(ctx, test_path(c->model)) == SNN_OK, "%s: %s", c->model, snn_errmsg(ctx));
+    ck_assert_msg(snn_build(ctx) == SNN_OK, "%s: %s", c->model, snn_errmsg(ctx));
+    if (native == SNN_NATIVE_WAIT) {
+        const char *why;
+        ck_assert_msg(snn_native_status(ctx, &why) == SNN_NATIVE_INSTALLED, "%s: the optimised code is not "
+                      "installed: %s", c->model, why);
+    }
+    ck_assert_int_eq(ctx->net->nthreads, nthreads);
+    if (all) ctx->net->par_min = 1;
+    int rc = c->seconds > 0 ? snn_run(ctx, c->seconds) : snn_run_script(ctx);
+    ck_assert_msg(rc == SNN_OK, "%s: %s", c->model, snn_errmsg(ctx));
+    collect(out, ctx->net);
+    snn_free(ctx);
+}
+
+/* got must equal want piece by piece, byte by byte. */
+static void check_same(const char *what, const Result *want, const Result *got)
+{
+    ck_assert_msg(got->npieces == want->npieces, "%s: %d pieces, one thread %d", what, got->npieces, want->npieces);
+    for (int k = 0; k < want->npieces; k++) {
+        size_t a = want->start[k], na = want->start[k + 1] - a, b = got->start[k], nb = got->start[k + 1] - b;
+        ck_assert_msg(na == nb, "%s: %s has %zu bytes, one thread %zu", what, want->label[k], nb, na);
+        for (size_t q = 0; q < na; q++)
+            ck_assert_msg(want->bytes[a + q] == got->bytes[b + q], "%s: %s differs from one thread's at byte %zu of %zu",
+                          what, want->label[k], q, na);
+    }
+}
+
+/* Case _i: one thread with libtcc against 1-4 threads in both tiers. */
+START_TEST(same_results_for_any_thread_count)
+{
+    const Case *c = &cases[_i];
+    Result ref = { 0 };
+    run_case(c, SNN_NATIVE_OFF, 1, false, &ref);
+    ck_assert_msg(ref.n > 0, "%s recorded nothing", c->model);
+    bool no_native = getenv("SNN_TEST_NO_NATIVE") != NULL;   /* valgrind: see test-networks.c */
+    for (int tier = 0; tier < 2; tier++) {
+        if (tier && no_native) {
+            printf("# skipped: %s with the optimised code (SNN_TEST_NO_NATIVE is set)\n", c->model);
+            continue;
+        }
+        for (int t = 1; t <= 4; t++)
+            for (int all = 0; all < 2; all++) {
+                if (t == 1 && (all || !tier)) continue;
+                /* under valgrind (which runs threads one at a time, slowly)
+                 * only 2 and 4 threads with every loop split */
+                if (no_native && (t % 2 || !all)) continue;
+                Result got = { 0 };
+                run_case(c, tier ? SNN_NATIVE_WAIT : SNN_NATIVE_OFF, t, all, &got);
+                char what[256];
+                snprintf(what, sizeof what, "%s, %s, %d thread(s)%s", c->model, tier ? "native" : "libtcc", t,
+                         all ? ", every loop split" : "");
+                check_same(what, &ref, &got);
+                result_free(&got);
+            }
+    }
+    result_free(&ref);
+}
+END_TEST
+
+/* A bad thread count is refused, and changing the count between two runs
+ * keeps the results the same too. */
+START_TEST(thread_count_checked_and_changeable)
+{
+    snn_ctx *ctx = snn_new();
+    ck_assert_int_eq(snn_set_threads(ctx, 0), SNN_EMISUSE);
+    ck_assert_msg(strstr(snn_errmsg(ctx), "1 to 64"), "%s", snn_errmsg(ctx));
+    ck_assert_int_eq(snn_set_threads(ctx, 65), SNN_EMISUSE);
+    ck_assert_msg(snn_load_file(ctx, test_path("../examples/cuba.snn")) == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_int_eq(snn_set_native(ctx, SNN_NATIVE_OFF), SNN_OK);
+    ck_assert_int_eq(snn_build(ctx), SNN_OK);
+    ctx->net->par_min = 1;
+    for (int k = 0; k < 4; k++) {
+        ck_assert_int_eq(snn_set_threads(ctx, 1 + (k * 3) % 4), SNN_OK);
+        ck_assert_int_eq(ctx->net->nthreads, 1 + (k * 3) % 4);
+        ck_assert_int_eq(snn_run(ctx, 0.05), SNN_OK);
+    }
+    Result got = { 0 }, want = { 0 };
+    collect(&got, ctx->net);
+    snn_free(ctx);
+    const Case whole = { "../examples/cuba.snn", 0.2 };
+    run_case(&whole, SNN_NATIVE_OFF, 1, false, &want);
+    check_same("cuba, threads changed between runs", &want, &got);
+    result_free(&got);
+    result_free(&want);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("threads");
+    TCase *tc = tcase_create("identical");
+    tcase_set_timeout(tc, 300);
+    tcase_add_loop_test(tc, same_results_for_any_thread_count, 0, NCASES);
+    tcase_add_test(tc, thread_count_checked_and_changeable);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+SNN_TEST_MAIN(make_suite)
