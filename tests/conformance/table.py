@@ -11,7 +11,9 @@ A row names cases in backquotes: a full name (`monitor-state_monitor`),
 with a range or list of numeric suffixes (`x_1..4`, `x_1,3`), or a suffix
 relative to an earlier full name of the same row (`_error_1,2`, `_ok`),
 which is joined to such a name or to it with trailing _parts removed;
-or a C test of this directory, `store_restore.c:store_restore`.
+or a C test, `store_restore.c:store_restore` (a file of this directory) or
+`test-subgroups.c:state_monitor` (a file of tests/, the directory above),
+which must define the test (START_TEST) and register it (tcase_add_test).
 Only the rows under '## The table' count."""
 import os
 import re
@@ -59,6 +61,18 @@ def row_cases(detail, cases):
     return found
 
 
+def c_test_exists(cdir, cfile, test):
+    """Whether the C file cfile, in cdir or else in its parent directory
+    (tests/), defines the Check test `test` and adds it to a test case."""
+    for d in (cdir, os.path.dirname(os.path.abspath(cdir))):
+        path = os.path.join(d, cfile)
+        if os.path.exists(path):
+            text = open(path).read()
+            return ("START_TEST(%s)" % test) in text and \
+                re.search(r"tcase_add_(?:loop_)?test\(\s*\w+\s*,\s*%s\s*[,)]" % re.escape(test), text) is not None
+    return False
+
+
 def main():
     table, cdir = sys.argv[1], sys.argv[2]
     cases = {f[:-7] for f in os.listdir(cdir) if f.endswith(".expect")}
@@ -81,10 +95,9 @@ def main():
     named = set()
     for r in rows:
         names = row_cases(r[3], cases)
-        c_tests = re.findall(r"`([A-Za-z0-9_]+\.c):([A-Za-z0-9_]+)`", r[3])
+        c_tests = re.findall(r"`([A-Za-z0-9_-]+\.c):([A-Za-z0-9_]+)`", r[3])
         for cfile, test in c_tests:
-            path = os.path.join(cdir, cfile)
-            there = os.path.exists(path) and ("START_TEST(%s)" % test) in open(path).read()
+            there = c_test_exists(cdir, cfile, test)
             checks.append(("%s %s: the C test %s:%s exists" % (r[0], r[1], cfile, test), there))
         missing = [n for n in names if n not in cases]
         checks.append(("%s %s: the cases it names exist%s" % (r[0], r[1], " (not %s)" % missing if missing else ""), not missing))
