@@ -530,16 +530,27 @@ static const char *prologue(Emit *E, Uses *u, const char *arr_of_side[3], const 
 
 /* The loads hole: a local for each variable, set from its array where the
  * block reads it before writing it, then the subexpressions. */
+static const char *loads_part(Emit *E, Uses *u, const char *idx_of_side[3], const char *indent, int part);
+
 static const char *loads(Emit *E, Uses *u, const char *idx_of_side[3], const char *indent)
+{
+    return loads_part(E, u, idx_of_side, indent, 0);
+}
+
+/* The loads hole, or part of it: part 0 everything, 1 only the source's
+ * variables (_pre, known once i is), 2 the rest and the subexpressions
+ * (which need j). */
+static const char *loads_part(Emit *E, Uses *u, const char *idx_of_side[3], const char *indent, int part)
 {
     Buf *saved = hole_begin(E);
     for (int k = 0; k < u->vars.n; k++) {
         Sym *s = u->vars.v[k];
+        if ((part == 1 && s->side != 1) || (part == 2 && s->side == 1)) continue;
         const char *l = var_local(E, s);
         if (has_var(&u->loaded, s)) buf_printf(E->out, "%sdouble %s = _p_%s[%s];\n", indent, l, l, idx_of_side[s->side]);
         else buf_printf(E->out, "%sdouble %s;\n", indent, l);
     }
-    for (int k = 0; k < u->subexprs.n; k++) {
+    for (int k = 0; k < u->subexprs.n && part != 1; k++) {
         Sym *s = u->subexprs.v[k];
         line_directive(E, s->expr->span);
         buf_printf(E->out, "%sdouble %s = ", indent, var_local(E, s));    /* refresh_subexprs may update it */
@@ -919,6 +930,9 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
     const char *line = line_hole(E, c->span);
     Buf *saved = hole_begin(E), *b = E->out;
     if (c->kind == CONN_JEXPR) {
+        /* the source's variables are read by the range, p and the
+         * condition; the target's only once j is known to be valid */
+        buf_puts(b, loads_part(E, &u, conn_idx, "        ", 1));
         buf_puts(b, "        snn_i32 _j = 0;\n");
         if (c->k) {
             buf_printf(b, "        const snn_i64 _start = (snn_i64)(");
@@ -945,13 +959,14 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
         if (cond_first) skip_unless(E, "", c->gen_if);
         buf_printf(b, "            if (_j < 0 || _j >= _a->n_post) { %s }\n",
                    c->skip_if_invalid ? "continue;" : "return -1 - _i;");
+        buf_puts(b, loads_part(E, &u, conn_idx, "            ", 2));
         if (c->gen_if && !cond_first) skip_unless(E, "", c->gen_if);
         E->idx = "_j";
     } else if (!jump) {
         buf_puts(b, "        for (snn_i32 _j = 0; _j < _a->n_post; _j++) {\n");
     }
     const char *head = hole_end(E, saved);
-    const char *ld = loads(E, &u, conn_idx, jump ? "        " : "            ");
+    const char *ld = c->kind == CONN_JEXPR ? "" : loads(E, &u, conn_idx, jump ? "        " : "            ");
     saved = hole_begin(E);
     b = E->out;
     if (jump) {
