@@ -4,6 +4,7 @@
  * timedarrays and column() files), monitors, and run statements.  It calls
  * sema_expr.c and sema_util.c, never sema.c. */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -342,6 +343,38 @@ static Group *input_group(Sema *S, Decl *d, Node *size)
     return g;
 }
 
+static int cmp_step_index(const void *a, const void *b)
+{
+    const double *x = a, *y = b;
+    if (x[0] != y[0]) return x[0] < y[0] ? -1 : 1;
+    return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+/* Brian2's timestep(t, dt): the step a spike at time t falls in. */
+static double generator_step(double t, double dt)
+{
+    return floor((t + 1e-3 * dt) / dt);
+}
+
+/* Brian2 refuses a generator whose neuron spikes twice within one step
+ * ("spike more than once during a time step"). */
+static bool one_spike_per_step(Sema *S, Group *g, Node *times, const int *idx, const double *tv, int nt, double dt)
+{
+    double *key = arena_alloc(S->A, sizeof *key * 2 * (size_t)(nt + 1));
+    for (int k = 0; k < nt; k++) {
+        key[2 * k] = generator_step(tv[k], dt);
+        key[2 * k + 1] = idx[k];
+    }
+    qsort(key, (size_t)nt, 2 * sizeof *key, cmp_step_index);
+    for (int k = 1; k < nt; k++)
+        if (key[2 * k] == key[2 * k - 2] && key[2 * k + 1] == key[2 * k - 1]) {
+            diag_error(S->D, times->span, "neuron %g of %s spikes more than once in step %g (dt = %g s); Brian2 "
+                       "allows one spike per neuron and time step", key[2 * k + 1], g->name, key[2 * k], dt);
+            return false;
+        }
+    return true;
+}
+
 /* The spikes of generator g: ni indices iv (written at ind), nt times tv
  * of dimension dt (at times), and the period (NULL: none), checked as
  * Brian2 does; the indices go to *idx, their number to *n. */
@@ -370,16 +403,30 @@ static bool check_spikes(Sema *S, Group *g, Node *ind, Node *times, Node *period
         (*idx)[k] = (int)iv[k];
     }
     *per = 0;
+    double step = S->M->dt;
     if (period) {
         Scope sc = { .S = S };
         if (!sema_check_dim(&sc, period, DIM_SECOND, "period") || !sema_const_value(period, per)) return false;
+        if (!(*per >= 0)) {
+            diag_error(S->D, period->span, "the period cannot be negative (%g s); 0 means no repetition", *per);
+            return false;
+        }
+        /* Brian2's SpikeGeneratorGroup: a period of whole steps (to the
+         * double's precision), and every spike in a step before it */
+        double bins = nearbyint(*per / step);
+        if (*per > 0 && (*per < step || fabs(bins * step - *per) > *per * DBL_EPSILON)) {
+            diag_error(S->D, period->span, "the period (%g s) must be a whole number of time steps of dt = %g s "
+                       "(Brian2 refuses other periods)", *per, step);
+            return false;
+        }
         for (int k = 0; k < nt; k++)
-            if (*per > 0 && tv[k] >= *per) {
-                diag_error(S->D, times->span, "spike times must be smaller than the period");
+            if (*per > 0 && generator_step(tv[k], step) >= bins) {
+                diag_error(S->D, times->span, "spike times must be smaller than the period: %g s is in step %lld, "
+                           "the period is %g steps", tv[k], (long long)generator_step(tv[k], step), bins);
                 return false;
             }
     }
-    return true;
+    return one_spike_per_step(S, g, times, *idx, tv, nt, step);
 }
 
 bool sema_generator_spikes(Sema *S, Group *g, Node *ind, Node *times, Node *period, int **idx, double **t, int *n,
