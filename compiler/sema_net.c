@@ -780,11 +780,20 @@ static void decl_poissoninput(Sema *S, Decl *d)
         return;
     }
     double n;
-    if (!const_int(S, nn, "N", &n) || n < 0) return;
+    if (!const_int(S, nn, "N", &n)) return;
+    if (n < 1) {
+        diag_error(S->D, nn->span, "N must be an integer >= 1 (the number of Poisson sources), not %g", n);
+        return;
+    }
     Scope sc = { .S = S, .g = g };
     Dim hz;
     dim_pow(DIM_SECOND, -1, 1, &hz);
     if (!sema_check_dim(&sc, rate, hz, "rate") || !sema_check_dim(&sc, weight, var->dim, "the weight")) return;
+    double rv;
+    if (sema_const_value(rate, &rv) && !(rv >= 0)) {
+        diag_error(S->D, rate->span, "the rate cannot be negative (%g Hz)", rv);
+        return;
+    }
     Arena *A = S->A;
     Span sp = d->span;
     Node *dtn = ast_name(A, ident_cstr("dt"), sp);
