@@ -913,6 +913,9 @@ void sema_decl_monitor(Sema *S, Decl *d)
             if (spike) {
                 if (v->b) diag_error(S->D, a->span, "a spike monitor takes a group, not a variable");
                 if (g->kind != G_NEURONS) diag_error(S->D, a->span, "%s has no spikes to record", g->name);
+                else if (!g->threshold && !g->generator)
+                    diag_error(S->D, a->span, "%s has no threshold, so no spikes to record (Brian2 refuses this "
+                               "monitor); give the group a 'threshold:'", g->name);
                 continue;
             }
             if (!v->b) {
