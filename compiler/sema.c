@@ -74,6 +74,13 @@ static bool eval_unit(Sema *S, Node *n, Dim *out, uint8_t *type)
             return false;
         }
         if (!eval_unit(S, n->b, &b, &t)) return false;
+        /* Brian2: '1.0*volt' evaluates to a quantity, not a unit (only
+         * '1/second' may hold a number) */
+        if ((n->op == '*' && (n->a->kind == N_NUM || n->b->kind == N_NUM)) || (n->op == '/' && n->b->kind == N_NUM)) {
+            diag_error_code(S->D, DC_UNITS, n->span, "'%s' is a quantity, not a unit: write the unit alone (e.g. volt)",
+                            sema_spantext(S, n->span));
+            return false;
+        }
         *out = n->op == '*' ? dim_mul(a, b) : dim_div(a, b);
         return true;
     }

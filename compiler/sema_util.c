@@ -20,6 +20,12 @@ static const char *const reserved_names[] = {
     "t", "dt", "i", "j", "N", "N_pre", "N_post", "xi", "not_refractory", "lastspike",
     "refractory", "refractory_until", "lastupdate", "delay", "t_in_timesteps",
     "and", "or", "not", "run",
+    /* Python's other keywords: Brian2 refuses them as names */
+    "False", "None", "True", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif",
+    "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "pass",
+    "raise", "return", "try", "while", "with", "yield",
+    /* Brian2's constants (DEFAULT_CONSTANTS) */
+    "pi", "e", "inf",
 };
 
 /* What a reserved name means, for messages (NULL: a keyword). */
@@ -32,6 +38,8 @@ static const char *reserved_meaning(Ident id)
         { "xi", "the noise term" }, { "not_refractory", "made by 'refractory:'" },
         { "lastspike", "made by 'refractory:'" }, { "lastupdate", "made for event-driven synapses" },
         { "delay", "a synapse's delay" }, { "refractory", "a group item" },
+        { "pi", "the constant 3.14159..." }, { "e", "the constant 2.71828..." }, { "inf", "infinity" },
+        { "True", "the boolean constant" }, { "False", "the boolean constant" },
     };
     for (size_t k = 0; k < sizeof m / sizeof *m; k++)
         if (ident_eq(id, m[k].name)) return m[k].meaning;
