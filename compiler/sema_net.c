@@ -145,6 +145,12 @@ static bool connect_generator(Sema *S, Connect *c, Node *str, Scope *sc)
         if (nrange == 3) goto bad;
         c->range[nrange] = sub_expr(S, start + from, start + to);
         if (!c->range[nrange] || !sema_check_expr(sc, c->range[nrange])) return true;
+        if (c->range[nrange]->type != TY_INT) {
+            /* Brian2 refuses range(42.0) and range(0, True) */
+            diag_error(S->D, c->range[nrange]->span, "%s() takes integers, not the %s '%s'", sample ? "sample" : "range",
+                       c->range[nrange]->type == TY_BOOL ? "boolean" : "float", sema_spantext(S, c->range[nrange]->span));
+            return true;
+        }
         nrange++;
     }
     if (nrange == 1) {
