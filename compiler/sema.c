@@ -852,6 +852,23 @@ static void synapse_delay(Sema *S, Group *g, Node *e)
     g->inits[g->ninits++] = (InitVal){ .var = dv, .expr = e, .span = e->span };
 }
 
+/* Brian2 refuses a synapse variable named like a variable of its source or
+ * target, or ending in _pre or _post (except a summed variable's target). */
+static void check_synapse_names(Sema *S, Group *g)
+{
+    for (int k = 0; k < g->nvars + g->nsubexprs; k++) {
+        Sym *s = k < g->nvars ? g->vars[k] : g->subexprs[k - g->nvars];
+        if ((s->flags & VF_SUMMED) || !s->span.end) continue;
+        size_t n = strlen(s->name);
+        if (sema_ends_with(s->name, n, "_pre") || sema_ends_with(s->name, n, "_post"))
+            diag_error(S->D, s->span, "a synapse variable cannot end in _pre or _post ('%s' would read as a variable "
+                       "of the source or target)", s->name);
+        else if (sema_group_lookup(g->src, s->name, n) || sema_group_lookup(g->tgt, s->name, n))
+            diag_error(S->D, s->span, "'%s' of %s has the name of a variable of %s; Brian2 refuses the clash "
+                       "(rename it)", s->name, g->name, sema_group_lookup(g->src, s->name, n) ? g->src->name : g->tgt->name);
+    }
+}
+
 static void decl_synapses(Sema *S, Decl *d)
 {
     if (!ident_eq(d->keyword, "synapses")) {
@@ -867,6 +884,7 @@ static void decl_synapses(Sema *S, Decl *d)
     check_item_keys(S, d, synapse_keys, (int)(sizeof synapse_keys / sizeof *synapse_keys));
     Item *model = find_item(d, "model", NULL);
     if (model && model->kind == I_MODEL) declare_equations(S, g, model);
+    check_synapse_names(S, g);
     pvec_push(S->A, &S->groups, g);
     if (model && model->kind == I_MODEL) check_equations(S, g, model);
     Item *it;
