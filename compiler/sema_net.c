@@ -235,12 +235,54 @@ void sema_synapse_connect(Sema *S, Group *g, Item *it)
     g->connects[g->nconnects++] = c;
 }
 
+/* The event-driven variable of synapses g that n reads, directly or through
+ * g's subexpressions (NULL: none); *via is the first subexpression on the
+ * way (NULL if read directly). */
+static Sym *event_driven_read(const Group *g, const Node *n, Sym **via, int depth)
+{
+    if (!n || depth > 100) return NULL;
+    if (n->kind == N_NAME && n->sym && n->sym->owner == g) {
+        Sym *s = n->sym;
+        if (s->kind == SYM_VAR && (s->flags & VF_EVENT_DRIVEN)) return s;
+        if (s->kind == SYM_SUBEXPR && s->expr) {
+            Sym *r = event_driven_read(g, s->expr, via, depth + 1);
+            if (r && !*via) *via = s;
+            return r;
+        }
+    }
+    Sym *r = event_driven_read(g, n->a, via, depth + 1);
+    if (!r) r = event_driven_read(g, n->b, via, depth + 1);
+    for (int k = 0; k < n->nargs && !r; k++) r = event_driven_read(g, n->args[k], via, depth + 1);
+    return r;
+}
+
+/* Brian2: a clock-driven equation or a summed variable cannot depend on an
+ * event-driven variable (it is only up to date at spikes). */
+static bool check_event_driven_reads(Sema *S, Group *g, Sym *s, const char *what)
+{
+    Sym *via = NULL, *ed = event_driven_read(g, s->expr, &via, 0);
+    if (!ed) return true;
+    if (via)
+        diag_error(S->D, s->span, "the %s '%s' depends on the event-driven variable '%s' (through the subexpression "
+                   "'%s'), which is only updated at spikes; make '%s' clock-driven", what, s->name, ed->name, via->name,
+                   ed->name);
+    else
+        diag_error(S->D, s->span, "the %s '%s' depends on the event-driven variable '%s', which is only updated at "
+                   "spikes; make '%s' clock-driven", what, s->name, ed->name, ed->name);
+    return false;
+}
+
 /* Igap_post = w*(v_pre - v_post) : amp (summed) sets the parameter Igap of
  * the target group (or of the source, with _pre): it must exist, be a
- * parameter and have the subexpression's unit.  Stops at the first error of
- * the group. */
+ * parameter and have the subexpression's unit.  Only one may set a variable.  Also
+ * checks that clock-driven equations read no event-driven variable.  Stops
+ * at the first error of the group. */
 void sema_check_summed(Sema *S, Group *g)
 {
+    for (int k = 0; k < g->nvars; k++)
+        if (g->vars[k]->expr && !(g->vars[k]->flags & VF_EVENT_DRIVEN) &&
+            !check_event_driven_reads(S, g, g->vars[k], "clock-driven equation of"))
+            return;
     for (int k = 0; k < g->nsubexprs; k++) {
         Sym *s = g->subexprs[k];
         if (!(s->flags & VF_SUMMED)) continue;
@@ -248,6 +290,23 @@ void sema_check_summed(Sema *S, Group *g)
         Group *tg = g->tgt;
         if (sema_ends_with(s->name, n, "_post")) n -= 5;
         else if (sema_ends_with(s->name, n, "_pre")) { n -= 4; tg = g->src; }
+        else {
+            diag_error(S->D, s->span, "a (summed) variable is named after the variable it sets: '%s_post' in the "
+                       "target or '%s_pre' in the source", s->name, s->name);
+            return;
+        }
+        if (!check_event_driven_reads(S, g, s, "summed variable")) return;
+        for (int m = 0; m < k; m++) {
+            Sym *o = g->subexprs[m];
+            size_t on = strlen(o->name);
+            if (!(o->flags & VF_SUMMED) || on < n || strncmp(o->name, s->name, n)) continue;
+            Group *og = !strcmp(o->name + n, "_post") ? g->tgt : !strcmp(o->name + n, "_pre") ? g->src : NULL;
+            if (og == tg) {
+                diag_error(S->D, s->span, "'%s' and '%s' both set %s.%.*s; Brian2 allows one (summed) variable per "
+                           "target variable", o->name, s->name, tg->name, (int)n, s->name);
+                return;
+            }
+        }
         Sym *target = NULL;
         for (int v = 0; v < tg->nvars; v++)
             if (strlen(tg->vars[v]->name) == n && !strncmp(tg->vars[v]->name, s->name, n)) target = tg->vars[v];
