@@ -600,6 +600,10 @@ static void check_item_keys(Sema *S, Decl *d, const char *const *keys, int nkeys
             static const char *const forms[] = { "model { equations }", "%s: expression", "%s: statements",
                                                  "", "%s { statements }", "%s(...)" };
             diag_error(S->D, it->span, "'%s' is written as '%s'", key, arena_printf(S->A, forms[want], key));
+        } else if (want == I_STMTS && it->kind == I_EXPR && it->expr && it->expr->kind != N_STR) {
+            /* Brian2 refuses reset='0': an expression is not a statement */
+            diag_error(S->D, it->expr->span, "'%s' takes statements such as 'v = 0*mV', not the expression '%s'", key,
+                       sema_spantext(S, it->expr->span));
         }
     }
 }
@@ -910,7 +914,13 @@ static void decl_synapses(Sema *S, Decl *d)
         if (it->kind == I_CALL) group_run_regularly(S, g, it);
     group_schedule(S, g, d);
     const_over_dt_block(S, g);
-    if ((it = find_item(d, "delay", NULL)) && it->kind == I_EXPR) synapse_delay(S, g, it->expr);
+    if ((it = find_item(d, "delay", NULL)) && it->kind == I_EXPR) {
+        int nerr = S->D->nerr;
+        synapse_delay(S, g, it->expr);
+        if (S->D->nerr == nerr && !find_item(d, "on_pre", NULL))
+            diag_error(S->D, it->expr->span, "a delay is the delay of on_pre, but %s has no on_pre (Brian2 refuses "
+                       "it); give on_pre statements or leave the delay out", g->name);
+    }
     for (it = find_item(d, "connect", NULL); it; it = find_item(d, "connect", it))
         if (it->kind == I_CALL) sema_synapse_connect(S, g, it);
 }
