@@ -881,6 +881,7 @@ static void decl_synapses(Sema *S, Decl *d)
         return;
     }
     if (!sema_check_identifier(S, d->name, d->name_span, "synapses name") || !sema_top_unique(S, d->name, d->name_span)) return;
+    int nerr0 = S->D->nerr;
     Group *g = new_group(S, d, G_SYNAPSES);
     g->src = sema_group_ref(S, d->src, d->src_span, G_NEURONS);
     g->tgt = sema_group_ref(S, d->tgt, d->tgt_span, G_NEURONS);
@@ -923,6 +924,12 @@ static void decl_synapses(Sema *S, Decl *d)
     }
     for (it = find_item(d, "connect", NULL); it; it = find_item(d, "connect", it))
         if (it->kind == I_CALL) sema_synapse_connect(S, g, it);
+    /* Brian2 refuses to run Synapses whose connect() was never called; here
+     * those with a pathway, which then would silently do nothing */
+    if (!find_item(d, "connect", NULL) && (find_item(d, "on_pre", NULL) || find_item(d, "on_post", NULL)) &&
+        S->D->nerr == nerr0)
+        diag_error(S->D, d->name_span, "%s is never connected: give it connect(...) (Brian2 refuses to run synapses "
+                   "whose connect() was not called; connect(p=0) makes none)", g->name);
 }
 
 /* After declaration d, once the model has errors (its own, or silent ones
