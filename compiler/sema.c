@@ -273,15 +273,28 @@ static int parse_flag(Sema *S, Group *g, Equation *e, int k)
     return 0;
 }
 
+/* Does a model { } block have an (event-driven) equation? */
+static bool has_event_driven(const Item *it)
+{
+    for (int k = 0; k < it->neqs; k++)
+        for (int f = 0; f < it->eqs[k]->nflags; f++)
+            if (ident_eq(it->eqs[k]->flags[f], "event-driven")) return true;
+    return false;
+}
+
 /* Declare the variables of a model { } block (pass 1: names and units). */
 static void declare_equations(Sema *S, Group *g, Item *it)
 {
     for (int k = 0; k < it->neqs; k++) {
         Equation *e = it->eqs[k];
         if (e->kind == EQ_STMT) continue;
-        /* a neuron variable may be called delay (only synapses have one) */
+        /* a neuron variable may be called delay (only synapses have one);
+         * synapses without event-driven equations may declare their own
+         * lastupdate, as in Brian2 (snnc makes it only for those with) */
         bool neuron_delay = g->kind == G_NEURONS && ident_eq(e->var, "delay");
-        if (!neuron_delay && !sema_check_identifier(S, e->var, e->var_span, "variable name")) continue;
+        bool own_lastupdate = g->kind == G_SYNAPSES && ident_eq(e->var, "lastupdate") && !has_event_driven(it);
+        if (!neuron_delay && !own_lastupdate && !sema_check_identifier(S, e->var, e->var_span, "variable name"))
+            continue;
         if (g->kind == G_NEURONS && (sema_ends_with(e->var.z, e->var.n, "_pre") || sema_ends_with(e->var.z, e->var.n, "_post"))) {
             diag_error(S->D, e->var_span, "a neuron variable may not end in _pre or _post");
             continue;
