@@ -296,6 +296,24 @@ void sema_check_summed(Sema *S, Group *g)
             return;
         }
         if (!check_event_driven_reads(S, g, s, "summed variable")) return;
+        /* Brian2: one summed variable per target variable, also across
+         * synapse groups (NotImplementedError) */
+        for (int q = 0; q < S->groups.n && S->groups.v[q] != g; q++) {
+            Group *h = S->groups.v[q];
+            if (h->kind != G_SYNAPSES) continue;
+            for (int m = 0; m < h->nsubexprs; m++) {
+                Sym *o = h->subexprs[m];
+                size_t on = strlen(o->name);
+                if (!(o->flags & VF_SUMMED) || on < n || strncmp(o->name, s->name, n)) continue;
+                Group *og = !strcmp(o->name + n, "_post") ? h->tgt : !strcmp(o->name + n, "_pre") ? h->src : NULL;
+                if (og == tg) {
+                    diag_error(S->D, s->span, "%s.%.*s is already set by the (summed) variable '%s' of %s; Brian2 "
+                               "allows one (summed) variable per target variable", tg->name, (int)n, s->name, o->name,
+                               h->name);
+                    return;
+                }
+            }
+        }
         for (int m = 0; m < k; m++) {
             Sym *o = g->subexprs[m];
             size_t on = strlen(o->name);
