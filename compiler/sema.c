@@ -894,7 +894,6 @@ static void decl_synapses(Sema *S, Decl *d)
         return;
     }
     if (!sema_check_identifier(S, d->name, d->name_span, "synapses name") || !sema_top_unique(S, d->name, d->name_span)) return;
-    int nerr0 = S->D->nerr;
     Group *g = new_group(S, d, G_SYNAPSES);
     g->src = sema_group_ref(S, d->src, d->src_span, G_NEURONS);
     g->tgt = sema_group_ref(S, d->tgt, d->tgt_span, G_NEURONS);
@@ -937,12 +936,6 @@ static void decl_synapses(Sema *S, Decl *d)
     }
     for (it = find_item(d, "connect", NULL); it; it = find_item(d, "connect", it))
         if (it->kind == I_CALL) sema_synapse_connect(S, g, it);
-    /* Brian2 refuses to run Synapses whose connect() was never called; here
-     * those with a pathway, which then would silently do nothing */
-    if (!find_item(d, "connect", NULL) && (find_item(d, "on_pre", NULL) || find_item(d, "on_post", NULL)) &&
-        S->D->nerr == nerr0)
-        diag_error(S->D, d->name_span, "%s is never connected: give it connect(...) (Brian2 refuses to run synapses "
-                   "whose connect() was not called; connect(p=0) makes none)", g->name);
 }
 
 /* After declaration d, once the model has errors (its own, or silent ones
@@ -1046,5 +1039,14 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
     /* the summed variables' targets are checked once the model is complete */
     for (int m = 0; m < M->ngroups && !D->nerr && !override_err; m++)
         if (M->groups[m]->kind == G_SYNAPSES) sema_check_summed(S, M->groups[m]);
+    /* Brian2 refuses to run Synapses whose connect() was never called; here
+     * those with a pathway (which would silently do nothing) in a model that
+     * runs (a program may still connect them through the API) */
+    for (int m = 0; m < M->ngroups && !D->nerr && !override_err && M->nruns; m++) {
+        Group *g = M->groups[m];
+        if (g->kind == G_SYNAPSES && !g->nconnects && (g->on_pre.n || g->on_post.n || g->npaths))
+            diag_error(D, g->span, "%s is never connected: give it connect(...) (Brian2 refuses to run synapses "
+                       "whose connect() was not called; connect(p=0) makes none)", g->name);
+    }
     return D->nerr || override_err ? NULL : M;
 }
