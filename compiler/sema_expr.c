@@ -160,6 +160,9 @@ Sym *sema_resolve(Scope *sc, Ident id, Span sp)
         diag_error(S->D, sp, "'%s' is a function: call it, %s(...)", name, name);
     else if (ident_eq(id, "i") || ident_eq(id, "N"))
         diag_error(S->D, sp, "'%s' is only defined inside a group", name);
+    else if (ident_eq(id, "lastupdate"))
+        diag_error(S->D, sp, "'lastupdate' exists only in synapses: made for those with event-driven equations, "
+                   "declared by the others ('lastupdate : second')");
     else if ((ident_eq(id, "lastspike") || ident_eq(id, "not_refractory")) && g && g->kind == G_NEURONS)
         diag_error(S->D, sp, "'%s' exists only in a group with 'refractory:' (add e.g. 'refractory: 0*ms' "
                    "to %s)", name, g->name);
