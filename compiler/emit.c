@@ -1128,6 +1128,8 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
     bool late_if = false;
     PVec all_vars = u.vars;       /* the prologue's pointers, for every side */
     if (c->kind == CONN_JEXPR) {
+        /* the source's variables are read by the range, p and the
+         * condition; the target's only once j is known to be valid */
         buf_puts(b, "        snn_i32 _j = 0;\n");
         /* the source's variables may bound the range (range(N_post *
          * int(v_pre > 2))): loaded here, once per i, the rest per j */

@@ -74,6 +74,13 @@ static bool eval_unit(Sema *S, Node *n, Dim *out, uint8_t *type)
             return false;
         }
         if (!eval_unit(S, n->b, &b, &t)) return false;
+        /* Brian2: '1.0*volt' evaluates to a quantity, not a unit (only
+         * '1/second' may hold a number) */
+        if ((n->op == '*' && (n->a->kind == N_NUM || n->b->kind == N_NUM)) || (n->op == '/' && n->b->kind == N_NUM)) {
+            diag_error_code(S->D, DC_UNITS, n->span, "'%s' is a quantity, not a unit: write the unit alone (e.g. volt)",
+                            sema_spantext(S, n->span));
+            return false;
+        }
         *out = n->op == '*' ? dim_mul(a, b) : dim_div(a, b);
         return true;
     }
@@ -261,15 +268,28 @@ static int parse_flag(Sema *S, Group *g, Equation *e, int k)
     return 0;
 }
 
+/* Does a model { } block have an (event-driven) equation? */
+static bool has_event_driven(const Item *it)
+{
+    for (int k = 0; k < it->neqs; k++)
+        for (int f = 0; f < it->eqs[k]->nflags; f++)
+            if (ident_eq(it->eqs[k]->flags[f], "event-driven")) return true;
+    return false;
+}
+
 /* Declare the variables of a model { } block (pass 1: names and units). */
 static void declare_equations(Sema *S, Group *g, Item *it)
 {
     for (int k = 0; k < it->neqs; k++) {
         Equation *e = it->eqs[k];
         if (e->kind == EQ_STMT) continue;
-        /* a neuron variable may be called delay (only synapses have one) */
+        /* a neuron variable may be called delay (only synapses have one);
+         * synapses without event-driven equations may declare their own
+         * lastupdate, as in Brian2 (snnc makes it only for those with) */
         bool neuron_delay = g->kind == G_NEURONS && ident_eq(e->var, "delay");
-        if (!neuron_delay && !sema_check_identifier(S, e->var, e->var_span, "variable name")) continue;
+        bool own_lastupdate = g->kind == G_SYNAPSES && ident_eq(e->var, "lastupdate") && !has_event_driven(it);
+        if (!neuron_delay && !own_lastupdate && !sema_check_identifier(S, e->var, e->var_span, "variable name"))
+            continue;
         if (g->kind == G_NEURONS && (sema_ends_with(e->var.z, e->var.n, "_pre") || sema_ends_with(e->var.z, e->var.n, "_post"))) {
             diag_error(S->D, e->var_span, "a neuron variable may not end in _pre or _post");
             continue;
@@ -594,6 +614,10 @@ static void check_item_keys(Sema *S, Decl *d, const char *const *keys, int nkeys
             static const char *const forms[] = { "model { equations }", "%s: expression", "%s: statements",
                                                  "", "%s { statements }", "%s(...)" };
             diag_error(S->D, it->span, "'%s' is written as '%s'", key, arena_printf(S->A, forms[want], key));
+        } else if (want == I_STMTS && it->kind == I_EXPR && it->expr && it->expr->kind != N_STR) {
+            /* Brian2 refuses reset='0': an expression is not a statement */
+            diag_error(S->D, it->expr->span, "'%s' takes statements such as 'v = 0*mV', not the expression '%s'", key,
+                       sema_spantext(S, it->expr->span));
         }
     }
 }
@@ -852,6 +876,23 @@ static void synapse_delay(Sema *S, Group *g, Node *e)
     g->inits[g->ninits++] = (InitVal){ .var = dv, .expr = e, .span = e->span };
 }
 
+/* Brian2 refuses a synapse variable named like a variable of its source or
+ * target, or ending in _pre or _post (except a summed variable's target). */
+static void check_synapse_names(Sema *S, Group *g)
+{
+    for (int k = 0; k < g->nvars + g->nsubexprs; k++) {
+        Sym *s = k < g->nvars ? g->vars[k] : g->subexprs[k - g->nvars];
+        if ((s->flags & VF_SUMMED) || !s->span.end) continue;
+        size_t n = strlen(s->name);
+        if (sema_ends_with(s->name, n, "_pre") || sema_ends_with(s->name, n, "_post"))
+            diag_error(S->D, s->span, "a synapse variable cannot end in _pre or _post ('%s' would read as a variable "
+                       "of the source or target)", s->name);
+        else if (sema_group_lookup(g->src, s->name, n) || sema_group_lookup(g->tgt, s->name, n))
+            diag_error(S->D, s->span, "'%s' of %s has the name of a variable of %s; Brian2 refuses the clash "
+                       "(rename it)", s->name, g->name, sema_group_lookup(g->src, s->name, n) ? g->src->name : g->tgt->name);
+    }
+}
+
 static void decl_synapses(Sema *S, Decl *d)
 {
     if (!ident_eq(d->keyword, "synapses")) {
@@ -871,6 +912,7 @@ static void decl_synapses(Sema *S, Decl *d)
     check_item_keys(S, d, synapse_keys, (int)(sizeof synapse_keys / sizeof *synapse_keys));
     Item *model = find_item(d, "model", NULL);
     if (model && model->kind == I_MODEL) declare_equations(S, g, model);
+    check_synapse_names(S, g);
     pvec_push(S->A, &S->groups, g);
     if (model && model->kind == I_MODEL) check_equations(S, g, model);
     Item *it;
@@ -904,7 +946,13 @@ static void decl_synapses(Sema *S, Decl *d)
         if (it->kind == I_CALL) group_run_regularly(S, g, it);
     group_schedule(S, g, d);
     const_over_dt_block(S, g);
-    if ((it = find_item(d, "delay", NULL)) && it->kind == I_EXPR) synapse_delay(S, g, it->expr);
+    if ((it = find_item(d, "delay", NULL)) && it->kind == I_EXPR) {
+        int nerr = S->D->nerr;
+        synapse_delay(S, g, it->expr);
+        if (S->D->nerr == nerr && !find_item(d, "on_pre", NULL))
+            diag_error(S->D, it->expr->span, "a delay is the delay of on_pre, but %s has no on_pre (Brian2 refuses "
+                       "it); give on_pre statements or leave the delay out", g->name);
+    }
     Node *main_delay;
     if ((it = find_item(d, "delay", NULL)) && it->kind == I_DICT && (main_delay = sema_delay_dict(S, g, it)))
         synapse_delay(S, g, main_delay);
@@ -1042,5 +1090,14 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
     /* the summed variables' targets are checked once the model is complete */
     for (int m = 0; m < M->ngroups && !D->nerr && !override_err; m++)
         if (M->groups[m]->kind == G_SYNAPSES) sema_check_summed(S, M->groups[m]);
+    /* Brian2 refuses to run Synapses whose connect() was never called; here
+     * those with a pathway (which would silently do nothing) in a model that
+     * runs (a program may still connect them through the API) */
+    for (int m = 0; m < M->ngroups && !D->nerr && !override_err && M->nruns; m++) {
+        Group *g = M->groups[m];
+        if (g->kind == G_SYNAPSES && !g->nconnects && (g->on_pre.n || g->on_post.n || g->npaths))
+            diag_error(D, g->span, "%s is never connected: give it connect(...) (Brian2 refuses to run synapses "
+                       "whose connect() was not called; connect(p=0) makes none)", g->name);
+    }
     return D->nerr || override_err ? NULL : M;
 }

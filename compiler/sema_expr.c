@@ -152,8 +152,17 @@ Sym *sema_resolve(Scope *sc, Ident id, Span sp)
     suggest_names(sc, &cands);
     const char *name = ident_dup(S->A, id);
     const char *sug = diag_suggest(name, (const char *const *)cands.v, cands.n);
-    if (ident_eq(id, "i") || ident_eq(id, "N"))
+    Sym *fn = sema_userfunc_lookup(S, id);
+    if (fn && fn->kind == SYM_TIMEDARRAY)
+        diag_error(S->D, sp, "'%s' is a timedarray: call it with the time, %s(t) (or %s(t, i) with a column per "
+                   "neuron)", name, name, name);
+    else if (fn)
+        diag_error(S->D, sp, "'%s' is a function: call it, %s(...)", name, name);
+    else if (ident_eq(id, "i") || ident_eq(id, "N"))
         diag_error(S->D, sp, "'%s' is only defined inside a group", name);
+    else if (ident_eq(id, "lastupdate"))
+        diag_error(S->D, sp, "'lastupdate' exists only in synapses: made for those with event-driven equations, "
+                   "declared by the others ('lastupdate : second')");
     else if ((ident_eq(id, "lastspike") || ident_eq(id, "not_refractory")) && g && g->kind == G_NEURONS)
         diag_error(S->D, sp, "'%s' exists only in a group with 'refractory:' (add e.g. 'refractory: 0*ms' "
                    "to %s)", name, g->name);

@@ -4,6 +4,7 @@
  * timedarrays and column() files), monitors, and run statements.  It calls
  * sema_expr.c and sema_util.c, never sema.c. */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,6 +147,12 @@ static bool connect_generator(Sema *S, Connect *c, Node *str, Scope *sc)
         if (nrange == 3) goto bad;
         c->range[nrange] = sub_expr(S, start + from, start + to);
         if (!c->range[nrange] || !sema_check_expr(sc, c->range[nrange])) return true;
+        if (c->range[nrange]->type != TY_INT) {
+            /* Brian2 refuses range(42.0) and range(0, True) */
+            diag_error(S->D, c->range[nrange]->span, "%s() takes integers, not the %s '%s'", sample ? "sample" : "range",
+                       c->range[nrange]->type == TY_BOOL ? "boolean" : "float", sema_spantext(S, c->range[nrange]->span));
+            return true;
+        }
         nrange++;
     }
     if (nrange == 1) {
@@ -230,12 +237,54 @@ void sema_synapse_connect(Sema *S, Group *g, Item *it)
     g->connects[g->nconnects++] = c;
 }
 
+/* The event-driven variable of synapses g that n reads, directly or through
+ * g's subexpressions (NULL: none); *via is the first subexpression on the
+ * way (NULL if read directly). */
+static Sym *event_driven_read(const Group *g, const Node *n, Sym **via, int depth)
+{
+    if (!n || depth > 100) return NULL;
+    if (n->kind == N_NAME && n->sym && n->sym->owner == g) {
+        Sym *s = n->sym;
+        if (s->kind == SYM_VAR && (s->flags & VF_EVENT_DRIVEN)) return s;
+        if (s->kind == SYM_SUBEXPR && s->expr) {
+            Sym *r = event_driven_read(g, s->expr, via, depth + 1);
+            if (r && !*via) *via = s;
+            return r;
+        }
+    }
+    Sym *r = event_driven_read(g, n->a, via, depth + 1);
+    if (!r) r = event_driven_read(g, n->b, via, depth + 1);
+    for (int k = 0; k < n->nargs && !r; k++) r = event_driven_read(g, n->args[k], via, depth + 1);
+    return r;
+}
+
+/* Brian2: a clock-driven equation or a summed variable cannot depend on an
+ * event-driven variable (it is only up to date at spikes). */
+static bool check_event_driven_reads(Sema *S, Group *g, Sym *s, const char *what)
+{
+    Sym *via = NULL, *ed = event_driven_read(g, s->expr, &via, 0);
+    if (!ed) return true;
+    if (via)
+        diag_error(S->D, s->span, "the %s '%s' depends on the event-driven variable '%s' (through the subexpression "
+                   "'%s'), which is only updated at spikes; make '%s' clock-driven", what, s->name, ed->name, via->name,
+                   ed->name);
+    else
+        diag_error(S->D, s->span, "the %s '%s' depends on the event-driven variable '%s', which is only updated at "
+                   "spikes; make '%s' clock-driven", what, s->name, ed->name, ed->name);
+    return false;
+}
+
 /* Igap_post = w*(v_pre - v_post) : amp (summed) sets the parameter Igap of
  * the target group (or of the source, with _pre): it must exist, be a
- * parameter and have the subexpression's unit.  Stops at the first error of
- * the group. */
+ * parameter and have the subexpression's unit.  Only one may set a variable.  Also
+ * checks that clock-driven equations read no event-driven variable.  Stops
+ * at the first error of the group. */
 void sema_check_summed(Sema *S, Group *g)
 {
+    for (int k = 0; k < g->nvars; k++)
+        if (g->vars[k]->expr && !(g->vars[k]->flags & VF_EVENT_DRIVEN) &&
+            !check_event_driven_reads(S, g, g->vars[k], "clock-driven equation of"))
+            return;
     for (int k = 0; k < g->nsubexprs; k++) {
         Sym *s = g->subexprs[k];
         if (!(s->flags & VF_SUMMED)) continue;
@@ -243,6 +292,48 @@ void sema_check_summed(Sema *S, Group *g)
         Group *tg = g->tgt;
         if (sema_ends_with(s->name, n, "_post")) n -= 5;
         else if (sema_ends_with(s->name, n, "_pre")) { n -= 4; tg = g->src; }
+        else {
+            diag_error(S->D, s->span, "a (summed) variable is named after the variable it sets: '%s_post' in the "
+                       "target or '%s_pre' in the source", s->name, s->name);
+            return;
+        }
+        if (!check_event_driven_reads(S, g, s, "summed variable")) return;
+        /* Brian2: one summed variable per target variable, also across
+         * synapse groups (NotImplementedError) */
+        for (int q = 0; q < S->groups.n && S->groups.v[q] != g; q++) {
+            Group *h = S->groups.v[q];
+            if (h->kind != G_SYNAPSES) continue;
+            for (int m = 0; m < h->nsubexprs; m++) {
+                Sym *o = h->subexprs[m];
+                size_t on = strlen(o->name);
+                if (!(o->flags & VF_SUMMED) || on < n || strncmp(o->name, s->name, n)) continue;
+                bool opost = !strcmp(o->name + n, "_post");
+                Group *og = opost ? h->tgt : !strcmp(o->name + n, "_pre") ? h->src : NULL;
+                /* summed variables into disjoint subgroups of one variable are
+                 * allowed (Brian2's test_summed_variables_subgroups); ranges
+                 * that overlap are not */
+                bool spost = tg == g->tgt;
+                int64_t s0 = spost ? g->tgt_start : g->src_start, s1 = s0 + (spost ? g->tgt_n : g->src_n);
+                int64_t o0 = opost ? h->tgt_start : h->src_start, o1 = o0 + (opost ? h->tgt_n : h->src_n);
+                if (og == tg && s0 < o1 && o0 < s1) {
+                    diag_error(S->D, s->span, "%s.%.*s is already set by the (summed) variable '%s' of %s; Brian2 "
+                               "allows one (summed) variable per target variable", tg->name, (int)n, s->name, o->name,
+                               h->name);
+                    return;
+                }
+            }
+        }
+        for (int m = 0; m < k; m++) {
+            Sym *o = g->subexprs[m];
+            size_t on = strlen(o->name);
+            if (!(o->flags & VF_SUMMED) || on < n || strncmp(o->name, s->name, n)) continue;
+            Group *og = !strcmp(o->name + n, "_post") ? g->tgt : !strcmp(o->name + n, "_pre") ? g->src : NULL;
+            if (og == tg) {
+                diag_error(S->D, s->span, "'%s' and '%s' both set %s.%.*s; Brian2 allows one (summed) variable per "
+                           "target variable", o->name, s->name, tg->name, (int)n, s->name);
+                return;
+            }
+        }
         Sym *target = NULL;
         for (int v = 0; v < tg->nvars; v++)
             if (strlen(tg->vars[v]->name) == n && !strncmp(tg->vars[v]->name, s->name, n)) target = tg->vars[v];
@@ -354,6 +445,38 @@ static Group *input_group(Sema *S, Decl *d, Node *size)
     return g;
 }
 
+static int cmp_step_index(const void *a, const void *b)
+{
+    const double *x = a, *y = b;
+    if (x[0] != y[0]) return x[0] < y[0] ? -1 : 1;
+    return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+/* Brian2's timestep(t, dt): the step a spike at time t falls in. */
+static double generator_step(double t, double dt)
+{
+    return floor((t + 1e-3 * dt) / dt);
+}
+
+/* Brian2 refuses a generator whose neuron spikes twice within one step
+ * ("spike more than once during a time step"). */
+static bool one_spike_per_step(Sema *S, Group *g, Node *times, const int *idx, const double *tv, int nt, double dt)
+{
+    double *key = arena_alloc(S->A, sizeof *key * 2 * (size_t)(nt + 1));
+    for (int k = 0; k < nt; k++) {
+        key[2 * k] = generator_step(tv[k], dt);
+        key[2 * k + 1] = idx[k];
+    }
+    qsort(key, (size_t)nt, 2 * sizeof *key, cmp_step_index);
+    for (int k = 1; k < nt; k++)
+        if (key[2 * k] == key[2 * k - 2] && key[2 * k + 1] == key[2 * k - 1]) {
+            diag_error(S->D, times->span, "neuron %g of %s spikes more than once in step %g (dt = %g s); Brian2 "
+                       "allows one spike per neuron and time step", key[2 * k + 1], g->name, key[2 * k], dt);
+            return false;
+        }
+    return true;
+}
+
 /* The spikes of generator g: ni indices iv (written at ind), nt times tv
  * of dimension dt (at times), and the period (NULL: none), checked as
  * Brian2 does; the indices go to *idx, their number to *n. */
@@ -382,16 +505,30 @@ static bool check_spikes(Sema *S, Group *g, Node *ind, Node *times, Node *period
         (*idx)[k] = (int)iv[k];
     }
     *per = 0;
+    double step = S->M->dt;
     if (period) {
         Scope sc = { .S = S };
         if (!sema_check_dim(&sc, period, DIM_SECOND, "period") || !sema_const_value(period, per)) return false;
+        if (!(*per >= 0)) {
+            diag_error(S->D, period->span, "the period cannot be negative (%g s); 0 means no repetition", *per);
+            return false;
+        }
+        /* Brian2's SpikeGeneratorGroup: a period of whole steps (to the
+         * double's precision), and every spike in a step before it */
+        double bins = nearbyint(*per / step);
+        if (*per > 0 && (*per < step || fabs(bins * step - *per) > *per * DBL_EPSILON)) {
+            diag_error(S->D, period->span, "the period (%g s) must be a whole number of time steps of dt = %g s "
+                       "(Brian2 refuses other periods)", *per, step);
+            return false;
+        }
         for (int k = 0; k < nt; k++)
-            if (*per > 0 && tv[k] >= *per) {
-                diag_error(S->D, times->span, "spike times must be smaller than the period");
+            if (*per > 0 && generator_step(tv[k], step) >= bins) {
+                diag_error(S->D, times->span, "spike times must be smaller than the period: %g s is in step %lld, "
+                           "the period is %g steps", tv[k], (long long)generator_step(tv[k], step), bins);
                 return false;
             }
     }
-    return true;
+    return one_spike_per_step(S, g, times, *idx, tv, nt, step);
 }
 
 bool sema_generator_spikes(Sema *S, Group *g, Node *ind, Node *times, Node *period, int **idx, double **t, int *n,
@@ -762,11 +899,20 @@ static void decl_poissoninput(Sema *S, Decl *d)
         l->written = true;
     }
     double n;
-    if (!const_int(S, nn, "N", &n) || n < 0) return;
+    if (!const_int(S, nn, "N", &n)) return;
+    if (n < 1) {
+        diag_error(S->D, nn->span, "N must be an integer >= 1 (the number of Poisson sources), not %g", n);
+        return;
+    }
     Scope sc = { .S = S, .g = g };
     Dim hz;
     dim_pow(DIM_SECOND, -1, 1, &hz);
     if (!sema_check_dim(&sc, rate, hz, "rate") || !sema_check_dim(&sc, weight, var->dim, "the weight")) return;
+    double rv;
+    if (sema_const_value(rate, &rv) && !(rv >= 0)) {
+        diag_error(S->D, rate->span, "the rate cannot be negative (%g Hz)", rv);
+        return;
+    }
     Arena *A = S->A;
     Span sp = d->span;
     Node *dtn = ast_name(A, ident_cstr("dt"), sp);
@@ -907,6 +1053,9 @@ void sema_decl_monitor(Sema *S, Decl *d)
             if (spike) {
                 if (vn) diag_error(S->D, a->span, "a spike monitor takes a group, not a variable");
                 if (g->kind != G_NEURONS) diag_error(S->D, a->span, "%s has no spikes to record", g->name);
+                else if (!event && !g->threshold && !g->generator)
+                    diag_error(S->D, a->span, "%s has no threshold, so no spikes to record (Brian2 refuses this "
+                               "monitor); give the group a 'threshold:'", g->name);
                 continue;
             }
             if (!vn) {

@@ -22,6 +22,22 @@ static const char *const reserved_names[] = {
     "and", "or", "not", "run",
 };
 
+/* Names Brian2 refuses in equations besides those: Python's other keywords
+ * and its constants (DEFAULT_CONSTANTS).  Constants and template parameters
+ * may still use them (the NEST name lambda of stdp_synapse). */
+static const char *const equation_reserved[] = {
+    "False", "None", "True", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif",
+    "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "pass",
+    "raise", "return", "try", "while", "with", "yield", "pi", "e", "inf",
+};
+
+static bool equation_reserved_name(Ident id)
+{
+    for (size_t k = 0; k < sizeof equation_reserved / sizeof *equation_reserved; k++)
+        if (ident_eq(id, equation_reserved[k])) return true;
+    return false;
+}
+
 /* What a reserved name means, for messages (NULL: a keyword). */
 static const char *reserved_meaning(Ident id)
 {
@@ -32,6 +48,8 @@ static const char *reserved_meaning(Ident id)
         { "xi", "the noise term" }, { "not_refractory", "made by 'refractory:'" },
         { "lastspike", "made by 'refractory:'" }, { "lastupdate", "made for event-driven synapses" },
         { "delay", "a synapse's delay" }, { "refractory", "a group item" },
+        { "pi", "the constant 3.14159..." }, { "e", "the constant 2.71828..." }, { "inf", "infinity" },
+        { "True", "the boolean constant" }, { "False", "the boolean constant" },
     };
     for (size_t k = 0; k < sizeof m / sizeof *m; k++)
         if (ident_eq(id, m[k].name)) return m[k].meaning;
@@ -173,7 +191,7 @@ bool sema_check_identifier(Sema *S, Ident id, Span sp, const char *what)
     /* a constant may be called N (Brian2's examples write N = 1000); in a
      * group, N is still the group's size */
     bool const_n = !strcmp(what, "constant name") && ident_eq(id, "N");
-    if (sema_is_reserved(id) && !const_n) {
+    if ((sema_is_reserved(id) && !const_n) || (!strcmp(what, "variable name") && equation_reserved_name(id))) {
         const char *mean = reserved_meaning(id);
         if (mean)
             diag_error(S->D, sp, "'%.*s' is a reserved name and cannot be used as a %s (it is %s)", (int)id.n,

@@ -128,6 +128,9 @@ struct snn_ctx {
     void        *print_ud;
     double       t_parse, t_emit, t_jit, t_sim;
     StoredState *stored;         /* snn_store and the script's 'store' */
+    double       t_end;          /* Brian2's network time after the last snn_run (not */
+    int64_t      t_end_step;     /* rounded to steps), valid while net is t_end_net at */
+    const Net   *t_end_net;      /* step t_end_step */
     int          nstored;
     double       t_sim_cpu;      /* process CPU seconds while simulating */
 };

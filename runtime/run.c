@@ -393,6 +393,15 @@ int snn_run_steps(snn_ctx *ctx, int64_t nsteps)
     return rc;
 }
 
+/* Brian2's Clock._calc_timestep: the step of time t, rounded when t is
+ * within 1e-4 dt of one, else the next one up. */
+static double brian2_timestep(double t, double dt)
+{
+    double n = nearbyint(t / dt);
+    if (n * dt == t || fabs(n * dt - t) / dt <= 1e-4) return n;
+    return ceil(t / dt);
+}
+
 int snn_run(snn_ctx *ctx, double duration)
 {
     if (!ctx) return SNN_EMISUSE;
@@ -400,22 +409,38 @@ int snn_run(snn_ctx *ctx, double duration)
     if (!(duration >= 0))
         return api_set_error(ctx, SNN_EMISUSE, "snn_run: the duration must be >= 0 seconds, not %g", duration);
     if (!ctx->cur.model) return api_set_error(ctx, SNN_EMISUSE, "no model is loaded");
-    /* Brian2: the number of steps of a run is round(duration/dt) */
-    double dt = ctx->cur.model->dt, steps = floor(duration / dt + 0.5);
+    /* Brian2 keeps the network's time unrounded (t + duration after each
+     * run) and runs up to the step of the end time, so runs of 0.5 and 1.5
+     * steps make 2 steps, not 3; after a stop, a restore or snn_run_steps
+     * the time is the step's */
+    double dt = ctx->cur.model->dt;
     double done = ctx->net ? (double)ctx->net->step : 0.0;
+    bool exact = ctx->net && ctx->net == ctx->t_end_net && ctx->net->step == ctx->t_end_step;
+    double t_start = exact ? ctx->t_end : done * dt;
+    double steps = brian2_timestep(t_start + duration, dt) - done;
+    if (steps < 0) steps = 0;
     if (steps + done > MAX_STEPS)
         return api_set_error(ctx, SNN_EMISUSE, "snn_run: a run of %g s is %.3g steps of dt = %g s%s; a simulation "
                              "counts at most 2^53 (about 9.0e15) steps", duration, steps, dt,
                              done > 0 ? " after the steps already run" : "");
-    return snn_run_steps(ctx, (int64_t)steps);
+    int rc = snn_run_steps(ctx, (int64_t)steps);
+    ctx->t_end_net = NULL;
+    if (rc == SNN_OK && !ctx->stopped) {
+        ctx->t_end = t_start + duration;
+        ctx->t_end_step = ctx->net->step;
+        ctx->t_end_net = ctx->net;
+    }
+    return rc;
 }
 
 int64_t snn_script_steps(const snn_ctx *ctx)
 {
     if (!ctx || !ctx->cur.model) return 0;
-    double total = 0;
-    for (int k = 0; k < ctx->cur.model->nruns; k++)
-        total += floor(ctx->cur.model->runs[k] / ctx->cur.model->dt + 0.5);
+    double total = 0, t = 0;
+    for (int k = 0; k < ctx->cur.model->nruns; k++) {
+        t += ctx->cur.model->runs[k];
+        total = brian2_timestep(t, ctx->cur.model->dt);
+    }
     return total > MAX_STEPS ? -1 : (int64_t)total;
 }
 

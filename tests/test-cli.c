@@ -178,7 +178,7 @@ START_TEST(verbose_and_no_run)
     ck_assert_int_eq(run("check '%s' -v", stdp), 0);
     ck_assert_ptr_nonnull(strstr(err_text, "S: event-driven (updated at each spike)\n"));
     const char *model = path_in("norun.snn");
-    write_file(model, "neurons G[2] {\n    model { dv/dt = -v/(10*ms) : 1 }\n}\nspikemonitor SM(G)\n");
+    write_file(model, "neurons G[2] {\n    model { dv/dt = -v/(10*ms) : 1 }\n    threshold: v > 1\n}\nspikemonitor SM(G)\n");
     ck_assert_int_eq(run("run '%s' -o '%s'", model, path_in("n")), 0);
     ck_assert_ptr_nonnull(strstr(err_text, "warning: the model has no run statement; nothing is simulated"));
     ck_assert_ptr_nonnull(strstr(out_text, "simulated 0 s"));
@@ -219,7 +219,7 @@ START_TEST(print_hook)
     static const char model[] =
         "neurons G[2] {\n    model {\n        a : 1\n        b : 1\n        c : 1\n        k : integer\n    }\n"
         "    init { a = [1e-5, 1.5e-5]; b = [-1.5, 2.25]; c = [0, 1]; k = [0, 30] }\n}\n"
-        "neurons H[2000] { model { z : 1 } }\n"
+        "neurons H[2000] {\n    model { z : 1 }\n    threshold: z > 1\n}\n"
         "spikemonitor SM(H)\n"
         "print 'A:'\nprint G.a\nprint G.b\nprint G.k\nprint H.z\nprint SM\n"
         "run 1*ms\nprint SM\nprint G.c\n";

@@ -372,17 +372,17 @@ START_TEST(file_name_escaped_everywhere)
 }
 END_TEST
 
-/* User names are mangled by kind: a variable called while, a constant
+/* User names are mangled by kind: a variable called switch, a constant
  * k_tau beside tau, a parameter pow; none reaches C as written. */
 START_TEST(names_mangled_by_kind)
 {
     emit("tau = 10*ms\nk_tau = 2\nf(pow) = pow*2\nneurons G[1] {\n    model {\n"
-         "        dwhile/dt = (f(k_tau) - while)/tau : 1\n    }\n}\n", "m.snn");
+         "        dswitch/dt = (f(k_tau) - switch)/tau : 1\n    }\n}\n", "m.snn");
     ck_assert_ptr_nonnull(strstr(code, "const double c_tau = _a->k[0];"));
     ck_assert_ptr_nonnull(strstr(code, "const double c_k_tau = _a->k[1];"));
     ck_assert_ptr_nonnull(strstr(code, "static double f_f(const snn_args *_a, double p_pow)"));
-    ck_assert_ptr_nonnull(strstr(code, "double v_while = _p_v_while[_idx];"));
-    ck_assert_ptr_null(strstr(code, " while "));
+    ck_assert_ptr_nonnull(strstr(code, "double v_switch = _p_v_switch[_idx];"));
+    ck_assert_ptr_null(strstr(code, " switch "));
     ck_assert_ptr_null(strstr(code, " k_tau"));
     char err[2048];
     Jit *j = jit_compile(code, err, sizeof err);

@@ -439,7 +439,7 @@ START_TEST(flags_validated)
                         "synapses S(G -> G) {\n"
                         "    model {\n"
                         "        dw/dt = -w/(5*ms) : 1 (event-driven)\n"
-                        "        y = w : 1 (summed)\n"
+                        "        y_post = 2 : 1 (summed)\n"
                         "    }\n"
                         "}\n");
     Group *g = group(M, "G");

@@ -147,7 +147,10 @@ SNN_API int snn_set_threads(snn_ctx *ctx, int n);
  * (keeping time, state of the objects that still exist, and recorded data).
  * Done by the first run if not called.  Nothing to do if up to date. */
 SNN_API int snn_build(snn_ctx *ctx);
-/* Simulate for a duration in seconds (rounded to whole steps, as Brian2).
+/* Simulate for a duration in seconds.  As Brian2, the network's time is
+ * kept unrounded (t + duration) and the run ends at its step, rounded up
+ * unless within 1e-4 dt of one: at dt = 1 ms, 0.3 ms is one step, and runs of
+ * 0.5 and 1.5 ms are two steps together.
  * A callback that stops the run still gives SNN_OK. */
 SNN_API int snn_run(snn_ctx *ctx, double duration);
 /* Simulate nsteps time steps (>= 0). */
