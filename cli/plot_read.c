@@ -130,8 +130,9 @@ static int jskip(Json *j)
     return j->p > start ? 0 : jfail(j, "a value was expected");
 }
 
-/* An array of strings or nulls (NULL entries) into *out, *n. */
-static int jstrings(Json *j, char ***out, int *n)
+/* The elements of an array, each read by elem(j, ud): 0, or -1 with the
+ * error set. */
+static int jarray(Json *j, int (*elem)(Json *, void *), void *ud)
 {
     skip_ws(j);
     if (*j->p++ != '[') return jfail(j, "a list was expected");
@@ -141,14 +142,7 @@ static int jstrings(Json *j, char ***out, int *n)
         return 0;
     }
     for (;;) {
-        char **v = realloc(*out, sizeof *v * (size_t)(*n + 1));
-        if (!v) return jfail(j, "out of memory");
-        *out = v;
-        v[*n] = NULL;
-        skip_ws(j);
-        if (!strncmp(j->p, "null", 4)) j->p += 4;
-        else if (jstring(j, &v[*n])) return -1;
-        (*n)++;
+        if (elem(j, ud)) return -1;
         skip_ws(j);
         if (*j->p == ',') {
             j->p++;
@@ -157,6 +151,30 @@ static int jstrings(Json *j, char ***out, int *n)
         if (*j->p++ != ']') return jfail(j, "',' or ']' was expected");
         return 0;
     }
+}
+
+typedef struct { char ***out; int *n; } StrList;
+typedef struct { int **out; int *n; } IntList;
+
+/* A string or null (a NULL entry) appended to a StrList. */
+static int jstring_elem(Json *j, void *ud)
+{
+    StrList *l = ud;
+    char **v = realloc(*l->out, sizeof *v * (size_t)(*l->n + 1));
+    if (!v) return jfail(j, "out of memory");
+    *l->out = v;
+    v[*l->n] = NULL;
+    skip_ws(j);
+    if (!strncmp(j->p, "null", 4)) j->p += 4;
+    else if (jstring(j, &v[*l->n])) return -1;
+    (*l->n)++;
+    return 0;
+}
+
+/* An array of strings or nulls (NULL entries) into *out, *n. */
+static int jstrings(Json *j, char ***out, int *n)
+{
+    return jarray(j, jstring_elem, &(StrList){ out, n });
 }
 
 /* A number into *out. */
@@ -170,33 +188,25 @@ static int jnumber(Json *j, double *out)
     return 0;
 }
 
+/* A neuron index appended to an IntList. */
+static int jint_elem(Json *j, void *ud)
+{
+    IntList *l = ud;
+    double v;
+    if (jnumber(j, &v)) return -1;
+    if (v != floor(v) || v < 0 || v > 2e9) return jfail(j, "a neuron index was expected");
+    int *nv = realloc(*l->out, sizeof *nv * (size_t)(*l->n + 1));
+    if (!nv) return jfail(j, "out of memory");
+    *l->out = nv;
+    nv[(*l->n)++] = (int)v;
+    return 0;
+}
+
 /* An array of whole numbers into *out, *n. */
 static int jints(Json *j, int **out, int *n)
 {
-    skip_ws(j);
-    if (*j->p++ != '[') return jfail(j, "a list was expected");
     *n = 0;
-    skip_ws(j);
-    if (*j->p == ']') {
-        j->p++;
-        return 0;
-    }
-    for (;;) {
-        double v;
-        if (jnumber(j, &v)) return -1;
-        if (v != floor(v) || v < 0 || v > 2e9) return jfail(j, "a neuron index was expected");
-        int *nv = realloc(*out, sizeof *nv * (size_t)(*n + 1));
-        if (!nv) return jfail(j, "out of memory");
-        *out = nv;
-        nv[(*n)++] = (int)v;
-        skip_ws(j);
-        if (*j->p == ',') {
-            j->p++;
-            continue;
-        }
-        if (*j->p++ != ']') return jfail(j, "',' or ']' was expected");
-        return 0;
-    }
+    return jarray(j, jint_elem, &(IntList){ out, n });
 }
 
 /* A final-state object of "state" or "state_columns": its source, file,
