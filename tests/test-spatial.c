@@ -621,6 +621,33 @@ START_TEST(section_errors)
 }
 END_TEST
 
+/* run.json gives each recorded compartment's distance and section (the
+ * distances are Brian2's neuron.distance of dend.L, written %.17g). */
+START_TEST(run_json_distances)
+{
+    snn_ctx *ctx = load_run(test_path("spatial/sections.snn"));
+    char *dir = test_tmpdir(), file[600];
+    ck_assert_int_eq(snn_write_run(ctx, dir, NULL, 0), SNN_OK);
+    snprintf(file, sizeof file, "%s/run.json", dir);
+    size_t len;
+    char *json = test_read_file(file, &len);
+    char *l = strstr(json, "\"name\": \"L\"");
+    ck_assert_ptr_nonnull(l);
+    ck_assert_ptr_nonnull(strstr(l, "\"distance\": [0.0003062500000000001, 0.00031875000000000013, "
+                                    "0.00033125000000000011, 0.00034375000000000014, 0.00035625000000000012, "
+                                    "0.0003687500000000001, 0.00038125000000000013, 0.00039375000000000017], "
+                                    "\"section\": [\"dend.L\", \"dend.L\", \"dend.L\", \"dend.L\", \"dend.L\", "
+                                    "\"dend.L\", \"dend.L\", \"dend.L\"]"));
+    char *ms = strstr(json, "\"name\": \"MS\"");
+    ck_assert_ptr_nonnull(ms);
+    ck_assert_ptr_nonnull(strstr(ms, "\"record\": [16], \"distance\": [0.00015499999999999997], "
+                                     "\"section\": [\"dend\"]"));
+    free(json);
+    test_remove_tmpdir(dir);
+    snn_free(ctx);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("spatial");
@@ -641,6 +668,7 @@ static Suite *make_suite(void)
         tcase_add_test(tc, brian2_sections);
         tcase_add_test(tc, section_indices_as_brian2);
         tcase_add_test(tc, section_errors);
+        tcase_add_test(tc, run_json_distances);
         tcase_add_test(tc, cm_change_between_runs);
         tcase_add_test(tc, infinite_cable_green_function);
         tcase_add_test(tc, finite_cable_steady_state);
