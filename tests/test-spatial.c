@@ -594,6 +594,36 @@ START_TEST(section_indices_as_brian2)
 }
 END_TEST
 
+/* A Poisson input to cell.dend[150*um] drives compartment 16 alone, as
+ * the same input to cell[16] does. */
+START_TEST(section_poissoninput)
+{
+    const char *lines[2] = { "poissoninput P(cell.dend[150*um].gs, N=10, rate=1000*Hz, weight=1*nS)\n"
+                             "statemonitor X(cell.gs, record=[15, 16, 17])\nrun 2*ms",
+                             "poissoninput P(cell[16].gs, N=10, rate=1000*Hz, weight=1*nS)\n"
+                             "statemonitor X(cell.gs, record=[15, 16, 17])\nrun 2*ms" };
+    double *gs[2][3];
+    size_t n = 0;
+    for (int k = 0; k < 2; k++) {
+        int rc;
+        snn_ctx *ctx = load_sections(lines[k], &rc);
+        ck_assert_msg(rc == SNN_OK, "%s", snn_errmsg(ctx));
+        ck_assert_int_eq(snn_run_script(ctx), SNN_OK);
+        for (int c = 0; c < 3; c++) gs[k][c] = trace_of(ctx, "X", 15 + c, &n);
+        snn_free(ctx);
+    }
+    ck_assert_uint_eq(n, 200);
+    ck_assert_double_gt(gs[0][1][n - 1], 0);
+    for (size_t s = 0; s < n; s++) {
+        ck_assert_double_eq(gs[0][0][s], 0);
+        ck_assert_double_eq(gs[0][2][s], 0);
+        for (int c = 0; c < 3; c++) ck_assert_double_eq(gs[0][c][s], gs[1][c][s]);
+    }
+    for (int k = 0; k < 2; k++)
+        for (int c = 0; c < 3; c++) free(gs[k][c]);
+}
+END_TEST
+
 /* Bad addresses: a located error saying what is wrong. */
 static void section_error(const char *line, const char *want)
 {
@@ -668,6 +698,7 @@ static Suite *make_suite(void)
         tcase_add_test(tc, brian2_sections);
         tcase_add_test(tc, section_indices_as_brian2);
         tcase_add_test(tc, section_errors);
+        tcase_add_test(tc, section_poissoninput);
         tcase_add_test(tc, run_json_distances);
         tcase_add_test(tc, cm_change_between_runs);
         tcase_add_test(tc, infinite_cable_green_function);
