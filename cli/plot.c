@@ -127,6 +127,24 @@ int plot_option(PlotOptions *o, const char *opt, const char *v, char *err, size_
         o->t_hi = hi;
         return 1;
     }
+    if (!strcmp(opt, "--along")) {
+        char buf[512];
+        snprintf(buf, sizeof buf, "%s", v);
+        o->nalong = 0;
+        for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            double t;
+            while (*tok == ' ') tok++;
+            int r = parse_time(tok, &t);
+            if (r || t < 0)
+                return snprintf(err, errlen, "--along takes times with units, separated by commas (10ms,20ms), "
+                                "not '%s'%s", tok, r == -2 ? " (a time needs its unit)" : ""), -1;
+            if (o->nalong == PLOT_MAX_ALONG)
+                return snprintf(err, errlen, "--along: at most %d times", PLOT_MAX_ALONG), -1;
+            o->along[o->nalong++] = t;
+        }
+        if (!o->nalong) return snprintf(err, errlen, "--along needs one time or more (10ms,20ms)"), -1;
+        return 1;
+    }
     if (!strcmp(opt, "--smooth")) {
         double w = 0;
         int kind = SMOOTH_NONE, r = 0;
@@ -211,26 +229,43 @@ static int plot_csv_files(Ctx *c, int *plotted, int *ncsv)
     return rc;
 }
 
-/* The monitors run.json lists, from their CSV or npy files. */
+/* Opens the table of monitor m: its npy files or NAME.csv (whose path,
+ * in *path, the caller frees after closing t). */
+static int open_monitor(Ctx *c, const RunMonitor *m, Table *t, char **path)
+{
+    memset(t, 0, sizeof *t);
+    *path = NULL;
+    if (!strcmp(c->run.format, "npy")) return table_open_npy(c, t, m);
+    char fname[600];
+    snprintf(fname, sizeof fname, "%s.csv", m->name);
+    *path = plot_cat3(c->dir, "/", fname);
+    return *path ? table_open_csv(c, t, *path) : plot_fail(c, "out of memory");
+}
+
+/* The monitors run.json lists, from their CSV or npy files; with --along,
+ * the state monitors of spatialneurons groups also along the cable. */
 static int plot_run_monitors(Ctx *c, int *plotted)
 {
-    bool npy = !strcmp(c->run.format, "npy");
+    int along = 0;
     for (int k = 0; k < c->run.nmon; k++) {
         const RunMonitor *m = &c->run.mon[k];
         if (!wanted(c, m->name)) continue;
-        int rc;
-        if (npy) {
-            Table t;
-            rc = table_open_npy(c, &t, m);
-            if (rc == 0) rc = plot_table(c, m->name, &t, plotted);
-            table_close(&t);
-        } else {
-            char fname[600];
-            snprintf(fname, sizeof fname, "%s.csv", m->name);
-            rc = plot_csv(c, m->name, fname, plotted);
+        Table t;
+        char *path;
+        int rc = open_monitor(c, m, &t, &path);
+        if (rc == 0) rc = plot_table(c, m->name, &t, plotted);
+        if (rc == 0 && c->o->nalong && m->distance && m->kind && !strcmp(m->kind, "statemonitor")) {
+            rc = table_rewind(c, &t);
+            if (rc == 0) rc = plot_along(c, m, &t);
+            along++;
         }
+        table_close(&t);
+        free(path);
         if (rc) return -1;
     }
+    if (c->o->nalong && !along)
+        return plot_fail(c, "--along: '%s' has no state monitor of a spatialneurons group%s (run.json gives "
+                         "none with distances)", c->dir, c->o->nmonitors ? " among those asked for" : "");
     return 0;
 }
 

@@ -37,6 +37,7 @@ enum { PLOT_PNG = 1, PLOT_SVG = 2 };
 
 /* What to plot and how: filled by plot_options_init and plot_option. */
 #define PLOT_MAX_SELECT 64
+#define PLOT_MAX_ALONG  10
 typedef struct PlotOptions {
     int         formats;            /* PLOT_PNG | PLOT_SVG */
     const char *out_dir;            /* where the pictures go; NULL: the run's DIR */
@@ -47,6 +48,8 @@ typedef struct PlotOptions {
     double      t_lo, t_hi;                  /* time window in seconds (-inf, inf: all) */
     int         smooth;                      /* a SMOOTH_* of smooth.h; SMOOTH_NONE: raw */
     double      smooth_width;                /* its width in seconds */
+    double      along[PLOT_MAX_ALONG];       /* --along: times (s) of the profiles along the cable */
+    int         nalong;
 } PlotOptions;
 
 /* Height in pixels of a figure with npanels stacked panels (1 -> PLOT_HEIGHT). */
@@ -60,7 +63,9 @@ void plot_options_init(PlotOptions *o);
  * "--neurons" A:B (Python's slice: from A to B-1, either may be left out, or a
  * single index), "--window" T0:T1 (times with units, "100ms:300ms", "0.1s:",
  * ":50*ms"), "--smooth" gaussian:WIDTH | flat:WIDTH (Brian2's smooth_rate),
- * "--format" png|svg|both, "-o" DIR.  Returns 1 when opt is one of these and
+ * "--format" png|svg|both, "-o" DIR, "--along" T1,T2,... (times with units:
+ * a state monitor of a spatialneurons group is also drawn as NAME.along.png,
+ * each variable against the distance along the cable at those times).  Returns 1 when opt is one of these and
  * value was good, 0 when opt is not a plot option, and -1 with err set ("--window:
  * '5ms:1ms' ends before it starts") when the value is bad. */
 int plot_option(PlotOptions *o, const char *opt, const char *value, char *err, size_t errlen);

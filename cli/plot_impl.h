@@ -163,6 +163,9 @@ int write_figure(Ctx *c, const char *name, int w, int h, DrawFn draw, const void
 int plot_spikes(Ctx *c, const char *name, Table *t);
 /* plot_trace.c: a state monitor's traces or a rate monitor's rate. */
 int plot_lines(Ctx *c, const char *name, Table *t, enum Kind kind);
+/* plot_along.c: --along, a spatial state monitor's variables against the
+ * distance along the cable at the --along times (NAME.along.png). */
+int plot_along(Ctx *c, const RunMonitor *m, Table *t);
 /* plot_hist.c: a group's final state file (group.state.csv). */
 int plot_state(Ctx *c, const char *group, const char *path);
 /* Histogram bins as numpy's np.histogram(v, bins=n) makes them: n equal

@@ -202,6 +202,21 @@ static int jint_elem(Json *j, void *ud)
     return 0;
 }
 
+typedef struct { double **out; int *n; } DblList;
+
+/* A number appended to a DblList. */
+static int jdouble_elem(Json *j, void *ud)
+{
+    DblList *l = ud;
+    double v;
+    if (jnumber(j, &v)) return -1;
+    double *nv = realloc(*l->out, sizeof *nv * (size_t)(*l->n + 1));
+    if (!nv) return jfail(j, "out of memory");
+    *l->out = nv;
+    nv[(*l->n)++] = v;
+    return 0;
+}
+
 /* An array of whole numbers into *out, *n. */
 static int jints(Json *j, int **out, int *n)
 {
@@ -318,6 +333,11 @@ static int jmonitor(Json *j, RunMonitor *m)
                                                              : jstrings(j, &m->files, &m->nfiles);
         else if (!rc && !strcmp(key, "record")) rc = m->record ? jfail(j, "two record lists")
                                                                : jints(j, &m->record, &m->nrecord);
+        else if (!rc && !strcmp(key, "distance"))
+            rc = m->distance ? jfail(j, "two distance lists")
+                             : jarray(j, jdouble_elem, &(DblList){ &m->distance, &m->ndistance });
+        else if (!rc && !strcmp(key, "section")) rc = m->section ? jfail(j, "two section lists")
+                                                                 : jstrings(j, &m->section, &m->nsection);
         else if (!rc) rc = jskip(j);
         free(key);
         if (rc) return -1;
@@ -331,6 +351,10 @@ static int jmonitor(Json *j, RunMonitor *m)
     }
     if (!m->name) return jfail(j, "a monitor without a name");
     if (m->nunits != m->nvars) return jfail(j, "a monitor's units do not match its variables");
+    if ((m->distance && m->ndistance != m->nrecord) || (m->section && m->nsection != m->nrecord))
+        return jfail(j, "a monitor's distances or sections do not match its recorded compartments");
+    for (int k = 0; k < m->nsection; k++)
+        if (!m->section[k]) return jfail(j, "a monitor's section is null");
     for (int k = 0; k < m->nfiles; k++)
         if (!m->files[k]) return jfail(j, "a monitor's file is null");
     return 0;
@@ -481,6 +505,9 @@ void plot_run_free(RunFile *rf)
         free(m->units);
         free(m->files);
         free(m->record);
+        free(m->distance);
+        for (int v = 0; v < m->nsection; v++) free(m->section[v]);
+        free(m->section);
         free(m->name);
         free(m->kind);
         free(m->source);

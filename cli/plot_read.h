@@ -14,6 +14,9 @@ typedef struct RunMonitor {
     char **vars, **units;          /* units[k] may be NULL (not known) */
     char **files;                  /* npy: one file per variable */
     int   *record, nrecord;        /* recorded neurons (nrecord -1: not said) */
+    double *distance;              /* spatialneurons: each recorded compartment's distance (m), */
+    char  **section;               /* and its section's path ("" the root); NULL: not said */
+    int    ndistance, nsection;
 } RunMonitor;
 
 /* What run.json says about one final-state file (--save-state). */

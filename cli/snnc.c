@@ -24,7 +24,7 @@ static const char usage[] =
     "       snnc check FILE [--set NAME=VALUE]... [-v]\n"
     "       snnc emit FILE [--set NAME=VALUE]...\n"
     "       snnc plot DIR [--monitor NAME]... [--neurons A:B] [--window T0:T1]\n"
-    "                [--smooth gaussian:W | flat:W] [--format png|svg|both] [-o OUT]\n"
+    "                [--smooth gaussian:W | flat:W] [--along T1,T2,...] [--format png|svg|both] [-o OUT]\n"
     "       snnc help [COMMAND] | COMMAND --help | --help | --version\n"
     "\n"
     "  run     check the model, compile it in memory, simulate every 'run' statement\n"
@@ -47,7 +47,8 @@ static const char usage[] =
     "                     (the unit must match the model's)\n"
     "  --seed N           seed of rand() and randn() (default 0)\n"
     "  --plot             after 'run', also plot the outputs (with the plot options\n"
-    "                     --monitor, --neurons, --window, --smooth of 'snnc plot')\n"
+    "                     --monitor, --neurons, --window, --smooth, --along of\n"
+    "                     'snnc plot')\n"
     "  -v                 say which integration method each group uses, how many\n"
     "                     synapses each synapses object has, and whether the\n"
     "                     optimised code took over (--native)\n"
@@ -127,7 +128,7 @@ static const struct CmdHelp {
       EXIT_TEXT ".\n" },
     { "plot",
       "usage: snnc plot DIR [--monitor NAME]... [--neurons A:B] [--window T0:T1]\n"
-      "                [--smooth gaussian:W | flat:W] [--format png|svg|both] [-o OUT]\n"
+      "                [--smooth gaussian:W | flat:W] [--along T1,T2,...] [--format png|svg|both] [-o OUT]\n"
       "\n"
       "Draw what 'snnc run' wrote to DIR (CSV or npy, units from DIR/run.json):\n"
       "rasters of spike monitors, traces of state monitors, population rates, and\n"
@@ -139,6 +140,9 @@ static const struct CmdHelp {
       "  --window T0:T1     only this time window, e.g. 100ms:300ms, 0.5s:\n"
       "  --smooth KIND:W    smooth population rates as Brian2's smooth_rate: gaussian\n"
       "                     (W is the standard deviation) or flat, e.g. gaussian:5ms\n"
+      "  --along T1,T2,...  also draw each state monitor of a spatialneurons group\n"
+      "                     against the distance along the cable at these times,\n"
+      "                     as NAME.along.png, e.g. --along 10ms,20ms\n"
       "  --format FMT       png, svg or both (default)\n"
       "  -o OUT             write the pictures to OUT (made if missing; default DIR)\n"
       EXIT_TEXT " (no such\ndirectory, a bad file, nothing to plot).\n" },
@@ -581,7 +585,8 @@ int main(int argc, char **argv)
         }
         else if (!strcmp(a, "--plot")) plot = 1;
         else if (!strcmp(cmd, "run") && (!strcmp(a, "--monitor") || !strcmp(a, "--neurons") ||
-                                         !strcmp(a, "--window") || !strcmp(a, "--smooth"))) {
+                                         !strcmp(a, "--window") || !strcmp(a, "--smooth") ||
+                                         !strcmp(a, "--along"))) {
             /* options of the plot that --plot makes */
             char perr[512];
             int r = k + 1 < argc ? plot_option(&po, a, argv[++k], perr, sizeof perr) : 0;

@@ -38,7 +38,9 @@ enum NodeKind {
     N_STR,      /* 'text', only as an argument of connect() etc. */
     N_SUBGROUP, /* G[a:b], G[a:b:c], G[a] (op 1), G[a:b].v: name the group,
                    a and b the start and stop (NULL where left out), args[0]
-                   the step (or NULL), args[1] the variable's N_NAME (or NULL) */
+                   the step (or NULL), args[1] the variable's N_NAME (or NULL);
+                   N.dend, N.dend.L[a], N.dend.v: sect is the section's path
+                   ("dend.L") and op 2 when no brackets follow */
 };
 
 /* Operators that are not single characters. */
@@ -60,6 +62,8 @@ struct Node {
     Ident    name;          /* N_NAME, N_CALL, N_STR text */
     double   num;           /* N_NUM value */
     bool     is_int;        /* N_NUM written without '.' or exponent */
+    Ident    sect;          /* N_SUBGROUP of a spatial group's section, else empty */
+    Span     sect_span;
     /* filled by sema */
     Sym     *sym;           /* N_NAME: what the name means; N_CALL: function */
     Dim      dim;

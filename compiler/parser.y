@@ -59,6 +59,7 @@ static Decl *import_decl(SnnParse *P, Ident word, Ident path, Span s);
 static Decl *template_decl(SnnParse *P, Ident word, Ident kind, Ident name, PVec *params, PVec *items, Span s);
 static Decl *instance_of(SnnParse *P, Decl *d, Ident tmpl, Span ts, PVec *args, PVec *items);
 static Node *subgroup_node(SnnParse *P, Ident group, Node *slice, Node *var, Span s);
+static Node *section_node(SnnParse *P, Node *dotted, Ident part, Span ps, Node *slice, Node *var, Span s);
 static Node *slice_node(SnnParse *P, int op, Node *start, Node *stop, Node *step, Span s);
 static void synapse_ends(Decl *d, Node *src, Node *tgt);
 #define A (P->A)
@@ -88,7 +89,7 @@ static void synapse_ends(Decl *d, Node *src, Node *tgt);
 %token <id> DICTOPEN "'{' of a dict" START_STMTS "start of statements"
 %token <id> '(' ')' '[' ']' '{' '}' ',' ';' ':' '=' '+' '-' '*' '/' '%' '<' '>' '.'
 
-%type <node> script_value expr unit uterm signed_num opt_init_value init_scale slice opt_expr gref
+%type <node> script_value expr unit uterm signed_num opt_init_value init_scale slice opt_expr gref dotted
 %type <vec> exprs opt_exprs items lines seq flags opt_flags args opt_args params entries
 %type <decl> decl library_decl script_decl spatial_decl
 %type <sub> opt_subscript subscript
@@ -269,6 +270,16 @@ library_decl
 gref
     : IDENT                     { $$ = ast_name(A, $1, @$); }
     | IDENT '[' slice ']'       { $$ = subgroup_node(P, $1, $3, NULL, @$); }
+    | dotted                    { $$ = $1; }
+    | dotted '[' slice ']'      { $$ = section_node(P, $1, (Ident){0}, @1, $3, NULL, @$); }
+    ;
+
+/* a section of a spatial group, N.dend or N.dend.L (Brian2's neuron.dend):
+ * an N_SUBGROUP node with op 2 until brackets follow */
+dotted
+    : IDENT '.' IDENT           { Node *g = ast_name(A, $1, @1);
+                                  $$ = section_node(P, g, $3, @3, NULL, NULL, @$); }
+    | dotted '.' IDENT          { $$ = section_node(P, $1, $3, @3, NULL, NULL, @$); }
     ;
 
 /* the brackets of a subgroup: a:b, :b, a:, a:b:c, or a single index a */
@@ -507,6 +518,10 @@ expr
     | IDENT '[' slice ']'       { $$ = subgroup_node(P, $1, $3, NULL, @$); }
     | IDENT '[' slice ']' '.' IDENT
                                 { $$ = subgroup_node(P, $1, $3, ast_name(A, $6, @6), @$); }
+    | dotted '.' IDENT          { $$ = section_node(P, $1, (Ident){0}, @1, NULL, ast_name(A, $3, @3), @$); }
+    | dotted '[' slice ']'      { $$ = section_node(P, $1, (Ident){0}, @1, $3, NULL, @$); }
+    | dotted '[' slice ']' '.' IDENT
+                                { $$ = section_node(P, $1, (Ident){0}, @1, $3, ast_name(A, $6, @6), @$); }
     | FNAME '(' opt_exprs ')'   { $$ = ast_call(A, $1, (Node **)$3.v, $3.n, @$); }
     | '(' expr ')'              { $$ = $2; }
     | expr '+' expr             { $$ = ast_bin(A, '+', $1, $3, @$); }
@@ -1063,6 +1078,39 @@ static Node *subgroup_node(SnnParse *P, Ident group, Node *slice, Node *var, Spa
     slice->span = s;
     slice->args[1] = var;
     return slice;
+}
+
+/* A section of a spatial group: dotted is the group's N_NAME (a new
+ * section node is made) or a section node, whose path gets part appended
+ * (when part is not empty); slice (or NULL) and var (or NULL) follow it. */
+static Node *section_node(SnnParse *P, Node *dotted, Ident part, Span ps, Node *slice, Node *var, Span s)
+{
+    Node *n = dotted;
+    if (dotted->kind == N_NAME) {
+        n = slice_node(P, 2, NULL, NULL, NULL, s);
+        n->name = dotted->name;
+    }
+    if (part.n) {
+        size_t len = n->sect.n ? n->sect.n + 1 + part.n : part.n;
+        char *path = arena_alloc(P->A, len + 1);
+        if (n->sect.n) {
+            memcpy(path, n->sect.z, n->sect.n);
+            path[n->sect.n] = '.';
+        }
+        memcpy(path + len - part.n, part.z, part.n);
+        path[len] = 0;
+        n->sect = (Ident){ path, (uint32_t)len };
+        n->sect_span = n->sect.n == part.n ? ps : span_join(n->sect_span, ps);
+    }
+    if (slice) {
+        n->op = slice->op;
+        n->a = slice->a;
+        n->b = slice->b;
+        n->args[0] = slice->args[0];
+    }
+    n->args[1] = var;
+    n->span = s;
+    return n;
 }
 
 /* The source and target of synapses: a group's name, with its subgroup

@@ -7,6 +7,7 @@
  * sema_net.c calls it. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sema_int.h"
 
@@ -79,6 +80,56 @@ static bool range_indices(Sema *S, Monitor *m, Node *v)
     return true;
 }
 
+/* record=N.dend, N.dend.L, N.dend[10*um:50*um] (Brian2's
+ * record=neuron.dend): the compartments of a section of the monitor's
+ * spatial group, relative to the monitor's range. */
+static bool section_indices(Sema *S, Monitor *m, Node *v)
+{
+    Node *sec = v;
+    if (v->kind == N_NAME) {
+        /* N.dend reads as a variable: make it the section node N.dend */
+        sec = arena_alloc(S->A, sizeof *sec);
+        *sec = (Node){ .kind = N_SUBGROUP, .op = 2, .span = v->span, .name = v->name, .sect = v->b->name,
+                       .sect_span = v->b->span };
+        sec->args = arena_alloc(S->A, sizeof *sec->args * 2);
+        sec->args[0] = sec->args[1] = NULL;
+        sec->nargs = 2;
+    } else if (sec->args[1]) {
+        /* N.dend.L reads as the variable L of N.dend: the section N.dend.L */
+        Node *c = arena_alloc(S->A, sizeof *c);
+        *c = *sec;
+        size_t len = c->sect.n + 1 + c->args[1]->name.n;
+        char *path = arena_alloc(S->A, len + 1);
+        memcpy(path, c->sect.z, c->sect.n);
+        path[c->sect.n] = '.';
+        memcpy(path + c->sect.n + 1, c->args[1]->name.z, c->args[1]->name.n);
+        path[len] = 0;
+        c->sect = (Ident){ path, (uint32_t)len };
+        c->sect_span = span_join(c->sect_span, c->args[1]->span);
+        c->args = arena_alloc(S->A, sizeof *c->args * 2);
+        c->args[0] = sec->args[0];
+        c->args[1] = NULL;
+        sec = c;
+    }
+    GroupRange r;
+    if (!m->group) {
+        diag_error(S->D, v->span, "record=%s needs the variable first: %s(G.v, record=...)", sema_spantext(S, v->span),
+                   m->name);
+        return false;
+    }
+    if (!sema_group_range(S, sec->name, sec->span, sec, &r)) return false;
+    int64_t lo = m->sub ? m->sub_start : 0, hi = m->sub ? m->sub_start + m->sub_n : m->group->N;
+    if (r.g != m->group || r.start < lo || r.start + r.n > hi) {
+        diag_error(S->D, v->span, "record=%s names compartments outside %s, which %s records", r.label, m->label,
+                   m->name);
+        return false;
+    }
+    m->record = arena_alloc(S->A, sizeof(int) * (size_t)(r.n + 1));
+    m->nrecord = 0;
+    for (int64_t k = 0; k < r.n; k++) m->record[m->nrecord++] = (int)(r.start + k - lo);
+    return true;
+}
+
 bool sema_monitor_record(Sema *S, Monitor *m, Node *v, bool spike)
 {
     if (v->kind == N_NAME && (ident_eq(v->name, "all") || ident_eq(v->name, "True"))) return true;
@@ -91,6 +142,8 @@ bool sema_monitor_record(Sema *S, Monitor *m, Node *v, bool spike)
         return true;
     }
     m->record_all = false;
+    if ((v->kind == N_SUBGROUP && v->sect.n) || (v->kind == N_NAME && v->b && m->group && m->group->cable))
+        return section_indices(S, m, v);
     if (v->kind == N_CALL && (ident_eq(v->name, "range") || ident_eq(v->name, "arange") || ident_eq(v->name, "slice"))) {
         if (!range_indices(S, m, v)) return false;
     } else {

@@ -3,12 +3,15 @@
  * 'subgroup NAME = G[a:b]', is a contiguous range of a neuron group's
  * neurons (Brian2's Subgroup): it has no equations of its own, and where it
  * stands for a group (synapses, monitors, inputs) indices are relative to
- * its start.  A linked variable, 'v : volt (linked)' with link(v, G.v,
+ * its start; a section of a spatial group (N.dend, N.dend[10*um]) is one.
+ * A linked variable, 'v : volt (linked)' with link(v, G.v,
  * index=...), reads another group's variable (Brian2's linked_var).  It
  * calls sema_expr.c and sema_util.c. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "morphology.h"
 #include "sema_int.h"
 
 SubDef *sema_find_subgroup(Sema *S, Ident id)
@@ -81,6 +84,161 @@ static bool slice_range(Sema *S, const Node *sl, const GroupRange *base, GroupRa
     return true;
 }
 
+/* {====================================================================
+ * Sections of spatial groups (Brian2's neuron.dend, neuron.dend[10*um])
+ * ===================================================================== */
+
+/* The compartment of section sec at distance x (meters) from its start,
+ * by Brian2's rule (Morphology.__getitem__): a point within 1e-12 of the
+ * section's length of a boundary between compartments starts the next one.
+ * At the section's very end Brian2 would name the compartment after the
+ * section; snnc gives the section's last one. */
+static int64_t compartment_at(const Cable *c, int sec, double x)
+{
+    int n = c->ends[sec] - c->starts[sec];
+    const double *len = c->length + c->starts[sec];
+    double total = 0;
+    for (int k = 0; k < n; k++) total += len[k];
+    double l = 0, best = INFINITY;
+    int64_t near = 0, at = 0;
+    for (int k = 0; k <= n; k++) {
+        if (fabs(x - l) < best) best = fabs(x - l), near = k;
+        if (k < n && l < x) at = k;           /* searchsorted(l, x) - 1 */
+        if (k < n) l += len[k];
+    }
+    int64_t i = best < 1e-12 * total ? near : at;
+    return i >= n ? n - 1 : i;
+}
+
+/* One end of a slice by distance, Brian2's rule for a start (stop false:
+ * the compartment after it) or a stop. */
+static int64_t slice_end_at(const Cable *c, int sec, double x, bool stop)
+{
+    int n = c->ends[sec] - c->starts[sec];
+    const double *len = c->length + c->starts[sec];
+    double l = 0, total = 0, best = INFINITY;
+    for (int k = 0; k < n; k++) total += len[k];
+    int64_t near = 0, sorted = n;
+    for (int k = 0; k < n; k++) {
+        l += len[k];                          /* cumsum: the end of compartment k */
+        if (fabs(x - l) < best) best = fabs(x - l), near = k;
+        if (sorted == n && l >= x) sorted = k;
+    }
+    if (best < 1e-12 * total) return near + 1;
+    return stop ? sorted + 1 : sorted;
+}
+
+/* A distance along a section, checked: a constant length in [0, length]. */
+static bool section_distance(Sema *S, Node *e, const char *path, double total, double *out)
+{
+    if (!sema_const_value(e, out)) {
+        diag_error(S->D, e->span, "a distance along a section must be a constant length, not '%s'",
+                   sema_spantext(S, e->span));
+        return false;
+    }
+    if (*out < 0 || *out > (1 + 1e-12) * total) {
+        diag_error(S->D, e->span, "%s is not on section '%s', which is %g um long: a distance must be "
+                   "between 0*um and %g*um", sema_spantext(S, e->span), path, total * 1e6, total * 1e6);
+        return false;
+    }
+    return true;
+}
+
+/* N.dend (the section and the sections below it, as Brian2's
+ * SpatialSubgroup), N.dend[10*um] (the compartment at that distance along
+ * the section), N.dend[10*um:50*um] and N.dend[a:b] (compartment indices
+ * relative to the section's start) as a range of N's compartments. */
+static bool section_range(Sema *S, const Node *sl, const GroupRange *base, GroupRange *out)
+{
+    const Cable *c = base->g->cable;
+    char *path = arena_alloc(S->A, sl->sect.n + 1);
+    int w = 0;
+    for (uint32_t k = 0; k < sl->sect.n; k++)
+        if (sl->sect.z[k] != ' ' && sl->sect.z[k] != '\t') path[w++] = sl->sect.z[k];
+    path[w] = 0;
+    if (!c || base->sub) {
+        diag_error(S->D, sl->sect_span, "'%s.%s': only a spatialneurons group has sections, and %s is %s", base->label,
+                   path, base->label, base->sub ? "a subgroup" : "not one");
+        return false;
+    }
+    int sec = -1;
+    for (int k = 0; k < c->nsec; k++)
+        if (!strcmp(c->sec_path[k], path)) sec = k;
+    if (sec < 0 || !*path) {
+        const char *names[64];
+        int nn = 0;
+        for (int k = 0; k < c->nsec && nn < 64; k++)
+            if (*c->sec_path[k]) names[nn++] = c->sec_path[k];
+        const char *sug = diag_suggest(path, names, nn);
+        char list[512] = "";
+        for (int k = 0; k < nn && strlen(list) < 400; k++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", k ? ", " : "", names[k]);
+        if (sug) diag_error(S->D, sl->sect_span, "%s has no section '%s'; did you mean '%s'?", base->label, path, sug);
+        else diag_error(S->D, sl->sect_span, "%s has no section '%s' (its sections: %s)", base->label, path,
+                        nn ? list : "none but the root");
+        return false;
+    }
+    /* the subtree: sections after sec (parents before children) whose chain of parents reaches sec */
+    int last = sec;
+    for (int k = sec + 1; k < c->nsec; k++) {
+        int p = c->parent_i[k] - 1;
+        while (p > sec) p = c->parent_i[p] - 1;
+        if (p == sec) last = k;
+        else break;
+    }
+    const char *text = arena_strndup(S->A, sema_spantext(S, sl->span), strlen(sema_spantext(S, sl->span)));
+    if (sl->args[1]) {
+        char *dot = strrchr(text, '.');
+        if (dot) *dot = 0;                    /* N.dend of N.dend.v */
+    }
+    GroupRange tree = { base->g, c->starts[sec], c->ends[last] - c->starts[sec], true, text };
+    if (sl->op == 2) {
+        *out = tree;
+        return true;
+    }
+    Scope sc = { .S = S };
+    Node *first = sl->a ? sl->a : sl->b;
+    if (first && !sema_check_expr(&sc, first)) return false;
+    if (!first || dim_is_none(first->dim)) return slice_range(S, sl, &tree, out) && (out->label = text, true);
+    const UnitDef *um = units_lookup("meter", 5);
+    Dim meter = um ? um->dim : DIM_NONE;
+    double total = 0;
+    for (int k = c->starts[sec]; k < c->ends[sec]; k++) total += c->length[k];
+    int64_t i, j;
+    double x;
+    if (sl->op == 1) {
+        if (!sema_check_dim(&sc, sl->a, meter, "a distance along a section") ||
+            !section_distance(S, sl->a, path, total, &x))
+            return false;
+        i = compartment_at(c, sec, x), j = i + 1;
+    } else {
+        if (sl->args[0]) {
+            diag_error(S->D, sl->args[0]->span, "a slice by distance takes no step (Brian2 has none)");
+            return false;
+        }
+        i = 0, j = c->ends[sec] - c->starts[sec];
+        if (sl->a) {
+            if (!sema_check_dim(&sc, sl->a, meter, "the start of a slice by distance") ||
+                !section_distance(S, sl->a, path, total, &x))
+                return false;
+            i = slice_end_at(c, sec, x, false);
+        }
+        if (sl->b) {
+            if (!sema_check_expr(&sc, sl->b) || !sema_check_dim(&sc, sl->b, meter, "the stop of a slice by distance") ||
+                !section_distance(S, sl->b, path, total, &x))
+                return false;
+            j = slice_end_at(c, sec, x, true);
+        }
+        if (j > c->ends[sec] - c->starts[sec]) j = c->ends[sec] - c->starts[sec];
+        if (i >= j) {
+            diag_error(S->D, sl->span, "'%s' holds no compartment of section '%s'", text, path);
+            return false;
+        }
+    }
+    *out = (GroupRange){ base->g, c->starts[sec] + i, j - i, true, text };
+    return true;
+}
+
 bool sema_group_range(Sema *S, Ident name, Span sp, const Node *slice, GroupRange *out)
 {
     SubDef *sd = sema_find_subgroup(S, name);
@@ -95,6 +253,7 @@ bool sema_group_range(Sema *S, Ident name, Span sp, const Node *slice, GroupRang
         *out = base;
         return true;
     }
+    if (slice->sect.n) return section_range(S, slice, &base, out);
     return slice_range(S, slice, &base, out);
 }
 

@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "morphology.h"
 #include "snn.h"
 
 static int cmp_group_name(const void *a, const void *b)
@@ -249,6 +250,23 @@ static unsigned parallel_blocks(const Group *g)
     bool recurrent_read = g->src == g->tgt && (t & T_READS_PRE) && (t & T_WRITES_POST);
     if (!(t & (T_WRITES_PRE | T_SHARED | T_LINKED)) && !recurrent_read) par |= PAR_PRE;
     return par;
+}
+
+/* A spatialneurons group's compartments: distance and section, for the
+ * outputs.  False when out of memory. */
+static bool spatial_geometry(RtGroup *r, const Cable *c)
+{
+    r->comp_distance = malloc(sizeof(double) * (size_t)(c->n + 1));
+    r->comp_section = malloc(sizeof(int32_t) * (size_t)(c->n + 1));
+    r->sec_names = calloc((size_t)c->nsec + 1, sizeof *r->sec_names);
+    if (!r->comp_distance || !r->comp_section || !r->sec_names) return false;
+    memcpy(r->comp_distance, c->distance, sizeof(double) * (size_t)c->n);
+    for (int s = 0; s < c->nsec; s++) {
+        if (!(r->sec_names[s] = strdup(c->sec_path[s] ? c->sec_path[s] : ""))) return false;
+        r->nsec = s + 1;
+        for (int k = c->starts[s]; k < c->ends[s]; k++) r->comp_section[k] = s;
+    }
+    return true;
 }
 
 static int cmp_gen(const void *a, const void *b)
@@ -613,6 +631,7 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
             }
         }
         r->par = parallel_blocks(g);
+        if (g->cable && !spatial_geometry(r, g->cable)) return SNN_ENOMEM;
         if (g->kind == G_SYNAPSES) {
             r->src = rt[g->src->index];
             r->tgt = rt[g->tgt->index];

@@ -112,6 +112,10 @@ static void group_free(RtGroup *g)
     free(g->sub_spikes.v);
     free(g->src_label);
     free(g->tgt_label);
+    free(g->comp_distance);
+    free(g->comp_section);
+    for (int k = 0; k < g->nsec; k++) free(g->sec_names[k]);
+    free(g->sec_names);
     if (g->src_off) free(g->pre_view);     /* range_view made them */
     if (g->tgt_off) free(g->post_view);
     for (int k = 0; k < g->nlinks; k++) {

@@ -117,6 +117,13 @@ struct RtGroup {
      * by hand): all of src, set by net_finish_synapses. */
     int64_t      src_off, src_n, tgt_off, tgt_n;
     char        *src_label, *tgt_label;  /* subgroups' names, or NULL */
+    /* spatialneurons: each compartment's distance from the root (meters)
+     * and its section (an index into sec_names, whose root is ""); NULL
+     * for other groups.  run.json gives them for recorded compartments. */
+    double      *comp_distance;
+    int32_t     *comp_section;
+    char       **sec_names;
+    int          nsec;
     double     **pre_view, **post_view;
     I32Vec       sub_spikes;
     /* neurons: linked variables, copied from their source before any

@@ -771,6 +771,18 @@ static int write_run_json(FILE *f, Net *net, void *obj)
             }
             fputs("], \"record\": [", f);
             for (int r = 0; r < m->nrec; r++) fprintf(f, "%s%d", r ? ", " : "", m->rec[r]);
+            if (m->group->comp_distance) {
+                /* a spatialneurons group: where each recorded compartment is */
+                const RtGroup *g = m->group;
+                fputs("], \"distance\": [", f);
+                for (int r = 0; r < m->nrec; r++)
+                    fprintf(f, "%s%.17g", r ? ", " : "", g->comp_distance[m->sub_off + m->rec[r]]);
+                fputs("], \"section\": [", f);
+                for (int r = 0; r < m->nrec; r++) {
+                    fputs(r ? ", " : "", f);
+                    json_str(f, g->sec_names[g->comp_section[m->sub_off + m->rec[r]]]);
+                }
+            }
         }
         char file[1024];
         if (npy) {

@@ -13,6 +13,7 @@
 #include <cairo.h>
 #include <check.h>
 #include <dirent.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -388,6 +389,57 @@ START_TEST(test_units_from_run_json)
 }
 END_TEST
 
+/* --along: a spatial state monitor (run.json gives distances and sections)
+ * drawn against the distance at the chosen times; times outside the
+ * recording, a run without such a monitor and bad values are errors. */
+START_TEST(test_along)
+{
+    write_file("M.csv", "t,v_0,v_1,v_2,v_3\n0,-0.07,-0.07,-0.07,-0.07\n0.001,-0.02,-0.05,-0.06,-0.04\n"
+                        "0.002,0.01,-0.03,-0.05,-0.065\n");
+    write_file("S.csv", "i,t\n0,0.001\n");
+    write_file("run.json", "{\"snnc\": \"0\", \"dt\": 0.001, \"format\": \"csv\", \"monitors\": [\n"
+                           "  {\"name\": \"M\", \"kind\": \"statemonitor\", \"source\": \"cell\", \"variables\": [\"t\", \"v\"],"
+                           " \"units\": [\"second\", \"volt\"], \"record\": [0, 1, 2, 3], \"distance\": [0, 5e-06, 1.5e-05,"
+                           " 5e-06], \"section\": [\"\", \"dend\", \"dend\", \"axon\"], \"shape\": [3, 5], \"file\": \"M.csv\"},\n"
+                           "  {\"name\": \"S\", \"kind\": \"spikemonitor\", \"source\": \"cell\", \"variables\": [\"i\", \"t\"],"
+                           " \"units\": [\"1\", \"second\"], \"file\": \"S.csv\"}\n]}\n");
+    PlotOptions o;
+    char err[256];
+    plot_options_init(&o);
+    o.formats = PLOT_PNG;
+    ck_assert_int_eq(plot_option(&o, "--along", "1ms, 2ms", err, sizeof err), 1);
+    ck_assert_int_eq(o.nalong, 2);
+    ck_assert(fabs(o.along[1] - 0.002) < 1e-15);
+    ck_assert_msg(plot_run(tmpdir, &o, msg, sizeof msg) == 0, "%s", msg);
+    Pix p = png_stats("M.along.png");
+    ck_assert_int_eq(p.w, PLOT_WIDTH);
+    ck_assert_int_gt(p.colour, 200);
+    ck_assert(exists("M.png") && exists("S.png") && !exists("S.along.png"));
+    /* a time the monitor did not record */
+    ck_assert_int_eq(plot_option(&o, "--along", "1ms,5ms", err, sizeof err), 1);
+    ck_assert_int_eq(plot_run(tmpdir, &o, msg, sizeof msg), -1);
+    ck_assert_msg(strstr(msg, "--along 5 ms: M recorded from 0 s to 2 ms") != NULL, "%s", msg);
+    /* only the spike monitor asked for */
+    ck_assert_int_eq(plot_option(&o, "--along", "1ms", err, sizeof err), 1);
+    ck_assert_int_eq(plot_option(&o, "--monitor", "S", err, sizeof err), 1);
+    ck_assert_int_eq(plot_run(tmpdir, &o, msg, sizeof msg), -1);
+    ck_assert_msg(strstr(msg, "--along: '") && strstr(msg, "has no state monitor of a spatialneurons group among "
+                  "those asked for"), "%s", msg);
+    /* bad values */
+    ck_assert_int_eq(plot_option(&o, "--along", "10", err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "not '10' (a time needs its unit)") != NULL, "%s", err);
+    ck_assert_int_eq(plot_option(&o, "--along", "1ms,x", err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "--along takes times with units, separated by commas (10ms,20ms), not 'x'"), "%s", err);
+    ck_assert_int_eq(plot_option(&o, "--along", ",", err, sizeof err), -1);
+    /* distances that do not match the record list */
+    write_file("run.json", "{\"format\": \"csv\", \"monitors\": [{\"name\": \"M\", \"kind\": \"statemonitor\","
+                           " \"variables\": [\"t\", \"v\"], \"units\": [\"second\", \"volt\"], \"record\": [0, 1, 2, 3],"
+                           " \"distance\": [0]}]}\n");
+    ck_assert_int_eq(run(PLOT_PNG), -1);
+    ck_assert_msg(strstr(msg, "distances or sections do not match its recorded compartments") != NULL, "%s", msg);
+}
+END_TEST
+
 static Suite *plot_suite(void)
 {
     Suite *s = suite_create("plot");
@@ -405,6 +457,7 @@ static Suite *plot_suite(void)
     tcase_add_test(tc, test_large_raster);
     tcase_add_test(tc, test_unknown_csv_warns);
     tcase_add_test(tc, test_out_prefix);
+    tcase_add_test(tc, test_along);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("errors");

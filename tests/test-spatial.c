@@ -521,6 +521,163 @@ START_TEST(swc_errors)
 }
 END_TEST
 
+/* ---- Sections: Brian2's neuron.dend, morpho.dend[150*um] ---- */
+
+/* tests/spatial/sections.snn: synapses onto cell.dend[150*um] and monitors
+ * of sections, against Brian2: measured 1.5e-9 of the largest value, the
+ * soma's conditioning as in ball_and_stick, so its bound 1e-8. */
+START_TEST(brian2_sections)
+{
+    check_brian2_of("spatial/sections.snn", "M", "sections", 1e-8);
+    check_brian2_of("spatial/sections.snn", "MS", "sections_synapse", 1e-8);
+    /* the monitor of a section records its compartments relative to it */
+    snn_ctx *ctx = load_run(test_path("spatial/sections.snn"));
+    size_t n;
+    double *a = trace_of(ctx, "L", 2, &n), *b = trace_of(ctx, "M", 33, &n);
+    for (size_t s = 0; s < n; s++) ck_assert_double_eq(a[s], b[s]);
+    free(a);
+    free(b);
+    snn_free(ctx);
+}
+END_TEST
+
+/* The model of sections.snn up to its synapses, and one more line. */
+static snn_ctx *load_sections(const char *line, int *rc)
+{
+    size_t len;
+    char *src = test_read_file(test_path("spatial/sections.snn"), &len);
+    char *cut = strstr(src, "spikegenerator");
+    ck_assert_ptr_nonnull(cut);
+    *cut = 0;
+    char *model = malloc(strlen(src) + strlen(line) + 2);
+    sprintf(model, "%s%s\n", src, line);
+    snn_ctx *ctx = snn_new();
+    *rc = snn_load_string(ctx, model, strlen(model), "sections.snn");
+    free(model);
+    free(src);
+    return ctx;
+}
+
+/* Every address of tests/data/spatial/sections_index.csv names the
+ * compartments Brian2 gives it (record= of a monitor of the whole cell). */
+START_TEST(section_indices_as_brian2)
+{
+    size_t len;
+    char *csv = test_read_file(test_path("data/spatial/sections_index.csv"), &len);
+    int rows = 0;
+    for (char *line = strtok(csv, "\n"); line; line = strtok(NULL, "\n")) {
+        char addr[128];
+        int start, stop;
+        char *comma = strchr(line, ',');
+        if (!comma || sscanf(comma + 1, "%d,%d", &start, &stop) != 2) continue;   /* header */
+        snprintf(addr, sizeof addr, "%.*s", (int)(comma - line), line);
+        char mon[256];
+        snprintf(mon, sizeof mon, "statemonitor X(cell.v, record=%s)\nrun 0.02*ms", addr);
+        int rc;
+        snn_ctx *ctx = load_sections(mon, &rc);
+        ck_assert_msg(rc == SNN_OK, "%s: %s", addr, snn_errmsg(ctx));
+        ck_assert_int_eq(snn_run_script(ctx), SNN_OK);
+        const int64_t *steps;
+        const double *vals;
+        const int32_t *idx;
+        size_t nrows;
+        int nidx, nvars;
+        ck_assert_int_eq(snn_trace(ctx, "X", &steps, &nrows, &vals, &idx, &nidx, &nvars), SNN_OK);
+        ck_assert_msg(nidx == stop - start, "%s: %d compartments, Brian2 %d", addr, nidx, stop - start);
+        for (int k = 0; k < nidx; k++) ck_assert_msg(idx[k] == start + k, "%s: compartment %d, Brian2 %d", addr,
+                                                     idx[k], start + k);
+        snn_free(ctx);
+        rows++;
+    }
+    ck_assert_int_eq(rows, 16);
+    free(csv);
+}
+END_TEST
+
+/* A Poisson input to cell.dend[150*um] drives compartment 16 alone, as
+ * the same input to cell[16] does. */
+START_TEST(section_poissoninput)
+{
+    const char *lines[2] = { "poissoninput P(cell.dend[150*um].gs, N=10, rate=1000*Hz, weight=1*nS)\n"
+                             "statemonitor X(cell.gs, record=[15, 16, 17])\nrun 2*ms",
+                             "poissoninput P(cell[16].gs, N=10, rate=1000*Hz, weight=1*nS)\n"
+                             "statemonitor X(cell.gs, record=[15, 16, 17])\nrun 2*ms" };
+    double *gs[2][3];
+    size_t n = 0;
+    for (int k = 0; k < 2; k++) {
+        int rc;
+        snn_ctx *ctx = load_sections(lines[k], &rc);
+        ck_assert_msg(rc == SNN_OK, "%s", snn_errmsg(ctx));
+        ck_assert_int_eq(snn_run_script(ctx), SNN_OK);
+        for (int c = 0; c < 3; c++) gs[k][c] = trace_of(ctx, "X", 15 + c, &n);
+        snn_free(ctx);
+    }
+    ck_assert_uint_eq(n, 200);
+    ck_assert_double_gt(gs[0][1][n - 1], 0);
+    for (size_t s = 0; s < n; s++) {
+        ck_assert_double_eq(gs[0][0][s], 0);
+        ck_assert_double_eq(gs[0][2][s], 0);
+        for (int c = 0; c < 3; c++) ck_assert_double_eq(gs[0][c][s], gs[1][c][s]);
+    }
+    for (int k = 0; k < 2; k++)
+        for (int c = 0; c < 3; c++) free(gs[k][c]);
+}
+END_TEST
+
+/* Bad addresses: a located error saying what is wrong. */
+static void section_error(const char *line, const char *want)
+{
+    int rc;
+    snn_ctx *ctx = load_sections(line, &rc);
+    ck_assert_int_ne(rc, SNN_OK);
+    ck_assert_msg(strstr(snn_errmsg(ctx), want) != NULL, "got '%s', want '%s'", snn_errmsg(ctx), want);
+    snn_free(ctx);
+}
+
+START_TEST(section_errors)
+{
+    section_error("statemonitor X(cell.v, record=cell.dendx)", "sections.snn:25:36: error: cell has no section "
+                  "'dendx'; did you mean 'dend'?");
+    section_error("statemonitor X(cell.dend.R.v)", "cell has no section 'dend.R'; did you mean 'dend.L'?");
+    section_error("statemonitor X(cell.v, record=cell.dend[350*um])", "25:41: error: 350*um is not on section "
+                  "'dend', which is 300 um long: a distance must be between 0*um and 300*um");
+    section_error("statemonitor X(cell.v, record=cell.axon[-1*um])", "is not on section 'axon'");
+    section_error("statemonitor X(cell.v, record=cell.dend[5*ms])", "must have unit metre");
+    section_error("statemonitor X(cell.v, record=cell.dend[20*um:10*um])", "holds no compartment of section 'dend'");
+    section_error("statemonitor X(cell.v, record=cell.dend[40])", "index 40 is outside");
+    section_error("spikegenerator g(1, indices=[0], times=[1]*ms)\nsynapses S(g -> g.dend) { on_pre: v_post += 0*mV }",
+                  "only a spatialneurons group has sections, and g is not one");
+    section_error("statemonitor X(cell.dend[0:3].v, record=cell.axon)", "names compartments outside cell.dend[0:3]");
+}
+END_TEST
+
+/* run.json gives each recorded compartment's distance and section (the
+ * distances are Brian2's neuron.distance of dend.L, written %.17g). */
+START_TEST(run_json_distances)
+{
+    snn_ctx *ctx = load_run(test_path("spatial/sections.snn"));
+    char *dir = test_tmpdir(), file[600];
+    ck_assert_int_eq(snn_write_run(ctx, dir, NULL, 0), SNN_OK);
+    snprintf(file, sizeof file, "%s/run.json", dir);
+    size_t len;
+    char *json = test_read_file(file, &len);
+    char *l = strstr(json, "\"name\": \"L\"");
+    ck_assert_ptr_nonnull(l);
+    ck_assert_ptr_nonnull(strstr(l, "\"distance\": [0.0003062500000000001, 0.00031875000000000013, "
+                                    "0.00033125000000000011, 0.00034375000000000014, 0.00035625000000000012, "
+                                    "0.0003687500000000001, 0.00038125000000000013, 0.00039375000000000017], "
+                                    "\"section\": [\"dend.L\", \"dend.L\", \"dend.L\", \"dend.L\", \"dend.L\", "
+                                    "\"dend.L\", \"dend.L\", \"dend.L\"]"));
+    char *ms = strstr(json, "\"name\": \"MS\"");
+    ck_assert_ptr_nonnull(ms);
+    ck_assert_ptr_nonnull(strstr(ms, "\"record\": [16], \"distance\": [0.00015499999999999997], "
+                                     "\"section\": [\"dend\"]"));
+    free(json);
+    test_remove_tmpdir(dir);
+    snn_free(ctx);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("spatial");
@@ -538,6 +695,11 @@ static Suite *make_suite(void)
         tcase_add_test(tc, brian2_swc_cell);
         tcase_add_test(tc, brian2_ball_and_stick_synapses);
         tcase_add_test(tc, swc_errors);
+        tcase_add_test(tc, brian2_sections);
+        tcase_add_test(tc, section_indices_as_brian2);
+        tcase_add_test(tc, section_errors);
+        tcase_add_test(tc, section_poissoninput);
+        tcase_add_test(tc, run_json_distances);
         tcase_add_test(tc, cm_change_between_runs);
         tcase_add_test(tc, infinite_cable_green_function);
         tcase_add_test(tc, finite_cable_steady_state);

@@ -246,7 +246,61 @@ def swc_cell():
     write('swc_cell', mon, record)
 
 
+def sections():
+    """tests/spatial/sections.snn: synapses onto the compartment at 150 um
+    along the dendrite (Brian2's morpho.dend[150*um]), v of the subtree
+    below the dendrite (neuron.dend.L), and the indices that addressing by
+    section gives (sections_index.csv: "address,start,stop", Brian2's
+    SubMorphology indices and SpatialSubgroup start and stop)."""
+    start_scope()
+    defaultclock.dt = 0.01 * ms
+    gL = 1e-4 * siemens / cm**2
+    EL = -65 * mV
+    Es = 0 * mV
+    taus = 2 * ms
+    w = 3 * nS
+    morpho = Soma(diameter=25 * um)
+    morpho.dend = Cylinder(diameter=2 * um, length=300 * um, n=30)
+    morpho.dend.L = Cylinder(diameter=1 * um, length=100 * um, n=8)
+    morpho.axon = Cylinder(diameter=1 * um, length=100 * um, n=10)
+    eqs = """
+    Im = gL*(EL - v) : amp/meter**2
+    Is = gs*(Es - v) : amp (point current)
+    dgs/dt = -gs/taus : siemens
+    """
+    neuron = SpatialNeuron(morphology=morpho, model=eqs, Cm=1 * uF / cm**2, Ri=100 * ohm * cm)
+    neuron.v = EL
+    rows = []
+    for q in ['0*um', '5*um', '10*um', '50*um', '55*um', '149.99*um', '150*um']:
+        k = int(morpho.dend[eval(q)].indices[:][0])
+        rows.append((f'cell.dend[{q}]', k, k + 1))
+    k = int(morpho.dend.L[30 * um].indices[:][0])
+    rows.append(('cell.dend.L[30*um]', k, k + 1))
+    k = int(morpho.axon[0 * um].indices[:][0])
+    rows.append(('cell.axon[0*um]', k, k + 1))
+    for name, sub in [('cell.dend', neuron.dend), ('cell.dend.L', neuron.dend.L), ('cell.axon', neuron.axon),
+                      ('cell.dend[10*um:50*um]', neuron.dend[10 * um:50 * um]), ('cell.dend[3:5]', neuron.dend[3:5]),
+                      ]:
+        rows.append((name, int(sub.start), int(sub.stop)))
+    for name, sub in [('cell.dend[:20*um]', morpho.dend[:20 * um]), ('cell.axon[95*um:]', morpho.axon[95 * um:])]:
+        k = sub.indices[:]
+        rows.append((name, int(k[0]), int(k[-1]) + 1))
+    with open(os.path.join(OUT, 'sections_index.csv'), 'w') as f:
+        f.write('address,start,stop\n')
+        for r in rows:
+            f.write('%s,%d,%d\n' % r)
+    inp = SpikeGeneratorGroup(1, [0, 0], [5, 6] * ms)
+    S = Synapses(inp, neuron[morpho.dend[150 * um]], on_pre='gs_post += w')
+    S.connect(i=0, j=0)
+    record = list(range(neuron.dend.L.start, neuron.dend.L.stop))
+    mon = StateMonitor(neuron, 'v', record=record)
+    mon2 = StateMonitor(neuron, 'v', record=[morpho.dend[150 * um].indices[:][0]])
+    run(10 * ms)
+    write('sections', mon, record)
+    write('sections_synapse', mon2, [int(morpho.dend[150 * um].indices[:][0])])
+
+
 if __name__ == '__main__':
     for name in sys.argv[1:] or ['passive_cable', 'ball_and_stick', 'hh_axon', 'hh_axon_velocity', 'swc_cell',
-                                      'ball_and_stick_synapses']:
+                                      'ball_and_stick_synapses', 'sections']:
         globals()[name]()
