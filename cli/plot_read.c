@@ -131,11 +131,11 @@ static int jskip(Json *j)
 }
 
 /* The elements of an array, each read by elem(j, ud): 0, or -1 with the
- * error set. */
-static int jarray(Json *j, int (*elem)(Json *, void *), void *ud)
+ * error set ("<what> was expected" where there is no array). */
+static int jarray_of(Json *j, const char *what, int (*elem)(Json *, void *), void *ud)
 {
     skip_ws(j);
-    if (*j->p++ != '[') return jfail(j, "a list was expected");
+    if (*j->p++ != '[') return jfail(j, what);
     skip_ws(j);
     if (*j->p == ']') {
         j->p++;
@@ -151,6 +151,11 @@ static int jarray(Json *j, int (*elem)(Json *, void *), void *ud)
         if (*j->p++ != ']') return jfail(j, "',' or ']' was expected");
         return 0;
     }
+}
+
+static int jarray(Json *j, int (*elem)(Json *, void *), void *ud)
+{
+    return jarray_of(j, "a list was expected", elem, ud);
 }
 
 typedef struct { char ***out; int *n; } StrList;
@@ -289,26 +294,28 @@ static int jstate(Json *j, RunFile *rf)
     return rc ? -1 : 0;
 }
 
+/* A monitor object appended to rf's (ud is the RunFile). */
+static int jmonitor(Json *j, RunMonitor *m);
+static int jmonitor_elem(Json *j, void *ud)
+{
+    RunFile *rf = ud;
+    RunMonitor *v = realloc(rf->mon, sizeof *v * (size_t)(rf->nmon + 1));
+    if (!v) return jfail(j, "out of memory");
+    rf->mon = v;
+    memset(&v[rf->nmon], 0, sizeof *v);
+    return jmonitor(j, &v[rf->nmon++]);
+}
+
+/* A state object, for jarray_of (ud is the RunFile). */
+static int jstate_elem(Json *j, void *ud)
+{
+    return jstate(j, ud);
+}
+
 /* A list of state objects. */
 static int jstates(Json *j, RunFile *rf)
 {
-    skip_ws(j);
-    if (*j->p++ != '[') return jfail(j, "a list of states was expected");
-    skip_ws(j);
-    if (*j->p == ']') {
-        j->p++;
-        return 0;
-    }
-    for (;;) {
-        if (jstate(j, rf)) return -1;
-        skip_ws(j);
-        if (*j->p == ',') {
-            j->p++;
-            continue;
-        }
-        if (*j->p++ != ']') return jfail(j, "',' or ']' was expected");
-        return 0;
-    }
+    return jarray_of(j, "a list of states was expected", jstate_elem, rf);
 }
 
 /* One monitor object: its name, variables and units; other keys skipped. */
@@ -379,27 +386,7 @@ static int jrun(Json *j, RunFile *rf)
         } else if (!rc && (!strcmp(key, "state") || !strcmp(key, "state_columns"))) {
             rc = jstates(j, rf);
         } else if (!rc && !strcmp(key, "monitors")) {
-            skip_ws(j);
-            if (*j->p++ != '[') rc = jfail(j, "a list of monitors was expected");
-            skip_ws(j);
-            if (!rc && *j->p == ']') j->p++;
-            else
-                while (!rc) {
-                    RunMonitor *v = realloc(rf->mon, sizeof *v * (size_t)(rf->nmon + 1));
-                    if (!v) {
-                        rc = jfail(j, "out of memory");
-                        break;
-                    }
-                    rf->mon = v;
-                    memset(&v[rf->nmon], 0, sizeof *v);
-                    rc = jmonitor(j, &v[rf->nmon++]);
-                    skip_ws(j);
-                    if (rc || *j->p == ']') {
-                        j->p += !rc;
-                        break;
-                    }
-                    if (*j->p++ != ',') rc = jfail(j, "',' or ']' was expected");
-                }
+            rc = jarray_of(j, "a list of monitors was expected", jmonitor_elem, rf);
         } else if (!rc) rc = jskip(j);
         free(key);
         if (rc) return -1;
