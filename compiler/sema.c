@@ -675,7 +675,12 @@ static void group_run_regularly(Sema *S, Group *g, Item *it)
 /* Initial values: v = expr or v = [a, b, c]*unit. */
 static void group_inits(Sema *S, Group *g, Item *it)
 {
-    for (int k = 0; k < it->stmts.n; k++) sema_expand_column(S, it->stmts.v[k]);
+    /* an initial value whose column() cannot be read is not checked further
+     * (its error is reported once) */
+    int kept = 0;
+    for (int k = 0; k < it->stmts.n; k++)
+        if (sema_expand_column(S, it->stmts.v[k])) it->stmts.v[kept++] = it->stmts.v[k];
+    it->stmts.n = kept;
     sema_check_stmts(S, g, &it->stmts, "init", true);
     for (int k = 0; k < it->stmts.n; k++) {
         Stmt *st = it->stmts.v[k];

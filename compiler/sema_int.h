@@ -123,8 +123,8 @@ bool sema_check_cond(Scope *sc, Node *n, const char *what);
 /* timedarray NAME(values=[...]*unit, dt=...) or NAME(file=..., unit=, dt=). */
 void sema_decl_timedarray(Sema *S, Decl *d);
 /* Replaces column('file.csv', 'name') in an initial value by the column's
- * numbers. */
-void sema_expand_column(Sema *S, Stmt *st);
+ * numbers; false, with the error reported, when it cannot be read. */
+bool sema_expand_column(Sema *S, Stmt *st);
 /* when=: a schedule position SLOT_POS(slot, sub); false with an error. */
 bool sema_parse_when(Sema *S, Node *v, int *slot);
 /* order=: a whole number; false with an error. */

@@ -778,26 +778,22 @@ bool sema_parse_order(Sema *S, Node *v, int *order)
 }
 
 /* In an initial value, column('file.csv', 'name') is the list of that CSV
- * column's numbers (row k for index k): v = column('v0.csv', 'v')*mV. */
-void sema_expand_column(Sema *S, Stmt *st)
+ * column's numbers (row k for index k): v = column('v0.csv', 'v')*mV.
+ * False, with the error reported, when the column cannot be read. */
+bool sema_expand_column(Sema *S, Stmt *st)
 {
     Node **at = &st->expr;
     while ((*at)->kind == N_BIN && ((*at)->op == '*' || (*at)->op == '/')) at = &(*at)->a;
     Node *c = *at;
-    if (c->kind != N_CALL || !ident_eq(c->name, "column")) return;
+    if (c->kind != N_CALL || !ident_eq(c->name, "column")) return true;
     if (c->nargs != 2 || c->args[0]->kind != N_STR || c->args[1]->kind != N_STR) {
         diag_error(S->D, c->span, "write column('file.csv', 'name')");
-        return;
+        return false;
     }
     int n;
     double *v = read_csv_column(S, ident_dup(S->A, c->args[0]->name), c->args[0]->span,
                                      ident_dup(S->A, c->args[1]->name), &n);
-    if (!v) {
-        /* replace with an empty list so no second error is reported */
-        c->kind = N_LIST;
-        c->nargs = 0;
-        return;
-    }
+    if (!v) return false;
     Node *l = arena_alloc(S->A, sizeof *l);
     l->kind = N_LIST;
     l->span = c->span;
@@ -805,6 +801,7 @@ void sema_expand_column(Sema *S, Stmt *st)
     l->args = arena_alloc(S->A, sizeof *l->args * (size_t)n);
     for (int k = 0; k < n; k++) l->args[k] = ast_num(S->A, v[k], false, c->span);
     *at = l;
+    return true;
 }
 
 /* timedarray NAME(values=[...]*unit, dt=...) or NAME(file='x.csv', unit=nA,
