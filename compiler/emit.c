@@ -104,6 +104,8 @@ static void collect(Emit *E, Uses *u, const Node *n)
         case SYM_BUILTIN:
             if (s->builtin == B_I) u->uses_i = true;
             if (s->builtin == B_J) u->uses_j = true;
+            if (s->builtin == B_I_PRE || s->builtin == B_J_PRE) u->uses_i = true;
+            if (s->builtin == B_I_POST || s->builtin == B_J_POST) u->uses_j = true;
             if (s->builtin == B_N) u->uses_N = true;
             if (s->builtin == B_T) u->uses_t = true;
             break;
@@ -479,6 +481,10 @@ static void expr(Emit *E, const Node *n)
             case B_N: E->use_N = true; buf_puts(b, "((double)_N)"); return;
             case B_N_PRE: buf_puts(b, "((double)_a->n_pre)"); return;
             case B_N_POST: buf_puts(b, "((double)_a->n_post)"); return;
+            case B_I_PRE: buf_puts(b, "((double)_a->pre_syn_pre[_i])"); return;
+            case B_J_PRE: buf_puts(b, "((double)_a->pre_syn_post[_i])"); return;
+            case B_I_POST: buf_puts(b, "((double)_a->post_syn_pre[_j])"); return;
+            case B_J_POST: buf_puts(b, "((double)_a->post_syn_post[_j])"); return;
             }
             break;
         }
@@ -1067,7 +1073,9 @@ static bool uses_target(const Node *n)
 {
     if (!n) return false;
     if (n->kind == N_NAME && n->sym) {
-        if (n->sym->kind == SYM_BUILTIN && n->sym->builtin == B_J) return true;
+        if (n->sym->kind == SYM_BUILTIN &&
+            (n->sym->builtin == B_J || n->sym->builtin == B_I_POST || n->sym->builtin == B_J_POST))
+            return true;
         if (n->sym->kind == SYM_VAR && n->sym->side != 1) return true;
         if (n->sym->kind == SYM_SUBEXPR) return true;
     }

@@ -36,6 +36,11 @@ typedef struct snn_args {
      * whole group, [0, n).  A threshold writes the spikes of its part to
      * out[0..), so a caller passes out + lo. */
     snn_i32 lo, hi;
+    /* synapses whose source (target) is itself a synapse group: that
+     * group's synapse -> source neuron and synapse -> target neuron, for
+     * i_pre, j_pre (i_post, j_post); NULL otherwise */
+    const snn_i32 *pre_syn_pre, *pre_syn_post;
+    const snn_i32 *post_syn_pre, *post_syn_post;
 } snn_args;
 #define SNN_RANGE_END(a) ((a)->hi ? (a)->hi : (a)->n)
 

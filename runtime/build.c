@@ -64,8 +64,18 @@ static int connect_all(Net *net, RtGroup *r, const Group *g, const BlockTable *B
     for (int c = 0; c < g->nconnects; c++) {
         Connect *cn = &g->connects[c];
         if (cn->kind == CONN_LIST) {
-            for (int q = 0; q < cn->n; q++)
+            for (int q = 0; q < cn->n; q++) {
+                /* synapses on synapses: an index of a synapse group is checked
+                 * now that it is connected (sema checked the others) */
+                if (cn->i[q] >= r->src_n || cn->j[q] >= r->tgt_n) {
+                    bool pre = cn->i[q] >= r->src_n;
+                    return build_fail(err, cn->span, "%s: connect(i=..., j=...) names synapse %d of %s, which has "
+                                      "%lld synapses (0 to %lld)", g->name, pre ? cn->i[q] : cn->j[q],
+                                      pre ? r->src->name : r->tgt->name, (long long)(pre ? r->src_n : r->tgt_n),
+                                      (long long)(pre ? r->src_n : r->tgt_n) - 1);
+                }
                 if (push_pair(&pu, cn->i[q], cn->j[q])) return SNN_ENOMEM;
+            }
         } else {
             const BlockFn *b = block_find(B, g, BK_CONNECT, cn->index);
             snn_block_fn fn = b ? (snn_block_fn)jit_symbol(jit, b->name) : NULL;
@@ -82,6 +92,7 @@ static int connect_all(Net *net, RtGroup *r, const Group *g, const BlockTable *B
             a.stream = r->stream;
             a.ud = &pu;
             a.push = push_pair;
+            net_synsyn_args(r, &a);
             snn_i32 rc = fn(&a);
             /* -1 - i: j was outside the target for that i; a failed push
              * also returns -1, and says so in pu */
@@ -670,6 +681,8 @@ static int init_and_connect(Net *net, const Model *M, const BlockTable *B, Jit *
     for (int k = 0; k < M->ngroups; k++) {
         const Group *g = M->groups[k];
         if (g->kind != G_SYNAPSES) continue;
+        /* synapses on synapses see the synapses of the groups before them */
+        if (!net_synapse_range(rt[k])) return SNN_ENOMEM;
         int rc = connect_all(net, rt[k], g, B, jit, err);
         if (rc) return rc;
         if (!net_finish_synapses(rt[k])) return SNN_ENOMEM;

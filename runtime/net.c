@@ -278,6 +278,9 @@ static double **range_view(RtGroup *g, int64_t off)
 
 bool net_synapse_range(RtGroup *s)
 {
+    /* synapses on synapses: a synapse group's arrays (and size) exist once
+     * it is connected, before these synapses are (build.c) */
+    if ((s->src->kind == RG_SYNAPSES && !s->src->arr) || (s->tgt->kind == RG_SYNAPSES && !s->tgt->arr)) return true;
     if (!s->src_n) s->src_off = 0, s->src_n = s->src->n;
     if (!s->tgt_n) s->tgt_off = 0, s->tgt_n = s->tgt->n;
     if (!s->pre_view && !(s->pre_view = range_view(s->src, s->src_off))) return false;
@@ -389,8 +392,15 @@ static snn_args args_for(Net *net, RtGroup *g)
         a.n_post = (snn_i32)g->tgt_n;
         a.syn_pre = g->pre.v;
         a.syn_post = g->post.v;
+        net_synsyn_args(g, &a);
     }
     return a;
+}
+
+void net_synsyn_args(const RtGroup *g, snn_args *a)
+{
+    if (g->src->kind == RG_SYNAPSES) a->pre_syn_pre = g->src->pre.v, a->pre_syn_post = g->src->post.v;
+    if (g->tgt->kind == RG_SYNAPSES) a->post_syn_pre = g->tgt->pre.v, a->post_syn_post = g->tgt->post.v;
 }
 
 /* The same on a clock of every steps: its step count, dt and time. */

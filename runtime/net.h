@@ -231,6 +231,9 @@ RtGroup *net_add_group(Net *net, const char *name, int kind, int64_t n, int nvar
  * src_n, ...; all of each group where src_n / tgt_n is 0); false on out of
  * memory.  Called by net_finish_synapses, or before connecting. */
 bool     net_synapse_range(RtGroup *s);
+/* Synapses on synapses: the synapse -> neuron indices of s's source and
+ * target where they are synapse groups, in a (i_pre, j_pre, i_post, j_post). */
+void     net_synsyn_args(const RtGroup *s, snn_args *a);
 /* Allocate the variable arrays of a synapse object once its synapses are
  * known, and build the CSR indices.  Returns false on out of memory. */
 bool     net_finish_synapses(RtGroup *s);
