@@ -49,7 +49,8 @@ enum {
 };
 
 /* What kind of stored variable. */
-enum { VR_STATE, VR_PARAM, VR_LASTSPIKE, VR_NOTREF, VR_LASTUPDATE, VR_DELAY };
+enum { VR_STATE, VR_PARAM, VR_LASTSPIKE, VR_NOTREF, VR_LASTUPDATE, VR_DELAY,
+       VR_MULTISYN /* synapses: Brian2's multisynaptic_index, set by connect() */ };
 
 typedef struct Group Group;
 

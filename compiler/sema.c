@@ -566,7 +566,7 @@ static const char *const neuron_keys[] = { "model", "threshold", "reset", "refra
                                             "set_event_schedule" };
 static const char *const synapse_keys[] = { "model", "on_pre", "on_post", "connect", "delay", "method", "init",
                                              "run_regularly", "order", "pre_order", "post_order", "summed_when",
-                                             "on_event", "dt" };
+                                             "on_event", "dt", "multisynaptic_index" };
 
 static const char *known_items(Sema *S, const char *const *keys, int nkeys)
 {
@@ -918,12 +918,12 @@ static void decl_synapses(Sema *S, Decl *d)
     g->tgt = tgt.g, g->tgt_start = tgt.start, g->tgt_n = tgt.n, g->tgt_sub = tgt.sub;
     g->src_label = src.label, g->tgt_label = tgt.label;
     check_item_keys(S, d, synapse_keys, (int)(sizeof synapse_keys / sizeof *synapse_keys));
-    Item *model = find_item(d, "model", NULL);
+    Item *model = find_item(d, "model", NULL), *it;
     if (model && model->kind == I_MODEL) declare_equations(S, g, model);
+    if ((it = find_item(d, "multisynaptic_index", NULL)) && it->kind == I_EXPR) sema_multisynaptic_index(S, g, it);
     check_synapse_names(S, g);
     pvec_push(S->A, &S->groups, g);
     if (model && model->kind == I_MODEL) check_equations(S, g, model);
-    Item *it;
     for (it = find_item(d, "on_pre", NULL); it; it = find_item(d, "on_pre", it)) {
         if (!sema_synsyn_pathway_ok(S, g, it, false)) continue;
         if (it->kind == I_DICT) {

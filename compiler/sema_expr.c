@@ -54,7 +54,8 @@ static Node *view_expr(Sema *S, const Node *n, int side, bool syn)
     if (s && syn && (s->side || (s->kind == SYM_BUILTIN && s->builtin != B_T && s->builtin != B_DT &&
                                  s->builtin != B_I && s->builtin != B_J && s->builtin != B_N))) {
         diag_error(S->D, n->span, "'%s' in a subexpression of synapses read through synapses on synapses: snnc "
-                   "does not follow two _pre/_post links; make it a variable of those synapses", s->name);
+                   "does not follow two _pre/_post links; make it a variable of those synapses",
+                   sema_spantext(S, n->span));
     } else if (s && syn && s->kind == SYM_BUILTIN) c->sym = sema_synsyn_view_builtin(S, s, side);
     else if (s && !s->side && (s->kind == SYM_VAR || s->kind == SYM_SUBEXPR)) c->sym = side_view(S, s, side);
     else if (s && s->kind == SYM_BUILTIN && s->builtin == B_I && side == 2) c->sym = model_builtin(S->M, B_J);

@@ -262,5 +262,8 @@ bool sema_synsyn_resolve(Scope *sc, Ident id, Span sp, Sym **out);
 /* Built-in s (i, j, N) of a synapse group's subexpression seen from side 1
  * or 2 of synapses on synapses. */
 Sym *sema_synsyn_view_builtin(Sema *S, Sym *s, int side);
+/* multisynaptic_index: NAME of synapses g: a variable NAME numbering the
+ * synapses of each (i, j) pair from 0, in the order connect() made them. */
+void sema_multisynaptic_index(Sema *S, Group *g, const Item *it);
 
 #endif

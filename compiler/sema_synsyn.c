@@ -6,7 +6,8 @@
  * a plain 'w') is the target synapse's w, 'i_post' / 'j_post' the target
  * synapse's own i and j (and 'i_pre' / 'j_pre' the source synapse's).  As in
  * Brian2 a synapse group has no spikes, so it cannot trigger on_pre (as a
- * source) or on_post (as a target). */
+ * source) or on_post (as a target).  Also Brian2's multisynaptic_index,
+ * which tells apart the synapses of one pair (as a target group's 'k_post'). */
 #include <string.h>
 
 #include "sema_int.h"
@@ -80,4 +81,28 @@ Sym *sema_synsyn_view_builtin(Sema *S, Sym *s, int side)
     if (s->builtin == B_J) return model_builtin(S->M, side == 1 ? B_J_PRE : B_J_POST);
     if (s->builtin == B_N) return model_builtin(S->M, side == 1 ? B_N_PRE : B_N_POST);
     return s;
+}
+
+void sema_multisynaptic_index(Sema *S, Group *g, const Item *it)
+{
+    const Node *e = it->expr;
+    if (e->kind != N_NAME && e->kind != N_STR) {
+        diag_error(S->D, e->span, "multisynaptic_index is the name of the variable that numbers the synapses of "
+                   "one pair, e.g. 'multisynaptic_index: k'");
+        return;
+    }
+    if (!sema_check_identifier(S, e->name, e->span, "multisynaptic_index name")) return;
+    if (sema_group_lookup(g, e->name.z, e->name.n)) {
+        diag_error(S->D, e->span, "'%.*s' is already a variable of %s; multisynaptic_index needs a new name",
+                   (int)e->name.n, e->name.z, g->name);
+        return;
+    }
+    Sym *v = sema_new_sym(S, SYM_VAR, e->name, e->span);
+    v->dim = DIM_NONE;
+    v->type = TY_INT;
+    v->role = VR_MULTISYN;
+    v->flags = VF_CONSTANT;
+    v->owner = g;
+    v->var_index = g->nvars;
+    sema_add_to(S, &g->vars, &g->nvars, v);
 }

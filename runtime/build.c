@@ -670,6 +670,23 @@ static Span delay_span(const Group *g)
     return g->span;
 }
 
+/* Brian2's multisynaptic_index: variable v of synapses r numbers the
+ * synapses of each (i, j) pair 0, 1, ... in the order they were made. */
+static bool multisynaptic_index(RtGroup *r, int v)
+{
+    int32_t *count = calloc((size_t)r->tgt_n + 1, sizeof *count);
+    if (!count) return false;
+    for (int64_t p = 0; p < r->src_n; p++) {
+        for (int32_t q = r->pre_start[p]; q < r->pre_start[p + 1]; q++) {
+            int32_t s = r->pre_syn[q];
+            r->arr[v][s] = count[r->post.v[s]]++;
+        }
+        for (int32_t q = r->pre_start[p]; q < r->pre_start[p + 1]; q++) count[r->post.v[r->pre_syn[q]]] = 0;
+    }
+    free(count);
+    return true;
+}
+
 /* Initialise the network as a Brian2 script that sets its variables and
  * then connects: the neurons' init blocks first, so that connect()
  * conditions and p see their values; then each synapse object is connected
@@ -686,6 +703,8 @@ static int init_and_connect(Net *net, const Model *M, const BlockTable *B, Jit *
         int rc = connect_all(net, rt[k], g, B, jit, err);
         if (rc) return rc;
         if (!net_finish_synapses(rt[k])) return SNN_ENOMEM;
+        for (int v = 0; v < g->nvars; v++)
+            if (g->vars[v]->role == VR_MULTISYN && !multisynaptic_index(rt[k], v)) return SNN_ENOMEM;
         rc = net_init_group(net, rt[k]);
         if (rc == -2)
             return build_fail(err, delay_span(g), "%s: %s: a delay must be a finite time >= 0 of at most %d steps",
