@@ -15,7 +15,7 @@
 int sema_synapse_endpoint(Sema *S, Ident name, Span sp, const Node *slice, GroupRange *out)
 {
     Group *g = sema_find_group(S, name);
-    if (!g || g->kind != G_SYNAPSES || sema_find_subgroup(S, name)) return 0;
+    if (!g || g->kind != G_SYNAPSES) return 0;
     if (slice) {
         diag_error(S->D, slice->span, "'%s' is a synapse group: synapses on synapses connect to all of its "
                    "synapses (a condition on i or j selects some of them)", g->name);

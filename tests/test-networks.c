@@ -50,6 +50,9 @@ static const Case cases[] = {
     { "astro_io_synapse", { { "astro_spk", "astro_io_synapse_spikes.csv" } },
       { { "syn_mon", "astro_io_synapse_syn_trace.csv" }, { "ast_mon", "astro_io_synapse_astro_trace.csv" },
         { "ast_slow", "astro_io_synapse_astro_slow.csv" }, { "syn_slow", "astro_io_synapse_syn_slow.csv" } } },
+    { "synsyn_features", { { "spk", "synsyn_features_spikes.csv" } },
+      { { "vmon", "synsyn_features_v_trace.csv" }, { "wmon", "synsyn_features_w_trace.csv" },
+        { "cmon", "synsyn_features_c_trace.csv" } } },
 };
 
 /* The spike monitor c->monitor against Brian2's "i,step" file. */
