@@ -66,10 +66,14 @@ static snn_i32 blk_init(const snn_args *a)
 static struct { int64_t step; int32_t syn, pre, post; } log_v[1024];
 static int log_n;
 
+/* A pathway's synapses: the list idx, or (idx NULL) the ids lo .. hi-1. */
+#define PATH_COUNT(a) ((a)->idx ? (a)->nidx : (a)->hi - (a)->lo)
+#define PATH_SYN(a, k) ((a)->idx ? (a)->idx[k] : (a)->lo + (k))
+
 static snn_i32 blk_on_pre(const snn_args *a)
 {
-    for (snn_i32 k = 0; k < a->nidx && log_n < 1024; k++) {
-        snn_i32 s = a->idx[k];
+    for (snn_i32 k = 0; k < PATH_COUNT(a) && log_n < 1024; k++) {
+        snn_i32 s = PATH_SYN(a, k);
         log_v[log_n].step = a->step;
         log_v[log_n].syn = s;
         log_v[log_n].pre = a->syn_pre[s];
@@ -82,7 +86,7 @@ static snn_i32 blk_on_pre(const snn_args *a)
 
 static snn_i32 blk_on_post(const snn_args *a)
 {
-    for (snn_i32 k = 0; k < a->nidx; k++) a->v[0][a->idx[k]] += 100;   /* w += 100 */
+    for (snn_i32 k = 0; k < PATH_COUNT(a); k++) a->v[0][PATH_SYN(a, k)] += 100;   /* w += 100 */
     return 0;
 }
 
@@ -207,6 +211,8 @@ START_TEST(csr_indices)
     for (int k = 0; k < 4; k++) ck_assert_int_eq(s->pre_syn[k], py[k]);
     /* by target: neuron 0 -> {0, 3}, 1 -> {1, 2} */
     const int32_t qs[] = { 0, 2, 4 }, qy[] = { 0, 3, 1, 2 };
+    ck_assert_ptr_null(s->post_start);   /* made when first needed */
+    ck_assert(net_post_index(s));
     for (int k = 0; k < 3; k++) ck_assert_int_eq(s->post_start[k], qs[k]);
     for (int k = 0; k < 4; k++) ck_assert_int_eq(s->post_syn[k], qy[k]);
     /* the synapse arrays exist, with default values */
