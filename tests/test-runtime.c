@@ -317,6 +317,53 @@ START_TEST(on_post_pathway)
 }
 END_TEST
 
+/* Synapses stored source by source (as connect() makes them) keep no
+ * sorted-id list: a spike reaches the range of its CSR index directly, in
+ * the same order; the index by target is made when on_post first needs it,
+ * and is a range as well when the synapses are in target order too. */
+START_TEST(csr_in_source_order)
+{
+    log_n = 0;
+    Net *net = net_new(1e-4, 0);
+    RtGroup *b, *a = scheduled_source(net, &b);
+    b->thresh = blk_thresh_sched;
+    b->arr[0][0] = 2;           /* target 0: 3 with synapse 0's w at step 1, so it spikes at step 3 */
+    b->arr[0][1] = -1;
+    const int pre[] = { 0, 1, 2, 2 }, post[] = { 0, 0, 0, 1 };
+    RtGroup *s = make_synapses(net, a, b, pre, post, 4, 0);
+    ck_assert_ptr_null(s->pre_syn);
+    const int32_t ps[] = { 0, 1, 2, 4 };
+    for (int k = 0; k < 4; k++) ck_assert_int_eq(s->pre_start[k], ps[k]);
+    s->on_pre = blk_on_pre;
+    s->on_post = blk_on_post;
+    for (int k = 0; k < 4; k++) s->arr[0][k] = k + 1;       /* w */
+    ck_assert_int_eq(net_run(net, 2), 0);
+    ck_assert_ptr_null(s->post_start);      /* no target spike yet: not made */
+    ck_assert_int_eq(net_run(net, 3), 0);
+    ck_assert_ptr_nonnull(s->post_start);
+    ck_assert_ptr_null(s->post_syn);
+    /* step 1: neuron 0's synapse 0; step 4: neuron 1's synapse 1, then
+     * neuron 2's synapses 2 and 3 */
+    ck_assert_int_eq(log_n, 4);
+    const int64_t steps[] = { 1, 4, 4, 4 };
+    for (int k = 0; k < 4; k++) {
+        ck_assert_int_eq(log_v[k].step, steps[k]);
+        ck_assert_int_eq(log_v[k].syn, k);
+        ck_assert_int_eq(log_v[k].pre, pre[k]);
+        ck_assert_int_eq(log_v[k].post, post[k]);
+    }
+    /* the target's spike at step 3 reached its synapses 0, 1 and 2 (w +=
+     * 100, before the spikes of step 4 carried them) */
+    ck_assert_double_eq(s->arr[0][0], 101);
+    ck_assert_double_eq(s->arr[0][1], 102);
+    ck_assert_double_eq(s->arr[0][2], 103);
+    ck_assert_double_eq(s->arr[0][3], 4);
+    ck_assert_double_eq(b->arr[0][0], 2 + 1 + 102 + 103);  /* its own v (2) + w0 + w1 + w2 */
+    ck_assert_double_eq(b->arr[0][1], -1 + 4);
+    net_free(net);
+}
+END_TEST
+
 static int op_calls[SLOT_COUNT];
 static int64_t op_steps[64];
 static int nop_steps;
@@ -927,6 +974,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, init_values);
     tcase_add_test(tc, csr_indices);
     tcase_add_test(tc, csr_empty);
+    tcase_add_test(tc, csr_in_source_order);
     tcase_add_test(tc, delay_delivery);
     tcase_add_test(tc, on_post_pathway);
     tcase_add_test(tc, user_operations);
