@@ -7,6 +7,7 @@
  * and atomic writes), rng.c (determinism and distribution of the
  * counter-based random numbers, Brian2's timestep rounding), and hash.h
  * (FNV-1a). */
+#include <Random123/philox.h>
 #include <dirent.h>
 #include <math.h>
 #include <stdio.h>
@@ -885,6 +886,38 @@ END_TEST
 /* Random numbers and time steps                                            */
 /* ------------------------------------------------------------------------ */
 
+/* runtime/rng.c's own Philox4x32-10 gives Random123's bits, for keys and
+ * counters across the whole range of each word (the uniform and normal
+ * numbers, which Brian2 comparisons depend on, stay the same). */
+void snn_philox_block(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, uint32_t out[4]);
+START_TEST(rng_philox_matches_random123)
+{
+    uint64_t x = 88172645463325252ULL;       /* xorshift64: the test's own inputs */
+    for (int n = 0; n < 200000; n++) {
+        uint64_t w[5];
+        for (int q = 0; q < 5; q++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            w[q] = x;
+        }
+        snn_u64 seed = w[0], stream = w[1] >> (n % 33);
+        snn_i64 step = (snn_i64)(w[2] >> (n % 40));
+        snn_i32 idx = (snn_i32)w[3], site = (snn_i32)(w[4] >> 32);
+        uint32_t got[4];
+        snn_philox_block(seed, stream, step, idx, site, got);
+        philox4x32_ctr_t c = { { (uint32_t)step, (uint32_t)((uint64_t)step >> 32), (uint32_t)idx, (uint32_t)site } };
+        philox4x32_key_t k = { { (uint32_t)(seed ^ (seed >> 32) * 0x9E3779B9u), (uint32_t)stream } };
+        philox4x32_ctr_t r = philox4x32(c, k);
+        for (int q = 0; q < 4; q++) ck_assert_uint_eq(got[q], r.v[q]);
+    }
+    /* Random123's known-answer vector (kat_vectors: philox4x32 10 with the
+     * all-ones counter and key; seed 2^32-1 makes the key word all ones) */
+    uint32_t got[4];
+    snn_philox_block(0xffffffffu, 0xffffffffu, -1, -1, -1, got);
+    const uint32_t kat[4] = { 0x408f276du, 0x41c83b0eu, 0xa20bc7c6u, 0x6d5451fdu };
+    for (int q = 0; q < 4; q++) ck_assert_uint_eq(got[q], kat[q]);
+}
+END_TEST
+
 START_TEST(rng_deterministic)
 {
     double u = snn_rand_uniform(42, 1, 7, 3, 0);
@@ -996,6 +1029,7 @@ static Suite *make_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("rng");
     tcase_add_test(tc, rng_deterministic);
+    tcase_add_test(tc, rng_philox_matches_random123);
     tcase_add_test(tc, rng_distributions);
     tcase_add_test(tc, timestep_rounding);
     tcase_add_test(tc, fnv1a_values);
