@@ -671,17 +671,20 @@ static Span delay_span(const Group *g)
 }
 
 /* Brian2's multisynaptic_index: variable v of synapses r numbers the
- * synapses of each (i, j) pair 0, 1, ... in the order they were made. */
+ * synapses of each (i, j) pair 0, 1, ... in the order they were made.
+ * pre_syn is NULL when the synapses are stored source by source: entry q
+ * of the CSR index is then synapse q. */
 static bool multisynaptic_index(RtGroup *r, int v)
 {
     int32_t *count = calloc((size_t)r->tgt_n + 1, sizeof *count);
     if (!count) return false;
     for (int64_t p = 0; p < r->src_n; p++) {
         for (int32_t q = r->pre_start[p]; q < r->pre_start[p + 1]; q++) {
-            int32_t s = r->pre_syn[q];
+            int32_t s = r->pre_syn ? r->pre_syn[q] : q;
             r->arr[v][s] = count[r->post.v[s]]++;
         }
-        for (int32_t q = r->pre_start[p]; q < r->pre_start[p + 1]; q++) count[r->post.v[r->pre_syn[q]]] = 0;
+        for (int32_t q = r->pre_start[p]; q < r->pre_start[p + 1]; q++)
+            count[r->post.v[r->pre_syn ? r->pre_syn[q] : q]] = 0;
     }
     free(count);
     return true;
