@@ -297,6 +297,10 @@ typedef struct Action {
     int32_t    *sel;
     int         nsel;
     Node       *cond;
+    int64_t     sub_start, sub_n;   /* an assignment to a subgroup (SG.v = ...):
+                                   indices above are the group's, but i and N
+                                   in expr and cond are the subgroup's; sub_n 0:
+                                   not a subgroup */
     /* SPIKES: indices and times (seconds) sorted by time, and period */
     int        *gen_idx;
     double     *gen_t;
