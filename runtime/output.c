@@ -870,6 +870,9 @@ int output_write(Net *net, const char *dir, int what, const RunInfo *info, char 
     char name[1024];
     for (int k = 0; k < net->nmonitors && !rc && (what & OUT_MONITORS); k++)
         rc = add_monitor(&fs, net, net->monitors[k], what & OUT_NPY);
+    /* linked variables show their sources as they are now, also when no
+     * step ran since the sources were set (run 0*ms, Brian2 reads them live) */
+    for (int k = 0; k < net->ngroups && (what & OUT_STATE); k++) net_refresh_links(net->groups[k]);
     for (int k = 0; k < net->ngroups && !rc && (what & OUT_STATE); k++) {
         snprintf(name, sizeof name, "%s.state.csv", net->groups[k]->name);
         rc = set_add(&fs, name, write_group_state, net, net->groups[k]);
