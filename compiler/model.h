@@ -329,6 +329,16 @@ typedef struct Monitor {
     bool        sub;            /* records a subgroup of group: neurons */
     int64_t     sub_start, sub_n;   /* [sub_start, sub_start + sub_n), with
                                    indices relative to sub_start */
+    /* MON_RATE with window= / width=: Brian2's smooth_rate(window, width),
+     * written beside the rate (sema_smooth.c); smooth_kind 0: none, else
+     * smooth.h's SMOOTH_GAUSSIAN or SMOOTH_FLAT of smooth_width seconds, or
+     * SMOOTH_LIST: the values smooth_list[0..smooth_nlist) */
+    int         smooth_kind;
+    double      smooth_width;
+    double     *smooth_list;
+    int         smooth_nlist;
+    Span        smooth_span;    /* the window= argument (length 0: none) */
+    Span        smooth_width_span;  /* the width= argument (length 0: none) */
 } Monitor;
 
 typedef struct Model {

@@ -158,6 +158,7 @@ static void monitor_free(RtMonitor *m)
     free(m->rec_steps.v);
     free(m->data.v);
     free(m->label);
+    free(m->smooth_w);
     free(m->mask);
     free(m->count);
     free(m);

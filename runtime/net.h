@@ -178,6 +178,10 @@ typedef struct RtMonitor {
      * all of group */
     int64_t      sub_off, sub_n;
     char        *label;          /* the subgroup's name, or NULL */
+    /* rate: Brian2's smooth_rate window (normalised, odd length), written
+     * as a second column; NULL for none */
+    double      *smooth_w;
+    size_t       smooth_k;
 } RtMonitor;
 
 
