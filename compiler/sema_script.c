@@ -110,6 +110,50 @@ static bool python_index(double k, int64_t n, int64_t *out)
     return k >= 0 && k < (double)n;
 }
 
+/* 'i >= lo and i < hi' (or j) at span sp, unchecked. */
+static Node *range_condition(Sema *S, const char *index, int64_t lo, int64_t hi, Span sp)
+{
+    Node *ge = ast_bin(S->A, OP_GE, ast_name(S->A, ident_cstr(index), sp), ast_num(S->A, (double)lo, true, sp), sp);
+    Node *lt = ast_bin(S->A, '<', ast_name(S->A, ident_cstr(index), sp), ast_num(S->A, (double)hi, true, sp), sp);
+    Node *both = ast_bin(S->A, 0, ge, lt, sp);
+    both->kind = N_AND;
+    return both;
+}
+
+/* One side of S.w[SG1, SG2]: e names the synapses' source (pre) or target
+ * group, or a subgroup of it, as Brian2's Synapses.__getitem__ with
+ * subgroups; the condition on i (or j) that selects it, relative to the
+ * synapses' own range, is and-ed to *cond.  False with an error. */
+static bool pair_side(Sema *S, Group *syn, Node *e, bool pre, Node **cond)
+{
+    if (!e) return true;   /* ':' */
+    Group *side = pre ? syn->src : syn->tgt;
+    int64_t start = pre ? syn->src_start : syn->tgt_start, n = pre ? syn->src_n : syn->tgt_n;
+    const char *label = pre ? syn->src_label : syn->tgt_label;
+    if (!label) label = side->name;
+    if (!((e->kind == N_NAME && !e->b) || e->kind == N_SUBGROUP)) {
+        diag_error(S->D, e->span, "S.w[A, B] selects by the %s's (sub)group: name %s, a subgroup of it or ':', not "
+                   "'%s' (for indices or conditions write S.w['%s > 2'])", pre ? "source" : "target", label,
+                   sema_spantext(S, e->span), pre ? "i" : "j");
+        return false;
+    }
+    GroupRange r;
+    if (!sema_group_range(S, e->name, e->span, e->kind == N_SUBGROUP ? e : NULL, &r)) return false;
+    if (r.g != side || r.start < start || r.start + r.n > start + n) {
+        diag_error(S->D, e->span, "%s is not a part of %s's %s %s", r.sub ? r.label : r.g->name, syn->name,
+                   pre ? "source" : "target", label);
+        return false;
+    }
+    Node *c = range_condition(S, pre ? "i" : "j", r.start - start, r.start - start + r.n, e->span);
+    if (*cond) {
+        Node *both = ast_bin(S->A, 0, *cond, c, e->span);
+        both->kind = N_AND;
+        c = both;
+    }
+    *cond = c;
+    return true;
+}
+
 /* The selection of G.v[...]: an index, a slice, a list of indices or a
  * condition.  Neuron groups have their size, so indices are Python's
  * (negative from the end, slices clipped); synapses are counted at run
@@ -120,6 +164,20 @@ static bool selection(Sema *S, Group *g, const GroupRange *r, Subscript *sub, Ac
     int64_t N = r ? r->n : g->N;
     const char *label = r ? r->label : g->name;
     double x;
+    if (sub->kind == SUB_PAIR) {
+        if (neurons) {
+            diag_error(S->D, sub->span, "%s is a neuron group: its variables take one index (%s.v[2:5]); [A, B] "
+                       "selects synapses by their source and target", label, label);
+            return false;
+        }
+        Node *cond = NULL;
+        if (!pair_side(S, g, sub->pre, true, &cond) || !pair_side(S, g, sub->post, false, &cond)) return false;
+        if (!cond) return true;   /* [:, :]: all */
+        Scope sc = { .S = S, .g = g };
+        if (!sema_check_expr(&sc, cond)) return false;
+        a->cond = cond;
+        return true;
+    }
     if (sub->kind == SUB_INDEX) {
         Scope sc = { .S = S, .g = g };
         strip_own_prefix(sub->index, label);
