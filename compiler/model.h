@@ -146,6 +146,11 @@ typedef struct Link {
     Group      *src;
     Sym        *src_var;
     int32_t    *index;          /* owner's N source indices, or NULL */
+    Sym        *index_var;      /* index=NAME: an integer variable of the owner
+                                   holding each neuron's source index (relative
+                                   to index_off, below index_n), read whenever
+                                   the link is refreshed; NULL: index */
+    int64_t     index_off, index_n;
     Span        span;
     bool        scalar;         /* the source is one neuron, read by all */
     bool        written;        /* some block assigns var: the runtime

@@ -625,7 +625,8 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
             for (int q = 0; q < g->nlinks; q++) {
                 const Link *l = &g->links[q];
                 r->links[q] = (struct RtLink){ l->var->var_index, rt[l->src->index], l->src_var->var_index, NULL,
-                                               l->written, NULL };
+                                               l->written, NULL, l->index_var ? l->index_var->var_index : -1,
+                                               l->index_off, l->index_n };
                 if (l->index && !(r->links[q].index = malloc(sizeof(int32_t) * (size_t)g->N))) return SNN_ENOMEM;
                 if (l->written && !(r->links[q].shadow = malloc(sizeof(double) * (size_t)g->N))) return SNN_ENOMEM;
                 if (l->index) memcpy(r->links[q].index, l->index, sizeof(int32_t) * (size_t)g->N);
