@@ -988,6 +988,7 @@ static void emit_assign(Emit *E, Action *a, int k)
     add_unique(E->A, &u.written, a->var);
     reads_of_subexprs(E, &u);
     fn_begin(E, BK_ASSIGN, k, emit_fn_name(E->A, g, arena_printf(E->A, "assign%d", k)));
+    E->sub_n = a->sub_n;
     Buf *saved = hole_begin(E);
     if (a->list) {
         buf_printf(E->out, "    static const double _list[%d] = {", a->nlist);
@@ -1036,13 +1037,19 @@ static void emit_assign(Emit *E, Action *a, int k)
     E->rand_site = site;
     const char *from = a->sel ? "0" : arena_printf(E->A, "%lld", (long long)a->lo);
     const char *to = a->sel ? arena_printf(E->A, "%d", a->nsel)
+                   : a->sub_n ? arena_printf(E->A, "%lld", (long long)a->hi)
                    : a->hi < 0 ? "_N" : arena_printf(E->A, "(%lld < _N ? %lld : _N)", (long long)a->hi, (long long)a->hi);
+    /* a subgroup's assignment: i counts from its start, N is its size */
+    const char *index = !a->sub_n ? index_hole(&u, syn)
+                      : u.uses_i ? arena_printf(E->A, "        const snn_i32 _i = (snn_i32)(_idx - %lld);\n",
+                                                (long long)a->sub_start) : "";
     EmitHole h[] = { { "lists", lists }, { "prologue", prologue(E, &u, own_arrays, NULL) }, { "from", from },
                  { "to", to }, { "idx", ix },
                  { "which", !a->sel ? "_k" : syn ? "_sel[_k];\n        if (_s >= _N) continue" : "_sel[_k]" },
-                 { "index", index_hole(&u, syn) }, { "loads", ld }, { "code", cd },
+                 { "index", index }, { "loads", ld }, { "code", cd },
                  { "stores", stores(E, &u, idx, "        ") } };
     emit_fill(E->out, emit_tmpl_assign, h, (int)(sizeof h / sizeof *h));
+    E->sub_n = 0;
 }
 
 /* A (summed) variable: zero the target variable, then add the subexpression
