@@ -188,7 +188,7 @@ static bool connect_total(Sema *S, Group *g, Connect *c, Node *total, Scope *sc)
         return false;
     }
     double k;
-    if (!sema_const_value(total, &k)) {
+    if (!sema_const_fold(total, &k)) {
         diag_error(S->D, total->span, "total must be a constant number of synapses (an expression of constants), "
                    "not one that depends on i, j or variables");
         return false;
