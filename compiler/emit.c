@@ -1244,6 +1244,33 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
     E->step = "_a->step";
 }
 
+/* Synapse creation for connect(total=K): K pairs uniform over all sources
+ * and targets, with multapses.  The number of synapses of each source is
+ * drawn as a sequence of binomials (source i gets Binomial(rest, 1/(n_pre -
+ * i)) of the rest, the last one all of it: the multinomial of K uniform
+ * sources), then its targets uniformly; so the synapses come out grouped by
+ * source, as the other rules make them, and every draw is keyed by (i, r),
+ * not by the order of evaluation. */
+static void emit_connect_total(Emit *E, Group *g, Connect *c)
+{
+    fn_begin(E, BK_CONNECT, c->index, emit_fn_name(E->A, g, arena_printf(E->A, "connect%d", c->index)));
+    buf_printf(E->out, "    double _rest = %lld.0;\n", (long long)c->total);
+    buf_puts(E->out,
+             "    for (snn_i32 _i = 0; _i < _a->n_pre && _rest > 0; _i++) {\n"
+             "        const double _n = _i == _a->n_pre - 1 ? _rest\n"
+             "            : snn_rand_binomial(_a->seed, _a->stream, 0, _i, SNN_CONNECT_TOTAL_RAND_SITE, _rest,\n"
+             "                                1.0 / (double)(_a->n_pre - _i));\n"
+             "        _rest -= _n;\n"
+             "        for (snn_i64 _r = 0; _r < (snn_i64)_n; _r++) {\n"
+             "            snn_i32 _j = (snn_i32)(snn_rand_uniform(_a->seed, _a->stream, _r, _i, SNN_CONNECT_TOTAL_J_RAND_SITE)\n"
+             "                                   * (double)_a->n_post);\n"
+             "            if (_j >= _a->n_post) _j = _a->n_post - 1;\n"
+             "            if (_a->push(_a->ud, _i, _j)) return -1;\n"
+             "        }\n"
+             "    }\n"
+             "    return 0;\n"
+             "}\n");
+}
 
 /* A timedarray as a static table and Brian2's lookup: the index of time t
  * is (int)((t/epsilon + 0.5)/K) with epsilon = dt/K, clipped to the table. */
@@ -1356,6 +1383,8 @@ const char *emit_model(Model *M, Diag *D, BlockTable *blocks)
         for (int c = 0; c < g->nconnects; c++)
             if (g->connects[c].kind == CONN_ALL || g->connects[c].kind == CONN_JEXPR)
                 emit_connect(E, g, &g->connects[c]);
+            else if (g->connects[c].kind == CONN_TOTAL)
+                emit_connect_total(E, g, &g->connects[c]);
         for (int a = 0; a < M->nactions; a++)
             if (M->actions[a].kind == ACT_ASSIGN && M->actions[a].group == g) emit_assign(E, &M->actions[a], a);
     }

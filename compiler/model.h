@@ -162,7 +162,7 @@ typedef struct Link {
 } Link;
 
 /* One connect(...) of a Synapses object. */
-enum { CONN_LIST, CONN_ALL, CONN_JEXPR };
+enum { CONN_LIST, CONN_ALL, CONN_JEXPR, CONN_TOTAL };
 typedef struct Connect {
     Span    span;
     int     kind;           /* CONN_* */
@@ -178,6 +178,8 @@ typedef struct Connect {
     Node   *gen_if;         /* generator condition */
     Node   *gen_p;          /* sample(..., p=...) */
     bool    skip_if_invalid;
+    int64_t total;          /* CONN_TOTAL: this many (i, j) pairs drawn
+                               uniformly, with multapses and autapses */
     int     index;          /* position, for the function name */
 } Connect;
 

@@ -397,12 +397,13 @@ static int delay_steps(double d, double dt, const char *what, Span span, BuildEr
 }
 
 /* The number of synapses the connect() rule cn of g makes, when it is known
- * before connecting: a list, all-to-all, or the expected count of a
+ * before connecting: a list, a total, all-to-all, or the expected count of a
  * constant p (neither with a condition or n=); other rules count 0. */
 static uint64_t rule_synapses(const Group *g, const Connect *cn)
 {
     uint64_t pairs = mul_sat((uint64_t)g->src_n, (uint64_t)g->tgt_n);
     if (cn->kind == CONN_LIST) return (uint64_t)cn->n;
+    if (cn->kind == CONN_TOTAL) return (uint64_t)cn->total;
     if (cn->kind != CONN_ALL || cn->cond || cn->nsyn) return 0;
     return cn->p ? (uint64_t)(cn->pconst * (double)pairs) : pairs;
 }
