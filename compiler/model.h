@@ -283,6 +283,9 @@ typedef struct Action {
     Group      *group;          /* ASSIGN, SPIKES */
     const char *name;           /* ACTIVE: the object; STORE, RESTORE: the
                                    snapshot ("default"); CONST: the constant */
+    const char *file;           /* STORE, RESTORE: the file (a path as
+                                   written, from the working directory), or
+                                   NULL for the process's memory */
     int         index;          /* ASSIGN: the block's index; CONST: const_index */
     double      value;          /* CONST: SI value; ACTIVE: 0 or 1 */
     /* ASSIGN: var op= expr (or list[k]) for the selected indices: those in

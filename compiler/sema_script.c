@@ -349,16 +349,34 @@ static void script_method(Sema *S, Decl *d)
 }
 
 /* store [NAME] | restore [NAME]: Brian2's Network.store() / restore(); a
- * restore needs a store of that name earlier in the file. */
+ * restore needs a store of that name earlier in the file.  With to "FILE" /
+ * from "FILE": Brian2's store(name, filename=...), a file that holds
+ * several names (restore from a file is checked when it runs). */
 static void script_word(Sema *S, Decl *d)
 {
     bool store = ident_eq(d->keyword, "store");
     const char *name = d->name.n ? ident_dup(S->A, d->name) : "default";
-    if (!store) {
+    const char *file = NULL;
+    if (d->var.n) {
+        const char *want = store ? "to" : "from";
+        if (!ident_eq(d->var, want)) {
+            diag_error(S->D, d->var_span, "'%.*s %.*s\"...\"' is not known: a file is named after '%s' (write '%s%s%.*s "
+                       "%s \"FILE\"')", (int)d->keyword.n, d->keyword.z, (int)d->var.n, d->var.z, want,
+                       store ? "store" : "restore", d->name.n ? " " : "", (int)d->name.n, d->name.z, want);
+            return;
+        }
+        if (!d->expr->name.n) {
+            diag_error(S->D, d->expr->span, "the file name is empty");
+            return;
+        }
+        file = ident_dup(S->A, d->expr->name);
+    }
+    /* a file may have been written by another run of snnc */
+    if (!store && !file) {
         bool found = false;
         for (int k = 0; k < S->actions.n && !found; k++) {
             Action *b = S->actions.v[k];
-            found = b->kind == ACT_STORE && !strcmp(b->name, name);
+            found = b->kind == ACT_STORE && !b->file && !strcmp(b->name, name);
         }
         if (!found) {
             PVec names = { 0 };
@@ -376,6 +394,7 @@ static void script_word(Sema *S, Decl *d)
     }
     Action *a = new_action(S, d, store ? ACT_STORE : ACT_RESTORE);
     a->name = name;
+    a->file = file;
     pvec_push(S->A, &S->actions, a);
 }
 

@@ -186,6 +186,12 @@ void   api_stored_free(StoredState *s);
 /* snapshot_api.c: restore a snapshot image exactly (what names it in
  * messages), constants too. */
 int    api_restore_bytes(snn_ctx *ctx, const unsigned char *p, size_t n, const char *what);
+/* script.c: restore an image as the script's restore does: the constants
+ * keep their current values (Brian2's Python variables are not stored). */
+int    api_restore_keep_consts(snn_ctx *ctx, const unsigned char *p, size_t n, const char *what);
+/* store_file.c: the script's store NAME to "FILE" / restore NAME from "FILE". */
+int    api_store_to_file(snn_ctx *ctx, const char *name, const char *path);
+int    api_restore_from_file(snn_ctx *ctx, const char *name, const char *path);
 
 /* inject.c */
 /* Register the spike injection as the first operation of the network. */

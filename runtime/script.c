@@ -99,10 +99,16 @@ int snn_restore(snn_ctx *ctx, const char *name)
         g->gen_pos = 0;
         g->gen_offset = 0;
     }
+    return api_restore_keep_consts(ctx, st->snap, st->size, "restore");
+}
+
+int api_restore_keep_consts(snn_ctx *ctx, const unsigned char *p, size_t n, const char *what)
+{
+    Net *net = ctx->net;
     /* constants are not part of it, as Python variables are not of Brian2's */
     double *consts = copy_of(net->consts, (size_t)net->nconsts, sizeof *net->consts);
     if (!consts) return api_set_error(ctx, SNN_ENOMEM, "out of memory while restoring the state");
-    rc = api_restore_bytes(ctx, st->snap, st->size, "restore");
+    int rc = api_restore_bytes(ctx, p, n, what);
     for (int k = 0; !rc && k < ctx->net->nconsts; k++)
         if (ctx->net->consts[k] != consts[k]) rc = snn_set_const(ctx, ctx->net->const_names[k], consts[k]);
     free(consts);
@@ -178,8 +184,26 @@ static int run_action(snn_ctx *ctx, const Action *a)
     }
     case ACT_CONST: return snn_set_const(ctx, a->name, a->value);
     case ACT_ACTIVE: return snn_set_active(ctx, a->name, a->value != 0);
-    case ACT_STORE: return snn_store(ctx, a->name);
-    case ACT_RESTORE: return snn_restore(ctx, a->name);
+    case ACT_STORE: return a->file ? api_store_to_file(ctx, a->name, a->file) : snn_store(ctx, a->name);
+    case ACT_RESTORE: {
+        if (!a->file) return snn_restore(ctx, a->name);
+        int rc = api_ensure_built(ctx);
+        /* its errors are reported once, located, below */
+        snn_error_cb cb = ctx->cb;
+        ctx->cb = NULL;
+        if (!rc) rc = api_restore_from_file(ctx, a->name, a->file);
+        ctx->cb = cb;
+        if (rc == SNN_EMISUSE || rc == SNN_EIO || rc == SNN_ENOTFOUND) {
+            /* the file is the script's input: say where it was named */
+            char msg[600];
+            snprintf(msg, sizeof msg, "%s", snn_errmsg(ctx));
+            size_t n = strlen(msg);
+            if (n && msg[n - 1] == '\n') msg[n - 1] = 0;
+            api_clear_error(ctx);
+            return script_error(ctx, a->span, msg);
+        }
+        return rc;
+    }
     case ACT_SPIKES: {
         RtGroup *g = net_find_group(net, a->group->name);
         if (!g) return api_set_error(ctx, SNN_ENOTFOUND, "no spike generator named '%s'", a->group->name);
