@@ -289,13 +289,32 @@ static void script_assign(Sema *S, Decl *d)
 void sema_script_const(Sema *S, Decl *d)
 {
     Sym *c = sema_const_lookup(S, d->name.z, d->name.n);
-    if (ident_eq(d->name, "dt") || ident_eq(d->name, "seed")) {
+    if (ident_eq(d->name, "seed")) {
         diag_error(S->D, d->name_span, "'%.*s' cannot change between runs (it is fixed when the network is built)",
                    (int)d->name.n, d->name.z);
         return;
     }
     Scope sc = { .S = S };
     double v;
+    if (ident_eq(d->name, "dt")) {
+        /* Brian2's defaultclock.dt = ... between runs: the time stays, the
+         * new dt applies from the next run (checked then against the time) */
+        if (!sema_check_expr(&sc, d->expr)) return;
+        if (!dim_eq(d->expr->dim, DIM_SECOND)) {
+            diag_error_code(S->D, DC_UNITS, d->expr->span, "dt is a time, but the new value '%s' %s",
+                            sema_spantext(S, d->expr->span), sema_hasunit(S, d->expr->dim));
+            return;
+        }
+        if (!sema_const_fold(d->expr, &v) || !(v > 0) || !isfinite(v)) {
+            diag_error(S->D, d->expr->span, "the new dt must be a time > 0 computed from numbers, units and constants");
+            return;
+        }
+        Action *a = new_action(S, d, ACT_DT);
+        a->name = "dt";
+        a->value = v;
+        pvec_push(S->A, &S->actions, a);
+        return;
+    }
     if (!c || !sema_check_expr(&sc, d->expr)) return;
     if (!dim_eq(d->expr->dim, c->dim)) {
         diag_error_code(S->D, DC_UNITS, d->expr->span, "'%s' %s, but the new value '%s' %s", c->name,

@@ -189,6 +189,11 @@ int    api_restore_bytes(snn_ctx *ctx, const unsigned char *p, size_t n, const c
 /* script.c: restore an image as the script's restore does: the constants
  * keep their current values (Brian2's Python variables are not stored). */
 int    api_restore_keep_consts(snn_ctx *ctx, const unsigned char *p, size_t n, const char *what);
+/* clock.c: the script's dt = X after a run (Brian2's defaultclock.dt);
+ * an error code with the message in err (the network unchanged when the
+ * time is not a multiple of new_dt).  force: without that check, before a
+ * snapshot of another dt is restored over it. */
+int    api_change_dt(snn_ctx *ctx, double new_dt, bool force, char *err, size_t errlen);
 /* store_file.c: the script's store NAME to "FILE" / restore NAME from "FILE". */
 int    api_store_to_file(snn_ctx *ctx, const char *name, const char *path);
 int    api_restore_from_file(snn_ctx *ctx, const char *name, const char *path);

@@ -275,7 +275,7 @@ static int cmp_gen(const void *a, const void *b)
     return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : (x[1] > y[1]) - (x[1] < y[1]);
 }
 
-int build_set_spikes(RtGroup *r, const int *idx, const double *t, int n, double period, double dt)
+int build_set_spikes(RtGroup *r, const int *idx, const double *t, int n, double period, double dt, int64_t offset)
 {
     int64_t *pairs = malloc(sizeof *pairs * 2 * (size_t)(n + 1));
     int64_t *steps = malloc(sizeof *steps * (size_t)(n + 1));
@@ -302,7 +302,7 @@ int build_set_spikes(RtGroup *r, const int *idx, const double *t, int n, double 
     r->gen_idx = ids;
     r->ngen = (size_t)n;
     r->gen_pos = 0;
-    r->gen_offset = 0;
+    r->gen_offset = offset;   /* the step whose clock index is 0 (dt changes renumber it) */
     r->gen_period = period > 0 ? (int64_t)(period / dt + 0.5) : 0;
     return SNN_OK;
 }
@@ -311,7 +311,7 @@ int build_set_spikes(RtGroup *r, const int *idx, const double *t, int n, double 
  * by step and then index. */
 static int make_generator(RtGroup *r, const Group *g, double dt)
 {
-    return build_set_spikes(r, g->gen_idx, g->gen_t, g->ngen, g->gen_period, dt);
+    return build_set_spikes(r, g->gen_idx, g->gen_t, g->ngen, g->gen_period, dt, 0);
 }
 
 /* {====================================================================

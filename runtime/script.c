@@ -204,10 +204,17 @@ static int run_action(snn_ctx *ctx, const Action *a)
         }
         return rc;
     }
+    case ACT_DT: {
+        char err[300];
+        int rc = api_change_dt(ctx, a->value, false, err, sizeof err);
+        if (rc == SNN_EMISUSE) return script_error(ctx, a->span, err);
+        if (rc == SNN_ENOMEM) return api_set_error(ctx, rc, "out of memory while changing dt");
+        return rc;
+    }
     case ACT_SPIKES: {
         RtGroup *g = net_find_group(net, a->group->name);
         if (!g) return api_set_error(ctx, SNN_ENOTFOUND, "no spike generator named '%s'", a->group->name);
-        if (build_set_spikes(g, a->gen_idx, a->gen_t, a->ngen, a->gen_period, net->dt))
+        if (build_set_spikes(g, a->gen_idx, a->gen_t, a->ngen, a->gen_period, net->dt, -net->clock_base))
             return api_set_error(ctx, SNN_ENOMEM, "out of memory while setting the spikes of %s", g->name);
         return SNN_OK;
     }
@@ -240,7 +247,8 @@ int snn_run_script(snn_ctx *ctx)
         }
         /* the runs after this one count for the optimising tier's decision */
         ctx->script_left = 0;
-        for (int r = k + 1; r < M->nruns; r++) ctx->script_left += (int64_t)floor(M->runs[r] / M->dt + 0.5);
+        double dt = ctx->net ? ctx->net->dt : M->dt;   /* (a later dt change is not foreseen) */
+        for (int r = k + 1; r < M->nruns; r++) ctx->script_left += (int64_t)floor(M->runs[r] / dt + 0.5);
         if (!rc && k < M->nruns) rc = snn_run(ctx, M->runs[k]);
     }
     ctx->script_left = 0;

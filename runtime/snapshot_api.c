@@ -81,6 +81,15 @@ int api_restore_bytes(snn_ctx *ctx, const unsigned char *p, size_t n, const char
     if (api_not_running(ctx, "snn_snapshot_restore")) return SNN_EMISUSE;
     int rc = api_ensure_built(ctx);
     if (rc) return rc;
+    /* a snapshot taken with another dt (changed between runs since): the
+     * network's steps, delays and clocks in that dt first */
+    double snap_dt;
+    memcpy(&snap_dt, p + SNAPSHOT_HEADER, sizeof snap_dt);
+    if (snap_dt != ctx->net->dt && snap_dt > 0 && snap_dt < 1e6) {
+        rc = api_change_dt(ctx, snap_dt, true, err, sizeof err);
+        if (rc == SNN_ENOMEM) return api_set_error(ctx, rc, "%s: out of memory", what);
+        if (rc) return api_set_error(ctx, rc, "%s: %s", what, err);
+    }
     int r = snapshot_restore(ctx->net, &ctx->inj, p, n, SNAP_EXACT, err, sizeof err);
     if (r == SNAP_NOMEM) return api_set_error(ctx, SNN_ENOMEM, "%s: out of memory (the state is partly restored)", what);
     if (r) return api_set_error(ctx, r == SNAP_DAMAGED ? SNN_EIO : SNN_EMISUSE, "%s: %s", what, err);
