@@ -337,6 +337,8 @@ typedef struct Model {
     uint64_t    seed;           /* 'seed = N' in the model (used without --seed) */
     bool        has_seed;
     Span        dt_span;
+    const Group *dt_folded;     /* a group whose code holds numbers computed
+                                   from dt (exact coupled linear systems), or NULL */
     Sym       **consts;         /* constant table, const_index order */
     int         nconsts;
     Group     **groups;

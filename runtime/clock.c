@@ -154,6 +154,25 @@ int api_change_dt(snn_ctx *ctx, double new_dt, bool force, char *err, size_t err
     const Model *M = ctx->cur.model;
     double old_dt = net->dt;
     if (new_dt == old_dt) return SNN_OK;
+    /* code that holds numbers computed from the compiled dt */
+    if (!force && M->dt_folded) {
+        snprintf(err, errlen, "dt cannot change between runs in this model: the coupled linear equations of %s are "
+                 "integrated exactly with coefficients computed from dt = %g ms (a matrix exponential); give %s "
+                 "another method (e.g. method: rk4) to change dt", M->dt_folded->name, M->dt * 1e3, M->dt_folded->name);
+        return SNN_EMISUSE;
+    }
+    for (int k = 0; !force && k < M->nuserfuncs; k++) {
+        const Sym *f = M->userfuncs[k];
+        if (f->kind != SYM_TIMEDARRAY) continue;
+        /* its lookup's rounding (emit_timedarray) fits steps of the compiled dt or longer */
+        double K = 1, r = 8.0 / M->dt * f->value;
+        while (K < r) K *= 2;
+        if (K < 8.0 / new_dt * f->value) {
+            snprintf(err, errlen, "dt cannot change to %g ms in this model: the TimedArray %s is looked up for steps of "
+                     "%g ms or longer", new_dt * 1e3, f->name, M->dt * 1e3);
+            return SNN_EMISUSE;
+        }
+    }
     /* the network's time (unrounded after a run, as Brian2's Network.t) */
     bool exact = net == ctx->t_end_net && net->step == ctx->t_end_step;
     double t = exact ? ctx->t_end : net_now(net);
