@@ -505,7 +505,7 @@ static bool check_spikes(Sema *S, Group *g, Node *ind, Node *times, Node *period
         (*idx)[k] = (int)iv[k];
     }
     *per = 0;
-    double step = S->M->dt;
+    double step = g->clock_dt > 0 ? g->clock_dt : S->M->dt;   /* the generator's own dt= */
     if (period) {
         Scope sc = { .S = S };
         if (!sema_check_dim(&sc, period, DIM_SECOND, "period") || !sema_const_value(period, per)) return false;
@@ -547,10 +547,11 @@ bool sema_generator_spikes(Sema *S, Group *g, Node *ind, Node *times, Node *peri
  * contains it), repeated every period if one is given. */
 static void decl_spikegenerator(Sema *S, Decl *d)
 {
-    Node *size = NULL, *ind = NULL, *times = NULL, *period = NULL, *file = NULL, *unit = NULL;
+    Node *size = NULL, *ind = NULL, *times = NULL, *period = NULL, *file = NULL, *unit = NULL, *clock = NULL;
     for (int k = 0; k < d->nargs; k++) {
         Arg *a = &d->args[k];
         if (ident_eq(a->name, "file")) file = a->value;
+        else if (ident_eq(a->name, "dt")) clock = a->value;
         else if (ident_eq(a->name, "unit")) unit = a->value;
         else if (!a->name.n && k == 0) size = a->value;
         else if (ident_eq(a->name, "N")) size = a->value;
@@ -559,12 +560,18 @@ static void decl_spikegenerator(Sema *S, Decl *d)
         else if (ident_eq(a->name, "period")) period = a->value;
         else {
             diag_error(S->D, a->span, "spikegenerator takes N, indices= and times= (or file= with columns i,t "
-                       "and unit=), and period=");
+                       "and unit=), period= and dt=");
             return;
         }
     }
     Group *g = input_group(S, d, size);
     if (!g) return;
+    /* Brian2's dt=: a clock of its own, whose steps the spikes are binned in */
+    if (clock) {
+        int nerr = S->D->nerr;
+        sema_group_clock(S, g, clock);
+        if (S->D->nerr != nerr) return;
+    }
     int ni, nt;
     Dim di, dt;
     double *iv, *tv;

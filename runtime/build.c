@@ -286,8 +286,10 @@ int build_set_spikes(RtGroup *r, const int *idx, const double *t, int n, double 
         free(ids);
         return SNN_ENOMEM;
     }
+    /* binned in the steps of the generator's own clock (every network steps) */
+    int64_t every = r->every > 1 ? r->every : 1;
     for (int k = 0; k < n; k++) {
-        pairs[2 * k] = snn_timestep(t[k], dt);
+        pairs[2 * k] = snn_timestep(t[k], dt * (double)every) * every;
         pairs[2 * k + 1] = idx[k];
     }
     qsort(pairs, (size_t)n, 2 * sizeof *pairs, cmp_gen);

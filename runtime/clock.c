@@ -95,7 +95,9 @@ static int convert_group(snn_ctx *ctx, const Group *mg, RtGroup *g, double old_d
         /* the spikes' times since the start of the period, in new steps */
         double t_off = net_time_at(net, g->gen_offset);
         int64_t now_rel = (net->step + net->clock_base) - clock_index(t_off, old_dt);
-        for (size_t k = 0; k < g->ngen; k++) g->gen_step[k] = snn_timestep((double)g->gen_step[k] * old_dt, new_dt);
+        int64_t ev = g->every > 1 ? g->every : 1;   /* (already in steps of new_dt) */
+        for (size_t k = 0; k < g->ngen; k++)
+            g->gen_step[k] = snn_timestep((double)g->gen_step[k] * old_dt, new_dt * (double)ev) * ev;
         g->gen_period = (int64_t)((double)g->gen_period * old_dt / new_dt + 0.5);
         int64_t new_rel = snn_timestep((double)now_rel * old_dt, new_dt);
         g->gen_offset = net->step - new_rel;
