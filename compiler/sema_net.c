@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* This file contains the semantic checks of the network objects: synapse
  * connection rules, inputs (spike generators, Poisson groups and inputs,
- * timedarrays and column() files), monitors, and run statements.  It calls
+ * timedarrays and column() files), monitors, run statements, and a group's
+ * own clock (dt:, and a spike generator's dt=).  It calls
  * sema_expr.c and sema_util.c, never sema.c. */
 #include <errno.h>
 #include <float.h>
@@ -540,6 +541,29 @@ bool sema_generator_spikes(Sema *S, Group *g, Node *ind, Node *times, Node *peri
     if (!iv || !tv) return false;
     *t = tv;
     return check_spikes(S, g, ind, times, period, iv, ni, tv, nt, dt, idx, n, per);
+}
+
+/* dt: 0.5*ms: the group runs on a clock of its own, on the steps where the
+ * clock's time is the network's (Brian2's dt=; several clocks are
+ * scheduled by time, then by slot and order).  snnc counts time in steps
+ * of the model's dt, so a clock's dt must be a whole multiple of it. */
+void sema_group_clock(Sema *S, Group *g, Node *e)
+{
+    Scope sc = { .S = S };
+    double v;
+    if (!sema_check_dim(&sc, e, DIM_SECOND, "the dt of a group")) return;
+    if (!sema_const_value(e, &v) || !(v > 0) || v > 1e9) {
+        diag_error(S->D, e->span, "the dt of a group must be a constant duration > 0");
+        return;
+    }
+    double k = floor(v / S->M->dt + 0.5);
+    if (k < 1 || fabs(k * S->M->dt - v) > 1e-9 * v) {
+        diag_error(S->D, e->span, "the dt of %s (%g s) must be a whole multiple of the model's time step dt = %g s "
+                   "(give the model a dt that divides every clock's)", g->name, v, S->M->dt);
+        return;
+    }
+    g->clock_dt = k == 1 ? 0 : v;
+    g->clock_span = e->span;
 }
 
 /* spikegenerator NAME(N, indices=[...], times=[...]*ms, period=P) -- Brian2's

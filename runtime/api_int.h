@@ -186,7 +186,7 @@ void   api_stored_free(StoredState *s);
 /* snapshot_api.c: restore a snapshot image exactly (what names it in
  * messages), constants too. */
 int    api_restore_bytes(snn_ctx *ctx, const unsigned char *p, size_t n, const char *what);
-/* script.c: restore an image as the script's restore does: the constants
+/* store_file.c: restore an image as the script's restore does: the constants
  * keep their current values (Brian2's Python variables are not stored). */
 int    api_restore_keep_consts(snn_ctx *ctx, const unsigned char *p, size_t n, const char *what);
 /* clock.c: the script's dt = X after a run (Brian2's defaultclock.dt);

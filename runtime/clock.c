@@ -19,18 +19,6 @@
 
 #include "inject.h"
 
-double net_time_at(const Net *net, int64_t step)
-{
-    for (int k = net->nepochs - 1; k >= 0; k--)
-        if (step >= net->epochs[k].first_step) return (double)(step + net->epochs[k].base) * net->epochs[k].dt;
-    return (double)(step + net->clock_base) * net->dt;
-}
-
-double net_now(const Net *net)
-{
-    return (double)(net->step + net->clock_base) * net->dt;
-}
-
 /* Brian2's timestep of t (rounded, or up when t is not within 1e-4 dt of a
  * step) as run.c counts the end of a run. */
 static int64_t clock_index(double t, double dt)

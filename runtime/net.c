@@ -476,6 +476,19 @@ int net_init_group(Net *net, RtGroup *g)
     return rc;
 }
 
+/* (the epochs are made by clock.c when dt changes between runs) */
+double net_time_at(const Net *net, int64_t step)
+{
+    for (int k = net->nepochs - 1; k >= 0; k--)
+        if (step >= net->epochs[k].first_step) return (double)(step + net->epochs[k].base) * net->epochs[k].dt;
+    return (double)(step + net->clock_base) * net->dt;
+}
+
+double net_now(const Net *net)
+{
+    return (double)(net->step + net->clock_base) * net->dt;
+}
+
 int net_redo_delays(Net *net, RtGroup *s)
 {
     free(s->syn_delay);

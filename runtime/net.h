@@ -233,7 +233,7 @@ struct Net {
 /* A synapse object's per-synapse delays in steps again (the dt changed),
  * with an empty ring for the largest; as net_init_group's return. */
 int      net_redo_delays(Net *net, RtGroup *s);
-/* The time of step (now or recorded), and the time now (clock.c). */
+/* The time of step (now or recorded), and the time now. */
 double   net_time_at(const Net *net, int64_t step);
 double   net_now(const Net *net);
 

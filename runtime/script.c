@@ -102,18 +102,6 @@ int snn_restore(snn_ctx *ctx, const char *name)
     return api_restore_keep_consts(ctx, st->snap, st->size, "restore");
 }
 
-int api_restore_keep_consts(snn_ctx *ctx, const unsigned char *p, size_t n, const char *what)
-{
-    Net *net = ctx->net;
-    /* constants are not part of it, as Python variables are not of Brian2's */
-    double *consts = copy_of(net->consts, (size_t)net->nconsts, sizeof *net->consts);
-    if (!consts) return api_set_error(ctx, SNN_ENOMEM, "out of memory while restoring the state");
-    int rc = api_restore_bytes(ctx, p, n, what);
-    for (int k = 0; !rc && k < ctx->net->nconsts; k++)
-        if (ctx->net->consts[k] != consts[k]) rc = snn_set_const(ctx, ctx->net->const_names[k], consts[k]);
-    free(consts);
-    return rc;
-}
 
 int snn_set_active(snn_ctx *ctx, const char *name, int active)
 {

@@ -81,11 +81,14 @@ int api_restore_bytes(snn_ctx *ctx, const unsigned char *p, size_t n, const char
     if (api_not_running(ctx, "snn_snapshot_restore")) return SNN_EMISUSE;
     int rc = api_ensure_built(ctx);
     if (rc) return rc;
-    /* a snapshot taken with another dt (changed between runs since): the
-     * network's steps, delays and clocks in that dt first */
+    /* a snapshot taken with a dt this network had before a dt change
+     * between runs: its delays and clocks in that dt first (another dt is
+     * another network, refused by snapshot_restore) */
     double snap_dt;
     memcpy(&snap_dt, p + SNAPSHOT_HEADER, sizeof snap_dt);
-    if (snap_dt != ctx->net->dt && snap_dt > 0 && snap_dt < 1e6) {
+    bool had = false;
+    for (int k = 0; k < ctx->net->nepochs; k++) had |= ctx->net->epochs[k].dt == snap_dt;
+    if (snap_dt != ctx->net->dt && had) {
         rc = api_change_dt(ctx, snap_dt, true, err, sizeof err);
         if (rc == SNN_ENOMEM) return api_set_error(ctx, rc, "%s: out of memory", what);
         if (rc) return api_set_error(ctx, rc, "%s: %s", what, err);

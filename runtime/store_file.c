@@ -9,7 +9,8 @@
  *
  * File: "SNNSTORE", u32 version 1, u32 count, count entries {u32 name
  * length, name bytes, u64 image length, image}; the images are verified by
- * the snapshot code when restored. */
+ * the snapshot code when restored.  Also the restore that keeps the
+ * constants, as the script's restore (in memory or from a file) does. */
 #include "api_int.h"
 
 #include <errno.h>
@@ -24,6 +25,14 @@
 
 #define STORE_MAGIC "SNNSTORE"
 #define STORE_HEAD 16
+
+/* A copy of the network's constants (at least one element). */
+static double *consts_copy(const Net *net)
+{
+    double *c = malloc(sizeof *c * (size_t)(net->nconsts + 1));
+    if (c && net->nconsts) memcpy(c, net->consts, sizeof *c * (size_t)net->nconsts);
+    return c;
+}
 
 typedef struct Entry {
     const unsigned char *name, *image;
@@ -102,6 +111,19 @@ static int parse_entries(snn_ctx *ctx, const char *path, const unsigned char *p,
 damaged:
     free(e);
     return api_set_error(ctx, SNN_EIO, "%s: the state file is damaged (truncated or with extra bytes)", path), -1;
+}
+
+int api_restore_keep_consts(snn_ctx *ctx, const unsigned char *p, size_t n, const char *what)
+{
+    Net *net = ctx->net;
+    /* constants are not part of it, as Python variables are not of Brian2's */
+    double *consts = consts_copy(net);
+    if (!consts) return api_set_error(ctx, SNN_ENOMEM, "out of memory while restoring the state");
+    int rc = api_restore_bytes(ctx, p, n, what);
+    for (int k = 0; !rc && k < ctx->net->nconsts; k++)
+        if (ctx->net->consts[k] != consts[k]) rc = snn_set_const(ctx, ctx->net->const_names[k], consts[k]);
+    free(consts);
+    return rc;
 }
 
 static bool entry_is(const Entry *e, const char *name)
