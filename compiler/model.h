@@ -272,6 +272,7 @@ enum {
     ACT_RESTORE,    /* restore NAME */
     ACT_SPIKES,     /* inp.set_spikes(...): the generator's new spikes */
     ACT_DT,         /* dt = 0.5*ms (defaultclock.dt): the network's new dt (value) */
+    ACT_T,          /* t = 10*second (Brian2's net.t_): the network's new time (value) */
 };
 
 /* A statement of the script, run after the first after_run runs, in order
@@ -288,7 +289,7 @@ typedef struct Action {
                                    written, from the working directory), or
                                    NULL for the process's memory */
     int         index;          /* ASSIGN: the block's index; CONST: const_index */
-    double      value;          /* CONST, DT: SI value; ACTIVE: 0 or 1 */
+    double      value;          /* CONST, DT, T: SI value; ACTIVE: 0 or 1 */
     /* ASSIGN: var op= expr (or list[k]) for the selected indices: those in
      * [lo, hi) (hi -1: to the end), or sel[0..nsel) if sel, and where cond */
     Sym        *var;

@@ -296,6 +296,25 @@ void sema_script_const(Sema *S, Decl *d)
     }
     Scope sc = { .S = S };
     double v;
+    if (ident_eq(d->name, "t")) {
+        /* Brian2's net.t_ = ...: the network's time from the next run on */
+        if (!sema_check_expr(&sc, d->expr)) return;
+        if (!dim_eq(d->expr->dim, DIM_SECOND)) {
+            diag_error_code(S->D, DC_UNITS, d->expr->span, "t is a time, but the new value '%s' %s",
+                            sema_spantext(S, d->expr->span), sema_hasunit(S, d->expr->dim));
+            return;
+        }
+        if (!sema_const_fold(d->expr, &v) || !(v >= 0) || !(v < 1e12)) {
+            diag_error(S->D, d->expr->span, "the network's time must be a time >= 0 (and below 1e12 s) computed "
+                       "from numbers, units and constants");
+            return;
+        }
+        Action *a = new_action(S, d, ACT_T);
+        a->name = "t";
+        a->value = v;
+        pvec_push(S->A, &S->actions, a);
+        return;
+    }
     if (ident_eq(d->name, "dt")) {
         /* Brian2's defaultclock.dt = ... between runs: the time stays, the
          * new dt applies from the next run (checked then against the time) */

@@ -194,6 +194,9 @@ int    api_restore_keep_consts(snn_ctx *ctx, const unsigned char *p, size_t n, c
  * time is not a multiple of new_dt).  force: without that check, before a
  * snapshot of another dt is restored over it. */
 int    api_change_dt(snn_ctx *ctx, double new_dt, bool force, char *err, size_t errlen);
+/* clock.c: the script's t = X (Brian2's net.t_ = X): the network's time
+ * from the next run on (a time between steps counts from the next step). */
+int    api_set_time(snn_ctx *ctx, double t);
 /* store_file.c: the script's store NAME to "FILE" / restore NAME from "FILE". */
 int    api_store_to_file(snn_ctx *ctx, const char *name, const char *path);
 int    api_restore_from_file(snn_ctx *ctx, const char *name, const char *path);

@@ -209,3 +209,36 @@ int api_change_dt(snn_ctx *ctx, double new_dt, bool force, char *err, size_t err
     else net->epochs[net->nepochs++] = (struct NetEpoch){ net->step, net->clock_base, new_dt };
     return SNN_OK;
 }
+
+int api_set_time(snn_ctx *ctx, double t)
+{
+    int rc = api_ensure_built(ctx);
+    if (rc) return rc;
+    Net *net = ctx->net;
+    int64_t delta = clock_index(t, net->dt) - (net->step + net->clock_base);
+    struct NetEpoch *e = realloc(net->epochs, sizeof *e * (size_t)(net->nepochs + 2));
+    if (!e) return api_set_error(ctx, SNN_ENOMEM, "out of memory while setting the time");
+    net->epochs = e;
+    if (!net->nepochs) e[net->nepochs++] = (struct NetEpoch){ 0, 0, net->dt };
+    net->clock_base += delta;
+    struct NetEpoch *last = &net->epochs[net->nepochs - 1];
+    if (last->first_step == net->step && net->nepochs > 1) *last = (struct NetEpoch){ net->step, net->clock_base, net->dt };
+    else net->epochs[net->nepochs++] = (struct NetEpoch){ net->step, net->clock_base, net->dt };
+    /* spike generators count from clock index 0: their spikes before the
+     * new time are passed over, those after it come */
+    for (int k = 0; k < net->ngroups; k++) {
+        RtGroup *g = net->groups[k];
+        if (!g->gen_step) continue;
+        g->gen_offset -= delta;
+        g->gen_pos = 0;
+        if (g->gen_period > 0) {
+            int64_t rel = net->step - g->gen_offset;
+            g->gen_offset += g->gen_period * (rel >= 0 ? rel / g->gen_period : -((-rel + g->gen_period - 1) / g->gen_period));
+        }
+    }
+    /* the next run starts at t itself (Brian2 keeps the network's t unrounded) */
+    ctx->t_end = t;
+    ctx->t_end_step = net->step;
+    ctx->t_end_net = net;
+    return SNN_OK;
+}

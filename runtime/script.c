@@ -199,6 +199,7 @@ static int run_action(snn_ctx *ctx, const Action *a)
         if (rc == SNN_ENOMEM) return api_set_error(ctx, rc, "out of memory while changing dt");
         return rc;
     }
+    case ACT_T: return api_set_time(ctx, a->value);
     case ACT_SPIKES: {
         RtGroup *g = net_find_group(net, a->group->name);
         if (!g) return api_set_error(ctx, SNN_ENOTFOUND, "no spike generator named '%s'", a->group->name);
