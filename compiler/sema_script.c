@@ -207,6 +207,30 @@ static void script_active(Sema *S, Decl *d, const char *name)
 /* G.v[sel] op expr: the statement is checked as an initial value is (so
  * constant-flagged and shared variables may be set, as in Brian2 between
  * runs), with the selection's indices. */
+/* G.dt = 1*ms: a group's own clock from the next run on (Brian2's
+ * clock.dt = ... of the group's Clock); checked against the time when it
+ * runs (clock.c). */
+static void script_group_dt(Sema *S, Decl *d, Group *g)
+{
+    Scope sc = { .S = S };
+    double v;
+    if (d->op != '=' || d->sub) {
+        diag_error(S->D, d->span, "a group's dt is set as a whole: %s.dt = 1*ms", g->name);
+        return;
+    }
+    if (!sema_check_dim(&sc, d->expr, DIM_SECOND, "the dt of a group")) return;
+    if (!sema_const_fold(d->expr, &v) || !(v > 0) || !(v < 1e9)) {
+        diag_error(S->D, d->expr->span, "the dt of a group must be a time > 0 computed from numbers, units and "
+                   "constants");
+        return;
+    }
+    Action *a = new_action(S, d, ACT_GROUP_DT);
+    a->group = g;
+    a->name = g->name;
+    a->value = v;
+    pvec_push(S->A, &S->actions, a);
+}
+
 static void script_assign(Sema *S, Decl *d)
 {
     Group *g;
@@ -215,6 +239,10 @@ static void script_assign(Sema *S, Decl *d)
     if (!object_ref(S, d, &g, &m, &in)) return;
     if (ident_eq(d->var, "active")) {
         script_active(S, d, g ? g->name : m ? m->name : in->name);
+        return;
+    }
+    if (ident_eq(d->var, "dt") && g && g->kind == G_NEURONS && !sema_group_lookup(g, d->var.z, d->var.n)) {
+        script_group_dt(S, d, g);
         return;
     }
     if (!g) {

@@ -197,6 +197,8 @@ int    api_change_dt(snn_ctx *ctx, double new_dt, bool force, char *err, size_t 
 /* clock.c: the script's t = X (Brian2's net.t_ = X): the network's time
  * from the next run on (a time between steps counts from the next step). */
 int    api_set_time(snn_ctx *ctx, double t);
+/* clock.c: the script's G.dt = X, group's own clock from the next run on. */
+int    api_change_group_dt(snn_ctx *ctx, const char *group, double new_dt, char *err, size_t errlen);
 /* store_file.c: the script's store NAME to "FILE" / restore NAME from "FILE". */
 int    api_store_to_file(snn_ctx *ctx, const char *name, const char *path);
 int    api_restore_from_file(snn_ctx *ctx, const char *name, const char *path);

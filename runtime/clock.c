@@ -63,6 +63,9 @@ static bool rebin(I32Vec **queue, int *pos, int old_size, int new_size, double r
     return true;
 }
 
+static int convert_synapses(snn_ctx *ctx, const Group *mg, RtGroup *g, double src_old, double src_new, double tgt_old,
+                            double tgt_new, char *err, size_t errlen);
+
 /* The clocks (in steps of new_dt) of g's objects with a period of their
  * own, its delays and queues. */
 static int convert_group(snn_ctx *ctx, const Group *mg, RtGroup *g, double old_dt, double new_dt, char *err,
@@ -91,8 +94,21 @@ static int convert_group(snn_ctx *ctx, const Group *mg, RtGroup *g, double old_d
         g->gen_offset = net->step - new_rel;
     }
     if (g->kind != RG_SYNAPSES) return SNN_OK;
+    /* a pathway's steps are its source's (its target's for on_post) */
+    const Group *src = mg->src, *tgt = mg->tgt;
+    return convert_synapses(ctx, mg, g, src->clock_dt > 0 ? src->clock_dt : old_dt,
+                            src->clock_dt > 0 ? src->clock_dt : new_dt, tgt->clock_dt > 0 ? tgt->clock_dt : old_dt,
+                            tgt->clock_dt > 0 ? tgt->clock_dt : new_dt, err, errlen);
+}
+
+/* Synapses g (model mg) whose source's clock step goes from src_old to
+ * src_new seconds, its target's from tgt_old to tgt_new: delays in the new
+ * steps, and the queued spikes re-binned at their arrival times. */
+static int convert_synapses(snn_ctx *ctx, const Group *mg, RtGroup *g, double src_old, double src_new, double tgt_old,
+                            double tgt_new, char *err, size_t errlen)
+{
+    Net *net = ctx->net;
     bool late = false;
-    double src_old = old_dt * (double)g->src->every, src_new = new_dt * (double)g->src->every;
     int old_size = g->delay_steps + 1;
     if (g->syn_delay) {
         /* heterogeneous: each synapse's delay again from its seconds */
@@ -122,8 +138,7 @@ static int convert_group(snn_ctx *ctx, const Group *mg, RtGroup *g, double old_d
     }
     for (int q = 0; q < g->npaths && q < mg->npaths; q++) {
         struct RtPath *p = &g->paths[q];
-        const RtGroup *from = p->post ? g->tgt : g->src;
-        double o = old_dt * (double)from->every, n = new_dt * (double)from->every;
+        double o = p->post ? tgt_old : src_old, n = p->post ? tgt_new : src_new;
         int size = p->delay_steps + 1;
         p->delay_steps = (int)(mg->paths[q].delay / n + 0.5);
         if (!rebin(&p->queue, &p->queue_pos, size, p->delay_steps + 1, o / n, &late)) return SNN_ENOMEM;
@@ -240,5 +255,64 @@ int api_set_time(snn_ctx *ctx, double t)
     ctx->t_end = t;
     ctx->t_end_step = net->step;
     ctx->t_end_net = net;
+    return SNN_OK;
+}
+
+int api_change_group_dt(snn_ctx *ctx, const char *group, double new_dt, char *err, size_t errlen)
+{
+    int rc = api_ensure_built(ctx);
+    if (rc) return rc;
+    Net *net = ctx->net;
+    const Model *M = ctx->cur.model;
+    const Group *mg = NULL;
+    for (int k = 0; k < M->ngroups; k++)
+        if (!strcmp(M->groups[k]->name, group)) mg = M->groups[k];
+    RtGroup *g = net_find_group(net, group);
+    if (!mg || !g) {
+        snprintf(err, errlen, "no group named '%s'", group);
+        return SNN_EMISUSE;
+    }
+    double old_gdt = net->dt * (double)g->every;
+    if (new_dt == old_gdt) return SNN_OK;
+    int64_t every;
+    if (!whole_steps(new_dt, net->dt, &every)) {
+        snprintf(err, errlen, "the dt of %s (%g ms) must be a whole multiple of the network's dt = %g ms", group,
+                 new_dt * 1e3, net->dt * 1e3);
+        return SNN_EMISUSE;
+    }
+    if (mg->dt_folded) {
+        snprintf(err, errlen, "the dt of %s cannot change between runs: its coupled linear equations are integrated "
+                 "exactly with coefficients computed from its dt (give it another method, e.g. method: rk4)", group);
+        return SNN_EMISUSE;
+    }
+    /* Brian2's check_dt on the group's clock, at the network's time */
+    bool exact = net == ctx->t_end_net && net->step == ctx->t_end_step;
+    double t = exact ? ctx->t_end : net_now(net);
+    double old_t = nearbyint(t / old_gdt) * old_gdt, new_t = nearbyint(t / new_dt) * new_dt;
+    if (fabs(new_t - old_t) / new_dt > 1e-4 || (net->step + net->clock_base) % every) {
+        snprintf(err, errlen, "cannot set the dt of %s from %g ms to %g ms: the time %g ms is not a multiple of %g ms",
+                 group, old_gdt * 1e3, new_dt * 1e3, t * 1e3, new_dt * 1e3);
+        return SNN_EMISUSE;
+    }
+    int64_t old_every = g->every;
+    g->every = every;
+    for (int q = 0; q < g->nextras && q < mg->nextras; q++)
+        if (!(mg->extras[q].every > 0)) g->extras[q].every = every;
+    for (int k = 0; k < M->nmonitors; k++) {
+        RtMonitor *m = net_find_monitor(net, M->monitors[k]->name);
+        if (m && m->group == g && !(M->monitors[k]->rec_dt > 0)) m->every = every;
+    }
+    /* synapses with a pathway on its clock */
+    for (int k = 0; k < M->ngroups; k++) {
+        const Group *ms = M->groups[k];
+        if (ms->kind != G_SYNAPSES || (ms->src != mg && ms->tgt != mg)) continue;
+        RtGroup *s = net_find_group(net, ms->name);
+        if (!s) continue;
+        double so = net->dt * (double)(ms->src == mg ? old_every : s->src->every);
+        double to = net->dt * (double)(ms->tgt == mg ? old_every : s->tgt->every);
+        rc = convert_synapses(ctx, ms, s, so, net->dt * (double)s->src->every, to, net->dt * (double)s->tgt->every, err,
+                              errlen);
+        if (rc) return rc;
+    }
     return SNN_OK;
 }

@@ -200,6 +200,13 @@ static int run_action(snn_ctx *ctx, const Action *a)
         return rc;
     }
     case ACT_T: return api_set_time(ctx, a->value);
+    case ACT_GROUP_DT: {
+        char err[300];
+        int rc = api_change_group_dt(ctx, a->group->name, a->value, err, sizeof err);
+        if (rc == SNN_EMISUSE) return script_error(ctx, a->span, err);
+        if (rc == SNN_ENOMEM) return api_set_error(ctx, rc, "out of memory while changing the dt of %s", a->group->name);
+        return rc;
+    }
     case ACT_SPIKES: {
         RtGroup *g = net_find_group(net, a->group->name);
         if (!g) return api_set_error(ctx, SNN_ENOTFOUND, "no spike generator named '%s'", a->group->name);
