@@ -187,6 +187,18 @@ int api_change_dt(snn_ctx *ctx, double new_dt, bool force, char *err, size_t err
                  new_dt * 1e3, t * 1e3, new_dt * 1e3);
         return SNN_EMISUSE;
     }
+    /* a group whose own dt was changed between runs (G.dt = ...) is no
+     * longer the model's: its clock in the new steps is not known */
+    for (int k = 0; k < M->ngroups; k++) {
+        const Group *mg = M->groups[k];
+        RtGroup *g = net_find_group(net, mg->name);
+        int64_t every = mg->clock_dt > 0 ? (int64_t)(mg->clock_dt / old_dt + 0.5) : 1;
+        if (g && !force && mg->kind == G_NEURONS && g->every != every) {
+            snprintf(err, errlen, "dt cannot change after the dt of %s was changed between runs (change the "
+                     "network's dt first)", mg->name);
+            return SNN_EMISUSE;
+        }
+    }
     /* the epochs first, so that times of steps before now stay those of old_dt */
     struct NetEpoch *e = realloc(net->epochs, sizeof *e * (size_t)(net->nepochs + 2));
     if (!e) return SNN_ENOMEM;
