@@ -328,8 +328,9 @@ void sema_script_const(Sema *S, Decl *d)
         /* Brian2's net.t_ = ...: the network's time from the next run on */
         if (!sema_check_expr(&sc, d->expr)) return;
         if (!dim_eq(d->expr->dim, DIM_SECOND)) {
-            diag_error_code(S->D, DC_UNITS, d->expr->span, "t is a time, but the new value '%s' %s",
-                            sema_spantext(S, d->expr->span), sema_hasunit(S, d->expr->dim));
+            diag_error(S->D, d->name_span, "'t' is a reserved name and cannot be used as a constant name (a time, "
+                       "'t = 10*second', sets the network's time; '%s' %s)", sema_spantext(S, d->expr->span),
+                       sema_hasunit(S, d->expr->dim));
             return;
         }
         if (!sema_const_fold(d->expr, &v) || !(v >= 0) || !(v < 1e12)) {
