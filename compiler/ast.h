@@ -126,7 +126,7 @@ enum DeclKind {
     /* the script between runs (sema_script.c) */
     D_ASSIGN,      /* G.v[index] op expr; M.active = False */
     D_METHOD,      /* inp.set_spikes(args) */
-    D_WORD,        /* store [NAME] | restore [NAME] */
+    D_WORD,        /* store [NAME] [to "FILE"] | restore [NAME] [from "FILE"] */
     D_SUBGROUP,    /* subgroup Pe = P[a:b] { items } */
     D_MORPHOLOGY,  /* morphology M = Shape(args) { path = Shape(args) ... }: items I_CALL,
                       the root first (name empty), each with its path in name */
@@ -201,7 +201,8 @@ typedef struct Decl {
     Ident   param_tmpl;
     /* the script between runs: D_ASSIGN sets var (var_span) of object
      * name with op ('=', '+', ...) to expr where sub selects; D_METHOD
-     * calls method var with args; D_WORD is keyword [name] */
+     * calls method var with args; D_WORD is keyword [name], or keyword
+     * [name] var expr for a file (var "to"/"from", expr the N_STR path) */
     Ident      var;
     Span       var_span;
     int        op;

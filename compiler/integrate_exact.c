@@ -287,6 +287,9 @@ static bool exact_numeric(Sys *S, LinSys *L, Node **res)
         return sys_fail(S, S->x[0], "the linear system is singular (it has no unique fixed point)");
     if (!integrate_expm(n, T, F))
         return sys_fail(S, S->x[0], "the matrix exponential could not be computed");
+    /* the default clock's dt cannot change between runs then (clock.c) */
+    if (S->g) S->g->dt_folded = true;
+    if (!M->dt_folded && S->g && !(S->g->clock_dt > 0)) M->dt_folded = S->g;
     for (int i = 0; i < n; i++)
         for (int j = 0; j < n; j++) {
             double s = 0;

@@ -229,6 +229,7 @@ struct Group {
     double      gen_period;     /* 0 = no repetition */
     int         order;          /* order: of all the group's objects */
     double      clock_dt;       /* dt: its own clock's step in seconds (0: the model's dt) */
+    bool        dt_folded;      /* its code holds numbers computed from its dt (clock.c) */
     Span        clock_span;
     bool        has_pre_order, has_post_order;
     int         pre_order, post_order;   /* synapses: pathway orders (-1, +1) */
@@ -282,6 +283,9 @@ enum {
     ACT_STORE,      /* store NAME */
     ACT_RESTORE,    /* restore NAME */
     ACT_SPIKES,     /* inp.set_spikes(...): the generator's new spikes */
+    ACT_DT,         /* dt = 0.5*ms (defaultclock.dt): the network's new dt (value) */
+    ACT_T,          /* t = 10*second (Brian2's net.t_): the network's new time (value) */
+    ACT_GROUP_DT,   /* G.dt = 1*ms: group's own clock (value) */
 };
 
 /* A statement of the script, run after the first after_run runs, in order
@@ -291,11 +295,14 @@ typedef struct Action {
     int         after_run;
     int         order;          /* as Print.order */
     Span        span;
-    Group      *group;          /* ASSIGN, SPIKES */
+    Group      *group;          /* ASSIGN, SPIKES, GROUP_DT */
     const char *name;           /* ACTIVE: the object; STORE, RESTORE: the
                                    snapshot ("default"); CONST: the constant */
+    const char *file;           /* STORE, RESTORE: the file (a path as
+                                   written, from the working directory), or
+                                   NULL for the process's memory */
     int         index;          /* ASSIGN: the block's index; CONST: const_index */
-    double      value;          /* CONST: SI value; ACTIVE: 0 or 1 */
+    double      value;          /* CONST, DT, T, GROUP_DT: SI value; ACTIVE: 0 or 1 */
     /* ASSIGN: var op= expr (or list[k]) for the selected indices: those in
      * [lo, hi) (hi -1: to the end), or sel[0..nsel) if sel, and where cond */
     Sym        *var;
@@ -358,6 +365,8 @@ typedef struct Model {
     uint64_t    seed;           /* 'seed = N' in the model (used without --seed) */
     bool        has_seed;
     Span        dt_span;
+    const Group *dt_folded;     /* a group whose code holds numbers computed
+                                   from dt (exact coupled linear systems), or NULL */
     Sym       **consts;         /* constant table, const_index order */
     int         nconsts;
     Group     **groups;

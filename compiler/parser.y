@@ -103,7 +103,8 @@ static void synapse_ends(Decl *d, Node *src, Node *tgt);
 %type <op> assignop
 %type <id> flag
 
-/* 'store' alone, or 'store NAME': a name after it on its line is its own */
+/* 'store' alone, or 'store NAME': a name after it on its line is its own;
+ * 'store NAME to "FILE"': so is a name and a string after 'store NAME' */
 %precedence STORE_ALONE
 %precedence IDENT
 %left OR
@@ -162,7 +163,8 @@ decl
 
 /* the script between runs: G.v = expr, G.I[0:10] = 0.5*nA, S.w['i == j'] = 0,
  * M.active = False, inp.set_spikes(indices=[...], times=[...]*ms), store NAME,
- * restore NAME, store, restore */
+ * restore NAME, store, restore, and to a file: store [NAME] to "FILE",
+ * restore [NAME] from "FILE" */
 script_decl
     : IDENT '.' IDENT opt_subscript assignop script_value
                                 { $$ = new_decl(P, D_ASSIGN, @$); $$->name = $1; $$->name_span = @1; $$->var = $3;
@@ -170,7 +172,14 @@ script_decl
     | IDENT '.' FNAME '(' opt_args ')'
                                 { $$ = new_decl(P, D_METHOD, @$); $$->name = $1; $$->name_span = @1; $$->var = $3;
                                   $$->var_span = @3; args_finish(P, &$5, &$$->args, &$$->nargs); }
-    | STORE IDENT               { $$ = new_decl(P, D_WORD, @$); $$->keyword = $1; $$->name = $2; $$->name_span = @2; }
+    | STORE IDENT %prec STORE_ALONE
+                                { $$ = new_decl(P, D_WORD, @$); $$->keyword = $1; $$->name = $2; $$->name_span = @2; }
+    | STORE IDENT STRING        { $$ = new_decl(P, D_WORD, @$); $$->keyword = $1; $$->var = $2; $$->var_span = @2;
+                                  $$->expr = ast_name(A, $3, @3); $$->expr->kind = N_STR;
+                                  $$->expr->name.z++; $$->expr->name.n -= 2; }
+    | STORE IDENT IDENT STRING  { $$ = new_decl(P, D_WORD, @$); $$->keyword = $1; $$->name = $2; $$->name_span = @2;
+                                  $$->var = $3; $$->var_span = @3; $$->expr = ast_name(A, $4, @4); $$->expr->kind = N_STR;
+                                  $$->expr->name.z++; $$->expr->name.n -= 2; }
     | STORE %prec STORE_ALONE   { $$ = new_decl(P, D_WORD, @$); $$->keyword = $1; }
     ;
 

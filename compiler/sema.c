@@ -1029,11 +1029,13 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
     bool after_run = false;
     for (; k < prog->ndecls; k++) {
         Decl *d = prog->decls[k];
-        after_run |= d->kind == D_RUN;
-        /* a constant defined before, given a value after a run: a new
-         * value from that point of the script on (sema_script.c) */
-        d->in_script = d->kind == D_CONST && after_run && (sema_const_lookup(S, d->name.z, d->name.n) ||
-                                                           ident_eq(d->name, "dt") || ident_eq(d->name, "seed"));
+        after_run |= d->kind == D_RUN || d->kind == D_WORD;
+        /* a constant defined before, given a value after a run (or a
+         * store / restore, as Brian2's loops 'restore(); tau = x; run()'):
+         * a new value from that point of the script on (sema_script.c) */
+        d->in_script = d->kind == D_CONST && ((after_run && (sema_const_lookup(S, d->name.z, d->name.n) ||
+                                                             ident_eq(d->name, "dt") || ident_eq(d->name, "seed"))) ||
+                                              ident_eq(d->name, "t"));   /* Brian2's net.t_ = ..., before any run too */
         if (d->in_script) continue;
         if (d->kind == D_CONST) {
             decl_const(S, d);

@@ -4,7 +4,7 @@
  * events: {'name': 'condition'}), its run_on_event(name) { statements }
  * blocks, a synapse group's on_event: (which event triggers its pathways),
  * and on_pre: {'up': ..., 'down': ...} with delay: {'up': ...}, which become
- * named pathways; and a group's own clock (dt:).  Of the sema files it calls sema_stmt.c, sema_net.c,
+ * named pathways.  Of the sema files it calls sema_stmt.c, sema_net.c,
  * sema_expr.c and sema_util.c; sema.c calls it. */
 #include <math.h>
 #include <string.h>
@@ -297,27 +297,4 @@ void sema_synapse_on_event(Sema *S, Group *g, Item *it)
         else if (pre) g->pre_event = ev;
         else g->post_event = ev;
     }
-}
-
-/* dt: 0.5*ms: the group runs on a clock of its own, on the steps where the
- * clock's time is the network's (Brian2's dt=; several clocks are
- * scheduled by time, then by slot and order).  snnc counts time in steps
- * of the model's dt, so a clock's dt must be a whole multiple of it. */
-void sema_group_clock(Sema *S, Group *g, Node *e)
-{
-    Scope sc = { .S = S };
-    double v;
-    if (!sema_check_dim(&sc, e, DIM_SECOND, "the dt of a group")) return;
-    if (!sema_const_value(e, &v) || !(v > 0) || v > 1e9) {
-        diag_error(S->D, e->span, "the dt of a group must be a constant duration > 0");
-        return;
-    }
-    double k = floor(v / S->M->dt + 0.5);
-    if (k < 1 || fabs(k * S->M->dt - v) > 1e-9 * v) {
-        diag_error(S->D, e->span, "the dt of %s (%g s) must be a whole multiple of the model's time step dt = %g s "
-                   "(give the model a dt that divides every clock's)", g->name, v, S->M->dt);
-        return;
-    }
-    g->clock_dt = k == 1 ? 0 : v;
-    g->clock_span = e->span;
 }

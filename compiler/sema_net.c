@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* This file contains the semantic checks of the network objects: synapse
  * connection rules, inputs (spike generators, Poisson groups and inputs,
- * timedarrays and column() files), monitors, and run statements.  It calls
+ * timedarrays and column() files), monitors, run statements, and a group's
+ * own clock (dt:, and a spike generator's dt=).  It calls
  * sema_expr.c and sema_util.c, never sema.c. */
 #include <errno.h>
 #include <float.h>
@@ -547,7 +548,7 @@ static bool check_spikes(Sema *S, Group *g, Node *ind, Node *times, Node *period
         (*idx)[k] = (int)iv[k];
     }
     *per = 0;
-    double step = S->M->dt;
+    double step = g->clock_dt > 0 ? g->clock_dt : S->M->dt;   /* the generator's own dt= */
     if (period) {
         Scope sc = { .S = S };
         if (!sema_check_dim(&sc, period, DIM_SECOND, "period") || !sema_const_value(period, per)) return false;
@@ -584,15 +585,39 @@ bool sema_generator_spikes(Sema *S, Group *g, Node *ind, Node *times, Node *peri
     return check_spikes(S, g, ind, times, period, iv, ni, tv, nt, dt, idx, n, per);
 }
 
+/* dt: 0.5*ms: the group runs on a clock of its own, on the steps where the
+ * clock's time is the network's (Brian2's dt=; several clocks are
+ * scheduled by time, then by slot and order).  snnc counts time in steps
+ * of the model's dt, so a clock's dt must be a whole multiple of it. */
+void sema_group_clock(Sema *S, Group *g, Node *e)
+{
+    Scope sc = { .S = S };
+    double v;
+    if (!sema_check_dim(&sc, e, DIM_SECOND, "the dt of a group")) return;
+    if (!sema_const_value(e, &v) || !(v > 0) || v > 1e9) {
+        diag_error(S->D, e->span, "the dt of a group must be a constant duration > 0");
+        return;
+    }
+    double k = floor(v / S->M->dt + 0.5);
+    if (k < 1 || fabs(k * S->M->dt - v) > 1e-9 * v) {
+        diag_error(S->D, e->span, "the dt of %s (%g s) must be a whole multiple of the model's time step dt = %g s "
+                   "(give the model a dt that divides every clock's)", g->name, v, S->M->dt);
+        return;
+    }
+    g->clock_dt = k == 1 ? 0 : v;
+    g->clock_span = e->span;
+}
+
 /* spikegenerator NAME(N, indices=[...], times=[...]*ms, period=P) -- Brian2's
  * SpikeGeneratorGroup: neuron indices[k] spikes at times[k] (in the step that
  * contains it), repeated every period if one is given. */
 static void decl_spikegenerator(Sema *S, Decl *d)
 {
-    Node *size = NULL, *ind = NULL, *times = NULL, *period = NULL, *file = NULL, *unit = NULL;
+    Node *size = NULL, *ind = NULL, *times = NULL, *period = NULL, *file = NULL, *unit = NULL, *clock = NULL;
     for (int k = 0; k < d->nargs; k++) {
         Arg *a = &d->args[k];
         if (ident_eq(a->name, "file")) file = a->value;
+        else if (ident_eq(a->name, "dt")) clock = a->value;
         else if (ident_eq(a->name, "unit")) unit = a->value;
         else if (!a->name.n && k == 0) size = a->value;
         else if (ident_eq(a->name, "N")) size = a->value;
@@ -601,12 +626,18 @@ static void decl_spikegenerator(Sema *S, Decl *d)
         else if (ident_eq(a->name, "period")) period = a->value;
         else {
             diag_error(S->D, a->span, "spikegenerator takes N, indices= and times= (or file= with columns i,t "
-                       "and unit=), and period=");
+                       "and unit=), period= and dt=");
             return;
         }
     }
     Group *g = input_group(S, d, size);
     if (!g) return;
+    /* Brian2's dt=: a clock of its own, whose steps the spikes are binned in */
+    if (clock) {
+        int nerr = S->D->nerr;
+        sema_group_clock(S, g, clock);
+        if (S->D->nerr != nerr) return;
+    }
     int ni, nt;
     Dim di, dt;
     double *iv, *tv;

@@ -281,6 +281,30 @@ static void script_active(Sema *S, Decl *d, const char *name)
 /* G.v[sel] op expr: the statement is checked as an initial value is (so
  * constant-flagged and shared variables may be set, as in Brian2 between
  * runs), with the selection's indices. */
+/* G.dt = 1*ms: a group's own clock from the next run on (Brian2's
+ * clock.dt = ... of the group's Clock); checked against the time when it
+ * runs (clock.c). */
+static void script_group_dt(Sema *S, Decl *d, Group *g)
+{
+    Scope sc = { .S = S };
+    double v;
+    if (d->op != '=' || d->sub) {
+        diag_error(S->D, d->span, "a group's dt is set as a whole: %s.dt = 1*ms", g->name);
+        return;
+    }
+    if (!sema_check_dim(&sc, d->expr, DIM_SECOND, "the dt of a group")) return;
+    if (!sema_const_fold(d->expr, &v) || !(v > 0) || !(v < 1e9)) {
+        diag_error(S->D, d->expr->span, "the dt of a group must be a time > 0 computed from numbers, units and "
+                   "constants");
+        return;
+    }
+    Action *a = new_action(S, d, ACT_GROUP_DT);
+    a->group = g;
+    a->name = g->name;
+    a->value = v;
+    pvec_push(S->A, &S->actions, a);
+}
+
 static void script_assign(Sema *S, Decl *d)
 {
     Group *g;
@@ -298,6 +322,10 @@ static void script_assign(Sema *S, Decl *d)
     }
     if (ident_eq(d->var, "active")) {
         script_active(S, d, g ? g->name : m ? m->name : in->name);
+        return;
+    }
+    if (ident_eq(d->var, "dt") && g && g->kind == G_NEURONS && !sema_group_lookup(g, d->var.z, d->var.n)) {
+        script_group_dt(S, d, g);
         return;
     }
     if (!g) {
@@ -373,13 +401,52 @@ static void script_assign(Sema *S, Decl *d)
 void sema_script_const(Sema *S, Decl *d)
 {
     Sym *c = sema_const_lookup(S, d->name.z, d->name.n);
-    if (ident_eq(d->name, "dt") || ident_eq(d->name, "seed")) {
+    if (ident_eq(d->name, "seed")) {
         diag_error(S->D, d->name_span, "'%.*s' cannot change between runs (it is fixed when the network is built)",
                    (int)d->name.n, d->name.z);
         return;
     }
     Scope sc = { .S = S };
     double v;
+    if (ident_eq(d->name, "t")) {
+        /* Brian2's net.t_ = ...: the network's time from the next run on */
+        if (!sema_check_expr(&sc, d->expr)) return;
+        if (!dim_eq(d->expr->dim, DIM_SECOND)) {
+            diag_error(S->D, d->name_span, "'t' is a reserved name and cannot be used as a constant name (a time, "
+                       "'t = 10*second', sets the network's time; '%s' %s)", sema_spantext(S, d->expr->span),
+                       sema_hasunit(S, d->expr->dim));
+            return;
+        }
+        if (!sema_const_fold(d->expr, &v) || !(v >= 0) || !(v < 1e12)) {
+            diag_error(S->D, d->expr->span, "the network's time must be a time >= 0 (and below 1e12 s) computed "
+                       "from numbers, units and constants");
+            return;
+        }
+        Action *a = new_action(S, d, ACT_T);
+        a->name = "t";
+        a->value = v;
+        pvec_push(S->A, &S->actions, a);
+        return;
+    }
+    if (ident_eq(d->name, "dt")) {
+        /* Brian2's defaultclock.dt = ... between runs: the time stays, the
+         * new dt applies from the next run (checked then against the time) */
+        if (!sema_check_expr(&sc, d->expr)) return;
+        if (!dim_eq(d->expr->dim, DIM_SECOND)) {
+            diag_error_code(S->D, DC_UNITS, d->expr->span, "dt is a time, but the new value '%s' %s",
+                            sema_spantext(S, d->expr->span), sema_hasunit(S, d->expr->dim));
+            return;
+        }
+        if (!sema_const_fold(d->expr, &v) || !(v > 0) || !isfinite(v)) {
+            diag_error(S->D, d->expr->span, "the new dt must be a time > 0 computed from numbers, units and constants");
+            return;
+        }
+        Action *a = new_action(S, d, ACT_DT);
+        a->name = "dt";
+        a->value = v;
+        pvec_push(S->A, &S->actions, a);
+        return;
+    }
     if (!c || !sema_check_expr(&sc, d->expr)) return;
     if (!dim_eq(d->expr->dim, c->dim)) {
         diag_error_code(S->D, DC_UNITS, d->expr->span, "'%s' %s, but the new value '%s' %s", c->name,
@@ -433,16 +500,34 @@ static void script_method(Sema *S, Decl *d)
 }
 
 /* store [NAME] | restore [NAME]: Brian2's Network.store() / restore(); a
- * restore needs a store of that name earlier in the file. */
+ * restore needs a store of that name earlier in the file.  With to "FILE" /
+ * from "FILE": Brian2's store(name, filename=...), a file that holds
+ * several names (restore from a file is checked when it runs). */
 static void script_word(Sema *S, Decl *d)
 {
     bool store = ident_eq(d->keyword, "store");
     const char *name = d->name.n ? ident_dup(S->A, d->name) : "default";
-    if (!store) {
+    const char *file = NULL;
+    if (d->var.n) {
+        const char *want = store ? "to" : "from";
+        if (!ident_eq(d->var, want)) {
+            diag_error(S->D, d->var_span, "'%.*s %.*s\"...\"' is not known: a file is named after '%s' (write '%s%s%.*s "
+                       "%s \"FILE\"')", (int)d->keyword.n, d->keyword.z, (int)d->var.n, d->var.z, want,
+                       store ? "store" : "restore", d->name.n ? " " : "", (int)d->name.n, d->name.z, want);
+            return;
+        }
+        if (!d->expr->name.n) {
+            diag_error(S->D, d->expr->span, "the file name is empty");
+            return;
+        }
+        file = ident_dup(S->A, d->expr->name);
+    }
+    /* a file may have been written by another run of snnc */
+    if (!store && !file) {
         bool found = false;
         for (int k = 0; k < S->actions.n && !found; k++) {
             Action *b = S->actions.v[k];
-            found = b->kind == ACT_STORE && !strcmp(b->name, name);
+            found = b->kind == ACT_STORE && !b->file && !strcmp(b->name, name);
         }
         if (!found) {
             PVec names = { 0 };
@@ -460,6 +545,7 @@ static void script_word(Sema *S, Decl *d)
     }
     Action *a = new_action(S, d, store ? ACT_STORE : ACT_RESTORE);
     a->name = name;
+    a->file = file;
     pvec_push(S->A, &S->actions, a);
 }
 

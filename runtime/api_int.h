@@ -186,6 +186,22 @@ void   api_stored_free(StoredState *s);
 /* snapshot_api.c: restore a snapshot image exactly (what names it in
  * messages), constants too. */
 int    api_restore_bytes(snn_ctx *ctx, const unsigned char *p, size_t n, const char *what);
+/* store_file.c: restore an image as the script's restore does: the constants
+ * keep their current values (Brian2's Python variables are not stored). */
+int    api_restore_keep_consts(snn_ctx *ctx, const unsigned char *p, size_t n, const char *what);
+/* clock.c: the script's dt = X after a run (Brian2's defaultclock.dt);
+ * an error code with the message in err (the network unchanged when the
+ * time is not a multiple of new_dt).  force: without that check, before a
+ * snapshot of another dt is restored over it. */
+int    api_change_dt(snn_ctx *ctx, double new_dt, bool force, char *err, size_t errlen);
+/* clock.c: the script's t = X (Brian2's net.t_ = X): the network's time
+ * from the next run on (a time between steps counts from the next step). */
+int    api_set_time(snn_ctx *ctx, double t);
+/* clock.c: the script's G.dt = X, group's own clock from the next run on. */
+int    api_change_group_dt(snn_ctx *ctx, const char *group, double new_dt, char *err, size_t errlen);
+/* store_file.c: the script's store NAME to "FILE" / restore NAME from "FILE". */
+int    api_store_to_file(snn_ctx *ctx, const char *name, const char *path);
+int    api_restore_from_file(snn_ctx *ctx, const char *name, const char *path);
 
 /* inject.c */
 /* Register the spike injection as the first operation of the network. */

@@ -287,7 +287,7 @@ static int cmp_gen(const void *a, const void *b)
     return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : (x[1] > y[1]) - (x[1] < y[1]);
 }
 
-int build_set_spikes(RtGroup *r, const int *idx, const double *t, int n, double period, double dt)
+int build_set_spikes(RtGroup *r, const int *idx, const double *t, int n, double period, double dt, int64_t offset)
 {
     int64_t *pairs = malloc(sizeof *pairs * 2 * (size_t)(n + 1));
     int64_t *steps = malloc(sizeof *steps * (size_t)(n + 1));
@@ -298,8 +298,10 @@ int build_set_spikes(RtGroup *r, const int *idx, const double *t, int n, double 
         free(ids);
         return SNN_ENOMEM;
     }
+    /* binned in the steps of the generator's own clock (every network steps) */
+    int64_t every = r->every > 1 ? r->every : 1;
     for (int k = 0; k < n; k++) {
-        pairs[2 * k] = snn_timestep(t[k], dt);
+        pairs[2 * k] = snn_timestep(t[k], dt * (double)every) * every;
         pairs[2 * k + 1] = idx[k];
     }
     qsort(pairs, (size_t)n, 2 * sizeof *pairs, cmp_gen);
@@ -314,7 +316,7 @@ int build_set_spikes(RtGroup *r, const int *idx, const double *t, int n, double 
     r->gen_idx = ids;
     r->ngen = (size_t)n;
     r->gen_pos = 0;
-    r->gen_offset = 0;
+    r->gen_offset = offset;   /* the step whose clock index is 0 (dt changes renumber it) */
     r->gen_period = period > 0 ? (int64_t)(period / dt + 0.5) : 0;
     return SNN_OK;
 }
@@ -323,7 +325,7 @@ int build_set_spikes(RtGroup *r, const int *idx, const double *t, int n, double 
  * by step and then index. */
 static int make_generator(RtGroup *r, const Group *g, double dt)
 {
-    return build_set_spikes(r, g->gen_idx, g->gen_t, g->ngen, g->gen_period, dt);
+    return build_set_spikes(r, g->gen_idx, g->gen_t, g->ngen, g->gen_period, dt, 0);
 }
 
 /* {====================================================================

@@ -32,8 +32,9 @@ bool build_rebind(Net *net, const Model *M, const BlockTable *B, Jit *jit);
 /* Give spike generator r the spikes idx[k] at times t[k] (seconds), with
  * the period (0: none), as Brian2's set_spikes: times to steps with
  * Brian2's timestep(), sorted by step and index; spikes before the current
- * step are passed over when the generator runs.  SNN_OK or SNN_ENOMEM
- * (then r is unchanged). */
-int build_set_spikes(RtGroup *r, const int *idx, const double *t, int n, double period, double dt);
+ * step are passed over when the generator runs; offset is the step
+ * whose clock index is 0 (-clock_base).  SNN_OK or SNN_ENOMEM (then r is
+ * unchanged). */
+int build_set_spikes(RtGroup *r, const int *idx, const double *t, int n, double period, double dt, int64_t offset);
 
 #endif

@@ -100,7 +100,7 @@ static bool inject_group(Net *net, InjList *l, size_t due)
     for (size_t q = 0; q < due; q++) {
         int32_t i = l->idx[q];
         if (i < 0 || i >= g->n) continue;
-        if (ls >= 0) g->arr[ls][i] = (double)net->step * net->dt;
+        if (ls >= 0) g->arr[ls][i] = net_now(net);
         if (nr >= 0) g->arr[nr][i] = 0.0;
     }
     /* spike monitors of the thresholds slot have recorded this step's

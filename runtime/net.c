@@ -170,6 +170,7 @@ void net_free(Net *net)
     pool_free(net->pool);
     for (int k = 0; k < net->ngroups; k++) group_free(net->groups[k]);
     for (int k = 0; k < net->nmonitors; k++) monitor_free(net->monitors[k]);
+    free(net->epochs);
     for (int k = 0; k < net->nconsts; k++) free(net->const_names ? net->const_names[k] : NULL);
     free(net->const_names);
     free(net->consts);
@@ -417,7 +418,7 @@ static snn_args args_for(Net *net, RtGroup *g)
     a.n = (snn_i32)g->n;
     a.step = net->step;
     a.dt = net->dt;
-    a.t = (double)net->step * net->dt;
+    a.t = net_now(net);
     a.seed = net->seed;
     a.stream = g->stream;
     if (g->kind == RG_SYNAPSES) {
@@ -442,7 +443,7 @@ void net_synsyn_args(const RtGroup *g, snn_args *a)
 static snn_args args_on(Net *net, RtGroup *g, int64_t every)
 {
     snn_args a = args_for(net, g);
-    a.step = net->step / every;
+    a.step = (net->step + net->clock_base) / every;
     a.dt = net->dt * (double)every;
     a.t = (double)a.step * a.dt;
     return a;
@@ -559,6 +560,26 @@ int net_init_group(Net *net, RtGroup *g)
     int rc = prepare_delays(net, g);
     if (rc == -1) fail(net, "the delays of %s", g->name);
     return rc;
+}
+
+/* (the epochs are made by clock.c when dt changes between runs) */
+double net_time_at(const Net *net, int64_t step)
+{
+    for (int k = net->nepochs - 1; k >= 0; k--)
+        if (step >= net->epochs[k].first_step) return (double)(step + net->epochs[k].base) * net->epochs[k].dt;
+    return (double)(step + net->clock_base) * net->dt;
+}
+
+double net_now(const Net *net)
+{
+    return (double)(net->step + net->clock_base) * net->dt;
+}
+
+int net_redo_delays(Net *net, RtGroup *s)
+{
+    free(s->syn_delay);
+    s->syn_delay = NULL;
+    return prepare_delays(net, s);
 }
 
 int net_init(Net *net)
@@ -1002,8 +1023,9 @@ static bool run_op(Net *net, SchedOp *op)
     }
     /* several clocks: an object runs where its clock's time is the network's */
     int64_t every = g ? clock_of(g, op->kind, op->q) : 1;
-    if (every > 1 && net->step % every) return true;
-    if (m && m->kind != RM_STATE && m->group->every > 1 && net->step % m->group->every) return true;
+    int64_t clock = net->step + net->clock_base;   /* Brian2's clock index */
+    if (every > 1 && clock % every) return true;
+    if (m && m->kind != RM_STATE && m->group->every > 1 && clock % m->group->every) return true;
     /* linked variables are read as they are now (Brian2 reads them live) */
     if (g && g->kind == RG_SYNAPSES) {
         net_refresh_links(g->src);
@@ -1012,7 +1034,7 @@ static bool run_op(Net *net, SchedOp *op)
     if (m) net_refresh_links(m->group);
     switch (op->kind) {
     case OP_STATEMON:
-        if ((m->every <= 1 || net->step % m->every == 0) && !record_state(net, m))
+        if ((m->every <= 1 || clock % m->every == 0) && !record_state(net, m))
             return fail(net, "state monitor %s", m->name);
         break;
     case OP_SUMMED:

@@ -234,7 +234,21 @@ struct Net {
     Pool        *pool;
     int          nthreads;
     int          par_min;
+    /* dt changed between runs (clock.c): step counts the steps done, and
+     * Brian2's clock index is step + clock_base; each dt since the first
+     * is an epoch from its first step on, so that recorded steps keep
+     * their times (net_time_at).  No epochs: clock_base 0, t = step*dt. */
+    int64_t      clock_base;
+    struct NetEpoch { int64_t first_step, base; double dt; } *epochs;
+    int          nepochs;
 };
+
+/* A synapse object's per-synapse delays in steps again (the dt changed),
+ * with an empty ring for the largest; as net_init_group's return. */
+int      net_redo_delays(Net *net, RtGroup *s);
+/* The time of step (now or recorded), and the time now. */
+double   net_time_at(const Net *net, int64_t step);
+double   net_now(const Net *net);
 
 Net     *net_new(double dt, uint64_t seed);
 void     net_free(Net *net);

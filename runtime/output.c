@@ -255,7 +255,7 @@ static void write_spikes(Buf *b, Net *net, RtMonitor *m)
     for (size_t k = 0; k < m->idx.n; k++) {
         buf_int(b, m->idx.v[k]);
         buf_char(b, ',');
-        buf_double(b, (double)m->steps.v[k] * net->dt);
+        buf_double(b, net_time_at(net, m->steps.v[k]));
         for (int v = 0; v < m->nvars; v++) {
             buf_char(b, ',');
             buf_double(b, *val++);
@@ -280,7 +280,7 @@ static int write_rate(Buf *b, Net *net, RtMonitor *m)
     if (m->smooth_w && !sm) return -1;
     fputs(sm ? "t,rate,smooth_rate\n" : "t,rate\n", b->f);
     for (size_t s = 0; s < m->rec_steps.n; s++) {
-        buf_double(b, (double)m->rec_steps.v[s] * net->dt);
+        buf_double(b, net_time_at(net, m->rec_steps.v[s]));
         buf_char(b, ',');
         buf_double(b, m->data.v[s]);
         if (sm) {
@@ -301,7 +301,7 @@ static void write_state(Buf *b, Net *net, RtMonitor *m)
     fputs("\n", b->f);
     size_t width = (size_t)m->nvars * (size_t)m->nrec;
     for (size_t s = 0; s < m->rec_steps.n; s++) {
-        buf_double(b, (double)m->rec_steps.v[s] * net->dt);
+        buf_double(b, net_time_at(net, m->rec_steps.v[s]));
         const double *row = m->data.v + s * width;
         for (size_t k = 0; k < width; k++) {
             buf_char(b, ',');
@@ -607,7 +607,7 @@ static int write_npy(FILE *f, Net *net, void *obj)
         const int64_t *st = m->kind == RM_SPIKE ? m->steps.v : m->rec_steps.v;
         for (size_t k = 0; k < rows; k += chunk) {
             size_t n = rows - k < chunk ? rows - k : chunk;
-            for (size_t q = 0; q < n; q++) tmp[q] = (double)st[k + q] * net->dt;
+            for (size_t q = 0; q < n; q++) tmp[q] = net_time_at(net, st[k + q]);
             put_le(f, tmp, sizeof(double), n);
         }
     } else {
@@ -750,7 +750,7 @@ static int write_run_json(FILE *f, Net *net, void *obj)
     char hex[65];
     if (in->model && file_sha256(in->model, hex)) fprintf(f, ",\n  \"model_sha256\": \"%s\"", hex);
     fprintf(f, ",\n  \"seed\": %" PRIu64 ",\n  \"dt\": %.17g,\n  \"t\": %.17g,\n  \"steps\": %lld,\n", in->seed,
-            net->dt, (double)net->step * net->dt, (long long)net->step);
+            net->dt, net_now(net), (long long)net->step);
     if (in->steps_planned >= 0) fprintf(f, "  \"steps_planned\": %lld,\n", (long long)in->steps_planned);
     fprintf(f, "  \"complete\": %s,\n  \"format\": \"%s\",\n  \"monitors\": [", in->complete ? "true" : "false",
             npy ? "npy" : "csv");
@@ -976,7 +976,7 @@ char *output_summary(Net *net)
                 for (int64_t q = 0; q < nn; q++) n += snprintf(line + n, sizeof line - (size_t)n, " %zu", counts[q]);
                 n += snprintf(line + n, sizeof line - (size_t)n, ")");
             } else {
-                double t = (double)net->step * net->dt;
+                double t = net_now(net);
                 n += snprintf(line + n, sizeof line - (size_t)n, " (mean rate %.3g Hz)",
                               t > 0 ? (double)total / (double)nn / t : 0.0);
             }

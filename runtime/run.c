@@ -313,7 +313,7 @@ static int run_stopped(snn_ctx *ctx)
     snn_error_cb cb = ctx->cb;
     ctx->cb = NULL;
     api_set_error(ctx, SNN_ESTOPPED, "the run was stopped on request at t = %.6g s (step %lld)",
-                  (double)ctx->net->step * ctx->net->dt, (long long)ctx->net->step);
+                  net_now(ctx->net), (long long)ctx->net->step);
     ctx->cb = cb;
     return SNN_ESTOPPED;
 }
@@ -341,7 +341,7 @@ static int run_reporting(snn_ctx *ctx, int64_t nsteps)
     if (!ctx->progress_fn) return net_run(net, nsteps);
     double every = ctx->progress_every, t0 = api_now(), last = t0;
     int64_t end = net->step + nsteps, piece = 16;
-    snn_progress p = { 0, (double)net->step * net->dt, (double)end * net->dt, 0, 0 };
+    snn_progress p = { 0, net_now(net), (double)(end + net->clock_base) * net->dt, 0, 0 };
     int rc = 0;
     while (net->step < end) {
         int64_t n = end - net->step < piece ? end - net->step : piece, want = net->step + n;
@@ -352,13 +352,13 @@ static int run_reporting(snn_ctx *ctx, int64_t nsteps)
         if (took < every / 8 && piece < ((int64_t)1 << 40)) piece *= 2;
         else if (took > every / 2 && piece > 1) piece /= 2;
         if (t - last >= every) {
-            p.t = (double)net->step * net->dt;
+            p.t = net_now(net);
             p.wall = t - t0;
             ctx->progress_fn(&p, ctx->progress_ud);
             last = t;
         }
     }
-    p.t = (double)net->step * net->dt;
+    p.t = net_now(net);
     p.wall = api_now() - t0;
     p.done = 1;
     ctx->progress_fn(&p, ctx->progress_ud);
@@ -420,8 +420,9 @@ int snn_run(snn_ctx *ctx, double duration)
      * run) and runs up to the step of the end time, so runs of 0.5 and 1.5
      * steps make 2 steps, not 3; after a stop, a restore or snn_run_steps
      * the time is the step's */
-    double dt = ctx->cur.model->dt;
-    double done = ctx->net ? (double)ctx->net->step : 0.0;
+    /* in Brian2's clock index, which a dt change between runs renumbers */
+    double dt = ctx->net ? ctx->net->dt : ctx->cur.model->dt;
+    double done = ctx->net ? (double)(ctx->net->step + ctx->net->clock_base) : 0.0;
     bool exact = ctx->net && ctx->net == ctx->t_end_net && ctx->net->step == ctx->t_end_step;
     double t_start = exact ? ctx->t_end : done * dt;
     double steps = brian2_timestep(t_start + duration, dt) - done;
@@ -443,10 +444,15 @@ int snn_run(snn_ctx *ctx, double duration)
 int64_t snn_script_steps(const snn_ctx *ctx)
 {
     if (!ctx || !ctx->cur.model) return 0;
-    double total = 0, t = 0;
-    for (int k = 0; k < ctx->cur.model->nruns; k++) {
-        t += ctx->cur.model->runs[k];
-        total = brian2_timestep(t, ctx->cur.model->dt);
+    const Model *M = ctx->cur.model;
+    double total = 0, t = 0, dt = M->dt;
+    for (int k = 0, q = 0; k < M->nruns; k++) {
+        /* the dt of this run (a dt changed between runs) */
+        for (; q < M->nactions && M->actions[q].after_run <= k; q++)
+            if (M->actions[q].kind == ACT_DT) dt = M->actions[q].value;
+        double before = brian2_timestep(t, dt);
+        t += M->runs[k];
+        total += brian2_timestep(t, dt) - before;
     }
     return total > MAX_STEPS ? -1 : (int64_t)total;
 }
@@ -458,11 +464,12 @@ int snn_script_runs(const snn_ctx *ctx)
 
 double snn_time(const snn_ctx *ctx)
 {
-    return ctx && ctx->net ? (double)ctx->net->step * ctx->net->dt : 0.0;
+    return ctx && ctx->net ? net_now(ctx->net) : 0.0;
 }
 
 double snn_dt(const snn_ctx *ctx)
 {
+    if (ctx && ctx->net) return ctx->net->dt;
     return ctx && ctx->cur.model ? ctx->cur.model->dt : 0.0;
 }
 
@@ -587,7 +594,7 @@ static int report_nonfinite(snn_ctx *ctx, int rc)
 {
     Net *net = ctx->net;
     if (rc || net_all_finite(net)) return rc;
-    double now = (double)net->step * net->dt * 1e3;
+    double now = net_now(net) * 1e3;
     for (int k = 0; k < net->ngroups; k++) {
         const RtGroup *g = net->groups[k];
         const char *what = g->kind == RG_NEURONS ? "neuron" : "synapse";
@@ -608,7 +615,7 @@ static int report_nonfinite(snn_ctx *ctx, int rc)
             if (first_recorded(net, g, v, &step, &idx, &x, &m))
                 api_note(ctx, "warning: %s.%s is not finite (%s) for %s %lld from t = %g ms (recorded by %s); %s",
                          g->name, g->varnames[v], nonfinite_name(x), what, (long long)idx,
-                         (double)step * net->dt * 1e3, m->name, tail);
+                         net_time_at(net, step) * 1e3, m->name, tail);
             else
                 api_note(ctx, "warning: %s.%s is not finite (%s) for %s %lld by t = %g ms (the end of the run); %s",
                          g->name, g->varnames[v], nonfinite_name(x), what, (long long)first, now, tail);

@@ -99,15 +99,9 @@ int snn_restore(snn_ctx *ctx, const char *name)
         g->gen_pos = 0;
         g->gen_offset = 0;
     }
-    /* constants are not part of it, as Python variables are not of Brian2's */
-    double *consts = copy_of(net->consts, (size_t)net->nconsts, sizeof *net->consts);
-    if (!consts) return api_set_error(ctx, SNN_ENOMEM, "out of memory while restoring the state");
-    rc = api_restore_bytes(ctx, st->snap, st->size, "restore");
-    for (int k = 0; !rc && k < ctx->net->nconsts; k++)
-        if (ctx->net->consts[k] != consts[k]) rc = snn_set_const(ctx, ctx->net->const_names[k], consts[k]);
-    free(consts);
-    return rc;
+    return api_restore_keep_consts(ctx, st->snap, st->size, "restore");
 }
+
 
 int snn_set_active(snn_ctx *ctx, const char *name, int active)
 {
@@ -178,12 +172,45 @@ static int run_action(snn_ctx *ctx, const Action *a)
     }
     case ACT_CONST: return snn_set_const(ctx, a->name, a->value);
     case ACT_ACTIVE: return snn_set_active(ctx, a->name, a->value != 0);
-    case ACT_STORE: return snn_store(ctx, a->name);
-    case ACT_RESTORE: return snn_restore(ctx, a->name);
+    case ACT_STORE: return a->file ? api_store_to_file(ctx, a->name, a->file) : snn_store(ctx, a->name);
+    case ACT_RESTORE: {
+        if (!a->file) return snn_restore(ctx, a->name);
+        int rc = api_ensure_built(ctx);
+        /* its errors are reported once, located, below */
+        snn_error_cb cb = ctx->cb;
+        ctx->cb = NULL;
+        if (!rc) rc = api_restore_from_file(ctx, a->name, a->file);
+        ctx->cb = cb;
+        if (rc == SNN_EMISUSE || rc == SNN_EIO || rc == SNN_ENOTFOUND) {
+            /* the file is the script's input: say where it was named */
+            char msg[600];
+            snprintf(msg, sizeof msg, "%s", snn_errmsg(ctx));
+            size_t n = strlen(msg);
+            if (n && msg[n - 1] == '\n') msg[n - 1] = 0;
+            api_clear_error(ctx);
+            return script_error(ctx, a->span, msg);
+        }
+        return rc;
+    }
+    case ACT_DT: {
+        char err[300];
+        int rc = api_change_dt(ctx, a->value, false, err, sizeof err);
+        if (rc == SNN_EMISUSE) return script_error(ctx, a->span, err);
+        if (rc == SNN_ENOMEM) return api_set_error(ctx, rc, "out of memory while changing dt");
+        return rc;
+    }
+    case ACT_T: return api_set_time(ctx, a->value);
+    case ACT_GROUP_DT: {
+        char err[300];
+        int rc = api_change_group_dt(ctx, a->group->name, a->value, err, sizeof err);
+        if (rc == SNN_EMISUSE) return script_error(ctx, a->span, err);
+        if (rc == SNN_ENOMEM) return api_set_error(ctx, rc, "out of memory while changing the dt of %s", a->group->name);
+        return rc;
+    }
     case ACT_SPIKES: {
         RtGroup *g = net_find_group(net, a->group->name);
         if (!g) return api_set_error(ctx, SNN_ENOTFOUND, "no spike generator named '%s'", a->group->name);
-        if (build_set_spikes(g, a->gen_idx, a->gen_t, a->ngen, a->gen_period, net->dt))
+        if (build_set_spikes(g, a->gen_idx, a->gen_t, a->ngen, a->gen_period, net->dt, -net->clock_base))
             return api_set_error(ctx, SNN_ENOMEM, "out of memory while setting the spikes of %s", g->name);
         return SNN_OK;
     }
@@ -216,7 +243,8 @@ int snn_run_script(snn_ctx *ctx)
         }
         /* the runs after this one count for the optimising tier's decision */
         ctx->script_left = 0;
-        for (int r = k + 1; r < M->nruns; r++) ctx->script_left += (int64_t)floor(M->runs[r] / M->dt + 0.5);
+        double dt = ctx->net ? ctx->net->dt : M->dt;   /* (a later dt change is not foreseen) */
+        for (int r = k + 1; r < M->nruns; r++) ctx->script_left += (int64_t)floor(M->runs[r] / dt + 0.5);
         if (!rc && k < M->nruns) rc = snn_run(ctx, M->runs[k]);
     }
     ctx->script_left = 0;

@@ -21,7 +21,9 @@
  * nmonitors {str name, u32 kind, spike: u64 n, i32[n], i64[n]; state and
  * rate: u32 nvars {str}, u32 nrec, i32[nrec], u64 nsteps, i64[nsteps], u64
  * nvalues, f64[nvalues]}; u32 ninj
- * {str group, u64 n, i32[n], i64[n]}.  Strings are u32 length + bytes.
+ * {str group, u64 n, i32[n], i64[n]}; version 2: i64 clock_base, u32
+ * nepochs {i64 first_step, i64 base, f64 dt} (dt changes between runs,
+ * clock.c).  Strings are u32 length + bytes.
  * Numbers are in the machine's byte order.
  *
  * An image is untrusted: its checksum finds accidents, but anyone can
@@ -39,7 +41,7 @@
 
 #define MAGIC "SNNSNAP1"
 #define BOM 0x01020304u
-#define VERSION 1u
+#define VERSION 2u   /* 2: the clock's epochs at the end; 1 (without them) is read too */
 #define HEADER SNAPSHOT_HEADER
 
 /* {====================================================================
@@ -187,6 +189,13 @@ unsigned char *snapshot_encode(const Net *net, const Injections *inj, size_t *si
         put(&o, l->idx, sizeof(int32_t) * l->n);
         put(&o, l->step, sizeof(int64_t) * l->n);
     }
+    put_i64(&o, net->clock_base);
+    put_u32(&o, (uint32_t)net->nepochs);
+    for (int k = 0; k < net->nepochs; k++) {
+        put_i64(&o, net->epochs[k].first_step);
+        put_i64(&o, net->epochs[k].base);
+        put_f64(&o, net->epochs[k].dt);
+    }
     if (o.oom) {
         free(o.p);
         return NULL;
@@ -217,7 +226,7 @@ int snapshot_verify(const unsigned char *p, size_t size, char *err, size_t errle
         snprintf(err, errlen, "the snapshot was made on a machine with another byte order");
         return -1;
     }
-    if (version != VERSION) {
+    if (version != VERSION && version != 1) {
         snprintf(err, errlen, "snapshot format version %u, this library reads version %u", version, VERSION);
         return -1;
     }
@@ -313,6 +322,7 @@ typedef struct Restore {
     bool    mismatch, oom;
     bool    invalid;      /* a value does not fit the network (err says which) */
     int64_t step;         /* the snapshot's step */
+    uint32_t version;     /* of the image's format */
 } Restore;
 
 static void mismatch(Restore *R, const char *fmt, const char *name)
@@ -784,6 +794,44 @@ static void restore_injections(Restore *R, In *in, Injections *inj, bool *seen)
     }
 }
 
+/* The clock's epochs (dt changes between runs): with SNAP_EXACT they
+ * replace the network's; version 1 images have none. */
+static void restore_clock(Restore *R, In *in)
+{
+    Net *net = R->net;
+    int64_t base = get_i64(in);
+    uint32_t n = get_u32(in);
+    if (in->bad) return;
+    if (n > (in->n - in->pos) / 24) {
+        in->bad = true;
+        return;
+    }
+    struct NetEpoch *e = n ? malloc(sizeof *e * n) : NULL;
+    if (n && !e) {
+        R->oom = true;
+        return;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        e[k].first_step = get_i64(in);
+        e[k].base = get_i64(in);
+        e[k].dt = get_f64(in);
+        if (!in->bad && (!(e[k].dt > 0 && e[k].dt < 1e6) || e[k].first_step < 0 ||
+                         (k && e[k].first_step < e[k - 1].first_step)))
+            invalid(R, in, "the snapshot's clock epoch %u (from step %lld, dt %g s) is out of range or order",
+                    (unsigned)k, (long long)e[k].first_step, e[k].dt);
+    }
+    if (!in->bad && (base < -MAX_STEP || base > MAX_STEP))
+        invalid(R, in, "the snapshot's clock index is out of range (base %lld)", (long long)base);
+    if (R->apply && R->mode == SNAP_EXACT && !in->bad && !R->invalid) {
+        free(net->epochs);
+        net->epochs = e;
+        net->nepochs = (int)n;
+        net->clock_base = base;
+        return;
+    }
+    free(e);
+}
+
 /* The constants: with SNAP_EXACT every one of the network's, once. */
 static void restore_consts(Restore *R, In *in)
 {
@@ -833,6 +881,13 @@ static void restore_pass(Restore *R, In *in, Injections *inj, bool *seen)
         mismatch(R, "%s", "the network has other monitors than the snapshot");
     for (uint32_t k = 0; k < nmon && !in->bad; k++) restore_monitor(R, in, seen + net->ngroups);
     restore_injections(R, in, inj, seen + net->ngroups + net->nmonitors);
+    if (R->version >= 2) restore_clock(R, in);
+    else if (R->apply && R->mode == SNAP_EXACT) {
+        free(net->epochs);
+        net->epochs = NULL;
+        net->nepochs = 0;
+        net->clock_base = 0;
+    }
     if (in->pos != in->n) in->bad = true;
 }
 
@@ -841,7 +896,8 @@ int snapshot_restore(Net *net, Injections *inj, const unsigned char *p, size_t s
 {
     if (errlen) err[0] = 0;
     In in = { p + HEADER, size - HEADER - 8, 0, false };
-    Restore R = { net, mode, mode != SNAP_EXACT, err, errlen, false, false, false, 0 };
+    Restore R = { net, mode, mode != SNAP_EXACT, err, errlen, false, false, false, 0, 0 };
+    memcpy(&R.version, p + 12, 4);
     size_t nseen = 2 * (size_t)net->ngroups + (size_t)net->nmonitors + 1;
     bool *seen = calloc(nseen, sizeof *seen);
     if (!seen) return SNAP_NOMEM;

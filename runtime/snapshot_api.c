@@ -81,6 +81,18 @@ int api_restore_bytes(snn_ctx *ctx, const unsigned char *p, size_t n, const char
     if (api_not_running(ctx, "snn_snapshot_restore")) return SNN_EMISUSE;
     int rc = api_ensure_built(ctx);
     if (rc) return rc;
+    /* a snapshot taken with a dt this network had before a dt change
+     * between runs: its delays and clocks in that dt first (another dt is
+     * another network, refused by snapshot_restore) */
+    double snap_dt;
+    memcpy(&snap_dt, p + SNAPSHOT_HEADER, sizeof snap_dt);
+    bool had = false;
+    for (int k = 0; k < ctx->net->nepochs; k++) had |= ctx->net->epochs[k].dt == snap_dt;
+    if (snap_dt != ctx->net->dt && had) {
+        rc = api_change_dt(ctx, snap_dt, true, err, sizeof err);
+        if (rc == SNN_ENOMEM) return api_set_error(ctx, rc, "%s: out of memory", what);
+        if (rc) return api_set_error(ctx, rc, "%s: %s", what, err);
+    }
     int r = snapshot_restore(ctx->net, &ctx->inj, p, n, SNAP_EXACT, err, sizeof err);
     if (r == SNAP_NOMEM) return api_set_error(ctx, SNN_ENOMEM, "%s: out of memory (the state is partly restored)", what);
     if (r) return api_set_error(ctx, r == SNAP_DAMAGED ? SNN_EIO : SNN_EMISUSE, "%s: %s", what, err);
