@@ -165,6 +165,13 @@ struct ParLanes {
     struct Scratch *scratch;
 };
 
+/* The part of parts ranges of n (par_range) that index j falls in:
+ * lo_k <= j exactly when k < (j + 1) * parts / n. */
+static int lane_of(int32_t j, int parts, int64_t n)
+{
+    return (int)(((int64_t)(j + 1) * parts - 1) / n);
+}
+
 ParLanes *par_lanes_new(int parts, int64_t nsrc, int64_t ntgt, const int32_t *start, const int32_t *syn,
                         const int32_t *syn_post)
 {
@@ -187,20 +194,33 @@ ParLanes *par_lanes_new(int parts, int64_t nsrc, int64_t ntgt, const int32_t *st
         par_lanes_free(l);
         return NULL;
     }
-    /* lane k: the synapses onto [lo, hi), source by source in CSR order;
-     * its start[] offsets point into the one syn array */
-    size_t fill = 0;
+    /* lane k: the synapses onto [lo_k, hi_k), source by source in CSR
+     * order; its start[] offsets point into the one syn array.  Two passes
+     * over the synapses, whatever the number of lanes: counts per lane and
+     * source, then each synapse put at its place. */
+    size_t row = (size_t)(nsrc + 1);
+    memset(l->start, 0, sizeof *l->start * (size_t)parts * row);
+    for (int64_t i = 0; i < nsrc; i++)
+        for (int32_t q = start[i]; q < start[i + 1]; q++) l->start[(size_t)lane_of(syn_post[syn[q]], parts, ntgt) * row + (size_t)i]++;
+    int32_t fill = 0;
     for (int k = 0; k < parts; k++) {
-        int32_t lo, hi, *st = l->start + (size_t)k * (size_t)(nsrc + 1);
-        par_range(ntgt, parts, k, &lo, &hi);
+        int32_t *st = l->start + (size_t)k * row;
         for (int64_t i = 0; i < nsrc; i++) {
-            st[i] = (int32_t)fill;
-            for (int32_t q = start[i]; q < start[i + 1]; q++) {
-                int32_t j = syn_post[syn[q]];
-                if (j >= lo && j < hi) l->syn[fill++] = syn[q];
-            }
+            int32_t c = st[i];
+            st[i] = fill;
+            fill += c;
         }
-        st[nsrc] = (int32_t)fill;
+        st[nsrc] = fill;
+    }
+    /* st[i] is lane k's place for the next synapse of source i */
+    for (int64_t i = 0; i < nsrc; i++)
+        for (int32_t q = start[i]; q < start[i + 1]; q++)
+            l->syn[l->start[(size_t)lane_of(syn_post[syn[q]], parts, ntgt) * row + (size_t)i]++] = syn[q];
+    /* now st[i] is where source i + 1's begin: shift back by one */
+    for (int k = 0; k < parts; k++) {
+        int32_t *st = l->start + (size_t)k * row, lane_start = k ? st[-1] : 0;
+        for (int64_t i = nsrc - 1; i > 0; i--) st[i] = st[i - 1];
+        if (nsrc > 0) st[0] = lane_start;
     }
     return l;
 }

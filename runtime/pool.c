@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* This file contains the worker pool (pool.h).  A job is published in one
- * 64-bit word: its generation, its number of parts and the next part not
- * yet taken.  Every thread (the caller too) takes parts by a
- * compare-and-swap on that word, which fails once the generation has moved
- * on, so a late worker can never take a part of a job that is over, and
- * the caller waits only for parts that a worker has actually begun.
+ * 64-bit word: its generation and the range [lo, hi) of parts not yet
+ * taken.  Every thread (the caller too) takes parts by a compare-and-swap
+ * on that word, which fails once the generation has moved on, so a late
+ * worker can never take a part of a job that is over, and the caller
+ * waits only for parts that a worker has actually begun.  The caller takes
+ * parts from the bottom and the workers from the top, so that from step to
+ * step each thread mostly gets the same index ranges (and finds their
+ * values in its cache).
  * Waiting (workers for a job, the caller for the last parts) polls the
  * word with a pause for a while, then gives the core away between polls,
  * then sleeps on a condition variable, so an idle pool costs no CPU while
@@ -26,10 +29,12 @@
 #define POOL_SPIN_NS  50000
 #define POOL_YIELD_NS 300000
 
-/* The job word: generation (bits 40-63), parts (20-39), next part (0-19). */
+/* The job word: generation (bits 40-63), the parts not yet taken [lo, hi)
+ * (lo: bits 20-39, hi: bits 0-19). */
 #define W_GEN(w)    ((uint32_t)((w) >> 40))
-#define W_PARTS(w)  ((int)(((w) >> 20) & 0xFFFFF))
-#define W_NEXT(w)   ((int)((w) & 0xFFFFF))
+#define W_LO(w)     ((int)(((w) >> 20) & 0xFFFFF))
+#define W_HI(w)     ((int)((w) & 0xFFFFF))
+#define W_LO_ONE    ((uint64_t)1 << 20)
 #define W_GEN_MASK  0xFFFFFFu
 
 struct Pool {
@@ -38,6 +43,7 @@ struct Pool {
     alignas(64) atomic_int done;           /* parts of the current job finished */
     alignas(64) pool_fn  fn;               /* the current job, set before it is published */
     void           *ud;
+    int             nparts;
     uint32_t        gen;                   /* the caller's last generation */
     uint64_t        dispatches;
     int             n;                     /* threads in all, the caller included */
@@ -100,15 +106,17 @@ static uint64_t wait_job(Pool *p, uint32_t seen)
     return w;
 }
 
-/* Take the next part of job gen: its index, or -1 when the job has no part
- * left or is over. */
-static int take_part(Pool *p, uint32_t gen)
+/* Take a part of job gen, the lowest (the caller) or the highest (the
+ * workers) not yet taken: its index, or -1 when the job has no part left
+ * or is over. */
+static int take_part(Pool *p, uint32_t gen, bool top)
 {
     uint64_t w = atomic_load_explicit(&p->work, memory_order_acquire);
     for (;;) {
-        if (W_GEN(w) != gen || W_NEXT(w) >= W_PARTS(w)) return -1;
-        if (atomic_compare_exchange_weak_explicit(&p->work, &w, w + 1, memory_order_acq_rel, memory_order_acquire))
-            return W_NEXT(w);
+        if (W_GEN(w) != gen || W_LO(w) >= W_HI(w)) return -1;
+        uint64_t next = top ? w - 1 : w + W_LO_ONE;
+        if (atomic_compare_exchange_weak_explicit(&p->work, &w, next, memory_order_acq_rel, memory_order_acquire))
+            return top ? W_HI(w) - 1 : W_LO(w);
     }
 }
 
@@ -122,9 +130,9 @@ static void *worker(void *arg)
         uint64_t w = wait_job(p, seen);
         if (atomic_load(&p->quit)) return NULL;
         seen = W_GEN(w);
-        int nparts = W_PARTS(w);
-        /* a part taken belongs to a job not over, so fn and ud are its own */
-        for (int part; (part = take_part(p, seen)) >= 0;) {
+        /* a part taken belongs to a job not over, so fn, ud and nparts are its own */
+        for (int part; (part = take_part(p, seen, true)) >= 0;) {
+            int nparts = p->nparts;
             p->fn(p->ud, part);
             if (atomic_fetch_add(&p->done, 1) + 1 == nparts && atomic_load(&p->caller_sleeps)) {
                 pthread_mutex_lock(&p->mu);
@@ -187,13 +195,14 @@ void pool_run(Pool *p, pool_fn fn, void *ud, int nparts)
     if (nparts > POOL_MAX_PARTS) nparts = POOL_MAX_PARTS;
     p->fn = fn;
     p->ud = ud;
+    p->nparts = nparts;
     p->dispatches++;
     atomic_store_explicit(&p->done, 0, memory_order_relaxed);
     p->gen = (p->gen + 1) & W_GEN_MASK;
     uint32_t gen = p->gen;
-    atomic_store(&p->work, (uint64_t)gen << 40 | (uint64_t)nparts << 20);
+    atomic_store(&p->work, (uint64_t)gen << 40 | (uint64_t)nparts);
     wake_sleepers(p);
-    for (int part; (part = take_part(p, gen)) >= 0;) {
+    for (int part; (part = take_part(p, gen, false)) >= 0;) {
         fn(ud, part);
         atomic_fetch_add_explicit(&p->done, 1, memory_order_acq_rel);
     }
