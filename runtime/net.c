@@ -643,8 +643,8 @@ static ParLanes *lanes_for(Net *net, RtGroup *s, size_t work)
     if (par_lanes_parts(s->lanes) != parts) {
         par_lanes_free(s->lanes);
         /* heterogeneous delays deliver synapse ids: scratch lists only */
-        s->lanes = par_lanes_new(parts, s->src->n, s->tgt->n, s->syn_delay ? NULL : s->pre_start, s->pre_syn,
-                                 s->post.v);
+        s->lanes = par_lanes_new(net->pool, parts, s->src->n, s->tgt->n, s->syn_delay ? NULL : s->pre_start,
+                                 s->pre_syn, s->post.v);
     }
     return s->lanes;
 }

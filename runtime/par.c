@@ -165,15 +165,39 @@ struct ParLanes {
     struct Scratch *scratch;
 };
 
-/* The part of parts ranges of n (par_range) that index j falls in:
- * lo_k <= j exactly when k < (j + 1) * parts / n. */
-static int lane_of(int32_t j, int parts, int64_t n)
+/* The building of lanes, shared out on the pool: the source neurons in
+ * parts ranges, each range's counts and places written by its own part. */
+typedef struct LaneBuild {
+    ParLanes      *l;
+    const int32_t *start, *syn, *syn_post;
+    const uint8_t *lane;        /* each target's lane */
+    int            pass;        /* 0: count, 1: fill, 2: shift back */
+} LaneBuild;
+
+static void job_lanes(void *ud, int part)
 {
-    return (int)(((int64_t)(j + 1) * parts - 1) / n);
+    LaneBuild *b = ud;
+    ParLanes *l = b->l;
+    size_t row = (size_t)(l->nsrc + 1);
+    if (b->pass == 2) {
+        /* part = lane: st[i] is where source i + 1's begin, shift back by one */
+        int32_t *st = l->start + (size_t)part * row, lane_start = part ? st[-1] : 0;
+        for (int64_t i = l->nsrc - 1; i > 0; i--) st[i] = st[i - 1];
+        if (l->nsrc > 0) st[0] = lane_start;
+        return;
+    }
+    int32_t lo, hi;
+    par_range(l->nsrc, l->parts, part, &lo, &hi);
+    for (int32_t i = lo; i < hi; i++)
+        for (int32_t q = b->start[i]; q < b->start[i + 1]; q++) {
+            int32_t *at = &l->start[(size_t)b->lane[b->syn_post[b->syn[q]]] * row + (size_t)i];
+            if (b->pass == 0) (*at)++;
+            else l->syn[(*at)++] = b->syn[q];
+        }
 }
 
-ParLanes *par_lanes_new(int parts, int64_t nsrc, int64_t ntgt, const int32_t *start, const int32_t *syn,
-                        const int32_t *syn_post)
+ParLanes *par_lanes_new(Pool *pool, int parts, int64_t nsrc, int64_t ntgt, const int32_t *start,
+                        const int32_t *syn, const int32_t *syn_post)
 {
     ParLanes *l = calloc(1, sizeof *l);
     if (!l) return NULL;
@@ -187,21 +211,26 @@ ParLanes *par_lanes_new(int parts, int64_t nsrc, int64_t ntgt, const int32_t *st
         par_lanes_free(l);
         return NULL;
     }
-    size_t nsyn = (size_t)start[nsrc];
-    l->start = malloc(sizeof *l->start * (size_t)parts * (size_t)(nsrc + 1));
+    size_t nsyn = (size_t)start[nsrc], row = (size_t)(nsrc + 1);
+    l->start = calloc((size_t)parts * row, sizeof *l->start);
     l->syn = malloc(sizeof *l->syn * (nsyn ? nsyn : 1));
-    if (!l->start || !l->syn || !l->scratch) {
+    uint8_t *lane = malloc((size_t)(ntgt > 0 ? ntgt : 1));
+    if (!l->start || !l->syn || !l->scratch || !lane || parts > 256) {
+        free(lane);
         par_lanes_free(l);
         return NULL;
+    }
+    for (int k = 0; k < parts; k++) {
+        int32_t lo, hi;
+        par_range(ntgt, parts, k, &lo, &hi);
+        memset(lane + lo, k, (size_t)(hi - lo));
     }
     /* lane k: the synapses onto [lo_k, hi_k), source by source in CSR
      * order; its start[] offsets point into the one syn array.  Two passes
      * over the synapses, whatever the number of lanes: counts per lane and
      * source, then each synapse put at its place. */
-    size_t row = (size_t)(nsrc + 1);
-    memset(l->start, 0, sizeof *l->start * (size_t)parts * row);
-    for (int64_t i = 0; i < nsrc; i++)
-        for (int32_t q = start[i]; q < start[i + 1]; q++) l->start[(size_t)lane_of(syn_post[syn[q]], parts, ntgt) * row + (size_t)i]++;
+    LaneBuild b = { l, start, syn, syn_post, lane, 0 };
+    pool_run(pool, job_lanes, &b, parts);
     int32_t fill = 0;
     for (int k = 0; k < parts; k++) {
         int32_t *st = l->start + (size_t)k * row;
@@ -213,15 +242,11 @@ ParLanes *par_lanes_new(int parts, int64_t nsrc, int64_t ntgt, const int32_t *st
         st[nsrc] = fill;
     }
     /* st[i] is lane k's place for the next synapse of source i */
-    for (int64_t i = 0; i < nsrc; i++)
-        for (int32_t q = start[i]; q < start[i + 1]; q++)
-            l->syn[l->start[(size_t)lane_of(syn_post[syn[q]], parts, ntgt) * row + (size_t)i]++] = syn[q];
-    /* now st[i] is where source i + 1's begin: shift back by one */
-    for (int k = 0; k < parts; k++) {
-        int32_t *st = l->start + (size_t)k * row, lane_start = k ? st[-1] : 0;
-        for (int64_t i = nsrc - 1; i > 0; i--) st[i] = st[i - 1];
-        if (nsrc > 0) st[0] = lane_start;
-    }
+    b.pass = 1;
+    pool_run(pool, job_lanes, &b, parts);
+    b.pass = 2;
+    pool_run(pool, job_lanes, &b, parts);
+    free(lane);
     return l;
 }
 

@@ -53,10 +53,10 @@ void par_indexed(Pool *pool, int parts, int64_t ngroup, snn_block_fn fn, const s
 typedef struct ParLanes ParLanes;
 /* Lanes for parts target ranges of ntgt neurons, from the CSR index by
  * source (start[nsrc + 1], syn) and each synapse's target syn_post; with
- * start NULL only the scratch lists (for par_deliver_synapses).  NULL on
- * out of memory. */
-ParLanes *par_lanes_new(int parts, int64_t nsrc, int64_t ntgt, const int32_t *start, const int32_t *syn,
-                        const int32_t *syn_post);
+ * start NULL only the scratch lists (for par_deliver_synapses); built on
+ * pool's threads.  NULL on out of memory. */
+ParLanes *par_lanes_new(Pool *pool, int parts, int64_t nsrc, int64_t ntgt, const int32_t *start,
+                        const int32_t *syn, const int32_t *syn_post);
 int       par_lanes_parts(const ParLanes *l);
 void      par_lanes_free(ParLanes *l);
 /* Synapses of the nn source neurons (homogeneous delay: neuron ids), lane
