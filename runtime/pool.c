@@ -188,11 +188,10 @@ Pool *pool_new(int nthreads)
 
 void pool_run(Pool *p, pool_fn fn, void *ud, int nparts)
 {
-    if (p->n == 1 || nparts <= 1) {
+    if (p->n == 1 || nparts <= 1 || nparts > POOL_MAX_PARTS) {
         for (int k = 0; k < nparts; k++) fn(ud, k);
         return;
     }
-    if (nparts > POOL_MAX_PARTS) nparts = POOL_MAX_PARTS;
     p->fn = fn;
     p->ud = ud;
     p->nparts = nparts;

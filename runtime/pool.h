@@ -23,9 +23,9 @@ typedef void (*pool_fn)(void *ud, int part);
  * and nthreads - 1 workers are started.  NULL if a thread cannot be made or
  * memory runs out (nothing is left running then). */
 Pool *pool_new(int nthreads);
-/* Run fn(ud, part) for every part of 0 .. nparts - 1 (at most
- * POOL_MAX_PARTS), the caller taking parts too; returns once all have
- * returned.  Not reentrant: fn must not call pool_run. */
+/* Run fn(ud, part) for every part of 0 .. nparts - 1, the caller taking
+ * parts too (all of them, in order, for more than POOL_MAX_PARTS); returns
+ * once all have returned.  Not reentrant: fn must not call pool_run. */
 void  pool_run(Pool *p, pool_fn fn, void *ud, int nparts);
 int   pool_size(const Pool *p);
 /* How many times pool_run shared a job with the workers (jobs of one part

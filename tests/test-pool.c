@@ -3,8 +3,8 @@
  * part of every job runs exactly once and before pool_run returns, with
  * jobs back to back (workers spinning), with pauses long enough for the
  * workers to fall asleep, and with parts slow enough that the caller must
- * wait for a worker's; jobs of one part stay on the caller and are not
- * counted as dispatches. */
+ * wait for a worker's; jobs of one part, or of more than POOL_MAX_PARTS,
+ * stay on the caller and are not counted as dispatches. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,8 +15,8 @@
 #include "test-common.h"
 
 typedef struct Job {
-    int       runs[POOL_MAX_PARTS];    /* times each part ran */
-    pthread_t who[POOL_MAX_PARTS];     /* the thread that ran it */
+    int       runs[POOL_MAX_PARTS + 8];    /* times each part ran */
+    pthread_t who[POOL_MAX_PARTS + 8];     /* the thread that ran it */
     long      sleep_ns;                /* each part sleeps this long */
 } Job;
 
@@ -35,7 +35,7 @@ static int run_checked(Pool *p, Job *j, int nparts)
     memset(j->runs, 0, sizeof j->runs);
     pool_run(p, part_fn, j, nparts);
     int others = 0, bad = -1;
-    for (int k = 0; k < POOL_MAX_PARTS; k++) {
+    for (int k = 0; k < POOL_MAX_PARTS + 8; k++) {
         if (j->runs[k] != (k < nparts) && bad < 0) bad = k;
         if (k < nparts && !pthread_equal(j->who[k], pthread_self())) others = 1;
     }
@@ -59,6 +59,8 @@ START_TEST(every_part_once)
             run_checked(p, &j, nparts);
             want += n > 1 && nparts > 1;
         }
+        /* more parts than a job word holds: all on the caller, in order */
+        ck_assert_int_eq(run_checked(p, &j, POOL_MAX_PARTS + 8), 0);
         ck_assert_msg(pool_dispatches(p) == want, "%d threads: %llu dispatches, want %llu", n,
                       (unsigned long long)pool_dispatches(p), (unsigned long long)want);
         pool_free(p);
