@@ -762,7 +762,9 @@ static ParLanes *lanes_for(Net *net, RtGroup *s, size_t work)
     if (parts < 2) return NULL;
     if (par_lanes_parts(s->lanes) != parts) {
         par_lanes_free(s->lanes);
-        s->lanes = par_lanes_new(parts, s->src->n, s->tgt->n, s->pre_start, s->pre_syn, s->post.v);
+        /* heterogeneous delays deliver synapse ids: scratch lists only */
+        s->lanes = par_lanes_new(net->pool, parts, s->src->n, s->tgt->n, s->syn_delay ? NULL : s->pre_start,
+                                 s->pre_syn, s->post.v);
     }
     return s->lanes;
 }
@@ -785,8 +787,10 @@ static bool deliver_due(Net *net, RtGroup *s, const I32Vec *due, const int32_t *
     ParLanes *l = split ? lanes_for(net, s, syn_delay ? due->n : fanout(start, due->v, due->n)) : NULL;
     if (l) {
         snn_args a = args_on(net, s, every);
-        return syn_delay ? par_deliver_synapses(net->pool, l, fn, &a, due->v, due->n, s->post.v)
-                         : par_deliver_neurons(net->pool, l, fn, &a, due->v, due->n);
+        /* synapse ids: one part per thread, as each part reads the whole list */
+        if (syn_delay) par_deliver_synapses(net->pool, l, net->nthreads, fn, &a, due->v, due->n, s->post.v);
+        else par_deliver_neurons(net->pool, l, fn, &a, due->v, due->n);
+        return true;
     }
     if (syn_delay) run_pathway(net, s, due->v, due->n, fn, every);
     else if (!deliver(net, s, due->v, due->n, start, syn, fn, every)) return false;
@@ -1002,6 +1006,34 @@ static void run_all(Net *net, RtGroup *g, unsigned flag, snn_block_fn fn, int64_
     else fn(&a);
 }
 
+/* Whether the scheduled ops k and k + 1 are a group's update and its
+ * threshold that can run as one split (par_update_thresh): adjacent in the
+ * schedule with no user operation between their slots, both splittable,
+ * on the same clock, due now, and no spike generator in the group. */
+static bool fusable_update_thresh(const Net *net, int k)
+{
+    if (k + 1 >= net->nsched) return false;
+    const SchedOp *u = &net->sched[k], *t = &net->sched[k + 1];
+    const RtGroup *g = u->g;
+    if (u->kind != OP_UPDATE || t->kind != OP_THRESH || t->g != g || g->inactive || !g->thresh || g->gen_step ||
+        g->n <= 0 || (g->par & (PAR_UPDATE | PAR_THRESH)) != (PAR_UPDATE | PAR_THRESH))
+        return false;
+    if (g->every > 1 && net->step % g->every) return false;
+    for (int q = 0; q < net->nops; q++) {
+        int slot = net->ops[q].slot;
+        if (slot >= SLOT_OF_POS(u->when.slot) && slot < SLOT_OF_POS(t->when.slot)) return false;
+    }
+    return parts_for(net, g, PAR_UPDATE | PAR_THRESH, g->n) > 1;
+}
+
+/* Run a group's update and threshold as one split (see above). */
+static void run_update_thresh(Net *net, RtGroup *g)
+{
+    snn_args a = args_on(net, g, g->every);
+    int parts = parts_for(net, g, PAR_UPDATE | PAR_THRESH, g->n);
+    g->nspikes = par_update_thresh(net->pool, parts, g->update, g->thresh, &a, g->spikes);
+}
+
 /* Whether idx[0..n) ascends (spike lists do; a split reset needs it). */
 static bool ascending(const int32_t *idx, int32_t n)
 {
@@ -1147,6 +1179,11 @@ int net_run(Net *net, int64_t nsteps)
             /* user operations run after the objects of their slot */
             for (; base < SLOT_OF_POS(op->when.slot); base++)
                 if (net->nops) run_ops(net, base);
+            if (fusable_update_thresh(net, k)) {
+                run_update_thresh(net, op->g);
+                k++;    /* the threshold is done too */
+                continue;
+            }
             if (!run_op(net, op)) return -1;
             if (op->g && op->g->kind == RG_SYNAPSES) {
                 net_writeback_links(op->g->src);

@@ -1,21 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /* This file contains the parallel parts of a time step (par.h).  Every
  * split is by contiguous index ranges in index order, and each piece's
- * results are put together in that order, so the outcome does not depend
- * on the number of threads: a threshold's spikes are concatenated range by
- * range, and spike delivery is split by the target neuron a synapse writes
- * to, each lane keeping the order of the whole list. */
+ * results are put together in that order, so the outcome depends neither
+ * on the number of parts nor on which thread runs which: a threshold's
+ * spikes are concatenated range by range, and spike delivery is split by
+ * the target neuron a synapse writes to, each lane keeping the order of the
+ * whole list.  Nothing here allocates in a time step except a lane's
+ * scratch list growing (and a lane that cannot grow it delivers without). */
 #include "par.h"
 
+#include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
 
 int par_parts(int64_t n, int nthreads, int min_part)
 {
     if (nthreads <= 1 || n <= 0) return 1;
-    int64_t most = n / (min_part > 0 ? min_part : 1);
+    int64_t most = n / (min_part > 0 ? min_part : 1), want = (int64_t)nthreads * PAR_PARTS_PER_THREAD;
+    if (want > PAR_MAX_PARTS) want = PAR_MAX_PARTS;
     if (most < 1) return 1;
-    return most < nthreads ? (int)most : nthreads;
+    return most < want ? (int)most : (int)want;
 }
 
 void par_range(int64_t n, int parts, int k, int32_t *lo, int32_t *hi)
@@ -24,14 +28,19 @@ void par_range(int64_t n, int parts, int k, int32_t *lo, int32_t *hi)
     *hi = (int32_t)(n * (k + 1) / parts);
 }
 
+/* A part's spike count, on a cache line of its own (parts run on different
+ * threads). */
+typedef struct { alignas(64) int32_t n; } PartCount;
+
 /* The work of one pool_run: a block and its arguments, split in parts. */
 typedef struct Job {
     snn_block_fn    fn;
+    snn_block_fn    fn2;        /* update and threshold: the threshold */
     const snn_args *a;
     int             parts;
     int64_t         n;          /* indices to split */
     int32_t        *out;        /* threshold: spikes */
-    int32_t         count[64];  /* threshold: spikes of each part (parts <= 64) */
+    PartCount      *count;      /* threshold: spikes of each part */
     const int32_t  *idx;        /* indexed: the ascending indices */
     int32_t         nidx;
     ParLanes       *lanes;
@@ -40,45 +49,73 @@ typedef struct Job {
     const int32_t  *syn_post;
 } Job;
 
-/* The threads of a pool beyond the parts do nothing. */
-static void job_each(void *ud, int tid)
+static void job_each(void *ud, int part)
 {
     Job *j = ud;
-    if (tid >= j->parts) return;
     snn_args a = *j->a;
-    par_range(j->n, j->parts, tid, &a.lo, &a.hi);
+    par_range(j->n, j->parts, part, &a.lo, &a.hi);
     if (a.lo < a.hi) j->fn(&a);
 }
 
 void par_each(Pool *pool, int parts, snn_block_fn fn, const snn_args *a)
 {
     Job j = { .fn = fn, .a = a, .parts = parts, .n = a->n };
-    pool_run(pool, job_each, &j);
+    pool_run(pool, job_each, &j, parts);
 }
 
-static void job_thresh(void *ud, int tid)
+/* The spikes of parts ranges of n neurons, part k's count[k] of them at
+ * out + lo_k, moved together in order; their number. */
+static int32_t gather_spikes(int32_t *out, int64_t n, int parts, const PartCount *count)
+{
+    /* part k wrote at out + lo_k >= the spikes of the parts before it */
+    int32_t total = 0;
+    for (int k = 0; k < parts; k++) {
+        int32_t lo, hi;
+        par_range(n, parts, k, &lo, &hi);
+        if (count[k].n && lo != total) memmove(out + total, out + lo, sizeof *out * (size_t)count[k].n);
+        total += count[k].n;
+    }
+    return total;
+}
+
+static void job_thresh(void *ud, int part)
 {
     Job *j = ud;
-    if (tid >= j->parts) return;
     snn_args a = *j->a;
-    par_range(j->n, j->parts, tid, &a.lo, &a.hi);
+    par_range(j->n, j->parts, part, &a.lo, &a.hi);
     a.out = j->out + a.lo;
-    j->count[tid] = a.lo < a.hi ? j->fn(&a) : 0;
+    j->count[part].n = a.lo < a.hi ? j->fn(&a) : 0;
 }
 
 int32_t par_thresh(Pool *pool, int parts, snn_block_fn fn, const snn_args *a, int32_t *out)
 {
-    Job j = { .fn = fn, .a = a, .parts = parts > 64 ? 64 : parts, .n = a->n, .out = out };
-    pool_run(pool, job_thresh, &j);
-    /* part k wrote at out + lo_k >= the spikes of the parts before it */
-    int32_t total = 0;
-    for (int k = 0; k < j.parts; k++) {
-        int32_t lo, hi;
-        par_range(j.n, j.parts, k, &lo, &hi);
-        if (j.count[k] && lo != total) memmove(out + total, out + lo, sizeof *out * (size_t)j.count[k]);
-        total += j.count[k];
-    }
-    return total;
+    PartCount count[PAR_MAX_PARTS];
+    Job j = { .fn = fn, .a = a, .parts = parts > PAR_MAX_PARTS ? PAR_MAX_PARTS : parts, .n = a->n, .out = out,
+              .count = count };
+    pool_run(pool, job_thresh, &j, j.parts);
+    return gather_spikes(out, j.n, j.parts, count);
+}
+
+static void job_update_thresh(void *ud, int part)
+{
+    Job *j = ud;
+    snn_args a = *j->a;
+    par_range(j->n, j->parts, part, &a.lo, &a.hi);
+    a.out = j->out + a.lo;
+    j->count[part].n = 0;
+    if (a.lo >= a.hi) return;
+    j->fn(&a);
+    j->count[part].n = j->fn2(&a);
+}
+
+int32_t par_update_thresh(Pool *pool, int parts, snn_block_fn update, snn_block_fn thresh, const snn_args *a,
+                          int32_t *out)
+{
+    PartCount count[PAR_MAX_PARTS];
+    Job j = { .fn = update, .fn2 = thresh, .a = a, .parts = parts > PAR_MAX_PARTS ? PAR_MAX_PARTS : parts,
+              .n = a->n, .out = out, .count = count };
+    pool_run(pool, job_update_thresh, &j, j.parts);
+    return gather_spikes(out, j.n, j.parts, count);
 }
 
 /* The first position of idx[0..n) whose value is >= x. */
@@ -93,12 +130,11 @@ static int32_t lower_bound(const int32_t *idx, int32_t n, int32_t x)
     return lo;
 }
 
-static void job_indexed(void *ud, int tid)
+static void job_indexed(void *ud, int part)
 {
     Job *j = ud;
-    if (tid >= j->parts) return;
     int32_t lo, hi;
-    par_range(j->n, j->parts, tid, &lo, &hi);
+    par_range(j->n, j->parts, part, &lo, &hi);
     int32_t first = lower_bound(j->idx, j->nidx, lo), end = lower_bound(j->idx, j->nidx, hi);
     if (first == end) return;
     snn_args a = *j->a;
@@ -111,52 +147,107 @@ void par_indexed(Pool *pool, int parts, int64_t ngroup, snn_block_fn fn, const s
                  int32_t n)
 {
     Job j = { .fn = fn, .a = a, .parts = parts, .n = ngroup, .idx = idx, .nidx = n };
-    pool_run(pool, job_indexed, &j);
+    pool_run(pool, job_indexed, &j, parts);
 }
 
 /* {====================================================================
  * Lanes: delivery by target range
  * ===================================================================== */
 
+/* A lane's scratch list, on cache lines of its own. */
+struct Scratch { alignas(64) int32_t *v; size_t cap; };
+
 struct ParLanes {
     int      parts;
     int64_t  nsrc, ntgt;
-    int32_t *start;      /* parts * (nsrc + 1): lane k's CSR by source */
+    int32_t *start;      /* parts * (nsrc + 1): lane k's CSR by source (NULL: scratch only) */
     int32_t *syn;        /* all lanes' synapse ids, lane after lane */
-    struct Scratch { int32_t *v; size_t n, cap; } *scratch;
+    struct Scratch *scratch;
 };
 
-ParLanes *par_lanes_new(int parts, int64_t nsrc, int64_t ntgt, const int32_t *start, const int32_t *syn,
-                        const int32_t *syn_post)
+/* The building of lanes, shared out on the pool: the source neurons in
+ * parts ranges, each range's counts and places written by its own part. */
+typedef struct LaneBuild {
+    ParLanes      *l;
+    const int32_t *start, *syn, *syn_post;
+    const uint8_t *lane;        /* each target's lane */
+    int            pass;        /* 0: count, 1: fill, 2: shift back */
+} LaneBuild;
+
+static void job_lanes(void *ud, int part)
+{
+    LaneBuild *b = ud;
+    ParLanes *l = b->l;
+    size_t row = (size_t)(l->nsrc + 1);
+    if (b->pass == 2) {
+        /* part = lane: st[i] is where source i + 1's begin, shift back by one */
+        int32_t *st = l->start + (size_t)part * row, lane_start = part ? st[-1] : 0;
+        for (int64_t i = l->nsrc - 1; i > 0; i--) st[i] = st[i - 1];
+        if (l->nsrc > 0) st[0] = lane_start;
+        return;
+    }
+    int32_t lo, hi;
+    par_range(l->nsrc, l->parts, part, &lo, &hi);
+    for (int32_t i = lo; i < hi; i++)
+        for (int32_t q = b->start[i]; q < b->start[i + 1]; q++) {
+            int32_t id = b->syn ? b->syn[q] : q;
+            int32_t *at = &l->start[(size_t)b->lane[b->syn_post[id]] * row + (size_t)i];
+            if (b->pass == 0) (*at)++;
+            else l->syn[(*at)++] = id;
+        }
+}
+
+ParLanes *par_lanes_new(Pool *pool, int parts, int64_t nsrc, int64_t ntgt, const int32_t *start,
+                        const int32_t *syn, const int32_t *syn_post)
 {
     ParLanes *l = calloc(1, sizeof *l);
-    size_t nsyn = (size_t)start[nsrc];
     if (!l) return NULL;
     l->parts = parts;
     l->nsrc = nsrc;
     l->ntgt = ntgt;
-    l->start = malloc(sizeof *l->start * (size_t)parts * (size_t)(nsrc + 1));
-    l->syn = malloc(sizeof *l->syn * (nsyn ? nsyn : 1));
-    l->scratch = calloc((size_t)parts, sizeof *l->scratch);
-    if (!l->start || !l->syn || !l->scratch) {
+    l->scratch = aligned_alloc(64, sizeof *l->scratch * (size_t)parts);
+    if (l->scratch) memset(l->scratch, 0, sizeof *l->scratch * (size_t)parts);
+    if (!start) {
+        if (l->scratch) return l;
         par_lanes_free(l);
         return NULL;
     }
-    /* lane k: the synapses onto [lo, hi), source by source in CSR order;
-     * its start[] offsets point into the one syn array */
-    size_t fill = 0;
-    for (int k = 0; k < parts; k++) {
-        int32_t lo, hi, *st = l->start + (size_t)k * (size_t)(nsrc + 1);
-        par_range(ntgt, parts, k, &lo, &hi);
-        for (int64_t i = 0; i < nsrc; i++) {
-            st[i] = (int32_t)fill;
-            for (int32_t q = start[i]; q < start[i + 1]; q++) {
-                int32_t id = syn ? syn[q] : q;
-                if (syn_post[id] >= lo && syn_post[id] < hi) l->syn[fill++] = id;
-            }
-        }
-        st[nsrc] = (int32_t)fill;
+    size_t nsyn = (size_t)start[nsrc], row = (size_t)(nsrc + 1);
+    l->start = calloc((size_t)parts * row, sizeof *l->start);
+    l->syn = malloc(sizeof *l->syn * (nsyn ? nsyn : 1));
+    uint8_t *lane = malloc((size_t)(ntgt > 0 ? ntgt : 1));
+    if (!l->start || !l->syn || !l->scratch || !lane || parts > 256) {
+        free(lane);
+        par_lanes_free(l);
+        return NULL;
     }
+    for (int k = 0; k < parts; k++) {
+        int32_t lo, hi;
+        par_range(ntgt, parts, k, &lo, &hi);
+        memset(lane + lo, k, (size_t)(hi - lo));
+    }
+    /* lane k: the synapses onto [lo_k, hi_k), source by source in CSR
+     * order; its start[] offsets point into the one syn array.  Two passes
+     * over the synapses, whatever the number of lanes: counts per lane and
+     * source, then each synapse put at its place. */
+    LaneBuild b = { l, start, syn, syn_post, lane, 0 };
+    pool_run(pool, job_lanes, &b, parts);
+    int32_t fill = 0;
+    for (int k = 0; k < parts; k++) {
+        int32_t *st = l->start + (size_t)k * row;
+        for (int64_t i = 0; i < nsrc; i++) {
+            int32_t c = st[i];
+            st[i] = fill;
+            fill += c;
+        }
+        st[nsrc] = fill;
+    }
+    /* st[i] is lane k's place for the next synapse of source i */
+    b.pass = 1;
+    pool_run(pool, job_lanes, &b, parts);
+    b.pass = 2;
+    pool_run(pool, job_lanes, &b, parts);
+    free(lane);
     return l;
 }
 
@@ -175,13 +266,13 @@ void par_lanes_free(ParLanes *l)
     free(l);
 }
 
-/* Room for more ids in a scratch list (emptied first). */
-static bool scratch_room(struct Scratch *s, size_t more)
+/* Room for n ids in a scratch list; false if it cannot grow (on the
+ * thread of its part, which rarely happens once a run has gone a while). */
+static bool scratch_room(struct Scratch *s, size_t n)
 {
-    s->n = 0;
-    if (more <= s->cap) return true;
-    size_t cap = s->cap ? s->cap : 64;
-    while (cap < more) cap *= 2;
+    if (n <= s->cap) return true;
+    size_t cap = s->cap ? s->cap : 256;
+    while (cap < n) cap *= 2;
     int32_t *v = realloc(s->v, sizeof *v * cap);
     if (!v) return false;
     s->v = v;
@@ -189,65 +280,81 @@ static bool scratch_room(struct Scratch *s, size_t more)
     return true;
 }
 
-static void job_neurons(void *ud, int tid)
+/* Deliver one lane's synapses of the spiking neurons: gathered into the
+ * scratch list and one call, or one call per neuron if the list cannot
+ * grow (the same additions in the same order). */
+static void job_neurons(void *ud, int part)
 {
     Job *j = ud;
     ParLanes *l = j->lanes;
-    if (tid >= l->parts) return;
-    const int32_t *st = l->start + (size_t)tid * (size_t)(l->nsrc + 1);
-    struct Scratch *s = &l->scratch[tid];
+    const int32_t *st = l->start + (size_t)part * (size_t)(l->nsrc + 1);
+    struct Scratch *s = &l->scratch[part];
+    size_t total = 0;
+    for (size_t k = 0; k < j->nn; k++) total += (size_t)(st[j->neurons[k] + 1] - st[j->neurons[k]]);
+    if (!total) return;
+    snn_args a = *j->a;
+    if (!scratch_room(s, total)) {
+        for (size_t k = 0; k < j->nn; k++) {
+            int32_t i = j->neurons[k];
+            a.idx = l->syn + st[i];
+            a.nidx = st[i + 1] - st[i];
+            if (a.nidx) j->fn(&a);
+        }
+        return;
+    }
+    size_t n = 0;
     for (size_t k = 0; k < j->nn; k++) {
         int32_t i = j->neurons[k], len = st[i + 1] - st[i];
-        memcpy(s->v + s->n, l->syn + st[i], sizeof *s->v * (size_t)len);
-        s->n += (size_t)len;
+        memcpy(s->v + n, l->syn + st[i], sizeof *s->v * (size_t)len);
+        n += (size_t)len;
     }
-    if (!s->n) return;
-    snn_args a = *j->a;
     a.idx = s->v;
-    a.nidx = (snn_i32)s->n;
+    a.nidx = (snn_i32)n;
     j->fn(&a);
 }
 
-bool par_deliver_neurons(Pool *pool, ParLanes *l, snn_block_fn fn, const snn_args *a, const int32_t *neurons,
+void par_deliver_neurons(Pool *pool, ParLanes *l, snn_block_fn fn, const snn_args *a, const int32_t *neurons,
                          size_t nn)
 {
-    /* room first, so that out of memory delivers nothing */
-    for (int k = 0; k < l->parts; k++) {
-        const int32_t *st = l->start + (size_t)k * (size_t)(l->nsrc + 1);
-        size_t total = 0;
-        for (size_t q = 0; q < nn; q++) total += (size_t)(st[neurons[q] + 1] - st[neurons[q]]);
-        if (!scratch_room(&l->scratch[k], total)) return false;
-    }
     Job j = { .fn = fn, .a = a, .lanes = l, .neurons = neurons, .nn = nn };
-    pool_run(pool, job_neurons, &j);
-    return true;
+    pool_run(pool, job_neurons, &j, l->parts);
 }
 
-static void job_synapses(void *ud, int tid)
+/* Deliver the due synapses whose target is in this part's range: gathered
+ * into the scratch list, or one call per synapse if it cannot grow. */
+static void job_synapses(void *ud, int part)
 {
     Job *j = ud;
     ParLanes *l = j->lanes;
-    if (tid >= l->parts) return;
     int32_t lo, hi;
-    par_range(l->ntgt, l->parts, tid, &lo, &hi);
-    struct Scratch *s = &l->scratch[tid];
+    par_range(l->ntgt, j->parts, part, &lo, &hi);
+    struct Scratch *s = &l->scratch[part];
+    snn_args a = *j->a;
+    if (!scratch_room(s, j->nn)) {
+        for (size_t k = 0; k < j->nn; k++) {
+            int32_t t = j->syn_post[j->neurons[k]];
+            if (t < lo || t >= hi) continue;
+            a.idx = &j->neurons[k];
+            a.nidx = 1;
+            j->fn(&a);
+        }
+        return;
+    }
+    size_t n = 0;
     for (size_t k = 0; k < j->nn; k++) {
         int32_t t = j->syn_post[j->neurons[k]];
-        if (t >= lo && t < hi) s->v[s->n++] = j->neurons[k];
+        if (t >= lo && t < hi) s->v[n++] = j->neurons[k];
     }
-    if (!s->n) return;
-    snn_args a = *j->a;
+    if (!n) return;
     a.idx = s->v;
-    a.nidx = (snn_i32)s->n;
+    a.nidx = (snn_i32)n;
     j->fn(&a);
 }
 
-bool par_deliver_synapses(Pool *pool, ParLanes *l, snn_block_fn fn, const snn_args *a, const int32_t *ids, size_t n,
-                          const int32_t *syn_post)
+void par_deliver_synapses(Pool *pool, ParLanes *l, int parts, snn_block_fn fn, const snn_args *a, const int32_t *ids,
+                          size_t n, const int32_t *syn_post)
 {
-    for (int k = 0; k < l->parts; k++)
-        if (!scratch_room(&l->scratch[k], n)) return false;
-    Job j = { .fn = fn, .a = a, .lanes = l, .neurons = ids, .nn = n, .syn_post = syn_post };
-    pool_run(pool, job_synapses, &j);
-    return true;
+    if (parts > l->parts) parts = l->parts;
+    Job j = { .fn = fn, .a = a, .parts = parts, .lanes = l, .neurons = ids, .nn = n, .syn_post = syn_post };
+    pool_run(pool, job_synapses, &j, parts);
 }

@@ -14,12 +14,19 @@
 #include "abi.h"
 #include "pool.h"
 
-/* Indices per part below which a loop is not split (splitting costs a few
- * microseconds per call). */
+/* Indices per part below which a loop is not split (a split costs about
+ * a microsecond per call). */
 #define PAR_MIN_DEFAULT 1000
+/* Parts per thread a loop is split into when it is large enough: the pool
+ * gives each part to the first free thread, so that a thread the machine
+ * runs late (or a slower range) leaves its parts to the others. */
+#define PAR_PARTS_PER_THREAD 4
+/* Parts of one split at most. */
+#define PAR_MAX_PARTS 64
 
 /* How many parts n indices split into with nthreads threads and at least
- * min_part indices per part (1 .. nthreads). */
+ * min_part indices per part (1 .. PAR_PARTS_PER_THREAD * nthreads, at most
+ * PAR_MAX_PARTS).  Any split gives the same results. */
 int  par_parts(int64_t n, int nthreads, int min_part);
 /* Part k of n indices in parts parts: [lo, hi), contiguous, in order. */
 void par_range(int64_t n, int parts, int k, int32_t *lo, int32_t *hi);
@@ -29,6 +36,12 @@ void par_each(Pool *pool, int parts, snn_block_fn fn, const snn_args *a);
 /* A threshold over [0, a->n) in parts pieces; the spikes go to out (room
  * for a->n) in index order, as one call gives.  Returns their number. */
 int32_t par_thresh(Pool *pool, int parts, snn_block_fn fn, const snn_args *a, int32_t *out);
+/* A group's update and then its threshold over [0, a->n) in one split,
+ * each part updating its range and testing it at once; the spikes as
+ * par_thresh gives them.  For a group whose update and threshold each
+ * touch only their own index's values (RtGroup.par). */
+int32_t par_update_thresh(Pool *pool, int parts, snn_block_fn update, snn_block_fn thresh, const snn_args *a,
+                          int32_t *out);
 /* fn (a reset) for the n indices idx (ascending) of a group of ngroup,
  * split at the boundaries of parts index ranges. */
 void par_indexed(Pool *pool, int parts, int64_t ngroup, snn_block_fn fn, const snn_args *a, const int32_t *idx,
@@ -40,21 +53,21 @@ void par_indexed(Pool *pool, int parts, int64_t ngroup, snn_block_fn fn, const s
 typedef struct ParLanes ParLanes;
 /* Lanes for parts target ranges of ntgt neurons, from the CSR index by
  * source (start[nsrc + 1], syn; syn NULL: the synapses are stored source
- * by source, the ids start[i] ..) and each synapse's target syn_post.
- * NULL on out of memory. */
-ParLanes *par_lanes_new(int parts, int64_t nsrc, int64_t ntgt, const int32_t *start, const int32_t *syn,
-                        const int32_t *syn_post);
+ * by source, the ids start[i] ..) and each synapse's target syn_post; with
+ * start NULL only the scratch lists (for par_deliver_synapses); built on
+ * pool's threads.  NULL on out of memory. */
+ParLanes *par_lanes_new(Pool *pool, int parts, int64_t nsrc, int64_t ntgt, const int32_t *start,
+                        const int32_t *syn, const int32_t *syn_post);
 int       par_lanes_parts(const ParLanes *l);
 void      par_lanes_free(ParLanes *l);
 /* Synapses of the nn source neurons (homogeneous delay: neuron ids), lane
- * by lane in parallel, each lane's in the whole list's order.  False on out
- * of memory, with nothing delivered. */
-bool par_deliver_neurons(Pool *pool, ParLanes *l, snn_block_fn fn, const snn_args *a, const int32_t *neurons,
+ * by lane in parallel, each lane's in the whole list's order. */
+void par_deliver_neurons(Pool *pool, ParLanes *l, snn_block_fn fn, const snn_args *a, const int32_t *neurons,
                          size_t nn);
-/* The n synapse ids (heterogeneous delays), each lane taking those whose
- * target is in its range, in order.  False on out of memory, with nothing
- * delivered. */
-bool par_deliver_synapses(Pool *pool, ParLanes *l, snn_block_fn fn, const snn_args *a, const int32_t *ids, size_t n,
-                          const int32_t *syn_post);
+/* The n synapse ids (heterogeneous delays) split by their targets' range,
+ * of parts (at most l's) ranges of l's targets, each part taking those
+ * whose target is in its range, in order. */
+void par_deliver_synapses(Pool *pool, ParLanes *l, int parts, snn_block_fn fn, const snn_args *a, const int32_t *ids,
+                          size_t n, const int32_t *syn_post);
 
 #endif

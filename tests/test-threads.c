@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "api_int.h"
+#include "pool.h"
 #include "test-common.h"
 
 typedef struct Case {
@@ -182,6 +183,28 @@ START_TEST(thread_count_checked_and_changeable)
 }
 END_TEST
 
+/* The pool shares at most two jobs a step with its workers on CUBA at two
+ * threads and the default part size: the update and threshold run as one
+ * split (par_update_thresh) and spike delivery is the other; the rest is
+ * too small to split.  More would mean a phase went back to a job of its
+ * own; none would mean nothing runs on the workers. */
+START_TEST(few_dispatches_per_step)
+{
+    snn_ctx *ctx = snn_new();
+    ck_assert_int_eq(snn_set_native(ctx, SNN_NATIVE_OFF), SNN_OK);
+    ck_assert_int_eq(snn_set_threads(ctx, 2), SNN_OK);
+    ck_assert_msg(snn_load_file(ctx, test_path("../examples/cuba.snn")) == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_int_eq(snn_build(ctx), SNN_OK);
+    int64_t step0 = ctx->net->step;
+    uint64_t d0 = pool_dispatches(ctx->net->pool);
+    ck_assert_int_eq(snn_run(ctx, 0.1), SNN_OK);
+    double steps = (double)(ctx->net->step - step0), per = (double)(pool_dispatches(ctx->net->pool) - d0) / steps;
+    printf("# cuba.snn, 2 threads: %.3f dispatches per step over %.0f steps\n", per, steps);
+    ck_assert_msg(per >= 1.0 && per <= 2.0, "%.3f dispatches per step, want 1 to 2", per);
+    snn_free(ctx);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("threads");
@@ -189,6 +212,7 @@ static Suite *make_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_loop_test(tc, same_results_for_any_thread_count, 0, NCASES);
     tcase_add_test(tc, thread_count_checked_and_changeable);
+    tcase_add_test(tc, few_dispatches_per_step);
     suite_add_tcase(s, tc);
     return s;
 }

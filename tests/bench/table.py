@@ -202,6 +202,10 @@ def main():
         # 2 threads against 1, same results
         for label, mf in ((f'CUBA 64000, {d64:g} s', cuba64k), (f'COBAHH 4000, {d1:g} s', cobahh)):
             one, two = interleave(pairs, [lambda: sn.run(mf, 1), lambda: sn.run(mf, 2)])
+            # the same seed must give the same spikes on any number of threads
+            counts = {r['spikes'] for r in one + two}
+            if len(counts) != 1 or None in counts:
+                raise SystemExit(f'{label}: 1 and 2 threads gave different spike counts: {sorted(counts, key=str)}')
             sp = pair_ratio(one, two, 'wall')
             eff = pair_ratio(one, two, 'cpu')
             print(f'{label}: 1 thread wall {med(one, "wall"):.4f} s CPU {med(one, "cpu"):.4f} s | 2 threads wall '
