@@ -1096,6 +1096,7 @@ static bool run_op(Net *net, SchedOp *op)
         int32_t n;
         const int32_t *ids = net_event_list(m->group, m->event, &n);
         if (!net_record_spikes(m, ids, (size_t)n, net->step)) return fail(net, "spike monitor %s", m->name);
+        if (m->active_time >= 0) m->active_time += net->dt * (double)(m->group->every > 1 ? m->group->every : 1);
         break;
     }
     case OP_EVTHRESH: {

@@ -182,6 +182,9 @@ typedef struct RtMonitor {
     int64_t      every;          /* record every this many steps (its clock, or its source's) */
     When         when;
     bool         inactive;       /* Brian2's active = False: records nothing */
+    /* spike monitor: the seconds of simulated time it recorded (the run
+     * summary's mean rate divides by it); < 0: unknown, after a restore */
+    double       active_time;
     /* a subgroup of group: neurons [sub_off, sub_off + sub_n), recorded
      * with indices relative to sub_off (state: rec[] is relative); sub_n 0:
      * all of group */

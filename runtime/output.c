@@ -976,9 +976,12 @@ char *output_summary(Net *net)
                 for (int64_t q = 0; q < nn; q++) n += snprintf(line + n, sizeof line - (size_t)n, " %zu", counts[q]);
                 n += snprintf(line + n, sizeof line - (size_t)n, ")");
             } else {
-                double t = net_now(net);
-                n += snprintf(line + n, sizeof line - (size_t)n, " (mean rate %.3g Hz)",
-                              t > 0 ? (double)total / (double)nn / t : 0.0);
+                /* over the time the monitor recorded, not the network's
+                 * time: it may have been inactive, or t set by the script */
+                double t = m->active_time;
+                if (t < 0) n += snprintf(line + n, sizeof line - (size_t)n, " (mean rate unknown after a restore)");
+                else n += snprintf(line + n, sizeof line - (size_t)n, " (mean rate %.3g Hz)",
+                                   t > 0 ? (double)total / (double)nn / t : 0.0);
             }
         } else if (m->kind == RM_RATE) {
             double sum = 0;

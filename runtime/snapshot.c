@@ -691,6 +691,7 @@ static void restore_monitor(Restore *R, In *in, bool *seen)
     char cname[256];
     name_of(name, cname, sizeof cname);
     bool ok = m && m->kind == (int)kind;
+    if (ok) m->active_time = -1;    /* the image does not say how long it recorded */
     if (ok && R->mode == SNAP_EXACT) {
         if (seen[mk]) invalid(R, in, "the monitor '%s' is in the snapshot twice", cname);
         seen[mk] = true;
