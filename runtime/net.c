@@ -5,6 +5,7 @@
  * the delay queue, then run due on_pre, then on_post), resets.  Objects within
  * a slot run in name order, as Brian2 sorts them. */
 #include "net.h"
+#include "mpi_net.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -167,6 +168,7 @@ static void monitor_free(RtMonitor *m)
 void net_free(Net *net)
 {
     if (!net) return;
+    mpi_detach(net);
     pool_free(net->pool);
     for (int k = 0; k < net->ngroups; k++) group_free(net->groups[k]);
     for (int k = 0; k < net->nmonitors; k++) monitor_free(net->monitors[k]);
@@ -971,12 +973,20 @@ static int parts_for(const Net *net, const RtGroup *g, unsigned flag, int64_t n)
     return net->pool && (g->par & flag) ? par_parts(n, net->nthreads, net->par_min) : 1;
 }
 
+void net_own_range(const Net *net, const RtGroup *g, int32_t *lo, int32_t *hi)
+{
+    if (net->mpi && g->kind == RG_NEURONS) par_range(g->n, net->nranks, net->rank, lo, hi);
+    else *lo = 0, *hi = (int32_t)g->n;
+}
+
 /* Run fn over every index of g (update, run_regularly) on g's clock of
- * every steps, split if allowed. */
+ * every steps, split if allowed; with MPI ranks over this rank's part. */
 static void run_all(Net *net, RtGroup *g, unsigned flag, snn_block_fn fn, int64_t every)
 {
     snn_args a = args_on(net, g, every);
-    int parts = parts_for(net, g, flag, g->n);
+    net_own_range(net, g, &a.lo, &a.hi);
+    if (a.lo >= a.hi) return;
+    int parts = parts_for(net, g, flag, a.hi - a.lo);
     if (parts > 1) par_each(net->pool, parts, fn, &a);
     else fn(&a);
 }
@@ -1029,13 +1039,20 @@ static bool run_op(Net *net, SchedOp *op)
         if (g->gen_step) generate(net, g);
         if (g->thresh) {
             a = args_on(net, g, every);
-            int parts = parts_for(net, g, PAR_THRESH, g->n);
-            if (parts > 1) {
+            net_own_range(net, g, &a.lo, &a.hi);
+            int parts = parts_for(net, g, PAR_THRESH, a.hi - a.lo);
+            if (a.lo >= a.hi) {
+                g->nspikes = 0;
+            } else if (parts > 1) {
                 g->nspikes = par_thresh(net->pool, parts, g->thresh, &a, g->spikes);
             } else {
-                a.out = g->spikes;
+                a.out = g->spikes + a.lo;
                 g->nspikes = g->thresh(&a);
+                if (a.lo && g->nspikes) memmove(g->spikes, g->spikes + a.lo, sizeof *g->spikes * (size_t)g->nspikes);
             }
+            /* every rank gets every rank's spikes, in rank order */
+            if (net->mpi && !mpi_exchange_spikes(net, g->spikes, &g->nspikes))
+                return fail(net, "the spike exchange of %s", g->name);
         }
         break;
     case OP_SPIKEMON: {
@@ -1078,18 +1095,22 @@ static bool run_op(Net *net, SchedOp *op)
         }
         break;
     }
-    case OP_RESET:
-        if (!g->nspikes) break;
+    case OP_RESET: {
+        const int32_t *ids = g->spikes;
+        int32_t n = g->nspikes;
+        if (net->mpi) ids = mpi_own_spikes(net, g, ids, &n);   /* this rank's neurons */
+        if (!n) break;
         a = args_on(net, g, every);
-        int parts = parts_for(net, g, PAR_RESET, g->nspikes);
-        if (parts > 1 && ascending(g->spikes, g->nspikes)) {
-            par_indexed(net->pool, parts, g->n, g->reset, &a, g->spikes, g->nspikes);
+        int parts = parts_for(net, g, PAR_RESET, n);
+        if (parts > 1 && ascending(ids, n)) {
+            par_indexed(net->pool, parts, g->n, g->reset, &a, ids, n);
             break;
         }
-        a.idx = g->spikes;
-        a.nidx = g->nspikes;
+        a.idx = ids;
+        a.nidx = n;
         g->reset(&a);
         break;
+    }
     case OP_RATEMON:
         if (!record_rate(net, m)) return fail(net, "rate monitor %s", m->name);
         break;

@@ -155,7 +155,8 @@ struct RtGroup {
 };
 /* RtGroup.par: update, threshold, reset and run_regularly split by the
  * owner's index ranges; on_pre split by target neuron ranges. */
-enum { PAR_UPDATE = 1, PAR_THRESH = 2, PAR_RESET = 4, PAR_EXTRA = 8, PAR_PRE = 16 };
+enum { PAR_UPDATE = 1, PAR_THRESH = 2, PAR_RESET = 4, PAR_EXTRA = 8, PAR_PRE = 16,
+       PAR_RANKS = 32 /* the group may be split over MPI ranks (mpi.c) */ };
 
 enum { RM_SPIKE, RM_STATE, RM_RATE };
 
@@ -234,6 +235,12 @@ struct Net {
     Pool        *pool;
     int          nthreads;
     int          par_min;
+    /* MPI ranks (mpi.c): NULL for one process; else this process updates
+     * its part of every neuron group (net_own_range), delivers only to
+     * the synapses whose target it owns, and exchanges spikes after each
+     * threshold */
+    struct NetMpi *mpi;
+    int          rank, nranks;
 };
 
 Net     *net_new(double dt, uint64_t seed);
@@ -302,6 +309,9 @@ int64_t  net_monitor_size(const RtMonitor *m);
  * the same results as one; false if the threads cannot be made (then the
  * network keeps the threads it had). */
 bool     net_set_threads(Net *net, int nthreads);
+/* The neurons [lo, hi) of group g this process updates: all of them
+ * without MPI, else its rank's contiguous part (par_range over the ranks). */
+void     net_own_range(const Net *net, const RtGroup *g, int32_t *lo, int32_t *hi);
 /* The index of variable name in g, or -1. */
 int      net_var_index(const RtGroup *g, const char *name);
 /* Call block function fn (an assignment between runs) on every index of

@@ -30,6 +30,7 @@ typedef struct Job {
     const snn_args *a;
     int             parts;
     int64_t         n;          /* indices to split */
+    int32_t         base;       /* ... from this one on (a->lo: an MPI rank's part) */
     int32_t        *out;        /* threshold: spikes */
     int32_t         count[64];  /* threshold: spikes of each part (parts <= 64) */
     const int32_t  *idx;        /* indexed: the ascending indices */
@@ -47,12 +48,19 @@ static void job_each(void *ud, int tid)
     if (tid >= j->parts) return;
     snn_args a = *j->a;
     par_range(j->n, j->parts, tid, &a.lo, &a.hi);
+    a.lo += j->base, a.hi += j->base;
     if (a.lo < a.hi) j->fn(&a);
+}
+
+/* The indices [a->lo, end) a split covers: all of [0, n) when hi is 0. */
+static int64_t split_size(const snn_args *a)
+{
+    return (int64_t)SNN_RANGE_END(a) - a->lo;
 }
 
 void par_each(Pool *pool, int parts, snn_block_fn fn, const snn_args *a)
 {
-    Job j = { .fn = fn, .a = a, .parts = parts, .n = a->n };
+    Job j = { .fn = fn, .a = a, .parts = parts, .n = split_size(a), .base = a->lo };
     pool_run(pool, job_each, &j);
 }
 
@@ -63,12 +71,13 @@ static void job_thresh(void *ud, int tid)
     snn_args a = *j->a;
     par_range(j->n, j->parts, tid, &a.lo, &a.hi);
     a.out = j->out + a.lo;
+    a.lo += j->base, a.hi += j->base;
     j->count[tid] = a.lo < a.hi ? j->fn(&a) : 0;
 }
 
 int32_t par_thresh(Pool *pool, int parts, snn_block_fn fn, const snn_args *a, int32_t *out)
 {
-    Job j = { .fn = fn, .a = a, .parts = parts > 64 ? 64 : parts, .n = a->n, .out = out };
+    Job j = { .fn = fn, .a = a, .parts = parts > 64 ? 64 : parts, .n = split_size(a), .base = a->lo, .out = out };
     pool_run(pool, job_thresh, &j);
     /* part k wrote at out + lo_k >= the spikes of the parts before it */
     int32_t total = 0;

@@ -6,6 +6,7 @@
  * callbacks run in schedule slots; after a run, values that are not finite
  * are reported (or checked every step, snn_set_check_finite). */
 #include "api_int.h"
+#include "mpi_net.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -248,6 +249,9 @@ int api_ensure_built(snn_ctx *ctx)
     if (rc) rc = build_failed(ctx, rc, &berr);
     else if (ctx->threads > 1 && !net_set_threads(net, ctx->threads))
         rc = api_set_error(ctx, SNN_ENOMEM, "cannot start %d threads", ctx->threads);
+    else if (ctx->mpi_comm && (rc = mpi_attach(net, ctx->mpi_comm, err, sizeof err)))
+        rc = rc == -2 ? api_set_error(ctx, SNN_ENOMEM, "out of memory while splitting the network over MPI ranks")
+                      : api_set_error(ctx, SNN_EMISUSE, "%s", err);
     else if (ctx->net) rc = carry_over(ctx, net);
     if (rc) {
         net_free(net);

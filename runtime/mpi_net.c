@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: MIT */
+/* This file contains a network split over MPI ranks (mpi_net.h) and the
+ * snn.h entries that switch it on (snn_set_mpi_comm, snn_mpi_world, ...).
+ * The split: every rank holds the whole network, built from the same seed
+ * (connect rules and initial values draw counter-based random numbers, so
+ * the network does not depend on the ranks); a rank updates its
+ * contiguous range of every neuron group, its delivery indices hold only
+ * the synapses onto its neurons, and after each threshold the ranks'
+ * spikes are gathered with MPI_Allgatherv in rank order, so that every
+ * rank sees the one-process spike list.  Outputs: spike and rate monitors
+ * are complete on every rank; state monitors and group state are gathered
+ * on rank 0 from the rank that owns each index, and only rank 0 writes. */
+#include "mpi_net.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_int.h"
+#include "snn.h"
+
+#ifdef SNN_HAVE_MPI
+#include <mpi.h>
+#endif
+
+/* The part of the ascending list ids[0..*n) in [lo, hi). */
+const int32_t *mpi_own_spikes(const Net *net, const RtGroup *g, const int32_t *ids, int32_t *n)
+{
+    int32_t lo, hi, first = 0, end = *n;
+    net_own_range(net, g, &lo, &hi);
+    while (first < end && ids[first] < lo) first++;
+    while (end > first && ids[end - 1] >= hi) end--;
+    *n = end - first;
+    return ids + first;
+}
+
+#ifdef SNN_HAVE_MPI
+
+struct NetMpi {
+    MPI_Comm comm;
+    int     *counts, *displs;   /* per rank, for the collectives */
+    double   seconds;           /* in the spike exchange (MPI_Wtime) */
+    uint64_t bytes;             /* received by this rank in it */
+    int64_t  exchanges;
+};
+
+size_t mpi_comm_size_bytes(void)
+{
+    return sizeof(MPI_Comm);
+}
+
+/* Whether this library started MPI (snn_mpi_world), so snn_mpi_finalize
+ * ends it. */
+static bool mpi_started_here;
+
+bool mpi_world(void *comm_out)
+{
+    int init = 0;
+    MPI_Initialized(&init);
+    if (!init) {
+        int provided;
+        /* only the thread that runs the step calls MPI */
+        if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) return false;
+        mpi_started_here = true;
+    }
+    MPI_Comm w = MPI_COMM_WORLD;
+    memcpy(comm_out, &w, sizeof w);
+    return true;
+}
+
+/* Which rank owns each of the n indices [0, n) of group g (a synapse: the
+ * owner of its target neuron). */
+static int owner_of(const Net *net, const RtGroup *g, int64_t k)
+{
+    const RtGroup *t = g;
+    if (g->kind == RG_SYNAPSES) {
+        t = g->tgt;
+        k = g->tgt_off + g->post.v[k];
+    }
+    /* par_range(n, R, r) = [n r / R, n (r+1) / R): the r with lo <= k < hi */
+    int r = (int)((k * net->nranks + net->nranks - 1) / (t->n > 0 ? t->n : 1));
+    if (r >= net->nranks) r = net->nranks - 1;
+    int32_t lo, hi;
+    for (;;) {
+        par_range(t->n, net->nranks, r, &lo, &hi);
+        if (k < lo && r > 0) r--;
+        else if (k >= hi && r < net->nranks - 1) r++;
+        else return r;
+    }
+}
+
+/* Keep in one CSR index (start[n+1], syn) only the synapses this rank
+ * owns, in their order. */
+static void restrict_csr(const Net *net, const RtGroup *s, int64_t n, int32_t *start, int32_t *syn)
+{
+    int32_t fill = 0;
+    for (int64_t i = 0; i < n; i++) {
+        int32_t b = start[i], e = start[i + 1];
+        start[i] = fill;
+        for (int32_t q = b; q < e; q++)
+            if (owner_of(net, s, syn[q]) == net->rank) syn[fill++] = syn[q];
+    }
+    start[n] = fill;
+}
+
+/* Why g cannot be split over ranks, or NULL. */
+static const char *why_not_split(const RtGroup *g)
+{
+    if (g->par & PAR_RANKS) return NULL;
+    if (g->kind == RG_SYNAPSES)
+        return "its code reads or writes variables of its source neurons (_pre), shared or linked variables, "
+               "which another rank may own";
+    return "its code touches shared, linked or other neurons' variables, it has custom events, or it is a "
+           "spatialneurons group";
+}
+
+int mpi_attach(Net *net, const void *comm, char *err, size_t errlen)
+{
+    for (int k = 0; k < net->ngroups; k++) {
+        const char *why = why_not_split(net->groups[k]);
+        if (why) {
+            snprintf(err, errlen, "%s cannot be split over MPI ranks: %s; run it in one process", net->groups[k]->name,
+                     why);
+            return -1;
+        }
+    }
+    for (int k = 0; k < net->nmonitors; k++) {
+        const RtMonitor *m = net->monitors[k];
+        if (m->kind == RM_SPIKE && m->nvars) {
+            snprintf(err, errlen, "%s records variables at spikes, which MPI ranks do not gather yet; record them "
+                     "with a state monitor, or run in one process", m->name);
+            return -1;
+        }
+    }
+    struct NetMpi *mp = calloc(1, sizeof *mp);
+    if (!mp) return -2;
+    memcpy(&mp->comm, comm, sizeof mp->comm);
+    MPI_Comm_rank(mp->comm, &net->rank);
+    MPI_Comm_size(mp->comm, &net->nranks);
+    mp->counts = calloc((size_t)net->nranks, sizeof *mp->counts);
+    mp->displs = calloc((size_t)net->nranks, sizeof *mp->displs);
+    if (!mp->counts || !mp->displs) {
+        free(mp->counts);
+        free(mp->displs);
+        free(mp);
+        return -2;
+    }
+    net->mpi = mp;
+    for (int k = 0; k < net->ngroups; k++) {
+        RtGroup *s = net->groups[k];
+        if (s->kind != RG_SYNAPSES || !s->pre_start) continue;
+        restrict_csr(net, s, s->src_n, s->pre_start, s->pre_syn);
+        restrict_csr(net, s, s->tgt_n, s->post_start, s->post_syn);
+        par_lanes_free(s->lanes);
+        s->lanes = NULL;
+    }
+    return 0;
+}
+
+void mpi_detach(Net *net)
+{
+    struct NetMpi *mp = net->mpi;
+    if (!mp) return;
+    free(mp->counts);
+    free(mp->displs);
+    free(mp);
+    net->mpi = NULL;
+}
+
+bool mpi_exchange_spikes(Net *net, int32_t *spikes, int32_t *n)
+{
+    struct NetMpi *mp = net->mpi;
+    double t0 = MPI_Wtime();
+    int mine = *n;
+    if (MPI_Allgather(&mine, 1, MPI_INT, mp->counts, 1, MPI_INT, mp->comm) != MPI_SUCCESS) return false;
+    int total = 0;
+    for (int r = 0; r < net->nranks; r++) {
+        mp->displs[r] = total;
+        total += mp->counts[r];
+    }
+    /* in place: this rank's spikes go where rank order puts them */
+    if (mine && mp->displs[net->rank]) memmove(spikes + mp->displs[net->rank], spikes, sizeof *spikes * (size_t)mine);
+    /* total is the same on every rank, so all call it or none */
+    if (total &&
+        MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, spikes, mp->counts, mp->displs, MPI_INT32_T, mp->comm) !=
+            MPI_SUCCESS)
+        return false;
+    *n = total;
+    mp->bytes += (uint64_t)(net->nranks - 1) * sizeof(int) + (uint64_t)(total - mine) * sizeof *spikes;
+    mp->exchanges++;
+    mp->seconds += MPI_Wtime() - t0;
+    return true;
+}
+
+/* Give rank 0 the values of data (nrows rows of nitems items of w doubles
+ * each) that the ranks own: owner[k] is item k's rank.  Each rank packs
+ * its items row by row; rank 0 unpacks them in place. */
+static bool gather_items(Net *net, double *data, size_t nrows, int64_t nitems, int w, const int *owner)
+{
+    struct NetMpi *mp = net->mpi;
+    if (net->nranks == 1 || !nrows || nitems <= 0) return true;
+    int64_t *per = calloc((size_t)net->nranks, sizeof *per);
+    if (!per) return false;
+    for (int64_t k = 0; k < nitems; k++) per[owner[k]]++;
+    size_t mine = (size_t)per[net->rank] * nrows * (size_t)w, all = (size_t)nitems * nrows * (size_t)w;
+    bool ok = all <= INT32_MAX;
+    double *send = ok ? malloc(sizeof *send * (mine ? mine : 1)) : NULL, *recv = NULL;
+    if (send && net->rank == 0) recv = malloc(sizeof *recv * (all ? all : 1));
+    ok = send && (net->rank != 0 || recv);
+    /* every rank takes part, or none: a rank short of memory says so */
+    int ok_all = ok;
+    MPI_Allreduce(MPI_IN_PLACE, &ok_all, 1, MPI_INT, MPI_LAND, mp->comm);
+    if (ok_all) {
+        size_t f = 0;
+        for (size_t row = 0; row < nrows; row++)
+            for (int64_t k = 0; k < nitems; k++)
+                if (owner[k] == net->rank)
+                    for (int v = 0; v < w; v++) send[f++] = data[(row * (size_t)nitems + (size_t)k) * (size_t)w + (size_t)v];
+        int total = 0;
+        for (int r = 0; r < net->nranks; r++) {
+            mp->counts[r] = (int)((size_t)per[r] * nrows * (size_t)w);
+            mp->displs[r] = total;
+            total += mp->counts[r];
+        }
+        ok_all = MPI_Gatherv(send, (int)mine, MPI_DOUBLE, recv, mp->counts, mp->displs, MPI_DOUBLE, 0, mp->comm) ==
+                 MPI_SUCCESS;
+        if (ok_all && net->rank == 0)
+            for (int r = 1; r < net->nranks; r++) {
+                const double *p = recv + mp->displs[r];
+                for (size_t row = 0; row < nrows; row++)
+                    for (int64_t k = 0; k < nitems; k++)
+                        if (owner[k] == r)
+                            for (int v = 0; v < w; v++)
+                                data[(row * (size_t)nitems + (size_t)k) * (size_t)w + (size_t)v] = *p++;
+            }
+    }
+    free(send);
+    free(recv);
+    free(per);
+    return ok_all;
+}
+
+/* The owners of a state monitor's recorded indices, or of all n of g. */
+static int *owners(const Net *net, const RtGroup *g, const RtMonitor *m, int64_t n)
+{
+    int *o = malloc(sizeof *o * (size_t)(n > 0 ? n : 1));
+    for (int64_t k = 0; o && k < n; k++) o[k] = owner_of(net, g, m ? m->sub_off + m->rec[k] : k);
+    return o;
+}
+
+bool mpi_gather_outputs(Net *net, bool state)
+{
+    bool ok = true;
+    for (int k = 0; k < net->nmonitors && ok; k++) {
+        RtMonitor *m = net->monitors[k];
+        if (m->kind != RM_STATE || !m->nvars || !m->nrec) continue;
+        int *o = owners(net, m->group, m, m->nrec);
+        ok = o && gather_items(net, m->data.v, m->rec_steps.n, m->nrec, m->nvars, o);
+        free(o);
+    }
+    for (int k = 0; k < net->ngroups && ok && state; k++) {
+        RtGroup *g = net->groups[k];
+        int *o = owners(net, g, NULL, g->n);
+        for (int v = 0; v < g->nvars && ok; v++) ok = o && gather_items(net, g->arr[v], 1, g->n, 1, o);
+        free(o);
+    }
+    return ok;
+}
+
+/* {====================================================================
+ * The snn.h entries
+ * ===================================================================== */
+
+int snn_set_mpi_comm(snn_ctx *ctx, const void *comm)
+{
+    if (!ctx) return SNN_EMISUSE;
+    api_clear_error(ctx);
+    if (api_not_running(ctx, "snn_set_mpi_comm")) return SNN_EMISUSE;
+    if (ctx->net)
+        return api_set_error(ctx, SNN_EMISUSE, "snn_set_mpi_comm: call it before the network is built");
+    free(ctx->mpi_comm);
+    ctx->mpi_comm = NULL;
+    if (!comm) return SNN_OK;
+    if (!(ctx->mpi_comm = malloc(sizeof(MPI_Comm)))) return api_set_error(ctx, SNN_ENOMEM, "out of memory");
+    memcpy(ctx->mpi_comm, comm, sizeof(MPI_Comm));
+    return SNN_OK;
+}
+
+int snn_mpi_world(snn_ctx *ctx)
+{
+    if (!ctx) return SNN_EMISUSE;
+    MPI_Comm w;
+    if (!mpi_world(&w)) return api_set_error(ctx, SNN_EMISUSE, "MPI could not be initialised");
+    return snn_set_mpi_comm(ctx, &w);
+}
+
+void snn_mpi_finalize(void)
+{
+    int done = 0;
+    MPI_Finalized(&done);
+    if (mpi_started_here && !done) MPI_Finalize();
+}
+
+int snn_mpi_rank(const snn_ctx *ctx, int *nranks)
+{
+    int rank = 0, size = 1;
+    if (ctx && ctx->mpi_comm) {
+        MPI_Comm_rank(*(MPI_Comm *)ctx->mpi_comm, &rank);
+        MPI_Comm_size(*(MPI_Comm *)ctx->mpi_comm, &size);
+    }
+    if (nranks) *nranks = size;
+    return rank;
+}
+
+int snn_mpi_stats(const snn_ctx *ctx, double *seconds, uint64_t *bytes, int64_t *exchanges)
+{
+    const struct NetMpi *mp = ctx && ctx->net ? ctx->net->mpi : NULL;
+    if (seconds) *seconds = mp ? mp->seconds : 0;
+    if (bytes) *bytes = mp ? mp->bytes : 0;
+    if (exchanges) *exchanges = mp ? mp->exchanges : 0;
+    return mp ? SNN_OK : SNN_EMISUSE;
+}
+
+#else /* no MPI */
+
+size_t mpi_comm_size_bytes(void) { return 0; }
+bool   mpi_world(void *comm_out) { (void)comm_out; return false; }
+
+int mpi_attach(Net *net, const void *comm, char *err, size_t errlen)
+{
+    (void)net, (void)comm;
+    snprintf(err, errlen, "snnc was built without MPI");
+    return -1;
+}
+
+void mpi_detach(Net *net) { (void)net; }
+bool mpi_exchange_spikes(Net *net, int32_t *spikes, int32_t *n) { (void)net, (void)spikes, (void)n; return false; }
+bool mpi_gather_outputs(Net *net, bool state) { (void)net, (void)state; return false; }
+
+int snn_set_mpi_comm(snn_ctx *ctx, const void *comm)
+{
+    if (!ctx) return SNN_EMISUSE;
+    api_clear_error(ctx);
+    if (!comm) return SNN_OK;
+    return api_set_error(ctx, SNN_EMISUSE, "snn_set_mpi_comm: this libsnn was built without MPI "
+                         "(install libopenmpi-dev and rebuild; meson finds MPI itself, or give -Dmpi=enabled)");
+}
+
+int snn_mpi_world(snn_ctx *ctx)
+{
+    return snn_set_mpi_comm(ctx, ctx ? (const void *)ctx : NULL);
+}
+
+void snn_mpi_finalize(void) {}
+
+int snn_mpi_rank(const snn_ctx *ctx, int *nranks)
+{
+    (void)ctx;
+    if (nranks) *nranks = 1;
+    return 0;
+}
+
+int snn_mpi_stats(const snn_ctx *ctx, double *seconds, uint64_t *bytes, int64_t *exchanges)
+{
+    (void)ctx;
+    if (seconds) *seconds = 0;
+    if (bytes) *bytes = 0;
+    if (exchanges) *exchanges = 0;
+    return SNN_EMISUSE;
+}
+
+#endif
