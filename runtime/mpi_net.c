@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* This file contains a network split over MPI ranks (mpi_net.h) and the
- * snn.h entries that switch it on (snn_set_mpi_comm, snn_mpi_world, ...).
+/* This file contains a network split over MPI ranks (mpi_net.h): the
+ * split, the spike exchange and the gathering of outputs.
  * The split: every rank holds the whole network, built from the same seed
  * (connect rules and initial values draw counter-based random numbers, so
  * the network does not depend on the ranks); a rank updates its
@@ -9,25 +9,30 @@
  * spikes are gathered with MPI_Allgatherv in rank order, so that every
  * rank sees the one-process spike list.  Outputs: spike and rate monitors
  * are complete on every rank; state monitors and group state are gathered
- * on rank 0 from the rank that owns each index, and only rank 0 writes. */
+ * on rank 0 from the rank that owns each index, and only rank 0 writes.
+ * The snn.h entries are in mpi_api.c. */
 #include "mpi_net.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_int.h"
-#include "snn.h"
 
 #ifdef SNN_HAVE_MPI
 #include <mpi.h>
 #endif
 
+void mpi_own_range(const Net *net, const RtGroup *g, int32_t *lo, int32_t *hi)
+{
+    if (net->mpi && g->kind == RG_NEURONS) par_range(g->n, net->nranks, net->rank, lo, hi);
+    else *lo = 0, *hi = (int32_t)g->n;
+}
+
 /* The part of the ascending list ids[0..*n) in [lo, hi). */
 const int32_t *mpi_own_spikes(const Net *net, const RtGroup *g, const int32_t *ids, int32_t *n)
 {
     int32_t lo, hi, first = 0, end = *n;
-    net_own_range(net, g, &lo, &hi);
+    mpi_own_range(net, g, &lo, &hi);
     while (first < end && ids[first] < lo) first++;
     while (end > first && ids[end - 1] >= hi) end--;
     *n = end - first;
@@ -267,64 +272,36 @@ bool mpi_gather_outputs(Net *net, bool state)
     return ok;
 }
 
-/* {====================================================================
- * The snn.h entries
- * ===================================================================== */
-
-int snn_set_mpi_comm(snn_ctx *ctx, const void *comm)
-{
-    if (!ctx) return SNN_EMISUSE;
-    api_clear_error(ctx);
-    if (api_not_running(ctx, "snn_set_mpi_comm")) return SNN_EMISUSE;
-    if (ctx->net)
-        return api_set_error(ctx, SNN_EMISUSE, "snn_set_mpi_comm: call it before the network is built");
-    free(ctx->mpi_comm);
-    ctx->mpi_comm = NULL;
-    if (!comm) return SNN_OK;
-    if (!(ctx->mpi_comm = malloc(sizeof(MPI_Comm)))) return api_set_error(ctx, SNN_ENOMEM, "out of memory");
-    memcpy(ctx->mpi_comm, comm, sizeof(MPI_Comm));
-    return SNN_OK;
-}
-
-int snn_mpi_world(snn_ctx *ctx)
-{
-    if (!ctx) return SNN_EMISUSE;
-    MPI_Comm w;
-    if (!mpi_world(&w)) return api_set_error(ctx, SNN_EMISUSE, "MPI could not be initialised");
-    return snn_set_mpi_comm(ctx, &w);
-}
-
-void snn_mpi_finalize(void)
+void mpi_finalize(void)
 {
     int done = 0;
     MPI_Finalized(&done);
     if (mpi_started_here && !done) MPI_Finalize();
 }
 
-int snn_mpi_rank(const snn_ctx *ctx, int *nranks)
+void mpi_comm_rank(const void *comm, int *rank, int *size)
 {
-    int rank = 0, size = 1;
-    if (ctx && ctx->mpi_comm) {
-        MPI_Comm_rank(*(MPI_Comm *)ctx->mpi_comm, &rank);
-        MPI_Comm_size(*(MPI_Comm *)ctx->mpi_comm, &size);
-    }
-    if (nranks) *nranks = size;
-    return rank;
+    MPI_Comm c;
+    memcpy(&c, comm, sizeof c);
+    MPI_Comm_rank(c, rank);
+    MPI_Comm_size(c, size);
 }
 
-int snn_mpi_stats(const snn_ctx *ctx, double *seconds, uint64_t *bytes, int64_t *exchanges)
+bool mpi_stats(const Net *net, double *seconds, uint64_t *bytes, int64_t *exchanges)
 {
-    const struct NetMpi *mp = ctx && ctx->net ? ctx->net->mpi : NULL;
-    if (seconds) *seconds = mp ? mp->seconds : 0;
-    if (bytes) *bytes = mp ? mp->bytes : 0;
-    if (exchanges) *exchanges = mp ? mp->exchanges : 0;
-    return mp ? SNN_OK : SNN_EMISUSE;
+    const struct NetMpi *mp = net ? net->mpi : NULL;
+    *seconds = mp ? mp->seconds : 0;
+    *bytes = mp ? mp->bytes : 0;
+    *exchanges = mp ? mp->exchanges : 0;
+    return mp != NULL;
 }
 
 #else /* no MPI */
 
 size_t mpi_comm_size_bytes(void) { return 0; }
 bool   mpi_world(void *comm_out) { (void)comm_out; return false; }
+void   mpi_finalize(void) {}
+void   mpi_comm_rank(const void *comm, int *rank, int *size) { (void)comm, *rank = 0, *size = 1; }
 
 int mpi_attach(Net *net, const void *comm, char *err, size_t errlen)
 {
@@ -337,36 +314,11 @@ void mpi_detach(Net *net) { (void)net; }
 bool mpi_exchange_spikes(Net *net, int32_t *spikes, int32_t *n) { (void)net, (void)spikes, (void)n; return false; }
 bool mpi_gather_outputs(Net *net, bool state) { (void)net, (void)state; return false; }
 
-int snn_set_mpi_comm(snn_ctx *ctx, const void *comm)
+bool mpi_stats(const Net *net, double *seconds, uint64_t *bytes, int64_t *exchanges)
 {
-    if (!ctx) return SNN_EMISUSE;
-    api_clear_error(ctx);
-    if (!comm) return SNN_OK;
-    return api_set_error(ctx, SNN_EMISUSE, "snn_set_mpi_comm: this libsnn was built without MPI "
-                         "(install libopenmpi-dev and rebuild; meson finds MPI itself, or give -Dmpi=enabled)");
-}
-
-int snn_mpi_world(snn_ctx *ctx)
-{
-    return snn_set_mpi_comm(ctx, ctx ? (const void *)ctx : NULL);
-}
-
-void snn_mpi_finalize(void) {}
-
-int snn_mpi_rank(const snn_ctx *ctx, int *nranks)
-{
-    (void)ctx;
-    if (nranks) *nranks = 1;
-    return 0;
-}
-
-int snn_mpi_stats(const snn_ctx *ctx, double *seconds, uint64_t *bytes, int64_t *exchanges)
-{
-    (void)ctx;
-    if (seconds) *seconds = 0;
-    if (bytes) *bytes = 0;
-    if (exchanges) *exchanges = 0;
-    return SNN_EMISUSE;
+    (void)net;
+    *seconds = 0, *bytes = 0, *exchanges = 0;
+    return false;
 }
 
 #endif

@@ -35,9 +35,19 @@ const int32_t *mpi_own_spikes(const Net *net, const RtGroup *g, const int32_t *i
  * False if MPI fails or memory runs out. */
 bool mpi_gather_outputs(Net *net, bool state);
 
-/* The size of an MPI_Comm, and MPI_COMM_WORLD (initialising MPI if it is
- * not), for the snn.h entries; 0 / false without MPI. */
+/* The neurons [lo, hi) of group g this process updates: all of them
+ * without MPI, else its rank's contiguous part (par_range over the ranks). */
+void mpi_own_range(const Net *net, const RtGroup *g, int32_t *lo, int32_t *hi);
+/* This rank's exchanges so far: seconds in them, bytes received, count;
+ * false (zeros) for a network not split over ranks. */
+bool mpi_stats(const Net *net, double *seconds, uint64_t *bytes, int64_t *exchanges);
+
+/* For the snn.h entries (mpi_api.c): the size of an MPI_Comm (0 without
+ * MPI); MPI_COMM_WORLD in *comm_out, initialising MPI if it is not; the
+ * end of MPI if mpi_world began it; a communicator's rank and size. */
 size_t mpi_comm_size_bytes(void);
 bool   mpi_world(void *comm_out);
+void   mpi_finalize(void);
+void   mpi_comm_rank(const void *comm, int *rank, int *size);
 
 #endif

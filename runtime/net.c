@@ -973,18 +973,12 @@ static int parts_for(const Net *net, const RtGroup *g, unsigned flag, int64_t n)
     return net->pool && (g->par & flag) ? par_parts(n, net->nthreads, net->par_min) : 1;
 }
 
-void net_own_range(const Net *net, const RtGroup *g, int32_t *lo, int32_t *hi)
-{
-    if (net->mpi && g->kind == RG_NEURONS) par_range(g->n, net->nranks, net->rank, lo, hi);
-    else *lo = 0, *hi = (int32_t)g->n;
-}
-
 /* Run fn over every index of g (update, run_regularly) on g's clock of
  * every steps, split if allowed; with MPI ranks over this rank's part. */
 static void run_all(Net *net, RtGroup *g, unsigned flag, snn_block_fn fn, int64_t every)
 {
     snn_args a = args_on(net, g, every);
-    net_own_range(net, g, &a.lo, &a.hi);
+    mpi_own_range(net, g, &a.lo, &a.hi);
     if (a.lo >= a.hi) return;
     int parts = parts_for(net, g, flag, a.hi - a.lo);
     if (parts > 1) par_each(net->pool, parts, fn, &a);
@@ -1039,7 +1033,7 @@ static bool run_op(Net *net, SchedOp *op)
         if (g->gen_step) generate(net, g);
         if (g->thresh) {
             a = args_on(net, g, every);
-            net_own_range(net, g, &a.lo, &a.hi);
+            mpi_own_range(net, g, &a.lo, &a.hi);
             int parts = parts_for(net, g, PAR_THRESH, a.hi - a.lo);
             if (a.lo >= a.hi) {
                 g->nspikes = 0;

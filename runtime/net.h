@@ -236,7 +236,7 @@ struct Net {
     int          nthreads;
     int          par_min;
     /* MPI ranks (mpi.c): NULL for one process; else this process updates
-     * its part of every neuron group (net_own_range), delivers only to
+     * its part of every neuron group (mpi_own_range), delivers only to
      * the synapses whose target it owns, and exchanges spikes after each
      * threshold */
     struct NetMpi *mpi;
@@ -309,9 +309,6 @@ int64_t  net_monitor_size(const RtMonitor *m);
  * the same results as one; false if the threads cannot be made (then the
  * network keeps the threads it had). */
 bool     net_set_threads(Net *net, int nthreads);
-/* The neurons [lo, hi) of group g this process updates: all of them
- * without MPI, else its rank's contiguous part (par_range over the ranks). */
-void     net_own_range(const Net *net, const RtGroup *g, int32_t *lo, int32_t *hi);
 /* The index of variable name in g, or -1. */
 int      net_var_index(const RtGroup *g, const char *name);
 /* Call block function fn (an assignment between runs) on every index of
