@@ -13,6 +13,7 @@
  * The snn.h entries are in mpi_api.c. */
 #include "mpi_net.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,18 @@ static int owner_of(const Net *net, const RtGroup *g, int64_t k)
         else if (k >= hi && r < net->nranks - 1) r++;
         else return r;
     }
+}
+
+int64_t mpi_count_nonfinite(const Net *net, const RtGroup *g, int v, int64_t *first, int64_t *owned)
+{
+    int64_t count = 0;
+    *first = -1, *owned = 0;
+    for (int64_t k = 0; k < g->n; k++) {
+        if (owner_of(net, g, k) != net->rank) continue;
+        ++*owned;
+        if (!isfinite(g->arr[v][k]) && !count++) *first = k;
+    }
+    return count;
 }
 
 /* Keep in one CSR index (start[n+1], syn) only the synapses this rank
@@ -175,6 +188,9 @@ void mpi_detach(Net *net)
 bool mpi_exchange_spikes(Net *net, int32_t *spikes, int32_t *n)
 {
     struct NetMpi *mp = net->mpi;
+    /* the ranks finish building at different times: wait for all before
+     * the first exchange, so that its time is the exchange's own */
+    if (!mp->exchanges && MPI_Barrier(mp->comm) != MPI_SUCCESS) return false;
     double t0 = MPI_Wtime();
     int mine = *n;
     if (MPI_Allgather(&mine, 1, MPI_INT, mp->counts, 1, MPI_INT, mp->comm) != MPI_SUCCESS) return false;
@@ -195,6 +211,26 @@ bool mpi_exchange_spikes(Net *net, int32_t *spikes, int32_t *n)
     mp->exchanges++;
     mp->seconds += MPI_Wtime() - t0;
     return true;
+}
+
+bool mpi_agree_stop(Net *net, bool *stop, bool *request)
+{
+    struct NetMpi *mp = net->mpi;
+    double t0 = MPI_Wtime();
+    int v[2] = { *stop, *request };
+    if (MPI_Allreduce(MPI_IN_PLACE, v, 2, MPI_INT, MPI_MAX, mp->comm) != MPI_SUCCESS) return false;
+    mp->seconds += MPI_Wtime() - t0;
+    *stop = v[0], *request = v[1];
+    net->stop = *stop;
+    if (*request && net->stop_request) *net->stop_request = 1;
+    return true;
+}
+
+int mpi_agree_result(Net *net, int rc)
+{
+    int worst = rc;
+    MPI_Allreduce(MPI_IN_PLACE, &worst, 1, MPI_INT, MPI_MAX, net->mpi->comm);
+    return rc ? rc : worst;
 }
 
 /* Give rank 0 the values of data (nrows rows of nitems items of w doubles
@@ -311,6 +347,14 @@ int mpi_attach(Net *net, const void *comm, char *err, size_t errlen)
 }
 
 void mpi_detach(Net *net) { (void)net; }
+int64_t mpi_count_nonfinite(const Net *net, const RtGroup *g, int v, int64_t *first, int64_t *owned)
+{
+    (void)net, (void)g, (void)v;
+    *first = -1, *owned = 0;
+    return 0;
+}
+bool mpi_agree_stop(Net *net, bool *stop, bool *request) { (void)net, (void)stop, (void)request; return false; }
+int  mpi_agree_result(Net *net, int rc) { (void)net; return rc; }
 bool mpi_exchange_spikes(Net *net, int32_t *spikes, int32_t *n) { (void)net, (void)spikes, (void)n; return false; }
 bool mpi_gather_outputs(Net *net, bool state) { (void)net, (void)state; return false; }
 

@@ -28,6 +28,17 @@ void mpi_detach(Net *net);
  * spikes of all ranks, in rank order; spikes has room for the group.  False
  * if MPI fails. */
 bool mpi_exchange_spikes(Net *net, int32_t *spikes, int32_t *n);
+/* Whether any rank stops the run after this step (*stop: a network
+ * operation asked; *request: a stop request, e.g. a signal): both become
+ * the ranks' logical or, and so net->stop and *net->stop_request.  False if
+ * MPI fails. */
+bool mpi_agree_stop(Net *net, bool *stop, bool *request);
+/* The run's result on every rank: rc, or the largest error code of the
+ * other ranks if rc is 0 (SNN_OK).  Collective. */
+int  mpi_agree_result(Net *net, int rc);
+/* net_count_nonfinite over the indices of g this rank owns (*owned of
+ * them); *first is the lowest such index that is not finite, or -1. */
+int64_t mpi_count_nonfinite(const Net *net, const RtGroup *g, int v, int64_t *first, int64_t *owned);
 /* The part of the ascending list ids[0..*n) in this rank's range of g. */
 const int32_t *mpi_own_spikes(const Net *net, const RtGroup *g, const int32_t *ids, int32_t *n);
 /* Give rank 0 the values the other ranks own: the state monitors' records,

@@ -1131,8 +1131,14 @@ int net_run(Net *net, int64_t nsteps)
     }
     int64_t end = net->step + nsteps;
     net->stop = false;
-    for (; net->step < end && !net->stop; net->step++) {
-        if (net->stop_request && *net->stop_request) break;
+    for (;; net->step++) {
+        bool stop = net->stop, request = net->stop_request && *net->stop_request;
+        /* MPI ranks stop together: at every step boundary, also the last */
+        if (net->mpi && !mpi_agree_stop(net, &stop, &request)) {
+            fail(net, "the MPI ranks' agreement on stopping");
+            return -1;
+        }
+        if (net->step >= end || stop || request) break;
         if (net->between) net->between(net->between_ud, net);
         int base = 0;
         for (int k = 0; k < net->nsched; k++) {

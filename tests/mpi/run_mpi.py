@@ -121,6 +121,24 @@ def main():
                  os.path.join(HERE, "..", "networks", "gap_summed.snn"), "-o", out, "-q", "--native=off"], mpi_env())
         check(r.returncode != 0 and "S cannot be split over MPI ranks" in r.stderr and "_pre" in r.stderr
               and not os.path.exists(out), "gap junctions refused: exit %d, %s" % (r.returncode, r.stderr.strip()[:300]))
+
+        # a value that is not finite on one rank only: the ranks stop together
+        nan = os.path.join(HERE, "nan.snn")
+        ref = os.path.join(tmp, "nan-ref")
+        r = run([snnc, "run", nan, "-o", ref, "-q", "--native=off"], plain_env())
+        check(r.returncode == 0 and "1 of 100 neurons" in r.stderr, "nan: one process warns: " + r.stderr.strip())
+        out = os.path.join(tmp, "nan-np2")
+        r = run([mpirun, "--oversubscribe", "-np", "2", snnc, "run", nan, "-o", out, "-q", "--native=off"], mpi_env())
+        check(r.returncode == 0 and "1 of the 50 neurons of MPI rank 1 (of 100)" in r.stderr,
+              "nan: 2 ranks warn for rank 1's neurons: " + r.stderr.strip()[:300])
+        if r.returncode == 0:
+            compare(ref, out, "nan: 2 ranks")
+        out = os.path.join(tmp, "nan-np3-check")
+        r = run([mpirun, "--oversubscribe", "-np", "3", snnc, "run", nan, "-o", out, "-q", "--native=off",
+                 "--check-finite"], mpi_env())
+        check(r.returncode != 0 and "at t = 0.6 ms, where the run stopped" in r.stderr and
+              "1 of the 34 neurons of MPI rank 2 (of 100)" in r.stderr and not os.path.exists(out),
+              "nan: --check-finite stops 3 ranks at one step: exit %d, %s" % (r.returncode, r.stderr.strip()[:300]))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("1..%d" % checks)
