@@ -695,14 +695,15 @@ int main(int argc, char **argv)
                     "CPU time while simulating %.3f ms\n",
                     p * 1e3, e * 1e3, j * 1e3, (t_first - t_start) * 1e3, s * 1e3, t_write * 1e3,
                     snn_sim_cpu(ctx) * 1e3);
-            double mpi_s;
+            double mpi_s, mpi_cpu;
             uint64_t bytes;
             int64_t nex;
             int nranks;
-            if (snn_mpi_stats(ctx, &mpi_s, &bytes, &nex) == SNN_OK) {
+            if (snn_mpi_stats(ctx, &mpi_s, &mpi_cpu, &bytes, &nex) == SNN_OK) {
                 int rank = snn_mpi_rank(ctx, &nranks);
-                fprintf(stderr, "timing: MPI rank %d of %d: %" PRId64 " spike exchanges, %.3f ms in them, "
-                        "%" PRIu64 " bytes received (%.1f per step)\n", rank, nranks, nex, mpi_s * 1e3, bytes,
+                fprintf(stderr, "timing: MPI rank %d of %d: %" PRId64 " spike exchanges, %.3f ms in MPI "
+                        "(%.3f ms CPU), %" PRIu64 " bytes received (%.1f per step)\n", rank, nranks, nex, mpi_s * 1e3,
+                        mpi_cpu * 1e3, bytes,
                         snn_script_steps(ctx) ? (double)bytes / (double)snn_script_steps(ctx) : 0.0);
             }
         }

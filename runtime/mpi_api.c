@@ -51,13 +51,14 @@ int snn_mpi_rank(const snn_ctx *ctx, int *nranks)
     return rank;
 }
 
-int snn_mpi_stats(const snn_ctx *ctx, double *seconds, uint64_t *bytes, int64_t *exchanges)
+int snn_mpi_stats(const snn_ctx *ctx, double *seconds, double *cpu_seconds, uint64_t *bytes, int64_t *exchanges)
 {
-    double s;
+    double s, c;
     uint64_t b;
     int64_t e;
-    bool on = mpi_stats(ctx ? ctx->net : NULL, &s, &b, &e);
+    bool on = mpi_stats(ctx ? ctx->net : NULL, &s, &c, &b, &e);
     if (seconds) *seconds = s;
+    if (cpu_seconds) *cpu_seconds = c;
     if (bytes) *bytes = b;
     if (exchanges) *exchanges = e;
     return on ? SNN_OK : SNN_EMISUSE;

@@ -19,6 +19,8 @@
 #include <string.h>
 
 
+#include <time.h>
+
 #ifdef SNN_HAVE_MPI
 #include <mpi.h>
 #endif
@@ -46,9 +48,18 @@ struct NetMpi {
     MPI_Comm comm;
     int     *counts, *displs;   /* per rank, for the collectives */
     double   seconds;           /* in the spike exchange (MPI_Wtime) */
+    double   cpu_seconds;       /* the process's CPU time in it (MPI polls while it waits) */
     uint64_t bytes;             /* received by this rank in it */
     int64_t  exchanges;
 };
+
+/* CPU seconds of the process so far. */
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 size_t mpi_comm_size_bytes(void)
 {
@@ -191,7 +202,7 @@ bool mpi_exchange_spikes(Net *net, int32_t *spikes, int32_t *n)
     /* the ranks finish building at different times: wait for all before
      * the first exchange, so that its time is the exchange's own */
     if (!mp->exchanges && MPI_Barrier(mp->comm) != MPI_SUCCESS) return false;
-    double t0 = MPI_Wtime();
+    double t0 = MPI_Wtime(), c0 = cpu_now();
     int mine = *n;
     if (MPI_Allgather(&mine, 1, MPI_INT, mp->counts, 1, MPI_INT, mp->comm) != MPI_SUCCESS) return false;
     int total = 0;
@@ -210,16 +221,18 @@ bool mpi_exchange_spikes(Net *net, int32_t *spikes, int32_t *n)
     mp->bytes += (uint64_t)(net->nranks - 1) * sizeof(int) + (uint64_t)(total - mine) * sizeof *spikes;
     mp->exchanges++;
     mp->seconds += MPI_Wtime() - t0;
+    mp->cpu_seconds += cpu_now() - c0;
     return true;
 }
 
 bool mpi_agree_stop(Net *net, bool *stop, bool *request)
 {
     struct NetMpi *mp = net->mpi;
-    double t0 = MPI_Wtime();
+    double t0 = MPI_Wtime(), c0 = cpu_now();
     int v[2] = { *stop, *request };
     if (MPI_Allreduce(MPI_IN_PLACE, v, 2, MPI_INT, MPI_MAX, mp->comm) != MPI_SUCCESS) return false;
     mp->seconds += MPI_Wtime() - t0;
+    mp->cpu_seconds += cpu_now() - c0;
     *stop = v[0], *request = v[1];
     net->stop = *stop;
     if (*request && net->stop_request) *net->stop_request = 1;
@@ -323,10 +336,11 @@ void mpi_comm_rank(const void *comm, int *rank, int *size)
     MPI_Comm_size(c, size);
 }
 
-bool mpi_stats(const Net *net, double *seconds, uint64_t *bytes, int64_t *exchanges)
+bool mpi_stats(const Net *net, double *seconds, double *cpu_seconds, uint64_t *bytes, int64_t *exchanges)
 {
     const struct NetMpi *mp = net ? net->mpi : NULL;
     *seconds = mp ? mp->seconds : 0;
+    *cpu_seconds = mp ? mp->cpu_seconds : 0;
     *bytes = mp ? mp->bytes : 0;
     *exchanges = mp ? mp->exchanges : 0;
     return mp != NULL;
@@ -358,10 +372,10 @@ int  mpi_agree_result(Net *net, int rc) { (void)net; return rc; }
 bool mpi_exchange_spikes(Net *net, int32_t *spikes, int32_t *n) { (void)net, (void)spikes, (void)n; return false; }
 bool mpi_gather_outputs(Net *net, bool state) { (void)net, (void)state; return false; }
 
-bool mpi_stats(const Net *net, double *seconds, uint64_t *bytes, int64_t *exchanges)
+bool mpi_stats(const Net *net, double *seconds, double *cpu_seconds, uint64_t *bytes, int64_t *exchanges)
 {
     (void)net;
-    *seconds = 0, *bytes = 0, *exchanges = 0;
+    *seconds = 0, *cpu_seconds = 0, *bytes = 0, *exchanges = 0;
     return false;
 }
 

@@ -49,9 +49,11 @@ bool mpi_gather_outputs(Net *net, bool state);
 /* The neurons [lo, hi) of group g this process updates: all of them
  * without MPI, else its rank's contiguous part (par_range over the ranks). */
 void mpi_own_range(const Net *net, const RtGroup *g, int32_t *lo, int32_t *hi);
-/* This rank's exchanges so far: seconds in them, bytes received, count;
- * false (zeros) for a network not split over ranks. */
-bool mpi_stats(const Net *net, double *seconds, uint64_t *bytes, int64_t *exchanges);
+/* This rank's exchanges so far: seconds in them (with the agreements on
+ * stopping), the process's CPU seconds in them, bytes received (spike
+ * exchanges), their count; false (zeros) for a network not split over
+ * ranks. */
+bool mpi_stats(const Net *net, double *seconds, double *cpu_seconds, uint64_t *bytes, int64_t *exchanges);
 
 /* For the snn.h entries (mpi_api.c): the size of an MPI_Comm (0 without
  * MPI); MPI_COMM_WORLD in *comm_out, initialising MPI if it is not; the

@@ -166,9 +166,12 @@ SNN_API void snn_mpi_finalize(void);
  * (NULL: not wanted). */
 SNN_API int snn_mpi_rank(const snn_ctx *ctx, int *nranks);
 /* This rank's spike exchanges so far: seconds in MPI (MPI_Wtime around
- * each exchange), bytes received, and the number of exchanges;
- * SNN_EMISUSE (and zeros) without MPI ranks. */
-SNN_API int snn_mpi_stats(const snn_ctx *ctx, double *seconds, uint64_t *bytes, int64_t *exchanges);
+ * each exchange and each step's agreement on stopping), the process's CPU
+ * seconds in them (MPI polls while it waits), bytes received in the spike
+ * exchanges, and their number; SNN_EMISUSE (and zeros) without MPI ranks.
+ * Any pointer may be NULL. */
+SNN_API int snn_mpi_stats(const snn_ctx *ctx, double *seconds, double *cpu_seconds, uint64_t *bytes,
+                          int64_t *exchanges);
 
 /* Compile the model and build the network, or rebuild it after a change
  * (keeping time, state of the objects that still exist, and recorded data).

@@ -63,6 +63,7 @@ def files_of(d):
 def check(ok, what):
     global failures, checks
     checks += 1
+    what = " | ".join(what.splitlines())      # one TAP line
     print(("ok %d - " if ok else "not ok %d - ") % checks + what, flush=True)
     if not ok:
         failures += 1
