@@ -118,18 +118,54 @@ int64_t mpi_count_nonfinite(const Net *net, const RtGroup *g, int v, int64_t *fi
     return count;
 }
 
-/* Keep in one CSR index (start[n+1], syn) only the synapses this rank
- * owns, in their order. */
-static void restrict_csr(const Net *net, const RtGroup *s, int64_t n, int32_t *start, int32_t *syn)
+/* Keep in the CSR index by source (pre_start, pre_syn) only the synapses
+ * this rank owns, in their order.  A list in synapse order (pre_syn NULL:
+ * the ids are start[i] .. start[i+1]) becomes an explicit one.  False on
+ * out of memory. */
+static bool restrict_pre(const Net *net, RtGroup *s)
 {
-    int32_t fill = 0;
-    for (int64_t i = 0; i < n; i++) {
+    int32_t *start = s->pre_start, *syn = s->pre_syn, fill = 0;
+    if (!syn) {
+        syn = malloc(sizeof *syn * (size_t)(start[s->src_n] ? start[s->src_n] : 1));
+        if (!syn) return false;
+        for (int32_t q = 0; q < start[s->src_n]; q++) syn[q] = q;
+        s->pre_syn = syn;
+    }
+    for (int64_t i = 0; i < s->src_n; i++) {
         int32_t b = start[i], e = start[i + 1];
         start[i] = fill;
         for (int32_t q = b; q < e; q++)
             if (owner_of(net, s, syn[q]) == net->rank) syn[fill++] = syn[q];
     }
-    start[n] = fill;
+    start[s->src_n] = fill;
+    return true;
+}
+
+/* The index by target (post_start, post_syn; net.c makes it when on_post
+ * first needs it) of this rank's synapses only, by target and then in
+ * synapse order, as the whole index has them.  False on out of memory. */
+static bool owned_post_index(const Net *net, RtGroup *s)
+{
+    free(s->post_start);
+    free(s->post_syn);
+    s->post_syn = NULL;
+    int32_t *start = s->post_start = calloc((size_t)s->tgt_n + 1, sizeof *start);
+    if (!start) return false;
+    int32_t owned = 0;
+    for (int64_t k = 0; k < s->n; k++)
+        if (owner_of(net, s, k) == net->rank) start[s->post.v[k] + 1]++, owned++;
+    for (int64_t j = 0; j < s->tgt_n; j++) start[j + 1] += start[j];
+    int32_t *syn = s->post_syn = malloc(sizeof *syn * (size_t)(owned ? owned : 1));
+    int32_t *fill = malloc(sizeof *fill * (size_t)(s->tgt_n + 1));
+    if (!syn || !fill) {
+        free(fill);
+        return false;
+    }
+    memcpy(fill, start, sizeof *fill * (size_t)(s->tgt_n + 1));
+    for (int64_t k = 0; k < s->n; k++)
+        if (owner_of(net, s, k) == net->rank) syn[fill[s->post.v[k]]++] = (int32_t)k;
+    free(fill);
+    return true;
 }
 
 /* Why g cannot be split over ranks, or NULL. */
@@ -146,6 +182,12 @@ static const char *why_not_split(const RtGroup *g)
 int mpi_attach(Net *net, const void *comm, char *err, size_t errlen)
 {
     for (int k = 0; k < net->ngroups; k++) {
+        const RtGroup *g = net->groups[k];
+        if (g->kind == RG_SYNAPSES && (g->src->kind == RG_SYNAPSES || g->tgt->kind == RG_SYNAPSES)) {
+            snprintf(err, errlen, "%s cannot be split over MPI ranks: synapses on synapses are not split yet; run it "
+                     "in one process", g->name);
+            return -1;
+        }
         const char *why = why_not_split(net->groups[k]);
         if (why) {
             snprintf(err, errlen, "%s cannot be split over MPI ranks: %s; run it in one process", net->groups[k]->name,
@@ -178,8 +220,7 @@ int mpi_attach(Net *net, const void *comm, char *err, size_t errlen)
     for (int k = 0; k < net->ngroups; k++) {
         RtGroup *s = net->groups[k];
         if (s->kind != RG_SYNAPSES || !s->pre_start) continue;
-        restrict_csr(net, s, s->src_n, s->pre_start, s->pre_syn);
-        restrict_csr(net, s, s->tgt_n, s->post_start, s->post_syn);
+        if (!restrict_pre(net, s) || !owned_post_index(net, s)) return -2;
         par_lanes_free(s->lanes);
         s->lanes = NULL;
     }
