@@ -175,10 +175,21 @@ static void print_error(void *ud, const char *text)
     fputs(text, stderr);
 }
 
-/* The model's 'print' statements go to standard output. */
+/* This process's MPI rank (0 alone): only rank 0 prints and writes. */
+static int mpi_rank;
+
+/* Whether snnc was started by mpirun (or srun): Open MPI, MPICH and PMIx
+ * set these for every rank. */
+static bool under_mpirun(void)
+{
+    return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE") || getenv("PMIX_RANK");
+}
+
+/* The model's 'print' statements go to standard output (rank 0's). */
 static void print_out(void *ud, const char *text)
 {
     (void)ud;
+    if (mpi_rank) return;
     fputs(text, stdout);
     fflush(stdout);
 }
@@ -450,6 +461,7 @@ static int finish_run(snn_ctx *ctx, int rc, const char *file, const char *outdir
     int wrc = snn_write_run_format(ctx, outdir, file, save_state, format);
     *t_write = now() - t0;
     sig_writing = 0;
+    if (mpi_rank) return wrc ? 1 : stopped ? 128 + sig_caught : 0;   /* rank 0 reports */
     if (stopped) {
         double dt = snn_dt(ctx);
         fprintf(stderr, "snnc: interrupted at t = %.6g s (step %" PRId64 " of %" PRId64 "): outputs are %s\n",
@@ -633,6 +645,19 @@ int main(int argc, char **argv)
     for (int k = 0; k < nsets && !rc; k++) rc = snn_set_override(ctx, sets[k]);
     free(sets);
     if (!rc) rc = snn_set_seed(ctx, seed);
+    if (!rc && under_mpirun()) {
+        if (sweep) {
+            fputs("snnc: --sweep does not run under mpirun: give one of them\n", stderr);
+            snn_free(ctx);
+            return 2;
+        }
+        rc = snn_mpi_world(ctx);
+        mpi_rank = snn_mpi_rank(ctx, NULL);
+        if (mpi_rank) {
+            progress = PROGRESS_OFF;
+            verbose = 0;
+        }
+    }
     /* the background compiler's thread does not survive fork() */
     if (sweep && jobs > 1 && native == SNN_NATIVE_BACKGROUND) native = SNN_NATIVE_OFF;
     if (!rc) rc = snn_set_native(ctx, native);
@@ -670,9 +695,21 @@ int main(int argc, char **argv)
                     "CPU time while simulating %.3f ms\n",
                     p * 1e3, e * 1e3, j * 1e3, (t_first - t_start) * 1e3, s * 1e3, t_write * 1e3,
                     snn_sim_cpu(ctx) * 1e3);
+            double mpi_s, mpi_cpu;
+            uint64_t bytes;
+            int64_t nex;
+            int nranks;
+            if (snn_mpi_stats(ctx, &mpi_s, &mpi_cpu, &bytes, &nex) == SNN_OK) {
+                int rank = snn_mpi_rank(ctx, &nranks);
+                fprintf(stderr, "timing: MPI rank %d of %d: %" PRId64 " spike exchanges, %.3f ms in MPI "
+                        "(%.3f ms CPU), %" PRIu64 " bytes received (%.1f per step)\n", rank, nranks, nex, mpi_s * 1e3,
+                        mpi_cpu * 1e3, bytes,
+                        snn_script_steps(ctx) ? (double)bytes / (double)snn_script_steps(ctx) : 0.0);
+            }
         }
     }
     sig_ctx = NULL;
     snn_free(ctx);
+    snn_mpi_finalize();
     return status >= 0 ? status : rc ? 1 : 0;
 }

@@ -98,6 +98,7 @@ struct snn_ctx {
     char         native_msg[1100]; /* why the tier failed, or when it switched */
     bool         native_failed;  /* the tier could not start */
     int          threads;        /* snn_set_threads; 0 means 1 */
+    void        *mpi_comm;       /* snn_set_mpi_comm: a copy of the MPI_Comm, or NULL (mpi_net.c) */
     /* the tier's decision: libtcc's speed measured from probe_step at
      * probe_wall (probing), and the steps planned: this run's end and the
      * steps of the script's runs after it */

@@ -264,6 +264,35 @@ static unsigned parallel_blocks(const Group *g)
     return par;
 }
 
+/* Whether g may be split over MPI ranks (PAR_RANKS, runtime/mpi_net.c):
+ * each rank updates its neurons only and delivers only to the synapses of
+ * its target neurons, so a neuron group's code must touch its own index
+ * only (no shared, linked or cable variables, no custom events), and a
+ * synapse's code may read and write its own and its target's variables
+ * but not its source's (those neurons may belong to another rank). */
+static bool rank_splittable(const Group *g)
+{
+    const unsigned own_only = T_WRITES_PRE | T_WRITES_POST | T_SHARED | T_LINKED;
+    if (g->cable || g->nlinks || g->nevents || g->nevcodes) return false;
+    unsigned t = touches_stmts(g->update.v, g->update.n);
+    for (int q = 0; q < g->nextras; q++) {
+        t |= touches_stmts(g->extras[q].stmts.v, g->extras[q].stmts.n);
+        if (g->extras[q].sub_n) return false;
+    }
+    if (g->kind == G_NEURONS) {
+        t |= touches_expr(g->spike_cond ? g->spike_cond : g->threshold, 0) |
+             touches_stmts(g->on_spike.v, g->on_spike.n) | touches_stmts(g->reset.v, g->reset.n);
+        return !(t & own_only);
+    }
+    t |= touches_stmts(g->on_pre.v, g->on_pre.n) | touches_stmts(g->on_post.v, g->on_post.n);
+    for (int q = 0; q < g->npaths; q++) t |= touches_stmts(g->paths[q].stmts.v, g->paths[q].stmts.n);
+    for (int q = 0; q < g->nsummed; q++) {
+        t |= touches_expr(g->summed[q]->expr, 0);
+        if (g->summed_target[q]->side == 1) t |= T_WRITES_PRE;
+    }
+    return !(t & (T_WRITES_PRE | T_READS_PRE | T_SHARED | T_LINKED));
+}
+
 /* A spatialneurons group's compartments: distance and section, for the
  * outputs.  False when out of memory. */
 static bool spatial_geometry(RtGroup *r, const Cable *c)
@@ -646,7 +675,7 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
                 if (l->index) memcpy(r->links[q].index, l->index, sizeof(int32_t) * (size_t)g->N);
             }
         }
-        r->par = parallel_blocks(g);
+        r->par = parallel_blocks(g) | (rank_splittable(g) ? PAR_RANKS : 0);
         if (g->cable && !spatial_geometry(r, g->cable)) return SNN_ENOMEM;
         if (g->kind == G_SYNAPSES) {
             r->src = rt[g->src->index];

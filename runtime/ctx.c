@@ -176,6 +176,7 @@ void snn_free(snn_ctx *ctx)
     clear_diags(ctx);
     free(ctx->errmsg);
     free(ctx->summary);
+    free(ctx->mpi_comm);
     free(ctx);
 }
 

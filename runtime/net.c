@@ -5,6 +5,7 @@
  * the delay queue, then run due on_pre, then on_post), resets.  Objects within
  * a slot run in name order, as Brian2 sorts them. */
 #include "net.h"
+#include "mpi_net.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -167,6 +168,7 @@ static void monitor_free(RtMonitor *m)
 void net_free(Net *net)
 {
     if (!net) return;
+    mpi_detach(net);
     pool_free(net->pool);
     for (int k = 0; k < net->ngroups; k++) group_free(net->groups[k]);
     for (int k = 0; k < net->nmonitors; k++) monitor_free(net->monitors[k]);
@@ -997,11 +999,13 @@ static int parts_for(const Net *net, const RtGroup *g, unsigned flag, int64_t n)
 }
 
 /* Run fn over every index of g (update, run_regularly) on g's clock of
- * every steps, split if allowed. */
+ * every steps, split if allowed; with MPI ranks over this rank's part. */
 static void run_all(Net *net, RtGroup *g, unsigned flag, snn_block_fn fn, int64_t every)
 {
     snn_args a = args_on(net, g, every);
-    int parts = parts_for(net, g, flag, g->n);
+    mpi_own_range(net, g, &a.lo, &a.hi);
+    if (a.lo >= a.hi) return;
+    int parts = parts_for(net, g, flag, a.hi - a.lo);
     if (parts > 1) par_each(net->pool, parts, fn, &a);
     else fn(&a);
 }
@@ -1009,10 +1013,13 @@ static void run_all(Net *net, RtGroup *g, unsigned flag, snn_block_fn fn, int64_
 /* Whether the scheduled ops k and k + 1 are a group's update and its
  * threshold that can run as one split (par_update_thresh): adjacent in the
  * schedule with no user operation between their slots, both splittable,
- * on the same clock, due now, and no spike generator in the group. */
+ * on the same clock, due now, no spike generator in the group, and one
+ * process (no MPI ranks). */
 static bool fusable_update_thresh(const Net *net, int k)
 {
-    if (k + 1 >= net->nsched) return false;
+    /* MPI ranks update their own part and exchange spikes after the
+     * threshold (run_op) */
+    if (k + 1 >= net->nsched || net->mpi) return false;
     const SchedOp *u = &net->sched[k], *t = &net->sched[k + 1];
     const RtGroup *g = u->g;
     if (u->kind != OP_UPDATE || t->kind != OP_THRESH || t->g != g || g->inactive || !g->thresh || g->gen_step ||
@@ -1083,13 +1090,20 @@ static bool run_op(Net *net, SchedOp *op)
         if (g->gen_step) generate(net, g);
         if (g->thresh) {
             a = args_on(net, g, every);
-            int parts = parts_for(net, g, PAR_THRESH, g->n);
-            if (parts > 1) {
+            mpi_own_range(net, g, &a.lo, &a.hi);
+            int parts = parts_for(net, g, PAR_THRESH, a.hi - a.lo);
+            if (a.lo >= a.hi) {
+                g->nspikes = 0;
+            } else if (parts > 1) {
                 g->nspikes = par_thresh(net->pool, parts, g->thresh, &a, g->spikes);
             } else {
-                a.out = g->spikes;
+                a.out = g->spikes + a.lo;
                 g->nspikes = g->thresh(&a);
+                if (a.lo && g->nspikes) memmove(g->spikes, g->spikes + a.lo, sizeof *g->spikes * (size_t)g->nspikes);
             }
+            /* every rank gets every rank's spikes, in rank order */
+            if (net->mpi && !mpi_exchange_spikes(net, g->spikes, &g->nspikes))
+                return fail(net, "the spike exchange of %s", g->name);
         }
         break;
     case OP_SPIKEMON: {
@@ -1133,18 +1147,22 @@ static bool run_op(Net *net, SchedOp *op)
         }
         break;
     }
-    case OP_RESET:
-        if (!g->nspikes) break;
+    case OP_RESET: {
+        const int32_t *ids = g->spikes;
+        int32_t n = g->nspikes;
+        if (net->mpi) ids = mpi_own_spikes(net, g, ids, &n);   /* this rank's neurons */
+        if (!n) break;
         a = args_on(net, g, every);
-        int parts = parts_for(net, g, PAR_RESET, g->nspikes);
-        if (parts > 1 && ascending(g->spikes, g->nspikes)) {
-            par_indexed(net->pool, parts, g->n, g->reset, &a, g->spikes, g->nspikes);
+        int parts = parts_for(net, g, PAR_RESET, n);
+        if (parts > 1 && ascending(ids, n)) {
+            par_indexed(net->pool, parts, g->n, g->reset, &a, ids, n);
             break;
         }
-        a.idx = g->spikes;
-        a.nidx = g->nspikes;
+        a.idx = ids;
+        a.nidx = n;
         g->reset(&a);
         break;
+    }
     case OP_RATEMON:
         if (!record_rate(net, m)) return fail(net, "rate monitor %s", m->name);
         break;
@@ -1171,8 +1189,14 @@ int net_run(Net *net, int64_t nsteps)
     }
     int64_t end = net->step + nsteps;
     net->stop = false;
-    for (; net->step < end && !net->stop; net->step++) {
-        if (net->stop_request && *net->stop_request) break;
+    for (;; net->step++) {
+        bool stop = net->stop, request = net->stop_request && *net->stop_request;
+        /* MPI ranks stop together: at every step boundary, also the last */
+        if (net->mpi && !mpi_agree_stop(net, &stop, &request)) {
+            fail(net, "the MPI ranks' agreement on stopping");
+            return -1;
+        }
+        if (net->step >= end || stop || request) break;
         if (net->between) net->between(net->between_ud, net);
         int base = 0;
         for (int k = 0; k < net->nsched; k++) {

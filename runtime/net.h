@@ -155,7 +155,8 @@ struct RtGroup {
 };
 /* RtGroup.par: update, threshold, reset and run_regularly split by the
  * owner's index ranges; on_pre split by target neuron ranges. */
-enum { PAR_UPDATE = 1, PAR_THRESH = 2, PAR_RESET = 4, PAR_EXTRA = 8, PAR_PRE = 16 };
+enum { PAR_UPDATE = 1, PAR_THRESH = 2, PAR_RESET = 4, PAR_EXTRA = 8, PAR_PRE = 16,
+       PAR_RANKS = 32 /* the group may be split over MPI ranks (mpi.c) */ };
 
 enum { RM_SPIKE, RM_STATE, RM_RATE };
 
@@ -244,6 +245,12 @@ struct Net {
     int64_t      clock_base;
     struct NetEpoch { int64_t first_step, base; double dt; } *epochs;
     int          nepochs;
+    /* MPI ranks (mpi.c): NULL for one process; else this process updates
+     * its part of every neuron group (mpi_own_range), delivers only to
+     * the synapses whose target it owns, and exchanges spikes after each
+     * threshold */
+    struct NetMpi *mpi;
+    int          rank, nranks;
 };
 
 /* A synapse object's per-synapse delays in steps again (the dt changed),

@@ -28,6 +28,7 @@
 
 #include <nettle/sha2.h>
 
+#include "mpi_net.h"
 #include "smooth.h"
 
 /* mkdir -p; *created says whether DIR itself was made here. */
@@ -898,6 +899,14 @@ static int add_monitor(FileSet *fs, Net *net, RtMonitor *m, bool npy)
 int output_write(Net *net, const char *dir, int what, const RunInfo *info, char *err, size_t errlen)
 {
     FileSet fs = { .dir = dir, .err = err, .errlen = errlen };
+    /* MPI ranks: rank 0 gets what the others own, and writes alone */
+    if (net->mpi) {
+        if (!mpi_gather_outputs(net, what & OUT_STATE)) {
+            snprintf(err, errlen, "the MPI ranks could not gather their records for '%s'", dir);
+            return -1;
+        }
+        if (net->rank) return 0;
+    }
     if (make_dirs(dir, &fs.created, err, errlen)) return -1;
     int rc = 0;
     char name[1024];

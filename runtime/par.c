@@ -39,6 +39,7 @@ typedef struct Job {
     const snn_args *a;
     int             parts;
     int64_t         n;          /* indices to split */
+    int32_t         base;       /* ... from this one on (a->lo: an MPI rank's part) */
     int32_t        *out;        /* threshold: spikes */
     PartCount      *count;      /* threshold: spikes of each part */
     const int32_t  *idx;        /* indexed: the ascending indices */
@@ -54,12 +55,19 @@ static void job_each(void *ud, int part)
     Job *j = ud;
     snn_args a = *j->a;
     par_range(j->n, j->parts, part, &a.lo, &a.hi);
+    a.lo += j->base, a.hi += j->base;
     if (a.lo < a.hi) j->fn(&a);
+}
+
+/* The indices [a->lo, end) a split covers: all of [0, n) when hi is 0. */
+static int64_t split_size(const snn_args *a)
+{
+    return (int64_t)SNN_RANGE_END(a) - a->lo;
 }
 
 void par_each(Pool *pool, int parts, snn_block_fn fn, const snn_args *a)
 {
-    Job j = { .fn = fn, .a = a, .parts = parts, .n = a->n };
+    Job j = { .fn = fn, .a = a, .parts = parts, .n = split_size(a), .base = a->lo };
     pool_run(pool, job_each, &j, parts);
 }
 
@@ -84,14 +92,15 @@ static void job_thresh(void *ud, int part)
     snn_args a = *j->a;
     par_range(j->n, j->parts, part, &a.lo, &a.hi);
     a.out = j->out + a.lo;
+    a.lo += j->base, a.hi += j->base;
     j->count[part].n = a.lo < a.hi ? j->fn(&a) : 0;
 }
 
 int32_t par_thresh(Pool *pool, int parts, snn_block_fn fn, const snn_args *a, int32_t *out)
 {
     PartCount count[PAR_MAX_PARTS];
-    Job j = { .fn = fn, .a = a, .parts = parts > PAR_MAX_PARTS ? PAR_MAX_PARTS : parts, .n = a->n, .out = out,
-              .count = count };
+    Job j = { .fn = fn, .a = a, .parts = parts > PAR_MAX_PARTS ? PAR_MAX_PARTS : parts, .n = split_size(a),
+              .base = a->lo, .out = out, .count = count };
     pool_run(pool, job_thresh, &j, j.parts);
     return gather_spikes(out, j.n, j.parts, count);
 }
@@ -102,6 +111,7 @@ static void job_update_thresh(void *ud, int part)
     snn_args a = *j->a;
     par_range(j->n, j->parts, part, &a.lo, &a.hi);
     a.out = j->out + a.lo;
+    a.lo += j->base, a.hi += j->base;
     j->count[part].n = 0;
     if (a.lo >= a.hi) return;
     j->fn(&a);
@@ -113,7 +123,7 @@ int32_t par_update_thresh(Pool *pool, int parts, snn_block_fn update, snn_block_
 {
     PartCount count[PAR_MAX_PARTS];
     Job j = { .fn = update, .fn2 = thresh, .a = a, .parts = parts > PAR_MAX_PARTS ? PAR_MAX_PARTS : parts,
-              .n = a->n, .out = out, .count = count };
+              .n = split_size(a), .base = a->lo, .out = out, .count = count };
     pool_run(pool, job_update_thresh, &j, j.parts);
     return gather_spikes(out, j.n, j.parts, count);
 }

@@ -31,10 +31,12 @@ int  par_parts(int64_t n, int nthreads, int min_part);
 /* Part k of n indices in parts parts: [lo, hi), contiguous, in order. */
 void par_range(int64_t n, int parts, int k, int32_t *lo, int32_t *hi);
 
-/* fn over [0, a->n) in parts pieces (update, run_regularly). */
+/* fn over [0, a->n) in parts pieces (update, run_regularly); over
+ * [a->lo, a->hi) where a->hi is set (an MPI rank's part). */
 void par_each(Pool *pool, int parts, snn_block_fn fn, const snn_args *a);
-/* A threshold over [0, a->n) in parts pieces; the spikes go to out (room
- * for a->n) in index order, as one call gives.  Returns their number. */
+/* A threshold over [0, a->n) (or [a->lo, a->hi)) in parts pieces; the
+ * spikes go to out[0..) (room for the range) in index order, as one call
+ * gives.  Returns their number. */
 int32_t par_thresh(Pool *pool, int parts, snn_block_fn fn, const snn_args *a, int32_t *out);
 /* A group's update and then its threshold over [0, a->n) in one split,
  * each part updating its range and testing it at once; the spikes as

@@ -6,6 +6,7 @@
  * callbacks run in schedule slots; after a run, values that are not finite
  * are reported (or checked every step, snn_set_check_finite). */
 #include "api_int.h"
+#include "mpi_net.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -248,6 +249,9 @@ int api_ensure_built(snn_ctx *ctx)
     if (rc) rc = build_failed(ctx, rc, &berr);
     else if (ctx->threads > 1 && !net_set_threads(net, ctx->threads))
         rc = api_set_error(ctx, SNN_ENOMEM, "cannot start %d threads", ctx->threads);
+    else if (ctx->mpi_comm && (rc = mpi_attach(net, ctx->mpi_comm, err, sizeof err)))
+        rc = rc == -2 ? api_set_error(ctx, SNN_ENOMEM, "out of memory while splitting the network over MPI ranks")
+                      : api_set_error(ctx, SNN_EMISUSE, "%s", err);
     else if (ctx->net) rc = carry_over(ctx, net);
     if (rc) {
         net_free(net);
@@ -396,6 +400,12 @@ int snn_run_steps(snn_ctx *ctx, int64_t nsteps)
         for (int k = 0; k < ctx->net->ngroups; k++) net_refresh_links(ctx->net->groups[k]);
     if (net_bad_link(ctx->net, bad, sizeof bad)) return api_set_error(ctx, SNN_ESEMA, "error: %s", bad);
     rc = report_nonfinite(ctx, SNN_OK);
+    /* MPI ranks: one rank's error (a value that is not finite in its
+     * neurons) is every rank's, so that all go the same way */
+    if (ctx->net->mpi) {
+        int all = mpi_agree_result(ctx->net, rc);
+        if (all && !rc) rc = api_set_error(ctx, all, "another MPI rank stopped the run with an error (see its message)");
+    }
     if (!rc && ctx->stop_request) return run_stopped(ctx);
     return rc;
 }
@@ -599,11 +609,17 @@ static int report_nonfinite(snn_ctx *ctx, int rc)
         const RtGroup *g = net->groups[k];
         const char *what = g->kind == RG_NEURONS ? "neuron" : "synapse";
         for (int v = 0; v < g->nvars; v++) {
-            int64_t first, count = net_count_nonfinite(g, v, &first);
+            /* MPI ranks: each rank speaks of the indices it owns (the others
+             * are not current there) */
+            int64_t first, owned = g->n;
+            int64_t count = net->mpi ? mpi_count_nonfinite(net, g, v, &first, &owned) : net_count_nonfinite(g, v, &first);
             if (!count) continue;
             double x = g->arr[v][first];
-            char tail[64];
-            snprintf(tail, sizeof tail, "%lld of %lld %ss", (long long)count, (long long)g->n, what);
+            char tail[96];
+            if (net->mpi)
+                snprintf(tail, sizeof tail, "%lld of the %lld %ss of MPI rank %d (of %lld)", (long long)count,
+                         (long long)owned, what, net->rank, (long long)g->n);
+            else snprintf(tail, sizeof tail, "%lld of %lld %ss", (long long)count, (long long)g->n, what);
             if (ctx->check_finite) {
                 rc = api_set_error(ctx, SNN_ENOTFINITE, "error: %s.%s is not finite (%s) for %s %lld at t = %g ms, "
                                    "where the run stopped (values checked every step); %s", g->name, g->varnames[v],

@@ -12,6 +12,7 @@ echo "== build and test (debugoptimized)"
 rm -rf build-test
 meson setup build-test >/dev/null
 meson compile -C build-test >/dev/null
+# (with MPI found, this includes the mpi suite: tests/mpi/run_mpi.py)
 meson test -C build-test --print-errorlogs
 
 echo "== AddressSanitizer + UBSan"

@@ -143,6 +143,36 @@ SNN_API int snn_native_status(snn_ctx *ctx, const char **message);
  * threads cannot be started. */
 SNN_API int snn_set_threads(snn_ctx *ctx, int n);
 
+/* MPI ranks (docs/mpi.md): split the network over the ranks of the
+ * communicator *comm (a pointer to an MPI_Comm of an MPI the program has
+ * initialised; copied), with spikes and values identical to one process for
+ * any number of ranks and threads.  Every rank must make the same calls.
+ * Each rank updates a contiguous range of every neuron group and delivers
+ * to the synapses onto its neurons; snn_write_run and snn_write_outputs
+ * gather on rank 0, which writes alone (they are collective: call them on
+ * every rank).  Between runs a rank's snn_var values are current for its
+ * own neurons only.  Call before the network is built; NULL switches MPI
+ * off.  SNN_EMISUSE if libsnn was built without MPI.  Building refuses
+ * (SNN_EMISUSE) a network that cannot be split: code of a synapse that
+ * reads or writes its source's variables (_pre), shared or linked
+ * variables written per neuron, custom events, spatialneurons, and spike
+ * monitors that record variables. */
+SNN_API int snn_set_mpi_comm(snn_ctx *ctx, const void *comm);
+/* snn_set_mpi_comm with MPI_COMM_WORLD, initialising MPI first if the
+ * program has not (then snn_mpi_finalize ends it). */
+SNN_API int snn_mpi_world(snn_ctx *ctx);
+SNN_API void snn_mpi_finalize(void);
+/* This process's rank (0 without MPI), and the number of ranks in *nranks
+ * (NULL: not wanted). */
+SNN_API int snn_mpi_rank(const snn_ctx *ctx, int *nranks);
+/* This rank's spike exchanges so far: seconds in MPI (MPI_Wtime around
+ * each exchange and each step's agreement on stopping), the process's CPU
+ * seconds in them (MPI polls while it waits), bytes received in the spike
+ * exchanges, and their number; SNN_EMISUSE (and zeros) without MPI ranks.
+ * Any pointer may be NULL. */
+SNN_API int snn_mpi_stats(const snn_ctx *ctx, double *seconds, double *cpu_seconds, uint64_t *bytes,
+                          int64_t *exchanges);
+
 /* Compile the model and build the network, or rebuild it after a change
  * (keeping time, state of the objects that still exist, and recorded data).
  * Done by the first run if not called.  Nothing to do if up to date. */
