@@ -224,6 +224,7 @@ static void put_double(Buf *b, double v)
 
 static void expr(Emit *E, const Node *n);
 static void call_text(Emit *E, const Node *n);
+static void hoisted_call(Emit *E, const char *fn, const Node *const *args, int nargs);
 
 /* A call whose value depends on its argument alone and costs more than a
  * few operations: the math functions and the library's expm1 and log1p. */
@@ -315,10 +316,18 @@ static void call_text(Emit *E, const Node *n)
         buf_puts(b, ")");
         return;
     } else if (n->sym->builtin == FN_BINOMIAL) {
-        buf_printf(b, "snn_rand_binomial(_a->seed, _a->stream, %s, %s, %d, ", E->step, E->idx, E->rand_site++);
+        /* n and p loop invariants (a Poisson input's): the inversion's
+         * start pow(1 - p, n) is hoisted, the same number for every draw */
+        bool q0 = E->hoist && lower_invariant(n->args[0]) && lower_invariant(n->args[1]);
+        buf_printf(b, "%s(_a->seed, _a->stream, %s, %s, %d, ", q0 ? "snn_rand_binomial_q0" : "snn_rand_binomial",
+                   E->step, E->idx, E->rand_site++);
         expr(E, n->args[0]);
         buf_puts(b, ", ");
         expr(E, n->args[1]);
+        if (q0) {
+            buf_puts(b, ", ");
+            hoisted_call(E, "snn_binomial_q0", (const Node *const *)n->args, 2);
+        }
         buf_puts(b, ")");
         return;
     } else if (n->sym->builtin == FN_RAND || n->sym->builtin == FN_RANDN) {
@@ -347,9 +356,10 @@ static void hoist_text(Emit *E, const char *text)
     buf_printf(E->out, "_lio_%d", k);
 }
 
-/* Hoist an invariant subtree into a _lio_N local declared before the loop
- * (Brian2's loop-invariant optimisation); equal subtrees share one. */
-static void hoisted(Emit *E, const Node *n)
+/* Hoist an invariant expression into a _lio_N local declared before the
+ * loop (Brian2's loop-invariant optimisation); equal ones share one.  The
+ * expression is fn(args...), or with fn NULL the one subtree args[0]. */
+static void hoisted_call(Emit *E, const char *fn, const Node *const *args, int nargs)
 {
     Buf tmp, *out = E->out;
     buf_init(&tmp, E->A);
@@ -357,11 +367,21 @@ static void hoisted(Emit *E, const Node *n)
     E->hoist = false;
     bool cse = E->cse;
     E->cse = false;           /* _lio_N are computed before the loop */
-    expr(E, n);
+    if (fn) buf_printf(&tmp, "%s(", fn);
+    for (int k = 0; k < nargs; k++) {
+        if (k) buf_puts(&tmp, ", ");
+        expr(E, args[k]);
+    }
+    if (fn) buf_puts(&tmp, ")");
     E->cse = cse;
     E->hoist = true;
     E->out = out;
     hoist_text(E, tmp.p);
+}
+
+static void hoisted(Emit *E, const Node *n)
+{
+    hoisted_call(E, NULL, &n, 1);
 }
 
 /* The class of a left-associative operator C and the model share: '+' and

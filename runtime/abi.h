@@ -65,6 +65,11 @@ double snn_rand_normal(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, 
 /* A binomial number of events out of n with probability p (Poisson inputs):
  * exact inversion for small n*p, Brian2's normal approximation otherwise. */
 double snn_rand_binomial(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, double n, double p);
+/* The same number, given q0 = snn_binomial_q0(n, p): a loop whose n and p
+ * are invariant computes that power once, not on every draw. */
+double snn_binomial_q0(double n, double p);
+double snn_rand_binomial_q0(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, double n, double p,
+                            double q0);
 /* Brian2's timestep(): round a time to a whole number of steps. */
 snn_i64 snn_timestep(double t, double dt);
 

@@ -80,7 +80,16 @@ double snn_rand_normal(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, 
     return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
 }
 
-double snn_rand_binomial(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, double n, double p)
+/* pow(1 - p, n): the probability of no event, where the inversion starts. */
+double snn_binomial_q0(double n, double p)
+{
+    return pow(1 - p, n);
+}
+
+/* binomial(n, p); q0 is snn_binomial_q0(n, p), or NaN for not computed
+ * yet (then it is computed where the inversion needs it). */
+RNG_INLINE double binomial(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, double n, double p,
+                           double q0)
 {
     if (!(n > 0) || !(p > 0)) return 0;
     if (p >= 1) return n;
@@ -93,7 +102,7 @@ double snn_rand_binomial(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx
     }
     /* inversion: walk the cumulative distribution from k = 0 */
     double u = snn_rand_uniform(seed, stream, step, idx, site), q = 1 - p;
-    double pk = pow(q, n), cum = pk;
+    double pk = q0 == q0 ? q0 : snn_binomial_q0(n, p), cum = pk;
     double k = 0;
     while (u > cum && k < n) {
         pk *= (n - k) / (k + 1) * p / q;
@@ -101,6 +110,17 @@ double snn_rand_binomial(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx
         cum += pk;
     }
     return k;
+}
+
+double snn_rand_binomial(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, double n, double p)
+{
+    return binomial(seed, stream, step, idx, site, n, p, NAN);
+}
+
+double snn_rand_binomial_q0(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, double n, double p,
+                            double q0)
+{
+    return binomial(seed, stream, step, idx, site, n, p, q0);
 }
 
 /* The k-th uniform in [0, 1) of one call site: the counter's site word

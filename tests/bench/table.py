@@ -6,7 +6,11 @@ pair) and medians.
 Rows: CUBA 4000 neurons 1 s, COBAHH 4000 1 s and STDP (Song et al.) 100 s,
 simulation loop against Brian2's C++ standalone mode (and Brian2's cython
 runtime where it is a usual choice: CUBA, COBAHH); synaptic events per second
-per core at CUBA 64000; bytes per static synapse; 2 threads against 1.
+per core at CUBA 64000; bytes per static synapse; 2 threads against 1; the
+Potjans-Diesmann microcircuit (examples/microcircuit.snn, full scale: about
+77,000 neurons and 3x10^8 synapses, some 12 GB) on 1 and 2 threads: its
+real-time factor (loop wall time / simulated time, and the same with CPU
+time), peak RSS and the per-population rates.
 
 Clocks: Brian2 standalone's own loop figure (results/last_run_info.txt) is
 std::clock(), CPU time, without OpenMP here; snnc's is the process's CPU time
@@ -20,7 +24,10 @@ it.  Brian2's standalone project is built once per model (not timed here;
 its binary is what runs).  The machine's load is printed before and after.
 
 Usage: /usr/bin/python3 tests/bench/table.py [--snnc build/snnc] [--pairs 5] [--quick] [--no-cython]
+                                            [--pd14 SECONDS | --no-pd14]
   --quick: 2 pairs and shorter simulations (CUBA/COBAHH 0.2 s, STDP 5 s, 64k 0.2 s), for trying it out.
+  --pd14: the microcircuit's recorded time after 0.1 s unrecorded (default 0.4 s; one run per thread
+          count: each builds 3x10^8 synapses).
 """
 import argparse, glob, os, re, shutil, statistics, subprocess, sys, tempfile, time
 
@@ -121,6 +128,41 @@ def interleave(pairs, fns):
     return res
 
 
+# Potjans & Diesmann (2014), Fig. 6 / NEST's example output (spikes/s)
+PD14_PUBLISHED = dict(L23E=0.943, L23I=3.026, L4E=4.368, L4I=5.882, L5E=7.733, L5I=8.664, L6E=1.096, L6I=7.851)
+
+
+def pd14_rows(sn, t_sim):
+    """The microcircuit at full scale, 0.1 s unrecorded then t_sim recorded, on 1 and 2 threads, with
+    the optimised code from a warm cache (filled by a 2 ms run first)."""
+    model = os.path.join(ROOT, 'examples', 'microcircuit.snn')
+    env = dict(sn.env, SNNC_PATH=ROOT)
+    out_dir = os.path.join(sn.tmp, 'pd14')
+
+    def run(threads, presim, sim, native):
+        return rss_child([sn.exe, 'run', model, '-o', out_dir, '--timing', '-v', '--quiet', f'--native={native}',
+                          '--threads', str(threads), '--seed', '1', '--set', f't_presim={presim}',
+                          '--set', f't_sim={sim}'], env=env)
+    run(1, '1*ms', '1*ms', 'wait')
+    rows = []
+    for threads in (1, 2):
+        out, err, rss = run(threads, '100*ms', f'{t_sim}*second', 'wait')
+        if 'loaded from the cache' not in err:
+            raise SystemExit('the microcircuit did not run the optimised code from the warm cache')
+        wall = float(re.search(r'simulation ([0-9.]+) ms', err).group(1)) / 1e3
+        cpu = float(re.search(r'CPU time while simulating ([0-9.]+) ms', err).group(1)) / 1e3
+        sim = 0.1 + t_sim
+        rates = [f'{pop} {float(r):.2f} ({PD14_PUBLISHED[pop]})'
+                 for pop, r in re.findall(r'spikes from (\w+) \(mean rate ([0-9.e+-]+) Hz\)', out)
+                 if pop in PD14_PUBLISHED]
+        print(f'PD14 microcircuit, {threads} thread(s), {sim:g} s simulated ({t_sim:g} s recorded): loop wall '
+              f'{wall:.1f} s, CPU {cpu:.1f} s, peak RSS {rss / 1024:.2f} GiB; rates in spikes/s (published): '
+              f'{", ".join(rates) or "?"}', flush=True)
+        rows.append(f'| PD14 microcircuit, real-time factor, {threads} thread(s) | wall {wall / sim:.1f}, '
+                    f'CPU {cpu / sim:.1f}; peak RSS {rss / 1024:.2f} GiB |')
+    return rows
+
+
 def load():
     l1, l5, l15 = os.getloadavg()
     return f'load average {l1:.2f} {l5:.2f} {l15:.2f} on {os.cpu_count()} cores'
@@ -132,6 +174,8 @@ def main():
     ap.add_argument('--pairs', type=int, default=5)
     ap.add_argument('--quick', action='store_true')
     ap.add_argument('--no-cython', action='store_true')
+    ap.add_argument('--pd14', type=float, default=0.4)
+    ap.add_argument('--no-pd14', action='store_true')
     a = ap.parse_args()
     pairs = 2 if a.quick and a.pairs == 5 else a.pairs
     d1, dstdp, d64 = (0.2, 5.0, 0.2) if a.quick else (1.0, 100.0, 1.0)
@@ -212,6 +256,8 @@ def main():
                   f'{med(two, "wall"):.4f} s CPU {med(two, "cpu"):.4f} s', flush=True)
             rows.append(f'| 2 threads vs 1, {label} | speed-up {sp:.2f}x (wall of 1 thread / wall of 2); CPU time '
                         f'of 1 thread / of 2: {eff:.2f} |')
+        if not a.no_pd14:
+            rows += pd14_rows(sn, a.pd14)
     print(f'# {load()} (end)')
     print('| measure | measured (ratios: snnc time / Brian2 time, median of the pairs) |')
     print('|---|---|')
