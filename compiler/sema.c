@@ -963,6 +963,7 @@ static void decl_synapses(Sema *S, Decl *d)
         synapse_delay(S, g, main_delay);
     if ((it = find_item(d, "on_event", NULL)) && (it->kind == I_EXPR || it->kind == I_DICT))
         sema_synapse_on_event(S, g, it);
+    sema_check_spiking_ends(S, g, d);
     for (it = find_item(d, "connect", NULL); it; it = find_item(d, "connect", it))
         if (it->kind == I_CALL) sema_synapse_connect(S, g, it);
 }

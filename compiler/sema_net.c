@@ -101,7 +101,16 @@ static bool connect_generator(Sema *S, Connect *c, Node *str, Scope *sc)
     int start = str->span.start + 1, n = (int)str->name.n;
     const char *z = base + start;
     int f = find_word(z, n, "for");
-    if (f < 0) return false;
+    if (f < 0) {
+        /* 'EXPR if COND': one target per source, where COND holds */
+        int iff = find_word(z, n, "if");
+        if (iff < 0) return false;
+        c->jexpr = sub_expr(S, start, start + iff);
+        c->gen_if = sub_expr(S, start + iff + 2, start + n);
+        if (c->jexpr) sema_check_expr(sc, c->jexpr);
+        if (c->gen_if) sema_check_cond(sc, c->gen_if, "the condition of the index expression");
+        return true;
+    }
     int in = find_word(z + f, n - f, "in");
     if (in < 0) goto bad;
     in += f;
@@ -202,11 +211,22 @@ void sema_synapse_connect(Sema *S, Group *g, Item *it)
     Connect c = { .span = it->span, .kind = CONN_ALL, .skip_if_invalid = skip, .index = g->nconnects };
     Scope sc = { .S = S, .g = g };
     if (in && jn) {
-        if (cond || p || nn) {
-            diag_error(S->D, it->span, "connect(i=..., j=...) takes no condition, p or n");
+        if (cond || nn) {
+            diag_error(S->D, it->span, "connect(i=..., j=...) takes no condition or n (only p=, a constant)");
             return;
         }
         if (!connect_lists(S, g, &c, in, jn)) return;
+        /* Brian2 keeps each listed pair with probability p */
+        if (p) {
+            Scope ksc = { .S = S };
+            if (!sema_check_expr(&ksc, p)) return;
+            if (!dim_is_none(p->dim) || !sema_const_value(p, &c.pconst) || c.pconst < 0 || c.pconst > 1) {
+                diag_error(S->D, p->span, "with i= and j= lists, p must be a constant probability between 0 and 1, "
+                           "not '%s'", sema_spantext(S, p->span));
+                return;
+            }
+            c.p = p;
+        }
     } else if (in) {
         diag_error(S->D, in->span, "connect(i=...) needs j=... too (or give j as an expression of i)");
         return;

@@ -64,8 +64,11 @@ static int connect_all(Net *net, RtGroup *r, const Group *g, const BlockTable *B
     for (int c = 0; c < g->nconnects; c++) {
         Connect *cn = &g->connects[c];
         if (cn->kind == CONN_LIST) {
+            /* p=: each listed pair is kept with probability p, one draw per pair */
             for (int q = 0; q < cn->n; q++)
-                if (push_pair(&pu, cn->i[q], cn->j[q])) return SNN_ENOMEM;
+                if ((!cn->p || snn_rand_uniform(net->seed, r->stream, q, c, SNN_LIST_P_RAND_SITE) < cn->pconst) &&
+                    push_pair(&pu, cn->i[q], cn->j[q]))
+                    return SNN_ENOMEM;
         } else {
             const BlockFn *b = block_find(B, g, BK_CONNECT, cn->index);
             snn_block_fn fn = b ? (snn_block_fn)jit_symbol(jit, b->name) : NULL;
