@@ -168,6 +168,9 @@ typedef struct Connect {
     Node   *range[3];       /* generator range(start, stop, step) */
     Node   *gen_if;         /* generator condition */
     Node   *gen_p;          /* sample(..., p=...) */
+    Node   *gen_size;       /* sample(..., size=...): that many, distinct */
+    bool    over_pre;       /* connect(i='...'): the expression or generator
+                               gives the source i for each target j */
     bool    skip_if_invalid;
     int     index;          /* position, for the function name */
 } Connect;

@@ -56,6 +56,26 @@ static int build_fail(BuildError *err, Span span, const char *fmt, ...)
     return SNN_ESEMA;
 }
 
+/* The error of connect rule cn whose generated code failed for neuron at
+ * (a source i, or for connect(i=...) a target j); why as the code left it:
+ * 0 an index out of range, 1 a sample size outside 0..available (why[1],
+ * why[2]), 2 a range step of 0. */
+static int connect_error(BuildError *err, const Connect *cn, const Group *g, const RtGroup *r, int at, const snn_i32 *why)
+{
+    const char *made = cn->over_pre ? "i" : "j", *fixed = cn->over_pre ? "j" : "i";
+    if (why[0] == 1)
+        return build_fail(err, cn->span, "%s: connect(%s=...) asks sample() for size=%d distinct values for %s = %d, but "
+                          "the range has %d (add skip_if_invalid=True to take what there is)", g->name, made, why[1],
+                          fixed, at, why[2]);
+    if (why[0] == 2)
+        return build_fail(err, cn->span, "%s: connect(%s=...) has a range step of 0 for %s = %d", g->name, made,
+                          fixed, at);
+    return build_fail(err, cn->span, "%s: connect(%s=...) gives a %s index outside 0..%lld for %s = %d "
+                      "(add skip_if_invalid=True to skip such pairs)", g->name, made,
+                      cn->over_pre ? "source" : "target", (long long)(cn->over_pre ? r->src_n : r->tgt_n) - 1, fixed,
+                      at);
+}
+
 /* Make the synapses of every connect(...) of g, in order (the generated
  * connect functions, which also hold the one sampler of a constant p). */
 static int connect_all(Net *net, RtGroup *r, const Group *g, const BlockTable *B, Jit *jit, BuildError *err)
@@ -85,14 +105,14 @@ static int connect_all(Net *net, RtGroup *r, const Group *g, const BlockTable *B
             a.stream = r->stream;
             a.ud = &pu;
             a.push = push_pair;
+            snn_i32 why[3] = { 0, 0, 0 };
+            a.out = why;
             snn_i32 rc = fn(&a);
-            /* -1 - i: j was outside the target for that i; a failed push
-             * also returns -1, and says so in pu */
+            /* -1 - i (connect(i=...): -1 - j): what the rule made for that
+             * i was invalid, why[0] says how; a failed push also returns
+             * -1, and says so in pu */
             if (pu.nomem) return SNN_ENOMEM;
-            if (rc < 0)
-                return build_fail(err, cn->span, "%s: connect(j=...) gives a target index outside 0..%lld for i = %d "
-                                  "(add skip_if_invalid=True to skip such pairs)", g->name,
-                                  (long long)r->tgt_n - 1, -rc - 1);
+            if (rc < 0) return connect_error(err, cn, g, r, -rc - 1, why);
         }
         if (r->pre.n > INT32_MAX / 2)
             return build_fail(err, cn->span, "%s: connect() makes more than %d synapses, more than snnc can hold "
