@@ -46,7 +46,8 @@ enum {
 };
 
 /* What kind of stored variable. */
-enum { VR_STATE, VR_PARAM, VR_LASTSPIKE, VR_NOTREF, VR_LASTUPDATE, VR_DELAY };
+enum { VR_STATE, VR_PARAM, VR_LASTSPIKE, VR_NOTREF, VR_LASTUPDATE, VR_DELAY,
+       VR_N_INCOMING, VR_N_OUTGOING /* synapses: Brian2's counts, filled once connected */ };
 
 typedef struct Group Group;
 

@@ -18,7 +18,7 @@
  * makes, keywords. */
 static const char *const reserved_names[] = {
     "t", "dt", "i", "j", "N", "N_pre", "N_post", "xi", "not_refractory", "lastspike",
-    "refractory", "refractory_until", "lastupdate", "delay", "t_in_timesteps",
+    "refractory", "refractory_until", "lastupdate", "delay", "t_in_timesteps", "N_incoming", "N_outgoing",
     "and", "or", "not", "run",
 };
 
@@ -47,7 +47,8 @@ static const char *reserved_meaning(Ident id)
         { "N_pre", "the size of the source group" }, { "N_post", "the size of the target group" },
         { "xi", "the noise term" }, { "not_refractory", "made by 'refractory:'" },
         { "lastspike", "made by 'refractory:'" }, { "lastupdate", "made for event-driven synapses" },
-        { "delay", "a synapse's delay" }, { "refractory", "a group item" },
+        { "delay", "a synapse's delay" }, { "N_incoming", "the number of synapses onto a synapse's target" },
+        { "N_outgoing", "the number of synapses from a synapse's source" }, { "refractory", "a group item" },
         { "pi", "the constant 3.14159..." }, { "e", "the constant 2.71828..." }, { "inf", "infinity" },
         { "True", "the boolean constant" }, { "False", "the boolean constant" },
     };

@@ -682,6 +682,24 @@ static Span delay_span(const Group *g)
     return g->span;
 }
 
+/* N_incoming and N_outgoing of each synapse of r (the variables g has of
+ * them): how many synapses share its target, its source.  False: no memory. */
+static bool fill_synapse_counts(RtGroup *r, const Group *g)
+{
+    for (int v = 0; v < g->nvars; v++) {
+        int role = g->vars[v]->role;
+        if (role != VR_N_INCOMING && role != VR_N_OUTGOING) continue;
+        const I32Vec *ends = role == VR_N_INCOMING ? &r->post : &r->pre;
+        int64_t n = role == VR_N_INCOMING ? r->tgt_n : r->src_n;
+        int64_t *count = calloc((size_t)n + 1, sizeof *count);
+        if (!count) return false;
+        for (size_t s = 0; s < ends->n; s++) count[ends->v[s]]++;
+        for (size_t s = 0; s < ends->n; s++) r->arr[v][s] = (double)count[ends->v[s]];
+        free(count);
+    }
+    return true;
+}
+
 /* Initialise the network as a Brian2 script that sets its variables and
  * then connects: the neurons' init blocks first, so that connect()
  * conditions and p see their values; then each synapse object is connected
@@ -695,7 +713,7 @@ static int init_and_connect(Net *net, const Model *M, const BlockTable *B, Jit *
         if (g->kind != G_SYNAPSES) continue;
         int rc = connect_all(net, rt[k], g, B, jit, err);
         if (rc) return rc;
-        if (!net_finish_synapses(rt[k])) return SNN_ENOMEM;
+        if (!net_finish_synapses(rt[k]) || !fill_synapse_counts(rt[k], g)) return SNN_ENOMEM;
         rc = net_init_group(net, rt[k]);
         if (rc == -2)
             return build_fail(err, delay_span(g), "%s: %s: a delay must be a finite time >= 0 of at most %d steps",
