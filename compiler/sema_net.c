@@ -388,9 +388,46 @@ static void decl_spikegenerator(Sema *S, Decl *d)
     pvec_push(S->A, &S->groups, g);
 }
 
+/* rates=[r0, r1, ...]*Hz of Poisson group g: the parameter 'rates' with
+ * those initial values, one per neuron (set between runs as any other);
+ * NULL with an error. */
+static Sym *poisson_rate_list(Sema *S, Group *g, Node *rates, Dim hz)
+{
+    int n;
+    Dim d;
+    double *v = sema_list_values(S, rates, &n, &d);
+    if (!v) return NULL;
+    if (!dim_eq(d, hz)) {
+        diag_error_code(S->D, DC_UNITS, rates->span, "rates must be rates (Hz), but the list has unit %s",
+                        sema_dimstr(S, d));
+        return NULL;
+    }
+    if (n != g->N) {
+        diag_error(S->D, rates->span, "%s has %lld neurons, but the list of rates has %d values", g->name,
+                   (long long)g->N, n);
+        return NULL;
+    }
+    for (int k = 0; k < n; k++)
+        if (!(v[k] >= 0) || isinf(v[k])) {
+            diag_error(S->D, rates->span, "rate %d of the list is %g Hz; rates must be finite and >= 0", k, v[k]);
+            return NULL;
+        }
+    Sym *r = sema_new_sym(S, SYM_VAR, ident_cstr("rates"), rates->span);
+    r->dim = hz;
+    r->role = VR_PARAM;
+    r->owner = g;
+    r->var_index = g->nvars;
+    sema_add_to(S, &g->vars, &g->nvars, r);
+    InitVal iv = { .var = r, .list = v, .nlist = n, .span = rates->span };
+    g->inits = arena_append(S->A, g->inits, g->ninits, sizeof *g->inits);
+    g->inits[g->ninits++] = iv;
+    return r;
+}
+
 /* poissongroup NAME(N, rates=EXPR) -- Brian2's PoissonGroup: each neuron
- * spikes in a step with probability rates*dt; rates may depend on i and t.
- * It is an ordinary group whose threshold is 'rand() < rates*dt'. */
+ * spikes in a step with probability rates*dt; rates may depend on i and t,
+ * or be a list, one rate per neuron.  It is an ordinary group whose
+ * threshold is 'rand() < rates*dt'. */
 static void decl_poissongroup(Sema *S, Decl *d)
 {
     Node *size = NULL, *rates = NULL;
@@ -413,12 +450,18 @@ static void decl_poissongroup(Sema *S, Decl *d)
     Scope sc = { .S = S, .g = g };
     Dim hz;
     dim_pow(DIM_SECOND, -1, 1, &hz);
-    if (!sema_check_dim(&sc, rates, hz, "rates")) return;
-    Sym *r = sema_new_sym(S, SYM_SUBEXPR, ident_cstr("rates"), rates->span);
-    r->dim = hz;
-    r->expr = rates;
-    r->owner = g;
-    sema_add_to(S, &g->subexprs, &g->nsubexprs, r);
+    Sym *r;
+    if (sema_init_list(rates)) {
+        /* rates=[...]*Hz: one rate per neuron, a constant parameter */
+        if (!(r = poisson_rate_list(S, g, rates, hz))) return;
+    } else {
+        if (!sema_check_dim(&sc, rates, hz, "rates")) return;
+        r = sema_new_sym(S, SYM_SUBEXPR, ident_cstr("rates"), rates->span);
+        r->dim = hz;
+        r->expr = rates;
+        r->owner = g;
+        sema_add_to(S, &g->subexprs, &g->nsubexprs, r);
+    }
     Arena *A = S->A;
     Span sp = rates->span;
     Node *rn = ast_name(A, ident_cstr("rates"), sp);
