@@ -1184,7 +1184,7 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
             if (c->gen_size)
                 buf_printf(b, "            if (_need == 0) break;\n"
                               "            if (!(snn_rand_uniform(_a->seed, _a->stream, (snn_i64)%s, (snn_i32)_k, "
-                              "SNN_SAMPLE_SIZE_RAND_SITE) * (double)_avail-- < (double)_need)) continue;\n"
+                              "SNN_SAMPLE_RAND_SITE + 2) * (double)_avail-- < (double)_need)) continue;\n"
                               "            _need--;\n", fixed);
             /* rand() in the element and the condition draws per (i, k, call site) */
             E->idx = "(snn_i32)_k";

@@ -25,6 +25,11 @@ static int cmp_group_name(const void *a, const void *b)
     return strcmp((*(RtGroup *const *)a)->name, (*(RtGroup *const *)b)->name);
 }
 
+/* The random-number call site of p= with explicit i, j lists (one draw per
+ * listed pair); the generated code's sample() uses SNN_SAMPLE_RAND_SITE
+ * (p=) and SNN_SAMPLE_RAND_SITE + 2 (size=). */
+#define LIST_P_RAND_SITE (SNN_SAMPLE_RAND_SITE + 1)
+
 /* What the push callback of generated connect code adds to. */
 typedef struct Pusher {
     RtGroup *r;
@@ -86,7 +91,7 @@ static int connect_all(Net *net, RtGroup *r, const Group *g, const BlockTable *B
         if (cn->kind == CONN_LIST) {
             /* p=: each listed pair is kept with probability p, one draw per pair */
             for (int q = 0; q < cn->n; q++)
-                if ((!cn->p || snn_rand_uniform(net->seed, r->stream, q, c, SNN_LIST_P_RAND_SITE) < cn->pconst) &&
+                if ((!cn->p || snn_rand_uniform(net->seed, r->stream, q, c, LIST_P_RAND_SITE) < cn->pconst) &&
                     push_pair(&pu, cn->i[q], cn->j[q]))
                     return SNN_ENOMEM;
         } else {
