@@ -963,7 +963,6 @@ static void decl_synapses(Sema *S, Decl *d)
         synapse_delay(S, g, main_delay);
     if ((it = find_item(d, "on_event", NULL)) && (it->kind == I_EXPR || it->kind == I_DICT))
         sema_synapse_on_event(S, g, it);
-    sema_check_spiking_ends(S, g, d);
     for (it = find_item(d, "connect", NULL); it; it = find_item(d, "connect", it))
         if (it->kind == I_CALL) sema_synapse_connect(S, g, it);
 }
@@ -1096,6 +1095,8 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
     /* the summed variables' targets are checked once the model is complete */
     for (int m = 0; m < M->ngroups && !D->nerr && !override_err; m++)
         if (M->groups[m]->kind == G_SYNAPSES) sema_check_summed(S, M->groups[m]);
+    for (int m = 0; m < M->ngroups && !D->nerr && !override_err; m++)
+        if (M->groups[m]->kind == G_SYNAPSES) sema_check_spiking_ends(S, M->groups[m]);
     /* Brian2 refuses to run Synapses whose connect() was never called; here
      * those with a pathway (which would silently do nothing) in a model that
      * runs (a program may still connect them through the API) */

@@ -224,7 +224,7 @@ void sema_pathway_dict(Sema *S, Group *g, Item *it, bool post);
 Node *sema_delay_dict(Sema *S, Group *g, Item *it);
 /* on_event: EVENT or {'pre': 'EVENT', 'NAME': ...} of synapses g. */
 void sema_synapse_on_event(Sema *S, Group *g, Item *it);
-void sema_check_spiking_ends(Sema *S, Group *g, Decl *d);
+void sema_check_spiking_ends(Sema *S, Group *g);
 
 /* dt: DURATION of group g, its own clock (Brian2's dt=): a whole multiple
  * of the model's dt. */

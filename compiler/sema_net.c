@@ -388,6 +388,14 @@ static void decl_spikegenerator(Sema *S, Decl *d)
     pvec_push(S->A, &S->groups, g);
 }
 
+/* Is e a list, '[a, b]' or '[a, b]*unit'?  (As sema_init_list, which is
+ * in sema_stmt.c, a file that calls this one.) */
+static bool is_list_value(const Node *e)
+{
+    while (e && e->kind == N_BIN && e->op != OP_POW) e = e->a;
+    return e && e->kind == N_LIST;
+}
+
 /* rates=[r0, r1, ...]*Hz of Poisson group g: the parameter 'rates' with
  * those initial values, one per neuron (set between runs as any other);
  * NULL with an error. */
@@ -451,7 +459,7 @@ static void decl_poissongroup(Sema *S, Decl *d)
     Dim hz;
     dim_pow(DIM_SECOND, -1, 1, &hz);
     Sym *r;
-    if (sema_init_list(rates)) {
+    if (is_list_value(rates)) {
         /* rates=[...]*Hz: one rate per neuron, a constant parameter */
         if (!(r = poisson_rate_list(S, g, rates, hz))) return;
     } else {

@@ -262,3 +262,18 @@ int sema_event_index(Sema *S, Group *g, Ident id, Span sp, const char *what)
                     "in %s)", what, g->name, name, name, g->name);
     return -1;
 }
+
+/* N_incoming / N_outgoing of synapses g: the variable, made on first use. */
+Sym *sema_synapse_count(Sema *S, Group *g, int role)
+{
+    for (int k = 0; k < g->nvars; k++)
+        if (g->vars[k]->role == role) return g->vars[k];
+    Sym *v = sema_new_sym(S, SYM_VAR, ident_cstr(role == VR_N_INCOMING ? "N_incoming" : "N_outgoing"), g->span);
+    v->type = TY_INT;
+    v->dim = DIM_NONE;
+    v->role = role;
+    v->owner = g;
+    v->var_index = g->nvars;
+    sema_add_to(S, &g->vars, &g->nvars, v);
+    return v;
+}

@@ -502,7 +502,7 @@ END_TEST
 /* ------------------------------------------------------------------------ */
 
 static const char pre_post_model[] =
-    "neurons A[2] {\n"
+    "neurons A[2] { threshold: x > 1\n"
     "    model {\n"
     "        v : volt\n"
     "        x : 1\n"
