@@ -1122,7 +1122,10 @@ static void sample_size_head(Emit *E, const Connect *c, const char *fixed)
 }
 
 /* Synapse creation for connect(condition=, p=, n=) and j expressions: call
- * a->push(a->ud, i, j) for every synapse, in Brian2's order (by i, then j). */
+ * a->push(a->ud, i, j) for every synapse, in Brian2's order (by i, then j;
+ * for connect(i='...'), by j, then i).  An invalid rule returns -1 - the
+ * outer index, with the reason in _a->out[0] (see connect_error in
+ * runtime/build.c). */
 static void emit_connect(Emit *E, Group *g, Connect *c)
 {
     Uses u = { 0 };
