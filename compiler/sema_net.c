@@ -903,9 +903,17 @@ void sema_decl_monitor(Sema *S, Decl *d)
             }
             Sym *var = sema_group_lookup(g, vn->name.z, vn->name.n);
             if (!var) {
+                /* a variable made on use (N_incoming), or an error: unknown
+                 * (reported by resolve), or a name that is no variable of g */
                 Scope sc = { .S = S, .g = g };
-                sema_resolve(&sc, vn->name, vn->span);
-                return;
+                Sym *r = sema_resolve(&sc, vn->name, vn->span);
+                if (!r) return;
+                if (r->kind != SYM_VAR || r->owner != g) {
+                    diag_error(S->D, vn->span, "'%.*s' is not a variable of %s, so there is nothing to record "
+                               "(a monitor records a group's variables)", (int)vn->name.n, vn->name.z, g->name);
+                    return;
+                }
+                var = r;
             }
             sema_add_to(S, &m->vars, &m->nvars, var);
         } else if (ident_eq(a->name, "when")) {
