@@ -104,6 +104,8 @@ static void collect(Emit *E, Uses *u, const Node *n)
         case SYM_BUILTIN:
             if (s->builtin == B_I) u->uses_i = true;
             if (s->builtin == B_J) u->uses_j = true;
+            if (s->builtin == B_I_PRE || s->builtin == B_J_PRE) u->uses_i = true;
+            if (s->builtin == B_I_POST || s->builtin == B_J_POST) u->uses_j = true;
             if (s->builtin == B_N) u->uses_N = true;
             if (s->builtin == B_T) u->uses_t = true;
             break;
@@ -479,6 +481,10 @@ static void expr(Emit *E, const Node *n)
             case B_N: E->use_N = true; buf_puts(b, "((double)_N)"); return;
             case B_N_PRE: buf_puts(b, "((double)_a->n_pre)"); return;
             case B_N_POST: buf_puts(b, "((double)_a->n_post)"); return;
+            case B_I_PRE: buf_puts(b, "((double)_a->pre_syn_pre[_i])"); return;
+            case B_J_PRE: buf_puts(b, "((double)_a->pre_syn_post[_i])"); return;
+            case B_I_POST: buf_puts(b, "((double)_a->post_syn_pre[_j])"); return;
+            case B_J_POST: buf_puts(b, "((double)_a->post_syn_post[_j])"); return;
             }
             break;
         }
@@ -863,7 +869,9 @@ static void emit_event_block(Emit *E, Group *g, StmtList *sl, int bkind, int bin
     /* a subgroup's block runs over its neurons, with i and N its own */
     const Extra *x = all ? &g->extras[bindex] : NULL;
     E->sub_n = x && x->sub_n ? x->sub_n : 0;
-    const char *which = all ? "_k" : "_a->idx[_k]", *index = index_hole(&u, syn);
+    /* a synapses pathway takes a list of ids, or (idx NULL) the range [lo, hi) */
+    bool range = syn && !all;
+    const char *which = all ? "_k" : range ? "_ids ? _ids[_k] : _k" : "_a->idx[_k]", *index = index_hole(&u, syn);
     if (E->sub_n) {
         which = arena_printf(E->A, "_k + %lld", (long long)x->sub_start);
         index = u.uses_i ? "        const snn_i32 _i = _k;\n" : "";
@@ -872,9 +880,10 @@ static void emit_event_block(Emit *E, Group *g, StmtList *sl, int bkind, int bin
     E->use_N = all;
     const char *ld = loads(E, &u, idx, "        "), *cd = code(E, &u, sl, "        ");
     const char *lio = loop_end(E);
-    EmitHole h[] = { { "prologue", prologue(E, &u, own_arrays, NULL) }, { "hoisted", lio },
-                 { "first", all && !E->sub_n ? "_a->lo" : "0" },
-                 { "count", !all ? "_a->nidx" : E->sub_n ? "_N" : "SNN_RANGE_END(_a)" },
+    const char *ids = range ? "    const snn_i32 *const _ids = _a->idx;\n" : "";
+    EmitHole h[] = { { "prologue", prologue(E, &u, own_arrays, NULL) }, { "hoisted", lio }, { "ids", ids },
+                 { "first", range ? "(_ids ? 0 : _a->lo)" : all && !E->sub_n ? "_a->lo" : "0" },
+                 { "count", range ? "(_ids ? _a->nidx : _a->hi)" : !all ? "_a->nidx" : E->sub_n ? "_N" : "SNN_RANGE_END(_a)" },
                  { "idx", E->idx }, { "which", which },
                  { "index", index }, { "loads", ld }, { "code", cd },
                  { "stores", stores(E, &u, idx, "        ") } };
@@ -1067,7 +1076,9 @@ static bool uses_target(const Node *n)
 {
     if (!n) return false;
     if (n->kind == N_NAME && n->sym) {
-        if (n->sym->kind == SYM_BUILTIN && n->sym->builtin == B_J) return true;
+        if (n->sym->kind == SYM_BUILTIN &&
+            (n->sym->builtin == B_J || n->sym->builtin == B_I_POST || n->sym->builtin == B_J_POST))
+            return true;
         if (n->sym->kind == SYM_VAR && n->sym->side != 1) return true;
         if (n->sym->kind == SYM_SUBEXPR) return true;
     }

@@ -93,9 +93,12 @@ const char emit_tmpl_each[] =
  * refractoriness) run for each of them.  Returns the number of spikes.
  * In blocks of 256 indices: first the condition of each (a loop without
  * branches, which cc vectorises, random numbers included), then the
- * spikes.  The same as one loop: the condition has no side effects and a
- * spike's statements write only its own neuron's variables; a random
- * number the loads draw twice is the same number (counter-based). */
+ * spikes, a pass skipped when no condition of the block held (_any, an OR
+ * the first loop computes as it goes: spikes are rare, and the scan of 256
+ * flags one by one cost as much as the whole state update).  The same as
+ * one loop: the condition has no side effects and a spike's statements
+ * write only its own neuron's variables; a random number the loads draw
+ * twice is the same number (counter-based). */
 const char emit_tmpl_thresh[] =
     "@prologue@@hoisted@"
     "    snn_i32 _n = 0;\n"
@@ -103,11 +106,14 @@ const char emit_tmpl_thresh[] =
     "    snn_i32 _c[256];\n"
     "    for (snn_i32 _b = _a->lo; _b < _end; _b += 256) {\n"
     "        const snn_i32 _e = _end - _b < 256 ? _end - _b : 256;\n"
+    "        snn_i32 _any = 0;\n"
     "        for (snn_i32 _k = 0; _k < _e; _k++) {\n"
     "            const snn_i32 _idx = _b + _k;\n"
     "@index@@loads@@line@"
     "            _c[_k] = (@cond@);\n"
+    "            _any |= _c[_k];\n"
     "        }\n"
+    "        if (!_any) continue;\n"
     "        for (snn_i32 _k = 0; _k < _e; _k++) {\n"
     "            if (!_c[_k]) continue;\n"
     "            const snn_i32 _idx = _b + _k;\n"
@@ -120,11 +126,12 @@ const char emit_tmpl_thresh[] =
 
 /* Synopsis: statements for a list of indices (Brian2's reset and synapses
  * templates): reset for the neurons that spiked, on_pre / on_post / a
- * named pathway for the synapses whose spikes arrive (_a->idx, _a->nidx);
+ * named pathway for the synapses whose spikes arrive (the list _a->idx,
+ * _a->nidx, or where idx is NULL the ids of the range [lo, hi): @ids@);
  * run_regularly for every index of the range [lo, hi) (@first@, @count@,
  * @which@ _k). */
 const char emit_tmpl_event[] =
-    "@prologue@@hoisted@"
+    "@prologue@@hoisted@@ids@"
     "    for (snn_i32 _k = @first@; _k < @count@; _k++) {\n"
     "        const snn_i32 @idx@ = @which@;\n"
     "@index@@loads@@code@@stores@"

@@ -23,7 +23,8 @@ Sym *model_func(Model *M, int fn)
 
 Sym *model_builtin(Model *M, int b)
 {
-    static const char *const names[] = { "t", "dt", "i", "j", "N", "N_pre", "N_post", "xi" };
+    static const char *const names[] = { "t", "dt", "i", "j", "N", "N_pre", "N_post", "xi",
+                                         "i_pre", "j_pre", "i_post", "j_post" };
     if (!M->builtins[b]) {
         Sym *s = arena_alloc(M->arena, sizeof *s);
         s->kind = SYM_BUILTIN;

@@ -31,7 +31,10 @@ enum Fn {
 };
 
 /* Built-in variables. */
-enum Builtin { B_T, B_DT, B_I, B_J, B_N, B_N_PRE, B_N_POST, B_XI };
+enum Builtin { B_T, B_DT, B_I, B_J, B_N, B_N_PRE, B_N_POST, B_XI,
+               /* synapses on synapses: i and j of the source synapse (i_pre,
+                * j_pre) and of the target synapse (i_post, j_post) */
+               B_I_PRE, B_J_PRE, B_I_POST, B_J_POST, B_COUNT };
 
 /* Variable flags (from Brian2's equation flags). */
 enum {
@@ -47,6 +50,7 @@ enum {
 
 /* What kind of stored variable. */
 enum { VR_STATE, VR_PARAM, VR_LASTSPIKE, VR_NOTREF, VR_LASTUPDATE, VR_DELAY,
+       VR_MULTISYN /* synapses: Brian2's multisynaptic_index, set by connect() */,
        VR_N_INCOMING, VR_N_OUTGOING /* synapses: Brian2's counts, filled once connected */ };
 
 typedef struct Group Group;
@@ -352,7 +356,7 @@ typedef struct Model {
     Sym       **userfuncs;
     int         nuserfuncs;
     Sym        *funcs[FN_COUNT];    /* lazily made by model_func */
-    Sym        *builtins[B_XI + 1]; /* lazily made by model_builtin */
+    Sym        *builtins[B_COUNT]; /* lazily made by model_builtin */
 } Model;
 
 /* rand(), randn(), poisson(l) and the binomial of Poisson inputs: a fresh

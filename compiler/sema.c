@@ -566,7 +566,7 @@ static const char *const neuron_keys[] = { "model", "threshold", "reset", "refra
                                             "set_event_schedule" };
 static const char *const synapse_keys[] = { "model", "on_pre", "on_post", "connect", "delay", "method", "init",
                                              "run_regularly", "order", "pre_order", "post_order", "summed_when",
-                                             "on_event", "dt" };
+                                             "on_event", "dt", "multisynaptic_index" };
 
 static const char *known_items(Sema *S, const char *const *keys, int nkeys)
 {
@@ -908,20 +908,24 @@ static void decl_synapses(Sema *S, Decl *d)
     if (!sema_check_identifier(S, d->name, d->name_span, "synapses name") || !sema_top_unique(S, d->name, d->name_span)) return;
     Group *g = new_group(S, d, G_SYNAPSES);
     GroupRange src, tgt;
-    if (!sema_group_range(S, d->src, d->src_span, d->src_sub, &src) |
-        !sema_group_range(S, d->tgt, d->tgt_span, d->tgt_sub, &tgt))
+    /* a source or target that is a synapse group: synapses on synapses */
+    int ssrc = sema_synapse_endpoint(S, d->src, d->src_span, d->src_sub, &src);
+    int stgt = sema_synapse_endpoint(S, d->tgt, d->tgt_span, d->tgt_sub, &tgt);
+    if (ssrc < 0 || stgt < 0 || (!ssrc && !sema_group_range(S, d->src, d->src_span, d->src_sub, &src)) |
+        (!stgt && !sema_group_range(S, d->tgt, d->tgt_span, d->tgt_sub, &tgt)))
         return;
     g->src = src.g, g->src_start = src.start, g->src_n = src.n;
     g->tgt = tgt.g, g->tgt_start = tgt.start, g->tgt_n = tgt.n, g->tgt_sub = tgt.sub;
     g->src_label = src.label, g->tgt_label = tgt.label;
     check_item_keys(S, d, synapse_keys, (int)(sizeof synapse_keys / sizeof *synapse_keys));
-    Item *model = find_item(d, "model", NULL);
+    Item *model = find_item(d, "model", NULL), *it;
     if (model && model->kind == I_MODEL) declare_equations(S, g, model);
+    if ((it = find_item(d, "multisynaptic_index", NULL)) && it->kind == I_EXPR) sema_multisynaptic_index(S, g, it);
     check_synapse_names(S, g);
     pvec_push(S->A, &S->groups, g);
     if (model && model->kind == I_MODEL) check_equations(S, g, model);
-    Item *it;
     for (it = find_item(d, "on_pre", NULL); it; it = find_item(d, "on_pre", it)) {
+        if (!sema_synsyn_pathway_ok(S, g, it, false)) continue;
         if (it->kind == I_DICT) {
             sema_pathway_dict(S, g, it, false);
             continue;
@@ -934,6 +938,7 @@ static void decl_synapses(Sema *S, Decl *d)
         g->on_pre = it->stmts;
     }
     for (it = find_item(d, "on_post", NULL); it; it = find_item(d, "on_post", it)) {
+        if (!sema_synsyn_pathway_ok(S, g, it, true)) continue;
         if (it->kind == I_DICT) {
             sema_pathway_dict(S, g, it, true);
             continue;

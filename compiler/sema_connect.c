@@ -41,7 +41,8 @@ static bool connect_lists(Sema *S, Group *g, Connect *c, Node *in, Node *jn)
             Node *e = l->kind == N_LIST ? l->args[k] : l;
             double v;
             if (!const_int(S, e, "a neuron index", &v)) return false;
-            if (v < 0 || v >= (double)sizes[m]) {
+            /* a synapse group's size is known once it is connected (build.c checks) */
+            if (v < 0 || (ends[m]->kind != G_SYNAPSES && v >= (double)sizes[m])) {
                 diag_error(S->D, e->span, "index %g is out of range for %s%s, which has %lld neurons (0 to %lld)", v,
                            sizes[m] == ends[m]->N ? "" : "the subgroup of ", ends[m]->name, (long long)sizes[m],
                            (long long)sizes[m] - 1);

@@ -24,7 +24,7 @@ static const struct { const char *name; double value; int type; } named_numbers[
  * Name resolution
  * ==================================================================== */
 
-static Node *view_expr(Sema *S, const Node *n, int side);
+static Node *view_expr(Sema *S, const Node *n, int side, bool syn);
 
 /* A view of a neuron variable from synapse code: side 1 = _pre, 2 = _post.
  * A subexpression's view reads the group's names through the same side
@@ -35,28 +35,37 @@ static Sym *side_view(Sema *S, Sym *base, int side)
     *v = *base;
     v->side = side;
     v->base = base;
-    if (base->kind == SYM_SUBEXPR && base->expr && side) v->expr = view_expr(S, base->expr, side);
+    bool syn = base->owner && base->owner->kind == G_SYNAPSES;
+    if (base->kind == SYM_SUBEXPR && base->expr && side) v->expr = view_expr(S, base->expr, side, syn);
     return v;
 }
 
-/* A copy of a neuron group's expression as seen from side 1 (_pre) or 2
- * (_post) of a synapse: its variables and subexpressions become views, and
- * i and N name that side's neuron index and group size. */
-static Node *view_expr(Sema *S, const Node *n, int side)
+/* A copy of a group's expression as seen from side 1 (_pre) or 2 (_post) of
+ * a synapse: its variables and subexpressions become views, and i and N
+ * name that side's neuron index and group size (syn: the expression is a
+ * synapse group's, seen from synapses on synapses: its i and j become the
+ * viewed synapse's, and its own _pre/_post names are two links away). */
+static Node *view_expr(Sema *S, const Node *n, int side, bool syn)
 {
     if (!n) return NULL;
     Node *c = arena_alloc(S->A, sizeof *c);
     *c = *n;
     Sym *s = n->kind == N_NAME ? n->sym : NULL;
-    if (s && !s->side && (s->kind == SYM_VAR || s->kind == SYM_SUBEXPR)) c->sym = side_view(S, s, side);
+    if (s && syn && (s->side || (s->kind == SYM_BUILTIN && s->builtin != B_T && s->builtin != B_DT &&
+                                 s->builtin != B_I && s->builtin != B_J && s->builtin != B_N))) {
+        diag_error(S->D, n->span, "'%s' in a subexpression of synapses read through synapses on synapses: snnc "
+                   "does not follow two _pre/_post links; make it a variable of those synapses",
+                   sema_spantext(S, n->span));
+    } else if (s && syn && s->kind == SYM_BUILTIN) c->sym = sema_synsyn_view_builtin(S, s, side);
+    else if (s && !s->side && (s->kind == SYM_VAR || s->kind == SYM_SUBEXPR)) c->sym = side_view(S, s, side);
     else if (s && s->kind == SYM_BUILTIN && s->builtin == B_I && side == 2) c->sym = model_builtin(S->M, B_J);
     else if (s && s->kind == SYM_BUILTIN && s->builtin == B_N)
         c->sym = model_builtin(S->M, side == 1 ? B_N_PRE : B_N_POST);
-    c->a = view_expr(S, n->a, side);
-    c->b = view_expr(S, n->b, side);
+    c->a = view_expr(S, n->a, side, syn);
+    c->b = view_expr(S, n->b, side, syn);
     if (n->nargs) {
         c->args = arena_alloc(S->A, sizeof *c->args * (size_t)n->nargs);
-        for (int k = 0; k < n->nargs; k++) c->args[k] = view_expr(S, n->args[k], side);
+        for (int k = 0; k < n->nargs; k++) c->args[k] = view_expr(S, n->args[k], side, syn);
     }
     return c;
 }
@@ -124,6 +133,7 @@ Sym *sema_resolve(Scope *sc, Ident id, Span sp)
     Sym *s = sema_group_lookup(g, id.z, id.n);
     if (s) return s;
     if (g && g->kind == G_SYNAPSES) {
+        if (sema_synsyn_resolve(sc, id, sp, &s)) return s;
         if (sema_ends_with(id.z, id.n, "_pre") && (s = sema_group_lookup(g->src, id.z, id.n - 4)))
             return side_view(S, s, 1);
         if (sema_ends_with(id.z, id.n, "_post") && (s = sema_group_lookup(g->tgt, id.z, id.n - 5)))

@@ -252,4 +252,23 @@ void sema_expand_templates(Sema *S, Program *prog);
  * of the template's default; false with an error at the value. */
 bool sema_template_param_unit(Sema *S, Decl *d);
 
+/* ---- sema_synsyn.c: synapses on synapses ---- */
+
+/* A synapse group named as the source or target of synapses: 1 (out is
+ * all of its synapses), -1 (an error: it was sliced), 0 (not one). */
+int sema_synapse_endpoint(Sema *S, Ident name, Span sp, const Node *slice, GroupRange *out);
+/* on_pre (post: on_post) item it of g: false, with an error, when its
+ * source (target) is a synapse group, which has no spikes. */
+bool sema_synsyn_pathway_ok(Sema *S, Group *g, const Item *it, bool post);
+/* Names of synapses on synapses in synapse code: i_post, j_post, i_pre,
+ * j_pre, and an error for a name two links away (v_post_post); false if id
+ * is none of them. */
+bool sema_synsyn_resolve(Scope *sc, Ident id, Span sp, Sym **out);
+/* Built-in s (i, j, N) of a synapse group's subexpression seen from side 1
+ * or 2 of synapses on synapses. */
+Sym *sema_synsyn_view_builtin(Sema *S, Sym *s, int side);
+/* multisynaptic_index: NAME of synapses g: a variable NAME numbering the
+ * synapses of each (i, j) pair from 0, in the order connect() made them. */
+void sema_multisynaptic_index(Sema *S, Group *g, const Item *it);
+
 #endif

@@ -149,6 +149,11 @@ void sema_check_stmts(Sema *S, Group *g, StmtList *sl, const char *what, bool in
             }
             l->written = true;
         }
+        if (v->role == VR_MULTISYN) {
+            diag_error(S->D, st->var_span, "'%s' is the multisynaptic_index of %s, set by connect(); %s cannot "
+                       "change it", v->name, g->name, what);
+            continue;
+        }
         if ((v->flags & VF_CONSTANT) && !init) {
             diag_error(S->D, st->var_span, "'%s' is flagged (constant) and cannot be changed in %s (remove the "
                        "flag if it should change)", v->name, what);

@@ -22,7 +22,8 @@ typedef struct snn_args {
     snn_i32 n_pre, n_post;  /* synapses: sizes of source and target */
     snn_i64 step;           /* current time step */
     double t, dt;           /* t = step * dt */
-    const snn_i32 *idx;     /* reset: spiking neurons; pathways: synapse ids */
+    const snn_i32 *idx;     /* reset: spiking neurons; pathways: synapse ids,
+                               or NULL for the ids lo .. hi-1 */
     snn_i32 nidx;
     snn_i32 *out;           /* threshold: indices of neurons that spike */
     const snn_i32 *syn_pre; /* synapse -> source neuron */
@@ -34,8 +35,15 @@ typedef struct snn_args {
     /* Blocks that loop over every index (update, threshold, run_regularly)
      * cover [lo, hi) only, one thread's part of the group; hi 0 means the
      * whole group, [0, n).  A threshold writes the spikes of its part to
-     * out[0..), so a caller passes out + lo. */
+     * out[0..), so a caller passes out + lo.  A pathway called with idx
+     * NULL runs for the synapses lo .. hi-1 (synapses stored in the order of
+     * its CSR index: one spiking neuron's synapses). */
     snn_i32 lo, hi;
+    /* synapses whose source (target) is itself a synapse group: that
+     * group's synapse -> source neuron and synapse -> target neuron, for
+     * i_pre, j_pre (i_post, j_post); NULL otherwise */
+    const snn_i32 *pre_syn_pre, *pre_syn_post;
+    const snn_i32 *post_syn_pre, *post_syn_post;
 } snn_args;
 #define SNN_RANGE_END(a) ((a)->hi ? (a)->hi : (a)->n)
 

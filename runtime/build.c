@@ -89,11 +89,20 @@ static int connect_all(Net *net, RtGroup *r, const Group *g, const BlockTable *B
     for (int c = 0; c < g->nconnects; c++) {
         Connect *cn = &g->connects[c];
         if (cn->kind == CONN_LIST) {
-            /* p=: each listed pair is kept with probability p, one draw per pair */
-            for (int q = 0; q < cn->n; q++)
-                if ((!cn->p || snn_rand_uniform(net->seed, r->stream, q, c, LIST_P_RAND_SITE) < cn->pconst) &&
-                    push_pair(&pu, cn->i[q], cn->j[q]))
-                    return SNN_ENOMEM;
+            for (int q = 0; q < cn->n; q++) {
+                /* synapses on synapses: an index of a synapse group is checked
+                 * now that it is connected (sema checked the others) */
+                if (cn->i[q] >= r->src_n || cn->j[q] >= r->tgt_n) {
+                    bool pre = cn->i[q] >= r->src_n;
+                    return build_fail(err, cn->span, "%s: connect(i=..., j=...) names synapse %d of %s, which has "
+                                      "%lld synapses (0 to %lld)", g->name, pre ? cn->i[q] : cn->j[q],
+                                      pre ? r->src->name : r->tgt->name, (long long)(pre ? r->src_n : r->tgt_n),
+                                      (long long)(pre ? r->src_n : r->tgt_n) - 1);
+                }
+                /* p=: each listed pair is kept with probability p, one draw per pair */
+                if (cn->p && !(snn_rand_uniform(net->seed, r->stream, q, c, LIST_P_RAND_SITE) < cn->pconst)) continue;
+                if (push_pair(&pu, cn->i[q], cn->j[q])) return SNN_ENOMEM;
+            }
         } else {
             const BlockFn *b = block_find(B, g, BK_CONNECT, cn->index);
             snn_block_fn fn = b ? (snn_block_fn)jit_symbol(jit, b->name) : NULL;
@@ -110,6 +119,7 @@ static int connect_all(Net *net, RtGroup *r, const Group *g, const BlockTable *B
             a.stream = r->stream;
             a.ud = &pu;
             a.push = push_pair;
+            net_synsyn_args(r, &a);
             snn_i32 why[3] = { 0, 0, 0 };
             a.out = why;
             snn_i32 rc = fn(&a);
@@ -705,6 +715,23 @@ static bool fill_synapse_counts(RtGroup *r, const Group *g)
     return true;
 }
 
+/* Brian2's multisynaptic_index: variable v of synapses r numbers the
+ * synapses of each (i, j) pair 0, 1, ... in the order they were made. */
+static bool multisynaptic_index(RtGroup *r, int v)
+{
+    int32_t *count = calloc((size_t)r->tgt_n + 1, sizeof *count);
+    if (!count) return false;
+    for (int64_t p = 0; p < r->src_n; p++) {
+        for (int32_t q = r->pre_start[p]; q < r->pre_start[p + 1]; q++) {
+            int32_t s = r->pre_syn[q];
+            r->arr[v][s] = count[r->post.v[s]]++;
+        }
+        for (int32_t q = r->pre_start[p]; q < r->pre_start[p + 1]; q++) count[r->post.v[r->pre_syn[q]]] = 0;
+    }
+    free(count);
+    return true;
+}
+
 /* Initialise the network as a Brian2 script that sets its variables and
  * then connects: the neurons' init blocks first, so that connect()
  * conditions and p see their values; then each synapse object is connected
@@ -716,9 +743,13 @@ static int init_and_connect(Net *net, const Model *M, const BlockTable *B, Jit *
     for (int k = 0; k < M->ngroups; k++) {
         const Group *g = M->groups[k];
         if (g->kind != G_SYNAPSES) continue;
+        /* synapses on synapses see the synapses of the groups before them */
+        if (!net_synapse_range(rt[k])) return SNN_ENOMEM;
         int rc = connect_all(net, rt[k], g, B, jit, err);
         if (rc) return rc;
         if (!net_finish_synapses(rt[k]) || !fill_synapse_counts(rt[k], g)) return SNN_ENOMEM;
+        for (int v = 0; v < g->nvars; v++)
+            if (g->vars[v]->role == VR_MULTISYN && !multisynaptic_index(rt[k], v)) return SNN_ENOMEM;
         rc = net_init_group(net, rt[k]);
         if (rc == -2)
             return build_fail(err, delay_span(g), "%s: %s: a delay must be a finite time >= 0 of at most %d steps",

@@ -194,7 +194,9 @@ static bool alloc_arrays(RtGroup *g)
     g->arr = calloc((size_t)g->nvars + 1, sizeof *g->arr);
     if (!g->arr) return false;
     for (int k = 0; k < g->nvars; k++) {
-        g->arr[k] = malloc(n * sizeof(double));
+        /* on cache lines: a vectorised loop's loads then never straddle two
+         * (malloc's large blocks start 16 bytes into a page) */
+        g->arr[k] = aligned_alloc(64, (n * sizeof(double) + 63) / 64 * 64);
         if (!g->arr[k]) return false;
         for (size_t m = 0; m < n; m++) g->arr[k][m] = g->init_values[k];
     }
@@ -240,30 +242,54 @@ RtGroup *net_add_group(Net *net, const char *name, int kind, int64_t n, int nvar
     return g;
 }
 
-/* Counting sort of synapse ids by one endpoint: start[] has n+1 entries. */
+/* Counting sort of synapse ids by one endpoint: start[] has n+1 entries.
+ * When the synapses are already in that order (connect() makes them source
+ * by source), the sorted list would be 0, 1, 2, ...: *syn_out is then NULL,
+ * and neuron i's synapses are the ids start[i] .. start[i+1] themselves
+ * (csr_syn), which saves four bytes per synapse. */
 static bool build_csr(const I32Vec *end, int64_t nneur, int32_t **start_out, int32_t **syn_out)
 {
     int32_t *start = calloc((size_t)nneur + 1, sizeof *start);
-    int32_t *syn = malloc(sizeof *syn * (end->n ? end->n : 1));
-    if (!start || !syn) {
-        free(start);
-        free(syn);
-        return false;
+    if (!start) return false;
+    bool sorted = true;
+    for (size_t s = 0; s < end->n; s++) {
+        start[end->v[s] + 1]++;
+        if (s && end->v[s] < end->v[s - 1]) sorted = false;
     }
-    for (size_t s = 0; s < end->n; s++) start[end->v[s] + 1]++;
     for (int64_t k = 0; k < nneur; k++) start[k + 1] += start[k];
+    *start_out = start;
+    *syn_out = NULL;
+    if (sorted) return true;
+    int32_t *syn = malloc(sizeof *syn * (end->n ? end->n : 1));
     int32_t *fill = malloc(sizeof *fill * (size_t)(nneur + 1));
-    if (!fill) {
+    if (!syn || !fill) {
         free(start);
         free(syn);
+        free(fill);
+        *start_out = NULL;
         return false;
     }
     memcpy(fill, start, sizeof *fill * (size_t)(nneur + 1));
     for (size_t s = 0; s < end->n; s++) syn[fill[end->v[s]]++] = (int32_t)s;
     free(fill);
-    *start_out = start;
     *syn_out = syn;
     return true;
+}
+
+/* Entry q of a CSR index's synapse list (syn NULL: the identity). */
+static inline int32_t csr_syn(const int32_t *syn, int32_t q)
+{
+    return syn ? syn[q] : q;
+}
+
+/* Give an array's growth slack back: a built network keeps exactly n. */
+static void i32vec_shrink(I32Vec *a)
+{
+    if (a->cap <= a->n || !a->n) return;
+    int32_t *v = net_vec_realloc(a->v, sizeof *v * a->n);
+    if (!v) return;     /* keeps the larger block, which is still correct */
+    a->v = v;
+    a->cap = a->n;
 }
 
 /* The arrays of group g seen from neuron off on (off 0: g's own). */
@@ -278,20 +304,31 @@ static double **range_view(RtGroup *g, int64_t off)
 
 bool net_synapse_range(RtGroup *s)
 {
+    /* synapses on synapses: a synapse group's arrays (and size) exist once
+     * it is connected, before these synapses are (build.c) */
+    if ((s->src->kind == RG_SYNAPSES && !s->src->arr) || (s->tgt->kind == RG_SYNAPSES && !s->tgt->arr)) return true;
     if (!s->src_n) s->src_off = 0, s->src_n = s->src->n;
     if (!s->tgt_n) s->tgt_off = 0, s->tgt_n = s->tgt->n;
     if (!s->pre_view && !(s->pre_view = range_view(s->src, s->src_off))) return false;
     return s->post_view || (s->post_view = range_view(s->tgt, s->tgt_off));
 }
 
+/* The index by target is made only for what needs it (on_post and the
+ * pathways triggered by the target), when it first runs. */
 bool net_finish_synapses(RtGroup *s)
 {
     s->n = (int64_t)s->pre.n;
+    i32vec_shrink(&s->pre);
+    i32vec_shrink(&s->post);
     if (!net_synapse_range(s) || !alloc_arrays(s)) return false;
     if (!build_csr(&s->pre, s->src_n, &s->pre_start, &s->pre_syn)) return false;
-    if (!build_csr(&s->post, s->tgt_n, &s->post_start, &s->post_syn)) return false;
     s->queue = calloc((size_t)s->delay_steps + 1, sizeof *s->queue);
     return s->queue != NULL;
+}
+
+bool net_post_index(RtGroup *s)
+{
+    return s->post_start || build_csr(&s->post, s->tgt_n, &s->post_start, &s->post_syn);
 }
 
 RtMonitor *net_add_monitor(Net *net, const char *name, int kind, RtGroup *g)
@@ -389,8 +426,15 @@ static snn_args args_for(Net *net, RtGroup *g)
         a.n_post = (snn_i32)g->tgt_n;
         a.syn_pre = g->pre.v;
         a.syn_post = g->post.v;
+        net_synsyn_args(g, &a);
     }
     return a;
+}
+
+void net_synsyn_args(const RtGroup *g, snn_args *a)
+{
+    if (g->src->kind == RG_SYNAPSES) a->pre_syn_pre = g->src->pre.v, a->pre_syn_post = g->src->post.v;
+    if (g->tgt->kind == RG_SYNAPSES) a->post_syn_pre = g->tgt->pre.v, a->post_syn_post = g->tgt->post.v;
 }
 
 /* The same on a clock of every steps: its step count, dt and time. */
@@ -576,13 +620,24 @@ static void run_pathway(Net *net, RtGroup *s, const int32_t *ids, size_t n, snn_
 }
 
 /* Run the pathway code on the synapses of the spiking neurons, neuron by
- * neuron in CSR order (index start, syn by source or target).  One neuron's
- * synapses are a range of syn and go straight to the code; those of several
- * are copied range by range into s->scratch.  Returns false on out of
- * memory, with nothing delivered. */
+ * neuron in CSR order (index start, syn by source or target).  Where the
+ * synapses are stored in that order (syn NULL), each neuron's synapses are
+ * a range of ids, passed to the code as [lo, hi) with no list; otherwise one
+ * neuron's synapses are a range of syn and go straight to the code, and
+ * those of several are copied range by range into s->scratch.  Returns
+ * false on out of memory, with nothing delivered. */
 static bool deliver(Net *net, RtGroup *s, const int32_t *neurons, size_t nn, const int32_t *start,
                     const int32_t *syn, snn_block_fn fn, int64_t every)
 {
+    if (!syn) {
+        snn_args a = args_on(net, s, every);
+        for (size_t k = 0; k < nn; k++) {
+            a.lo = start[neurons[k]];
+            a.hi = start[neurons[k] + 1];
+            if (a.lo < a.hi) fn(&a);
+        }
+        return true;
+    }
     if (nn == 1) {
         int32_t first = start[neurons[0]];
         run_pathway(net, s, syn + first, (size_t)(start[neurons[0] + 1] - first), fn, every);
@@ -624,8 +679,10 @@ static bool queue_by_synapse(I32Vec *queue, int pos, int size, const int32_t *sy
 {
     for (int32_t k = 0; k < ntrig; k++) {
         int32_t i = trig[k];
-        for (int32_t q = start[i]; q < start[i + 1]; q++)
-            if (!i32vec_push(&queue[(pos + syn_delay[syn[q]]) % size], syn[q])) return false;
+        for (int32_t q = start[i]; q < start[i + 1]; q++) {
+            int32_t id = csr_syn(syn, q);
+            if (!i32vec_push(&queue[(pos + syn_delay[id]) % size], id)) return false;
+        }
     }
     return true;
 }
@@ -711,6 +768,7 @@ static bool pathway_pre(Net *net, RtGroup *s)
 static bool pathway_named(Net *net, RtGroup *s, struct RtPath *p)
 {
     int32_t n;
+    if (p->post && !net_post_index(s)) return false;
     const int32_t *trig = net_event_list(p->post ? s->tgt : s->src, p->event, &n);
     trig = p->post ? range_list(s, trig, &n, s->tgt->n, s->tgt_off, s->tgt_n)
                    : range_list(s, trig, &n, s->src->n, s->src_off, s->src_n);
@@ -971,6 +1029,7 @@ static bool run_op(Net *net, SchedOp *op)
         int32_t n;
         const int32_t *ids = net_event_list(g->tgt, g->post_event, &n);
         if (g->n > 0 && n) {
+            if (!net_post_index(g)) return fail(net, "on_post delivery of %s", g->name);
             ids = range_list(g, ids, &n, g->tgt->n, g->tgt_off, g->tgt_n);
             if (!ids || (n && !deliver(net, g, ids, (size_t)n, g->post_start, g->post_syn, g->on_post, g->tgt->every)))
                 return fail(net, "on_post delivery of %s", g->name);

@@ -97,8 +97,11 @@ struct RtGroup {
     RtGroup     *src, *tgt;
     I32Vec       pre, post;      /* synapse -> source / target neuron */
     int32_t     *pre_start;      /* CSR by source: synapses of neuron i are */
-    int32_t     *pre_syn;        /*   pre_syn[pre_start[i] .. pre_start[i+1]) */
-    int32_t     *post_start, *post_syn;   /* the same by target */
+    int32_t     *pre_syn;        /*   pre_syn[pre_start[i] .. pre_start[i+1]), or
+                                    the ids pre_start[i] .. themselves where
+                                    pre_syn is NULL (stored source by source) */
+    int32_t     *post_start, *post_syn;   /* the same by target, made by
+                                    net_post_index when first needed */
     int          pre_event;      /* on_pre is triggered by src's spikes (0) or its event k (events[k-1]) */
     int          post_event;     /* on_post likewise, by tgt's */
     int          delay_steps;    /* homogeneous on_pre delay; heterogeneous: the largest */
@@ -231,9 +234,15 @@ RtGroup *net_add_group(Net *net, const char *name, int kind, int64_t n, int nvar
  * src_n, ...; all of each group where src_n / tgt_n is 0); false on out of
  * memory.  Called by net_finish_synapses, or before connecting. */
 bool     net_synapse_range(RtGroup *s);
+/* Synapses on synapses: the synapse -> neuron indices of s's source and
+ * target where they are synapse groups, in a (i_pre, j_pre, i_post, j_post). */
+void     net_synsyn_args(const RtGroup *s, snn_args *a);
 /* Allocate the variable arrays of a synapse object once its synapses are
- * known, and build the CSR indices.  Returns false on out of memory. */
+ * known, and build the CSR index by source.  Returns false on out of memory. */
 bool     net_finish_synapses(RtGroup *s);
+/* Build the CSR index by target (post_start, post_syn) unless it exists;
+ * false on out of memory. */
+bool     net_post_index(RtGroup *s);
 RtMonitor *net_add_monitor(Net *net, const char *name, int kind, RtGroup *g);
 /* The most steps a delay may have (the rings hold steps + 1 spike lists). */
 #define NET_MAX_DELAY_STEPS (INT32_MAX / 2)

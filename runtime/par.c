@@ -151,8 +151,8 @@ ParLanes *par_lanes_new(int parts, int64_t nsrc, int64_t ntgt, const int32_t *st
         for (int64_t i = 0; i < nsrc; i++) {
             st[i] = (int32_t)fill;
             for (int32_t q = start[i]; q < start[i + 1]; q++) {
-                int32_t j = syn_post[syn[q]];
-                if (j >= lo && j < hi) l->syn[fill++] = syn[q];
+                int32_t id = syn ? syn[q] : q;
+                if (syn_post[id] >= lo && syn_post[id] < hi) l->syn[fill++] = id;
             }
         }
         st[nsrc] = (int32_t)fill;

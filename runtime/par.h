@@ -39,8 +39,9 @@ void par_indexed(Pool *pool, int parts, int64_t ngroup, snn_block_fn fn, const s
  * k, in the order of the whole CSR index, and a scratch list. */
 typedef struct ParLanes ParLanes;
 /* Lanes for parts target ranges of ntgt neurons, from the CSR index by
- * source (start[nsrc + 1], syn) and each synapse's target syn_post.  NULL
- * on out of memory. */
+ * source (start[nsrc + 1], syn; syn NULL: the synapses are stored source
+ * by source, the ids start[i] ..) and each synapse's target syn_post.
+ * NULL on out of memory. */
 ParLanes *par_lanes_new(int parts, int64_t nsrc, int64_t ntgt, const int32_t *start, const int32_t *syn,
                         const int32_t *syn_post);
 int       par_lanes_parts(const ParLanes *l);

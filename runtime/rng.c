@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* This file contains the counter-based random numbers of generated code
- * (Philox4x32-10 from Random123): the numbers depend only on (seed, object,
- * step, index, call site), never on evaluation order or thread count. */
-#include <Random123/philox.h>
+ * (Philox4x32-10 of Salmon et al. 2011, the bits of Random123's
+ * philox4x32): the numbers depend only on (seed, object, step, index, call
+ * site), never on evaluation order or thread count. */
 #include <math.h>
+#include <stdint.h>
 
 #include "abi.h"
 
@@ -16,11 +17,46 @@
 #define RNG_INLINE static inline
 #endif
 
-RNG_INLINE philox4x32_ctr_t draw(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site)
+/* The four words of one Philox4x32-10 block: the same bits as Random123's
+ * philox4x32(ctr, key) (tests/test-runtime.c compares them).  The 32-bit
+ * words are kept in 64-bit variables and each multiply is of two values
+ * below 2^32, which is the form cc vectorises well: Random123's widening
+ * multiply of 32-bit words vectorised to full 64-bit multiplies and took
+ * twice the time in a Poisson group's threshold. */
+typedef struct PhiloxBlock { uint32_t v[4]; } PhiloxBlock;
+
+RNG_INLINE PhiloxBlock philox4x32_10(uint32_t c0_, uint32_t c1_, uint32_t c2_, uint32_t c3_, uint32_t k0_,
+                                     uint32_t k1_)
 {
-    philox4x32_ctr_t c = { { (uint32_t)step, (uint32_t)((snn_u64)step >> 32), (uint32_t)idx, (uint32_t)site } };
-    philox4x32_key_t k = { { (uint32_t)(seed ^ (seed >> 32) * 0x9E3779B9u), (uint32_t)stream } };
-    return philox4x32(c, k);
+    const uint64_t m = 0xffffffffu;
+    uint64_t c0 = c0_, c1 = c1_, c2 = c2_, c3 = c3_, k0 = k0_, k1 = k1_;
+    for (int r = 0; r < 10; r++) {
+        /* a round with the key of this round, then the key's bump */
+        uint64_t p0 = c0 * 0xD2511F53u, p1 = c2 * 0xCD9E8D57u;
+        c0 = ((p1 >> 32) ^ c1 ^ k0) & m;
+        c1 = p1 & m;
+        c2 = ((p0 >> 32) ^ c3 ^ k1) & m;
+        c3 = p0 & m;
+        k0 = (k0 + 0x9E3779B9u) & m;
+        k1 = (k1 + 0xBB67AE85u) & m;
+    }
+    PhiloxBlock b = { { (uint32_t)c0, (uint32_t)c1, (uint32_t)c2, (uint32_t)c3 } };
+    return b;
+}
+
+/* The block of (seed, stream) at counter (step, idx, site). */
+RNG_INLINE PhiloxBlock draw(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site)
+{
+    return philox4x32_10((uint32_t)step, (uint32_t)((snn_u64)step >> 32), (uint32_t)idx, (uint32_t)site,
+                         (uint32_t)(seed ^ (seed >> 32) * 0x9E3779B9u), (uint32_t)stream);
+}
+
+/* Not in abi.h: the raw block, for the test against Random123. */
+void snn_philox_block(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, uint32_t out[4]);
+void snn_philox_block(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, uint32_t out[4])
+{
+    PhiloxBlock b = draw(seed, stream, step, idx, site);
+    for (int k = 0; k < 4; k++) out[k] = b.v[k];
 }
 
 /* 53 random bits from two words, as a double in [0, 1). */
@@ -32,13 +68,13 @@ RNG_INLINE double to_unit(uint32_t hi, uint32_t lo)
 
 double snn_rand_uniform(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site)
 {
-    philox4x32_ctr_t r = draw(seed, stream, step, idx, site);
+    PhiloxBlock r = draw(seed, stream, step, idx, site);
     return to_unit(r.v[0], r.v[1]);
 }
 
 double snn_rand_normal(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site)
 {
-    philox4x32_ctr_t r = draw(seed, stream, step, idx, site | 0x40000000);
+    PhiloxBlock r = draw(seed, stream, step, idx, site | 0x40000000);
     double u1 = 1.0 - to_unit(r.v[0], r.v[1]);          /* (0, 1] */
     double u2 = to_unit(r.v[2], r.v[3]);
     return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
@@ -71,7 +107,7 @@ double snn_rand_binomial(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx
  * carries k in its upper bits (sites stay below 2^20). */
 static double uniform_k(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, uint32_t k)
 {
-    philox4x32_ctr_t r = draw(seed, stream, step, idx, (snn_i32)((uint32_t)site ^ (k << 20) ^ 0x20000000u));
+    PhiloxBlock r = draw(seed, stream, step, idx, (snn_i32)((uint32_t)site ^ (k << 20) ^ 0x20000000u));
     return to_unit(r.v[0], r.v[1]);
 }
 

@@ -271,6 +271,17 @@ START_TEST(compiles_and_runs)
     ck_assert_double_eq(ge[0], ge0 + k[7]);
     ck_assert_double_eq(ge[2], ge2 + k[7]);
     ck_assert_double_eq(ge[1], ge1);
+
+    /* with no list, the synapses of the range [lo, hi): synapse 1 only */
+    p.idx = NULL;
+    p.nidx = 0;
+    p.lo = 1;
+    p.hi = 2;
+    ge0 = ge[0], ge2 = ge[2], ge1 = ge[1];
+    ck_assert_int_eq(on_pre(&p), 0);
+    ck_assert_double_eq(ge[0], ge0 + k[7]);
+    ck_assert_double_eq(ge[2], ge2);
+    ck_assert_double_eq(ge[1], ge1);
     jit_free(j);
 }
 END_TEST

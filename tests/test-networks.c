@@ -6,8 +6,8 @@
  * homogeneous and heterogeneous delays, a spike generator, on_post with
  * event-driven STDP traces, summed variables (gap junctions), timedarrays,
  * run_regularly, rate monitors, a state monitor with its own dt at 'end',
- * subgroups (synapses, monitors, init and run_regularly of P[a:b]) and
- * linked variables. */
+ * subgroups (synapses, monitors, init and run_regularly of P[a:b]), linked
+ * variables and synapses on synapses (an astrocyte-modulated synapse). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +23,7 @@ typedef struct Check {
 typedef struct Case {
     const char *model;
     Check spikes[2];
-    Check traces[2];
+    Check traces[4];
 } Case;
 
 static const Case cases[] = {
@@ -47,6 +47,12 @@ static const Case cases[] = {
       { { "M", "subgroup_cuba_trace.csv" }, { "Re", "subgroup_cuba_rate.csv" } } },
     { "subgroup_features", { { "SM", "subgroup_features_spikes.csv" }, { "SMb", "subgroup_features_b_spikes.csv" } },
       { { "M", "subgroup_features_trace.csv" }, { "Rb", "subgroup_features_rate.csv" } } },
+    { "astro_io_synapse", { { "astro_spk", "astro_io_synapse_spikes.csv" } },
+      { { "syn_mon", "astro_io_synapse_syn_trace.csv" }, { "ast_mon", "astro_io_synapse_astro_trace.csv" },
+        { "ast_slow", "astro_io_synapse_astro_slow.csv" }, { "syn_slow", "astro_io_synapse_syn_slow.csv" } } },
+    { "synsyn_features", { { "spk", "synsyn_features_spikes.csv" } },
+      { { "vmon", "synsyn_features_v_trace.csv" }, { "wmon", "synsyn_features_w_trace.csv" },
+        { "cmon", "synsyn_features_c_trace.csv" } } },
 };
 
 /* The spike monitor c->monitor against Brian2's "i,step" file. */
@@ -119,7 +125,7 @@ START_TEST(network_case)
     for (int k = 0; k < 2 && c->spikes[k].monitor; k++) check_spikes(ctx, c->model, &c->spikes[k]);
     char *dir = test_tmpdir();
     ck_assert_int_eq(snn_write_outputs(ctx, dir), SNN_OK);
-    for (int k = 0; k < 2 && c->traces[k].monitor; k++) check_trace(dir, c->model, &c->traces[k]);
+    for (int k = 0; k < 4 && c->traces[k].monitor; k++) check_trace(dir, c->model, &c->traces[k]);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     ck_assert_int_eq(system(cmd), 0);

@@ -7,6 +7,7 @@
  * and atomic writes), rng.c (determinism and distribution of the
  * counter-based random numbers, Brian2's timestep rounding), and hash.h
  * (FNV-1a). */
+#include <Random123/philox.h>
 #include <dirent.h>
 #include <math.h>
 #include <stdio.h>
@@ -66,10 +67,14 @@ static snn_i32 blk_init(const snn_args *a)
 static struct { int64_t step; int32_t syn, pre, post; } log_v[1024];
 static int log_n;
 
+/* A pathway's synapses: the list idx, or (idx NULL) the ids lo .. hi-1. */
+#define PATH_COUNT(a) ((a)->idx ? (a)->nidx : (a)->hi - (a)->lo)
+#define PATH_SYN(a, k) ((a)->idx ? (a)->idx[k] : (a)->lo + (k))
+
 static snn_i32 blk_on_pre(const snn_args *a)
 {
-    for (snn_i32 k = 0; k < a->nidx && log_n < 1024; k++) {
-        snn_i32 s = a->idx[k];
+    for (snn_i32 k = 0; k < PATH_COUNT(a) && log_n < 1024; k++) {
+        snn_i32 s = PATH_SYN(a, k);
         log_v[log_n].step = a->step;
         log_v[log_n].syn = s;
         log_v[log_n].pre = a->syn_pre[s];
@@ -82,7 +87,7 @@ static snn_i32 blk_on_pre(const snn_args *a)
 
 static snn_i32 blk_on_post(const snn_args *a)
 {
-    for (snn_i32 k = 0; k < a->nidx; k++) a->v[0][a->idx[k]] += 100;   /* w += 100 */
+    for (snn_i32 k = 0; k < PATH_COUNT(a); k++) a->v[0][PATH_SYN(a, k)] += 100;   /* w += 100 */
     return 0;
 }
 
@@ -207,6 +212,8 @@ START_TEST(csr_indices)
     for (int k = 0; k < 4; k++) ck_assert_int_eq(s->pre_syn[k], py[k]);
     /* by target: neuron 0 -> {0, 3}, 1 -> {1, 2} */
     const int32_t qs[] = { 0, 2, 4 }, qy[] = { 0, 3, 1, 2 };
+    ck_assert_ptr_null(s->post_start);   /* made when first needed */
+    ck_assert(net_post_index(s));
     for (int k = 0; k < 3; k++) ck_assert_int_eq(s->post_start[k], qs[k]);
     for (int k = 0; k < 4; k++) ck_assert_int_eq(s->post_syn[k], qy[k]);
     /* the synapse arrays exist, with default values */
@@ -307,6 +314,53 @@ START_TEST(on_post_pathway)
     ck_assert_double_eq(s->arr[0][1], 0);
     ck_assert_double_eq(s->arr[0][2], 0);
     ck_assert_double_eq(s->arr[0][3], 100);
+    net_free(net);
+}
+END_TEST
+
+/* Synapses stored source by source (as connect() makes them) keep no
+ * sorted-id list: a spike reaches the range of its CSR index directly, in
+ * the same order; the index by target is made when on_post first needs it,
+ * and is a range as well when the synapses are in target order too. */
+START_TEST(csr_in_source_order)
+{
+    log_n = 0;
+    Net *net = net_new(1e-4, 0);
+    RtGroup *b, *a = scheduled_source(net, &b);
+    b->thresh = blk_thresh_sched;
+    b->arr[0][0] = 2;           /* target 0: 3 with synapse 0's w at step 1, so it spikes at step 3 */
+    b->arr[0][1] = -1;
+    const int pre[] = { 0, 1, 2, 2 }, post[] = { 0, 0, 0, 1 };
+    RtGroup *s = make_synapses(net, a, b, pre, post, 4, 0);
+    ck_assert_ptr_null(s->pre_syn);
+    const int32_t ps[] = { 0, 1, 2, 4 };
+    for (int k = 0; k < 4; k++) ck_assert_int_eq(s->pre_start[k], ps[k]);
+    s->on_pre = blk_on_pre;
+    s->on_post = blk_on_post;
+    for (int k = 0; k < 4; k++) s->arr[0][k] = k + 1;       /* w */
+    ck_assert_int_eq(net_run(net, 2), 0);
+    ck_assert_ptr_null(s->post_start);      /* no target spike yet: not made */
+    ck_assert_int_eq(net_run(net, 3), 0);
+    ck_assert_ptr_nonnull(s->post_start);
+    ck_assert_ptr_null(s->post_syn);
+    /* step 1: neuron 0's synapse 0; step 4: neuron 1's synapse 1, then
+     * neuron 2's synapses 2 and 3 */
+    ck_assert_int_eq(log_n, 4);
+    const int64_t steps[] = { 1, 4, 4, 4 };
+    for (int k = 0; k < 4; k++) {
+        ck_assert_int_eq(log_v[k].step, steps[k]);
+        ck_assert_int_eq(log_v[k].syn, k);
+        ck_assert_int_eq(log_v[k].pre, pre[k]);
+        ck_assert_int_eq(log_v[k].post, post[k]);
+    }
+    /* the target's spike at step 3 reached its synapses 0, 1 and 2 (w +=
+     * 100, before the spikes of step 4 carried them) */
+    ck_assert_double_eq(s->arr[0][0], 101);
+    ck_assert_double_eq(s->arr[0][1], 102);
+    ck_assert_double_eq(s->arr[0][2], 103);
+    ck_assert_double_eq(s->arr[0][3], 4);
+    ck_assert_double_eq(b->arr[0][0], 2 + 1 + 102 + 103);  /* its own v (2) + w0 + w1 + w2 */
+    ck_assert_double_eq(b->arr[0][1], -1 + 4);
     net_free(net);
 }
 END_TEST
@@ -832,6 +886,38 @@ END_TEST
 /* Random numbers and time steps                                            */
 /* ------------------------------------------------------------------------ */
 
+/* runtime/rng.c's own Philox4x32-10 gives Random123's bits, for keys and
+ * counters across the whole range of each word (the uniform and normal
+ * numbers, which Brian2 comparisons depend on, stay the same). */
+void snn_philox_block(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, uint32_t out[4]);
+START_TEST(rng_philox_matches_random123)
+{
+    uint64_t x = 88172645463325252ULL;       /* xorshift64: the test's own inputs */
+    for (int n = 0; n < 200000; n++) {
+        uint64_t w[5];
+        for (int q = 0; q < 5; q++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            w[q] = x;
+        }
+        snn_u64 seed = w[0], stream = w[1] >> (n % 33);
+        snn_i64 step = (snn_i64)(w[2] >> (n % 40));
+        snn_i32 idx = (snn_i32)w[3], site = (snn_i32)(w[4] >> 32);
+        uint32_t got[4];
+        snn_philox_block(seed, stream, step, idx, site, got);
+        philox4x32_ctr_t c = { { (uint32_t)step, (uint32_t)((uint64_t)step >> 32), (uint32_t)idx, (uint32_t)site } };
+        philox4x32_key_t k = { { (uint32_t)(seed ^ (seed >> 32) * 0x9E3779B9u), (uint32_t)stream } };
+        philox4x32_ctr_t r = philox4x32(c, k);
+        for (int q = 0; q < 4; q++) ck_assert_uint_eq(got[q], r.v[q]);
+    }
+    /* Random123's known-answer vector (kat_vectors: philox4x32 10 with the
+     * all-ones counter and key; seed 2^32-1 makes the key word all ones) */
+    uint32_t got[4];
+    snn_philox_block(0xffffffffu, 0xffffffffu, -1, -1, -1, got);
+    const uint32_t kat[4] = { 0x408f276du, 0x41c83b0eu, 0xa20bc7c6u, 0x6d5451fdu };
+    for (int q = 0; q < 4; q++) ck_assert_uint_eq(got[q], kat[q]);
+}
+END_TEST
+
 START_TEST(rng_deterministic)
 {
     double u = snn_rand_uniform(42, 1, 7, 3, 0);
@@ -921,6 +1007,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, init_values);
     tcase_add_test(tc, csr_indices);
     tcase_add_test(tc, csr_empty);
+    tcase_add_test(tc, csr_in_source_order);
     tcase_add_test(tc, delay_delivery);
     tcase_add_test(tc, on_post_pathway);
     tcase_add_test(tc, user_operations);
@@ -942,6 +1029,7 @@ static Suite *make_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("rng");
     tcase_add_test(tc, rng_deterministic);
+    tcase_add_test(tc, rng_philox_matches_random123);
     tcase_add_test(tc, rng_distributions);
     tcase_add_test(tc, timestep_rounding);
     tcase_add_test(tc, fnv1a_values);
