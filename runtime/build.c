@@ -723,10 +723,11 @@ static bool multisynaptic_index(RtGroup *r, int v)
     if (!count) return false;
     for (int64_t p = 0; p < r->src_n; p++) {
         for (int32_t q = r->pre_start[p]; q < r->pre_start[p + 1]; q++) {
-            int32_t s = r->pre_syn[q];
+            int32_t s = r->pre_syn ? r->pre_syn[q] : q;   /* NULL: stored source by source */
             r->arr[v][s] = count[r->post.v[s]]++;
         }
-        for (int32_t q = r->pre_start[p]; q < r->pre_start[p + 1]; q++) count[r->post.v[r->pre_syn[q]]] = 0;
+        for (int32_t q = r->pre_start[p]; q < r->pre_start[p + 1]; q++)
+            count[r->post.v[r->pre_syn ? r->pre_syn[q] : q]] = 0;
     }
     free(count);
     return true;
