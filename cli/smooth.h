@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-enum { SMOOTH_NONE, SMOOTH_GAUSSIAN, SMOOTH_FLAT };
+enum { SMOOTH_NONE, SMOOTH_GAUSSIAN, SMOOTH_FLAT, SMOOTH_LIST };   /* SMOOTH_LIST: a window of given values */
 
 /* The window of kind SMOOTH_GAUSSIAN or SMOOTH_FLAT for width seconds at
  * sampling step dt, as Brian2 2.5 builds it:

@@ -135,7 +135,7 @@ enum DeclKind {
 /* The subscript of an assignment between runs, G.v[...]: an index or a
  * condition (index), a slice lo:hi (either may be NULL), or a list of
  * indices. */
-enum { SUB_NONE, SUB_INDEX, SUB_SLICE, SUB_LIST };
+enum { SUB_NONE, SUB_INDEX, SUB_SLICE, SUB_LIST, SUB_PAIR };
 typedef struct Subscript {
     int    kind;            /* SUB_* */
     Span   span;
@@ -143,6 +143,8 @@ typedef struct Subscript {
     Node  *lo, *hi;         /* SUB_SLICE */
     Node **list;            /* SUB_LIST */
     int    nlist;
+    Node  *pre, *post;      /* SUB_PAIR, S.w[SG1, SG2]: the source's and the
+                               target's (sub)group, NULL for ':' (all) */
 } Subscript;
 
 /* Items inside a neurons / synapses block. */

@@ -988,6 +988,7 @@ static void emit_assign(Emit *E, Action *a, int k)
     add_unique(E->A, &u.written, a->var);
     reads_of_subexprs(E, &u);
     fn_begin(E, BK_ASSIGN, k, emit_fn_name(E->A, g, arena_printf(E->A, "assign%d", k)));
+    E->sub_n = a->sub_n;
     Buf *saved = hole_begin(E);
     if (a->list) {
         buf_printf(E->out, "    static const double _list[%d] = {", a->nlist);
@@ -1036,13 +1037,19 @@ static void emit_assign(Emit *E, Action *a, int k)
     E->rand_site = site;
     const char *from = a->sel ? "0" : arena_printf(E->A, "%lld", (long long)a->lo);
     const char *to = a->sel ? arena_printf(E->A, "%d", a->nsel)
+                   : a->sub_n ? arena_printf(E->A, "%lld", (long long)a->hi)
                    : a->hi < 0 ? "_N" : arena_printf(E->A, "(%lld < _N ? %lld : _N)", (long long)a->hi, (long long)a->hi);
+    /* a subgroup's assignment: i counts from its start, N is its size */
+    const char *index = !a->sub_n ? index_hole(&u, syn)
+                      : u.uses_i ? arena_printf(E->A, "        const snn_i32 _i = (snn_i32)(_idx - %lld);\n",
+                                                (long long)a->sub_start) : "";
     EmitHole h[] = { { "lists", lists }, { "prologue", prologue(E, &u, own_arrays, NULL) }, { "from", from },
                  { "to", to }, { "idx", ix },
                  { "which", !a->sel ? "_k" : syn ? "_sel[_k];\n        if (_s >= _N) continue" : "_sel[_k]" },
-                 { "index", index_hole(&u, syn) }, { "loads", ld }, { "code", cd },
+                 { "index", index }, { "loads", ld }, { "code", cd },
                  { "stores", stores(E, &u, idx, "        ") } };
     emit_fill(E->out, emit_tmpl_assign, h, (int)(sizeof h / sizeof *h));
+    E->sub_n = 0;
 }
 
 /* A (summed) variable: zero the target variable, then add the subexpression
@@ -1276,6 +1283,33 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
     E->step = "_a->step";
 }
 
+/* Synapse creation for connect(total=K): K pairs uniform over all sources
+ * and targets, with multapses.  The number of synapses of each source is
+ * drawn as a sequence of binomials (source i gets Binomial(rest, 1/(n_pre -
+ * i)) of the rest, the last one all of it: the multinomial of K uniform
+ * sources), then its targets uniformly; so the synapses come out grouped by
+ * source, as the other rules make them, and every draw is keyed by (i, r),
+ * not by the order of evaluation. */
+static void emit_connect_total(Emit *E, Group *g, Connect *c)
+{
+    fn_begin(E, BK_CONNECT, c->index, emit_fn_name(E->A, g, arena_printf(E->A, "connect%d", c->index)));
+    buf_printf(E->out, "    double _rest = %lld.0;\n", (long long)c->total);
+    buf_puts(E->out,
+             "    for (snn_i32 _i = 0; _i < _a->n_pre && _rest > 0; _i++) {\n"
+             "        const double _n = _i == _a->n_pre - 1 ? _rest\n"
+             "            : snn_rand_binomial(_a->seed, _a->stream, 0, _i, SNN_CONNECT_TOTAL_RAND_SITE, _rest,\n"
+             "                                1.0 / (double)(_a->n_pre - _i));\n"
+             "        _rest -= _n;\n"
+             "        for (snn_i64 _r = 0; _r < (snn_i64)_n; _r++) {\n"
+             "            snn_i32 _j = (snn_i32)(snn_rand_uniform(_a->seed, _a->stream, _r, _i, SNN_CONNECT_TOTAL_J_RAND_SITE)\n"
+             "                                   * (double)_a->n_post);\n"
+             "            if (_j >= _a->n_post) _j = _a->n_post - 1;\n"
+             "            if (_a->push(_a->ud, _i, _j)) return -1;\n"
+             "        }\n"
+             "    }\n"
+             "    return 0;\n"
+             "}\n");
+}
 
 /* A timedarray as a static table and Brian2's lookup: the index of time t
  * is (int)((t/epsilon + 0.5)/K) with epsilon = dt/K, clipped to the table. */
@@ -1388,6 +1422,8 @@ const char *emit_model(Model *M, Diag *D, BlockTable *blocks)
         for (int c = 0; c < g->nconnects; c++)
             if (g->connects[c].kind == CONN_ALL || g->connects[c].kind == CONN_JEXPR)
                 emit_connect(E, g, &g->connects[c]);
+            else if (g->connects[c].kind == CONN_TOTAL)
+                emit_connect_total(E, g, &g->connects[c]);
         for (int a = 0; a < M->nactions; a++)
             if (M->actions[a].kind == ACT_ASSIGN && M->actions[a].group == g) emit_assign(E, &M->actions[a], a);
     }

@@ -112,7 +112,7 @@ static bool prepare(Sys *S, Model *M, Sym *const *vars, int n, Diag *D)
             Node *gk = sys_zero(c[k]) ? NULL : c[k];
             S->gn[i * S->nxi + k] = gk;
             if (gk && S->mult_var < 0 &&
-                (!sym_constant_over_dt(M, gk, NULL, 0, NULL) || sym_depends_on_any(gk, S->x, n))) {
+                (!sym_constant_over_dt(M, gk, NULL, 0, sys_step(S), NULL) || sym_depends_on_any(gk, S->x, n))) {
                 S->multiplicative = true;
                 S->mult_var = i;
             }
@@ -221,7 +221,7 @@ static bool m_euler(Sys *S)
             Node *gk = gfac(S, i, k);
             if (gk && sym_depends_on_any(gk, S->x, S->n))
                 dep = arena_printf(M->arena, "it depends on %s", sys_var_list(S, gk));
-            else if (gk) sym_constant_over_dt(M, gk, NULL, 0, &dep);
+            else if (gk) sym_constant_over_dt(M, gk, NULL, 0, sys_step(S), &dep);
         }
         return sys_fail(S, S->x[i], "the noise is multiplicative (the factor of xi is not constant: "
                     "%s); euler only integrates additive noise, use heun or milstein", dep);

@@ -329,7 +329,7 @@ static bool linear_system(Sys *S, LinSys *L)
         for (int j = 0; j <= n; j++) {
             Node *e = j < n ? MX(L, i, j) : L->Bv[i];
             const char *why = NULL;
-            if (e && !sym_constant_over_dt(M, e, S->x, n, &why))
+            if (e && !sym_constant_over_dt(M, e, S->x, n, sys_step(S), &why))
                 return sys_fail(S, S->x[i], "the term '%s' is not constant over a time step (%s)",
                             sym_str(M->arena, j < n ? sym_mul(M, e, sys_name(S, S->x[j])) : e), why);
         }

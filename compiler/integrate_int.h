@@ -37,6 +37,9 @@ bool  sys_fail(Sys *S, Sym *var, const char *fmt, ...) __attribute__((format(pri
 Node *sys_name(Sys *S, Sym *s);
 Node *sys_num(Sys *S, double v);
 Node *sys_dt(Sys *S);
+/* The step in seconds: the group's clock (0 for event-driven updates,
+ * whose step t - lastupdate varies). */
+double sys_step(Sys *S);
 /* A temporary tname := e (owned by owner, for messages), as a statement. */
 Sym  *sys_emit_temp(Sys *S, const char *tname, Node *e, Sym *owner);
 /* The statement var = e. */

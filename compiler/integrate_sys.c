@@ -25,6 +25,12 @@ Node *sys_num(Sys *S, double v) { return sym_num(S->M, v, DIM_NONE); }
 
 Node *sys_dt(Sys *S) { return S->dtn; }
 
+double sys_step(Sys *S)
+{
+    if (!S->g) return 0;   /* event-driven: the step is t - lastupdate */
+    return S->g->clock_dt > 0 ? S->g->clock_dt : S->M->dt;
+}
+
 /* Append 'tmp := e' with a fresh temporary and return the temporary. */
 Sym *sys_emit_temp(Sys *S, const char *tname, Node *e, Sym *owner)
 {

@@ -151,6 +151,11 @@ typedef struct Link {
     Group      *src;
     Sym        *src_var;
     int32_t    *index;          /* owner's N source indices, or NULL */
+    Sym        *index_var;      /* index=NAME: an integer variable of the owner
+                                   holding each neuron's source index (relative
+                                   to index_off, below index_n), read whenever
+                                   the link is refreshed; NULL: index */
+    int64_t     index_off, index_n;
     Span        span;
     bool        scalar;         /* the source is one neuron, read by all */
     bool        written;        /* some block assigns var: the runtime
@@ -158,7 +163,7 @@ typedef struct Link {
 } Link;
 
 /* One connect(...) of a Synapses object. */
-enum { CONN_LIST, CONN_ALL, CONN_JEXPR };
+enum { CONN_LIST, CONN_ALL, CONN_JEXPR, CONN_TOTAL };
 typedef struct Connect {
     Span    span;
     int     kind;           /* CONN_* */
@@ -177,6 +182,8 @@ typedef struct Connect {
     bool    over_pre;       /* connect(i='...'): the expression or generator
                                gives the source i for each target j */
     bool    skip_if_invalid;
+    int64_t total;          /* CONN_TOTAL: this many (i, j) pairs drawn
+                               uniformly, with multapses and autapses */
     int     index;          /* position, for the function name */
 } Connect;
 
@@ -305,6 +312,10 @@ typedef struct Action {
     int32_t    *sel;
     int         nsel;
     Node       *cond;
+    int64_t     sub_start, sub_n;   /* an assignment to a subgroup (SG.v = ...):
+                                   indices above are the group's, but i and N
+                                   in expr and cond are the subgroup's; sub_n 0:
+                                   not a subgroup */
     /* SPIKES: indices and times (seconds) sorted by time, and period */
     int        *gen_idx;
     double     *gen_t;
@@ -333,6 +344,16 @@ typedef struct Monitor {
     bool        sub;            /* records a subgroup of group: neurons */
     int64_t     sub_start, sub_n;   /* [sub_start, sub_start + sub_n), with
                                    indices relative to sub_start */
+    /* MON_RATE with window= / width=: Brian2's smooth_rate(window, width),
+     * written beside the rate (sema_smooth.c); smooth_kind 0: none, else
+     * smooth.h's SMOOTH_GAUSSIAN or SMOOTH_FLAT of smooth_width seconds, or
+     * SMOOTH_LIST: the values smooth_list[0..smooth_nlist) */
+    int         smooth_kind;
+    double      smooth_width;
+    double     *smooth_list;
+    int         smooth_nlist;
+    Span        smooth_span;    /* the window= argument (length 0: none) */
+    Span        smooth_width_span;  /* the width= argument (length 0: none) */
 } Monitor;
 
 typedef struct Model {

@@ -190,7 +190,7 @@ opt_subscript
     | '[' subscript ']'         { $$ = $2; $$->span = @$; }
     ;
 
-/* G.v[3], G.v['v > x'], G.v[0:10], G.v[:5], G.v[[0, 2]] */
+/* G.v[3], G.v['v > x'], G.v[0:10], G.v[:5], G.v[[0, 2]], S.w[SG1, SG2], S.w[SG1, :] */
 subscript
     : expr                      { $$ = arena_alloc(A, sizeof *$$); $$->kind = SUB_INDEX; $$->index = $1; }
     | expr ':' expr             { $$ = arena_alloc(A, sizeof *$$); $$->kind = SUB_SLICE; $$->lo = $1; $$->hi = $3; }
@@ -199,6 +199,10 @@ subscript
     | ':'                       { $$ = arena_alloc(A, sizeof *$$); $$->kind = SUB_SLICE; }
     | '[' exprs ']'             { $$ = arena_alloc(A, sizeof *$$); $$->kind = SUB_LIST;
                                   $$->list = (Node **)$2.v; $$->nlist = $2.n; }
+    | expr ',' expr             { $$ = arena_alloc(A, sizeof *$$); $$->kind = SUB_PAIR; $$->pre = $1; $$->post = $3; }
+    | expr ',' ':'              { $$ = arena_alloc(A, sizeof *$$); $$->kind = SUB_PAIR; $$->pre = $1; }
+    | ':' ',' expr              { $$ = arena_alloc(A, sizeof *$$); $$->kind = SUB_PAIR; $$->post = $3; }
+    | ':' ',' ':'               { $$ = arena_alloc(A, sizeof *$$); $$->kind = SUB_PAIR; }
     ;
 
 /* multicompartment neurons (Brian2's Morphology and SpatialNeuron):

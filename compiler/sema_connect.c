@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* This file contains the semantic checks of synapse connection rules,
  * connect(...): explicit i/j lists (with p=), all to all, a condition, a
- * probability, n synapses per pair, j (or i) as an expression, and Brian2's
+ * probability, n synapses per pair, a total number (total=), j (or i) as
+ * an expression, and Brian2's
  * generator syntax 'EXPR for VAR in range(...)/sample(..., p= | size=)
  * [if COND]'.  The code that makes the synapses is emitted by emit.c
  * (emit_connect) and run once by runtime/build.c (connect_all). */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,6 +200,39 @@ bad:
     return true;
 }
 
+/* connect(total=K): K synapses, each (i, j) drawn uniformly from all
+ * source-target pairs, multapses and autapses allowed (NEST's
+ * fixed_total_number rule).  K must be a constant whole number >= 0. */
+static bool connect_total(Sema *S, Group *g, Connect *c, Node *total, Scope *sc)
+{
+    if (!sema_check_expr(sc, total)) return false;
+    if (!dim_is_none(total->dim)) {
+        diag_error_code(S->D, DC_UNITS, total->span, "total must be a dimensionless number of synapses, not %s",
+                        sema_dimstr(S, total->dim));
+        return false;
+    }
+    double k;
+    if (!sema_const_fold(total, &k)) {
+        diag_error(S->D, total->span, "total must be a constant number of synapses (an expression of constants), "
+                   "not one that depends on i, j or variables");
+        return false;
+    }
+    if (!(k >= 0) || k != floor(k) || k > INT32_MAX / 2) {
+        diag_error(S->D, total->span, "total must be a whole number of synapses from 0 to %d, not %.17g "
+                   "(round it with int(...) or floor(... + 0.5))", INT32_MAX / 2, k);
+        return false;
+    }
+    if (k > 0 && (g->src_n <= 0 || g->tgt_n <= 0)) {
+        diag_error(S->D, total->span, "connect(total=%.0f) needs neurons on both sides, but %s has %lld and %s %lld",
+                   k, g->src_label ? g->src_label : "the source", (long long)g->src_n,
+                   g->tgt_label ? g->tgt_label : "the target", (long long)g->tgt_n);
+        return false;
+    }
+    c->kind = CONN_TOTAL;
+    c->total = (int64_t)k;
+    return true;
+}
+
 /* The first use of builtin index b (B_I, B_J) in n, or NULL. */
 static const Node *uses_index(const Node *n, int b)
 {
@@ -214,7 +249,7 @@ static const Node *uses_index(const Node *n, int b)
  * pair, j as an expression of i, or Brian2's generator syntax. */
 void sema_synapse_connect(Sema *S, Group *g, Item *it)
 {
-    Node *in = NULL, *jn = NULL, *cond = NULL, *p = NULL, *nn = NULL;
+    Node *in = NULL, *jn = NULL, *cond = NULL, *p = NULL, *nn = NULL, *total = NULL;
     bool skip = false;
     for (int k = 0; k < it->nargs; k++) {
         Arg *a = &it->args[k];
@@ -224,17 +259,25 @@ void sema_synapse_connect(Sema *S, Group *g, Item *it)
         else if (ident_eq(a->name, "condition")) cond = a->value;
         else if (ident_eq(a->name, "p")) p = a->value;
         else if (ident_eq(a->name, "n")) nn = a->value;
+        else if (ident_eq(a->name, "total")) total = a->value;
         else if (ident_eq(a->name, "skip_if_invalid")) {
             skip = a->value->kind == N_NAME && ident_eq(a->value->name, "True");
         } else {
             diag_error(S->D, a->span, "connect() has no argument '%.*s' (known: i, j, condition, p, n, "
-                       "skip_if_invalid)", (int)a->name.n, a->name.z);
+                       "total, skip_if_invalid)", (int)a->name.n, a->name.z);
             return;
         }
     }
     Connect c = { .span = it->span, .kind = CONN_ALL, .skip_if_invalid = skip, .index = g->nconnects };
     Scope sc = { .S = S, .g = g, .connect = true };
-    if (in && jn) {
+    if (total) {
+        if (in || jn || cond || p || nn || skip) {
+            diag_error(S->D, it->span, "connect(total=...) takes no other argument (i, j, condition, p, n or "
+                       "skip_if_invalid): it draws its pairs uniformly from all sources and targets");
+            return;
+        }
+        if (!connect_total(S, g, &c, total, &sc)) return;
+    } else if (in && jn) {
         if (cond || nn) {
             diag_error(S->D, it->span, "connect(i=..., j=...) takes no condition or n (only p=, a constant)");
             return;

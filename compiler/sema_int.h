@@ -242,6 +242,15 @@ bool sema_spike_monitor_arg(Sema *S, Monitor *m, Arg *a, int pos, bool *failed);
  * need_event), the variables are the group's. */
 bool sema_spike_monitor_finish(Sema *S, Monitor *m, bool need_event);
 
+/* ---- sema_smooth.c: smoothed rates of rate monitors ---- */
+
+/* window= or width= of a rate monitor (Brian2's smooth_rate); false with
+ * an error. */
+bool sema_smooth_arg(Sema *S, Monitor *m, Arg *a);
+/* Checks once the arguments are read: a gaussian or flat window has a
+ * width, a list has none; width alone means gaussian, as in Brian2. */
+bool sema_smooth_finish(Sema *S, Monitor *m);
+
 /* ---- sema_template.c: templates ---- */
 
 /* Replaces each group made from a template by the constants of its

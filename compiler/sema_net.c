@@ -930,6 +930,8 @@ void sema_decl_monitor(Sema *S, Decl *d)
             }
         } else if (ident_eq(a->name, "record") && state) {
             if (!sema_monitor_record(S, m, a->value, false)) return;
+        } else if ((ident_eq(a->name, "window") || ident_eq(a->name, "width")) && rate) {
+            if (!sema_smooth_arg(S, m, a)) return;
         } else {
             diag_error(S->D, a->span, "unknown argument '%.*s' for %s", (int)a->name.n, a->name.z,
                        ident_dup(S->A, d->keyword));
@@ -946,6 +948,7 @@ void sema_decl_monitor(Sema *S, Decl *d)
         return;
     }
     if (spike_only && !sema_spike_monitor_finish(S, m, event)) return;
+    if (rate && !sema_smooth_finish(S, m)) return;
     monitor_subexprs(S, m);
     pvec_push(S->A, &S->monitors, m);
 }

@@ -73,20 +73,20 @@ static bool object_ref(Sema *S, Decl *d, Group **g, Monitor **m, const Extra **i
     return false;
 }
 
-/* Replace G.x by x in e where G is the group g itself (Brian2 scripts
- * write G.v[G.v > x] and G.v = G.v + 1*mV). */
-static void strip_own_prefix(Node *e, const Group *g)
+/* Replace G.x by x in e where G is the object assigned to itself, named
+ * name (Brian2 scripts write G.v[G.v > x] and G.v = G.v + 1*mV). */
+static void strip_own_prefix(Node *e, const char *name)
 {
     if (!e) return;
-    if (e->kind == N_NAME && e->b && ident_eq(e->name, g->name)) {
+    if (e->kind == N_NAME && e->b && ident_eq(e->name, name)) {
         Span sp = e->span;
         *e = *e->b;
         e->span = sp;
         return;
     }
-    strip_own_prefix(e->a, g);
-    strip_own_prefix(e->b, g);
-    for (int k = 0; k < e->nargs; k++) strip_own_prefix(e->args[k], g);
+    strip_own_prefix(e->a, name);
+    strip_own_prefix(e->b, name);
+    for (int k = 0; k < e->nargs; k++) strip_own_prefix(e->args[k], name);
 }
 
 /* A whole constant number in e; false with an error. */
@@ -110,17 +110,77 @@ static bool python_index(double k, int64_t n, int64_t *out)
     return k >= 0 && k < (double)n;
 }
 
+/* 'i >= lo and i < hi' (or j) at span sp, unchecked. */
+static Node *range_condition(Sema *S, const char *index, int64_t lo, int64_t hi, Span sp)
+{
+    Node *ge = ast_bin(S->A, OP_GE, ast_name(S->A, ident_cstr(index), sp), ast_num(S->A, (double)lo, true, sp), sp);
+    Node *lt = ast_bin(S->A, '<', ast_name(S->A, ident_cstr(index), sp), ast_num(S->A, (double)hi, true, sp), sp);
+    Node *both = ast_bin(S->A, 0, ge, lt, sp);
+    both->kind = N_AND;
+    return both;
+}
+
+/* One side of S.w[SG1, SG2]: e names the synapses' source (pre) or target
+ * group, or a subgroup of it, as Brian2's Synapses.__getitem__ with
+ * subgroups; the condition on i (or j) that selects it, relative to the
+ * synapses' own range, is and-ed to *cond.  False with an error. */
+static bool pair_side(Sema *S, Group *syn, Node *e, bool pre, Node **cond)
+{
+    if (!e) return true;   /* ':' */
+    Group *side = pre ? syn->src : syn->tgt;
+    int64_t start = pre ? syn->src_start : syn->tgt_start, n = pre ? syn->src_n : syn->tgt_n;
+    const char *label = pre ? syn->src_label : syn->tgt_label;
+    if (!label) label = side->name;
+    if (!((e->kind == N_NAME && !e->b) || e->kind == N_SUBGROUP)) {
+        diag_error(S->D, e->span, "S.w[A, B] selects by the %s's (sub)group: name %s, a subgroup of it or ':', not "
+                   "'%s' (for indices or conditions write S.w['%s > 2'])", pre ? "source" : "target", label,
+                   sema_spantext(S, e->span), pre ? "i" : "j");
+        return false;
+    }
+    GroupRange r;
+    if (!sema_group_range(S, e->name, e->span, e->kind == N_SUBGROUP ? e : NULL, &r)) return false;
+    if (r.g != side || r.start < start || r.start + r.n > start + n) {
+        diag_error(S->D, e->span, "%s is not a part of %s's %s %s", r.sub ? r.label : r.g->name, syn->name,
+                   pre ? "source" : "target", label);
+        return false;
+    }
+    Node *c = range_condition(S, pre ? "i" : "j", r.start - start, r.start - start + r.n, e->span);
+    if (*cond) {
+        Node *both = ast_bin(S->A, 0, *cond, c, e->span);
+        both->kind = N_AND;
+        c = both;
+    }
+    *cond = c;
+    return true;
+}
+
 /* The selection of G.v[...]: an index, a slice, a list of indices or a
  * condition.  Neuron groups have their size, so indices are Python's
  * (negative from the end, slices clipped); synapses are counted at run
  * time, so their indices must be >= 0 and slices end at the last synapse. */
-static bool selection(Sema *S, Group *g, Subscript *sub, Action *a)
+static bool selection(Sema *S, Group *g, const GroupRange *r, Subscript *sub, Action *a)
 {
     bool neurons = g->kind == G_NEURONS;
+    int64_t N = r ? r->n : g->N;
+    const char *label = r ? r->label : g->name;
     double x;
+    if (sub->kind == SUB_PAIR) {
+        if (neurons) {
+            diag_error(S->D, sub->span, "%s is a neuron group: its variables take one index (%s.v[2:5]); [A, B] "
+                       "selects synapses by their source and target", label, label);
+            return false;
+        }
+        Node *cond = NULL;
+        if (!pair_side(S, g, sub->pre, true, &cond) || !pair_side(S, g, sub->post, false, &cond)) return false;
+        if (!cond) return true;   /* [:, :]: all */
+        Scope sc = { .S = S, .g = g };
+        if (!sema_check_expr(&sc, cond)) return false;
+        a->cond = cond;
+        return true;
+    }
     if (sub->kind == SUB_INDEX) {
         Scope sc = { .S = S, .g = g };
-        strip_own_prefix(sub->index, g);
+        strip_own_prefix(sub->index, label);
         if (!sema_check_expr(&sc, sub->index)) return false;
         if (sub->index->type == TY_BOOL) {
             a->cond = sub->index;
@@ -131,9 +191,9 @@ static bool selection(Sema *S, Group *g, Subscript *sub, Action *a)
                        "indices or a condition ('v > -50*mV'), not '%s'", sema_spantext(S, sub->index->span));
             return false;
         }
-        if (neurons ? !python_index(x, g->N, &a->lo) : x < 0) {
+        if (neurons ? !python_index(x, N, &a->lo) : x < 0) {
             diag_error(S->D, sub->index->span, "index %g is not a%s of %s%s", x, neurons ? " neuron" : " synapse",
-                       g->name, neurons ? arena_printf(S->A, " (0 to %lld)", (long long)g->N - 1) : "");
+                       label, neurons ? arena_printf(S->A, " (0 to %lld)", (long long)N - 1) : "");
             return false;
         }
         a->lo = neurons ? a->lo : (int64_t)x;
@@ -142,15 +202,15 @@ static bool selection(Sema *S, Group *g, Subscript *sub, Action *a)
         return true;
     }
     if (sub->kind == SUB_SLICE) {
-        double lo = 0, hi = neurons ? (double)g->N : -1;
+        double lo = 0, hi = neurons ? (double)N : -1;
         if (sub->lo && !whole_number(S, sub->lo, "the start of a slice", &lo)) return false;
         if (sub->hi && !whole_number(S, sub->hi, "the end of a slice", &hi)) return false;
         if (neurons) {
             /* Python's slice.indices(N) */
-            if (lo < 0) lo = fmax(lo + (double)g->N, 0);
-            if (hi < 0) hi = fmax(hi + (double)g->N, 0);
-            lo = fmin(lo, (double)g->N);
-            hi = fmin(hi, (double)g->N);
+            if (lo < 0) lo = fmax(lo + (double)N, 0);
+            if (hi < 0) hi = fmax(hi + (double)N, 0);
+            lo = fmin(lo, (double)N);
+            hi = fmin(hi, (double)N);
             if (hi < lo) hi = lo;
         } else if (lo < 0 || (sub->hi && hi < 0)) {
             diag_error(S->D, sub->span, "a slice of synapses counts from 0: its start and end must be >= 0");
@@ -164,9 +224,9 @@ static bool selection(Sema *S, Group *g, Subscript *sub, Action *a)
     for (int k = 0; k < sub->nlist; k++) {
         int64_t at;
         if (!whole_number(S, sub->list[k], "an index", &x)) return false;
-        if (neurons ? !python_index(x, g->N, &at) : x < 0) {
+        if (neurons ? !python_index(x, N, &at) : x < 0) {
             diag_error(S->D, sub->list[k]->span, "index %g is not a%s of %s", x, neurons ? " neuron" : " synapse",
-                       g->name);
+                       label);
             return false;
         }
         a->sel[k] = (int32_t)(neurons ? at : (int64_t)x);
@@ -182,6 +242,20 @@ static int64_t selected_count(const Group *g, const Action *a)
     if (a->sel) return a->nsel;
     if (a->hi >= 0) return a->hi - a->lo;
     return g->kind == G_NEURONS ? g->N - a->lo : -1;
+}
+
+/* The selection a, made relative to subgroup r (its indices from 0 to
+ * r->n), as the indices of r's group; i and N stay the subgroup's. */
+static void subgroup_selection(const GroupRange *r, Action *a)
+{
+    a->sub_start = r->start;
+    a->sub_n = r->n;
+    if (a->sel) {
+        for (int k = 0; k < a->nsel; k++) a->sel[k] += (int32_t)r->start;
+        return;
+    }
+    a->hi = (a->hi < 0 ? r->n : a->hi) + r->start;
+    a->lo += r->start;
 }
 
 /* obj.active = True | False (name: the object's). */
@@ -210,9 +284,18 @@ static void script_active(Sema *S, Decl *d, const char *name)
 static void script_assign(Sema *S, Decl *d)
 {
     Group *g;
-    Monitor *m;
-    const Extra *in;
-    if (!object_ref(S, d, &g, &m, &in)) return;
+    Monitor *m = NULL;
+    const Extra *in = NULL;
+    /* a named subgroup stands for its range of its group's neurons */
+    const SubDef *sd = sema_find_subgroup(S, d->name);
+    const GroupRange *r = sd ? &sd->r : NULL;
+    if (sd) g = sd->r.g;
+    else if (!object_ref(S, d, &g, &m, &in)) return;
+    if (sd && ident_eq(d->var, "active")) {
+        diag_error(S->D, d->var_span, "%s is a subgroup of %s: only whole objects are switched off and on (%s.active "
+                   "= False)", sd->name, g->name, g->name);
+        return;
+    }
     if (ident_eq(d->var, "active")) {
         script_active(S, d, g ? g->name : m ? m->name : in->name);
         return;
@@ -243,8 +326,9 @@ static void script_assign(Sema *S, Decl *d)
     a->group = g;
     a->index = S->actions.n;
     a->op = d->op;
-    if (d->sub && !selection(S, g, d->sub, a)) return;
-    strip_own_prefix(d->expr, g);
+    if (d->sub && !selection(S, g, r, d->sub, a)) return;
+    if (r) subgroup_selection(r, a);
+    strip_own_prefix(d->expr, r ? r->label : g->name);
     Stmt *st = arena_alloc(S->A, sizeof *st);
     *st = (Stmt){ .span = d->span, .var = d->var, .var_span = d->var_span, .op = d->op, .expr = d->expr };
     StmtList sl = { &st, 1 };

@@ -412,7 +412,24 @@ static void add_link(Sema *S, Group *g, Node *var, Node *source, Node *index, Sp
         return;
     }
     Link l = { .var = v, .src = src.g, .src_var = sv, .span = sp, .scalar = src.n == 1 && g->N > 1 && !index };
-    if (index) {
+    Sym *iv = index && index->kind == N_NAME && !index->b ? sema_group_lookup(g, index->name.z, index->name.n) : NULL;
+    if (iv && iv->kind == SYM_VAR) {
+        /* Brian2's linked_var(..., index='index_var'): read at each use */
+        if (iv->type != TY_INT || (iv->flags & (VF_SHARED | VF_LINKED)) || (v->flags & VF_SHARED)) {
+            diag_error(S->D, index->span, "index=%s names a variable of %s, which must then be an integer variable "
+                       "(not shared, not linked) holding each neuron's source index: declare it '%s : integer'",
+                       iv->name, g->name, iv->name);
+            return;
+        }
+        if (sv->flags & VF_LINKED) {
+            diag_error(S->D, source->span, "%s.%s is itself linked: index= naming a variable needs a stored "
+                       "source variable", src.g->name, sv->name);
+            return;
+        }
+        l.index_var = iv;
+        l.index_off = src.start;
+        l.index_n = src.n;
+    } else if (index) {
         if (!link_index(S, g, index, &src, &l.index)) return;
     } else if (l.scalar) {
         /* Brian2: a variable of a group of one neuron, read by every neuron */
@@ -431,6 +448,11 @@ static void add_link(Sema *S, Group *g, Node *var, Node *source, Node *index, Sp
     for (int k = 0; (sv->flags & VF_LINKED) && k < src.g->nlinks; k++) {
         const Link *in = &src.g->links[k];
         if (in->var != sv) continue;
+        if (in->index_var || l.index_var) {
+            diag_error(S->D, source->span, "%s.%s is linked with index=%s, which changes as the model runs: link to "
+                       "its source instead", src.g->name, sv->name, in->index_var ? in->index_var->name : "");
+            return;
+        }
         if (in->index) {
             int32_t *map = arena_alloc(S->A, sizeof *map * (size_t)g->N);
             for (int64_t q = 0; q < g->N; q++) map[q] = in->index[l.index ? l.index[q] : q];

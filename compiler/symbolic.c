@@ -62,7 +62,16 @@ bool sym_depends_on(const Node *e, const Sym *s)
 
 bool sym_depends_on_any(const Node *e, Sym *const *syms, int n) { return depends_any(e, syms, n, 0); }
 
-static bool const_dt(Model *M, const Node *e, Sym *const *states, int n, const char **why, int depth)
+/* Brian2's TimedArray.is_locally_constant(dt): the array's dt is a whole
+ * multiple of the step dt (np.floor(ratio) == ratio, exactly). */
+static bool timedarray_constant_over(const Sym *ta, double dt)
+{
+    if (!(dt > 0) || dt > ta->value) return false;
+    double ratio = ta->value / dt;
+    return floor(ratio) == ratio;
+}
+
+static bool const_dt(Model *M, const Node *e, Sym *const *states, int n, double dt, const char **why, int depth)
 {
     if (!e || depth > 200) return true;
     switch (e->kind) {
@@ -84,7 +93,7 @@ static bool const_dt(Model *M, const Node *e, Sym *const *states, int n, const c
                 if (why) *why = arena_printf(M->arena, "it depends on the state variable %s", s->name);
                 return false;
             }
-        if (transparent_subexpr(s)) return const_dt(M, s->expr, states, n, why, depth + 1);
+        if (transparent_subexpr(s)) return const_dt(M, s->expr, states, n, dt, why, depth + 1);
         return true;
     }
     case N_CALL:
@@ -93,23 +102,32 @@ static bool const_dt(Model *M, const Node *e, Sym *const *states, int n, const c
             if (why) *why = arena_printf(M->arena, "it calls %s()", e->sym->name);
             return false;
         }
-        for (int k = 0; k < e->nargs; k++)
-            if (!const_dt(M, e->args[k], states, n, why, depth + 1)) return false;
+        for (int k = 0; k < e->nargs; k++) {
+            const Node *x = e->args[k];
+            bool is_t = x && x->kind == N_NAME && x->sym && x->sym->kind == SYM_BUILTIN && x->sym->builtin == B_T;
+            if (is_t && e->sym && e->sym->kind == SYM_TIMEDARRAY) {
+                if (timedarray_constant_over(e->sym, dt)) continue;
+                if (why) *why = arena_printf(M->arena, "it depends on the time t: the dt of %s (%g s) is not a "
+                                             "whole multiple of the step (%g s)", e->sym->name, e->sym->value, dt);
+                return false;
+            }
+            if (!const_dt(M, x, states, n, dt, why, depth + 1)) return false;
+        }
         if (e->sym && e->sym->kind == SYM_USERFUNC)
-            return const_dt(M, e->sym->expr, states, n, why, depth + 1);
+            return const_dt(M, e->sym->expr, states, n, dt, why, depth + 1);
         return true;
     default:
-        if (!const_dt(M, e->a, states, n, why, depth + 1)) return false;
-        if (!const_dt(M, e->b, states, n, why, depth + 1)) return false;
+        if (!const_dt(M, e->a, states, n, dt, why, depth + 1)) return false;
+        if (!const_dt(M, e->b, states, n, dt, why, depth + 1)) return false;
         for (int k = 0; k < e->nargs; k++)
-            if (!const_dt(M, e->args[k], states, n, why, depth + 1)) return false;
+            if (!const_dt(M, e->args[k], states, n, dt, why, depth + 1)) return false;
         return true;
     }
 }
 
-bool sym_constant_over_dt(Model *M, const Node *e, Sym *const *states, int n, const char **why)
+bool sym_constant_over_dt(Model *M, const Node *e, Sym *const *states, int n, double dt, const char **why)
 {
-    return const_dt(M, e, states, n, why, 0);
+    return const_dt(M, e, states, n, dt, why, 0);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -43,11 +43,14 @@ const char *sym_lib_c_code(int lib);
 bool sym_depends_on(const Node *e, const Sym *s);
 /* Does e depend on any of syms[0..n)? */
 bool sym_depends_on_any(const Node *e, Sym *const *syms, int n);
-/* Is e constant over one time step: no t, no rand()/randn(), no xi, and
- * none of the state variables states[0..n) (looking through subexpressions
- * as sym_depends_on does)?  If not and why is given, *why gets a short
- * reason ("it depends on t"). */
-bool sym_constant_over_dt(Model *M, const Node *e, Sym *const *states, int n,
+/* Is e constant over one time step of dt seconds: no t, no rand()/randn(),
+ * no xi, and none of the state variables states[0..n) (looking through
+ * subexpressions as sym_depends_on does)?  A timedarray of t counts as
+ * constant when its dt is a whole multiple of the step's (Brian2's
+ * TimedArray.is_locally_constant; dt 0: the step is not known, so it is
+ * not).  If not and why is given, *why gets a short reason ("it depends on
+ * t"). */
+bool sym_constant_over_dt(Model *M, const Node *e, Sym *const *states, int n, double dt,
                           const char **why);
 
 /* ---- rewriting ---- */

@@ -77,6 +77,9 @@ snn_i64 snn_timestep(double t, double dt);
 #define SNN_CONNECT_P_RAND_SITE 1000000
 /* ... and of a generator's sample(..., p=...). */
 #define SNN_SAMPLE_RAND_SITE 1000001
+/* ... and of connect(total=K): each source's count, then its targets. */
+#define SNN_CONNECT_TOTAL_RAND_SITE 1000002
+#define SNN_CONNECT_TOTAL_J_RAND_SITE 1000003
 /* The random-number call sites of the assignment between runs at position
  * k of the script: SNN_ASSIGN_RAND_SITE + SNN_ASSIGN_RAND_SITES * k + call. */
 #define SNN_ASSIGN_RAND_SITE 3000000

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "morphology.h"
+#include "smooth.h"
 #include "snn.h"
 
 static int cmp_group_name(const void *a, const void *b)
@@ -423,12 +424,13 @@ static int delay_steps(double d, double dt, const char *what, Span span, BuildEr
 }
 
 /* The number of synapses the connect() rule cn of g makes, when it is known
- * before connecting: a list, all-to-all, or the expected count of a
+ * before connecting: a list, a total, all-to-all, or the expected count of a
  * constant p (neither with a condition or n=); other rules count 0. */
 static uint64_t rule_synapses(const Group *g, const Connect *cn)
 {
     uint64_t pairs = mul_sat((uint64_t)g->src_n, (uint64_t)g->tgt_n);
     if (cn->kind == CONN_LIST) return (uint64_t)cn->n;
+    if (cn->kind == CONN_TOTAL) return (uint64_t)cn->total;
     if (cn->kind != CONN_ALL || cn->cond || cn->nsyn) return 0;
     return cn->p ? (uint64_t)(cn->pconst * (double)pairs) : pairs;
 }
@@ -662,7 +664,8 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
             for (int q = 0; q < g->nlinks; q++) {
                 const Link *l = &g->links[q];
                 r->links[q] = (struct RtLink){ l->var->var_index, rt[l->src->index], l->src_var->var_index, NULL,
-                                               l->written, NULL };
+                                               l->written, NULL, l->index_var ? l->index_var->var_index : -1,
+                                               l->index_off, l->index_n };
                 if (l->index && !(r->links[q].index = malloc(sizeof(int32_t) * (size_t)g->N))) return SNN_ENOMEM;
                 if (l->written && !(r->links[q].shadow = malloc(sizeof(double) * (size_t)g->N))) return SNN_ENOMEM;
                 if (l->index) memcpy(r->links[q].index, l->index, sizeof(int32_t) * (size_t)g->N);
@@ -716,7 +719,9 @@ static bool fill_synapse_counts(RtGroup *r, const Group *g)
 }
 
 /* Brian2's multisynaptic_index: variable v of synapses r numbers the
- * synapses of each (i, j) pair 0, 1, ... in the order they were made. */
+ * synapses of each (i, j) pair 0, 1, ... in the order they were made.
+ * pre_syn is NULL when the synapses are stored source by source: entry q
+ * of the CSR index is then synapse q. */
 static bool multisynaptic_index(RtGroup *r, int v)
 {
     int32_t *count = calloc((size_t)r->tgt_n + 1, sizeof *count);
@@ -760,6 +765,28 @@ static int init_and_connect(Net *net, const Model *M, const BlockTable *B, Jit *
     return SNN_OK;
 }
 
+/* The smoothing window of rate monitor r (m's window=, width=) at the
+ * rate's own step, its group's dt, as Brian2's smooth_rate builds it. */
+static int build_smooth_window(RtMonitor *r, const Monitor *m, double dt, BuildError *err)
+{
+    double step = dt * (double)(r->group->every > 1 ? r->group->every : 1);
+    if (m->smooth_kind != SMOOTH_LIST) {
+        r->smooth_k = smooth_window(m->smooth_kind, m->smooth_width, step, &r->smooth_w);
+        if (!r->smooth_k)
+            return build_fail(err, m->smooth_span, "the %s window of %s cannot be made: width %g s at steps of %g s "
+                              "(more than 10^8 values, or out of memory)", smooth_name(m->smooth_kind), m->name,
+                              m->smooth_width, step);
+        return SNN_OK;
+    }
+    /* Brian2: window * 1. / sum(window) */
+    double sum = 0;
+    for (int k = 0; k < m->smooth_nlist; k++) sum += m->smooth_list[k];
+    if (!(r->smooth_w = malloc(sizeof *r->smooth_w * (size_t)m->smooth_nlist))) return SNN_ENOMEM;
+    for (int k = 0; k < m->smooth_nlist; k++) r->smooth_w[k] = m->smooth_list[k] * 1. / sum;
+    r->smooth_k = (size_t)m->smooth_nlist;
+    return SNN_OK;
+}
+
 /* The monitors of M, recording the groups rt[] made for M's groups. */
 static int build_monitors(Net *net, const Model *M, RtGroup **rt, BuildError *err)
 {
@@ -778,6 +805,10 @@ static int build_monitors(Net *net, const Model *M, RtGroup **rt, BuildError *er
         if (m->sub) {
             r->sub_off = m->sub_start, r->sub_n = m->sub_n;
             if (!(r->label = strdup(m->label))) return SNN_ENOMEM;
+        }
+        if (m->smooth_kind) {
+            int rc = build_smooth_window(r, m, M->dt, err);
+            if (rc) return rc;
         }
         if (m->kind == MON_STATE) {
             /* Brian2: a state monitor runs on its source's clock unless given a dt */

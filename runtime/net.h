@@ -139,7 +139,13 @@ struct RtGroup {
         bool        written;     /* some block sets it: written back after
                                     each object of the group (net_writeback_links) */
         double     *shadow;      /* written: the values last copied in */
+        int         index_var;   /* >= 0: the integer variable of this group
+                                    holding each source index (+ index_off,
+                                    below index_n), read at each refresh */
+        int64_t     index_off, index_n;
     } *links;
+    int64_t      bad_link;       /* 1 + the neuron whose index variable was
+                                    outside its link's source, or 0 */
     int          nlinks;
     /* threads: which blocks may run split by index range (PAR_*, set by
      * build.c from what the code reads and writes), and the on_pre
@@ -181,6 +187,10 @@ typedef struct RtMonitor {
      * all of group */
     int64_t      sub_off, sub_n;
     char        *label;          /* the subgroup's name, or NULL */
+    /* rate: Brian2's smooth_rate window (normalised, odd length), written
+     * as a second column; NULL for none */
+    double      *smooth_w;
+    size_t       smooth_k;
 } RtMonitor;
 
 
@@ -276,6 +286,9 @@ RtGroup *net_find_group(Net *net, const char *name);
 /* Copy the linked variables of g from their sources (neurons; a no-op for a
  * group without links). */
 void     net_refresh_links(RtGroup *g);
+/* Whether a link's index variable (index=NAME) was outside its source at
+ * some refresh: if so, msg gets which (and the note is cleared). */
+bool     net_bad_link(Net *net, char *msg, size_t n);
 /* Copy the linked variables of g that its code has changed since
  * net_refresh_links back to their sources (in index order: with an index
  * map that repeats, the last neuron's value wins). */

@@ -28,6 +28,8 @@
 
 #include <nettle/sha2.h>
 
+#include "smooth.h"
+
 /* mkdir -p; *created says whether DIR itself was made here. */
 static int make_dirs(const char *dir, bool *created, char *err, size_t errlen)
 {
@@ -262,15 +264,33 @@ static void write_spikes(Buf *b, Net *net, RtMonitor *m)
     }
 }
 
-static void write_rate(Buf *b, Net *net, RtMonitor *m)
+/* The rate of m smoothed with its window (Brian2's smooth_rate: numpy's
+ * convolve, mode 'same'), in a new array; NULL if out of memory. */
+static double *smoothed_rate(const RtMonitor *m)
 {
-    fputs("t,rate\n", b->f);
+    double *out = malloc(sizeof *out * (m->data.n + 1));
+    if (out) smooth_convolve(m->data.v, m->data.n, m->smooth_w, m->smooth_k, out);
+    return out;
+}
+
+/* t, rate and, with a smoothing window, smooth_rate; -1 if out of memory. */
+static int write_rate(Buf *b, Net *net, RtMonitor *m)
+{
+    double *sm = m->smooth_w ? smoothed_rate(m) : NULL;
+    if (m->smooth_w && !sm) return -1;
+    fputs(sm ? "t,rate,smooth_rate\n" : "t,rate\n", b->f);
     for (size_t s = 0; s < m->rec_steps.n; s++) {
         buf_double(b, (double)m->rec_steps.v[s] * net->dt);
         buf_char(b, ',');
         buf_double(b, m->data.v[s]);
+        if (sm) {
+            buf_char(b, ',');
+            buf_double(b, sm[s]);
+        }
         buf_char(b, '\n');
     }
+    free(sm);
+    return 0;
 }
 
 static void write_state(Buf *b, Net *net, RtMonitor *m)
@@ -428,12 +448,13 @@ static int write_monitor(FILE *f, Net *net, void *obj)
     if (!b) return -1;
     b->f = f;
     b->n = 0;
+    int rc = 0;
     if (m->kind == RM_SPIKE) write_spikes(b, net, m);
-    else if (m->kind == RM_RATE) write_rate(b, net, m);
+    else if (m->kind == RM_RATE) rc = write_rate(b, net, m);
     else write_state(b, net, m);
     buf_flush(b);
     free(b);
-    return 0;
+    return rc;
 }
 
 /* One row per neuron or synapse, one column per variable (hidden ones, whose
@@ -565,6 +586,13 @@ static int write_npy(FILE *f, Net *net, void *obj)
         return 0;
     }
     size_t chunk = 8192, width = (size_t)m->nvars * (size_t)m->nrec;
+    if (a->which > NPY_VAR && m->kind == RM_RATE) {
+        double *sm = smoothed_rate(m);
+        if (!sm) return -1;
+        put_le(f, sm, sizeof(double), rows);
+        free(sm);
+        return 0;
+    }
     if (a->which >= NPY_VAR && m->kind == RM_RATE) {
         put_le(f, m->data.v, sizeof(double), rows);
         return 0;
@@ -606,6 +634,7 @@ static int npy_arrays(RtMonitor *m, NpyArr *out)
     } else if (m->kind == RM_RATE) {
         out[n++] = (NpyArr){ m, NPY_T };
         out[n++] = (NpyArr){ m, NPY_VAR };
+        if (m->smooth_w) out[n++] = (NpyArr){ m, NPY_VAR + 1 };
     } else {
         out[n++] = (NpyArr){ m, NPY_T };
         for (int v = 0; v < m->nvars; v++) out[n++] = (NpyArr){ m, NPY_VAR + v };
@@ -618,7 +647,8 @@ static void npy_name(char *buf, size_t n, const NpyArr *a)
 {
     const RtMonitor *m = a->m;
     const char *var = a->which == NPY_T ? "t" : a->which == NPY_I ? "i"
-                      : m->kind == RM_RATE ? "rate" : m->kind == RM_SPIKE && m->record_none ? "count"
+                      : m->kind == RM_RATE ? (a->which > NPY_VAR ? "smooth_rate" : "rate")
+                      : m->kind == RM_SPIKE && m->record_none ? "count"
                       : m->varnames[a->which];
     snprintf(buf, n, "%s.%s.npy", m->name, var);
 }
@@ -755,7 +785,9 @@ static int write_run_json(FILE *f, Net *net, void *obj)
                 if (u) json_str(f, u);
                 else fputs("null", f);
             }
-        } else if (m->kind == RM_RATE) fputs("\"t\", \"rate\"], \"units\": [\"second\", \"hertz\"", f);
+        } else if (m->kind == RM_RATE)
+            fputs(m->smooth_w ? "\"t\", \"rate\", \"smooth_rate\"], \"units\": [\"second\", \"hertz\", \"hertz\""
+                              : "\"t\", \"rate\"], \"units\": [\"second\", \"hertz\"", f);
         else {
             fputs("\"t\"", f);
             for (int v = 0; v < m->nvars; v++) {
@@ -786,7 +818,7 @@ static int write_run_json(FILE *f, Net *net, void *obj)
         }
         char file[1024];
         if (npy) {
-            NpyArr *arr = malloc(sizeof *arr * (size_t)(m->nvars + 2));
+            NpyArr *arr = malloc(sizeof *arr * (size_t)(m->nvars + 3));
             if (!arr) return -1;
             int na = npy_arrays(m, arr);
             fputs("], \"files\": [", f);
@@ -808,7 +840,8 @@ static int write_run_json(FILE *f, Net *net, void *obj)
         }
         size_t rows = m->kind == RM_SPIKE ? (m->record_none ? count_rows(m) : m->idx.n) : m->rec_steps.n;
         size_t cols = m->kind == RM_STATE ? 1 + (size_t)m->nvars * (size_t)m->nrec
-                      : m->kind == RM_SPIKE && !m->record_none ? 2 + (size_t)m->nvars : 2;
+                      : m->kind == RM_SPIKE && !m->record_none ? 2 + (size_t)m->nvars
+                      : m->kind == RM_RATE && m->smooth_w ? 3 : 2;
         fputs("], \"shape\": ", f);
         json_shape(f, rows, cols);
         snprintf(file, sizeof file, "%s.csv", m->name);
@@ -848,7 +881,7 @@ static int add_monitor(FileSet *fs, Net *net, RtMonitor *m, bool npy)
         snprintf(name, sizeof name, "%s.csv", m->name);
         return set_add(fs, name, write_monitor, net, m);
     }
-    NpyArr *arr = malloc(sizeof *arr * (size_t)(m->nvars + 2));
+    NpyArr *arr = malloc(sizeof *arr * (size_t)(m->nvars + 3));
     if (!arr) {
         snprintf(fs->err, fs->errlen, "out of memory while writing '%s/%s'", fs->dir, m->name);
         return -1;
@@ -870,6 +903,9 @@ int output_write(Net *net, const char *dir, int what, const RunInfo *info, char 
     char name[1024];
     for (int k = 0; k < net->nmonitors && !rc && (what & OUT_MONITORS); k++)
         rc = add_monitor(&fs, net, net->monitors[k], what & OUT_NPY);
+    /* linked variables show their sources as they are now, also when no
+     * step ran since the sources were set (run 0*ms, Brian2 reads them live) */
+    for (int k = 0; k < net->ngroups && (what & OUT_STATE); k++) net_refresh_links(net->groups[k]);
     for (int k = 0; k < net->ngroups && !rc && (what & OUT_STATE); k++) {
         snprintf(name, sizeof name, "%s.state.csv", net->groups[k]->name);
         rc = set_add(&fs, name, write_group_state, net, net->groups[k]);

@@ -378,6 +378,7 @@ int snn_run_steps(snn_ctx *ctx, int64_t nsteps)
     ctx->running = true;
     ctx->stopped = false;
     ctx->net->fail[0] = 0;
+    for (int k = 0; k < ctx->net->ngroups; k++) ctx->net->groups[k]->bad_link = 0;   /* from before the run */
     ctx->net->stop_request = &ctx->stop_request;
     ctx->run_end = ctx->net->step + nsteps;
     rc = run_reporting(ctx, nsteps);
@@ -388,6 +389,12 @@ int snn_run_steps(snn_ctx *ctx, int64_t nsteps)
     if (rc || ctx->net->fail[0])
         return api_set_error(ctx, SNN_ENOMEM, "out of memory during the run (%s)",
                              ctx->net->fail[0] ? ctx->net->fail : "the schedule");
+    /* links read through an index variable (index=NAME) must stay inside
+     * their source, also after a run of no steps */
+    char bad[512];
+    if (!nsteps)
+        for (int k = 0; k < ctx->net->ngroups; k++) net_refresh_links(ctx->net->groups[k]);
+    if (net_bad_link(ctx->net, bad, sizeof bad)) return api_set_error(ctx, SNN_ESEMA, "error: %s", bad);
     rc = report_nonfinite(ctx, SNN_OK);
     if (!rc && ctx->stop_request) return run_stopped(ctx);
     return rc;

@@ -421,14 +421,33 @@ START_TEST(test_sym_linear)
     ck_assert_str_eq(sym_str(&A, bad), "ge*(El - v)");
     /* constant over dt */
     const char *why = NULL;
-    ck_assert(sym_constant_over_dt(&M, e, NULL, 0, &why));
-    ck_assert(!sym_constant_over_dt(&M, e, &v, 1, &why));
+    ck_assert(sym_constant_over_dt(&M, e, NULL, 0, 1e-4, &why));
+    ck_assert(!sym_constant_over_dt(&M, e, &v, 1, 1e-4, &why));
     Node *et = bn('*', nm(model_builtin(&M, B_T)), nm(tau));
-    ck_assert(!sym_constant_over_dt(&M, et, NULL, 0, &why));
+    ck_assert(!sym_constant_over_dt(&M, et, NULL, 0, 1e-4, &why));
     ck_assert_str_eq(why, "it depends on the time t");
     Node **noargs = NULL;
     Node *rn = sym_call(&M, FN_RAND, noargs, 0);
-    ck_assert(!sym_constant_over_dt(&M, rn, NULL, 0, &why));
+    ck_assert(!sym_constant_over_dt(&M, rn, NULL, 0, 1e-4, &why));
+    /* a timedarray of t is constant over the step when its dt is a whole
+     * multiple of the step (Brian2's TimedArray.is_locally_constant) */
+    Sym *ta = mksym(SYM_TIMEDARRAY, "ta", DIM_NONE);
+    ta->value = 2 * 0.1 * 0.001;
+    Node *tcall = ast_name(&A, ident_cstr("ta"), (Span){ 0, 0 });
+    tcall->kind = N_CALL;
+    tcall->sym = ta;
+    tcall->args = arena_alloc(&A, sizeof *tcall->args);
+    tcall->args[0] = nm(model_builtin(&M, B_T));
+    tcall->nargs = 1;
+    ck_assert(sym_constant_over_dt(&M, tcall, NULL, 0, 0.1 * 0.001, &why));     /* 2 steps */
+    ck_assert(sym_constant_over_dt(&M, tcall, NULL, 0, 2 * 0.1 * 0.001, &why)); /* 1 step */
+    ck_assert(!sym_constant_over_dt(&M, tcall, NULL, 0, 0.3 * 0.001, &why));    /* the step is longer than its dt */
+    ta->value = 0.1 * 0.001 * 1.5;
+    ck_assert(!sym_constant_over_dt(&M, tcall, NULL, 0, 0.1 * 0.001, &why));    /* 1.5 steps */
+    ck_assert(!sym_constant_over_dt(&M, tcall, NULL, 0, 0, &why));              /* no known step */
+    ta->value = 0.1 * 0.001;
+    tcall->args[0] = et;                                                          /* ta(t*tau) */
+    ck_assert(!sym_constant_over_dt(&M, tcall, NULL, 0, 0.1 * 0.001, &why));
     /* subexpressions are looked through, "constant over dt" ones are not */
     Sym *sub = mksym(SYM_SUBEXPR, "s", VOLT);
     sub->expr = bn('*', nu(2), nm(v));

@@ -40,6 +40,8 @@ Directives of a .expect file, one per line ('#' lines are comments):
                          these pairs, in any order, each as often as listed
   same: NAME COL NAME2 COL2 [rtol=R]  column COL of CSV OUT/NAME equals column COL2 of
                          OUT/NAME2, exactly unless rtol is given (Brian2 comparing two groups)
+  variance-less: NAME COL COL2  the variance of column COL of CSV OUT/NAME is below
+                         that of its column COL2 (a smoothed rate against the rate)
   pairs-where: NAME EXPR every synapse of OUT/NAME satisfies the Python expression EXPR
                          of i and j (for random connections)
   pairs-count: NAME i|j V...  the synapses of OUT/NAME per source (i) or target (j)
@@ -78,7 +80,8 @@ def parse(path):
             case["checks"].append(("file", val, body))
         elif key in ("output-has", "output-lacks", "file-row", "file-rows", "no-file", "output-number",
                      "spikes", "column", "column-all", "column-distinct", "pairs", "pairs-where",
-                     "pairs-count", "pairs-ascending", "pairs-distinct", "same"):
+                     "pairs-count", "pairs-ascending", "pairs-distinct", "same",
+                     "variance-less"):
             case["checks"].append((key, val, None))
         elif key in ("model", "cmd", "args", "setup", "script", "tool", "ulimit-v", "exit", "status"):
             case[key] = val
@@ -140,6 +143,15 @@ def check_table(out, kind, val):
         if len(a) != len(b) or bad:
             k = bad[0] if bad else min(len(a), len(b))
             return ["%s %s and %s %s differ at row %d (%d and %d rows)" % (fname, words[0], words[1], words[2], k, len(a), len(b))]
+        return []
+    if kind == "variance-less":
+        if words[0] not in head or words[1] not in head:
+            return ["%s lacks the column %s or %s" % (fname, words[0], words[1])]
+        var = lambda c: (lambda v: sum((x - sum(v) / len(v)) ** 2 for x in v) / len(v))(
+            [float(r[head.index(c)]) for r in data])
+        if not data or not var(words[0]) < var(words[1]):
+            return ["%s: the variance of %s (%s) is not below that of %s (%s)" % (
+                fname, words[0], var(words[0]) if data else "no rows", words[1], var(words[1]) if data else "no rows")]
         return []
     if kind == "pairs-where":
         expr = val.split(None, 1)[1]
@@ -301,7 +313,8 @@ def run_case(snnc, tool, src, name, case):
                 elif kind == "file-rows" and len(rows) != int(val.split()[1]):
                     fails.append("%s has %d lines, wanted %s" % (fname, len(rows), val.split()[1]))
             elif kind in ("spikes", "column", "column-all", "column-distinct", "pairs", "pairs-where",
-                     "pairs-count", "pairs-ascending", "pairs-distinct", "same"):
+                     "pairs-count", "pairs-ascending", "pairs-distinct", "same",
+                     "variance-less"):
                 fails += check_table(out, kind, val)
         if fails:
             last = [l for l in text.strip().split("\n") if l.strip()][-3:]
