@@ -1135,12 +1135,39 @@ static void skip_unless(Emit *E, const char *prefix, const Node *e)
     buf_puts(E->out, "))) continue;\n");
 }
 
+/* sample(..., size=N): how many of the range's values there are (_avail)
+ * and how many to take (_need), checked as Brian2 does: a size below 0 or
+ * above the range is an error (error kind 1 in _a->out, for the runtime's
+ * message), or with skip_if_invalid clipped to 0..range.  The loop then
+ * takes each value with probability need/left (selection sampling): exactly
+ * N distinct values, in the range's order. */
+static void sample_size_head(Emit *E, const Connect *c, const char *fixed)
+{
+    Buf *b = E->out;
+    buf_puts(b, "        snn_i64 _avail = 0, _need = (snn_i64)(");
+    expr(E, c->gen_size);
+    buf_printf(b, ");\n"
+                  "        if (_stepk > 0 && _stop > _start) _avail = (_stop - _start + _stepk - 1) / _stepk;\n"
+                  "        if (_stepk < 0 && _start > _stop) _avail = (_start - _stop - _stepk - 1) / -_stepk;\n"
+                  "        if (_need < 0 || _need > _avail) {\n");
+    if (c->skip_if_invalid)
+        buf_puts(b, "            _need = _need < 0 ? 0 : _avail;\n");
+    else
+        buf_printf(b, "            if (_a->out) { _a->out[0] = 1; _a->out[1] = (snn_i32)_need; "
+                      "_a->out[2] = (snn_i32)_avail; }\n"
+                      "            return -1 - %s;\n", fixed);
+    buf_puts(b, "        }\n");
+}
+
 /* Synapse creation for connect(condition=, p=, n=) and j expressions: call
- * a->push(a->ud, i, j) for every synapse, in Brian2's order (by i, then j). */
+ * a->push(a->ud, i, j) for every synapse, in Brian2's order (by i, then j;
+ * for connect(i='...'), by j, then i).  An invalid rule returns -1 - the
+ * outer index, with the reason in _a->out[0] (see connect_error in
+ * runtime/build.c). */
 static void emit_connect(Emit *E, Group *g, Connect *c)
 {
     Uses u = { 0 };
-    const Node *parts[] = { c->cond, c->p, c->nsyn, c->jexpr, c->gen_if, c->gen_p, c->range[0], c->range[1],
+    const Node *parts[] = { c->cond, c->p, c->nsyn, c->jexpr, c->gen_if, c->gen_p, c->gen_size, c->range[0], c->range[1],
                             c->range[2] };
     for (int k = 0; k < (int)(sizeof parts / sizeof *parts); k++) {
         collect(E, &u, parts[k]);
@@ -1148,8 +1175,10 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
     }
     reads_of_subexprs(E, &u);
     fn_begin(E, BK_CONNECT, c->index, emit_fn_name(E->A, g, arena_printf(E->A, "connect%d", c->index)));
-    E->idx = "_j";
-    E->step = "(snn_i64)_i";
+    /* connect(i='...') loops over the targets (fixed) and makes sources */
+    const char *made = c->over_pre ? "_i" : "_j", *fixed = c->over_pre ? "_j" : "_i";
+    E->idx = made;
+    E->step = c->over_pre ? "(snn_i64)_j" : "(snn_i64)_i";
     loop_begin(E, false);
     static const char *conn_idx[3] = { "_s", "_i", "_j" };
     double pconst = 1;
@@ -1168,13 +1197,13 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
     if (c->kind == CONN_JEXPR) {
         /* the source's variables are read by the range, p and the
          * condition; the target's only once j is known to be valid */
-        buf_puts(b, "        snn_i32 _j = 0;\n");
+        buf_printf(b, "        snn_i32 %s = 0;\n", made);
         /* the source's variables may bound the range (range(N_post *
          * int(v_pre > 2))): loaded here, once per i, the rest per j */
         Uses pre = { 0 }, rest = u;
         rest.vars = (PVec){ 0 };
         for (int k = 0; k < u.vars.n; k++)
-            pvec_push(E->A, ((Sym *)u.vars.v[k])->side == 1 ? &pre.vars : &rest.vars, u.vars.v[k]);
+            pvec_push(E->A, ((Sym *)u.vars.v[k])->side == (c->over_pre ? 2 : 1) ? &pre.vars : &rest.vars, u.vars.v[k]);
         pre.loaded = u.loaded;
         buf_puts(b, loads(E, &pre, conn_idx, "        "));
         u = rest;
@@ -1185,26 +1214,35 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
             expr(E, c->range[1]);
             buf_printf(b, "), _stepk = (snn_i64)(");
             if (c->range[2]) expr(E, c->range[2]); else buf_puts(b, "1");
-            buf_printf(b, ");\n        for (snn_i64 _k = _start; _stepk > 0 ? _k < _stop : _k > _stop; _k += _stepk) {\n"
+            /* Brian2 refuses range(a, b, 0); here it would never end */
+            buf_printf(b, ");\n        if (_stepk == 0) { if (_a->out) _a->out[0] = 2; return -1 - %s; }\n", fixed);
+            if (c->gen_size) sample_size_head(E, c, fixed);
+            buf_printf(b, "        for (snn_i64 _k = _start; _stepk > 0 ? _k < _stop : _k > _stop; _k += _stepk) {\n"
                           "            const double %s = (double)_k;\n", c_name(E, "t", c->k->name));
-            if (c->gen_p) skip_unless(E, "snn_rand_uniform(_a->seed, _a->stream, (snn_i64)_i, (snn_i32)_k, SNN_SAMPLE_RAND_SITE) < ",
-                                      c->gen_p);
+            if (c->gen_p)
+                skip_unless(E, arena_printf(E->A, "snn_rand_uniform(_a->seed, _a->stream, (snn_i64)%s, (snn_i32)_k, "
+                                            "SNN_SAMPLE_RAND_SITE) < ", fixed), c->gen_p);
+            if (c->gen_size)
+                buf_printf(b, "            if (_need == 0) break;\n"
+                              "            if (!(snn_rand_uniform(_a->seed, _a->stream, (snn_i64)%s, (snn_i32)_k, "
+                              "SNN_SAMPLE_RAND_SITE + 2) * (double)_avail-- < (double)_need)) continue;\n"
+                              "            _need--;\n", fixed);
             /* rand() in the element and the condition draws per (i, k, call site) */
             E->idx = "(snn_i32)_k";
         } else {
             buf_puts(b, "        {\n");
         }
-        buf_puts(b, "            _j = (snn_i32)(");
+        buf_printf(b, "            %s = (snn_i32)(", made);
         expr(E, c->jexpr);
         buf_puts(b, ");\n");
         /* j in the condition is the generated target; a condition that reads
          * variables is tested after their loads, so only on a valid j */
         bool cond_first = c->gen_if && !c->skip_if_invalid && !reads_vars(c->gen_if);
         if (cond_first) skip_unless(E, "", c->gen_if);
-        buf_printf(b, "            if (_j < 0 || _j >= _a->n_post) { %s }\n",
-                   c->skip_if_invalid ? "continue;" : "return -1 - _i;");
+        buf_printf(b, "            if (%s < 0 || %s >= _a->%s) { %s }\n", made, made, c->over_pre ? "n_pre" : "n_post",
+                   c->skip_if_invalid ? "continue;" : arena_printf(E->A, "return -1 - %s;", fixed));
         late_if = c->gen_if && !cond_first;     /* in the tests, after the loads */
-        E->idx = "_j";
+        E->idx = made;
     } else if (!jump) {
         buf_puts(b, "        for (snn_i32 _j = 0; _j < _a->n_post; _j++) {\n");
     }
@@ -1237,7 +1275,7 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
         if (late_if) {
             if (c->k) E->idx = "(snn_i32)_k";
             skip_unless(E, "", c->gen_if);
-            E->idx = "_j";
+            E->idx = made;
         }
         if (c->cond) {
             line_directive(E, c->cond->span);
@@ -1259,7 +1297,8 @@ static void emit_connect(Emit *E, Group *g, Connect *c)
     const char *push = hole_end(E, saved);
     loop_end(E);
     EmitHole h[] = { { "prologue", prologue(E, &u, own_arrays, NULL) }, { "line", line }, { "head", head },
-                 { "loads", ld }, { "tests", tests }, { "push", push } };
+                 { "loads", ld }, { "tests", tests }, { "push", push }, { "o", fixed },
+                 { "nouter", c->over_pre ? "n_post" : "n_pre" } };
     emit_fill(E->out, emit_tmpl_connect, h, (int)(sizeof h / sizeof *h));
     E->step = "_a->step";
 }

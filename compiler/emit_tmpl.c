@@ -155,10 +155,12 @@ const char emit_tmpl_summed[] =
 /* Synopsis: synapse creation (Brian2's synapses_create templates): for
  * every source _i, the candidate targets _j (@head@: all j, the j of a
  * generator expression, or, @tests@, geometric jumps for a constant p), the
- * condition and p, then _a->push(i, j) for each synapse (@push@). */
+ * condition and p, then _a->push(i, j) for each synapse (@push@); with
+ * connect(i='...') the loop is over every target _j (@o@ = _j, @nouter@ =
+ * n_post) and @head@ makes the sources. */
 const char emit_tmpl_connect[] =
     "@prologue@@line@"
-    "    for (snn_i32 _i = 0; _i < _a->n_pre; _i++) {\n"
+    "    for (snn_i32 @o@ = 0; @o@ < _a->@nouter@; @o@++) {\n"
     "@head@@loads@@tests@@push@"
     "        }\n"
     "    }\n"

@@ -326,7 +326,7 @@ static void check_exprs(Model *M, Diag *D, ExprCheck fn)
         for (int q = 0; q < g->ninits; q++) fn(M, D, g, g->inits[q].expr, g->inits[q].span);
         for (int q = 0; q < g->nconnects; q++) {
             const Connect *c = &g->connects[q];
-            const Node *parts[] = { c->cond, c->p, c->nsyn, c->jexpr, c->gen_if, c->gen_p, c->range[0], c->range[1],
+            const Node *parts[] = { c->cond, c->p, c->nsyn, c->jexpr, c->gen_if, c->gen_p, c->gen_size, c->range[0], c->range[1],
                                     c->range[2] };
             for (int r = 0; r < (int)(sizeof parts / sizeof *parts); r++) fn(M, D, g, parts[r], c->span);
         }

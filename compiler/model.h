@@ -50,7 +50,8 @@ enum {
 
 /* What kind of stored variable. */
 enum { VR_STATE, VR_PARAM, VR_LASTSPIKE, VR_NOTREF, VR_LASTUPDATE, VR_DELAY,
-       VR_MULTISYN /* synapses: Brian2's multisynaptic_index, set by connect() */ };
+       VR_MULTISYN /* synapses: Brian2's multisynaptic_index, set by connect() */,
+       VR_N_INCOMING, VR_N_OUTGOING /* synapses: Brian2's counts, filled once connected */ };
 
 typedef struct Group Group;
 
@@ -177,6 +178,9 @@ typedef struct Connect {
     Node   *range[3];       /* generator range(start, stop, step) */
     Node   *gen_if;         /* generator condition */
     Node   *gen_p;          /* sample(..., p=...) */
+    Node   *gen_size;       /* sample(..., size=...): that many, distinct */
+    bool    over_pre;       /* connect(i='...'): the expression or generator
+                               gives the source i for each target j */
     bool    skip_if_invalid;
     int64_t total;          /* CONN_TOTAL: this many (i, j) pairs drawn
                                uniformly, with multapses and autapses */

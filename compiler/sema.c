@@ -1102,6 +1102,8 @@ Model *sema_program(Arena *A, Diag *D, Program *prog, const Override *ov, int no
     /* the summed variables' targets are checked once the model is complete */
     for (int m = 0; m < M->ngroups && !D->nerr && !override_err; m++)
         if (M->groups[m]->kind == G_SYNAPSES) sema_check_summed(S, M->groups[m]);
+    for (int m = 0; m < M->ngroups && !D->nerr && !override_err; m++)
+        if (M->groups[m]->kind == G_SYNAPSES) sema_check_spiking_ends(S, M->groups[m]);
     /* Brian2 refuses to run Synapses whose connect() was never called; here
      * those with a pathway (which would silently do nothing) in a model that
      * runs (a program may still connect them through the API) */

@@ -298,3 +298,24 @@ void sema_synapse_on_event(Sema *S, Group *g, Item *it)
         else g->post_event = ev;
     }
 }
+
+/* Brian2 refuses synapses whose on_pre (on_post) runs on the spikes of a
+ * group that cannot spike (no threshold): they would never transmit.  An
+ * error at the pathway's first statement, naming the group and the way out.
+ * Run once the model is complete and has no other error (Brian2 checks the
+ * synapses' equations first). */
+void sema_check_spiking_ends(Sema *S, Group *g)
+{
+    for (int side = 0; side < 2; side++) {
+        Group *end = side ? g->tgt : g->src;
+        if (!end || end->kind != G_NEURONS || end->threshold || end->generator) continue;
+        const StmtList *main = side ? &g->on_post : &g->on_pre;
+        const Span *at = main->n > 0 && (side ? g->post_event : g->pre_event) == 0 ? &main->v[0]->span : NULL;
+        for (int m = 0; m < g->npaths && !at; m++)
+            if (g->paths[m].post == (side == 1) && g->paths[m].event == 0) at = &g->paths[m].span;
+        if (!at) continue;
+        diag_error(S->D, *at, "%s of %s runs on the spikes of %s, but %s has no threshold, so it never spikes "
+                   "(Brian2 refuses this); give %s a 'threshold:', or trigger the pathway by one of its events "
+                   "with 'on_event:'", side ? "on_post" : "on_pre", g->name, end->name, end->name, end->name);
+    }
+}

@@ -123,6 +123,13 @@ Sym *sema_resolve(Scope *sc, Ident id, Span sp)
     }
     for (int k = 0; k < sc->nparams; k++)
         if (ident_eq(id, sc->params[k]->name)) return sc->params[k];
+    bool count = g && g->kind == G_SYNAPSES && (ident_eq(id, "N_incoming") || ident_eq(id, "N_outgoing"));
+    if (count && sc->connect) {
+        diag_error(S->D, sp, "'%.*s' counts the synapses that connect() is making, so a connection rule cannot "
+                   "use it (Brian2 refuses this too)", (int)id.n, id.z);
+        return NULL;
+    }
+    if (count) return sema_synapse_count(S, g, id.z[2] == 'i' ? VR_N_INCOMING : VR_N_OUTGOING);
     Sym *s = sema_group_lookup(g, id.z, id.n);
     if (s) return s;
     if (g && g->kind == G_SYNAPSES) {

@@ -56,6 +56,7 @@ typedef struct Scope {
     PVec        temps;          /* ':=' temporaries of a statement block */
     Sym       **params;         /* user function parameters */
     int         nparams;
+    bool        connect;        /* a connect() rule: the synapse counts are not known yet */
 } Scope;
 
 /* ---- sema_util.c: symbols, message text, lookups, names ---- */
@@ -132,6 +133,9 @@ bool sema_parse_order(Sema *S, Node *v, int *order);
 /* The connect item it of synapses g (condition, p=, n=, i=/j= lists or
  * generator strings). */
 void sema_synapse_connect(Sema *S, Group *g, Item *it);
+/* N_incoming / N_outgoing of synapses g (role VR_N_INCOMING/OUTGOING): made
+ * as a read-only integer variable the first time it is used. */
+Sym *sema_synapse_count(Sema *S, Group *g, int role);
 /* The (summed) subexpressions of synapses g: each needs a parameter of the
  * same unit in the target (or, for NAME_pre, the source) group. */
 void sema_check_summed(Sema *S, Group *g);
@@ -220,6 +224,7 @@ void sema_pathway_dict(Sema *S, Group *g, Item *it, bool post);
 Node *sema_delay_dict(Sema *S, Group *g, Item *it);
 /* on_event: EVENT or {'pre': 'EVENT', 'NAME': ...} of synapses g. */
 void sema_synapse_on_event(Sema *S, Group *g, Item *it);
+void sema_check_spiking_ends(Sema *S, Group *g);
 
 /* dt: DURATION of group g, its own clock (Brian2's dt=): a whole multiple
  * of the model's dt. */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* This file contains the semantic checks of the network objects: synapse
- * connection rules, inputs (spike generators, Poisson groups and inputs,
- * timedarrays and column() files), monitors, run statements, and a group's
- * own clock (dt:, and a spike generator's dt=).  It calls
+/* This file contains the semantic checks of the network objects (synapse
+ * connection rules are in sema_connect.c): inputs (spike generators, Poisson
+ * groups and inputs, timedarrays and column() files), monitors, run
+ * statements, and a group's own clock (dt:, and a spike generator's dt=).
+ * It calls
  * sema_expr.c and sema_util.c, never sema.c. */
 #include <errno.h>
 #include <float.h>
@@ -27,257 +28,6 @@ static bool const_int(Sema *S, Node *e, const char *what, double *out)
         return false;
     }
     return true;
-}
-
-/* connect(i=[...], j=[...]): explicit pairs, scalars broadcast. */
-static bool connect_lists(Sema *S, Group *g, Connect *c, Node *in, Node *jn)
-{
-    Node *lists[2] = { in, jn };
-    int *idx[2] = { NULL, NULL };
-    int cnt[2] = { 0, 0 };
-    Group *ends[2] = { g->src, g->tgt };
-    int64_t sizes[2] = { g->src_n, g->tgt_n };
-    for (int m = 0; m < 2; m++) {
-        Node *l = lists[m];
-        int n = l->kind == N_LIST ? l->nargs : 1;
-        idx[m] = arena_alloc(S->A, sizeof(int) * (size_t)(n + 1));
-        cnt[m] = n;
-        for (int k = 0; k < n; k++) {
-            Node *e = l->kind == N_LIST ? l->args[k] : l;
-            double v;
-            if (!const_int(S, e, "a neuron index", &v)) return false;
-            /* a synapse group's size is known once it is connected (build.c checks) */
-            if (v < 0 || (ends[m]->kind != G_SYNAPSES && v >= (double)sizes[m])) {
-                diag_error(S->D, e->span, "index %g is out of range for %s%s, which has %lld neurons (0 to %lld)", v,
-                           sizes[m] == ends[m]->N ? "" : "the subgroup of ", ends[m]->name, (long long)sizes[m],
-                           (long long)sizes[m] - 1);
-                return false;
-            }
-            idx[m][k] = (int)v;
-        }
-    }
-    int n = cnt[0] > cnt[1] ? cnt[0] : cnt[1];
-    if (cnt[0] != cnt[1] && cnt[0] != 1 && cnt[1] != 1) {
-        diag_error(S->D, c->span, "i has %d values but j has %d; they must have the same length", cnt[0], cnt[1]);
-        return false;
-    }
-    c->kind = CONN_LIST;
-    c->n = n;
-    c->i = arena_alloc(S->A, sizeof(int) * (size_t)(n + 1));
-    c->j = arena_alloc(S->A, sizeof(int) * (size_t)(n + 1));
-    for (int k = 0; k < n; k++) {
-        c->i[k] = idx[0][cnt[0] == 1 ? 0 : k];
-        c->j[k] = idx[1][cnt[1] == 1 ? 0 : k];
-    }
-    return true;
-}
-
-/* Find " word " in a string slice at bracket depth 0; offset or -1. */
-static int find_word(const char *z, int n, const char *w)
-{
-    int depth = 0, wl = (int)strlen(w);
-    for (int k = 0; k + wl <= n; k++) {
-        char ch = z[k];
-        if (ch == '(' || ch == '[') depth++;
-        else if (ch == ')' || ch == ']') depth--;
-        else if (depth == 0 && !memcmp(z + k, w, (size_t)wl) && (k == 0 || z[k - 1] == ' ') &&
-                 (k + wl == n || z[k + wl] == ' ' || z[k + wl] == '('))
-            return k;
-    }
-    return -1;
-}
-
-static Node *sub_expr(Sema *S, int from, int to)
-{
-    while (from < to && S->D->src->text[from] == ' ') from++;
-    while (to > from && S->D->src->text[to - 1] == ' ') to--;
-    return parse_expression(S->A, S->D, S->D->src, from, to - from);
-}
-
-/* Brian2's generator syntax in a j string:
- * 'EXPR for VAR in range(A[, B[, STEP]]) [if COND]' or
- * 'EXPR for VAR in sample(A[, B[, STEP]], p=P) [if COND]'. */
-static bool connect_generator(Sema *S, Connect *c, Node *str, Scope *sc)
-{
-    const char *base = S->D->src->text;
-    int start = str->span.start + 1, n = (int)str->name.n;
-    const char *z = base + start;
-    int f = find_word(z, n, "for");
-    if (f < 0) return false;
-    int in = find_word(z + f, n - f, "in");
-    if (in < 0) goto bad;
-    in += f;
-    const char *after = z + in + 2;
-    while (*after == ' ') after++;
-    bool sample = !strncmp(after, "sample(", 7);
-    if (!sample && strncmp(after, "range(", 6)) goto bad;
-    int open = (int)(after - z) + (sample ? 6 : 5);
-    int depth = 0, close = -1;
-    for (int k = open; k < n; k++) {
-        if (z[k] == '(') depth++;
-        if (z[k] == ')' && --depth == 0) { close = k; break; }
-    }
-    if (close < 0) goto bad;
-    Ident var = { z + f + 3, 0 };
-    while (*var.z == ' ') var.z++;
-    while (var.z[var.n] && var.z[var.n] != ' ') var.n++;
-    Span vspan = { (int)(var.z - base), (int)(var.z - base) + (int)var.n };
-    c->k = sema_new_sym(S, SYM_TEMP, var, vspan);
-    c->k->type = TY_INT;
-    /* range / sample arguments, split at top-level commas */
-    int args[8], nargs = 0, a0 = open + 1;
-    depth = 0;
-    for (int k = open + 1; k <= close && nargs < 7; k++) {
-        if (z[k] == '(' || z[k] == '[') depth++;
-        else if ((z[k] == ')' || z[k] == ']') && depth > 0) depth--;
-        else if ((z[k] == ',' && depth == 0) || k == close) {
-            args[nargs++] = a0;
-            args[nargs] = k;
-            a0 = k + 1;
-        }
-    }
-    args[nargs] = close;
-    int nrange = 0;
-    for (int k = 0; k < nargs; k++) {
-        int from = args[k], to = k + 1 < nargs ? args[k + 1] - 1 : close;
-        while (z[from] == ' ') from++;
-        if (sample && !strncmp(z + from, "p=", 2)) {
-            c->gen_p = sub_expr(S, start + from + 2, start + to);
-            if (!c->gen_p || !sema_check_expr(sc, c->gen_p)) return true;
-            continue;
-        }
-        if (nrange == 3) goto bad;
-        c->range[nrange] = sub_expr(S, start + from, start + to);
-        if (!c->range[nrange] || !sema_check_expr(sc, c->range[nrange])) return true;
-        if (c->range[nrange]->type != TY_INT) {
-            /* Brian2 refuses range(42.0) and range(0, True) */
-            diag_error(S->D, c->range[nrange]->span, "%s() takes integers, not the %s '%s'", sample ? "sample" : "range",
-                       c->range[nrange]->type == TY_BOOL ? "boolean" : "float", sema_spantext(S, c->range[nrange]->span));
-            return true;
-        }
-        nrange++;
-    }
-    if (nrange == 1) {
-        c->range[1] = c->range[0];
-        c->range[0] = NULL;
-    }
-    if (nrange == 0 || (sample && !c->gen_p)) goto bad;
-    pvec_push(S->A, &sc->temps, c->k);
-    int iff = find_word(z + close + 1, n - close - 1, "if");
-    if (iff >= 0) {
-        c->gen_if = sub_expr(S, start + close + 1 + iff + 2, start + n);
-        if (c->gen_if) sema_check_cond(sc, c->gen_if, "the generator's condition");
-    }
-    c->jexpr = sub_expr(S, start, start + f);
-    if (c->jexpr) sema_check_expr(sc, c->jexpr);
-    sc->temps.n--;
-    return true;
-bad:
-    diag_error(S->D, str->span, "expected a generator such as 'k for k in range(i-3, i+4) if k != i' or "
-               "'k for k in sample(N_post, p=0.1)'");
-    return true;
-}
-
-/* connect(total=K): K synapses, each (i, j) drawn uniformly from all
- * source-target pairs, multapses and autapses allowed (NEST's
- * fixed_total_number rule).  K must be a constant whole number >= 0. */
-static bool connect_total(Sema *S, Group *g, Connect *c, Node *total, Scope *sc)
-{
-    if (!sema_check_expr(sc, total)) return false;
-    if (!dim_is_none(total->dim)) {
-        diag_error_code(S->D, DC_UNITS, total->span, "total must be a dimensionless number of synapses, not %s",
-                        sema_dimstr(S, total->dim));
-        return false;
-    }
-    double k;
-    if (!sema_const_fold(total, &k)) {
-        diag_error(S->D, total->span, "total must be a constant number of synapses (an expression of constants), "
-                   "not one that depends on i, j or variables");
-        return false;
-    }
-    if (!(k >= 0) || k != floor(k) || k > INT32_MAX / 2) {
-        diag_error(S->D, total->span, "total must be a whole number of synapses from 0 to %d, not %.17g "
-                   "(round it with int(...) or floor(... + 0.5))", INT32_MAX / 2, k);
-        return false;
-    }
-    if (k > 0 && (g->src_n <= 0 || g->tgt_n <= 0)) {
-        diag_error(S->D, total->span, "connect(total=%.0f) needs neurons on both sides, but %s has %lld and %s %lld",
-                   k, g->src_label ? g->src_label : "the source", (long long)g->src_n,
-                   g->tgt_label ? g->tgt_label : "the target", (long long)g->tgt_n);
-        return false;
-    }
-    c->kind = CONN_TOTAL;
-    c->total = (int64_t)k;
-    return true;
-}
-
-/* connect(...): explicit lists, all to all, a condition, a probability (a
- * constant or an expression of i, j and group variables), n synapses per
- * pair, j as an expression of i, or Brian2's generator syntax. */
-void sema_synapse_connect(Sema *S, Group *g, Item *it)
-{
-    Node *in = NULL, *jn = NULL, *cond = NULL, *p = NULL, *nn = NULL, *total = NULL;
-    bool skip = false;
-    for (int k = 0; k < it->nargs; k++) {
-        Arg *a = &it->args[k];
-        if (a->name.n == 0 && k == 0) cond = a->value;
-        else if (ident_eq(a->name, "i")) in = a->value;
-        else if (ident_eq(a->name, "j")) jn = a->value;
-        else if (ident_eq(a->name, "condition")) cond = a->value;
-        else if (ident_eq(a->name, "p")) p = a->value;
-        else if (ident_eq(a->name, "n")) nn = a->value;
-        else if (ident_eq(a->name, "total")) total = a->value;
-        else if (ident_eq(a->name, "skip_if_invalid")) {
-            skip = a->value->kind == N_NAME && ident_eq(a->value->name, "True");
-        } else {
-            diag_error(S->D, a->span, "connect() has no argument '%.*s' (known: i, j, condition, p, n, "
-                       "total, skip_if_invalid)", (int)a->name.n, a->name.z);
-            return;
-        }
-    }
-    Connect c = { .span = it->span, .kind = CONN_ALL, .skip_if_invalid = skip, .index = g->nconnects };
-    Scope sc = { .S = S, .g = g };
-    if (total) {
-        if (in || jn || cond || p || nn || skip) {
-            diag_error(S->D, it->span, "connect(total=...) takes no other argument (i, j, condition, p, n or "
-                       "skip_if_invalid): it draws its pairs uniformly from all sources and targets");
-            return;
-        }
-        if (!connect_total(S, g, &c, total, &sc)) return;
-    } else if (in && jn) {
-        if (cond || p || nn) {
-            diag_error(S->D, it->span, "connect(i=..., j=...) takes no condition, p or n");
-            return;
-        }
-        if (!connect_lists(S, g, &c, in, jn)) return;
-    } else if (in) {
-        diag_error(S->D, in->span, "connect(i=...) needs j=... too (or give j as an expression of i)");
-        return;
-    } else {
-        int nerr = S->D->nerr;
-        if (cond && sema_check_cond(&sc, cond, "the connection condition")) c.cond = cond;
-        if (p && sema_check_expr(&sc, p)) {
-            if (!dim_is_none(p->dim))
-                diag_error_code(S->D, DC_UNITS, p->span, "p must be a dimensionless probability, not %s", sema_dimstr(S, p->dim));
-            c.p = p;
-        }
-        if (nn && sema_check_expr(&sc, nn)) c.nsyn = nn;
-        if (jn) {
-            c.kind = CONN_JEXPR;
-            if (jn->kind == N_STR && connect_generator(S, &c, jn, &sc)) {
-                /* generator form parsed (errors reported) */
-            } else if (sema_check_expr(&sc, jn)) {
-                c.jexpr = jn;
-            }
-            if (c.cond) diag_error(S->D, cond->span, "give the condition inside the generator ('... if cond')");
-        } else if (!c.cond && c.p && !c.nsyn && sema_const_value(c.p, &c.pconst)) {
-            if (c.pconst < 0 || c.pconst > 1)
-                diag_error(S->D, p->span, "p must be between 0 and 1, not %g", c.pconst);
-        }
-        if (S->D->nerr > nerr) return;
-    }
-    g->connects = arena_append(S->A, g->connects, g->nconnects, sizeof *g->connects);
-    g->connects[g->nconnects++] = c;
 }
 
 /* The event-driven variable of synapses g that n reads, directly or through
@@ -670,9 +420,54 @@ static void decl_spikegenerator(Sema *S, Decl *d)
     pvec_push(S->A, &S->groups, g);
 }
 
+/* Is e a list, '[a, b]' or '[a, b]*unit'?  (As sema_init_list, which is
+ * in sema_stmt.c, a file that calls this one.) */
+static bool is_list_value(const Node *e)
+{
+    while (e && e->kind == N_BIN && e->op != OP_POW) e = e->a;
+    return e && e->kind == N_LIST;
+}
+
+/* rates=[r0, r1, ...]*Hz of Poisson group g: the parameter 'rates' with
+ * those initial values, one per neuron (set between runs as any other);
+ * NULL with an error. */
+static Sym *poisson_rate_list(Sema *S, Group *g, Node *rates, Dim hz)
+{
+    int n;
+    Dim d;
+    double *v = sema_list_values(S, rates, &n, &d);
+    if (!v) return NULL;
+    if (!dim_eq(d, hz)) {
+        diag_error_code(S->D, DC_UNITS, rates->span, "rates must be rates (Hz), but the list has unit %s",
+                        sema_dimstr(S, d));
+        return NULL;
+    }
+    if (n != g->N) {
+        diag_error(S->D, rates->span, "%s has %lld neurons, but the list of rates has %d values", g->name,
+                   (long long)g->N, n);
+        return NULL;
+    }
+    for (int k = 0; k < n; k++)
+        if (!(v[k] >= 0) || isinf(v[k])) {
+            diag_error(S->D, rates->span, "rate %d of the list is %g Hz; rates must be finite and >= 0", k, v[k]);
+            return NULL;
+        }
+    Sym *r = sema_new_sym(S, SYM_VAR, ident_cstr("rates"), rates->span);
+    r->dim = hz;
+    r->role = VR_PARAM;
+    r->owner = g;
+    r->var_index = g->nvars;
+    sema_add_to(S, &g->vars, &g->nvars, r);
+    InitVal iv = { .var = r, .list = v, .nlist = n, .span = rates->span };
+    g->inits = arena_append(S->A, g->inits, g->ninits, sizeof *g->inits);
+    g->inits[g->ninits++] = iv;
+    return r;
+}
+
 /* poissongroup NAME(N, rates=EXPR) -- Brian2's PoissonGroup: each neuron
- * spikes in a step with probability rates*dt; rates may depend on i and t.
- * It is an ordinary group whose threshold is 'rand() < rates*dt'. */
+ * spikes in a step with probability rates*dt; rates may depend on i and t,
+ * or be a list, one rate per neuron.  It is an ordinary group whose
+ * threshold is 'rand() < rates*dt'. */
 static void decl_poissongroup(Sema *S, Decl *d)
 {
     Node *size = NULL, *rates = NULL;
@@ -695,12 +490,18 @@ static void decl_poissongroup(Sema *S, Decl *d)
     Scope sc = { .S = S, .g = g };
     Dim hz;
     dim_pow(DIM_SECOND, -1, 1, &hz);
-    if (!sema_check_dim(&sc, rates, hz, "rates")) return;
-    Sym *r = sema_new_sym(S, SYM_SUBEXPR, ident_cstr("rates"), rates->span);
-    r->dim = hz;
-    r->expr = rates;
-    r->owner = g;
-    sema_add_to(S, &g->subexprs, &g->nsubexprs, r);
+    Sym *r;
+    if (is_list_value(rates)) {
+        /* rates=[...]*Hz: one rate per neuron, a constant parameter */
+        if (!(r = poisson_rate_list(S, g, rates, hz))) return;
+    } else {
+        if (!sema_check_dim(&sc, rates, hz, "rates")) return;
+        r = sema_new_sym(S, SYM_SUBEXPR, ident_cstr("rates"), rates->span);
+        r->dim = hz;
+        r->expr = rates;
+        r->owner = g;
+        sema_add_to(S, &g->subexprs, &g->nsubexprs, r);
+    }
     Arena *A = S->A;
     Span sp = rates->span;
     Node *rn = ast_name(A, ident_cstr("rates"), sp);
@@ -1134,9 +935,17 @@ void sema_decl_monitor(Sema *S, Decl *d)
             }
             Sym *var = sema_group_lookup(g, vn->name.z, vn->name.n);
             if (!var) {
+                /* a variable made on use (N_incoming), or an error: unknown
+                 * (reported by resolve), or a name that is no variable of g */
                 Scope sc = { .S = S, .g = g };
-                sema_resolve(&sc, vn->name, vn->span);
-                return;
+                Sym *r = sema_resolve(&sc, vn->name, vn->span);
+                if (!r) return;
+                if (r->kind != SYM_VAR || r->owner != g) {
+                    diag_error(S->D, vn->span, "'%.*s' is not a variable of %s, so there is nothing to record "
+                               "(a monitor records a group's variables)", (int)vn->name.n, vn->name.z, g->name);
+                    return;
+                }
+                var = r;
             }
             sema_add_to(S, &m->vars, &m->nvars, var);
         } else if (ident_eq(a->name, "when")) {

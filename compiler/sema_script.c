@@ -343,7 +343,9 @@ static void script_assign(Sema *S, Decl *d)
                    "times=[...]*ms)", g->name, g->name);
         return;
     }
-    if (!sema_group_lookup(g, d->var.z, d->var.n) && sema_is_reserved(d->var)) {
+    Sym *known = sema_group_lookup(g, d->var.z, d->var.n);
+    if ((!known && sema_is_reserved(d->var)) ||
+        (known && (known->role == VR_N_INCOMING || known->role == VR_N_OUTGOING))) {
         diag_error(S->D, d->var_span, "'%.*s' of %s is read-only (only its parameters and state variables can be "
                    "set between runs)", (int)d->var.n, d->var.z, g->name);
         return;

@@ -128,6 +128,11 @@ void sema_check_stmts(Sema *S, Group *g, StmtList *sl, const char *what, bool in
                        g->name);
             continue;
         }
+        if (v->role == VR_N_INCOMING || v->role == VR_N_OUTGOING) {
+            diag_error(S->D, st->var_span, "'%s' is read-only: it is the number of synapses of %s that share this "
+                       "synapse's %s", v->name, g->name, v->role == VR_N_INCOMING ? "target" : "source");
+            continue;
+        }
         if (v->flags & VF_LINKED) {
             /* Brian2: statements write through a link to its source */
             Link *l = sema_link_of(v);

@@ -18,7 +18,7 @@
  * makes, keywords. */
 static const char *const reserved_names[] = {
     "t", "dt", "i", "j", "N", "N_pre", "N_post", "xi", "not_refractory", "lastspike",
-    "refractory", "refractory_until", "lastupdate", "delay", "t_in_timesteps",
+    "refractory", "refractory_until", "lastupdate", "delay", "t_in_timesteps", "N_incoming", "N_outgoing",
     "and", "or", "not", "run",
 };
 
@@ -47,7 +47,8 @@ static const char *reserved_meaning(Ident id)
         { "N_pre", "the size of the source group" }, { "N_post", "the size of the target group" },
         { "xi", "the noise term" }, { "not_refractory", "made by 'refractory:'" },
         { "lastspike", "made by 'refractory:'" }, { "lastupdate", "made for event-driven synapses" },
-        { "delay", "a synapse's delay" }, { "refractory", "a group item" },
+        { "delay", "a synapse's delay" }, { "N_incoming", "the number of synapses onto a synapse's target" },
+        { "N_outgoing", "the number of synapses from a synapse's source" }, { "refractory", "a group item" },
         { "pi", "the constant 3.14159..." }, { "e", "the constant 2.71828..." }, { "inf", "infinity" },
         { "True", "the boolean constant" }, { "False", "the boolean constant" },
     };
@@ -260,4 +261,19 @@ int sema_event_index(Sema *S, Group *g, Ident id, Span sp, const char *what)
     else diag_error(S->D, sp, "%s: %s has no event '%s' (it defines none: write 'events { %s: condition }' "
                     "in %s)", what, g->name, name, name, g->name);
     return -1;
+}
+
+/* N_incoming / N_outgoing of synapses g: the variable, made on first use. */
+Sym *sema_synapse_count(Sema *S, Group *g, int role)
+{
+    for (int k = 0; k < g->nvars; k++)
+        if (g->vars[k]->role == role) return g->vars[k];
+    Sym *v = sema_new_sym(S, SYM_VAR, ident_cstr(role == VR_N_INCOMING ? "N_incoming" : "N_outgoing"), g->span);
+    v->type = TY_INT;
+    v->dim = DIM_NONE;
+    v->role = role;
+    v->owner = g;
+    v->var_index = g->nvars;
+    sema_add_to(S, &g->vars, &g->nvars, v);
+    return v;
 }

@@ -26,6 +26,11 @@ static int cmp_group_name(const void *a, const void *b)
     return strcmp((*(RtGroup *const *)a)->name, (*(RtGroup *const *)b)->name);
 }
 
+/* The random-number call site of p= with explicit i, j lists (one draw per
+ * listed pair); the generated code's sample() uses SNN_SAMPLE_RAND_SITE
+ * (p=) and SNN_SAMPLE_RAND_SITE + 2 (size=). */
+#define LIST_P_RAND_SITE (SNN_SAMPLE_RAND_SITE + 1)
+
 /* What the push callback of generated connect code adds to. */
 typedef struct Pusher {
     RtGroup *r;
@@ -57,6 +62,26 @@ static int build_fail(BuildError *err, Span span, const char *fmt, ...)
     return SNN_ESEMA;
 }
 
+/* The error of connect rule cn whose generated code failed for neuron at
+ * (a source i, or for connect(i=...) a target j); why as the code left it:
+ * 0 an index out of range, 1 a sample size outside 0..available (why[1],
+ * why[2]), 2 a range step of 0. */
+static int connect_error(BuildError *err, const Connect *cn, const Group *g, const RtGroup *r, int at, const snn_i32 *why)
+{
+    const char *made = cn->over_pre ? "i" : "j", *fixed = cn->over_pre ? "j" : "i";
+    if (why[0] == 1)
+        return build_fail(err, cn->span, "%s: connect(%s=...) asks sample() for size=%d distinct values for %s = %d, but "
+                          "the range has %d (add skip_if_invalid=True to take what there is)", g->name, made, why[1],
+                          fixed, at, why[2]);
+    if (why[0] == 2)
+        return build_fail(err, cn->span, "%s: connect(%s=...) has a range step of 0 for %s = %d", g->name, made,
+                          fixed, at);
+    return build_fail(err, cn->span, "%s: connect(%s=...) gives a %s index outside 0..%lld for %s = %d "
+                      "(add skip_if_invalid=True to skip such pairs)", g->name, made,
+                      cn->over_pre ? "source" : "target", (long long)(cn->over_pre ? r->src_n : r->tgt_n) - 1, fixed,
+                      at);
+}
+
 /* Make the synapses of every connect(...) of g, in order (the generated
  * connect functions, which also hold the one sampler of a constant p). */
 static int connect_all(Net *net, RtGroup *r, const Group *g, const BlockTable *B, Jit *jit, BuildError *err)
@@ -75,6 +100,8 @@ static int connect_all(Net *net, RtGroup *r, const Group *g, const BlockTable *B
                                       pre ? r->src->name : r->tgt->name, (long long)(pre ? r->src_n : r->tgt_n),
                                       (long long)(pre ? r->src_n : r->tgt_n) - 1);
                 }
+                /* p=: each listed pair is kept with probability p, one draw per pair */
+                if (cn->p && !(snn_rand_uniform(net->seed, r->stream, q, c, LIST_P_RAND_SITE) < cn->pconst)) continue;
                 if (push_pair(&pu, cn->i[q], cn->j[q])) return SNN_ENOMEM;
             }
         } else {
@@ -94,14 +121,14 @@ static int connect_all(Net *net, RtGroup *r, const Group *g, const BlockTable *B
             a.ud = &pu;
             a.push = push_pair;
             net_synsyn_args(r, &a);
+            snn_i32 why[3] = { 0, 0, 0 };
+            a.out = why;
             snn_i32 rc = fn(&a);
-            /* -1 - i: j was outside the target for that i; a failed push
-             * also returns -1, and says so in pu */
+            /* -1 - i (connect(i=...): -1 - j): what the rule made for that
+             * i was invalid, why[0] says how; a failed push also returns
+             * -1, and says so in pu */
             if (pu.nomem) return SNN_ENOMEM;
-            if (rc < 0)
-                return build_fail(err, cn->span, "%s: connect(j=...) gives a target index outside 0..%lld for i = %d "
-                                  "(add skip_if_invalid=True to skip such pairs)", g->name,
-                                  (long long)r->tgt_n - 1, -rc - 1);
+            if (rc < 0) return connect_error(err, cn, g, r, -rc - 1, why);
         }
         if (r->pre.n > INT32_MAX / 2)
             return build_fail(err, cn->span, "%s: connect() makes more than %d synapses, more than snnc can hold "
@@ -704,6 +731,24 @@ static Span delay_span(const Group *g)
     return g->span;
 }
 
+/* N_incoming and N_outgoing of each synapse of r (the variables g has of
+ * them): how many synapses share its target, its source.  False: no memory. */
+static bool fill_synapse_counts(RtGroup *r, const Group *g)
+{
+    for (int v = 0; v < g->nvars; v++) {
+        int role = g->vars[v]->role;
+        if (role != VR_N_INCOMING && role != VR_N_OUTGOING) continue;
+        const I32Vec *ends = role == VR_N_INCOMING ? &r->post : &r->pre;
+        int64_t n = role == VR_N_INCOMING ? r->tgt_n : r->src_n;
+        int64_t *count = calloc((size_t)n + 1, sizeof *count);
+        if (!count) return false;
+        for (size_t s = 0; s < ends->n; s++) count[ends->v[s]]++;
+        for (size_t s = 0; s < ends->n; s++) r->arr[v][s] = (double)count[ends->v[s]];
+        free(count);
+    }
+    return true;
+}
+
 /* Brian2's multisynaptic_index: variable v of synapses r numbers the
  * synapses of each (i, j) pair 0, 1, ... in the order they were made.
  * pre_syn is NULL when the synapses are stored source by source: entry q
@@ -714,7 +759,7 @@ static bool multisynaptic_index(RtGroup *r, int v)
     if (!count) return false;
     for (int64_t p = 0; p < r->src_n; p++) {
         for (int32_t q = r->pre_start[p]; q < r->pre_start[p + 1]; q++) {
-            int32_t s = r->pre_syn ? r->pre_syn[q] : q;
+            int32_t s = r->pre_syn ? r->pre_syn[q] : q;   /* NULL: stored source by source */
             r->arr[v][s] = count[r->post.v[s]]++;
         }
         for (int32_t q = r->pre_start[p]; q < r->pre_start[p + 1]; q++)
@@ -739,7 +784,7 @@ static int init_and_connect(Net *net, const Model *M, const BlockTable *B, Jit *
         if (!net_synapse_range(rt[k])) return SNN_ENOMEM;
         int rc = connect_all(net, rt[k], g, B, jit, err);
         if (rc) return rc;
-        if (!net_finish_synapses(rt[k])) return SNN_ENOMEM;
+        if (!net_finish_synapses(rt[k]) || !fill_synapse_counts(rt[k], g)) return SNN_ENOMEM;
         for (int v = 0; v < g->nvars; v++)
             if (g->vars[v]->role == VR_MULTISYN && !multisynaptic_index(rt[k], v)) return SNN_ENOMEM;
         rc = net_init_group(net, rt[k]);

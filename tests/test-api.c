@@ -841,7 +841,7 @@ END_TEST
 START_TEST(build_error_located)
 {
     static const char model[] =
-        "neurons G[2] {\n"
+        "neurons G[2] { threshold: v > 1\n"
         "    model {\n"
         "        dv/dt = -v/(10*ms) : 1\n"
         "    }\n"
@@ -928,15 +928,15 @@ START_TEST(memory_refused_up_front)
     strcat(src, "} }\n");
     refused(src, "r.snn:2:9: error: neurons G needs 1608000000000 bytes (2000000000 neurons x 804 bytes)", "");
     /* 10^12 synapses, all to all */
-    refused("neurons G[1000000] { model { v : 1 } }\n"
+    refused("neurons G[1000000] { model { v : 1 } threshold: False }\n"
             "synapses S(G -> G) { model { w : 1 } on_pre: v_post += w   connect() }\n",
             "r.snn:2:60: error: connect() of S needs 24000000000000 bytes", "1000000000000 synapses x 24 bytes");
     /* the expected count of a constant p: 0.5 x 10^12 */
-    refused("neurons G[1000000] { model { v : 1 } }\n"
+    refused("neurons G[1000000] { model { v : 1 } threshold: False }\n"
             "synapses S(G -> G) { on_pre: v_post += 1   connect(p=0.5) }\n",
             "r.snn:2:44: error: connect() of S needs 8000000000000 bytes", "500000000000 synapses x 16 bytes");
     /* a state monitor over all the runs: 1000 values x 10^10 steps */
-    refused("neurons G[1000] { model { v : 1 } }\n"
+    refused("neurons G[1000] { model { v : 1 } threshold: False }\n"
             "statemonitor M(G.v, record=all)\nrun 5e5*second\nrun 5e5*second\n",
             "r.snn:2:14: error: statemonitor M needs 80080000000000 bytes", "10000000000 recorded steps");
 }
@@ -979,12 +979,12 @@ END_TEST
 START_TEST(build_errors_not_oom)
 {
     snn_ctx *ctx = snn_new();
-    ck_assert_int_eq(build_src(ctx, "neurons G[3] { model { v : 1 } }\n"
+    ck_assert_int_eq(build_src(ctx, "neurons G[3] { model { v : 1 } threshold: False }\n"
                                     "synapses S(G -> G) { on_pre: v_post += 1\n  connect(j='i + 10') }\n"), SNN_ESEMA);
     ck_assert_msg(!strncmp(snn_errmsg(ctx), "r.snn:3:3: error: S: connect(j=...) gives a target index outside 0..2 "
                            "for i = 0", 73), "%s", snn_errmsg(ctx));
     snn_free(ctx);
-    static const char delayed[] = "d = 1*ms\nneurons G[3] { model { v : 1 } }\n"
+    static const char delayed[] = "d = 1*ms\nneurons G[3] { model { v : 1 } threshold: False }\n"
                                   "synapses S(G -> G) { on_pre: v_post += 1\n  delay: d\n  connect() }\n";
     ctx = snn_new();
     ck_assert_int_eq(snn_load_string(ctx, delayed, strlen(delayed), "r.snn"), SNN_OK);

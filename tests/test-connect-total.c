@@ -32,7 +32,7 @@ static const char *net_src(int npre, int npost, long total)
 {
     static char src[1024];
     snprintf(src, sizeof src,
-             "neurons A[%d] { model { v : 1 } }\n"
+             "neurons A[%d] { model { v : 1 } threshold: False }\n"
              "neurons B[%d] { model { v : 1 } }\n"
              "synapses S(A -> B) { on_pre: v_post += 1\n    connect(total=%ld) }\n",
              npre, npost, total);
@@ -67,7 +67,7 @@ END_TEST
  * only their neurons are drawn. */
 START_TEST(subgroups)
 {
-    snn_ctx *ctx = built("neurons P[100] { model { v : 1 } }\n"
+    snn_ctx *ctx = built("neurons P[100] { model { v : 1 } threshold: False }\n"
                          "subgroup Pe = P[0:80]\n"
                          "synapses S(P[90:100] -> Pe) { on_pre: v_post += 1\n    connect(total=5000) }\n", 2, 1);
     const int32_t *pre, *post;
@@ -155,7 +155,7 @@ END_TEST
 START_TEST(memory_checked_up_front)
 {
     snn_ctx *ctx = snn_new();
-    const char *src = "neurons G[1000] { model { v : 1 } }\n"
+    const char *src = "neurons G[1000] { model { v : 1 } threshold: False }\n"
                       "synapses S(G -> G) { model { w : 1 } on_pre: v_post += w\n"
                       "    connect(total=1000000000) }\n"
                       "synapses T(G -> G) { model { w : 1 } on_pre: v_post += w\n"

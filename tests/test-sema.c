@@ -502,7 +502,7 @@ END_TEST
 /* ------------------------------------------------------------------------ */
 
 static const char pre_post_model[] =
-    "neurons A[2] {\n"
+    "neurons A[2] { threshold: x > 1\n"
     "    model {\n"
     "        v : volt\n"
     "        x : 1\n"
@@ -599,6 +599,47 @@ START_TEST(connect_errors)
         ck_assert_int_eq(s->connects[0].i[k], 1);
         ck_assert_int_eq(s->connects[0].j[k], k);
     }
+}
+END_TEST
+
+/* The connect() forms of Brian2's generators: over the sources, sample()
+ * with size=, 'EXPR if COND', p= with lists, and N_incoming as a variable
+ * made on use (refused inside a rule). */
+START_TEST(connect_generator_forms)
+{
+    const char *head = "neurons A[4] { model { v : 1 } }\nneurons B[7] { model { v : 1 } }\n";
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%ssynapses S(A -> B) {\n  model { n : 1 }\n  init { n = N_incoming }\n"
+             "  connect(i='k for k in sample(N_pre, size=2) if k != j')\n"
+             "  connect(j='int(i/2) if i %% 2 == 0')\n  connect(i=[0, 1], j=[2, 3], p=0.25)\n}\n", head);
+    Model *M = check_ok(buf);
+    Group *s = group(M, "S");
+    ck_assert_int_eq(s->nconnects, 3);
+    Connect *c = &s->connects[0];
+    ck_assert(c->over_pre);
+    ck_assert_int_eq(c->kind, CONN_JEXPR);
+    ck_assert_ptr_nonnull(c->gen_size);
+    ck_assert_ptr_null(c->gen_p);
+    ck_assert_ptr_nonnull(c->gen_if);
+    c = &s->connects[1];
+    ck_assert(!c->over_pre && !c->k);
+    ck_assert_ptr_nonnull(c->jexpr);
+    ck_assert_ptr_nonnull(c->gen_if);
+    c = &s->connects[2];
+    ck_assert_int_eq(c->kind, CONN_LIST);
+    ck_assert_double_eq(c->pconst, 0.25);
+    Sym *n_in = var(s, "N_incoming");
+    ck_assert_int_eq(n_in->role, VR_N_INCOMING);
+    ck_assert_int_eq(n_in->type, TY_INT);
+    snprintf(buf, sizeof buf, "%ssynapses S(A -> B) {\n  connect('N_outgoing > 1')\n}\n", head);
+    check_fails(buf, 1, "'N_outgoing' counts the synapses that connect() is making", 4, 12);
+    snprintf(buf, sizeof buf, "%ssynapses S(A -> B) {\n  connect(j='k for k in sample(N_post, size=2, p=0.5)')\n}\n",
+             head);
+    check_fails(buf, 1, "sample() takes p= or size=, not both", 4, 13);
+    snprintf(buf, sizeof buf, "%ssynapses S(A -> B) {\n  connect(j='j + 1')\n}\n", head);
+    check_fails(buf, 1, "'j' is what connect(j=...) makes", 4, 14);
+    snprintf(buf, sizeof buf, "%ssynapses S(A -> B) {\n  connect(i=[0], j=[1], p='rand()')\n}\n", head);
+    check_fails(buf, 1, "with i= and j= lists, p must be a constant probability", 4, 28);
 }
 END_TEST
 
@@ -711,6 +752,7 @@ static Suite *make_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, pre_post_resolution);
     tcase_add_test(tc, pre_post_errors);
+    tcase_add_test(tc, connect_generator_forms);
     tcase_add_test(tc, connect_errors);
     suite_add_tcase(s, tc);
     tc = tcase_create("monitors");

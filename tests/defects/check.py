@@ -44,6 +44,11 @@ Directives of a .expect file, one per line ('#' lines are comments):
                          that of its column COL2 (a smoothed rate against the rate)
   pairs-where: NAME EXPR every synapse of OUT/NAME satisfies the Python expression EXPR
                          of i and j (for random connections)
+  pairs-count: NAME i|j V...  the synapses of OUT/NAME per source (i) or target (j)
+                         number V... (Brian2's N_outgoing_pre / N_incoming_post; V*K: K times)
+  pairs-ascending: NAME i|j   for each source (i) or target (j), the other index strictly
+                         increases in the synapses' order (distinct and sorted partners)
+  pairs-distinct: NAME   no pair i-j of OUT/NAME is made twice
   status: open|fixed     (default fixed)
 """
 import math
@@ -74,7 +79,8 @@ def parse(path):
                 k += 1
             case["checks"].append(("file", val, body))
         elif key in ("output-has", "output-lacks", "file-row", "file-rows", "no-file", "output-number",
-                     "spikes", "column", "column-all", "column-distinct", "pairs", "pairs-where", "same",
+                     "spikes", "column", "column-all", "column-distinct", "pairs", "pairs-where",
+                     "pairs-count", "pairs-ascending", "pairs-distinct", "same",
                      "variance-less"):
             case["checks"].append((key, val, None))
         elif key in ("model", "cmd", "args", "setup", "script", "tool", "ulimit-v", "exit", "status"):
@@ -151,6 +157,27 @@ def check_table(out, kind, val):
         expr = val.split(None, 1)[1]
         bad = [r for r in data if not eval(expr, {}, {"i": int(r[head.index("i")]), "j": int(r[head.index("j")])})]
         return ["%s: synapse %s-%s does not satisfy %s" % (fname, bad[0][head.index("i")], bad[0][head.index("j")], expr)] if bad else []
+    if kind == "pairs-distinct":
+        syn = [(int(r[head.index("i")]), int(r[head.index("j")])) for r in data]
+        twice = sorted(p for p in set(syn) if syn.count(p) > 1)
+        return ["%s makes %d-%d more than once" % ((fname,) + twice[0])] if twice else []
+    if kind in ("pairs-count", "pairs-ascending"):
+        by = words[0]
+        other = "j" if by == "i" else "i"
+        syn = [(int(r[head.index(by)]), int(r[head.index(other)])) for r in data]
+        if kind == "pairs-count":
+            want = [int(x) for w in words[1:] for x in ([w.split("*")[0]] * (int(w.split("*")[1]) if "*" in w else 1))]
+            got = [sum(1 for a, _ in syn if a == k) for k in range(len(want))]
+            extra = [a for a, _ in syn if a >= len(want)]
+            if got != want or extra:
+                return ["%s: synapses per %s %s, wanted %s" % (fname, by, got + (["+%d more" % len(extra)] if extra else []), want)]
+            return []
+        last = {}
+        for a, b in syn:
+            if a in last and b <= last[a]:
+                return ["%s: for %s = %d, %s = %d follows %d" % (fname, by, a, other, b, last[a])]
+            last[a] = b
+        return []
     if kind == "pairs":
         got = sorted((int(r[head.index("i")]), int(r[head.index("j")])) for r in data)
         want = sorted(tuple(int(x) for x in w.split("-")) for w in words)
@@ -285,7 +312,8 @@ def run_case(snnc, tool, src, name, case):
                         fails.append("%s line %s is %r, wanted %r" % (fname, nth, got, want_row))
                 elif kind == "file-rows" and len(rows) != int(val.split()[1]):
                     fails.append("%s has %d lines, wanted %s" % (fname, len(rows), val.split()[1]))
-            elif kind in ("spikes", "column", "column-all", "column-distinct", "pairs", "pairs-where", "same",
+            elif kind in ("spikes", "column", "column-all", "column-distinct", "pairs", "pairs-where",
+                     "pairs-count", "pairs-ascending", "pairs-distinct", "same",
                      "variance-less"):
                 fails += check_table(out, kind, val)
         if fails:
