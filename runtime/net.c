@@ -14,61 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* {====================================================================
- * Growable arrays
- * ===================================================================== */
-
-void *(*net_vec_realloc)(void *p, size_t size) = realloc;
-
-/* Grow an array of elem-byte elements, n used and *cap allocated, to room
- * for more further ones: capacities double, starting from first.  Returns
- * the moved array with *cap updated, or NULL on out of memory (then the old
- * array and *cap are unchanged). */
-static void *vec_grow(void *v, size_t *cap, size_t n, size_t more, size_t elem, size_t first)
-{
-    if (more > SIZE_MAX / elem - n) return NULL;
-    size_t need = n + more, c = *cap ? *cap : first;
-    while (c < need) c = c <= SIZE_MAX / elem / 2 ? c * 2 : need;
-    void *p = net_vec_realloc(v, c * elem);
-    if (p) *cap = c;
-    return p;
-}
-
-bool i32vec_reserve(I32Vec *a, size_t more)
-{
-    if (more <= a->cap - a->n) return true;
-    int32_t *v = vec_grow(a->v, &a->cap, a->n, more, sizeof *v, 64);
-    return v ? (a->v = v, true) : false;
-}
-
-bool i64vec_reserve(I64Vec *a, size_t more)
-{
-    if (more <= a->cap - a->n) return true;
-    int64_t *v = vec_grow(a->v, &a->cap, a->n, more, sizeof *v, 64);
-    return v ? (a->v = v, true) : false;
-}
-
-bool f64vec_reserve(F64Vec *a, size_t more)
-{
-    if (more <= a->cap - a->n) return true;
-    double *v = vec_grow(a->v, &a->cap, a->n, more, sizeof *v, 256);
-    return v ? (a->v = v, true) : false;
-}
-
-bool i32vec_push(I32Vec *a, int32_t x)
-{
-    if (!i32vec_reserve(a, 1)) return false;
-    a->v[a->n++] = x;
-    return true;
-}
-
-bool i64vec_push(I64Vec *a, int64_t x)
-{
-    if (!i64vec_reserve(a, 1)) return false;
-    a->v[a->n++] = x;
-    return true;
-}
-
 /* Append n ids; on out of memory nothing is appended. */
 static bool i32vec_append(I32Vec *a, const int32_t *x, size_t n)
 {
@@ -477,80 +422,6 @@ static bool fail(Net *net, const char *fmt, ...)
     return false;
 }
 
-/* The source index of neuron q of link l of g from its index variable, or
- * -1 (noted in g->bad_link) when it is outside the source. */
-static int64_t link_index_of(RtGroup *g, const struct RtLink *l, int64_t q)
-{
-    double x = g->arr[l->index_var][q];
-    if (!(x >= 0 && x < (double)l->index_n)) {
-        if (!g->bad_link) g->bad_link = q + 1;
-        return -1;
-    }
-    return l->index_off + (int64_t)x;
-}
-
-void net_refresh_links(RtGroup *g)
-{
-    for (int k = 0; k < g->nlinks; k++) {
-        const struct RtLink *l = &g->links[k];
-        double *dst = g->arr[l->var];
-        const double *src = l->src->arr[l->src_var];
-        if (l->index_var >= 0)
-            for (int64_t q = 0; q < g->n; q++) {
-                int64_t at = link_index_of(g, l, q);
-                dst[q] = at < 0 ? NAN : src[at];
-            }
-        else if (l->index)
-            for (int64_t q = 0; q < g->n; q++) dst[q] = src[l->index[q]];
-        else memcpy(dst, src, sizeof *dst * (size_t)g->n);
-        if (l->shadow) memcpy(l->shadow, dst, sizeof *dst * (size_t)g->n);
-    }
-}
-
-bool net_bad_link(Net *net, char *msg, size_t n)
-{
-    for (int k = 0; k < net->ngroups; k++) {
-        RtGroup *g = net->groups[k];
-        if (!g->bad_link) continue;
-        int64_t q = g->bad_link - 1;
-        g->bad_link = 0;
-        for (int m = 0; m < g->nlinks; m++) {
-            const struct RtLink *l = &g->links[m];
-            if (l->index_var < 0) continue;
-            double x = g->arr[l->index_var][q];
-            if (x >= 0 && x < (double)l->index_n) continue;
-            snprintf(msg, n, "%s.%s of neuron %lld is %g, but the link %s.%s reads %s, which has neurons 0 to %lld "
-                     "(give index=%s values inside it)", g->name, g->varnames[l->index_var], (long long)q, x, g->name,
-                     g->varnames[l->var], l->src->name, (long long)l->index_n - 1, g->varnames[l->index_var]);
-            return true;
-        }
-        snprintf(msg, n, "an index variable of %s was outside its link's source", g->name);
-        return true;
-    }
-    return false;
-}
-
-void net_writeback_links(RtGroup *g)
-{
-    for (int k = 0; k < g->nlinks; k++) {
-        const struct RtLink *l = &g->links[k];
-        if (!l->shadow) continue;
-        const double *v = g->arr[l->var];
-        double *src = l->src->arr[l->src_var];
-        for (int64_t q = 0; q < g->n; q++)
-            if (memcmp(&v[q], &l->shadow[q], sizeof *v)) {
-                int64_t at = l->index_var >= 0 ? link_index_of(g, l, q) : l->index ? l->index[q] : q;
-                if (at >= 0) src[at] = v[q];
-                l->shadow[q] = v[q];
-            }
-    }
-}
-
-int64_t net_monitor_size(const RtMonitor *m)
-{
-    return m->sub_n ? m->sub_n : m->group->n;
-}
-
 int net_init_group(Net *net, RtGroup *g)
 {
     net_refresh_links(g);
@@ -591,87 +462,6 @@ int net_init(Net *net)
         if (rc) return rc;
     }
     return 0;
-}
-
-/* Record the variables of a state monitor for this step.  Returns false on
- * out of memory, with nothing recorded. */
-static bool record_state(Net *net, RtMonitor *m)
-{
-    RtGroup *g = m->group;
-    size_t need = (size_t)m->nvars * (size_t)m->nrec;
-    if (!f64vec_reserve(&m->data, need) || !i64vec_push(&m->rec_steps, net->step)) return false;
-    double *out = m->data.v + m->data.n;
-    int64_t off = m->sub_off;
-    for (int r = 0; r < m->nrec; r++)
-        for (int v = 0; v < m->nvars; v++) *out++ = g->arr[m->vars[v]][off + m->rec[r]];
-    m->data.n += need;
-    return true;
-}
-
-/* Record this step's rate of a rate monitor's group; false on out of memory,
- * with nothing recorded. */
-static bool record_rate(Net *net, RtMonitor *m)
-{
-    if (!f64vec_reserve(&m->data, 1) || !i64vec_push(&m->rec_steps, net->step)) return false;
-    int32_t n = m->group->nspikes;
-    if (m->sub_n) {
-        n = 0;
-        for (int32_t k = 0; k < m->group->nspikes; k++)
-            n += m->group->spikes[k] >= m->sub_off && m->group->spikes[k] < m->sub_off + m->sub_n;
-    }
-    m->data.v[m->data.n++] = (double)n / (double)net_monitor_size(m) / (net->dt * (double)m->group->every);
-    return true;
-}
-
-bool net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
-{
-    /* a subgroup's monitor keeps the spikes in its range, relative to its
-     * start; record= masks and counts are indexed relative to it too */
-    int64_t off = m->sub_n ? m->sub_off : 0, size = m->sub_n ? m->sub_n : m->group->n;
-    size_t keep = 0;
-    for (size_t k = 0; k < n; k++) {
-        int64_t r = idx[k] - off;
-        keep += r >= 0 && r < size && (!m->mask || m->mask[r]);
-    }
-    if (m->record_none) keep = 0;
-    size_t nv = (size_t)m->nvars;
-    if (!i32vec_reserve(&m->idx, keep) || !i64vec_reserve(&m->steps, keep) ||
-        (nv && !f64vec_reserve(&m->data, keep * nv)))
-        return false;
-    for (size_t k = 0; k < n; k++) {
-        int64_t r = idx[k] - off;
-        if (r < 0 || r >= size || (m->mask && !m->mask[r])) continue;
-        if (m->count) m->count[r]++;
-        if (m->record_none) continue;
-        m->steps.v[m->steps.n++] = step;
-        m->idx.v[m->idx.n++] = (int32_t)r;
-        for (size_t v = 0; v < nv; v++) m->data.v[m->data.n++] = m->group->arr[m->vars[v]][idx[k]];
-    }
-    return true;
-}
-
-void net_unrecord_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
-{
-    while (m->steps.n && m->steps.v[m->steps.n - 1] == step) {
-        m->steps.n--;
-        m->idx.n--;
-        m->data.n -= (size_t)m->nvars;
-    }
-    int64_t off = m->sub_n ? m->sub_off : 0, size = m->sub_n ? m->sub_n : m->group->n;
-    for (size_t k = 0; m->count && k < n; k++) {
-        int64_t r = idx[k] - off;
-        if (r >= 0 && r < size && (!m->mask || m->mask[r])) m->count[r]--;
-    }
-}
-
-const int32_t *net_event_list(const RtGroup *g, int ev, int32_t *n)
-{
-    if (ev > 0 && ev <= g->nevents) {
-        *n = g->events[ev - 1].n;
-        return g->events[ev - 1].idx;
-    }
-    *n = g->nspikes;
-    return g->spikes;
 }
 
 /* Run a pathway's code on the synapse ids ids[0..n), if there are any. */
@@ -1073,7 +863,7 @@ static bool run_op(Net *net, SchedOp *op)
     if (m) net_refresh_links(m->group);
     switch (op->kind) {
     case OP_STATEMON:
-        if ((m->every <= 1 || clock % m->every == 0) && !record_state(net, m))
+        if ((m->every <= 1 || clock % m->every == 0) && !net_record_state(net, m))
             return fail(net, "state monitor %s", m->name);
         break;
     case OP_SUMMED:
@@ -1164,7 +954,7 @@ static bool run_op(Net *net, SchedOp *op)
         break;
     }
     case OP_RATEMON:
-        if (!record_rate(net, m)) return fail(net, "rate monitor %s", m->name);
+        if (!net_record_rate(net, m)) return fail(net, "rate monitor %s", m->name);
         break;
     case OP_PATH:
         if (g->n > 0 && !pathway_named(net, g, &g->paths[op->q]))

@@ -296,6 +296,11 @@ int      net_init(Net *net);
  * whole records only (spike monitors as many steps as indices; state and
  * rate monitors nvars*nrec values, or one, per recorded step). */
 int      net_run(Net *net, int64_t nsteps);
+/* Record this step of a state monitor (its variables) or of a rate
+ * monitor (its group's population rate); false on out of memory, with
+ * nothing recorded. */
+bool     net_record_state(Net *net, RtMonitor *m);
+bool     net_record_rate(Net *net, RtMonitor *m);
 /* Append n spikes of one step to a spike monitor (of a subgroup: those in
  * it, relative to its start); false on out of memory, with nothing
  * appended. */

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/* This file contains what monitors record each step (net.h): a state
+ * monitor's variables, a rate monitor's population rate and a spike or
+ * event monitor's indices, steps and variables, with subgroups' ranges and
+ * record= masks relative to the subgroup. */
+#include "net.h"
+
+#include <string.h>
+
+int64_t net_monitor_size(const RtMonitor *m)
+{
+    return m->sub_n ? m->sub_n : m->group->n;
+}
+
+/* Record the variables of a state monitor for this step.  Returns false on
+ * out of memory, with nothing recorded. */
+bool net_record_state(Net *net, RtMonitor *m)
+{
+    RtGroup *g = m->group;
+    size_t need = (size_t)m->nvars * (size_t)m->nrec;
+    if (!f64vec_reserve(&m->data, need) || !i64vec_push(&m->rec_steps, net->step)) return false;
+    double *out = m->data.v + m->data.n;
+    int64_t off = m->sub_off;
+    for (int r = 0; r < m->nrec; r++)
+        for (int v = 0; v < m->nvars; v++) *out++ = g->arr[m->vars[v]][off + m->rec[r]];
+    m->data.n += need;
+    return true;
+}
+
+/* Record this step's rate of a rate monitor's group; false on out of memory,
+ * with nothing recorded. */
+bool net_record_rate(Net *net, RtMonitor *m)
+{
+    if (!f64vec_reserve(&m->data, 1) || !i64vec_push(&m->rec_steps, net->step)) return false;
+    int32_t n = m->group->nspikes;
+    if (m->sub_n) {
+        n = 0;
+        for (int32_t k = 0; k < m->group->nspikes; k++)
+            n += m->group->spikes[k] >= m->sub_off && m->group->spikes[k] < m->sub_off + m->sub_n;
+    }
+    m->data.v[m->data.n++] = (double)n / (double)net_monitor_size(m) / (net->dt * (double)m->group->every);
+    return true;
+}
+
+bool net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
+{
+    /* a subgroup's monitor keeps the spikes in its range, relative to its
+     * start; record= masks and counts are indexed relative to it too */
+    int64_t off = m->sub_n ? m->sub_off : 0, size = m->sub_n ? m->sub_n : m->group->n;
+    size_t keep = 0;
+    for (size_t k = 0; k < n; k++) {
+        int64_t r = idx[k] - off;
+        keep += r >= 0 && r < size && (!m->mask || m->mask[r]);
+    }
+    if (m->record_none) keep = 0;
+    size_t nv = (size_t)m->nvars;
+    if (!i32vec_reserve(&m->idx, keep) || !i64vec_reserve(&m->steps, keep) ||
+        (nv && !f64vec_reserve(&m->data, keep * nv)))
+        return false;
+    for (size_t k = 0; k < n; k++) {
+        int64_t r = idx[k] - off;
+        if (r < 0 || r >= size || (m->mask && !m->mask[r])) continue;
+        if (m->count) m->count[r]++;
+        if (m->record_none) continue;
+        m->steps.v[m->steps.n++] = step;
+        m->idx.v[m->idx.n++] = (int32_t)r;
+        for (size_t v = 0; v < nv; v++) m->data.v[m->data.n++] = m->group->arr[m->vars[v]][idx[k]];
+    }
+    return true;
+}
+
+void net_unrecord_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
+{
+    while (m->steps.n && m->steps.v[m->steps.n - 1] == step) {
+        m->steps.n--;
+        m->idx.n--;
+        m->data.n -= (size_t)m->nvars;
+    }
+    int64_t off = m->sub_n ? m->sub_off : 0, size = m->sub_n ? m->sub_n : m->group->n;
+    for (size_t k = 0; m->count && k < n; k++) {
+        int64_t r = idx[k] - off;
+        if (r >= 0 && r < size && (!m->mask || m->mask[r])) m->count[r]--;
+    }
+}
+
+const int32_t *net_event_list(const RtGroup *g, int ev, int32_t *n)
+{
+    if (ev > 0 && ev <= g->nevents) {
+        *n = g->events[ev - 1].n;
+        return g->events[ev - 1].idx;
+    }
+    *n = g->nspikes;
+    return g->spikes;
+}
