@@ -15,17 +15,6 @@
 #include "sema_int.h"
 #include "parse.h"
 
-/* A constant whole number (a neuron index), or false with an error. */
-static bool const_int(Sema *S, Node *e, const char *what, double *out)
-{
-    Scope sc = { .S = S };
-    if (!sema_check_expr(&sc, e)) return false;
-    if (!sema_const_value(e, out) || *out != floor(*out) || !dim_is_none(e->dim)) {
-        diag_error(S->D, e->span, "%s must be a whole number, not '%s'", what, sema_spantext(S, e->span));
-        return false;
-    }
-    return true;
-}
 /* connect(i=[...], j=[...]): explicit pairs, scalars broadcast. */
 static bool connect_lists(Sema *S, Group *g, Connect *c, Node *in, Node *jn)
 {
@@ -42,7 +31,7 @@ static bool connect_lists(Sema *S, Group *g, Connect *c, Node *in, Node *jn)
         for (int k = 0; k < n; k++) {
             Node *e = l->kind == N_LIST ? l->args[k] : l;
             double v;
-            if (!const_int(S, e, "a neuron index", &v)) return false;
+            if (!sema_const_int(S, e, "a neuron index", &v)) return false;
             /* a synapse group's size is known once it is connected (build.c checks) */
             if (v < 0 || (ends[m]->kind != G_SYNAPSES && v >= (double)sizes[m])) {
                 diag_error(S->D, e->span, "index %g is out of range for %s%s, which has %lld neurons (0 to %lld)", v,

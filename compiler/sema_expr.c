@@ -590,3 +590,13 @@ bool sema_check_cond(Scope *sc, Node *n, const char *what)
     return false;
 }
 
+bool sema_const_int(Sema *S, Node *e, const char *what, double *out)
+{
+    Scope sc = { .S = S };
+    if (!sema_check_expr(&sc, e)) return false;
+    if (!sema_const_value(e, out) || *out != floor(*out) || !dim_is_none(e->dim)) {
+        diag_error(S->D, e->span, "%s must be a whole number, not '%s'", what, sema_spantext(S, e->span));
+        return false;
+    }
+    return true;
+}

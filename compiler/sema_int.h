@@ -136,6 +136,12 @@ void sema_synapse_connect(Sema *S, Group *g, Item *it);
 /* N_incoming / N_outgoing of synapses g (role VR_N_INCOMING/OUTGOING): made
  * as a read-only integer variable the first time it is used. */
 Sym *sema_synapse_count(Sema *S, Group *g, int role);
+/* A new integer variable of g (name at sp) whose values the runtime fills
+ * (its role: N_incoming, multisynaptic_index, ...), with the flags given. */
+Sym *sema_runtime_int(Sema *S, Group *g, Ident name, Span sp, int role, int flags);
+/* A constant whole number (an index, a count) into *out, or false with an
+ * error naming what it is. */
+bool sema_const_int(Sema *S, Node *e, const char *what, double *out);
 /* The (summed) subexpressions of synapses g: each needs a parameter of the
  * same unit in the target (or, for NAME_pre, the source) group. */
 void sema_check_summed(Sema *S, Group *g);

@@ -18,17 +18,6 @@
 
 static double *read_csv_column(Sema *S, const char *file, Span sp, const char *column, int *n);
 
-/* A constant whole number (index, count), or false with an error. */
-static bool const_int(Sema *S, Node *e, const char *what, double *out)
-{
-    Scope sc = { .S = S };
-    if (!sema_check_expr(&sc, e)) return false;
-    if (!sema_const_value(e, out) || *out != floor(*out) || !dim_is_none(e->dim)) {
-        diag_error(S->D, e->span, "%s must be a whole number, not '%s'", what, sema_spantext(S, e->span));
-        return false;
-    }
-    return true;
-}
 
 /* The event-driven variable of synapses g that n reads, directly or through
  * g's subexpressions (NULL: none); *via is the first subexpression on the
@@ -224,7 +213,7 @@ static Group *input_group(Sema *S, Decl *d, Node *size)
                    d->keyword.z, (int)d->name.n, d->name.z);
         return NULL;
     }
-    if (!const_int(S, size, "the number of neurons", &n)) return NULL;
+    if (!sema_const_int(S, size, "the number of neurons", &n)) return NULL;
     if (n < 1 || n > 2e9) {
         diag_error(S->D, size->span, "the number of neurons must be at least 1");
         return NULL;
@@ -646,7 +635,7 @@ bool sema_parse_when(Sema *S, Node *v, int *slot)
 bool sema_parse_order(Sema *S, Node *v, int *order)
 {
     double x;
-    if (!const_int(S, v, "order", &x)) return false;
+    if (!sema_const_int(S, v, "order", &x)) return false;
     *order = (int)x;
     return true;
 }
@@ -770,7 +759,7 @@ static void decl_poissoninput(Sema *S, Decl *d)
         l->written = true;
     }
     double n;
-    if (!const_int(S, nn, "N", &n)) return;
+    if (!sema_const_int(S, nn, "N", &n)) return;
     if (n < 1) {
         diag_error(S->D, nn->span, "N must be an integer >= 1 (the number of Poisson sources), not %g", n);
         return;

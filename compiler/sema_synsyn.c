@@ -97,12 +97,5 @@ void sema_multisynaptic_index(Sema *S, Group *g, const Item *it)
                    (int)e->name.n, e->name.z, g->name);
         return;
     }
-    Sym *v = sema_new_sym(S, SYM_VAR, e->name, e->span);
-    v->dim = DIM_NONE;
-    v->type = TY_INT;
-    v->role = VR_MULTISYN;
-    v->flags = VF_CONSTANT;
-    v->owner = g;
-    v->var_index = g->nvars;
-    sema_add_to(S, &g->vars, &g->nvars, v);
+    sema_runtime_int(S, g, e->name, e->span, VR_MULTISYN, VF_CONSTANT);
 }

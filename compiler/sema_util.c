@@ -268,10 +268,16 @@ Sym *sema_synapse_count(Sema *S, Group *g, int role)
 {
     for (int k = 0; k < g->nvars; k++)
         if (g->vars[k]->role == role) return g->vars[k];
-    Sym *v = sema_new_sym(S, SYM_VAR, ident_cstr(role == VR_N_INCOMING ? "N_incoming" : "N_outgoing"), g->span);
+    return sema_runtime_int(S, g, ident_cstr(role == VR_N_INCOMING ? "N_incoming" : "N_outgoing"), g->span, role, 0);
+}
+
+Sym *sema_runtime_int(Sema *S, Group *g, Ident name, Span sp, int role, int flags)
+{
+    Sym *v = sema_new_sym(S, SYM_VAR, name, sp);
     v->type = TY_INT;
     v->dim = DIM_NONE;
     v->role = role;
+    v->flags = flags;
     v->owner = g;
     v->var_index = g->nvars;
     sema_add_to(S, &g->vars, &g->nvars, v);

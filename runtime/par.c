@@ -86,26 +86,9 @@ static int32_t gather_spikes(int32_t *out, int64_t n, int parts, const PartCount
     return total;
 }
 
+/* A part of a threshold, after the part's update where there is one
+ * (fn; fn2 the threshold). */
 static void job_thresh(void *ud, int part)
-{
-    Job *j = ud;
-    snn_args a = *j->a;
-    par_range(j->n, j->parts, part, &a.lo, &a.hi);
-    a.out = j->out + a.lo;
-    a.lo += j->base, a.hi += j->base;
-    j->count[part].n = a.lo < a.hi ? j->fn(&a) : 0;
-}
-
-int32_t par_thresh(Pool *pool, int parts, snn_block_fn fn, const snn_args *a, int32_t *out)
-{
-    PartCount count[PAR_MAX_PARTS];
-    Job j = { .fn = fn, .a = a, .parts = parts > PAR_MAX_PARTS ? PAR_MAX_PARTS : parts, .n = split_size(a),
-              .base = a->lo, .out = out, .count = count };
-    pool_run(pool, job_thresh, &j, j.parts);
-    return gather_spikes(out, j.n, j.parts, count);
-}
-
-static void job_update_thresh(void *ud, int part)
 {
     Job *j = ud;
     snn_args a = *j->a;
@@ -114,7 +97,7 @@ static void job_update_thresh(void *ud, int part)
     a.lo += j->base, a.hi += j->base;
     j->count[part].n = 0;
     if (a.lo >= a.hi) return;
-    j->fn(&a);
+    if (j->fn) j->fn(&a);
     j->count[part].n = j->fn2(&a);
 }
 
@@ -124,8 +107,13 @@ int32_t par_update_thresh(Pool *pool, int parts, snn_block_fn update, snn_block_
     PartCount count[PAR_MAX_PARTS];
     Job j = { .fn = update, .fn2 = thresh, .a = a, .parts = parts > PAR_MAX_PARTS ? PAR_MAX_PARTS : parts,
               .n = split_size(a), .base = a->lo, .out = out, .count = count };
-    pool_run(pool, job_update_thresh, &j, j.parts);
+    pool_run(pool, job_thresh, &j, j.parts);
     return gather_spikes(out, j.n, j.parts, count);
+}
+
+int32_t par_thresh(Pool *pool, int parts, snn_block_fn fn, const snn_args *a, int32_t *out)
+{
+    return par_update_thresh(pool, parts, NULL, fn, a, out);
 }
 
 /* The first position of idx[0..n) whose value is >= x. */
