@@ -95,6 +95,7 @@ typedef struct Pathway {
     int         event;          /* triggered by its source's (target's) spikes
                                    (0) or its event k (events[k-1]) */
     double      delay;          /* seconds, the same for every synapse */
+    Sym        *delay_var;      /* or a delay per synapse (delay_NAME) */
     int         order;          /* in the synapses slot (default -1 / +1) */
     StmtList    stmts;
     Span        span;
