@@ -333,7 +333,8 @@ typedef struct Monitor {
     Span        span;
     Group      *group;
     int         event;          /* MON_SPIKE: its spikes (0), or event k (events[k-1]) */
-    bool        record_none;    /* MON_SPIKE: record=False, only the counts */
+    bool        record_none;    /* MON_SPIKE: record=False, the counts (and the
+                                   variables at each spike, without i and t) */
     Sym       **vars;           /* MON_STATE, MON_SPIKE: recorded variables */
     const char **names;         /* their names in the output */
     int         nvars;

@@ -172,7 +172,8 @@ typedef struct RtMonitor {
     I64Vec       steps;
     int          event;          /* spikes (0) or the group's event k (events[k-1]) */
     uint8_t     *mask;           /* recorded neurons (mask[i] != 0), NULL for all */
-    bool         record_none;    /* record=False: counts only */
+    bool         record_none;    /* record=False: counts (with nvars > 0 also the
+                                    variables at each spike; i and t are not written) */
     int64_t     *count;          /* events per neuron (group size), NULL if not counted */
     /* state (and spike variables) */
     int          nvars;
