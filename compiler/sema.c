@@ -859,24 +859,6 @@ static void synapse_pathway(Sema *S, Group *g, Item *it, bool post)
     g->paths[g->npaths++] = p;
 }
 
-/* A per-synapse delay variable NAME of g (seconds, kept by snnc), set after
- * connect() to e; NULL with an error when g already has a variable NAME. */
-Sym *sema_delay_var(Sema *S, Group *g, const char *name, Node *e)
-{
-    if (sema_group_lookup(g, name, strlen(name))) {
-        diag_error(S->D, e->span, "%s has a variable '%s' already; a delay per synapse is kept in a variable of "
-                   "that name (rename yours)", g->name, name);
-        return NULL;
-    }
-    Sym *dv = sema_new_sym(S, SYM_VAR, ident_cstr(name), e->span);
-    dv->dim = DIM_SECOND;
-    dv->role = VR_DELAY;
-    add_var(S, g, dv);
-    g->inits = arena_append(S->A, g->inits, g->ninits, sizeof *g->inits);
-    g->inits[g->ninits++] = (InitVal){ .var = dv, .expr = e, .span = e->span };
-    return dv;
-}
-
 /* delay: a constant gives every synapse the same delay (one spike queue per
  * pathway); an expression of i, j, rand() or synapse variables gives each
  * synapse its own, stored in a 'delay' variable set after connect(). */

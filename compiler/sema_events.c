@@ -221,6 +221,26 @@ void sema_pathway_dict(Sema *S, Group *g, Item *it, bool post)
     }
 }
 
+/* A per-synapse delay variable NAME of g (seconds, kept by snnc), set after
+ * connect() to e; NULL with an error when g already has a variable NAME. */
+Sym *sema_delay_var(Sema *S, Group *g, const char *name, Node *e)
+{
+    if (sema_group_lookup(g, name, strlen(name))) {
+        diag_error(S->D, e->span, "%s has a variable '%s' already; a delay per synapse is kept in a variable of "
+                   "that name (rename yours)", g->name, name);
+        return NULL;
+    }
+    Sym *dv = sema_new_sym(S, SYM_VAR, ident_cstr(name), e->span);
+    dv->dim = DIM_SECOND;
+    dv->role = VR_DELAY;
+    dv->owner = g;
+    dv->var_index = g->nvars;
+    sema_add_to(S, &g->vars, &g->nvars, dv);
+    g->inits = arena_append(S->A, g->inits, g->ninits, sizeof *g->inits);
+    g->inits[g->ninits++] = (InitVal){ .var = dv, .expr = e, .span = e->span };
+    return dv;
+}
+
 /* The main on_post as a pathway named 'post' of its own (for a delay of
  * on_post: Brian2's delay={'post': ...}); NULL with an error when g has no
  * on_post. */
