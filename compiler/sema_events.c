@@ -253,8 +253,9 @@ static Pathway *post_as_pathway(Sema *S, Group *g, Arg *a)
                    "statements or leave it out", g->name);
         return NULL;
     }
-    Pathway p = { .name = "post", .post = true, .order = 1, .event = g->post_event, .stmts = g->on_post,
-                  .span = a->span };
+    /* in the slot where on_post was (post_order:, else the group's order + 1) */
+    Pathway p = { .name = "post", .post = true, .order = g->has_post_order ? g->post_order : g->order + 1,
+                  .event = g->post_event, .stmts = g->on_post, .span = a->span };
     g->on_post = (StmtList){ 0 };
     g->paths = arena_append(S->A, g->paths, g->npaths, sizeof *g->paths);
     g->paths[g->npaths++] = p;
