@@ -96,6 +96,7 @@ typedef struct Pathway {
     int         event;          /* triggered by its source's (target's) spikes
                                    (0) or its event k (events[k-1]) */
     double      delay;          /* seconds, the same for every synapse */
+    Sym        *delay_var;      /* or a delay per synapse (delay_NAME) */
     int         order;          /* in the synapses slot (default -1 / +1) */
     StmtList    stmts;
     Span        span;
@@ -336,7 +337,8 @@ typedef struct Monitor {
     Span        span;
     Group      *group;
     int         event;          /* MON_SPIKE: its spikes (0), or event k (events[k-1]) */
-    bool        record_none;    /* MON_SPIKE: record=False, only the counts */
+    bool        record_none;    /* MON_SPIKE: record=False, the counts (and the
+                                   variables at each spike, without i and t) */
     Sym       **vars;           /* MON_STATE, MON_SPIKE: recorded variables */
     const char **names;         /* their names in the output */
     int         nvars;

@@ -872,13 +872,7 @@ static void synapse_delay(Sema *S, Group *g, Node *e)
         else g->delay = e;
         return;
     }
-    Sym *dv = sema_new_sym(S, SYM_VAR, ident_cstr("delay"), e->span);
-    dv->dim = DIM_SECOND;
-    dv->role = VR_DELAY;
-    add_var(S, g, dv);
-    g->delay_var = dv;
-    g->inits = arena_append(S->A, g->inits, g->ninits, sizeof *g->inits);
-    g->inits[g->ninits++] = (InitVal){ .var = dv, .expr = e, .span = e->span };
+    g->delay_var = sema_delay_var(S, g, "delay", e);
 }
 
 /* Brian2 refuses a synapse variable named like a variable of its source or

@@ -221,8 +221,52 @@ void sema_pathway_dict(Sema *S, Group *g, Item *it, bool post)
     }
 }
 
-/* delay: {'up': 1*ms, 'pre': 2*ms}: the delays of named pathways (each a
- * constant); returns the main pathway's ('pre'), or NULL. */
+/* A per-synapse delay variable NAME of g (seconds, kept by snnc), set after
+ * connect() to e; NULL with an error when g already has a variable NAME. */
+Sym *sema_delay_var(Sema *S, Group *g, const char *name, Node *e)
+{
+    if (sema_group_lookup(g, name, strlen(name))) {
+        diag_error(S->D, e->span, "%s has a variable '%s' already; a delay per synapse is kept in a variable of "
+                   "that name (rename yours)", g->name, name);
+        return NULL;
+    }
+    Sym *dv = sema_new_sym(S, SYM_VAR, ident_cstr(name), e->span);
+    dv->dim = DIM_SECOND;
+    dv->role = VR_DELAY;
+    dv->owner = g;
+    dv->var_index = g->nvars;
+    sema_add_to(S, &g->vars, &g->nvars, dv);
+    g->inits = arena_append(S->A, g->inits, g->ninits, sizeof *g->inits);
+    g->inits[g->ninits++] = (InitVal){ .var = dv, .expr = e, .span = e->span };
+    return dv;
+}
+
+/* The main on_post as a pathway named 'post' of its own (for a delay of
+ * on_post: Brian2's delay={'post': ...}); NULL with an error when g has no
+ * on_post. */
+static Pathway *post_as_pathway(Sema *S, Group *g, Arg *a)
+{
+    for (int m = 0; m < g->npaths; m++)
+        if (!strcmp(g->paths[m].name, "post")) return &g->paths[m];
+    if (!g->on_post.n) {
+        diag_error(S->D, a->span, "a delay for 'post' is the delay of on_post, but %s has no on_post; give on_post "
+                   "statements or leave it out", g->name);
+        return NULL;
+    }
+    /* in the slot where on_post was (post_order:, else the group's order + 1) */
+    Pathway p = { .name = "post", .post = true, .order = g->has_post_order ? g->post_order : g->order + 1,
+                  .event = g->post_event, .stmts = g->on_post, .span = a->span };
+    g->on_post = (StmtList){ 0 };
+    g->paths = arena_append(S->A, g->paths, g->npaths, sizeof *g->paths);
+    g->paths[g->npaths++] = p;
+    return &g->paths[g->npaths - 1];
+}
+
+/* delay: {'up': 1*ms, 'down': 'j*ms', 'post': 2*ms, 'pre': ...}: the delays
+ * of named pathways and of on_post ('post'), each a constant (one delay for
+ * every synapse) or an expression of i, j, rand() or synapse variables (a
+ * delay per synapse, in the variable delay_NAME, as Brian2's S.NAME.delay);
+ * returns the main pathway's ('pre'), or NULL. */
 Node *sema_delay_dict(Sema *S, Group *g, Item *it)
 {
     Node *main = NULL;
@@ -235,15 +279,22 @@ Node *sema_delay_dict(Sema *S, Group *g, Item *it)
         Pathway *p = NULL;
         for (int m = 0; m < g->npaths; m++)
             if (ident_eq(a->name, g->paths[m].name)) p = &g->paths[m];
+        if (!p && ident_eq(a->name, "post") && !(p = post_as_pathway(S, g, a))) continue;
         if (!p) {
-            diag_error(S->D, a->span, "%s has no pathway '%.*s' to delay (name one of on_pre: {...})", g->name,
-                       (int)a->name.n, a->name.z);
+            diag_error(S->D, a->span, "%s has no pathway '%.*s' to delay (name one of on_pre: {...}, on_post: {...} "
+                       "or 'post')", g->name, (int)a->name.n, a->name.z);
+            continue;
+        }
+        if (p->delay_var) {
+            diag_error(S->D, a->span, "the delay of %s.%s is given twice", g->name, p->name);
             continue;
         }
         Scope sc = { .S = S, .g = g };
         if (!sema_check_dim(&sc, a->value, DIM_SECOND, "the delay")) continue;
-        if (!sema_const_value(a->value, &p->delay) || p->delay < 0)
-            diag_error(S->D, a->value->span, "the delay of a named pathway must be a constant >= 0");
+        if (!sema_const_value(a->value, &p->delay))
+            p->delay_var = sema_delay_var(S, g, arena_printf(S->A, "delay_%s", p->name), a->value);
+        else if (p->delay < 0)
+            diag_error(S->D, a->value->span, "the delay of %s.%s must be >= 0, not %g s", g->name, p->name, p->delay);
     }
     return main;
 }

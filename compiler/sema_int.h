@@ -225,9 +225,12 @@ void sema_group_events(Sema *S, Group *g, const Decl *d);
 bool sema_dict_item_ok(Sema *S, const Item *it);
 /* on_pre: {'NAME': 'statements', ...} (on_post with post): named pathways. */
 void sema_pathway_dict(Sema *S, Group *g, Item *it, bool post);
-/* delay: {'NAME': duration, ...}: the named pathways' delays; returns the
- * entry 'pre' (the main pathway's delay), or NULL. */
+/* delay: {'NAME': duration or expression, ...}: the named pathways' (and
+ * on_post's, 'post') delays; returns the entry 'pre' (the main pathway's
+ * delay), or NULL. */
 Node *sema_delay_dict(Sema *S, Group *g, Item *it);
+/* A per-synapse delay variable NAME of g set to e after connect(). */
+Sym *sema_delay_var(Sema *S, Group *g, const char *name, Node *e);
 /* on_event: EVENT or {'pre': 'EVENT', 'NAME': ...} of synapses g. */
 void sema_synapse_on_event(Sema *S, Group *g, Item *it);
 void sema_check_spiking_ends(Sema *S, Group *g);

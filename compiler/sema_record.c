@@ -258,9 +258,5 @@ bool sema_spike_monitor_finish(Sema *S, Monitor *m, bool need_event)
         }
         sema_add_to(S, &m->vars, &m->nvars, var);
     }
-    if (m->record_none && m->nvars) {
-        diag_error(S->D, v->span, "with record=False %s records only the counts, not variables", m->name);
-        return false;
-    }
     return true;
 }

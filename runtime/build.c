@@ -503,6 +503,7 @@ static int check_resources(const Model *M, BuildError *err)
             if (rc) return rc;
             /* the variables, source and target, both CSR indices, the delay in steps */
             uint64_t per = 8 * (uint64_t)g->nvars + 16 + (g->delay_var ? 4 : 0);
+            for (int q = 0; q < g->npaths; q++) per += g->paths[q].delay_var ? 4 : 0;
             for (int c = 0; c < g->nconnects && !rc; c++) {
                 uint64_t n = rule_synapses(g, &g->connects[c]);
                 snprintf(obj, sizeof obj, "connect() of %s", g->name);
@@ -673,6 +674,7 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
                 p->queue = calloc((size_t)p->delay_steps + 1, sizeof *p->queue);
                 p->when = WHEN(SLOT_SYNAPSES, g->paths[q].order);
                 p->event = g->paths[q].event;
+                p->delay_var = g->paths[q].delay_var ? g->paths[q].delay_var->var_index : -1;
                 if (!p->name || !p->queue) return SNN_ENOMEM;
             }
         }
@@ -723,11 +725,16 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
     return SNN_OK;
 }
 
-/* Where the 'delay' of synapses g is set: its init line, else g. */
-static Span delay_span(const Group *g)
+/* Where the per-synapse delay of synapses g (r at run time) that could not
+ * be made into steps is set: its init line (of 'delay', else of the first
+ * pathway's delay_NAME left without steps), else g. */
+static Span delay_span(const Group *g, const RtGroup *r)
 {
+    const Sym *var = g->delay_var;
+    for (int q = 0; q < g->npaths && q < r->npaths && !(var && !r->syn_delay); q++)
+        if (g->paths[q].delay_var && !r->paths[q].syn_delay) var = g->paths[q].delay_var;
     for (int k = 0; k < g->ninits; k++)
-        if (g->inits[k].var == g->delay_var) return g->inits[k].span;
+        if (g->inits[k].var == var) return g->inits[k].span;
     return g->span;
 }
 
@@ -789,7 +796,7 @@ static int init_and_connect(Net *net, const Model *M, const BlockTable *B, Jit *
             if (g->vars[v]->role == VR_MULTISYN && !multisynaptic_index(rt[k], v)) return SNN_ENOMEM;
         rc = net_init_group(net, rt[k]);
         if (rc == -2)
-            return build_fail(err, delay_span(g), "%s: %s: a delay must be a finite time >= 0 of at most %d steps",
+            return build_fail(err, delay_span(g, rt[k]), "%s: %s: a delay must be a finite time >= 0 of at most %d steps",
                               g->name, net->fail, NET_MAX_DELAY_STEPS);
         if (rc) return SNN_ENOMEM;
     }

@@ -63,6 +63,37 @@ static bool rebin(I32Vec **queue, int *pos, int old_size, int new_size, double r
     return true;
 }
 
+/* Heterogeneous delays (of on_pre, path -1, or of pathway path of g): each
+ * synapse's delay again from its seconds in the new steps (the ring *queue
+ * at *pos, of old_size lists, gets the new length *steps + 1), and the
+ * queued spikes re-binned by ratio; an snn error code. */
+static int redo_ring(Net *net, RtGroup *g, int path, I32Vec **queue, int *pos, int *steps, int old_size, double ratio,
+                     bool *late, char *err, size_t errlen)
+{
+    I32Vec *ring = *queue;
+    int at = *pos;
+    *queue = calloc((size_t)old_size, sizeof **queue);
+    if (!*queue) {
+        *queue = ring;
+        return SNN_ENOMEM;
+    }
+    int rc = net_redo_delays(net, g, path);
+    if (rc) {
+        for (int k = 0; k < old_size; k++) free(ring[k].v);
+        free(ring);
+        snprintf(err, errlen, "%s", net->fail);
+        return rc == -1 ? SNN_ENOMEM : SNN_EMISUSE;
+    }
+    /* the new ring is *queue (empty); move the spikes into it */
+    I32Vec *fresh = *queue;
+    if (!rebin(&ring, &at, old_size, *steps + 1, ratio, late)) return SNN_ENOMEM;
+    for (int k = 0; k <= *steps; k++) free(fresh[k].v);
+    free(fresh);
+    *queue = ring;
+    *pos = at;
+    return SNN_OK;
+}
+
 static int convert_synapses(snn_ctx *ctx, const Group *mg, RtGroup *g, double src_old, double src_new, double tgt_old,
                             double tgt_new, char *err, size_t errlen);
 
@@ -111,26 +142,9 @@ static int convert_synapses(snn_ctx *ctx, const Group *mg, RtGroup *g, double sr
     bool late = false;
     int old_size = g->delay_steps + 1;
     if (g->syn_delay) {
-        /* heterogeneous: each synapse's delay again from its seconds */
-        I32Vec *ring = g->queue;
-        int pos = g->queue_pos;
-        g->queue = calloc((size_t)old_size, sizeof *g->queue);
-        if (!g->queue) return SNN_ENOMEM;
-        int rc = net_redo_delays(net, g);
-        if (rc) {
-            for (int k = 0; k < old_size; k++) free(ring[k].v);
-            free(ring);
-            snprintf(err, errlen, "%s", net->fail);
-            return rc == -1 ? SNN_ENOMEM : SNN_EMISUSE;
-        }
-        /* the new ring is g->queue (empty); move the spikes into it */
-        I32Vec *fresh = g->queue;
-        int fpos = 0;
-        if (!rebin(&ring, &pos, old_size, g->delay_steps + 1, src_old / src_new, &late)) return SNN_ENOMEM;
-        for (int k = 0; k <= g->delay_steps; k++) free(fresh[k].v);
-        free(fresh);
-        g->queue = ring;
-        g->queue_pos = fpos;
+        int rc = redo_ring(net, g, -1, &g->queue, &g->queue_pos, &g->delay_steps, old_size, src_old / src_new, &late,
+                           err, errlen);
+        if (rc) return rc;
     } else {
         if (mg->delay) g->delay_steps = (int)(mg->delay_s / src_new + 0.5);
         if (!rebin(&g->queue, &g->queue_pos, old_size, g->delay_steps + 1, src_old / src_new, &late))
@@ -140,6 +154,11 @@ static int convert_synapses(snn_ctx *ctx, const Group *mg, RtGroup *g, double sr
         struct RtPath *p = &g->paths[q];
         double o = p->post ? tgt_old : src_old, n = p->post ? tgt_new : src_new;
         int size = p->delay_steps + 1;
+        if (p->syn_delay) {
+            int rc = redo_ring(net, g, q, &p->queue, &p->queue_pos, &p->delay_steps, size, o / n, &late, err, errlen);
+            if (rc) return rc;
+            continue;
+        }
         p->delay_steps = (int)(mg->paths[q].delay / n + 0.5);
         if (!rebin(&p->queue, &p->queue_pos, size, p->delay_steps + 1, o / n, &late)) return SNN_ENOMEM;
     }

@@ -75,6 +75,7 @@ static void group_free(RtGroup *g)
     for (int k = 0; k < g->npaths; k++) {
         for (int q = 0; g->paths[k].queue && q <= g->paths[k].delay_steps; q++) free(g->paths[k].queue[q].v);
         free(g->paths[k].queue);
+        free(g->paths[k].syn_delay);
         free(g->paths[k].name);
     }
     free(g->paths);
@@ -448,10 +449,11 @@ double net_now(const Net *net)
     return (double)(net->step + net->clock_base) * net->dt;
 }
 
-int net_redo_delays(Net *net, RtGroup *s)
+int net_redo_delays(Net *net, RtGroup *s, int path)
 {
-    free(s->syn_delay);
-    s->syn_delay = NULL;
+    int32_t **sd = path < 0 ? &s->syn_delay : &s->paths[path].syn_delay;
+    free(*sd);
+    *sd = NULL;
     return prepare_delays(net, s);
 }
 
@@ -631,41 +633,65 @@ static bool pathway_named(Net *net, RtGroup *s, struct RtPath *p)
     const int32_t *trig = net_event_list(p->post ? s->tgt : s->src, p->event, &n);
     trig = p->post ? range_list(s, trig, &n, s->tgt->n, s->tgt_off, s->tgt_n)
                    : range_list(s, trig, &n, s->src->n, s->src_off, s->src_n);
-    return ring_step(net, s, p->queue, &p->queue_pos, p->delay_steps, NULL, trig, n,
+    return ring_step(net, s, p->queue, &p->queue_pos, p->delay_steps, p->syn_delay, trig, n,
                      p->post ? s->post_start : s->pre_start, p->post ? s->post_syn : s->pre_syn, p->fn,
                      (p->post ? s->tgt : s->src)->every, false);
 }
 
-/* Heterogeneous delays: each synapse's 'delay' in whole steps (Brian2:
- * (int)(delay/dt + 0.5)), and a ring long
- * enough for the largest.  Returns 0; -1 on out of memory; -2 (with
- * net->fail naming the synapse) for a delay that is NaN, infinite, negative
- * or more steps than a ring can have.  Done once, at init. */
-static int prepare_delays(Net *net, RtGroup *s)
+/* Heterogeneous delays: each synapse's delay (variable var) in whole steps
+ * of its pathway's clock (every; Brian2: (int)(delay/dt + 0.5)) in
+ * *syn_delay, and a ring *queue (position *pos) long enough for the largest
+ * (*steps).  Returns 0; -1 on out of memory; -2 (with net->fail naming the
+ * synapse) for a delay that is NaN, infinite, negative or more steps than a
+ * ring can have. */
+static int ring_delays(Net *net, RtGroup *s, int var, int64_t every, int32_t **syn_delay, I32Vec **queue, int *steps,
+                       int *pos)
 {
-    if (s->delay_var < 0 || s->syn_delay) return 0;
-    s->syn_delay = malloc(sizeof *s->syn_delay * (size_t)(s->n > 0 ? s->n : 1));
-    if (!s->syn_delay) return -1;
+    int32_t *sd = malloc(sizeof *sd * (size_t)(s->n > 0 ? s->n : 1));
+    if (!sd) return -1;
     int maxd = 0;
     for (int64_t k = 0; k < s->n; k++) {
-        double d = s->arr[s->delay_var][k];
-        double steps = d / (net->dt * (double)s->src->every) + 0.5;   /* on the source's clock */
-        if (!(d >= 0) || !(steps < (double)NET_MAX_DELAY_STEPS)) {
+        double d = s->arr[var][k];
+        double st = d / (net->dt * (double)every) + 0.5;
+        if (!(d >= 0) || !(st < (double)NET_MAX_DELAY_STEPS)) {
             snprintf(net->fail, sizeof net->fail, d != d ? "synapse %lld (%d -> %d) has the delay NaN"
                      : "synapse %lld (%d -> %d) has the delay %g s", (long long)k, s->pre.v[k], s->post.v[k], d);
-            free(s->syn_delay);
-            s->syn_delay = NULL;
+            free(sd);
             return -2;
         }
-        s->syn_delay[k] = (int32_t)steps;
-        if (s->syn_delay[k] > maxd) maxd = s->syn_delay[k];
+        sd[k] = (int32_t)st;
+        if (sd[k] > maxd) maxd = sd[k];
     }
-    for (int k = 0; k <= s->delay_steps; k++) free(s->queue[k].v);
-    free(s->queue);
-    s->delay_steps = maxd;
-    s->queue_pos = 0;
-    s->queue = calloc((size_t)maxd + 1, sizeof *s->queue);
-    return s->queue != NULL ? 0 : -1;
+    for (int k = 0; *queue && k <= *steps; k++) free((*queue)[k].v);
+    free(*queue);
+    *syn_delay = sd;
+    *steps = maxd;
+    *pos = 0;
+    *queue = calloc((size_t)maxd + 1, sizeof **queue);
+    return *queue != NULL ? 0 : -1;
+}
+
+/* The heterogeneous delays of s's on_pre (its 'delay', on the source's
+ * clock) and of its pathways with a delay_NAME (on the source's clock, the
+ * target's for on_post): once, at init (net_redo_delays: again). */
+static int prepare_delays(Net *net, RtGroup *s)
+{
+    int rc = 0;
+    if (s->delay_var >= 0 && !s->syn_delay)
+        rc = ring_delays(net, s, s->delay_var, s->src->every, &s->syn_delay, &s->queue, &s->delay_steps,
+                         &s->queue_pos);
+    for (int q = 0; q < s->npaths && !rc; q++) {
+        struct RtPath *p = &s->paths[q];
+        if (p->delay_var >= 0 && !p->syn_delay)
+            rc = ring_delays(net, s, p->delay_var, (p->post ? s->tgt : s->src)->every, &p->syn_delay, &p->queue,
+                             &p->delay_steps, &p->queue_pos);
+        if (rc == -2) {
+            char why[sizeof net->fail];
+            snprintf(why, sizeof why, "%s", net->fail);
+            snprintf(net->fail, sizeof net->fail, "pathway %.20s: %.90s", p->name, why);
+        }
+    }
+    return rc;
 }
 
 /* Spike generator: emit the spikes scheduled for this step. */

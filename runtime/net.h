@@ -56,7 +56,9 @@ struct RtGroup {
         char        *name;
         bool         post;
         int          event;      /* triggered by spikes (0) or event k (events[k-1]) */
-        int          delay_steps;
+        int          delay_steps;    /* homogeneous; heterogeneous: the largest */
+        int          delay_var;      /* its delay_NAME variable, or -1 */
+        int32_t     *syn_delay;      /* heterogeneous: each synapse's, in steps */
         I32Vec      *queue;
         int          queue_pos;
         When         when;
@@ -170,7 +172,8 @@ typedef struct RtMonitor {
     I64Vec       steps;
     int          event;          /* spikes (0) or the group's event k (events[k-1]) */
     uint8_t     *mask;           /* recorded neurons (mask[i] != 0), NULL for all */
-    bool         record_none;    /* record=False: counts only */
+    bool         record_none;    /* record=False: counts (with nvars > 0 also the
+                                    variables at each spike; i and t are not written) */
     int64_t     *count;          /* events per neuron (group size), NULL if not counted */
     /* state (and spike variables) */
     int          nvars;
@@ -254,8 +257,9 @@ struct Net {
 };
 
 /* A synapse object's per-synapse delays in steps again (the dt changed),
- * with an empty ring for the largest; as net_init_group's return. */
-int      net_redo_delays(Net *net, RtGroup *s);
+ * with an empty ring for the largest, of on_pre (path -1) or of its
+ * pathway path; as net_init_group's return. */
+int      net_redo_delays(Net *net, RtGroup *s, int path);
 /* The time of step (now or recorded), and the time now. */
 double   net_time_at(const Net *net, int64_t step);
 double   net_now(const Net *net);

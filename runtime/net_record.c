@@ -52,7 +52,7 @@ bool net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
         int64_t r = idx[k] - off;
         keep += r >= 0 && r < size && (!m->mask || m->mask[r]);
     }
-    if (m->record_none) keep = 0;
+    if (m->record_none && !m->nvars) keep = 0;   /* (with variables: kept, written without i and t) */
     size_t nv = (size_t)m->nvars;
     if (!i32vec_reserve(&m->idx, keep) || !i64vec_reserve(&m->steps, keep) ||
         (nv && !f64vec_reserve(&m->data, keep * nv)))
@@ -61,7 +61,7 @@ bool net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
         int64_t r = idx[k] - off;
         if (r < 0 || r >= size || (m->mask && !m->mask[r])) continue;
         if (m->count) m->count[r]++;
-        if (m->record_none) continue;
+        if (m->record_none && !nv) continue;
         m->steps.v[m->steps.n++] = step;
         m->idx.v[m->idx.n++] = (int32_t)r;
         for (size_t v = 0; v < nv; v++) m->data.v[m->data.n++] = m->group->arr[m->vars[v]][idx[k]];

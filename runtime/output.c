@@ -265,6 +265,23 @@ static void write_spikes(Buf *b, Net *net, RtMonitor *m)
     }
 }
 
+/* A spike or event monitor with record=False and variables: the variables
+ * at each spike, one row per spike in time order, without i and t (Brian2
+ * records the values but not the indices and times). */
+static void write_spike_values(Buf *b, RtMonitor *m)
+{
+    for (int v = 0; v < m->nvars; v++) fprintf(b->f, "%s%s", v ? "," : "", m->varnames[v]);
+    fputs("\n", b->f);
+    const double *val = m->data.v;
+    for (size_t k = 0; k < m->idx.n; k++) {
+        for (int v = 0; v < m->nvars; v++) {
+            if (v) buf_char(b, ',');
+            buf_double(b, *val++);
+        }
+        buf_char(b, '\n');
+    }
+}
+
 /* The rate of m smoothed with its window (Brian2's smooth_rate: numpy's
  * convolve, mode 'same'), in a new array; NULL if out of memory. */
 static double *smoothed_rate(const RtMonitor *m)
@@ -442,6 +459,20 @@ static void set_free(FileSet *fs)
     free(fs->files);
 }
 
+/* The file NAME.values.csv of a record=False monitor with variables. */
+static int write_monitor_values(FILE *f, Net *net, void *obj)
+{
+    (void)net;
+    Buf *b = malloc(sizeof *b);
+    if (!b) return -1;
+    b->f = f;
+    b->n = 0;
+    write_spike_values(b, obj);
+    buf_flush(b);
+    free(b);
+    return 0;
+}
+
 static int write_monitor(FILE *f, Net *net, void *obj)
 {
     RtMonitor *m = obj;
@@ -505,8 +536,9 @@ static int write_group_state(FILE *f, Net *net, void *obj)
  * ===================================================================== */
 
 /* One array of a monitor: its times, its neuron indices (spike monitors),
- * or one recorded variable (NPY_VAR + v; a rate monitor's rate is var 0). */
-enum { NPY_T = -2, NPY_I = -1, NPY_VAR = 0 };
+ * the counts of a record=False monitor, or one recorded variable (NPY_VAR +
+ * v; a rate monitor's rate is var 0). */
+enum { NPY_COUNT = -3, NPY_T = -2, NPY_I = -1, NPY_VAR = 0 };
 typedef struct NpyArr {
     RtMonitor *m;
     int        which;
@@ -516,7 +548,8 @@ typedef struct NpyArr {
 static void npy_shape(const NpyArr *a, size_t *rows, size_t *cols)
 {
     const RtMonitor *m = a->m;
-    *rows = m->kind == RM_SPIKE ? (m->record_none ? count_rows(m) : m->idx.n) : m->rec_steps.n;
+    bool counts = m->record_none && a->which < NPY_VAR;   /* i, count of every counted neuron */
+    *rows = m->kind == RM_SPIKE ? (counts ? count_rows(m) : m->idx.n) : m->rec_steps.n;
     *cols = m->kind == RM_STATE && a->which >= NPY_VAR ? (size_t)m->nrec : 0;
 }
 
@@ -567,7 +600,7 @@ static int write_npy(FILE *f, Net *net, void *obj)
     const RtMonitor *m = a->m;
     size_t rows, cols;
     npy_shape(a, &rows, &cols);
-    bool counts = m->kind == RM_SPIKE && m->record_none;
+    bool counts = m->kind == RM_SPIKE && m->record_none && a->which < NPY_VAR;
     npy_header(f, a->which == NPY_I ? "<i4" : counts ? "<i8" : "<f8", rows, cols);
     if (counts) {
         for (int64_t i = 0; i < m->group->n; i++) {
@@ -624,13 +657,20 @@ static int write_npy(FILE *f, Net *net, void *obj)
 
 /* The arrays of a monitor in the order of its "variables" in run.json
  * (spikes: i, t; rates: t, rate; states: t, then each variable), into out
- * (room for 2 + nvars); returns their number. */
-static int npy_arrays(RtMonitor *m, NpyArr *out)
+ * (room for 2 + nvars); returns their number.  values: those of its
+ * "values" instead (the variables of a record=False monitor). */
+static int npy_arrays(RtMonitor *m, NpyArr *out, bool values)
 {
     int n = 0;
-    if (m->kind == RM_SPIKE) {
+    bool counts = m->kind == RM_SPIKE && m->record_none;
+    if (values) {
+        for (int v = 0; counts && v < m->nvars; v++) out[n++] = (NpyArr){ m, NPY_VAR + v };
+    } else if (counts) {
         out[n++] = (NpyArr){ m, NPY_I };
-        out[n++] = (NpyArr){ m, m->record_none ? NPY_VAR : NPY_T };
+        out[n++] = (NpyArr){ m, NPY_COUNT };
+    } else if (m->kind == RM_SPIKE) {
+        out[n++] = (NpyArr){ m, NPY_I };
+        out[n++] = (NpyArr){ m, NPY_T };
         for (int v = 0; v < m->nvars; v++) out[n++] = (NpyArr){ m, NPY_VAR + v };
     } else if (m->kind == RM_RATE) {
         out[n++] = (NpyArr){ m, NPY_T };
@@ -649,8 +689,7 @@ static void npy_name(char *buf, size_t n, const NpyArr *a)
     const RtMonitor *m = a->m;
     const char *var = a->which == NPY_T ? "t" : a->which == NPY_I ? "i"
                       : m->kind == RM_RATE ? (a->which > NPY_VAR ? "smooth_rate" : "rate")
-                      : m->kind == RM_SPIKE && m->record_none ? "count"
-                      : m->varnames[a->which];
+                      : a->which == NPY_COUNT ? "count" : m->varnames[a->which];
     snprintf(buf, n, "%s.%s.npy", m->name, var);
 }
 
@@ -733,6 +772,55 @@ static void json_state_columns(FILE *f, const RunInfo *in, RtGroup *g)
     fprintf(f, "], \"rows\": %lld}", (long long)g->n);
 }
 
+/* The units of m's variables, each after ", " (null when unknown). */
+static void json_units(FILE *f, const RunInfo *in, const RtMonitor *m)
+{
+    for (int v = 0; v < m->nvars; v++) {
+        const char *u = in->unit ? in->unit(in->unit_ud, m->group->name, m->varnames[v]) : NULL;
+        fputs(", ", f);
+        if (u) json_str(f, u);
+        else fputs("null", f);
+    }
+}
+
+/* A record=False monitor's variables: ", "values": {...}" with its
+ * variables, their units, and the file NAME.values.csv and its shape (CSV)
+ * or one file NAME.VAR.npy and shape per variable (npy). */
+static void json_spike_values(FILE *f, const RunInfo *in, RtMonitor *m, bool npy)
+{
+    fputs(", \"values\": {\"variables\": [", f);
+    for (int v = 0; v < m->nvars; v++) {
+        fputs(v ? ", " : "", f);
+        json_str(f, m->varnames[v]);
+    }
+    fputs("], \"units\": [", f);
+    for (int v = 0; v < m->nvars; v++) {
+        const char *u = in->unit ? in->unit(in->unit_ud, m->group->name, m->varnames[v]) : NULL;
+        fputs(v ? ", " : "", f);
+        if (u) json_str(f, u);
+        else fputs("null", f);
+    }
+    if (!npy) {
+        fprintf(f, "], \"file\": \"%s.values.csv\", \"shape\": ", m->name);
+        json_shape(f, m->idx.n, (size_t)m->nvars);
+        fputc('}', f);
+        return;
+    }
+    char file[1024];
+    fputs("], \"files\": [", f);
+    for (int v = 0; v < m->nvars; v++) {
+        npy_name(file, sizeof file, &(NpyArr){ m, NPY_VAR + v });
+        fputs(v ? ", " : "", f);
+        json_str(f, file);
+    }
+    fputs("], \"shapes\": [", f);
+    for (int v = 0; v < m->nvars; v++) {
+        fputs(v ? ", " : "", f);
+        json_shape(f, m->idx.n, 0);
+    }
+    fputs("]}", f);
+}
+
 /* run.json: what ran (version, model and its SHA-256, seed, dt, steps,
  * complete, the format of the monitors' files), and for each monitor its
  * kind, source, variables and their units, and its file and shape (csv) or
@@ -780,12 +868,7 @@ static int write_run_json(FILE *f, Net *net, void *obj)
                 json_str(f, m->varnames[v]);
             }
             fputs("], \"units\": [\"1\", \"second\"", f);
-            for (int v = 0; v < m->nvars; v++) {
-                const char *u = in->unit ? in->unit(in->unit_ud, m->group->name, m->varnames[v]) : NULL;
-                fputs(", ", f);
-                if (u) json_str(f, u);
-                else fputs("null", f);
-            }
+            json_units(f, in, m);
         } else if (m->kind == RM_RATE)
             fputs(m->smooth_w ? "\"t\", \"rate\", \"smooth_rate\"], \"units\": [\"second\", \"hertz\", \"hertz\""
                               : "\"t\", \"rate\"], \"units\": [\"second\", \"hertz\"", f);
@@ -796,12 +879,7 @@ static int write_run_json(FILE *f, Net *net, void *obj)
                 json_str(f, m->varnames[v]);
             }
             fputs("], \"units\": [\"second\"", f);
-            for (int v = 0; v < m->nvars; v++) {
-                const char *u = in->unit ? in->unit(in->unit_ud, m->group->name, m->varnames[v]) : NULL;
-                fputs(", ", f);
-                if (u) json_str(f, u);
-                else fputs("null", f);
-            }
+            json_units(f, in, m);
             fputs("], \"record\": [", f);
             for (int r = 0; r < m->nrec; r++) fprintf(f, "%s%d", r ? ", " : "", m->rec[r]);
             if (m->group->comp_distance) {
@@ -821,7 +899,7 @@ static int write_run_json(FILE *f, Net *net, void *obj)
         if (npy) {
             NpyArr *arr = malloc(sizeof *arr * (size_t)(m->nvars + 3));
             if (!arr) return -1;
-            int na = npy_arrays(m, arr);
+            int na = npy_arrays(m, arr, false);
             fputs("], \"files\": [", f);
             for (int q = 0; q < na; q++) {
                 npy_name(file, sizeof file, &arr[q]);
@@ -835,7 +913,9 @@ static int write_run_json(FILE *f, Net *net, void *obj)
                 fputs(q ? ", " : "", f);
                 json_shape(f, rows, cols);
             }
-            fputs("]}", f);
+            fputc(']', f);
+            if (m->kind == RM_SPIKE && m->record_none && m->nvars) json_spike_values(f, in, m, true);
+            fputc('}', f);
             free(arr);
             continue;
         }
@@ -848,6 +928,7 @@ static int write_run_json(FILE *f, Net *net, void *obj)
         snprintf(file, sizeof file, "%s.csv", m->name);
         fputs(", \"file\": ", f);
         json_str(f, file);
+        if (m->kind == RM_SPIKE && m->record_none && m->nvars) json_spike_values(f, in, m, false);
         fputc('}', f);
     }
     fputs(net->nmonitors ? "\n  ]" : "]", f);
@@ -880,17 +961,23 @@ static int add_monitor(FileSet *fs, Net *net, RtMonitor *m, bool npy)
     char name[1024];
     if (!npy) {
         snprintf(name, sizeof name, "%s.csv", m->name);
-        return set_add(fs, name, write_monitor, net, m);
+        int rc = set_add(fs, name, write_monitor, net, m);
+        if (rc || !(m->kind == RM_SPIKE && m->record_none && m->nvars)) return rc;
+        snprintf(name, sizeof name, "%s.values.csv", m->name);
+        return set_add(fs, name, write_monitor_values, net, m);
     }
     NpyArr *arr = malloc(sizeof *arr * (size_t)(m->nvars + 3));
     if (!arr) {
         snprintf(fs->err, fs->errlen, "out of memory while writing '%s/%s'", fs->dir, m->name);
         return -1;
     }
-    int na = npy_arrays(m, arr), rc = 0;
-    for (int q = 0; q < na && !rc; q++) {
-        npy_name(name, sizeof name, &arr[q]);
-        rc = set_add(fs, name, write_npy, net, &arr[q]);
+    int rc = 0;
+    for (int values = 0; values < 2 && !rc; values++) {
+        int na = npy_arrays(m, arr, values);
+        for (int q = 0; q < na && !rc; q++) {
+            npy_name(name, sizeof name, &arr[q]);
+            rc = set_add(fs, name, write_npy, net, &arr[q]);
+        }
     }
     free(arr);
     return rc;

@@ -548,8 +548,10 @@ static void restore_paths(Restore *R, In *in, RtGroup *g, const char *cname)
             fits = false;
         }
         RtGroup *trig = fits ? (path->post ? g->tgt : g->src) : NULL;
-        restore_ring(R, in, trig ? path->queue : NULL, pq, trig ? (path->post ? g->tgt_n : g->src_n) : 0, true, what,
-                     trig ? trig->name : "");
+        /* with per-synapse delays (delay_NAME) the ring holds synapse ids */
+        bool by_syn = trig && path->syn_delay;
+        restore_ring(R, in, trig ? path->queue : NULL, pq, !trig ? 0 : by_syn ? g->n : path->post ? g->tgt_n : g->src_n,
+                     !by_syn, what, !trig ? "" : by_syn ? cname : trig->name);
         if (fits && R->apply && !in->bad) path->queue_pos = ppos;
     }
 }

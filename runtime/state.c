@@ -205,7 +205,8 @@ int snn_spikes(snn_ctx *ctx, const char *monitor, const int32_t **idx, const int
     if (rc) return rc;
     if (idx) *idx = m->idx.v;
     if (steps) *steps = m->steps.v;
-    if (count) *count = m->idx.n;
+    /* record=False: none (with variables= they are kept for their values only) */
+    if (count) *count = m->record_none ? 0 : m->idx.n;
     return SNN_OK;
 }
 

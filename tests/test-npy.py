@@ -100,6 +100,33 @@ with tempfile.TemporaryDirectory() as tmp:
     check("cuba shapes", i.shape == t.shape and i.shape[0] > 10000, i.shape)
     check("cuba indices", i.min() >= 0 and i.max() < 4000)
     check("cuba times", t.min() >= 0 and t.max() < 1.0 and np.all(np.diff(t) >= 0))
+    # record=False with variables: the counts, and the values at each spike
+    # (without i and t) in "values", equal to NAME.values.csv
+    nr = os.path.join(tmp, "nr.snn")
+    with open(nr, "w") as f:
+        f.write("neurons G[3] {\n model {\n  dv/dt = rate : 1\n  rate : Hz\n }\n threshold: v > 1\n"
+                " reset: v = 0\n init { rate = [101, 0, 1001]*Hz }\n}\n"
+                "spikemonitor SM(G, variables=rate, record=False)\nrun 10*ms\n")
+    nr_csv, nr_npy = os.path.join(tmp, "nr_csv"), os.path.join(tmp, "nr_npy")
+    check("record=False csv run", run(nr, nr_csv) == 0)
+    check("record=False npy run", run(nr, nr_npy, "--format", "npy") == 0)
+    with open(os.path.join(nr_npy, "run.json")) as f:
+        sm = json.load(f)["monitors"][0]
+    with open(os.path.join(nr_csv, "run.json")) as f:
+        sm_csv = json.load(f)["monitors"][0]
+    check("record=False npy lists i, count", sm["variables"] == ["i", "count"] and
+          sm["files"] == ["SM.i.npy", "SM.count.npy"], sm)
+    vals = sm.get("values", {})
+    check("record=False npy values", vals.get("variables") == ["rate"] and vals.get("units") == ["hertz"] and
+          vals.get("files") == ["SM.rate.npy"] and vals.get("shapes") == [[11]], vals)
+    check("record=False csv values", sm_csv.get("values", {}).get("file") == "SM.values.csv" and
+          sm_csv["values"].get("shape") == [11, 1], sm_csv)
+    count = np.load(os.path.join(nr_npy, "SM.count.npy"))
+    check("record=False counts", count.dtype == np.int64 and list(count) == [1, 0, 10], count)
+    rate = np.load(os.path.join(nr_npy, "SM.rate.npy"))
+    header, csv = read_csv(os.path.join(nr_csv, "SM.values.csv"))
+    check("record=False values header", header == ["rate"], header)
+    check("record=False values equal to the CSV", rate.shape == (11,) and np.array_equal(rate, csv[:, 0]), rate)
 
 print("1..%d" % len(results))
 for k, (name, ok, why) in enumerate(results, 1):

@@ -334,7 +334,8 @@ SNN_API int snn_synapses(snn_ctx *ctx, const char *name, const int32_t **pre, co
 /* ---- results --------------------------------------------------------- */
 /* Arrays stay owned by the context, valid until the next run or change. */
 
-/* Spikes of a spike monitor: neuron indices and steps (t = step * dt). */
+/* Spikes of a spike monitor: neuron indices and steps (t = step * dt); none
+ * for a monitor with record=False. */
 SNN_API int snn_spikes(snn_ctx *ctx, const char *monitor, const int32_t **idx, const int64_t **steps,
                        size_t *count);
 /* Recorded values of a state monitor: nsteps rows (steps[s] * dt), each of

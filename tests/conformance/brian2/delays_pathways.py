@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """This file runs the behavioural form of Brian2's
 test_synapses.py::test_delays_pathways (tests/conformance/synapses-delays_pathways_1,2.snn)
-and test_delays_pathways_subgroups (synapses-delays_pathways_subgroups.snn)
+and test_delays_pathways_subgroups (synapses-delays_pathways_subgroups.snn),
+and test_changed_dt_spikes_in_queue with a named pathway
+(synapses-changed_dt_spikes_in_queue_pathway.snn)
 with Brian2 2.5.1 and prints the 'column:' lines of their .expect files:
     /usr/bin/python3 tests/conformance/brian2/delays_pathways.py
 Brian2's tests assert the delays of the pathways pre1, pre2 and post as
@@ -52,3 +54,29 @@ case("synapses-delays_pathways_1", False,
 case("synapses-delays_pathways_2", False, {"scalar": {"pre1": 5 * ms, "post": 1 * ms}})
 case("synapses-delays_pathways_subgroups", True,
      {"array": {"pre1": "i*ms", "pre2": "j*ms", "post": "abs(x_pre - (N_post-j)*mmeter)/velocity"}})
+
+
+def changed_dt_pathway():
+    """test_changed_dt_spikes_in_queue with the delays j*ms on a named
+    pathway (synapses-changed_dt_spikes_in_queue_pathway.snn)."""
+    start_scope()
+    defaultclock.dt = 0.5 * ms
+    G1 = NeuronGroup(1, "v:1", threshold="v>1", reset="v=0")
+    G1.v = 1.1
+    G2 = NeuronGroup(10, "v:1", threshold="v>1", reset="v=0")
+    S = Synapses(G1, G2, on_pre={"up": "v+=1.1"})
+    S.connect()
+    S.up.delay = "j*ms"
+    mon = SpikeMonitor(G2)
+    net = Network(G1, G2, S, mon)
+    net.run(5 * ms)
+    defaultclock.dt = 1 * ms
+    net.run(3 * ms)
+    defaultclock.dt = 0.1 * ms
+    net.run(2 * ms)
+    print("# synapses-changed_dt_spikes_in_queue_pathway")
+    print("column: mon.csv i %s" % " ".join("%d" % i for i in mon.i))
+    print("column: mon.csv t %s" % " ".join("%.17g" % t for t in mon.t_))
+
+
+changed_dt_pathway()
