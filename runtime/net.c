@@ -3,7 +3,10 @@
  * default schedule: start (state monitors record), groups (state updates),
  * thresholds (spikes, spike monitors), synapses (pathways: push spikes into
  * the delay queue, then run due on_pre, then on_post), resets.  Objects within
- * a slot run in name order, as Brian2 sorts them. */
+ * a slot run in name order, as Brian2 sorts them.  The pieces a step calls
+ * have files of their own: net_args.c (a block's arguments), net_deliver.c
+ * (synapse indices and spike propagation), net_record.c (monitors),
+ * net_links.c (linked variables), net_vec.c (growable arrays). */
 #include "net.h"
 #include "mpi_net.h"
 
@@ -13,15 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Append n ids; on out of memory nothing is appended. */
-static bool i32vec_append(I32Vec *a, const int32_t *x, size_t n)
-{
-    if (!i32vec_reserve(a, n)) return false;
-    if (n) memcpy(a->v + a->n, x, n * sizeof *x);
-    a->n += n;
-    return true;
-}
 
 Net *net_new(double dt, uint64_t seed)
 {
@@ -192,77 +186,6 @@ RtGroup *net_add_group(Net *net, const char *name, int kind, int64_t n, int nvar
     return g;
 }
 
-/* Counting sort of synapse ids by one endpoint: start[] has n+1 entries.
- * When the synapses are already in that order (connect() makes them source
- * by source), the sorted list would be 0, 1, 2, ...: *syn_out is then NULL,
- * and neuron i's synapses are the ids start[i] .. start[i+1] themselves
- * (csr_syn), which saves four bytes per synapse. */
-static bool build_csr(const I32Vec *end, int64_t nneur, int32_t **start_out, int32_t **syn_out)
-{
-    int32_t *start = calloc((size_t)nneur + 1, sizeof *start);
-    if (!start) return false;
-    bool sorted = true;
-    for (size_t s = 0; s < end->n; s++) {
-        start[end->v[s] + 1]++;
-        if (s && end->v[s] < end->v[s - 1]) sorted = false;
-    }
-    for (int64_t k = 0; k < nneur; k++) start[k + 1] += start[k];
-    *start_out = start;
-    *syn_out = NULL;
-    if (sorted) return true;
-    int32_t *syn = malloc(sizeof *syn * (end->n ? end->n : 1));
-    int32_t *fill = malloc(sizeof *fill * (size_t)(nneur + 1));
-    if (!syn || !fill) {
-        free(start);
-        free(syn);
-        free(fill);
-        *start_out = NULL;
-        return false;
-    }
-    memcpy(fill, start, sizeof *fill * (size_t)(nneur + 1));
-    for (size_t s = 0; s < end->n; s++) syn[fill[end->v[s]]++] = (int32_t)s;
-    free(fill);
-    *syn_out = syn;
-    return true;
-}
-
-/* Entry q of a CSR index's synapse list (syn NULL: the identity). */
-static inline int32_t csr_syn(const int32_t *syn, int32_t q)
-{
-    return syn ? syn[q] : q;
-}
-
-/* Give an array's growth slack back: a built network keeps exactly n. */
-static void i32vec_shrink(I32Vec *a)
-{
-    if (a->cap <= a->n || !a->n) return;
-    int32_t *v = net_vec_realloc(a->v, sizeof *v * a->n);
-    if (!v) return;     /* keeps the larger block, which is still correct */
-    a->v = v;
-    a->cap = a->n;
-}
-
-/* The arrays of group g seen from neuron off on (off 0: g's own). */
-static double **range_view(RtGroup *g, int64_t off)
-{
-    if (!off) return g->arr;
-    double **v = malloc(sizeof *v * (size_t)(g->nvars + 1));
-    if (v)
-        for (int k = 0; k < g->nvars; k++) v[k] = g->arr[k] + off;
-    return v;
-}
-
-bool net_synapse_range(RtGroup *s)
-{
-    /* synapses on synapses: a synapse group's arrays (and size) exist once
-     * it is connected, before these synapses are (build.c) */
-    if ((s->src->kind == RG_SYNAPSES && !s->src->arr) || (s->tgt->kind == RG_SYNAPSES && !s->tgt->arr)) return true;
-    if (!s->src_n) s->src_off = 0, s->src_n = s->src->n;
-    if (!s->tgt_n) s->tgt_off = 0, s->tgt_n = s->tgt->n;
-    if (!s->pre_view && !(s->pre_view = range_view(s->src, s->src_off))) return false;
-    return s->post_view || (s->post_view = range_view(s->tgt, s->tgt_off));
-}
-
 /* The index by target is made only for what needs it (on_post and the
  * pathways triggered by the target), when it first runs. */
 bool net_finish_synapses(RtGroup *s)
@@ -271,14 +194,9 @@ bool net_finish_synapses(RtGroup *s)
     i32vec_shrink(&s->pre);
     i32vec_shrink(&s->post);
     if (!net_synapse_range(s) || !alloc_arrays(s)) return false;
-    if (!build_csr(&s->pre, s->src_n, &s->pre_start, &s->pre_syn)) return false;
+    if (!net_pre_index(s)) return false;
     s->queue = calloc((size_t)s->delay_steps + 1, sizeof *s->queue);
     return s->queue != NULL;
-}
-
-bool net_post_index(RtGroup *s)
-{
-    return s->post_start || build_csr(&s->post, s->tgt_n, &s->post_start, &s->post_syn);
 }
 
 RtMonitor *net_add_monitor(Net *net, const char *name, int kind, RtGroup *g)
@@ -356,58 +274,16 @@ int64_t net_count_nonfinite(const RtGroup *g, int v, int64_t *first)
     return count;
 }
 
-/* The argument block for one call on group g. */
-static snn_args args_for(Net *net, RtGroup *g)
-{
-    snn_args a;
-    memset(&a, 0, sizeof a);
-    a.v = g->arr;
-    a.k = net->consts;
-    a.n = (snn_i32)g->n;
-    a.step = net->step;
-    a.dt = net->dt;
-    a.t = net_now(net);
-    a.seed = net->seed;
-    a.stream = g->stream;
-    if (g->kind == RG_SYNAPSES) {
-        a.pre = g->pre_view;
-        a.post = g->post_view;
-        a.n_pre = (snn_i32)g->src_n;
-        a.n_post = (snn_i32)g->tgt_n;
-        a.syn_pre = g->pre.v;
-        a.syn_post = g->post.v;
-        net_synsyn_args(g, &a);
-    }
-    return a;
-}
-
-void net_synsyn_args(const RtGroup *g, snn_args *a)
-{
-    if (g->src->kind == RG_SYNAPSES) a->pre_syn_pre = g->src->pre.v, a->pre_syn_post = g->src->post.v;
-    if (g->tgt->kind == RG_SYNAPSES) a->post_syn_pre = g->tgt->pre.v, a->post_syn_post = g->tgt->post.v;
-}
-
-/* The same on a clock of every steps: its step count, dt and time. */
-static snn_args args_on(Net *net, RtGroup *g, int64_t every)
-{
-    snn_args a = args_for(net, g);
-    a.step = (net->step + net->clock_base) / every;
-    a.dt = net->dt * (double)every;
-    a.t = (double)a.step * a.dt;
-    return a;
-}
-
 /* The clock (in steps) an object of kind OP_* of g runs on, as Brian2's:
  * a pathway on its source's (on_pre) or target's (on_post), summed
  * variables on their target's, everything else on the group's own. */
 static int64_t clock_of(const RtGroup *g, int kind, int q);
 
-static int prepare_delays(Net *net, RtGroup *s);
 
 void net_call_block(Net *net, RtGroup *g, snn_block_fn fn)
 {
     if (g->n <= 0) return;
-    snn_args a = args_for(net, g);
+    snn_args a = net_args_for(net, g);
     fn(&a);
 }
 
@@ -427,34 +303,13 @@ int net_init_group(Net *net, RtGroup *g)
 {
     net_refresh_links(g);
     if (g->init) {
-        snn_args a = args_for(net, g);
+        snn_args a = net_args_for(net, g);
         g->init(&a);
     }
     if (g->kind != RG_SYNAPSES) return 0;
-    int rc = prepare_delays(net, g);
+    int rc = net_prepare_delays(net, g);
     if (rc == -1) fail(net, "the delays of %s", g->name);
     return rc;
-}
-
-/* (the epochs are made by clock.c when dt changes between runs) */
-double net_time_at(const Net *net, int64_t step)
-{
-    for (int k = net->nepochs - 1; k >= 0; k--)
-        if (step >= net->epochs[k].first_step) return (double)(step + net->epochs[k].base) * net->epochs[k].dt;
-    return (double)(step + net->clock_base) * net->dt;
-}
-
-double net_now(const Net *net)
-{
-    return (double)(net->step + net->clock_base) * net->dt;
-}
-
-int net_redo_delays(Net *net, RtGroup *s, int path)
-{
-    int32_t **sd = path < 0 ? &s->syn_delay : &s->paths[path].syn_delay;
-    free(*sd);
-    *sd = NULL;
-    return prepare_delays(net, s);
 }
 
 int net_init(Net *net)
@@ -464,234 +319,6 @@ int net_init(Net *net)
         if (rc) return rc;
     }
     return 0;
-}
-
-/* Run a pathway's code on the synapse ids ids[0..n), if there are any. */
-static void run_pathway(Net *net, RtGroup *s, const int32_t *ids, size_t n, snn_block_fn fn, int64_t every)
-{
-    if (!n) return;
-    snn_args a = args_on(net, s, every);
-    a.idx = ids;
-    a.nidx = (snn_i32)n;
-    fn(&a);
-}
-
-/* Run the pathway code on the synapses of the spiking neurons, neuron by
- * neuron in CSR order (index start, syn by source or target).  Where the
- * synapses are stored in that order (syn NULL), each neuron's synapses are
- * a range of ids, passed to the code as [lo, hi) with no list; otherwise one
- * neuron's synapses are a range of syn and go straight to the code, and
- * those of several are copied range by range into s->scratch.  Returns
- * false on out of memory, with nothing delivered. */
-static bool deliver(Net *net, RtGroup *s, const int32_t *neurons, size_t nn, const int32_t *start,
-                    const int32_t *syn, snn_block_fn fn, int64_t every)
-{
-    if (!syn) {
-        snn_args a = args_on(net, s, every);
-        for (size_t k = 0; k < nn; k++) {
-            a.lo = start[neurons[k]];
-            a.hi = start[neurons[k] + 1];
-            if (a.lo < a.hi) fn(&a);
-        }
-        return true;
-    }
-    if (nn == 1) {
-        int32_t first = start[neurons[0]];
-        run_pathway(net, s, syn + first, (size_t)(start[neurons[0] + 1] - first), fn, every);
-        return true;
-    }
-    size_t total = 0;
-    for (size_t k = 0; k < nn; k++) total += (size_t)(start[neurons[k] + 1] - start[neurons[k]]);
-    s->scratch.n = 0;
-    if (!i32vec_reserve(&s->scratch, total)) return false;
-    for (size_t k = 0; k < nn; k++) {
-        int32_t first = start[neurons[k]];
-        i32vec_append(&s->scratch, syn + first, (size_t)(start[neurons[k] + 1] - first));
-    }
-    run_pathway(net, s, s->scratch.v, s->scratch.n, fn, every);
-    return true;
-}
-
-/* The neurons of list[0..*count) (spikes or events of a group of whole
- * neurons) within the range [off, off + n) that synapses s connect, relative
- * to off: list itself when s takes all of the group, else s->sub_spikes;
- * NULL on out of memory.  *count is updated. */
-static const int32_t *range_list(RtGroup *s, const int32_t *list, int32_t *count, int64_t whole, int64_t off,
-                                 int64_t n)
-{
-    if ((!off && n == whole) || !*count) return list;
-    s->sub_spikes.n = 0;
-    if (!i32vec_reserve(&s->sub_spikes, (size_t)*count)) return NULL;
-    for (int32_t k = 0; k < *count; k++)
-        if (list[k] >= off && list[k] < off + n) s->sub_spikes.v[s->sub_spikes.n++] = (int32_t)(list[k] - off);
-    *count = (int32_t)s->sub_spikes.n;
-    return s->sub_spikes.v;
-}
-
-/* Queue the synapses of the neurons trig[0..ntrig) (spiking, or where an
- * event happened), each in the ring slot of its own delay (heterogeneous
- * delays); false on out of memory. */
-static bool queue_by_synapse(I32Vec *queue, int pos, int size, const int32_t *syn_delay, const int32_t *trig,
-                             int32_t ntrig, const int32_t *start, const int32_t *syn)
-{
-    for (int32_t k = 0; k < ntrig; k++) {
-        int32_t i = trig[k];
-        for (int32_t q = start[i]; q < start[i + 1]; q++) {
-            int32_t id = csr_syn(syn, q);
-            if (!i32vec_push(&queue[(pos + syn_delay[id]) % size], id)) return false;
-        }
-    }
-    return true;
-}
-
-/* The lanes of s's on_pre pathway for delivering `work` synapse ids on
- * threads, or NULL to deliver on one thread: with one thread, a pathway
- * that cannot be split (RtGroup.par), or too little work.  The lanes are
- * made again when the number of parts changes; NULL (one thread) also on
- * out of memory for them, which changes nothing but the speed. */
-static ParLanes *lanes_for(Net *net, RtGroup *s, size_t work)
-{
-    if (!net->pool || !(s->par & PAR_PRE) || work < (size_t)net->par_min) return NULL;
-    int parts = par_parts(s->tgt->n, net->nthreads, net->par_min);
-    if (parts < 2) return NULL;
-    if (par_lanes_parts(s->lanes) != parts) {
-        par_lanes_free(s->lanes);
-        /* heterogeneous delays deliver synapse ids: scratch lists only */
-        s->lanes = par_lanes_new(net->pool, parts, s->src->n, s->tgt->n, s->syn_delay ? NULL : s->pre_start,
-                                 s->pre_syn, s->post.v);
-    }
-    return s->lanes;
-}
-
-/* The synapses that the due neurons' spikes reach (CSR by source). */
-static size_t fanout(const int32_t *start, const int32_t *neurons, size_t nn)
-{
-    size_t total = 0;
-    for (size_t k = 0; k < nn; k++) total += (size_t)(start[neurons[k] + 1] - start[neurons[k]]);
-    return total;
-}
-
-/* Deliver the due list of an on_pre ring (neuron ids with a homogeneous
- * delay, synapse ids with syn_delay) split by target range when lanes_for
- * gives lanes, else on this thread; false on out of memory. */
-static bool deliver_due(Net *net, RtGroup *s, const I32Vec *due, const int32_t *syn_delay, const int32_t *start,
-                        const int32_t *syn, snn_block_fn fn, int64_t every, bool split)
-{
-    if (!due->n) return true;
-    ParLanes *l = split ? lanes_for(net, s, syn_delay ? due->n : fanout(start, due->v, due->n)) : NULL;
-    if (l) {
-        snn_args a = args_on(net, s, every);
-        /* synapse ids: one part per thread, as each part reads the whole list */
-        if (syn_delay) par_deliver_synapses(net->pool, l, net->nthreads, fn, &a, due->v, due->n, s->post.v);
-        else par_deliver_neurons(net->pool, l, fn, &a, due->v, due->n);
-        return true;
-    }
-    if (syn_delay) run_pathway(net, s, due->v, due->n, fn, every);
-    else if (!deliver(net, s, due->v, due->n, start, syn, fn, every)) return false;
-    return true;
-}
-
-/* One step of a pathway's ring of delay+1 spike lists (Brian2: queue.push,
- * then peek): the spikes (or events) trig[0..ntrig), relative to the
- * synapses' range of their group, are queued delay steps ahead, then the list
- * due now is delivered and the ring advances.  With a homogeneous delay
- * (syn_delay NULL) the ring holds neuron ids, expanded through the CSR index
- * (start, syn) on delivery; with per-synapse delays in syn_delay it holds
- * synapse ids, queued at their own delay.  split: s's on_pre, which may be
- * delivered on threads.  Returns false on out of memory. */
-static bool ring_step(Net *net, RtGroup *s, I32Vec *queue, int *pos, int delay, const int32_t *syn_delay,
-                      const int32_t *trig, int32_t ntrig, const int32_t *start, const int32_t *syn, snn_block_fn fn,
-                      int64_t every, bool split)
-{
-    int size = delay + 1;
-    if (!trig && ntrig) return false;   /* out of memory in range_list */
-    bool ok = syn_delay ? queue_by_synapse(queue, *pos, size, syn_delay, trig, ntrig, start, syn)
-                        : i32vec_append(&queue[(*pos + delay) % size], trig, (size_t)ntrig);
-    if (!ok) return false;
-    I32Vec *due = &queue[*pos];
-    if (!deliver_due(net, s, due, syn_delay, start, syn, fn, every, split)) return false;
-    due->n = 0;
-    *pos = (*pos + 1) % size;
-    return true;
-}
-
-/* The on_pre pathway of a Synapses object, with its delay ring. */
-static bool pathway_pre(Net *net, RtGroup *s)
-{
-    int32_t n;
-    const int32_t *trig = net_event_list(s->src, s->pre_event, &n);
-    trig = range_list(s, trig, &n, s->src->n, s->src_off, s->src_n);
-    return ring_step(net, s, s->queue, &s->queue_pos, s->delay_steps, s->syn_delay, trig, n, s->pre_start, s->pre_syn,
-                     s->on_pre, s->src->every, true);
-}
-
-/* A named pathway, with a ring of its own. */
-static bool pathway_named(Net *net, RtGroup *s, struct RtPath *p)
-{
-    int32_t n;
-    if (p->post && !net_post_index(s)) return false;
-    const int32_t *trig = net_event_list(p->post ? s->tgt : s->src, p->event, &n);
-    trig = p->post ? range_list(s, trig, &n, s->tgt->n, s->tgt_off, s->tgt_n)
-                   : range_list(s, trig, &n, s->src->n, s->src_off, s->src_n);
-    return ring_step(net, s, p->queue, &p->queue_pos, p->delay_steps, p->syn_delay, trig, n,
-                     p->post ? s->post_start : s->pre_start, p->post ? s->post_syn : s->pre_syn, p->fn,
-                     (p->post ? s->tgt : s->src)->every, false);
-}
-
-/* Heterogeneous delays: each synapse's delay (variable var) in whole steps
- * of its pathway's clock (every; Brian2: (int)(delay/dt + 0.5)) in
- * *syn_delay, and a ring *queue (position *pos) long enough for the largest
- * (*steps).  Returns 0; -1 on out of memory; -2 (with net->fail naming the
- * synapse) for a delay that is NaN, infinite, negative or more steps than a
- * ring can have. */
-static int ring_delays(Net *net, RtGroup *s, int var, int64_t every, int32_t **syn_delay, I32Vec **queue, int *steps,
-                       int *pos)
-{
-    int32_t *sd = malloc(sizeof *sd * (size_t)(s->n > 0 ? s->n : 1));
-    if (!sd) return -1;
-    int maxd = 0;
-    for (int64_t k = 0; k < s->n; k++) {
-        double d = s->arr[var][k];
-        double st = d / (net->dt * (double)every) + 0.5;
-        if (!(d >= 0) || !(st < (double)NET_MAX_DELAY_STEPS)) {
-            snprintf(net->fail, sizeof net->fail, d != d ? "synapse %lld (%d -> %d) has the delay NaN"
-                     : "synapse %lld (%d -> %d) has the delay %g s", (long long)k, s->pre.v[k], s->post.v[k], d);
-            free(sd);
-            return -2;
-        }
-        sd[k] = (int32_t)st;
-        if (sd[k] > maxd) maxd = sd[k];
-    }
-    for (int k = 0; *queue && k <= *steps; k++) free((*queue)[k].v);
-    free(*queue);
-    *syn_delay = sd;
-    *steps = maxd;
-    *pos = 0;
-    *queue = calloc((size_t)maxd + 1, sizeof **queue);
-    return *queue != NULL ? 0 : -1;
-}
-
-/* The heterogeneous delays of s's on_pre (its 'delay', on the source's
- * clock) and of its pathways with a delay_NAME (on the source's clock, the
- * target's for on_post): once, at init (net_redo_delays: again). */
-static int prepare_delays(Net *net, RtGroup *s)
-{
-    int rc = 0;
-    if (s->delay_var >= 0 && !s->syn_delay)
-        rc = ring_delays(net, s, s->delay_var, s->src->every, &s->syn_delay, &s->queue, &s->delay_steps,
-                         &s->queue_pos);
-    for (int q = 0; q < s->npaths && !rc; q++) {
-        struct RtPath *p = &s->paths[q];
-        if (p->delay_var >= 0 && !p->syn_delay)
-            rc = ring_delays(net, s, p->delay_var, (p->post ? s->tgt : s->src)->every, &p->syn_delay, &p->queue,
-                             &p->delay_steps, &p->queue_pos);
-        if (rc == -2) {
-            char why[sizeof net->fail];
-            snprintf(why, sizeof why, "%s", net->fail);
-            snprintf(net->fail, sizeof net->fail, "pathway %.20s: %.90s", p->name, why);
-        }
-    }
-    return rc;
 }
 
 /* Spike generator: emit the spikes scheduled for this step. */
@@ -818,7 +445,7 @@ static int parts_for(const Net *net, const RtGroup *g, unsigned flag, int64_t n)
  * every steps, split if allowed; with MPI ranks over this rank's part. */
 static void run_all(Net *net, RtGroup *g, unsigned flag, snn_block_fn fn, int64_t every)
 {
-    snn_args a = args_on(net, g, every);
+    snn_args a = net_args_on(net, g, every);
     mpi_own_range(net, g, &a.lo, &a.hi);
     if (a.lo >= a.hi) return;
     int parts = parts_for(net, g, flag, a.hi - a.lo);
@@ -852,7 +479,7 @@ static bool fusable_update_thresh(const Net *net, int k)
 /* Run a group's update and threshold as one split (see above). */
 static void run_update_thresh(Net *net, RtGroup *g)
 {
-    snn_args a = args_on(net, g, g->every);
+    snn_args a = net_args_on(net, g, g->every);
     int parts = parts_for(net, g, PAR_UPDATE | PAR_THRESH, g->n);
     g->nspikes = par_update_thresh(net->pool, parts, g->update, g->thresh, &a, g->spikes);
 }
@@ -894,7 +521,7 @@ static bool run_op(Net *net, SchedOp *op)
         break;
     case OP_SUMMED:
         if (g->n <= 0) break;
-        a = args_on(net, g, every);
+        a = net_args_on(net, g, every);
         g->summed[op->q](&a);
         break;
     case OP_UPDATE:
@@ -905,7 +532,7 @@ static bool run_op(Net *net, SchedOp *op)
         g->nspikes = 0;
         if (g->gen_step) generate(net, g);
         if (g->thresh) {
-            a = args_on(net, g, every);
+            a = net_args_on(net, g, every);
             mpi_own_range(net, g, &a.lo, &a.hi);
             int parts = parts_for(net, g, PAR_THRESH, a.hi - a.lo);
             if (a.lo >= a.hi) {
@@ -933,7 +560,7 @@ static bool run_op(Net *net, SchedOp *op)
         struct RtEvent *ev = &g->events[op->q];
         ev->n = 0;
         if (g->n <= 0) break;
-        a = args_on(net, g, every);
+        a = net_args_on(net, g, every);
         a.out = ev->idx;
         ev->n = ev->fn(&a);
         break;
@@ -943,32 +570,24 @@ static bool run_op(Net *net, SchedOp *op)
         int32_t n;
         const int32_t *ids = net_event_list(g, c->event, &n);
         if (!n) break;
-        a = args_on(net, g, every);
+        a = net_args_on(net, g, every);
         a.idx = ids;
         a.nidx = n;
         c->fn(&a);
         break;
     }
     case OP_PRE:
-        if (g->n > 0 && !pathway_pre(net, g)) return fail(net, "spike delivery of %s", g->name);
+        if (g->n > 0 && !net_pathway_pre(net, g)) return fail(net, "spike delivery of %s", g->name);
         break;
-    case OP_POST: {
-        int32_t n;
-        const int32_t *ids = net_event_list(g->tgt, g->post_event, &n);
-        if (g->n > 0 && n) {
-            if (!net_post_index(g)) return fail(net, "on_post delivery of %s", g->name);
-            ids = range_list(g, ids, &n, g->tgt->n, g->tgt_off, g->tgt_n);
-            if (!ids || (n && !deliver(net, g, ids, (size_t)n, g->post_start, g->post_syn, g->on_post, g->tgt->every)))
-                return fail(net, "on_post delivery of %s", g->name);
-        }
+    case OP_POST:
+        if (g->n > 0 && !net_pathway_post(net, g)) return fail(net, "on_post delivery of %s", g->name);
         break;
-    }
     case OP_RESET: {
         const int32_t *ids = g->spikes;
         int32_t n = g->nspikes;
         if (net->mpi) ids = mpi_own_spikes(net, g, ids, &n);   /* this rank's neurons */
         if (!n) break;
-        a = args_on(net, g, every);
+        a = net_args_on(net, g, every);
         int parts = parts_for(net, g, PAR_RESET, n);
         if (parts > 1 && ascending(ids, n)) {
             par_indexed(net->pool, parts, g->n, g->reset, &a, ids, n);
@@ -983,7 +602,7 @@ static bool run_op(Net *net, SchedOp *op)
         if (!net_record_rate(net, m)) return fail(net, "rate monitor %s", m->name);
         break;
     case OP_PATH:
-        if (g->n > 0 && !pathway_named(net, g, &g->paths[op->q]))
+        if (g->n > 0 && !net_pathway_named(net, g, &g->paths[op->q]))
             return fail(net, "spike delivery of %s (pathway %s)", g->name, op->name);
         break;
     case OP_EXTRA: {

@@ -19,6 +19,10 @@ typedef struct I32Vec { int32_t *v; size_t n, cap; } I32Vec;
 typedef struct I64Vec { int64_t *v; size_t n, cap; } I64Vec;
 typedef struct F64Vec { double *v; size_t n, cap; } F64Vec;
 bool i32vec_push(I32Vec *a, int32_t x);
+/* Append n ids; on out of memory nothing is appended. */
+bool i32vec_append(I32Vec *a, const int32_t *x, size_t n);
+/* Give an array's growth slack back: a built network keeps exactly n. */
+void i32vec_shrink(I32Vec *a);
 bool i64vec_push(I64Vec *a, int64_t x);
 /* Make room for more further elements (cap >= n + more). */
 bool i32vec_reserve(I32Vec *a, size_t more);
@@ -263,6 +267,20 @@ int      net_redo_delays(Net *net, RtGroup *s, int path);
 /* The time of step (now or recorded), and the time now. */
 double   net_time_at(const Net *net, int64_t step);
 double   net_now(const Net *net);
+/* The arguments of one call of a block of g (net_args.c), on the network's
+ * clock or on a clock of every steps (its step count, dt and time). */
+snn_args net_args_for(Net *net, RtGroup *g);
+snn_args net_args_on(Net *net, RtGroup *g, int64_t every);
+/* Spike propagation (net_deliver.c), each false on out of memory: this
+ * step's on_pre spikes of s into its delay ring and the synapses due now,
+ * a named pathway's, and on_post's; and the delays of s in steps (0, -1 on
+ * out of memory, -2 for a delay out of range, in net->fail). */
+bool     net_pathway_pre(Net *net, RtGroup *s);
+bool     net_pathway_named(Net *net, RtGroup *s, struct RtPath *p);
+bool     net_pathway_post(Net *net, RtGroup *s);
+int      net_prepare_delays(Net *net, RtGroup *s);
+/* The CSR index of synapses s by source (net_finish_synapses). */
+bool     net_pre_index(RtGroup *s);
 
 Net     *net_new(double dt, uint64_t seed);
 void     net_free(Net *net);

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 void *(*net_vec_realloc)(void *p, size_t size) = realloc;
 
@@ -56,4 +57,23 @@ bool i64vec_push(I64Vec *a, int64_t x)
     if (!i64vec_reserve(a, 1)) return false;
     a->v[a->n++] = x;
     return true;
+}
+
+/* Append n ids; on out of memory nothing is appended. */
+bool i32vec_append(I32Vec *a, const int32_t *x, size_t n)
+{
+    if (!i32vec_reserve(a, n)) return false;
+    if (n) memcpy(a->v + a->n, x, n * sizeof *x);
+    a->n += n;
+    return true;
+}
+
+/* Give an array's growth slack back: a built network keeps exactly n. */
+void i32vec_shrink(I32Vec *a)
+{
+    if (a->cap <= a->n || !a->n) return;
+    int32_t *v = net_vec_realloc(a->v, sizeof *v * a->n);
+    if (!v) return;     /* keeps the larger block, which is still correct */
+    a->v = v;
+    a->cap = a->n;
 }
