@@ -97,6 +97,31 @@ static int redo_ring(Net *net, RtGroup *g, int path, I32Vec **queue, int *pos, i
 static int convert_synapses(snn_ctx *ctx, const Group *mg, RtGroup *g, double src_old, double src_new, double tgt_old,
                             double tgt_new, char *err, size_t errlen);
 
+/* A spike generator's spikes after their steps changed to a longer dt:
+ * still in step order, but several old steps may share a new one; each
+ * such step's spikes sorted by index again.  False (with err) when one
+ * neuron now spikes twice in a step, which Brian2 refuses too. */
+static bool resort_generator(RtGroup *g, char *err, size_t errlen, double new_dt)
+{
+    for (size_t lo = 0, hi; lo < g->ngen; lo = hi) {
+        for (hi = lo + 1; hi < g->ngen && g->gen_step[hi] == g->gen_step[lo]; hi++) {}
+        for (size_t k = lo + 1; k < hi; k++)   /* insertion sort of a step's few spikes */
+            for (size_t m = k; m > lo && g->gen_idx[m - 1] > g->gen_idx[m]; m--) {
+                int32_t x = g->gen_idx[m];
+                g->gen_idx[m] = g->gen_idx[m - 1];
+                g->gen_idx[m - 1] = x;
+            }
+        for (size_t k = lo + 1; k < hi; k++)
+            if (g->gen_idx[k] == g->gen_idx[k - 1]) {
+                snprintf(err, errlen, "with the new dt %g ms, neuron %d of %s spikes more than once in its step %lld "
+                         "(Brian2 refuses this too; give the spikes times at least one new dt apart)",
+                         new_dt * 1e3, g->gen_idx[k], g->name, (long long)g->gen_step[k]);
+                return false;
+            }
+    }
+    return true;
+}
+
 /* The clocks (in steps of new_dt) of g's objects with a period of their
  * own, its delays and queues. */
 static int convert_group(snn_ctx *ctx, const Group *mg, RtGroup *g, double old_dt, double new_dt, char *err,
@@ -123,6 +148,7 @@ static int convert_group(snn_ctx *ctx, const Group *mg, RtGroup *g, double old_d
         g->gen_period = (int64_t)((double)g->gen_period * old_dt / new_dt + 0.5);
         int64_t new_rel = snn_timestep((double)now_rel * old_dt, new_dt);
         g->gen_offset = net->step - new_rel;
+        if (!resort_generator(g, err, errlen, new_dt)) return SNN_EMISUSE;
     }
     if (g->kind != RG_SYNAPSES) return SNN_OK;
     /* a pathway's steps are its source's (its target's for on_post) */
