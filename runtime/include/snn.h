@@ -192,8 +192,9 @@ SNN_API int snn_run_steps(snn_ctx *ctx, int64_t nsteps);
  * False, store / restore, set_spikes).  It starts with every object active
  * and continues from the current time; it stops at the first failure, and
  * after a stop request nothing more is run or printed.  To run it again
- * from the start, restore a state stored before (snn_store / snn_restore)
- * and call it again: this is how a sweep over a constant runs one compiled
+ * from the start, restore a state stored before (snn_store / snn_restore,
+ * or snn_restore_random_state to draw the same random numbers again) and
+ * call it again: this is how a sweep over a constant runs one compiled
  * model many times (set the constant with snn_set_const after restoring). */
 SNN_API int snn_run_script(snn_ctx *ctx);
 /* Brian2's Network.store(name) / restore(name) (name NULL: "default"):
