@@ -372,6 +372,40 @@ START_TEST(restore_call_errors)
 }
 END_TEST
 
+/* --sweep runs each value as the separate simulation 'snnc run --set'
+ * runs, also when the script restores (and so draws new numbers) itself:
+ * the same spikes, byte for byte (one process and two). */
+START_TEST(sweep_with_restore_equals_set)
+{
+    char *dir = test_tmpdir(), cmd[4096];
+    const char *model_path = test_path("networks/sweep_restore_noise.snn");
+    snprintf(cmd, sizeof cmd, "'%s' run '%s' --quiet --native=off --sweep tau=5*ms,10*ms,20*ms --jobs %d -o '%s/sweep'",
+             getenv("SNNC"), model_path, _i + 1, dir);
+    int status;
+    char *out = test_run(cmd, &status);
+    ck_assert_msg(status == 0, "%s: %s", cmd, out);
+    free(out);
+    static const char *const values[] = { "5ms", "10ms", "20ms" };
+    for (int k = 0; k < 3; k++) {
+        snprintf(cmd, sizeof cmd, "'%s' run '%s' --quiet --native=off --set tau=%.*s*ms -o '%s/set%d'", getenv("SNNC"),
+                 model_path, (int)strlen(values[k]) - 2, values[k], dir, k);
+        out = test_run(cmd, &status);
+        ck_assert_msg(status == 0, "%s: %s", cmd, out);
+        free(out);
+        char a[4096], b[4096];
+        snprintf(a, sizeof a, "%s/sweep/tau=%s/M.csv", dir, values[k]);
+        snprintf(b, sizeof b, "%s/set%d/M.csv", dir, k);
+        size_t na, nb;
+        char *ta = test_read_file(a, &na), *tb = test_read_file(b, &nb);
+        ck_assert_msg(ta && tb && na > 100, "%s or %s missing or without spikes", a, b);
+        ck_assert_msg(na == nb && !memcmp(ta, tb, na), "tau=%s: --sweep and --set give other spikes", values[k]);
+        free(ta);
+        free(tb);
+    }
+    test_remove_tmpdir(dir);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("protocols");
@@ -385,6 +419,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, synapse_index_out_of_range);
     tcase_add_test(tc, restore_random_state_in_file);
     tcase_add_test(tc, restore_random_state_api);
+    tcase_add_loop_test(tc, sweep_with_restore_equals_set, 0, 2);
     tcase_add_test(tc, restore_call_errors);
     suite_add_tcase(s, tc);
     return s;
