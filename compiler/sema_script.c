@@ -549,7 +549,12 @@ static bool script_call_args(Sema *S, Decl *d, bool *random_state)
             }
             *random_state = t;
         } else {
-            if (a->name.n)
+            static const char *const options[] = { "name", "filename", "restore_random_state" };
+            const char *sug = a->name.n ? diag_suggest(ident_dup(S->A, a->name), options, store ? 2 : 3) : NULL;
+            if (sug)
+                diag_error(S->D, a->span, "%s(...) has no option '%.*s'; did you mean '%s'?", kw, (int)a->name.n,
+                           a->name.z, sug);
+            else if (a->name.n)
                 diag_error(S->D, a->span, "%s(...) has no option '%.*s' (it takes name, filename%s)", kw, (int)a->name.n,
                            a->name.z, store ? "" : " and restore_random_state");
             else
