@@ -406,6 +406,40 @@ START_TEST(sweep_with_restore_equals_set)
 }
 END_TEST
 
+/* Restores from a file, in Brian2's spelling: restore(name, filename=...)
+ * draws new numbers, with restore_random_state=True the stored ones. */
+START_TEST(restore_random_state_from_file)
+{
+    char *dir = test_tmpdir(), text[2048];
+    snprintf(text, sizeof text,
+             "neurons X[20] {\n"
+             "    model { dv/dt = -v/(10*ms) + (10*ms)**-0.5*xi : 1 }\n"
+             "    method: euler\n"
+             "}\n"
+             "store('s', '%s/state.bin')\nrun 5*ms\nstore t1\n"
+             "restore('s', filename='%s/state.bin')\nrun 5*ms\nstore t2\n"
+             "restore('s', filename='%s/state.bin', restore_random_state=True)\nrun 5*ms\n",
+             dir, dir, dir);
+    snn_ctx *ctx = snn_new();
+    snn_set_native(ctx, SNN_NATIVE_OFF);
+    ck_assert_msg(snn_load_string(ctx, text, strlen(text), "m") == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_msg(snn_run_script(ctx) == SNN_OK, "%s", snn_errmsg(ctx));
+    double v3[20], v1[20], v2[20];
+    memcpy(v3, snn_var(ctx, "X", "v", NULL), sizeof v3);
+    ck_assert_int_eq(snn_restore(ctx, "t1"), SNN_OK);
+    memcpy(v1, snn_var(ctx, "X", "v", NULL), sizeof v1);
+    ck_assert_int_eq(snn_restore(ctx, "t2"), SNN_OK);
+    memcpy(v2, snn_var(ctx, "X", "v", NULL), sizeof v2);
+    for (int k = 0; k < 20; k++) {
+        ck_assert_msg(v2[k] != v1[k], "v[%d] repeats after a plain restore from the file", k);
+        ck_assert_msg(v3[k] == v1[k], "v[%d] is %.17g after restore_random_state from the file, wanted %.17g", k, v3[k],
+                      v1[k]);
+    }
+    snn_free(ctx);
+    test_remove_tmpdir(dir);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("protocols");
@@ -420,6 +454,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, restore_random_state_in_file);
     tcase_add_test(tc, restore_random_state_api);
     tcase_add_loop_test(tc, sweep_with_restore_equals_set, 0, 2);
+    tcase_add_test(tc, restore_random_state_from_file);
     tcase_add_test(tc, restore_call_errors);
     suite_add_tcase(s, tc);
     return s;
