@@ -7,8 +7,8 @@
  * positions, heterogeneous delays in steps; per monitor what it
  * recorded; the position of spike generators; and the pending external
  * spikes kept by the API.  Random numbers
- * are counter-based (seed, stream, step, index, site), so step and seed are
- * the random-number position.  Whoever adds state to net.h adds it here.
+ * are counter-based (seed, stream, step, index, site), so step, seed and the
+ * restore epoch (net.h) are the random-number position.  Whoever adds state to net.h adds it here.
  *
  * Image: "SNNSNAP1", u32 byte-order mark, u32 version, u64 payload length,
  * payload, u64 FNV-1a checksum of the payload.  Payload: f64 dt, i64 step,
