@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "hash.h"
+#include "net.h"
 #include "snapshot.h"
 #include "snn.h"
 #include "test-common.h"
@@ -554,10 +555,10 @@ static unsigned char *as_version_2(const unsigned char *p, size_t size, size_t *
     unsigned char *q = malloc(header + len + 8);
     memcpy(q, p, header + len);
     uint32_t version = 2;
-    uint64_t n = len, h = 0xcbf29ce484222325ull;
+    uint64_t n = len;
     memcpy(q + 12, &version, 4);
     memcpy(q + 16, &n, 8);
-    for (size_t k = 0; k < len; k++) h = (h ^ q[header + k]) * 0x100000001b3ull;
+    uint64_t h = snn_fnv1a(SNN_FNV1A_BASIS, q + header, len);
     memcpy(q + header + len, &h, 8);
     *out = header + len + 8;
     return q;
@@ -610,6 +611,41 @@ START_TEST(random_state_in_images)
 }
 END_TEST
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The seed of the draws: epoch 0 is the network's seed itself (models
+ * without a restore keep their numbers), and each epoch draws other
+ * numbers (4096 epochs of a few seeds, small and large: the first block of
+ * one stream, step, index and site differs in every epoch). */
+void snn_philox_block(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, uint32_t out[4]);
+START_TEST(restore_epochs_draw_other_numbers)
+{
+    static const uint64_t seeds[] = { 0, 1, 42, 0xffffffffull, (1ull << 40) + 7, UINT64_MAX };
+    enum { NEPOCH = 4096 };
+    uint64_t *first = malloc(sizeof *first * NEPOCH);
+    for (size_t k = 0; k < sizeof seeds / sizeof *seeds; k++) {
+        Net net = { 0 };
+        net.seed = seeds[k];
+        ck_assert(net_draw_seed(&net) == seeds[k]);
+        for (uint64_t e = 0; e < NEPOCH; e++) {
+            net.rng_epoch = e;
+            uint32_t b[4];
+            snn_philox_block(net_draw_seed(&net), 3, 100, 5, 2, b);
+            first[e] = (uint64_t)b[0] << 32 | b[1];
+        }
+        qsort(first, NEPOCH, sizeof *first, cmp_u64);
+        for (int e = 1; e < NEPOCH; e++)
+            ck_assert_msg(first[e] != first[e - 1], "seed %llu: two epochs draw the same numbers",
+                          (unsigned long long)seeds[k]);
+    }
+    free(first);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("snapshot");
@@ -623,6 +659,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, files_that_are_no_snapshot);
     tcase_add_test(tc, nonfinite_values);
     tcase_add_test(tc, random_state_in_images);
+    tcase_add_test(tc, restore_epochs_draw_other_numbers);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;
