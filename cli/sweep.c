@@ -52,9 +52,11 @@ static int run_value(snn_ctx *ctx, const Sweep *sw, snn_snapshot *start, const c
     char assign[1024], dir[4096];
     snprintf(assign, sizeof assign, "%s=%s", sw->name, value);
     value_dir(dir, sizeof dir, sw->outdir, sw->name, value);
-    /* snn_restore brings back the spike generators' spikes, the snapshot
-     * the constants as they were */
-    int rc = snn_restore(ctx, SWEEP_STORE);
+    /* the stored state brings back the spike generators' spikes, the
+     * snapshot the constants and the random state as they were (each value
+     * is the simulation 'snnc run --set' runs, restores in its script
+     * included) */
+    int rc = snn_restore_random_state(ctx, SWEEP_STORE);
     if (!rc) rc = snn_snapshot_restore(ctx, start);
     if (!rc) rc = snn_set_const_expr(ctx, assign);
     if (!rc) rc = snn_run_script(ctx);

@@ -202,7 +202,9 @@ typedef struct Decl {
     /* the script between runs: D_ASSIGN sets var (var_span) of object
      * name with op ('=', '+', ...) to expr where sub selects; D_METHOD
      * calls method var with args; D_WORD is keyword [name], or keyword
-     * [name] var expr for a file (var "to"/"from", expr the N_STR path) */
+     * [name] var expr for a file (var "to"/"from", expr the N_STR path),
+     * or with call, Brian2's keyword(args) */
+    bool       call;
     Ident      var;
     Span       var_span;
     int        op;

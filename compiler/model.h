@@ -306,6 +306,8 @@ typedef struct Action {
     const char *file;           /* STORE, RESTORE: the file (a path as
                                    written, from the working directory), or
                                    NULL for the process's memory */
+    bool        random_state;   /* RESTORE: restore_random_state=True (the
+                                   draws repeat); else they are fresh */
     int         index;          /* ASSIGN: the block's index; CONST: const_index */
     double      value;          /* CONST, DT, T, GROUP_DT: SI value; ACTIVE: 0 or 1 */
     /* ASSIGN: var op= expr (or list[k]) for the selected indices: those in

@@ -164,7 +164,8 @@ decl
 /* the script between runs: G.v = expr, G.I[0:10] = 0.5*nA, S.w['i == j'] = 0,
  * M.active = False, inp.set_spikes(indices=[...], times=[...]*ms), store NAME,
  * restore NAME, store, restore, and to a file: store [NAME] to "FILE",
- * restore [NAME] from "FILE" */
+ * restore [NAME] from "FILE"; Brian2's calls store('NAME', filename='FILE')
+ * and restore('NAME', filename='FILE', restore_random_state=True) */
 script_decl
     : IDENT '.' IDENT opt_subscript assignop script_value
                                 { $$ = new_decl(P, D_ASSIGN, @$); $$->name = $1; $$->name_span = @1; $$->var = $3;
@@ -181,6 +182,8 @@ script_decl
                                   $$->var = $3; $$->var_span = @3; $$->expr = ast_name(A, $4, @4); $$->expr->kind = N_STR;
                                   $$->expr->name.z++; $$->expr->name.n -= 2; }
     | STORE %prec STORE_ALONE   { $$ = new_decl(P, D_WORD, @$); $$->keyword = $1; }
+    | STORE '(' opt_args ')'    { $$ = new_decl(P, D_WORD, @$); $$->keyword = $1; $$->call = true;
+                                  args_finish(P, &$3, &$$->args, &$$->nargs); }
     ;
 
 /* the value of an assignment: an expression, or a list [1, 2]*nA */

@@ -505,9 +505,77 @@ static void script_method(Sema *S, Decl *d)
  * restore needs a store of that name earlier in the file.  With to "FILE" /
  * from "FILE": Brian2's store(name, filename=...), a file that holds
  * several names (restore from a file is checked when it runs). */
+/* A string argument of store(...) / restore(...): 'NAME' or "FILE". */
+static bool call_string(Sema *S, const Decl *d, const Arg *a, const char *what, Ident *out)
+{
+    const Node *v = a->value;
+    if (v->kind != N_STR || !v->name.n) {
+        diag_error(S->D, v->span, "the %s of %.*s(...) is a non-empty string, e.g. %.*s('second')", what,
+                   (int)d->keyword.n, d->keyword.z, (int)d->keyword.n, d->keyword.z);
+        return false;
+    }
+    *out = v->name;
+    return true;
+}
+
+/* Brian2's store(name='default', filename=None) and restore(name='default',
+ * filename=None, restore_random_state=False), name and filename also
+ * positional: fill the decl as the word forms do.  False on an error. */
+static bool script_call_args(Sema *S, Decl *d, bool *random_state)
+{
+    bool store = ident_eq(d->keyword, "store");
+    const char *kw = store ? "store" : "restore";
+    Node *file = NULL;
+    for (int k = 0; k < d->nargs; k++) {
+        Arg *a = &d->args[k];
+        bool is_name = ident_eq(a->name, "name") || (!a->name.n && k == 0);
+        bool is_file = ident_eq(a->name, "filename") || (!a->name.n && k == 1);
+        if (is_name) {
+            if (!call_string(S, d, a, "name", &d->name)) return false;
+            d->name_span = a->value->span;
+        } else if (is_file) {
+            if (a->value->kind == N_NAME && ident_eq(a->value->name, "None")) continue;
+            if (a->value->kind != N_STR) {
+                diag_error(S->D, a->value->span, "the filename of %s(...) is a string (filename='FILE')", kw);
+                return false;
+            }
+            file = a->value;
+        } else if (!store && ident_eq(a->name, "restore_random_state")) {
+            const Node *v = a->value;
+            bool t = v->kind == N_NAME && ident_eq(v->name, "True");
+            if (!t && !(v->kind == N_NAME && ident_eq(v->name, "False"))) {
+                diag_error(S->D, v->span, "restore_random_state is True or False, not '%s'", sema_spantext(S, v->span));
+                return false;
+            }
+            *random_state = t;
+        } else {
+            static const char *const options[] = { "name", "filename", "restore_random_state" };
+            const char *sug = a->name.n ? diag_suggest(ident_dup(S->A, a->name), options, store ? 2 : 3) : NULL;
+            if (sug)
+                diag_error(S->D, a->span, "%s(...) has no option '%.*s'; did you mean '%s'?", kw, (int)a->name.n,
+                           a->name.z, sug);
+            else if (a->name.n)
+                diag_error(S->D, a->span, "%s(...) has no option '%.*s' (it takes name, filename%s)", kw, (int)a->name.n,
+                           a->name.z, store ? "" : " and restore_random_state");
+            else
+                diag_error(S->D, a->span, "%s(...) takes at most two arguments by position (name, filename)%s", kw,
+                           store ? "" : "; write restore_random_state=True by name");
+            return false;
+        }
+    }
+    if (file) {
+        d->var = (Ident){ store ? "to" : "from", store ? 2 : 4 };
+        d->var_span = file->span;
+        d->expr = file;
+    }
+    return true;
+}
+
 static void script_word(Sema *S, Decl *d)
 {
     bool store = ident_eq(d->keyword, "store");
+    bool random_state = false;
+    if (d->call && !script_call_args(S, d, &random_state)) return;
     const char *name = d->name.n ? ident_dup(S->A, d->name) : "default";
     const char *file = NULL;
     if (d->var.n) {
@@ -548,6 +616,7 @@ static void script_word(Sema *S, Decl *d)
     Action *a = new_action(S, d, store ? ACT_STORE : ACT_RESTORE);
     a->name = name;
     a->file = file;
+    a->random_state = random_state;
     pvec_push(S->A, &S->actions, a);
 }
 

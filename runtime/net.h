@@ -227,6 +227,16 @@ struct Net {
     RtMonitor  **monitors;
     int          nmonitors;
     uint64_t     seed;
+    /* Random numbers after a restore (Brian2's restore() leaves the random
+     * state where it is): rng_epoch is mixed into the key of every draw
+     * made while running (net_draw_seed); 0 until the first restore that
+     * does not restore the random state, which takes a new one
+     * (net_new_rng_epoch).  rng_epochs_used counts the epochs taken.  The
+     * two are the random state: a snapshot holds them, a restore of the
+     * random state sets both (as Brian2 sets its generator back), a plain
+     * restore keeps the count and takes the next epoch. */
+    uint64_t     rng_epoch;
+    uint64_t     rng_epochs_used;
     NetOp       *ops;
     int          nops;
     bool         stop;           /* set by an operation: end the run */
@@ -259,6 +269,23 @@ struct Net {
     struct NetMpi *mpi;
     int          rank, nranks;
 };
+
+/* The seed the draws of generated code are keyed by: the network's seed
+ * with the restore epoch in its high word.  rng.c keys Philox by
+ * lo ^ hi * 0x9E3779B9 (mod 2^32), a bijection of hi for a fixed lo, so
+ * epochs below 2^32 give distinct keys for one seed; epoch 0 is the seed. */
+static inline uint64_t net_draw_seed(const Net *net)
+{
+    return net->seed ^ ((uint64_t)(uint32_t)(net->rng_epoch * 0x9E3779B9u) << 32);
+}
+
+/* After a restore without the random state: the next epoch after those
+ * taken before it (used_before, the count before the restore). */
+static inline void net_new_rng_epoch(Net *net, uint64_t used_before)
+{
+    if (net->rng_epochs_used < used_before) net->rng_epochs_used = used_before;
+    net->rng_epoch = ++net->rng_epochs_used;
+}
 
 /* A synapse object's per-synapse delays in steps again (the dt changed),
  * with an empty ring for the largest, of on_pre (path -1) or of its

@@ -18,7 +18,7 @@ snn_args net_args_for(Net *net, RtGroup *g)
     a.step = net->step;
     a.dt = net->dt;
     a.t = net_now(net);
-    a.seed = net->seed;
+    a.seed = net_draw_seed(net);
     a.stream = g->stream;
     if (g->kind == RG_SYNAPSES) {
         a.pre = g->pre_view;

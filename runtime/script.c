@@ -64,7 +64,9 @@ int snn_store(snn_ctx *ctx, const char *name)
     return SNN_OK;
 }
 
-int snn_restore(snn_ctx *ctx, const char *name)
+/* Restore what was stored under name; random_state false: the draws after
+ * it are fresh (a new restore epoch, net.h), as Brian2's restore(). */
+static int restore_stored(snn_ctx *ctx, const char *name, bool random_state)
 {
     if (!ctx) return SNN_EMISUSE;
     api_clear_error(ctx);
@@ -99,7 +101,20 @@ int snn_restore(snn_ctx *ctx, const char *name)
         g->gen_pos = 0;
         g->gen_offset = 0;
     }
-    return api_restore_keep_consts(ctx, st->snap, st->size, "restore");
+    uint64_t used = net->rng_epochs_used;
+    rc = api_restore_keep_consts(ctx, st->snap, st->size, "restore");
+    if (!rc && !random_state) net_new_rng_epoch(ctx->net, used);
+    return rc;
+}
+
+int snn_restore(snn_ctx *ctx, const char *name)
+{
+    return restore_stored(ctx, name, false);
+}
+
+int snn_restore_random_state(snn_ctx *ctx, const char *name)
+{
+    return restore_stored(ctx, name, true);
 }
 
 
@@ -174,12 +189,14 @@ static int run_action(snn_ctx *ctx, const Action *a)
     case ACT_ACTIVE: return snn_set_active(ctx, a->name, a->value != 0);
     case ACT_STORE: return a->file ? api_store_to_file(ctx, a->name, a->file) : snn_store(ctx, a->name);
     case ACT_RESTORE: {
-        if (!a->file) return snn_restore(ctx, a->name);
+        if (!a->file) return restore_stored(ctx, a->name, a->random_state);
         int rc = api_ensure_built(ctx);
         /* its errors are reported once, located, below */
         snn_error_cb cb = ctx->cb;
         ctx->cb = NULL;
+        uint64_t used = rc ? 0 : ctx->net->rng_epochs_used;
         if (!rc) rc = api_restore_from_file(ctx, a->name, a->file);
+        if (!rc && !a->random_state) net_new_rng_epoch(ctx->net, used);
         ctx->cb = cb;
         if (rc == SNN_EMISUSE || rc == SNN_EIO || rc == SNN_ENOTFOUND) {
             /* the file is the script's input: say where it was named */

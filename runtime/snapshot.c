@@ -7,8 +7,8 @@
  * positions, heterogeneous delays in steps; per monitor what it
  * recorded; the position of spike generators; and the pending external
  * spikes kept by the API.  Random numbers
- * are counter-based (seed, stream, step, index, site), so step and seed are
- * the random-number position.  Whoever adds state to net.h adds it here.
+ * are counter-based (seed, stream, step, index, site), so step, seed and the
+ * restore epoch (net.h) are the random-number position.  Whoever adds state to net.h adds it here.
  *
  * Image: "SNNSNAP1", u32 byte-order mark, u32 version, u64 payload length,
  * payload, u64 FNV-1a checksum of the payload.  Payload: f64 dt, i64 step,
@@ -23,7 +23,9 @@
  * nvalues, f64[nvalues]}; u32 ninj
  * {str group, u64 n, i32[n], i64[n]}; version 2: i64 clock_base, u32
  * nepochs {i64 first_step, i64 base, f64 dt} (dt changes between runs,
- * clock.c).  Strings are u32 length + bytes.
+ * clock.c); version 3: u64 rng_epoch, u64 rng_epochs_used (the random
+ * numbers' restore epoch, net.h: the random state; older versions have
+ * epoch 0).  Strings are u32 length + bytes.
  * Numbers are in the machine's byte order.
  *
  * An image is untrusted: its checksum finds accidents, but anyone can
@@ -41,7 +43,9 @@
 
 #define MAGIC "SNNSNAP1"
 #define BOM 0x01020304u
-#define VERSION 2u   /* 2: the clock's epochs at the end; 1 (without them) is read too */
+/* 3: the random numbers' restore epoch at the end; 2: the clock's epochs
+ * at the end; 1 (without either) and 2 are read too */
+#define VERSION 3u
 #define HEADER SNAPSHOT_HEADER
 
 /* {====================================================================
@@ -196,6 +200,8 @@ unsigned char *snapshot_encode(const Net *net, const Injections *inj, size_t *si
         put_i64(&o, net->epochs[k].base);
         put_f64(&o, net->epochs[k].dt);
     }
+    put_u64(&o, net->rng_epoch);
+    put_u64(&o, net->rng_epochs_used);
     if (o.oom) {
         free(o.p);
         return NULL;
@@ -226,8 +232,8 @@ int snapshot_verify(const unsigned char *p, size_t size, char *err, size_t errle
         snprintf(err, errlen, "the snapshot was made on a machine with another byte order");
         return -1;
     }
-    if (version != VERSION && version != 1) {
-        snprintf(err, errlen, "snapshot format version %u, this library reads version %u", version, VERSION);
+    if (version < 1 || version > VERSION) {
+        snprintf(err, errlen, "snapshot format version %u, this library reads versions 1 to %u", version, VERSION);
         return -1;
     }
     if (len != size - HEADER - 8) {
@@ -890,6 +896,12 @@ static void restore_pass(Restore *R, In *in, Injections *inj, bool *seen)
         net->epochs = NULL;
         net->nepochs = 0;
         net->clock_base = 0;
+    }
+    uint64_t rng_epoch = R->version >= 3 ? get_u64(in) : 0;
+    uint64_t rng_used = R->version >= 3 ? get_u64(in) : 0;
+    if (R->apply && R->mode == SNAP_EXACT && !in->bad) {
+        net->rng_epoch = rng_epoch;
+        net->rng_epochs_used = rng_used > rng_epoch ? rng_used : rng_epoch;
     }
     if (in->pos != in->n) in->bad = true;
 }

@@ -4,6 +4,7 @@
  * loop, snn_store / snn_restore / snn_set_active / snn_set_const_expr and
  * their errors. */
 #include <check.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,6 +215,231 @@ START_TEST(synapse_index_out_of_range)
 }
 END_TEST
 
+/* The random numbers of one trial of restore_random_state's model:
+ * noise (X.v), rand() assigned between runs (X.u), a Poisson input (G.v)
+ * and a Poisson group's spikes (SP); from the network now, or from what was
+ * stored under name. */
+typedef struct Trial {
+    double v[20], u[20], g[20];
+    int64_t spikes;
+    int64_t step_sum;
+} Trial;
+
+static Trial trial_now(snn_ctx *ctx)
+{
+    Trial t;
+    memcpy(t.v, snn_var(ctx, "X", "v", NULL), sizeof t.v);
+    memcpy(t.u, snn_var(ctx, "X", "u", NULL), sizeof t.u);
+    memcpy(t.g, snn_var(ctx, "G", "v", NULL), sizeof t.g);
+    const int32_t *idx;
+    const int64_t *steps;
+    size_t n;
+    ck_assert_msg(snn_spikes(ctx, "SP", &idx, &steps, &n) == SNN_OK, "%s", snn_errmsg(ctx));
+    t.spikes = (int64_t)n;
+    t.step_sum = 0;
+    for (size_t k = 0; k < n; k++) t.step_sum += steps[k] * 31 + idx[k];
+    return t;
+}
+
+static Trial trial_stored(snn_ctx *ctx, const char *name)
+{
+    ck_assert_msg(snn_restore_random_state(ctx, name) == SNN_OK, "%s", snn_errmsg(ctx));
+    return trial_now(ctx);
+}
+
+/* Whether two trials drew the same numbers, bit for bit (u too if with_u). */
+static bool identical(const Trial *a, const Trial *b, bool with_u)
+{
+    return !memcmp(a->v, b->v, sizeof a->v) && (!with_u || !memcmp(a->u, b->u, sizeof a->u)) &&
+           !memcmp(a->g, b->g, sizeof a->g) && a->spikes == b->spikes && a->step_sum == b->step_sum;
+}
+
+/* What of trial a repeats b: none of the continuous values (v, u) may,
+ * and the counts (G.v is a whole number of 1 mV events, and the Poisson
+ * group's spikes) may not all be equal; NULL if nothing repeats. */
+static const char *repeated(const Trial *a, const Trial *b)
+{
+    for (int k = 0; k < 20; k++) {
+        if (a->v[k] == b->v[k]) return "the noise";
+        if (a->u[k] == b->u[k]) return "rand() between runs";
+    }
+    if (!memcmp(a->g, b->g, sizeof a->g)) return "the Poisson input";
+    if (a->spikes == b->spikes && a->step_sum == b->step_sum) return "the Poisson group";
+    return NULL;
+}
+
+#define RANDOM_MODEL                                                    \
+    "neurons X[20] {\n"                                                 \
+    "    model { dv/dt = -v/(10*ms) + (10*ms)**-0.5*xi : 1\n u : 1 }\n"  \
+    "    method: euler\n"                                               \
+    "}\n"                                                               \
+    "neurons G[20] { model { v : volt } }\n"                            \
+    "poissoninput PI(G.v, N=100, rate=50*Hz, weight=1*mV)\n"            \
+    "poissongroup P(20, rates=200*Hz)\n"                                \
+    "spikemonitor SP(P)\n"
+
+/* Brian2's restore() leaves the random state alone, so each trial of a
+ * loop of restore and run draws new numbers; restore(restore_random_state=
+ * True) sets the stored random state back, so the trial after it repeats
+ * the one after the store bit for bit.  A plain restore after that one
+ * continues from the random state the repeated trial left, as Brian2's
+ * generator does: it draws the second trial's numbers again.  Here the
+ * loop is in the file; each trial's X.u = rand() is another statement,
+ * which draws other numbers (each statement has its own draws), so u is
+ * compared only for being new. */
+START_TEST(restore_random_state_in_file)
+{
+    static const char text[] = RANDOM_MODEL
+        "store\n"
+        "X.u = rand()\nrun 5*ms\nstore t1\n"
+        "restore\n"
+        "X.u = rand()\nrun 5*ms\nstore t2\n"
+        "restore(restore_random_state=True)\n"
+        "X.u = rand()\nrun 5*ms\nstore t3\n"
+        "restore()\n"
+        "X.u = rand()\nrun 5*ms\nstore t4\n";
+    snn_ctx *ctx = snn_new();
+    snn_set_native(ctx, SNN_NATIVE_OFF);
+    ck_assert_msg(snn_load_string(ctx, text, sizeof text - 1, "m") == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_msg(snn_run_script(ctx) == SNN_OK, "%s", snn_errmsg(ctx));
+    Trial t1 = trial_stored(ctx, "t1"), t2 = trial_stored(ctx, "t2"), t3 = trial_stored(ctx, "t3"),
+          t4 = trial_stored(ctx, "t4");
+    ck_assert_msg(t1.spikes > 0, "the Poisson group did not spike");
+    const char *r = repeated(&t2, &t1);
+    ck_assert_msg(!r, "after a plain restore %s repeats the first trial", r);
+    ck_assert_msg(identical(&t1, &t3, false), "restore_random_state: the numbers of the first trial do not repeat");
+    ck_assert_msg(identical(&t2, &t4, false),
+                  "the trial after restore() does not continue as after the first restore()");
+    ck_assert_int_eq(snn_restore_random_state(ctx, "never"), SNN_ENOTFOUND);
+    snn_free(ctx);
+}
+END_TEST
+
+/* The same through the C API, running the model's script (X.u = rand();
+ * run) again after each restore, as a sweep does: snn_restore draws new
+ * numbers, also in the assignment; snn_restore_random_state repeats all of
+ * them bit for bit. */
+START_TEST(restore_random_state_api)
+{
+    static const char text[] = RANDOM_MODEL "X.u = rand()\nrun 5*ms\n";
+    snn_ctx *ctx = snn_new();
+    snn_set_native(ctx, SNN_NATIVE_OFF);
+    ck_assert_msg(snn_load_string(ctx, text, sizeof text - 1, "m") == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_int_eq(snn_store(ctx, "start"), SNN_OK);
+    Trial t[4];
+    for (int k = 0; k < 4; k++) {
+        if (k == 1 || k == 3) ck_assert_int_eq(snn_restore(ctx, "start"), SNN_OK);
+        if (k == 2) ck_assert_int_eq(snn_restore_random_state(ctx, "start"), SNN_OK);
+        ck_assert_msg(snn_run_script(ctx) == SNN_OK, "%s", snn_errmsg(ctx));
+        t[k] = trial_now(ctx);
+    }
+    const char *r = repeated(&t[1], &t[0]);
+    ck_assert_msg(!r, "after snn_restore %s repeats the first trial", r);
+    ck_assert_msg(identical(&t[0], &t[2], true), "snn_restore_random_state: the first trial's numbers do not repeat");
+    ck_assert_msg(identical(&t[1], &t[3], true), "the trial after snn_restore does not continue as the second");
+    snn_free(ctx);
+}
+END_TEST
+
+/* restore(...) options are Brian2's; anything else is a located error. */
+START_TEST(restore_call_errors)
+{
+    static const struct { const char *line, *msg; } cases[] = {
+        { "restore(restore_random_state=Yes)", "m:3:30: error: restore_random_state is True or False, not 'Yes'" },
+        { "restore(random_state=True)", "m:3:9: error: restore(...) has no option 'random_state' (it takes name, "
+                                        "filename and restore_random_state)" },
+        { "store(restore_random_state=True)", "m:3:7: error: store(...) has no option 'restore_random_state'" },
+        { "restore('default', 'f', True)", "m:3:25: error: restore(...) takes at most two arguments by position" },
+        { "restore(first)", "m:3:9: error: the name of restore(...) is a non-empty string" },
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        char text[512];
+        snprintf(text, sizeof text, "neurons G[2] { model { v : 1 } }\nstore()\n%s\nrun 1*ms\n", cases[c].line);
+        snn_ctx *ctx = snn_new();
+        int rc = snn_load_string(ctx, text, strlen(text), "m");
+        ck_assert_msg(rc != SNN_OK && strstr(snn_errmsg(ctx), cases[c].msg), "%s: %s", cases[c].line, snn_errmsg(ctx));
+        snn_free(ctx);
+    }
+    /* a function may still be called restore, and the word forms stay */
+    static const char ok[] = "restore(x) = 2*x\nneurons G[2] { model { v : 1 } init { v = restore(1) } }\n"
+                             "store first\nrun 1*ms\nrestore first\nrestore('first', restore_random_state=False)\n"
+                             "restore(name='first', restore_random_state=True)\nrun 1*ms\n";
+    snn_ctx *ctx = snn_new();
+    ck_assert_msg(snn_load_string(ctx, ok, sizeof ok - 1, "m") == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_msg(snn_run_script(ctx) == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert(snn_var(ctx, "G", "v", NULL)[0] == 2);
+    snn_free(ctx);
+}
+END_TEST
+
+/* --sweep runs each value as the separate simulation 'snnc run --set'
+ * runs, also when the script restores (and so draws new numbers) itself:
+ * the same spikes, byte for byte (one process and two). */
+START_TEST(sweep_with_restore_equals_set)
+{
+    char *dir = test_tmpdir(), cmd[4096];
+    const char *model_path = test_path("networks/sweep_restore_noise.snn");
+    snprintf(cmd, sizeof cmd, "'%s' run '%s' --quiet --native=off --sweep tau=5*ms,10*ms,20*ms --jobs %d -o '%s/sweep'",
+             getenv("SNNC"), model_path, _i + 1, dir);
+    int status;
+    char *out = test_run(cmd, &status);
+    ck_assert_msg(status == 0, "%s: %s", cmd, out);
+    free(out);
+    static const char *const values[] = { "5ms", "10ms", "20ms" };
+    for (int k = 0; k < 3; k++) {
+        snprintf(cmd, sizeof cmd, "'%s' run '%s' --quiet --native=off --set tau=%.*s*ms -o '%s/set%d'", getenv("SNNC"),
+                 model_path, (int)strlen(values[k]) - 2, values[k], dir, k);
+        out = test_run(cmd, &status);
+        ck_assert_msg(status == 0, "%s: %s", cmd, out);
+        free(out);
+        char a[4096], b[4096];
+        snprintf(a, sizeof a, "%s/sweep/tau=%s/M.csv", dir, values[k]);
+        snprintf(b, sizeof b, "%s/set%d/M.csv", dir, k);
+        size_t na, nb;
+        char *ta = test_read_file(a, &na), *tb = test_read_file(b, &nb);
+        ck_assert_msg(ta && tb && na > 100, "%s or %s missing or without spikes", a, b);
+        ck_assert_msg(na == nb && !memcmp(ta, tb, na), "tau=%s: --sweep and --set give other spikes", values[k]);
+        free(ta);
+        free(tb);
+    }
+    test_remove_tmpdir(dir);
+}
+END_TEST
+
+/* Restores from a file, in Brian2's spelling: restore(name, filename=...)
+ * draws new numbers, with restore_random_state=True the stored ones. */
+START_TEST(restore_random_state_from_file)
+{
+    char *dir = test_tmpdir(), text[2048];
+    snprintf(text, sizeof text,
+             "neurons X[20] {\n"
+             "    model { dv/dt = -v/(10*ms) + (10*ms)**-0.5*xi : 1 }\n"
+             "    method: euler\n"
+             "}\n"
+             "store('s', '%s/state.bin')\nrun 5*ms\nstore t1\n"
+             "restore('s', filename='%s/state.bin')\nrun 5*ms\nstore t2\n"
+             "restore('s', filename='%s/state.bin', restore_random_state=True)\nrun 5*ms\n",
+             dir, dir, dir);
+    snn_ctx *ctx = snn_new();
+    snn_set_native(ctx, SNN_NATIVE_OFF);
+    ck_assert_msg(snn_load_string(ctx, text, strlen(text), "m") == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_msg(snn_run_script(ctx) == SNN_OK, "%s", snn_errmsg(ctx));
+    double v3[20], v1[20], v2[20];
+    memcpy(v3, snn_var(ctx, "X", "v", NULL), sizeof v3);
+    ck_assert_int_eq(snn_restore(ctx, "t1"), SNN_OK);
+    memcpy(v1, snn_var(ctx, "X", "v", NULL), sizeof v1);
+    ck_assert_int_eq(snn_restore(ctx, "t2"), SNN_OK);
+    memcpy(v2, snn_var(ctx, "X", "v", NULL), sizeof v2);
+    for (int k = 0; k < 20; k++) {
+        ck_assert_msg(v2[k] != v1[k], "v[%d] repeats after a plain restore from the file", k);
+        ck_assert_msg(v3[k] == v1[k], "v[%d] is %.17g after restore_random_state from the file, wanted %.17g", k, v3[k],
+                      v1[k]);
+    }
+    snn_free(ctx);
+    test_remove_tmpdir(dir);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("protocols");
@@ -225,6 +451,11 @@ static Suite *make_suite(void)
     tcase_add_test(tc, assignment_random_numbers);
     tcase_add_test(tc, poisson_input_active);
     tcase_add_test(tc, synapse_index_out_of_range);
+    tcase_add_test(tc, restore_random_state_in_file);
+    tcase_add_test(tc, restore_random_state_api);
+    tcase_add_loop_test(tc, sweep_with_restore_equals_set, 0, 2);
+    tcase_add_test(tc, restore_random_state_from_file);
+    tcase_add_test(tc, restore_call_errors);
     suite_add_tcase(s, tc);
     return s;
 }

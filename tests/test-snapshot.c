@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "hash.h"
+#include "net.h"
 #include "snapshot.h"
 #include "snn.h"
 #include "test-common.h"
@@ -545,6 +546,106 @@ START_TEST(nonfinite_values)
 }
 END_TEST
 
+/* An image of format version 2 (before the random state's restore epoch,
+ * the last two u64 of the payload): v3 without them, with its length and
+ * checksum (64-bit FNV-1a) made again. */
+static unsigned char *as_version_2(const unsigned char *p, size_t size, size_t *out)
+{
+    size_t header = 24, len = size - header - 8 - 16;
+    unsigned char *q = malloc(header + len + 8);
+    memcpy(q, p, header + len);
+    uint32_t version = 2;
+    uint64_t n = len;
+    memcpy(q + 12, &version, 4);
+    memcpy(q + 16, &n, 8);
+    uint64_t h = snn_fnv1a(SNN_FNV1A_BASIS, q + header, len);
+    memcpy(q + header + len, &h, 8);
+    *out = header + len + 8;
+    return q;
+}
+
+/* Images keep the random state: one taken before any restore repeats the
+ * run after it, also after plain restores (snn_restore, which draw new
+ * numbers) moved the network to other random numbers; and an image of the
+ * format before the random state (version 2) still loads, as that of a
+ * network that was never restored. */
+START_TEST(random_state_in_images)
+{
+    snn_ctx *ctx = rich_ctx();
+    OK(snn_run(ctx, 0.01));
+    snn_snapshot *s, *old;
+    OK(snn_snapshot_take(ctx, &s));
+    size_t size, nold;
+    const unsigned char *p = snn_snapshot_data(s, &size);
+    uint32_t version;
+    memcpy(&version, p + 12, 4);
+    ck_assert_uint_eq(version, 3);
+    unsigned char *v2 = as_version_2(p, size, &nold);
+    OK(snn_snapshot_from_data(v2, nold, &old));
+    OK(snn_store(ctx, "at10"));
+    OK(snn_run(ctx, 0.02));
+    Blob A = state_of(ctx);
+    /* a plain restore: new numbers (the Poisson group P draws each step) */
+    OK(snn_restore(ctx, "at10"));
+    OK(snn_run(ctx, 0.02));
+    Blob B = state_of(ctx);
+    ck_assert_msg(A.n != B.n || memcmp(A.p, B.p, A.n), "the run after snn_restore repeated the random numbers");
+    OK(snn_snapshot_restore(ctx, s));
+    OK(snn_run(ctx, 0.02));
+    Blob C = state_of(ctx);
+    same_blob(A, C, "the image of version 3 after a plain restore");
+    OK(snn_restore(ctx, "at10"));
+    OK(snn_snapshot_restore(ctx, old));
+    OK(snn_run(ctx, 0.02));
+    Blob D = state_of(ctx);
+    same_blob(A, D, "the image of version 2 after a plain restore");
+    OK(snn_restore_random_state(ctx, "at10"));
+    OK(snn_run(ctx, 0.02));
+    Blob E = state_of(ctx);
+    same_blob(A, E, "snn_restore_random_state");
+    free(A.p), free(B.p), free(C.p), free(D.p), free(E.p);
+    free(v2);
+    snn_snapshot_free(s);
+    snn_snapshot_free(old);
+    snn_free(ctx);
+}
+END_TEST
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The seed of the draws: epoch 0 is the network's seed itself (models
+ * without a restore keep their numbers), and each epoch draws other
+ * numbers (4096 epochs of a few seeds, small and large: the first block of
+ * one stream, step, index and site differs in every epoch). */
+void snn_philox_block(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, uint32_t out[4]);
+START_TEST(restore_epochs_draw_other_numbers)
+{
+    static const uint64_t seeds[] = { 0, 1, 42, 0xffffffffull, (1ull << 40) + 7, UINT64_MAX };
+    enum { NEPOCH = 4096 };
+    uint64_t *first = malloc(sizeof *first * NEPOCH);
+    for (size_t k = 0; k < sizeof seeds / sizeof *seeds; k++) {
+        Net net = { 0 };
+        net.seed = seeds[k];
+        ck_assert(net_draw_seed(&net) == seeds[k]);
+        for (uint64_t e = 0; e < NEPOCH; e++) {
+            net.rng_epoch = e;
+            uint32_t b[4];
+            snn_philox_block(net_draw_seed(&net), 3, 100, 5, 2, b);
+            first[e] = (uint64_t)b[0] << 32 | b[1];
+        }
+        qsort(first, NEPOCH, sizeof *first, cmp_u64);
+        for (int e = 1; e < NEPOCH; e++)
+            ck_assert_msg(first[e] != first[e - 1], "seed %llu: two epochs draw the same numbers",
+                          (unsigned long long)seeds[k]);
+    }
+    free(first);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("snapshot");
@@ -557,6 +658,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, crafted_images);
     tcase_add_test(tc, files_that_are_no_snapshot);
     tcase_add_test(tc, nonfinite_values);
+    tcase_add_test(tc, random_state_in_images);
+    tcase_add_test(tc, restore_epochs_draw_other_numbers);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;

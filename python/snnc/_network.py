@@ -10,7 +10,7 @@ import threading
 
 import numpy as np
 
-from ._lib import lib, CALLBACK, c_snap
+from ._lib import lib, CALLBACK
 
 SLOT_END = 5
 SNN_ESTOPPED = 9
@@ -249,16 +249,12 @@ class Network:
         self._ctx = lib.snn_new()
         if not self._ctx:
             raise MemoryError("snn_new")
-        self._snaps = {}
         self.const = Constants(self)
         if seed is not None:
             self._check(lib.snn_set_seed(self._ctx, int(seed)))
 
     def close(self):
         """Free the engine's memory; views taken before become invalid."""
-        for s in self._snaps.values():
-            lib.snn_snapshot_free(s)
-        self._snaps = {}
         if getattr(self, "_ctx", None):
             lib.snn_free(self._ctx)
             self._ctx = None
@@ -449,17 +445,20 @@ class Network:
 
     # ---- snapshots -------------------------------------------------------
     def store(self, name="default"):
-        """Keep the whole state in memory under name."""
-        s = c_snap()
-        self._check(lib.snn_snapshot_take(self._ctx, ctypes.byref(s)))
-        if name in self._snaps:
-            lib.snn_snapshot_free(self._snaps[name])
-        self._snaps[name] = s
+        """Brian2's store(name): keep the whole state in memory under name
+        (constants are not part of it, as Brian2's Python variables are not)."""
+        self._check(lib.snn_store(self._ctx, _b(name)))
 
-    def restore(self, name="default"):
-        if name not in self._snaps:
-            raise KeyError("no snapshot stored as '%s'" % name)
-        self._check(lib.snn_snapshot_restore(self._ctx, self._snaps[name]))
+    def restore(self, name="default", restore_random_state=False):
+        """Brian2's restore(name, restore_random_state=False): back to the
+        state stored under name.  As in Brian2 the random numbers after it
+        are new ones; with restore_random_state=True the run after it draws
+        those of the run after the store again, bit for bit."""
+        f = lib.snn_restore_random_state if restore_random_state else lib.snn_restore
+        rc = f(self._ctx, _b(name))
+        if rc == 8:   # SNN_ENOTFOUND
+            raise KeyError("no state stored as '%s'" % name)
+        self._check(rc)
 
     def save(self, path):
         """Write a snapshot of the state to the file path."""

@@ -207,6 +207,27 @@ def test_store_restore_and_files(tmp_path):
         net.load_snapshot(tmp_path / "junk.bin")
 
 
+def test_restore_random_state():
+    # Brian2's test_restore_with_random_state: restore() draws new noise,
+    # restore(restore_random_state=True) the same noise again
+    net = snnc.loads("neurons group[10] {\n"
+                     "    model { dv/dt = -v/(10*ms) + (10*ms)**-0.5*xi : 1 }\n"
+                     "    method: euler\n"
+                     "    init { v = rand() }\n"
+                     "}\n")
+    net.store()
+    net.run(0.01)
+    old_v = net["group"].v.copy()
+    net.restore()
+    net.run(0.01)
+    assert np.var(old_v - net["group"].v) > 0
+    net.restore(restore_random_state=True)
+    net.run(0.01)
+    np.testing.assert_array_equal(old_v, net["group"].v)
+    with pytest.raises(KeyError):
+        net.restore("never", restore_random_state=True)
+
+
 def test_two_networks_are_independent():
     a = snnc.loads(TUTORIAL_TEXT)
     b = snnc.loads(TUTORIAL_TEXT)

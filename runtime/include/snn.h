@@ -192,20 +192,27 @@ SNN_API int snn_run_steps(snn_ctx *ctx, int64_t nsteps);
  * False, store / restore, set_spikes).  It starts with every object active
  * and continues from the current time; it stops at the first failure, and
  * after a stop request nothing more is run or printed.  To run it again
- * from the start, restore a state stored before (snn_store / snn_restore)
- * and call it again: this is how a sweep over a constant runs one compiled
+ * from the start, restore a state stored before (snn_store / snn_restore,
+ * or snn_restore_random_state to draw the same random numbers again) and
+ * call it again: this is how a sweep over a constant runs one compiled
  * model many times (set the constant with snn_set_const after restoring). */
 SNN_API int snn_run_script(snn_ctx *ctx);
 /* Brian2's Network.store(name) / restore(name) (name NULL: "default"):
  * keep the whole state under a name -- time, every variable, spike
  * queues, what the monitors recorded, the spike generators' spikes -- and
- * go back to it.  Random numbers are keyed by the step, so after a restore
- * they repeat (Brian2's restore(restore_random_state=True)).  Constants
- * are not part of the state (in Brian2 they are Python variables):
- * snn_restore leaves them as they are; snn_snapshot_restore sets them
- * back too.  snn_restore gives SNN_ENOTFOUND for a name never stored. */
+ * go back to it.  As Brian2's restore(), snn_restore leaves the random
+ * state alone: the random numbers drawn after it are new ones, not those
+ * drawn after the store, so a loop of restore and run gives every trial
+ * its own noise.  snn_restore_random_state also restores the random state
+ * (Brian2's restore(name, restore_random_state=True)): the run after it
+ * repeats the numbers of the run after the store bit for bit, as does
+ * snn_snapshot_restore.  Constants are not part of the state (in Brian2
+ * they are Python variables): snn_restore and snn_restore_random_state
+ * leave them as they are; snn_snapshot_restore sets them back too.  Both
+ * restores give SNN_ENOTFOUND for a name never stored. */
 SNN_API int snn_store(snn_ctx *ctx, const char *name);
 SNN_API int snn_restore(snn_ctx *ctx, const char *name);
+SNN_API int snn_restore_random_state(snn_ctx *ctx, const char *name);
 /* Brian2's obj.active: switch a group, synapses object or monitor off
  * (active 0: none of its operations run, a group emits no spikes, a monitor
  * records nothing) or on again. */

@@ -229,10 +229,10 @@ START_TEST(spikegenerator_restore)
 }
 END_TEST
 
-/* test_restore_with_random_state (its restore_random_state=True half):
- * after a restore the noise repeats, so v ends as before.  snnc's random
- * numbers are keyed by the step, so a restore always repeats them; Brian2's
- * plain restore() draws new ones, which does not apply here. */
+/* test_restore_with_random_state: after snn_restore (Brian2's restore())
+ * the noise is new, so v ends elsewhere; after snn_restore_random_state
+ * (restore(restore_random_state=True)) it repeats the noise of the run
+ * after the store, so v ends exactly as after the first run. */
 START_TEST(restore_with_random_state)
 {
     snn_ctx *ctx = load("neurons group[10] {\n"
@@ -241,21 +241,28 @@ START_TEST(restore_with_random_state)
                         "    init { v = rand() }\n"
                         "}\n"
                         "statemonitor mon(group.v, record=all)\n");
-    snn_snapshot *snap;
-    OK(snn_snapshot_take(ctx, &snap));
+    OK(snn_store(ctx, NULL));
     OK(snn_run(ctx, 10e-3));
-    double old_v[10], new_v[10];
+    double old_v[10], new_v[10], again_v[10];
     OK(snn_get_var(ctx, "group", "v", old_v, 10));
-    OK(snn_snapshot_restore(ctx, snap));
+    OK(snn_restore(ctx, NULL));
     OK(snn_run(ctx, 10e-3));
     OK(snn_get_var(ctx, "group", "v", new_v, 10));
+    /* Brian2: assert np.var(old_v - group.v) > 0 */
+    double mean = 0, var = 0;
+    for (int k = 0; k < 10; k++) mean += (old_v[k] - new_v[k]) / 10;
+    for (int k = 0; k < 10; k++) var += (old_v[k] - new_v[k] - mean) * (old_v[k] - new_v[k] - mean) / 10;
+    ck_assert_msg(var > 0, "v after restore() is v after the first run: the noise repeated");
+    OK(snn_restore_random_state(ctx, NULL));
+    OK(snn_run(ctx, 10e-3));
+    OK(snn_get_var(ctx, "group", "v", again_v, 10));
     int differ = 0;
     for (int k = 0; k < 10; k++) {
-        ck_assert_msg(old_v[k] == new_v[k], "v[%d] is %.17g after the restore, wanted %.17g", k, new_v[k], old_v[k]);
+        ck_assert_msg(old_v[k] == again_v[k], "v[%d] is %.17g after restore_random_state, wanted %.17g", k, again_v[k],
+                      old_v[k]);
         differ += k && old_v[k] != old_v[0];
     }
     ck_assert_msg(differ, "the noise left every neuron at the same value");
-    snn_snapshot_free(snap);
     snn_free(ctx);
 }
 END_TEST

@@ -2,11 +2,16 @@
 # SPDX-License-Identifier: MIT
 """This file compares snnc's tuning curve with Brian2's (brian2_rates.csv,
 written by brian2_tau_sweep.py): the store/restore loop over tau in the
-file (tau_sweep.snn, spike counts printed after each run) and the same
-model run with 'snnc run --sweep tau=...' (tau_sweep_model.snn) must give
-the same counts for each seed, and the mean count over the 5 seeds of each
-tau must be within 5% of Brian2's mean over its 5 seeds.  Prints TAP and a
-table of the figures.
+file (tau_sweep.snn, spike counts printed after each run), and the same
+model run with 'snnc run --sweep tau=...' (tau_sweep_model.snn).  As in
+Brian2, a plain restore leaves the random state alone, so each run of the
+loop has its own Poisson input: its mean count over the 5 seeds of each tau
+must be within 5% of Brian2's mean over its 5 seeds, and its counts must
+not be those of --sweep (whose values all start from the built state's
+random numbers).  The same loop with restore(restore_random_state=True)
+(written from tau_sweep.snn) repeats the stored random state each time, so
+it must give exactly the counts of --sweep for each seed.  Prints TAP and
+a table of the figures.
 usage: compare.py SNNC DIR"""
 import csv
 import os
@@ -28,12 +33,26 @@ def brian2_counts():
     return out
 
 
-def file_counts(seed, work):
-    """Counts per tau of the loop in the file: the sum of each printed G.n."""
-    p = subprocess.run([SNNC, 'run', os.path.join(HERE, 'tau_sweep.snn'), '-o', os.path.join(work, 'f%d' % seed),
+def random_state_loop(work):
+    """tau_sweep.snn with each plain 'restore' restoring the random state."""
+    with open(os.path.join(HERE, 'tau_sweep.snn')) as f:
+        text = f.read()
+    lines = text.split('\n')
+    n = sum(1 for line in lines if line == 'restore')
+    if n != len(TAUS):
+        raise RuntimeError('tau_sweep.snn has %d restores, expected %d' % (n, len(TAUS)))
+    path = os.path.join(work, 'tau_sweep_random_state.snn')
+    with open(path, 'w') as f:
+        f.write('\n'.join('restore(restore_random_state=True)' if line == 'restore' else line for line in lines))
+    return path
+
+
+def file_counts(seed, work, model, tag):
+    """Counts per tau of the loop in a file: the sum of each printed G.n."""
+    p = subprocess.run([SNNC, 'run', model, '-o', os.path.join(work, '%s%d' % (tag, seed)),
                         '--native=off', '--quiet', '--seed', str(seed)], capture_output=True, text=True, timeout=300)
     if p.returncode:
-        raise RuntimeError('tau_sweep.snn: exit %d: %s' % (p.returncode, p.stderr))
+        raise RuntimeError('%s: exit %d: %s' % (model, p.returncode, p.stderr))
     counts = {}
     for block in re.split(r'^tau = ', p.stdout, flags=re.M)[1:]:
         head, _, body = block.partition('\n')
@@ -62,11 +81,17 @@ def main():
     b2 = brian2_counts()
     tests = []
     with tempfile.TemporaryDirectory(prefix='snnc-tau-sweep-') as work:
-        f = {s: file_counts(s, work) for s in SEEDS}
+        f = {s: file_counts(s, work, os.path.join(HERE, 'tau_sweep.snn'), 'f') for s in SEEDS}
+        rs = random_state_loop(work)
+        r = {s: file_counts(s, work, rs, 'r') for s in SEEDS}
         w = {s: sweep_counts(s, work) for s in SEEDS}
     for s in SEEDS:
-        tests.append((f[s] == w[s], 'seed %d: the loop in the file and --sweep give the same counts' % s,
-                      '%s vs %s' % (f[s], w[s])))
+        tests.append((r[s] == w[s], 'seed %d: the loop with restore_random_state=True and --sweep give the same counts'
+                      % s, '%s vs %s' % (r[s], w[s])))
+    for s in SEEDS:
+        same = [t for t in TAUS if f[s][t] == w[s][t]]
+        tests.append((len(same) < len(TAUS) // 2, 'seed %d: after a plain restore the Poisson input is new '
+                      '(counts differ from --sweep for most tau)' % s, 'equal for tau %s' % same))
     print('# tau   Brian2 mean   snnc mean   difference   (spikes of 100 neurons in 1 s, 5 seeds each)')
     for t in TAUS:
         mb = sum(b2[(s, t)] for s in SEEDS) / len(SEEDS)
