@@ -8,7 +8,8 @@
  * instead, one per column.  A set of files (the monitors, the
  * state, run.json) is written all or nothing: every file goes to a temporary
  * in the directory first, and only when all are written and synced are they
- * renamed into place.  It also writes run.json and the run summary. */
+ * renamed into place.  It also writes run.json; the run summary is in
+ * output_summary.c, the number formatting in output_fmt.c. */
 #include "output.h"
 
 #include <errno.h>
@@ -61,125 +62,6 @@ static int make_dirs(const char *dir, bool *created, char *err, size_t errlen)
     return 0;
 }
 
-/* {====================================================================
- * Numbers as text, fast
- * ===================================================================== */
-
-/* 10^k as a long double, for |k| <= 27 exact (5^27 < 2^64). */
-static long double pow10l_(int k)
-{
-    static long double tab[28];
-    static int ready;
-    if (!ready) {
-        long double p = 1;
-        for (int q = 0; q < 28; q++, p *= 10) tab[q] = p;
-        ready = 1;
-    }
-    long double r = 1;
-    int a = k < 0 ? -k : k;
-    while (a > 27) {
-        r *= tab[27];
-        a -= 27;
-    }
-    r *= tab[a];
-    return k < 0 ? 1 / r : r;
-}
-
-/* Write x as printf's "%.17g" does, the same text, into buf (at least 32
- * bytes), without a terminating NUL; returns the length.  The 17 digits
- * come from one product in long double (64-bit mantissa): its error, at
- * most a few 1e-20 of x, that is below 0.02 of a unit of the 17th digit,
- * cannot change the rounding unless the product lies within 0.05 of a half
- * unit, and those cases (a few in a hundred) go to snprintf, as do NaN,
- * infinities, zero and magnitudes outside [1e-290, 1e290]. */
-/* Whether long double arithmetic really carries 64 bits of mantissa here
- * (valgrind, for one, computes it in double precision): checked once, at
- * run time, so that the fast path is only taken where its bound holds. */
-static bool extended_precision(void)
-{
-    static int known;   /* 0 unknown, 1 yes, 2 no */
-    if (!known) {
-        volatile long double one = 1, tiny = LDBL_EPSILON;
-        known = one + tiny != one ? 1 : 2;
-    }
-    return known == 1;
-}
-
-size_t output_fmt_double(char *buf, double x)
-{
-#if LDBL_MANT_DIG < 64
-    return (size_t)snprintf(buf, 32, "%.17g", x);
-#endif
-    if (!extended_precision()) return (size_t)snprintf(buf, 32, "%.17g", x);
-    double a = fabs(x);
-    if (!(a >= 1e-290 && a <= 1e290)) return (size_t)snprintf(buf, 32, "%.17g", x);
-    int k = (int)floor(log10(a));
-    uint64_t d = 0;
-    for (int tries = 0; tries < 3; tries++) {
-        long double s = (long double)a * pow10l_(16 - k);
-        long double r = rintl(s), off = s - r;
-        /* too near a tie to trust the product: let printf decide */
-        if (fabsl(fabsl(off) - 0.5L) < 0.05L) return (size_t)snprintf(buf, 32, "%.17g", x);
-        if (r >= 1e17L) k++;
-        else if (r < 1e16L) k--;
-        else {
-            d = (uint64_t)r;
-            break;
-        }
-    }
-    if (!d) return (size_t)snprintf(buf, 32, "%.17g", x);
-    char dig[17];
-    for (int q = 16; q >= 0; q--, d /= 10) dig[q] = (char)('0' + d % 10);
-    int nd = 17;
-    while (nd > 1 && dig[nd - 1] == '0') nd--;
-    char *p = buf;
-    if (x < 0) *p++ = '-';
-    if (k < -4 || k >= 17) {
-        *p++ = dig[0];
-        if (nd > 1) {
-            *p++ = '.';
-            memcpy(p, dig + 1, (size_t)nd - 1);
-            p += nd - 1;
-        }
-        *p++ = 'e';
-        int e = k;
-        *p++ = e < 0 ? '-' : '+';
-        if (e < 0) e = -e;
-        if (e >= 100) *p++ = (char)('0' + e / 100);
-        *p++ = (char)('0' + e / 10 % 10);
-        *p++ = (char)('0' + e % 10);
-    } else if (k >= 0) {
-        /* k+1 digits before the point */
-        int ip = k + 1;
-        for (int q = 0; q < ip; q++) *p++ = q < nd ? dig[q] : '0';
-        if (nd > ip) {
-            *p++ = '.';
-            memcpy(p, dig + ip, (size_t)(nd - ip));
-            p += nd - ip;
-        }
-    } else {
-        *p++ = '0';
-        *p++ = '.';
-        for (int q = 0; q < -k - 1; q++) *p++ = '0';
-        memcpy(p, dig, (size_t)nd);
-        p += nd;
-    }
-    return (size_t)(p - buf);
-}
-
-/* Write a non-negative or negative int as decimal text; returns the length. */
-static size_t fmt_int(char *buf, long long v)
-{
-    char tmp[24];
-    int n = 0;
-    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-    do tmp[n++] = (char)('0' + u % 10); while (u /= 10);
-    size_t len = 0;
-    if (v < 0) buf[len++] = '-';
-    while (n) buf[len++] = tmp[--n];
-    return len;
-}
-
 /* Text gathered in a buffer and written with fwrite in large pieces. */
 typedef struct Buf {
     FILE  *f;
@@ -217,7 +99,7 @@ static inline void buf_double(Buf *b, double x)
 static inline void buf_int(Buf *b, long long v)
 {
     buf_room(b);
-    b->n += fmt_int(b->b + b->n, v);
+    b->n += output_fmt_int(b->b + b->n, v);
 }
 
 /* Whether neuron i is one that spike monitor m records. */
@@ -1027,77 +909,4 @@ int output_write_all(Net *net, const char *dir, char *err, size_t errlen)
 int output_write_state(Net *net, const char *dir, char *err, size_t errlen)
 {
     return output_write(net, dir, OUT_STATE, NULL, err, errlen);
-}
-
-char *output_summary(Net *net)
-{
-    size_t cap = 256, len = 0;
-    char *s = malloc(cap);
-    if (!s) return NULL;
-    s[0] = 0;
-    for (int k = 0; k < net->ngroups; k++) {
-        RtGroup *g = net->groups[k];
-        if (g->kind != RG_SYNAPSES) continue;
-        char line[256];
-        int n = snprintf(line, sizeof line, "%s: %lld synapses %s -> %s\n", g->name, (long long)g->n,
-                         g->src_label ? g->src_label : g->src->name, g->tgt_label ? g->tgt_label : g->tgt->name);
-        if (len + (size_t)n + 1 > cap) {
-            cap = (len + (size_t)n + 1) * 2;
-            char *p = realloc(s, cap);
-            if (!p) return s;
-            s = p;
-        }
-        memcpy(s + len, line, (size_t)n + 1);
-        len += (size_t)n;
-    }
-    for (int k = 0; k < net->nmonitors; k++) {
-        RtMonitor *m = net->monitors[k];
-        char line[512];
-        int n;
-        if (m->kind == RM_SPIKE) {
-            int64_t nn = net_monitor_size(m);
-            const char *from = m->label ? m->label : m->group->name;
-            size_t total = 0;
-            if (m->count) for (int64_t q = 0; q < nn; q++) total += (size_t)m->count[q];
-            else total = m->idx.n;
-            if (m->event)
-                n = snprintf(line, sizeof line, "%s: %zu '%s' events from %s", m->name, total,
-                             m->group->events[m->event - 1].name, from);
-            else n = snprintf(line, sizeof line, "%s: %zu spikes from %s", m->name, total, from);
-            if (nn <= 10) {
-                size_t counts[10] = { 0 };
-                if (m->count) for (int64_t q = 0; q < nn; q++) counts[q] = (size_t)m->count[q];
-                else for (size_t q = 0; q < m->idx.n; q++) counts[m->idx.v[q]]++;
-                n += snprintf(line + n, sizeof line - (size_t)n, " (per neuron:");
-                for (int64_t q = 0; q < nn; q++) n += snprintf(line + n, sizeof line - (size_t)n, " %zu", counts[q]);
-                n += snprintf(line + n, sizeof line - (size_t)n, ")");
-            } else {
-                /* over the time the monitor recorded, not the network's
-                 * time: it may have been inactive, or t set by the script */
-                double t = m->active_time;
-                if (t < 0) n += snprintf(line + n, sizeof line - (size_t)n, " (mean rate unknown after a restore)");
-                else n += snprintf(line + n, sizeof line - (size_t)n, " (mean rate %.3g Hz)",
-                                   t > 0 ? (double)total / (double)nn / t : 0.0);
-            }
-        } else if (m->kind == RM_RATE) {
-            double sum = 0;
-            for (size_t q = 0; q < m->data.n; q++) sum += m->data.v[q];
-            n = snprintf(line, sizeof line, "%s: population rate of %s, mean %.3g Hz over %zu steps", m->name,
-                         m->label ? m->label : m->group->name, m->data.n ? sum / (double)m->data.n : 0.0, m->data.n);
-        } else {
-            n = snprintf(line, sizeof line, "%s: %zu steps of %d variable(s) x %d neuron(s) from %s", m->name,
-                         m->rec_steps.n, m->nvars, m->nrec, m->label ? m->label : m->group->name);
-        }
-        if (len + (size_t)n + 2 > cap) {
-            cap = (len + (size_t)n + 2) * 2;
-            char *p = realloc(s, cap);
-            if (!p) return s;
-            s = p;
-        }
-        memcpy(s + len, line, (size_t)n);
-        len += (size_t)n;
-        s[len++] = '\n';
-        s[len] = 0;
-    }
-    return s;
 }

@@ -44,6 +44,8 @@ void  output_remove_temporaries(void);
 /* Write x as "%.17g" does into buf (32 bytes or more), without a NUL;
  * returns the length.  Faster than snprintf, the same text. */
 size_t output_fmt_double(char *buf, double x);
+/* v as decimal text in buf (at least 21 bytes); returns the length. */
+size_t output_fmt_int(char *buf, long long v);
 /* "SM: 34 spikes (G: 20, 13, 1)" lines, malloc'ed. */
 char *output_summary(Net *net);
 
