@@ -47,7 +47,7 @@ const BlockFn *block_find(const BlockTable *blocks, const Group *g, int kind, in
 /* Name of a group's block function, e.g. "snn_G_update". */
 const char *emit_fn_name(Arena *A, const Group *g, const char *kind);
 
-/* ---- templates of the block functions (emit_tmpl.c, used by emit.c) ---- */
+/* ---- templates of the block functions (emit_tmpl.c, used by the emit*.c files) ---- */
 
 /* A hole of a template: @name@ in the text is replaced by text. */
 typedef struct EmitHole {

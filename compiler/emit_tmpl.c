@@ -2,7 +2,7 @@
 /* This file contains the fixed text of the generated code: the templates of
  * the block functions, one text per kind of block after Brian2's code
  * templates, and the function that fills their holes with the code the
- * emitter prints (emit.c); the math prototypes every unit starts with; the
+ * emitter prints (emit.c, emit_code.c, emit_connect.c); the math prototypes every unit starts with; the
  * names of the block functions; and the one escaping of text from outside
  * (file names) that the generated code contains. */
 #include "emit.h"
