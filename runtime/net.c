@@ -453,6 +453,13 @@ static void run_all(Net *net, RtGroup *g, unsigned flag, snn_block_fn fn, int64_
     else fn(&a);
 }
 
+/* Whether a clock of every steps ticks at this step: Brian2's clock index
+ * (step + clock_base) is a multiple of it. */
+static bool due(const Net *net, int64_t every)
+{
+    return every <= 1 || (net->step + net->clock_base) % every == 0;
+}
+
 /* Whether the scheduled ops k and k + 1 are a group's update and its
  * threshold that can run as one split (par_update_thresh): adjacent in the
  * schedule with no user operation between their slots, both splittable,
@@ -468,7 +475,7 @@ static bool fusable_update_thresh(const Net *net, int k)
     if (u->kind != OP_UPDATE || t->kind != OP_THRESH || t->g != g || g->inactive || !g->thresh || g->gen_step ||
         g->n <= 0 || (g->par & (PAR_UPDATE | PAR_THRESH)) != (PAR_UPDATE | PAR_THRESH))
         return false;
-    if (g->every > 1 && net->step % g->every) return false;
+    if (!due(net, g->every)) return false;
     for (int q = 0; q < net->nops; q++) {
         int slot = net->ops[q].slot;
         if (slot >= SLOT_OF_POS(u->when.slot) && slot < SLOT_OF_POS(t->when.slot)) return false;
@@ -505,9 +512,8 @@ static bool run_op(Net *net, SchedOp *op)
     }
     /* several clocks: an object runs where its clock's time is the network's */
     int64_t every = g ? clock_of(g, op->kind, op->q) : 1;
-    int64_t clock = net->step + net->clock_base;   /* Brian2's clock index */
-    if (every > 1 && clock % every) return true;
-    if (m && m->kind != RM_STATE && m->group->every > 1 && clock % m->group->every) return true;
+    if (!due(net, every)) return true;
+    if (m && m->kind != RM_STATE && !due(net, m->group->every)) return true;
     /* linked variables are read as they are now (Brian2 reads them live) */
     if (g && g->kind == RG_SYNAPSES) {
         net_refresh_links(g->src);
@@ -516,7 +522,7 @@ static bool run_op(Net *net, SchedOp *op)
     if (m) net_refresh_links(m->group);
     switch (op->kind) {
     case OP_STATEMON:
-        if ((m->every <= 1 || clock % m->every == 0) && !net_record_state(net, m))
+        if (due(net, m->every) && !net_record_state(net, m))
             return fail(net, "state monitor %s", m->name);
         break;
     case OP_SUMMED:
@@ -536,7 +542,7 @@ static bool run_op(Net *net, SchedOp *op)
             mpi_own_range(net, g, &a.lo, &a.hi);
             int parts = parts_for(net, g, PAR_THRESH, a.hi - a.lo);
             if (a.lo >= a.hi) {
-                g->nspikes = 0;
+                /* no neurons on this rank: no spikes of its own */
             } else if (parts > 1) {
                 g->nspikes = par_thresh(net->pool, parts, g->thresh, &a, g->spikes);
             } else {

@@ -94,6 +94,14 @@ static void run_pathway(Net *net, RtGroup *s, const int32_t *ids, size_t n, snn_
     fn(&a);
 }
 
+/* The synapses that the due neurons' spikes reach (CSR by source). */
+static size_t fanout(const int32_t *start, const int32_t *neurons, size_t nn)
+{
+    size_t total = 0;
+    for (size_t k = 0; k < nn; k++) total += (size_t)(start[neurons[k] + 1] - start[neurons[k]]);
+    return total;
+}
+
 /* Run the pathway code on the synapses of the spiking neurons, neuron by
  * neuron in CSR order (index start, syn by source or target).  Where the
  * synapses are stored in that order (syn NULL), each neuron's synapses are
@@ -118,10 +126,8 @@ static bool deliver(Net *net, RtGroup *s, const int32_t *neurons, size_t nn, con
         run_pathway(net, s, syn + first, (size_t)(start[neurons[0] + 1] - first), fn, every);
         return true;
     }
-    size_t total = 0;
-    for (size_t k = 0; k < nn; k++) total += (size_t)(start[neurons[k] + 1] - start[neurons[k]]);
     s->scratch.n = 0;
-    if (!i32vec_reserve(&s->scratch, total)) return false;
+    if (!i32vec_reserve(&s->scratch, fanout(start, neurons, nn))) return false;
     for (size_t k = 0; k < nn; k++) {
         int32_t first = start[neurons[k]];
         i32vec_append(&s->scratch, syn + first, (size_t)(start[neurons[k] + 1] - first));
@@ -181,13 +187,6 @@ static ParLanes *lanes_for(Net *net, RtGroup *s, size_t work)
     return s->lanes;
 }
 
-/* The synapses that the due neurons' spikes reach (CSR by source). */
-static size_t fanout(const int32_t *start, const int32_t *neurons, size_t nn)
-{
-    size_t total = 0;
-    for (size_t k = 0; k < nn; k++) total += (size_t)(start[neurons[k] + 1] - start[neurons[k]]);
-    return total;
-}
 
 /* Deliver the due list of an on_pre ring (neuron ids with a homogeneous
  * delay, synapse ids with syn_delay) split by target range when lanes_for
