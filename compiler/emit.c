@@ -169,7 +169,8 @@ static void emit_init(Emit *E, Group *g)
                           "            (void)_i; (void)_N;\n", s0, s0 + (long long)iv->sub_n, s0, (long long)iv->sub_n);
         }
         if (iv->list) {
-            if (syn) buf_printf(b, "        if (_s < %d) %s = _list%d[_s];\n", iv->nlist, l, k);
+            /* by the synapse's number in the whole network (MPI ranks hold parts) */
+            if (syn) buf_printf(b, "        if (SNN_SYN_ID(_a, _s) < %d) %s = _list%d[SNN_SYN_ID(_a, _s)];\n", iv->nlist, l, k);
             else if (iv->sub_n) buf_printf(b, "            %s = _list%d[_i];\n", l, k);
             else buf_printf(b, "        %s = _list%d[_idx];\n", l, k);
         } else {

@@ -232,6 +232,15 @@ static bool mentions(const char *text, const char *name)
     return false;
 }
 
+/* The index that keys a random draw: the block's index, where a synapse's
+ * (the loop index _s) is its number in the whole network (SNN_SYN_ID: a
+ * rank of an MPI run holds only some synapses), so its draws do not depend
+ * on how the synapses are split. */
+static const char *rand_key(const Emit *E)
+{
+    return strcmp(E->idx, "_s") ? E->idx : "SNN_SYN_ID(_a, _s)";
+}
+
 /* A statement wrote name: the common calls that read it are stale. */
 static void forget_cse(Emit *E, const char *name)
 {
@@ -261,7 +270,7 @@ static void call_text(Emit *E, const Node *n)
         return;
     }
     else if (n->sym->builtin == FN_POISSON) {
-        buf_printf(b, "snn_rand_poisson(_a->seed, _a->stream, %s, %s, %d, ", E->step, E->idx, E->rand_site++);
+        buf_printf(b, "snn_rand_poisson(_a->seed, _a->stream, %s, %s, %d, ", E->step, rand_key(E), E->rand_site++);
         emit_expr(E, n->args[0]);
         buf_puts(b, ")");
         return;
@@ -270,7 +279,7 @@ static void call_text(Emit *E, const Node *n)
          * start pow(1 - p, n) is hoisted, the same number for every draw */
         bool q0 = E->hoist && lower_invariant(n->args[0]) && lower_invariant(n->args[1]);
         buf_printf(b, "%s(_a->seed, _a->stream, %s, %s, %d, ", q0 ? "snn_rand_binomial_q0" : "snn_rand_binomial",
-                   E->step, E->idx, E->rand_site++);
+                   E->step, rand_key(E), E->rand_site++);
         emit_expr(E, n->args[0]);
         buf_puts(b, ", ");
         emit_expr(E, n->args[1]);
@@ -282,7 +291,7 @@ static void call_text(Emit *E, const Node *n)
         return;
     } else if (n->sym->builtin == FN_RAND || n->sym->builtin == FN_RANDN) {
         buf_printf(b, "%s(_a->seed, _a->stream, %s, %s, %d)",
-                   n->sym->builtin == FN_RAND ? "snn_rand_uniform" : "snn_rand_normal", E->step, E->idx,
+                   n->sym->builtin == FN_RAND ? "snn_rand_uniform" : "snn_rand_normal", E->step, rand_key(E),
                    E->rand_site++);
         return;
     } else buf_printf(b, "%s(", func_def(n->sym->builtin)->c_name);

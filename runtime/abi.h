@@ -44,8 +44,15 @@ typedef struct snn_args {
      * i_pre, j_pre (i_post, j_post); NULL otherwise */
     const snn_i32 *pre_syn_pre, *pre_syn_post;
     const snn_i32 *post_syn_pre, *post_syn_post;
+    /* synapses split over MPI ranks: each of this rank's synapses' number
+     * in the whole network (a rank holds only the synapses onto its own
+     * neurons); NULL when the synapses are all here, numbered 0 .. n-1 */
+    const snn_i32 *syn_gid;
 } snn_args;
 #define SNN_RANGE_END(a) ((a)->hi ? (a)->hi : (a)->n)
+/* The number of synapse s in the whole network, which keys its random
+ * numbers and picks its value from an initial list. */
+#define SNN_SYN_ID(a, s) ((a)->syn_gid ? (a)->syn_gid[s] : (s))
 
 typedef snn_i32 (*snn_block_fn)(const snn_args *a);
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "morphology.h"
+#include "mpi_net.h"
 #include "smooth.h"
 #include "snn.h"
 
@@ -35,16 +36,33 @@ static int cmp_group_name(const void *a, const void *b)
 typedef struct Pusher {
     RtGroup *r;
     bool     nomem;          /* a push failed: out of memory */
+    /* split over MPI ranks (r->split): the synapses made so far in the
+     * whole network, and the targets [lo, hi) this rank keeps (relative to
+     * the target range) */
+    int64_t  made;
+    int64_t  lo, hi;
 } Pusher;
 
-/* push callback of generated connect code: one synapse i -> j. */
+/* push callback of generated connect code: one synapse i -> j.  Split
+ * over MPI ranks, a rank keeps the synapses onto its own neurons, with
+ * their numbers in the whole network. */
 static snn_i32 push_pair(void *ud, snn_i32 i, snn_i32 j)
 {
     Pusher *p = ud;
-    if (i32vec_push(&p->r->pre, i)) {
-        if (i32vec_push(&p->r->post, j)) return 0;
-        p->r->pre.n--;
+    RtGroup *r = p->r;
+    if (r->split) {
+        int64_t number = p->made++;
+        if (j < p->lo || j >= p->hi) return 0;
+        if (!i32vec_push(&r->gid, (int32_t)number)) {
+            p->nomem = true;
+            return 1;
+        }
     }
+    if (i32vec_push(&r->pre, i)) {
+        if (i32vec_push(&r->post, j)) return 0;
+        r->pre.n--;
+    }
+    if (r->split) r->gid.n--;
     p->nomem = true;
     return 1;
 }
@@ -86,7 +104,13 @@ static int connect_error(BuildError *err, const Connect *cn, const Group *g, con
  * connect functions, which also hold the one sampler of a constant p). */
 static int connect_all(Net *net, RtGroup *r, const Group *g, const BlockTable *B, Jit *jit, BuildError *err)
 {
-    Pusher pu = { r, false };
+    Pusher pu = { r, false, 0, 0, 0 };
+    if (r->split) {
+        /* this rank's part of the target group, relative to the target range */
+        int32_t lo, hi;
+        mpi_own_range(net, r->tgt, &lo, &hi);
+        pu.lo = lo - r->tgt_off, pu.hi = hi - r->tgt_off;
+    }
     for (int c = 0; c < g->nconnects; c++) {
         Connect *cn = &g->connects[c];
         if (cn->kind == CONN_LIST) {
@@ -130,7 +154,8 @@ static int connect_all(Net *net, RtGroup *r, const Group *g, const BlockTable *B
             if (pu.nomem) return SNN_ENOMEM;
             if (rc < 0) return connect_error(err, cn, g, r, -rc - 1, why);
         }
-        if (r->pre.n > INT32_MAX / 2)
+        r->n_all = r->split ? pu.made : (int64_t)r->pre.n;
+        if ((r->split ? pu.made : (int64_t)r->pre.n) > INT32_MAX / 2)
             return build_fail(err, cn->span, "%s: connect() makes more than %d synapses, more than snnc can hold "
                               "in one Synapses object", g->name, INT32_MAX / 2);
     }
@@ -210,7 +235,7 @@ bool build_rebind(Net *net, const Model *M, const BlockTable *B, Jit *jit)
  * ===================================================================== */
 
 /* What a block's code reads and writes, as far as splitting it matters. */
-enum { T_WRITES_PRE = 1, T_WRITES_POST = 2, T_SHARED = 4, T_LINKED = 8, T_READS_PRE = 16 };
+enum { T_WRITES_PRE = 1, T_WRITES_POST = 2, T_SHARED = 4, T_LINKED = 8, T_READS_PRE = 16, T_READS_N = 32 };
 
 /* The flags of a variable as seen from a block: its own, or those of the
  * group variable a _pre/_post name stands for. */
@@ -228,6 +253,7 @@ static unsigned touches_expr(const Node *n, int depth)
     unsigned t = touches_expr(n->a, depth) | touches_expr(n->b, depth);
     for (int k = 0; k < n->nargs; k++) t |= touches_expr(n->args[k], depth);
     const Sym *s = n->kind == N_NAME ? n->sym : NULL;
+    if (s && s->kind == SYM_BUILTIN && s->builtin == B_N) t |= T_READS_N;
     if (s && (s->kind == SYM_VAR || s->kind == SYM_SUBEXPR)) {
         if (var_flags(s) & VF_LINKED) t |= T_LINKED;
         if (s->side == 1) t |= T_READS_PRE;
@@ -317,7 +343,25 @@ static bool rank_splittable(const Group *g)
         t |= touches_expr(g->summed[q]->expr, 0);
         if (g->summed_target[q]->side == 1) t |= T_WRITES_PRE;
     }
-    return !(t & (T_WRITES_PRE | T_READS_PRE | T_SHARED | T_LINKED));
+    /* N of synapses: a rank holds only some of them (initial values
+     * may read the source's values, which every rank has then) */
+    for (int k = 0; k < g->ninits; k++) t |= touches_expr(g->inits[k].expr, 0) & T_READS_N;
+    return !(t & (T_WRITES_PRE | T_READS_PRE | T_SHARED | T_LINKED | T_READS_N));
+}
+
+/* Why synapses g cannot be split over MPI ranks (rank_splittable false),
+ * for mpi_attach's message. */
+static const char *why_not_ranks(const Group *g)
+{
+    unsigned t = touches_stmts(g->on_pre.v, g->on_pre.n) | touches_stmts(g->on_post.v, g->on_post.n) |
+                 touches_stmts(g->update.v, g->update.n);
+    for (int q = 0; q < g->npaths; q++) t |= touches_stmts(g->paths[q].stmts.v, g->paths[q].stmts.n);
+    for (int q = 0; q < g->nsummed; q++) t |= touches_expr(g->summed[q]->expr, 0);
+    for (int k = 0; k < g->ninits; k++) t |= touches_expr(g->inits[k].expr, 0) & T_READS_N;
+    if (t & T_READS_N)
+        return "its code reads N, the number of synapses, and a rank holds only the synapses onto its own neurons";
+    return "its code reads or writes variables of its source neurons (_pre), shared or linked variables, which "
+           "another rank may own";
 }
 
 /* A spatialneurons group's compartments: distance and section, for the
@@ -705,6 +749,7 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
             }
         }
         r->par = parallel_blocks(g) | (rank_splittable(g) ? PAR_RANKS : 0);
+        if (g->kind == G_SYNAPSES && !(r->par & PAR_RANKS)) r->no_ranks_why = why_not_ranks(g);
         if (g->cable && !spatial_geometry(r, g->cable)) return SNN_ENOMEM;
         if (g->kind == G_SYNAPSES) {
             r->src = rt[g->src->index];
@@ -740,7 +785,7 @@ static Span delay_span(const Group *g, const RtGroup *r)
 
 /* N_incoming and N_outgoing of each synapse of r (the variables g has of
  * them): how many synapses share its target, its source.  False: no memory. */
-static bool fill_synapse_counts(RtGroup *r, const Group *g)
+static bool fill_synapse_counts(Net *net, RtGroup *r, const Group *g)
 {
     for (int v = 0; v < g->nvars; v++) {
         int role = g->vars[v]->role;
@@ -750,6 +795,12 @@ static bool fill_synapse_counts(RtGroup *r, const Group *g)
         int64_t *count = calloc((size_t)n + 1, sizeof *count);
         if (!count) return false;
         for (size_t s = 0; s < ends->n; s++) count[ends->v[s]]++;
+        /* split over MPI ranks: a source's synapses are on many ranks (a
+         * target's all on its own) */
+        if (r->split && role == VR_N_OUTGOING && !mpi_sum_counts(net, count, n)) {
+            free(count);
+            return false;
+        }
         for (size_t s = 0; s < ends->n; s++) r->arr[v][s] = (double)count[ends->v[s]];
         free(count);
     }
@@ -789,9 +840,11 @@ static int init_and_connect(Net *net, const Model *M, const BlockTable *B, Jit *
         if (g->kind != G_SYNAPSES) continue;
         /* synapses on synapses see the synapses of the groups before them */
         if (!net_synapse_range(rt[k])) return SNN_ENOMEM;
+        /* MPI ranks: each holds the synapses onto its own neurons */
+        rt[k]->split = net->mpi != NULL;
         int rc = connect_all(net, rt[k], g, B, jit, err);
         if (rc) return rc;
-        if (!net_finish_synapses(rt[k]) || !fill_synapse_counts(rt[k], g)) return SNN_ENOMEM;
+        if (!net_finish_synapses(rt[k]) || !fill_synapse_counts(net, rt[k], g)) return SNN_ENOMEM;
         for (int v = 0; v < g->nvars; v++)
             if (g->vars[v]->role == VR_MULTISYN && !multisynaptic_index(rt[k], v)) return SNN_ENOMEM;
         rc = net_init_group(net, rt[k]);
@@ -874,7 +927,21 @@ static int build_monitors(Net *net, const Model *M, RtGroup **rt, BuildError *er
     return SNN_OK;
 }
 
-int build_network(const Model *M, const BlockTable *B, Jit *jit, uint64_t seed, Net **out, BuildError *err)
+/* Synapses on synapses are not split over MPI ranks (their connect rules
+ * would count the synapses of one rank). */
+static int check_split(const Model *M, BuildError *err)
+{
+    for (int k = 0; k < M->ngroups; k++) {
+        const Group *g = M->groups[k];
+        if (g->kind == G_SYNAPSES && (g->src->kind == G_SYNAPSES || g->tgt->kind == G_SYNAPSES))
+            return build_fail(err, g->span, "%s cannot be split over MPI ranks: synapses on synapses are not split "
+                              "yet; run it in one process", g->name);
+    }
+    return SNN_OK;
+}
+
+int build_network(const Model *M, const BlockTable *B, Jit *jit, uint64_t seed, const void *mpi_comm, Net **out,
+                  BuildError *err)
 {
     err->set = false;
     err->msg[0] = 0;
@@ -882,6 +949,11 @@ int build_network(const Model *M, const BlockTable *B, Jit *jit, uint64_t seed, 
     Net *net = net_new(M->dt, seed == 0 && M->has_seed ? M->seed : seed);
     if (!net) return SNN_ENOMEM;
     *out = net;
+    if (mpi_comm) {
+        int rc = check_split(M, err);
+        if (rc) return rc;
+        if (mpi_join(net, mpi_comm)) return SNN_ENOMEM;
+    }
     net->nconsts = M->nconsts;
     net->consts = calloc((size_t)M->nconsts + 1, sizeof *net->consts);
     net->const_names = calloc((size_t)M->nconsts + 1, sizeof *net->const_names);

@@ -22,8 +22,11 @@ typedef struct BuildError {
  * is compiled in jit.  On success *out is the network (owned by the
  * caller) and SNN_OK is returned; on failure an SNN_E* code (SNN_ESEMA with
  * *err set when the model cannot be built as written), and *out may hold a
- * partial network to free.  M is only read. */
-int build_network(const Model *M, const BlockTable *B, Jit *jit, uint64_t seed, Net **out, BuildError *err);
+ * partial network to free.  M is only read.  With mpi_comm (an MPI_Comm)
+ * the network is this rank's part of one split over its ranks
+ * (mpi_net.h): each synapse is made on the rank of its target neuron. */
+int build_network(const Model *M, const BlockTable *B, Jit *jit, uint64_t seed, const void *mpi_comm, Net **out,
+                  BuildError *err);
 /* Point every block function of net (built from M) at the code in jit, by
  * the names in B; false if jit lacks a function (then some may point at
  * jit, so jit must live as long as net either way).  Allocates nothing. */

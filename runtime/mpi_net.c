@@ -44,8 +44,20 @@ const int32_t *mpi_own_spikes(const Net *net, const RtGroup *g, const int32_t *i
 
 #ifdef SNN_HAVE_MPI
 
+/* Split synapses whose arrays rank 0 holds for the whole network while
+ * the outputs are written (mpi_gather_outputs), with its own ones kept
+ * here for mpi_release_outputs. */
+typedef struct Stash {
+    RtGroup *g;
+    int64_t  n;
+    I32Vec   pre, post;
+    double **arr;
+} Stash;
+
 struct NetMpi {
     MPI_Comm comm;
+    Stash   *stash;
+    int      nstash;
     int     *counts, *displs;   /* per rank, for the collectives */
     double   seconds;           /* in the spike exchange (MPI_Wtime) */
     double   cpu_seconds;       /* the process's CPU time in it (MPI polls while it waits) */
@@ -85,8 +97,8 @@ bool mpi_world(void *comm_out)
     return true;
 }
 
-/* Which rank owns each of the n indices [0, n) of group g (a synapse: the
- * owner of its target neuron). */
+/* Which rank owns neuron k of group g (a synapse group that is not split:
+ * the rank of its target neuron). */
 static int owner_of(const Net *net, const RtGroup *g, int64_t k)
 {
     const RtGroup *t = g;
@@ -111,61 +123,11 @@ int64_t mpi_count_nonfinite(const Net *net, const RtGroup *g, int v, int64_t *fi
     int64_t count = 0;
     *first = -1, *owned = 0;
     for (int64_t k = 0; k < g->n; k++) {
-        if (owner_of(net, g, k) != net->rank) continue;
+        if (!g->split && owner_of(net, g, k) != net->rank) continue;
         ++*owned;
         if (!isfinite(g->arr[v][k]) && !count++) *first = k;
     }
     return count;
-}
-
-/* Keep in the CSR index by source (pre_start, pre_syn) only the synapses
- * this rank owns, in their order.  A list in synapse order (pre_syn NULL:
- * the ids are start[i] .. start[i+1]) becomes an explicit one.  False on
- * out of memory. */
-static bool restrict_pre(const Net *net, RtGroup *s)
-{
-    int32_t *start = s->pre_start, *syn = s->pre_syn, fill = 0;
-    if (!syn) {
-        syn = malloc(sizeof *syn * (size_t)(start[s->src_n] ? start[s->src_n] : 1));
-        if (!syn) return false;
-        for (int32_t q = 0; q < start[s->src_n]; q++) syn[q] = q;
-        s->pre_syn = syn;
-    }
-    for (int64_t i = 0; i < s->src_n; i++) {
-        int32_t b = start[i], e = start[i + 1];
-        start[i] = fill;
-        for (int32_t q = b; q < e; q++)
-            if (owner_of(net, s, syn[q]) == net->rank) syn[fill++] = syn[q];
-    }
-    start[s->src_n] = fill;
-    return true;
-}
-
-/* The index by target (post_start, post_syn; net.c makes it when on_post
- * first needs it) of this rank's synapses only, by target and then in
- * synapse order, as the whole index has them.  False on out of memory. */
-static bool owned_post_index(const Net *net, RtGroup *s)
-{
-    free(s->post_start);
-    free(s->post_syn);
-    s->post_syn = NULL;
-    int32_t *start = s->post_start = calloc((size_t)s->tgt_n + 1, sizeof *start);
-    if (!start) return false;
-    int32_t owned = 0;
-    for (int64_t k = 0; k < s->n; k++)
-        if (owner_of(net, s, k) == net->rank) start[s->post.v[k] + 1]++, owned++;
-    for (int64_t j = 0; j < s->tgt_n; j++) start[j + 1] += start[j];
-    int32_t *syn = s->post_syn = malloc(sizeof *syn * (size_t)(owned ? owned : 1));
-    int32_t *fill = malloc(sizeof *fill * (size_t)(s->tgt_n + 1));
-    if (!syn || !fill) {
-        free(fill);
-        return false;
-    }
-    memcpy(fill, start, sizeof *fill * (size_t)(s->tgt_n + 1));
-    for (int64_t k = 0; k < s->n; k++)
-        if (owner_of(net, s, k) == net->rank) syn[fill[s->post.v[k]]++] = (int32_t)k;
-    free(fill);
-    return true;
 }
 
 /* Why g cannot be split over ranks, or NULL. */
@@ -173,36 +135,15 @@ static const char *why_not_split(const RtGroup *g)
 {
     if (g->par & PAR_RANKS) return NULL;
     if (g->kind == RG_SYNAPSES)
-        return "its code reads or writes variables of its source neurons (_pre), shared or linked variables, "
-               "which another rank may own";
+        return g->no_ranks_why ? g->no_ranks_why
+                               : "its code reads or writes variables of its source neurons (_pre), shared or "
+                                 "linked variables, which another rank may own";
     return "its code touches shared, linked or other neurons' variables, it has custom events, or it is a "
            "spatialneurons group";
 }
 
-int mpi_attach(Net *net, const void *comm, char *err, size_t errlen)
+int mpi_join(Net *net, const void *comm)
 {
-    for (int k = 0; k < net->ngroups; k++) {
-        const RtGroup *g = net->groups[k];
-        if (g->kind == RG_SYNAPSES && (g->src->kind == RG_SYNAPSES || g->tgt->kind == RG_SYNAPSES)) {
-            snprintf(err, errlen, "%s cannot be split over MPI ranks: synapses on synapses are not split yet; run it "
-                     "in one process", g->name);
-            return -1;
-        }
-        const char *why = why_not_split(net->groups[k]);
-        if (why) {
-            snprintf(err, errlen, "%s cannot be split over MPI ranks: %s; run it in one process", net->groups[k]->name,
-                     why);
-            return -1;
-        }
-    }
-    for (int k = 0; k < net->nmonitors; k++) {
-        const RtMonitor *m = net->monitors[k];
-        if (m->kind == RM_SPIKE && m->nvars) {
-            snprintf(err, errlen, "%s records variables at spikes, which MPI ranks do not gather yet; record them "
-                     "with a state monitor, or run in one process", m->name);
-            return -1;
-        }
-    }
     struct NetMpi *mp = calloc(1, sizeof *mp);
     if (!mp) return -2;
     memcpy(&mp->comm, comm, sizeof mp->comm);
@@ -217,12 +158,58 @@ int mpi_attach(Net *net, const void *comm, char *err, size_t errlen)
         return -2;
     }
     net->mpi = mp;
+    return 0;
+}
+
+bool mpi_sum_counts(Net *net, int64_t *count, int64_t n)
+{
+    struct NetMpi *mp = net->mpi;
+    /* in pieces an int can count */
+    for (int64_t at = 0; at < n; at += INT32_MAX / 2) {
+        int64_t len = n - at < INT32_MAX / 2 ? n - at : INT32_MAX / 2;
+        if (MPI_Allreduce(MPI_IN_PLACE, count + at, (int)len, MPI_INT64_T, MPI_SUM, mp->comm) != MPI_SUCCESS)
+            return false;
+    }
+    return true;
+}
+
+/* Where each synapse a state monitor of split synapses records is on
+ * this rank (its list of numbers gid is ascending), or -1. */
+static bool monitor_positions(RtMonitor *m)
+{
+    const RtGroup *g = m->group;
+    m->rec_at = malloc(sizeof *m->rec_at * (size_t)(m->nrec > 0 ? m->nrec : 1));
+    if (!m->rec_at) return false;
+    for (int r = 0; r < m->nrec; r++) {
+        int64_t lo = 0, hi = (int64_t)g->gid.n;
+        while (lo < hi) {
+            int64_t mid = lo + (hi - lo) / 2;
+            if (g->gid.v[mid] < m->rec[r]) lo = mid + 1;
+            else hi = mid;
+        }
+        m->rec_at[r] = lo < (int64_t)g->gid.n && g->gid.v[lo] == m->rec[r] ? (int32_t)lo : -1;
+    }
+    return true;
+}
+
+int mpi_attach(Net *net, char *err, size_t errlen)
+{
     for (int k = 0; k < net->ngroups; k++) {
-        RtGroup *s = net->groups[k];
-        if (s->kind != RG_SYNAPSES || !s->pre_start) continue;
-        if (!restrict_pre(net, s) || !owned_post_index(net, s)) return -2;
-        par_lanes_free(s->lanes);
-        s->lanes = NULL;
+        const RtGroup *g = net->groups[k];
+        const char *why = why_not_split(g);
+        if (why) {
+            snprintf(err, errlen, "%s cannot be split over MPI ranks: %s; run it in one process", g->name, why);
+            return -1;
+        }
+    }
+    for (int k = 0; k < net->nmonitors; k++) {
+        RtMonitor *m = net->monitors[k];
+        if (m->kind == RM_SPIKE && m->nvars) {
+            snprintf(err, errlen, "%s records variables at spikes, which MPI ranks do not gather yet; record them "
+                     "with a state monitor, or run in one process", m->name);
+            return -1;
+        }
+        if (m->kind == RM_STATE && m->group->split && !monitor_positions(m)) return -2;
     }
     return 0;
 }
@@ -231,6 +218,7 @@ void mpi_detach(Net *net)
 {
     struct NetMpi *mp = net->mpi;
     if (!mp) return;
+    mpi_release_outputs(net);
     free(mp->counts);
     free(mp->displs);
     free(mp);
@@ -335,12 +323,109 @@ static bool gather_items(Net *net, double *data, size_t nrows, int64_t nitems, i
     return ok_all;
 }
 
-/* The owners of a state monitor's recorded indices, or of all n of g. */
-static int *owners(const Net *net, const RtGroup *g, const RtMonitor *m, int64_t n)
+/* The owners of a state monitor's recorded indices, or of all n of g.  A
+ * monitor of split synapses: the rank that holds each (its rec_at). */
+static int *owners(Net *net, const RtGroup *g, const RtMonitor *m, int64_t n)
 {
     int *o = malloc(sizeof *o * (size_t)(n > 0 ? n : 1));
+    if (o && m && m->rec_at) {
+        for (int64_t k = 0; k < n; k++) o[k] = m->rec_at[k] >= 0 ? net->rank : -1;
+        if (MPI_Allreduce(MPI_IN_PLACE, o, (int)n, MPI_INT, MPI_MAX, net->mpi->comm) != MPI_SUCCESS) {
+            free(o);
+            return NULL;
+        }
+        return o;
+    }
     for (int64_t k = 0; o && k < n; k++) o[k] = owner_of(net, g, m ? m->sub_off + m->rec[k] : k);
     return o;
+}
+
+
+/* Gather on rank 0 the ranks' part of an array of split synapses (items
+ * of type t, size bytes each) into all[gid] for the whole network. */
+static bool gather_by_number(Net *net, RtGroup *g, const void *mine, MPI_Datatype t, size_t size, void *all,
+                             const int32_t *gids)
+{
+    struct NetMpi *mp = net->mpi;
+    void *recv = NULL;
+    if (net->rank == 0 && !(recv = malloc(size * (size_t)(g->n_all ? g->n_all : 1)))) return false;
+    bool ok = MPI_Gatherv(mine, (int)g->n, t, recv, mp->counts, mp->displs, t, 0, mp->comm) == MPI_SUCCESS;
+    if (ok && net->rank == 0)
+        for (int64_t k = 0; k < g->n_all; k++)
+            memcpy((char *)all + size * (size_t)gids[k], (char *)recv + size * (size_t)k, size);
+    free(recv);
+    return ok;
+}
+
+/* Rank 0 takes the whole network's synapses of split g (their i, j and
+ * variables, in the one-process order) in place of its own, until
+ * mpi_release_outputs.  Collective. */
+static bool gather_synapses(Net *net, RtGroup *g)
+{
+    struct NetMpi *mp = net->mpi;
+    int mine = (int)g->n;
+    if (MPI_Gather(&mine, 1, MPI_INT, mp->counts, 1, MPI_INT, 0, mp->comm) != MPI_SUCCESS) return false;
+    int total = 0;
+    for (int r = 0; net->rank == 0 && r < net->nranks; r++) {
+        mp->displs[r] = total;
+        total += mp->counts[r];
+    }
+    /* every rank takes part, or none: rank 0 says whether it has the memory */
+    size_t n = (size_t)(g->n_all ? g->n_all : 1);
+    int32_t *gids = NULL, *pre = NULL, *post = NULL;
+    double **arr = NULL;
+    int ok = 1;
+    if (net->rank == 0) {
+        Stash *st = realloc(mp->stash, sizeof *st * (size_t)(mp->nstash + 1));
+        if (st) mp->stash = st;
+        gids = malloc(sizeof *gids * n);
+        pre = malloc(sizeof *pre * n);
+        post = malloc(sizeof *post * n);
+        arr = calloc((size_t)g->nvars + 1, sizeof *arr);
+        ok = st && gids && pre && post && arr && total == g->n_all;
+        for (int v = 0; ok && v < g->nvars; v++) ok = (arr[v] = malloc(sizeof **arr * n)) != NULL;
+    }
+    if (MPI_Bcast(&ok, 1, MPI_INT, 0, mp->comm) != MPI_SUCCESS) ok = 0;
+    if (ok) {
+        /* the numbers first, gathered in rank order: then each rank's items */
+        ok = MPI_Gatherv(g->gid.v, mine, MPI_INT32_T, gids, mp->counts, mp->displs, MPI_INT32_T, 0, mp->comm) ==
+             MPI_SUCCESS;
+        ok = ok && gather_by_number(net, g, g->pre.v, MPI_INT32_T, sizeof *pre, pre, gids);
+        ok = ok && gather_by_number(net, g, g->post.v, MPI_INT32_T, sizeof *post, post, gids);
+        for (int v = 0; ok && v < g->nvars; v++)
+            ok = gather_by_number(net, g, g->arr[v], MPI_DOUBLE, sizeof **arr, net->rank == 0 ? arr[v] : NULL, gids);
+    }
+    free(gids);
+    if (!ok || net->rank) {
+        free(pre);
+        free(post);
+        for (int v = 0; arr && v < g->nvars; v++) free(arr[v]);
+        free(arr);
+        return ok;
+    }
+    mp->stash[mp->nstash++] = (Stash){ g, g->n, g->pre, g->post, g->arr };
+    g->n = g->n_all;
+    g->pre = (I32Vec){ pre, n, n };
+    g->post = (I32Vec){ post, n, n };
+    g->arr = arr;
+    return true;
+}
+
+void mpi_release_outputs(Net *net)
+{
+    struct NetMpi *mp = net->mpi;
+    for (int k = 0; k < mp->nstash; k++) {
+        const Stash *st = &mp->stash[k];
+        RtGroup *g = st->g;
+        free(g->pre.v);
+        free(g->post.v);
+        for (int v = 0; v < g->nvars; v++) free(g->arr[v]);
+        free(g->arr);
+        g->n = st->n, g->pre = st->pre, g->post = st->post, g->arr = st->arr;
+    }
+    free(mp->stash);
+    mp->stash = NULL;
+    mp->nstash = 0;
 }
 
 bool mpi_gather_outputs(Net *net, bool state)
@@ -355,6 +440,10 @@ bool mpi_gather_outputs(Net *net, bool state)
     }
     for (int k = 0; k < net->ngroups && ok && state; k++) {
         RtGroup *g = net->groups[k];
+        if (g->split) {
+            ok = gather_synapses(net, g);
+            continue;
+        }
         int *o = owners(net, g, NULL, g->n);
         for (int v = 0; v < g->nvars && ok; v++) ok = o && gather_items(net, g->arr[v], 1, g->n, 1, o);
         free(o);
@@ -394,12 +483,21 @@ bool   mpi_world(void *comm_out) { (void)comm_out; return false; }
 void   mpi_finalize(void) {}
 void   mpi_comm_rank(const void *comm, int *rank, int *size) { (void)comm, *rank = 0, *size = 1; }
 
-int mpi_attach(Net *net, const void *comm, char *err, size_t errlen)
+int mpi_join(Net *net, const void *comm)
 {
     (void)net, (void)comm;
+    return -1;
+}
+
+int mpi_attach(Net *net, char *err, size_t errlen)
+{
+    (void)net;
     snprintf(err, errlen, "snnc was built without MPI");
     return -1;
 }
+
+bool mpi_sum_counts(Net *net, int64_t *count, int64_t n) { (void)net, (void)count, (void)n; return false; }
+void mpi_release_outputs(Net *net) { (void)net; }
 
 void mpi_detach(Net *net) { (void)net; }
 int64_t mpi_count_nonfinite(const Net *net, const RtGroup *g, int v, int64_t *first, int64_t *owned)

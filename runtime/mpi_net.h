@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* This file declares the MPI side of a network (mpi_net.c): a network
  * split over the ranks of a communicator gives the same spikes and values
- * as one process.  Every rank builds the whole network (the same, from the
- * same seed); rank r updates neurons par_range(N, ranks, r) of every group,
- * delivers only to the synapses whose target it owns, and after each
+ * as one process.  Every rank builds every neuron group and, of each
+ * synapse object, the synapses onto its own neurons (numbered as in the
+ * whole network, RtGroup.gid); rank r updates neurons par_range(N, ranks,
+ * r) of every group and delivers to its own synapses, and after each
  * threshold the spikes of all ranks are gathered in rank order, which is
  * index order.  Before outputs are written rank 0 gathers what the other
  * ranks own.  Built without MPI (no SNN_HAVE_MPI) the entries refuse. */
@@ -16,12 +17,18 @@
 
 #include "net.h"
 
-/* Split net over the communicator *comm (an MPI_Comm, copied): checks that
- * every group may be split (PAR_RANKS, no spike monitor recording
- * variables) and keeps only the synapses of this rank's targets in the
- * delivery indices.  Returns 0; -1 for a network that cannot be split,
- * with a sentence in err; -2 on out of memory. */
-int  mpi_attach(Net *net, const void *comm, char *err, size_t errlen);
+/* Make net, before it is built, a part of a network split over the
+ * communicator *comm (an MPI_Comm, copied): net->mpi, rank and nranks.
+ * Returns 0; -2 on out of memory (-1 without MPI). */
+int  mpi_join(Net *net, const void *comm);
+/* Once net is built: checks that every group may be split (PAR_RANKS, no
+ * spike monitor recording variables) and finds where this rank holds the
+ * synapses its state monitors record.  Returns 0; -1 for a network that
+ * cannot be split, with a sentence in err; -2 on out of memory. */
+int  mpi_attach(Net *net, char *err, size_t errlen);
+/* count[0..n) summed over the ranks, on every rank (N_outgoing of split
+ * synapses).  Collective; false if MPI fails. */
+bool mpi_sum_counts(Net *net, int64_t *count, int64_t n);
 /* Free what mpi_attach made (net_free calls it). */
 void mpi_detach(Net *net);
 /* Replace this rank's spikes spikes[0..*n) (ascending, in its range) by the
@@ -45,6 +52,9 @@ const int32_t *mpi_own_spikes(const Net *net, const RtGroup *g, const int32_t *i
  * and with state every group's variables.  Collective: every rank calls it.
  * False if MPI fails or memory runs out. */
 bool mpi_gather_outputs(Net *net, bool state);
+/* After the outputs are written: rank 0 gives back the whole network's
+ * synapses that mpi_gather_outputs gave it and takes its own again. */
+void mpi_release_outputs(Net *net);
 
 /* The neurons [lo, hi) of group g this process updates: all of them
  * without MPI, else its rank's contiguous part (par_range over the ranks). */

@@ -41,6 +41,7 @@ static void group_free(RtGroup *g)
     free(g->spikes);
     free(g->pre.v);
     free(g->post.v);
+    free(g->gid.v);
     free(g->pre_start);
     free(g->pre_syn);
     free(g->post_start);
@@ -96,6 +97,7 @@ static void monitor_free(RtMonitor *m)
         for (int k = 0; k < m->nvars; k++) free(m->varnames[k]);
     free(m->varnames);
     free(m->rec);
+    free(m->rec_at);
     free(m->rec_steps.v);
     free(m->data.v);
     free(m->label);

@@ -102,6 +102,13 @@ struct RtGroup {
     /* synapses */
     RtGroup     *src, *tgt;
     I32Vec       pre, post;      /* synapse -> source / target neuron */
+    /* split over MPI ranks (split): a rank holds only the synapses onto its
+     * own neurons, in the order of the whole network, gid[k] the number of
+     * its synapse k there, n_all how many the whole network has */
+    bool         split;
+    const char  *no_ranks_why;   /* synapses that cannot be split: why (a static string) */
+    I32Vec       gid;
+    int64_t      n_all;
     int32_t     *pre_start;      /* CSR by source: synapses of neuron i are */
     int32_t     *pre_syn;        /*   pre_syn[pre_start[i] .. pre_start[i+1]), or
                                     the ids pre_start[i] .. themselves where
@@ -185,6 +192,9 @@ typedef struct RtMonitor {
     char       **varnames;
     int          nrec;
     int32_t     *rec;            /* recorded indices */
+    int32_t     *rec_at;         /* synapses split over MPI ranks: where each
+                                    recorded synapse is on this rank, or -1
+                                    (another rank records it); else NULL */
     I64Vec       rec_steps;
     F64Vec       data;           /* per step: nvars * nrec values; rate: one */
     int64_t      every;          /* record every this many steps (its clock, or its source's) */

@@ -865,17 +865,27 @@ static int add_monitor(FileSet *fs, Net *net, RtMonitor *m, bool npy)
     return rc;
 }
 
+static int write_files(Net *net, const char *dir, int what, const RunInfo *info, char *err, size_t errlen);
+
 int output_write(Net *net, const char *dir, int what, const RunInfo *info, char *err, size_t errlen)
 {
-    FileSet fs = { .dir = dir, .err = err, .errlen = errlen };
+    if (!net->mpi) return write_files(net, dir, what, info, err, errlen);
     /* MPI ranks: rank 0 gets what the others own, and writes alone */
-    if (net->mpi) {
-        if (!mpi_gather_outputs(net, what & OUT_STATE)) {
-            snprintf(err, errlen, "the MPI ranks could not gather their records for '%s'", dir);
-            return -1;
-        }
-        if (net->rank) return 0;
+    int rc = 0;
+    if (!mpi_gather_outputs(net, what & OUT_STATE)) {
+        snprintf(err, errlen, "the MPI ranks could not gather their records for '%s'", dir);
+        rc = -1;
+    } else if (net->rank == 0) {
+        rc = write_files(net, dir, what, info, err, errlen);
     }
+    mpi_release_outputs(net);
+    return rc;
+}
+
+/* output_write of one process, or of MPI rank 0 once it has gathered. */
+static int write_files(Net *net, const char *dir, int what, const RunInfo *info, char *err, size_t errlen)
+{
+    FileSet fs = { .dir = dir, .err = err, .errlen = errlen };
     if (make_dirs(dir, &fs.created, err, errlen)) return -1;
     int rc = 0;
     char name[1024];

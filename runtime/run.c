@@ -245,11 +245,11 @@ int api_ensure_built(snn_ctx *ctx)
                              "please report it with the model)", err);
     Net *net = NULL;
     BuildError berr;
-    int rc = build_network(ctx->cur.model, &ctx->cur.blocks, jit, ctx->seed, &net, &berr);
+    int rc = build_network(ctx->cur.model, &ctx->cur.blocks, jit, ctx->seed, ctx->mpi_comm, &net, &berr);
     if (rc) rc = build_failed(ctx, rc, &berr);
     else if (ctx->threads > 1 && !net_set_threads(net, ctx->threads))
         rc = api_set_error(ctx, SNN_ENOMEM, "cannot start %d threads", ctx->threads);
-    else if (ctx->mpi_comm && (rc = mpi_attach(net, ctx->mpi_comm, err, sizeof err)))
+    else if (ctx->mpi_comm && (rc = mpi_attach(net, err, sizeof err)))
         rc = rc == -2 ? api_set_error(ctx, SNN_ENOMEM, "out of memory while splitting the network over MPI ranks")
                       : api_set_error(ctx, SNN_EMISUSE, "%s", err);
     else if (ctx->net) rc = carry_over(ctx, net);
@@ -616,9 +616,11 @@ static int report_nonfinite(snn_ctx *ctx, int rc)
             if (!count) continue;
             double x = g->arr[v][first];
             char tail[96];
+            /* split synapses: their numbers in the whole network */
+            if (g->split) first = g->gid.v[first];
             if (net->mpi)
                 snprintf(tail, sizeof tail, "%lld of the %lld %ss of MPI rank %d (of %lld)", (long long)count,
-                         (long long)owned, what, net->rank, (long long)g->n);
+                         (long long)owned, what, net->rank, (long long)(g->split ? g->n_all : g->n));
             else snprintf(tail, sizeof tail, "%lld of %lld %ss", (long long)count, (long long)g->n, what);
             if (ctx->check_finite) {
                 rc = api_set_error(ctx, SNN_ENOTFINITE, "error: %s.%s is not finite (%s) for %s %lld at t = %g ms, "

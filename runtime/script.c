@@ -160,6 +160,11 @@ static int script_error(snn_ctx *ctx, Span span, const char *msg)
  * exist; synapses are counted only once connected. */
 static int check_indices(snn_ctx *ctx, const Action *a, const RtGroup *g)
 {
+    /* MPI ranks hold parts of the synapses, numbered by their own positions */
+    if (g->split && (a->single || a->sel || a->list || a->lo > 0 || a->hi >= 0))
+        return script_error(ctx, a->span, "synapses split over MPI ranks cannot be set by synapse number (S.w[k], "
+                            "S.w[a:b], a list of values); select them by a condition on i and j (S.w['i == 3 and j == 5'] = ...), or run "
+                            "in one process");
     int64_t bad = -1;
     if ((a->single || (a->list && !a->sel)) && a->hi > g->n) bad = a->hi - 1;
     for (int k = 0; a->sel && k < a->nsel && bad < 0; k++)

@@ -136,8 +136,16 @@ static bool put(FILE *f, const void *p, size_t n)
     return fwrite(p, 1, n, f) == n;
 }
 
+/* A file of stored states is one process's network: MPI ranks hold parts. */
+static int refuse_ranks(snn_ctx *ctx, const char *what, const char *path)
+{
+    return api_set_error(ctx, SNN_EMISUSE, "error: cannot %s '%s' with MPI ranks: each rank holds a part of the "
+                         "network (store and restore without a file work); run in one process", what, path);
+}
+
 int api_store_to_file(snn_ctx *ctx, const char *name, const char *path)
 {
+    if (ctx->mpi_comm) return refuse_ranks(ctx, "store to the file", path);
     int rc = api_ensure_built(ctx);
     if (rc) return rc;
     size_t size;
@@ -189,6 +197,7 @@ int api_store_to_file(snn_ctx *ctx, const char *name, const char *path)
 
 int api_restore_from_file(snn_ctx *ctx, const char *name, const char *path)
 {
+    if (ctx->mpi_comm) return refuse_ranks(ctx, "restore from the file", path);
     unsigned char *buf;
     size_t n;
     int rc = read_all(ctx, path, false, &buf, &n);

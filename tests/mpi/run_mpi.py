@@ -9,7 +9,10 @@ state of every group with --save-state, run.json) must be identical.  CUBA
 at 4000 neurons also runs with 2 and 3 ranks of 2 threads each (the groups
 are large enough for the threads to split them), and a model whose
 synapses read presynaptic variables must be refused with a clear error.
-The models are small so that the whole test takes a minute or two.
+Each rank holds only the synapses onto its own neurons, numbered as in the
+whole network (synvars.snn checks what depends on those numbers), and what
+needs another rank's synapses is refused (refused_*.snn).  The models are
+small so that the whole test takes a minute or two.
 
 usage: run_mpi.py SNNC MPIRUN
 """
@@ -20,7 +23,7 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MODELS = ["cuba", "cobahh", "stdp", "hetero", "zero"]
+MODELS = ["cuba", "cobahh", "stdp", "hetero", "zero", "synvars"]
 # the heterogeneous-delay network with a spike generator of 3 neurons onto
 # 4: with 4 ranks one rank owns no generator neuron
 EXTRA = [os.path.join(HERE, "..", "networks", "delay_hetero.snn")]
@@ -122,6 +125,20 @@ def main():
                  os.path.join(HERE, "..", "networks", "gap_summed.snn"), "-o", out, "-q", "--native=off"], mpi_env())
         check(r.returncode != 0 and "S cannot be split over MPI ranks" in r.stderr and "_pre" in r.stderr
               and not os.path.exists(out), "gap junctions refused: exit %d, %s" % (r.returncode, r.stderr.strip()[:300]))
+
+        # refused, since a rank holds only the synapses onto its own
+        # neurons: setting synapses by number, synapse code reading N, a
+        # store to a file (nothing written, exit 1)
+        for model, said in (("refused_number", "cannot be set by synapse number"),
+                            ("refused_n", "its code reads N, the number of synapses"),
+                            ("refused_store", "cannot store to the file 'stored.bin' with MPI ranks")):
+            out = os.path.join(tmp, model)
+            r = subprocess.run([mpirun, "--oversubscribe", "-np", "2", snnc, "run", os.path.join(HERE, model + ".snn"),
+                                "-o", out, "-q", "--native=off"], env=mpi_env(), cwd=tmp, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, timeout=300)
+            check(r.returncode != 0 and said in r.stderr and not os.path.exists(out)
+                  and not os.path.exists(os.path.join(tmp, "stored.bin")),
+                  "%s refused: exit %d, %s" % (model, r.returncode, r.stderr.strip()[:300]))
 
         # a value that is not finite on one rank only: the ranks stop together
         nan = os.path.join(HERE, "nan.snn")
