@@ -175,6 +175,7 @@ void emit_put_double(Buf *b, double v)
 
 static void call_text(Emit *E, const Node *n);
 static void hoisted_call(Emit *E, const char *fn, const Node *const *args, int nargs);
+static void hoisted_call_typed(Emit *E, const char *type, const char *fn, const Node *const *args, int nargs);
 
 /* A call whose value depends on its argument alone and costs more than a
  * few operations: the math functions and the library's expm1 and log1p. */
@@ -276,17 +277,18 @@ static void call_text(Emit *E, const Node *n)
         return;
     } else if (n->sym->builtin == FN_BINOMIAL) {
         /* n and p loop invariants (a Poisson input's): the inversion's
-         * start pow(1 - p, n) is hoisted, the same number for every draw */
-        bool q0 = E->hoist && lower_invariant(n->args[0]) && lower_invariant(n->args[1]);
-        buf_printf(b, "%s(_a->seed, _a->stream, %s, %s, %d, ", q0 ? "snn_rand_binomial_q0" : "snn_rand_binomial",
-                   E->step, rand_key(E), E->rand_site++);
+         * table is made once before the loop, the same numbers for every draw */
+        if (E->hoist && lower_invariant(n->args[0]) && lower_invariant(n->args[1])) {
+            buf_printf(b, "snn_rand_binomial_tab(_a->seed, _a->stream, %s, %s, %d, &", E->step, rand_key(E),
+                       E->rand_site++);
+            hoisted_call_typed(E, "snn_binomial", "snn_binomial_table", (const Node *const *)n->args, 2);
+            buf_puts(b, ")");
+            return;
+        }
+        buf_printf(b, "snn_rand_binomial(_a->seed, _a->stream, %s, %s, %d, ", E->step, rand_key(E), E->rand_site++);
         emit_expr(E, n->args[0]);
         buf_puts(b, ", ");
         emit_expr(E, n->args[1]);
-        if (q0) {
-            buf_puts(b, ", ");
-            hoisted_call(E, "snn_binomial_q0", (const Node *const *)n->args, 2);
-        }
         buf_puts(b, ")");
         return;
     } else if (n->sym->builtin == FN_RAND || n->sym->builtin == FN_RANDN) {
@@ -304,13 +306,14 @@ static void call_text(Emit *E, const Node *n)
 
 /* The _lio_N local of the invariant C expression text, declared before the
  * loop on first use; equal texts share one. */
-static void hoist_text(Emit *E, const char *text)
+static void hoist_text(Emit *E, const char *type, const char *text)
 {
     int k = 0;
     while (k < E->lio_text.n && strcmp(E->lio_text.v[k], text)) k++;
     if (k == E->lio_text.n) {
         pvec_push(E->A, &E->lio_text, (void *)text);
-        buf_printf(&E->lio, "    const double _lio_%d = %s;\n", k, text);
+        /* a table (not a double) holds draws made ahead: not const */
+        buf_printf(&E->lio, "    %s%s _lio_%d = %s;\n", strcmp(type, "double") ? "" : "const ", type, k, text);
     }
     buf_printf(E->out, "_lio_%d", k);
 }
@@ -319,6 +322,12 @@ static void hoist_text(Emit *E, const char *text)
  * loop (Brian2's loop-invariant optimisation); equal ones share one.  The
  * expression is fn(args...), or with fn NULL the one subtree args[0]. */
 static void hoisted_call(Emit *E, const char *fn, const Node *const *args, int nargs)
+{
+    hoisted_call_typed(E, "double", fn, args, nargs);
+}
+
+/* The same for a value of a C type of abi.h (the table of a binomial). */
+static void hoisted_call_typed(Emit *E, const char *type, const char *fn, const Node *const *args, int nargs)
 {
     Buf tmp, *out = E->out;
     buf_init(&tmp, E->A);
@@ -335,7 +344,7 @@ static void hoisted_call(Emit *E, const char *fn, const Node *const *args, int n
     E->cse = cse;
     E->hoist = true;
     E->out = out;
-    hoist_text(E, tmp.p);
+    hoist_text(E, type, tmp.p);
 }
 
 static void hoisted(Emit *E, const Node *n)
@@ -391,7 +400,7 @@ static void mul_operand(Emit *E, int op, const Node *b)
         buf_puts(&tmp, ")");
         E->out = out;
         buf_puts(out, " * ");
-        hoist_text(E, tmp.p);
+        hoist_text(E, "double", tmp.p);
         return;
     }
     buf_printf(E->out, " %c ", op);

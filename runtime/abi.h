@@ -72,11 +72,32 @@ double snn_rand_normal(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, 
 /* A binomial number of events out of n with probability p (Poisson inputs):
  * exact inversion for small n*p, Brian2's normal approximation otherwise. */
 double snn_rand_binomial(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, double n, double p);
-/* The same number, given q0 = snn_binomial_q0(n, p): a loop whose n and p
- * are invariant computes that power once, not on every draw. */
-double snn_binomial_q0(double n, double p);
-double snn_rand_binomial_q0(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, double n, double p,
-                            double q0);
+/* The same number from a table made once for n and p (a loop whose n and p
+ * are invariant, a Poisson input's): the inversion's probabilities of 0, 1,
+ * ... events and their sums, computed as the draw itself computes them, so
+ * that a draw is a count of comparisons and gives the same bits. */
+#define SNN_BINOMIAL_TABLE 16
+#define SNN_BINOMIAL_AHEAD 64
+typedef struct snn_binomial {
+    double n, p;
+    int    kind;                       /* 0: zero, 1: n, 2: normal approximation, 3: inversion */
+    int    len;                        /* inversion: entries of pk and cum */
+    double mean, sd;                   /* normal approximation */
+    double pk[SNN_BINOMIAL_TABLE];     /* inversion: probability of k events */
+    double cum[SNN_BINOMIAL_TABLE];    /*   and of at most k */
+    /* the uniforms of the next indices, ahead[l] that of index ahead_idx
+     * + l at (ahead_seed, ahead_stream, ahead_step, ahead_site): a loop over
+     * the indices draws them SNN_BINOMIAL_AHEAD at a time, in one block of
+     * Philox rounds that the optimising tier vectorises (none: ahead_ok 0) */
+    int    ahead_ok;
+    snn_i32 ahead_idx, ahead_site;
+    snn_i64 ahead_step;
+    snn_u64 ahead_seed, ahead_stream;
+    double ahead[SNN_BINOMIAL_AHEAD];
+} snn_binomial;
+snn_binomial snn_binomial_table(double n, double p);
+double snn_rand_binomial_tab(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site,
+                             snn_binomial *t);
 /* Brian2's timestep(): round a time to a whole number of steps. */
 snn_i64 snn_timestep(double t, double dt);
 

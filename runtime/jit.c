@@ -71,11 +71,11 @@ static const struct { const char *name; const void *fn; } symbols[] = {
     { "snn_rand_uniform", (const void *)snn_rand_uniform },
     { "snn_rand_normal", (const void *)snn_rand_normal },
     { "snn_rand_binomial", (const void *)snn_rand_binomial },
-    { "snn_rand_binomial_q0", (const void *)snn_rand_binomial_q0 },
-    { "snn_binomial_q0", (const void *)snn_binomial_q0 },
+    { "snn_rand_binomial_tab", (const void *)snn_rand_binomial_tab },
+    { "snn_binomial_table", (const void *)snn_binomial_table },
     { "snn_rand_poisson", (const void *)snn_rand_poisson },
     { "snn_timestep", (const void *)snn_timestep },
-    { "memset", (const void *)memset }, { "memcpy", (const void *)memcpy },
+    { "memset", (const void *)memset }, { "memcpy", (const void *)memcpy }, { "memmove", (const void *)memmove },
 };
 
 Jit *jit_compile(const char *code, char *err, size_t errlen)
@@ -583,7 +583,7 @@ static const char *const cc_flags[] = { "-O1", "-ffp-contract=off", "-fPIC", "-s
  * in: the object then runs the very code libtcc's would (the random
  * numbers are the library's own), and needs no symbol of the library. */
 static const char host_calls[] =
-    "\nvoid *snn__host[15];\n"   /* 4 + SNN_MATH_NSYMBOLS + snn_rand_poisson + the two of binomial's q0 */
+    "\nvoid *snn__host[15];\n"   /* 4 + SNN_MATH_NSYMBOLS + snn_rand_poisson + the two of binomial's table */
     "double snn_rand_uniform(snn_u64 a, snn_u64 b, snn_i64 c, snn_i32 d, snn_i32 e)\n"
     "{ return ((double (*)(snn_u64, snn_u64, snn_i64, snn_i32, snn_i32))snn__host[0])(a, b, c, d, e); }\n"
     "double snn_rand_normal(snn_u64 a, snn_u64 b, snn_i64 c, snn_i32 d, snn_i32 e)\n"
@@ -595,11 +595,11 @@ static const char host_calls[] =
     "{ return ((snn_i64 (*)(double, double))snn__host[3])(t, dt); }\n"
     "double snn_rand_poisson(snn_u64 a, snn_u64 b, snn_i64 c, snn_i32 d, snn_i32 e, double l)\n"
     "{ return ((double (*)(snn_u64, snn_u64, snn_i64, snn_i32, snn_i32, double))snn__host[12])(a, b, c, d, e, l); }\n"
-    "double snn_rand_binomial_q0(snn_u64 a, snn_u64 b, snn_i64 c, snn_i32 d, snn_i32 e, double n, double p, double q)\n"
-    "{ return ((double (*)(snn_u64, snn_u64, snn_i64, snn_i32, snn_i32, double, double, double))snn__host[13])"
-    "(a, b, c, d, e, n, p, q); }\n"
-    "double snn_binomial_q0(double n, double p)\n"
-    "{ return ((double (*)(double, double))snn__host[14])(n, p); }\n"
+    "double snn_rand_binomial_tab(snn_u64 a, snn_u64 b, snn_i64 c, snn_i32 d, snn_i32 e, snn_binomial *t)\n"
+    "{ return ((double (*)(snn_u64, snn_u64, snn_i64, snn_i32, snn_i32, snn_binomial *))snn__host[13])"
+    "(a, b, c, d, e, t); }\n"
+    "snn_binomial snn_binomial_table(double n, double p)\n"
+    "{ return ((snn_binomial (*)(double, double))snn__host[14])(n, p); }\n"
     /* the tcc program calls the runtime's math (runtime/snnmath.h) */
     "#ifdef __TINYC__\n"
     "double _snn_exp(double x) { return ((double (*)(double))snn__host[4])(x); }\n"
@@ -667,8 +667,8 @@ Jit *jit_compile(const char *code, char *err, size_t errlen)
             host[3] = (void *)snn_timestep;
             for (int k = 0; k < SNN_MATH_NSYMBOLS; k++) host[4 + k] = (void *)snn_math_symbols[k].fn;
             host[4 + SNN_MATH_NSYMBOLS] = (void *)snn_rand_poisson;
-            host[5 + SNN_MATH_NSYMBOLS] = (void *)snn_rand_binomial_q0;
-            host[6 + SNN_MATH_NSYMBOLS] = (void *)snn_binomial_q0;
+            host[5 + SNN_MATH_NSYMBOLS] = (void *)snn_rand_binomial_tab;
+            host[6 + SNN_MATH_NSYMBOLS] = (void *)snn_binomial_table;
         }
     }
     /* the mapping stays when the file goes */

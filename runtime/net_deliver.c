@@ -154,15 +154,19 @@ static const int32_t *range_list(RtGroup *s, const int32_t *list, int32_t *count
 
 /* Queue the synapses of the neurons trig[0..ntrig) (spiking, or where an
  * event happened), each in the ring slot of its own delay (heterogeneous
- * delays); false on out of memory. */
+ * delays); false on out of memory.  The inner loop is the microcircuit's
+ * hottest: a slot is pos + delay wrapped by one subtraction (delay <
+ * size), and a push grows its slot only when full. */
 static bool queue_by_synapse(I32Vec *queue, int pos, int size, const int32_t *syn_delay, const int32_t *trig,
                              int32_t ntrig, const int32_t *start, const int32_t *syn)
 {
     for (int32_t k = 0; k < ntrig; k++) {
         int32_t i = trig[k];
         for (int32_t q = start[i]; q < start[i + 1]; q++) {
-            int32_t id = csr_syn(syn, q);
-            if (!i32vec_push(&queue[(pos + syn_delay[id]) % size], id)) return false;
+            int32_t id = csr_syn(syn, q), slot = pos + syn_delay[id];
+            I32Vec *v = &queue[slot >= size ? slot - size : slot];
+            if (v->n == v->cap && !i32vec_reserve(v, 1)) return false;
+            v->v[v->n++] = id;
         }
     }
     return true;

@@ -5,6 +5,7 @@
  * site), never on evaluation order or thread count. */
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "abi.h"
 
@@ -13,8 +14,12 @@
  * threshold) then vectorises the draws. */
 #if defined(__GNUC__) && !defined(__TINYC__)
 #define RNG_INLINE static inline __attribute__((always_inline))
+/* ... and a function of abi.h inlined into the generated loops that call
+ * it (a Poisson input's draws), also kept as a function of the library */
+#define RNG_EXTERN_INLINE __attribute__((always_inline))
 #else
 #define RNG_INLINE static inline
+#define RNG_EXTERN_INLINE
 #endif
 
 /* The four words of one Philox4x32-10 block: the same bits as Random123's
@@ -80,16 +85,9 @@ double snn_rand_normal(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, 
     return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
 }
 
-/* pow(1 - p, n): the probability of no event, where the inversion starts. */
-double snn_binomial_q0(double n, double p)
-{
-    return pow(1 - p, n);
-}
-
-/* binomial(n, p); q0 is snn_binomial_q0(n, p), or NaN for not computed
- * yet (then it is computed where the inversion needs it). */
-RNG_INLINE double binomial(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, double n, double p,
-                           double q0)
+/* binomial(n, p): Brian2's normal approximation when n p and n (1 - p)
+ * exceed 5, else inversion from k = 0. */
+double snn_rand_binomial(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, double n, double p)
 {
     if (!(n > 0) || !(p > 0)) return 0;
     if (p >= 1) return n;
@@ -102,7 +100,7 @@ RNG_INLINE double binomial(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 i
     }
     /* inversion: walk the cumulative distribution from k = 0 */
     double u = snn_rand_uniform(seed, stream, step, idx, site), q = 1 - p;
-    double pk = q0 == q0 ? q0 : snn_binomial_q0(n, p), cum = pk;
+    double pk = pow(1 - p, n), cum = pk;
     double k = 0;
     while (u > cum && k < n) {
         pk *= (n - k) / (k + 1) * p / q;
@@ -112,16 +110,106 @@ RNG_INLINE double binomial(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 i
     return k;
 }
 
-double snn_rand_binomial(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, double n, double p)
+/* The table of binomial(n, p): the steps of snn_rand_binomial's inversion
+ * for k = 0 .. len-1, each computed by the same operations in the same
+ * order (so the same bits), up to where the sum is 1 within 2^-45. */
+snn_binomial snn_binomial_table(double n, double p)
 {
-    return binomial(seed, stream, step, idx, site, n, p, NAN);
+    snn_binomial t;
+    memset(&t, 0, sizeof t);
+    t.n = n, t.p = p;
+    if (!(n > 0) || !(p > 0)) return t;
+    t.kind = 1;
+    if (p >= 1) return t;
+    t.mean = n * p;
+    if (t.mean > 5 && n * (1 - p) > 5) {
+        t.kind = 2;
+        t.sd = sqrt(t.mean * (1 - p));
+        return t;
+    }
+    t.kind = 3;
+    double q = 1 - p, pk = pow(1 - p, n), cum = pk, k = 0;
+    t.pk[0] = pk, t.cum[0] = cum, t.len = 1;
+    while (t.len < SNN_BINOMIAL_TABLE && k < n && cum < 1 - 0x1p-45) {
+        pk *= (n - k) / (k + 1) * p / q;
+        k += 1;
+        cum += pk;
+        t.pk[t.len] = pk, t.cum[t.len] = cum;
+        t.len++;
+    }
+    /* past len, sums no uniform exceeds: a draw compares all entries */
+    for (int j = t.len; j < SNN_BINOMIAL_TABLE; j++) t.cum[j] = 2;
+    return t;
 }
 
-double snn_rand_binomial_q0(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, double n, double p,
-                            double q0)
+/* The uniforms snn_rand_uniform(seed, stream, step, idx + l, site) for
+ * l = 0 .. SNN_BINOMIAL_AHEAD-1 into t->ahead: a loop over the lanes with
+ * the rounds inside, which cc turns into vector instructions (lanes of
+ * 64-bit words, see philox4x32_10); the same bits as one draw. */
+static void draw_ahead(snn_binomial *t, snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site)
 {
-    return binomial(seed, stream, step, idx, site, n, p, q0);
+    double u[SNN_BINOMIAL_AHEAD];
+    for (int l = 0; l < SNN_BINOMIAL_AHEAD; l++) {
+        PhiloxBlock r = draw(seed, stream, step, (snn_i32)((uint32_t)idx + (uint32_t)l), site);
+        u[l] = to_unit(r.v[0], r.v[1]);
+    }
+    for (int l = 0; l < SNN_BINOMIAL_AHEAD; l++) t->ahead[l] = u[l];
+    t->ahead_ok = 1;
+    t->ahead_idx = idx, t->ahead_site = site, t->ahead_step = step;
+    t->ahead_seed = seed, t->ahead_stream = stream;
 }
+
+/* snn_rand_uniform(seed, stream, step, idx, site), drawn ahead for the
+ * next indices when t has not drawn it yet. */
+RNG_INLINE double uniform_ahead(snn_binomial *t, snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx,
+                                snn_i32 site)
+{
+    if (!(t->ahead_ok && idx >= t->ahead_idx && idx - t->ahead_idx < SNN_BINOMIAL_AHEAD && step == t->ahead_step &&
+          site == t->ahead_site && seed == t->ahead_seed && stream == t->ahead_stream))
+        draw_ahead(t, seed, stream, step, idx, site);
+    return t->ahead[idx - t->ahead_idx];
+}
+
+#if defined(__GNUC__) && !defined(__TINYC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wattributes"   /* always_inline on a function of the library too */
+#endif
+/* snn_rand_binomial(n, p) from the table t of n and p.  Inversion: the
+ * walk stops at the first k whose sum cum[k] reaches u, and the sums do
+ * not decrease, so k is the number of sums below u; past the table the
+ * walk goes on from its last entry. */
+RNG_EXTERN_INLINE double snn_rand_binomial_tab(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx,
+                                               snn_i32 site, snn_binomial *t)
+{
+    if (t->kind < 2) return t->kind ? t->n : 0;
+    if (t->kind == 2) {
+        double x = snn_rand_normal(seed, stream, step, idx, site) * t->sd + t->mean;
+        x = floor(x + 0.5);
+        return x < 0 ? 0 : x > t->n ? t->n : x;
+    }
+    double u = uniform_ahead(t, seed, stream, step, idx, site), n = t->n;
+    /* the number of sums below u, counted without branches: the first 8
+     * (a few events are the rule), the other 8 only when u is above those
+     * (the entries past len are 2, above every u) */
+    const double *cum = t->cum;
+    int below = 0;
+    for (int j = 0; j < 8; j++) below += u > cum[j];
+    if (below == 8)
+        for (int j = 8; j < SNN_BINOMIAL_TABLE; j++) below += u > cum[j];
+    if (below > t->len) below = t->len;
+    /* the walk also stops at the first k >= n */
+    if (below < t->len) return (double)below < n ? (double)below : ceil(n);
+    double p = t->p, q = 1 - p, k = t->len - 1, pk = t->pk[t->len - 1], c = t->cum[t->len - 1];
+    while (u > c && k < n) {
+        pk *= (n - k) / (k + 1) * p / q;
+        k += 1;
+        c += pk;
+    }
+    return k;
+}
+#if defined(__GNUC__) && !defined(__TINYC__)
+#pragma GCC diagnostic pop
+#endif
 
 /* The k-th uniform in [0, 1) of one call site: the counter's site word
  * carries k in its upper bits (sites stay below 2^20). */

@@ -967,28 +967,40 @@ START_TEST(rng_distributions)
 }
 END_TEST
 
-/* A binomial draw given its hoisted start q0 = snn_binomial_q0(n, p) is the
- * draw without it, bit for bit, on both branches (inversion for small n*p,
- * the normal approximation above) and at the edges. */
-START_TEST(rng_binomial_q0_same)
+/* A binomial draw from the table made once for n and p (hoisted out of a
+ * Poisson input's loop) is the draw without it, bit for bit, on both
+ * branches (inversion for small n*p, the normal approximation above), past
+ * the table's end, for an n that is not whole, and at the edges. */
+START_TEST(rng_binomial_table_same)
 {
-    const double ns[] = { 0, 1, 7, 100, 1600, 2900, 1e6 };
-    const double ps[] = { 0, 1e-9, 8e-4, 0.01, 0.3, 0.999, 1, 1.5 };
+    const double ns[] = { 0, 1, 2.5, 7, 30, 100, 1600, 2900, 1e6 };
+    const double ps[] = { 0, 1e-9, 8e-4, 0.01, 0.1, 0.3, 0.999, 1, 1.5 };
     long events = 0;
     for (size_t a = 0; a < sizeof ns / sizeof *ns; a++)
         for (size_t b = 0; b < sizeof ps / sizeof *ps; b++) {
-            double q0 = snn_binomial_q0(ns[a], ps[b]);
-            for (int k = 0; k < 2000; k++) {
+            snn_binomial tb = snn_binomial_table(ns[a], ps[b]);
+            for (int k = 0; k < 20000; k++) {
                 double x = snn_rand_binomial(5, 1, k / 50, k % 50, 2, ns[a], ps[b]);
-                double y = snn_rand_binomial_q0(5, 1, k / 50, k % 50, 2, ns[a], ps[b], q0);
+                double y = snn_rand_binomial_tab(5, 1, k / 50, k % 50, 2, &tb);
                 ck_assert_msg(memcmp(&x, &y, sizeof x) == 0, "n %g p %g draw %d: %.17g != %.17g", ns[a], ps[b], k, x, y);
                 events += (long)x;
             }
         }
     ck_assert_int_gt(events, 0);
     /* the mean of binomial(1600, 8e-4) is 1.28 */
-    double s = 0, q0 = snn_binomial_q0(1600, 8e-4);
-    for (int k = 0; k < 100000; k++) s += snn_rand_binomial_q0(9, 0, k, 3, 1, 1600, 8e-4, q0);
+    /* past the table (16 entries): binomial(100, 0.05) is 16 or more about
+     * once in 7000 draws */
+    snn_binomial past = snn_binomial_table(100, 0.05);
+    int beyond = 0;
+    for (int k = 0; k < 200000; k++) {
+        double x = snn_rand_binomial(3, 2, k, 7, 4, 100, 0.05), y = snn_rand_binomial_tab(3, 2, k, 7, 4, &past);
+        ck_assert_msg(memcmp(&x, &y, sizeof x) == 0, "past the table, draw %d: %.17g != %.17g", k, x, y);
+        beyond += x >= SNN_BINOMIAL_TABLE;
+    }
+    ck_assert_int_gt(beyond, 5);
+    double s = 0;
+    snn_binomial t = snn_binomial_table(1600, 8e-4);
+    for (int k = 0; k < 100000; k++) s += snn_rand_binomial_tab(9, 0, k, 3, 1, &t);
     ck_assert_double_eq_tol(s / 100000, 1.28, 0.02);
 }
 END_TEST
@@ -1057,7 +1069,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, rng_deterministic);
     tcase_add_test(tc, rng_philox_matches_random123);
     tcase_add_test(tc, rng_distributions);
-    tcase_add_test(tc, rng_binomial_q0_same);
+    tcase_add_test(tc, rng_binomial_table_same);
     tcase_add_test(tc, timestep_rounding);
     tcase_add_test(tc, fnv1a_values);
     suite_add_tcase(s, tc);
