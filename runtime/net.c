@@ -9,6 +9,7 @@
  * net_links.c (linked variables), net_vec.c (growable arrays). */
 #include "net.h"
 #include "mpi_net.h"
+#include "mpi_spikes.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -108,6 +109,7 @@ static void monitor_free(RtMonitor *m)
 void net_free(Net *net)
 {
     if (!net) return;
+    mpi_spikes_free(net);
     mpi_detach(net);
     pool_free(net->pool);
     for (int k = 0; k < net->ngroups; k++) group_free(net->groups[k]);
@@ -344,7 +346,7 @@ bool net_add_op(Net *net, int slot, int64_t every, net_op_fn fn, void *ud)
     NetOp *v = realloc(net->ops, sizeof *v * (size_t)(net->nops + 1));
     if (!v) return false;
     net->ops = v;
-    net->ops[net->nops++] = (NetOp){ slot, every, fn, ud };
+    net->ops[net->nops++] = (NetOp){ slot, every, fn, ud, false };
     return true;
 }
 
@@ -507,7 +509,7 @@ static bool run_op(Net *net, SchedOp *op)
     RtMonitor *m = op->m;
     snn_args a;
     if (m ? m->inactive : g->inactive) {
-        if (op->kind == OP_THRESH) g->nspikes = 0;
+        if (op->kind == OP_THRESH) g->nspikes = 0, g->spikes_buffered = 0;
         return true;
     }
     /* several clocks: an object runs where its clock's time is the network's */
@@ -536,6 +538,7 @@ static bool run_op(Net *net, SchedOp *op)
         break;
     case OP_THRESH:
         g->nspikes = 0;
+        g->spikes_buffered = 0;
         if (g->gen_step) generate(net, g);
         if (g->thresh) {
             a = net_args_on(net, g, every);
@@ -550,15 +553,20 @@ static bool run_op(Net *net, SchedOp *op)
                 g->nspikes = g->thresh(&a);
                 if (a.lo && g->nspikes) memmove(g->spikes, g->spikes + a.lo, sizeof *g->spikes * (size_t)g->nspikes);
             }
-            /* every rank gets every rank's spikes, in rank order */
-            if (net->mpi && !mpi_exchange_spikes(net, g->spikes, &g->nspikes))
-                return fail(net, "the spike exchange of %s", g->name);
+            /* every rank gets every rank's spikes, in rank order, now or
+             * at the next exchange (mpi_spikes.c) */
+            if (net->mpi && !mpi_spikes_thresh(net, g)) return fail(net, "the spike exchange of %s", g->name);
         }
         break;
     case OP_SPIKEMON: {
         int32_t n;
         const int32_t *ids = net_event_list(m->group, m->event, &n);
-        if (!net_record_spikes(m, ids, (size_t)n, net->step)) return fail(net, "spike monitor %s", m->name);
+        /* MPI ranks: recorded when the complete list comes (mpi_spikes.c) */
+        if (!m->event && m->group->spikes_buffered) {
+            if (!mpi_defer(net, MPI_DEFER_SPIKEMON, m, -1, m->group, net->step))
+                return fail(net, "spike monitor %s", m->name);
+        } else if (!net_record_spikes(m, ids, (size_t)n, net->step))
+            return fail(net, "spike monitor %s", m->name);
         if (m->active_time >= 0) m->active_time += net->dt * (double)(m->group->every > 1 ? m->group->every : 1);
         break;
     }
@@ -605,7 +613,9 @@ static bool run_op(Net *net, SchedOp *op)
         break;
     }
     case OP_RATEMON:
-        if (!net_record_rate(net, m)) return fail(net, "rate monitor %s", m->name);
+        if (m->group->spikes_buffered ? !mpi_defer(net, MPI_DEFER_RATEMON, m, -1, m->group, net->step)
+                                      : !net_record_rate(net, m))
+            return fail(net, "rate monitor %s", m->name);
         break;
     case OP_PATH:
         if (g->n > 0 && !net_pathway_named(net, g, &g->paths[op->q]))
@@ -628,13 +638,24 @@ int net_run(Net *net, int64_t nsteps)
         fail(net, "the schedule");
         return -1;
     }
-    int64_t end = net->step + nsteps;
+    int64_t start = net->step, end = net->step + nsteps;
     net->stop = false;
+    bool stop0 = false, request0 = net->stop_request && *net->stop_request;
+    /* MPI ranks agree on how often they exchange spikes (the delays may
+     * have changed since the last run) and on stopping before the first
+     * step */
+    if (net->mpi && !mpi_spikes_begin(net, nsteps, &stop0, &request0)) {
+        fail(net, "the MPI ranks' agreement on the spike exchange");
+        return -1;
+    }
     for (;; net->step++) {
         bool stop = net->stop, request = net->stop_request && *net->stop_request;
-        /* MPI ranks stop together: at every step boundary, also the last */
-        if (net->mpi && !mpi_agree_stop(net, &stop, &request)) {
-            fail(net, "the MPI ranks' agreement on stopping");
+        /* MPI ranks stop together, at a step boundary where they agree
+         * (every step, or with the spike exchange; always at the end, where
+         * the spikes buffered are exchanged) */
+        if (net->mpi && net->step == start) stop = stop0, request = request0;
+        else if (net->mpi && !mpi_spikes_boundary(net, end, &stop, &request)) {
+            fail(net, "the MPI ranks' spike exchange and agreement on stopping");
             return -1;
         }
         if (net->step >= end || stop || request) break;

@@ -552,6 +552,7 @@ static void arm_finite_check(snn_ctx *ctx)
     if (ctx->check_finite && at < 0) {
         if (!net_add_op(net, SLOT_END, 1, finite_op, NULL))
             api_note(ctx, "warning: out of memory: values are checked at the end of the run only");
+        else net->ops[net->nops - 1].no_spikes = true;   /* MPI ranks need not exchange spikes for it */
     } else if (!ctx->check_finite && at >= 0) {
         memmove(net->ops + at, net->ops + at + 1, sizeof *net->ops * (size_t)(net->nops - at - 1));
         net->nops--;
