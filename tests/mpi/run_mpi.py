@@ -9,6 +9,9 @@ state of every group with --save-state, run.json) must be identical.  CUBA
 at 4000 neurons also runs with 2 and 3 ranks of 2 threads each (the groups
 are large enough for the threads to split them), and a model whose
 synapses read presynaptic variables must be refused with a clear error.
+With delays of D steps or more the ranks exchange spikes once every D
+steps (mindelay, delays2, tworuns); with a zero delay every step: --timing
+gives the number of exchanges.
 The models are small so that the whole test takes a minute or two.
 
 usage: run_mpi.py SNNC MPIRUN
@@ -20,7 +23,12 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MODELS = ["cuba", "cobahh", "stdp", "hetero", "zero"]
+MODELS = ["cuba", "cobahh", "stdp", "hetero", "zero", "mindelay", "delays2", "tworuns"]
+# the spike exchanges of each rank with --timing: zero delays, every step
+# (1000 steps, one group with a threshold); a smallest delay of 15 steps
+# over 1000 steps; 5 steps (1000 steps); 10 steps for 200 steps, then 20
+# for 400 at half the dt
+EXCHANGES = {"zero": 1000, "mindelay": 67, "delays2": 200, "tworuns": 40}
 # the heterogeneous-delay network with a spike generator of 3 neurons onto
 # 4: with 4 ranks one rank owns no generator neuron
 EXTRA = [os.path.join(HERE, "..", "networks", "delay_hetero.snn")]
@@ -101,6 +109,16 @@ def main():
                     check(False, "%s: %d ranks exit %d: %s" % (name, np_, r.returncode, r.stderr.strip()[-500:]))
                     continue
                 compare(ref, out, "%s: %d ranks" % (name, np_))
+
+        # how often the ranks exchange spikes
+        for name, want in sorted(EXCHANGES.items()):
+            out = os.path.join(tmp, name + "-timing")
+            r = run([mpirun, "--oversubscribe", "-np", "2", snnc, "run", os.path.join(HERE, name + ".snn"), "-o", out,
+                     "-q", "--native=off", "--timing"], mpi_env())
+            got = [line for line in r.stderr.splitlines() if "spike exchanges" in line]
+            check(r.returncode == 0 and len(got) == 2 and
+                  all(": %d spike exchanges," % want in line for line in got),
+                  "%s: %d spike exchanges per rank: %s" % (name, want, " / ".join(got) or r.stderr.strip()[-300:]))
 
         # ranks x threads
         ref = os.path.join(tmp, "cuba4k-ref")
