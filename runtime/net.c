@@ -591,7 +591,12 @@ static bool run_op(Net *net, SchedOp *op)
         break;
     }
     case OP_PRE:
-        if (g->n > 0 && !net_pathway_pre(net, g)) return fail(net, "spike delivery of %s", g->name);
+        if (g->n <= 0) break;
+        /* MPI ranks: the exchange queues the source's complete list where
+         * the ring is now (mpi_spikes.c) */
+        if (!g->pre_event && g->src->spikes_buffered && !mpi_defer(net, MPI_DEFER_RING, g, -1, g->src, g->queue_pos))
+            return fail(net, "spike delivery of %s", g->name);
+        if (!net_pathway_pre(net, g)) return fail(net, "spike delivery of %s", g->name);
         break;
     case OP_POST:
         if (g->n > 0 && !net_pathway_post(net, g)) return fail(net, "on_post delivery of %s", g->name);
@@ -617,9 +622,14 @@ static bool run_op(Net *net, SchedOp *op)
                                       : !net_record_rate(net, m))
             return fail(net, "rate monitor %s", m->name);
         break;
-    case OP_PATH:
-        if (g->n > 0 && !net_pathway_named(net, g, &g->paths[op->q]))
+    case OP_PATH: {
+        struct RtPath *p = &g->paths[op->q];
+        if (g->n <= 0) break;
+        bool wait = !p->post && !p->event && g->src->spikes_buffered;   /* as OP_PRE */
+        if ((wait && !mpi_defer(net, MPI_DEFER_RING, g, op->q, g->src, p->queue_pos)) || !net_pathway_named(net, g, p))
             return fail(net, "spike delivery of %s (pathway %s)", g->name, op->name);
+        break;
+    }
         break;
     case OP_EXTRA: {
         struct RtExtra *x = &g->extras[op->q];

@@ -6,7 +6,6 @@
  * the order of the whole list, split by target ranges on the pool's
  * threads; and the delays of a synapse object in steps. */
 #include "net.h"
-#include "mpi_spikes.h"
 #include "par.h"
 
 #include <stdio.h>
@@ -235,34 +234,29 @@ static bool ring_step(Net *net, RtGroup *s, I32Vec *queue, int *pos, int delay, 
 
 /* The on_pre pathway of a Synapses object, with its delay ring.  With MPI
  * ranks that exchange spikes later (the source's list holds this rank's
- * spikes only, spikes_buffered), the ring notes its position for the
- * exchange, which queues the complete list there (net_ring_push), and
- * delivers what is due now. */
+ * spikes only, spikes_buffered) it queues nothing and delivers what is due
+ * now: the exchange queues the complete list where the ring was
+ * (net_ring_push; net.c notes the position, mpi_defer). */
 bool net_pathway_pre(Net *net, RtGroup *s)
 {
     int32_t n;
     const int32_t *trig = net_event_list(s->src, s->pre_event, &n);
-    if (!s->pre_event && s->src->spikes_buffered) {
-        if (!mpi_defer(net, MPI_DEFER_RING, s, -1, s->src, s->queue_pos)) return false;
-        n = 0;
-    }
+    if (!s->pre_event && s->src->spikes_buffered) n = 0;
     trig = range_list(s, trig, &n, s->src->n, s->src_off, s->src_n);
     return ring_step(net, s, s->queue, &s->queue_pos, s->delay_steps, s->syn_delay, trig, n, s->pre_start, s->pre_syn,
                      s->on_pre, s->src->every, true);
 }
 
-/* A named pathway, with a ring of its own.  One triggered by the target
- * (post) delivers to this rank's synapses only, whose targets are its own
- * neurons: their spikes are here at once. */
+/* A named pathway, with a ring of its own; one triggered by the source
+ * waits for the source's complete list as on_pre does.  One triggered by
+ * the target (post) delivers to this rank's synapses only, whose targets
+ * are its own neurons: their spikes are here at once. */
 bool net_pathway_named(Net *net, RtGroup *s, struct RtPath *p)
 {
     int32_t n;
     if (p->post && !net_post_index(s)) return false;
     const int32_t *trig = net_event_list(p->post ? s->tgt : s->src, p->event, &n);
-    if (!p->post && !p->event && s->src->spikes_buffered) {
-        if (!mpi_defer(net, MPI_DEFER_RING, s, (int)(p - s->paths), s->src, p->queue_pos)) return false;
-        n = 0;
-    }
+    if (!p->post && !p->event && s->src->spikes_buffered) n = 0;
     trig = p->post ? range_list(s, trig, &n, s->tgt->n, s->tgt_off, s->tgt_n)
                    : range_list(s, trig, &n, s->src->n, s->src_off, s->src_n);
     return ring_step(net, s, p->queue, &p->queue_pos, p->delay_steps, p->syn_delay, trig, n,
