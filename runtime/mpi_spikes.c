@@ -133,7 +133,10 @@ static struct MpiSpikes *state_of(Net *net)
     st->counts = calloc((size_t)net->nranks, sizeof *st->counts);
     st->displs = calloc((size_t)net->nranks, sizeof *st->displs);
     st->grp = calloc((size_t)net->ngroups + 1, sizeof *st->grp);
-    if (!st->counts || !st->displs || !st->grp) return NULL;
+    if (!st->counts || !st->displs || !st->grp) {
+        mpi_spikes_free(net);
+        return NULL;
+    }
     for (int k = 0; k < net->ngroups; k++)
         if (net->groups[k]->kind == RG_NEURONS) st->grp[st->ngrp++].g = net->groups[k];
     return st;
