@@ -29,6 +29,8 @@ MODELS = ["cuba", "cobahh", "stdp", "hetero", "zero", "mindelay", "delays2", "tw
 # over 1000 steps; 5 steps (1000 steps); 10 steps for 200 steps, then 20
 # for 400 at half the dt
 EXCHANGES = {"zero": 1000, "mindelay": 67, "delays2": 200, "tworuns": 40}
+# CUBA's delays of 1 ms instead of 0: once every 10 of its 2000 steps
+DELAY = ["--set", "syn_delay=1*ms"]
 # the heterogeneous-delay network with a spike generator of 3 neurons onto
 # 4: with 4 ranks one rank owns no generator neuron
 EXTRA = [os.path.join(HERE, "..", "networks", "delay_hetero.snn")]
@@ -95,6 +97,7 @@ def main():
     try:
         cases = [(m, os.path.join(HERE, m + ".snn"), []) for m in MODELS]
         cases += [(os.path.basename(p)[:-4], p, []) for p in EXTRA]
+        cases += [("cuba-delay", os.path.join(HERE, "cuba.snn"), DELAY)]
         for name, path, extra in cases:
             ref = os.path.join(tmp, name + "-ref")
             r = run([snnc, "run", path, "-o", ref, "-q", "--save-state", "--native=off"] + extra, plain_env())
@@ -111,28 +114,29 @@ def main():
                 compare(ref, out, "%s: %d ranks" % (name, np_))
 
         # how often the ranks exchange spikes
-        for name, want in sorted(EXCHANGES.items()):
+        for name, want, extra in sorted((m, n, []) for m, n in EXCHANGES.items()) + [("cuba", 200, DELAY)]:
             out = os.path.join(tmp, name + "-timing")
             r = run([mpirun, "--oversubscribe", "-np", "2", snnc, "run", os.path.join(HERE, name + ".snn"), "-o", out,
-                     "-q", "--native=off", "--timing"], mpi_env())
+                     "-q", "--native=off", "--timing"] + extra, mpi_env())
             got = [line for line in r.stderr.splitlines() if "spike exchanges" in line]
             check(r.returncode == 0 and len(got) == 2 and
                   all(": %d spike exchanges," % want in line for line in got),
                   "%s: %d spike exchanges per rank: %s" % (name, want, " / ".join(got) or r.stderr.strip()[-300:]))
 
-        # ranks x threads
-        ref = os.path.join(tmp, "cuba4k-ref")
-        r = run([snnc, "run", os.path.join(HERE, "cuba.snn"), "-o", ref, "-q", "--save-state", "--native=off"] +
-                BIG_CUBA, plain_env())
-        check(r.returncode == 0, "cuba4k: one process")
-        for np_ in (2, 3):
-            out = os.path.join(tmp, "cuba4k-np%d-t2" % np_)
-            r = run([mpirun, "--oversubscribe", "-np", str(np_), snnc, "run", os.path.join(HERE, "cuba.snn"), "-o",
-                     out, "-q", "--save-state", "--native=off", "--threads", "2"] + BIG_CUBA, mpi_env())
-            if r.returncode != 0:
-                check(False, "cuba4k: %d ranks x 2 threads exit %d: %s" % (np_, r.returncode, r.stderr[-500:]))
-            else:
-                compare(ref, out, "cuba4k: %d ranks x 2 threads" % np_)
+        # ranks x threads, exchanging every step and every 10 steps
+        for name, extra in (("cuba4k", BIG_CUBA), ("cuba4k-delay", BIG_CUBA + DELAY)):
+            ref = os.path.join(tmp, name + "-ref")
+            r = run([snnc, "run", os.path.join(HERE, "cuba.snn"), "-o", ref, "-q", "--save-state", "--native=off"] +
+                    extra, plain_env())
+            check(r.returncode == 0, name + ": one process")
+            for np_ in (2, 3):
+                out = os.path.join(tmp, "%s-np%d-t2" % (name, np_))
+                r = run([mpirun, "--oversubscribe", "-np", str(np_), snnc, "run", os.path.join(HERE, "cuba.snn"), "-o",
+                         out, "-q", "--save-state", "--native=off", "--threads", "2"] + extra, mpi_env())
+                if r.returncode != 0:
+                    check(False, "%s: %d ranks x 2 threads exit %d: %s" % (name, np_, r.returncode, r.stderr[-500:]))
+                else:
+                    compare(ref, out, "%s: %d ranks x 2 threads" % (name, np_))
 
         # refused: a summed variable that reads v_pre (gap junctions)
         out = os.path.join(tmp, "gap")
