@@ -630,7 +630,6 @@ static bool run_op(Net *net, SchedOp *op)
             return fail(net, "spike delivery of %s (pathway %s)", g->name, op->name);
         break;
     }
-        break;
     case OP_EXTRA: {
         struct RtExtra *x = &g->extras[op->q];
         if (g->n <= 0 || x->inactive || net->step % x->every) break;
