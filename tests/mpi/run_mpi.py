@@ -123,6 +123,16 @@ def main():
                   all(": %d spike exchanges," % want in line for line in got),
                   "%s: %d spike exchanges per rank: %s" % (name, want, " / ".join(got) or r.stderr.strip()[-300:]))
 
+        # --progress on rank 0: its run goes in one piece as the others' do
+        ref = os.path.join(tmp, "cuba-delay-ref")
+        out = os.path.join(tmp, "cuba-progress")
+        r = run([mpirun, "--oversubscribe", "-np", "2", snnc, "run", os.path.join(HERE, "cuba.snn"), "-o", out,
+                 "--progress", "--save-state", "--native=off"] + DELAY, mpi_env())
+        if r.returncode != 0:
+            check(False, "cuba --progress: 2 ranks exit %d: %s" % (r.returncode, r.stderr.strip()[-500:]))
+        else:
+            compare(ref, out, "cuba --progress: 2 ranks")
+
         # ranks x threads, exchanging every step and every 10 steps
         for name, extra in (("cuba4k", BIG_CUBA), ("cuba4k-delay", BIG_CUBA + DELAY)):
             ref = os.path.join(tmp, name + "-ref")
