@@ -476,6 +476,20 @@ bool mpi_stats(const Net *net, double *seconds, double *cpu_seconds, uint64_t *b
     return mp != NULL;
 }
 
+const void *mpi_comm_of(const Net *net)
+{
+    return &net->mpi->comm;
+}
+
+void mpi_add_exchange(Net *net, double seconds, double cpu_seconds, uint64_t bytes)
+{
+    struct NetMpi *mp = net->mpi;
+    mp->seconds += seconds;
+    mp->cpu_seconds += cpu_seconds;
+    mp->bytes += bytes;
+    mp->exchanges++;
+}
+
 #else /* no MPI */
 
 size_t mpi_comm_size_bytes(void) { return 0; }

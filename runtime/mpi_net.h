@@ -4,9 +4,10 @@
  * as one process.  Every rank builds every neuron group and, of each
  * synapse object, the synapses onto its own neurons (numbered as in the
  * whole network, RtGroup.gid); rank r updates neurons par_range(N, ranks,
- * r) of every group and delivers to its own synapses, and after each
- * threshold the spikes of all ranks are gathered in rank order, which is
- * index order.  Before outputs are written rank 0 gathers what the other
+ * r) of every group and delivers to its own synapses, and the spikes of
+ * all ranks are gathered in rank order, which is index order, after each
+ * threshold or once per minimum delay (mpi_spikes.c).  Before outputs are
+ * written rank 0 gathers what the other
  * ranks own.  Built without MPI (no SNN_HAVE_MPI) the entries refuse. */
 #ifndef SNN_MPI_NET_H
 #define SNN_MPI_NET_H
@@ -64,6 +65,12 @@ void mpi_own_range(const Net *net, const RtGroup *g, int32_t *lo, int32_t *hi);
  * exchanges), their count; false (zeros) for a network not split over
  * ranks. */
 bool mpi_stats(const Net *net, double *seconds, double *cpu_seconds, uint64_t *bytes, int64_t *exchanges);
+
+/* For the buffered exchange (mpi_spikes.c): the network's MPI_Comm, and
+ * one exchange more in the figures of mpi_stats (seconds, CPU seconds,
+ * bytes received). */
+const void *mpi_comm_of(const Net *net);
+void mpi_add_exchange(Net *net, double seconds, double cpu_seconds, uint64_t bytes);
 
 /* For the snn.h entries (mpi_api.c): the size of an MPI_Comm (0 without
  * MPI); MPI_COMM_WORLD in *comm_out, initialising MPI if it is not; the

@@ -9,6 +9,7 @@
  * net_links.c (linked variables), net_vec.c (growable arrays). */
 #include "net.h"
 #include "mpi_net.h"
+#include "mpi_spikes.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -110,6 +111,7 @@ static void monitor_free(RtMonitor *m)
 void net_free(Net *net)
 {
     if (!net) return;
+    mpi_spikes_free(net);
     mpi_detach(net);
     pool_free(net->pool);
     for (int k = 0; k < net->ngroups; k++) group_free(net->groups[k]);
@@ -346,7 +348,7 @@ bool net_add_op(Net *net, int slot, int64_t every, net_op_fn fn, void *ud)
     NetOp *v = realloc(net->ops, sizeof *v * (size_t)(net->nops + 1));
     if (!v) return false;
     net->ops = v;
-    net->ops[net->nops++] = (NetOp){ slot, every, fn, ud };
+    net->ops[net->nops++] = (NetOp){ slot, every, fn, ud, false };
     return true;
 }
 
@@ -509,7 +511,7 @@ static bool run_op(Net *net, SchedOp *op)
     RtMonitor *m = op->m;
     snn_args a;
     if (m ? m->inactive : g->inactive) {
-        if (op->kind == OP_THRESH) g->nspikes = 0;
+        if (op->kind == OP_THRESH) g->nspikes = 0, g->spikes_buffered = 0;
         return true;
     }
     /* several clocks: an object runs where its clock's time is the network's */
@@ -538,6 +540,7 @@ static bool run_op(Net *net, SchedOp *op)
         break;
     case OP_THRESH:
         g->nspikes = 0;
+        g->spikes_buffered = 0;
         if (g->gen_step) generate(net, g);
         if (g->thresh) {
             a = net_args_on(net, g, every);
@@ -552,15 +555,20 @@ static bool run_op(Net *net, SchedOp *op)
                 g->nspikes = g->thresh(&a);
                 if (a.lo && g->nspikes) memmove(g->spikes, g->spikes + a.lo, sizeof *g->spikes * (size_t)g->nspikes);
             }
-            /* every rank gets every rank's spikes, in rank order */
-            if (net->mpi && !mpi_exchange_spikes(net, g->spikes, &g->nspikes))
-                return fail(net, "the spike exchange of %s", g->name);
+            /* every rank gets every rank's spikes, in rank order, now or
+             * at the next exchange (mpi_spikes.c) */
+            if (net->mpi && !mpi_spikes_thresh(net, g)) return fail(net, "the spike exchange of %s", g->name);
         }
         break;
     case OP_SPIKEMON: {
         int32_t n;
         const int32_t *ids = net_event_list(m->group, m->event, &n);
-        if (!net_record_spikes(m, ids, (size_t)n, net->step)) return fail(net, "spike monitor %s", m->name);
+        /* MPI ranks: recorded when the complete list comes (mpi_spikes.c) */
+        if (!m->event && m->group->spikes_buffered) {
+            if (!mpi_defer(net, MPI_DEFER_SPIKEMON, m, -1, m->group, net->step))
+                return fail(net, "spike monitor %s", m->name);
+        } else if (!net_record_spikes(m, ids, (size_t)n, net->step))
+            return fail(net, "spike monitor %s", m->name);
         if (m->active_time >= 0) m->active_time += net->dt * (double)(m->group->every > 1 ? m->group->every : 1);
         break;
     }
@@ -585,7 +593,12 @@ static bool run_op(Net *net, SchedOp *op)
         break;
     }
     case OP_PRE:
-        if (g->n > 0 && !net_pathway_pre(net, g)) return fail(net, "spike delivery of %s", g->name);
+        if (g->n <= 0) break;
+        /* MPI ranks: the exchange queues the source's complete list where
+         * the ring is now (mpi_spikes.c) */
+        if (!g->pre_event && g->src->spikes_buffered && !mpi_defer(net, MPI_DEFER_RING, g, -1, g->src, g->queue_pos))
+            return fail(net, "spike delivery of %s", g->name);
+        if (!net_pathway_pre(net, g)) return fail(net, "spike delivery of %s", g->name);
         break;
     case OP_POST:
         if (g->n > 0 && !net_pathway_post(net, g)) return fail(net, "on_post delivery of %s", g->name);
@@ -607,12 +620,18 @@ static bool run_op(Net *net, SchedOp *op)
         break;
     }
     case OP_RATEMON:
-        if (!net_record_rate(net, m)) return fail(net, "rate monitor %s", m->name);
+        if (m->group->spikes_buffered ? !mpi_defer(net, MPI_DEFER_RATEMON, m, -1, m->group, net->step)
+                                      : !net_record_rate(net, m))
+            return fail(net, "rate monitor %s", m->name);
         break;
-    case OP_PATH:
-        if (g->n > 0 && !net_pathway_named(net, g, &g->paths[op->q]))
+    case OP_PATH: {
+        struct RtPath *p = &g->paths[op->q];
+        if (g->n <= 0) break;
+        bool wait = !p->post && !p->event && g->src->spikes_buffered;   /* as OP_PRE */
+        if ((wait && !mpi_defer(net, MPI_DEFER_RING, g, op->q, g->src, p->queue_pos)) || !net_pathway_named(net, g, p))
             return fail(net, "spike delivery of %s (pathway %s)", g->name, op->name);
         break;
+    }
     case OP_EXTRA: {
         struct RtExtra *x = &g->extras[op->q];
         if (g->n <= 0 || x->inactive || net->step % x->every) break;
@@ -630,13 +649,24 @@ int net_run(Net *net, int64_t nsteps)
         fail(net, "the schedule");
         return -1;
     }
-    int64_t end = net->step + nsteps;
+    int64_t start = net->step, end = net->step + nsteps;
     net->stop = false;
+    bool stop0 = false, request0 = net->stop_request && *net->stop_request;
+    /* MPI ranks agree on how often they exchange spikes (the delays may
+     * have changed since the last run) and on stopping before the first
+     * step */
+    if (net->mpi && !mpi_spikes_begin(net, nsteps, &stop0, &request0)) {
+        fail(net, "the MPI ranks' agreement on the spike exchange");
+        return -1;
+    }
     for (;; net->step++) {
         bool stop = net->stop, request = net->stop_request && *net->stop_request;
-        /* MPI ranks stop together: at every step boundary, also the last */
-        if (net->mpi && !mpi_agree_stop(net, &stop, &request)) {
-            fail(net, "the MPI ranks' agreement on stopping");
+        /* MPI ranks stop together, at a step boundary where they agree
+         * (every step, or with the spike exchange; always at the end, where
+         * the spikes buffered are exchanged) */
+        if (net->mpi && net->step == start) stop = stop0, request = request0;
+        else if (net->mpi && !mpi_spikes_boundary(net, end, &stop, &request)) {
+            fail(net, "the MPI ranks' spike exchange and agreement on stopping");
             return -1;
         }
         if (net->step >= end || stop || request) break;

@@ -85,6 +85,12 @@ struct RtGroup {
     /* spikes of the current step (neurons) */
     int32_t     *spikes;
     int32_t      nspikes;
+    /* MPI ranks exchanging once per minimum delay (mpi_spikes.c): 0 when
+     * spikes is the complete list; k > 0 when it holds only this rank's
+     * spikes, the k-th list buffered since the last exchange, which the
+     * objects that need all of them (on_pre rings, spike and rate
+     * monitors) get at the next exchange */
+    int32_t      spikes_buffered;
     /* custom events (neurons): each condition's function, where it is
      * checked, and the neurons where it held at this step (sorted) */
     struct RtEvent {
@@ -224,6 +230,8 @@ typedef struct NetOp {
     int64_t   every;
     net_op_fn fn;
     void     *ud;
+    bool      no_spikes;   /* reads no spike lists (MPI ranks may then
+                              exchange them once per minimum delay) */
 } NetOp;
 
 struct Net {
@@ -275,9 +283,11 @@ struct Net {
     /* MPI ranks (mpi.c): NULL for one process; else this process updates
      * its part of every neuron group (mpi_own_range), delivers only to
      * the synapses whose target it owns, and exchanges spikes after each
-     * threshold */
+     * threshold or once per minimum delay (mpi_spikes.c) */
     struct NetMpi *mpi;
     int          rank, nranks;
+    /* the spikes buffered between exchanges (mpi_spikes.c), or NULL */
+    struct MpiSpikes *mpi_spk;
 };
 
 /* The seed the draws of generated code are keyed by: the network's seed
@@ -315,6 +325,11 @@ snn_args net_args_on(Net *net, RtGroup *g, int64_t every);
 bool     net_pathway_pre(Net *net, RtGroup *s);
 bool     net_pathway_named(Net *net, RtGroup *s, struct RtPath *p);
 bool     net_pathway_post(Net *net, RtGroup *s);
+/* What the on_pre ring of s (path -1) or the ring of its pathway path
+ * would have queued at the step its position was pos, had the complete
+ * spike list ids[0..n) of its source been known then (MPI ranks, which
+ * learn it at a later exchange, mpi_spikes.c); false on out of memory. */
+bool     net_ring_push(RtGroup *s, int path, int pos, const int32_t *ids, int32_t n);
 int      net_prepare_delays(Net *net, RtGroup *s);
 /* The CSR index of synapses s by source (net_finish_synapses). */
 bool     net_pre_index(RtGroup *s);
@@ -360,6 +375,9 @@ int      net_run(Net *net, int64_t nsteps);
  * nothing recorded. */
 bool     net_record_state(Net *net, RtMonitor *m);
 bool     net_record_rate(Net *net, RtMonitor *m);
+/* The same for the step step whose spikes of the monitor's group were
+ * ids[0..n). */
+bool     net_record_rate_of(Net *net, RtMonitor *m, const int32_t *ids, int32_t n, int64_t step);
 /* Append n spikes of one step to a spike monitor (of a subgroup: those in
  * it, relative to its start); false on out of memory, with nothing
  * appended. */

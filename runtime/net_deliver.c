@@ -236,27 +236,49 @@ static bool ring_step(Net *net, RtGroup *s, I32Vec *queue, int *pos, int delay, 
     return true;
 }
 
-/* The on_pre pathway of a Synapses object, with its delay ring. */
+/* The on_pre pathway of a Synapses object, with its delay ring.  With MPI
+ * ranks that exchange spikes later (the source's list holds this rank's
+ * spikes only, spikes_buffered) it queues nothing and delivers what is due
+ * now: the exchange queues the complete list where the ring was
+ * (net_ring_push; net.c notes the position, mpi_defer). */
 bool net_pathway_pre(Net *net, RtGroup *s)
 {
     int32_t n;
     const int32_t *trig = net_event_list(s->src, s->pre_event, &n);
+    if (!s->pre_event && s->src->spikes_buffered) n = 0;
     trig = range_list(s, trig, &n, s->src->n, s->src_off, s->src_n);
     return ring_step(net, s, s->queue, &s->queue_pos, s->delay_steps, s->syn_delay, trig, n, s->pre_start, s->pre_syn,
                      s->on_pre, s->src->every, true);
 }
 
-/* A named pathway, with a ring of its own. */
+/* A named pathway, with a ring of its own; one triggered by the source
+ * waits for the source's complete list as on_pre does.  One triggered by
+ * the target (post) delivers to this rank's synapses only, whose targets
+ * are its own neurons: their spikes are here at once. */
 bool net_pathway_named(Net *net, RtGroup *s, struct RtPath *p)
 {
     int32_t n;
     if (p->post && !net_post_index(s)) return false;
     const int32_t *trig = net_event_list(p->post ? s->tgt : s->src, p->event, &n);
+    if (!p->post && !p->event && s->src->spikes_buffered) n = 0;
     trig = p->post ? range_list(s, trig, &n, s->tgt->n, s->tgt_off, s->tgt_n)
                    : range_list(s, trig, &n, s->src->n, s->src_off, s->src_n);
     return ring_step(net, s, p->queue, &p->queue_pos, p->delay_steps, p->syn_delay, trig, n,
                      p->post ? s->post_start : s->pre_start, p->post ? s->post_syn : s->pre_syn, p->fn,
                      (p->post ? s->tgt : s->src)->every, false);
+}
+
+bool net_ring_push(RtGroup *s, int path, int pos, const int32_t *ids, int32_t n)
+{
+    struct RtPath *p = path >= 0 ? &s->paths[path] : NULL;
+    const int32_t *trig = range_list(s, ids, &n, s->src->n, s->src_off, s->src_n);
+    if (!n) return true;
+    if (!trig) return false;
+    int delay = p ? p->delay_steps : s->delay_steps;
+    const int32_t *syn_delay = p ? p->syn_delay : s->syn_delay;
+    I32Vec *queue = p ? p->queue : s->queue;
+    if (syn_delay) return queue_by_synapse(queue, pos, delay + 1, syn_delay, trig, n, s->pre_start, s->pre_syn);
+    return i32vec_append(&queue[(pos + delay) % (delay + 1)], trig, (size_t)n);
 }
 
 /* Heterogeneous delays: each synapse's delay (variable var) in whole steps

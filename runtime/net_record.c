@@ -37,12 +37,16 @@ bool net_record_state(Net *net, RtMonitor *m)
  * with nothing recorded. */
 bool net_record_rate(Net *net, RtMonitor *m)
 {
-    if (!f64vec_reserve(&m->data, 1) || !i64vec_push(&m->rec_steps, net->step)) return false;
-    int32_t n = m->group->nspikes;
+    return net_record_rate_of(net, m, m->group->spikes, m->group->nspikes, net->step);
+}
+
+bool net_record_rate_of(Net *net, RtMonitor *m, const int32_t *ids, int32_t count, int64_t step)
+{
+    if (!f64vec_reserve(&m->data, 1) || !i64vec_push(&m->rec_steps, step)) return false;
+    int32_t n = count;
     if (m->sub_n) {
         n = 0;
-        for (int32_t k = 0; k < m->group->nspikes; k++)
-            n += m->group->spikes[k] >= m->sub_off && m->group->spikes[k] < m->sub_off + m->sub_n;
+        for (int32_t k = 0; k < count; k++) n += ids[k] >= m->sub_off && ids[k] < m->sub_off + m->sub_n;
     }
     m->data.v[m->data.n++] = (double)n / (double)net_monitor_size(m) / (net->dt * (double)m->group->every);
     return true;

@@ -338,13 +338,16 @@ int snn_set_progress(snn_ctx *ctx, snn_progress_fn fn, void *ud, double every_se
 /* net_run with progress reports: the steps go in pieces whose length
  * doubles or halves so that each takes about an eighth to a half of the
  * time between reports.  A piece that ends early (a callback or a request
- * stopped the run) ends the run. */
+ * stopped the run) ends the run.  MPI ranks run in one piece: every rank
+ * must make the same collective calls, which the end of a piece is (the
+ * spike exchange), and the pieces follow each rank's own clock (and only
+ * rank 0 reports). */
 static int run_reporting(snn_ctx *ctx, int64_t nsteps)
 {
     Net *net = ctx->net;
     if (!ctx->progress_fn) return net_run(net, nsteps);
     double every = ctx->progress_every, t0 = api_now(), last = t0;
-    int64_t end = net->step + nsteps, piece = 16;
+    int64_t end = net->step + nsteps, piece = net->mpi ? nsteps : 16;
     snn_progress p = { 0, net_now(net), (double)(end + net->clock_base) * net->dt, 0, 0 };
     int rc = 0;
     while (net->step < end) {
@@ -552,6 +555,7 @@ static void arm_finite_check(snn_ctx *ctx)
     if (ctx->check_finite && at < 0) {
         if (!net_add_op(net, SLOT_END, 1, finite_op, NULL))
             api_note(ctx, "warning: out of memory: values are checked at the end of the run only");
+        else net->ops[net->nops - 1].no_spikes = true;   /* MPI ranks need not exchange spikes for it */
     } else if (!ctx->check_finite && at >= 0) {
         memmove(net->ops + at, net->ops + at + 1, sizeof *net->ops * (size_t)(net->nops - at - 1));
         net->nops--;

@@ -165,10 +165,12 @@ SNN_API void snn_mpi_finalize(void);
 /* This process's rank (0 without MPI), and the number of ranks in *nranks
  * (NULL: not wanted). */
 SNN_API int snn_mpi_rank(const snn_ctx *ctx, int *nranks);
-/* This rank's spike exchanges so far: seconds in MPI (MPI_Wtime around
- * each exchange and each step's agreement on stopping), the process's CPU
- * seconds in them (MPI polls while it waits), bytes received in the spike
- * exchanges, and their number; SNN_EMISUSE (and zeros) without MPI ranks.
+/* This rank's spike exchanges so far (once per minimum delay, or after
+ * every threshold when some delay is zero; docs/mpi.md): seconds in MPI
+ * (MPI_Wtime around each exchange and each agreement on stopping between
+ * them), the process's CPU seconds in them (MPI polls while it waits),
+ * bytes received in the spike exchanges, and their number; SNN_EMISUSE
+ * (and zeros) without MPI ranks.
  * Any pointer may be NULL. */
 SNN_API int snn_mpi_stats(const snn_ctx *ctx, double *seconds, double *cpu_seconds, uint64_t *bytes,
                           int64_t *exchanges);

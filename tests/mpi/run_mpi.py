@@ -11,8 +11,11 @@ are large enough for the threads to split them), and a model whose
 synapses read presynaptic variables must be refused with a clear error.
 Each rank holds only the synapses onto its own neurons, numbered as in the
 whole network (synvars.snn checks what depends on those numbers), and what
-needs another rank's synapses is refused (refused_*.snn).  The models are
-small so that the whole test takes a minute or two.
+needs another rank's synapses is refused (refused_*.snn).  With delays of
+D steps or more the ranks exchange spikes once every D steps (mindelay,
+delays2, tworuns); with a zero delay every step: --timing gives the number
+of exchanges.  The models are small so that the whole test takes a minute
+or two.
 
 usage: run_mpi.py SNNC MPIRUN
 """
@@ -23,7 +26,14 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MODELS = ["cuba", "cobahh", "stdp", "hetero", "zero", "synvars"]
+MODELS = ["cuba", "cobahh", "stdp", "hetero", "zero", "synvars", "mindelay", "delays2", "tworuns"]
+# the spike exchanges of each rank with --timing: zero delays, every step
+# (1000 steps, one group with a threshold); a smallest delay of 15 steps
+# over 1000 steps; 5 steps (1000 steps); 10 steps for 200 steps, then 20
+# for 400 at half the dt
+EXCHANGES = {"zero": 1000, "mindelay": 67, "delays2": 200, "tworuns": 40}
+# CUBA's delays of 1 ms instead of 0: once every 10 of its 2000 steps
+DELAY = ["--set", "syn_delay=1*ms"]
 # the heterogeneous-delay network with a spike generator of 3 neurons onto
 # 4: with 4 ranks one rank owns no generator neuron
 EXTRA = [os.path.join(HERE, "..", "networks", "delay_hetero.snn")]
@@ -90,6 +100,7 @@ def main():
     try:
         cases = [(m, os.path.join(HERE, m + ".snn"), []) for m in MODELS]
         cases += [(os.path.basename(p)[:-4], p, []) for p in EXTRA]
+        cases += [("cuba-delay", os.path.join(HERE, "cuba.snn"), DELAY)]
         for name, path, extra in cases:
             ref = os.path.join(tmp, name + "-ref")
             r = run([snnc, "run", path, "-o", ref, "-q", "--save-state", "--native=off"] + extra, plain_env())
@@ -105,19 +116,40 @@ def main():
                     continue
                 compare(ref, out, "%s: %d ranks" % (name, np_))
 
-        # ranks x threads
-        ref = os.path.join(tmp, "cuba4k-ref")
-        r = run([snnc, "run", os.path.join(HERE, "cuba.snn"), "-o", ref, "-q", "--save-state", "--native=off"] +
-                BIG_CUBA, plain_env())
-        check(r.returncode == 0, "cuba4k: one process")
-        for np_ in (2, 3):
-            out = os.path.join(tmp, "cuba4k-np%d-t2" % np_)
-            r = run([mpirun, "--oversubscribe", "-np", str(np_), snnc, "run", os.path.join(HERE, "cuba.snn"), "-o",
-                     out, "-q", "--save-state", "--native=off", "--threads", "2"] + BIG_CUBA, mpi_env())
-            if r.returncode != 0:
-                check(False, "cuba4k: %d ranks x 2 threads exit %d: %s" % (np_, r.returncode, r.stderr[-500:]))
-            else:
-                compare(ref, out, "cuba4k: %d ranks x 2 threads" % np_)
+        # how often the ranks exchange spikes
+        for name, want, extra in sorted((m, n, []) for m, n in EXCHANGES.items()) + [("cuba", 200, DELAY)]:
+            out = os.path.join(tmp, name + "-timing")
+            r = run([mpirun, "--oversubscribe", "-np", "2", snnc, "run", os.path.join(HERE, name + ".snn"), "-o", out,
+                     "-q", "--native=off", "--timing"] + extra, mpi_env())
+            got = [line for line in r.stderr.splitlines() if "spike exchanges" in line]
+            check(r.returncode == 0 and len(got) == 2 and
+                  all(": %d spike exchanges," % want in line for line in got),
+                  "%s: %d spike exchanges per rank: %s" % (name, want, " / ".join(got) or r.stderr.strip()[-300:]))
+
+        # --progress on rank 0: its run goes in one piece as the others' do
+        ref = os.path.join(tmp, "cuba-delay-ref")
+        out = os.path.join(tmp, "cuba-progress")
+        r = run([mpirun, "--oversubscribe", "-np", "2", snnc, "run", os.path.join(HERE, "cuba.snn"), "-o", out,
+                 "--progress", "--save-state", "--native=off"] + DELAY, mpi_env())
+        if r.returncode != 0:
+            check(False, "cuba --progress: 2 ranks exit %d: %s" % (r.returncode, r.stderr.strip()[-500:]))
+        else:
+            compare(ref, out, "cuba --progress: 2 ranks")
+
+        # ranks x threads, exchanging every step and every 10 steps
+        for name, extra in (("cuba4k", BIG_CUBA), ("cuba4k-delay", BIG_CUBA + DELAY)):
+            ref = os.path.join(tmp, name + "-ref")
+            r = run([snnc, "run", os.path.join(HERE, "cuba.snn"), "-o", ref, "-q", "--save-state", "--native=off"] +
+                    extra, plain_env())
+            check(r.returncode == 0, name + ": one process")
+            for np_ in (2, 3):
+                out = os.path.join(tmp, "%s-np%d-t2" % (name, np_))
+                r = run([mpirun, "--oversubscribe", "-np", str(np_), snnc, "run", os.path.join(HERE, "cuba.snn"), "-o",
+                         out, "-q", "--save-state", "--native=off", "--threads", "2"] + extra, mpi_env())
+                if r.returncode != 0:
+                    check(False, "%s: %d ranks x 2 threads exit %d: %s" % (name, np_, r.returncode, r.stderr[-500:]))
+                else:
+                    compare(ref, out, "%s: %d ranks x 2 threads" % (name, np_))
 
         # refused: a summed variable that reads v_pre (gap junctions)
         out = os.path.join(tmp, "gap")
