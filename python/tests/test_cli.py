@@ -44,3 +44,34 @@ def test_cuba_equals_cli(cli, examples, tmp_path):
     assert net["s_mon"].num_spikes == len(sm) > 1000
     np.testing.assert_array_equal(net["s_mon"].i, sm[:, 0].astype(np.int32))
     np.testing.assert_allclose(net["s_mon"].t, sm[:, 1], rtol=0, atol=1e-12)
+
+
+POISSON_INPUT = """
+# a Poisson input's binomial draws: the table made once per step (abi.h's
+# snn_binomial) crosses from the tcc-compiled code to the library here
+neurons G[2000] {
+    model { dv/dt = -v/(10*ms) : 1 }
+    threshold: v > 1
+    reset: v = 0
+    method: exact
+}
+poissoninput bg(G.v, N=1600, rate=8*Hz, weight=0.08)
+poissoninput big(G.v, N=500, rate=200*Hz, weight=0.001)
+spikemonitor sp(G)
+statemonitor m(G.v, record=[0, 1999])
+run 50*ms
+"""
+
+
+def test_poisson_input_equals_cli(cli, tmp_path):
+    model = tmp_path / "poisson.snn"
+    model.write_text(POISSON_INPUT)
+    out = tmp_path / "out"
+    run_cli(cli, str(model), out, "--seed", "5", "--native=off")
+    net = snnc.loads(POISSON_INPUT, seed=5)
+    net.run()
+    _, sp = read_csv(out / "sp.csv")
+    assert net["sp"].num_spikes == len(sp) > 100
+    np.testing.assert_array_equal(net["sp"].i, sp[:, 0].astype(np.int32))
+    _, m = read_csv(out / "m.csv")
+    np.testing.assert_array_equal(net["m"].v[:, :], m[:, 1:])
