@@ -145,6 +145,15 @@ bool sema_const_int(Sema *S, Node *e, const char *what, double *out);
 /* The (summed) subexpressions of synapses g: each needs a parameter of the
  * same unit in the target (or, for NAME_pre, the source) group. */
 void sema_check_summed(Sema *S, Group *g);
+/* sema_const.c: a unit expression (after ':') as a dimension, *type set
+ * for boolean and integer; false with an error. */
+bool sema_eval_unit(Sema *S, Node *n, Dim *out, uint8_t *type);
+/* The time step: in the model and as 'dt' in constant expressions. */
+void sema_set_dt(Sema *S, double v);
+/* A constant declaration, a --set override of one, a user function. */
+void sema_decl_const(Sema *S, Decl *d);
+void sema_apply_override(Sema *S, const Override *ov);
+void sema_decl_func(Sema *S, Decl *d);
 /* Every group-like declaration sema_net.c handles: spikegenerator,
  * poissongroup, poissoninput, and the spike, state and rate monitors. */
 void sema_decl_monitor(Sema *S, Decl *d);
