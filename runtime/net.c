@@ -43,6 +43,9 @@ static void group_free(RtGroup *g)
     free(g->pre.v);
     free(g->post.v);
     free(g->gid.v);
+    if (g->lane_queue)
+        for (int k = 0; k < g->lane_parts * (g->delay_steps + 1); k++) free(g->lane_queue[k].v);
+    free(g->lane_queue);
     free(g->pre_start);
     free(g->pre_syn);
     free(g->post_start);
@@ -642,7 +645,21 @@ static bool run_op(Net *net, SchedOp *op)
     return true;
 }
 
+static int run_steps(Net *net, int64_t nsteps);
+
+/* The steps, and after them the lane rings of heterogeneous delays
+ * (net_lane_rings.c) back into the shared rings, also when a step failed. */
 int net_run(Net *net, int64_t nsteps)
+{
+    int rc = run_steps(net, nsteps);
+    if (!net_flush_lane_rings(net) && !rc) {
+        fail(net, "the spike queues (out of memory)");
+        rc = -1;
+    }
+    return rc;
+}
+
+static int run_steps(Net *net, int64_t nsteps)
 {
     net->fail[0] = 0;
     if (!net->sched && !build_schedule(net)) {

@@ -23,6 +23,7 @@ static const Case cases[] = {
     { "../examples/cobahh.snn", 0.05 },       /* Hodgkin-Huxley, recurrent */
     { "../examples/stdp_song.snn", 1.0 },    /* Poisson input, STDP on_pre and on_post */
     { "networks/delay_hetero.snn", 0 },      /* heterogeneous delays */
+    { "networks/delay_hetero_runs.snn", 0 }, /* lane rings over runs, store, restore */
     { "networks/delay_homog.snn", 0 },       /* homogeneous delay */
     { "networks/gap_summed.snn", 0 },        /* summed variables (one thread) */
     { "networks/on_post_stdp.snn", 0 },      /* on_post (one thread) */
