@@ -43,9 +43,6 @@ static void group_free(RtGroup *g)
     free(g->pre.v);
     free(g->post.v);
     free(g->gid.v);
-    if (g->lane_queue)
-        for (int k = 0; k < g->lane_parts * (g->delay_steps + 1); k++) free(g->lane_queue[k].v);
-    free(g->lane_queue);
     free(g->pre_start);
     free(g->pre_syn);
     free(g->post_start);
@@ -263,8 +260,17 @@ bool net_all_finite(const Net *net)
     double acc = 0.0;
     for (int k = 0; k < net->ngroups; k++) {
         const RtGroup *g = net->groups[k];
-        for (int v = 0; v < g->nvars; v++)
-            for (int64_t i = 0; i < g->n; i++) acc += 0.0 * g->arr[v][i];
+        for (int v = 0; v < g->nvars; v++) {
+            /* eight sums apart, so that the additions do not wait for
+             * each other (a microcircuit has 6x10^8 synapse values) */
+            const double *x = g->arr[v];
+            double s[8] = { 0 };
+            int64_t i = 0;
+            for (; i + 8 <= g->n; i += 8)
+                for (int l = 0; l < 8; l++) s[l] += 0.0 * x[i + l];
+            for (; i < g->n; i++) s[0] += 0.0 * x[i];
+            for (int l = 0; l < 8; l++) acc += s[l];
+        }
     }
     return acc == 0.0;
 }
@@ -645,21 +651,7 @@ static bool run_op(Net *net, SchedOp *op)
     return true;
 }
 
-static int run_steps(Net *net, int64_t nsteps);
-
-/* The steps, and after them the lane rings of heterogeneous delays
- * (net_lane_rings.c) back into the shared rings, also when a step failed. */
 int net_run(Net *net, int64_t nsteps)
-{
-    int rc = run_steps(net, nsteps);
-    if (!net_flush_lane_rings(net) && !rc) {
-        fail(net, "the spike queues (out of memory)");
-        rc = -1;
-    }
-    return rc;
-}
-
-static int run_steps(Net *net, int64_t nsteps)
 {
     net->fail[0] = 0;
     if (!net->sched && !build_schedule(net)) {

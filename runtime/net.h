@@ -171,12 +171,6 @@ struct RtGroup {
      * pathway's synapses split by target range (made when first needed) */
     unsigned     par;
     ParLanes    *lanes;
-    /* heterogeneous on_pre delays on threads, during a run: each lane's
-     * own ring (lane k's slot q is lane_queue[k * (delay_steps + 1) + q]),
-     * lane_parts of them; merged back into queue at the end of the run
-     * (net_lane_rings.c) */
-    I32Vec      *lane_queue;
-    int          lane_parts;
 };
 /* RtGroup.par: update, threshold, reset and run_regularly split by the
  * owner's index ranges; on_pre split by target neuron ranges. */
@@ -337,16 +331,6 @@ bool     net_pathway_post(Net *net, RtGroup *s);
  * learn it at a later exchange, mpi_spikes.c); false on out of memory. */
 bool     net_ring_push(RtGroup *s, int path, int pos, const int32_t *ids, int32_t n);
 int      net_prepare_delays(Net *net, RtGroup *s);
-/* net_lane_rings.c: one step of s's on_pre ring with heterogeneous
- * delays on the pool's lanes l (each lane queues and delivers the synapses
- * onto its targets in a ring of its own); trig[0..ntrig) the spiking
- * sources.  The first step of a run moves what the shared ring s->queue
- * holds into the lanes.  False on out of memory. */
-bool     net_lane_ring_step(Net *net, RtGroup *s, ParLanes *l, const int32_t *trig, int32_t ntrig, int64_t every);
-/* At the end of a run: every lane ring's entries back into the shared
- * rings, slot by slot, lane after lane (so each target's synapses keep
- * their order), and the lane rings freed.  False on out of memory. */
-bool     net_flush_lane_rings(Net *net);
 /* The CSR index of synapses s by source (net_finish_synapses). */
 bool     net_pre_index(RtGroup *s);
 

@@ -172,27 +172,23 @@ static bool queue_by_synapse(I32Vec *queue, int pos, int size, const int32_t *sy
     return true;
 }
 
-/* The lanes of s's on_pre pathway on threads, or NULL to deliver on one
- * thread: with one thread, or a pathway that cannot be split
- * (RtGroup.par).  The lanes are made again when the number of parts
- * changes; NULL (one thread) also on out of memory for them, which
- * changes nothing but the speed. */
-static ParLanes *lanes_of(Net *net, RtGroup *s)
+/* The lanes of s's on_pre pathway for delivering `work` synapse ids on
+ * threads, or NULL to deliver on one thread: with one thread, a pathway
+ * that cannot be split (RtGroup.par), or too little work.  The lanes are
+ * made again when the number of parts changes; NULL (one thread) also on
+ * out of memory for them, which changes nothing but the speed. */
+static ParLanes *lanes_for(Net *net, RtGroup *s, size_t work)
 {
-    if (!net->pool || !(s->par & PAR_PRE)) return NULL;
+    if (!net->pool || !(s->par & PAR_PRE) || work < (size_t)net->par_min) return NULL;
     int parts = par_parts(s->tgt->n, net->nthreads, net->par_min);
     if (parts < 2) return NULL;
     if (par_lanes_parts(s->lanes) != parts) {
         par_lanes_free(s->lanes);
-        s->lanes = par_lanes_new(net->pool, parts, s->src->n, s->tgt->n, s->pre_start, s->pre_syn, s->post.v);
+        /* heterogeneous delays deliver synapse ids: scratch lists only */
+        s->lanes = par_lanes_new(net->pool, parts, s->src->n, s->tgt->n, s->syn_delay ? NULL : s->pre_start,
+                                 s->pre_syn, s->post.v);
     }
     return s->lanes;
-}
-
-/* The same for delivering `work` synapses: NULL for too little work. */
-static ParLanes *lanes_for(Net *net, RtGroup *s, size_t work)
-{
-    return work < (size_t)net->par_min ? NULL : lanes_of(net, s);
 }
 
 
@@ -230,12 +226,6 @@ static bool ring_step(Net *net, RtGroup *s, I32Vec *queue, int *pos, int delay, 
 {
     int size = delay + 1;
     if (!trig && ntrig) return false;   /* out of memory in range_list */
-    /* heterogeneous on_pre delays on threads: lane rings, whatever the
-     * step's work, so that a run keeps them from its first step to its end
-     * (MPI ranks queue late, into the shared ring: not there) */
-    ParLanes *l = split && syn_delay && !net->mpi ? lanes_of(net, s) : NULL;
-    if (l) return net_lane_ring_step(net, s, l, trig, ntrig, every);
-    if (s->lane_queue && !net_flush_lane_rings(net)) return false;   /* no lanes now: their memory ran out */
     bool ok = syn_delay ? queue_by_synapse(queue, *pos, size, syn_delay, trig, ntrig, start, syn)
                         : i32vec_append(&queue[(*pos + delay) % size], trig, (size_t)ntrig);
     if (!ok) return false;

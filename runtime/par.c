@@ -254,12 +254,6 @@ int par_lanes_parts(const ParLanes *l)
     return l ? l->parts : 0;
 }
 
-void par_lanes_csr(const ParLanes *l, int part, const int32_t **start, const int32_t **syn)
-{
-    *start = l->start ? l->start + (size_t)part * (size_t)(l->nsrc + 1) : NULL;
-    *syn = l->start ? l->syn : NULL;
-}
-
 void par_lanes_free(ParLanes *l)
 {
     if (!l) return;

@@ -61,9 +61,6 @@ typedef struct ParLanes ParLanes;
 ParLanes *par_lanes_new(Pool *pool, int parts, int64_t nsrc, int64_t ntgt, const int32_t *start,
                         const int32_t *syn, const int32_t *syn_post);
 int       par_lanes_parts(const ParLanes *l);
-/* Lane part's CSR by source: its synapses of source i are syn[start[i] ..
- * start[i+1]); both NULL for lanes made without a CSR index. */
-void      par_lanes_csr(const ParLanes *l, int part, const int32_t **start, const int32_t **syn);
 void      par_lanes_free(ParLanes *l);
 /* Synapses of the nn source neurons (homogeneous delay: neuron ids), lane
  * by lane in parallel, each lane's in the whole list's order. */
