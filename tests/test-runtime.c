@@ -979,7 +979,7 @@ START_TEST(rng_binomial_table_same)
     for (size_t a = 0; a < sizeof ns / sizeof *ns; a++)
         for (size_t b = 0; b < sizeof ps / sizeof *ps; b++) {
             snn_binomial tb = snn_binomial_table(ns[a], ps[b]);
-            for (int k = 0; k < 20000; k++) {
+            for (int k = 0; k < 4000; k++) {
                 double x = snn_rand_binomial(5, 1, k / 50, k % 50, 2, ns[a], ps[b]);
                 double y = snn_rand_binomial_tab(5, 1, k / 50, k % 50, 2, &tb);
                 ck_assert_msg(memcmp(&x, &y, sizeof x) == 0, "n %g p %g draw %d: %.17g != %.17g", ns[a], ps[b], k, x, y);
@@ -989,15 +989,15 @@ START_TEST(rng_binomial_table_same)
     ck_assert_int_gt(events, 0);
     /* the mean of binomial(1600, 8e-4) is 1.28 */
     /* past the table (16 entries): binomial(100, 0.05) is 16 or more about
-     * once in 7000 draws */
+     * once in 7000 draws, so some 14 times in 100,000 */
     snn_binomial past = snn_binomial_table(100, 0.05);
     int beyond = 0;
-    for (int k = 0; k < 200000; k++) {
+    for (int k = 0; k < 100000; k++) {
         double x = snn_rand_binomial(3, 2, k, 7, 4, 100, 0.05), y = snn_rand_binomial_tab(3, 2, k, 7, 4, &past);
         ck_assert_msg(memcmp(&x, &y, sizeof x) == 0, "past the table, draw %d: %.17g != %.17g", k, x, y);
         beyond += x >= SNN_BINOMIAL_TABLE;
     }
-    ck_assert_int_gt(beyond, 5);
+    ck_assert_int_gt(beyond, 2);
     double s = 0;
     snn_binomial t = snn_binomial_table(1600, 8e-4);
     for (int k = 0; k < 100000; k++) s += snn_rand_binomial_tab(9, 0, k, 3, 1, &t);
