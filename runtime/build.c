@@ -155,7 +155,7 @@ static int connect_all(Net *net, RtGroup *r, const Group *g, const BlockTable *B
             if (rc < 0) return connect_error(err, cn, g, r, -rc - 1, why);
         }
         r->n_all = r->split ? pu.made : (int64_t)r->pre.n;
-        if ((r->split ? pu.made : (int64_t)r->pre.n) > INT32_MAX / 2)
+        if (r->n_all > INT32_MAX / 2)
             return build_fail(err, cn->span, "%s: connect() makes more than %d synapses, more than snnc can hold "
                               "in one Synapses object", g->name, INT32_MAX / 2);
     }
@@ -317,25 +317,31 @@ static unsigned parallel_blocks(const Group *g)
     return par;
 }
 
-/* Whether g may be split over MPI ranks (PAR_RANKS, runtime/mpi_net.c):
- * each rank updates its neurons only and delivers only to the synapses of
- * its target neurons, so a neuron group's code must touch its own index
- * only (no shared, linked or cable variables, no custom events), and a
- * synapse's code may read and write its own and its target's variables
- * but not its source's (those neurons may belong to another rank). */
-static bool rank_splittable(const Group *g)
+/* Why g cannot be split over MPI ranks (runtime/mpi_net.c), or NULL if
+ * it can: each rank updates its neurons only and delivers only to the
+ * synapses of its target neurons, so a neuron group's code must touch its
+ * own index only (no shared, linked or cable variables, no custom events),
+ * and a synapse's code may read and write its own and its target's
+ * variables but not its source's (those neurons may belong to another
+ * rank), nor N (a rank holds only some of the synapses). */
+static const char *rank_split_refusal(const Group *g)
 {
+    static const char neurons[] = "its code touches shared, linked or other neurons' variables, it has custom "
+                                  "events, or it is a spatialneurons group";
+    static const char synapses[] = "its code reads or writes variables of its source neurons (_pre), shared or "
+                                   "linked variables, which another rank may own";
+    const char *refused = g->kind == G_NEURONS ? neurons : synapses;
     const unsigned own_only = T_WRITES_PRE | T_WRITES_POST | T_SHARED | T_LINKED;
-    if (g->cable || g->nlinks || g->nevents || g->nevcodes) return false;
+    if (g->cable || g->nlinks || g->nevents || g->nevcodes) return refused;
     unsigned t = touches_stmts(g->update.v, g->update.n);
     for (int q = 0; q < g->nextras; q++) {
         t |= touches_stmts(g->extras[q].stmts.v, g->extras[q].stmts.n);
-        if (g->extras[q].sub_n) return false;
+        if (g->extras[q].sub_n) return refused;
     }
     if (g->kind == G_NEURONS) {
         t |= touches_expr(g->spike_cond ? g->spike_cond : g->threshold, 0) |
              touches_stmts(g->on_spike.v, g->on_spike.n) | touches_stmts(g->reset.v, g->reset.n);
-        return !(t & own_only);
+        return t & own_only ? refused : NULL;
     }
     t |= touches_stmts(g->on_pre.v, g->on_pre.n) | touches_stmts(g->on_post.v, g->on_post.n);
     for (int q = 0; q < g->npaths; q++) t |= touches_stmts(g->paths[q].stmts.v, g->paths[q].stmts.n);
@@ -343,25 +349,11 @@ static bool rank_splittable(const Group *g)
         t |= touches_expr(g->summed[q]->expr, 0);
         if (g->summed_target[q]->side == 1) t |= T_WRITES_PRE;
     }
-    /* N of synapses: a rank holds only some of them (initial values
-     * may read the source's values, which every rank has then) */
-    for (int k = 0; k < g->ninits; k++) t |= touches_expr(g->inits[k].expr, 0) & T_READS_N;
-    return !(t & (T_WRITES_PRE | T_READS_PRE | T_SHARED | T_LINKED | T_READS_N));
-}
-
-/* Why synapses g cannot be split over MPI ranks (rank_splittable false),
- * for mpi_attach's message. */
-static const char *why_not_ranks(const Group *g)
-{
-    unsigned t = touches_stmts(g->on_pre.v, g->on_pre.n) | touches_stmts(g->on_post.v, g->on_post.n) |
-                 touches_stmts(g->update.v, g->update.n);
-    for (int q = 0; q < g->npaths; q++) t |= touches_stmts(g->paths[q].stmts.v, g->paths[q].stmts.n);
-    for (int q = 0; q < g->nsummed; q++) t |= touches_expr(g->summed[q]->expr, 0);
+    /* initial values may read the source's values, which every rank has then */
     for (int k = 0; k < g->ninits; k++) t |= touches_expr(g->inits[k].expr, 0) & T_READS_N;
     if (t & T_READS_N)
         return "its code reads N, the number of synapses, and a rank holds only the synapses onto its own neurons";
-    return "its code reads or writes variables of its source neurons (_pre), shared or linked variables, which "
-           "another rank may own";
+    return t & (T_WRITES_PRE | T_READS_PRE | T_SHARED | T_LINKED) ? refused : NULL;
 }
 
 /* A spatialneurons group's compartments: distance and section, for the
@@ -748,8 +740,8 @@ static int build_groups(Net *net, const Model *M, const BlockTable *B, Jit *jit,
                 if (l->index) memcpy(r->links[q].index, l->index, sizeof(int32_t) * (size_t)g->N);
             }
         }
-        r->par = parallel_blocks(g) | (rank_splittable(g) ? PAR_RANKS : 0);
-        if (g->kind == G_SYNAPSES && !(r->par & PAR_RANKS)) r->no_ranks_why = why_not_ranks(g);
+        r->par = parallel_blocks(g);
+        r->no_ranks_why = rank_split_refusal(g);
         if (g->cable && !spatial_geometry(r, g->cable)) return SNN_ENOMEM;
         if (g->kind == G_SYNAPSES) {
             r->src = rt[g->src->index];

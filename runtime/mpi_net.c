@@ -65,8 +65,7 @@ struct NetMpi {
     int64_t  exchanges;
 };
 
-/* CPU seconds of the process so far. */
-static double cpu_now(void)
+double mpi_cpu_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
@@ -97,15 +96,10 @@ bool mpi_world(void *comm_out)
     return true;
 }
 
-/* Which rank owns neuron k of group g (a synapse group that is not split:
- * the rank of its target neuron). */
-static int owner_of(const Net *net, const RtGroup *g, int64_t k)
+/* Which rank owns neuron k of neuron group t (synapses are split: each
+ * rank holds its own, RtGroup.gid). */
+static int owner_of(const Net *net, const RtGroup *t, int64_t k)
 {
-    const RtGroup *t = g;
-    if (g->kind == RG_SYNAPSES) {
-        t = g->tgt;
-        k = g->tgt_off + g->post.v[k];
-    }
     /* par_range(n, R, r) = [n r / R, n (r+1) / R): the r with lo <= k < hi */
     int r = (int)((k * net->nranks + net->nranks - 1) / (t->n > 0 ? t->n : 1));
     if (r >= net->nranks) r = net->nranks - 1;
@@ -128,18 +122,6 @@ int64_t mpi_count_nonfinite(const Net *net, const RtGroup *g, int v, int64_t *fi
         if (!isfinite(g->arr[v][k]) && !count++) *first = k;
     }
     return count;
-}
-
-/* Why g cannot be split over ranks, or NULL. */
-static const char *why_not_split(const RtGroup *g)
-{
-    if (g->par & PAR_RANKS) return NULL;
-    if (g->kind == RG_SYNAPSES)
-        return g->no_ranks_why ? g->no_ranks_why
-                               : "its code reads or writes variables of its source neurons (_pre), shared or "
-                                 "linked variables, which another rank may own";
-    return "its code touches shared, linked or other neurons' variables, it has custom events, or it is a "
-           "spatialneurons group";
 }
 
 int mpi_join(Net *net, const void *comm)
@@ -196,9 +178,9 @@ int mpi_attach(Net *net, char *err, size_t errlen)
 {
     for (int k = 0; k < net->ngroups; k++) {
         const RtGroup *g = net->groups[k];
-        const char *why = why_not_split(g);
-        if (why) {
-            snprintf(err, errlen, "%s cannot be split over MPI ranks: %s; run it in one process", g->name, why);
+        if (g->no_ranks_why) {
+            snprintf(err, errlen, "%s cannot be split over MPI ranks: %s; run it in one process", g->name,
+                     g->no_ranks_why);
             return -1;
         }
     }
@@ -231,7 +213,7 @@ bool mpi_exchange_spikes(Net *net, int32_t *spikes, int32_t *n)
     /* the ranks finish building at different times: wait for all before
      * the first exchange, so that its time is the exchange's own */
     if (!mp->exchanges && MPI_Barrier(mp->comm) != MPI_SUCCESS) return false;
-    double t0 = MPI_Wtime(), c0 = cpu_now();
+    double t0 = MPI_Wtime(), c0 = mpi_cpu_now();
     int mine = *n;
     if (MPI_Allgather(&mine, 1, MPI_INT, mp->counts, 1, MPI_INT, mp->comm) != MPI_SUCCESS) return false;
     int total = 0;
@@ -250,18 +232,18 @@ bool mpi_exchange_spikes(Net *net, int32_t *spikes, int32_t *n)
     mp->bytes += (uint64_t)(net->nranks - 1) * sizeof(int) + (uint64_t)(total - mine) * sizeof *spikes;
     mp->exchanges++;
     mp->seconds += MPI_Wtime() - t0;
-    mp->cpu_seconds += cpu_now() - c0;
+    mp->cpu_seconds += mpi_cpu_now() - c0;
     return true;
 }
 
 bool mpi_agree_stop(Net *net, bool *stop, bool *request)
 {
     struct NetMpi *mp = net->mpi;
-    double t0 = MPI_Wtime(), c0 = cpu_now();
+    double t0 = MPI_Wtime(), c0 = mpi_cpu_now();
     int v[2] = { *stop, *request };
     if (MPI_Allreduce(MPI_IN_PLACE, v, 2, MPI_INT, MPI_MAX, mp->comm) != MPI_SUCCESS) return false;
     mp->seconds += MPI_Wtime() - t0;
-    mp->cpu_seconds += cpu_now() - c0;
+    mp->cpu_seconds += mpi_cpu_now() - c0;
     *stop = v[0], *request = v[1];
     net->stop = *stop;
     if (*request && net->stop_request) *net->stop_request = 1;

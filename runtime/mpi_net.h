@@ -22,7 +22,7 @@
  * communicator *comm (an MPI_Comm, copied): net->mpi, rank and nranks.
  * Returns 0; -2 on out of memory (-1 without MPI). */
 int  mpi_join(Net *net, const void *comm);
-/* Once net is built: checks that every group may be split (PAR_RANKS, no
+/* Once net is built: checks that every group may be split (no_ranks_why, no
  * spike monitor recording variables) and finds where this rank holds the
  * synapses its state monitors record.  Returns 0; -1 for a network that
  * cannot be split, with a sentence in err; -2 on out of memory. */
@@ -66,10 +66,12 @@ void mpi_own_range(const Net *net, const RtGroup *g, int32_t *lo, int32_t *hi);
  * ranks. */
 bool mpi_stats(const Net *net, double *seconds, double *cpu_seconds, uint64_t *bytes, int64_t *exchanges);
 
-/* For the buffered exchange (mpi_spikes.c): the network's MPI_Comm, and
- * one exchange more in the figures of mpi_stats (seconds, CPU seconds,
- * bytes received). */
+/* For the buffered exchange (mpi_spikes.c): the network's MPI_Comm, the
+ * process's CPU seconds so far (the clock of mpi_stats), and one exchange
+ * more in the figures of mpi_stats (seconds, CPU seconds, bytes
+ * received). */
 const void *mpi_comm_of(const Net *net);
+double mpi_cpu_now(void);
 void mpi_add_exchange(Net *net, double seconds, double cpu_seconds, uint64_t bytes);
 
 /* For the snn.h entries (mpi_api.c): the size of an MPI_Comm (0 without

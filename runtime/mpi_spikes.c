@@ -23,7 +23,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #ifdef SNN_HAVE_MPI
 #include <mpi.h>
@@ -61,14 +60,6 @@ struct MpiSpikes {
     int64_t  *start;                    /* where each list begins in all (one more: the end) */
     size_t    capstart;
 };
-
-/* CPU seconds of the process so far. */
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static MPI_Comm comm_of(const Net *net)
 {
@@ -225,7 +216,7 @@ static bool exchange(Net *net, bool *stop, bool *request)
     struct MpiSpikes *st = net->mpi_spk;
     MPI_Comm comm = comm_of(net);
     int nr = net->nranks;
-    double t0 = MPI_Wtime(), c0 = cpu_now();
+    double t0 = MPI_Wtime(), c0 = mpi_cpu_now();
     size_t nlists = 0, mine = 0;
     size_t *goff = malloc(sizeof *goff * ((size_t)st->ngrp + 1));
     if (!goff) return false;
@@ -273,7 +264,7 @@ static bool exchange(Net *net, bool *stop, bool *request)
         ok = MPI_Allgatherv(st->send.v, (int)mine, MPI_INT32_T, st->recv.v, st->counts, st->displs, MPI_INT32_T,
                             comm) == MPI_SUCCESS;
     if (ok) {
-        mpi_add_exchange(net, MPI_Wtime() - t0, cpu_now() - c0,
+        mpi_add_exchange(net, MPI_Wtime() - t0, mpi_cpu_now() - c0,
                          4 * ((uint64_t)(nr - 1) * w + (uint64_t)total - (uint64_t)mine));
         /* recv has the lists rank by rank; all gets them list by list, each
          * in rank order, which is index order */

@@ -112,7 +112,6 @@ struct RtGroup {
      * own neurons, in the order of the whole network, gid[k] the number of
      * its synapse k there, n_all how many the whole network has */
     bool         split;
-    const char  *no_ranks_why;   /* synapses that cannot be split: why (a static string) */
     I32Vec       gid;
     int64_t      n_all;
     int32_t     *pre_start;      /* CSR by source: synapses of neuron i are */
@@ -171,11 +170,13 @@ struct RtGroup {
      * pathway's synapses split by target range (made when first needed) */
     unsigned     par;
     ParLanes    *lanes;
+    /* why the group cannot be split over MPI ranks (a static string of
+     * build.c), or NULL */
+    const char  *no_ranks_why;
 };
 /* RtGroup.par: update, threshold, reset and run_regularly split by the
  * owner's index ranges; on_pre split by target neuron ranges. */
-enum { PAR_UPDATE = 1, PAR_THRESH = 2, PAR_RESET = 4, PAR_EXTRA = 8, PAR_PRE = 16,
-       PAR_RANKS = 32 /* the group may be split over MPI ranks (mpi.c) */ };
+enum { PAR_UPDATE = 1, PAR_THRESH = 2, PAR_RESET = 4, PAR_EXTRA = 8, PAR_PRE = 16 };
 
 enum { RM_SPIKE, RM_STATE, RM_RATE };
 
@@ -289,6 +290,13 @@ struct Net {
     /* the spikes buffered between exchanges (mpi_spikes.c), or NULL */
     struct MpiSpikes *mpi_spk;
 };
+
+/* The size of group g in the whole network: its neurons, or its synapses
+ * also where an MPI rank holds only some (split). */
+static inline int64_t net_group_size(const RtGroup *g)
+{
+    return g->split ? g->n_all : g->n;
+}
 
 /* The seed the draws of generated code are keyed by: the network's seed
  * with the restore epoch in its high word.  rng.c keys Philox by

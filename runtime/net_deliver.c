@@ -172,6 +172,16 @@ static bool queue_by_synapse(I32Vec *queue, int pos, int size, const int32_t *sy
     return true;
 }
 
+/* Queue the spikes trig[0..ntrig) in a ring of delay+1 slots at position
+ * pos: the neuron ids delay slots ahead (homogeneous delay), or each
+ * synapse at its own delay (syn_delay); false on out of memory. */
+static bool ring_push(I32Vec *queue, int pos, int delay, const int32_t *syn_delay, const int32_t *trig,
+                      int32_t ntrig, const int32_t *start, const int32_t *syn)
+{
+    if (syn_delay) return queue_by_synapse(queue, pos, delay + 1, syn_delay, trig, ntrig, start, syn);
+    return i32vec_append(&queue[(pos + delay) % (delay + 1)], trig, (size_t)ntrig);
+}
+
 /* The lanes of s's on_pre pathway for delivering `work` synapse ids on
  * threads, or NULL to deliver on one thread: with one thread, a pathway
  * that cannot be split (RtGroup.par), or too little work.  The lanes are
@@ -226,9 +236,7 @@ static bool ring_step(Net *net, RtGroup *s, I32Vec *queue, int *pos, int delay, 
 {
     int size = delay + 1;
     if (!trig && ntrig) return false;   /* out of memory in range_list */
-    bool ok = syn_delay ? queue_by_synapse(queue, *pos, size, syn_delay, trig, ntrig, start, syn)
-                        : i32vec_append(&queue[(*pos + delay) % size], trig, (size_t)ntrig);
-    if (!ok) return false;
+    if (!ring_push(queue, *pos, delay, syn_delay, trig, ntrig, start, syn)) return false;
     I32Vec *due = &queue[*pos];
     if (!deliver_due(net, s, due, syn_delay, start, syn, fn, every, split)) return false;
     due->n = 0;
@@ -274,11 +282,8 @@ bool net_ring_push(RtGroup *s, int path, int pos, const int32_t *ids, int32_t n)
     const int32_t *trig = range_list(s, ids, &n, s->src->n, s->src_off, s->src_n);
     if (!n) return true;
     if (!trig) return false;
-    int delay = p ? p->delay_steps : s->delay_steps;
-    const int32_t *syn_delay = p ? p->syn_delay : s->syn_delay;
-    I32Vec *queue = p ? p->queue : s->queue;
-    if (syn_delay) return queue_by_synapse(queue, pos, delay + 1, syn_delay, trig, n, s->pre_start, s->pre_syn);
-    return i32vec_append(&queue[(pos + delay) % (delay + 1)], trig, (size_t)n);
+    return ring_push(p ? p->queue : s->queue, pos, p ? p->delay_steps : s->delay_steps, p ? p->syn_delay : s->syn_delay,
+                     trig, n, s->pre_start, s->pre_syn);
 }
 
 /* Heterogeneous delays: each synapse's delay (variable var) in whole steps

@@ -9,7 +9,7 @@
 
 int64_t net_monitor_size(const RtMonitor *m)
 {
-    return m->sub_n ? m->sub_n : m->group->split ? m->group->n_all : m->group->n;
+    return m->sub_n ? m->sub_n : net_group_size(m->group);
 }
 
 /* Record the variables of a state monitor for this step.  Returns false on
@@ -21,13 +21,11 @@ bool net_record_state(Net *net, RtMonitor *m)
     if (!f64vec_reserve(&m->data, need) || !i64vec_push(&m->rec_steps, net->step)) return false;
     double *out = m->data.v + m->data.n;
     int64_t off = m->sub_off;
-    if (m->rec_at) {
-        /* split synapses: this rank's records; rank 0 gathers the others */
-        for (int r = 0; r < m->nrec; r++)
-            for (int v = 0; v < m->nvars; v++) *out++ = m->rec_at[r] >= 0 ? g->arr[m->vars[v]][m->rec_at[r]] : 0.0;
-    } else {
-        for (int r = 0; r < m->nrec; r++)
-            for (int v = 0; v < m->nvars; v++) *out++ = g->arr[m->vars[v]][off + m->rec[r]];
+    for (int r = 0; r < m->nrec; r++) {
+        /* split synapses: where this rank holds the synapse, or -1 (rank 0
+         * gathers the other ranks' records) */
+        int64_t at = m->rec_at ? m->rec_at[r] : off + m->rec[r];
+        for (int v = 0; v < m->nvars; v++) *out++ = at >= 0 ? g->arr[m->vars[v]][at] : 0.0;
     }
     m->data.n += need;
     return true;

@@ -20,7 +20,7 @@ char *output_summary(Net *net)
         if (g->kind != RG_SYNAPSES) continue;
         char line[256];
         int n = snprintf(line, sizeof line, "%s: %lld synapses %s -> %s\n", g->name,
-                         (long long)(g->split ? g->n_all : g->n), g->src_label ? g->src_label : g->src->name, g->tgt_label ? g->tgt_label : g->tgt->name);
+                         (long long)net_group_size(g), g->src_label ? g->src_label : g->src->name, g->tgt_label ? g->tgt_label : g->tgt->name);
         if (len + (size_t)n + 1 > cap) {
             cap = (len + (size_t)n + 1) * 2;
             char *p = realloc(s, cap);

@@ -85,6 +85,36 @@ double snn_rand_normal(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, 
     return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
 }
 
+/* Brian2's BinomialFunction with approximate=True, for n p and n (1 - p)
+ * above 5: a normal number of that mean and sd, rounded, within 0 .. n. */
+RNG_INLINE double binomial_normal(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, double n,
+                                  double mean, double sd)
+{
+    double x = snn_rand_normal(seed, stream, step, idx, site) * sd + mean;
+    x = floor(x + 0.5);
+    return x < 0 ? 0 : x > n ? n : x;
+}
+
+/* One step of the inversion's walk up the cumulative distribution of
+ * binomial(n, p) (q = 1 - p): from k events, with probability *pk and sum
+ * *cum, to k + 1.  The one place of this recurrence, so that the table and
+ * the walk compute the same bits. */
+RNG_INLINE void walk_step(double n, double p, double q, double *k, double *pk, double *cum)
+{
+    *pk *= (n - *k) / (*k + 1) * p / q;
+    *k += 1;
+    *cum += *pk;
+}
+
+/* The walk from k (probability pk, sum cum) while u is above the sum and
+ * k below n: the binomial number of u. */
+RNG_INLINE double walk_from(double u, double n, double p, double k, double pk, double cum)
+{
+    double q = 1 - p;
+    while (u > cum && k < n) walk_step(n, p, q, &k, &pk, &cum);
+    return k;
+}
+
 /* binomial(n, p): Brian2's normal approximation when n p and n (1 - p)
  * exceed 5, else inversion from k = 0. */
 double snn_rand_binomial(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site, double n, double p)
@@ -92,22 +122,9 @@ double snn_rand_binomial(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx
     if (!(n > 0) || !(p > 0)) return 0;
     if (p >= 1) return n;
     double mean = n * p;
-    if (mean > 5 && n * (1 - p) > 5) {
-        /* Brian2's BinomialFunction with approximate=True */
-        double x = snn_rand_normal(seed, stream, step, idx, site) * sqrt(mean * (1 - p)) + mean;
-        x = floor(x + 0.5);
-        return x < 0 ? 0 : x > n ? n : x;
-    }
-    /* inversion: walk the cumulative distribution from k = 0 */
-    double u = snn_rand_uniform(seed, stream, step, idx, site), q = 1 - p;
-    double pk = pow(1 - p, n), cum = pk;
-    double k = 0;
-    while (u > cum && k < n) {
-        pk *= (n - k) / (k + 1) * p / q;
-        k += 1;
-        cum += pk;
-    }
-    return k;
+    if (mean > 5 && n * (1 - p) > 5) return binomial_normal(seed, stream, step, idx, site, n, mean, sqrt(mean * (1 - p)));
+    double q0 = pow(1 - p, n);
+    return walk_from(snn_rand_uniform(seed, stream, step, idx, site), n, p, 0, q0, q0);
 }
 
 /* The table of binomial(n, p): the steps of snn_rand_binomial's inversion
@@ -131,9 +148,7 @@ snn_binomial snn_binomial_table(double n, double p)
     double q = 1 - p, pk = pow(1 - p, n), cum = pk, k = 0;
     t.pk[0] = pk, t.cum[0] = cum, t.len = 1;
     while (t.len < SNN_BINOMIAL_TABLE && k < n && cum < 1 - 0x1p-45) {
-        pk *= (n - k) / (k + 1) * p / q;
-        k += 1;
-        cum += pk;
+        walk_step(n, p, q, &k, &pk, &cum);
         t.pk[t.len] = pk, t.cum[t.len] = cum;
         t.len++;
     }
@@ -182,11 +197,7 @@ RNG_EXTERN_INLINE double snn_rand_binomial_tab(snn_u64 seed, snn_u64 stream, snn
                                                snn_i32 site, snn_binomial *t)
 {
     if (t->kind < 2) return t->kind ? t->n : 0;
-    if (t->kind == 2) {
-        double x = snn_rand_normal(seed, stream, step, idx, site) * t->sd + t->mean;
-        x = floor(x + 0.5);
-        return x < 0 ? 0 : x > t->n ? t->n : x;
-    }
+    if (t->kind == 2) return binomial_normal(seed, stream, step, idx, site, t->n, t->mean, t->sd);
     double u = uniform_ahead(t, seed, stream, step, idx, site), n = t->n;
     /* the number of sums below u, counted without branches: the first 8
      * (a few events are the rule), the other 8 only when u is above those
@@ -199,13 +210,7 @@ RNG_EXTERN_INLINE double snn_rand_binomial_tab(snn_u64 seed, snn_u64 stream, snn
     if (below > t->len) below = t->len;
     /* the walk also stops at the first k >= n */
     if (below < t->len) return (double)below < n ? (double)below : ceil(n);
-    double p = t->p, q = 1 - p, k = t->len - 1, pk = t->pk[t->len - 1], c = t->cum[t->len - 1];
-    while (u > c && k < n) {
-        pk *= (n - k) / (k + 1) * p / q;
-        k += 1;
-        c += pk;
-    }
-    return k;
+    return walk_from(u, n, t->p, t->len - 1, t->pk[t->len - 1], t->cum[t->len - 1]);
 }
 #if defined(__GNUC__) && !defined(__TINYC__)
 #pragma GCC diagnostic pop

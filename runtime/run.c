@@ -624,7 +624,7 @@ static int report_nonfinite(snn_ctx *ctx, int rc)
             if (g->split) first = g->gid.v[first];
             if (net->mpi)
                 snprintf(tail, sizeof tail, "%lld of the %lld %ss of MPI rank %d (of %lld)", (long long)count,
-                         (long long)owned, what, net->rank, (long long)(g->split ? g->n_all : g->n));
+                         (long long)owned, what, net->rank, (long long)net_group_size(g));
             else snprintf(tail, sizeof tail, "%lld of %lld %ss", (long long)count, (long long)g->n, what);
             if (ctx->check_finite) {
                 rc = api_set_error(ctx, SNN_ENOTFINITE, "error: %s.%s is not finite (%s) for %s %lld at t = %g ms, "
