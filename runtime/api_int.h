@@ -178,6 +178,10 @@ int    api_check(snn_ctx *ctx);
 /* run.c */
 /* Build the network if there is none or the model changed. */
 int    api_ensure_built(snn_ctx *ctx);
+/* api_ensure_built, and every synapse object in its own order (not the
+ * delivery order of a run, net_order.c): for whatever reads or changes
+ * the state between runs. */
+int    api_own_order(snn_ctx *ctx);
 /* The group of that name in the (built) network: SNN_OK with *out set, or
  * an error code with the message set. */
 int    api_get_group(snn_ctx *ctx, const char *fn, const char *group, RtGroup **out);

@@ -198,7 +198,7 @@ static int convert_synapses(snn_ctx *ctx, const Group *mg, RtGroup *g, double sr
 
 int api_change_dt(snn_ctx *ctx, double new_dt, bool force, char *err, size_t errlen)
 {
-    int rc = api_ensure_built(ctx);
+    int rc = api_own_order(ctx);
     if (rc) return rc;
     Net *net = ctx->net;
     const Model *M = ctx->cur.model;
@@ -284,7 +284,7 @@ int api_change_dt(snn_ctx *ctx, double new_dt, bool force, char *err, size_t err
 
 int api_set_time(snn_ctx *ctx, double t)
 {
-    int rc = api_ensure_built(ctx);
+    int rc = api_own_order(ctx);
     if (rc) return rc;
     Net *net = ctx->net;
     int64_t delta = clock_index(t, net->dt) - (net->step + net->clock_base);
@@ -317,7 +317,7 @@ int api_set_time(snn_ctx *ctx, double t)
 
 int api_change_group_dt(snn_ctx *ctx, const char *group, double new_dt, char *err, size_t errlen)
 {
-    int rc = api_ensure_built(ctx);
+    int rc = api_own_order(ctx);
     if (rc) return rc;
     Net *net = ctx->net;
     const Model *M = ctx->cur.model;

@@ -45,6 +45,9 @@ static void group_free(RtGroup *g)
     free(g->gid.v);
     free(g->pre_start);
     free(g->pre_syn);
+    free(g->order);
+    free(g->run_start);
+    free(g->runs);
     free(g->post_start);
     free(g->post_syn);
     if (g->queue)
@@ -357,7 +360,7 @@ bool net_add_op(Net *net, int slot, int64_t every, net_op_fn fn, void *ud)
     NetOp *v = realloc(net->ops, sizeof *v * (size_t)(net->nops + 1));
     if (!v) return false;
     net->ops = v;
-    net->ops[net->nops++] = (NetOp){ slot, every, fn, ud, false };
+    net->ops[net->nops++] = (NetOp){ slot, every, fn, ud, false, false };
     return true;
 }
 
@@ -660,6 +663,7 @@ int net_run(Net *net, int64_t nsteps)
     }
     int64_t start = net->step, end = net->step + nsteps;
     net->stop = false;
+    net_order_apply(net);    /* synapses in delivery order (net_order.c) */
     bool stop0 = false, request0 = net->stop_request && *net->stop_request;
     /* MPI ranks agree on how often they exchange spikes (the delays may
      * have changed since the last run) and on stopping before the first

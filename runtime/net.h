@@ -165,6 +165,20 @@ struct RtGroup {
     int64_t      bad_link;       /* 1 + the neuron whose index variable was
                                     outside its link's source, or 0 */
     int          nlinks;
+    /* delivery order (net_order.c): while a run goes, synapses with
+     * heterogeneous on_pre delays may be stored source by source, each
+     * source's by delay, then target, then their own order; order[k] is
+     * then the index synapse k has in the group's own order (the numbers
+     * random draws are keyed by and outputs name), and source i's delay
+     * runs are runs[run_start[i] .. run_start[i+1]): run r ends (exclusive)
+     * at runs[r].end and arrives after runs[r].delay steps.  The on_pre ring
+     * then holds (lo, hi) pairs, one a run.  NULL: the group's own order.
+     * viewed: snn_var or snn_synapses gave out its arrays, which must stay
+     * in the group's own order: it is not put in delivery order again. */
+    int32_t     *order;
+    int32_t     *run_start;
+    struct DelayRun { int32_t end, delay; } *runs;
+    bool         viewed;
     /* threads: which blocks may run split by index range (PAR_*, set by
      * build.c from what the code reads and writes), and the on_pre
      * pathway's synapses split by target range (made when first needed) */
@@ -233,6 +247,8 @@ typedef struct NetOp {
     void     *ud;
     bool      no_spikes;   /* reads no spike lists (MPI ranks may then
                               exchange them once per minimum delay) */
+    bool      reads_state; /* a C callback: may read any variable by index
+                              (synapses then stay in their own order) */
 } NetOp;
 
 struct Net {
@@ -339,6 +355,20 @@ bool     net_pathway_post(Net *net, RtGroup *s);
  * learn it at a later exchange, mpi_spikes.c); false on out of memory. */
 bool     net_ring_push(RtGroup *s, int path, int pos, const int32_t *ids, int32_t n);
 int      net_prepare_delays(Net *net, RtGroup *s);
+/* Delivery order (net_order.c).  net_order_apply stores the eligible
+ * synapse objects in delivery order (at the start of a run; a no-op for
+ * those already in it; out of memory leaves a group as it is, which
+ * changes nothing but the speed).  net_order_undo puts every group back in
+ * its own order, as everything outside a run expects (outputs, snapshots,
+ * assignments, dt changes); false on out of memory, with nothing changed
+ * (the caller then fails with an error). */
+void     net_order_apply(Net *net);
+bool     net_order_undo(Net *net);
+/* A CSR index of n synapses by one endpoint (end: each synapse's, below
+ * nneur), each neuron's synapses in the order of visit (NULL: by id);
+ * *syn_out NULL where that is 0, 1, 2, ...  False on out of memory. */
+bool     net_csr_build(const I32Vec *end, int64_t nneur, const int32_t *visit, int32_t **start_out,
+                       int32_t **syn_out);
 /* The CSR index of synapses s by source (net_finish_synapses). */
 bool     net_pre_index(RtGroup *s);
 

@@ -27,7 +27,7 @@ snn_args net_args_for(Net *net, RtGroup *g)
         a.n_post = (snn_i32)g->tgt_n;
         a.syn_pre = g->pre.v;
         a.syn_post = g->post.v;
-        a.syn_gid = g->split ? g->gid.v : NULL;
+        a.syn_gid = g->split ? g->gid.v : g->order;   /* own numbers (net_order.c) */
         net_synsyn_args(g, &a);
     }
     return a;

@@ -12,12 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Counting sort of synapse ids by one endpoint: start[] has n+1 entries.
- * When the synapses are already in that order (connect() makes them source
- * by source), the sorted list would be 0, 1, 2, ...: *syn_out is then NULL,
- * and neuron i's synapses are the ids start[i] .. start[i+1] themselves
- * (csr_syn), which saves four bytes per synapse. */
-static bool build_csr(const I32Vec *end, int64_t nneur, int32_t **start_out, int32_t **syn_out)
+/* Counting sort of synapse ids by one endpoint: start[] has n+1 entries,
+ * and each neuron's ids come in the order they are visited: visit[0..n)
+ * (a permutation), or 0, 1, 2, ... where visit is NULL.  When the synapses
+ * are already in that order (connect() makes them source by source), the
+ * sorted list would be 0, 1, 2, ...: *syn_out is then NULL, and neuron i's
+ * synapses are the ids start[i] .. start[i+1] themselves (csr_syn), which
+ * saves four bytes per synapse. */
+bool net_csr_build(const I32Vec *end, int64_t nneur, const int32_t *visit, int32_t **start_out, int32_t **syn_out)
 {
     int32_t *start = calloc((size_t)nneur + 1, sizeof *start);
     if (!start) return false;
@@ -26,6 +28,7 @@ static bool build_csr(const I32Vec *end, int64_t nneur, int32_t **start_out, int
         start[end->v[s] + 1]++;
         if (s && end->v[s] < end->v[s - 1]) sorted = false;
     }
+    if (visit) sorted = false;
     for (int64_t k = 0; k < nneur; k++) start[k + 1] += start[k];
     *start_out = start;
     *syn_out = NULL;
@@ -40,7 +43,10 @@ static bool build_csr(const I32Vec *end, int64_t nneur, int32_t **start_out, int
         return false;
     }
     memcpy(fill, start, sizeof *fill * (size_t)(nneur + 1));
-    for (size_t s = 0; s < end->n; s++) syn[fill[end->v[s]]++] = (int32_t)s;
+    for (size_t q = 0; q < end->n; q++) {
+        int32_t s = visit ? visit[q] : (int32_t)q;
+        syn[fill[end->v[s]]++] = s;
+    }
     free(fill);
     *syn_out = syn;
     return true;
@@ -70,12 +76,12 @@ bool net_synapse_range(RtGroup *s)
 
 bool net_pre_index(RtGroup *s)
 {
-    return build_csr(&s->pre, s->src_n, &s->pre_start, &s->pre_syn);
+    return net_csr_build(&s->pre, s->src_n, NULL, &s->pre_start, &s->pre_syn);
 }
 
 bool net_post_index(RtGroup *s)
 {
-    return s->post_start || build_csr(&s->post, s->tgt_n, &s->post_start, &s->post_syn);
+    return s->post_start || net_csr_build(&s->post, s->tgt_n, NULL, &s->post_start, &s->post_syn);
 }
 
 /* Entry q of a CSR index's synapse list (syn NULL: the identity). */
@@ -172,12 +178,34 @@ static bool queue_by_synapse(I32Vec *queue, int pos, int size, const int32_t *sy
     return true;
 }
 
-/* Queue the spikes trig[0..ntrig) in a ring of delay+1 slots at position
- * pos: the neuron ids delay slots ahead (homogeneous delay), or each
- * synapse at its own delay (syn_delay); false on out of memory. */
-static bool ring_push(I32Vec *queue, int pos, int delay, const int32_t *syn_delay, const int32_t *trig,
-                      int32_t ntrig, const int32_t *start, const int32_t *syn)
+/* Queue the synapses of the neurons trig[0..ntrig) of s stored in
+ * delivery order (net_order.c): each delay run of each neuron as one
+ * (lo, hi) pair in the slot of its delay; false on out of memory. */
+static bool queue_by_run(I32Vec *queue, int pos, int size, const RtGroup *s, const int32_t *trig, int32_t ntrig)
 {
+    const struct DelayRun *runs = s->runs;
+    for (int32_t k = 0; k < ntrig; k++) {
+        int32_t i = trig[k], lo = s->pre_start[i];
+        for (int32_t r = s->run_start[i]; r < s->run_start[i + 1]; r++) {
+            int slot = pos + runs[r].delay;
+            I32Vec *v = &queue[slot >= size ? slot - size : slot];
+            if (v->cap - v->n < 2 && !i32vec_reserve(v, 2)) return false;
+            v->v[v->n] = lo;
+            v->v[v->n + 1] = lo = runs[r].end;
+            v->n += 2;
+        }
+    }
+    return true;
+}
+
+/* Queue the spikes trig[0..ntrig) in a ring of delay+1 slots at position
+ * pos: the neuron ids delay slots ahead (homogeneous delay), each
+ * synapse at its own delay (syn_delay), or the delay runs of ordered (the
+ * on_pre ring of synapses in delivery order); false on out of memory. */
+static bool ring_push(I32Vec *queue, int pos, int delay, const int32_t *syn_delay, const int32_t *trig,
+                      int32_t ntrig, const int32_t *start, const int32_t *syn, const RtGroup *ordered)
+{
+    if (ordered) return queue_by_run(queue, pos, delay + 1, ordered, trig, ntrig);
     if (syn_delay) return queue_by_synapse(queue, pos, delay + 1, syn_delay, trig, ntrig, start, syn);
     return i32vec_append(&queue[(pos + delay) % (delay + 1)], trig, (size_t)ntrig);
 }
@@ -202,13 +230,40 @@ static ParLanes *lanes_for(Net *net, RtGroup *s, size_t work)
 }
 
 
+/* Deliver the (lo, hi) pairs of a due list of s in delivery order: split
+ * by target range, one part per thread, where there are threads and
+ * enough synapses, else range by range on this thread. */
+static void deliver_runs(Net *net, RtGroup *s, const I32Vec *due, snn_block_fn fn, int64_t every)
+{
+    snn_args a = net_args_on(net, s, every);
+    size_t work = 0;
+    for (size_t q = 0; q < due->n; q += 2) work += (size_t)(due->v[q + 1] - due->v[q]);
+    int parts = net->pool && (s->par & PAR_PRE) && work >= (size_t)net->par_min
+                ? par_parts(s->tgt_n, net->nthreads, net->par_min) : 1;
+    if (parts > net->nthreads) parts = net->nthreads;
+    if (parts > 1) {
+        par_deliver_runs(net->pool, parts, fn, &a, due->v, due->n / 2, s->post.v, s->tgt_n);
+        return;
+    }
+    for (size_t q = 0; q < due->n; q += 2) {
+        a.lo = due->v[q];
+        a.hi = due->v[q + 1];
+        fn(&a);
+    }
+}
+
 /* Deliver the due list of an on_pre ring (neuron ids with a homogeneous
- * delay, synapse ids with syn_delay) split by target range when lanes_for
- * gives lanes, else on this thread; false on out of memory. */
+ * delay, synapse ids with syn_delay, pairs in delivery order) split by
+ * target range when lanes_for gives lanes, else on this thread; false on
+ * out of memory. */
 static bool deliver_due(Net *net, RtGroup *s, const I32Vec *due, const int32_t *syn_delay, const int32_t *start,
                         const int32_t *syn, snn_block_fn fn, int64_t every, bool split)
 {
     if (!due->n) return true;
+    if (split && s->order) {
+        deliver_runs(net, s, due, fn, every);
+        return true;
+    }
     ParLanes *l = split ? lanes_for(net, s, syn_delay ? due->n : fanout(start, due->v, due->n)) : NULL;
     if (l) {
         snn_args a = net_args_on(net, s, every);
@@ -236,7 +291,7 @@ static bool ring_step(Net *net, RtGroup *s, I32Vec *queue, int *pos, int delay, 
 {
     int size = delay + 1;
     if (!trig && ntrig) return false;   /* out of memory in range_list */
-    if (!ring_push(queue, *pos, delay, syn_delay, trig, ntrig, start, syn)) return false;
+    if (!ring_push(queue, *pos, delay, syn_delay, trig, ntrig, start, syn, split && s->order ? s : NULL)) return false;
     I32Vec *due = &queue[*pos];
     if (!deliver_due(net, s, due, syn_delay, start, syn, fn, every, split)) return false;
     due->n = 0;
@@ -283,7 +338,7 @@ bool net_ring_push(RtGroup *s, int path, int pos, const int32_t *ids, int32_t n)
     if (!n) return true;
     if (!trig) return false;
     return ring_push(p ? p->queue : s->queue, pos, p ? p->delay_steps : s->delay_steps, p ? p->syn_delay : s->syn_delay,
-                     trig, n, s->pre_start, s->pre_syn);
+                     trig, n, s->pre_start, s->pre_syn, !p && s->order ? s : NULL);
 }
 
 /* Heterogeneous delays: each synapse's delay (variable var) in whole steps

@@ -356,3 +356,40 @@ void par_deliver_synapses(Pool *pool, ParLanes *l, int parts, snn_block_fn fn, c
     Job j = { .fn = fn, .a = a, .parts = parts, .lanes = l, .neurons = ids, .nn = n, .syn_post = syn_post };
     pool_run(pool, job_synapses, &j, parts);
 }
+
+/* The first position in [lo, hi) of syn_post (ascending there) whose
+ * target is >= t. */
+static int32_t first_target(const int32_t *syn_post, int32_t lo, int32_t hi, int32_t t)
+{
+    while (lo < hi) {
+        int32_t mid = lo + (hi - lo) / 2;
+        if (syn_post[mid] < t) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* A part's pieces of the due ranges: its targets [t0, t1) are a range of
+ * positions within each (targets ascending there). */
+static void job_runs(void *ud, int part)
+{
+    Job *j = ud;
+    int32_t t0, t1;
+    par_range(j->n, j->parts, part, &t0, &t1);
+    snn_args a = *j->a;
+    for (size_t q = 0; q < j->nn; q++) {
+        int32_t lo = j->neurons[2 * q], hi = j->neurons[2 * q + 1];
+        if (j->syn_post[lo] >= t0) a.lo = lo;
+        else a.lo = first_target(j->syn_post, lo, hi, t0);
+        if (j->syn_post[hi - 1] < t1) a.hi = hi;
+        else a.hi = first_target(j->syn_post, a.lo, hi, t1);
+        if (a.lo < a.hi) j->fn(&a);
+    }
+}
+
+void par_deliver_runs(Pool *pool, int parts, snn_block_fn fn, const snn_args *a, const int32_t *pairs,
+                      size_t npairs, const int32_t *syn_post, int64_t ntgt)
+{
+    Job j = { .fn = fn, .a = a, .parts = parts, .n = ntgt, .neurons = pairs, .nn = npairs, .syn_post = syn_post };
+    pool_run(pool, job_runs, &j, parts);
+}

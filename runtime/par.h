@@ -71,5 +71,11 @@ void par_deliver_neurons(Pool *pool, ParLanes *l, snn_block_fn fn, const snn_arg
  * whose target is in its range, in order. */
 void par_deliver_synapses(Pool *pool, ParLanes *l, int parts, snn_block_fn fn, const snn_args *a, const int32_t *ids,
                           size_t n, const int32_t *syn_post);
+/* The npairs ranges [pairs[2q], pairs[2q+1]) of synapses stored in
+ * delivery order (net_order.c; each range's targets syn_post ascending)
+ * split into parts ranges of ntgt targets: each part calls fn on the
+ * piece of every range whose targets are its own, range after range. */
+void par_deliver_runs(Pool *pool, int parts, snn_block_fn fn, const snn_args *a, const int32_t *pairs,
+                      size_t npairs, const int32_t *syn_post, int64_t ntgt);
 
 #endif

@@ -252,6 +252,8 @@ int api_ensure_built(snn_ctx *ctx)
     else if (ctx->mpi_comm && (rc = mpi_attach(net, err, sizeof err)))
         rc = rc == -2 ? api_set_error(ctx, SNN_ENOMEM, "out of memory while splitting the network over MPI ranks")
                       : api_set_error(ctx, SNN_EMISUSE, "%s", err);
+    else if (ctx->net && !net_order_undo(ctx->net))    /* carried over by synapse number */
+        rc = api_set_error(ctx, SNN_ENOMEM, "out of memory while putting synapses back in their order");
     else if (ctx->net) rc = carry_over(ctx, net);
     if (rc) {
         net_free(net);
@@ -269,7 +271,8 @@ int api_ensure_built(snn_ctx *ctx)
     ctx->inj_op = false;
     bool ok = !ctx->inj.n || api_add_inject_op(ctx);
     for (int k = 0; k < ctx->ncbs && ok; k++)
-        ok = net_add_op(net, ctx->cbs[k]->slot, ctx->cbs[k]->every, cb_op, ctx->cbs[k]);
+        if ((ok = net_add_op(net, ctx->cbs[k]->slot, ctx->cbs[k]->every, cb_op, ctx->cbs[k])))
+            net->ops[net->nops - 1].reads_state = true;
     if (!ok) {
         /* a network without its callbacks must not run */
         net_free(ctx->net);
@@ -279,6 +282,14 @@ int api_ensure_built(snn_ctx *ctx)
         return api_set_error(ctx, SNN_ENOMEM, "out of memory while building the network");
     }
     return SNN_OK;
+}
+
+int api_own_order(snn_ctx *ctx)
+{
+    int rc = api_ensure_built(ctx);
+    if (!rc && !net_order_undo(ctx->net))
+        rc = api_set_error(ctx, SNN_ENOMEM, "out of memory while putting synapses back in their order");
+    return rc;
 }
 
 int snn_build(snn_ctx *ctx)
@@ -505,10 +516,12 @@ int snn_add_callback(snn_ctx *ctx, int slot, int64_t every, snn_callback fn, voi
         return api_set_error(ctx, SNN_ENOMEM, "out of memory");
     }
     *c = (Callback){ ctx, slot, every, fn, ud };
-    if (ctx->net && !net_add_op(ctx->net, slot, every, cb_op, c)) {
+    /* the callback may read synapses by their numbers */
+    if (ctx->net && (!net_order_undo(ctx->net) || !net_add_op(ctx->net, slot, every, cb_op, c))) {
         free(c);
         return api_set_error(ctx, SNN_ENOMEM, "out of memory");
     }
+    if (ctx->net) ctx->net->ops[ctx->net->nops - 1].reads_state = true;
     ctx->cbs[ctx->ncbs++] = c;
     return SNN_OK;
 }
@@ -608,6 +621,8 @@ static int report_nonfinite(snn_ctx *ctx, int rc)
 {
     Net *net = ctx->net;
     if (rc || net_all_finite(net)) return rc;
+    if (!net_order_undo(net))
+        return api_set_error(ctx, SNN_ENOMEM, "out of memory while putting synapses back in their order");
     double now = net_now(net) * 1e3;
     for (int k = 0; k < net->ngroups; k++) {
         const RtGroup *g = net->groups[k];
@@ -652,7 +667,7 @@ int api_get_group(snn_ctx *ctx, const char *fn, const char *group, RtGroup **out
 {
     *out = NULL;
     if (!group) return api_set_error(ctx, SNN_EMISUSE, "%s: no group name", fn);
-    int rc = api_ensure_built(ctx);
+    int rc = api_own_order(ctx);
     if (rc) return rc;
     *out = net_find_group(ctx->net, group);
     if (!*out) return api_set_error(ctx, SNN_ENOTFOUND, "no group or synapses named '%s'", group);

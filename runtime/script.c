@@ -30,7 +30,7 @@ int snn_store(snn_ctx *ctx, const char *name)
     if (!name) name = "default";
     StoredState st = { 0 };
     if (api_not_running(ctx, "snn_store")) return SNN_EMISUSE;
-    int rc = api_ensure_built(ctx);
+    int rc = api_own_order(ctx);
     if (rc) return rc;
     Net *net = ctx->net;
     st.snap = snapshot_encode(net, &ctx->inj, &st.size);
@@ -75,7 +75,7 @@ static int restore_stored(snn_ctx *ctx, const char *name, bool random_state)
     for (int k = 0; k < ctx->nstored; k++)
         if (!strcmp(ctx->stored[k].name, name)) st = &ctx->stored[k];
     if (!st) return api_set_error(ctx, SNN_ENOTFOUND, "snn_restore: nothing was stored under the name '%s'", name);
-    int rc = api_ensure_built(ctx);
+    int rc = api_own_order(ctx);
     if (rc) return rc;
     Net *net = ctx->net;
     if (net->ngroups != st->ngroups)
@@ -124,7 +124,7 @@ int snn_set_active(snn_ctx *ctx, const char *name, int active)
     api_clear_error(ctx);
     if (!name) return api_set_error(ctx, SNN_EMISUSE, "snn_set_active: no name");
     if (api_not_running(ctx, "snn_set_active")) return SNN_EMISUSE;
-    int rc = api_ensure_built(ctx);
+    int rc = api_own_order(ctx);
     if (rc) return rc;
     RtGroup *g = net_find_group(ctx->net, name);
     RtMonitor *m = g ? NULL : net_find_monitor(ctx->net, name);
@@ -195,7 +195,7 @@ static int run_action(snn_ctx *ctx, const Action *a)
     case ACT_STORE: return a->file ? api_store_to_file(ctx, a->name, a->file) : snn_store(ctx, a->name);
     case ACT_RESTORE: {
         if (!a->file) return restore_stored(ctx, a->name, a->random_state);
-        int rc = api_ensure_built(ctx);
+        int rc = api_own_order(ctx);
         /* its errors are reported once, located, below */
         snn_error_cb cb = ctx->cb;
         ctx->cb = NULL;
@@ -248,7 +248,7 @@ int snn_run_script(snn_ctx *ctx)
     if (api_not_running(ctx, "snn_run_script")) return SNN_EMISUSE;
     const Model *M = ctx->cur.model;
     /* prints and actions read and change the network */
-    int p = 0, q = 0, rc = M->nprints || M->nactions ? api_ensure_built(ctx) : SNN_OK;
+    int p = 0, q = 0, rc = M->nprints || M->nactions ? api_own_order(ctx) : SNN_OK;
     /* the script starts with every object active, as declared */
     for (int k = 0; !rc && ctx->net && k < ctx->net->ngroups; k++) {
         ctx->net->groups[k]->inactive = false;

@@ -29,7 +29,7 @@ int snn_snapshot_take(snn_ctx *ctx, snn_snapshot **out)
     if (!out) return api_set_error(ctx, SNN_EMISUSE, "snn_snapshot_take: no place for the snapshot");
     *out = NULL;
     if (api_not_running(ctx, "snn_snapshot_take")) return SNN_EMISUSE;
-    int rc = api_ensure_built(ctx);
+    int rc = api_own_order(ctx);
     if (rc) return rc;
     snn_snapshot *s = calloc(1, sizeof *s);
     if (s) s->p = snapshot_encode(ctx->net, &ctx->inj, &s->n);
@@ -79,7 +79,7 @@ int api_restore_bytes(snn_ctx *ctx, const unsigned char *p, size_t n, const char
     char err[512];
     if (snapshot_verify(p, n, err, sizeof err)) return api_set_error(ctx, SNN_EIO, "%s: %s", what, err);
     if (api_not_running(ctx, "snn_snapshot_restore")) return SNN_EMISUSE;
-    int rc = api_ensure_built(ctx);
+    int rc = api_own_order(ctx);
     if (rc) return rc;
     /* a snapshot taken with a dt this network had before a dt change
      * between runs: its delays and clocks in that dt first (another dt is

@@ -60,6 +60,7 @@ static int var_array(snn_ctx *ctx, const char *fn, const char *group, const char
     if (v < 0) return api_set_error(ctx, SNN_ENOTFOUND, "%s has no variable '%s'", group, var);
     net_refresh_links(*gout);      /* linked variables show their sources now */
     *out = (*gout)->arr[v];
+    (*gout)->viewed = true;    /* its arrays stay in their own order (net_order.c) */
     return SNN_OK;
 }
 
@@ -173,6 +174,7 @@ int snn_synapses(snn_ctx *ctx, const char *name, const int32_t **pre, const int3
     int rc = api_get_group(ctx, "snn_synapses", name, &g);
     if (rc) return rc;
     if (g->kind != RG_SYNAPSES) return api_set_error(ctx, SNN_EMISUSE, "snn_synapses: '%s' is a neuron group", name);
+    if (pre || post) g->viewed = true;    /* (a count alone sees no order) */
     if (pre) *pre = g->pre.v;
     if (post) *post = g->post.v;
     if (count) *count = g->pre.n;
@@ -264,7 +266,7 @@ int snn_write_outputs(snn_ctx *ctx, const char *dir)
     if (!ctx) return SNN_EMISUSE;
     api_clear_error(ctx);
     if (!dir) return api_set_error(ctx, SNN_EMISUSE, "snn_write_outputs: no directory");
-    int rc = api_ensure_built(ctx);
+    int rc = api_own_order(ctx);
     if (rc) return rc;
     char err[1024];
     if (output_write_all(ctx->net, dir, err, sizeof err)) return api_set_error(ctx, SNN_EIO, "%s", err);
@@ -275,7 +277,7 @@ int snn_write_state(snn_ctx *ctx, const char *dir)
 {
     if (!ctx || !dir) return SNN_EMISUSE;
     api_clear_error(ctx);
-    int rc = api_ensure_built(ctx);
+    int rc = api_own_order(ctx);
     if (rc) return rc;
     char err[1024];
     if (output_write_state(ctx->net, dir, err, sizeof err)) return api_set_error(ctx, SNN_EIO, "%s", err);
@@ -301,7 +303,7 @@ int snn_write_run_format(snn_ctx *ctx, const char *dir, const char *model_file, 
     if (!dir) return api_set_error(ctx, SNN_EMISUSE, "snn_write_run: no directory");
     if (format != SNN_FORMAT_CSV && format != SNN_FORMAT_NPY)
         return api_set_error(ctx, SNN_EMISUSE, "snn_write_run_format: the format is SNN_FORMAT_CSV or SNN_FORMAT_NPY");
-    int rc = api_ensure_built(ctx);
+    int rc = save_state ? api_own_order(ctx) : api_ensure_built(ctx);
     if (rc) return rc;
     RunInfo info = { SNN_VERSION_STRING, model_file, ctx->net->seed, snn_script_steps(ctx), !ctx->stopped,
                      run_unit, ctx };

@@ -146,7 +146,7 @@ static int refuse_ranks(snn_ctx *ctx, const char *what, const char *path)
 int api_store_to_file(snn_ctx *ctx, const char *name, const char *path)
 {
     if (ctx->mpi_comm) return refuse_ranks(ctx, "store to the file", path);
-    int rc = api_ensure_built(ctx);
+    int rc = api_own_order(ctx);
     if (rc) return rc;
     size_t size;
     unsigned char *snap = snapshot_encode(ctx->net, &ctx->inj, &size);
