@@ -364,6 +364,9 @@ int      net_prepare_delays(Net *net, RtGroup *s);
  * (the caller then fails with an error). */
 void     net_order_apply(Net *net);
 bool     net_order_undo(Net *net);
+/* net_order_undo for group g alone (a no-op for groups in their own
+ * order). */
+bool     net_order_own(Net *net, RtGroup *g);
 /* A CSR index of n synapses by one endpoint (end: each synapse's, below
  * nneur), each neuron's synapses in the order of visit (NULL: by id);
  * *syn_out NULL where that is 0, 1, 2, ...  False on out of memory. */

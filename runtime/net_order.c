@@ -21,7 +21,6 @@
  * sees the own order (net_order_undo). */
 #include "net.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,23 +56,99 @@ static void sort_pass(const int32_t *in, int32_t *out, int64_t n, const int32_t 
     for (int64_t q = 0; q < n; q++) out[count[key[in[q]]]++] = in[q];
 }
 
-/* The delivery order of s into order[0..n): own ids sorted by source, then
- * delay, then target, then id (three stable passes from the last key);
- * false on out of memory. */
-static bool delivery_order(const RtGroup *s, int32_t *order)
+/* The number of bits that hold the values 0 .. n-1. */
+static int bits_for(int64_t n)
 {
-    int64_t n = s->n, most = s->src_n;
-    if (s->tgt_n > most) most = s->tgt_n;
-    if ((int64_t)s->delay_steps + 1 > most) most = (int64_t)s->delay_steps + 1;
+    int b = 0;
+    while (b < 63 && ((int64_t)1 << b) < n) b++;
+    return b;
+}
+
+/* LSD radix sort of rec[0..n) by its bits [lo, hi), stable, 11 bits a
+ * pass through tmp; returns where the sorted records are (rec or tmp). */
+static uint64_t *radix_sort(uint64_t *rec, uint64_t *tmp, int64_t n, int lo, int hi)
+{
+    enum { DIGIT = 11, BUCKETS = 1 << DIGIT };
+    int64_t count[BUCKETS + 1];
+    for (int shift = lo; shift < hi; shift += DIGIT) {
+        memset(count, 0, sizeof count);
+        for (int64_t q = 0; q < n; q++) count[((rec[q] >> shift) & (BUCKETS - 1)) + 1]++;
+        for (int k = 0; k < BUCKETS; k++) count[k + 1] += count[k];
+        for (int64_t q = 0; q < n; q++) tmp[count[(rec[q] >> shift) & (BUCKETS - 1)]++] = rec[q];
+        uint64_t *t = rec;
+        rec = tmp;
+        tmp = t;
+    }
+    return rec;
+}
+
+/* A group's delivery order being made: order[k] the own id of synapse k,
+ * and where the fields fit in 64 bits the sorted records rec[k] (source,
+ * delay, target, id from the high bits down), from which the sorted
+ * sources, delays and targets are read; else those come from the arrays
+ * through order. */
+typedef struct Sorted {
+    int32_t  *order;
+    uint64_t *rec;
+    int       sp, sd, ss;        /* where target, delay and source start */
+    uint64_t  mpost, mdel;
+} Sorted;
+
+static int32_t sorted_pre(const RtGroup *s, const Sorted *o, int64_t k)
+{
+    return o->rec ? (int32_t)(o->rec[k] >> o->ss) : s->pre.v[o->order[k]];
+}
+
+static int32_t sorted_post(const RtGroup *s, const Sorted *o, int64_t k)
+{
+    return o->rec ? (int32_t)((o->rec[k] >> o->sp) & o->mpost) : s->post.v[o->order[k]];
+}
+
+static int32_t sorted_delay(const RtGroup *s, const Sorted *o, int64_t k)
+{
+    return o->rec ? (int32_t)((o->rec[k] >> o->sd) & o->mdel) : s->syn_delay[o->order[k]];
+}
+
+/* The delivery order of s in *o: the own ids sorted by source, then
+ * delay, then target, then id -- one radix sort of 64-bit records, or,
+ * where they do not fit, three stable counting sorts of the ids.  False on
+ * out of memory (o then holds nothing). */
+static bool delivery_order(const RtGroup *s, Sorted *o)
+{
+    int64_t n = s->n, nd = (int64_t)s->delay_steps + 1;
+    int bid = bits_for(n), bpost = bits_for(s->tgt_n), bdel = bits_for(nd), bpre = bits_for(s->src_n);
+    *o = (Sorted){ malloc(sizeof *o->order * (size_t)n), NULL, bid, bid + bpost, bid + bpost + bdel,
+                   ((uint64_t)1 << bpost) - 1, ((uint64_t)1 << bdel) - 1 };
+    if (!o->order) return false;
+    if (bid + bpost + bdel + bpre <= 64) {
+        uint64_t *rec = malloc(sizeof *rec * (size_t)n), *tmp = malloc(sizeof *tmp * (size_t)n);
+        if (!rec || !tmp) {
+            free(rec), free(tmp), free(o->order);
+            o->order = NULL;
+            return false;
+        }
+        for (int64_t k = 0; k < n; k++)
+            rec[k] = (uint64_t)k | (uint64_t)s->post.v[k] << o->sp | (uint64_t)s->syn_delay[k] << o->sd |
+                     (uint64_t)s->pre.v[k] << o->ss;
+        /* the records come in id order: sorting by the other fields keeps it */
+        o->rec = radix_sort(rec, tmp, n, bid, o->ss + bpre);
+        free(o->rec == rec ? tmp : rec);
+        uint64_t idm = ((uint64_t)1 << bid) - 1;
+        for (int64_t k = 0; k < n; k++) o->order[k] = (int32_t)(o->rec[k] & idm);
+        return true;
+    }
+    int64_t most = s->src_n > s->tgt_n ? s->src_n : s->tgt_n;
+    if (nd > most) most = nd;
     int32_t *tmp = malloc(sizeof *tmp * (size_t)n), *count = malloc(sizeof *count * (size_t)(most + 1));
     if (!tmp || !count) {
-        free(tmp);
-        free(count);
+        free(tmp), free(count), free(o->order);
+        o->order = NULL;
         return false;
     }
+    int32_t *order = o->order;
     for (int64_t k = 0; k < n; k++) order[k] = (int32_t)k;
     sort_pass(order, tmp, n, s->post.v, s->tgt_n, count);
-    sort_pass(tmp, order, n, s->syn_delay, (int64_t)s->delay_steps + 1, count);
+    sort_pass(tmp, order, n, s->syn_delay, nd, count);
     sort_pass(order, tmp, n, s->pre.v, s->src_n, count);
     memcpy(order, tmp, sizeof *order * (size_t)n);
     free(tmp);
@@ -81,16 +156,13 @@ static bool delivery_order(const RtGroup *s, int32_t *order)
     return true;
 }
 
-/* The delay runs of s in delivery order (order[], before the arrays are
- * permuted: syn_delay[order[k]] is sorted within each source); false on
- * out of memory. */
-static bool make_runs(const RtGroup *s, const int32_t *order, int32_t **run_start_out, struct DelayRun **runs_out)
+/* The delay runs of s in delivery order o; false on out of memory. */
+static bool make_runs(const RtGroup *s, const Sorted *o, int32_t **run_start_out, struct DelayRun **runs_out)
 {
-    const int32_t *d = s->syn_delay;
     int64_t nruns = 0;
     for (int64_t i = 0; i < s->src_n; i++)
         for (int32_t k = s->pre_start[i]; k < s->pre_start[i + 1]; k++)
-            nruns += k == s->pre_start[i] || d[order[k]] != d[order[k - 1]];
+            nruns += k == s->pre_start[i] || sorted_delay(s, o, k) != sorted_delay(s, o, k - 1);
     int32_t *run_start = malloc(sizeof *run_start * (size_t)(s->src_n + 1));
     struct DelayRun *runs = malloc(sizeof *runs * (size_t)(nruns ? nruns : 1));
     if (!run_start || !runs) {
@@ -102,9 +174,10 @@ static bool make_runs(const RtGroup *s, const int32_t *order, int32_t **run_star
     for (int64_t i = 0; i < s->src_n; i++) {
         run_start[i] = r;
         for (int32_t k = s->pre_start[i]; k < s->pre_start[i + 1]; k++) {
-            if (k > s->pre_start[i] && d[order[k]] != d[order[k - 1]]) r++;
+            int32_t d = sorted_delay(s, o, k);
+            if (k > s->pre_start[i] && d != runs[r].delay) r++;
             runs[r].end = k + 1;
-            runs[r].delay = d[order[k]];
+            runs[r].delay = d;
         }
         if (s->pre_start[i] < s->pre_start[i + 1]) r++;
     }
@@ -114,25 +187,30 @@ static bool make_runs(const RtGroup *s, const int32_t *order, int32_t **run_star
     return true;
 }
 
-/* Every per-synapse array of s permuted: a[k] = a[perm[k]] (gather) or
+/* The double arrays of s permuted: a[k] = a[perm[k]] (gather) or
  * a[perm[k]] = a[k] (scatter), through tmp (n doubles). */
-static void permute_arrays(RtGroup *s, const int32_t *perm, bool gather, void *tmp)
+static void permute_doubles(RtGroup *s, const int32_t *perm, bool gather, double *tmp)
 {
     int64_t n = s->n;
-    double *d = tmp;
-    int32_t *w = tmp;
     for (int v = 0; v < s->nvars; v++) {
         double *a = s->arr[v];
-        if (gather) for (int64_t k = 0; k < n; k++) d[k] = a[perm[k]];
-        else for (int64_t k = 0; k < n; k++) d[perm[k]] = a[k];
-        memcpy(a, d, sizeof *a * (size_t)n);
+        if (gather) for (int64_t k = 0; k < n; k++) tmp[k] = a[perm[k]];
+        else for (int64_t k = 0; k < n; k++) tmp[perm[k]] = a[k];
+        memcpy(a, tmp, sizeof *a * (size_t)n);
     }
+}
+
+/* The int arrays of s (source, target, delay) permuted likewise, through
+ * tmp (n int32). */
+static void permute_ints(RtGroup *s, const int32_t *perm, bool gather, int32_t *tmp)
+{
+    int64_t n = s->n;
     int32_t *ints[] = { s->pre.v, s->post.v, s->syn_delay };
     for (size_t q = 0; q < sizeof ints / sizeof *ints; q++) {
         int32_t *a = ints[q];
-        if (gather) for (int64_t k = 0; k < n; k++) w[k] = a[perm[k]];
-        else for (int64_t k = 0; k < n; k++) w[perm[k]] = a[k];
-        memcpy(a, w, sizeof *a * (size_t)n);
+        if (gather) for (int64_t k = 0; k < n; k++) tmp[k] = a[perm[k]];
+        else for (int64_t k = 0; k < n; k++) tmp[perm[k]] = a[k];
+        memcpy(a, tmp, sizeof *a * (size_t)n);
     }
 }
 
@@ -195,20 +273,36 @@ static void free_ring_copy(const RtGroup *s, I32Vec *fresh)
     free(fresh);
 }
 
-/* Put s in delivery order, or leave it as it is on out of memory. */
+/* Whether s has a state monitor, a spike queued or on_post code: what
+ * needs each synapse's place in delivery order by own id. */
+static bool needs_places(const Net *net, const RtGroup *s)
+{
+    for (int k = 0; k < net->nmonitors; k++)
+        if (monitors_of(net, s, k)) return true;
+    for (int k = 0; k <= s->delay_steps; k++)
+        if (s->queue[k].n) return true;
+    return s->on_post != NULL;
+}
+
+/* Put s in delivery order, or leave it as it is on out of memory: every
+ * allocation first, then the changes, which cannot fail. */
 static void apply_group(Net *net, RtGroup *s)
 {
     int64_t n = s->n;
-    int32_t *order = malloc(sizeof *order * (size_t)n), *inv = malloc(sizeof *inv * (size_t)n);
-    void *tmp = malloc(sizeof(double) * (size_t)n);
+    Sorted o;
+    if (!delivery_order(s, &o)) return;
+    bool places = needs_places(net, s);
+    int32_t *inv = places ? malloc(sizeof *inv * (size_t)n) : NULL;
+    /* the doubles go through the records' memory once they are read */
+    double *tmp = o.rec ? (double *)o.rec : malloc(sizeof *tmp * (size_t)n);
     I32Vec *fresh = calloc((size_t)s->delay_steps + 1, sizeof *fresh);
     int32_t **rec_at = calloc((size_t)net->nmonitors + 1, sizeof *rec_at);
     int32_t *post_start = NULL, *post_syn = NULL, *run_start = NULL;
     struct DelayRun *runs = NULL;
-    bool ok = order && inv && tmp && fresh && rec_at && delivery_order(s, order);
-    if (ok)
-        for (int64_t k = 0; k < n; k++) inv[order[k]] = (int32_t)k;
-    ok = ok && ring_to_pairs(s, inv, fresh) && make_runs(s, order, &run_start, &runs);
+    bool ok = (inv || !places) && tmp && fresh && rec_at && make_runs(s, &o, &run_start, &runs);
+    if (ok && inv)
+        for (int64_t k = 0; k < n; k++) inv[o.order[k]] = (int32_t)k;
+    ok = ok && (!inv || ring_to_pairs(s, inv, fresh));
     for (int k = 0; ok && k < net->nmonitors; k++) {
         RtMonitor *m = net->monitors[k];
         if (!monitors_of(net, s, k)) continue;
@@ -217,19 +311,26 @@ static void apply_group(Net *net, RtGroup *s)
     }
     /* on_post visits each target's synapses in their own order */
     if (ok && s->on_post) {
-        /* the targets in delivery order are post[order[k]]: made below */
-        I32Vec post = { tmp, (size_t)n, (size_t)n };
-        for (int64_t k = 0; k < n; k++) post.v[k] = s->post.v[order[k]];
-        ok = net_csr_build(&post, s->tgt_n, inv, &post_start, &post_syn);
+        I32Vec post = { malloc(sizeof *post.v * (size_t)n), (size_t)n, (size_t)n };
+        for (int64_t k = 0; post.v && k < n; k++) post.v[k] = sorted_post(s, &o, k);
+        ok = post.v && net_csr_build(&post, s->tgt_n, inv, &post_start, &post_syn);
+        free(post.v);
     }
     if (!ok) {
-        free(order), free(inv), free(tmp), free(post_start), free(post_syn), free(run_start), free(runs);
+        free(o.order), free(inv), free(tmp), free(post_start), free(post_syn), free(run_start), free(runs);
         free_ring_copy(s, fresh);
         for (int k = 0; rec_at && k < net->nmonitors; k++) free(rec_at[k]);
         free(rec_at);
         return;
     }
-    permute_arrays(s, order, true, tmp);
+    if (o.rec)
+        for (int64_t k = 0; k < n; k++) {
+            s->pre.v[k] = sorted_pre(s, &o, k);
+            s->post.v[k] = sorted_post(s, &o, k);
+            s->syn_delay[k] = sorted_delay(s, &o, k);
+        }
+    else permute_ints(s, o.order, true, (int32_t *)tmp);
+    permute_doubles(s, o.order, true, tmp);
     free(tmp);
     free(inv);
     swap_ring(s, fresh);
@@ -242,10 +343,9 @@ static void apply_group(Net *net, RtGroup *s)
     s->post_syn = post_syn;
     free(s->pre_syn);
     s->pre_syn = NULL;       /* stored source by source now */
-    s->order = order;
+    s->order = o.order;
     s->run_start = run_start;
     s->runs = runs;
-    if (getenv("SNN_ORDER_DEBUG")) fprintf(stderr, "ordered %s: %lld synapses, %d runs\n", s->name, (long long)n, run_start[s->src_n]);
 }
 
 void net_order_apply(Net *net)
@@ -271,7 +371,8 @@ static bool undo_group(Net *net, RtGroup *s)
         return false;
     }
     swap_ring(s, fresh);
-    permute_arrays(s, s->order, false, tmp);
+    permute_ints(s, s->order, false, tmp);
+    permute_doubles(s, s->order, false, tmp);
     free(tmp);
     for (int k = 0; k < net->nmonitors; k++)
         if (monitors_of(net, s, k)) {
@@ -308,3 +409,8 @@ bool net_order_undo(Net *net)
     return true;
 }
 
+
+bool net_order_own(Net *net, RtGroup *g)
+{
+    return !g->order || undo_group(net, g);
+}

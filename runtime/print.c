@@ -255,6 +255,8 @@ static int print_text(snn_ctx *ctx, const Print *p, Str *out)
         return api_set_error(ctx, SNN_ENOTFOUND, "print: no group or synapses named '%s'", p->text);
     int v = net_var_index(g, p->var);
     if (v < 0) return api_set_error(ctx, SNN_ENOTFOUND, "print: no variable %s.%s", p->text, p->var);
+    if (!net_order_own(ctx->net, g))    /* printed by synapse number */
+        return api_set_error(ctx, SNN_ENOMEM, "out of memory while putting synapses back in their order");
     VarWords w = { .v = g->arr[v] };
     Model *M = ctx->cur.model;
     for (int k = 0; k < M->ngroups; k++)

@@ -281,6 +281,9 @@ int api_ensure_built(snn_ctx *ctx)
         ctx->jit = NULL;
         return api_set_error(ctx, SNN_ENOMEM, "out of memory while building the network");
     }
+    /* part of building: synapses in delivery order (net_order.c), which
+     * the first run would make otherwise */
+    net_order_apply(net);
     return SNN_OK;
 }
 

@@ -124,7 +124,7 @@ int snn_set_active(snn_ctx *ctx, const char *name, int active)
     api_clear_error(ctx);
     if (!name) return api_set_error(ctx, SNN_EMISUSE, "snn_set_active: no name");
     if (api_not_running(ctx, "snn_set_active")) return SNN_EMISUSE;
-    int rc = api_own_order(ctx);
+    int rc = api_ensure_built(ctx);
     if (rc) return rc;
     RtGroup *g = net_find_group(ctx->net, name);
     RtMonitor *m = g ? NULL : net_find_monitor(ctx->net, name);
@@ -187,6 +187,8 @@ static int run_action(snn_ctx *ctx, const Action *a)
         RtGroup *g = net_find_group(net, a->group->name);
         if (!fn || !g) return api_set_error(ctx, SNN_EJIT, "error: the code of an assignment is missing (a bug in snnc)");
         int rc = check_indices(ctx, a, g);
+        if (!rc && !net_order_own(net, g))     /* by synapse number */
+            rc = api_set_error(ctx, SNN_ENOMEM, "out of memory while putting synapses back in their order");
         if (!rc) net_call_block(net, g, fn);
         return rc;
     }
@@ -248,7 +250,7 @@ int snn_run_script(snn_ctx *ctx)
     if (api_not_running(ctx, "snn_run_script")) return SNN_EMISUSE;
     const Model *M = ctx->cur.model;
     /* prints and actions read and change the network */
-    int p = 0, q = 0, rc = M->nprints || M->nactions ? api_own_order(ctx) : SNN_OK;
+    int p = 0, q = 0, rc = M->nprints || M->nactions ? api_ensure_built(ctx) : SNN_OK;
     /* the script starts with every object active, as declared */
     for (int k = 0; !rc && ctx->net && k < ctx->net->ngroups; k++) {
         ctx->net->groups[k]->inactive = false;
