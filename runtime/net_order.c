@@ -64,15 +64,16 @@ static int bits_for(int64_t n)
     return b;
 }
 
-/* LSD radix sort of rec[0..n) by its bits [lo, hi), stable, 11 bits a
- * pass through tmp; returns where the sorted records are (rec or tmp). */
+/* LSD radix sort of rec[0..n) by its bits [lo, hi), stable, 8 bits a
+ * pass through tmp (few buckets: each pass writes to few pages at once); returns where the sorted records are (rec or tmp). */
 static uint64_t *radix_sort(uint64_t *rec, uint64_t *tmp, int64_t n, int lo, int hi)
 {
-    enum { DIGIT = 11, BUCKETS = 1 << DIGIT };
+    enum { DIGIT = 8, BUCKETS = 1 << DIGIT };
     int64_t count[BUCKETS + 1];
     for (int shift = lo; shift < hi; shift += DIGIT) {
         memset(count, 0, sizeof count);
         for (int64_t q = 0; q < n; q++) count[((rec[q] >> shift) & (BUCKETS - 1)) + 1]++;
+        if (count[((rec[0] >> shift) & (BUCKETS - 1)) + 1] == n) continue;   /* one digit value: in order */
         for (int k = 0; k < BUCKETS; k++) count[k + 1] += count[k];
         for (int64_t q = 0; q < n; q++) tmp[count[(rec[q] >> shift) & (BUCKETS - 1)]++] = rec[q];
         uint64_t *t = rec;
@@ -286,11 +287,16 @@ static bool needs_places(const Net *net, const RtGroup *s)
 
 /* Put s in delivery order, or leave it as it is on out of memory: every
  * allocation first, then the changes, which cannot fail. */
+#include <stdio.h>
+#include <time.h>
+static double dbg_now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + 1e-9 * t.tv_nsec; }
 static void apply_group(Net *net, RtGroup *s)
 {
+    double t0 = dbg_now(), t1;
     int64_t n = s->n;
     Sorted o;
     if (!delivery_order(s, &o)) return;
+    t1 = dbg_now();
     bool places = needs_places(net, s);
     int32_t *inv = places ? malloc(sizeof *inv * (size_t)n) : NULL;
     /* the doubles go through the records' memory once they are read */
@@ -346,6 +352,7 @@ static void apply_group(Net *net, RtGroup *s)
     s->order = o.order;
     s->run_start = run_start;
     s->runs = runs;
+    if (getenv("SNN_ORDER_DEBUG")) fprintf(stderr, "ordered %s: %lld synapses, %d runs, sort %.3f s, all %.3f s, rec %d\n", s->name, (long long)n, run_start[s->src_n], t1 - t0, dbg_now() - t0, o.rec != NULL);
 }
 
 void net_order_apply(Net *net)
