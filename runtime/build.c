@@ -314,6 +314,7 @@ static unsigned parallel_blocks(const Group *g)
     t = touches_stmts(g->on_pre.v, g->on_pre.n);
     bool recurrent_read = g->src == g->tgt && (t & T_READS_PRE) && (t & T_WRITES_POST);
     if (!(t & (T_WRITES_PRE | T_SHARED | T_LINKED)) && !recurrent_read) par |= PAR_PRE;
+    if ((par & PAR_PRE) && !(t & T_READS_PRE)) par |= PAR_PRE_ALONE;
     return par;
 }
 

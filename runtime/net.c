@@ -507,6 +507,38 @@ static void run_update_thresh(Net *net, RtGroup *g)
     g->nspikes = par_update_thresh(net->pool, parts, g->update, g->thresh, &a, g->spikes);
 }
 
+/* Whether the on_pre pathway of op may be delivered together with others
+ * on threads (net_pathways_pre): synapses in delivery order whose on_pre
+ * reads nothing of its source, active and due now, and no links to
+ * refresh around it. */
+static bool pre_alone(Net *net, const SchedOp *op)
+{
+    const RtGroup *g = op->g;
+    return op->kind == OP_PRE && g->order && (g->par & PAR_PRE_ALONE) && !g->inactive && g->n > 0 &&
+           !g->pre_event && !g->src->nlinks && !g->tgt->nlinks && due(net, clock_of(g, OP_PRE, op->q));
+}
+
+/* How many pathways from schedule position k on net_pathways_pre can
+ * deliver in one go (threads, no MPI ranks); 0 or 1: none. */
+static int pre_many(Net *net, int k)
+{
+    if (!net->pool || net->mpi) return 0;
+    int n = 0;
+    /* (in one slot: user operations run between slots) */
+    while (k + n < net->nsched && n < NET_PRE_MANY && net->sched[k + n].when.slot == net->sched[k].when.slot &&
+           pre_alone(net, &net->sched[k + n]))
+        n++;
+    return n;
+}
+
+static bool run_pre_many(Net *net, int k, int n)
+{
+    RtGroup *gs[NET_PRE_MANY];
+    for (int q = 0; q < n; q++) gs[q] = net->sched[k + q].g;
+    int bad = 0;
+    return net_pathways_pre(net, gs, n, &bad) || fail(net, "spike delivery of %s", gs[bad]->name);
+}
+
 /* Whether idx[0..n) ascends (spike lists do; a split reset needs it). */
 static bool ascending(const int32_t *idx, int32_t n)
 {
@@ -690,6 +722,12 @@ int net_run(Net *net, int64_t nsteps)
             /* user operations run after the objects of their slot */
             for (; base < SLOT_OF_POS(op->when.slot); base++)
                 if (net->nops) run_ops(net, base);
+            int many = pre_many(net, k);
+            if (many > 1) {
+                if (!run_pre_many(net, k, many)) return -1;
+                k += many - 1;    /* the following pathways are done too */
+                continue;
+            }
             if (fusable_update_thresh(net, k)) {
                 run_update_thresh(net, op->g);
                 k++;    /* the threshold is done too */

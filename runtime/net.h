@@ -189,8 +189,10 @@ struct RtGroup {
     const char  *no_ranks_why;
 };
 /* RtGroup.par: update, threshold, reset and run_regularly split by the
- * owner's index ranges; on_pre split by target neuron ranges. */
-enum { PAR_UPDATE = 1, PAR_THRESH = 2, PAR_RESET = 4, PAR_EXTRA = 8, PAR_PRE = 16 };
+ * owner's index ranges; on_pre split by target neuron ranges, and
+ * (PAR_PRE_ALONE) reading nothing of its source, so that it may run split
+ * together with other such pathways (net_pathways_pre). */
+enum { PAR_UPDATE = 1, PAR_THRESH = 2, PAR_RESET = 4, PAR_EXTRA = 8, PAR_PRE = 16, PAR_PRE_ALONE = 32 };
 
 enum { RM_SPIKE, RM_STATE, RM_RATE };
 
@@ -347,6 +349,14 @@ snn_args net_args_on(Net *net, RtGroup *g, int64_t every);
  * a named pathway's, and on_post's; and the delays of s in steps (0, -1 on
  * out of memory, -2 for a delay out of range, in net->fail). */
 bool     net_pathway_pre(Net *net, RtGroup *s);
+/* net_pathway_pre of the n (at most NET_PRE_MANY) synapse objects gs, one
+ * after the other as the schedule has them, on the pool's threads: each
+ * queues its spikes on one thread, then each thread delivers to its target
+ * ranges of all of them in order.  For objects in delivery order whose
+ * on_pre reads nothing of its source (PAR_PRE_ALONE), without MPI ranks.
+ * False on out of memory, with *failed the object that failed. */
+#define NET_PRE_MANY 64
+bool     net_pathways_pre(Net *net, RtGroup **gs, int n, int *failed);
 bool     net_pathway_named(Net *net, RtGroup *s, struct RtPath *p);
 bool     net_pathway_post(Net *net, RtGroup *s);
 /* What the on_pre ring of s (path -1) or the ring of its pathway path

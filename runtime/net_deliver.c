@@ -314,6 +314,51 @@ bool net_pathway_pre(Net *net, RtGroup *s)
                      s->on_pre, s->src->every, true);
 }
 
+/* The queueing of net_pathways_pre, shared out by object. */
+typedef struct PushJob { RtGroup **gs; int n, parts; bool *failed; } PushJob;
+
+static void job_push(void *ud, int part)
+{
+    PushJob *j = ud;
+    for (int q = part; q < j->n; q += j->parts) {
+        RtGroup *s = j->gs[q];
+        int32_t n;
+        const int32_t *trig = net_event_list(s->src, s->pre_event, &n);
+        j->failed[q] = !ring_push(s->queue, s->queue_pos, s->delay_steps, s->syn_delay, trig, n, s->pre_start,
+                                  s->pre_syn, s);
+    }
+}
+
+bool net_pathways_pre(Net *net, RtGroup **gs, int n, int *failed)
+{
+    bool bad[NET_PRE_MANY] = { false };
+    PushJob pj = { gs, n, n < net->nthreads ? n : net->nthreads, bad };
+    pool_run(net->pool, job_push, &pj, pj.parts);
+    for (int q = 0; q < n; q++)
+        if (bad[q]) {
+            *failed = q;
+            return false;
+        }
+    ParRuns r[NET_PRE_MANY];
+    snn_args a[NET_PRE_MANY];
+    int m = 0;
+    for (int q = 0; q < n; q++) {
+        RtGroup *s = gs[q];
+        const I32Vec *due = &s->queue[s->queue_pos];
+        if (!due->n) continue;
+        a[m] = net_args_on(net, s, s->src->every);
+        r[m] = (ParRuns){ s->on_pre, &a[m], due->v, due->n / 2, s->post.v, s->tgt_n };
+        m++;
+    }
+    if (m) par_deliver_runs_many(net->pool, net->nthreads, r, m);
+    for (int q = 0; q < n; q++) {
+        RtGroup *s = gs[q];
+        s->queue[s->queue_pos].n = 0;
+        s->queue_pos = (s->queue_pos + 1) % (s->delay_steps + 1);
+    }
+    return true;
+}
+
 /* A named pathway, with a ring of its own; one triggered by the source
  * waits for the source's complete list as on_pre does.  One triggered by
  * the target (post) delivers to this rank's synapses only, whose targets

@@ -369,27 +369,40 @@ static int32_t first_target(const int32_t *syn_post, int32_t lo, int32_t hi, int
     return lo;
 }
 
-/* A part's pieces of the due ranges: its targets [t0, t1) are a range of
- * positions within each (targets ascending there). */
+/* Part part (of parts) of the due ranges of r: its targets [t0, t1) are a
+ * range of positions within each (targets ascending there). */
+static void deliver_pieces(const ParRuns *r, int parts, int part)
+{
+    int32_t t0, t1;
+    par_range(r->ntgt, parts, part, &t0, &t1);
+    snn_args a = *r->a;
+    const int32_t *post = r->syn_post;
+    for (size_t q = 0; q < r->npairs; q++) {
+        int32_t lo = r->pairs[2 * q], hi = r->pairs[2 * q + 1];
+        a.lo = post[lo] >= t0 ? lo : first_target(post, lo, hi, t0);
+        a.hi = post[hi - 1] < t1 ? hi : first_target(post, a.lo, hi, t1);
+        if (a.lo < a.hi) r->fn(&a);
+    }
+}
+
+/* The work of par_deliver_runs_many. */
+typedef struct RunsJob { const ParRuns *r; int n, parts; } RunsJob;
+
 static void job_runs(void *ud, int part)
 {
-    Job *j = ud;
-    int32_t t0, t1;
-    par_range(j->n, j->parts, part, &t0, &t1);
-    snn_args a = *j->a;
-    for (size_t q = 0; q < j->nn; q++) {
-        int32_t lo = j->neurons[2 * q], hi = j->neurons[2 * q + 1];
-        if (j->syn_post[lo] >= t0) a.lo = lo;
-        else a.lo = first_target(j->syn_post, lo, hi, t0);
-        if (j->syn_post[hi - 1] < t1) a.hi = hi;
-        else a.hi = first_target(j->syn_post, a.lo, hi, t1);
-        if (a.lo < a.hi) j->fn(&a);
-    }
+    const RunsJob *j = ud;
+    for (int q = 0; q < j->n; q++) deliver_pieces(&j->r[q], j->parts, part);
+}
+
+void par_deliver_runs_many(Pool *pool, int parts, const ParRuns *r, int n)
+{
+    RunsJob j = { r, n, parts };
+    pool_run(pool, job_runs, &j, parts);
 }
 
 void par_deliver_runs(Pool *pool, int parts, snn_block_fn fn, const snn_args *a, const int32_t *pairs,
                       size_t npairs, const int32_t *syn_post, int64_t ntgt)
 {
-    Job j = { .fn = fn, .a = a, .parts = parts, .n = ntgt, .neurons = pairs, .nn = npairs, .syn_post = syn_post };
-    pool_run(pool, job_runs, &j, parts);
+    ParRuns r = { fn, a, pairs, npairs, syn_post, ntgt };
+    par_deliver_runs_many(pool, parts, &r, 1);
 }

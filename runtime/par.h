@@ -77,5 +77,18 @@ void par_deliver_synapses(Pool *pool, ParLanes *l, int parts, snn_block_fn fn, c
  * piece of every range whose targets are its own, range after range. */
 void par_deliver_runs(Pool *pool, int parts, snn_block_fn fn, const snn_args *a, const int32_t *pairs,
                       size_t npairs, const int32_t *syn_post, int64_t ntgt);
+/* The due ranges of several pathways (par_deliver_runs' arguments each)
+ * in one split: each part delivers its targets' pieces of every pathway,
+ * pathway after pathway, so a target neuron gets them in the order of the
+ * list, as one after the other would give. */
+typedef struct ParRuns {
+    snn_block_fn    fn;
+    const snn_args *a;
+    const int32_t  *pairs;
+    size_t          npairs;
+    const int32_t  *syn_post;
+    int64_t         ntgt;
+} ParRuns;
+void par_deliver_runs_many(Pool *pool, int parts, const ParRuns *r, int n);
 
 #endif
