@@ -531,6 +531,66 @@ static int pre_many(Net *net, int k)
     return n;
 }
 
+/* Whether op can run in one split with its neighbours (par_each_many): a
+ * neuron group's update, run_regularly block or Poisson input, or
+ * threshold, that may be split by index range and has the indices for a
+ * split, active and due now, in a group without links or spike generator
+ * (and no MPI ranks: the caller checks).  *it and *a get its item. */
+static bool each_item(Net *net, const SchedOp *op, ParItem *it, snn_args *a)
+{
+    RtGroup *g = op->g;
+    if (!g || g->kind != RG_NEURONS || g->inactive || g->n <= 0 || g->nlinks || g->gen_step) return false;
+    int64_t every = clock_of(g, op->kind, op->q);
+    if (!due(net, every) || par_parts(g->n, net->nthreads, net->par_min) < 2) return false;
+    *it = (ParItem){ 0 };
+    switch (op->kind) {
+    case OP_UPDATE:
+        if (!(g->par & PAR_UPDATE) || !g->update) return false;
+        it->fn = g->update;
+        break;
+    case OP_EXTRA: {
+        const struct RtExtra *x = &g->extras[op->q];
+        if (!(g->par & PAR_EXTRA) || x->inactive || net->step % x->every) return false;
+        it->fn = x->fn;
+        break;
+    }
+    case OP_THRESH:
+        if (!(g->par & PAR_THRESH) || !g->thresh) return false;
+        it->thresh = g->thresh;
+        it->out = g->spikes;
+        it->nspikes = &g->nspikes;
+        break;
+    default: return false;
+    }
+    *a = net_args_on(net, g, every);
+    it->a = a;
+    return true;
+}
+
+/* How many objects from schedule position k on can run in one split
+ * (each_item, one slot, threads and no MPI ranks), their items in it and
+ * a; 0 or 1: none. */
+static int each_many(Net *net, int k, ParItem *it, snn_args *a)
+{
+    if (!net->pool || net->mpi) return 0;
+    int n = 0;
+    while (k + n < net->nsched && n < PAR_MANY && net->sched[k + n].when.slot == net->sched[k].when.slot &&
+           each_item(net, &net->sched[k + n], &it[n], &a[n]))
+        n++;
+    return n;
+}
+
+static void run_each_many(Net *net, int k, int n, ParItem *it)
+{
+    int64_t most = 0;
+    for (int q = 0; q < n; q++) {
+        RtGroup *g = net->sched[k + q].g;
+        if (g->n > most) most = g->n;
+        if (it[q].out) g->spikes_buffered = 0;
+    }
+    par_each_many(net->pool, par_parts(most, net->nthreads, net->par_min), it, n);
+}
+
 static bool run_pre_many(Net *net, int k, int n)
 {
     RtGroup *gs[NET_PRE_MANY];
@@ -722,6 +782,14 @@ int net_run(Net *net, int64_t nsteps)
             /* user operations run after the objects of their slot */
             for (; base < SLOT_OF_POS(op->when.slot); base++)
                 if (net->nops) run_ops(net, base);
+            ParItem items[PAR_MANY];
+            snn_args args[PAR_MANY];
+            int each = each_many(net, k, items, args);
+            if (each > 1) {
+                run_each_many(net, k, each, items);
+                k += each - 1;
+                continue;
+            }
             int many = pre_many(net, k);
             if (many > 1) {
                 if (!run_pre_many(net, k, many)) return -1;

@@ -116,6 +116,53 @@ int32_t par_thresh(Pool *pool, int parts, snn_block_fn fn, const snn_args *a, in
     return par_update_thresh(pool, parts, NULL, fn, a, out);
 }
 
+/* {====================================================================
+ * Several blocks in one split
+ * ===================================================================== */
+
+/* The work of par_each_many: each part runs its range of every item;
+ * count[part] (a cache line or more of its own) the spikes of each item's
+ * part. */
+typedef int32_t ManyCount[PAR_MANY] __attribute__((aligned(64)));
+typedef struct ManyJob { const ParItem *items; int n, parts; ManyCount *count; } ManyJob;
+
+static void job_many(void *ud, int part)
+{
+    const ManyJob *j = ud;
+    for (int q = 0; q < j->n; q++) {
+        const ParItem *it = &j->items[q];
+        snn_args a = *it->a;
+        par_range(split_size(it->a), j->parts, part, &a.lo, &a.hi);
+        if (it->out) a.out = it->out + a.lo;
+        a.lo += it->a->lo, a.hi += it->a->lo;
+        if (it->out) j->count[part][q] = 0;
+        if (a.lo >= a.hi) continue;
+        if (it->fn) it->fn(&a);
+        if (it->out) j->count[part][q] = it->thresh(&a);
+    }
+}
+
+void par_each_many(Pool *pool, int parts, const ParItem *items, int n)
+{
+    ManyCount count[PAR_MAX_PARTS];
+    if (parts > PAR_MAX_PARTS) parts = PAR_MAX_PARTS;
+    ManyJob j = { items, n < PAR_MANY ? n : PAR_MANY, parts, count };
+    pool_run(pool, job_many, &j, parts);
+    for (int q = 0; q < j.n; q++) {
+        if (!items[q].out) continue;
+        /* part k wrote at out + lo_k, at or after the spikes of the parts before it */
+        int64_t size = split_size(items[q].a);
+        int32_t total = 0, *out = items[q].out;
+        for (int k = 0; k < parts; k++) {
+            int32_t lo, hi, c = count[k][q];
+            par_range(size, parts, k, &lo, &hi);
+            if (c && lo != total) memmove(out + total, out + lo, sizeof *out * (size_t)c);
+            total += c;
+        }
+        *items[q].nspikes = total;
+    }
+}
+
 /* The first position of idx[0..n) whose value is >= x. */
 static int32_t lower_bound(const int32_t *idx, int32_t n, int32_t x)
 {
@@ -358,15 +405,24 @@ void par_deliver_synapses(Pool *pool, ParLanes *l, int parts, snn_block_fn fn, c
 }
 
 /* The first position in [lo, hi) of syn_post (ascending there) whose
- * target is >= t. */
+ * target is >= t, without branches on the values: a short range counts
+ * the targets below t (the code reads them next anyway), a long one
+ * halves with conditional moves. */
 static int32_t first_target(const int32_t *syn_post, int32_t lo, int32_t hi, int32_t t)
 {
-    while (lo < hi) {
-        int32_t mid = lo + (hi - lo) / 2;
-        if (syn_post[mid] < t) lo = mid + 1;
-        else hi = mid;
+    const int32_t *b = syn_post + lo;
+    int32_t n = hi - lo;
+    if (n <= 32) {
+        int32_t below = 0;
+        for (int32_t k = 0; k < n; k++) below += b[k] < t;
+        return lo + below;
     }
-    return lo;
+    while (n > 1) {
+        int32_t half = n / 2;
+        b = b[half - 1] < t ? b + half : b;
+        n -= half;
+    }
+    return (int32_t)(b - syn_post) + (*b < t);
 }
 
 /* Part part (of parts) of the due ranges of r: its targets [t0, t1) are a

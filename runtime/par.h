@@ -49,6 +49,19 @@ int32_t par_update_thresh(Pool *pool, int parts, snn_block_fn update, snn_block_
 void par_indexed(Pool *pool, int parts, int64_t ngroup, snn_block_fn fn, const snn_args *a, const int32_t *idx,
                  int32_t n);
 
+/* Several blocks in one split, each part running its range of each in
+ * order (the blocks touch their own index only, so the outcome is that of
+ * one after the other): fn over the item's indices (a's [lo, hi), all
+ * where hi is 0), and, with out set, then the threshold thresh, its
+ * spikes gathered at out with their number in *nspikes. */
+#define PAR_MANY 64
+typedef struct ParItem {
+    snn_block_fn    fn, thresh;
+    const snn_args *a;
+    int32_t        *out, *nspikes;
+} ParItem;
+void par_each_many(Pool *pool, int parts, const ParItem *items, int n);
+
 /* One Synapses pathway's synapses split by the target range they reach:
  * lane k holds, for every source neuron, its synapses onto targets of part
  * k, in the order of the whole CSR index, and a scratch list. */
