@@ -287,16 +287,11 @@ static bool needs_places(const Net *net, const RtGroup *s)
 
 /* Put s in delivery order, or leave it as it is on out of memory: every
  * allocation first, then the changes, which cannot fail. */
-#include <stdio.h>
-#include <time.h>
-static double dbg_now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + 1e-9 * t.tv_nsec; }
 static void apply_group(Net *net, RtGroup *s)
 {
-    double t0 = dbg_now(), t1;
     int64_t n = s->n;
     Sorted o;
     if (!delivery_order(s, &o)) return;
-    t1 = dbg_now();
     bool places = needs_places(net, s);
     int32_t *inv = places ? malloc(sizeof *inv * (size_t)n) : NULL;
     /* the doubles go through the records' memory once they are read */
@@ -352,7 +347,6 @@ static void apply_group(Net *net, RtGroup *s)
     s->order = o.order;
     s->run_start = run_start;
     s->runs = runs;
-    if (getenv("SNN_ORDER_DEBUG")) fprintf(stderr, "ordered %s: %lld synapses, %d runs, sort %.3f s, all %.3f s, rec %d\n", s->name, (long long)n, run_start[s->src_n], t1 - t0, dbg_now() - t0, o.rec != NULL);
 }
 
 void net_order_apply(Net *net)

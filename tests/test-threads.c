@@ -4,7 +4,10 @@
  * every recorded spike, every recorded value and every variable's final
  * value must be bit-identical to one thread's with libtcc's code.  The
  * runs with "all" split every loop however small (Net.par_min 1), so the
- * small models split too; the others use the default part size. */
+ * small models split too; the others use the default part size.  The
+ * same for synapses in delivery order (runtime/net_order.c) against the
+ * same models with every synapse in its own order, and the API and C
+ * callbacks seeing synapses in their own order. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +30,7 @@ static const Case cases[] = {
     { "networks/delay_homog.snn", 0 },       /* homogeneous delay */
     { "networks/gap_summed.snn", 0 },        /* summed variables (one thread) */
     { "networks/on_post_stdp.snn", 0 },      /* on_post (one thread) */
+    { "networks/delay_order.snn", 0 },       /* delivery order, several pathways and groups */
 };
 #define NCASES ((int)(sizeof cases / sizeof *cases))
 
@@ -107,8 +111,18 @@ static void run_case(const Case *c, int native, int nthreads, bool all, Result *
     if (all) ctx->net->par_min = 1;
     int rc = c->seconds > 0 ? snn_run(ctx, c->seconds) : snn_run_script(ctx);
     ck_assert_msg(rc == SNN_OK, "%s: %s", c->model, snn_errmsg(ctx));
+    /* what a run leaves, with every synapse in its own order */
+    ck_assert(net_order_undo(ctx->net));
     collect(out, ctx->net);
     snn_free(ctx);
+}
+
+/* The synapse objects of ctx's network in delivery order now. */
+static int ordered_groups(const snn_ctx *ctx)
+{
+    int n = 0;
+    for (int k = 0; k < ctx->net->ngroups; k++) n += ctx->net->groups[k]->order != NULL;
+    return n;
 }
 
 /* got must equal want piece by piece, byte by byte. */
@@ -153,6 +167,105 @@ START_TEST(same_results_for_any_thread_count)
             }
     }
     result_free(&ref);
+}
+END_TEST
+
+/* Models with heterogeneous delays give the same results with their
+ * synapses in delivery order (the default, on 1-3 threads and both
+ * tiers) as with every synapse in its own order (SNN_NO_DELIVERY_ORDER). */
+static const Case ordered_cases[] = {
+    { "networks/delay_order.snn", 0 },
+    { "networks/delay_hetero_runs.snn", 0 },
+    { "networks/delay_hetero.snn", 0 },
+};
+
+START_TEST(delivery_order_gives_the_own_order_results)
+{
+    const Case *c = &ordered_cases[_i];
+    Result ref = { 0 };
+    setenv("SNN_NO_DELIVERY_ORDER", "1", 1);
+    run_case(c, SNN_NATIVE_OFF, 1, false, &ref);
+    unsetenv("SNN_NO_DELIVERY_ORDER");
+    /* the delivery order is made as the network is built */
+    snn_ctx *ctx = snn_new();
+    ck_assert_int_eq(snn_set_native(ctx, SNN_NATIVE_OFF), SNN_OK);
+    ck_assert_msg(snn_load_file(ctx, test_path(c->model)) == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_int_eq(snn_build(ctx), SNN_OK);
+    ck_assert_msg(ordered_groups(ctx) > 0, "%s: no synapses in delivery order", c->model);
+    snn_free(ctx);
+    bool no_native = getenv("SNN_TEST_NO_NATIVE") != NULL;
+    for (int tier = 0; tier < 2 - no_native; tier++)
+        for (int t = 1; t <= 3; t++) {
+            Result got = { 0 };
+            run_case(c, tier ? SNN_NATIVE_WAIT : SNN_NATIVE_OFF, t, t > 1, &got);
+            char what[256];
+            snprintf(what, sizeof what, "%s in delivery order, %s, %d thread(s)", c->model, tier ? "native" : "libtcc", t);
+            check_same(what, &ref, &got);
+            result_free(&got);
+        }
+    result_free(&ref);
+}
+END_TEST
+
+static int count_calls(snn_ctx *ctx, void *ud)
+{
+    (void)ctx, (void)ud;
+    return 0;
+}
+
+/* snn_var and snn_synapses give arrays in the synapses' own order, and
+ * those stay so (a program may read them after later runs); a C callback
+ * keeps every synapse in its own order; summed variables are not put in
+ * delivery order. */
+START_TEST(api_callbacks_and_summed_see_the_own_order)
+{
+    const Case c = { "networks/delay_order.snn", 0.02 };
+    Result ref = { 0 };
+    setenv("SNN_NO_DELIVERY_ORDER", "1", 1);
+    run_case(&c, SNN_NATIVE_OFF, 1, false, &ref);
+    unsetenv("SNN_NO_DELIVERY_ORDER");
+    snn_ctx *ctx = snn_new();
+    ck_assert_int_eq(snn_set_native(ctx, SNN_NATIVE_OFF), SNN_OK);
+    ck_assert_msg(snn_load_file(ctx, test_path(c.model)) == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_int_eq(snn_build(ctx), SNN_OK);
+    int before = ordered_groups(ctx);
+    ck_assert_int_eq(before, 4);
+    ck_assert_int_eq(snn_run(ctx, 0.01), SNN_OK);
+    size_t n;
+    const double *w = snn_var(ctx, "EI", "w", &n);
+    const int32_t *pre, *post;
+    ck_assert_int_eq(snn_synapses(ctx, "EE", &pre, &post, &n), SNN_OK);
+    ck_assert_int_eq(ordered_groups(ctx), 0);
+    ck_assert_int_eq(snn_run(ctx, 0.01), SNN_OK);
+    /* EE and EI were given out: the other two are in delivery order again */
+    ck_assert_int_eq(ordered_groups(ctx), 2);
+    RtGroup *ei = net_find_group(ctx->net, "EI"), *ee = net_find_group(ctx->net, "EE");
+    ck_assert(ei->order == NULL && ee->order == NULL);
+    ck_assert(w == ei->arr[net_var_index(ei, "w")] && pre == ee->pre.v && post == ee->post.v);
+    Result got = { 0 };
+    ck_assert(net_order_undo(ctx->net));
+    collect(&got, ctx->net);
+    check_same("delay_order.snn, arrays given out between runs", &ref, &got);
+    result_free(&got);
+    result_free(&ref);
+    snn_free(ctx);
+    /* a callback may read any synapse by number during a run */
+    ctx = snn_new();
+    ck_assert_int_eq(snn_set_native(ctx, SNN_NATIVE_OFF), SNN_OK);
+    ck_assert_msg(snn_load_file(ctx, test_path(c.model)) == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_int_eq(snn_build(ctx), SNN_OK);
+    ck_assert_int_eq(ordered_groups(ctx), 4);
+    ck_assert_int_eq(snn_add_callback(ctx, SNN_SLOT_END, 100, count_calls, NULL), SNN_OK);
+    ck_assert_int_eq(ordered_groups(ctx), 0);
+    ck_assert_int_eq(snn_run(ctx, 0.01), SNN_OK);
+    ck_assert_int_eq(ordered_groups(ctx), 0);
+    snn_free(ctx);
+    /* summed variables add in the synapses' own order */
+    ctx = snn_new();
+    ck_assert_msg(snn_load_file(ctx, test_path("networks/delay_summed.snn")) == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_int_eq(snn_build(ctx), SNN_OK);
+    ck_assert_int_eq(ordered_groups(ctx), 0);
+    snn_free(ctx);
 }
 END_TEST
 
@@ -214,6 +327,9 @@ static Suite *make_suite(void)
     tcase_add_loop_test(tc, same_results_for_any_thread_count, 0, NCASES);
     tcase_add_test(tc, thread_count_checked_and_changeable);
     tcase_add_test(tc, few_dispatches_per_step);
+    tcase_add_loop_test(tc, delivery_order_gives_the_own_order_results, 0,
+                        (int)(sizeof ordered_cases / sizeof *ordered_cases));
+    tcase_add_test(tc, api_callbacks_and_summed_see_the_own_order);
     suite_add_tcase(s, tc);
     return s;
 }
