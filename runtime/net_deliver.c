@@ -242,10 +242,12 @@ static void deliver_runs(Net *net, RtGroup *s, const I32Vec *due, snn_block_fn f
                 ? par_parts(s->tgt_n, net->nthreads, net->par_min) : 1;
     if (parts > net->nthreads) parts = net->nthreads;
     if (parts > 1) {
-        par_deliver_runs(net->pool, parts, fn, &a, due->v, due->n / 2, s->post.v, s->tgt_n);
+        par_deliver_runs(net->pool, parts, fn, &a, due->v, due->n / 2, s->post.v, s->tgt_n, s->nvars);
         return;
     }
+    size_t ahead = 2 * PAR_PREFETCH_AHEAD;
     for (size_t q = 0; q < due->n; q += 2) {
+        if (q + ahead < due->n) par_prefetch_range(s->post.v, s->arr, s->nvars, due->v[q + ahead]);
         a.lo = due->v[q];
         a.hi = due->v[q + 1];
         fn(&a);
@@ -347,7 +349,7 @@ bool net_pathways_pre(Net *net, RtGroup **gs, int n, int *failed)
         const I32Vec *due = &s->queue[s->queue_pos];
         if (!due->n) continue;
         a[m] = net_args_on(net, s, s->src->every);
-        r[m] = (ParRuns){ s->on_pre, &a[m], due->v, due->n / 2, s->post.v, s->tgt_n };
+        r[m] = (ParRuns){ s->on_pre, &a[m], due->v, due->n / 2, s->post.v, s->tgt_n, s->nvars };
         m++;
     }
     if (m) par_deliver_runs_many(net->pool, net->nthreads, r, m);

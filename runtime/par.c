@@ -435,6 +435,8 @@ static void deliver_pieces(const ParRuns *r, int parts, int part)
     const int32_t *post = r->syn_post;
     for (size_t q = 0; q < r->npairs; q++) {
         int32_t lo = r->pairs[2 * q], hi = r->pairs[2 * q + 1];
+        if (q + PAR_PREFETCH_AHEAD < r->npairs)
+            par_prefetch_range(post, a.v, r->nvars, r->pairs[2 * (q + PAR_PREFETCH_AHEAD)]);
         a.lo = post[lo] >= t0 ? lo : first_target(post, lo, hi, t0);
         a.hi = post[hi - 1] < t1 ? hi : first_target(post, a.lo, hi, t1);
         if (a.lo < a.hi) r->fn(&a);
@@ -457,8 +459,8 @@ void par_deliver_runs_many(Pool *pool, int parts, const ParRuns *r, int n)
 }
 
 void par_deliver_runs(Pool *pool, int parts, snn_block_fn fn, const snn_args *a, const int32_t *pairs,
-                      size_t npairs, const int32_t *syn_post, int64_t ntgt)
+                      size_t npairs, const int32_t *syn_post, int64_t ntgt, int nvars)
 {
-    ParRuns r = { fn, a, pairs, npairs, syn_post, ntgt };
+    ParRuns r = { fn, a, pairs, npairs, syn_post, ntgt, nvars };
     par_deliver_runs_many(pool, parts, &r, 1);
 }

@@ -89,7 +89,7 @@ void par_deliver_synapses(Pool *pool, ParLanes *l, int parts, snn_block_fn fn, c
  * split into parts ranges of ntgt targets: each part calls fn on the
  * piece of every range whose targets are its own, range after range. */
 void par_deliver_runs(Pool *pool, int parts, snn_block_fn fn, const snn_args *a, const int32_t *pairs,
-                      size_t npairs, const int32_t *syn_post, int64_t ntgt);
+                      size_t npairs, const int32_t *syn_post, int64_t ntgt, int nvars);
 /* The due ranges of several pathways (par_deliver_runs' arguments each)
  * in one split: each part delivers its targets' pieces of every pathway,
  * pathway after pathway, so a target neuron gets them in the order of the
@@ -101,7 +101,18 @@ typedef struct ParRuns {
     size_t          npairs;
     const int32_t  *syn_post;
     int64_t         ntgt;
+    int             nvars;      /* of the synapses' arrays a->v (prefetched) */
 } ParRuns;
+/* Fetch into the cache ahead what delivering range [lo, hi) of synapses
+ * reads first: its targets and the values of its first synapse (a range
+ * starts where the last one did not end, so the hardware cannot guess). */
+static inline void par_prefetch_range(const int32_t *syn_post, double *const *vars, int nvars, int32_t lo)
+{
+    __builtin_prefetch(syn_post + lo);
+    for (int v = 0; v < nvars && v < 4; v++) __builtin_prefetch(vars[v] + lo);
+}
+/* How many ranges ahead delivery fetches. */
+#define PAR_PREFETCH_AHEAD 8
 void par_deliver_runs_many(Pool *pool, int parts, const ParRuns *r, int n);
 
 #endif
