@@ -100,16 +100,23 @@ static void emit_event_block(Emit *E, Group *g, StmtList *sl, int bkind, int bin
     }
     emit_loop_begin(E, true);
     E->use_N = all;
+    /* every index of a neuron group's range: binomials of hoisted tables
+     * (Poisson inputs) are drawn a block at a time */
+    buf_init(&E->bin_draws, E->A);
+    E->bin_count = 0;
+    E->bin_first = all && !syn ? (E->sub_n ? arena_printf(E->A, "_b + %lld", (long long)x->sub_start) : "_b") : NULL;
     const char *ld = emit_loads(E, &u, idx, "        "), *cd = emit_code(E, &u, sl, "        ");
     const char *lio = emit_loop_end(E);
+    bool blocked = E->bin_count > 0;
+    E->bin_first = NULL;
     const char *ids = range ? "    const snn_i32 *const _ids = _a->idx;\n" : "";
     EmitHole h[] = { { "prologue", emit_prologue(E, &u, emit_own_arrays, NULL) }, { "hoisted", lio }, { "ids", ids },
                  { "first", range ? "(_ids ? 0 : _a->lo)" : all && !E->sub_n ? "_a->lo" : "0" },
                  { "count", range ? "(_ids ? _a->nidx : _a->hi)" : !all ? "_a->nidx" : E->sub_n ? "_N" : "SNN_RANGE_END(_a)" },
                  { "idx", E->idx }, { "which", which },
                  { "index", index }, { "loads", ld }, { "code", cd },
-                 { "stores", emit_stores(E, &u, idx, "        ") } };
-    emit_fill(E->out, emit_tmpl_event, h, (int)(sizeof h / sizeof *h));
+                 { "stores", emit_stores(E, &u, idx, "        ") }, { "draws", blocked ? E->bin_draws.p : "" } };
+    emit_fill(E->out, blocked ? emit_tmpl_event_blocked : emit_tmpl_event, h, (int)(sizeof h / sizeof *h));
     E->sub_n = 0;
 }
 

@@ -278,6 +278,21 @@ static void call_text(Emit *E, const Node *n)
     } else if (n->sym->builtin == FN_BINOMIAL) {
         /* n and p loop invariants (a Poisson input's): the inversion's
          * table is made once before the loop, the same numbers for every draw */
+        if (E->hoist && lower_invariant(n->args[0]) && lower_invariant(n->args[1]) && E->bin_first) {
+            /* in a blocked loop: drawn for the whole block before its loop */
+            Buf tab;
+            buf_init(&tab, E->A);
+            E->out = &tab;
+            hoisted_call_typed(E, "snn_binomial", "snn_binomial_table", (const Node *const *)n->args, 2);
+            E->out = b;
+            int k = E->bin_count++;
+            buf_printf(&E->bin_draws,
+                       "        double _bd_%d[SNN_BINOMIAL_BLOCK];\n"
+                       "        snn_rand_binomial_block(_a->seed, _a->stream, %s, %s, _e, %d, &%s, _bd_%d);\n",
+                       k, E->step, E->bin_first, E->rand_site++, tab.p, k);
+            buf_printf(b, "_bd_%d[_k - _b]", k);
+            return;
+        }
         if (E->hoist && lower_invariant(n->args[0]) && lower_invariant(n->args[1])) {
             buf_printf(b, "snn_rand_binomial_tab(_a->seed, _a->stream, %s, %s, %d, &", E->step, rand_key(E),
                        E->rand_site++);

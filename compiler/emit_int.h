@@ -39,6 +39,12 @@ typedef struct Emit {
     const char *cse_indent;
     bool    use_t, use_dt, use_N;   /* the block's code reads t, dt, _N */
     int64_t sub_n;             /* a subgroup's run_regularly: _N is its size */
+    /* A Poisson input's loop in blocks of SNN_BINOMIAL_BLOCK indices from
+     * _b (bin_first: the index of _b): a binomial of a hoisted table reads
+     * _bd_N[_k - _b], drawn for the block by bin_draws (empty: no blocks) */
+    const char *bin_first;
+    Buf     bin_draws;
+    int     bin_count;
 } Emit;
 
 /* Names used by a block: which variables it reads and writes. */

@@ -139,6 +139,25 @@ const char emit_tmpl_event[] =
     "    return 0;\n"
     "}\n";
 
+/* Synopsis: the same for every index of the range (a Poisson input's
+ * extra block) where the code draws binomials from hoisted tables: in
+ * blocks of SNN_BINOMIAL_BLOCK indices, whose draws @draws@ makes first
+ * (snn_rand_binomial_block, vectorised) into _bd_N for the statements to
+ * read.  The same numbers as one draw each: they are counter-based. */
+const char emit_tmpl_event_blocked[] =
+    "@prologue@@hoisted@"
+    "    const snn_i32 _end = @count@;\n"
+    "    for (snn_i32 _b = @first@; _b < _end; _b += SNN_BINOMIAL_BLOCK) {\n"
+    "        const snn_i32 _e = _end - _b < SNN_BINOMIAL_BLOCK ? _end - _b : SNN_BINOMIAL_BLOCK;\n"
+    "@draws@"
+    "        for (snn_i32 _k = _b; _k < _b + _e; _k++) {\n"
+    "            const snn_i32 @idx@ = @which@;\n"
+    "@index@@loads@@code@@stores@"
+    "        }\n"
+    "    }\n"
+    "    return 0;\n"
+    "}\n";
+
 /* Synopsis: a (summed) variable (Brian2's summed_variable template): zero
  * the target variable, then add the expression of every synapse to the
  * target (@tidx@: _j for _post, _i for _pre). */

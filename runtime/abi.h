@@ -98,6 +98,12 @@ typedef struct snn_binomial {
 snn_binomial snn_binomial_table(double n, double p);
 double snn_rand_binomial_tab(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site,
                              snn_binomial *t);
+/* The draws of snn_rand_binomial_tab for the indices idx .. idx+count-1
+ * into out[0 .. count-1], made SNN_BINOMIAL_AHEAD at a time in vectorised
+ * loops (a Poisson input's loop draws SNN_BINOMIAL_BLOCK at a time). */
+#define SNN_BINOMIAL_BLOCK 256
+void snn_rand_binomial_block(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 count, snn_i32 site,
+                             const snn_binomial *t, double *out);
 /* Brian2's timestep(): round a time to a whole number of steps. */
 snn_i64 snn_timestep(double t, double dt);
 

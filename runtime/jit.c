@@ -73,6 +73,7 @@ static const struct { const char *name; const void *fn; } symbols[] = {
     { "snn_rand_binomial", (const void *)snn_rand_binomial },
     { "snn_rand_binomial_tab", (const void *)snn_rand_binomial_tab },
     { "snn_binomial_table", (const void *)snn_binomial_table },
+    { "snn_rand_binomial_block", (const void *)snn_rand_binomial_block },
     { "snn_rand_poisson", (const void *)snn_rand_poisson },
     { "snn_timestep", (const void *)snn_timestep },
     { "memset", (const void *)memset }, { "memcpy", (const void *)memcpy }, { "memmove", (const void *)memmove },
@@ -583,7 +584,7 @@ static const char *const cc_flags[] = { "-O1", "-ffp-contract=off", "-fPIC", "-s
  * in: the object then runs the very code libtcc's would (the random
  * numbers are the library's own), and needs no symbol of the library. */
 static const char host_calls[] =
-    "\nvoid *snn__host[15];\n"   /* 4 + SNN_MATH_NSYMBOLS + snn_rand_poisson + the two of binomial's table */
+    "\nvoid *snn__host[16];\n"   /* 4 + SNN_MATH_NSYMBOLS + snn_rand_poisson + the three of binomial's table */
     "double snn_rand_uniform(snn_u64 a, snn_u64 b, snn_i64 c, snn_i32 d, snn_i32 e)\n"
     "{ return ((double (*)(snn_u64, snn_u64, snn_i64, snn_i32, snn_i32))snn__host[0])(a, b, c, d, e); }\n"
     "double snn_rand_normal(snn_u64 a, snn_u64 b, snn_i64 c, snn_i32 d, snn_i32 e)\n"
@@ -600,6 +601,10 @@ static const char host_calls[] =
     "(a, b, c, d, e, t); }\n"
     "snn_binomial snn_binomial_table(double n, double p)\n"
     "{ return ((snn_binomial (*)(double, double))snn__host[14])(n, p); }\n"
+    "void snn_rand_binomial_block(snn_u64 a, snn_u64 b, snn_i64 c, snn_i32 d, snn_i32 e, snn_i32 f,"
+    " const snn_binomial *t, double *o)\n"
+    "{ ((void (*)(snn_u64, snn_u64, snn_i64, snn_i32, snn_i32, snn_i32, const snn_binomial *, double *))"
+    "snn__host[15])(a, b, c, d, e, f, t, o); }\n"
     /* the tcc program calls the runtime's math (runtime/snnmath.h) */
     "#ifdef __TINYC__\n"
     "double _snn_exp(double x) { return ((double (*)(double))snn__host[4])(x); }\n"
@@ -669,6 +674,7 @@ Jit *jit_compile(const char *code, char *err, size_t errlen)
             host[4 + SNN_MATH_NSYMBOLS] = (void *)snn_rand_poisson;
             host[5 + SNN_MATH_NSYMBOLS] = (void *)snn_rand_binomial_tab;
             host[6 + SNN_MATH_NSYMBOLS] = (void *)snn_binomial_table;
+            host[7 + SNN_MATH_NSYMBOLS] = (void *)snn_rand_binomial_block;
         }
     }
     /* the mapping stays when the file goes */

@@ -158,16 +158,22 @@ snn_binomial snn_binomial_table(double n, double p)
 }
 
 /* The uniforms snn_rand_uniform(seed, stream, step, idx + l, site) for
- * l = 0 .. SNN_BINOMIAL_AHEAD-1 into t->ahead: a loop over the lanes with
- * the rounds inside, which cc turns into vector instructions (lanes of
- * 64-bit words, see philox4x32_10); the same bits as one draw. */
-static void draw_ahead(snn_binomial *t, snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site)
+ * l = 0 .. SNN_BINOMIAL_AHEAD-1 into u: a loop over the lanes with the
+ * rounds inside, which cc turns into vector instructions (lanes of 64-bit
+ * words, see philox4x32_10); the same bits as one draw. */
+RNG_INLINE void uniforms_ahead(double *u, snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site)
 {
-    double u[SNN_BINOMIAL_AHEAD];
     for (int l = 0; l < SNN_BINOMIAL_AHEAD; l++) {
         PhiloxBlock r = draw(seed, stream, step, (snn_i32)((uint32_t)idx + (uint32_t)l), site);
         u[l] = to_unit(r.v[0], r.v[1]);
     }
+}
+
+/* The uniforms of idx .. idx + SNN_BINOMIAL_AHEAD-1 into t->ahead. */
+static void draw_ahead(snn_binomial *t, snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site)
+{
+    double u[SNN_BINOMIAL_AHEAD];
+    uniforms_ahead(u, seed, stream, step, idx, site);
     for (int l = 0; l < SNN_BINOMIAL_AHEAD; l++) t->ahead[l] = u[l];
     t->ahead_ok = 1;
     t->ahead_idx = idx, t->ahead_site = site, t->ahead_step = step;
@@ -189,16 +195,13 @@ RNG_INLINE double uniform_ahead(snn_binomial *t, snn_u64 seed, snn_u64 stream, s
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wattributes"   /* always_inline on a function of the library too */
 #endif
-/* snn_rand_binomial(n, p) from the table t of n and p.  Inversion: the
- * walk stops at the first k whose sum cum[k] reaches u, and the sums do
- * not decrease, so k is the number of sums below u; past the table the
- * walk goes on from its last entry. */
-RNG_EXTERN_INLINE double snn_rand_binomial_tab(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx,
-                                               snn_i32 site, snn_binomial *t)
+/* The inversion of table t (kind 3) at the uniform u.  The walk stops at
+ * the first k whose sum cum[k] reaches u, and the sums do not decrease, so
+ * k is the number of sums below u; past the table the walk goes on from
+ * its last entry. */
+RNG_INLINE double binomial_of_u(const snn_binomial *t, double u)
 {
-    if (t->kind < 2) return t->kind ? t->n : 0;
-    if (t->kind == 2) return binomial_normal(seed, stream, step, idx, site, t->n, t->mean, t->sd);
-    double u = uniform_ahead(t, seed, stream, step, idx, site), n = t->n;
+    double n = t->n;
     /* the number of sums below u, counted without branches: the first 8
      * (a few events are the rule), the other 8 only when u is above those
      * (the entries past len are 2, above every u) */
@@ -211,6 +214,54 @@ RNG_EXTERN_INLINE double snn_rand_binomial_tab(snn_u64 seed, snn_u64 stream, snn
     /* the walk also stops at the first k >= n */
     if (below < t->len) return (double)below < n ? (double)below : ceil(n);
     return walk_from(u, n, t->p, t->len - 1, t->pk[t->len - 1], t->cum[t->len - 1]);
+}
+
+/* snn_rand_binomial(n, p) from the table t of n and p. */
+RNG_EXTERN_INLINE double snn_rand_binomial_tab(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx,
+                                               snn_i32 site, snn_binomial *t)
+{
+    if (t->kind < 2) return t->kind ? t->n : 0;
+    if (t->kind == 2) return binomial_normal(seed, stream, step, idx, site, t->n, t->mean, t->sd);
+    return binomial_of_u(t, uniform_ahead(t, seed, stream, step, idx, site));
+}
+
+/* out[l] = snn_rand_binomial_tab(seed, stream, step, idx + l, site, t) for
+ * l = 0 .. count-1: per SNN_BINOMIAL_AHEAD lanes one vectorised loop of
+ * Philox blocks, then one of the counts of the first 8 sums below each
+ * uniform (a count below 8 and below len is the draw: see binomial_of_u),
+ * then, only where some lane's count is not, binomial_of_u for those. */
+RNG_EXTERN_INLINE void snn_rand_binomial_block(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx,
+                                               snn_i32 count, snn_i32 site, const snn_binomial *t, double *out)
+{
+    if (t->kind != 3) {
+        for (snn_i32 l = 0; l < count; l++)
+            out[l] = t->kind == 2 ? binomial_normal(seed, stream, step, (snn_i32)((uint32_t)idx + (uint32_t)l),
+                                                    site, t->n, t->mean, t->sd)
+                                  : t->kind ? t->n : 0;
+        return;
+    }
+    const double n = t->n, top = ceil(n);
+    double c[8];
+    for (int j = 0; j < 8; j++) c[j] = t->cum[j];
+    const int lim = t->len < 8 ? t->len : 8;
+    for (snn_i32 b = 0; b < count; b += SNN_BINOMIAL_AHEAD) {
+        double u[SNN_BINOMIAL_AHEAD], k[SNN_BINOMIAL_AHEAD];
+        int nb[SNN_BINOMIAL_AHEAD];
+        snn_i32 m = count - b < SNN_BINOMIAL_AHEAD ? count - b : SNN_BINOMIAL_AHEAD;
+        uniforms_ahead(u, seed, stream, step, (snn_i32)((uint32_t)idx + (uint32_t)b), site);
+        int slow = 0;
+        for (int l = 0; l < SNN_BINOMIAL_AHEAD; l++) {
+            int below = 0;
+            for (int j = 0; j < 8; j++) below += u[l] > c[j];
+            nb[l] = below;
+            slow |= below >= lim;
+            k[l] = (double)below < n ? (double)below : top;
+        }
+        if (slow)
+            for (int l = 0; l < SNN_BINOMIAL_AHEAD; l++)
+                if (nb[l] >= lim) k[l] = binomial_of_u(t, u[l]);
+        for (snn_i32 l = 0; l < m; l++) out[b + l] = k[l];
+    }
 }
 #if defined(__GNUC__) && !defined(__TINYC__)
 #pragma GCC diagnostic pop
