@@ -48,6 +48,7 @@ static void group_free(RtGroup *g)
     free(g->order);
     free(g->run_start);
     free(g->runs);
+    free(g->run_split);
     free(g->post_start);
     free(g->post_syn);
     if (g->queue)
@@ -241,6 +242,8 @@ bool net_set_threads(Net *net, int nthreads)
 {
     if (nthreads < 1 || nthreads > NET_MAX_THREADS) return false;
     if (nthreads == net->nthreads) return true;
+    /* the queued runs are split for the thread count (net_order.c) */
+    if (!net_order_undo(net)) return false;
     Pool *p = nthreads > 1 ? pool_new(nthreads) : NULL;
     if (nthreads > 1 && !p) return false;
     pool_free(net->pool);

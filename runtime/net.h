@@ -172,12 +172,17 @@ struct RtGroup {
      * random draws are keyed by and outputs name), and source i's delay
      * runs are runs[run_start[i] .. run_start[i+1]): run r ends (exclusive)
      * at runs[r].end and arrives after runs[r].delay steps.  The on_pre ring
-     * then holds (lo, hi) pairs, one a run.  NULL: the group's own order.
+     * then holds one entry of ring_stride numbers a run: lo, then (on P
+     * threads, 2 <= P <= NET_SPLIT_THREADS) the P - 1 places where the
+     * targets of part 1 .. P-1 begin (run_split[r * (P-1) ..]), then hi.
+     * NULL: the group's own order.
      * viewed: snn_var or snn_synapses gave out its arrays, which must stay
      * in the group's own order: it is not put in delivery order again. */
     int32_t     *order;
     int32_t     *run_start;
     struct DelayRun { int32_t end, delay; } *runs;
+    int32_t     *run_split;
+    int          ring_stride;
     bool         viewed;
     /* threads: which blocks may run split by index range (PAR_*, set by
      * build.c from what the code reads and writes), and the on_pre
@@ -373,6 +378,8 @@ int      net_prepare_delays(Net *net, RtGroup *s);
  * assignments, dt changes); false on out of memory, with nothing changed
  * (the caller then fails with an error). */
 void     net_order_apply(Net *net);
+/* The most threads for which the runs' splits by target part are kept. */
+#define NET_SPLIT_THREADS 8
 bool     net_order_undo(Net *net);
 /* net_order_undo for group g alone (a no-op for groups in their own
  * order). */

@@ -179,20 +179,24 @@ static bool queue_by_synapse(I32Vec *queue, int pos, int size, const int32_t *sy
 }
 
 /* Queue the synapses of the neurons trig[0..ntrig) of s stored in
- * delivery order (net_order.c): each delay run of each neuron as one
- * (lo, hi) pair in the slot of its delay; false on out of memory. */
+ * delivery order (net_order.c): each delay run of each neuron as one entry
+ * (lo, its splits by target part, hi) in the slot of its delay; false on
+ * out of memory. */
 static bool queue_by_run(I32Vec *queue, int pos, int size, const RtGroup *s, const int32_t *trig, int32_t ntrig)
 {
     const struct DelayRun *runs = s->runs;
+    const int st = s->ring_stride, nsplit = st - 2;
     for (int32_t k = 0; k < ntrig; k++) {
         int32_t i = trig[k], lo = s->pre_start[i];
         for (int32_t r = s->run_start[i]; r < s->run_start[i + 1]; r++) {
             int slot = pos + runs[r].delay;
             I32Vec *v = &queue[slot >= size ? slot - size : slot];
-            if (v->cap - v->n < 2 && !i32vec_reserve(v, 2)) return false;
-            v->v[v->n] = lo;
-            v->v[v->n + 1] = lo = runs[r].end;
-            v->n += 2;
+            if (v->cap - v->n < (size_t)st && !i32vec_reserve(v, (size_t)st)) return false;
+            int32_t *e = v->v + v->n;
+            e[0] = lo;
+            for (int j = 0; j < nsplit; j++) e[1 + j] = s->run_split[(int64_t)r * nsplit + j];
+            e[st - 1] = lo = runs[r].end;
+            v->n += (size_t)st;
         }
     }
     return true;
@@ -230,26 +234,34 @@ static ParLanes *lanes_for(Net *net, RtGroup *s, size_t work)
 }
 
 
-/* Deliver the (lo, hi) pairs of a due list of s in delivery order: split
- * by target range, one part per thread, where there are threads and
- * enough synapses, else range by range on this thread. */
+/* The runs of a due list of s in delivery order (entries of ring_stride
+ * numbers) for par_deliver_runs_many, with arguments a. */
+static ParRuns due_runs(const RtGroup *s, const I32Vec *due, const snn_args *a)
+{
+    size_t st = (size_t)s->ring_stride;
+    return (ParRuns){ s->on_pre, a, due->v, due->n / st, (int)st, s->post.v, s->tgt_n, s->nvars };
+}
+
+/* Deliver the runs of a due list of s in delivery order: split by target
+ * range, one part per thread, where there are threads and enough
+ * synapses, else run by run on this thread. */
 static void deliver_runs(Net *net, RtGroup *s, const I32Vec *due, snn_block_fn fn, int64_t every)
 {
     snn_args a = net_args_on(net, s, every);
-    size_t work = 0;
-    for (size_t q = 0; q < due->n; q += 2) work += (size_t)(due->v[q + 1] - due->v[q]);
-    int parts = net->pool && (s->par & PAR_PRE) && work >= (size_t)net->par_min
-                ? par_parts(s->tgt_n, net->nthreads, net->par_min) : 1;
-    if (parts > net->nthreads) parts = net->nthreads;
-    if (parts > 1) {
-        par_deliver_runs(net->pool, parts, fn, &a, due->v, due->n / 2, s->post.v, s->tgt_n, s->nvars);
+    size_t st = (size_t)s->ring_stride, work = 0;
+    for (size_t q = 0; q < due->n; q += st) work += (size_t)(due->v[q + st - 1] - due->v[q]);
+    if (net->pool && (s->par & PAR_PRE) && work >= (size_t)net->par_min &&
+        par_parts(s->tgt_n, net->nthreads, net->par_min) > 1) {
+        ParRuns r = due_runs(s, due, &a);
+        r.fn = fn;
+        par_deliver_runs_many(net->pool, net->nthreads, &r, 1);
         return;
     }
-    size_t ahead = 2 * PAR_PREFETCH_AHEAD;
-    for (size_t q = 0; q < due->n; q += 2) {
+    size_t ahead = st * PAR_PREFETCH_AHEAD;
+    for (size_t q = 0; q < due->n; q += st) {
         if (q + ahead < due->n) par_prefetch_range(s->post.v, s->arr, s->nvars, due->v[q + ahead]);
         a.lo = due->v[q];
-        a.hi = due->v[q + 1];
+        a.hi = due->v[q + st - 1];
         fn(&a);
     }
 }
@@ -349,7 +361,7 @@ bool net_pathways_pre(Net *net, RtGroup **gs, int n, int *failed)
         const I32Vec *due = &s->queue[s->queue_pos];
         if (!due->n) continue;
         a[m] = net_args_on(net, s, s->src->every);
-        r[m] = (ParRuns){ s->on_pre, &a[m], due->v, due->n / 2, s->post.v, s->tgt_n, s->nvars };
+        r[m] = due_runs(s, due, &a[m]);
         m++;
     }
     if (m) par_deliver_runs_many(net->pool, net->nthreads, r, m);

@@ -20,6 +20,7 @@
  * each target's synapses in their own order, and everything outside a run
  * sees the own order (net_order_undo). */
 #include "net.h"
+#include "par.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -221,36 +222,82 @@ static bool monitors_of(const Net *net, const RtGroup *s, int k)
     return net->monitors[k]->group == s && net->monitors[k]->kind == RM_STATE;
 }
 
-/* The ring slots of s in delivery order: each own id q of a slot as the
- * pair (inv[q], inv[q] + 1), in new[]; false on out of memory (new[] then
- * freed). */
-static bool ring_to_pairs(const RtGroup *s, const int32_t *inv, I32Vec *fresh)
+/* The targets' part boundaries of s for P parts: where part j (1 .. P-1)
+ * begins (par_range). */
+static int32_t part_start(const RtGroup *s, int P, int j)
+{
+    int32_t lo, hi;
+    par_range(s->tgt_n, P, j, &lo, &hi);
+    return lo;
+}
+
+/* The first place in [lo, hi) of delivery order o whose target is >= t. */
+static int32_t first_at_least(const RtGroup *s, const Sorted *o, int32_t lo, int32_t hi, int32_t t)
+{
+    while (lo < hi) {
+        int32_t mid = lo + (hi - lo) / 2;
+        if (sorted_post(s, o, mid) < t) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* Where each of the nruns runs (ending at runs[r].end, from the previous
+ * end or the source's start) splits into P target parts; false on out of
+ * memory. */
+static bool make_splits(const RtGroup *s, const Sorted *o, int P, const int32_t *run_start,
+                        const struct DelayRun *runs, int32_t **out)
+{
+    int64_t nruns = run_start[s->src_n];
+    int32_t *sp = malloc(sizeof *sp * (size_t)(nruns * (P - 1) + 1));
+    if (!sp) return false;
+    for (int64_t i = 0; i < s->src_n; i++) {
+        int32_t lo = s->pre_start[i];
+        for (int32_t r = run_start[i]; r < run_start[i + 1]; r++) {
+            int32_t at = lo;
+            for (int j = 1; j < P; j++)
+                sp[(int64_t)r * (P - 1) + j - 1] = at = first_at_least(s, o, at, runs[r].end, part_start(s, P, j));
+            lo = runs[r].end;
+        }
+    }
+    *out = sp;
+    return true;
+}
+
+/* The ring slots of s in delivery order o with stride numbers an entry:
+ * each own id q of a slot as the one-synapse run from k = inv[q] to k + 1,
+ * split where its target's part begins; in fresh[]; false on out of
+ * memory. */
+static bool ring_to_runs(const RtGroup *s, const Sorted *o, const int32_t *inv, int stride, I32Vec *fresh)
 {
     for (int k = 0; k <= s->delay_steps; k++) {
         const I32Vec *v = &s->queue[k];
         if (!v->n) continue;
-        if (!i32vec_reserve(&fresh[k], 2 * v->n)) return false;
+        if (!i32vec_reserve(&fresh[k], (size_t)stride * v->n)) return false;
         for (size_t q = 0; q < v->n; q++) {
-            fresh[k].v[2 * q] = inv[v->v[q]];
-            fresh[k].v[2 * q + 1] = inv[v->v[q]] + 1;
+            int32_t at = inv[v->v[q]], *e = fresh[k].v + (size_t)stride * q, post = sorted_post(s, o, at);
+            e[0] = at;
+            for (int j = 1; j < stride - 1; j++) e[j] = post >= part_start(s, stride - 1, j) ? at : at + 1;
+            e[stride - 1] = at + 1;
         }
-        fresh[k].n = 2 * v->n;
+        fresh[k].n = (size_t)stride * v->n;
     }
     return true;
 }
 
-/* The ring slots of s back in own ids: each pair's synapses order[lo..hi)
- * in new[]; false on out of memory. */
+/* The ring slots of s back in own ids: each entry's synapses order[lo..hi)
+ * in fresh[]; false on out of memory. */
 static bool ring_to_ids(const RtGroup *s, I32Vec *fresh)
 {
+    size_t st = (size_t)s->ring_stride;
     for (int k = 0; k <= s->delay_steps; k++) {
         const I32Vec *v = &s->queue[k];
         size_t total = 0;
-        for (size_t q = 0; q + 1 < v->n; q += 2) total += (size_t)(v->v[q + 1] - v->v[q]);
+        for (size_t q = 0; q + st <= v->n; q += st) total += (size_t)(v->v[q + st - 1] - v->v[q]);
         if (!total) continue;
         if (!i32vec_reserve(&fresh[k], total)) return false;
-        for (size_t q = 0; q + 1 < v->n; q += 2)
-            for (int32_t j = v->v[q]; j < v->v[q + 1]; j++) fresh[k].v[fresh[k].n++] = s->order[j];
+        for (size_t q = 0; q + st <= v->n; q += st)
+            for (int32_t j = v->v[q]; j < v->v[q + st - 1]; j++) fresh[k].v[fresh[k].n++] = s->order[j];
     }
     return true;
 }
@@ -298,12 +345,15 @@ static void apply_group(Net *net, RtGroup *s)
     double *tmp = o.rec ? (double *)o.rec : malloc(sizeof *tmp * (size_t)n);
     I32Vec *fresh = calloc((size_t)s->delay_steps + 1, sizeof *fresh);
     int32_t **rec_at = calloc((size_t)net->nmonitors + 1, sizeof *rec_at);
-    int32_t *post_start = NULL, *post_syn = NULL, *run_start = NULL;
+    int32_t *post_start = NULL, *post_syn = NULL, *run_start = NULL, *split = NULL;
     struct DelayRun *runs = NULL;
-    bool ok = (inv || !places) && tmp && fresh && rec_at && make_runs(s, &o, &run_start, &runs);
+    /* on threads each queued run says where its parts begin */
+    int P = net->pool && net->nthreads <= NET_SPLIT_THREADS ? net->nthreads : 1;
+    bool ok = (inv || !places) && tmp && fresh && rec_at && make_runs(s, &o, &run_start, &runs) &&
+              (P < 2 || make_splits(s, &o, P, run_start, runs, &split));
     if (ok && inv)
         for (int64_t k = 0; k < n; k++) inv[o.order[k]] = (int32_t)k;
-    ok = ok && (!inv || ring_to_pairs(s, inv, fresh));
+    ok = ok && (!inv || ring_to_runs(s, &o, inv, P + 1, fresh));
     for (int k = 0; ok && k < net->nmonitors; k++) {
         RtMonitor *m = net->monitors[k];
         if (!monitors_of(net, s, k)) continue;
@@ -318,7 +368,7 @@ static void apply_group(Net *net, RtGroup *s)
         free(post.v);
     }
     if (!ok) {
-        free(o.order), free(inv), free(tmp), free(post_start), free(post_syn), free(run_start), free(runs);
+        free(o.order), free(inv), free(tmp), free(post_start), free(post_syn), free(run_start), free(runs), free(split);
         free_ring_copy(s, fresh);
         for (int k = 0; rec_at && k < net->nmonitors; k++) free(rec_at[k]);
         free(rec_at);
@@ -347,6 +397,8 @@ static void apply_group(Net *net, RtGroup *s)
     s->order = o.order;
     s->run_start = run_start;
     s->runs = runs;
+    s->run_split = split;
+    s->ring_stride = P + 1;
 }
 
 void net_order_apply(Net *net)
@@ -398,8 +450,10 @@ static bool undo_group(Net *net, RtGroup *s)
     s->order = NULL;
     free(s->run_start);
     free(s->runs);
+    free(s->run_split);
     s->run_start = NULL;
     s->runs = NULL;
+    s->run_split = NULL;
     return true;
 }
 

@@ -425,20 +425,28 @@ static int32_t first_target(const int32_t *syn_post, int32_t lo, int32_t hi, int
     return (int32_t)(b - syn_post) + (*b < t);
 }
 
-/* Part part (of parts) of the due ranges of r: its targets [t0, t1) are a
- * range of positions within each (targets ascending there). */
+/* Part part (of parts) of the due runs of r: its piece of each, from the
+ * run's entry or, without places there, found in syn_post (its targets
+ * [t0, t1) are a range of positions within each run). */
 static void deliver_pieces(const ParRuns *r, int parts, int part)
 {
     int32_t t0, t1;
     par_range(r->ntgt, parts, part, &t0, &t1);
     snn_args a = *r->a;
     const int32_t *post = r->syn_post;
-    for (size_t q = 0; q < r->npairs; q++) {
-        int32_t lo = r->pairs[2 * q], hi = r->pairs[2 * q + 1];
-        if (q + PAR_PREFETCH_AHEAD < r->npairs)
-            par_prefetch_range(post, a.v, r->nvars, r->pairs[2 * (q + PAR_PREFETCH_AHEAD)]);
-        a.lo = post[lo] >= t0 ? lo : first_target(post, lo, hi, t0);
-        a.hi = post[hi - 1] < t1 ? hi : first_target(post, a.lo, hi, t1);
+    size_t st = (size_t)r->stride, ahead = st * PAR_PREFETCH_AHEAD, n = r->nruns * st;
+    bool placed = st == (size_t)parts + 1;
+    for (size_t q = 0; q < n; q += st) {
+        const int32_t *e = r->runs + q;
+        if (q + ahead < n) par_prefetch_range(post, a.v, r->nvars, e[ahead + (placed ? (size_t)part : 0)]);
+        if (placed) {
+            a.lo = e[part];
+            a.hi = e[part + 1];
+        } else {
+            int32_t lo = e[0], hi = e[st - 1];
+            a.lo = post[lo] >= t0 ? lo : first_target(post, lo, hi, t0);
+            a.hi = post[hi - 1] < t1 ? hi : first_target(post, a.lo, hi, t1);
+        }
         if (a.lo < a.hi) r->fn(&a);
     }
 }
@@ -456,11 +464,4 @@ void par_deliver_runs_many(Pool *pool, int parts, const ParRuns *r, int n)
 {
     RunsJob j = { r, n, parts };
     pool_run(pool, job_runs, &j, parts);
-}
-
-void par_deliver_runs(Pool *pool, int parts, snn_block_fn fn, const snn_args *a, const int32_t *pairs,
-                      size_t npairs, const int32_t *syn_post, int64_t ntgt, int nvars)
-{
-    ParRuns r = { fn, a, pairs, npairs, syn_post, ntgt, nvars };
-    par_deliver_runs_many(pool, parts, &r, 1);
 }

@@ -84,21 +84,20 @@ void par_deliver_neurons(Pool *pool, ParLanes *l, snn_block_fn fn, const snn_arg
  * whose target is in its range, in order. */
 void par_deliver_synapses(Pool *pool, ParLanes *l, int parts, snn_block_fn fn, const snn_args *a, const int32_t *ids,
                           size_t n, const int32_t *syn_post);
-/* The npairs ranges [pairs[2q], pairs[2q+1]) of synapses stored in
- * delivery order (net_order.c; each range's targets syn_post ascending)
- * split into parts ranges of ntgt targets: each part calls fn on the
- * piece of every range whose targets are its own, range after range. */
-void par_deliver_runs(Pool *pool, int parts, snn_block_fn fn, const snn_args *a, const int32_t *pairs,
-                      size_t npairs, const int32_t *syn_post, int64_t ntgt, int nvars);
-/* The due ranges of several pathways (par_deliver_runs' arguments each)
- * in one split: each part delivers its targets' pieces of every pathway,
- * pathway after pathway, so a target neuron gets them in the order of the
- * list, as one after the other would give. */
+/* The due runs of synapses stored in delivery order (net_order.c) of
+ * several pathways in one split into parts target ranges: each part
+ * delivers its targets' pieces of every run of every pathway, pathway
+ * after pathway, so a target neuron gets them in the order of the list, as
+ * one after the other would give.  A run is an entry of stride numbers in
+ * runs: lo, the places where parts 1 .. parts-1 begin (stride parts + 1),
+ * hi; with stride 2 (no places) a part finds its piece in syn_post, each
+ * run's targets ascending. */
 typedef struct ParRuns {
     snn_block_fn    fn;
     const snn_args *a;
-    const int32_t  *pairs;
-    size_t          npairs;
+    const int32_t  *runs;
+    size_t          nruns;
+    int             stride;
     const int32_t  *syn_post;
     int64_t         ntgt;
     int             nvars;      /* of the synapses' arrays a->v (prefetched) */

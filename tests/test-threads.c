@@ -247,6 +247,25 @@ START_TEST(api_callbacks_and_summed_see_the_own_order)
     collect(&got, ctx->net);
     check_same("delay_order.snn, arrays given out between runs", &ref, &got);
     result_free(&got);
+    snn_free(ctx);
+    /* the queued runs carry their splits by thread: a new thread count
+     * between runs keeps the results */
+    ctx = snn_new();
+    ck_assert_int_eq(snn_set_native(ctx, SNN_NATIVE_OFF), SNN_OK);
+    ck_assert_int_eq(snn_set_threads(ctx, 2), SNN_OK);
+    ck_assert_msg(snn_load_file(ctx, test_path(c.model)) == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_int_eq(snn_build(ctx), SNN_OK);
+    ctx->net->par_min = 1;
+    ck_assert_int_eq(snn_run(ctx, 0.01), SNN_OK);
+    ck_assert_int_eq(snn_set_threads(ctx, 3), SNN_OK);
+    ck_assert_int_eq(snn_run(ctx, 0.005), SNN_OK);
+    ck_assert_int_eq(ordered_groups(ctx), 4);
+    ck_assert_int_eq(snn_set_threads(ctx, 1), SNN_OK);
+    ck_assert_int_eq(snn_run(ctx, 0.005), SNN_OK);
+    ck_assert(net_order_undo(ctx->net));
+    collect(&got, ctx->net);
+    check_same("delay_order.snn, 2, 3, then 1 thread", &ref, &got);
+    result_free(&got);
     result_free(&ref);
     snn_free(ctx);
     /* a callback may read any synapse by number during a run */
