@@ -670,7 +670,7 @@ int api_get_group(snn_ctx *ctx, const char *fn, const char *group, RtGroup **out
 {
     *out = NULL;
     if (!group) return api_set_error(ctx, SNN_EMISUSE, "%s: no group name", fn);
-    int rc = api_own_order(ctx);
+    int rc = api_ensure_built(ctx);
     if (rc) return rc;
     *out = net_find_group(ctx->net, group);
     if (!*out) return api_set_error(ctx, SNN_ENOTFOUND, "no group or synapses named '%s'", group);

@@ -59,6 +59,8 @@ static int var_array(snn_ctx *ctx, const char *fn, const char *group, const char
     int v = net_var_index(*gout, var);
     if (v < 0) return api_set_error(ctx, SNN_ENOTFOUND, "%s has no variable '%s'", group, var);
     net_refresh_links(*gout);      /* linked variables show their sources now */
+    if (!net_order_own(ctx->net, *gout))     /* by synapse number */
+        return api_set_error(ctx, SNN_ENOMEM, "out of memory while putting synapses back in their order");
     *out = (*gout)->arr[v];
     (*gout)->viewed = true;    /* its arrays stay in their own order (net_order.c) */
     return SNN_OK;
@@ -174,6 +176,8 @@ int snn_synapses(snn_ctx *ctx, const char *name, const int32_t **pre, const int3
     int rc = api_get_group(ctx, "snn_synapses", name, &g);
     if (rc) return rc;
     if (g->kind != RG_SYNAPSES) return api_set_error(ctx, SNN_EMISUSE, "snn_synapses: '%s' is a neuron group", name);
+    if ((pre || post) && !net_order_own(ctx->net, g))
+        return api_set_error(ctx, SNN_ENOMEM, "out of memory while putting synapses back in their order");
     if (pre || post) g->viewed = true;    /* (a count alone sees no order) */
     if (pre) *pre = g->pre.v;
     if (post) *post = g->post.v;
