@@ -185,7 +185,8 @@ static void draw_ahead(snn_binomial *t, snn_u64 seed, snn_u64 stream, snn_i64 st
 RNG_INLINE double uniform_ahead(snn_binomial *t, snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx,
                                 snn_i32 site)
 {
-    if (!(t->ahead_ok && idx >= t->ahead_idx && idx - t->ahead_idx < SNN_BINOMIAL_AHEAD && step == t->ahead_step &&
+    /* (the distance in 64 bits: indices near both ends of int32 are far apart) */
+    if (!(t->ahead_ok && idx >= t->ahead_idx && (snn_i64)idx - t->ahead_idx < SNN_BINOMIAL_AHEAD && step == t->ahead_step &&
           site == t->ahead_site && seed == t->ahead_seed && stream == t->ahead_stream))
         draw_ahead(t, seed, stream, step, idx, site);
     return t->ahead[idx - t->ahead_idx];
