@@ -250,20 +250,12 @@ static void deliver_runs(Net *net, RtGroup *s, const I32Vec *due, snn_block_fn f
     snn_args a = net_args_on(net, s, every);
     size_t st = (size_t)s->ring_stride, work = 0;
     for (size_t q = 0; q < due->n; q += st) work += (size_t)(due->v[q + st - 1] - due->v[q]);
+    ParRuns r = due_runs(s, due, &a);
+    r.fn = fn;
     if (net->pool && (s->par & PAR_PRE) && work >= (size_t)net->par_min &&
-        par_parts(s->tgt_n, net->nthreads, net->par_min) > 1) {
-        ParRuns r = due_runs(s, due, &a);
-        r.fn = fn;
+        par_parts(s->tgt_n, net->nthreads, net->par_min) > 1)
         par_deliver_runs_many(net->pool, net->nthreads, &r, 1);
-        return;
-    }
-    size_t ahead = st * PAR_PREFETCH_AHEAD;
-    for (size_t q = 0; q < due->n; q += st) {
-        if (q + ahead < due->n) par_prefetch_range(s->post.v, s->arr, s->nvars, due->v[q + ahead]);
-        a.lo = due->v[q];
-        a.hi = due->v[q + st - 1];
-        fn(&a);
-    }
+    else par_deliver_runs_here(&r);
 }
 
 /* Deliver the due list of an on_pre ring (neuron ids with a homogeneous

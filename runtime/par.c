@@ -71,17 +71,18 @@ void par_each(Pool *pool, int parts, snn_block_fn fn, const snn_args *a)
     pool_run(pool, job_each, &j, parts);
 }
 
-/* The spikes of parts ranges of n neurons, part k's count[k] of them at
- * out + lo_k, moved together in order; their number. */
-static int32_t gather_spikes(int32_t *out, int64_t n, int parts, const PartCount *count)
+/* The spikes of parts ranges of n neurons, part k's count[k * stride] of
+ * them at out + lo_k, moved together in order; their number. */
+static int32_t gather_spikes(int32_t *out, int64_t n, int parts, const int32_t *count, size_t stride)
 {
     /* part k wrote at out + lo_k >= the spikes of the parts before it */
     int32_t total = 0;
     for (int k = 0; k < parts; k++) {
         int32_t lo, hi;
         par_range(n, parts, k, &lo, &hi);
-        if (count[k].n && lo != total) memmove(out + total, out + lo, sizeof *out * (size_t)count[k].n);
-        total += count[k].n;
+        int32_t c = count[(size_t)k * stride];
+        if (c && lo != total) memmove(out + total, out + lo, sizeof *out * (size_t)c);
+        total += c;
     }
     return total;
 }
@@ -108,7 +109,7 @@ int32_t par_update_thresh(Pool *pool, int parts, snn_block_fn update, snn_block_
     Job j = { .fn = update, .fn2 = thresh, .a = a, .parts = parts > PAR_MAX_PARTS ? PAR_MAX_PARTS : parts,
               .n = split_size(a), .base = a->lo, .out = out, .count = count };
     pool_run(pool, job_thresh, &j, j.parts);
-    return gather_spikes(out, j.n, j.parts, count);
+    return gather_spikes(out, j.n, j.parts, &count[0].n, sizeof *count / sizeof count[0].n);
 }
 
 int32_t par_thresh(Pool *pool, int parts, snn_block_fn fn, const snn_args *a, int32_t *out)
@@ -148,19 +149,9 @@ void par_each_many(Pool *pool, int parts, const ParItem *items, int n)
     if (parts > PAR_MAX_PARTS) parts = PAR_MAX_PARTS;
     ManyJob j = { items, n < PAR_MANY ? n : PAR_MANY, parts, count };
     pool_run(pool, job_many, &j, parts);
-    for (int q = 0; q < j.n; q++) {
-        if (!items[q].out) continue;
-        /* part k wrote at out + lo_k, at or after the spikes of the parts before it */
-        int64_t size = split_size(items[q].a);
-        int32_t total = 0, *out = items[q].out;
-        for (int k = 0; k < parts; k++) {
-            int32_t lo, hi, c = count[k][q];
-            par_range(size, parts, k, &lo, &hi);
-            if (c && lo != total) memmove(out + total, out + lo, sizeof *out * (size_t)c);
-            total += c;
-        }
-        *items[q].nspikes = total;
-    }
+    for (int q = 0; q < j.n; q++)
+        if (items[q].out)
+            *items[q].nspikes = gather_spikes(items[q].out, split_size(items[q].a), parts, &count[0][q], PAR_MANY);
 }
 
 /* The first position of idx[0..n) whose value is >= x. */
@@ -458,6 +449,11 @@ static void job_runs(void *ud, int part)
 {
     const RunsJob *j = ud;
     for (int q = 0; q < j->n; q++) deliver_pieces(&j->r[q], j->parts, part);
+}
+
+void par_deliver_runs_here(const ParRuns *r)
+{
+    deliver_pieces(r, 1, 0);
 }
 
 void par_deliver_runs_many(Pool *pool, int parts, const ParRuns *r, int n)

@@ -113,5 +113,7 @@ static inline void par_prefetch_range(const int32_t *syn_post, double *const *va
 /* How many ranges ahead delivery fetches. */
 #define PAR_PREFETCH_AHEAD 8
 void par_deliver_runs_many(Pool *pool, int parts, const ParRuns *r, int n);
+/* The same on this thread, run by run (one part). */
+void par_deliver_runs_here(const ParRuns *r);
 
 #endif
