@@ -78,6 +78,45 @@ static void emit_threshold(Emit *E, Group *g)
                    "thresh");
 }
 
+/* A neuron group's update and threshold as one function (see
+ * emit_tmpl_update_thresh), after the two on their own: their random
+ * draws keep the call sites the two had (site_update, site_thresh). */
+static void emit_update_thresh(Emit *E, Group *g, int site_update, int site_thresh)
+{
+    const Node *cond = g->spike_cond ? g->spike_cond : g->threshold;
+    StmtList sl = { g->update.v, g->update.n };
+    Uses uu = { 0 }, ut = { 0 }, all = { 0 };
+    emit_collect_list(E, &uu, &sl);
+    emit_collect(E, &ut, cond);
+    emit_note_reads(E, &ut, cond);
+    for (int k = 0; k < g->on_spike.n; k++) emit_collect_stmt(E, &ut, g->on_spike.v[k]);
+    emit_reads_of_subexprs(E, &ut);
+    /* the prologue's names: those of both */
+    emit_collect_list(E, &all, &sl);
+    emit_collect(E, &all, cond);
+    for (int k = 0; k < g->on_spike.n; k++) emit_collect_stmt(E, &all, g->on_spike.v[k]);
+    emit_fn_begin(E, BK_UPDATE_THRESH, 0, emit_fn_name(E->A, g, "update_thresh"));
+    E->idx = "_idx";
+    emit_loop_begin(E, true);
+    E->use_N = true;
+    int site_after = E->rand_site;
+    E->rand_site = site_update;
+    const char *uld = emit_loads(E, &uu, emit_neuron_idx, "            ");
+    const char *ucd = emit_code(E, &uu, &sl, "            ");
+    const char *ust = emit_stores(E, &uu, emit_neuron_idx, "            ");
+    E->rand_site = site_thresh;
+    const char *ld = emit_loads(E, &ut, emit_neuron_idx, "            "), *line = emit_line_hole(E, g->threshold->span);
+    const char *ce = emit_expr_hole(E, cond);
+    const char *cd = emit_code(E, &ut, &g->on_spike, "            ");
+    E->rand_site = site_after;
+    const char *lio = emit_loop_end(E);
+    EmitHole h[] = { { "prologue", emit_prologue(E, &all, emit_own_arrays, NULL) }, { "hoisted", lio },
+                 { "uindex", emit_index_hole(&uu, false) }, { "uloads", uld }, { "ucode", ucd }, { "ustores", ust },
+                 { "index", emit_index_hole(&ut, false) }, { "loads", ld }, { "line", line }, { "cond", ce },
+                 { "code", cd }, { "stores", emit_stores(E, &ut, emit_neuron_idx, "            ") } };
+    emit_fill(E->out, emit_tmpl_update_thresh, h, (int)(sizeof h / sizeof *h));
+}
+
 /* Statements run for a list of indices: reset (neurons), on_pre / on_post
  * and named pathways (synapse ids); run_regularly (every index). */
 static void emit_event_block(Emit *E, Group *g, StmtList *sl, int bkind, int bindex, const char *kind)
@@ -398,8 +437,12 @@ const char *emit_model(Model *M, Diag *D, BlockTable *blocks)
         buf_printf(&out, "\n/* ---- %s ", g->kind == G_NEURONS ? "neurons" : "synapses");
         emit_escaped(&out, g->name);
         buf_puts(&out, " ---- */\n");
+        int site_update = E->rand_site;
         if (g->update.n) emit_update(E, g);
+        int site_thresh = E->rand_site;
         if (g->threshold) emit_threshold(E, g);
+        if (g->kind == G_NEURONS && g->update.n && g->threshold && !g->cable)
+            emit_update_thresh(E, g, site_update, site_thresh);
         if (g->reset.n) emit_event_block(E, g, &g->reset, BK_RESET, 0, "reset");
         if (g->on_pre.n) emit_event_block(E, g, &g->on_pre, BK_ON_PRE, 0, "on_pre");
         if (g->on_post.n) emit_event_block(E, g, &g->on_post, BK_ON_POST, 0, "on_post");

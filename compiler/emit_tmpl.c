@@ -124,6 +124,44 @@ const char emit_tmpl_thresh[] =
     "    return _n;\n"
     "}\n";
 
+/* Synopsis: state update and threshold in one pass (a neuron group whose
+ * update and threshold come one after the other in the schedule, each
+ * reading and writing only its own index: the runtime calls it instead of
+ * the two).  Per block of 256 indices: the update of each, then at once
+ * (its values still in registers or the first cache) the threshold's
+ * condition, then the spikes as emit_tmpl_thresh does.  The same results
+ * as the update of every index and then the threshold: an index's
+ * condition reads only that index's updated variables, and the random
+ * numbers of each part are those of its own function (counter-based, keyed
+ * by the same call sites). */
+const char emit_tmpl_update_thresh[] =
+    "@prologue@@hoisted@"
+    "    snn_i32 _n = 0;\n"
+    "    const snn_i32 _end = SNN_RANGE_END(_a);\n"
+    "    snn_i32 _c[256];\n"
+    "    for (snn_i32 _b = _a->lo; _b < _end; _b += 256) {\n"
+    "        const snn_i32 _e = _end - _b < 256 ? _end - _b : 256;\n"
+    "        snn_i32 _any = 0;\n"
+    "        for (snn_i32 _k = 0; _k < _e; _k++) {\n"
+    "            const snn_i32 _idx = _b + _k;\n"
+    "@uindex@@uloads@@ucode@@ustores@"
+    "            {\n"
+    "@index@@loads@@line@"
+    "            _c[_k] = (@cond@);\n"
+    "            _any |= _c[_k];\n"
+    "            }\n"
+    "        }\n"
+    "        if (!_any) continue;\n"
+    "        for (snn_i32 _k = 0; _k < _e; _k++) {\n"
+    "            if (!_c[_k]) continue;\n"
+    "            const snn_i32 _idx = _b + _k;\n"
+    "            _a->out[_n++] = _idx;\n"
+    "@index@@loads@@code@@stores@"
+    "        }\n"
+    "    }\n"
+    "    return _n;\n"
+    "}\n";
+
 /* Synopsis: statements for a list of indices (Brian2's reset and synapses
  * templates): reset for the neurons that spiked, on_pre / on_post / a
  * named pathway for the synapses whose spikes arrive (the list _a->idx,

@@ -168,7 +168,7 @@ static int connect_all(Net *net, RtGroup *r, const Group *g, const BlockTable *B
  * optimising tier's code replaces libtcc's between two steps. */
 static bool bind_blocks(RtGroup *r, const Group *g, const BlockTable *B, Jit *jit)
 {
-    r->update = r->thresh = r->reset = r->on_pre = r->on_post = r->init = NULL;
+    r->update = r->thresh = r->reset = r->on_pre = r->on_post = r->init = r->update_thresh = NULL;
     for (int q = 0; q < r->nextras; q++) r->extras[q].fn = NULL;
     for (int q = 0; q < r->nsummed; q++) r->summed[q] = NULL;
     for (int q = 0; q < r->npaths; q++) r->paths[q].fn = NULL;
@@ -183,6 +183,8 @@ static bool bind_blocks(RtGroup *r, const Group *g, const BlockTable *B, Jit *ji
         switch (b->kind) {
         case BK_UPDATE: r->update = fn; break;
         case BK_THRESH: r->thresh = fn; break;
+        /* SNN_NO_FUSED_UPDATE=1: the two passes (for comparisons) */
+        case BK_UPDATE_THRESH: r->update_thresh = getenv("SNN_NO_FUSED_UPDATE") ? NULL : fn; break;
         case BK_RESET: r->reset = fn; break;
         case BK_ON_PRE: r->on_pre = fn; break;
         case BK_ON_POST: r->on_post = fn; break;

@@ -480,10 +480,12 @@ static bool due(const Net *net, int64_t every)
 }
 
 /* Whether the scheduled ops k and k + 1 are a group's update and its
- * threshold that can run as one split (par_update_thresh): adjacent in the
- * schedule with no user operation between their slots, both splittable,
- * on the same clock, due now, no spike generator in the group, and one
- * process (no MPI ranks). */
+ * threshold that can run as one (the generated update_thresh, or on
+ * threads one split of the two, par_update_thresh): adjacent in the
+ * schedule with no user operation between their slots, each reading and
+ * writing only its own index (PAR_UPDATE, PAR_THRESH), on the same clock,
+ * due now, no spike generator in the group, and one process (no MPI
+ * ranks). */
 static bool fusable_update_thresh(const Net *net, int k)
 {
     /* MPI ranks update their own part and exchange spikes after the
@@ -499,15 +501,21 @@ static bool fusable_update_thresh(const Net *net, int k)
         int slot = net->ops[q].slot;
         if (slot >= SLOT_OF_POS(u->when.slot) && slot < SLOT_OF_POS(t->when.slot)) return false;
     }
-    return parts_for(net, g, PAR_UPDATE | PAR_THRESH, g->n) > 1;
+    return g->update_thresh || parts_for(net, g, PAR_UPDATE | PAR_THRESH, g->n) > 1;
 }
 
-/* Run a group's update and threshold as one split (see above). */
+/* Run a group's update and threshold as one (see above). */
 static void run_update_thresh(Net *net, RtGroup *g)
 {
     snn_args a = net_args_on(net, g, g->every);
     int parts = parts_for(net, g, PAR_UPDATE | PAR_THRESH, g->n);
-    g->nspikes = par_update_thresh(net->pool, parts, g->update, g->thresh, &a, g->spikes);
+    g->spikes_buffered = 0;
+    if (parts > 1 && g->update_thresh) g->nspikes = par_thresh(net->pool, parts, g->update_thresh, &a, g->spikes);
+    else if (parts > 1) g->nspikes = par_update_thresh(net->pool, parts, g->update, g->thresh, &a, g->spikes);
+    else {
+        a.out = g->spikes;
+        g->nspikes = g->update_thresh(&a);
+    }
 }
 
 /* Whether the on_pre pathway of op may be delivered together with others

@@ -53,6 +53,7 @@ struct RtGroup {
     double     **arr;            /* arr[var][index] */
     double      *init_values;    /* default value per var (lastspike: -1e4 s) */
     snn_block_fn update, thresh, reset, init, on_pre, on_post;
+    snn_block_fn update_thresh;  /* neurons: update and threshold in one pass (or NULL) */
     /* run_regularly blocks and Poisson inputs (named, and may be inactive) */
     struct RtExtra { When when; int64_t every; snn_block_fn fn; char *name; bool inactive; } *extras;
     /* further named pathways, each with its own homogeneous-delay ring */

@@ -207,6 +207,55 @@ START_TEST(delivery_order_gives_the_own_order_results)
 }
 END_TEST
 
+/* The update and threshold in one pass (update_thresh) give what the two
+ * passes give, on 1-3 threads and both tiers: random numbers in the
+ * update and the threshold, refractory conditions, state monitors. */
+static const Case fused_cases[] = {
+    { "networks/noisy_threshold.snn", 0 },
+    { "../examples/cuba.snn", 0.1 },
+    { "../examples/cobahh.snn", 0.05 },
+};
+
+static int fused_groups(const snn_ctx *ctx)
+{
+    int n = 0;
+    for (int k = 0; k < ctx->net->ngroups; k++) n += ctx->net->groups[k]->update_thresh != NULL;
+    return n;
+}
+
+START_TEST(fused_update_thresh_gives_the_two_passes_results)
+{
+    const Case *c = &fused_cases[_i];
+    Result ref = { 0 };
+    setenv("SNN_NO_FUSED_UPDATE", "1", 1);
+    run_case(c, SNN_NATIVE_OFF, 1, false, &ref);
+    snn_ctx *ctx = snn_new();
+    ck_assert_int_eq(snn_set_native(ctx, SNN_NATIVE_OFF), SNN_OK);
+    ck_assert_msg(snn_load_file(ctx, test_path(c->model)) == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_int_eq(snn_build(ctx), SNN_OK);
+    ck_assert_int_eq(fused_groups(ctx), 0);
+    snn_free(ctx);
+    unsetenv("SNN_NO_FUSED_UPDATE");
+    ctx = snn_new();
+    ck_assert_int_eq(snn_set_native(ctx, SNN_NATIVE_OFF), SNN_OK);
+    ck_assert_msg(snn_load_file(ctx, test_path(c->model)) == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_int_eq(snn_build(ctx), SNN_OK);
+    ck_assert_msg(fused_groups(ctx) > 0, "%s: no update_thresh", c->model);
+    snn_free(ctx);
+    bool no_native = getenv("SNN_TEST_NO_NATIVE") != NULL;
+    for (int tier = 0; tier < 2 - no_native; tier++)
+        for (int t = 1; t <= 3; t++) {
+            Result got = { 0 };
+            run_case(c, tier ? SNN_NATIVE_WAIT : SNN_NATIVE_OFF, t, t > 1, &got);
+            char what[256];
+            snprintf(what, sizeof what, "%s in one pass, %s, %d thread(s)", c->model, tier ? "native" : "libtcc", t);
+            check_same(what, &ref, &got);
+            result_free(&got);
+        }
+    result_free(&ref);
+}
+END_TEST
+
 static int count_calls(snn_ctx *ctx, void *ud)
 {
     (void)ctx, (void)ud;
@@ -351,6 +400,8 @@ static Suite *make_suite(void)
     tcase_add_loop_test(tc, delivery_order_gives_the_own_order_results, 0,
                         (int)(sizeof ordered_cases / sizeof *ordered_cases));
     tcase_add_test(tc, api_callbacks_and_summed_see_the_own_order);
+    tcase_add_loop_test(tc, fused_update_thresh_gives_the_two_passes_results, 0,
+                        (int)(sizeof fused_cases / sizeof *fused_cases));
     suite_add_tcase(s, tc);
     return s;
 }
