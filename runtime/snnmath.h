@@ -90,15 +90,22 @@ SNN_MATH_FN double _snn_two_sum(double a, double b, double *e)
     return s;
 }
 
+/* e^x / 2^k = 1 + r + rl + th + tl (x reduced by _snn_exp_reduce, its tail
+ * by _snn_exp_tail) as hi + *lo. */
+SNN_MATH_FN double _snn_exp_join(double r, double rl, double th, double tl, double *lo)
+{
+    double e, hi = _snn_two_sum(1.0, r, &e);
+    *lo = e + (th + (tl + rl));
+    return hi;
+}
+
 /* e^x = 2^k (hi + *lo) for x in [-746, 710]: hi + lo in [0.7, 1.42] with an
  * error below 2^-60 relative. */
 SNN_MATH_FN double _snn_exp_dd(double x, snn_i64 *k, double *lo)
 {
     double rl, r = _snn_exp_reduce(x, k, &rl);
     double tl, th = _snn_exp_tail(r, &tl);
-    double e, hi = _snn_two_sum(1.0, r, &e);
-    *lo = e + (th + (tl + rl));
-    return hi;
+    return _snn_exp_join(r, rl, th, tl, lo);
 }
 
 /* y * 2^k for |k| <= 1076, in two factors: no overflow before the end, one
@@ -119,13 +126,10 @@ SNN_MATH_FN double _snn_exp(double x)
     return _snn_scale(hi + lo, k);
 }
 
-/* e^x - 1 as hi + *lo (|lo| <= half an ulp of hi) for x in [-40, 40] (or
- * NaN), with an error below 2^-60 relative. */
-SNN_MATH_FN double _snn_expm1_dd(double x, double *lo)
+/* e^x - 1 = 2^k (1 + r + rl + th + tl) - 1 (as in _snn_exp_join) as hi +
+ * *lo, for x in [-40, 40]. */
+SNN_MATH_FN double _snn_expm1_join(double r, double rl, snn_i64 k, double th, double tl, double *lo)
 {
-    snn_i64 k;
-    double rl, r = _snn_exp_reduce(x, &k, &rl);
-    double tl, th = _snn_exp_tail(r, &tl);
     /* 2^k (1 + r + th + tl + rl) - 1 = (2^k - 1) + 2^k (r + th) + 2^k (tl +
      * rl), the large terms summed exactly */
     double s = _snn_pow2(k), e0, e1, e2;
@@ -137,14 +141,30 @@ SNN_MATH_FN double _snn_expm1_dd(double x, double *lo)
     return y;
 }
 
-/* e^x - 1, accurate near 0 */
+/* e^x - 1 as hi + *lo (|lo| <= half an ulp of hi) for x in [-40, 40] (or
+ * NaN), with an error below 2^-60 relative. */
+SNN_MATH_FN double _snn_expm1_dd(double x, double *lo)
+{
+    snn_i64 k;
+    double rl, r = _snn_exp_reduce(x, &k, &rl);
+    double tl, th = _snn_exp_tail(r, &tl);
+    return _snn_expm1_join(r, rl, k, th, tl, lo);
+}
+
+/* e^x - 1, accurate near 0; beyond 40 e^x (the -1 is below half an ulp of
+ * it), below -40 -1 (e^x is).  One reduction and Taylor tail (of x, or of
+ * 710 beyond it) serve both (a vectorised loop computes every path of
+ * every lane). */
 SNN_MATH_FN double _snn_expm1(double x)
 {
-    double xs = x > 40.0 ? 40.0 : x;
-    xs = xs < -40.0 ? -40.0 : xs;
-    double lo, hi = _snn_expm1_dd(xs, &lo);
-    /* beyond 40 the -1 is below half an ulp of e^x; below -40, e^x is */
-    return x > 40.0 ? _snn_exp(x) : x < -40.0 ? -1.0 : x == 0 ? x : hi;
+    double in = x > 710.0 ? 710.0 : x;
+    in = in < -40.0 ? -40.0 : in;
+    snn_i64 k;
+    double rl, r = _snn_exp_reduce(in, &k, &rl);
+    double tl, th = _snn_exp_tail(r, &tl);
+    double ml, mh = _snn_expm1_join(r, rl, k, th, tl, &ml);
+    double bl, bh = _snn_exp_join(r, rl, th, tl, &bl);
+    return x > 40.0 ? _snn_scale(bh + bl, k) : x < -40.0 ? -1.0 : x == 0 ? x : mh;
 }
 
 /* The exact product a*b = p + *e without fused multiply-add (Dekker: each
@@ -166,21 +186,25 @@ SNN_MATH_FN double _snn_div_dd(double nh, double nl, double dh, double dl)
 }
 
 /* Brian2's exprel(x) = (e^x - 1)/x: 1 where |x| < 1e-16 (and at 0), infinite
- * above 717, NaN for NaN. */
+ * above 717, NaN for NaN.  Up to 40, (e^x - 1)/x as a quotient of
+ * double-doubles; beyond, it rounds as e^x/x = 2^k (hi + lo)/x does; below
+ * -40 as -1/x.  The two quotients share one reduction and one Taylor tail
+ * (of x, or of 710 beyond it) and one division, the numerator chosen
+ * first: a vectorised loop computes every path of every lane. */
 SNN_MATH_FN double _snn_exprel(double x)
 {
-    double xs = x > 40.0 ? 40.0 : x;
-    xs = xs < -40.0 ? -40.0 : xs;
-    double a = xs > -1e-16 && xs < 1e-16 ? 1.0 : xs;   /* no 0/0 below */
-    double lo, hi = _snn_expm1_dd(a, &lo);
-    double q = _snn_div_dd(hi, lo, a, 0.0);
-    /* beyond 40, (e^x - 1)/x rounds as e^x/x = 2^k (hi + lo)/x does; below
-     * -40 as -1/x */
-    double xb = x > 710.0 ? 710.0 : x < 40.0 ? 40.0 : x;
+    double in = x > 710.0 ? 710.0 : x;
+    in = in < -40.0 ? -40.0 : in;
+    in = in > -1e-16 && in < 1e-16 ? 1.0 : in;   /* no 0/0 below */
     snn_i64 k;
-    double bl, bh = _snn_exp_dd(xb, &k, &bl);
-    double big = x > 717.0 ? 1.0 / 0.0 : _snn_scale(_snn_div_dd(bh, bl, xb, 0.0), k);
-    return x > -1e-16 && x < 1e-16 ? 1.0 : x > 40.0 ? big : x < -40.0 ? -1.0 / x : q;
+    double rl, r = _snn_exp_reduce(in, &k, &rl);
+    double tl, th = _snn_exp_tail(r, &tl);
+    double ml, mh = _snn_expm1_join(r, rl, k, th, tl, &ml);   /* e^x - 1 (|x| <= 40) */
+    double bl, bh = _snn_exp_join(r, rl, th, tl, &bl);        /* e^x / 2^k */
+    int big = x > 40.0;
+    double d = _snn_div_dd(big ? bh : mh, big ? bl : ml, in, 0.0);
+    double vbig = x > 717.0 ? 1.0 / 0.0 : _snn_scale(d, k);
+    return x > -1e-16 && x < 1e-16 ? 1.0 : big ? vbig : x < -40.0 ? -1.0 / x : d;
 }
 
 /* The hyperbolic tangent: (e^2x - 1)/(e^2x + 1), as a quotient of
