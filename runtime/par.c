@@ -429,7 +429,10 @@ static void deliver_pieces(const ParRuns *r, int parts, int part)
     bool placed = st == (size_t)parts + 1;
     for (size_t q = 0; q < n; q += st) {
         const int32_t *e = r->runs + q;
-        if (q + ahead < n) par_prefetch_range(post, a.v, r->nvars, e[ahead + (placed ? (size_t)part : 0)]);
+        if (q + ahead < n) {
+            const int32_t *f = e + ahead;
+            par_prefetch_range(post, a.v, r->nvars, placed ? f[part] : f[0], placed ? f[part + 1] : f[st - 1]);
+        }
         if (placed) {
             a.lo = e[part];
             a.hi = e[part + 1];

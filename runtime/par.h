@@ -103,12 +103,18 @@ typedef struct ParRuns {
     int             nvars;      /* of the synapses' arrays a->v (prefetched) */
 } ParRuns;
 /* Fetch into the cache ahead what delivering range [lo, hi) of synapses
- * reads first: its targets and the values of its first synapse (a range
- * starts where the last one did not end, so the hardware cannot guess). */
-static inline void par_prefetch_range(const int32_t *syn_post, double *const *vars, int nvars, int32_t lo)
+ * reads: its targets and the values of its synapses, first and last cache
+ * lines (a range starts where the last one did not end, so the hardware
+ * cannot guess; it fetches the lines between). */
+static inline void par_prefetch_range(const int32_t *syn_post, double *const *vars, int nvars, int32_t lo, int32_t hi)
 {
+    if (lo >= hi) return;
     __builtin_prefetch(syn_post + lo);
-    for (int v = 0; v < nvars && v < 4; v++) __builtin_prefetch(vars[v] + lo);
+    __builtin_prefetch(syn_post + hi - 1);
+    for (int v = 0; v < nvars && v < 4; v++) {
+        __builtin_prefetch(vars[v] + lo);
+        __builtin_prefetch(vars[v] + hi - 1);
+    }
 }
 /* How many ranges ahead delivery fetches. */
 #define PAR_PREFETCH_AHEAD 8
