@@ -20,7 +20,7 @@ rm -rf build-asan
 meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 meson compile -C build-asan >/dev/null
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    meson test -C build-asan --print-errorlogs --suite golden --suite library --suite spatial --suite compiler --suite runtime --suite cli --suite plot --suite threads
+    meson test -C build-asan --print-errorlogs --suite golden --suite library --suite spatial --suite compiler --suite runtime --suite cli --suite plot --suite threads --suite native
 
 echo "== valgrind"
 CK_FORK=no SNN_TEST_NO_NATIVE=1 meson test -C build-test --print-errorlogs --wrapper 'valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite -q' --suite golden --suite runtime --timeout-multiplier 10
