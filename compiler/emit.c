@@ -68,7 +68,7 @@ static void emit_condition(Emit *E, Group *g, const Node *cond, Span at, StmtLis
     const char *lio = emit_loop_end(E);
     EmitHole h[] = { { "prologue", emit_prologue(E, &u, emit_own_arrays, NULL) }, { "hoisted", lio },
                  { "index", emit_index_hole(&u, false) }, { "loads", ld }, { "line", line }, { "cond", ce },
-                 { "code", cd }, { "stores", emit_stores(E, &u, emit_neuron_idx, "            ") } };
+                 { "code", cd }, { "stores", emit_stores(E, &u, emit_neuron_idx, "            ") }, { "update", "" } };
     emit_fill(E->out, emit_tmpl_thresh, h, (int)(sizeof h / sizeof *h));
 }
 
@@ -78,8 +78,8 @@ static void emit_threshold(Emit *E, Group *g)
                    "thresh");
 }
 
-/* A neuron group's update and threshold as one function (see
- * emit_tmpl_update_thresh), after the two on their own: their random
+/* A neuron group's update and threshold as one function (emit_tmpl_thresh
+ * with its update hole filled), after the two on their own: their random
  * draws keep the call sites the two had (site_update, site_thresh). */
 static void emit_update_thresh(Emit *E, Group *g, int site_update, int site_thresh)
 {
@@ -110,11 +110,11 @@ static void emit_update_thresh(Emit *E, Group *g, int site_update, int site_thre
     const char *cd = emit_code(E, &ut, &g->on_spike, "            ");
     E->rand_site = site_after;
     const char *lio = emit_loop_end(E);
+    const char *update = arena_printf(E->A, "%s%s%s%s", emit_index_hole(&uu, false), uld, ucd, ust);
     EmitHole h[] = { { "prologue", emit_prologue(E, &all, emit_own_arrays, NULL) }, { "hoisted", lio },
-                 { "uindex", emit_index_hole(&uu, false) }, { "uloads", uld }, { "ucode", ucd }, { "ustores", ust },
-                 { "index", emit_index_hole(&ut, false) }, { "loads", ld }, { "line", line }, { "cond", ce },
-                 { "code", cd }, { "stores", emit_stores(E, &ut, emit_neuron_idx, "            ") } };
-    emit_fill(E->out, emit_tmpl_update_thresh, h, (int)(sizeof h / sizeof *h));
+                 { "update", update }, { "index", emit_index_hole(&ut, false) }, { "loads", ld }, { "line", line },
+                 { "cond", ce }, { "code", cd }, { "stores", emit_stores(E, &ut, emit_neuron_idx, "            ") } };
+    emit_fill(E->out, emit_tmpl_thresh, h, (int)(sizeof h / sizeof *h));
 }
 
 /* Statements run for a list of indices: reset (neurons), on_pre / on_post

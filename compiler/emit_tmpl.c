@@ -98,7 +98,17 @@ const char emit_tmpl_each[] =
  * flags one by one cost as much as the whole state update).  The same as
  * one loop: the condition has no side effects and a spike's statements
  * write only its own neuron's variables; a random number the loads draw
- * twice is the same number (counter-based). */
+ * twice is the same number (counter-based).
+ * @update@: empty, or a neuron group's state update of the index (its
+ * loads, statements and stores) before the condition: the update and the
+ * threshold in one pass (update_thresh), which the runtime calls instead
+ * of the two where they come one after the other in the schedule, each
+ * reading and writing only its own index.  The same results as the update
+ * of every index and then the threshold: an index's condition reads only
+ * that index's updated variables, and the random numbers of each part are
+ * those of its own function (counter-based, keyed by the same call sites).
+ * Per block of 256 the condition then reads values still in the first
+ * cache. */
 const char emit_tmpl_thresh[] =
     "@prologue@@hoisted@"
     "    snn_i32 _n = 0;\n"
@@ -109,42 +119,7 @@ const char emit_tmpl_thresh[] =
     "        snn_i32 _any = 0;\n"
     "        for (snn_i32 _k = 0; _k < _e; _k++) {\n"
     "            const snn_i32 _idx = _b + _k;\n"
-    "@index@@loads@@line@"
-    "            _c[_k] = (@cond@);\n"
-    "            _any |= _c[_k];\n"
-    "        }\n"
-    "        if (!_any) continue;\n"
-    "        for (snn_i32 _k = 0; _k < _e; _k++) {\n"
-    "            if (!_c[_k]) continue;\n"
-    "            const snn_i32 _idx = _b + _k;\n"
-    "            _a->out[_n++] = _idx;\n"
-    "@index@@loads@@code@@stores@"
-    "        }\n"
-    "    }\n"
-    "    return _n;\n"
-    "}\n";
-
-/* Synopsis: state update and threshold in one pass (a neuron group whose
- * update and threshold come one after the other in the schedule, each
- * reading and writing only its own index: the runtime calls it instead of
- * the two).  Per block of 256 indices: the update of each, then at once
- * (its values still in registers or the first cache) the threshold's
- * condition, then the spikes as emit_tmpl_thresh does.  The same results
- * as the update of every index and then the threshold: an index's
- * condition reads only that index's updated variables, and the random
- * numbers of each part are those of its own function (counter-based, keyed
- * by the same call sites). */
-const char emit_tmpl_update_thresh[] =
-    "@prologue@@hoisted@"
-    "    snn_i32 _n = 0;\n"
-    "    const snn_i32 _end = SNN_RANGE_END(_a);\n"
-    "    snn_i32 _c[256];\n"
-    "    for (snn_i32 _b = _a->lo; _b < _end; _b += 256) {\n"
-    "        const snn_i32 _e = _end - _b < 256 ? _end - _b : 256;\n"
-    "        snn_i32 _any = 0;\n"
-    "        for (snn_i32 _k = 0; _k < _e; _k++) {\n"
-    "            const snn_i32 _idx = _b + _k;\n"
-    "@uindex@@uloads@@ucode@@ustores@"
+    "@update@"
     "            {\n"
     "@index@@loads@@line@"
     "            _c[_k] = (@cond@);\n"

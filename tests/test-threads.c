@@ -179,6 +179,22 @@ static const Case ordered_cases[] = {
     { "networks/delay_hetero.snn", 0 },
 };
 
+/* c on 1-3 threads (every split taken) and both tiers must give ref;
+ * how says what differs from ref's run. */
+static void check_tiers_and_threads(const Case *c, const char *how, const Result *ref)
+{
+    bool no_native = getenv("SNN_TEST_NO_NATIVE") != NULL;
+    for (int tier = 0; tier < 2 - no_native; tier++)
+        for (int t = 1; t <= 3; t++) {
+            Result got = { 0 };
+            run_case(c, tier ? SNN_NATIVE_WAIT : SNN_NATIVE_OFF, t, t > 1, &got);
+            char what[256];
+            snprintf(what, sizeof what, "%s %s, %s, %d thread(s)", c->model, how, tier ? "native" : "libtcc", t);
+            check_same(what, ref, &got);
+            result_free(&got);
+        }
+}
+
 START_TEST(delivery_order_gives_the_own_order_results)
 {
     const Case *c = &ordered_cases[_i];
@@ -193,16 +209,7 @@ START_TEST(delivery_order_gives_the_own_order_results)
     ck_assert_int_eq(snn_build(ctx), SNN_OK);
     ck_assert_msg(ordered_groups(ctx) > 0, "%s: no synapses in delivery order", c->model);
     snn_free(ctx);
-    bool no_native = getenv("SNN_TEST_NO_NATIVE") != NULL;
-    for (int tier = 0; tier < 2 - no_native; tier++)
-        for (int t = 1; t <= 3; t++) {
-            Result got = { 0 };
-            run_case(c, tier ? SNN_NATIVE_WAIT : SNN_NATIVE_OFF, t, t > 1, &got);
-            char what[256];
-            snprintf(what, sizeof what, "%s in delivery order, %s, %d thread(s)", c->model, tier ? "native" : "libtcc", t);
-            check_same(what, &ref, &got);
-            result_free(&got);
-        }
+    check_tiers_and_threads(c, "in delivery order", &ref);
     result_free(&ref);
 }
 END_TEST
@@ -216,10 +223,16 @@ static const Case fused_cases[] = {
     { "../examples/cobahh.snn", 0.05 },
 };
 
-static int fused_groups(const snn_ctx *ctx)
+/* How many groups of model, built, have an update_thresh. */
+static int fused_groups(const char *model)
 {
+    snn_ctx *ctx = snn_new();
+    ck_assert_int_eq(snn_set_native(ctx, SNN_NATIVE_OFF), SNN_OK);
+    ck_assert_msg(snn_load_file(ctx, test_path(model)) == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_int_eq(snn_build(ctx), SNN_OK);
     int n = 0;
     for (int k = 0; k < ctx->net->ngroups; k++) n += ctx->net->groups[k]->update_thresh != NULL;
+    snn_free(ctx);
     return n;
 }
 
@@ -229,29 +242,10 @@ START_TEST(fused_update_thresh_gives_the_two_passes_results)
     Result ref = { 0 };
     setenv("SNN_NO_FUSED_UPDATE", "1", 1);
     run_case(c, SNN_NATIVE_OFF, 1, false, &ref);
-    snn_ctx *ctx = snn_new();
-    ck_assert_int_eq(snn_set_native(ctx, SNN_NATIVE_OFF), SNN_OK);
-    ck_assert_msg(snn_load_file(ctx, test_path(c->model)) == SNN_OK, "%s", snn_errmsg(ctx));
-    ck_assert_int_eq(snn_build(ctx), SNN_OK);
-    ck_assert_int_eq(fused_groups(ctx), 0);
-    snn_free(ctx);
+    ck_assert_int_eq(fused_groups(c->model), 0);
     unsetenv("SNN_NO_FUSED_UPDATE");
-    ctx = snn_new();
-    ck_assert_int_eq(snn_set_native(ctx, SNN_NATIVE_OFF), SNN_OK);
-    ck_assert_msg(snn_load_file(ctx, test_path(c->model)) == SNN_OK, "%s", snn_errmsg(ctx));
-    ck_assert_int_eq(snn_build(ctx), SNN_OK);
-    ck_assert_msg(fused_groups(ctx) > 0, "%s: no update_thresh", c->model);
-    snn_free(ctx);
-    bool no_native = getenv("SNN_TEST_NO_NATIVE") != NULL;
-    for (int tier = 0; tier < 2 - no_native; tier++)
-        for (int t = 1; t <= 3; t++) {
-            Result got = { 0 };
-            run_case(c, tier ? SNN_NATIVE_WAIT : SNN_NATIVE_OFF, t, t > 1, &got);
-            char what[256];
-            snprintf(what, sizeof what, "%s in one pass, %s, %d thread(s)", c->model, tier ? "native" : "libtcc", t);
-            check_same(what, &ref, &got);
-            result_free(&got);
-        }
+    ck_assert_msg(fused_groups(c->model) > 0, "%s: no update_thresh", c->model);
+    check_tiers_and_threads(c, "in one pass", &ref);
     result_free(&ref);
 }
 END_TEST
