@@ -47,74 +47,70 @@ static void emit_update(Emit *E, Group *g)
     emit_fill(E->out, emit_tmpl_each, h, (int)(sizeof h / sizeof *h));
 }
 
+/* The uses of a condition and the statements run where it holds. */
+static void condition_uses(Emit *E, Uses *u, const Node *cond, const StmtList *on_spike)
+{
+    emit_collect(E, u, cond);
+    emit_note_reads(E, u, cond);
+    for (int k = 0; k < on_spike->n; k++) emit_collect_stmt(E, u, on_spike->v[k]);
+    emit_reads_of_subexprs(E, u);
+}
+
 /* A condition checked for every neuron, listing those where it holds: the
  * threshold (with on_spike run for each spike) or a custom event's
- * condition (bkind BK_EVTHRESH, index k, on_spike empty). */
+ * condition (bkind BK_EVTHRESH, index k, on_spike empty).  With update
+ * (BK_UPDATE_THRESH), each index's state update comes first, its random
+ * draws at the call sites sites[0] had in the update's own function, the
+ * condition's at those sites[1] had in the threshold's. */
 static void emit_condition(Emit *E, Group *g, const Node *cond, Span at, StmtList *on_spike, int bkind, int index,
-                           const char *kind)
+                           const char *kind, const StmtList *update, const int sites[2])
 {
-    Uses u = { 0 };
-    emit_collect(E, &u, cond);
-    emit_note_reads(E, &u, cond);
-    for (int k = 0; k < on_spike->n; k++) emit_collect_stmt(E, &u, on_spike->v[k]);
-    emit_reads_of_subexprs(E, &u);
+    Uses u = { 0 }, uu = { 0 }, all = { 0 };
+    condition_uses(E, &u, cond, on_spike);
+    if (update) {
+        emit_collect_list(E, &uu, update);
+        emit_collect_list(E, &all, update);    /* the prologue's names: those of both */
+        condition_uses(E, &all, cond, on_spike);
+    }
     emit_fn_begin(E, bkind, index, emit_fn_name(E->A, g, kind));
     E->idx = "_idx";
     emit_loop_begin(E, true);
     E->use_N = true;
+    int site_after = E->rand_site;
+    const char *upd = "";
+    if (update) {
+        E->rand_site = sites[0];
+        const char *uld = emit_loads(E, &uu, emit_neuron_idx, "            ");
+        const char *ucd = emit_code(E, &uu, update, "            ");
+        upd = arena_printf(E->A, "%s%s%s%s", emit_index_hole(&uu, false), uld, ucd,
+                           emit_stores(E, &uu, emit_neuron_idx, "            "));
+        E->rand_site = sites[1];
+    }
     const char *ld = emit_loads(E, &u, emit_neuron_idx, "            "), *line = emit_line_hole(E, at);
     const char *ce = emit_expr_hole(E, cond);
     const char *cd = emit_code(E, &u, on_spike, "            ");
+    if (update) E->rand_site = site_after;
     const char *lio = emit_loop_end(E);
-    EmitHole h[] = { { "prologue", emit_prologue(E, &u, emit_own_arrays, NULL) }, { "hoisted", lio },
+    EmitHole h[] = { { "prologue", emit_prologue(E, update ? &all : &u, emit_own_arrays, NULL) }, { "hoisted", lio },
                  { "index", emit_index_hole(&u, false) }, { "loads", ld }, { "line", line }, { "cond", ce },
-                 { "code", cd }, { "stores", emit_stores(E, &u, emit_neuron_idx, "            ") }, { "update", "" } };
+                 { "code", cd }, { "stores", emit_stores(E, &u, emit_neuron_idx, "            ") }, { "update", upd } };
     emit_fill(E->out, emit_tmpl_thresh, h, (int)(sizeof h / sizeof *h));
 }
 
 static void emit_threshold(Emit *E, Group *g)
 {
     emit_condition(E, g, g->spike_cond ? g->spike_cond : g->threshold, g->threshold->span, &g->on_spike, BK_THRESH, 0,
-                   "thresh");
+                   "thresh", NULL, NULL);
 }
 
-/* A neuron group's update and threshold as one function (emit_tmpl_thresh
- * with its update hole filled), after the two on their own: their random
- * draws keep the call sites the two had (site_update, site_thresh). */
+/* A neuron group's update and threshold as one function, after the two on
+ * their own: their random draws keep the call sites the two had. */
 static void emit_update_thresh(Emit *E, Group *g, int site_update, int site_thresh)
 {
-    const Node *cond = g->spike_cond ? g->spike_cond : g->threshold;
     StmtList sl = { g->update.v, g->update.n };
-    Uses uu = { 0 }, ut = { 0 }, all = { 0 };
-    emit_collect_list(E, &uu, &sl);
-    emit_collect(E, &ut, cond);
-    emit_note_reads(E, &ut, cond);
-    for (int k = 0; k < g->on_spike.n; k++) emit_collect_stmt(E, &ut, g->on_spike.v[k]);
-    emit_reads_of_subexprs(E, &ut);
-    /* the prologue's names: those of both */
-    emit_collect_list(E, &all, &sl);
-    emit_collect(E, &all, cond);
-    for (int k = 0; k < g->on_spike.n; k++) emit_collect_stmt(E, &all, g->on_spike.v[k]);
-    emit_fn_begin(E, BK_UPDATE_THRESH, 0, emit_fn_name(E->A, g, "update_thresh"));
-    E->idx = "_idx";
-    emit_loop_begin(E, true);
-    E->use_N = true;
-    int site_after = E->rand_site;
-    E->rand_site = site_update;
-    const char *uld = emit_loads(E, &uu, emit_neuron_idx, "            ");
-    const char *ucd = emit_code(E, &uu, &sl, "            ");
-    const char *ust = emit_stores(E, &uu, emit_neuron_idx, "            ");
-    E->rand_site = site_thresh;
-    const char *ld = emit_loads(E, &ut, emit_neuron_idx, "            "), *line = emit_line_hole(E, g->threshold->span);
-    const char *ce = emit_expr_hole(E, cond);
-    const char *cd = emit_code(E, &ut, &g->on_spike, "            ");
-    E->rand_site = site_after;
-    const char *lio = emit_loop_end(E);
-    const char *update = arena_printf(E->A, "%s%s%s%s", emit_index_hole(&uu, false), uld, ucd, ust);
-    EmitHole h[] = { { "prologue", emit_prologue(E, &all, emit_own_arrays, NULL) }, { "hoisted", lio },
-                 { "update", update }, { "index", emit_index_hole(&ut, false) }, { "loads", ld }, { "line", line },
-                 { "cond", ce }, { "code", cd }, { "stores", emit_stores(E, &ut, emit_neuron_idx, "            ") } };
-    emit_fill(E->out, emit_tmpl_thresh, h, (int)(sizeof h / sizeof *h));
+    const int sites[2] = { site_update, site_thresh };
+    emit_condition(E, g, g->spike_cond ? g->spike_cond : g->threshold, g->threshold->span, &g->on_spike,
+                   BK_UPDATE_THRESH, 0, "update_thresh", &sl, sites);
 }
 
 /* Statements run for a list of indices: reset (neurons), on_pre / on_post
@@ -455,7 +451,7 @@ const char *emit_model(Model *M, Diag *D, BlockTable *blocks)
         for (int k = 0; k < g->nevents; k++) {
             StmtList none = { 0 };
             emit_condition(E, g, g->events[k].cond, g->events[k].cond->span, &none, BK_EVTHRESH, k,
-                           arena_printf(E->A, "event_%s", g->events[k].name));
+                           arena_printf(E->A, "event_%s", g->events[k].name), NULL, NULL);
         }
         for (int k = 0; k < g->nevcodes; k++)
             emit_event_block(E, g, &g->evcodes[k].stmts, BK_EVCODE, k, arena_printf(E->A, "on_event%d", k));

@@ -509,13 +509,11 @@ static void run_update_thresh(Net *net, RtGroup *g)
 {
     snn_args a = net_args_on(net, g, g->every);
     int parts = parts_for(net, g, PAR_UPDATE | PAR_THRESH, g->n);
-    g->spikes_buffered = 0;
-    if (parts > 1 && g->update_thresh) g->nspikes = par_thresh(net->pool, parts, g->update_thresh, &a, g->spikes);
-    else if (parts > 1) g->nspikes = par_update_thresh(net->pool, parts, g->update, g->thresh, &a, g->spikes);
-    else {
+    if (parts == 1) {       /* (fusable: then update_thresh exists) */
         a.out = g->spikes;
         g->nspikes = g->update_thresh(&a);
-    }
+    } else if (g->update_thresh) g->nspikes = par_thresh(net->pool, parts, g->update_thresh, &a, g->spikes);
+    else g->nspikes = par_update_thresh(net->pool, parts, g->update, g->thresh, &a, g->spikes);
 }
 
 /* Whether the on_pre pathway of op may be delivered together with others

@@ -151,19 +151,28 @@ SNN_MATH_FN double _snn_expm1_dd(double x, double *lo)
     return _snn_expm1_join(r, rl, k, th, tl, lo);
 }
 
+/* From one reduction and Taylor tail of x: e^x - 1 as *mh + *ml (for x in
+ * [-40, 40]) and e^x / 2^k as *bh + *bl (any x of _snn_exp_reduce), for
+ * functions with a path for each range (a vectorised loop computes every
+ * path of every lane). */
+SNN_MATH_FN void _snn_exp_both(double x, snn_i64 *k, double *mh, double *ml, double *bh, double *bl)
+{
+    double rl, r = _snn_exp_reduce(x, k, &rl);
+    double tl, th = _snn_exp_tail(r, &tl);
+    *mh = _snn_expm1_join(r, rl, *k, th, tl, ml);
+    *bh = _snn_exp_join(r, rl, th, tl, bl);
+}
+
 /* e^x - 1, accurate near 0; beyond 40 e^x (the -1 is below half an ulp of
- * it), below -40 -1 (e^x is).  One reduction and Taylor tail (of x, or of
- * 710 beyond it) serve both (a vectorised loop computes every path of
- * every lane). */
+ * it), below -40 -1 (e^x is); both from _snn_exp_both (of x, or of 710
+ * beyond it). */
 SNN_MATH_FN double _snn_expm1(double x)
 {
     double in = x > 710.0 ? 710.0 : x;
     in = in < -40.0 ? -40.0 : in;
     snn_i64 k;
-    double rl, r = _snn_exp_reduce(in, &k, &rl);
-    double tl, th = _snn_exp_tail(r, &tl);
-    double ml, mh = _snn_expm1_join(r, rl, k, th, tl, &ml);
-    double bl, bh = _snn_exp_join(r, rl, th, tl, &bl);
+    double ml, mh, bl, bh;
+    _snn_exp_both(in, &k, &mh, &ml, &bh, &bl);
     return x > 40.0 ? _snn_scale(bh + bl, k) : x < -40.0 ? -1.0 : x == 0 ? x : mh;
 }
 
@@ -188,19 +197,16 @@ SNN_MATH_FN double _snn_div_dd(double nh, double nl, double dh, double dl)
 /* Brian2's exprel(x) = (e^x - 1)/x: 1 where |x| < 1e-16 (and at 0), infinite
  * above 717, NaN for NaN.  Up to 40, (e^x - 1)/x as a quotient of
  * double-doubles; beyond, it rounds as e^x/x = 2^k (hi + lo)/x does; below
- * -40 as -1/x.  The two quotients share one reduction and one Taylor tail
- * (of x, or of 710 beyond it) and one division, the numerator chosen
- * first: a vectorised loop computes every path of every lane. */
+ * -40 as -1/x.  The two quotients share _snn_exp_both (of x, or of 710
+ * beyond it) and one division, the numerator chosen first. */
 SNN_MATH_FN double _snn_exprel(double x)
 {
     double in = x > 710.0 ? 710.0 : x;
     in = in < -40.0 ? -40.0 : in;
     in = in > -1e-16 && in < 1e-16 ? 1.0 : in;   /* no 0/0 below */
     snn_i64 k;
-    double rl, r = _snn_exp_reduce(in, &k, &rl);
-    double tl, th = _snn_exp_tail(r, &tl);
-    double ml, mh = _snn_expm1_join(r, rl, k, th, tl, &ml);   /* e^x - 1 (|x| <= 40) */
-    double bl, bh = _snn_exp_join(r, rl, th, tl, &bl);        /* e^x / 2^k */
+    double ml, mh, bl, bh;
+    _snn_exp_both(in, &k, &mh, &ml, &bh, &bl);
     int big = x > 40.0;
     double d = _snn_div_dd(big ? bh : mh, big ? bl : ml, in, 0.0);
     double vbig = x > 717.0 ? 1.0 / 0.0 : _snn_scale(d, k);
