@@ -126,9 +126,12 @@ static void emit_event_block(Emit *E, Group *g, StmtList *sl, int bkind, int bin
     /* a subgroup's block runs over its neurons, with i and N its own */
     const Extra *x = all ? &g->extras[bindex] : NULL;
     E->sub_n = x && x->sub_n ? x->sub_n : 0;
-    /* a synapses pathway takes a list of ids, or (idx NULL) the range [lo, hi) */
+    /* a synapses pathway takes a list of ids, or (idx NULL) the range [lo,
+     * hi), or runs of either (emit_tmpl_pathway: a loop deeper) */
     bool range = syn && !all;
-    const char *which = all ? "_k" : range ? "_ids ? _ids[_k] : _k" : "_a->idx[_k]", *index = emit_index_hole(&u, syn);
+    const char *which = all ? "_k" : "_a->idx[_k]", *index = emit_index_hole(&u, syn);
+    const char *in = range ? "            " : "        ";
+    if (range && *index) index = arena_printf(E->A, "    %s", index);
     if (E->sub_n) {
         which = arena_printf(E->A, "_k + %lld", (long long)x->sub_start);
         index = u.uses_i ? "        const snn_i32 _i = _k;\n" : "";
@@ -140,18 +143,18 @@ static void emit_event_block(Emit *E, Group *g, StmtList *sl, int bkind, int bin
     buf_init(&E->bin_draws, E->A);
     E->bin_count = 0;
     E->bin_first = all && !syn ? (E->sub_n ? arena_printf(E->A, "_b + %lld", (long long)x->sub_start) : "_b") : NULL;
-    const char *ld = emit_loads(E, &u, idx, "        "), *cd = emit_code(E, &u, sl, "        ");
+    const char *ld = emit_loads(E, &u, idx, in), *cd = emit_code(E, &u, sl, in);
     const char *lio = emit_loop_end(E);
     bool blocked = E->bin_count > 0;
     E->bin_first = NULL;
-    const char *ids = range ? "    const snn_i32 *const _ids = _a->idx;\n" : "";
-    EmitHole h[] = { { "prologue", emit_prologue(E, &u, emit_own_arrays, NULL) }, { "hoisted", lio }, { "ids", ids },
-                 { "first", range ? "(_ids ? 0 : _a->lo)" : all && !E->sub_n ? "_a->lo" : "0" },
-                 { "count", range ? "(_ids ? _a->nidx : _a->hi)" : !all ? "_a->nidx" : E->sub_n ? "_N" : "SNN_RANGE_END(_a)" },
+    EmitHole h[] = { { "prologue", emit_prologue(E, &u, emit_own_arrays, NULL) }, { "hoisted", lio },
+                 { "first", all && !E->sub_n ? "_a->lo" : "0" },
+                 { "count", !all ? "_a->nidx" : E->sub_n ? "_N" : "SNN_RANGE_END(_a)" },
                  { "idx", E->idx }, { "which", which },
                  { "index", index }, { "loads", ld }, { "code", cd },
-                 { "stores", emit_stores(E, &u, idx, "        ") }, { "draws", blocked ? E->bin_draws.p : "" } };
-    emit_fill(E->out, blocked ? emit_tmpl_event_blocked : emit_tmpl_event, h, (int)(sizeof h / sizeof *h));
+                 { "stores", emit_stores(E, &u, idx, in) }, { "draws", blocked ? E->bin_draws.p : "" } };
+    const char *tmpl = range ? emit_tmpl_pathway : blocked ? emit_tmpl_event_blocked : emit_tmpl_event;
+    emit_fill(E->out, tmpl, h, (int)(sizeof h / sizeof *h));
     E->sub_n = 0;
 }
 

@@ -58,8 +58,8 @@ typedef struct EmitHole {
 /* The block templates: state update / initial values, threshold, event
  * blocks (reset, on_pre, on_post, pathways, run_regularly; a Poisson
  * input's in blocks of draws), summed variables and connect rules. */
-extern const char emit_tmpl_each[], emit_tmpl_thresh[], emit_tmpl_event[], emit_tmpl_event_blocked[], emit_tmpl_summed[],
-    emit_tmpl_connect[], emit_tmpl_assign[];
+extern const char emit_tmpl_each[], emit_tmpl_thresh[], emit_tmpl_event[], emit_tmpl_pathway[],
+    emit_tmpl_event_blocked[], emit_tmpl_summed[], emit_tmpl_connect[], emit_tmpl_assign[];
 /* Append tmpl to out with every @name@ replaced by its hole's text. */
 void emit_fill(Buf *out, const char *tmpl, const EmitHole *holes, int n);
 /* The math prototypes at the top of every generated unit. */

@@ -137,17 +137,33 @@ const char emit_tmpl_thresh[] =
     "    return _n;\n"
     "}\n";
 
-/* Synopsis: statements for a list of indices (Brian2's reset and synapses
- * templates): reset for the neurons that spiked, on_pre / on_post / a
- * named pathway for the synapses whose spikes arrive (the list _a->idx,
- * _a->nidx, or where idx is NULL the ids of the range [lo, hi): @ids@);
- * run_regularly for every index of the range [lo, hi) (@first@, @count@,
- * @which@ _k). */
+/* Synopsis: statements for a list of indices (Brian2's reset template):
+ * reset for the neurons that spiked; run_regularly for every index of the
+ * range [lo, hi) (@first@, @count@, @which@ _k). */
 const char emit_tmpl_event[] =
-    "@prologue@@hoisted@@ids@"
+    "@prologue@@hoisted@"
     "    for (snn_i32 _k = @first@; _k < @count@; _k++) {\n"
     "        const snn_i32 @idx@ = @which@;\n"
     "@index@@loads@@code@@stores@"
+    "    }\n"
+    "    return 0;\n"
+    "}\n";
+
+/* Synopsis: a synapses pathway (on_pre, on_post, a named one) for the
+ * synapses whose spikes arrive: the list _a->idx[0.._a->nidx), or where
+ * idx is NULL the ids of the range [lo, hi), or (_a->runs) each of the
+ * runs of positions in that list or of ids, one after the other. */
+const char emit_tmpl_pathway[] =
+    "@prologue@@hoisted@"
+    "    const snn_i32 *const _ids = _a->idx, *const _runs = _a->runs;\n"
+    "    const snn_i32 _nruns = _runs ? _a->nruns : 1;\n"
+    "    for (snn_i32 _r = 0; _r < _nruns; _r++) {\n"
+    "        const snn_i32 _lo = _runs ? _runs[(snn_i64)_r * _a->run_stride] : _ids ? 0 : _a->lo;\n"
+    "        const snn_i32 _hi = _runs ? _runs[(snn_i64)_r * _a->run_stride + 1] : _ids ? _a->nidx : _a->hi;\n"
+    "        for (snn_i32 _k = _lo; _k < _hi; _k++) {\n"
+    "            const snn_i32 @idx@ = _ids ? _ids[_k] : _k;\n"
+    "@index@@loads@@code@@stores@"
+    "        }\n"
     "    }\n"
     "    return 0;\n"
     "}\n";

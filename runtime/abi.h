@@ -48,6 +48,12 @@ typedef struct snn_args {
      * in the whole network (a rank holds only the synapses onto its own
      * neurons); NULL when the synapses are all here, numbered 0 .. n-1 */
     const snn_i32 *syn_gid;
+    /* A pathway called with runs (not NULL) runs for each run r of nruns
+     * in turn: the positions runs[r * run_stride] .. runs[r * run_stride + 1]
+     * - 1 of idx, or where idx is NULL those synapse ids themselves (the
+     * spikes' ranges of one step in one call) */
+    const snn_i32 *runs;
+    snn_i32 nruns, run_stride;
 } snn_args;
 #define SNN_RANGE_END(a) ((a)->hi ? (a)->hi : (a)->n)
 /* The number of synapse s in the whole network, which keys its random

@@ -109,36 +109,36 @@ static size_t fanout(const int32_t *start, const int32_t *neurons, size_t nn)
 }
 
 /* Run the pathway code on the synapses of the spiking neurons, neuron by
- * neuron in CSR order (index start, syn by source or target).  Where the
- * synapses are stored in that order (syn NULL), each neuron's synapses are
- * a range of ids, passed to the code as [lo, hi) with no list; otherwise one
- * neuron's synapses are a range of syn and go straight to the code, and
- * those of several are copied range by range into s->scratch.  Returns
- * false on out of memory, with nothing delivered. */
+ * neuron in CSR order (index start, syn by source or target), in one call:
+ * each neuron's range of syn a run (snn_args.runs, pairs in s->scratch),
+ * or where the synapses are stored in that order (syn NULL) its range of
+ * ids; one neuron's without a list.  Returns false on out of memory, with
+ * nothing delivered. */
 static bool deliver(Net *net, RtGroup *s, const int32_t *neurons, size_t nn, const int32_t *start,
                     const int32_t *syn, snn_block_fn fn, int64_t every)
 {
-    if (!syn) {
-        snn_args a = net_args_on(net, s, every);
-        for (size_t k = 0; k < nn; k++) {
-            a.lo = start[neurons[k]];
-            a.hi = start[neurons[k] + 1];
-            if (a.lo < a.hi) fn(&a);
-        }
-        return true;
-    }
-    if (nn == 1) {
-        int32_t first = start[neurons[0]];
-        run_pathway(net, s, syn + first, (size_t)(start[neurons[0] + 1] - first), fn, every);
+    snn_args a = net_args_on(net, s, every);
+    if (nn == 1) {      /* no list to make */
+        a.lo = start[neurons[0]];
+        a.hi = start[neurons[0] + 1];
+        if (syn) a.idx = syn + a.lo, a.nidx = a.hi - a.lo;
+        if (a.lo < a.hi) fn(&a);
         return true;
     }
     s->scratch.n = 0;
-    if (!i32vec_reserve(&s->scratch, fanout(start, neurons, nn))) return false;
+    if (!i32vec_reserve(&s->scratch, 2 * nn)) return false;
+    int32_t *pairs = s->scratch.v, m = 0;
     for (size_t k = 0; k < nn; k++) {
-        int32_t first = start[neurons[k]];
-        i32vec_append(&s->scratch, syn + first, (size_t)(start[neurons[k] + 1] - first));
+        pairs[2 * m] = start[neurons[k]];
+        pairs[2 * m + 1] = start[neurons[k] + 1];
+        m += pairs[2 * m] < pairs[2 * m + 1];
     }
-    run_pathway(net, s, s->scratch.v, s->scratch.n, fn, every);
+    if (!m) return true;
+    a.idx = syn;
+    a.runs = pairs;
+    a.nruns = m;
+    a.run_stride = 2;
+    fn(&a);
     return true;
 }
 

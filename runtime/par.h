@@ -116,8 +116,10 @@ static inline void par_prefetch_range(const int32_t *syn_post, double *const *va
         __builtin_prefetch(vars[v] + hi - 1);
     }
 }
-/* How many ranges ahead delivery fetches. */
+/* How many ranges ahead delivery fetches, and how many pieces of runs
+ * (known places) go to the code in one call. */
 #define PAR_PREFETCH_AHEAD 8
+#define PAR_RUN_CHUNK 8
 void par_deliver_runs_many(Pool *pool, int parts, const ParRuns *r, int n);
 /* The same on this thread, run by run (one part). */
 void par_deliver_runs_here(const ParRuns *r);

@@ -67,14 +67,25 @@ static snn_i32 blk_init(const snn_args *a)
 static struct { int64_t step; int32_t syn, pre, post; } log_v[1024];
 static int log_n;
 
-/* A pathway's synapses: the list idx, or (idx NULL) the ids lo .. hi-1. */
-#define PATH_COUNT(a) ((a)->idx ? (a)->nidx : (a)->hi - (a)->lo)
-#define PATH_SYN(a, k) ((a)->idx ? (a)->idx[k] : (a)->lo + (k))
+/* A pathway's synapses, as generated code reads them (abi.h): the list
+ * idx, or (idx NULL) the ids lo .. hi-1, or runs of positions in either;
+ * into ids[0..), at most cap; returns how many. */
+static snn_i32 path_ids(const snn_args *a, snn_i32 *ids, snn_i32 cap)
+{
+    snn_i32 n = 0, nruns = a->runs ? a->nruns : 1;
+    for (snn_i32 r = 0; r < nruns; r++) {
+        snn_i32 lo = a->runs ? a->runs[r * a->run_stride] : a->idx ? 0 : a->lo;
+        snn_i32 hi = a->runs ? a->runs[r * a->run_stride + 1] : a->idx ? a->nidx : a->hi;
+        for (snn_i32 k = lo; k < hi && n < cap; k++) ids[n++] = a->idx ? a->idx[k] : k;
+    }
+    return n;
+}
 
 static snn_i32 blk_on_pre(const snn_args *a)
 {
-    for (snn_i32 k = 0; k < PATH_COUNT(a) && log_n < 1024; k++) {
-        snn_i32 s = PATH_SYN(a, k);
+    snn_i32 ids[1024], n = path_ids(a, ids, 1024);
+    for (snn_i32 k = 0; k < n && log_n < 1024; k++) {
+        snn_i32 s = ids[k];
         log_v[log_n].step = a->step;
         log_v[log_n].syn = s;
         log_v[log_n].pre = a->syn_pre[s];
@@ -87,7 +98,8 @@ static snn_i32 blk_on_pre(const snn_args *a)
 
 static snn_i32 blk_on_post(const snn_args *a)
 {
-    for (snn_i32 k = 0; k < PATH_COUNT(a); k++) a->v[0][PATH_SYN(a, k)] += 100;   /* w += 100 */
+    snn_i32 ids[1024], n = path_ids(a, ids, 1024);
+    for (snn_i32 k = 0; k < n; k++) a->v[0][ids[k]] += 100;   /* w += 100 */
     return 0;
 }
 
@@ -609,8 +621,8 @@ START_TEST(oom_delivery)
         net_vec_realloc = realloc;
         ck_assert_str_eq(net->fail, "spike delivery of S");
         /* budget 0: the spike of step 1 cannot be queued; budget 1: it is
-         * delivered straight from the CSR range, but the three synapses of
-         * step 4 need room to be gathered */
+         * delivered straight from the CSR range, but the two spikes of step
+         * 4 need room for the list of their ranges */
         ck_assert_int_eq(net->step, budget ? 4 : 1);
         ck_assert_int_eq(log_n, budget ? 1 : 0);
         net_free(net);
