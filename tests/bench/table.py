@@ -21,7 +21,8 @@ loaded from a warm cache (--native=wait; the cache, private to this run, is
 filled by one unmeasured run first), so no compiler runs while measuring.
 Peak memory (RSS) is that of the simulating process, from wait4(), outside
 it.  Brian2's standalone project is built once per model (not timed here;
-its binary is what runs).  The machine's load is printed before and after.
+its binary is what runs).  The machine's load is printed before and after,
+and the CPU time the host took from this virtual machine (steal) per row.
 
 Usage: /usr/bin/python3 tests/bench/table.py [--snnc build/snnc] [--pairs 5] [--quick] [--no-cython]
                                             [--pd14 SECONDS | --no-pd14]
@@ -168,6 +169,29 @@ def load():
     return f'load average {l1:.2f} {l5:.2f} {l15:.2f} on {os.cpu_count()} cores'
 
 
+def steal_seconds():
+    """CPU time the host has taken from this (virtual) machine's cores since
+    boot: the steal column of /proc/stat, in seconds (0 where there is none)."""
+    try:
+        fields = open('/proc/stat').readline().split()
+        return int(fields[8]) / os.sysconf('SC_CLK_TCK')
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+class StealMeter:
+    """The host's steal during each row: a virtual machine's cores can be
+    taken by its host, which slows both sides of a pair (more so runs on 2
+    threads); the table says how much it was."""
+    def __init__(self):
+        self.last = steal_seconds()
+
+    def since(self):
+        now = steal_seconds()
+        took, self.last = now - self.last, now
+        return f'host steal during the row {took:.1f} s of CPU'
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--snnc', default=os.path.join(ROOT, 'build', 'snnc'))
@@ -181,11 +205,12 @@ def main():
     d1, dstdp, d64 = (0.2, 5.0, 0.2) if a.quick else (1.0, 100.0, 1.0)
     cpu = open('/proc/cpuinfo').read()
     m = re.search(r'model name\s*:\s*(.*)', cpu)
-    print(f'# machine: {m.group(1) if m else "?"}; {load()} (start)')
+    print(f'# machine: {m.group(1) if m else "?"}; {load()} (start); host steal since boot {steal_seconds():.0f} s')
     print(f'# {pairs} pairs per row, interleaved, medians; snnc {a.snnc} with the optimised code from a warm cache; '
           f'Brian2 2.5.1 cpp_standalone (no OpenMP), built once per model' +
           ('' if a.no_cython else ', and cython'))
     rows = []
+    steal = StealMeter()
     with tempfile.TemporaryDirectory() as tmp:
         sn = Snnc(a.snnc, tmp)
 
@@ -203,6 +228,7 @@ def main():
                           .replace('run 100*second', f'run {dstdp}*second'))
         for mf in (cuba4k, cuba64k, cuba64k0, cobahh, stdp):
             sn.warm(mf)
+        steal.since()
 
         def loop_row(label, snn_model, brian_model, n, dur, cython):
             sa = Standalone(tmp, brian_model, n, dur)
@@ -213,7 +239,7 @@ def main():
             s, b = res[0], res[1]
             print(f'{label}: snnc loop wall {med(s, "wall"):.4f} s, CPU {med(s, "cpu"):.4f} s, RSS {med(s, "rss"):.1f} '
                   f'MiB | Brian2 standalone wall {med(b, "wall"):.4f} s, CPU {med(b, "cpu"):.4f} s, RSS '
-                  f'{med(b, "rss"):.1f} MiB (built in {sa.build:.1f} s)', flush=True)
+                  f'{med(b, "rss"):.1f} MiB (built in {sa.build:.1f} s); {steal.since()}', flush=True)
             line = (f'| {label}, loop vs Brian2 standalone | wall {pair_ratio(s, b, "wall"):.2f}x, '
                     f'CPU {pair_ratio(s, b, "cpu"):.2f}x of its time |')
             if len(res) > 2:
@@ -244,6 +270,7 @@ def main():
                     f'{per:.1f} |')
 
         # 2 threads against 1, same results
+        steal.since()
         for label, mf in ((f'CUBA 64000, {d64:g} s', cuba64k), (f'COBAHH 4000, {d1:g} s', cobahh)):
             one, two = interleave(pairs, [lambda: sn.run(mf, 1), lambda: sn.run(mf, 2)])
             # the same seed must give the same spikes on any number of threads
@@ -253,11 +280,13 @@ def main():
             sp = pair_ratio(one, two, 'wall')
             eff = pair_ratio(one, two, 'cpu')
             print(f'{label}: 1 thread wall {med(one, "wall"):.4f} s CPU {med(one, "cpu"):.4f} s | 2 threads wall '
-                  f'{med(two, "wall"):.4f} s CPU {med(two, "cpu"):.4f} s', flush=True)
+                  f'{med(two, "wall"):.4f} s CPU {med(two, "cpu"):.4f} s; {steal.since()}', flush=True)
             rows.append(f'| 2 threads vs 1, {label} | speed-up {sp:.2f}x (wall of 1 thread / wall of 2); CPU time '
                         f'of 1 thread / of 2: {eff:.2f} |')
         if not a.no_pd14:
+            steal.since()
             rows += pd14_rows(sn, a.pd14)
+            print(f'# PD14 rows: {steal.since()}', flush=True)
     print(f'# {load()} (end)')
     print('| measure | measured (ratios: snnc time / Brian2 time, median of the pairs) |')
     print('|---|---|')
