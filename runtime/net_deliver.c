@@ -110,30 +110,26 @@ static size_t fanout(const int32_t *start, const int32_t *neurons, size_t nn)
 
 /* Run the pathway code on the synapses of the spiking neurons, neuron by
  * neuron in CSR order (index start, syn by source or target), in one call:
- * each neuron's range of syn a run (snn_args.runs, pairs in s->scratch),
- * or where the synapses are stored in that order (syn NULL) its range of
- * ids; one neuron's without a list.  Returns false on out of memory, with
- * nothing delivered. */
+ * each neuron's range of syn a run (snn_args.runs), or where the synapses
+ * are stored in that order (syn NULL) its range of ids.  The runs' list is
+ * s->scratch, or for one neuron a local pair (no allocation).  Returns
+ * false on out of memory, with nothing delivered. */
 static bool deliver(Net *net, RtGroup *s, const int32_t *neurons, size_t nn, const int32_t *start,
                     const int32_t *syn, snn_block_fn fn, int64_t every)
 {
-    snn_args a = net_args_on(net, s, every);
-    if (nn == 1) {      /* no list to make */
-        a.lo = start[neurons[0]];
-        a.hi = start[neurons[0] + 1];
-        if (syn) a.idx = syn + a.lo, a.nidx = a.hi - a.lo;
-        if (a.lo < a.hi) fn(&a);
-        return true;
+    int32_t one[2], *pairs = one, m = 0;
+    if (nn > 1) {
+        s->scratch.n = 0;
+        if (!i32vec_reserve(&s->scratch, 2 * nn)) return false;
+        pairs = s->scratch.v;
     }
-    s->scratch.n = 0;
-    if (!i32vec_reserve(&s->scratch, 2 * nn)) return false;
-    int32_t *pairs = s->scratch.v, m = 0;
     for (size_t k = 0; k < nn; k++) {
         pairs[2 * m] = start[neurons[k]];
         pairs[2 * m + 1] = start[neurons[k] + 1];
         m += pairs[2 * m] < pairs[2 * m + 1];
     }
     if (!m) return true;
+    snn_args a = net_args_on(net, s, every);
     a.idx = syn;
     a.runs = pairs;
     a.nruns = m;
