@@ -161,8 +161,16 @@ extern const char snn_rng_text[];   /* runtime/rng.c, embedded at build time */
  * 13-20% faster, with the same results, as every lane computes alone.
  * -fno-semantic-interposition: the random numbers (runtime/rng.c, compiled
  * into the same object) are called directly and inlined, not through the
- * PLT, as nothing ever interposes them. */
+ * PLT, as nothing ever interposes them.
+ * -fno-trapping-math: with gcc's default, a state update with a condition
+ * (CUBA's `if (not_refractory) v = ...`, threshold `v > Vt && ...`) stays
+ * scalar, as making the branch a select would evaluate floating-point
+ * operations the branch might skip, and those could raise an exception flag;
+ * snnc never reads those flags (nor unmasks their traps), and the values are
+ * the same bit for bit (the test of both tiers checks it), so the loop may
+ * vectorise. */
 static const char *const native_flags[] = { "-O3", "-march=native", "-ffp-contract=off", "-fno-math-errno",
+                                            "-fno-trapping-math",
                                             "--param=vect-max-version-for-alias-checks=256",
 #if defined(__x86_64__) || defined(__i386__)
                                             "-mprefer-vector-width=512",
