@@ -194,6 +194,42 @@ RNG_INLINE void uniforms_ahead(double *u, snn_u64 seed, snn_u64 stream, snn_i64 
         _mm512_storeu_pd(u + l, _mm512_mul_pd(_mm512_cvtepi64_pd(x), _mm512_set1_pd(1.0 / 9007199254740992.0)));
     }
 }
+#elif defined(__AVX2__) && !defined(__TINYC__)
+/* With AVX2 (no AVX-512): four lanes at a time, vpmuludq as above.  AVX2
+ * has no conversion of 64-bit integers to doubles: the 53 bits go over as
+ * their upper 21 and lower 32 bits, each an exact double by the 2^52 trick
+ * (the bits ORed into 2^52's, then 2^52 subtracted), added exactly (the
+ * sum is below 2^53), so the same double as (double)x. */
+#include <immintrin.h>
+RNG_INLINE void uniforms_ahead(double *u, snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site)
+{
+    const __m256i m0 = _mm256_set1_epi64x(0xD2511F53u), m1 = _mm256_set1_epi64x(0xCD9E8D57u);
+    const __m256i lane = _mm256_set_epi64x(3, 2, 1, 0), low = _mm256_set1_epi64x(0xffffffffu);
+    const __m256i two52_bits = _mm256_set1_epi64x(0x4330000000000000);
+    const __m256d two52 = _mm256_set1_pd(0x1p52), two32 = _mm256_set1_pd(0x1p32);
+    const uint32_t key0 = (uint32_t)(seed ^ (seed >> 32) * 0x9E3779B9u), key1 = (uint32_t)stream;
+    for (int l = 0; l < SNN_BINOMIAL_AHEAD; l += 4) {
+        __m256i c0 = _mm256_set1_epi64x((uint32_t)step), c1 = _mm256_set1_epi64x((uint32_t)((snn_u64)step >> 32));
+        __m256i c2 = _mm256_add_epi64(_mm256_set1_epi64x((uint32_t)idx + (uint32_t)l), lane);   /* wraps: low half */
+        __m256i c3 = _mm256_set1_epi64x((uint32_t)site);
+        uint32_t k0 = key0, k1 = key1;
+        for (int r = 0; r < 10; r++) {
+            __m256i p0 = _mm256_mul_epu32(c0, m0), p1 = _mm256_mul_epu32(c2, m1);
+            c0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), c1), _mm256_set1_epi64x(k0));
+            c1 = p1;
+            c2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), c3), _mm256_set1_epi64x(k1));
+            c3 = p0;
+            k0 += 0x9E3779B9u;
+            k1 += 0xBB67AE85u;
+        }
+        __m256i x = _mm256_xor_si256(_mm256_slli_epi64(_mm256_and_si256(c0, low), 21),
+                                     _mm256_srli_epi64(_mm256_and_si256(c1, low), 11));
+        __m256d hi = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(x, 32), two52_bits)), two52);
+        __m256d lo = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_and_si256(x, low), two52_bits)), two52);
+        __m256d d = _mm256_add_pd(_mm256_mul_pd(hi, two32), lo);
+        _mm256_storeu_pd(u + l, _mm256_mul_pd(d, _mm256_set1_pd(1.0 / 9007199254740992.0)));
+    }
+}
 #else
 RNG_INLINE void uniforms_ahead(double *u, snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site)
 {
