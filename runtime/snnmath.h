@@ -203,7 +203,9 @@ SNN_MATH_FN double _snn_exprel(double x)
 {
     double in = x > 710.0 ? 710.0 : x;
     in = in < -40.0 ? -40.0 : in;
-    in = in > -1e-16 && in < 1e-16 ? 1.0 : in;   /* no 0/0 below */
+    /* no 0/0 below; tested on x, which is in there (testing in, after the
+     * two clamps, left a loop that calls exprel scalar on AVX2) */
+    in = x > -1e-16 && x < 1e-16 ? 1.0 : in;
     snn_i64 k;
     double ml, mh, bl, bh;
     _snn_exp_both(in, &k, &mh, &ml, &bh, &bl);
