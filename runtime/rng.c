@@ -64,11 +64,17 @@ void snn_philox_block(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, s
     for (int k = 0; k < 4; k++) out[k] = b.v[k];
 }
 
-/* 53 random bits from two words, as a double in [0, 1). */
+/* 53 random bits from two words, as a double in [0, 1).  The bits go over
+ * as their upper 21 and lower 32, each an exact double by the 2^52 trick
+ * (ORed into 2^52's bits, then 2^52 subtracted), summed exactly (below
+ * 2^53): the same double as (double)x, but with no conversion of a 64-bit
+ * integer, which AVX2 lacks and which left every loop that draws (a
+ * Poisson group's threshold) scalar there. */
 RNG_INLINE double to_unit(uint32_t hi, uint32_t lo)
 {
     snn_u64 x = ((snn_u64)hi << 21) ^ (lo >> 11);
-    return (double)x * (1.0 / 9007199254740992.0);
+    union { snn_u64 u; double f; } up = { (x >> 32) | 0x4330000000000000ull }, low = { (x & 0xffffffffu) | 0x4330000000000000ull };
+    return ((up.f - 0x1p52) * 0x1p32 + (low.f - 0x1p52)) * (1.0 / 9007199254740992.0);
 }
 
 double snn_rand_uniform(snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site)

@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: MIT
 """This file checks that the optimising tier's compiler vectorises the loops
 that make snnc fast, on this processor: a loop calling each function of the
-math library (runtime/snnmath.h), and the fused update and threshold of
-CUBA, COBAHH and the STDP example's neurons, as `snnc emit` gives them,
-compiled with the tier's flags (read from runtime/jit.c's native_flags) and
-gcc's -fopt-info-vec.  A flag or a form of the math that leaves one of them
+math library (runtime/snnmath.h), the fused update and threshold of CUBA,
+COBAHH and the STDP example's neurons, and the STDP example's Poisson group's
+threshold (its draws), as `snnc emit` gives them followed by runtime/rng.c
+(as the tier compiles them), with the tier's flags (read from runtime/jit.c's
+native_flags) and gcc's -fopt-info-vec.  A flag or a form of the math that leaves one of them
 scalar costs 2-4x with the same results, which no other test sees
 (-ftrapping-math kept CUBA's update scalar; a test of a clamped value kept
-every loop calling exprel scalar on AVX2).  Prints TAP; skipped (exit 77)
+every loop calling exprel scalar on AVX2; a conversion of a 64-bit integer
+to double, which AVX2 lacks, kept every loop that draws scalar).  Prints TAP; skipped (exit 77)
 where the compiler is not gcc or the processor has no AVX2.
 
 usage: test-vectorise.py SNNC SOURCE_ROOT
@@ -20,8 +22,9 @@ import sys
 import tempfile
 
 MATH = ('_snn_exp', '_snn_expm1', '_snn_exprel', '_snn_log', '_snn_log1p', '_snn_tanh')
-# (example, group whose update_thresh must vectorise)
-MODELS = (('cuba.snn', 'P'), ('cobahh.snn', 'P'), ('stdp_song.snn', 'neurons'))
+# (example, function of its generated code whose loop must vectorise)
+MODELS = (('cuba.snn', 'snn_P_update_thresh'), ('cobahh.snn', 'snn_P_update_thresh'),
+          ('stdp_song.snn', 'snn_neurons_update_thresh'), ('stdp_song.snn', 'snn_poisson__input_thresh'))
 
 
 def native_flags(root):
@@ -76,12 +79,12 @@ def main():
                    f'void f(double *restrict y, const double *restrict x, int n)\n'
                    f'{{ for (int i = 0; i < n; i++) y[i] = {fn}(x[i]); }}\n')
             results.append((f'a loop calling {fn} vectorises', 4 in vectorised_lines(cc, flags, src, tmp)))
-        for model, group in MODELS:
+        rng = open(os.path.join(rt, 'rng.c')).read().replace('#include "abi.h"', '')
+        for model, name in MODELS:
             r = subprocess.run([snnc, 'emit', os.path.join(root, 'examples', model)], capture_output=True, text=True)
             if r.returncode != 0:
                 raise SystemExit(f'Bail out! snnc emit {model}: {r.stderr[:2000]}')
-            src = '\n'.join(l for l in r.stdout.split('\n') if not l.startswith('#line'))
-            name = f'snn_{group}_update_thresh'
+            src = '\n'.join(l for l in r.stdout.split('\n') if not l.startswith('#line')) + '\n' + rng
             span = function_span(src, name)
             ok = span is not None and any(span[0] <= l <= span[1] for l in vectorised_lines(cc, flags, src, tmp))
             results.append((f'{model}: {name} vectorises', ok))
