@@ -63,93 +63,41 @@ static void reset_state(State *s)
     }
 }
 
-static int step_snnc(State *restrict s, double t)
-{
-    double *restrict v = s->v, *restrict ge = s->ge, *restrict gi = s->gi;
-    double *restrict ls = s->ls, *restrict nr = s->nr;
-    const double a1 = s->a1, a2 = s->a2, a3 = s->a3, a8 = s->a8, a9 = s->a9, a10 = s->a10, r0 = s->r0;
-    int n = 0, c[BLOCK];
-    (void)r0;
-    for (int b = 0; b < s->n; b += BLOCK) {
-        int e = s->n - b < BLOCK ? s->n - b : BLOCK, any = 0;
-        for (int k = 0; k < e; k++) {
-            int i = b + k;
-            double vv = v[i], g1 = ge[i], g2 = gi[i];
-            double f = (double)((t - ls[i]) >= r0);
-            double tv = vv * a1 + g1 * a2 + g2 * a3 + a8;
-            vv = f ? tv : vv;
-            nr[i] = f;
-            v[i] = vv;
-            ge[i] = g1 * a9;
-            gi[i] = g2 * a10;
-            c[k] = (vv > Vt) & (f != 0);
-            any |= c[k];
-        }
-        if (!any) continue;
-        for (int k = 0; k < e; k++)
-            if (c[k]) { int i = b + k; s->out[n++] = i; nr[i] = 0; ls[i] = t; v[i] = Vr; }
+/* One update with refractoriness: the not_refractory flags of type FLAG in
+ * the array s->FIELD, each computed by FREE (of nr[i], ls[i], t and r0). */
+#define STEP_REFRACTORY(NAME, FLAG, FIELD, FREE)                                                            \
+    static int NAME(State *restrict s, double t)                                                            \
+    {                                                                                                       \
+        double *restrict v = s->v, *restrict ge = s->ge, *restrict gi = s->gi, *restrict ls = s->ls;         \
+        FLAG *restrict nr = s->FIELD;                                                                       \
+        const double a1 = s->a1, a2 = s->a2, a3 = s->a3, a8 = s->a8, a9 = s->a9, a10 = s->a10, r0 = s->r0;  \
+        int n = 0, c[BLOCK];                                                                                \
+        for (int b = 0; b < s->n; b += BLOCK) {                                                             \
+            int e = s->n - b < BLOCK ? s->n - b : BLOCK, any = 0;                                           \
+            for (int k = 0; k < e; k++) {                                                                   \
+                int i = b + k;                                                                              \
+                double vv = v[i], g1 = ge[i], g2 = gi[i];                                                   \
+                FLAG f = FREE;                                                                              \
+                double tv = vv * a1 + g1 * a2 + g2 * a3 + a8;                                               \
+                vv = f ? tv : vv;                                                                           \
+                nr[i] = f;                                                                                  \
+                v[i] = vv;                                                                                  \
+                ge[i] = g1 * a9;                                                                            \
+                gi[i] = g2 * a10;                                                                           \
+                c[k] = (vv > Vt) & (f != 0);                                                                \
+                any |= c[k];                                                                                \
+            }                                                                                               \
+            if (!any) continue;                                                                             \
+            for (int k = 0; k < e; k++)                                                                     \
+                if (c[k]) { int i = b + k; s->out[n++] = i; nr[i] = 0; ls[i] = t; v[i] = Vr; }               \
+        }                                                                                                   \
+        return n;                                                                                           \
     }
-    return n;
-}
 
-static int step_flag8(State *restrict s, double t)
-{
-    double *restrict v = s->v, *restrict ge = s->ge, *restrict gi = s->gi, *restrict ls = s->ls;
-    uint8_t *restrict nr = s->nr8;
-    const double a1 = s->a1, a2 = s->a2, a3 = s->a3, a8 = s->a8, a9 = s->a9, a10 = s->a10, r0 = s->r0;
-    int n = 0, c[BLOCK];
-    (void)r0;
-    for (int b = 0; b < s->n; b += BLOCK) {
-        int e = s->n - b < BLOCK ? s->n - b : BLOCK, any = 0;
-        for (int k = 0; k < e; k++) {
-            int i = b + k;
-            double vv = v[i], g1 = ge[i], g2 = gi[i];
-            uint8_t f = (t - ls[i]) >= r0;
-            double tv = vv * a1 + g1 * a2 + g2 * a3 + a8;
-            vv = f ? tv : vv;
-            nr[i] = f;
-            v[i] = vv;
-            ge[i] = g1 * a9;
-            gi[i] = g2 * a10;
-            c[k] = (vv > Vt) & (f != 0);
-            any |= c[k];
-        }
-        if (!any) continue;
-        for (int k = 0; k < e; k++)
-            if (c[k]) { int i = b + k; s->out[n++] = i; nr[i] = 0; ls[i] = t; v[i] = Vr; }
-    }
-    return n;
-}
-
-static int step_flag8ls(State *restrict s, double t)
-{
-    double *restrict v = s->v, *restrict ge = s->ge, *restrict gi = s->gi, *restrict ls = s->ls;
-    uint8_t *restrict nr = s->nr8;
-    const double a1 = s->a1, a2 = s->a2, a3 = s->a3, a8 = s->a8, a9 = s->a9, a10 = s->a10, r0 = s->r0;
-    int n = 0, c[BLOCK];
-    (void)r0;
-    for (int b = 0; b < s->n; b += BLOCK) {
-        int e = s->n - b < BLOCK ? s->n - b : BLOCK, any = 0;
-        for (int k = 0; k < e; k++) {
-            int i = b + k;
-            double vv = v[i], g1 = ge[i], g2 = gi[i];
-            /* once free, a neuron stays free until it spikes: t only grows */
-            uint8_t f = nr[i] ? 1 : (t - ls[i]) >= r0;
-            double tv = vv * a1 + g1 * a2 + g2 * a3 + a8;
-            vv = f ? tv : vv;
-            nr[i] = f;
-            v[i] = vv;
-            ge[i] = g1 * a9;
-            gi[i] = g2 * a10;
-            c[k] = (vv > Vt) & (f != 0);
-            any |= c[k];
-        }
-        if (!any) continue;
-        for (int k = 0; k < e; k++)
-            if (c[k]) { int i = b + k; s->out[n++] = i; nr[i] = 0; ls[i] = t; v[i] = Vr; }
-    }
-    return n;
-}
+STEP_REFRACTORY(step_snnc, double, nr, (double)((t - ls[i]) >= r0))
+STEP_REFRACTORY(step_flag8, uint8_t, nr8, (t - ls[i]) >= r0)
+/* once free, a neuron stays free until it spikes: t only grows */
+STEP_REFRACTORY(step_flag8ls, uint8_t, nr8, nr[i] ? 1 : (t - ls[i]) >= r0)
 
 static int step_bare(State *restrict s, double t)
 {
