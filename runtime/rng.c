@@ -201,11 +201,11 @@ RNG_INLINE void uniforms_ahead(double *u, snn_u64 seed, snn_u64 stream, snn_i64 
     }
 }
 #elif defined(__AVX2__) && !defined(__TINYC__)
-/* With AVX2 (no AVX-512): four lanes at a time, vpmuludq as above.  AVX2
- * has no conversion of 64-bit integers to doubles: the 53 bits go over as
- * their upper 21 and lower 32 bits, each an exact double by the 2^52 trick
- * (the bits ORed into 2^52's, then 2^52 subtracted), added exactly (the
- * sum is below 2^53), so the same double as (double)x. */
+/* With AVX2 (no AVX-512): four lanes at a time, vpmuludq as above, and
+ * the 53 bits made a double as to_unit does (AVX2 has no conversion of
+ * 64-bit integers).  The plain loop below also vectorises on AVX2, but its
+ * 64-bit multiplies take three vpmuludq each: a Poisson background took
+ * 3.2-3.6 s with it against 2.1 s with this. */
 #include <immintrin.h>
 RNG_INLINE void uniforms_ahead(double *u, snn_u64 seed, snn_u64 stream, snn_i64 step, snn_i32 idx, snn_i32 site)
 {

@@ -3,15 +3,16 @@
 """This file checks that the optimising tier's compiler vectorises the loops
 that make snnc fast, on this processor: a loop calling each function of the
 math library (runtime/snnmath.h), the fused update and threshold of CUBA,
-COBAHH and the STDP example's neurons, and the STDP example's Poisson group's
-threshold (its draws), as `snnc emit` gives them followed by runtime/rng.c
-(as the tier compiles them), with the tier's flags (read from runtime/jit.c's
-native_flags) and gcc's -fopt-info-vec.  A flag or a form of the math that leaves one of them
-scalar costs 2-4x with the same results, which no other test sees
-(-ftrapping-math kept CUBA's update scalar; a test of a clamped value kept
-every loop calling exprel scalar on AVX2; a conversion of a 64-bit integer
-to double, which AVX2 lacks, kept every loop that draws scalar).  Prints TAP; skipped (exit 77)
-where the compiler is not gcc or the processor has no AVX2.
+COBAHH and the STDP example's neurons, and the STDP example's Poisson
+group's threshold (its draws), as `snnc emit` gives them followed by
+runtime/rng.c (as the tier compiles them), with the tier's flags (read from
+runtime/jit.c's native_flags) and gcc's -fopt-info-vec.  A flag or a form
+of the math that leaves one of them scalar costs 2-4x with the same
+results, which no other test sees (-ftrapping-math kept CUBA's update
+scalar; a test of a clamped value kept every loop calling exprel scalar on
+AVX2; a conversion of a 64-bit integer to double, which AVX2 lacks, kept
+every loop that draws scalar).  Prints TAP; skipped (exit 77) where the
+compiler is not gcc or the processor has no AVX2.
 
 usage: test-vectorise.py SNNC SOURCE_ROOT
 """
