@@ -86,13 +86,16 @@ static void emit_condition(Emit *E, Group *g, const Node *cond, Span at, StmtLis
                            emit_stores(E, &uu, emit_neuron_idx, "            "));
         E->rand_site = sites[1];
     }
+    /* the condition after an update reads the update's locals, which hold
+     * what it stored (no reload through pointers cc must assume alias) */
+    const char *cld = emit_loads_beside(E, &u, emit_neuron_idx, "            ", update ? &uu.vars : NULL);
     const char *ld = emit_loads(E, &u, emit_neuron_idx, "            "), *line = emit_line_hole(E, at);
     const char *ce = emit_expr_hole(E, cond);
     const char *cd = emit_code(E, &u, on_spike, "            ");
     if (update) E->rand_site = site_after;
     const char *lio = emit_loop_end(E);
     EmitHole h[] = { { "prologue", emit_prologue(E, update ? &all : &u, emit_own_arrays, NULL) }, { "hoisted", lio },
-                 { "index", emit_index_hole(&u, false) }, { "loads", ld }, { "line", line }, { "cond", ce },
+                 { "index", emit_index_hole(&u, false) }, { "cond_loads", cld }, { "loads", ld }, { "line", line }, { "cond", ce },
                  { "code", cd }, { "stores", emit_stores(E, &u, emit_neuron_idx, "            ") }, { "update", upd } };
     emit_fill(E->out, emit_tmpl_thresh, h, (int)(sizeof h / sizeof *h));
 }

@@ -686,9 +686,18 @@ const char *emit_prologue(Emit *E, Uses *u, const char *arr_of_side[3], const Sy
  * block reads it before writing it, then the subexpressions. */
 const char *emit_loads(Emit *E, Uses *u, const char *idx_of_side[3], const char *indent)
 {
+    return emit_loads_beside(E, u, idx_of_side, indent, NULL);
+}
+
+/* emit_loads inside a scope whose locals already hold the current values
+ * of the variables in_scope (an update's, after its stores): those are
+ * neither declared again nor read back from their arrays. */
+const char *emit_loads_beside(Emit *E, Uses *u, const char *idx_of_side[3], const char *indent, const PVec *in_scope)
+{
     Buf *saved = emit_hole_begin(E);
     for (int k = 0; k < u->vars.n; k++) {
         Sym *s = u->vars.v[k];
+        if (in_scope && emit_has_var(in_scope, s)) continue;
         const char *l = emit_var_local(E, s);
         if (emit_has_var(&u->loaded, s)) buf_printf(E->out, "%sdouble %s = _p_%s[%s];\n", indent, l, l, idx_of_side[s->side]);
         else buf_printf(E->out, "%sdouble %s;\n", indent, l);

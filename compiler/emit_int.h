@@ -83,6 +83,8 @@ const char *emit_loop_end(Emit *E);
 const char *emit_index_hole(const Uses *u, bool syn);
 const char *emit_prologue(Emit *E, Uses *u, const char *arr_of_side[3], const Sym *extra);
 const char *emit_loads(Emit *E, Uses *u, const char *idx_of_side[3], const char *indent);
+const char *emit_loads_beside(Emit *E, Uses *u, const char *idx_of_side[3], const char *indent,
+                              const PVec *in_scope);
 const char *emit_stores(Emit *E, Uses *u, const char *idx_of_side[3], const char *indent);
 void emit_fn_begin(Emit *E, int kind, int index, const char *name);
 void emit_refresh_subexprs(Emit *E, Uses *u, const Node *e, PVec *written, const char *indent);

@@ -121,7 +121,7 @@ const char emit_tmpl_thresh[] =
     "            const snn_i32 _idx = _b + _k;\n"
     "@update@"
     "            {\n"
-    "@index@@loads@@line@"
+    "@index@@cond_loads@@line@"
     "            _c[_k] = (@cond@);\n"
     "            _any |= _c[_k];\n"
     "            }\n"
