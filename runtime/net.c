@@ -89,6 +89,7 @@ static void group_free(RtGroup *g)
     free(g->syn_delay);
     free(g->gen_idx);
     par_lanes_free(g->lanes);
+    free(g->pre_split);
     free(g);
 }
 
@@ -517,14 +518,15 @@ static void run_update_thresh(Net *net, RtGroup *g)
 }
 
 /* Whether the on_pre pathway of op may be delivered together with others
- * on threads (net_pathways_pre): synapses in delivery order whose on_pre
- * reads nothing of its source, active and due now, and no links to
- * refresh around it. */
+ * on threads (net_pathways_pre): synapses in delivery order, or split by
+ * ranges of their own order (net_pre_ranges), whose on_pre reads nothing
+ * of its source, active and due now, and no links to refresh around it. */
 static bool pre_alone(Net *net, const SchedOp *op)
 {
-    const RtGroup *g = op->g;
-    return op->kind == OP_PRE && g->order && (g->par & PAR_PRE_ALONE) && !g->inactive && g->n > 0 &&
-           !g->pre_event && !g->src->nlinks && !g->tgt->nlinks && due(net, clock_of(g, OP_PRE, op->q));
+    RtGroup *g = op->g;
+    return op->kind == OP_PRE && (g->par & PAR_PRE_ALONE) && !g->inactive && g->n > 0 && !g->pre_event &&
+           !g->src->nlinks && !g->tgt->nlinks && due(net, clock_of(g, OP_PRE, op->q)) &&
+           (g->order || net_pre_ranges(net, g));
 }
 
 /* How many pathways from schedule position k on net_pathways_pre can

@@ -190,6 +190,15 @@ struct RtGroup {
      * pathway's synapses split by target range (made when first needed) */
     unsigned     par;
     ParLanes    *lanes;
+    /* on_pre with a homogeneous delay: whether each source's synapses are
+     * stored in CSR order (pre_syn NULL) with ascending targets, so that a
+     * target range's share of them is one range of ids (net_deliver.c,
+     * deliver_ranges): 0 not looked at yet, 1 yes, -1 no; and if so, for
+     * pre_split_parts target ranges, where source i's synapses onto range
+     * k = 1 .. parts-1 begin: pre_split[i * (parts - 1) + k - 1] */
+    int8_t       pre_ranges;
+    int          pre_split_parts;
+    int32_t     *pre_split;
     /* why the group cannot be split over MPI ranks (a static string of
      * build.c), or NULL */
     const char  *no_ranks_why;
@@ -355,11 +364,16 @@ snn_args net_args_on(Net *net, RtGroup *g, int64_t every);
  * a named pathway's, and on_post's; and the delays of s in steps (0, -1 on
  * out of memory, -2 for a delay out of range, in net->fail). */
 bool     net_pathway_pre(Net *net, RtGroup *s);
+/* Whether s's on_pre can be delivered split by target range without a
+ * list of ids (synapses stored source by source, targets ascending in
+ * each, a homogeneous delay, threads): net_pathways_pre may take it. */
+bool     net_pre_ranges(Net *net, RtGroup *s);
 /* net_pathway_pre of the n (at most NET_PRE_MANY) synapse objects gs, one
  * after the other as the schedule has them, on the pool's threads: each
  * queues its spikes on one thread, then each thread delivers to its target
- * ranges of all of them in order.  For objects in delivery order whose
- * on_pre reads nothing of its source (PAR_PRE_ALONE), without MPI ranks.
+ * ranges of all of them in order.  For objects in delivery order or
+ * net_pre_ranges whose on_pre reads nothing of its source (PAR_PRE_ALONE),
+ * without MPI ranks.
  * False on out of memory, with *failed the object that failed. */
 #define NET_PRE_MANY 64
 bool     net_pathways_pre(Net *net, RtGroup **gs, int n, int *failed);

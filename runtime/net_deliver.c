@@ -254,6 +254,84 @@ static void deliver_runs(Net *net, RtGroup *s, const I32Vec *due, snn_block_fn f
     else par_deliver_runs_here(&r);
 }
 
+/* Whether s's synapses are stored source by source with each source's
+ * targets ascending (RtGroup.pre_ranges), found once. */
+static bool targets_ascending(RtGroup *s)
+{
+    if (!s->pre_ranges) {
+        bool up = !s->pre_syn && s->pre_start && s->post.v;
+        for (int64_t i = 0; up && i < s->src_n; i++)
+            for (int32_t q = s->pre_start[i] + 1; q < s->pre_start[i + 1]; q++)
+                if (s->post.v[q] < s->post.v[q - 1]) {
+                    up = false;
+                    break;
+                }
+        s->pre_ranges = up ? 1 : -1;
+    }
+    return s->pre_ranges > 0;
+}
+
+/* Where each source's synapses onto each of parts target ranges begin
+ * (RtGroup.pre_split), made again when the number of parts changes; false
+ * on out of memory. */
+static bool split_points(RtGroup *s, int parts)
+{
+    if (s->pre_split_parts == parts) return true;
+    free(s->pre_split);
+    s->pre_split_parts = 0;
+    s->pre_split = malloc(sizeof *s->pre_split * (size_t)(s->src_n > 0 ? s->src_n : 1) * (size_t)(parts - 1));
+    if (!s->pre_split) return false;
+    int32_t *at = s->pre_split;
+    for (int64_t i = 0; i < s->src_n; i++) {
+        int32_t q = s->pre_start[i], end = s->pre_start[i + 1];
+        for (int k = 1; k < parts; k++) {
+            int32_t t0, t1;
+            par_range(s->tgt_n, parts, k, &t0, &t1);
+            while (q < end && s->post.v[q] < t0) q++;
+            *at++ = q;
+        }
+    }
+    s->pre_split_parts = parts;
+    return true;
+}
+
+/* Whether s's on_pre pathway (a homogeneous delay) can be delivered split
+ * by target range, one range a thread, without a list of ids: its targets
+ * ascend within each source's range (targets_ascending), so that a range's
+ * share of a neuron's synapses is one range of ids, its bounds found once
+ * (split_points); and it takes spikes from the whole of its source. */
+bool net_pre_ranges(Net *net, RtGroup *s)
+{
+    return net->pool && net->nthreads >= 2 && (s->par & PAR_PRE) && !s->syn_delay && !s->order && !s->src_off &&
+           s->src_n == s->src->n && par_parts(s->tgt_n, net->nthreads, net->par_min) >= 2 && targets_ascending(s);
+}
+
+/* The due neurons of s as net_pre_ranges delivers them: one entry (lo, the
+ * places where target ranges 1 .. P-1 begin, hi) each, P the threads, in
+ * a list that deliver_pieces takes as it takes the delay runs of the
+ * delivery order; its code then runs on each range's share, and each
+ * target gets the additions in the order of the whole list.  False on out
+ * of memory. */
+static bool ranges_runs(Net *net, RtGroup *s, const I32Vec *due, const snn_args *a, ParRuns *r)
+{
+    int parts = net->nthreads;
+    size_t st = (size_t)parts + 1, m = 0;
+    s->scratch.n = 0;
+    if (!split_points(s, parts) || !i32vec_reserve(&s->scratch, st * due->n)) return false;
+    int32_t *e = s->scratch.v;
+    for (size_t k = 0; k < due->n; k++) {
+        int32_t i = due->v[k], lo = s->pre_start[i], hi = s->pre_start[i + 1];
+        if (lo == hi) continue;
+        e[0] = lo;
+        memcpy(e + 1, s->pre_split + (size_t)i * (size_t)(parts - 1), sizeof *e * (size_t)(parts - 1));
+        e[parts] = hi;
+        e += st;
+        m++;
+    }
+    *r = (ParRuns){ s->on_pre, a, s->scratch.v, m, (int)st, s->post.v, s->tgt_n, s->nvars };
+    return true;
+}
+
 /* Deliver the due list of an on_pre ring (neuron ids with a homogeneous
  * delay, synapse ids with syn_delay, pairs in delivery order) split by
  * target range when lanes_for gives lanes, else on this thread; false on
@@ -264,6 +342,14 @@ static bool deliver_due(Net *net, RtGroup *s, const I32Vec *due, const int32_t *
     if (!due->n) return true;
     if (split && s->order) {
         deliver_runs(net, s, due, fn, every);
+        return true;
+    }
+    if (split && !syn_delay && fanout(start, due->v, due->n) >= (size_t)net->par_min && net_pre_ranges(net, s)) {
+        snn_args a = net_args_on(net, s, every);
+        ParRuns r;
+        if (!ranges_runs(net, s, due, &a, &r)) return false;
+        r.fn = fn;
+        if (r.nruns) par_deliver_runs_many(net->pool, net->nthreads, &r, 1);
         return true;
     }
     ParLanes *l = split ? lanes_for(net, s, syn_delay ? due->n : fanout(start, due->v, due->n)) : NULL;
@@ -319,23 +405,39 @@ bool net_pathway_pre(Net *net, RtGroup *s)
 /* The queueing of net_pathways_pre, shared out by object. */
 typedef struct PushJob { RtGroup **gs; int n, parts; bool *failed; } PushJob;
 
+/* Queue the spikes of s's source in its on_pre ring (of neuron ids, or of
+ * delay runs in delivery order); false on out of memory. */
+static bool push_pre(RtGroup *s)
+{
+    int32_t n;
+    const int32_t *trig = net_event_list(s->src, s->pre_event, &n);
+    return ring_push(s->queue, s->queue_pos, s->delay_steps, s->syn_delay, trig, n, s->pre_start, s->pre_syn,
+                     s->order ? s : NULL);
+}
+
+/* The objects in delivery order (many runs to queue) take turns on the
+ * threads; the others only append their source's spikes, here. */
 static void job_push(void *ud, int part)
 {
     PushJob *j = ud;
-    for (int q = part; q < j->n; q += j->parts) {
-        RtGroup *s = j->gs[q];
-        int32_t n;
-        const int32_t *trig = net_event_list(s->src, s->pre_event, &n);
-        j->failed[q] = !ring_push(s->queue, s->queue_pos, s->delay_steps, s->syn_delay, trig, n, s->pre_start,
-                                  s->pre_syn, s);
-    }
+    for (int q = part; q < j->n; q += j->parts)
+        if (j->gs[q]->order) j->failed[q] = !push_pre(j->gs[q]);
 }
 
 bool net_pathways_pre(Net *net, RtGroup **gs, int n, int *failed)
 {
     bool bad[NET_PRE_MANY] = { false };
     PushJob pj = { gs, n, n < net->nthreads ? n : net->nthreads, bad };
-    pool_run(net->pool, job_push, &pj, pj.parts);
+    int ordered = 0;
+    for (int q = 0; q < n; q++) {
+        if (gs[q]->order) ordered++;
+        else bad[q] = !push_pre(gs[q]);
+    }
+    if (ordered > 1) pool_run(net->pool, job_push, &pj, pj.parts);
+    else if (ordered) {
+        pj.parts = 1;
+        job_push(&pj, 0);
+    }
     for (int q = 0; q < n; q++)
         if (bad[q]) {
             *failed = q;
@@ -349,8 +451,12 @@ bool net_pathways_pre(Net *net, RtGroup **gs, int n, int *failed)
         const I32Vec *due = &s->queue[s->queue_pos];
         if (!due->n) continue;
         a[m] = net_args_on(net, s, s->src->every);
-        r[m] = due_runs(s, due, &a[m]);
-        m++;
+        if (s->order) r[m] = due_runs(s, due, &a[m]);
+        else if (!ranges_runs(net, s, due, &a[m], &r[m])) {
+            *failed = q;
+            return false;
+        }
+        m += r[m].nruns > 0;
     }
     if (m) par_deliver_runs_many(net->pool, net->nthreads, r, m);
     for (int q = 0; q < n; q++) {

@@ -31,6 +31,7 @@ static const Case cases[] = {
     { "networks/gap_summed.snn", 0 },        /* summed variables (one thread) */
     { "networks/on_post_stdp.snn", 0 },      /* on_post (one thread) */
     { "networks/delay_order.snn", 0 },       /* delivery order, several pathways and groups */
+    { "networks/delay_homog_unsorted.snn", 0 }, /* targets out of order: lanes, not ranges */
 };
 #define NCASES ((int)(sizeof cases / sizeof *cases))
 
@@ -383,6 +384,50 @@ START_TEST(few_dispatches_per_step)
 }
 END_TEST
 
+/* The synapses object named name of ctx's network. */
+static RtGroup *group_named(snn_ctx *ctx, const char *name)
+{
+    for (int k = 0; k < ctx->net->ngroups; k++)
+        if (!strcmp(ctx->net->groups[k]->name, name)) return ctx->net->groups[k];
+    ck_abort_msg("no group %s", name);
+    return NULL;
+}
+
+/* On threads, an on_pre whose synapses reach ascending targets from each
+ * source (connect() with p: CUBA) is split by ranges of its own ids, with
+ * the places of each thread's targets found once for the thread count;
+ * one whose targets come out of order is split through lists of ids
+ * (lanes).  Both give one thread's results (same_results_for_any_thread_count). */
+START_TEST(delivery_by_ranges_where_targets_ascend)
+{
+    snn_ctx *ctx = snn_new();
+    ck_assert_int_eq(snn_set_native(ctx, SNN_NATIVE_OFF), SNN_OK);
+    ck_assert_int_eq(snn_set_threads(ctx, 2), SNN_OK);
+    ck_assert_msg(snn_load_file(ctx, test_path("../examples/cuba.snn")) == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_int_eq(snn_build(ctx), SNN_OK);
+    ck_assert_int_eq(snn_run(ctx, 0.02), SNN_OK);
+    RtGroup *ce = group_named(ctx, "Ce");
+    ck_assert_int_eq(ce->pre_ranges, 1);
+    ck_assert_int_eq(ce->pre_split_parts, 2);
+    ck_assert_ptr_null(ce->lanes);
+    ck_assert_int_eq(snn_set_threads(ctx, 3), SNN_OK);
+    ck_assert_int_eq(snn_run(ctx, 0.02), SNN_OK);
+    ck_assert_int_eq(ce->pre_split_parts, 3);
+    snn_free(ctx);
+    ctx = snn_new();
+    ck_assert_int_eq(snn_set_native(ctx, SNN_NATIVE_OFF), SNN_OK);
+    ck_assert_int_eq(snn_set_threads(ctx, 2), SNN_OK);
+    ck_assert_msg(snn_load_file(ctx, test_path("networks/delay_homog_unsorted.snn")) == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_int_eq(snn_build(ctx), SNN_OK);
+    ctx->net->par_min = 1;
+    ck_assert_int_eq(snn_run(ctx, 0.02), SNN_OK);
+    RtGroup *s = group_named(ctx, "S");
+    ck_assert_int_eq(s->pre_ranges, -1);
+    ck_assert_ptr_nonnull(s->lanes);
+    snn_free(ctx);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("threads");
@@ -391,6 +436,7 @@ static Suite *make_suite(void)
     tcase_add_loop_test(tc, same_results_for_any_thread_count, 0, NCASES);
     tcase_add_test(tc, thread_count_checked_and_changeable);
     tcase_add_test(tc, few_dispatches_per_step);
+    tcase_add_test(tc, delivery_by_ranges_where_targets_ascend);
     tcase_add_loop_test(tc, delivery_order_gives_the_own_order_results, 0,
                         (int)(sizeof ordered_cases / sizeof *ordered_cases));
     tcase_add_test(tc, api_callbacks_and_summed_see_the_own_order);
