@@ -29,10 +29,31 @@ Net *net_new(double dt, uint64_t seed)
     return net;
 }
 
+/* A group's arrays of 64 KiB and more begin at page offsets 512 bytes
+ * apart, variable k at (k % 8) * 512 (RtGroup.arr_staggered).  Left to
+ * malloc they lie wherever their sizes put them: on CUBA 64000 each one
+ * 128 bytes after the one before modulo a page, and its update, a loop
+ * that reads and writes every array at the same index, ran 25% slower
+ * than with the arrays 512 bytes apart or all at one page offset (the
+ * loads of one array then meet, modulo 4 KiB, the stores just made to
+ * the one before). */
+#define ARRAY_STAGGER_MIN ((size_t)16 * 1024)
+#define ARRAY_STAGGER     512
+
+static size_t array_pad(const RtGroup *g, int k)
+{
+    return g->arr_staggered ? (size_t)(k % 8) * ARRAY_STAGGER : 0;
+}
+
+static void array_free(const RtGroup *g, int k)
+{
+    if (g->arr && g->arr[k]) free((char *)g->arr[k] - array_pad(g, k));
+}
+
 static void group_free(RtGroup *g)
 {
     for (int k = 0; k < g->nvars; k++) {
-        free(g->arr ? g->arr[k] : NULL);
+        array_free(g, k);
         free(g->varnames[k]);
     }
     free(g->arr);
@@ -146,11 +167,16 @@ static bool alloc_arrays(RtGroup *g)
     size_t n = g->n > 0 ? (size_t)g->n : 1;
     g->arr = calloc((size_t)g->nvars + 1, sizeof *g->arr);
     if (!g->arr) return false;
+    size_t bytes = n * sizeof(double);
+    g->arr_staggered = bytes >= ARRAY_STAGGER_MIN;
     for (int k = 0; k < g->nvars; k++) {
         /* on cache lines: a vectorised loop's loads then never straddle two
-         * (malloc's large blocks start 16 bytes into a page) */
-        g->arr[k] = aligned_alloc(64, (n * sizeof(double) + 63) / 64 * 64);
-        if (!g->arr[k]) return false;
+         * (malloc's large blocks start 16 bytes into a page); large ones on
+         * pages, at their offsets (array_pad) */
+        size_t pad = array_pad(g, k), align = g->arr_staggered ? 4096 : 64;
+        char *block = aligned_alloc(align, (bytes + pad + align - 1) / align * align);
+        if (!block) return false;
+        g->arr[k] = (double *)(block + pad);
         for (size_t m = 0; m < n; m++) g->arr[k][m] = g->init_values[k];
     }
     return true;

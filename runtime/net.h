@@ -51,6 +51,7 @@ struct RtGroup {
     int          nvars;
     char       **varnames;
     double     **arr;            /* arr[var][index] */
+    bool         arr_staggered;  /* arr[k] begins array_pad(k) into its block (net.c) */
     double      *init_values;    /* default value per var (lastspike: -1e4 s) */
     snn_block_fn update, thresh, reset, init, on_pre, on_post;
     snn_block_fn update_thresh;  /* neurons: update and threshold in one pass (or NULL) */
