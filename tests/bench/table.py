@@ -6,7 +6,10 @@ pair) and medians.
 Rows: CUBA 4000 neurons 1 s, COBAHH 4000 1 s and STDP (Song et al.) 100 s,
 simulation loop against Brian2's C++ standalone mode (and Brian2's cython
 runtime where it is a usual choice: CUBA, COBAHH); synaptic events per second
-per core at CUBA 64000; bytes per static synapse; 2 threads against 1; the
+per core at CUBA 64000; bytes per static synapse; 2 threads against 1, with
+the ceiling the machine gives two threads in the same pairs (two one-thread
+runs at once against one alone: a virtual machine's two cores may share one
+of the host's); the
 Potjans-Diesmann microcircuit (examples/microcircuit.snn, full scale: about
 77,000 neurons and 3x10^8 synapses, some 12 GB) on 1 and 2 threads: its
 real-time factor (loop wall time / simulated time, and the same with CPU
@@ -30,7 +33,7 @@ Usage: /usr/bin/python3 tests/bench/table.py [--snnc build/snnc] [--pairs 5] [--
   --pd14: the microcircuit's recorded time after 0.1 s unrecorded (default 0.4 s; one run per thread
           count: each builds 3x10^8 synapses).
 """
-import argparse, glob, os, re, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, glob, os, re, shutil, statistics, subprocess, sys, tempfile, threading, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -57,8 +60,8 @@ class Snnc:
         self.exe, self.tmp = exe, tmp
         self.env = dict(os.environ, XDG_CACHE_HOME=os.path.join(tmp, 'cache'))
 
-    def run(self, model, threads=1, extra=()):
-        out, err, rss = rss_child([self.exe, 'run', model, '-o', os.path.join(self.tmp, 'out'), '--timing', '-v',
+    def run(self, model, threads=1, extra=(), out='out'):
+        out, err, rss = rss_child([self.exe, 'run', model, '-o', os.path.join(self.tmp, out), '--timing', '-v',
                                    '--quiet', '--native=wait', '--threads', str(threads), '--seed', '1'] + list(extra),
                                   env=self.env)
         if 'native code: the optimised code runs from step 0, loaded from the cache' not in err:
@@ -126,6 +129,21 @@ def interleave(pairs, fns):
         for q in range(len(fns)):
             j = (q + k) % len(fns)
             res[j].append(fns[j]())
+    return res
+
+
+def at_once(fns):
+    """Run fns at the same time, each from a thread of its own; their results."""
+    res = [None] * len(fns)
+    def one(k):
+        res[k] = fns[k]()
+    ts = [threading.Thread(target=one, args=(k,)) for k in range(len(fns))]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    if None in res:
+        raise SystemExit('a run started at the same time as another failed')
     return res
 
 
@@ -271,8 +289,17 @@ def main():
 
         # 2 threads against 1, same results
         steal.since()
+        # The ceiling the machine gives 2 threads, measured in the same pairs: two one-thread runs started
+        # together against one alone.  On two cores of their own each takes as long as alone (ceiling
+        # 2x); where the host runs this machine's two cores on one of its own (both threads of one core,
+        # or shares), each takes longer, up to twice as long (ceiling 1x).
+        def two_at_once(mf):
+            a, b = at_once([lambda: sn.run(mf, 1, out='out-a'), lambda: sn.run(mf, 1, out='out-b')])
+            return dict(wall=(a['wall'] + b['wall']) / 2, cpu=(a['cpu'] + b['cpu']) / 2)
         for label, mf in ((f'CUBA 64000, {d64:g} s', cuba64k), (f'COBAHH 4000, {d1:g} s', cobahh)):
-            one, two = interleave(pairs, [lambda: sn.run(mf, 1), lambda: sn.run(mf, 2)])
+            one, two, both = interleave(pairs, [lambda: sn.run(mf, 1), lambda: sn.run(mf, 2),
+                                                lambda: two_at_once(mf)])
+            ceiling = 2 * pair_ratio(one, both, 'wall')
             # the same seed must give the same spikes on any number of threads
             counts = {r['spikes'] for r in one + two}
             if len(counts) != 1 or None in counts:
@@ -280,9 +307,11 @@ def main():
             sp = pair_ratio(one, two, 'wall')
             eff = pair_ratio(one, two, 'cpu')
             print(f'{label}: 1 thread wall {med(one, "wall"):.4f} s CPU {med(one, "cpu"):.4f} s | 2 threads wall '
-                  f'{med(two, "wall"):.4f} s CPU {med(two, "cpu"):.4f} s; {steal.since()}', flush=True)
+                  f'{med(two, "wall"):.4f} s CPU {med(two, "cpu"):.4f} s | two 1-thread runs at once, wall of each '
+                  f'{med(both, "wall"):.4f} s; {steal.since()}', flush=True)
             rows.append(f'| 2 threads vs 1, {label} | speed-up {sp:.2f}x (wall of 1 thread / wall of 2); CPU time '
-                        f'of 1 thread / of 2: {eff:.2f} |')
+                        f'of 1 thread / of 2: {eff:.2f}; the machine\'s ceiling in the same pairs {ceiling:.2f}x '
+                        f'(2 x wall of one run alone / of each of two at once) |')
         if not a.no_pd14:
             steal.since()
             rows += pd14_rows(sn, a.pd14)
