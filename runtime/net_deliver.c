@@ -235,7 +235,7 @@ static ParLanes *lanes_for(Net *net, RtGroup *s, size_t work)
 static ParRuns due_runs(const RtGroup *s, const I32Vec *due, const snn_args *a)
 {
     size_t st = (size_t)s->ring_stride;
-    return (ParRuns){ s->on_pre, a, due->v, due->n / st, (int)st, s->post.v, s->tgt_n, s->nvars };
+    return (ParRuns){ s->on_pre, a, due->v, due->n / st, (int)st, s->post.v, s->tgt_n, s->nvars, NULL, NULL, NULL };
 }
 
 /* Deliver the runs of a due list of s in delivery order: split by target
@@ -306,29 +306,14 @@ bool net_pre_ranges(Net *net, RtGroup *s)
            s->src_n == s->src->n && par_parts(s->tgt_n, net->nthreads, net->par_min) >= 2 && targets_ascending(s);
 }
 
-/* The due neurons of s as net_pre_ranges delivers them: one entry (lo, the
- * places where target ranges 1 .. P-1 begin, hi) each, P the threads, in
- * a list that deliver_pieces takes as it takes the delay runs of the
- * delivery order; its code then runs on each range's share, and each
- * target gets the additions in the order of the whole list.  False on out
- * of memory. */
+/* The due neurons of s as net_pre_ranges delivers them, for
+ * deliver_pieces: each thread takes its piece of each neuron's synapses
+ * from the places split_points found, and each target gets the additions
+ * in the order of the whole list.  False on out of memory. */
 static bool ranges_runs(Net *net, RtGroup *s, const I32Vec *due, const snn_args *a, ParRuns *r)
 {
-    int parts = net->nthreads;
-    size_t st = (size_t)parts + 1, m = 0;
-    s->scratch.n = 0;
-    if (!split_points(s, parts) || !i32vec_reserve(&s->scratch, st * due->n)) return false;
-    int32_t *e = s->scratch.v;
-    for (size_t k = 0; k < due->n; k++) {
-        int32_t i = due->v[k], lo = s->pre_start[i], hi = s->pre_start[i + 1];
-        if (lo == hi) continue;
-        e[0] = lo;
-        memcpy(e + 1, s->pre_split + (size_t)i * (size_t)(parts - 1), sizeof *e * (size_t)(parts - 1));
-        e[parts] = hi;
-        e += st;
-        m++;
-    }
-    *r = (ParRuns){ s->on_pre, a, s->scratch.v, m, (int)st, s->post.v, s->tgt_n, s->nvars };
+    if (!split_points(s, net->nthreads)) return false;
+    *r = (ParRuns){ s->on_pre, a, NULL, due->n, 0, s->post.v, s->tgt_n, s->nvars, due->v, s->pre_start, s->pre_split };
     return true;
 }
 

@@ -421,12 +421,36 @@ static int32_t first_target(const int32_t *syn_post, int32_t lo, int32_t hi, int
 /* Part part (of parts) of the due runs of r: its piece of each, from the
  * run's entry (PAR_RUN_CHUNK pieces a call, those of the next chunk
  * fetched ahead) or, without places there, found in syn_post (its targets
- * [t0, t1) are a range of positions within each run; a call each). */
+ * [t0, t1) are a range of positions within each run; a call each); or of
+ * each due neuron's CSR range, from its places (r->due). */
 static void deliver_pieces(const ParRuns *r, int parts, int part)
 {
+    snn_args a = *r->a;
+    if (r->due) {
+        /* each due neuron's piece from its places, PAR_RUN_CHUNK pieces a call */
+        int32_t piece[2 * PAR_RUN_CHUNK], m = 0;
+        a.runs = piece;
+        a.run_stride = 2;
+        for (size_t k = 0; k < r->nruns; k++) {
+            int32_t i = r->due[k];
+            const int32_t *at = r->split + (size_t)i * (size_t)(parts - 1);
+            piece[2 * m] = part ? at[part - 1] : r->start[i];
+            piece[2 * m + 1] = part < parts - 1 ? at[part] : r->start[i + 1];
+            m += piece[2 * m] < piece[2 * m + 1];
+            if (m == PAR_RUN_CHUNK) {
+                a.nruns = m;
+                r->fn(&a);
+                m = 0;
+            }
+        }
+        if (m) {
+            a.nruns = m;
+            r->fn(&a);
+        }
+        return;
+    }
     int32_t t0, t1;
     par_range(r->ntgt, parts, part, &t0, &t1);
-    snn_args a = *r->a;
     const int32_t *post = r->syn_post;
     size_t st = (size_t)r->stride, n = r->nruns * st;
     if (st == (size_t)parts + 1) {
