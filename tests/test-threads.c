@@ -362,6 +362,17 @@ START_TEST(thread_count_checked_and_changeable)
 }
 END_TEST
 
+/* A context with model (under tests/) built for libtcc's code on threads. */
+static snn_ctx *built_on_threads(const char *model, int threads)
+{
+    snn_ctx *ctx = snn_new();
+    ck_assert_int_eq(snn_set_native(ctx, SNN_NATIVE_OFF), SNN_OK);
+    ck_assert_int_eq(snn_set_threads(ctx, threads), SNN_OK);
+    ck_assert_msg(snn_load_file(ctx, test_path(model)) == SNN_OK, "%s", snn_errmsg(ctx));
+    ck_assert_int_eq(snn_build(ctx), SNN_OK);
+    return ctx;
+}
+
 /* The pool shares at most two jobs a step with its workers on CUBA at two
  * threads and the default part size: the update and threshold run as one
  * split (par_update_thresh) and spike delivery is the other; the rest is
@@ -369,11 +380,7 @@ END_TEST
  * own; none would mean nothing runs on the workers. */
 START_TEST(few_dispatches_per_step)
 {
-    snn_ctx *ctx = snn_new();
-    ck_assert_int_eq(snn_set_native(ctx, SNN_NATIVE_OFF), SNN_OK);
-    ck_assert_int_eq(snn_set_threads(ctx, 2), SNN_OK);
-    ck_assert_msg(snn_load_file(ctx, test_path("../examples/cuba.snn")) == SNN_OK, "%s", snn_errmsg(ctx));
-    ck_assert_int_eq(snn_build(ctx), SNN_OK);
+    snn_ctx *ctx = built_on_threads("../examples/cuba.snn", 2);
     int64_t step0 = ctx->net->step;
     uint64_t d0 = pool_dispatches(ctx->net->pool);
     ck_assert_int_eq(snn_run(ctx, 0.1), SNN_OK);
@@ -400,11 +407,7 @@ static RtGroup *group_named(snn_ctx *ctx, const char *name)
  * (lanes).  Both give one thread's results (same_results_for_any_thread_count). */
 START_TEST(delivery_by_ranges_where_targets_ascend)
 {
-    snn_ctx *ctx = snn_new();
-    ck_assert_int_eq(snn_set_native(ctx, SNN_NATIVE_OFF), SNN_OK);
-    ck_assert_int_eq(snn_set_threads(ctx, 2), SNN_OK);
-    ck_assert_msg(snn_load_file(ctx, test_path("../examples/cuba.snn")) == SNN_OK, "%s", snn_errmsg(ctx));
-    ck_assert_int_eq(snn_build(ctx), SNN_OK);
+    snn_ctx *ctx = built_on_threads("../examples/cuba.snn", 2);
     ck_assert_int_eq(snn_run(ctx, 0.02), SNN_OK);
     RtGroup *ce = group_named(ctx, "Ce");
     ck_assert_int_eq(ce->pre_ranges, 1);
@@ -414,11 +417,7 @@ START_TEST(delivery_by_ranges_where_targets_ascend)
     ck_assert_int_eq(snn_run(ctx, 0.02), SNN_OK);
     ck_assert_int_eq(ce->pre_split_parts, 3);
     snn_free(ctx);
-    ctx = snn_new();
-    ck_assert_int_eq(snn_set_native(ctx, SNN_NATIVE_OFF), SNN_OK);
-    ck_assert_int_eq(snn_set_threads(ctx, 2), SNN_OK);
-    ck_assert_msg(snn_load_file(ctx, test_path("networks/delay_homog_unsorted.snn")) == SNN_OK, "%s", snn_errmsg(ctx));
-    ck_assert_int_eq(snn_build(ctx), SNN_OK);
+    ctx = built_on_threads("networks/delay_homog_unsorted.snn", 2);
     ctx->net->par_min = 1;
     ck_assert_int_eq(snn_run(ctx, 0.02), SNN_OK);
     RtGroup *s = group_named(ctx, "S");
