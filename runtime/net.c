@@ -29,7 +29,7 @@ Net *net_new(double dt, uint64_t seed)
     return net;
 }
 
-/* A group's arrays of 64 KiB and more begin at page offsets 512 bytes
+/* A group's arrays of 16 KiB and more begin at page offsets 512 bytes
  * apart, variable k at (k % 8) * 512 (RtGroup.arr_staggered).  Left to
  * malloc they lie wherever their sizes put them: on CUBA 64000 each one
  * 128 bytes after the one before modulo a page, and its update, a loop

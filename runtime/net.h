@@ -194,7 +194,7 @@ struct RtGroup {
     /* on_pre with a homogeneous delay: whether each source's synapses are
      * stored in CSR order (pre_syn NULL) with ascending targets, so that a
      * target range's share of them is one range of ids (net_deliver.c,
-     * deliver_ranges): 0 not looked at yet, 1 yes, -1 no; and if so, for
+     * net_pre_ranges): 0 not looked at yet, 1 yes, -1 no; and if so, for
      * pre_split_parts target ranges, where source i's synapses onto range
      * k = 1 .. parts-1 begin: pre_split[i * (parts - 1) + k - 1] */
     int8_t       pre_ranges;

@@ -329,7 +329,9 @@ static bool deliver_due(Net *net, RtGroup *s, const I32Vec *due, const int32_t *
         deliver_runs(net, s, due, fn, every);
         return true;
     }
-    if (split && !syn_delay && fanout(start, due->v, due->n) >= (size_t)net->par_min && net_pre_ranges(net, s)) {
+    /* the synapses to deliver, where they may be split */
+    size_t work = !split || !net->pool ? 0 : syn_delay ? due->n : fanout(start, due->v, due->n);
+    if (!syn_delay && work && work >= (size_t)net->par_min && net_pre_ranges(net, s)) {
         snn_args a = net_args_on(net, s, every);
         ParRuns r;
         if (!ranges_runs(net, s, due, &a, &r)) return false;
@@ -337,7 +339,7 @@ static bool deliver_due(Net *net, RtGroup *s, const I32Vec *due, const int32_t *
         if (r.nruns) par_deliver_runs_many(net->pool, net->nthreads, &r, 1);
         return true;
     }
-    ParLanes *l = split ? lanes_for(net, s, syn_delay ? due->n : fanout(start, due->v, due->n)) : NULL;
+    ParLanes *l = work ? lanes_for(net, s, work) : NULL;
     if (l) {
         snn_args a = net_args_on(net, s, every);
         /* synapse ids: one part per thread, as each part reads the whole list */

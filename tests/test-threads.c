@@ -391,15 +391,6 @@ START_TEST(few_dispatches_per_step)
 }
 END_TEST
 
-/* The synapses object named name of ctx's network. */
-static RtGroup *group_named(snn_ctx *ctx, const char *name)
-{
-    for (int k = 0; k < ctx->net->ngroups; k++)
-        if (!strcmp(ctx->net->groups[k]->name, name)) return ctx->net->groups[k];
-    ck_abort_msg("no group %s", name);
-    return NULL;
-}
-
 /* On threads, an on_pre whose synapses reach ascending targets from each
  * source (connect() with p: CUBA) is split by ranges of its own ids, with
  * the places of each thread's targets found once for the thread count;
@@ -409,7 +400,8 @@ START_TEST(delivery_by_ranges_where_targets_ascend)
 {
     snn_ctx *ctx = built_on_threads("../examples/cuba.snn", 2);
     ck_assert_int_eq(snn_run(ctx, 0.02), SNN_OK);
-    RtGroup *ce = group_named(ctx, "Ce");
+    RtGroup *ce = net_find_group(ctx->net, "Ce");
+    ck_assert_ptr_nonnull(ce);
     ck_assert_int_eq(ce->pre_ranges, 1);
     ck_assert_int_eq(ce->pre_split_parts, 2);
     ck_assert_ptr_null(ce->lanes);
@@ -420,7 +412,8 @@ START_TEST(delivery_by_ranges_where_targets_ascend)
     ctx = built_on_threads("networks/delay_homog_unsorted.snn", 2);
     ctx->net->par_min = 1;
     ck_assert_int_eq(snn_run(ctx, 0.02), SNN_OK);
-    RtGroup *s = group_named(ctx, "S");
+    RtGroup *s = net_find_group(ctx->net, "S");
+    ck_assert_ptr_nonnull(s);
     ck_assert_int_eq(s->pre_ranges, -1);
     ck_assert_ptr_nonnull(s->lanes);
     snn_free(ctx);
