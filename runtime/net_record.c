@@ -58,7 +58,11 @@ bool net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
     size_t keep = 0;
     for (size_t k = 0; k < n; k++) {
         int64_t r = idx[k] - off;
-        keep += r >= 0 && r < size && (!m->mask || m->mask[r]);
+        bool in = r >= 0 && r < size;
+        keep += in && (!m->mask || m->mask[r]);
+        /* the counts of a large group are rarely in the cache after the
+         * update: fetch them all now, so the misses overlap */
+        if (in && m->count) __builtin_prefetch(&m->count[r], 1);
     }
     if (m->record_none && !m->nvars) keep = 0;   /* (with variables: kept, written without i and t) */
     size_t nv = (size_t)m->nvars;
