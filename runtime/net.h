@@ -196,7 +196,9 @@ struct RtGroup {
      * target range's share of them is one range of ids (net_deliver.c,
      * net_pre_ranges): 0 not looked at yet, 1 yes, -1 no; and if so, for
      * pre_split_parts target ranges, where source i's synapses onto range
-     * k = 1 .. parts-1 begin: pre_split[i * (parts - 1) + k - 1] */
+     * k = 0 .. parts-1 begin: pre_split[i * parts + k], the pieces of one
+     * source side by side (one cache line to fetch per spike and thread);
+     * pre_split[src_n * parts] is where the last source's end */
     int8_t       pre_ranges;
     int          pre_split_parts;
     int32_t     *pre_split;

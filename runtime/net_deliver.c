@@ -235,7 +235,7 @@ static ParLanes *lanes_for(Net *net, RtGroup *s, size_t work)
 static ParRuns due_runs(const RtGroup *s, const I32Vec *due, const snn_args *a)
 {
     size_t st = (size_t)s->ring_stride;
-    return (ParRuns){ s->on_pre, a, due->v, due->n / st, (int)st, s->post.v, s->tgt_n, s->nvars, NULL, NULL, NULL };
+    return (ParRuns){ s->on_pre, a, due->v, due->n / st, (int)st, s->post.v, s->tgt_n, s->nvars, NULL, NULL };
 }
 
 /* Deliver the runs of a due list of s in delivery order: split by target
@@ -279,11 +279,13 @@ static bool split_points(RtGroup *s, int parts)
     if (s->pre_split_parts == parts) return true;
     free(s->pre_split);
     s->pre_split_parts = 0;
-    s->pre_split = malloc(sizeof *s->pre_split * (size_t)(s->src_n > 0 ? s->src_n : 1) * (size_t)(parts - 1));
+    size_t nsrc = (size_t)(s->src_n > 0 ? s->src_n : 0);
+    s->pre_split = malloc(sizeof *s->pre_split * (nsrc * (size_t)parts + 1));
     if (!s->pre_split) return false;
     int32_t *at = s->pre_split;
-    for (int64_t i = 0; i < s->src_n; i++) {
+    for (size_t i = 0; i < nsrc; i++) {
         int32_t q = s->pre_start[i], end = s->pre_start[i + 1];
+        *at++ = q;
         for (int k = 1; k < parts; k++) {
             int32_t t0, t1;
             par_range(s->tgt_n, parts, k, &t0, &t1);
@@ -291,6 +293,7 @@ static bool split_points(RtGroup *s, int parts)
             *at++ = q;
         }
     }
+    *at = s->pre_start[nsrc];
     s->pre_split_parts = parts;
     return true;
 }
@@ -313,7 +316,7 @@ bool net_pre_ranges(Net *net, RtGroup *s)
 static bool ranges_runs(Net *net, RtGroup *s, const I32Vec *due, const snn_args *a, ParRuns *r)
 {
     if (!split_points(s, net->nthreads)) return false;
-    *r = (ParRuns){ s->on_pre, a, NULL, due->n, 0, s->post.v, s->tgt_n, s->nvars, due->v, s->pre_start, s->pre_split };
+    *r = (ParRuns){ s->on_pre, a, NULL, due->n, 0, s->post.v, s->tgt_n, s->nvars, due->v, s->pre_split };
     return true;
 }
 

@@ -427,16 +427,19 @@ static void deliver_pieces(const ParRuns *r, int parts, int part)
 {
     snn_args a = *r->a;
     if (r->due) {
-        /* each due neuron's piece from its places, PAR_RUN_CHUNK pieces a call */
+        /* each due neuron's piece from its places, PAR_RUN_CHUNK pieces a
+         * call; the places (one line per neuron, rarely in the cache) are
+         * fetched for all first, and each chunk's targets ahead */
         int32_t piece[2 * PAR_RUN_CHUNK], m = 0;
+        for (size_t k = 0; k < r->nruns; k++) __builtin_prefetch(r->split + (size_t)r->due[k] * (size_t)parts + part);
         a.runs = piece;
         a.run_stride = 2;
         for (size_t k = 0; k < r->nruns; k++) {
-            int32_t i = r->due[k];
-            const int32_t *at = r->split + (size_t)i * (size_t)(parts - 1);
-            piece[2 * m] = part ? at[part - 1] : r->start[i];
-            piece[2 * m + 1] = part < parts - 1 ? at[part] : r->start[i + 1];
-            m += piece[2 * m] < piece[2 * m + 1];
+            const int32_t *at = r->split + (size_t)r->due[k] * (size_t)parts + part;
+            piece[2 * m] = at[0];
+            piece[2 * m + 1] = at[1];
+            if (at[0] < at[1]) __builtin_prefetch(r->syn_post + at[0]);
+            m += at[0] < at[1];
             if (m == PAR_RUN_CHUNK) {
                 a.nruns = m;
                 r->fn(&a);

@@ -93,8 +93,8 @@ void par_deliver_synapses(Pool *pool, ParLanes *l, int parts, snn_block_fn fn, c
  * hi; with stride 2 (no places) a part finds its piece in syn_post, each
  * run's targets ascending.  Or (due not NULL, runs NULL) the runs are the
  * CSR ranges of the neurons due[0..nruns) (a homogeneous delay, synapses
- * stored source by source): neuron i's is start[i] .. start[i+1], and the
- * places where parts 1 .. parts-1 begin in it split[i * (parts-1) ..]. */
+ * stored source by source), each split in parts pieces: neuron i's piece
+ * k is split[i * parts + k] .. split[i * parts + k + 1]. */
 typedef struct ParRuns {
     snn_block_fn    fn;
     const snn_args *a;
@@ -104,7 +104,7 @@ typedef struct ParRuns {
     const int32_t  *syn_post;
     int64_t         ntgt;
     int             nvars;      /* of the synapses' arrays a->v (prefetched) */
-    const int32_t  *due, *start, *split;
+    const int32_t  *due, *split;
 } ParRuns;
 /* Fetch into the cache ahead what delivering range [lo, hi) of synapses
  * reads: its targets and the values of its synapses, first and last cache
