@@ -226,7 +226,10 @@ typedef struct RtMonitor {
     uint8_t     *mask;           /* recorded neurons (mask[i] != 0), NULL for all */
     bool         record_none;    /* record=False: counts (with nvars > 0 also the
                                     variables at each spike; i and t are not written) */
-    int64_t     *count;          /* events per neuron (group size), NULL if not counted */
+    int64_t     *count;          /* events per neuron (group size), NULL if not counted;
+                                    read it through net_spike_counts */
+    size_t       counted;        /* idx[0..counted) are in count (the others are
+                                    added when it is read; record=False: unused) */
     /* state (and spike variables) */
     int          nvars;
     int         *vars;           /* var indices in group */
@@ -461,6 +464,11 @@ bool     net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t s
 /* Undo net_record_spikes(m, idx, n, step) of the last step recorded:
  * indices, values and counts. */
 void     net_unrecord_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step);
+/* A spike monitor's events per neuron (NULL if it does not count): a
+ * monitor that keeps indices adds up those recorded since the last call
+ * here (a count per spike as it came cost a cache miss each, in the loop's
+ * one-thread part), so read them only through this. */
+const int64_t *net_spike_counts(RtMonitor *m);
 /* The neurons of group g where event ev (0 spikes, k events[k-1]) happened
  * at this step, and their number in *n. */
 const int32_t *net_event_list(const RtGroup *g, int ev, int32_t *n);

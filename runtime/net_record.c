@@ -50,11 +50,20 @@ bool net_record_rate_of(Net *net, RtMonitor *m, const int32_t *ids, int32_t coun
     return true;
 }
 
+/* Whether m counts its spikes as they come (record=False without
+ * variables: it keeps no indices); other monitors' counts are those of
+ * their indices, added up later (net_spike_counts). */
+static bool counts_now(const RtMonitor *m)
+{
+    return m->count && m->record_none && !m->nvars;
+}
+
 bool net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
 {
     /* a subgroup's monitor keeps the spikes in its range, relative to its
      * start; record= masks and counts are indexed relative to it too */
     int64_t off = m->sub_n ? m->sub_off : 0, size = m->sub_n ? m->sub_n : m->group->n;
+    bool count = counts_now(m);
     size_t keep = 0;
     for (size_t k = 0; k < n; k++) {
         int64_t r = idx[k] - off;
@@ -62,7 +71,7 @@ bool net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
         keep += in && (!m->mask || m->mask[r]);
         /* the counts of a large group are rarely in the cache after the
          * update: fetch them all now, so the misses overlap */
-        if (in && m->count) __builtin_prefetch(&m->count[r], 1);
+        if (in && count) __builtin_prefetch(&m->count[r], 1);
     }
     if (m->record_none && !m->nvars) keep = 0;   /* (with variables: kept, written without i and t) */
     size_t nv = (size_t)m->nvars;
@@ -72,8 +81,10 @@ bool net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
     for (size_t k = 0; k < n; k++) {
         int64_t r = idx[k] - off;
         if (r < 0 || r >= size || (m->mask && !m->mask[r])) continue;
-        if (m->count) m->count[r]++;
-        if (m->record_none && !nv) continue;
+        if (count) {
+            m->count[r]++;
+            continue;
+        }
         m->steps.v[m->steps.n++] = step;
         m->idx.v[m->idx.n++] = (int32_t)r;
         for (size_t v = 0; v < nv; v++) m->data.v[m->data.n++] = m->group->arr[m->vars[v]][idx[k]];
@@ -81,17 +92,33 @@ bool net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
     return true;
 }
 
+const int64_t *net_spike_counts(RtMonitor *m)
+{
+    if (!m->count) return NULL;
+    if (!counts_now(m)) {
+        if (m->counted > m->idx.n) m->counted = m->idx.n;   /* (indices set or cleared elsewhere) */
+        for (size_t q = m->counted; q < m->idx.n; q++) m->count[m->idx.v[q]]++;
+        m->counted = m->idx.n;
+    }
+    return m->count;
+}
+
 void net_unrecord_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
 {
+    if (counts_now(m)) {
+        int64_t off = m->sub_n ? m->sub_off : 0, size = m->sub_n ? m->sub_n : m->group->n;
+        for (size_t k = 0; k < n; k++) {
+            int64_t r = idx[k] - off;
+            if (r >= 0 && r < size && (!m->mask || m->mask[r])) m->count[r]--;
+        }
+        return;
+    }
+    /* the counts follow the indices: those already added up come off */
     while (m->steps.n && m->steps.v[m->steps.n - 1] == step) {
         m->steps.n--;
         m->idx.n--;
         m->data.n -= (size_t)m->nvars;
-    }
-    int64_t off = m->sub_n ? m->sub_off : 0, size = m->sub_n ? m->sub_n : m->group->n;
-    for (size_t k = 0; m->count && k < n; k++) {
-        int64_t r = idx[k] - off;
-        if (r >= 0 && r < size && (!m->mask || m->mask[r])) m->count[r]--;
+        if (m->count && m->counted > m->idx.n) m->count[m->idx.v[--m->counted]]--;
     }
 }
 

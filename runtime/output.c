@@ -121,12 +121,13 @@ static size_t count_rows(const RtMonitor *m)
 static void write_spikes(Buf *b, Net *net, RtMonitor *m)
 {
     if (m->record_none) {
+        const int64_t *count = net_spike_counts(m);
         fputs("i,count\n", b->f);
         for (int64_t i = 0; i < m->group->n; i++) {
             if (!counted(m, i)) continue;
             buf_int(b, i);
             buf_char(b, ',');
-            buf_int(b, m->count[i]);
+            buf_int(b, count[i]);
             buf_char(b, '\n');
         }
         return;
@@ -545,6 +546,7 @@ static int npy_arrays(RtMonitor *m, NpyArr *out, bool values)
 {
     int n = 0;
     bool counts = m->kind == RM_SPIKE && m->record_none;
+    if (counts) net_spike_counts(m);   /* (npy_write reads m->count) */
     if (values) {
         for (int v = 0; counts && v < m->nvars; v++) out[n++] = (NpyArr){ m, NPY_VAR + v };
     } else if (counts) {

@@ -36,6 +36,7 @@ char *output_summary(Net *net)
         int n;
         if (m->kind == RM_SPIKE) {
             int64_t nn = net_monitor_size(m);
+            net_spike_counts(m);
             const char *from = m->label ? m->label : m->group->name;
             size_t total = 0;
             if (m->count) for (int64_t q = 0; q < nn; q++) total += (size_t)m->count[q];

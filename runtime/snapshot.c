@@ -184,7 +184,10 @@ unsigned char *snapshot_encode(const Net *net, const Injections *inj, size_t *si
     put_u32(&o, (uint32_t)net->ngroups);
     for (int k = 0; k < net->ngroups; k++) encode_group(&o, net->groups[k]);
     put_u32(&o, (uint32_t)net->nmonitors);
-    for (int k = 0; k < net->nmonitors; k++) encode_monitor(&o, net->monitors[k]);
+    for (int k = 0; k < net->nmonitors; k++) {
+        if (net->monitors[k]->kind == RM_SPIKE) net_spike_counts(net->monitors[k]);   /* (m->count, below) */
+        encode_monitor(&o, net->monitors[k]);
+    }
     put_u32(&o, inj ? (uint32_t)inj->n : 0);
     for (int k = 0; inj && k < inj->n; k++) {
         const InjList *l = &inj->v[k];
@@ -738,6 +741,7 @@ static void restore_monitor(Restore *R, In *in, bool *seen)
                 memset(m->count, 0, sizeof(int64_t) * (size_t)m->group->n);
                 for (size_t q = 0; q < m->idx.n; q++) m->count[m->idx.v[q]]++;
             }
+            m->counted = m->idx.n;
         }
         return;
     }

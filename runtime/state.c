@@ -248,7 +248,7 @@ int snn_clear_monitors(snn_ctx *ctx)
     if (!ctx->net) return ctx->cur.model ? SNN_OK : api_set_error(ctx, SNN_EMISUSE, "no model is loaded");
     for (int k = 0; k < ctx->net->nmonitors; k++) {
         RtMonitor *m = ctx->net->monitors[k];
-        m->idx.n = m->steps.n = m->rec_steps.n = m->data.n = 0;
+        m->idx.n = m->steps.n = m->rec_steps.n = m->data.n = m->counted = 0;
         if (m->count) memset(m->count, 0, sizeof *m->count * (size_t)(m->group->n > 0 ? m->group->n : 1));
     }
     return SNN_OK;

@@ -176,6 +176,45 @@ START_TEST(groups_and_monitors)
 }
 END_TEST
 
+/* A spike monitor that keeps indices adds its counts up when they are
+ * read (net_spike_counts), as many times as they are read, and one that
+ * keeps counts only (record=False) counts as spikes come; undoing a
+ * step's recording (spike injection) takes it off both, whether it was
+ * added up yet or not. */
+START_TEST(spike_counts_follow_the_indices)
+{
+    Net *net = net_new(1e-3, 0);
+    RtGroup *g = counting_group(net, "G", 3);
+    RtMonitor *kept = net_add_monitor(net, "SM", RM_SPIKE, g), *only = net_add_monitor(net, "SC", RM_SPIKE, g);
+    kept->count = calloc(3, sizeof *kept->count);
+    only->count = calloc(3, sizeof *only->count);
+    only->record_none = true;
+    ck_assert_int_eq(net_init(net), 0);
+    ck_assert_int_eq(net_run(net, 12), 0);
+    /* spikes: neuron 0 at steps 2, 5, 8, 11; 1 at 3, 7, 11; 2 at 4, 9 */
+    const int64_t want[3] = { 4, 3, 2 }, undone[3] = { 3, 2, 2 };
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < 3; i++) {
+            ck_assert_int_eq(net_spike_counts(kept)[i], want[i]);
+            ck_assert_int_eq(net_spike_counts(only)[i], want[i]);
+        }
+    ck_assert_uint_eq(only->idx.n, 0);
+    int32_t last[2] = { 0, 1 };
+    net_unrecord_spikes(kept, last, 2, 11);
+    net_unrecord_spikes(only, last, 2, 11);
+    ck_assert_uint_eq(kept->idx.n, 7);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(net_spike_counts(kept)[i], undone[i]);
+        ck_assert_int_eq(net_spike_counts(only)[i], undone[i]);
+    }
+    /* recorded again, and undone before being added up */
+    ck_assert(net_record_spikes(kept, last, 2, 11));
+    net_unrecord_spikes(kept, last, 2, 11);
+    for (int i = 0; i < 3; i++) ck_assert_int_eq(net_spike_counts(kept)[i], undone[i]);
+    net_free(net);
+}
+END_TEST
+
 START_TEST(init_values)
 {
     Net *net = net_new(1e-4, 0);
@@ -1054,6 +1093,7 @@ static Suite *make_suite(void)
     TCase *tc = tcase_create("net");
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, groups_and_monitors);
+    tcase_add_test(tc, spike_counts_follow_the_indices);
     tcase_add_test(tc, init_values);
     tcase_add_test(tc, csr_indices);
     tcase_add_test(tc, csr_empty);
