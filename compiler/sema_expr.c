@@ -144,6 +144,14 @@ Sym *sema_resolve(Scope *sc, Ident id, Span sp)
     if (ident_eq(id, "dt")) return model_builtin(S->M, B_DT);
     if (g) {
         if (ident_eq(id, "i")) return model_builtin(S->M, B_I);
+        if (ident_eq(id, "N") && g->kind == G_SYNAPSES && (s = sema_const_lookup(S, "N", 1))) {
+            /* Brian2 resolves it so too, with a warning, and then connects
+             * every pair to j = 0 in (i + k) % N: a plausible wrong network */
+            diag_error(S->D, sp, "in synapses %s, 'N' is the number of synapses (as in Brian2), not the constant "
+                       "N; write N_pre or N_post for the size of the source or target group (or rename the constant)", g->name);
+            diag_note(S->D, s->span, "the constant N is defined here");
+            return NULL;
+        }
         if (ident_eq(id, "N")) return model_builtin(S->M, B_N);
         if (g->kind == G_SYNAPSES) {
             if (ident_eq(id, "j")) return model_builtin(S->M, B_J);
