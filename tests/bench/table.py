@@ -9,7 +9,8 @@ runtime where it is a usual choice: CUBA, COBAHH); synaptic events per second
 per core at CUBA 64000; bytes per static synapse; 2 threads against 1, with
 the ceiling the machine gives two threads in the same pairs (two one-thread
 runs at once against one alone: a virtual machine's two cores may share one
-of the host's); the
+of the host's) and the time a write on one core takes to reach the other
+(tests/bench/core_probe.c, which two threads of one run depend on); the
 Potjans-Diesmann microcircuit (examples/microcircuit.snn, full scale: about
 77,000 neurons and 3x10^8 synapses, some 12 GB) on 1 and 2 threads: its
 real-time factor (loop wall time / simulated time, and the same with CPU
@@ -182,6 +183,21 @@ def pd14_rows(sn, t_sim):
     return rows
 
 
+def build_core_probe(tmp):
+    """tests/bench/core_probe.c, built with the system compiler; its path."""
+    exe = os.path.join(tmp, 'core_probe')
+    subprocess.run(['cc', '-O2', '-pthread', '-o', exe, os.path.join(HERE, 'core_probe.c')], check=True)
+    return exe
+
+
+def core_probe(exe):
+    """What the two cores give two threads of one process now: the time a write on one takes to be
+    seen on the other (ns), and each core's speed alone (ns per link of a dependent chain)."""
+    handoff, c0, c1 = (float(x) for x in subprocess.run([exe], capture_output=True, text=True,
+                                                         check=True).stdout.split())
+    return dict(handoff=handoff, slower=max(c0, c1) / min(c0, c1))
+
+
 def load():
     l1, l5, l15 = os.getloadavg()
     return f'load average {l1:.2f} {l5:.2f} {l15:.2f} on {os.cpu_count()} cores'
@@ -296,10 +312,17 @@ def main():
         def two_at_once(mf):
             a, b = at_once([lambda: sn.run(mf, 1, out='out-a'), lambda: sn.run(mf, 1, out='out-b')])
             return dict(wall=(a['wall'] + b['wall']) / 2, cpu=(a['cpu'] + b['cpu']) / 2)
+        # Two one-thread runs share nothing, so the ceiling misses what the host does to threads that
+        # hand work to each other (on 4 December the pool's workers took a job 130-150 ns after it was
+        # published in some spells and 520-700 ns in others, minutes long, with the worker's parts 15%
+        # slower than the caller's): in the same pairs, core_probe.c measures the handoff between the
+        # two cores and how much slower one core is than the other alone.
+        probe = build_core_probe(tmp)
         for label, mf in ((f'CUBA 64000, {d64:g} s', cuba64k), (f'COBAHH 4000, {d1:g} s', cobahh)):
-            one, two, both = interleave(pairs, [lambda: sn.run(mf, 1), lambda: sn.run(mf, 2),
-                                                lambda: two_at_once(mf)])
+            one, two, both, cores = interleave(pairs, [lambda: sn.run(mf, 1), lambda: sn.run(mf, 2),
+                                                       lambda: two_at_once(mf), lambda: core_probe(probe)])
             ceiling = 2 * pair_ratio(one, both, 'wall')
+            hand = sorted(c['handoff'] for c in cores)
             # the same seed must give the same spikes on any number of threads
             counts = {r['spikes'] for r in one + two}
             if len(counts) != 1 or None in counts:
@@ -308,10 +331,13 @@ def main():
             eff = pair_ratio(one, two, 'cpu')
             print(f'{label}: 1 thread wall {med(one, "wall"):.4f} s CPU {med(one, "cpu"):.4f} s | 2 threads wall '
                   f'{med(two, "wall"):.4f} s CPU {med(two, "cpu"):.4f} s | two 1-thread runs at once, wall of each '
-                  f'{med(both, "wall"):.4f} s; {steal.since()}', flush=True)
+                  f'{med(both, "wall"):.4f} s | core-to-core handoff {med(cores, "handoff"):.0f} ns (pairs '
+                  f'{hand[0]:.0f}-{hand[-1]:.0f}), the slower core alone {med(cores, "slower"):.2f}x the other\'s time; '
+                  f'{steal.since()}', flush=True)
             rows.append(f'| 2 threads vs 1, {label} | speed-up {sp:.2f}x (wall of 1 thread / wall of 2); CPU time '
                         f'of 1 thread / of 2: {eff:.2f}; the machine\'s ceiling in the same pairs {ceiling:.2f}x '
-                        f'(2 x wall of one run alone / of each of two at once) |')
+                        f'(2 x wall of one run alone / of each of two at once); core-to-core handoff '
+                        f'{med(cores, "handoff"):.0f} ns |')
         if not a.no_pd14:
             steal.since()
             rows += pd14_rows(sn, a.pd14)
