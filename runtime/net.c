@@ -848,8 +848,5 @@ int net_run(Net *net, int64_t nsteps)
             if (net->nops) run_ops(net, base);
     }
     for (int k = 0; k < net->ngroups; k++) net_refresh_links(net->groups[k]);
-    /* the spike counts as of the end of the run, for whoever reads them */
-    for (int k = 0; k < net->nmonitors; k++)
-        if (net->monitors[k]->kind == RM_SPIKE) net_spike_counts(net->monitors[k]);
     return 0;
 }

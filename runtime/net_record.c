@@ -50,12 +50,12 @@ bool net_record_rate_of(Net *net, RtMonitor *m, const int32_t *ids, int32_t coun
     return true;
 }
 
-/* Whether m counts its spikes as they come (record=False without
- * variables: it keeps no indices); other monitors' counts are those of
+/* Whether m keeps no indices (record=False without variables): it
+ * counts its spikes as they come; other monitors' counts are those of
  * their indices, added up later (net_spike_counts). */
-static bool counts_now(const RtMonitor *m)
+static bool counts_only(const RtMonitor *m)
 {
-    return m->count && m->record_none && !m->nvars;
+    return m->record_none && !m->nvars;
 }
 
 bool net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
@@ -63,7 +63,7 @@ bool net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
     /* a subgroup's monitor keeps the spikes in its range, relative to its
      * start; record= masks and counts are indexed relative to it too */
     int64_t off = m->sub_n ? m->sub_off : 0, size = m->sub_n ? m->sub_n : m->group->n;
-    bool count = counts_now(m);
+    bool only = counts_only(m), count = only && m->count;
     size_t keep = 0;
     for (size_t k = 0; k < n; k++) {
         int64_t r = idx[k] - off;
@@ -73,7 +73,7 @@ bool net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
          * update: fetch them all now, so the misses overlap */
         if (in && count) __builtin_prefetch(&m->count[r], 1);
     }
-    if (m->record_none && !m->nvars) keep = 0;   /* (with variables: kept, written without i and t) */
+    if (only) keep = 0;   /* (record=False with variables: kept, written without i and t) */
     size_t nv = (size_t)m->nvars;
     if (!i32vec_reserve(&m->idx, keep) || !i64vec_reserve(&m->steps, keep) ||
         (nv && !f64vec_reserve(&m->data, keep * nv)))
@@ -81,8 +81,8 @@ bool net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
     for (size_t k = 0; k < n; k++) {
         int64_t r = idx[k] - off;
         if (r < 0 || r >= size || (m->mask && !m->mask[r])) continue;
-        if (count) {
-            m->count[r]++;
+        if (only) {
+            if (count) m->count[r]++;
             continue;
         }
         m->steps.v[m->steps.n++] = step;
@@ -95,8 +95,7 @@ bool net_record_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
 const int64_t *net_spike_counts(RtMonitor *m)
 {
     if (!m->count) return NULL;
-    if (!counts_now(m)) {
-        if (m->counted > m->idx.n) m->counted = m->idx.n;   /* (indices set or cleared elsewhere) */
+    if (!counts_only(m)) {
         for (size_t q = m->counted; q < m->idx.n; q++) m->count[m->idx.v[q]]++;
         m->counted = m->idx.n;
     }
@@ -105,7 +104,8 @@ const int64_t *net_spike_counts(RtMonitor *m)
 
 void net_unrecord_spikes(RtMonitor *m, const int32_t *idx, size_t n, int64_t step)
 {
-    if (counts_now(m)) {
+    if (counts_only(m)) {
+        if (!m->count) return;
         int64_t off = m->sub_n ? m->sub_off : 0, size = m->sub_n ? m->sub_n : m->group->n;
         for (size_t k = 0; k < n; k++) {
             int64_t r = idx[k] - off;
